@@ -1,0 +1,99 @@
+/* driver.c - the wrappers every caller uses instead of a driver's ops: read-only is enforced
+ * here, once, for both drivers. */
+#include "driver.h"
+
+#include <stdlib.h>
+
+void bc_page_release(bc_page *p)
+{
+    bc_rows_release(&p->rows);
+    free(p->next_cursor);
+    free(p->prev_cursor);
+    *p = (bc_page){0};
+}
+
+void bc_driver_close(bc_driver *d)
+{
+    if (!d)
+        return;
+    char *label = d->label;
+    d->ops->close(d);
+    free(label);
+}
+
+static bc_status refuse_write(bc_driver *d, bc_error *err)
+{
+    return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
+                   d->label ? d->label : "the target");
+}
+
+bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err)
+{
+    *out = (bc_page){.total = -1};
+    return d->ops->users_page(d, q, out, err);
+}
+
+bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                  bc_error *err)
+{
+    *out = (bc_page){.total = -1};
+    return d->ops->sessions_page(d, q, out, err);
+}
+
+bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                             bc_rows *out, bc_error *err)
+{
+    *out = (bc_rows){0};
+    return d->ops->rows_get(d, model, m, limit, out, err);
+}
+
+bc_status bc_driver_row_get(bc_driver *d, bc_model model, const char *field, const char *value,
+                            bc_record *out, bc_error *err)
+{
+    bc_match m = {field, &value, 1};
+    bc_rows rows;
+    bc_status st = bc_driver_rows_get(d, model, &m, 1, &rows, err);
+    if (st != BC_OK)
+        return st;
+    if (rows.n == 0) {
+        bc_rows_release(&rows);
+        return bc_fail(err, BC_NOT_FOUND, "no %s with %s = \"%s\"", bc_model_get(model)->name,
+                       field, value);
+    }
+    *out = rows.items[0];
+    rows.items[0] = (bc_record){0};
+    bc_rows_release(&rows);
+    return BC_OK;
+}
+
+bc_status bc_driver_row_insert(bc_driver *d, bc_model model, const bc_record *row, bc_error *err)
+{
+    if (d->read_only)
+        return refuse_write(d, err);
+    return d->ops->row_insert(d, model, row, err);
+}
+
+bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                const bc_record *patch, size_t *changed, bc_error *err)
+{
+    if (d->read_only)
+        return refuse_write(d, err);
+    return d->ops->rows_update(d, model, m, patch, changed, err);
+}
+
+bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
+                                bc_error *err)
+{
+    if (d->read_only)
+        return refuse_write(d, err);
+    return d->ops->rows_delete(d, model, m, deleted, err);
+}
+
+bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
+{
+    if (!d->ops->txn)
+        return BC_OK;
+    if (d->read_only && op == BC_TXN_BEGIN)
+        return refuse_write(d, err);
+    return d->ops->txn(d, op, err);
+}

@@ -1,0 +1,145 @@
+/* driver.h - the one seam: what a deployment (a SQLite file or a Convex deployment) can do.
+ *
+ * Drivers do data operations only; every admin rule (what a ban writes, what impersonation
+ * creates) lives above this seam in core, so both drivers behave identically. Callers never use
+ * `ops` directly: they call the bc_driver_* wrappers below, which enforce --read-only in one
+ * place and fill in optional operations.
+ *
+ * Rows come back as records with Better Auth field names (record.h). Pages, rows and cursors
+ * returned through out-parameters belong to the caller: release them with bc_page_release /
+ * bc_rows_release / free.
+ */
+#ifndef BC_DRIVER_H
+#define BC_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "record.h"
+#include "status.h"
+
+/* --- queries ------------------------------------------------------------------------------ */
+
+typedef enum {
+    BC_BAN_ANY = 0,
+    BC_BAN_ACTIVE,  /* not banned (banned is 0 or NULL) */
+    BC_BAN_BANNED,  /* banned and the ban is in force: no expiry, or expiry in the future */
+    BC_BAN_EXPIRED, /* banned with an expiry in the past: the next sign-in lifts it */
+} bc_ban_filter;
+
+typedef enum {
+    BC_SORT_CREATED = 0,
+    BC_SORT_UPDATED,
+    BC_SORT_EMAIL,
+    BC_SORT_NAME,
+} bc_sort_key;
+
+typedef enum {
+    BC_SEARCH_CONTAINS = 0, /* case-insensitive substring of email or name (scans) */
+    BC_SEARCH_PREFIX,       /* email starts with (uses the email index) */
+} bc_search_mode;
+
+#define BC_PAGE_DEFAULT 50
+#define BC_PAGE_MAX 1000
+
+/* A users query. Zero-initialised means: everyone, newest first, BC_PAGE_DEFAULT rows. */
+typedef struct {
+    const char *search; /* NULL or "" for none */
+    bc_search_mode search_mode;
+    const char *role;   /* users whose role list contains this role */
+    bc_ban_filter ban;
+    int verified;       /* BC_VERIFIED_ANY (0), _YES or _NO */
+    bc_sort_key sort;
+    bool ascending;     /* default false: newest / Z first */
+    size_t limit;       /* 0 means BC_PAGE_DEFAULT; at most BC_PAGE_MAX */
+    const char *cursor; /* a next_cursor or prev_cursor from an earlier page of the same query */
+    bool want_total;    /* also count every row the filter matches */
+} bc_user_query;
+
+enum { BC_VERIFIED_ANY = 0, BC_VERIFIED_YES = 1, BC_VERIFIED_NO = 2 };
+
+/* Sessions, newest first. */
+typedef struct {
+    const char *user_id;     /* NULL: every user's sessions */
+    bool active_only;        /* expiresAt in the future */
+    bool expired_only;       /* expiresAt in the past */
+    bool impersonation_only; /* impersonatedBy is set */
+    size_t limit;
+    const char *cursor;
+    bool want_total;
+} bc_session_query;
+
+/* One window of rows. Cursors are opaque, NUL-terminated and owned by the page. */
+typedef struct {
+    bc_rows rows;
+    char *next_cursor; /* NULL when this is the last page */
+    char *prev_cursor; /* NULL when this is the first page */
+    int64_t total;     /* rows matching the filter; -1 when not counted */
+    bool total_at_least; /* total is a lower bound ("1,000+") */
+} bc_page;
+
+void bc_page_release(bc_page *p);
+
+/* Rows whose `field` equals one of `values` (n == 1: equality; n > 1: IN). A NULL match means
+ * every row of the model (used for the small jwks and verification tables). */
+typedef struct {
+    const char *field;
+    const char *const *values;
+    size_t n;
+} bc_match;
+
+/* --- the driver ---------------------------------------------------------------------------- */
+
+typedef struct bc_driver bc_driver;
+
+typedef enum { BC_TXN_BEGIN, BC_TXN_COMMIT, BC_TXN_ROLLBACK } bc_txn_op;
+
+typedef struct {
+    const char *kind; /* "sqlite" | "convex" */
+    void (*close)(bc_driver *d);
+
+    bc_status (*users_page)(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
+    bc_status (*sessions_page)(bc_driver *d, const bc_session_query *q, bc_page *out,
+                               bc_error *err);
+    /* Rows of model matching m, at most limit (0: no limit), in the store's natural order. */
+    bc_status (*rows_get)(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                          bc_rows *out, bc_error *err);
+    bc_status (*row_insert)(bc_driver *d, bc_model model, const bc_record *row, bc_error *err);
+    /* Set the fields of patch on every matching row; *changed gets the count (may be NULL). */
+    bc_status (*rows_update)(bc_driver *d, bc_model model, const bc_match *m,
+                             const bc_record *patch, size_t *changed, bc_error *err);
+    bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
+                             bc_error *err);
+    /* Optional: group writes atomically (SQLite). NULL where the store has no transactions. */
+    bc_status (*txn)(bc_driver *d, bc_txn_op op, bc_error *err);
+} bc_driver_ops;
+
+struct bc_driver {
+    const bc_driver_ops *ops;
+    char *label;     /* what the operator sees: a file path or a deployment name (owned) */
+    bool production; /* a production deployment: marked PROD, destructive actions typed */
+    bool read_only;  /* --read-only: every write is refused with BC_REFUSED */
+};
+
+/* Close and free a driver (NULL is fine). */
+void bc_driver_close(bc_driver *d);
+
+bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
+bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                  bc_error *err);
+bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                             bc_rows *out, bc_error *err);
+/* One row by field = value: BC_NOT_FOUND (with a message naming model, field and value) when
+ * there is none. *out is the caller's. */
+bc_status bc_driver_row_get(bc_driver *d, bc_model model, const char *field, const char *value,
+                            bc_record *out, bc_error *err);
+bc_status bc_driver_row_insert(bc_driver *d, bc_model model, const bc_record *row, bc_error *err);
+bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                const bc_record *patch, size_t *changed, bc_error *err);
+bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
+                                bc_error *err);
+bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+
+#endif
