@@ -1,0 +1,141 @@
+/* text.c - escaping and display width of untrusted UTF-8 (libunistring for the width tables). */
+#include "text.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+#include <uniwidth.h>
+
+#include "xalloc.h"
+
+/* Code points that must never reach a terminal raw even when well-formed UTF-8. */
+static bool is_dangerous(ucs4_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || /* C0, DEL, C1 */
+           (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || /* bidi */
+           c == 0x200e || c == 0x200f || c == 0x061c ||                     /* marks */
+           c == 0x2028 || c == 0x2029 || c == 0xfeff;                       /* separators, BOM */
+}
+
+/* Decode one character at s (n bytes left). Returns its length, or -1 for an invalid byte. */
+static int decode(const char *s, size_t n, ucs4_t *c)
+{
+    int len = u8_mbtoucr(c, (const uint8_t *)s, n);
+    return len > 0 ? len : -1;
+}
+
+static void escape_one(bc_buf *out, ucs4_t c)
+{
+    switch (c) {
+    case '\n':
+        bc_buf_puts(out, "\\n");
+        return;
+    case '\r':
+        bc_buf_puts(out, "\\r");
+        return;
+    case '\t':
+        bc_buf_puts(out, "\\t");
+        return;
+    }
+    if (c < 0x80)
+        bc_buf_printf(out, "\\x%02x", (unsigned)c);
+    else
+        bc_buf_printf(out, "\\u%04x", (unsigned)c);
+}
+
+char *bc_text_escape(const char *s, size_t len)
+{
+    bc_buf out = {0};
+    bc_buf_append(&out, "", 0);
+    size_t i = 0;
+    while (i < len) {
+        ucs4_t c;
+        int n = s[i] == '\0' ? 1 : decode(s + i, len - i, &c);
+        if (s[i] == '\0')
+            c = 0;
+        if (n < 0) {
+            bc_buf_printf(&out, "\\x%02x", (unsigned char)s[i]);
+            i++;
+            continue;
+        }
+        if (is_dangerous(c))
+            escape_one(&out, c);
+        else
+            bc_buf_append(&out, s + i, (size_t)n);
+        i += (size_t)n;
+    }
+    return bc_buf_take(&out);
+}
+
+bool bc_text_is_safe(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        ucs4_t c;
+        if (s[i] == '\0')
+            return false;
+        int n = decode(s + i, len - i, &c);
+        if (n < 0 || is_dangerous(c))
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
+static size_t char_width(ucs4_t c)
+{
+    int w = uc_width(c, "UTF-8");
+    return w < 0 ? 1 : (size_t)w;
+}
+
+size_t bc_text_width(const char *s)
+{
+    size_t width = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        ucs4_t c;
+        int n = decode(s + i, len - i, &c);
+        if (n < 0) {
+            width++;
+            i++;
+            continue;
+        }
+        width += char_width(c);
+        i += (size_t)n;
+    }
+    return width;
+}
+
+char *bc_text_fit(const char *s, size_t width, size_t *used)
+{
+    char *safe = bc_text_escape(s, strlen(s));
+    size_t total = bc_text_width(safe);
+    if (total <= width) {
+        if (used)
+            *used = total;
+        return safe;
+    }
+    /* Keep whole characters (with their combining marks) while they fit beside the ellipsis. */
+    size_t budget = width > 0 ? width - 1 : 0, cols = 0, cut = 0, i = 0, len = strlen(safe);
+    while (i < len) {
+        ucs4_t c;
+        int n = decode(safe + i, len - i, &c);
+        size_t w = char_width(c);
+        if (cols + w > budget)
+            break;
+        cols += w;
+        i += (size_t)n;
+        cut = i;
+    }
+    bc_buf out = {0};
+    bc_buf_append(&out, safe, cut);
+    if (width > 0) {
+        bc_buf_puts(&out, "\u2026");
+        cols++;
+    }
+    free(safe);
+    if (used)
+        *used = cols;
+    return bc_buf_take(&out);
+}

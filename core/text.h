@@ -1,0 +1,34 @@
+/* text.h - untrusted text made safe and measured for a terminal.
+ *
+ * Anything that came from a database or a deployment may hold escape sequences, control
+ * characters, bidirectional overrides or broken UTF-8. Every string the TUI draws and every
+ * human-readable line a verb prints to a terminal goes through bc_text_escape or bc_text_fit
+ * first, so none of it reaches the terminal raw. Widths are display columns (wide characters
+ * count 2, combining marks 0), independent of the process locale.
+ *
+ * Every char * returned here is the caller's to free.
+ */
+#ifndef BC_TEXT_H
+#define BC_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A copy of s[0..len) in which every byte that could act on a terminal is written visibly:
+ * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls and line/paragraph
+ * separators as \uNNNN, bytes that are not valid UTF-8 as \xNN, and a backslash as itself.
+ * The result is valid UTF-8 with no control characters. */
+char *bc_text_escape(const char *s, size_t len);
+
+/* Whether s[0..len) can be printed raw (no byte would be changed by bc_text_escape). */
+bool bc_text_is_safe(const char *s, size_t len);
+
+/* Display columns of a valid UTF-8 string (as returned by bc_text_escape). */
+size_t bc_text_width(const char *s);
+
+/* Escape s, then cut it to at most width columns, ending with "…" when cut, always at a
+ * character boundary (a combining mark stays with its base). *used (may be NULL) gets the
+ * columns the result occupies. */
+char *bc_text_fit(const char *s, size_t width, size_t *used);
+
+#endif
