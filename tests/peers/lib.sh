@@ -105,6 +105,15 @@ bc_cli_ok() {
     printf '%s\n' "$out"
 }
 
+# bc_cli_json ARGS...: like bc_cli_ok, and dies unless stdout is one JSON document.
+bc_cli_json() {
+    local out
+    out=$(bc_cli_ok "$@") || exit 1
+    node -e 'JSON.parse(process.argv[1])' "$out" 2>/dev/null ||
+        bc_die "bcadmin ${BC_TARGET_ARGS[*]} $* did not print JSON: ${out:0:300}"
+    printf '%s\n' "$out"
+}
+
 # --- the Better Auth server -------------------------------------------------------------------
 
 # ba_start DB [SECRET]: start the real server on DB (created with Better Auth's migrations when
@@ -184,19 +193,24 @@ ba_try_sign_in() { ba_post /sign-in/email "$(json_obj email "$1" password "$2")"
 # --- JSON (node; the only runtime the peers need anyway) -----------------------------------
 
 # json_get EXPR < JSON: evaluate a JS expression on the parsed input, written as jq-like path
-# (".users[0].email") or any JS expression using `j`. Strings print raw, the rest as JSON,
+# (".users[0].email", ".[0]") or any JS expression using `j`. Strings print raw, the rest as JSON,
 # undefined as nothing with exit status 1.
 json_get() {
     node -e '
 const fs = require("fs");
 const j = JSON.parse(fs.readFileSync(0, "utf8"));
 let e = process.argv[1];
-if (e.startsWith(".")) e = "j" + e;
+if (e === ".") e = "j";
+else if (e.startsWith(".[")) e = "j" + e.slice(1);
+else if (e.startsWith(".")) e = "j" + e;
 const v = eval(e);
 if (v === undefined) process.exit(1);
 process.stdout.write((typeof v === "string" ? v : JSON.stringify(v)) + "\n");
 ' "$1"
 }
+
+# bc_urlencode TEXT: percent-encode TEXT for a query string (UTF-8).
+bc_urlencode() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
 
 # json_obj KEY VALUE ...: a JSON object of string values, properly escaped. A value written as
 # json:TEXT is inserted as the JSON literal TEXT (numbers, booleans, null).
@@ -219,7 +233,7 @@ bc_sql() {
     (cd "$BC_PEERS_DIR" && node -e '
 const Database = require("better-sqlite3");
 const [db, sql, ...params] = process.argv.slice(1);
-const d = new Database(db);
+const d = new Database(db, { fileMustExist: true });
 d.pragma("busy_timeout = 5000");
 const st = d.prepare(sql);
 const r = st.reader ? st.all(...params) : { changes: st.run(...params).changes };
