@@ -10,6 +10,7 @@
 #include "ids.h"
 #include "isotime.h"
 #include "password.h"
+#include "record_json.h"
 #include "xalloc.h"
 
 #define BULK_CHUNK 500 /* ids per IN (...) statement or Convex call */
@@ -963,5 +964,83 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     free(audits.ids);
     bc_record_release(&patch);
     free(roles);
+    return st;
+}
+
+/* --- undo -------------------------------------------------------------------------------- */
+
+static bool reversible(const char *action)
+{
+    static const char *const names[] = {"users.ban", "users.unban", "users.set-role",
+                                        "users.update", "audit.undo"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(action, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The first field (updatedAt aside) whose current value is not what the entry wrote. */
+static const char *changed_since(const bc_record *now, const bc_record *after)
+{
+    for (size_t i = 0; i < after->n; i++) {
+        const char *name = after->fields[i].name;
+        if (strcmp(name, "updatedAt") == 0)
+            continue;
+        const bc_value *v = bc_record_get(now, name);
+        bc_value null = bc_value_null();
+        if (!bc_value_equal(v ? v : &null, &after->fields[i].value))
+            return name;
+    }
+    return NULL;
+}
+
+static bc_status record_from_text(const char *text, bc_record *out, bc_error *err)
+{
+    json_error_t jerr;
+    json_t *j = text ? json_loads(text, 0, &jerr) : NULL;
+    if (!j)
+        return bc_fail(err, BC_ERR, "the audit entry's saved values are unreadable");
+    bc_status st = bc_record_from_json(BC_MODEL_USER, j, out, err);
+    json_decref(j);
+    return st;
+}
+
+bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
+{
+    if (!a->state)
+        return bc_fail(err, BC_ERR, "no state database is open");
+    bc_audit_entry e;
+    bc_status st = bc_audit_get(a->state, audit_id, &e, err);
+    if (st != BC_OK)
+        return st;
+    bc_record before = {0}, after = {0}, row = {0};
+    if (!reversible(e.action))
+        st = bc_fail(err, BC_REFUSED,
+                     "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
+                     "field updates are reversible",
+                     (long long)audit_id, e.action);
+    else if (strcmp(e.state, "done") != 0)
+        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
+                     (long long)audit_id, e.state);
+    if (st == BC_OK)
+        st = record_from_text(e.before_json, &before, err);
+    if (st == BC_OK)
+        st = record_from_text(e.after_json, &after, err);
+    if (st == BC_OK)
+        st = bc_admin_find_user(a, e.subject, &row, err);
+    const char *field = st == BC_OK ? changed_since(&row, &after) : NULL;
+    if (field)
+        st = bc_fail(err, BC_REFUSED,
+                     "user %s changed after entry %lld (its %s is no longer what that change "
+                     "wrote): undo refused",
+                     e.subject, (long long)audit_id, field);
+    if (st == BC_OK) {
+        bc_record_set_date(&before, "updatedAt", bc_now_ms());
+        st = change_user(a, "audit.undo", &row, &before, false, audit_id, err);
+    }
+    bc_record_release(&before);
+    bc_record_release(&after);
+    bc_record_release(&row);
+    bc_audit_entry_release(&e);
     return st;
 }
