@@ -159,7 +159,17 @@ bool bc_cursor_decode(const char *text, bc_cursor *out)
     unsigned char *raw = bc_base64_decode(text, len, &n);
     if (!raw)
         return false;
-    bool ok = false;
+    /* Only the exact text we made is accepted: the decoder also takes padding, the standard
+     * alphabet and stray low bits in the last character, which would let one cursor have many
+     * spellings. */
+    char *canonical = bc_base64_encode(raw, n, true);
+    bool ok = strcmp(canonical, text) == 0;
+    free(canonical);
+    if (!ok) {
+        free(raw);
+        return false;
+    }
+    ok = false;
     reader r = {raw, n, 0};
     uint64_t filter, sum;
     if (n < 3 + 4 + 1 + 1 + 4 || raw[0] != CURSOR_VERSION || (raw[1] != 'U' && raw[1] != 'S') ||

@@ -805,7 +805,7 @@ static void qb_append(qb *dst, const qb *src)
     }
 }
 
-/* SELECT ... WHERE filter [AND (key, id) </> (?, ?)] ORDER BY key, id LIMIT n+1. */
+/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
 static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
 {
     const table *t = &s->tables[p->model];
@@ -816,12 +816,19 @@ static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
     put_ident(&q->sql, bc_model_get(p->model)->name);
     qb_append(q, p->where);
     if (c) {
-        bc_buf_puts(&q->sql, p->where->sql.len ? " AND (" : " WHERE (");
+        /* key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite
+         * turns the first term into an index range even when the key carries a COLLATE, which
+         * it does not do for a row value, so a deep page never scans the rows before it. */
+        const char *op = descending ? "<" : ">";
+        bc_buf_puts(&q->sql, p->where->sql.len ? " AND " : " WHERE ");
         put_sort_expr(&q->sql, p);
-        bc_buf_puts(&q->sql, ", \"id\") ");
-        bc_buf_puts(&q->sql, descending ? "< (" : "> (");
+        bc_buf_printf(&q->sql, " %s= ", op);
         qb_param(q, bc_value_copy(&c->key));
-        bc_buf_puts(&q->sql, ", ");
+        bc_buf_puts(&q->sql, " AND (");
+        put_sort_expr(&q->sql, p);
+        bc_buf_printf(&q->sql, " %s ", op);
+        qb_param(q, bc_value_copy(&c->key));
+        bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
         qb_param(q, bc_value_copy(&c->id));
         bc_buf_puts(&q->sql, ")");
     }
