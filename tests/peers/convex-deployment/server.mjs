@@ -62,7 +62,10 @@ let baseLatency = Number(opt.latency ?? process.env.CONVEX_TEST_LATENCY_MS ?? 0)
 
 // --- the app: modules per layout, re-imported per environment generation ----------------------
 
+// `gen` is the generation functions run at; `lastGen` only grows, so a failed evaluation's URL
+// (cached by Node with its error) is never imported again.
 let gen = 0;
+let lastGen = 0;
 const fileUrl = (rel) => pathToFileURL(join(here, rel)).href;
 const importAt = (rel) => () => import(`${fileUrl(rel)}?gen=${gen}`);
 
@@ -275,7 +278,7 @@ function errorText(e) {
   const name = e?.data !== undefined ? "ConvexError" : (e?.name ?? "Error");
   const frames = String(e?.stack ?? "")
     .split("\n")
-    .filter((l) => /^\s+at /.test(l) && l.includes(here) && !l.includes("/node_modules/"))
+    .filter((l) => /^\s+at /.test(l) && /\/(convex|component-app)\//.test(l) && l.includes(here))
     .map((l) => l.replace(pathToFileURL(here).href + "/", "../").replace(/\?gen=\d+/, ""));
   return [`Uncaught ${name}: ${message}`, ...frames].join("\n");
 }
@@ -392,11 +395,11 @@ async function updateEnv(body) {
     throw new HttpError(400, "EnvVarLimitMet", `The environment variable limit (${ENV_LIMIT}) has been met.`);
   await exclusive(async () => {
     installEnv(next);
-    gen++;
+    const candidate = ++lastGen;
     try {
-      await import(`${fileUrl(authConfigFile)}?gen=${gen}`);
+      await import(`${fileUrl(authConfigFile)}?gen=${candidate}`);
+      gen = candidate;
     } catch (e) {
-      gen--;
       installEnv(deploymentEnv);
       throw new HttpError(400, "InvalidAuthConfig",
         `This change would make the auth config invalid: ${e?.message ?? e}`);
@@ -459,7 +462,7 @@ async function deliver(res, status, text, headers, hit) {
   const slow = hit.find((f) => f.kind === "slow");
   const drop = hit.find((f) => f.kind === "drop" && f.phase === "after");
   if (drop) return res.socket.destroy();
-  if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2))) + "\u0000<truncated";
+  if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2))) + "<truncated";
   res.writeHead(status, {
     ...(text ? { "content-type": "application/json" } : {}),
     "content-length": Buffer.byteLength(text),
