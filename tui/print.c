@@ -44,27 +44,14 @@ void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, siz
     t->width = bc_xcalloc(ncols, sizeof *t->width);
 }
 
-/* Display columns of a cell as it will be printed. Raw (piped) text that a terminal would not
- * show as is gets measured in its escaped form, the closest honest guess. */
-static size_t cell_width(const bc_table *t, const char *cell)
-{
-    if (t->tty || bc_text_is_safe(cell, strlen(cell)))
-        return bc_text_width(cell);
-    char *esc = bc_text_escape(cell, strlen(cell));
-    size_t w = bc_text_width(esc);
-    free(esc);
-    return w;
-}
-
-/* The cell as stored: escaped (and cut to the column's limit) for a terminal, raw otherwise. */
+/* The cell as stored: always escaped (piped human output often ends up on a terminal anyway,
+ * through cat or less -R), and cut to the column's limit when writing to a terminal. */
 static char *prepare(const bc_table *t, size_t col, const char *raw)
 {
     if (!raw)
         raw = "";
-    if (!t->tty)
-        return bc_xstrdup(raw);
     size_t max = t->cols[col].max;
-    return max ? bc_text_fit(raw, max, NULL) : bc_text_escape(raw, strlen(raw));
+    return t->tty && max ? bc_text_fit(raw, max, NULL) : bc_text_escape(raw, strlen(raw));
 }
 
 void bc_table_row(bc_table *t, const char *const *cells)
@@ -81,22 +68,31 @@ void bc_table_row(bc_table *t, const char *const *cells)
 
 static void print_row(bc_table *t, char *const *cells)
 {
-    fputs(t->indent, t->f);
+    bc_buf line = {0};
+    bc_buf_append(&line, "", 0); /* never NULL, even for an empty line */
+    bc_buf_puts(&line, t->indent);
     for (size_t c = 0; c < t->ncols; c++) {
         const char *cell = cells[c];
-        size_t w = cell_width(t, cell);
+        size_t w = bc_text_width(cell);
         char *cut = NULL;
         if (t->tty && w > t->width[c]) { /* a later page's longer value, widths already fixed */
             cut = bc_text_fit(cell, t->width[c], &w);
             cell = cut;
         }
-        fputs(cell, t->f);
+        bc_buf_puts(&line, cell);
         free(cut);
+        /* Pad to the column; a cell that overflows it (piped, widths fixed) keeps a gap. */
+        size_t end = (w > t->width[c] ? w : t->width[c]) + 2;
         if (c + 1 < t->ncols)
-            for (size_t pad = w; pad < t->width[c] + 2; pad++)
-                fputc(' ', t->f);
+            for (size_t pad = w; pad < end; pad++)
+                bc_buf_puts(&line, " ");
     }
+    /* Empty trailing cells leave padding behind: lines never end in spaces. */
+    while (line.len > 0 && line.data[line.len - 1] == ' ')
+        line.data[--line.len] = '\0';
+    fputs(line.data, t->f);
     fputc('\n', t->f);
+    bc_buf_release(&line);
 }
 
 void bc_table_flush(bc_table *t)
@@ -107,7 +103,7 @@ void bc_table_flush(bc_table *t)
             if (header)
                 t->width[c] = bc_text_width(t->cols[c].header);
             for (size_t r = 0; r < t->nrows; r++) {
-                size_t w = cell_width(t, t->cells[r * t->ncols + c]);
+                size_t w = bc_text_width(t->cells[r * t->ncols + c]);
                 if (w > t->width[c])
                     t->width[c] = w;
             }

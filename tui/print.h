@@ -1,10 +1,10 @@
 /* print.h - how the verbs write rows: aligned tables for people, RFC 4180 CSV and streamed JSON
  * for programs.
  *
- * Human output bound for a terminal is escaped (text.h) so nothing from the data can act on the
- * terminal, and columns are aligned by display width; piped human output is written raw. JSON is
- * escaped by jansson and CSV quoted, whatever stdout is. Tables can be flushed page by page so
- * an export of every row keeps one page in memory.
+ * Human output is always escaped (text.h) so nothing from the data can act on a terminal, even
+ * through a pipe to cat or less -R, and columns are aligned by display width; on a terminal, long
+ * cells are also cut with an ellipsis. JSON is escaped by jansson and CSV quoted. Tables can be
+ * flushed page by page so an export of every row keeps one page in memory.
  */
 #ifndef BC_PRINT_H
 #define BC_PRINT_H
@@ -29,7 +29,7 @@ typedef struct {
 
 typedef struct {
     FILE *f;
-    bool tty;
+    bool tty; /* cut cells to their column's max */
     const bc_print_col *cols;
     size_t ncols;
     const char *indent; /* written before every line (default "") */
