@@ -9,7 +9,7 @@ unset BCADMIN_DB || true
 ESC=$(printf '\033')
 
 fail() {
-    echo "FAIL: $*" >&2
+    printf 'FAIL: %s\n' "$*" >&2
     exit 1
 }
 
