@@ -27,7 +27,8 @@ const ops = [
 const lines = [];
 lines.push(`Run of ${m.date} on ${m.host} (${m.cpu}); SQLite ${m.sqlite}, Node ${m.node}, ` +
   `Better Auth 1.4.9. Database: ${int(m.users)} users, ${int(m.sessions)} sessions; ` +
-  `${m.reps} timed repetitions per operation, medians in milliseconds.`);
+  `${m.reps} timed repetitions per operation, medians in milliseconds. ` +
+  (m.loadavg ? `Load average before / after the run: ${m.loadavg} (other jobs shared the machine).` : ""));
 lines.push("");
 lines.push("| operation | bcadmin in process | Better Auth list-users | sqlite3 shell | BA / bcadmin | bcadmin / shell | target | met |");
 lines.push("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");

@@ -106,6 +106,8 @@ process.stdout.write(JSON.stringify({
            { method: "POST", path: "/admin/list-user-sessions", body: { userId: user } }],
 }));' "$lu" "$deep" "$prefix" "$substring" "$user_id")
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- (a) bcadmin in process -------------------------------------------------------------------
 bc_log "bcadmin in process (bench_users)"
 "$bench_users" "$db" --user "$user_id" --reps "$reps" --deep "$deep" --prefix "$prefix" \
@@ -163,7 +165,7 @@ const rd = (f) => JSON.parse(fs.readFileSync(`${tmp}/${f}.json`, "utf8"));
 const r = { meta, bcadmin: rd("bcadmin"), shell: rd("shell"), server: rd("server") };
 fs.writeFileSync(out, JSON.stringify(r, null, 1) + "\n");
 ' "$BC_TMP" "$results/latest.json" \
-    date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" host "$(uname -srm), $(nproc) cores" \
+    date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" loadavg "$load_before / $(cut -d' ' -f1-3 /proc/loadavg)" host "$(uname -srm), $(nproc) cores" \
     cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
     sqlite "$(sqlite3 --version | cut -d' ' -f1)" node "$(node --version)" \
     db "$db" users "$n_users" sessions "$n_sessions" reps "$reps" limit "$limit" \
