@@ -576,7 +576,7 @@ static void failure_leaves_nothing(void **state)
 {
     char *sub = tmp_path("ro");
     assert_int_equal(mkdir(sub, 0755), 0);
-    char *path = bc_xasprintf("%s/demo.db", sub);
+    char *path = tmp_path("ro/demo.db"); /* inside sub */
     assert_int_equal(chmod(sub, 0555), 0);
     bc_demo_opts opts = {.users = 20, .now_ms = NOW_MS};
     bc_error err = {0};
