@@ -615,7 +615,7 @@ bc_status bc_jwks_env_parse(const char *text, size_t len, bc_jwks_rows *out, bc_
         start++;
     if (start == len)
         return bc_fail(err, BC_ERR, "JWKS is empty");
-    json_t *root = load_json("JWKS", text, len, 0, err);
+    json_t *root = load_json("JWKS", text, len, JSON_DECODE_ANY, err);
     if (!root)
         return BC_ERR;
     if (json_is_object(root) && json_object_get(root, "keys")) {
