@@ -2,6 +2,7 @@
  * nothing here depends on OpenSSL's deprecated RSA/EC structures. */
 #include "jwk.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,7 +566,7 @@ static bc_status get_time(const json_t *obj, const char *name, const char *label
     *ms = BC_JWKS_NO_TIME;
     if (!v || json_is_null(v))
         return BC_OK;
-    if (json_is_number(v)) {
+    if (json_is_number(v) && fabs(json_number_value(v)) < 9.2e18) {
         *ms = (int64_t)json_number_value(v);
         return BC_OK;
     }

@@ -286,9 +286,10 @@ static bc_status numeric_claim(const json_t *payload, const char *name, bool *pr
     *present = c != NULL;
     if (!c)
         return BC_OK;
-    if (!json_is_number(c))
-        return bc_fail(err, BC_ERR, "JWT claim %s is not a number", name);
-    *v = (int64_t)json_number_value(c);
+    double d = json_is_number(c) ? json_number_value(c) : 0;
+    if (!json_is_number(c) || !(d > -9.2e18 && d < 9.2e18)) /* NaN fails too */
+        return bc_fail(err, BC_ERR, "JWT claim %s is not a number of seconds", name);
+    *v = (int64_t)d;
     return BC_OK;
 }
 

@@ -287,6 +287,12 @@ static void malformed_tokens(void **state)
     assert_int_equal(bc_jwt_check_claims(jwt, &checks, &err), BC_ERR);
     expect_msg(&err, "JWT claim exp is not a number");
     bc_jwt_free(jwt);
+    /* {"exp":1e300}: out of range, refused rather than converted */
+    assert_int_equal(bc_jwt_decode("eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjFlMzAwfQ.c2ln", &jwt, &err),
+                     BC_OK);
+    assert_int_equal(bc_jwt_check_claims(jwt, &checks, &err), BC_ERR);
+    expect_msg(&err, "JWT claim exp is not a number");
+    bc_jwt_free(jwt);
 }
 
 int main(void)
