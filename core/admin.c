@@ -1,0 +1,1046 @@
+/* admin.c - the admin plugin's rules, written once for every driver. */
+#include "admin.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ids.h"
+#include "isotime.h"
+#include "password.h"
+#include "record_json.h"
+#include "xalloc.h"
+
+#define BULK_CHUNK 500 /* ids per IN (...) statement or Convex call */
+
+/* --- setup and lookups ------------------------------------------------------------------- */
+
+bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err)
+{
+    *a = (bc_admin){.driver = d, .state = state, .admin_roles = "admin"};
+    struct passwd *pw = getpwuid(getuid());
+    a->os_user = pw ? bc_xstrdup(pw->pw_name) : bc_xasprintf("uid %u", (unsigned)getuid());
+    a->target = bc_xstrdup(d->label ? d->label : "");
+    a->who = (bc_audit_who){a->os_user, NULL, d->ops->kind, a->target};
+    return BC_OK;
+}
+
+void bc_admin_release(bc_admin *a)
+{
+    bc_record_release(&a->actor);
+    free(a->os_user);
+    free(a->actor_label);
+    free(a->target);
+    *a = (bc_admin){0};
+}
+
+static char *lowercase(const char *s)
+{
+    char *out = bc_xstrdup(s);
+    for (char *p = out; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return out;
+}
+
+bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
+{
+    *out = (bc_record){0};
+    if (!user || !*user)
+        return bc_fail(err, BC_USAGE, "no user given (an id or an email)");
+    if (strchr(user, '@')) {
+        char *email = lowercase(user);
+        bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "email", email, out, err);
+        free(email);
+        if (st == BC_NOT_FOUND)
+            bc_fail(err, st, "no user with email \"%s\"", user);
+        return st;
+    }
+    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "id", user, out, err);
+    if (st == BC_NOT_FOUND)
+        bc_fail(err, st, "no user with id \"%s\" (give an id or an email)", user);
+    return st;
+}
+
+/* Whether a comma-separated list holds item (exact, surrounding spaces ignored). */
+static bool list_has(const char *list, const char *item, size_t item_len)
+{
+    const char *p = list;
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *s = p;
+        while (len && isspace((unsigned char)*s))
+            s++, len--;
+        while (len && isspace((unsigned char)s[len - 1]))
+            len--;
+        if (len == item_len && strncmp(s, item, len) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+bool bc_admin_is_admin_user(const bc_admin *a, const bc_record *user)
+{
+    /* A NULL role is the plugin's default role "user", which is not an admin role. */
+    const char *role = bc_record_text(user, "role");
+    const char *p = role;
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (list_has(a->admin_roles, p, len))
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+bool bc_admin_has_actor(const bc_admin *a)
+{
+    return a->actor.n > 0;
+}
+
+bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "acting admin (--as)");
+    if (!bc_admin_is_admin_user(a, &row)) {
+        const char *role = bc_record_text(&row, "role");
+        bc_fail(err, BC_REFUSED, "acting admin %s does not hold an admin role (role: %s)", user,
+                role ? role : "none");
+        bc_record_release(&row);
+        return BC_REFUSED;
+    }
+    bc_record_release(&a->actor);
+    free(a->actor_label);
+    a->actor = row;
+    a->actor_label = bc_xasprintf("%s %s", bc_record_text(&row, "id"),
+                                  bc_record_text(&row, "email") ? bc_record_text(&row, "email")
+                                                                : "");
+    a->who.actor = a->actor_label;
+    return BC_OK;
+}
+
+static const char *actor_id(const bc_admin *a)
+{
+    return bc_record_text(&a->actor, "id");
+}
+
+static bool is_actor(const bc_admin *a, const bc_record *user)
+{
+    const char *me = actor_id(a), *id = bc_record_text(user, "id");
+    return me && id && strcmp(me, id) == 0;
+}
+
+/* Whether the user's ban is in force at now (banned, and no expiry or one in the future). */
+static bool ban_in_force(const bc_record *user, int64_t now)
+{
+    if (!bc_record_bool(user, "banned"))
+        return false;
+    int64_t until;
+    return !bc_record_date(user, "banExpires", &until) || until > now;
+}
+
+bc_status bc_ban_expiry_parse(const char *s, int64_t now_ms, bc_ban_expiry *out, bc_error *err)
+{
+    *out = (bc_ban_expiry){.never = true};
+    if (!s || !*s || strcmp(s, "never") == 0)
+        return BC_OK;
+    int64_t ms;
+    if (bc_duration_parse(s, &ms)) {
+        *out = (bc_ban_expiry){.never = false, .at_ms = now_ms + ms};
+        return BC_OK;
+    }
+    if (bc_iso_parse(s, strlen(s), &ms)) {
+        if (ms <= now_ms)
+            return bc_fail(err, BC_USAGE, "ban expiry \"%s\" is in the past", s);
+        *out = (bc_ban_expiry){.never = false, .at_ms = ms};
+        return BC_OK;
+    }
+    return bc_fail(err, BC_USAGE,
+                   "ban expiry \"%s\" is not \"never\", a duration (30m, 12h, 7d, 2w) or an "
+                   "ISO-8601 time",
+                   s);
+}
+
+/* --- writing with an audit trail --------------------------------------------------------- */
+
+static bc_status audit_begin(bc_admin *a, const bc_audit_change *change, int64_t *id,
+                             bc_error *err)
+{
+    if (!a->state)
+        return bc_fail(err, BC_ERR, "no state database is open: bcadmin audits every change");
+    return bc_audit_begin(a->state, &a->who, change, id, err);
+}
+
+static bc_status audit_end(bc_admin *a, int64_t id, bc_status st, const bc_error *err)
+{
+    bc_audit_finish(a->state, id, st == BC_OK ? NULL : (err ? err->msg : "failed"), NULL);
+    return st;
+}
+
+/* The values row holds for each field of patch (NULL where absent): the "before" of a change. */
+static bc_record values_before(const bc_record *row, const bc_record *patch)
+{
+    bc_record before = {0};
+    for (size_t i = 0; i < patch->n; i++) {
+        const bc_value *v = bc_record_get(row, patch->fields[i].name);
+        bc_record_set(&before, patch->fields[i].name, v ? bc_value_copy(v) : bc_value_null());
+    }
+    return before;
+}
+
+static bc_status rollback(bc_admin *a, bc_status st)
+{
+    bc_driver_txn(a->driver, BC_TXN_ROLLBACK, NULL);
+    return st;
+}
+
+/* Patch one user (and optionally delete their sessions) atomically, audited. */
+static bc_status change_user(bc_admin *a, const char *action, const bc_record *user,
+                             const bc_record *patch, bool drop_sessions, int64_t undo_of,
+                             bc_error *err)
+{
+    const char *id = bc_record_text(user, "id");
+    bc_record before = values_before(user, patch);
+    bc_audit_change change = {action, id, &before, patch, undo_of};
+    int64_t audit_id;
+    bc_status st = audit_begin(a, &change, &audit_id, err);
+    bc_record_release(&before);
+    if (st != BC_OK)
+        return st;
+
+    bc_match by_id = {"id", &id, 1}, by_user = {"userId", &id, 1};
+    size_t changed = 0;
+    st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+    if (st == BC_OK)
+        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, &changed, err);
+    if (st == BC_OK && changed == 0)
+        st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
+    if (st == BC_OK && drop_sessions)
+        st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+    if (st == BC_OK)
+        st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+    else
+        rollback(a, st);
+    return audit_end(a, audit_id, st, err);
+}
+
+/* --- single-user actions ----------------------------------------------------------------- */
+
+static void ban_patch(bc_record *patch, const char *reason, bc_ban_expiry expiry, int64_t now)
+{
+    bc_record_set_bool(patch, "banned", true);
+    bc_record_set_text(patch, "banReason", reason && *reason ? reason : "No reason");
+    if (expiry.never)
+        bc_record_set_null(patch, "banExpires"); /* explicit: never leave a stale expiry */
+    else
+        bc_record_set_date(patch, "banExpires", expiry.at_ms);
+    bc_record_set_date(patch, "updatedAt", now);
+}
+
+static void unban_patch(bc_record *patch, int64_t now)
+{
+    bc_record_set_bool(patch, "banned", false);
+    bc_record_set_null(patch, "banReason");
+    bc_record_set_null(patch, "banExpires");
+    bc_record_set_date(patch, "updatedAt", now);
+}
+
+bc_status bc_admin_ban(bc_admin *a, const char *user, const char *reason, bc_ban_expiry expiry,
+                       bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    int64_t now = bc_now_ms();
+    if (is_actor(a, &row))
+        st = bc_fail(err, BC_REFUSED, "you cannot ban yourself (%s is the acting admin)", user);
+    else if (!expiry.never && expiry.at_ms <= now)
+        st = bc_fail(err, BC_USAGE, "the ban expiry is in the past");
+    if (st == BC_OK) {
+        bc_record patch = {0};
+        ban_patch(&patch, reason, expiry, now);
+        st = change_user(a, "users.ban", &row, &patch, true, 0, err);
+        bc_record_release(&patch);
+    }
+    bc_record_release(&row);
+    return st;
+}
+
+bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    bc_record patch = {0};
+    unban_patch(&patch, bc_now_ms());
+    st = change_user(a, "users.unban", &row, &patch, false, 0, err);
+    bc_record_release(&patch);
+    bc_record_release(&row);
+    return st;
+}
+
+/* Normalise "user, admin" to "user,admin"; refuse empty, malformed or repeated roles. */
+static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
+{
+    *out = NULL;
+    if (!roles || !*roles)
+        return bc_fail(err, BC_USAGE, "no role given (e.g. user, admin, or user,admin)");
+    bc_buf buf = {0};
+    const char *p = roles;
+    while (p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && isspace((unsigned char)*p))
+            p++, len--;
+        while (len && isspace((unsigned char)p[len - 1]))
+            len--;
+        bool ok = len > 0 && len <= 64;
+        for (size_t i = 0; ok && i < len; i++)
+            ok = isalnum((unsigned char)p[i]) || p[i] == '-' || p[i] == '_';
+        if (!ok) {
+            bc_buf_release(&buf);
+            return bc_fail(err, BC_USAGE,
+                           "role list \"%s\" has an empty or invalid role (roles are letters, "
+                           "digits, '-' and '_', separated by commas)",
+                           roles);
+        }
+        if (buf.len && list_has(buf.data, p, len)) {
+            bc_buf_release(&buf);
+            return bc_fail(err, BC_USAGE, "role \"%.*s\" is listed twice in \"%s\"", (int)len, p,
+                           roles);
+        }
+        if (buf.len)
+            bc_buf_puts(&buf, ",");
+        bc_buf_append(&buf, p, len);
+        p = end ? end + 1 : NULL;
+    }
+    *out = bc_buf_take(&buf);
+    return BC_OK;
+}
+
+bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err)
+{
+    char *role;
+    bc_status st = normalise_roles(roles, &role, err);
+    if (st != BC_OK)
+        return st;
+    bc_record row;
+    st = bc_admin_find_user(a, user, &row, err);
+    if (st == BC_OK) {
+        bc_record patch = {0};
+        bc_record_set_text(&patch, "role", role);
+        bc_record_set_date(&patch, "updatedAt", bc_now_ms());
+        st = change_user(a, "users.set-role", &row, &patch, false, 0, err);
+        bc_record_release(&patch);
+        bc_record_release(&row);
+    }
+    free(role);
+    return st;
+}
+
+/* Insert a row with an audit entry (secrets are scrubbed from what the audit keeps). */
+static bc_status insert_audited(bc_admin *a, const char *action, const char *subject,
+                                bc_model model, const bc_record *row, bc_error *err)
+{
+    bc_record shown = bc_record_copy(row);
+    bc_audit_scrub(model, &shown);
+    bc_audit_change change = {action, subject, NULL, &shown, 0};
+    int64_t audit_id;
+    bc_status st = audit_begin(a, &change, &audit_id, err);
+    bc_record_release(&shown);
+    if (st != BC_OK)
+        return st;
+    st = bc_driver_row_insert(a->driver, model, row, err);
+    return audit_end(a, audit_id, st, err);
+}
+
+bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms,
+                               bool allow_admin, bc_record *session, bc_error *err)
+{
+    *session = (bc_record){0};
+    if (!bc_admin_has_actor(a))
+        return bc_fail(err, BC_REFUSED,
+                       "impersonation needs the acting admin (--as EMAIL|ID or BCADMIN_AS): "
+                       "it is recorded as impersonatedBy");
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    int64_t now = bc_now_ms();
+    if (!allow_admin && bc_admin_is_admin_user(a, &row))
+        st = bc_fail(err, BC_REFUSED,
+                     "%s is an admin: Better Auth refuses to impersonate admins "
+                     "(--allow-admin-target overrides)",
+                     user);
+    else if (ban_in_force(&row, now))
+        st = bc_fail(err, BC_REFUSED, "%s is banned: Better Auth refuses sessions for banned users",
+                     user);
+    else if (bc_record_bool(&row, "banned")) {
+        /* An expired ban is lifted when a session is created, as the plugin's hook does. */
+        bc_record patch = {0};
+        unban_patch(&patch, now);
+        st = change_user(a, "users.unban", &row, &patch, false, 0, err);
+        bc_record_release(&patch);
+    }
+    if (st == BC_OK) {
+        char id[BC_ID_LEN + 1], token[BC_ID_LEN + 1];
+        bc_random_id(id);
+        bc_random_id(token);
+        bc_record *s = session;
+        bc_record_set_text(s, "id", id);
+        bc_record_set_date(s, "expiresAt", now + (duration_ms > 0 ? duration_ms
+                                                                  : BC_IMPERSONATION_DEFAULT_MS));
+        bc_record_set_text(s, "token", token);
+        bc_record_set_date(s, "createdAt", now);
+        bc_record_set_date(s, "updatedAt", now);
+        bc_record_set_text(s, "ipAddress", "");
+        bc_record_set_text(s, "userAgent", "bcadmin/" BCADMIN_VERSION);
+        bc_record_set_text(s, "userId", bc_record_text(&row, "id"));
+        bc_record_set_text(s, "impersonatedBy", actor_id(a));
+        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"), BC_MODEL_SESSION,
+                            s, err);
+        if (st != BC_OK)
+            bc_record_release(session);
+    }
+    bc_record_release(&row);
+    return st;
+}
+
+/* Delete sessions by id, audited as one entry naming how many. */
+static bc_status delete_sessions(bc_admin *a, const char *action, const char *subject,
+                                 const bc_match *m, size_t *deleted, bc_error *err)
+{
+    bc_audit_change change = {action, subject, NULL, NULL, 0};
+    int64_t audit_id;
+    size_t n = 0;
+    bc_status st = audit_begin(a, &change, &audit_id, err);
+    if (st != BC_OK)
+        return st;
+    st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, m, &n, err);
+    if (deleted)
+        *deleted = n;
+    return audit_end(a, audit_id, st, err);
+}
+
+bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *deleted,
+                                      bc_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    bc_record row = {0};
+    bc_session_query q = {.impersonation_only = true, .limit = BC_PAGE_MAX};
+    bc_status st = BC_OK;
+    if (user) {
+        st = bc_admin_find_user(a, user, &row, err);
+        if (st != BC_OK)
+            return st;
+        q.user_id = bc_record_text(&row, "id");
+    }
+    /* Collect the ids first, then delete them in chunks: a page never sees its own deletes. */
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    char *cursor = NULL;
+    do {
+        bc_page page;
+        q.cursor = cursor;
+        st = bc_driver_sessions_page(a->driver, &q, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st != BC_OK)
+            break;
+        for (size_t i = 0; i < page.rows.n; i++) {
+            if (n == cap)
+                ids = bc_xrealloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
+            ids[n++] = bc_xstrdup(bc_record_text(&page.rows.items[i], "id"));
+        }
+        cursor = bc_xstrdup(page.next_cursor);
+        bc_page_release(&page);
+    } while (cursor);
+    for (size_t i = 0; st == BC_OK && i < n; i += BULK_CHUNK) {
+        size_t chunk = n - i < BULK_CHUNK ? n - i : BULK_CHUNK, got = 0;
+        bc_match m = {"id", (const char *const *)ids + i, chunk};
+        st = delete_sessions(a, "sessions.stop-impersonating",
+                             user ? bc_record_text(&row, "id") : "*", &m, &got, err);
+        if (deleted)
+            *deleted += got;
+    }
+    bc_admin_ids_free(ids, n);
+    bc_record_release(&row);
+    return st;
+}
+
+bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_SESSION, "id", session, &row, err);
+    if (st == BC_NOT_FOUND)
+        st = bc_driver_row_get(a->driver, BC_MODEL_SESSION, "token", session, &row, err);
+    if (st == BC_NOT_FOUND)
+        return bc_fail(err, st, "no session with id or token \"%s\"", session);
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&row, "id");
+    bc_match m = {"id", &id, 1};
+    size_t n = 0;
+    st = delete_sessions(a, "sessions.revoke", id, &m, &n, err);
+    bc_record_release(&row);
+    return st;
+}
+
+bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted, bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&row, "id");
+    bc_match m = {"userId", &id, 1};
+    st = delete_sessions(a, "sessions.revoke-all", id, &m, deleted, err);
+    bc_record_release(&row);
+    return st;
+}
+
+bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    if (is_actor(a, &row)) {
+        bc_record_release(&row);
+        return bc_fail(err, BC_REFUSED, "you cannot remove yourself (%s is the acting admin)",
+                       user);
+    }
+    const char *id = bc_record_text(&row, "id");
+    bc_record before = bc_record_copy(&row);
+    bc_audit_scrub(BC_MODEL_USER, &before);
+    bc_audit_change change = {"users.remove", id, &before, NULL, 0};
+    int64_t audit_id;
+    st = audit_begin(a, &change, &audit_id, err);
+    bc_record_release(&before);
+    if (st == BC_OK) {
+        bc_match by_user = {"userId", &id, 1}, by_id = {"id", &id, 1};
+        /* The plugin's order: sessions, then accounts, then the user. */
+        st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+        if (st == BC_OK)
+            st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+        if (st == BC_OK)
+            st = bc_driver_rows_delete(a->driver, BC_MODEL_ACCOUNT, &by_user, NULL, err);
+        if (st == BC_OK)
+            st = bc_driver_rows_delete(a->driver, BC_MODEL_USER, &by_id, NULL, err);
+        if (st == BC_OK)
+            st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+        else
+            rollback(a, st);
+        st = audit_end(a, audit_id, st, err);
+    }
+    bc_record_release(&row);
+    return st;
+}
+
+/* The user's accounts (all of them; a user has a handful). */
+static bc_status user_accounts(bc_admin *a, const char *user_id, bc_rows *out, bc_error *err)
+{
+    bc_match m = {"userId", &user_id, 1};
+    return bc_driver_rows_get(a->driver, BC_MODEL_ACCOUNT, &m, 0, out, err);
+}
+
+bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password,
+                                bc_error *err)
+{
+    bc_status st = bc_password_check_length(password, err);
+    if (st != BC_OK)
+        return st;
+    bc_record row;
+    st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&row, "id");
+    bc_rows accounts;
+    st = user_accounts(a, id, &accounts, err);
+    const bc_record *credential = NULL;
+    for (size_t i = 0; st == BC_OK && i < accounts.n; i++) {
+        const char *provider = bc_record_text(&accounts.items[i], "providerId");
+        if (provider && strcmp(provider, "credential") == 0)
+            credential = &accounts.items[i];
+    }
+    if (st == BC_OK && !credential)
+        st = bc_fail(err, BC_NOT_FOUND,
+                     "%s has no password account (providerId \"credential\"): they sign in "
+                     "through a social provider; nothing was changed",
+                     user);
+    char hash[BC_PASSWORD_HASH_LEN + 1];
+    if (st == BC_OK)
+        st = bc_password_hash(password, hash, err);
+    if (st == BC_OK) {
+        bc_record patch = {0}, shown = {0};
+        bc_record_set_text(&patch, "password", hash);
+        bc_record_set_date(&patch, "updatedAt", bc_now_ms());
+        bc_record_set_date(&shown, "updatedAt", bc_now_ms());
+        bc_audit_change change = {"users.set-password", id, NULL, &shown, 0};
+        int64_t audit_id;
+        st = audit_begin(a, &change, &audit_id, err);
+        if (st == BC_OK) {
+            const char *account_id = bc_record_text(credential, "id");
+            bc_match m = {"id", &account_id, 1};
+            st = bc_driver_rows_update(a->driver, BC_MODEL_ACCOUNT, &m, &patch, NULL, err);
+            st = audit_end(a, audit_id, st, err);
+        }
+        bc_record_release(&patch);
+        bc_record_release(&shown);
+    }
+    bc_rows_release(&accounts);
+    bc_record_release(&row);
+    return st;
+}
+
+/* A plausible email: one '@' with text on both sides, a dot in the domain, no spaces. */
+static bool email_valid(const char *email)
+{
+    const char *at = strchr(email, '@');
+    if (!at || at == email || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+        return false;
+    for (const char *p = email; *p; p++)
+        if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+            return false;
+    const char *last = email + strlen(email) - 1;
+    return *last != '.' && at[1] != '.';
+}
+
+/* BC_OK when no user other than except_id has this (lowercased) email. */
+static bc_status email_free(bc_admin *a, const char *email, const char *except_id, bc_error *err)
+{
+    bc_record other;
+    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "email", email, &other, err);
+    if (st == BC_NOT_FOUND)
+        return BC_OK;
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&other, "id");
+    bool same = except_id && id && strcmp(id, except_id) == 0;
+    bc_record_release(&other);
+    if (same)
+        return BC_OK;
+    return bc_fail(err, BC_REFUSED, "User already exists. Use another email. (%s)", email);
+}
+
+bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
+                               const char *role, const char *password, bc_record *created,
+                               bc_error *err)
+{
+    if (created)
+        *created = (bc_record){0};
+    if (!email || !email_valid(email))
+        return bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "");
+    if (!name)
+        return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
+    char *roles = NULL;
+    bc_status st = normalise_roles(role ? role : "user", &roles, err);
+    if (st == BC_OK)
+        st = bc_password_check_length(password, err);
+    char *lower = lowercase(email);
+    if (st == BC_OK)
+        st = email_free(a, lower, NULL, err);
+    char hash[BC_PASSWORD_HASH_LEN + 1];
+    if (st == BC_OK)
+        st = bc_password_hash(password, hash, err);
+    if (st != BC_OK) {
+        free(lower);
+        free(roles);
+        return st;
+    }
+    int64_t now = bc_now_ms();
+    char id[BC_ID_LEN + 1], account_id[BC_ID_LEN + 1];
+    bc_random_id(id);
+    bc_random_id(account_id);
+    bc_record user = {0}, account = {0};
+    bc_record_set_text(&user, "id", id);
+    bc_record_set_text(&user, "name", name);
+    bc_record_set_text(&user, "email", lower);
+    bc_record_set_bool(&user, "emailVerified", false);
+    bc_record_set_null(&user, "image");
+    bc_record_set_date(&user, "createdAt", now);
+    bc_record_set_date(&user, "updatedAt", now);
+    bc_record_set_text(&user, "role", roles);
+    bc_record_set_bool(&user, "banned", false);
+    bc_record_set_null(&user, "banReason");
+    bc_record_set_null(&user, "banExpires");
+    bc_record_set_text(&account, "id", account_id);
+    bc_record_set_text(&account, "accountId", id);
+    bc_record_set_text(&account, "providerId", "credential");
+    bc_record_set_text(&account, "userId", id);
+    bc_record_set_text(&account, "password", hash);
+    bc_record_set_date(&account, "createdAt", now);
+    bc_record_set_date(&account, "updatedAt", now);
+
+    bc_audit_change change = {"users.create", id, NULL, &user, 0};
+    int64_t audit_id;
+    st = audit_begin(a, &change, &audit_id, err);
+    if (st == BC_OK) {
+        st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+        if (st == BC_OK)
+            st = bc_driver_row_insert(a->driver, BC_MODEL_USER, &user, err);
+        if (st == BC_OK)
+            st = bc_driver_row_insert(a->driver, BC_MODEL_ACCOUNT, &account, err);
+        if (st == BC_OK)
+            st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+        else
+            rollback(a, st);
+        st = audit_end(a, audit_id, st, err);
+    }
+    if (st == BC_OK && created)
+        *created = user;
+    else
+        bc_record_release(&user);
+    bc_record_release(&account);
+    free(lower);
+    free(roles);
+    return st;
+}
+
+bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *changes,
+                               bc_error *err)
+{
+    static const char *const editable[] = {"name", "email", "emailVerified", "image"};
+    if (!changes || changes->n == 0)
+        return bc_fail(err, BC_USAGE, "No data to update (give --name, --email, "
+                                      "--email-verified or --image)");
+    for (size_t i = 0; i < changes->n; i++) {
+        bool ok = false;
+        for (size_t j = 0; j < sizeof editable / sizeof *editable; j++)
+            ok |= strcmp(changes->fields[i].name, editable[j]) == 0;
+        if (!ok)
+            return bc_fail(err, BC_USAGE, "field \"%s\" cannot be updated this way",
+                           changes->fields[i].name);
+    }
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    bc_record patch = bc_record_copy(changes);
+    const char *email = bc_record_text(&patch, "email");
+    if (bc_record_get(&patch, "email") && (!email || !email_valid(email)))
+        st = bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "(null)");
+    if (st == BC_OK && email) {
+        char *lower = lowercase(email);
+        st = email_free(a, lower, bc_record_text(&row, "id"), err);
+        bc_record_set_text(&patch, "email", lower);
+        free(lower);
+    }
+    const bc_value *name = bc_record_get(&patch, "name");
+    if (st == BC_OK && name && name->kind != BC_V_TEXT)
+        st = bc_fail(err, BC_USAGE, "name cannot be empty");
+    if (st == BC_OK) {
+        bc_record_set_date(&patch, "updatedAt", bc_now_ms());
+        st = change_user(a, "users.update", &row, &patch, false, 0, err);
+    }
+    bc_record_release(&patch);
+    bc_record_release(&row);
+    return st;
+}
+
+bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account,
+                                  bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_admin_find_user(a, user, &row, err);
+    if (st != BC_OK)
+        return st;
+    bc_rows accounts;
+    st = user_accounts(a, bc_record_text(&row, "id"), &accounts, err);
+    const bc_record *hit = NULL;
+    for (size_t i = 0; st == BC_OK && i < accounts.n; i++) {
+        const char *id = bc_record_text(&accounts.items[i], "id");
+        const char *provider = bc_record_text(&accounts.items[i], "providerId");
+        if ((id && strcmp(id, account) == 0) || (provider && strcmp(provider, account) == 0))
+            hit = &accounts.items[i];
+    }
+    if (st == BC_OK && !hit)
+        st = bc_fail(err, BC_NOT_FOUND, "%s has no account with id or provider \"%s\"", user,
+                     account);
+    else if (st == BC_OK && accounts.n == 1)
+        st = bc_fail(err, BC_REFUSED,
+                     "that is the only account of %s: Better Auth refuses to unlink a user's "
+                     "last account",
+                     user);
+    if (st == BC_OK) {
+        bc_record before = bc_record_copy(hit);
+        bc_audit_scrub(BC_MODEL_ACCOUNT, &before);
+        const char *account_id = bc_record_text(hit, "id");
+        bc_audit_change change = {"accounts.unlink", account_id, &before, NULL, 0};
+        int64_t audit_id;
+        st = audit_begin(a, &change, &audit_id, err);
+        bc_record_release(&before);
+        if (st == BC_OK) {
+            bc_match m = {"id", &account_id, 1};
+            st = bc_driver_rows_delete(a->driver, BC_MODEL_ACCOUNT, &m, NULL, err);
+            st = audit_end(a, audit_id, st, err);
+        }
+    }
+    bc_rows_release(&accounts);
+    bc_record_release(&row);
+    return st;
+}
+
+/* --- bulk -------------------------------------------------------------------------------- */
+
+void bc_admin_ids_free(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
+                          bc_error *err)
+{
+    *ids = NULL;
+    *n = 0;
+    size_t cap = 0;
+    bc_user_query q = *filter;
+    q.limit = BC_PAGE_MAX;
+    q.want_total = false;
+    char *cursor = NULL;
+    bc_status st;
+    do {
+        bc_page page;
+        q.cursor = cursor;
+        st = bc_driver_users_page(a->driver, &q, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st != BC_OK)
+            break;
+        for (size_t i = 0; i < page.rows.n; i++) {
+            if (*n == cap)
+                *ids = bc_xrealloc(*ids, (cap = cap ? cap * 2 : 256) * sizeof **ids);
+            (*ids)[(*n)++] = bc_xstrdup(bc_record_text(&page.rows.items[i], "id"));
+        }
+        cursor = bc_xstrdup(page.next_cursor);
+        bc_page_release(&page);
+    } while (cursor);
+    if (st != BC_OK) {
+        bc_admin_ids_free(*ids, *n);
+        *ids = NULL;
+        *n = 0;
+    }
+    return st;
+}
+
+static const char *bulk_action_name(bc_bulk_kind kind)
+{
+    switch (kind) {
+    case BC_BULK_BAN:
+        return "users.ban";
+    case BC_BULK_UNBAN:
+        return "users.unban";
+    case BC_BULK_REVOKE_SESSIONS:
+        return "sessions.revoke-all";
+    case BC_BULK_SET_ROLE:
+        return "users.set-role";
+    }
+    return "users.bulk";
+}
+
+/* Audit ids of a bulk action, finished together once its outcome is known. */
+typedef struct {
+    int64_t *ids;
+    size_t n, cap;
+} audit_list;
+
+static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
+{
+    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; i < l->n; i++)
+        audit_end(a, l->ids[i], st, err);
+    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    l->n = 0;
+}
+
+/* One chunk of a bulk action: a pending audit entry per user, then one statement per table. */
+static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
+                            const bc_rows *users, audit_list *audits, bc_error *err)
+{
+    const char **ids = bc_xcalloc(users->n, sizeof *ids);
+    bc_status st = BC_OK;
+    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; st == BC_OK && i < users->n; i++) {
+        ids[i] = bc_record_text(&users->items[i], "id");
+        bc_record before = patch ? values_before(&users->items[i], patch) : (bc_record){0};
+        bc_audit_change change = {bulk_action_name(action->kind), ids[i],
+                                  patch ? &before : NULL, patch, 0};
+        if (audits->n == audits->cap)
+            audits->ids = bc_xrealloc(audits->ids,
+                                      (audits->cap = audits->cap ? audits->cap * 2 : 256) *
+                                          sizeof *audits->ids);
+        st = audit_begin(a, &change, &audits->ids[audits->n], err);
+        if (st == BC_OK)
+            audits->n++;
+        bc_record_release(&before);
+    }
+    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    bc_match by_id = {"id", ids, users->n}, by_user = {"userId", ids, users->n};
+    if (st == BC_OK && patch)
+        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, NULL, err);
+    if (st == BC_OK && (action->kind == BC_BULK_BAN || action->kind == BC_BULK_REVOKE_SESSIONS))
+        st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+    free(ids);
+    return st;
+}
+
+bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
+                        size_t *affected, size_t *skipped, bc_error *err)
+{
+    *affected = 0;
+    *skipped = 0;
+    if (!a->state)
+        return bc_fail(err, BC_ERR, "no state database is open: bcadmin audits every change");
+    bc_record patch = {0};
+    char *roles = NULL;
+    int64_t now = bc_now_ms();
+    bc_status st = BC_OK;
+    switch (action->kind) {
+    case BC_BULK_BAN:
+        if (!action->expiry.never && action->expiry.at_ms <= now)
+            return bc_fail(err, BC_USAGE, "the ban expiry is in the past");
+        ban_patch(&patch, action->reason, action->expiry, now);
+        break;
+    case BC_BULK_UNBAN:
+        unban_patch(&patch, now);
+        break;
+    case BC_BULK_SET_ROLE:
+        st = normalise_roles(action->roles, &roles, err);
+        if (st != BC_OK)
+            return st;
+        bc_record_set_text(&patch, "role", roles);
+        bc_record_set_date(&patch, "updatedAt", now);
+        break;
+    case BC_BULK_REVOKE_SESSIONS:
+        break;
+    }
+    /* With a transaction the whole selection is one change: audit entries are finished when
+     * it commits or rolls back. Without one (Convex) each chunk stands on its own. */
+    bool atomic = a->driver->ops->txn != NULL;
+    audit_list audits = {0};
+    size_t applied = 0;
+    st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+    for (size_t i = 0; st == BC_OK && i < n; i += BULK_CHUNK) {
+        size_t chunk = n - i < BULK_CHUNK ? n - i : BULK_CHUNK;
+        bc_match m = {"id", (const char *const *)ids + i, chunk};
+        bc_rows users;
+        st = bc_driver_rows_get(a->driver, BC_MODEL_USER, &m, 0, &users, err);
+        if (st != BC_OK)
+            break;
+        /* The acting admin never bans themself, even inside a filter that matches them. */
+        bc_rows keep = {0};
+        for (size_t j = 0; j < users.n; j++) {
+            if (action->kind == BC_BULK_BAN && is_actor(a, &users.items[j]))
+                (*skipped)++;
+            else
+                bc_rows_push(&keep, &users.items[j]);
+        }
+        if (keep.n)
+            st = bulk_chunk(a, action, patch.n ? &patch : NULL, &keep, &audits, err);
+        if (st == BC_OK)
+            applied += keep.n;
+        if (!atomic)
+            audit_list_finish(a, &audits, st, err);
+        bc_rows_release(&keep);
+        bc_rows_release(&users);
+    }
+    if (st == BC_OK)
+        st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+    else if (atomic)
+        rollback(a, st);
+    audit_list_finish(a, &audits, st, err);
+    *affected = st == BC_OK || !atomic ? applied : 0;
+    free(audits.ids);
+    bc_record_release(&patch);
+    free(roles);
+    return st;
+}
+
+/* --- undo -------------------------------------------------------------------------------- */
+
+static bool reversible(const char *action)
+{
+    static const char *const names[] = {"users.ban", "users.unban", "users.set-role",
+                                        "users.update", "audit.undo"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(action, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The first field (updatedAt aside) whose current value is not what the entry wrote. */
+static const char *changed_since(const bc_record *now, const bc_record *after)
+{
+    for (size_t i = 0; i < after->n; i++) {
+        const char *name = after->fields[i].name;
+        if (strcmp(name, "updatedAt") == 0)
+            continue;
+        const bc_value *v = bc_record_get(now, name);
+        bc_value null = bc_value_null();
+        if (!bc_value_equal(v ? v : &null, &after->fields[i].value))
+            return name;
+    }
+    return NULL;
+}
+
+static bc_status record_from_text(const char *text, bc_record *out, bc_error *err)
+{
+    json_error_t jerr;
+    json_t *j = text ? json_loads(text, 0, &jerr) : NULL;
+    if (!j)
+        return bc_fail(err, BC_ERR, "the audit entry's saved values are unreadable");
+    bc_status st = bc_record_from_json(BC_MODEL_USER, j, out, err);
+    json_decref(j);
+    return st;
+}
+
+bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
+{
+    if (!a->state)
+        return bc_fail(err, BC_ERR, "no state database is open");
+    bc_audit_entry e;
+    bc_status st = bc_audit_get(a->state, audit_id, &e, err);
+    if (st != BC_OK)
+        return st;
+    bc_record before = {0}, after = {0}, row = {0};
+    if (!reversible(e.action))
+        st = bc_fail(err, BC_REFUSED,
+                     "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
+                     "field updates are reversible",
+                     (long long)audit_id, e.action);
+    else if (strcmp(e.state, "done") != 0)
+        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
+                     (long long)audit_id, e.state);
+    if (st == BC_OK)
+        st = record_from_text(e.before_json, &before, err);
+    if (st == BC_OK)
+        st = record_from_text(e.after_json, &after, err);
+    if (st == BC_OK)
+        st = bc_admin_find_user(a, e.subject, &row, err);
+    const char *field = st == BC_OK ? changed_since(&row, &after) : NULL;
+    if (field)
+        st = bc_fail(err, BC_REFUSED,
+                     "user %s changed after entry %lld (its %s is no longer what that change "
+                     "wrote): undo refused",
+                     e.subject, (long long)audit_id, field);
+    if (st == BC_OK) {
+        bc_record_set_date(&before, "updatedAt", bc_now_ms());
+        st = change_user(a, "audit.undo", &row, &before, false, audit_id, err);
+    }
+    bc_record_release(&before);
+    bc_record_release(&after);
+    bc_record_release(&row);
+    bc_audit_entry_release(&e);
+    return st;
+}

@@ -1,0 +1,117 @@
+/* admin.h - Better Auth admin-plugin actions with its exact semantics, above the driver seam.
+ *
+ * Each action resolves its target, checks the plugin's rules (no self-ban, no impersonating
+ * admins...), writes a pending audit entry, applies the change through bc_driver_* (inside one
+ * transaction where the driver has them) and marks the audit entry done or failed. Both drivers
+ * get the same rules because they live only here. USER arguments are an id or an email.
+ *
+ * A bc_admin is zero-initialised, set up by bc_admin_init and released by bc_admin_release; it
+ * borrows the driver and the state database (the caller keeps ownership of both).
+ */
+#ifndef BC_ADMIN_H
+#define BC_ADMIN_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "driver.h"
+#include "record.h"
+#include "status.h"
+
+#define BC_IMPERSONATION_DEFAULT_MS (3600 * 1000LL)
+
+typedef struct {
+    bc_driver *driver;
+    sqlite3 *state;   /* audit log; required for every write */
+    bc_audit_who who; /* strings below are owned by the bc_admin */
+    bc_record actor;  /* the acting admin's user row; empty when none was given */
+    char *os_user, *actor_label, *target;
+    const char *admin_roles; /* roles that count as admin, comma-separated; default "admin" */
+} bc_admin;
+
+bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err);
+void bc_admin_release(bc_admin *a);
+
+/* Set the acting admin (--as / BCADMIN_AS): the user must exist and hold an admin role. */
+bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err);
+bool bc_admin_has_actor(const bc_admin *a);
+/* Whether a user row's role list holds one of the admin roles. */
+bool bc_admin_is_admin_user(const bc_admin *a, const bc_record *user);
+
+/* Find a user by id or email (lowercased). BC_NOT_FOUND names what was looked for. */
+bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err);
+
+/* --- ban expiry ------------------------------------------------------------------------- */
+typedef struct {
+    bool never;    /* a permanent ban: banExpires is written as NULL */
+    int64_t at_ms; /* otherwise the instant the ban ends */
+} bc_ban_expiry;
+
+/* "never" (or "" / NULL), a duration ("30m", "12h", "7d", "2w"), or an ISO-8601 time. */
+bc_status bc_ban_expiry_parse(const char *s, int64_t now_ms, bc_ban_expiry *out, bc_error *err);
+
+/* --- single-user actions ---------------------------------------------------------------- */
+/* banned=1, banReason (default "No reason"), banExpires written explicitly (never stale),
+ * updatedAt=now, then every session of the user deleted. Refused for the acting admin. */
+bc_status bc_admin_ban(bc_admin *a, const char *user, const char *reason, bc_ban_expiry expiry,
+                       bc_error *err);
+/* banned=0, banReason=NULL, banExpires=NULL, updatedAt=now. */
+bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err);
+/* roles: one or several, comma-separated; each validated (letters, digits, '-', '_'). */
+bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err);
+/* A new session for the target with impersonatedBy = the acting admin (required), expiring
+ * after duration_ms (0: one hour). Refused for admin targets unless allow_admin, and for a
+ * target whose ban is in force. *session gets the new row, token unmasked (caller's). */
+bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms,
+                               bool allow_admin, bc_record *session, bc_error *err);
+/* Delete impersonation sessions: of one user, or of everyone when user is NULL. */
+bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *deleted,
+                                      bc_error *err);
+/* Delete one session, given its id or its token. */
+bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *err);
+bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted,
+                                   bc_error *err);
+/* Delete the user's sessions, then accounts, then the user. Refused for the acting admin. */
+bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
+/* Hash and store on the user's credential account (8..128 characters). */
+bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password,
+                                bc_error *err);
+/* A new user (email lowercased, must be new; role default "user") and its credential account.
+ * *created gets the user row (caller's; may be NULL). */
+bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
+                               const char *role, const char *password, bc_record *created,
+                               bc_error *err);
+/* Update name, email (lowercased, unique), emailVerified or image: fields given in changes. */
+bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *changes,
+                               bc_error *err);
+/* Delete one account (id, or provider id) of the user; refused when it is the last one. */
+bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account,
+                                  bc_error *err);
+
+/* --- bulk actions ----------------------------------------------------------------------- */
+typedef enum { BC_BULK_BAN, BC_BULK_UNBAN, BC_BULK_REVOKE_SESSIONS, BC_BULK_SET_ROLE } bc_bulk_kind;
+
+typedef struct {
+    bc_bulk_kind kind;
+    const char *reason;   /* ban */
+    bc_ban_expiry expiry; /* ban */
+    const char *roles;    /* set role */
+} bc_bulk_action;
+
+/* The ids of every user a filter matches (paging through it by cursor). */
+bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
+                          bc_error *err);
+void bc_admin_ids_free(char **ids, size_t n);
+/* Apply one action to every listed user in one transaction (where the driver has them). The
+ * acting admin is skipped for ban, and reported in *skipped. */
+bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
+                        size_t *affected, size_t *skipped, bc_error *err);
+
+/* --- undo -------------------------------------------------------------------------------- */
+/* Undo a done audit entry of a reversible action (ban, unban, role, field update): writes the
+ * entry's "before" values back, audited with undo_of = id. */
+bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* audit.c - pending/done/failed entries in the state database's audit table. */
+#include "audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "isotime.h"
+#include "record_json.h"
+#include "xalloc.h"
+
+static char *record_text(const bc_record *r)
+{
+    if (!r)
+        return NULL;
+    json_t *j = bc_record_to_json(r);
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return s;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static bc_status db_fail(sqlite3 *db, bc_error *err, const char *what)
+{
+    return bc_fail(err, BC_ERR, "audit log: %s: %s", what, sqlite3_errmsg(db));
+}
+
+bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_change *change,
+                         int64_t *id, bc_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO audit (started_at, os_user, actor, target_kind, target, action, subject,"
+        " before_json, after_json, state, undo_of) VALUES (?,?,?,?,?,?,?,?,?,'pending',?)";
+    sqlite3_stmt *st;
+    *id = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot record the change");
+    char now[BC_ISO_LEN + 1];
+    bc_iso_format(bc_now_ms(), now);
+    char *before = record_text(change->before), *after = record_text(change->after);
+    bind_text(st, 1, now);
+    bind_text(st, 2, who->os_user ? who->os_user : "unknown");
+    bind_text(st, 3, who->actor);
+    bind_text(st, 4, who->target_kind ? who->target_kind : "unknown");
+    bind_text(st, 5, who->target ? who->target : "");
+    bind_text(st, 6, change->action);
+    bind_text(st, 7, change->subject);
+    bind_text(st, 8, before);
+    bind_text(st, 9, after);
+    if (change->undo_of > 0)
+        sqlite3_bind_int64(st, 10, change->undo_of);
+    else
+        sqlite3_bind_null(st, 10);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(before);
+    free(after);
+    if (rc != SQLITE_DONE)
+        return db_fail(db, err, "cannot record the change, so it was not made");
+    *id = sqlite3_last_insert_rowid(db);
+    return BC_OK;
+}
+
+bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *err)
+{
+    static const char sql[] =
+        "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot finish an entry");
+    char now[BC_ISO_LEN + 1];
+    bc_iso_format(bc_now_ms(), now);
+    bind_text(st, 1, now);
+    bind_text(st, 2, error ? "failed" : "done");
+    bind_text(st, 3, error);
+    sqlite3_bind_int64(st, 4, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot finish an entry");
+}
+
+static char *column(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? bc_xstrdup((const char *)t) : NULL;
+}
+
+static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
+{
+    e->id = sqlite3_column_int64(st, 0);
+    e->started_at = column(st, 1);
+    e->finished_at = column(st, 2);
+    e->os_user = column(st, 3);
+    e->actor = column(st, 4);
+    e->target_kind = column(st, 5);
+    e->target = column(st, 6);
+    e->action = column(st, 7);
+    e->subject = column(st, 8);
+    e->before_json = column(st, 9);
+    e->after_json = column(st, 10);
+    e->state = column(st, 11);
+    e->error = column(st, 12);
+    e->undo_of = sqlite3_column_int64(st, 13);
+}
+
+#define ENTRY_COLUMNS                                                                              \
+    "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
+    " before_json, after_json, state, error, undo_of"
+
+bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
+                        bc_error *err)
+{
+    static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
+                              " ORDER BY id DESC LIMIT ?2";
+    *out = (bc_audit_entries){0};
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot read");
+    sqlite3_bind_int64(st, 1, before_id);
+    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : 50);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap)
+            out->items = bc_xrealloc(out->items, (cap = cap ? cap * 2 : 32) * sizeof *out->items);
+        out->items[out->n] = (bc_audit_entry){0};
+        read_entry(st, &out->items[out->n++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        bc_audit_entries_release(out);
+        return db_fail(db, err, "cannot read");
+    }
+    return BC_OK;
+}
+
+bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err)
+{
+    static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE id = ?";
+    *out = (bc_audit_entry){0};
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot read");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_entry(st, out);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return bc_fail(err, BC_NOT_FOUND, "no audit entry %lld", (long long)id);
+    return rc == SQLITE_ROW ? BC_OK : db_fail(db, err, "cannot read");
+}
+
+void bc_audit_entry_release(bc_audit_entry *e)
+{
+    char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
+                       &e->target_kind, &e->target,     &e->action,      &e->subject,
+                       &e->before_json, &e->after_json, &e->state,       &e->error};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        free(*fields[i]);
+    *e = (bc_audit_entry){0};
+}
+
+void bc_audit_entries_release(bc_audit_entries *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        bc_audit_entry_release(&list->items[i]);
+    free(list->items);
+    *list = (bc_audit_entries){0};
+}
+
+void bc_audit_scrub(bc_model m, bc_record *r)
+{
+    for (size_t i = r->n; i-- > 0;) {
+        const bc_field_def *def = bc_model_field(m, r->fields[i].name);
+        if (def && def->secret)
+            bc_record_unset(r, r->fields[i].name);
+    }
+}

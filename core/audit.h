@@ -1,0 +1,64 @@
+/* audit.h - the audit log in bcadmin's state database (migrations/0001_audit.sql).
+ *
+ * Every change is written before it is applied (state 'pending') and updated after ('done' or
+ * 'failed' with the error), so a crash in between leaves a pending row that says what may have
+ * happened. Entries hold field values before and after, never secrets: callers pass records that
+ * have been through bc_audit_scrub (tokens, hashes, keys and passwords removed).
+ *
+ * Strings in bc_audit_entry are owned by the entry (bc_audit_entries_release frees them).
+ */
+#ifndef BC_AUDIT_H
+#define BC_AUDIT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "record.h"
+#include "status.h"
+
+typedef struct {
+    const char *os_user;     /* the login that ran bcadmin */
+    const char *actor;       /* acting admin: "<id> <email>", or NULL */
+    const char *target_kind; /* driver kind: "sqlite" | "convex" */
+    const char *target;      /* file path, or deployment URL + key fingerprint */
+} bc_audit_who;
+
+/* What is about to change. before/after hold only the changed fields (may be NULL). */
+typedef struct {
+    const char *action;  /* "users.ban", "sessions.revoke", "env.sync"... */
+    const char *subject; /* the row acted on: user id, session id, variable name */
+    const bc_record *before;
+    const bc_record *after;
+    int64_t undo_of; /* the entry this change undoes, or 0 */
+} bc_audit_change;
+
+/* Record a pending change; *id gets its row id for bc_audit_finish. */
+bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_change *change,
+                         int64_t *id, bc_error *err);
+/* Mark a pending change done (error NULL) or failed (error = what went wrong). */
+bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *ignored);
+
+typedef struct {
+    int64_t id;
+    char *started_at, *finished_at, *os_user, *actor, *target_kind, *target, *action, *subject;
+    char *before_json, *after_json, *state, *error;
+    int64_t undo_of; /* 0 when not an undo */
+} bc_audit_entry;
+
+typedef struct {
+    bc_audit_entry *items;
+    size_t n;
+} bc_audit_entries;
+
+/* The newest `limit` entries, newest first (before_id > 0: only entries older than it). */
+bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
+                        bc_error *err);
+bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err);
+void bc_audit_entry_release(bc_audit_entry *e);
+void bc_audit_entries_release(bc_audit_entries *list);
+
+/* Drop every secret field of model m from r (tokens, password hashes, keys). */
+void bc_audit_scrub(bc_model m, bc_record *r);
+
+#endif

@@ -1,0 +1,460 @@
+/* convex_http.c - HTTPS requests to a Convex deployment with libcurl (easy handles driven by
+ * one multi handle), retries for reads, and the deployment's error shapes turned into messages. */
+#include "convex_http.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xalloc.h"
+
+#define MAX_BODY (64u << 20) /* a hostile or broken peer cannot make us buffer more */
+#define MAX_ATTEMPTS 4
+
+struct bc_convex {
+    char *url; /* without a trailing slash */
+    char *auth_header;
+    size_t round_trips;
+};
+
+/* One HTTP exchange. */
+typedef struct {
+    const char *method; /* "GET" | "POST" */
+    char *url;          /* owned */
+    char *body;         /* owned request body, or NULL */
+    bool retry_safe;
+    int attempts;
+    /* results */
+    CURLcode curl_code;
+    char curl_msg[CURL_ERROR_SIZE];
+    long http_status;
+    bc_buf response;
+    bool too_big;
+} request;
+
+static bool curl_ready;
+
+static void global_init(void)
+{
+    if (!curl_ready) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        curl_ready = true;
+    }
+}
+
+/* Plain http is allowed only to this machine (self-hosted and test deployments). */
+static bool url_allowed(const char *url)
+{
+    if (strncmp(url, "https://", 8) == 0)
+        return url[8] != '\0';
+    static const char *const local[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
+    for (size_t i = 0; i < sizeof local / sizeof *local; i++) {
+        size_t n = strlen(local[i]);
+        if (strncmp(url, local[i], n) == 0 && (url[n] == ':' || url[n] == '/' || !url[n]))
+            return true;
+    }
+    return false;
+}
+
+bc_status bc_convex_new(const char *url, const char *admin_key, bc_convex **out, bc_error *err)
+{
+    *out = NULL;
+    if (!url || !url_allowed(url))
+        return bc_fail(err, BC_USAGE,
+                       "deployment URL \"%s\" must be https:// (plain http only to this machine)",
+                       url ? url : "");
+    if (!admin_key || !*admin_key)
+        return bc_fail(err, BC_USAGE, "no admin or deploy key for %s", url);
+    for (const char *p = admin_key; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return bc_fail(err, BC_USAGE, "the admin key holds a control character");
+    global_init();
+    bc_convex *c = bc_xcalloc(1, sizeof *c);
+    c->url = bc_xstrdup(url);
+    size_t n = strlen(c->url);
+    while (n > 0 && c->url[n - 1] == '/')
+        c->url[--n] = '\0';
+    c->auth_header = bc_xasprintf("Authorization: Convex %s", admin_key);
+    *out = c;
+    return BC_OK;
+}
+
+void bc_convex_free(bc_convex *c)
+{
+    if (!c)
+        return;
+    if (c->auth_header) /* wipe the key before the memory goes back */
+        memset(c->auth_header, 0, strlen(c->auth_header));
+    free(c->auth_header);
+    free(c->url);
+    free(c);
+}
+
+const char *bc_convex_url(const bc_convex *c)
+{
+    return c->url;
+}
+
+size_t bc_convex_round_trips(const bc_convex *c)
+{
+    return c->round_trips;
+}
+
+static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    request *r = userdata;
+    size_t n = size * nmemb;
+    if (r->response.len + n > MAX_BODY) {
+        r->too_big = true;
+        return 0; /* makes curl fail the transfer */
+    }
+    bc_buf_append(&r->response, data, n);
+    return n;
+}
+
+static long timeout_ms(void)
+{
+    const char *s = getenv("BCADMIN_HTTP_TIMEOUT_MS");
+    long v = s ? strtol(s, NULL, 10) : 0;
+    return v > 0 ? v : 30000;
+}
+
+static CURL *make_easy(bc_convex *c, request *r, struct curl_slist **headers)
+{
+    CURL *h = curl_easy_init();
+    if (!h)
+        return NULL;
+    *headers = NULL;
+    if (c)
+        *headers = curl_slist_append(*headers, c->auth_header);
+    *headers = curl_slist_append(*headers, "Content-Type: application/json");
+    *headers = curl_slist_append(*headers, "Convex-Client: bcadmin-" BCADMIN_VERSION);
+    curl_easy_setopt(h, CURLOPT_URL, r->url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, *headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->curl_msg);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms());
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "bcadmin/" BCADMIN_VERSION);
+    if (strcmp(r->method, "POST") == 0) {
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+    }
+    return h;
+}
+
+/* Whether a finished request should be sent again. */
+static bool should_retry(const request *r)
+{
+    if (!r->retry_safe || r->attempts >= MAX_ATTEMPTS || r->too_big)
+        return false;
+    if (r->curl_code != CURLE_OK)
+        return r->curl_code == CURLE_COULDNT_CONNECT || r->curl_code == CURLE_OPERATION_TIMEDOUT ||
+               r->curl_code == CURLE_RECV_ERROR || r->curl_code == CURLE_SEND_ERROR ||
+               r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE;
+    return r->http_status == 429 || r->http_status == 503;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Send every request that still needs sending, concurrently; retry what is safe to retry. */
+static void perform(bc_convex *c, request *reqs, size_t n)
+{
+    long backoff = 200;
+    bool *pending = bc_xcalloc(n, sizeof *pending);
+    for (size_t i = 0; i < n; i++)
+        pending[i] = true;
+    for (;;) {
+        CURLM *multi = curl_multi_init();
+        CURL **easy = bc_xcalloc(n, sizeof *easy);
+        struct curl_slist **headers = bc_xcalloc(n, sizeof *headers);
+        size_t sent = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!pending[i])
+                continue;
+            request *r = &reqs[i];
+            bc_buf_release(&r->response);
+            r->curl_msg[0] = '\0';
+            r->http_status = 0;
+            r->attempts++;
+            easy[i] = make_easy(c, r, &headers[i]);
+            if (!easy[i]) {
+                r->curl_code = CURLE_FAILED_INIT;
+                continue;
+            }
+            curl_multi_add_handle(multi, easy[i]);
+            sent++;
+        }
+        int running = 0;
+        do {
+            curl_multi_perform(multi, &running);
+            if (running)
+                curl_multi_poll(multi, NULL, 0, 1000, NULL);
+        } while (running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(multi, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            for (size_t i = 0; i < n; i++) {
+                if (easy[i] == msg->easy_handle) {
+                    reqs[i].curl_code = msg->data.result;
+                    curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &reqs[i].http_status);
+                }
+            }
+        }
+        bool again = false;
+        for (size_t i = 0; i < n; i++) {
+            if (easy[i]) {
+                curl_multi_remove_handle(multi, easy[i]);
+                curl_easy_cleanup(easy[i]);
+                curl_slist_free_all(headers[i]);
+            }
+            pending[i] = pending[i] && should_retry(&reqs[i]);
+            again |= pending[i];
+        }
+        curl_multi_cleanup(multi);
+        free(easy);
+        free(headers);
+        if (c && sent)
+            c->round_trips++;
+        if (!again)
+            break;
+        sleep_ms(backoff + rand() % 100);
+        backoff *= 2;
+    }
+    free(pending);
+}
+
+/* A short, printable excerpt of a body for error messages. */
+static void excerpt(const bc_buf *body, char *out, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < body->len && o + 1 < size && i < 120; i++) {
+        unsigned char ch = (unsigned char)body->data[i];
+        out[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    out[o] = '\0';
+}
+
+/* Turn a transport failure or a non-200 answer into a message; BC_OK for HTTP 200. */
+static bc_status transport_status(const request *r, const char *what, bc_error *err)
+{
+    if (r->too_big)
+        return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
+                       MAX_BODY >> 20);
+    if (r->curl_code != CURLE_OK) {
+        const char *uncertain =
+            r->retry_safe ? "" : " (the change may or may not have been applied: check before "
+                                 "repeating it)";
+        return bc_fail(err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
+                       r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
+                       r->curl_code == CURLE_OPERATION_TIMEDOUT ||
+                               r->curl_code == CURLE_RECV_ERROR ||
+                               r->curl_code == CURLE_GOT_NOTHING
+                           ? uncertain
+                           : "");
+    }
+    if (r->http_status == 200)
+        return BC_OK;
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, NULL);
+    const char *code = json_string_value(json_object_get(j, "code"));
+    const char *message = json_string_value(json_object_get(j, "message"));
+    char raw[128];
+    excerpt(&r->response, raw, sizeof raw);
+    const char *hint = "";
+    if (r->http_status == 401 || r->http_status == 403)
+        hint = " (check the admin or deploy key)";
+    else if (r->http_status == 429 || r->http_status == 503)
+        hint = r->retry_safe ? " (retried with backoff; the deployment is overloaded)"
+                             : " (the deployment is overloaded; the change was not applied "
+                               "by this request and was not retried)";
+    else if (message && strstr(message, "Could not find"))
+        hint = " (is the app deployed with better-convex's createApi, and is the function path "
+               "right? see --auth-functions / --component)";
+    bc_status st = bc_fail(err, BC_ERR, "%s: %s answered HTTP %ld%s%s%s%s%s", what, r->url,
+                           r->http_status, code ? " " : "", code ? code : "", message ? ": " : "",
+                           message ? message : (j ? "" : raw), hint);
+    json_decref(j);
+    return st;
+}
+
+static const char *kind_endpoint(bc_call_kind kind)
+{
+    switch (kind) {
+    case BC_CALL_QUERY:
+        return "/api/query";
+    case BC_CALL_MUTATION:
+        return "/api/mutation";
+    case BC_CALL_ACTION:
+        return "/api/action";
+    case BC_CALL_FUNCTION:
+        break;
+    }
+    return "/api/function";
+}
+
+/* Read {"status":"success","value":..} / {"status":"error",...} into the call. */
+static void read_function_answer(bc_convex_call *call, const request *r, const char *what)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, &jerr);
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (!j || !status) {
+        char raw[128];
+        excerpt(&r->response, raw, sizeof raw);
+        call->status = bc_fail(&call->err, BC_ERR,
+                               "%s: malformed answer from %s (HTTP 200, %zu bytes): \"%s\"", what,
+                               r->url, r->response.len, raw);
+    } else if (strcmp(status, "success") == 0 && json_object_get(j, "value")) {
+        call->value = json_incref(json_object_get(j, "value"));
+        call->status = BC_OK;
+    } else if (strcmp(status, "error") == 0) {
+        const char *msg = json_string_value(json_object_get(j, "errorMessage"));
+        json_t *data = json_object_get(j, "errorData");
+        char *data_text = data ? json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        call->error_data = json_incref(data);
+        call->status = bc_fail(&call->err, BC_ERR, "%s failed: %s%s%s", what,
+                               msg ? msg : "(no message)", data_text ? " — errorData: " : "",
+                               data_text ? data_text : "");
+        free(data_text);
+    } else {
+        call->status = bc_fail(&call->err, BC_ERR, "%s: unexpected status \"%s\" from %s", what,
+                               status, r->url);
+    }
+    json_decref(j);
+}
+
+bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
+{
+    request *reqs = bc_xcalloc(n, sizeof *reqs);
+    for (size_t i = 0; i < n; i++) {
+        bc_convex_call *call = &calls[i];
+        call->value = call->error_data = NULL;
+        call->err = (bc_error){0};
+        json_t *args = call->args ? json_incref(call->args) : json_object();
+        json_t *body = json_pack("{s:s, s:o, s:s}", "path", call->path, "args", args, "format",
+                                 "convex_encoded_json");
+        if (call->component)
+            json_object_set_new(body, "componentPath", json_string(call->component));
+        reqs[i] = (request){.method = "POST",
+                            .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
+                            .body = json_dumps(body, JSON_COMPACT),
+                            .retry_safe = call->read_only};
+        json_decref(body);
+    }
+    perform(c, reqs, n);
+    bc_status first = BC_OK;
+    for (size_t i = 0; i < n; i++) {
+        bc_convex_call *call = &calls[i];
+        char what[256];
+        snprintf(what, sizeof what, "%s%s%s", call->component ? call->component : "",
+                 call->component ? "/" : "", call->path);
+        call->http_status = reqs[i].http_status;
+        call->status = transport_status(&reqs[i], what, &call->err);
+        if (call->status == BC_OK)
+            read_function_answer(call, &reqs[i], what);
+        if (first == BC_OK)
+            first = call->status;
+        free(reqs[i].url);
+        free(reqs[i].body);
+        bc_buf_release(&reqs[i].response);
+    }
+    free(reqs);
+    return first;
+}
+
+void bc_convex_call_release(bc_convex_call *call)
+{
+    json_decref(call->value);
+    json_decref(call->error_data);
+    call->value = call->error_data = NULL;
+}
+
+static bc_status single(bc_convex *c, request *r, const char *what, json_t **answer,
+                        bc_error *err)
+{
+    perform(c, r, 1);
+    bc_status st = transport_status(r, what, err);
+    if (st == BC_OK && answer) {
+        *answer = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, NULL);
+        if (!*answer)
+            st = bc_fail(err, BC_ERR, "%s: malformed JSON from %s", what, r->url);
+    }
+    free(r->url);
+    free(r->body);
+    bc_buf_release(&r->response);
+    return st;
+}
+
+bc_status bc_convex_env_list(bc_convex *c, json_t **vars, bc_error *err)
+{
+    *vars = NULL;
+    request r = {.method = "GET",
+                 .url = bc_xasprintf("%s/api/v1/list_environment_variables", c->url),
+                 .retry_safe = true};
+    json_t *answer = NULL;
+    bc_status st = single(c, &r, "listing environment variables", &answer, err);
+    if (st != BC_OK)
+        return st;
+    json_t *env = json_object_get(answer, "environmentVariables");
+    const char *name;
+    json_t *value;
+    bool ok = json_is_object(env);
+    json_object_foreach(env, name, value) ok = ok && json_is_string(value);
+    if (!ok) {
+        json_decref(answer);
+        return bc_fail(err, BC_ERR,
+                       "listing environment variables: the answer from %s has no "
+                       "\"environmentVariables\" object of strings",
+                       c->url);
+    }
+    *vars = json_incref(env);
+    json_decref(answer);
+    return BC_OK;
+}
+
+bc_status bc_convex_env_update(bc_convex *c, json_t *changes, bc_error *err)
+{
+    json_t *body = json_pack("{s:O}", "changes", changes);
+    request r = {.method = "POST",
+                 .url = bc_xasprintf("%s/api/update_environment_variables", c->url),
+                 .body = json_dumps(body, JSON_COMPACT),
+                 .retry_safe = false};
+    json_decref(body);
+    return single(c, &r, "updating environment variables", NULL, err);
+}
+
+bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error *err)
+{
+    *body = NULL;
+    *http_status = 0;
+    if (!url_allowed(url))
+        return bc_fail(err, BC_USAGE, "URL \"%s\" must be https:// (plain http only to this "
+                                      "machine)",
+                       url);
+    global_init();
+    request r = {.method = "GET", .url = bc_xstrdup(url), .retry_safe = true};
+    perform(NULL, &r, 1);
+    *http_status = r.http_status;
+    bc_status st = BC_OK;
+    if (r.curl_code != CURLE_OK || r.too_big)
+        st = transport_status(&r, "fetching", err);
+    else
+        *body = bc_buf_take(&r.response);
+    free(r.url);
+    bc_buf_release(&r.response);
+    return st;
+}

@@ -1,0 +1,67 @@
+/* convex_http.h - calling a Convex deployment over HTTPS (libcurl): functions and env variables.
+ *
+ * One bc_convex per deployment: URL, admin key (never printed or logged), and counters. Several
+ * function calls can run at once through bc_convex_run, which sends them concurrently (libcurl
+ * multi) so a screen costs one round trip. Reads are retried with backoff on 429, 503 and
+ * network failures; writes are never repeated, and an uncertain write says so.
+ *
+ * Arguments and results are JSON already in the convex_encoded_json value encoding (see
+ * convex_value.h). Every json_t * handed back is the caller's (json_decref).
+ */
+#ifndef BC_CONVEX_HTTP_H
+#define BC_CONVEX_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct bc_convex bc_convex;
+
+/* url: "https://name.convex.cloud" or a self-hosted URL (http allowed only for loopback hosts).
+ * admin_key is copied. *out is the caller's: bc_convex_free. */
+bc_status bc_convex_new(const char *url, const char *admin_key, bc_convex **out, bc_error *err);
+void bc_convex_free(bc_convex *c);
+const char *bc_convex_url(const bc_convex *c);
+
+typedef enum {
+    BC_CALL_QUERY,
+    BC_CALL_MUTATION,
+    BC_CALL_ACTION,
+    BC_CALL_FUNCTION, /* /api/function: any kind, and the only way to reach a component */
+} bc_call_kind;
+
+/* One function call. Fill the first block; bc_convex_run fills the second. */
+typedef struct {
+    bc_call_kind kind;
+    const char *path;      /* "auth:findMany" */
+    const char *component; /* componentPath ("betterAuth") or NULL; needs BC_CALL_FUNCTION */
+    json_t *args;          /* borrowed */
+    bool read_only;        /* safe to repeat: retried on 429 / 503 / network failure */
+
+    bc_status status;
+    json_t *value;      /* on success: the function's return value (caller's) */
+    json_t *error_data; /* on a function error: its errorData, if any (caller's) */
+    bc_error err;       /* on failure: what happened, naming the function and deployment */
+    long http_status;
+} bc_convex_call;
+
+/* Run n calls concurrently. Returns BC_OK when all succeeded, else the first failure's status
+ * (each call has its own status and error). */
+bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n);
+/* Release what a call's results hold (value, error_data). */
+void bc_convex_call_release(bc_convex_call *call);
+
+/* Environment variables: {"NAME":"value",...} (caller's). */
+bc_status bc_convex_env_list(bc_convex *c, json_t **vars, bc_error *err);
+/* Apply a batch of changes atomically: changes is [{"name":..,"value":..|null},...]. */
+bc_status bc_convex_env_update(bc_convex *c, json_t *changes, bc_error *err);
+
+/* GET an absolute URL (the site's published JWKS, say): body is the caller's (free). */
+bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error *err);
+
+/* Rounds of requests sent so far (a concurrent batch counts once), for benchmarks. */
+size_t bc_convex_round_trips(const bc_convex *c);
+
+#endif
