@@ -1,0 +1,9 @@
+// The component's adapter functions (`adapter:*` in component betterAuth), as the local-install
+// guide writes them.
+import { createApi } from "@convex-dev/better-auth";
+
+import { createAuthOptions } from "./auth.js";
+import schema from "./schema.js";
+
+export const { create, findOne, findMany, updateOne, updateMany, deleteOne, deleteMany } =
+  createApi(schema, createAuthOptions);

@@ -1,0 +1,7 @@
+// As in the guide: a static JWKS from the JWKS variable when set, else the site's JWKS URL.
+// Evaluated again after every environment change, like a deployment re-checks its auth config.
+import { getAuthConfigProvider } from "@convex-dev/better-auth/auth-config";
+
+export default {
+  providers: [getAuthConfigProvider({ jwks: process.env.JWKS })],
+};
