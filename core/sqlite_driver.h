@@ -3,8 +3,10 @@
  * Opens an existing file (never creates one: only `bcadmin demo` does that, see demo.h), checks
  * that it holds the Better Auth tables and columns bcadmin needs, and serves the driver ops of
  * driver.h with Better Auth 1.4.9's encodings (ISO dates with milliseconds, 0/1 booleans,
- * lowercased emails). Safe to use while a live Better Auth server writes the same file: WAL-aware,
- * a busy timeout, short transactions.
+ * lowercased emails, also in user.email lookups). Extra columns are read after the known fields
+ * and may be written. Pages use keyset cursors (see cursor.h); NULL bc_match = every row, also
+ * for update and delete. Safe to use while a live Better Auth server writes the same file:
+ * WAL-aware, a busy timeout, short transactions.
  */
 #ifndef BC_SQLITE_DRIVER_H
 #define BC_SQLITE_DRIVER_H
@@ -29,5 +31,14 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
 
 /* Whether the browsing indexes are present (the TUI suggests `bcadmin db index` otherwise). */
 bool bc_sqlite_has_indexes(bc_driver *d);
+
+/* Whether the file has the table of model m with all its Better Auth columns. user, session and
+ * account always do once open succeeded; verification and jwks are optional (ops on an absent
+ * one give BC_NOT_FOUND). */
+bool bc_sqlite_has_model(bc_driver *d, bc_model m);
+
+/* SQLite's EXPLAIN QUERY PLAN for the page query q would run, one step per line: for tests,
+ * benchmarks and diagnostics. NULL (with err set) when q is invalid; else the caller frees it. */
+char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err);
 
 #endif

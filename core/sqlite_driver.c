@@ -1,0 +1,1365 @@
+/* sqlite_driver.c - the driver ops of driver.h over a Better Auth SQLite file.
+ *
+ * The schema is read once at open (pragma_table_info), so every row is selected with an explicit
+ * column list: Better Auth's fields first, then the app's extra columns, which are kept. Pages are
+ * keyset windows over (sort key, id), matching the browse indexes of assets/browse-indexes.sql;
+ * nothing ever uses OFFSET. Statements are prepared once, cached, and reset right after use so no
+ * read transaction stays open between calls while a live server writes the same file.
+ */
+#include "sqlite_driver.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+#include <unicase.h>
+
+#include "cursor.h"
+#include "embedded.h"
+#include "isotime.h"
+
+enum {
+    DEFAULT_BUSY_MS = 5000,
+    STMT_CACHE = 48,
+    IN_CHUNK = 500, /* values per IN (...) list, well under SQLite's variable limit */
+};
+
+typedef struct {
+    char *name;              /* column name as the table declares it */
+    char *decl;              /* declared type, lowercased ("" when none) */
+    const bc_field_def *def; /* the Better Auth field, or NULL for an extra column */
+} column;
+
+typedef struct {
+    bool present;
+    column *cols; /* select order: known fields in model order, then extras in table order */
+    size_t n;
+    char *select_list; /* quoted, comma-separated column names in that order */
+} table;
+
+typedef struct {
+    char *sql;
+    sqlite3_stmt *st;
+} cached_stmt;
+
+typedef struct {
+    bc_driver base; /* first: the driver pointer is this struct's pointer */
+    sqlite3 *db;
+    char *path;
+    int timeout_ms;
+    bool in_txn;
+    table tables[BC_MODEL_COUNT];
+    cached_stmt stmts[STMT_CACHE];
+    size_t next_evict;
+    /* The last count, reused while the filter, the file (data_version, which other connections'
+     * commits change) and our own writes (total_changes) are unchanged. */
+    char *count_key;
+    int64_t count_data_version, count_changes, count_value;
+} sq;
+
+/* A statement under construction: SQL text and its parameters, bound in order. */
+typedef struct {
+    bc_buf sql;
+    bc_value *params;
+    size_t n, cap;
+} qb;
+
+static const bc_driver_ops sqlite_ops;
+
+/* --- small helpers ----------------------------------------------------------------------- */
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put_ident(bc_buf *b, const char *name)
+{
+    bc_buf_puts(b, "\"");
+    for (const char *p = name; *p; p++)
+        bc_buf_puts(b, *p == '"' ? "\"\"" : (char[]){*p, '\0'});
+    bc_buf_puts(b, "\"");
+}
+
+static void qb_param(qb *q, bc_value v)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->params = bc_xrealloc(q->params, q->cap * sizeof *q->params);
+    }
+    q->params[q->n++] = v;
+    bc_buf_puts(&q->sql, "?");
+}
+
+static void qb_release(qb *q)
+{
+    bc_buf_release(&q->sql);
+    for (size_t i = 0; i < q->n; i++)
+        bc_value_release(&q->params[i]);
+    free(q->params);
+    *q = (qb){0};
+}
+
+/* Better Auth stores emails lowercased with JavaScript's toLowerCase (full Unicode case
+ * mapping); libunistring's u8_tolower without a language applies the same mapping. */
+static char *lowercase(const char *s, size_t len, size_t *out_len)
+{
+    size_t n = 0;
+    uint8_t *low = u8_tolower((const uint8_t *)s, len, NULL, NULL, NULL, &n);
+    char *r;
+    if (low) {
+        r = bc_xstrndup((const char *)low, n);
+        free(low);
+    } else { /* not valid UTF-8: lower the ASCII letters, keep every other byte */
+        r = bc_xstrndup(s, len);
+        n = len;
+        for (size_t i = 0; i < n; i++)
+            if (r[i] >= 'A' && r[i] <= 'Z')
+                r[i] = (char)(r[i] - 'A' + 'a');
+    }
+    if (out_len)
+        *out_len = n;
+    return r;
+}
+
+static bool is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/* SQLite's busy handler waits out most locks; some BUSY results come back without waiting
+ * (a WAL snapshot in recovery, a read lock upgrade). Retry those until the timeout is spent. */
+static bool retry_busy(sq *s, int rc, int64_t start)
+{
+    if (!is_busy(rc) || mono_ms() - start >= s->timeout_ms)
+        return false;
+    sqlite3_sleep(10);
+    return true;
+}
+
+static bc_status db_fail(sq *s, int rc, bc_error *err, const char *what)
+{
+    if (is_busy(rc))
+        return bc_fail(err, BC_ERR, "database is locked by another process (file %s) while %s",
+                       s->path, what);
+    if ((rc & 0xff) == SQLITE_NOTADB)
+        return bc_fail(err, BC_ERR, "%s is not a SQLite database (or it is encrypted)", s->path);
+    return bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path, sqlite3_errmsg(s->db));
+}
+
+/* --- statements ---------------------------------------------------------------------------- */
+
+static bc_status prepare(sq *s, const char *sql, sqlite3_stmt **out, bc_error *err)
+{
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        if (s->stmts[i].sql && strcmp(s->stmts[i].sql, sql) == 0) {
+            *out = s->stmts[i].st;
+            return BC_OK;
+        }
+    }
+    int64_t start = mono_ms();
+    int rc;
+    sqlite3_stmt *st = NULL;
+    while ((rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) !=
+               SQLITE_OK &&
+           retry_busy(s, rc, start))
+        ;
+    if (rc != SQLITE_OK)
+        return db_fail(s, rc, err, "preparing a query");
+    cached_stmt *slot = &s->stmts[s->next_evict];
+    s->next_evict = (s->next_evict + 1) % STMT_CACHE;
+    sqlite3_finalize(slot->st);
+    free(slot->sql);
+    *slot = (cached_stmt){bc_xstrdup(sql), st};
+    *out = st;
+    return BC_OK;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const bc_value *v)
+{
+    switch (v->kind) {
+    case BC_V_NULL:
+        sqlite3_bind_null(st, i);
+        break;
+    case BC_V_TEXT:
+        sqlite3_bind_text(st, i, v->u.text, (int)v->len, SQLITE_TRANSIENT);
+        break;
+    case BC_V_BLOB:
+        sqlite3_bind_blob(st, i, v->u.text, (int)v->len, SQLITE_TRANSIENT);
+        break;
+    case BC_V_INT:
+        sqlite3_bind_int64(st, i, v->u.i);
+        break;
+    case BC_V_REAL:
+        sqlite3_bind_double(st, i, v->u.r);
+        break;
+    case BC_V_BOOL:
+        sqlite3_bind_int(st, i, v->u.b ? 1 : 0);
+        break;
+    case BC_V_DATE: {
+        char iso[BC_ISO_LEN + 1];
+        bc_iso_format(v->u.ms, iso);
+        sqlite3_bind_text(st, i, iso, BC_ISO_LEN, SQLITE_TRANSIENT);
+        break;
+    }
+    }
+}
+
+/* Prepare q and bind its parameters. */
+static bc_status start(sq *s, const qb *q, sqlite3_stmt **out, bc_error *err)
+{
+    bc_status st = prepare(s, q->sql.data, out, err);
+    if (st != BC_OK)
+        return st;
+    for (size_t i = 0; i < q->n; i++)
+        bind_value(*out, (int)i + 1, &q->params[i]);
+    return BC_OK;
+}
+
+/* The first step of a statement, retrying a lock within the timeout. */
+static int first_step(sq *s, sqlite3_stmt *st)
+{
+    int64_t t0 = mono_ms();
+    int rc;
+    while ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE && retry_busy(s, rc, t0))
+        sqlite3_reset(st);
+    return rc;
+}
+
+/* Reset right away: a statement left mid-iteration would hold a read transaction open. */
+static void finish(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Run a statement that returns no rows; *changes (may be NULL) gets sqlite3_changes. */
+static bc_status exec_qb(sq *s, const qb *q, size_t *changes, const char *what, bc_error *err)
+{
+    sqlite3_stmt *st;
+    bc_status status = start(s, q, &st, err);
+    if (status != BC_OK)
+        return status;
+    int rc = first_step(s, st);
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        status = db_fail(s, rc, err, what);
+        finish(st);
+        return status;
+    }
+    if (changes)
+        *changes = (size_t)sqlite3_changes(s->db);
+    finish(st);
+    return BC_OK;
+}
+
+/* A single integer from a statement with no parameters (or q's). */
+static bc_status query_int(sq *s, const qb *q, int64_t *out, const char *what, bc_error *err)
+{
+    sqlite3_stmt *st;
+    bc_status status = start(s, q, &st, err);
+    if (status != BC_OK)
+        return status;
+    int rc = first_step(s, st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        finish(st);
+        return BC_OK;
+    }
+    status = rc == SQLITE_DONE ? bc_fail(err, BC_ERR, "%s in %s: no result", what, s->path)
+                               : db_fail(s, rc, err, what);
+    finish(st);
+    return status;
+}
+
+/* --- schema ------------------------------------------------------------------------------- */
+
+static void table_release(table *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->cols[i].name);
+        free(t->cols[i].decl);
+    }
+    free(t->cols);
+    free(t->select_list);
+    *t = (table){0};
+}
+
+static bool is_required_model(bc_model m)
+{
+    return m == BC_MODEL_USER || m == BC_MODEL_SESSION || m == BC_MODEL_ACCOUNT;
+}
+
+/* Read one table's columns; note what Better Auth needs and the table lacks in *missing. */
+static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
+{
+    const bc_model_def *def = bc_model_get(m);
+    table *t = &s->tables[m];
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT name, coalesce(type, '') FROM pragma_table_info(");
+    qb_param(&q, bc_value_text(def->name));
+    bc_buf_puts(&q.sql, ") ORDER BY cid");
+    sqlite3_stmt *st;
+    bc_status status = start(s, &q, &st, err);
+    qb_release(&q);
+    if (status != BC_OK)
+        return status;
+
+    size_t found_n = 0, cap = 0;
+    column *found = NULL;
+    int rc = first_step(s, st);
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+        if (found_n == cap) {
+            cap = cap ? cap * 2 : 16;
+            found = bc_xrealloc(found, cap * sizeof *found);
+        }
+        const char *decl = (const char *)sqlite3_column_text(st, 1);
+        found[found_n++] = (column){
+            .name = bc_xstrdup((const char *)sqlite3_column_text(st, 0)),
+            .decl = lowercase(decl ? decl : "", decl ? strlen(decl) : 0, NULL),
+            .def = bc_model_field(m, (const char *)sqlite3_column_text(st, 0)),
+        };
+    }
+    finish(st);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < found_n; i++)
+            free(found[i].name), free(found[i].decl);
+        free(found);
+        return db_fail(s, rc, err, "reading the schema");
+    }
+
+    if (found_n == 0) {
+        if (is_required_model(m))
+            bc_buf_printf(missing, "%smissing table \"%s\"", missing->len ? "; " : "", def->name);
+        free(found);
+        return BC_OK;
+    }
+
+    /* Known fields in model order, each moved out of `found`; what remains are extras. */
+    t->cols = bc_xcalloc(found_n + def->n_fields, sizeof *t->cols);
+    bc_buf lacking = {0};
+    for (size_t f = 0; f < def->n_fields; f++) {
+        size_t i = 0;
+        while (i < found_n && !(found[i].name && strcmp(found[i].name, def->fields[f].name) == 0))
+            i++;
+        if (i == found_n) {
+            bc_buf_printf(&lacking, "%s\"%s\"", lacking.len ? ", " : "", def->fields[f].name);
+            continue;
+        }
+        t->cols[t->n++] = found[i];
+        found[i].name = NULL;
+    }
+    bool complete = lacking.len == 0;
+    if (!complete)
+        bc_buf_printf(missing, "%stable \"%s\" lacks columns %s", missing->len ? "; " : "",
+                      def->name, lacking.data);
+    bc_buf_release(&lacking);
+    for (size_t i = 0; i < found_n; i++)
+        if (found[i].name)
+            t->cols[t->n++] = found[i];
+    free(found);
+
+    bc_buf list = {0};
+    for (size_t i = 0; i < t->n; i++) {
+        if (i)
+            bc_buf_puts(&list, ", ");
+        put_ident(&list, t->cols[i].name);
+    }
+    t->select_list = bc_buf_take(&list);
+    t->present = complete;
+    return BC_OK;
+}
+
+static bc_status load_schema(sq *s, bc_error *err)
+{
+    bc_buf missing = {0};
+    for (int m = 0; m < BC_MODEL_COUNT; m++) {
+        bc_status st = load_table(s, (bc_model)m, &missing, err);
+        if (st != BC_OK) {
+            bc_buf_release(&missing);
+            return st;
+        }
+    }
+    if (missing.len) {
+        bc_fail(err, BC_ERR, "%s is not a Better Auth database: %s", s->path, missing.data);
+        bc_buf_release(&missing);
+        return BC_ERR;
+    }
+    return BC_OK;
+}
+
+static const column *find_column(const table *t, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->cols[i].name, name) == 0) {
+            if (index)
+                *index = i;
+            return &t->cols[i];
+        }
+    }
+    return NULL;
+}
+
+static bc_status need_table(sq *s, bc_model m, bc_error *err)
+{
+    if (s->tables[m].present)
+        return BC_OK;
+    return bc_fail(err, BC_NOT_FOUND, "%s has no \"%s\" table", s->path, bc_model_get(m)->name);
+}
+
+/* --- decoding ------------------------------------------------------------------------------ */
+
+/* A column as stored, by storage class. */
+static bc_value raw_value(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return bc_value_int(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return bc_value_real(sqlite3_column_double(st, i));
+    case SQLITE_TEXT:
+        return bc_value_textn((const char *)sqlite3_column_text(st, i),
+                              (size_t)sqlite3_column_bytes(st, i));
+    case SQLITE_BLOB: {
+        const void *p = sqlite3_column_blob(st, i);
+        bc_value v = bc_value_textn(p ? p : "", (size_t)sqlite3_column_bytes(st, i));
+        v.kind = BC_V_BLOB;
+        return v;
+    }
+    default:
+        return bc_value_null();
+    }
+}
+
+static bool decl_is_date(const char *decl)
+{
+    return strstr(decl, "date") || strstr(decl, "time");
+}
+
+static bool decl_is_bool(const char *decl)
+{
+    return strstr(decl, "bool") != NULL;
+}
+
+/* Decode by the field's Better Auth type (or an extra column's declared type). A value that does
+ * not fit its type is kept as stored, never dropped. */
+static bc_value decode(const column *c, sqlite3_stmt *st, int i)
+{
+    bc_ftype type = c->def                  ? c->def->type
+                    : decl_is_date(c->decl) ? BC_FT_DATE
+                    : decl_is_bool(c->decl) ? BC_FT_BOOL
+                                            : BC_FT_TEXT;
+    int storage = sqlite3_column_type(st, i);
+    if (type == BC_FT_DATE && storage == SQLITE_TEXT) {
+        int64_t ms;
+        if (bc_iso_parse((const char *)sqlite3_column_text(st, i),
+                         (size_t)sqlite3_column_bytes(st, i), &ms))
+            return bc_value_date(ms);
+    } else if (type == BC_FT_DATE && storage == SQLITE_INTEGER) {
+        return bc_value_date(sqlite3_column_int64(st, i));
+    } else if (type == BC_FT_BOOL && storage == SQLITE_INTEGER) {
+        int64_t b = sqlite3_column_int64(st, i);
+        if (b == 0 || b == 1)
+            return bc_value_bool(b == 1);
+    }
+    return raw_value(st, i);
+}
+
+static bc_record decode_row(const table *t, sqlite3_stmt *st)
+{
+    bc_record r = {0};
+    r.cap = t->n;
+    r.fields = bc_xcalloc(t->n ? t->n : 1, sizeof *r.fields);
+    /* Column names are unique, so append directly instead of bc_record_set's lookup. */
+    for (size_t i = 0; i < t->n; i++)
+        r.fields[r.n++] = (bc_field){bc_xstrdup(t->cols[i].name), decode(&t->cols[i], st, (int)i)};
+    return r;
+}
+
+/* --- writing values ------------------------------------------------------------------------ */
+
+/* The value to store for field of model: dates become Better Auth's ISO text (in bind_value),
+ * and the user's email is lowercased so no mixed-case email is ever written. */
+static bc_value encode(bc_model m, const char *field, const bc_value *v)
+{
+    if (m == BC_MODEL_USER && strcmp(field, "email") == 0 && v->kind == BC_V_TEXT) {
+        size_t n;
+        char *low = lowercase(v->u.text, v->len, &n);
+        bc_value out = bc_value_textn(low, n);
+        free(low);
+        return out;
+    }
+    return bc_value_copy(v);
+}
+
+static bc_status check_fields(sq *s, bc_model m, const bc_record *r, bc_error *err)
+{
+    const table *t = &s->tables[m];
+    for (size_t i = 0; i < r->n; i++)
+        if (!find_column(t, r->fields[i].name, NULL))
+            return bc_fail(err, BC_USAGE, "table \"%s\" in %s has no column \"%s\"",
+                           bc_model_get(m)->name, s->path, r->fields[i].name);
+    return BC_OK;
+}
+
+/* Append `WHERE field IN (values[from..to))` (or `= ?`) for a match; nothing for NULL. */
+static bc_status put_match(sq *s, bc_model m, qb *q, const bc_match *match, size_t from, size_t to,
+                           bc_error *err)
+{
+    if (!match)
+        return BC_OK;
+    if (!match->field || !find_column(&s->tables[m], match->field, NULL))
+        return bc_fail(err, BC_USAGE, "table \"%s\" in %s has no column \"%s\"",
+                       bc_model_get(m)->name, s->path, match->field ? match->field : "(null)");
+    bc_buf_puts(&q->sql, " WHERE ");
+    put_ident(&q->sql, match->field);
+    bc_buf_puts(&q->sql, to - from == 1 ? " = " : " IN (");
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            bc_buf_puts(&q->sql, ", ");
+        bc_value v = bc_value_text(match->values[i]);
+        qb_param(q, encode(m, match->field, &v));
+        bc_value_release(&v);
+    }
+    if (to - from != 1)
+        bc_buf_puts(&q->sql, ")");
+    return BC_OK;
+}
+
+/* --- transactions -------------------------------------------------------------------------- */
+
+static bc_status run_plain(sq *s, const char *sql, const char *what, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, sql);
+    bc_status st = exec_qb(s, &q, NULL, what, err);
+    qb_release(&q);
+    return st;
+}
+
+static bc_status sqlite_txn(bc_driver *d, bc_txn_op op, bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status st;
+    switch (op) {
+    case BC_TXN_BEGIN:
+        if (s->in_txn)
+            return bc_fail(err, BC_USAGE, "a transaction is already open on %s", s->path);
+        /* IMMEDIATE takes the write lock now, so a later statement cannot fail half way. */
+        st = run_plain(s, "BEGIN IMMEDIATE", "starting a transaction", err);
+        s->in_txn = st == BC_OK;
+        return st;
+    case BC_TXN_COMMIT:
+        if (!s->in_txn)
+            return bc_fail(err, BC_USAGE, "no transaction is open on %s", s->path);
+        st = run_plain(s, "COMMIT", "committing", err);
+        if (st == BC_OK)
+            s->in_txn = false;
+        return st;
+    case BC_TXN_ROLLBACK:
+        s->in_txn = false;
+        if (sqlite3_get_autocommit(s->db))
+            return BC_OK;
+        return run_plain(s, "ROLLBACK", "rolling back", err);
+    }
+    return bc_fail(err, BC_USAGE, "unknown transaction operation");
+}
+
+/* Writes spanning several statements (long IN lists) run in one transaction of their own. */
+static bc_status write_begin(sq *s, size_t statements, bool *own, bc_error *err)
+{
+    *own = statements > 1 && !s->in_txn;
+    return *own ? sqlite_txn(&s->base, BC_TXN_BEGIN, err) : BC_OK;
+}
+
+static bc_status write_end(sq *s, bool own, bc_status st, bc_error *err)
+{
+    if (!own)
+        return st;
+    if (st != BC_OK) {
+        sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    st = sqlite_txn(&s->base, BC_TXN_COMMIT, err);
+    if (st != BC_OK)
+        sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+    return st;
+}
+
+/* --- rows ---------------------------------------------------------------------------------- */
+
+static size_t chunks(const bc_match *m)
+{
+    return m && m->n > IN_CHUNK ? (m->n + IN_CHUNK - 1) / IN_CHUNK : 1;
+}
+
+static bc_status sqlite_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                                 bc_rows *out, bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status status = need_table(s, model, err);
+    if (status != BC_OK || (m && m->n == 0))
+        return status;
+    const table *t = &s->tables[model];
+    for (size_t c = 0; c < chunks(m) && status == BC_OK; c++) {
+        if (limit && out->n >= limit)
+            break;
+        qb q = {0};
+        bc_buf_printf(&q.sql, "SELECT %s FROM ", t->select_list);
+        put_ident(&q.sql, bc_model_get(model)->name);
+        size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;
+        status = put_match(s, model, &q, m, from, to, err);
+        bc_buf_puts(&q.sql, " LIMIT ");
+        qb_param(&q, bc_value_int(limit ? (int64_t)(limit - out->n) : -1));
+        sqlite3_stmt *st = NULL;
+        if (status == BC_OK)
+            status = start(s, &q, &st, err);
+        qb_release(&q);
+        if (status != BC_OK)
+            break;
+        int rc = first_step(s, st);
+        for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+            bc_record r = decode_row(t, st);
+            bc_rows_push(out, &r);
+        }
+        if (rc != SQLITE_DONE)
+            status = db_fail(s, rc, err, "reading rows");
+        finish(st);
+    }
+    if (status != BC_OK)
+        bc_rows_release(out);
+    return status;
+}
+
+static bc_status sqlite_row_insert(bc_driver *d, bc_model model, const bc_record *row,
+                                   bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status status = need_table(s, model, err);
+    if (status == BC_OK)
+        status = check_fields(s, model, row, err);
+    if (status != BC_OK)
+        return status;
+    if (row->n == 0)
+        return bc_fail(err, BC_USAGE, "nothing to insert into \"%s\"", bc_model_get(model)->name);
+    qb q = {0};
+    bc_buf_puts(&q.sql, "INSERT INTO ");
+    put_ident(&q.sql, bc_model_get(model)->name);
+    bc_buf_puts(&q.sql, " (");
+    for (size_t i = 0; i < row->n; i++) {
+        if (i)
+            bc_buf_puts(&q.sql, ", ");
+        put_ident(&q.sql, row->fields[i].name);
+    }
+    bc_buf_puts(&q.sql, ") VALUES (");
+    for (size_t i = 0; i < row->n; i++) {
+        if (i)
+            bc_buf_puts(&q.sql, ", ");
+        qb_param(&q, encode(model, row->fields[i].name, &row->fields[i].value));
+    }
+    bc_buf_puts(&q.sql, ")");
+    char *what = bc_xasprintf("inserting into \"%s\"", bc_model_get(model)->name);
+    status = exec_qb(s, &q, NULL, what, err);
+    free(what);
+    qb_release(&q);
+    return status;
+}
+
+static bc_status sqlite_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                    const bc_record *patch, size_t *changed, bc_error *err)
+{
+    sq *s = (sq *)d;
+    size_t total = 0;
+    bc_status status = need_table(s, model, err);
+    if (status == BC_OK)
+        status = check_fields(s, model, patch, err);
+    if (status != BC_OK || patch->n == 0 || (m && m->n == 0)) {
+        if (changed)
+            *changed = 0;
+        return status;
+    }
+    bool own;
+    status = write_begin(s, chunks(m), &own, err);
+    char *what = bc_xasprintf("updating \"%s\"", bc_model_get(model)->name);
+    for (size_t c = 0; c < chunks(m) && status == BC_OK; c++) {
+        qb q = {0};
+        bc_buf_puts(&q.sql, "UPDATE ");
+        put_ident(&q.sql, bc_model_get(model)->name);
+        bc_buf_puts(&q.sql, " SET ");
+        for (size_t i = 0; i < patch->n; i++) {
+            if (i)
+                bc_buf_puts(&q.sql, ", ");
+            put_ident(&q.sql, patch->fields[i].name);
+            bc_buf_puts(&q.sql, " = ");
+            qb_param(&q, encode(model, patch->fields[i].name, &patch->fields[i].value));
+        }
+        size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;
+        status = put_match(s, model, &q, m, from, to, err);
+        size_t n = 0;
+        if (status == BC_OK)
+            status = exec_qb(s, &q, &n, what, err);
+        total += n;
+        qb_release(&q);
+    }
+    free(what);
+    status = write_end(s, own, status, err);
+    if (changed)
+        *changed = status == BC_OK ? total : 0;
+    return status;
+}
+
+static bc_status sqlite_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
+                                    size_t *deleted, bc_error *err)
+{
+    sq *s = (sq *)d;
+    size_t total = 0;
+    bc_status status = need_table(s, model, err);
+    if (status != BC_OK || (m && m->n == 0)) {
+        if (deleted)
+            *deleted = 0;
+        return status;
+    }
+    bool own;
+    status = write_begin(s, chunks(m), &own, err);
+    char *what = bc_xasprintf("deleting from \"%s\"", bc_model_get(model)->name);
+    for (size_t c = 0; c < chunks(m) && status == BC_OK; c++) {
+        qb q = {0};
+        bc_buf_puts(&q.sql, "DELETE FROM ");
+        put_ident(&q.sql, bc_model_get(model)->name);
+        size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;
+        status = put_match(s, model, &q, m, from, to, err);
+        size_t n = 0;
+        if (status == BC_OK)
+            status = exec_qb(s, &q, &n, what, err);
+        total += n;
+        qb_release(&q);
+    }
+    free(what);
+    status = write_end(s, own, status, err);
+    if (deleted)
+        *deleted = status == BC_OK ? total : 0;
+    return status;
+}
+
+/* --- pages --------------------------------------------------------------------------------- */
+
+/* `col` is a date after now. Better Auth writes ISO text, which compares in time order; integer
+ * epoch milliseconds written by other tools are compared as numbers. */
+static void put_date_after_now(qb *q, const char *col, int64_t now)
+{
+    char iso[BC_ISO_LEN + 1];
+    bc_iso_format(now, iso);
+    bc_buf_printf(&q->sql, "((typeof(\"%s\") = 'text' AND \"%s\" > ", col, col);
+    qb_param(q, bc_value_text(iso));
+    bc_buf_printf(&q->sql, ") OR (typeof(\"%s\") IN ('integer', 'real') AND \"%s\" > ", col, col);
+    qb_param(q, bc_value_int(now));
+    bc_buf_puts(&q->sql, "))");
+}
+
+static void put_and(qb *q, size_t *terms)
+{
+    bc_buf_puts(&q->sql, (*terms)++ ? " AND " : " WHERE ");
+}
+
+/* The keyset page machinery shared by users and sessions. */
+typedef struct {
+    bc_model model;
+    char kind;          /* cursor kind */
+    uint8_t sort;       /* cursor sort id */
+    const char *column; /* the sort column */
+    bool nocase;        /* compare the sort column with COLLATE NOCASE */
+    bool ascending;
+    const qb *where; /* " WHERE ..." or empty, with its parameters */
+    const char *canonical;
+    bool time_dependent; /* the filter compares with now: the cached count ages */
+    size_t limit;
+    const char *cursor;
+    bool want_total;
+} page_spec;
+
+static void put_sort_expr(bc_buf *b, const page_spec *p)
+{
+    put_ident(b, p->column);
+    if (p->nocase)
+        bc_buf_puts(b, " COLLATE NOCASE");
+}
+
+static void qb_append(qb *dst, const qb *src)
+{
+    if (src->sql.len)
+        bc_buf_puts(&dst->sql, src->sql.data);
+    for (size_t i = 0; i < src->n; i++) {
+        if (dst->n == dst->cap) {
+            dst->cap = dst->cap ? dst->cap * 2 : 16;
+            dst->params = bc_xrealloc(dst->params, dst->cap * sizeof *dst->params);
+        }
+        dst->params[dst->n++] = bc_value_copy(&src->params[i]);
+    }
+}
+
+/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
+static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
+{
+    const table *t = &s->tables[p->model];
+    bool backward = c && c->backward;
+    bool descending = p->ascending == backward; /* !ascending XOR backward */
+    const char *dir = descending ? " DESC" : " ASC";
+    bc_buf_printf(&q->sql, "SELECT %s FROM ", t->select_list);
+    put_ident(&q->sql, bc_model_get(p->model)->name);
+    qb_append(q, p->where);
+    if (c) {
+        /* key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite
+         * turns the first term into an index range even when the key carries a COLLATE, which
+         * it does not do for a row value, so a deep page never scans the rows before it. */
+        const char *op = descending ? "<" : ">";
+        bc_buf_puts(&q->sql, p->where->sql.len ? " AND " : " WHERE ");
+        put_sort_expr(&q->sql, p);
+        bc_buf_printf(&q->sql, " %s= ", op);
+        qb_param(q, bc_value_copy(&c->key));
+        bc_buf_puts(&q->sql, " AND (");
+        put_sort_expr(&q->sql, p);
+        bc_buf_printf(&q->sql, " %s ", op);
+        qb_param(q, bc_value_copy(&c->key));
+        bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
+        qb_param(q, bc_value_copy(&c->id));
+        bc_buf_puts(&q->sql, ")");
+    }
+    bc_buf_puts(&q->sql, " ORDER BY ");
+    put_sort_expr(&q->sql, p);
+    bc_buf_printf(&q->sql, "%s, \"id\"%s LIMIT ", dir, dir);
+    qb_param(q, bc_value_int((int64_t)p->limit + 1));
+}
+
+static bc_status decode_cursor(sq *s, const page_spec *p, bc_cursor *c, bool *have, bc_error *err)
+{
+    *have = false;
+    if (!p->cursor || !*p->cursor)
+        return BC_OK;
+    if (!bc_cursor_decode(p->cursor, c))
+        return bc_fail(err, BC_USAGE, "invalid cursor: it is damaged or not a bcadmin cursor");
+    if (c->kind != p->kind || c->sort != p->sort || c->ascending != p->ascending ||
+        c->filter != bc_cursor_fingerprint(p->canonical)) {
+        bc_cursor_release(c);
+        return bc_fail(err, BC_USAGE,
+                       "invalid cursor: it belongs to another query (sort, order or filter)");
+    }
+    *have = true;
+    return BC_OK;
+}
+
+static bc_status count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err)
+{
+    qb v = {0};
+    int64_t version;
+    bc_buf_puts(&v.sql, "PRAGMA data_version");
+    bc_status st = query_int(s, &v, &version, "reading the data version", err);
+    qb_release(&v);
+    if (st != BC_OK)
+        return st;
+    char *key = p->time_dependent
+                    ? bc_xasprintf("%s|%lld", p->canonical, (long long)(bc_now_ms() / 60000))
+                    : bc_xstrdup(p->canonical);
+    int64_t changes = sqlite3_total_changes64(s->db);
+    if (s->count_key && strcmp(s->count_key, key) == 0 && s->count_data_version == version &&
+        s->count_changes == changes) {
+        *total = s->count_value;
+        free(key);
+        return BC_OK;
+    }
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
+    put_ident(&q.sql, bc_model_get(p->model)->name);
+    qb_append(&q, p->where);
+    st = query_int(s, &q, total, "counting rows", err);
+    qb_release(&q);
+    if (st != BC_OK) {
+        free(key);
+        return st;
+    }
+    free(s->count_key);
+    s->count_key = key;
+    s->count_data_version = version;
+    s->count_changes = changes;
+    s->count_value = *total;
+    return BC_OK;
+}
+
+static char *make_cursor(const page_spec *p, bool backward, const bc_value *key, const bc_value *id)
+{
+    bc_cursor c = {.kind = p->kind,
+                   .sort = p->sort,
+                   .ascending = p->ascending,
+                   .backward = backward,
+                   .filter = bc_cursor_fingerprint(p->canonical),
+                   .key = *key,
+                   .id = *id};
+    return bc_cursor_encode(&c);
+}
+
+static void reverse_rows(bc_rows *rows)
+{
+    for (size_t i = 0, j = rows->n ? rows->n - 1 : 0; i < j; i++, j--) {
+        bc_record tmp = rows->items[i];
+        rows->items[i] = rows->items[j];
+        rows->items[j] = tmp;
+    }
+}
+
+static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err)
+{
+    if (p->limit > BC_PAGE_MAX)
+        return bc_fail(err, BC_USAGE, "page size %zu is over the maximum of %d", p->limit,
+                       BC_PAGE_MAX);
+    page_spec spec = *p;
+    if (!spec.limit)
+        spec.limit = BC_PAGE_DEFAULT;
+    bc_cursor c = {0};
+    bool have;
+    bc_status status = decode_cursor(s, &spec, &c, &have, err);
+    if (status != BC_OK)
+        return status;
+    const table *t = &s->tables[spec.model];
+    size_t key_col = 0, id_col = 0;
+    find_column(t, spec.column, &key_col);
+    find_column(t, "id", &id_col);
+
+    qb q = {0};
+    build_page_sql(s, &spec, have ? &c : NULL, &q);
+    sqlite3_stmt *st;
+    status = start(s, &q, &st, err);
+    qb_release(&q);
+    if (status != BC_OK) {
+        bc_cursor_release(&c);
+        return status;
+    }
+    /* Keys of the first and last rows kept, as stored, for the cursors. */
+    bc_value first_key = {0}, first_id = {0}, last_key = {0}, last_id = {0};
+    bool more = false;
+    int rc = first_step(s, st);
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+        if (out->rows.n == spec.limit) {
+            more = true;
+            break;
+        }
+        bc_record r = decode_row(t, st);
+        bc_rows_push(&out->rows, &r);
+        bc_value_release(&last_key);
+        bc_value_release(&last_id);
+        last_key = raw_value(st, (int)key_col);
+        last_id = raw_value(st, (int)id_col);
+        if (out->rows.n == 1) {
+            first_key = bc_value_copy(&last_key);
+            first_id = bc_value_copy(&last_id);
+        }
+    }
+    finish(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        status = db_fail(s, rc, err, "reading a page");
+
+    bool backward = have && c.backward;
+    if (status == BC_OK && backward && !more && out->rows.n < spec.limit) {
+        /* Paged back past the start (rows were added or removed): show a full first page. */
+        bc_page_release(out);
+        *out = (bc_page){.total = -1};
+        spec.cursor = NULL;
+        status = run_page(s, &spec, out, err);
+    } else if (status == BC_OK && backward) {
+        reverse_rows(&out->rows);
+        /* Rows are now in query order; the first row read is the last one shown. */
+        out->next_cursor = make_cursor(&spec, false, &first_key, &first_id);
+        if (more)
+            out->prev_cursor = make_cursor(&spec, true, &last_key, &last_id);
+    } else if (status == BC_OK) {
+        if (more)
+            out->next_cursor = make_cursor(&spec, false, &last_key, &last_id);
+        if (have && out->rows.n)
+            out->prev_cursor = make_cursor(&spec, true, &first_key, &first_id);
+        else if (have) /* an empty page after a cursor: the way back starts at the cursor */
+            out->prev_cursor = make_cursor(&spec, true, &c.key, &c.id);
+    }
+    bc_value_release(&first_key);
+    bc_value_release(&first_id);
+    bc_value_release(&last_key);
+    bc_value_release(&last_id);
+    bc_cursor_release(&c);
+    if (status == BC_OK && spec.want_total && out->total < 0)
+        status = count_rows(s, &spec, &out->total, err);
+    if (status != BC_OK)
+        bc_page_release(out);
+    return status;
+}
+
+static const char *const sort_columns[] = {
+    [BC_SORT_CREATED] = "createdAt",
+    [BC_SORT_UPDATED] = "updatedAt",
+    [BC_SORT_EMAIL] = "email",
+    [BC_SORT_NAME] = "name",
+};
+
+/* The WHERE clause of a users query and a canonical description of it for cursors and counts. */
+static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf *canon,
+                                   bc_error *err)
+{
+    size_t terms = 0;
+    const char *search = q->search ? q->search : "";
+    const char *role = q->role ? q->role : "";
+    bc_buf_printf(canon, "U|%d|%zu:%s|%zu:%s|%d|%d", (int)q->search_mode, strlen(search), search,
+                  strlen(role), role, (int)q->ban, q->verified);
+    if (*search && q->search_mode == BC_SEARCH_PREFIX) {
+        /* A range on the unique email index: [prefix, prefix with its last byte + 1). Emails
+         * are stored lowercased, so lowercase the prefix the same way. */
+        size_t n;
+        char *lo = lowercase(search, strlen(search), &n);
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"email\" >= ");
+        qb_param(w, bc_value_textn(lo, n));
+        while (n && (unsigned char)lo[n - 1] == 0xff)
+            n--;
+        if (n) {
+            lo[n - 1] = (char)((unsigned char)lo[n - 1] + 1);
+            bc_buf_puts(&w->sql, " AND \"email\" < ");
+            qb_param(w, bc_value_textn(lo, n));
+        }
+        free(lo);
+    } else if (*search && q->search_mode == BC_SEARCH_CONTAINS) {
+        /* Like Better Auth's list-users "contains": LIKE (ASCII case-insensitive), with the
+         * operator's % and _ taken literally. */
+        bc_buf pat = {0};
+        bc_buf_puts(&pat, "%");
+        for (const char *p = search; *p; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                bc_buf_puts(&pat, "\\");
+            bc_buf_append(&pat, p, 1);
+        }
+        bc_buf_puts(&pat, "%");
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "(\"email\" LIKE ");
+        qb_param(w, bc_value_text(pat.data));
+        bc_buf_puts(&w->sql, " ESCAPE '\\' OR \"name\" LIKE ");
+        qb_param(w, bc_value_text(pat.data));
+        bc_buf_puts(&w->sql, " ESCAPE '\\')");
+        bc_buf_release(&pat);
+    } else if (*search) {
+        return bc_fail(err, BC_USAGE, "unknown search mode %d", (int)q->search_mode);
+    }
+    if (*role) {
+        /* role holds a comma-separated list ("user,admin"): match one whole entry. */
+        char *needle = bc_xasprintf(",%s,", role);
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "instr(',' || \"role\" || ',', ");
+        qb_param(w, bc_value_text(needle));
+        bc_buf_puts(&w->sql, ") > 0");
+        free(needle);
+    }
+    int64_t now = bc_now_ms();
+    switch (q->ban) {
+    case BC_BAN_ANY:
+        break;
+    case BC_BAN_ACTIVE:
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"banned\" IS NOT 1");
+        break;
+    case BC_BAN_BANNED:
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"banned\" = 1 AND (\"banExpires\" IS NULL OR ");
+        put_date_after_now(w, "banExpires", now);
+        bc_buf_puts(&w->sql, ")");
+        break;
+    case BC_BAN_EXPIRED:
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"banned\" = 1 AND \"banExpires\" IS NOT NULL AND NOT ");
+        put_date_after_now(w, "banExpires", now);
+        break;
+    default:
+        return bc_fail(err, BC_USAGE, "unknown ban filter %d", (int)q->ban);
+    }
+    if (q->verified == BC_VERIFIED_YES) {
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"emailVerified\" = 1");
+    } else if (q->verified == BC_VERIFIED_NO) {
+        put_and(w, &terms);
+        bc_buf_puts(&w->sql, "\"emailVerified\" IS NOT 1");
+    } else if (q->verified != BC_VERIFIED_ANY) {
+        return bc_fail(err, BC_USAGE, "unknown verified filter %d", q->verified);
+    }
+    if ((unsigned)q->sort > BC_SORT_NAME)
+        return bc_fail(err, BC_USAGE, "unknown sort key %d", (int)q->sort);
+    return BC_OK;
+}
+
+static bc_status user_spec(sq *s, const bc_user_query *q, qb *w, bc_buf *canon, page_spec *p,
+                           bc_error *err)
+{
+    bc_status st = build_user_filter(s, q, w, canon, err);
+    if (st != BC_OK)
+        return st;
+    *p = (page_spec){
+        .model = BC_MODEL_USER,
+        .kind = 'U',
+        .sort = (uint8_t)q->sort,
+        .column = sort_columns[q->sort],
+        .nocase = q->sort == BC_SORT_NAME,
+        .ascending = q->ascending,
+        .where = w,
+        .canonical = canon->data,
+        .time_dependent = q->ban == BC_BAN_BANNED || q->ban == BC_BAN_EXPIRED,
+        .limit = q->limit,
+        .cursor = q->cursor,
+        .want_total = q->want_total,
+    };
+    return BC_OK;
+}
+
+static bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0};
+    bc_buf canon = {0};
+    page_spec p;
+    bc_status st = user_spec(s, q, &w, &canon, &p, err);
+    if (st == BC_OK)
+        st = run_page(s, &p, out, err);
+    qb_release(&w);
+    bc_buf_release(&canon);
+    return st;
+}
+
+static bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    sq *s = (sq *)d;
+    if (q->active_only && q->expired_only)
+        return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    qb w = {0};
+    bc_buf canon = {0};
+    size_t terms = 0;
+    const char *user = q->user_id ? q->user_id : "";
+    bc_buf_printf(&canon, "S|%zu:%s|%d%d%d", strlen(user), user, q->active_only, q->expired_only,
+                  q->impersonation_only);
+    if (q->user_id) {
+        put_and(&w, &terms);
+        bc_buf_puts(&w.sql, "\"userId\" = ");
+        qb_param(&w, bc_value_text(q->user_id));
+    }
+    if (q->active_only || q->expired_only) {
+        put_and(&w, &terms);
+        bc_buf_puts(&w.sql, q->active_only ? "" : "NOT ");
+        put_date_after_now(&w, "expiresAt", bc_now_ms());
+    }
+    if (q->impersonation_only) {
+        put_and(&w, &terms);
+        bc_buf_puts(&w.sql, "\"impersonatedBy\" IS NOT NULL AND \"impersonatedBy\" <> ''");
+    }
+    page_spec p = {
+        .model = BC_MODEL_SESSION,
+        .kind = 'S',
+        .column = "createdAt",
+        .where = &w,
+        .canonical = canon.data,
+        .time_dependent = q->active_only || q->expired_only,
+        .limit = q->limit,
+        .cursor = q->cursor,
+        .want_total = q->want_total,
+    };
+    bc_status st = run_page(s, &p, out, err);
+    qb_release(&w);
+    bc_buf_release(&canon);
+    return st;
+}
+
+/* --- open / close -------------------------------------------------------------------------- */
+
+static void sqlite_close(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(s->stmts[i].st);
+        free(s->stmts[i].sql);
+    }
+    for (int m = 0; m < BC_MODEL_COUNT; m++)
+        table_release(&s->tables[m]);
+    if (s->in_txn)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close_v2(s->db);
+    free(s->count_key);
+    free(s->path);
+    free(s);
+}
+
+static const bc_driver_ops sqlite_ops = {
+    .kind = "sqlite",
+    .close = sqlite_close,
+    .users_page = sqlite_users_page,
+    .sessions_page = sqlite_sessions_page,
+    .rows_get = sqlite_rows_get,
+    .row_insert = sqlite_row_insert,
+    .rows_update = sqlite_rows_update,
+    .rows_delete = sqlite_rows_delete,
+    .txn = sqlite_txn,
+};
+
+bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
+                         bc_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return bc_fail(err, BC_USAGE, "no database file given (--db PATH or BCADMIN_DB)");
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return bc_fail(err, BC_NOT_FOUND, "no such database file: %s", path);
+        return bc_fail(err, BC_ERR, "cannot open %s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(sb.st_mode))
+        return bc_fail(err, BC_ERR, "%s is a directory, not a database file", path);
+
+    bool ro = opts && opts->read_only;
+    sqlite3 *db = NULL;
+    /* No SQLITE_OPEN_CREATE: a mistyped path must not leave an empty database behind. */
+    int rc = sqlite3_open_v2(path, &db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        bc_fail(err, BC_ERR, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close_v2(db);
+        return BC_ERR;
+    }
+    sq *s = bc_xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    s->base.label = bc_xstrdup(path);
+    s->base.read_only = ro;
+    s->db = db;
+    s->path = bc_xstrdup(path);
+    s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
+    sqlite3_busy_timeout(db, s->timeout_ms);
+
+    /* better-sqlite3 (Better Auth's SQLite driver) enforces foreign keys, and the schema's
+     * ON DELETE CASCADE relies on it. This is a connection setting, not a change to the file. */
+    bc_status st = run_plain(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
+    if (st == BC_OK)
+        st = load_schema(s, err);
+    if (st != BC_OK) {
+        char *label = s->base.label;
+        sqlite_close(&s->base);
+        free(label);
+        return st;
+    }
+    *out = &s->base;
+    return BC_OK;
+}
+
+/* --- browse indexes ------------------------------------------------------------------------ */
+
+static const struct bc_embedded *index_sql(bc_error *err)
+{
+    const struct bc_embedded *e = bc_embedded_find(bc_assets, "browse-indexes.sql");
+    if (!e)
+        bc_fail(err, BC_ERR, "browse-indexes.sql is missing from this build");
+    return e;
+}
+
+bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
+{
+    sq *s = (sq *)d;
+    if (d->read_only)
+        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was added",
+                       s->path);
+    const struct bc_embedded *e = index_sql(err);
+    if (!e)
+        return BC_ERR;
+    /* A fixed script of our own, run in one transaction so a lock leaves nothing half done. */
+    bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, e->data, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        st = is_busy(rc) ? db_fail(s, rc, err, "adding indexes")
+                         : bc_fail(err, BC_ERR, "adding indexes to %s: %s", s->path,
+                                   msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    return sqlite_txn(d, BC_TXN_COMMIT, err);
+}
+
+bool bc_sqlite_has_indexes(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    const struct bc_embedded *e = index_sql(NULL);
+    if (!e)
+        return false;
+    /* Every index the script names (CREATE INDEX IF NOT EXISTS "name") must be in the file. */
+    static const char marker[] = "CREATE INDEX IF NOT EXISTS \"";
+    bool all = true, any = false;
+    for (const char *p = strstr(e->data, marker); p && all; p = strstr(p, marker)) {
+        p += sizeof marker - 1;
+        const char *end = strchr(p, '"');
+        if (!end)
+            break;
+        qb q = {0};
+        bc_buf_puts(&q.sql, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ");
+        qb_param(&q, bc_value_textn(p, (size_t)(end - p)));
+        int64_t n = 0;
+        all = query_int(s, &q, &n, "looking for indexes", NULL) == BC_OK && n == 1;
+        any = true;
+        qb_release(&q);
+        p = end;
+    }
+    return all && any;
+}
+
+bool bc_sqlite_has_model(bc_driver *d, bc_model m)
+{
+    return ((sq *)d)->tables[m].present;
+}
+
+char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0}, full = {0};
+    bc_buf canon = {0}, plan = {0};
+    page_spec p;
+    bc_cursor c = {0};
+    bool have = false;
+    bc_status st = user_spec(s, q, &w, &canon, &p, err);
+    if (st == BC_OK) {
+        if (!p.limit)
+            p.limit = BC_PAGE_DEFAULT;
+        st = decode_cursor(s, &p, &c, &have, err);
+    }
+    if (st == BC_OK) {
+        bc_buf_puts(&full.sql, "EXPLAIN QUERY PLAN ");
+        build_page_sql(s, &p, have ? &c : NULL, &full);
+        sqlite3_stmt *stmt = NULL;
+        int rc = sqlite3_prepare_v2(s->db, full.sql.data, -1, &stmt, NULL);
+        if (rc != SQLITE_OK) {
+            st = db_fail(s, rc, err, "explaining a query");
+        } else {
+            for (size_t i = 0; i < full.n; i++)
+                bind_value(stmt, (int)i + 1, &full.params[i]);
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+                bc_buf_printf(&plan, "%s\n", (const char *)sqlite3_column_text(stmt, 3));
+            if (rc != SQLITE_DONE)
+                st = db_fail(s, rc, err, "explaining a query");
+        }
+        sqlite3_finalize(stmt);
+    }
+    bc_cursor_release(&c);
+    qb_release(&w);
+    qb_release(&full);
+    bc_buf_release(&canon);
+    if (st != BC_OK) {
+        bc_buf_release(&plan);
+        return NULL;
+    }
+    return bc_buf_take(&plan);
+}

@@ -1,0 +1,1232 @@
+/* Unit tests for the SQLite driver: schema checks, encodings, search, filters, sorts, keyset
+ * pages, totals, writes, locks and read-only, on temporary files made with the exact Better
+ * Auth schema (assets/better-auth-schema.sql). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "cursor.h"
+#include "driver.h"
+#include "embedded.h"
+#include "isotime.h"
+#include "sqlite_driver.h"
+
+#define NOW "2026-01-01T00:00:00.000Z"
+
+typedef struct {
+    char path[64];
+    sqlite3 *raw; /* a second, independent connection: the "app" */
+    bc_driver *d;
+} fixture;
+
+static void exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static void make_file(fixture *f)
+{
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(f->path, sizeof f->path, "%s/bc_sqlite_XXXXXX", dir);
+    int fd = mkstemp(f->path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(sqlite3_open(f->path, &f->raw), SQLITE_OK);
+}
+
+static void remove_file(const char *path)
+{
+    static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
+    for (size_t i = 0; i < 4; i++) {
+        char *p = bc_xasprintf("%s%s", path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+static void open_driver(fixture *f, bool read_only, int timeout)
+{
+    bc_error err = {0};
+    bc_sqlite_opts o = {.read_only = read_only, .busy_timeout_ms = timeout};
+    bc_status st = bc_sqlite_open(f->path, &o, &f->d, &err);
+    if (st != BC_OK)
+        fail_msg("open: %s", err.msg);
+}
+
+/* The Better Auth schema plus the extra columns a real app has. */
+static int setup_schema(void **state)
+{
+    setenv("BCADMIN_NOW", NOW, 1);
+    fixture *f = calloc(1, sizeof *f);
+    make_file(f);
+    exec(f->raw, bc_embedded_find(bc_assets, "better-auth-schema.sql")->data);
+    exec(f->raw, "ALTER TABLE \"user\" ADD COLUMN \"username\" text;"
+                 "ALTER TABLE \"user\" ADD COLUMN \"twoFactorEnabled\" integer;"
+                 "ALTER TABLE \"user\" ADD COLUMN \"phoneNumber\" text;"
+                 "ALTER TABLE \"user\" ADD COLUMN \"lastSeen\" date;");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    bc_driver_close(f->d);
+    sqlite3_close(f->raw);
+    remove_file(f->path);
+    free(f);
+    return 0;
+}
+
+typedef struct {
+    const char *id, *name, *email;
+    int verified;
+    const char *created, *updated, *role;
+    int banned; /* -1: NULL */
+    const char *ban_expires;
+} seed_user;
+
+/* A small known data set: search, role, ban and verified cases. NOW is 2026-01-01. */
+static const seed_user seed[] = {
+    {"u01", "Alice Smith", "alice@example.com", 1, "2025-01-01T10:00:00.000Z",
+     "2025-03-10T00:00:00.000Z", "user", 0, NULL},
+    {"u02", "Bob Jones", "bob@example.com", 0, "2025-01-02T10:00:00.000Z",
+     "2025-03-09T00:00:00.000Z", "user,admin", 0, NULL},
+    {"u03", "Carol 100% Real", "carol@test.org", 1, "2025-01-03T10:00:00.000Z",
+     "2025-03-08T00:00:00.000Z", "admin", -1, NULL},
+    {"u04", "Dan_Underscore", "dan@example.com", 1, "2025-01-04T10:00:00.000Z",
+     "2025-03-07T00:00:00.000Z", "user", 1, NULL},
+    {"u05", "eve", "eve@sample.net", 0, "2025-01-05T10:00:00.000Z", "2025-03-06T00:00:00.000Z",
+     "user", 1, "2027-01-01T00:00:00.000Z"},
+    {"u06", "Frank", "frank@example.com", 1, "2025-01-06T10:00:00.000Z", "2025-03-05T00:00:00.000Z",
+     NULL, 1, "2025-06-01T00:00:00.000Z"},
+    {"u07", "grace Hopper", "grace_h@navy.mil", 1, "2025-01-07T10:00:00.000Z",
+     "2025-03-04T00:00:00.000Z", "moderator", 0, NULL},
+    {"u08", "Ümit Ölmez", "umit@example.com", 0, "2025-01-08T10:00:00.000Z",
+     "2025-03-03T00:00:00.000Z", "user", 0, NULL},
+    {"u09", "alice cooper", "cooper@rock.example", 1, "2025-01-09T10:00:00.000Z",
+     "2025-03-02T00:00:00.000Z", NULL, 0, NULL},
+    {"u10", "Admin Ish", "administrator@example.com", 1, "2025-01-10T10:00:00.000Z",
+     "2025-03-01T00:00:00.000Z", "superadmin", 0, NULL},
+};
+#define N_SEED (sizeof seed / sizeof seed[0])
+
+static void insert_raw_user(sqlite3 *db, const seed_user *u)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO \"user\" (id, name, email, emailVerified, "
+                                        "createdAt, updatedAt, role, banned, banExpires) "
+                                        "VALUES (?,?,?,?,?,?,?,?,?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, u->email, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, u->verified);
+    sqlite3_bind_text(st, 5, u->created, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, u->updated, -1, SQLITE_STATIC);
+    if (u->role)
+        sqlite3_bind_text(st, 7, u->role, -1, SQLITE_STATIC);
+    if (u->banned >= 0)
+        sqlite3_bind_int(st, 8, u->banned);
+    if (u->ban_expires)
+        sqlite3_bind_text(st, 9, u->ban_expires, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+static int setup_seeded(void **state)
+{
+    setup_schema(state);
+    fixture *f = *state;
+    for (size_t i = 0; i < N_SEED; i++)
+        insert_raw_user(f->raw, &seed[i]);
+    open_driver(f, false, 0);
+    return 0;
+}
+
+/* The ids of one page, as a string "u01 u02 ..." (for readable failures). */
+static char *page_ids(const bc_page *p)
+{
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    for (size_t i = 0; i < p->rows.n; i++)
+        bc_buf_printf(&b, "%s%s", i ? " " : "", bc_record_text(&p->rows.items[i], "id"));
+    return bc_buf_take(&b);
+}
+
+/* Every id the query matches, one page of `limit` at a time, following next cursors. */
+static char *all_ids(bc_driver *d, bc_user_query q, size_t limit)
+{
+    q.limit = limit;
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    char *cursor = NULL;
+    for (int guard = 0; guard < 100; guard++) {
+        q.cursor = cursor;
+        bc_page p;
+        bc_error err = {0};
+        if (bc_driver_users_page(d, &q, &p, &err) != BC_OK)
+            fail_msg("users_page: %s", err.msg);
+        char *ids = page_ids(&p);
+        bc_buf_printf(&b, "%s%s", b.len && *ids ? " " : "", ids);
+        free(ids);
+        free(cursor);
+        cursor = p.next_cursor ? bc_xstrdup(p.next_cursor) : NULL;
+        if (guard == 0)
+            assert_null(p.prev_cursor);
+        bc_page_release(&p);
+        if (!cursor)
+            break;
+    }
+    return bc_buf_take(&b);
+}
+
+static char *query_ids(bc_driver *d, bc_user_query q)
+{
+    return all_ids(d, q, BC_PAGE_MAX);
+}
+
+static void assert_query(bc_driver *d, bc_user_query q, const char *expected)
+{
+    char *got = query_ids(d, q);
+    assert_string_equal(got, expected);
+    free(got);
+}
+
+/* --- opening --------------------------------------------------------------------------------- */
+
+static void refuses_missing_file(void **state)
+{
+    bc_driver *d = NULL;
+    bc_error err = {0};
+    const char *path = "/tmp/bc_no_such_dir_xyz/none.db";
+    assert_int_equal(bc_sqlite_open(path, NULL, &d, &err), BC_NOT_FOUND);
+    assert_null(d);
+    assert_non_null(strstr(err.msg, path));
+    assert_int_not_equal(access(path, F_OK), 0);
+
+    char tmpl[] = "/tmp/bc_missing_XXXXXX";
+    int fd = mkstemp(tmpl);
+    close(fd);
+    unlink(tmpl);
+    assert_int_equal(bc_sqlite_open(tmpl, NULL, &d, &err), BC_NOT_FOUND);
+    assert_int_not_equal(access(tmpl, F_OK), 0); /* never created */
+}
+
+static void refuses_non_sqlite_file(void **state)
+{
+    char tmpl[] = "/tmp/bc_garbage_XXXXXX";
+    int fd = mkstemp(tmpl);
+    char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(i * 131 + 7);
+    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    bc_driver *d = NULL;
+    bc_error err = {0};
+    assert_int_equal(bc_sqlite_open(tmpl, NULL, &d, &err), BC_ERR);
+    assert_null(d);
+    assert_non_null(strstr(err.msg, "is not a SQLite database"));
+    assert_non_null(strstr(err.msg, tmpl));
+    unlink(tmpl);
+}
+
+static void refuses_other_sqlite_database(void **state)
+{
+    fixture f = {0};
+    make_file(&f);
+    exec(f.raw, "CREATE TABLE \"user\" (id text primary key, name text, email text);"
+                "CREATE TABLE notes (id integer primary key, body text);");
+    bc_error err = {0};
+    bc_driver *d = NULL;
+    assert_int_equal(bc_sqlite_open(f.path, NULL, &d, &err), BC_ERR);
+    assert_null(d);
+    assert_non_null(strstr(err.msg, "not a Better Auth database: table \"user\" lacks columns "
+                                    "\"emailVerified\", \"image\", \"createdAt\", \"updatedAt\", "
+                                    "\"role\", \"banned\", \"banReason\", \"banExpires\"; "
+                                    "missing table \"session\"; missing table \"account\""));
+    /* Optional tables are not demanded. */
+    assert_null(strstr(err.msg, "jwks"));
+    assert_null(strstr(err.msg, "verification"));
+
+    /* An empty SQLite file lists all three required tables. */
+    exec(f.raw, "DROP TABLE \"user\"; DROP TABLE notes;");
+    assert_int_equal(bc_sqlite_open(f.path, NULL, &d, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, "missing table \"user\"; missing table \"session\"; "
+                                    "missing table \"account\""));
+    sqlite3_close(f.raw);
+    remove_file(f.path);
+}
+
+static void optional_tables_are_reported(void **state)
+{
+    fixture *f = *state;
+    exec(f->raw, "DROP TABLE jwks;");
+    open_driver(f, false, 0);
+    assert_true(bc_sqlite_has_model(f->d, BC_MODEL_USER));
+    assert_true(bc_sqlite_has_model(f->d, BC_MODEL_VERIFICATION));
+    assert_false(bc_sqlite_has_model(f->d, BC_MODEL_JWKS));
+    bc_rows rows;
+    bc_error err = {0};
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_JWKS, NULL, 0, &rows, &err), BC_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "\"jwks\""));
+}
+
+static void open_does_not_change_the_file(void **state)
+{
+    fixture *f = *state;
+    exec(f->raw, "PRAGMA journal_mode = DELETE;");
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(f->raw, "SELECT group_concat(sql, ';') FROM sqlite_schema", -1, &st, NULL);
+    sqlite3_step(st);
+    char *before = bc_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    open_driver(f, false, 0);
+    bc_page p;
+    bc_error err = {0};
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){.want_total = true}, &p, &err),
+                     BC_OK);
+    bc_page_release(&p);
+    sqlite3_step(st);
+    assert_string_equal(before, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    free(before);
+    sqlite3_prepare_v2(f->raw, "PRAGMA journal_mode", -1, &st, NULL);
+    sqlite3_step(st);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "delete");
+    sqlite3_finalize(st);
+    assert_false(bc_sqlite_has_indexes(f->d));
+}
+
+/* --- decoding and encoding ------------------------------------------------------------------- */
+
+static void decodes_types_and_keeps_extra_columns(void **state)
+{
+    fixture *f = *state;
+    exec(f->raw, "INSERT INTO \"user\" (id, name, email, emailVerified, image, createdAt, "
+                 "updatedAt, role, banned, banReason, banExpires, username, twoFactorEnabled, "
+                 "phoneNumber, lastSeen) VALUES ('x1', 'Xavier', 'x@example.com', 1, NULL, "
+                 "'2025-05-06T07:08:09.123Z', 1700000000000, 'user', 0, NULL, 'not a date', "
+                 "'xav', 1, '+15550001', '2025-01-02T03:04:05.006Z')");
+    bc_record r = {0};
+    bc_error err = {0};
+    assert_int_equal(bc_driver_row_get(f->d, BC_MODEL_USER, "id", "x1", &r, &err), BC_OK);
+    static const char *const order[] = {"id",
+                                        "name",
+                                        "email",
+                                        "emailVerified",
+                                        "image",
+                                        "createdAt",
+                                        "updatedAt",
+                                        "role",
+                                        "banned",
+                                        "banReason",
+                                        "banExpires",
+                                        "username",
+                                        "twoFactorEnabled",
+                                        "phoneNumber",
+                                        "lastSeen"};
+    assert_int_equal(r.n, 15);
+    for (size_t i = 0; i < r.n; i++)
+        assert_string_equal(r.fields[i].name, order[i]);
+    int64_t ms, want;
+    assert_true(bc_record_date(&r, "createdAt", &ms));
+    assert_true(bc_iso_parse("2025-05-06T07:08:09.123Z", 24, &want));
+    assert_int_equal(ms, want);
+    assert_true(bc_record_date(&r, "updatedAt", &ms)); /* integer epoch milliseconds */
+    assert_int_equal(ms, 1700000000000);
+    assert_int_equal(bc_record_get(&r, "emailVerified")->kind, BC_V_BOOL);
+    assert_true(bc_record_bool(&r, "emailVerified"));
+    assert_int_equal(bc_record_get(&r, "banned")->kind, BC_V_BOOL);
+    assert_false(bc_record_get(&r, "banned")->u.b);
+    assert_int_equal(bc_record_get(&r, "image")->kind, BC_V_NULL);
+    /* A malformed date is kept as text, not dropped. */
+    assert_string_equal(bc_record_text(&r, "banExpires"), "not a date");
+    assert_string_equal(bc_record_text(&r, "username"), "xav");
+    assert_int_equal(bc_record_get(&r, "twoFactorEnabled")->kind, BC_V_INT);
+    assert_string_equal(bc_record_text(&r, "phoneNumber"), "+15550001");
+    assert_true(bc_record_date(&r, "lastSeen", &ms)); /* declared date */
+    bc_record_release(&r);
+}
+
+static char *raw_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        out = bc_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+static void assert_raw(sqlite3 *db, const char *sql, const char *want)
+{
+    char *got = raw_text(db, sql);
+    if (!want)
+        assert_null(got);
+    else
+        assert_string_equal(got ? got : "(null)", want);
+    free(got);
+}
+
+static bc_record new_user(const char *id, const char *email)
+{
+    bc_record r = {0};
+    bc_record_set_text(&r, "id", id);
+    bc_record_set_text(&r, "name", "New Person");
+    bc_record_set_text(&r, "email", email);
+    bc_record_set_bool(&r, "emailVerified", false);
+    bc_record_set_date(&r, "createdAt", 1764547200123); /* 2025-12-01T00:00:00.123Z */
+    bc_record_set_date(&r, "updatedAt", 1764547200123);
+    bc_record_set_text(&r, "role", "user");
+    bc_record_set_bool(&r, "banned", false);
+    return r;
+}
+
+static void writes_better_auth_encodings(void **state)
+{
+    fixture *f = *state;
+    open_driver(f, false, 0);
+    bc_error err = {0};
+    bc_record r = new_user("n1", "MiXeD.Case@Example.COM");
+    bc_record_set_text(&r, "username", "mixed");
+    bc_record_set(&r, "twoFactorEnabled", bc_value_int(1));
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_OK);
+    bc_record_release(&r);
+    assert_raw(f->raw, "SELECT createdAt FROM user WHERE id='n1'", "2025-12-01T00:00:00.123Z");
+    assert_raw(f->raw, "SELECT typeof(createdAt) FROM user WHERE id='n1'", "text");
+    assert_raw(f->raw, "SELECT email FROM user WHERE id='n1'", "mixed.case@example.com");
+    assert_raw(f->raw, "SELECT typeof(emailVerified) || emailVerified FROM user", "integer0");
+    assert_raw(f->raw, "SELECT username || twoFactorEnabled FROM user", "mixed1");
+
+    /* Lookups by email are lowercased too; non-ASCII letters as JavaScript lowercases them. */
+    bc_record got = {0};
+    assert_int_equal(
+        bc_driver_row_get(f->d, BC_MODEL_USER, "email", "MIXED.case@example.com", &got, &err),
+        BC_OK);
+    assert_string_equal(bc_record_text(&got, "id"), "n1");
+    bc_record_release(&got);
+
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "email", "ÜMLAUT@Example.com");
+    bc_record_set_date(&patch, "banExpires", 0);
+    bc_record_set_bool(&patch, "banned", true);
+    const char *id = "n1";
+    bc_match m = {"id", &id, 1};
+    size_t changed = 9;
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &m, &patch, &changed, &err), BC_OK);
+    assert_int_equal(changed, 1);
+    bc_record_release(&patch);
+    assert_raw(f->raw, "SELECT email FROM user WHERE id='n1'", "ümlaut@example.com");
+    assert_raw(f->raw, "SELECT banExpires FROM user", "1970-01-01T00:00:00.000Z");
+    assert_raw(f->raw, "SELECT banned FROM user", "1");
+
+    /* Round trip: what was written reads back with the same values. */
+    bc_record back = {0};
+    assert_int_equal(bc_driver_row_get(f->d, BC_MODEL_USER, "id", "n1", &back, &err), BC_OK);
+    int64_t ms;
+    assert_true(bc_record_date(&back, "createdAt", &ms));
+    assert_int_equal(ms, 1764547200123);
+    assert_true(bc_record_bool(&back, "banned"));
+    assert_string_equal(bc_record_text(&back, "username"), "mixed");
+    bc_record_release(&back);
+}
+
+static void refuses_unknown_fields(void **state)
+{
+    fixture *f = *state;
+    open_driver(f, false, 0);
+    bc_error err = {0};
+    bc_record r = new_user("n2", "a@b.c");
+    bc_record_set_text(&r, "nickname", "x");
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_USAGE);
+    assert_non_null(strstr(err.msg, "\"nickname\""));
+    bc_record_release(&r);
+    assert_raw(f->raw, "SELECT count(*) FROM user", "0");
+
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name\"; DROP TABLE user; --", "x");
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, NULL, &patch, NULL, &err),
+                     BC_USAGE);
+    bc_record_release(&patch);
+    const char *v = "x";
+    bc_match m = {"nope", &v, 1};
+    bc_rows rows;
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_USER, &m, 0, &rows, &err), BC_USAGE);
+    assert_non_null(strstr(err.msg, "\"nope\""));
+    assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, &m, NULL, &err), BC_USAGE);
+}
+
+/* --- search, filters, sorts ------------------------------------------------------------------ */
+
+static void searches_like_better_auth(void **state)
+{
+    fixture *f = *state;
+    bc_driver *d = f->d;
+    /* Case-insensitive substring of name OR email, newest first. */
+    assert_query(d, (bc_user_query){.search = "ALICE"}, "u09 u01");
+    assert_query(d, (bc_user_query){.search = "jones"}, "u02");    /* name only */
+    assert_query(d, (bc_user_query){.search = "test.org"}, "u03"); /* email only */
+    assert_query(d, (bc_user_query){.search = "EXAMPLE.COM"}, "u10 u08 u06 u04 u02 u01");
+    /* LIKE metacharacters are literal. */
+    assert_query(d, (bc_user_query){.search = "%"}, "u03");
+    assert_query(d, (bc_user_query){.search = "0%"}, "u03");
+    assert_query(d, (bc_user_query){.search = "_"}, "u07 u04");
+    assert_query(d, (bc_user_query){.search = "a_i"}, "");
+    assert_query(d, (bc_user_query){.search = "\\"}, "");
+    assert_query(d, (bc_user_query){.search = "'; DROP TABLE user; --"}, "");
+    assert_query(d, (bc_user_query){.search = "Ümit"}, "u08");
+    assert_query(d, (bc_user_query){.search = ""}, "u10 u09 u08 u07 u06 u05 u04 u03 u02 u01");
+    /* Prefix of the email, lowercased. */
+    assert_query(d, (bc_user_query){.search = "A", .search_mode = BC_SEARCH_PREFIX}, "u10 u01");
+    assert_query(d, (bc_user_query){.search = "Bob@", .search_mode = BC_SEARCH_PREFIX}, "u02");
+    assert_query(d, (bc_user_query){.search = "smith", .search_mode = BC_SEARCH_PREFIX}, "");
+    assert_query(d, (bc_user_query){.search = "grace_", .search_mode = BC_SEARCH_PREFIX}, "u07");
+    assert_query(d, (bc_user_query){.search = "%", .search_mode = BC_SEARCH_PREFIX}, "");
+}
+
+static void filters_role_ban_verified(void **state)
+{
+    fixture *f = *state;
+    bc_driver *d = f->d;
+    assert_query(d, (bc_user_query){.role = "admin"}, "u03 u02"); /* not "superadmin" */
+    assert_query(d, (bc_user_query){.role = "user"}, "u08 u05 u04 u02 u01");
+    assert_query(d, (bc_user_query){.role = "moderator"}, "u07");
+    assert_query(d, (bc_user_query){.role = "nobody"}, "");
+    assert_query(d, (bc_user_query){.ban = BC_BAN_ACTIVE}, "u10 u09 u08 u07 u03 u02 u01");
+    assert_query(d, (bc_user_query){.ban = BC_BAN_BANNED}, "u05 u04");
+    assert_query(d, (bc_user_query){.ban = BC_BAN_EXPIRED}, "u06");
+    assert_query(d, (bc_user_query){.verified = BC_VERIFIED_YES}, "u10 u09 u07 u06 u04 u03 u01");
+    assert_query(d, (bc_user_query){.verified = BC_VERIFIED_NO}, "u08 u05 u02");
+    assert_query(d, (bc_user_query){.role = "user", .ban = BC_BAN_BANNED, .search = "e"},
+                 "u05 u04");
+    assert_query(d, (bc_user_query){.verified = BC_VERIFIED_YES, .ban = BC_BAN_BANNED}, "u04");
+
+    /* The clock decides: the same ban is in force before its expiry and expired after it. */
+    setenv("BCADMIN_NOW", "2028-01-01T00:00:00.000Z", 1);
+    assert_query(d, (bc_user_query){.ban = BC_BAN_EXPIRED}, "u06 u05");
+    setenv("BCADMIN_NOW", NOW, 1);
+
+    /* Integer epoch ms expiries compare as times too. */
+    exec(f->raw, "UPDATE user SET banExpires = 1893456000000 WHERE id = 'u06'"); /* 2030 */
+    assert_query(d, (bc_user_query){.ban = BC_BAN_BANNED}, "u06 u05 u04");
+    exec(f->raw, "UPDATE user SET banExpires = 1000 WHERE id = 'u06'");
+    assert_query(d, (bc_user_query){.ban = BC_BAN_EXPIRED}, "u06");
+
+    bc_page p;
+    bc_error err = {0};
+    assert_int_equal(bc_driver_users_page(d, &(bc_user_query){.ban = 42}, &p, &err), BC_USAGE);
+    assert_int_equal(bc_driver_users_page(d, &(bc_user_query){.limit = BC_PAGE_MAX + 1}, &p, &err),
+                     BC_USAGE);
+}
+
+/* Seed users sorted the way SQLite should: BINARY for dates and email, NOCASE (ASCII) for name,
+ * id as the tie-breaker. */
+static bc_sort_key cmp_key;
+static bool cmp_asc;
+
+static int cmp_seed(const void *a, const void *b)
+{
+    const seed_user *x = a, *y = b;
+    int c = 0;
+    switch (cmp_key) {
+    case BC_SORT_CREATED:
+        c = strcmp(x->created, y->created);
+        break;
+    case BC_SORT_UPDATED:
+        c = strcmp(x->updated, y->updated);
+        break;
+    case BC_SORT_EMAIL:
+        c = strcmp(x->email, y->email);
+        break;
+    case BC_SORT_NAME:
+        c = strcasecmp(x->name, y->name);
+        break;
+    }
+    if (c == 0)
+        c = strcmp(x->id, y->id);
+    return cmp_asc ? c : -c;
+}
+
+/* Page through a query forward with `limit`, then back from the last page with prev cursors:
+ * both must see exactly `expected`, pages in order. */
+static void check_paging(bc_driver *d, bc_user_query q, size_t limit, const char *expected)
+{
+    char *fwd = all_ids(d, q, limit);
+    assert_string_equal(fwd, expected);
+    free(fwd);
+
+    /* Walk to the last page, then back. */
+    q.limit = limit;
+    char *cursor = NULL;
+    bc_page p = {0};
+    bc_error err = {0};
+    for (;;) {
+        q.cursor = cursor;
+        assert_int_equal(bc_driver_users_page(d, &q, &p, &err), BC_OK);
+        free(cursor);
+        cursor = p.next_cursor ? bc_xstrdup(p.next_cursor) : NULL;
+        if (!cursor)
+            break;
+        bc_page_release(&p);
+    }
+    bc_buf back = {0};
+    bc_buf_puts(&back, "");
+    for (int guard = 0; guard < 100; guard++) {
+        char *ids = page_ids(&p);
+        /* Prepend: pages come last to first, rows within a page in query order. */
+        char *joined = bc_xasprintf("%s%s%s", ids, back.len && *ids ? " " : "", back.data);
+        bc_buf_release(&back);
+        bc_buf_puts(&back, joined);
+        free(joined);
+        free(ids);
+        if (!p.prev_cursor)
+            break;
+        cursor = bc_xstrdup(p.prev_cursor);
+        bc_page_release(&p);
+        q.cursor = cursor;
+        assert_int_equal(bc_driver_users_page(d, &q, &p, &err), BC_OK);
+        free(cursor);
+        assert_non_null(p.next_cursor); /* a page reached backward always has a way forward */
+    }
+    bc_page_release(&p);
+    assert_string_equal(back.data ? back.data : "", expected);
+    bc_buf_release(&back);
+}
+
+static void sorts_and_pages_every_way(void **state)
+{
+    fixture *f = *state;
+    for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++) {
+        for (int asc = 0; asc <= 1; asc++) {
+            seed_user sorted[N_SEED];
+            memcpy(sorted, seed, sizeof sorted);
+            cmp_key = (bc_sort_key)key;
+            cmp_asc = asc;
+            qsort(sorted, N_SEED, sizeof sorted[0], cmp_seed);
+            bc_buf want = {0};
+            for (size_t i = 0; i < N_SEED; i++)
+                bc_buf_printf(&want, "%s%s", i ? " " : "", sorted[i].id);
+            bc_user_query q = {.sort = (bc_sort_key)key, .ascending = asc};
+            for (size_t limit = 1; limit <= N_SEED + 1; limit++)
+                check_paging(f->d, q, limit, want.data);
+            bc_buf_release(&want);
+        }
+    }
+    /* Default: newest first. */
+    check_paging(f->d, (bc_user_query){0}, 4, "u10 u09 u08 u07 u06 u05 u04 u03 u02 u01");
+    /* With a filter too. */
+    check_paging(f->d, (bc_user_query){.search = "example"}, 2, "u10 u09 u08 u06 u04 u02 u01");
+}
+
+static void pages_through_equal_sort_keys(void **state)
+{
+    fixture *f = *state;
+    /* 7 users created in the same millisecond, names equal but for case. */
+    static const char *const names[] = {"bob", "Bob", "BOB", "bOb", "boB", "BoB", "bob"};
+    for (int i = 0; i < 7; i++) {
+        char *sql = bc_xasprintf("INSERT INTO user (id, name, email, emailVerified, createdAt, "
+                                 "updatedAt) VALUES ('same%d', '%s', 'same%d@x.io', 0, "
+                                 "'2024-06-01T00:00:00.000Z', '2024-06-01T00:00:00.000Z')",
+                                 i, names[i], i);
+        exec(f->raw, sql);
+        free(sql);
+    }
+    open_driver(f, false, 0);
+    const char *desc = "same6 same5 same4 same3 same2 same1 same0";
+    const char *asc = "same0 same1 same2 same3 same4 same5 same6";
+    for (size_t limit = 1; limit <= 8; limit++) {
+        check_paging(f->d, (bc_user_query){0}, limit, desc);
+        check_paging(f->d, (bc_user_query){.ascending = true}, limit, asc);
+        check_paging(f->d, (bc_user_query){.sort = BC_SORT_NAME}, limit, desc);
+        check_paging(f->d, (bc_user_query){.sort = BC_SORT_NAME, .ascending = true}, limit, asc);
+        check_paging(f->d, (bc_user_query){.sort = BC_SORT_UPDATED, .ascending = true}, limit, asc);
+    }
+}
+
+static void pages_have_the_right_cursors(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    bc_page p1, p2, p3, back;
+    bc_user_query q = {.limit = 4};
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p1, &err), BC_OK);
+    assert_null(p1.prev_cursor);
+    assert_non_null(p1.next_cursor);
+    q.cursor = p1.next_cursor;
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p2, &err), BC_OK);
+    assert_non_null(p2.prev_cursor);
+    q.cursor = p2.next_cursor;
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p3, &err), BC_OK);
+    char *ids = page_ids(&p3);
+    assert_string_equal(ids, "u02 u01");
+    free(ids);
+    assert_null(p3.next_cursor);
+    q.cursor = p3.prev_cursor;
+    assert_int_equal(bc_driver_users_page(f->d, &q, &back, &err), BC_OK);
+    ids = page_ids(&back);
+    assert_string_equal(ids, "u06 u05 u04 u03");
+    free(ids);
+    bc_page_release(&back);
+
+    /* Rows before the first page appear: paging back from page 2 gives a full first page. */
+    q.cursor = p2.prev_cursor;
+    exec(f->raw, "DELETE FROM user WHERE id IN ('u09', 'u08')");
+    assert_int_equal(bc_driver_users_page(f->d, &q, &back, &err), BC_OK);
+    ids = page_ids(&back);
+    assert_string_equal(ids, "u10 u07 u06 u05");
+    free(ids);
+    assert_null(back.prev_cursor);
+    bc_page_release(&back);
+    bc_page_release(&p1);
+    bc_page_release(&p2);
+    bc_page_release(&p3);
+}
+
+static void refuses_invalid_cursors(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    bc_page p;
+    bc_user_query q = {.limit = 3, .sort = BC_SORT_EMAIL};
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+    char *good = bc_xstrdup(p.next_cursor);
+    bc_page_release(&p);
+
+    const char *bad[] = {"!!!", "AAAA", "' OR 1=1 --", "a", "AQ", "AVUAAAAAAAAA"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        q.cursor = bad[i];
+        memset(&err, 0, sizeof err);
+        assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_USAGE);
+        assert_non_null(strstr(err.msg, "invalid cursor"));
+        assert_int_equal(p.rows.n, 0);
+    }
+    /* Every single-character change and every truncation is caught. */
+    size_t n = strlen(good);
+    for (size_t i = 0; i < n; i++) {
+        char *t = bc_xstrdup(good);
+        t[i] = t[i] == 'A' ? 'B' : 'A';
+        q.cursor = t;
+        assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_USAGE);
+        t[i] = '\0'; /* (an empty cursor means "no cursor": the first page) */
+        assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), i ? BC_USAGE : BC_OK);
+        if (!i)
+            bc_page_release(&p);
+        free(t);
+    }
+    /* A cursor from another sort, order, filter or kind. */
+    bc_user_query other[] = {
+        {.cursor = good, .sort = BC_SORT_NAME},
+        {.cursor = good, .sort = BC_SORT_EMAIL, .ascending = true},
+        {.cursor = good, .sort = BC_SORT_EMAIL, .search = "a"},
+        {.cursor = good, .sort = BC_SORT_EMAIL, .role = "admin"},
+        {.cursor = good, .sort = BC_SORT_EMAIL, .ban = BC_BAN_BANNED},
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        assert_int_equal(bc_driver_users_page(f->d, &other[i], &p, &err), BC_USAGE);
+        assert_non_null(strstr(err.msg, "invalid cursor"));
+    }
+    bc_session_query sq = {.cursor = good};
+    assert_int_equal(bc_driver_sessions_page(f->d, &sq, &p, &err), BC_USAGE);
+    q.cursor = good;
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+    bc_page_release(&p);
+    free(good);
+}
+
+static void cursor_round_trips(void **state)
+{
+    bc_cursor c = {.kind = 'U',
+                   .sort = 2,
+                   .ascending = true,
+                   .backward = true,
+                   .filter = 77,
+                   .key = bc_value_textn("a\0b", 3),
+                   .id = bc_value_text("id9")};
+    char *text = bc_cursor_encode(&c);
+    for (const char *p = text; *p; p++)
+        assert_non_null(
+            strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
+    bc_cursor d;
+    assert_true(bc_cursor_decode(text, &d));
+    assert_int_equal(d.kind, 'U');
+    assert_int_equal(d.sort, 2);
+    assert_true(d.ascending && d.backward);
+    assert_int_equal(d.filter, 77);
+    assert_true(bc_value_equal(&d.key, &c.key));
+    assert_true(bc_value_equal(&d.id, &c.id));
+    bc_cursor_release(&d);
+    free(text);
+    bc_cursor_release(&c);
+
+    c = (bc_cursor){.kind = 'S', .key = bc_value_int(-5), .id = bc_value_real(1.5)};
+    text = bc_cursor_encode(&c);
+    assert_true(bc_cursor_decode(text, &d));
+    assert_true(bc_value_equal(&d.key, &c.key));
+    assert_true(bc_value_equal(&d.id, &c.id));
+    bc_cursor_release(&d);
+    free(text);
+    assert_false(bc_cursor_decode(NULL, &d));
+    assert_false(bc_cursor_decode("", &d));
+}
+
+static void counts_totals_and_refreshes_them(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    bc_page p;
+    int64_t sum = 0;
+    bc_ban_filter bans[] = {BC_BAN_ACTIVE, BC_BAN_BANNED, BC_BAN_EXPIRED};
+    int64_t want[] = {7, 2, 1};
+    for (int i = 0; i < 3; i++) {
+        bc_user_query q = {.ban = bans[i], .want_total = true, .limit = 1};
+        assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+        assert_int_equal(p.total, want[i]);
+        assert_false(p.total_at_least);
+        sum += p.total;
+        bc_page_release(&p);
+    }
+    assert_int_equal(sum, N_SEED);
+
+    bc_user_query all = {.want_total = true, .limit = 2};
+    assert_int_equal(bc_driver_users_page(f->d, &all, &p, &err), BC_OK);
+    assert_int_equal(p.total, 10);
+    bc_page_release(&p);
+    /* Without want_total nothing is counted. */
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){0}, &p, &err), BC_OK);
+    assert_int_equal(p.total, -1);
+    bc_page_release(&p);
+
+    /* Another connection's commit changes the count (data_version). */
+    insert_raw_user(f->raw,
+                    &(seed_user){"z1", "Zed", "zed@example.com", 1, "2025-02-01T00:00:00.000Z",
+                                 "2025-02-01T00:00:00.000Z", NULL, 0, NULL});
+    assert_int_equal(bc_driver_users_page(f->d, &all, &p, &err), BC_OK);
+    assert_int_equal(p.total, 11);
+    bc_page_release(&p);
+    /* So does our own write, which data_version does not show. */
+    const char *id = "z1";
+    bc_match m = {"id", &id, 1};
+    size_t deleted = 0;
+    assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, &m, &deleted, &err), BC_OK);
+    assert_int_equal(deleted, 1);
+    assert_int_equal(bc_driver_users_page(f->d, &all, &p, &err), BC_OK);
+    assert_int_equal(p.total, 10);
+    bc_page_release(&p);
+    /* A different filter is counted afresh. */
+    bc_user_query s = {.search = "alice", .want_total = true, .limit = 1};
+    assert_int_equal(bc_driver_users_page(f->d, &s, &p, &err), BC_OK);
+    assert_int_equal(p.total, 2);
+    assert_int_equal(p.rows.n, 1);
+    assert_non_null(p.next_cursor);
+    bc_page_release(&p);
+}
+
+/* --- indexes and query plans ----------------------------------------------------------------- */
+
+static char *plan(bc_driver *d, bc_user_query q)
+{
+    bc_error err = {0};
+    char *text = bc_sqlite_users_plan(d, &q, &err);
+    if (!text)
+        fail_msg("plan: %s", err.msg);
+    return text;
+}
+
+static void uses_the_browse_indexes(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    assert_false(bc_sqlite_has_indexes(f->d));
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK); /* idempotent */
+    assert_true(bc_sqlite_has_indexes(f->d));
+
+    /* Enough rows that a scan is worth avoiding. */
+    exec(f->raw, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                 "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "SELECT printf('g%05d', i), printf('Name %d', i), printf('g%d@bulk.io', i), 0, "
+                 "printf('2024-%02d-01T00:00:00.000Z', i % 12 + 1), "
+                 "'2024-01-01T00:00:00.000Z' FROM n");
+    bc_driver_close(f->d);
+    open_driver(f, false, 0);
+
+    /* A cursor deep into the list. */
+    bc_page p;
+    bc_user_query deep_q[4];
+    char *cursors[4];
+    for (int key = 0; key < 4; key++) {
+        bc_user_query q = {.sort = (bc_sort_key)key, .limit = 700};
+        assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+        cursors[key] = bc_xstrdup(p.next_cursor);
+        bc_page_release(&p);
+        deep_q[key] = (bc_user_query){.sort = (bc_sort_key)key, .cursor = cursors[key]};
+    }
+    for (int key = 0; key < 4; key++) {
+        for (int deep = 0; deep < 2; deep++) {
+            bc_user_query q = deep ? deep_q[key] : (bc_user_query){.sort = (bc_sort_key)key};
+            char *text = plan(f->d, q);
+            if (strstr(text, "TEMP B-TREE"))
+                fail_msg("sort %d deep %d sorts in a temp b-tree:\n%s", key, deep, text);
+            /* A range search on the sort index: no scan from the start of the table. */
+            if (deep && !strstr(text, "SEARCH user USING INDEX"))
+                fail_msg("sort %d: a deep page scans:\n%s", key, text);
+            assert_null(strstr(text, "SCAN user\n"));
+            free(text);
+        }
+    }
+    char *text = plan(f->d, deep_q[0]);
+    assert_non_null(strstr(text, "bcadmin_user_createdAt"));
+    free(text);
+    for (int key = 0; key < 4; key++)
+        free(cursors[key]);
+
+    /* The prefix search is a range on the email index. */
+    text = plan(f->d, (bc_user_query){.search = "g12", .search_mode = BC_SEARCH_PREFIX});
+    if (!strstr(text, "sqlite_autoindex_user_2 (email>? AND email<?)"))
+        fail_msg("prefix search plan:\n%s", text);
+    free(text);
+    assert_query(f->d, (bc_user_query){.search = "G1999", .search_mode = BC_SEARCH_PREFIX},
+                 "g01999");
+}
+
+static void read_only_refuses_writes(void **state)
+{
+    fixture *f = *state;
+    open_driver(f, true, 0);
+    bc_error err = {0};
+    bc_record r = new_user("n3", "ro@example.com");
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_REFUSED);
+    assert_non_null(strstr(err.msg, "read-only"));
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, NULL, &r, NULL, &err), BC_REFUSED);
+    assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, NULL, NULL, &err), BC_REFUSED);
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_REFUSED);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_REFUSED);
+    bc_record_release(&r);
+    assert_raw(f->raw, "SELECT count(*) FROM user", "10");
+    bc_page p;
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){.want_total = true}, &p, &err),
+                     BC_OK);
+    assert_int_equal(p.total, 10);
+    bc_page_release(&p);
+    /* The connection itself is read-only too. */
+    assert_int_equal(f->d->ops->rows_delete(f->d, BC_MODEL_USER, NULL, NULL, &err), BC_ERR);
+    assert_raw(f->raw, "SELECT count(*) FROM user", "10");
+}
+
+/* --- sessions, rows, transactions ------------------------------------------------------------ */
+
+static void add_session(sqlite3 *db, const char *id, const char *user, const char *created,
+                        const char *expires, const char *impersonated_by)
+{
+    char *sql = bc_xasprintf(
+        "INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, ipAddress, userAgent, "
+        "userId, impersonatedBy) VALUES ('%s', '%s', 'tok-%s', '%s', '%s', '', 'ua', '%s', %s%s%s)",
+        id, expires, id, created, created, user, impersonated_by ? "'" : "",
+        impersonated_by ? impersonated_by : "NULL", impersonated_by ? "'" : "");
+    exec(db, sql);
+    free(sql);
+}
+
+static char *session_ids(bc_driver *d, bc_session_query q)
+{
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    char *cursor = NULL;
+    do {
+        q.cursor = cursor;
+        bc_page p;
+        bc_error err = {0};
+        if (bc_driver_sessions_page(d, &q, &p, &err) != BC_OK)
+            fail_msg("sessions_page: %s", err.msg);
+        char *ids = page_ids(&p);
+        bc_buf_printf(&b, "%s%s", b.len && *ids ? " " : "", ids);
+        free(ids);
+        free(cursor);
+        cursor = p.next_cursor ? bc_xstrdup(p.next_cursor) : NULL;
+        bc_page_release(&p);
+    } while (cursor);
+    return bc_buf_take(&b);
+}
+
+static void assert_sessions(bc_driver *d, bc_session_query q, const char *want)
+{
+    char *got = session_ids(d, q);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void lists_sessions(void **state)
+{
+    fixture *f = *state;
+    add_session(f->raw, "s1", "u01", "2025-12-01T00:00:00.000Z", "2025-12-08T00:00:00.000Z",
+                NULL); /* expired */
+    add_session(f->raw, "s2", "u01", "2025-12-30T00:00:00.000Z", "2026-01-06T00:00:00.000Z", NULL);
+    add_session(f->raw, "s3", "u02", "2025-12-30T00:00:00.000Z", "2026-01-06T00:00:00.000Z", NULL);
+    add_session(f->raw, "s4", "u01", "2025-12-31T00:00:00.000Z", "2025-12-31T01:00:00.000Z",
+                "u03"); /* expired impersonation */
+    add_session(f->raw, "s5", "u05", "2025-12-31T23:30:00.000Z", "2026-01-01T00:30:00.000Z", "u03");
+    assert_sessions(f->d, (bc_session_query){.limit = 2}, "s5 s4 s3 s2 s1");
+    assert_sessions(f->d, (bc_session_query){.user_id = "u01", .limit = 1}, "s4 s2 s1");
+    assert_sessions(f->d, (bc_session_query){.active_only = true}, "s5 s3 s2");
+    assert_sessions(f->d, (bc_session_query){.expired_only = true}, "s4 s1");
+    assert_sessions(f->d, (bc_session_query){.impersonation_only = true}, "s5 s4");
+    assert_sessions(f->d, (bc_session_query){.impersonation_only = true, .active_only = true},
+                    "s5");
+    assert_sessions(f->d, (bc_session_query){.user_id = "nobody"}, "");
+    bc_page p;
+    bc_error err = {0};
+    assert_int_equal(
+        bc_driver_sessions_page(
+            f->d, &(bc_session_query){.user_id = "u01", .want_total = true, .limit = 1}, &p, &err),
+        BC_OK);
+    assert_int_equal(p.total, 3);
+    /* Tokens come back as stored; masking is the caller's choice (bc_record_mask). */
+    assert_string_equal(bc_record_text(&p.rows.items[0], "token"), "tok-s4");
+    bc_page_release(&p);
+    assert_int_equal(
+        bc_driver_sessions_page(
+            f->d, &(bc_session_query){.active_only = true, .expired_only = true}, &p, &err),
+        BC_USAGE);
+}
+
+static void gets_updates_deletes_rows(void **state)
+{
+    fixture *f = *state;
+    add_session(f->raw, "s1", "u01", "2025-12-01T00:00:00.000Z", "2026-12-08T00:00:00.000Z", NULL);
+    add_session(f->raw, "s2", "u02", "2025-12-01T00:00:00.000Z", "2026-12-08T00:00:00.000Z", NULL);
+    exec(f->raw, "INSERT INTO account (id, accountId, providerId, userId, password, createdAt, "
+                 "updatedAt) VALUES ('a1', 'u01', 'credential', 'u01', 'salt:key', "
+                 "'2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'), ('a2', '1234', "
+                 "'github', 'u01', NULL, '2025-01-01T00:00:00.000Z', "
+                 "'2025-01-01T00:00:00.000Z'), ('a3', 'u02', 'credential', 'u02', 'x:y', "
+                 "'2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')");
+    bc_error err = {0};
+    bc_rows rows;
+    const char *u1 = "u01";
+    bc_match by_user = {"userId", &u1, 1};
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_ACCOUNT, &by_user, 0, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 2);
+    bc_rows_release(&rows);
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_ACCOUNT, &by_user, 1, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 1);
+    bc_rows_release(&rows);
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_ACCOUNT, NULL, 0, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 3);
+    bc_rows_release(&rows);
+
+    /* IN lists, also longer than one statement takes. */
+    const char *many[1200];
+    char *owned[1200];
+    for (int i = 0; i < 1200; i++)
+        many[i] = owned[i] = bc_xasprintf("u%02d", i);
+    bc_match in = {"id", many, 1200};
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_USER, &in, 0, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 10);
+    bc_rows_release(&rows);
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "banReason", "bulk");
+    size_t changed = 0;
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &in, &patch, &changed, &err),
+                     BC_OK);
+    assert_int_equal(changed, 10);
+    bc_record_release(&patch);
+    for (int i = 0; i < 1200; i++)
+        free(owned[i]);
+    bc_match none = {"id", NULL, 0};
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_USER, &none, 0, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 0);
+
+    bc_record missing;
+    assert_int_equal(bc_driver_row_get(f->d, BC_MODEL_USER, "id", "nope", &missing, &err),
+                     BC_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "nope"));
+
+    /* Foreign keys are on, as under better-sqlite3: deleting a user cascades. */
+    size_t deleted = 0;
+    bc_match by_id = {"id", &u1, 1};
+    assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, &by_id, &deleted, &err), BC_OK);
+    assert_int_equal(deleted, 1);
+    assert_raw(f->raw, "SELECT count(*) FROM session WHERE userId = 'u01'", "0");
+    assert_raw(f->raw, "SELECT count(*) FROM account WHERE userId = 'u01'", "0");
+    assert_raw(f->raw, "SELECT count(*) FROM session", "1");
+
+    /* A duplicate email is refused by the database, with its reason. */
+    bc_record dup = new_user("n9", "BOB@example.com");
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &dup, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, "UNIQUE"));
+    bc_record_release(&dup);
+
+    /* jwks rows (a NULL match reads the whole small table). */
+    exec(f->raw,
+         "INSERT INTO jwks VALUES ('k1', '{}', '\"ab\"', '2025-01-01T00:00:00.000Z', NULL)");
+    assert_int_equal(bc_driver_rows_get(f->d, BC_MODEL_JWKS, NULL, 0, &rows, &err), BC_OK);
+    assert_int_equal(rows.n, 1);
+    assert_int_equal(bc_record_get(&rows.items[0], "expiresAt")->kind, BC_V_NULL);
+    bc_rows_release(&rows);
+}
+
+static void groups_writes_in_transactions(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    bc_record r = new_user("t1", "t1@example.com");
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_OK);
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_USAGE);
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_OK);
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_ROLLBACK, &err), BC_OK);
+    assert_raw(f->raw, "SELECT count(*) FROM user WHERE id = 't1'", "0");
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_COMMIT, &err), BC_USAGE);
+
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_OK);
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_OK);
+    /* Reads inside the transaction see its own writes. */
+    bc_record got = {0};
+    assert_int_equal(bc_driver_row_get(f->d, BC_MODEL_USER, "id", "t1", &got, &err), BC_OK);
+    bc_record_release(&got);
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_COMMIT, &err), BC_OK);
+    assert_raw(f->raw, "SELECT count(*) FROM user WHERE id = 't1'", "1");
+    bc_record_release(&r);
+}
+
+/* --- locks ------------------------------------------------------------------------------------ */
+
+static void reports_a_locked_database(void **state)
+{
+    fixture *f = *state;
+    bc_driver_close(f->d);
+    open_driver(f, false, 150);
+    bc_error err = {0};
+    exec(f->raw, "BEGIN IMMEDIATE");
+    /* Reads go on under the app's write lock... */
+    bc_page p;
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){.want_total = true}, &p, &err),
+                     BC_OK);
+    assert_int_equal(p.total, 10);
+    bc_page_release(&p);
+    /* ...writes wait for the timeout, then say what is wrong. */
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name", "Locked Out");
+    const char *id = "u01";
+    bc_match m = {"id", &id, 1};
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &m, &patch, NULL, &err), BC_ERR);
+    char *want = bc_xasprintf("database is locked by another process (file %s)", f->path);
+    assert_non_null(strstr(err.msg, want));
+    assert_null(strstr(err.msg, "SQLITE"));
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, want));
+    exec(f->raw, "COMMIT");
+
+    /* An exclusive lock blocks reads too. */
+    exec(f->raw, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE");
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){0}, &p, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, want));
+    exec(f->raw, "COMMIT; PRAGMA locking_mode = NORMAL; SELECT 1 FROM user LIMIT 1");
+    free(want);
+
+    /* Once the lock is gone the same write works. */
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &m, &patch, NULL, &err), BC_OK);
+    bc_record_release(&patch);
+    assert_raw(f->raw, "SELECT name FROM user WHERE id = 'u01'", "Locked Out");
+}
+
+typedef struct {
+    const char *path;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool locked;
+} holder;
+
+/* Another writer: takes the write lock, lets the test know, holds it a moment, commits. */
+static void *hold_lock(void *arg)
+{
+    holder *h = arg;
+    sqlite3 *db;
+    sqlite3_open(h->path, &db);
+    exec(db, "BEGIN IMMEDIATE; UPDATE user SET name = 'Held' WHERE id = 'u02'");
+    pthread_mutex_lock(&h->mu);
+    h->locked = true;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    usleep(300 * 1000);
+    exec(db, "COMMIT");
+    sqlite3_close(db);
+    return NULL;
+}
+
+static void waits_for_a_short_lock(void **state)
+{
+    fixture *f = *state;
+    holder h = {.path = f->path};
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    pthread_t t;
+    pthread_create(&t, NULL, hold_lock, &h);
+    pthread_mutex_lock(&h.mu);
+    while (!h.locked)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+
+    bc_error err = {0};
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_OK); /* waits, then succeeds */
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name", "After");
+    const char *id = "u02";
+    bc_match m = {"id", &id, 1};
+    size_t changed = 0;
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &m, &patch, &changed, &err), BC_OK);
+    assert_int_equal(changed, 1);
+    assert_int_equal(bc_driver_txn(f->d, BC_TXN_COMMIT, &err), BC_OK);
+    bc_record_release(&patch);
+    pthread_join(t, NULL);
+    assert_raw(f->raw, "SELECT name FROM user WHERE id = 'u02'", "After");
+    pthread_mutex_destroy(&h.mu);
+    pthread_cond_destroy(&h.cv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(refuses_missing_file),
+        cmocka_unit_test(refuses_non_sqlite_file),
+        cmocka_unit_test(refuses_other_sqlite_database),
+        cmocka_unit_test(cursor_round_trips),
+        cmocka_unit_test_setup_teardown(optional_tables_are_reported, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(open_does_not_change_the_file, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(decodes_types_and_keeps_extra_columns, setup_seeded,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(writes_better_auth_encodings, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(refuses_unknown_fields, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(searches_like_better_auth, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(filters_role_ban_verified, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(sorts_and_pages_every_way, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(pages_through_equal_sort_keys, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(pages_have_the_right_cursors, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(refuses_invalid_cursors, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(counts_totals_and_refreshes_them, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(uses_the_browse_indexes, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(read_only_refuses_writes, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(lists_sessions, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(gets_updates_deletes_rows, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(groups_writes_in_transactions, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(reports_a_locked_database, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(waits_for_a_short_lock, setup_seeded, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
