@@ -54,6 +54,8 @@
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
     X(COMMAND, "command", ":", PROMPT, NULL, "Type an action name (Tab completes, Enter runs)")    \
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
+    X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
+      "Check that the target is a Better Auth database")                                           \
     X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")
 
 typedef enum {

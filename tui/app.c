@@ -208,6 +208,12 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_DB_INDEX:
         add_indexes(app);
         return true;
+    case TUI_ACT_DB_CHECK:
+        tui_app_message(app,
+                        "%s opened as a Better Auth database (`bcadmin db check` also opens "
+                        "the state database)",
+                        app->cfg->label);
+        return true;
     case TUI_ACT_DEMO:
         tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
         return true;
