@@ -35,7 +35,8 @@
     X(FIRST, "first", "g Home", NAV, NULL, "Go to the first row")                                  \
     X(LAST, "last", "G End", NAV, NULL, "Go to the last row (fetched from the end, not paged)")    \
     X(OPEN, "open", "Enter l Right", NAV, NULL, "Open the selected row")                           \
-    X(BACK, "back", "q Esc h Left", NAV, NULL, "Go back; on the first screen, quit")               \
+    X(CLOSE, "close", "q", NAV, NULL, "Close this screen; on the first screen, quit")              \
+    X(BACK, "back", "Esc h Left", NAV, NULL, "Go back to the previous screen")                     \
     X(NEXT_PANE, "next-pane", "Tab", NAV, NULL, "Focus the next pane")                             \
     X(PREV_PANE, "prev-pane", "S-Tab", NAV, NULL, "Focus the previous pane")                       \
     X(VIEW_USERS, "users", "1", VIEW, "users list", "Show the users table")                        \

@@ -79,9 +79,9 @@ static void sessions_close(tui_view *v)
 }
 
 static const tui_col columns[] = {
-    {"state", 23, 0, 0},           {"user", 16, 3, 0}, {"created", 16, 0, 3},
+    {"state", 23, 0, 0},           {"user", 20, 3, 0}, {"created", 16, 0, 3},
     {"expires", 16, 0, 0},         {"ip", 15, 0, 4},   {"user agent", 12, 2, 2},
-    {"impersonated by", 14, 2, 1},
+    {"impersonated by", 16, 2, 1},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 

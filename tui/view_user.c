@@ -154,7 +154,7 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
 }
 
 static const tui_col session_cols[] = {
-    {"state", 13, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
+    {"state", 23, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
     {"ip", 15, 1, 3},    {"user agent", 16, 3, 1}, {"impersonated by", 16, 2, 0},
     {"token", 8, 0, 4},
 };
