@@ -1,84 +1,18 @@
-/* users.c - user status wording, user detail lookup and session owner emails. */
+/* users.c - a user with its sessions and accounts; session owner emails. */
 #include "users.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "isotime.h"
+#include "lookup.h"
 #include "model.h"
 #include "xalloc.h"
-
-bc_user_state bc_users_state(const bc_record *user, int64_t now_ms)
-{
-    if (!bc_record_bool(user, "banned"))
-        return BC_USER_ACTIVE;
-    int64_t expires;
-    if (!bc_record_date(user, "banExpires", &expires))
-        return BC_USER_BANNED;
-    return expires > now_ms ? BC_USER_BANNED_UNTIL : BC_USER_BAN_EXPIRED;
-}
-
-char *bc_users_status_text(const bc_record *user, int64_t now_ms)
-{
-    switch (bc_users_state(user, now_ms)) {
-    case BC_USER_ACTIVE:
-        return bc_xstrdup("active");
-    case BC_USER_BANNED:
-        return bc_xstrdup("banned");
-    case BC_USER_BAN_EXPIRED:
-        return bc_xstrdup("ban expired");
-    case BC_USER_BANNED_UNTIL:
-        break;
-    }
-    int64_t expires = 0;
-    bc_record_date(user, "banExpires", &expires);
-    char iso[BC_ISO_LEN + 1];
-    bc_iso_format(expires, iso);
-    return bc_xasprintf("banned until %.10s", iso);
-}
-
-bool bc_users_session_expired(const bc_record *session, int64_t now_ms)
-{
-    int64_t expires;
-    return !bc_record_date(session, "expiresAt", &expires) || expires <= now_ms;
-}
-
-void bc_users_format_date(const bc_record *r, const char *field, char out[32])
-{
-    int64_t ms;
-    if (!bc_record_date(r, field, &ms)) {
-        strcpy(out, "-");
-        return;
-    }
-    char iso[BC_ISO_LEN + 1];
-    bc_iso_format(ms, iso);
-    /* "YYYY-MM-DDTHH:MM" -> "YYYY-MM-DD HH:MM" */
-    memcpy(out, iso, 16);
-    out[10] = ' ';
-    out[16] = '\0';
-}
-
-bc_status bc_users_find(bc_driver *d, const char *key, bc_record *out, bc_error *err)
-{
-    *out = (bc_record){0};
-    if (!key || !*key)
-        return bc_fail(err, BC_USAGE, "no user given: expected an id or an email");
-    if (!strchr(key, '@'))
-        return bc_driver_row_get(d, BC_MODEL_USER, "id", key, out, err);
-    char *lower = bc_xstrdup(key);
-    for (char *p = lower; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    bc_status st = bc_driver_row_get(d, BC_MODEL_USER, "email", lower, out, err);
-    free(lower);
-    return st;
-}
 
 bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_detail *out,
                           bc_error *err)
 {
     *out = (bc_user_detail){0};
-    bc_status st = bc_users_find(d, key, &out->user, err);
+    bc_status st = bc_lookup_user(d, key, &out->user, err);
     if (st != BC_OK)
         return st;
     const char *id = bc_record_text(&out->user, "id");

@@ -35,7 +35,8 @@
     X(FIRST, "first", "g Home", NAV, NULL, "Go to the first row")                                  \
     X(LAST, "last", "G End", NAV, NULL, "Go to the last row (fetched from the end, not paged)")    \
     X(OPEN, "open", "Enter l Right", NAV, NULL, "Open the selected row")                           \
-    X(BACK, "back", "q Esc h Left", NAV, NULL, "Go back; on the first screen, quit")               \
+    X(CLOSE, "close", "q", NAV, NULL, "Close this screen; on the first screen, quit")              \
+    X(BACK, "back", "Esc h Left", NAV, NULL, "Go back to the previous screen")                     \
     X(NEXT_PANE, "next-pane", "Tab", NAV, NULL, "Focus the next pane")                             \
     X(PREV_PANE, "prev-pane", "S-Tab", NAV, NULL, "Focus the previous pane")                       \
     X(VIEW_USERS, "users", "1", VIEW, "users list", "Show the users table")                        \
@@ -54,6 +55,8 @@
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
     X(COMMAND, "command", ":", PROMPT, NULL, "Type an action name (Tab completes, Enter runs)")    \
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
+    X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
+      "Check that the target is a Better Auth database")                                           \
     X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")
 
 typedef enum {

@@ -208,6 +208,12 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_DB_INDEX:
         add_indexes(app);
         return true;
+    case TUI_ACT_DB_CHECK:
+        tui_app_message(app,
+                        "%s opened as a Better Auth database (`bcadmin db check` also opens "
+                        "the state database)",
+                        app->cfg->label);
+        return true;
     case TUI_ACT_DEMO:
         tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
         return true;
@@ -223,11 +229,15 @@ static void run_action(tui_app *app, tui_action a, const char *arg)
     tui_view *top = top_view(app);
     if (top && top->ops->handle(top, app, a, arg))
         return;
-    if (a == TUI_ACT_BACK) {
-        if (app->depth <= 1)
+    if (a == TUI_ACT_BACK || a == TUI_ACT_CLOSE) {
+        /* Only q leaves the program: a stray Esc (or an escape sequence the terminal description
+         * does not know) must not quit. */
+        if (app->depth > 1)
+            pop_view(app);
+        else if (a == TUI_ACT_CLOSE)
             app->quit = true;
         else
-            pop_view(app);
+            tui_app_message(app, "this is the first screen: q quits");
         return;
     }
     tui_app_message(app, "%s: nothing to do on the %s screen", tui_action_get(a)->name,
@@ -407,6 +417,7 @@ static void menu_key(tui_app *app, int key)
         app->quit = true;
         break;
     case TUI_ACT_BACK:
+    case TUI_ACT_CLOSE:
     case TUI_ACT_FILTER:
     case TUI_ACT_SORT:
         menu_close(app);
@@ -488,7 +499,7 @@ static void draw_hints(tui_app *app, int y, int cols)
     tui_view *top = top_view(app);
     bc_buf line = {0};
     bc_buf_append(&line, "", 0);
-    static const tui_action common[] = {TUI_ACT_HELP, TUI_ACT_COMMAND, TUI_ACT_BACK, TUI_ACT_NONE};
+    static const tui_action common[] = {TUI_ACT_HELP, TUI_ACT_COMMAND, TUI_ACT_CLOSE, TUI_ACT_NONE};
     const tui_action *lists[2] = {top ? top->ops->hints : NULL, common};
     for (int l = 0; l < 2; l++) {
         for (const tui_action *a = lists[l]; a && *a != TUI_ACT_NONE; a++) {
@@ -496,7 +507,7 @@ static void draw_hints(tui_app *app, int y, int cols)
             if (*keys) {
                 keys[strcspn(keys, " ")] = '\0';
                 const char *name =
-                    *a == TUI_ACT_BACK && app->depth <= 1 ? "quit" : tui_action_get(*a)->name;
+                    *a == TUI_ACT_CLOSE && app->depth <= 1 ? "quit" : tui_action_get(*a)->name;
                 bc_buf_printf(&line, "%s%s %s", line.len ? "  " : "", keys, name);
             }
             free(keys);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistr.h>
 
+#include "paths.h"
 #include "xalloc.h"
 
 static const struct {
@@ -275,9 +276,11 @@ bc_status tui_keymap_load(tui_keymap *km, const char *path, bool *loaded, bc_err
 
 char *tui_keymap_default_path(void)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    if (xdg && *xdg == '/')
-        return bc_xasprintf("%s/bcadmin/keys", xdg);
-    const char *home = getenv("HOME");
-    return bc_xasprintf("%s/.config/bcadmin/keys", home && *home ? home : ".");
+    char *dir = NULL;
+    bc_error err = {0};
+    if (bc_paths_dir(BC_DIR_CONFIG, &dir, &err) != BC_OK)
+        return bc_xstrdup("./bcadmin-keys"); /* neither XDG_CONFIG_HOME nor HOME: look here */
+    char *path = bc_xasprintf("%s/keys", dir);
+    free(dir);
+    return path;
 }

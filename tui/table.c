@@ -1,6 +1,8 @@
 /* table.c - column layout and rows for the list views. */
 #include "table.h"
 
+#include "describe.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -102,4 +104,13 @@ void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t
     else
         snprintf(p, sizeof p, "?");
     snprintf(out, size, "row %s of %s%s", p, t, at_least ? "+" : "");
+}
+
+void tui_date_field(const bc_record *r, const char *field, char out[32])
+{
+    int64_t ms;
+    if (bc_record_date(r, field, &ms))
+        bc_describe_date(ms, out);
+    else
+        snprintf(out, 32, "-");
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "draw.h"
+#include "record.h"
 
 typedef struct {
     const char *title;
@@ -25,6 +26,9 @@ void tui_table_header(int y, int x, int total, const tui_col *cols, const int *w
 /* One row: cells may be NULL; styles may be NULL (all normal). */
 void tui_table_row(int y, int x, int total, const int *widths, int n, const char *const *cells,
                    const tui_style *styles, bool selected);
+
+/* A date field as "YYYY-MM-DD HH:MM" (describe.h), or "-" when the row has none. */
+void tui_date_field(const bc_record *r, const char *field, char out[32]);
 
 /* "1,234,567" into out. */
 void tui_format_count(char *out, size_t size, int64_t n);

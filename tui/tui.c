@@ -2,53 +2,18 @@
  * created on first run), open it and hand it to the app. */
 #include "tui.h"
 
-#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "demo.h"
+#include "paths.h"
 #include "sqlite_driver.h"
 #include "xalloc.h"
-
-char *tui_demo_path(void)
-{
-    const char *xdg = getenv("XDG_DATA_HOME");
-    if (xdg && *xdg == '/')
-        return bc_xasprintf("%s/bcadmin/demo.db", xdg);
-    const char *home = getenv("HOME");
-    return bc_xasprintf("%s/.local/share/bcadmin/demo.db", home && *home ? home : ".");
-}
-
-/* mkdir -p for the directory part of path, private to the user. */
-static bc_status make_parent_dirs(const char *path, bc_error *err)
-{
-    char *dir = bc_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    bc_status st = BC_OK;
-    if (slash && slash != dir) {
-        *slash = '\0';
-        for (char *p = dir + 1; st == BC_OK && p; p = strchr(p + 1, '/')) {
-            char *next = strchr(p, '/');
-            if (next)
-                *next = '\0';
-            if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-                st = bc_fail(err, BC_ERR, "cannot create directory %s: %s", dir, strerror(errno));
-            if (next)
-                *next = '/';
-            p = next;
-            if (!p)
-                break;
-        }
-    }
-    free(dir);
-    return st;
-}
 
 static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
 {
@@ -56,7 +21,7 @@ static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_err
         snprintf(notice, size, "No --db or BCADMIN_DB given: showing the demo database %s", path);
         return BC_OK;
     }
-    bc_status st = make_parent_dirs(path, err);
+    bc_status st = bc_paths_make_parents(path, err);
     if (st != BC_OK)
         return st;
     fprintf(stderr, "bcadmin: creating the demo database %s ...\n", path);
@@ -88,10 +53,11 @@ int tui_main(const tui_options *opts)
     if (!path || !*path)
         path = getenv("BCADMIN_DB");
     bool demo = !path || !*path;
-    char *demo_path = demo ? tui_demo_path() : NULL;
+    char *demo_path = NULL;
     char notice[1024] = "";
     bc_error err = {0};
-    if (demo && ensure_demo(demo_path, notice, sizeof notice, &err) != BC_OK) {
+    if (demo && (bc_paths_default_demo(&demo_path, &err) != BC_OK ||
+                 ensure_demo(demo_path, notice, sizeof notice, &err) != BC_OK)) {
         fprintf(stderr, "bcadmin: %s\n", err.msg);
         free(demo_path);
         return bc_status_exit_code(err.status);

@@ -13,8 +13,4 @@ typedef struct {
 /* Run `bcadmin` with no verb. Returns the exit code; prints errors to stderr itself. */
 int tui_main(const tui_options *opts);
 
-/* Where the demo database lives: $XDG_DATA_HOME/bcadmin/demo.db (else
- * ~/.local/share/bcadmin/demo.db). The caller frees it. */
-char *tui_demo_path(void);
-
 #endif

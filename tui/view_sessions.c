@@ -7,6 +7,7 @@
 #include "isotime.h"
 #include "rowwin.h"
 #include "table.h"
+#include "describe.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -78,9 +79,9 @@ static void sessions_close(tui_view *v)
 }
 
 static const tui_col columns[] = {
-    {"state", 13, 0, 0},           {"user", 16, 3, 0}, {"created", 16, 0, 3},
+    {"state", 23, 0, 0},           {"user", 20, 3, 0}, {"created", 16, 0, 3},
     {"expires", 16, 0, 0},         {"ip", 15, 0, 4},   {"user agent", 12, 2, 2},
-    {"impersonated by", 14, 2, 1},
+    {"impersonated by", 16, 2, 1},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -107,14 +108,14 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
     for (int i = 0; i < s->height && s->win.top + (size_t)i < s->win.rows.n; i++) {
         size_t idx = s->win.top + (size_t)i;
         const bc_record *row = &s->win.rows.items[idx];
-        bool expired = bc_users_session_expired(row, now);
+        bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
         const char *by = bc_record_text(row, "impersonatorEmail");
         const char *owner = bc_record_text(row, "userEmail");
-        char created[32], expires[32], state[32];
-        bc_users_format_date(row, "createdAt", created);
-        bc_users_format_date(row, "expiresAt", expires);
-        snprintf(state, sizeof state, "%s%s", expired ? "expired" : "active", imp ? " (imp.)" : "");
+        char created[32], expires[32];
+        tui_date_field(row, "createdAt", created);
+        tui_date_field(row, "expiresAt", expires);
+        char *state = bc_describe_session_status(row, now);
         const char *cells[NCOLS] = {state,
                                     owner ? owner : bc_record_text(row, "userId"),
                                     created,
@@ -126,6 +127,7 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
         if (imp)
             styles[6] = TUI_S_WARN;
         tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles, idx == s->win.sel);
+        free(state);
     }
 }
 

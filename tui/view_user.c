@@ -8,6 +8,7 @@
 #include "isotime.h"
 #include "model.h"
 #include "table.h"
+#include "describe.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -134,8 +135,8 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
         tui_style vstyle = base;
         if (idx == 0) {
             snprintf(label, sizeof label, "status (derived)");
-            value = bc_users_status_text(&s->d.user, now);
-            bc_user_state state = bc_users_state(&s->d.user, now);
+            value = bc_describe_user_status(&s->d.user, now);
+            bc_user_state state = bc_describe_user_state(&s->d.user, now, NULL);
             if (state != BC_USER_ACTIVE)
                 vstyle |= state == BC_USER_BAN_EXPIRED ? TUI_S_WARN : TUI_S_DANGER;
         } else {
@@ -153,7 +154,7 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
 }
 
 static const tui_col session_cols[] = {
-    {"state", 13, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
+    {"state", 23, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
     {"ip", 15, 1, 3},    {"user agent", 16, 3, 1}, {"impersonated by", 16, 2, 0},
     {"token", 8, 0, 4},
 };
@@ -165,7 +166,7 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     int64_t now = bc_now_ms();
     size_t active = 0;
     for (size_t i = 0; i < s->d.sessions.n; i++)
-        active += !bc_users_session_expired(&s->d.sessions.items[i], now);
+        active += bc_describe_session_active(&s->d.sessions.items[i], now);
     char extra[96];
     snprintf(extra, sizeof extra, "(%zu%s, %zu active)", s->d.sessions.n,
              s->d.sessions_truncated ? "+" : "", active);
@@ -181,12 +182,12 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
         size_t idx = p->top + (size_t)i;
         const bc_record *row = &s->d.sessions.items[idx];
-        bool expired = bc_users_session_expired(row, now);
+        bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
-        char created[32], expires[32], state[32];
-        bc_users_format_date(row, "createdAt", created);
-        bc_users_format_date(row, "expiresAt", expires);
-        snprintf(state, sizeof state, "%s%s", expired ? "expired" : "active", imp ? " (imp.)" : "");
+        char created[32], expires[32];
+        tui_date_field(row, "createdAt", created);
+        tui_date_field(row, "expiresAt", expires);
+        char *state = bc_describe_session_status(row, now);
         const char *by = bc_record_text(row, "impersonatorEmail");
         const char *cells[NSCOLS] = {state,
                                      created,
@@ -200,6 +201,7 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
             styles[5] = TUI_S_WARN;
         tui_table_row(p->y + i, r.x, r.w, widths, NSCOLS, cells, styles,
                       s->focus == PANE_SESSIONS && idx == p->sel);
+        free(state);
     }
 }
 
@@ -227,7 +229,7 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
         size_t idx = p->top + (size_t)i;
         const bc_record *row = &s->d.accounts.items[idx];
         char created[32];
-        bc_users_format_date(row, "createdAt", created);
+        tui_date_field(row, "createdAt", created);
         const char *password = bc_record_text(row, "password");
         const char *cells[NACOLS] = {bc_record_text(row, "providerId"),
                                      bc_record_text(row, "accountId"), created,
@@ -242,7 +244,7 @@ static void user_draw(tui_view *v, tui_app *app, tui_rect r)
     (void)app;
     user_state *s = v->data;
     const char *email = bc_record_text(&s->d.user, "email");
-    char *status = bc_users_status_text(&s->d.user, bc_now_ms());
+    char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
     char title[512];
     snprintf(title, sizeof title, "User  %s  \u00b7  %s  \u00b7  Tab: next pane",
              email ? email : "?", status);

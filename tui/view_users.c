@@ -8,6 +8,7 @@
 #include "rowwin.h"
 #include "table.h"
 #include "trace.h"
+#include "describe.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -128,7 +129,7 @@ static void describe(const users_state *s, char *out, size_t size)
 
 static const tui_col columns[] = {
     {"email", 20, 3, 0},  {"name", 12, 2, 0},    {"role", 10, 0, 3},
-    {"status", 23, 0, 0}, {"verified", 8, 0, 2}, {"created", 16, 0, 1},
+    {"status", 29, 0, 0}, {"verified", 8, 0, 2}, {"created", 16, 0, 1},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -149,9 +150,9 @@ static int sort_column(bc_sort_key k)
 static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_record *u,
                           int64_t now, bool selected)
 {
-    char *status = bc_users_status_text(u, now);
+    char *status = bc_describe_user_status(u, now);
     char created[32];
-    bc_users_format_date(u, "createdAt", created);
+    tui_date_field(u, "createdAt", created);
     const char *cells[NCOLS] = {
         bc_record_text(u, "email"),
         bc_record_text(u, "name"),
@@ -161,7 +162,7 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
         created,
     };
     tui_style styles[NCOLS] = {0};
-    bc_user_state state = bc_users_state(u, now);
+    bc_user_state state = bc_describe_user_state(u, now, NULL);
     styles[3] = state == BC_USER_ACTIVE        ? 0
                 : state == BC_USER_BAN_EXPIRED ? TUI_S_WARN
                                                : TUI_S_DANGER;
