@@ -486,14 +486,22 @@ static bool looks_like_entry(const text *t, unsigned l)
     return i < end && t->s[i] == '=' && (i + 1 == end || t->s[i + 1] != '=');
 }
 
+static bool has_escaped_quote(const text *t, size_t a, size_t b, char q)
+{
+    for (size_t i = a; i + 1 < b; i++)
+        if (t->s[i] == '\\' && t->s[i + 1] == q)
+            return true;
+    return false;
+}
+
 static void warn_entry(bc_dotenv *env, size_t *cap, const text *t, const line_match *m,
                        const char *name, size_t va, size_t vb)
 {
     unsigned line = line_of(t, m->key);
     if (va < vb && line_of(t, va) != line)
         add_diag(env, cap, BC_DOTENV_SUSPICIOUS, line, name,
-                 "%s has nothing after '=' on its line, so dotenv takes its value from line %u",
-                 name, line_of(t, va));
+                 "%s: dotenv takes its value from line %u, not from the line of the name", name,
+                 line_of(t, va));
     if (m->quote) {
         unsigned open = line_of(t, m->open), close = line_of(t, m->val_end - 1);
         for (unsigned l = open + 1; l <= close; l++) {
@@ -505,7 +513,18 @@ static void warn_entry(bc_dotenv *env, size_t *cap, const text *t, const line_ma
                      m->quote, name, open, close, open + 1, close, l);
             break;
         }
-        if (m->quote == '"') {
+        if (vb - va >= 3 && t->s[vb - 2] == '\\')
+            add_diag(env, cap, BC_DOTENV_SUSPICIOUS, line_of(t, vb - 1), name,
+                     "%s: the closing %c follows a backslash, which dotenv reads as an escaped "
+                     "quote: the value keeps the backslash, and a later %c on another line "
+                     "would have closed it instead",
+                     name, m->quote, m->quote);
+        else if (m->quote != '"' && has_escaped_quote(t, va + 1, vb - 1, m->quote))
+            add_diag(env, cap, BC_DOTENV_SUSPICIOUS, line, name,
+                     "%s: dotenv keeps backslashes inside %c quotes: \\%c stays a backslash "
+                     "and a quote",
+                     name, m->quote, m->quote);
+        else if (m->quote == '"') {
             for (size_t i = va + 1; i + 1 < vb; i++) {
                 if (t->s[i] != '\\')
                     continue;
