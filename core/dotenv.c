@@ -469,7 +469,8 @@ static void add_diag(bc_dotenv *env, size_t *cap, bc_dotenv_diag_kind kind, unsi
 }
 
 /* Whether line l (1-based) of t, alone, would read as an entry: `NAME=` or `NAME: `. Lines of
- * base64 such as a PEM body end in '=' padding, so `=` must be followed by something else. */
+ * base64 such as a PEM body end in '=' padding, so `=` must be followed by something else
+ * (an empty `NAME=` inside a swallowed block goes unreported). */
 static bool looks_like_entry(const text *t, unsigned l)
 {
     size_t i = t->lines[l - 1], end = l < t->n_lines ? t->lines[l] - 1 : t->n;
@@ -483,7 +484,7 @@ static bool looks_like_entry(const text *t, unsigned l)
     if (i + 1 < end && t->s[i] == ':' && ws_len(t, i + 1))
         return true;
     i = skip_ws(t, i);
-    return i < end && t->s[i] == '=' && (i + 1 == end || t->s[i + 1] != '=');
+    return i + 1 < end && t->s[i] == '=' && t->s[i + 1] != '=';
 }
 
 static bool has_escaped_quote(const text *t, size_t a, size_t b, char q)
@@ -1076,14 +1077,15 @@ bc_status bc_dotenv_save(const char *path, const bc_dotenv_change *changes, size
     return s;
 }
 
-static bc_status write_all(int fd, const char *data, size_t len, const char *tmp, bc_error *err)
+static bc_status write_all(int fd, const char *data, size_t len, const char *path, const char *tmp,
+                           bc_error *err)
 {
     while (len > 0) {
         ssize_t w = write(fd, data, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
-            return bc_fail(err, BC_ERR, "%s: cannot write: %s", tmp, strerror(errno));
+            return bc_fail(err, BC_ERR, "%s: cannot write %s: %s", path, tmp, strerror(errno));
         data += w;
         len -= (size_t)w;
     }
@@ -1139,7 +1141,7 @@ bc_status bc_dotenv_write_atomic(const char *path, const char *data, size_t len,
                         strerror(errno));
     }
     if (s == BC_OK)
-        s = write_all(fd, data, len, tmp, err);
+        s = write_all(fd, data, len, path, tmp, err);
     if (s == BC_OK && fsync(fd) != 0)
         s = bc_fail(err, BC_ERR, "%s: cannot sync %s: %s", path, tmp, strerror(errno));
     if (close(fd) != 0 && s == BC_OK)
