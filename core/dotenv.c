@@ -891,45 +891,63 @@ static char *wrap(char q, const char *v, size_t n)
     return bc_buf_take(&b);
 }
 
-bc_status bc_dotenv_quote(const char *value, size_t len, char **out, bc_error *err)
+/* Every form dotenv reads back as value, best first; BC_REFUSED (with why) when none. */
+static bc_status quote_forms(const char *value, size_t len, char *forms[5], size_t *n,
+                             bc_error *err)
 {
+    *n = 0;
     if (!valid_utf8(value, len))
         return bc_fail(err, BC_REFUSED,
                        "the value is not valid UTF-8: dotenv would read U+FFFD in its place");
     if (memchr(value, '\0', len))
         return bc_fail(err, BC_REFUSED, "the value holds a NUL byte");
     value_shape s = shape_of(value, len);
-    if (s.plain) {
-        *out = bc_xstrndup(value, len);
-        return BC_OK;
-    }
+    if (s.plain)
+        forms[(*n)++] = bc_xstrndup(value, len);
     /* A line break reads best as \n in double quotes (the entry stays on one line). */
-    if (s.lf && double_ok(&s)) {
-        *out = wrap('"', value, len);
-        return BC_OK;
-    }
+    if (s.lf && double_ok(&s))
+        forms[(*n)++] = wrap('"', value, len);
     if (single_ok(&s))
-        *out = wrap('\'', value, len);
-    else if (double_ok(&s))
-        *out = wrap('"', value, len);
-    else if (backtick_ok(&s))
-        *out = wrap('`', value, len);
-    else if (bare_ok(&s, len))
-        *out = bc_xstrndup(value, len);
-    else if (s.cr && s.dq)
+        forms[(*n)++] = wrap('\'', value, len);
+    if (!s.lf && double_ok(&s))
+        forms[(*n)++] = wrap('"', value, len);
+    if (backtick_ok(&s))
+        forms[(*n)++] = wrap('`', value, len);
+    if (!s.plain && bare_ok(&s, len))
+        forms[(*n)++] = bc_xstrndup(value, len);
+    if (*n > 0)
+        return BC_OK;
+    if (s.cr && s.dq)
         return bc_fail(err, BC_REFUSED,
                        "dotenv cannot represent this value: a carriage return survives only as "
                        "\\r inside double quotes, and the value also holds a double quote");
-    else if (s.ends_backslash)
+    if (s.ends_backslash)
         return bc_fail(err, BC_REFUSED,
                        "dotenv cannot represent this value: it ends with a backslash, which "
                        "dotenv reads as escaping a closing quote, and it cannot stand unquoted "
                        "(it holds '#', a line break or spaces at an end)");
-    else
-        return bc_fail(err, BC_REFUSED,
-                       "dotenv cannot represent this value: it holds all three quote characters "
-                       "(' \" `) and cannot stand unquoted (it holds '#', a line break, spaces "
-                       "at an end, or a literal \\n)");
+    return bc_fail(err, BC_REFUSED,
+                   "dotenv cannot represent this value: it holds all three quote characters "
+                   "(' \" `) and cannot stand unquoted (it holds '#', a line break, spaces "
+                   "at an end, or a literal \\n)");
+}
+
+static void free_forms(char **forms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(forms[i]);
+}
+
+bc_status bc_dotenv_quote(const char *value, size_t len, char **out, bc_error *err)
+{
+    char *forms[5];
+    size_t n;
+    *out = NULL;
+    bc_status s = quote_forms(value, len, forms, &n, err);
+    if (s != BC_OK)
+        return s;
+    *out = forms[0];
+    free_forms(forms + 1, n - 1);
     return BC_OK;
 }
 
@@ -939,13 +957,13 @@ static void add_line(bc_buf *b, const char *line, bool crlf)
     bc_buf_puts(b, crlf ? "\r\n" : "\n");
 }
 
-/* One change applied to env's text into *out. */
-static bc_status edit_one(const bc_dotenv *env, const bc_dotenv_change *c, bc_buf *out,
-                          bc_error *err)
+/* One change applied to env's text into *out, the value written as q (NULL: remove). */
+static bc_status edit_one(const bc_dotenv *env, const bc_dotenv_change *c, const char *q,
+                          bc_buf *out, bc_error *err)
 {
     const char *txt = env->text;
     size_t n = env->text_len;
-    if (!c->value) {
+    if (!q) {
         size_t from = 0;
         for (size_t i = 0; i < env->n_entries; i++) {
             const bc_dotenv_entry *e = &env->entries[i];
@@ -957,9 +975,6 @@ static bc_status edit_one(const bc_dotenv *env, const bc_dotenv_change *c, bc_bu
         bc_buf_append(out, txt + from, n - from);
         return BC_OK;
     }
-    char *q = NULL;
-    if (bc_dotenv_quote(c->value, c->value_len, &q, err) != BC_OK)
-        return bc_error_prefix(err, "%s: cannot write %s", env->path, c->name);
     const bc_dotenv_entry *e = bc_dotenv_get(env, c->name);
     if (e) {
         bc_buf_append(out, txt, e->value_start);
@@ -969,11 +984,9 @@ static bc_status edit_one(const bc_dotenv *env, const bc_dotenv_change *c, bc_bu
             bc_buf_puts(out, " ");
         bc_buf_append(out, txt + e->value_end, n - e->value_end);
     } else {
-        if (c->comment && strpbrk(c->comment, "\r\n")) {
-            free(q);
+        if (c->comment && strpbrk(c->comment, "\r\n"))
             return bc_fail(err, BC_USAGE, "%s: the comment for %s must be one line", env->path,
                            c->name);
-        }
         bc_buf_append(out, txt, n);
         if (n > 0 && txt[n - 1] != '\n' && txt[n - 1] != '\r')
             bc_buf_puts(out, env->crlf ? "\r\n" : "\n");
@@ -986,26 +999,15 @@ static bc_status edit_one(const bc_dotenv *env, const bc_dotenv_change *c, bc_bu
         add_line(out, line, env->crlf);
         free(line);
     }
-    free(q);
     bc_buf_append(out, "", 0);
     return BC_OK;
 }
 
 /* The new text must read exactly as before except for c->name, which must read as intended. */
+/* The new text must read exactly as before except for c->name, which must read as intended. */
 static bc_status verify(const bc_dotenv *before, const bc_dotenv *after, const bc_dotenv_change *c,
                         bc_error *err)
 {
-    const bc_dotenv_entry *got = bc_dotenv_get(after, c->name);
-    if (c->value ? !got || got->value_len != c->value_len ||
-                       memcmp(got->value, c->value, c->value_len) != 0
-                 : got != NULL)
-        return bc_fail(err, BC_REFUSED,
-                       "%s: after writing %s dotenv would not read the intended value there "
-                       "(line %u); nothing was written, edit the file by hand",
-                       before->path, c->name,
-                       got                 ? got->line
-                       : before->n_entries ? 1u
-                                           : 0u);
     for (int pass = 0; pass < 2; pass++) {
         const bc_dotenv *x = pass ? after : before, *y = pass ? before : after;
         for (size_t i = 0; i < x->n_entries; i++) {
@@ -1015,18 +1017,62 @@ static bc_status verify(const bc_dotenv *before, const bc_dotenv *after, const b
             const bc_dotenv_entry *b = bc_dotenv_get(y, a->name);
             if (!b || b->value_len != a->value_len || memcmp(a->value, b->value, a->value_len))
                 return bc_fail(err, BC_REFUSED,
-                               "%s: writing %s would change how dotenv reads %s (line %u); "
-                               "nothing was written, edit the file by hand",
+                               "%s: writing %s would change how dotenv reads %s (line %u): "
+                               "nothing was written, fix the file by hand first",
                                before->path, c->name, a->name, a->line);
         }
     }
+    const bc_dotenv_entry *got = bc_dotenv_get(after, c->name);
+    if (c->value ? !got || got->value_len != c->value_len ||
+                       memcmp(got->value, c->value, c->value_len) != 0
+                 : got != NULL)
+        return bc_fail(err, BC_REFUSED,
+                       "%s: dotenv would not read the value written for %s as intended: "
+                       "nothing was written, fix the file by hand first",
+                       before->path, c->name);
     return BC_OK;
+}
+
+/* Apply c to cur, trying each way of writing the value until dotenv reads the result right. */
+static bc_status edit_verified(const bc_dotenv *cur, const bc_dotenv_change *c, bc_dotenv **next,
+                               bc_error *err)
+{
+    char *forms[5];
+    size_t n = 1;
+    forms[0] = NULL;
+    if (c->value && quote_forms(c->value, c->value_len, forms, &n, err) != BC_OK)
+        return bc_error_prefix(err, "%s: cannot write %s", cur->path, c->name);
+    bc_status s = BC_ERR;
+    bc_error first = {0};
+    for (size_t k = 0; k < n && s != BC_OK; k++) {
+        bc_buf b = {0};
+        bc_error *e = k == 0 ? &first : err;
+        *next = NULL;
+        s = edit_one(cur, c, forms[k], &b, e);
+        if (s == BC_OK)
+            s = bc_dotenv_parse(b.data ? b.data : "", b.len, cur->path, next, e);
+        if (s == BC_OK)
+            s = verify(cur, *next, c, e);
+        bc_buf_release(&b);
+        if (s != BC_OK) {
+            bc_dotenv_free(*next);
+            *next = NULL;
+        }
+        if (s == BC_USAGE)
+            break;
+    }
+    if (s != BC_OK && err)
+        *err = first;
+    if (c->value)
+        free_forms(forms, n);
+    return s;
 }
 
 bc_status bc_dotenv_edit(const bc_dotenv *env, const bc_dotenv_change *changes, size_t n,
                          char **out, size_t *out_len, bc_error *err)
 {
     bc_dotenv *cur = NULL;
+    *out = NULL;
     bc_status s = bc_dotenv_parse(env->text, env->text_len, env->path, &cur, err);
     for (size_t i = 0; s == BC_OK && i < n; i++) {
         const bc_dotenv_change *c = &changes[i];
@@ -1036,19 +1082,12 @@ bc_status bc_dotenv_edit(const bc_dotenv *env, const bc_dotenv_change *changes, 
                         env->path, c->name ? c->name : "");
             break;
         }
-        bc_buf b = {0};
-        s = edit_one(cur, c, &b, err);
         bc_dotenv *next = NULL;
-        if (s == BC_OK)
-            s = bc_dotenv_parse(b.data ? b.data : "", b.len, env->path, &next, err);
-        if (s == BC_OK)
-            s = verify(cur, next, c, err);
-        bc_buf_release(&b);
+        s = edit_verified(cur, c, &next, err);
         if (s == BC_OK) {
             bc_dotenv_free(cur);
             cur = next;
-        } else
-            bc_dotenv_free(next);
+        }
     }
     if (s == BC_OK) {
         *out = bc_xstrndup(cur->text, cur->text_len);

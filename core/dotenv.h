@@ -85,9 +85,10 @@ typedef struct {
 } bc_dotenv_change;
 
 /* Apply changes to env's text in memory: the value of an existing entry (the one dotenv keeps)
- * is replaced in place, everything else stays byte for byte. The result is parsed again and
- * BC_REFUSED if dotenv would not read exactly the intended values (the file is left to the
- * user). *out (len *out_len) is the caller's. */
+ * is replaced in place, everything else stays byte for byte. Each result is parsed again; when
+ * dotenv would read any value differently (an open quote elsewhere swallowing the new line),
+ * the next way of quoting is tried, and BC_REFUSED names the entry if none works. BC_USAGE for
+ * a bad name or a multi-line comment. *out (len *out_len) is the caller's. */
 bc_status bc_dotenv_edit(const bc_dotenv *env, const bc_dotenv_change *changes, size_t n,
                          char **out, size_t *out_len, bc_error *err);
 

@@ -257,6 +257,21 @@ static void edits_in_place(void **state)
     edit("K=\"multi\nline\"\nN=1\n", SET("K", "one"), "K=one\nN=1\n");
     edit("A=1\nB=\"x\ny\"\nA=2\nC=3", (bc_dotenv_change){.name = "A"}, "B=\"x\ny\"\nC=3");
     edit("B=1\n", (bc_dotenv_change){.name = "A"}, "B=1\n");
+    /* Double quotes would close M's open quote: backticks are tried next. */
+    edit("M = \"  \n# c\n", SET("N", "\xe2\x80\xa8'x y"), "M = \"  \n# c\nN=`\xe2\x80\xa8'x y`\n");
+}
+
+static void edit_refuses_what_an_open_quote_would_swallow(void **state)
+{
+    bc_dotenv *env = parse("A=1\nC: \"open\n");
+    char *out = NULL;
+    size_t len = 0;
+    bc_error err = {0};
+    bc_dotenv_change c = SET("N", "#\r'");
+    assert_int_equal(bc_dotenv_edit(env, &c, 1, &out, &len, &err), BC_REFUSED);
+    assert_null(out);
+    assert_non_null(strstr(err.msg, "t.env: writing N would change how dotenv reads C (line 2)"));
+    bc_dotenv_free(env);
 }
 
 static void edit_refuses_bad_input(void **state)
@@ -423,6 +438,7 @@ int main(void)
         cmocka_unit_test(quotes_by_content),
         cmocka_unit_test(edits_in_place),
         cmocka_unit_test(edit_refuses_bad_input),
+        cmocka_unit_test(edit_refuses_what_an_open_quote_would_swallow),
         cmocka_unit_test(save_keeps_mode_and_content),
         cmocka_unit_test(failed_write_leaves_the_original),
         cmocka_unit_test(load_errors_name_the_file),
