@@ -12,6 +12,7 @@
 #include "lookup.h"
 #include "isotime.h"
 #include "password.h"
+#include "text.h"
 #include "record_json.h"
 #include "xalloc.h"
 
@@ -38,13 +39,6 @@ void bc_admin_release(bc_admin *a)
     *a = (bc_admin){0};
 }
 
-static char *lowercase(const char *s)
-{
-    char *out = bc_xstrdup(s);
-    for (char *p = out; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return out;
-}
 
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
 {
@@ -632,7 +626,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     bc_status st = normalise_roles(role ? role : "user", &roles, err);
     if (st == BC_OK)
         st = bc_password_check_length(password, err);
-    char *lower = lowercase(email);
+    char *lower = bc_text_lower(email, strlen(email), NULL);
     if (st == BC_OK)
         st = email_free(a, lower, NULL, err);
     char hash[BC_PASSWORD_HASH_LEN + 1];
@@ -716,7 +710,7 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
     if (bc_record_get(&patch, "email") && (!email || !email_valid(email)))
         st = bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "(null)");
     if (st == BC_OK && email) {
-        char *lower = lowercase(email);
+        char *lower = bc_text_lower(email, strlen(email), NULL);
         st = email_free(a, lower, bc_record_text(&row, "id"), err);
         bc_record_set_text(&patch, "email", lower);
         free(lower);
