@@ -1,6 +1,7 @@
 /* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
  * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
 #include "cli.h"
+#include "tui.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -130,6 +131,12 @@ static const verb_def verbs[] = {
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
+/* The verb names, for the check that each one is in the console's action table (actions.h). */
+const char *bc_cli_verb_name(size_t i)
+{
+    return i < N_VERBS ? verbs[i].name : NULL;
+}
+
 /* What `bcadmin` does with no verb. */
 static const char *const default_verb = "users list";
 
@@ -185,7 +192,10 @@ static void print_usage(FILE *f, const verb_def *only)
         fputs("Verbs:\n", f);
         for (size_t i = 0; i < N_VERBS; i++)
             print_verb(f, &verbs[i]);
-        fprintf(f, "  bcadmin [GLOBAL OPTIONS]\n      with no verb: %s\n", default_verb);
+        fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on --db, "
+              "BCADMIN_DB, or else the demo database (made on first run); `users list` when\n"
+              "      stdout is not a terminal\n",
+              f);
     }
     fputs("\nGlobal options (anywhere on the line):\n", f);
     print_options(f, GLOBAL_OPTS);
@@ -202,6 +212,7 @@ typedef struct {
     bool help, version;
     bool seen[O_COUNT];
     char words[64]; /* verb words gathered so far */
+    bool console;   /* no verb: the interactive console (tui.h) */
 } parse_state;
 
 static bc_status usage(bc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -455,8 +466,10 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
         return BC_OK;
     if (!p->verb && *p->words)
         return usage(err, "`%s` needs more: try `bcadmin %s list`", p->words, p->words);
-    if (!p->verb)
+    if (!p->verb) {
+        p->console = true;
         p->verb = verb_named(default_verb);
+    }
     return check_combination(c, p, err);
 }
 
@@ -510,6 +523,9 @@ int bc_cli_main(int argc, char **argv)
         puts("bcadmin " BCADMIN_VERSION);
         return 0;
     }
+    /* No verb on a terminal opens the console; in a pipe or script it lists users as before. */
+    if (st == BC_OK && p.console && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return tui_main(&(tui_options){.db_path = c.db, .read_only = c.read_only});
     if (st == BC_OK && p.verb->target)
         st = open_target(&c, &err);
     if (st == BC_OK)

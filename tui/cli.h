@@ -47,6 +47,9 @@ typedef struct {
     bc_driver *d; /* the target, opened for verbs that need one */
 } bc_cli;
 
+/* The name of verb i ("users list"), or NULL past the last one. */
+const char *bc_cli_verb_name(size_t i);
+
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);
 

@@ -1,0 +1,116 @@
+/* users.c - a user with its sessions and accounts; session owner emails. */
+#include "users.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookup.h"
+#include "model.h"
+#include "xalloc.h"
+
+bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_detail *out,
+                          bc_error *err)
+{
+    *out = (bc_user_detail){0};
+    bc_status st = bc_lookup_user(d, key, &out->user, err);
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&out->user, "id");
+    bc_session_query sq = {.user_id = id, .limit = BC_PAGE_MAX};
+    bc_page page;
+    st = bc_driver_sessions_page(d, &sq, &page, err);
+    if (st != BC_OK) {
+        bc_error_prefix(err, "sessions of user %s", id);
+        bc_users_detail_release(out);
+        return st;
+    }
+    out->sessions = page.rows;
+    out->sessions_truncated = page.next_cursor != NULL;
+    page.rows = (bc_rows){0};
+    bc_page_release(&page);
+    bc_match m = {"userId", &id, 1};
+    st = bc_driver_rows_get(d, BC_MODEL_ACCOUNT, &m, BC_PAGE_MAX, &out->accounts, err);
+    if (st != BC_OK) {
+        bc_error_prefix(err, "accounts of user %s", id);
+        bc_users_detail_release(out);
+        return st;
+    }
+    if (!reveal) {
+        bc_record_mask(BC_MODEL_USER, &out->user);
+        for (size_t i = 0; i < out->sessions.n; i++)
+            bc_record_mask(BC_MODEL_SESSION, &out->sessions.items[i]);
+        for (size_t i = 0; i < out->accounts.n; i++)
+            bc_record_mask(BC_MODEL_ACCOUNT, &out->accounts.items[i]);
+    }
+    return BC_OK;
+}
+
+void bc_users_detail_release(bc_user_detail *detail)
+{
+    if (!detail)
+        return;
+    bc_record_release(&detail->user);
+    bc_rows_release(&detail->sessions);
+    bc_rows_release(&detail->accounts);
+    *detail = (bc_user_detail){0};
+}
+
+/* Collect distinct ids of `field` across the sessions (small lists: linear dedupe is fine). */
+static size_t collect_ids(const bc_rows *sessions, const char *const **ids_out)
+{
+    const char **ids = bc_xcalloc(sessions->n * 2 + 1, sizeof *ids);
+    size_t n = 0;
+    static const char *const fields[] = {"userId", "impersonatedBy"};
+    for (size_t i = 0; i < sessions->n; i++) {
+        for (size_t f = 0; f < 2; f++) {
+            const char *id = bc_record_text(&sessions->items[i], fields[f]);
+            if (!id)
+                continue;
+            bool seen = false;
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = strcmp(ids[k], id) == 0;
+            if (!seen)
+                ids[n++] = id;
+        }
+    }
+    *ids_out = ids;
+    return n;
+}
+
+static const char *email_of(const bc_rows *users, const char *id)
+{
+    for (size_t i = 0; id && i < users->n; i++) {
+        const char *uid = bc_record_text(&users->items[i], "id");
+        if (uid && strcmp(uid, id) == 0)
+            return bc_record_text(&users->items[i], "email");
+    }
+    return NULL;
+}
+
+bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err)
+{
+    if (sessions->n == 0)
+        return BC_OK;
+    const char *const *ids;
+    size_t n = collect_ids(sessions, &ids);
+    bc_rows users = {0};
+    bc_status st = BC_OK;
+    if (n > 0) {
+        bc_match m = {"id", ids, n};
+        st = bc_driver_rows_get(d, BC_MODEL_USER, &m, 0, &users, err);
+    }
+    free((void *)ids);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "owners of %zu sessions", sessions->n);
+    for (size_t i = 0; i < sessions->n; i++) {
+        bc_record *s = &sessions->items[i];
+        const char *email = email_of(&users, bc_record_text(s, "userId"));
+        if (email)
+            bc_record_set_text(s, "userEmail", email);
+        email = email_of(&users, bc_record_text(s, "impersonatedBy"));
+        if (email)
+            bc_record_set_text(s, "impersonatorEmail", email);
+    }
+    bc_rows_release(&users);
+    return BC_OK;
+}

@@ -1,0 +1,32 @@
+/* users.h - one user as the console shows it: the user with its sessions and accounts, found by
+ * id or email (lookup.h), and owner emails attached to session rows. The words for a user's or
+ * a session's state are in describe.h.
+ */
+#ifndef BC_USERS_H
+#define BC_USERS_H
+
+#include <stdbool.h>
+
+#include "driver.h"
+#include "record.h"
+#include "status.h"
+
+typedef struct {
+    bc_record user;
+    bc_rows sessions; /* newest first, at most BC_PAGE_MAX */
+    bc_rows accounts;
+    bool sessions_truncated; /* the user has more sessions than were loaded */
+} bc_user_detail;
+
+/* The user named by key (an id, or an email when it holds '@') with its sessions and accounts.
+ * Secrets (tokens, password hashes) are masked unless reveal. Release with
+ * bc_users_detail_release (which accepts NULL). */
+bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_detail *out,
+                          bc_error *err);
+void bc_users_detail_release(bc_user_detail *detail);
+
+/* Add "userEmail" (and "impersonatorEmail" where impersonatedBy is set) to each session row,
+ * with one lookup for the whole list. Ids with no user are left without the field. */
+bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# `/` searches as you type and narrows the list; Esc puts the old search back; F clears.
+. "$(dirname "$0")/lib.sh"
+make_fixture 200
+start 120 40
+wait_for "row 1 of 200"
+keys /
+text "user01"
+wait_for "row 1 of 10   search: user01"
+expect_line 4 "▸user019@example.com            User 19              user       active                        no       2026-01-01 19:00"
+expect_line 13 " user010@example.com            User 10              user       active                        no       2026-01-01 10:00"
+expect_line 14 ""
+expect_line 40 "/user01"
+text "7"
+wait_for "row 1 of 1   search: user017"
+expect_line 4 "▸user017@example.com            User 17              user       banned                        no       2026-01-01 17:00"
+keys Enter
+wait_for "Enter open"
+keys /
+text "x"
+wait_for "No user matches"
+keys Escape
+wait_for "row 1 of 1   search: user017"
+keys F
+wait_for "row 1 of 200   sort"
+# A name matches too, case-insensitively.
+keys /
+text "USER 12"
+wait_for "row 1 of 11   search: USER 12   sort"
+expect_screen_has "user120@example.com"
+expect_screen_lacks "user013@example.com"

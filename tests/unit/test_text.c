@@ -1,0 +1,133 @@
+/* Unit tests for core/text.c: escaping hostile text, display widths, fitting with an ellipsis. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+
+static void check_escape(const char *in, size_t len, const char *want)
+{
+    char *got = bc_text_escape(in, len);
+    assert_string_equal(got, want);
+    assert_true(bc_text_is_safe(got, strlen(got)));
+    free(got);
+}
+
+static void escapes_terminal_sequences(void **state)
+{
+    (void)state;
+    check_escape("\x1b[31mred\x1b[0m", 12, "\\x1b[31mred\\x1b[0m");
+    /* OSC 52 clipboard write terminated by BEL */
+    check_escape("\x1b]52;c;ZXZpbA==\x07", 16, "\\x1b]52;c;ZXZpbA==\\x07");
+    check_escape("fake\rreal", 9, "fake\\rreal");
+    check_escape("a\nb\tc", 5, "a\\nb\\tc");
+    check_escape("\x1b[2J\x1b[H", 7, "\\x1b[2J\\x1b[H");
+    check_escape("del\x7f", 4, "del\\x7f");
+}
+
+static void escapes_c1_bidi_and_broken_utf8(void **state)
+{
+    (void)state;
+    check_escape("\xc2\x9b"
+                 "31m",
+                 5, "\\u009b31m"); /* C1 CSI */
+    check_escape("abc\xe2\x80\xae"
+                 "cba",
+                 9, "abc\\u202ecba");           /* right-to-left override */
+    check_escape("\xe2\x80\xa8", 3, "\\u2028"); /* line separator */
+    check_escape("\xff\xfe", 2, "\\xff\\xfe");
+    check_escape("\xc3", 1, "\\xc3");                   /* truncated sequence */
+    check_escape("\xed\xa0\x80", 3, "\\xed\\xa0\\x80"); /* UTF-16 surrogate */
+    check_escape("nul\0byte", 8, "nul\\x00byte");       /* embedded NUL */
+}
+
+static void keeps_safe_text(void **state)
+{
+    (void)state;
+    check_escape("", 0, "");
+    check_escape("Zoë Ångström", strlen("Zoë Ångström"), "Zoë Ångström");
+    check_escape("日本語", strlen("日本語"), "日本語");
+    check_escape("back\\slash", 10, "back\\slash");
+    assert_true(bc_text_is_safe("plain", 5));
+    assert_false(bc_text_is_safe("\x1b", 1));
+    assert_false(bc_text_is_safe("\xff", 1));
+}
+
+static void measures_display_width(void **state)
+{
+    (void)state;
+    assert_int_equal(bc_text_width(""), 0);
+    assert_int_equal(bc_text_width("abc"), 3);
+    assert_int_equal(bc_text_width("日本"), 4);      /* wide: 2 columns each */
+    assert_int_equal(bc_text_width("e\xcc\x81"), 1); /* e + combining acute */
+    assert_int_equal(bc_text_width("Zoë"), 3);
+    assert_int_equal(bc_text_width("\xef\xbc\xa1"), 2); /* fullwidth A */
+}
+
+static void check_fit(const char *in, size_t width, const char *want, size_t want_used)
+{
+    size_t used = 99;
+    char *got = bc_text_fit(in, width, &used);
+    assert_string_equal(got, want);
+    assert_int_equal(used, want_used);
+    assert_true(bc_text_width(got) <= width);
+    free(got);
+}
+
+static void fits_with_ellipsis_at_character_boundaries(void **state)
+{
+    (void)state;
+    check_fit("hello", 10, "hello", 5);
+    check_fit("hello", 5, "hello", 5);
+    check_fit("hello world", 5, "hell…", 5);
+    check_fit("hello", 1, "…", 1);
+    check_fit("hello", 0, "", 0);
+    check_fit("", 3, "", 0);
+    /* A wide character that would straddle the edge is left out whole. */
+    check_fit("日本語", 4, "日…", 3);
+    check_fit("日本語", 5, "日本…", 5);
+    check_fit("日本語", 6, "日本語", 6);
+    /* A combining mark stays with its base. */
+    check_fit("e\xcc\x81"
+              "e\xcc\x81"
+              "e\xcc\x81",
+              3,
+              "e\xcc\x81"
+              "e\xcc\x81"
+              "e\xcc\x81",
+              3);
+    check_fit("e\xcc\x81"
+              "e\xcc\x81"
+              "e\xcc\x81"
+              "x",
+              3,
+              "e\xcc\x81"
+              "e\xcc\x81"
+              "…",
+              3);
+    /* Hostile text is escaped before it is measured and cut. */
+    check_fit("\x1b[31mX", 6, "\\x1b[…", 6);
+    check_fit("a\rb", 10, "a\\rb", 4);
+    size_t used;
+    char *nul = bc_text_fit("abc", 2, NULL); /* used may be NULL */
+    assert_string_equal(nul, "a…");
+    free(nul);
+    (void)used;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(escapes_terminal_sequences),
+        cmocka_unit_test(escapes_c1_bidi_and_broken_utf8),
+        cmocka_unit_test(keeps_safe_text),
+        cmocka_unit_test(measures_display_width),
+        cmocka_unit_test(fits_with_ellipsis_at_character_boundaries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

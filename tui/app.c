@@ -1,0 +1,753 @@
+/* app.c - the main loop: input -> action -> view -> frame, with the bars, the line editor and
+ * menus. Curses-free (draw.h and input.h are the terminal). */
+#include "app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "draw.h"
+#include "input.h"
+#include "sqlite_driver.h"
+#include "table.h"
+#include "text.h"
+#include "trace.h"
+#include "xalloc.h"
+
+#define MIN_ROWS 10
+#define MIN_COLS 60
+#define STACK_MAX 8
+#define DOUBLE_CLICK_US 400000
+
+struct tui_app {
+    const tui_app_config *cfg;
+    bc_driver *driver;
+    tui_keymap keymap;
+    tui_view stack[STACK_MAX];
+    int depth;
+    char msg[1200];
+    bool msg_error;
+    bool quit;
+    int64_t total[2];
+    bool total_at_least[2];
+    /* line editor */
+    bool prompt_on;
+    tui_prompt_spec prompt;
+    char prompt_prefix[32];
+    char prompt_text[512];
+    /* menu */
+    bool menu_on;
+    tui_menu menu;
+    tui_rect menu_rect;
+    /* double click */
+    int64_t last_click_us;
+    int last_click_y;
+};
+
+bc_driver *tui_app_driver(tui_app *app)
+{
+    return app->driver;
+}
+
+const tui_keymap *tui_app_keymap(tui_app *app)
+{
+    return &app->keymap;
+}
+
+void tui_app_message(tui_app *app, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->msg, sizeof app->msg, fmt, ap);
+    va_end(ap);
+    app->msg_error = false;
+}
+
+void tui_app_error(tui_app *app, const bc_error *err)
+{
+    snprintf(app->msg, sizeof app->msg, "error: %s", err->msg);
+    app->msg_error = true;
+}
+
+void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least)
+{
+    app->total[sessions] = total;
+    app->total_at_least[sessions] = at_least;
+}
+
+size_t tui_app_page_size(tui_app *app)
+{
+    (void)app;
+    return 100;
+}
+
+bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg)
+{
+    if (app->depth == STACK_MAX) {
+        tui_app_message(app, "too many screens open: go back first (q)");
+        return false;
+    }
+    tui_view *v = &app->stack[app->depth];
+    *v = (tui_view){.ops = ops};
+    bc_error err = {0};
+    if (ops->open(v, app, arg, &err) != BC_OK) {
+        if (ops->close)
+            ops->close(v);
+        tui_app_error(app, &err);
+        return false;
+    }
+    app->depth++;
+    return true;
+}
+
+static void pop_view(tui_app *app)
+{
+    if (app->depth == 0)
+        return;
+    tui_view *v = &app->stack[--app->depth];
+    if (v->ops->close)
+        v->ops->close(v);
+    *v = (tui_view){0};
+}
+
+static tui_view *top_view(tui_app *app)
+{
+    return app->depth ? &app->stack[app->depth - 1] : NULL;
+}
+
+void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text)
+{
+    app->prompt = *spec;
+    snprintf(app->prompt_prefix, sizeof app->prompt_prefix, "%s", spec->prefix);
+    app->prompt.prefix = app->prompt_prefix;
+    snprintf(app->prompt_text, sizeof app->prompt_text, "%s", text ? text : "");
+    app->prompt_on = true;
+}
+
+void tui_app_menu(tui_app *app, const tui_menu *menu)
+{
+    app->menu = *menu;
+    app->menu_on = true;
+}
+
+/* --- actions -------------------------------------------------------------------------------- */
+
+static void run_action(tui_app *app, tui_action a, const char *arg);
+
+static void user_prompt_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)ctx;
+    if (accepted && *text)
+        run_action(app, TUI_ACT_SHOW_USER, text);
+}
+
+static void command_done(void *ctx, tui_app *app, const char *text, bool accepted);
+
+static void add_indexes(tui_app *app)
+{
+    if (strcmp(app->driver->ops->kind, "sqlite") != 0) {
+        tui_app_message(app, "db-index applies to SQLite files only");
+        return;
+    }
+    bc_error err = {0};
+    if (app->driver->read_only) {
+        bc_fail(&err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
+                app->driver->label);
+        tui_app_error(app, &err);
+        return;
+    }
+    if (bc_sqlite_add_indexes(app->driver, &err) != BC_OK)
+        tui_app_error(app, &err);
+    else
+        tui_app_message(app, "browsing indexes are in place");
+}
+
+/* Actions that mean the same on every screen; false when the view should have it. */
+static bool run_global(tui_app *app, tui_action a, const char *arg)
+{
+    tui_view *top = top_view(app);
+    switch (a) {
+    case TUI_ACT_QUIT:
+        app->quit = true;
+        return true;
+    case TUI_ACT_HELP:
+        if (top && top->ops == &tui_help_view)
+            pop_view(app);
+        else
+            tui_app_push(app, &tui_help_view, NULL);
+        return true;
+    case TUI_ACT_COMMAND: {
+        tui_prompt_spec spec = {.prefix = ":", .on_done = command_done, .complete_actions = true};
+        tui_app_prompt(app, &spec, arg);
+        return true;
+    }
+    case TUI_ACT_REDRAW:
+        tui_draw_invalidate();
+        return true;
+    case TUI_ACT_VIEW_USERS:
+        while (app->depth > 1)
+            pop_view(app);
+        return true;
+    case TUI_ACT_VIEW_SESSIONS:
+        if (top && top->ops == &tui_sessions_view)
+            return true;
+        while (app->depth > 1)
+            pop_view(app);
+        tui_app_push(app, &tui_sessions_view, NULL);
+        return true;
+    case TUI_ACT_SHOW_USER:
+        if (arg && *arg) {
+            tui_app_push(app, &tui_user_view, arg);
+        } else {
+            tui_prompt_spec spec = {.prefix = "user (id or email): ", .on_done = user_prompt_done};
+            tui_app_prompt(app, &spec, "");
+        }
+        return true;
+    case TUI_ACT_DB_INDEX:
+        add_indexes(app);
+        return true;
+    case TUI_ACT_DB_CHECK:
+        tui_app_message(app,
+                        "%s opened as a Better Auth database (`bcadmin db check` also opens "
+                        "the state database)",
+                        app->cfg->label);
+        return true;
+    case TUI_ACT_DEMO:
+        tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void run_action(tui_app *app, tui_action a, const char *arg)
+{
+    if (a == TUI_ACT_NONE || run_global(app, a, arg))
+        return;
+    tui_view *top = top_view(app);
+    if (top && top->ops->handle(top, app, a, arg))
+        return;
+    if (a == TUI_ACT_BACK || a == TUI_ACT_CLOSE) {
+        /* Only q leaves the program: a stray Esc (or an escape sequence the terminal description
+         * does not know) must not quit. */
+        if (app->depth > 1)
+            pop_view(app);
+        else if (a == TUI_ACT_CLOSE)
+            app->quit = true;
+        else
+            tui_app_message(app, "this is the first screen: q quits");
+        return;
+    }
+    tui_app_message(app, "%s: nothing to do on the %s screen", tui_action_get(a)->name,
+                    top ? top->ops->name : "current");
+}
+
+static void command_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)ctx;
+    if (!accepted)
+        return;
+    while (*text == ' ')
+        text++;
+    if (!*text)
+        return;
+    char name[64];
+    size_t len = strcspn(text, " ");
+    snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), text);
+    const char *arg = text + len;
+    while (*arg == ' ')
+        arg++;
+    tui_action a = tui_action_by_name(name);
+    if (a == TUI_ACT_NONE && *arg) { /* a verb as the CLI spells it: "users show alice@x" */
+        char verb[128];
+        size_t vlen = len + 1 + strcspn(arg, " ");
+        snprintf(verb, sizeof verb, "%.*s", (int)(vlen < sizeof verb ? vlen : sizeof verb - 1),
+                 text);
+        a = tui_action_by_verb(verb);
+        if (a != TUI_ACT_NONE) {
+            arg = text + vlen;
+            while (*arg == ' ')
+                arg++;
+        }
+    }
+    if (a == TUI_ACT_NONE) {
+        char *shown = bc_text_escape(name, strlen(name));
+        bc_error err = {0};
+        bc_fail(&err, BC_USAGE, "unknown action \"%s\" (Tab completes; ? lists every action)",
+                shown);
+        free(shown);
+        tui_app_error(app, &err);
+        return;
+    }
+    run_action(app, a, *arg ? arg : NULL);
+}
+
+/* --- line editor ---------------------------------------------------------------------------- */
+
+static void prompt_finish(tui_app *app, bool accepted)
+{
+    tui_prompt_spec spec = app->prompt;
+    char text[sizeof app->prompt_text];
+    memcpy(text, app->prompt_text, sizeof text);
+    app->prompt_on = false;
+    if (spec.on_done)
+        spec.on_done(spec.ctx, app, text, accepted);
+}
+
+static void prompt_complete(tui_app *app)
+{
+    const char *names[64];
+    size_t common, n = tui_action_complete(app->prompt_text, names, 64, &common);
+    if (n == 0) {
+        tui_app_message(app, "no action starts with \"%s\"", app->prompt_text);
+        return;
+    }
+    snprintf(app->prompt_text, sizeof app->prompt_text, "%.*s%s", (int)common, names[0],
+             n == 1 ? " " : "");
+    if (n == 1) {
+        app->msg[0] = '\0';
+        return;
+    }
+    bc_buf list = {0};
+    for (size_t i = 0; i < n && i < 64; i++) {
+        bc_buf_puts(&list, names[i]);
+        bc_buf_puts(&list, "  ");
+    }
+    tui_app_message(app, "%s", list.data);
+    bc_buf_release(&list);
+}
+
+static void prompt_key(tui_app *app, int key)
+{
+    char *t = app->prompt_text;
+    size_t len = strlen(t);
+    switch (key) {
+    case TUI_KEY_ENTER:
+    case TUI_KEY_ENTER_FN:
+        prompt_finish(app, true);
+        return;
+    case TUI_KEY_ESC:
+    case TUI_KEY_CTRL('c'):
+    case TUI_KEY_CTRL('g'):
+        prompt_finish(app, false);
+        return;
+    case TUI_KEY_TAB:
+        if (app->prompt.complete_actions)
+            prompt_complete(app);
+        return;
+    case TUI_KEY_BACKSPACE:
+        if (len == 0) {
+            prompt_finish(app, false);
+            return;
+        }
+        while (len > 0 && ((unsigned char)t[len - 1] & 0xc0) == 0x80)
+            len--;
+        t[len ? len - 1 : 0] = '\0';
+        break;
+    case TUI_KEY_CTRL('u'):
+        t[0] = '\0';
+        break;
+    case TUI_KEY_CTRL('w'):
+        while (len > 0 && t[len - 1] == ' ')
+            len--;
+        while (len > 0 && t[len - 1] != ' ')
+            len--;
+        t[len] = '\0';
+        break;
+    default: {
+        if (key < 0x20 || key == 0x7f || key >= TUI_KEY_BASE)
+            return;
+        uint8_t buf[8];
+        int n = u8_uctomb(buf, (ucs4_t)key, (int)sizeof buf);
+        if (n <= 0 || len + (size_t)n >= sizeof app->prompt_text)
+            return;
+        memcpy(t + len, buf, (size_t)n);
+        t[len + (size_t)n] = '\0';
+    }
+    }
+    if (app->prompt.on_change)
+        app->prompt.on_change(app->prompt.ctx, app, t);
+}
+
+/* --- menus ---------------------------------------------------------------------------------- */
+
+static void menu_close(tui_app *app)
+{
+    app->menu_on = false;
+    if (app->menu.on_close)
+        app->menu.on_close(&app->menu, app);
+}
+
+static void menu_activate(tui_app *app, int dir)
+{
+    if (app->menu.activate && app->menu.activate(&app->menu, app, dir))
+        menu_close(app);
+}
+
+static void menu_key(tui_app *app, int key)
+{
+    if (key == TUI_KEY_LEFT || key == 'h') {
+        menu_activate(app, -1);
+        return;
+    }
+    if (key == ' ') {
+        menu_activate(app, +1);
+        return;
+    }
+    tui_menu *m = &app->menu;
+    switch (tui_keymap_lookup(&app->keymap, key)) {
+    case TUI_ACT_MOVE_DOWN:
+        m->sel = (m->sel + 1) % m->n;
+        break;
+    case TUI_ACT_MOVE_UP:
+        m->sel = (m->sel + m->n - 1) % m->n;
+        break;
+    case TUI_ACT_FIRST:
+        m->sel = 0;
+        break;
+    case TUI_ACT_LAST:
+        m->sel = m->n - 1;
+        break;
+    case TUI_ACT_OPEN:
+        menu_activate(app, +1);
+        break;
+    case TUI_ACT_QUIT:
+        app->quit = true;
+        break;
+    case TUI_ACT_BACK:
+    case TUI_ACT_CLOSE:
+    case TUI_ACT_FILTER:
+    case TUI_ACT_SORT:
+        menu_close(app);
+        break;
+    default:
+        break;
+    }
+}
+
+static void draw_menu(tui_app *app, tui_rect r)
+{
+    tui_menu *m = &app->menu;
+    int w = (int)bc_text_width(m->title) + 6;
+    for (int i = 0; i < m->n; i++) {
+        int iw = (int)bc_text_width(m->items[i]) + 6;
+        if (iw > w)
+            w = iw;
+    }
+    if (w > r.w)
+        w = r.w;
+    int h = m->n + 2 < r.h ? m->n + 2 : r.h;
+    int y = r.y + (r.h - h) / 3, x = r.x + (r.w - w) / 2;
+    app->menu_rect = (tui_rect){y, x, h, w};
+    tui_draw_box(y, x, h, w, TUI_S_NORMAL);
+    tui_draw_text(y, x + 2, w - 4, m->title, TUI_S_TITLE, false);
+    for (int i = 0; i < m->n && i < h - 2; i++) {
+        bool sel = i == m->sel;
+        tui_draw_text(y + 1 + i, x + 1, 2, sel ? "\u25b8" : "", sel ? TUI_S_SELECTED : 0, true);
+        tui_draw_text(y + 1 + i, x + 3, w - 4, m->items[i], sel ? TUI_S_SELECTED : 0, true);
+    }
+}
+
+/* --- frame ---------------------------------------------------------------------------------- */
+
+static void format_total(char *out, size_t size, int64_t n, bool at_least, const char *what)
+{
+    char count[48];
+    tui_format_count(count, sizeof count, n);
+    snprintf(out, size, "%s%s %s", count, at_least ? "+" : "", what);
+}
+
+static void draw_top_bar(tui_app *app, int cols)
+{
+    tui_draw_fill(0, 0, cols, TUI_S_BAR);
+    int x = 0;
+    x += tui_draw_text(0, x, cols - x, " bcadmin ", TUI_S_BAR | TUI_A_BOLD, false);
+    char part[512];
+    snprintf(part, sizeof part, " %s \u2502 %s ", app->driver->ops->kind, app->cfg->label);
+    x += tui_draw_text(0, x, cols - x, part, TUI_S_BAR, false);
+    if (app->cfg->demo)
+        x += 1 + tui_draw_text(0, x + 1, cols - x - 1, "[DEMO: no --db given]",
+                               TUI_S_BAR | TUI_C_YELLOW, false);
+    if (app->driver->production)
+        x += 1 + tui_draw_text(0, x + 1, cols - x - 1, "[PROD]", TUI_S_BAR | TUI_A_BOLD | TUI_C_RED,
+                               false);
+    if (app->driver->read_only)
+        x +=
+            1 + tui_draw_text(0, x + 1, cols - x - 1, "[READ-ONLY]", TUI_S_BAR | TUI_A_BOLD, false);
+    char right[160] = "", buf[64];
+    if (app->total[0] >= 0) {
+        format_total(buf, sizeof buf, app->total[0], app->total_at_least[0], "users");
+        snprintf(right, sizeof right, "%s", buf);
+    }
+    if (app->total[1] >= 0) {
+        format_total(buf, sizeof buf, app->total[1], app->total_at_least[1], "sessions");
+        size_t l = strlen(right);
+        snprintf(right + l, sizeof right - l, "%s%s", l ? " \u00b7 " : "", buf);
+    }
+    size_t l = strlen(right);
+    tui_view *top = top_view(app);
+    snprintf(right + l, sizeof right - l, " \u2502 %s ", top ? top->ops->name : "");
+    int rw = (int)bc_text_width(right);
+    if (x + 1 + rw <= cols)
+        tui_draw_text_right(0, x, cols - x, right, TUI_S_BAR);
+}
+
+static void draw_hints(tui_app *app, int y, int cols)
+{
+    tui_view *top = top_view(app);
+    bc_buf line = {0};
+    bc_buf_append(&line, "", 0);
+    static const tui_action common[] = {TUI_ACT_HELP, TUI_ACT_COMMAND, TUI_ACT_CLOSE, TUI_ACT_NONE};
+    const tui_action *lists[2] = {top ? top->ops->hints : NULL, common};
+    for (int l = 0; l < 2; l++) {
+        for (const tui_action *a = lists[l]; a && *a != TUI_ACT_NONE; a++) {
+            char *keys = tui_keymap_keys_of(&app->keymap, *a);
+            if (*keys) {
+                keys[strcspn(keys, " ")] = '\0';
+                const char *name =
+                    *a == TUI_ACT_CLOSE && app->depth <= 1 ? "quit" : tui_action_get(*a)->name;
+                bc_buf_printf(&line, "%s%s %s", line.len ? "  " : "", keys, name);
+            }
+            free(keys);
+        }
+    }
+    tui_draw_text(y, 0, cols, line.data, TUI_S_DIM, true);
+    bc_buf_release(&line);
+}
+
+static void draw_bottom(tui_app *app, int y, int cols)
+{
+    if (app->prompt_on) {
+        int x = tui_draw_text(y, 0, cols, app->prompt.prefix, TUI_A_BOLD, false);
+        /* Show the end of a long line: the part being typed. */
+        char *safe = bc_text_escape(app->prompt_text, strlen(app->prompt_text));
+        const char *shown = safe;
+        while ((int)bc_text_width(shown) > cols - x - 1 && *shown) {
+            shown++;
+            while ((*shown & 0xc0) == 0x80)
+                shown++;
+        }
+        int used = tui_draw_text(y, x, cols - x, shown, 0, true);
+        free(safe);
+        tui_draw_cursor(y, x + used < cols ? x + used : cols - 1);
+        return;
+    }
+    tui_draw_cursor(-1, 0);
+    if (app->msg[0])
+        tui_draw_text(y, 0, cols, app->msg, app->msg_error ? TUI_S_DANGER : TUI_A_BOLD, true);
+    else
+        draw_hints(app, y, cols);
+}
+
+static void draw_too_small(int rows, int cols)
+{
+    char line[96];
+    snprintf(line, sizeof line, "Terminal too small: %dx%d", cols, rows);
+    const char *lines[] = {line, "bcadmin needs at least 60x10", "Enlarge it, or press Q to quit"};
+    for (int i = 0; i < 3 && i < rows; i++) {
+        int w = (int)bc_text_width(lines[i]);
+        int x = w < cols ? (cols - w) / 2 : 0;
+        tui_draw_text(rows / 2 - 1 + i >= 0 ? rows / 2 - 1 + i : i, x, cols - x, lines[i],
+                      TUI_A_BOLD, false);
+    }
+}
+
+static void draw_frame(tui_app *app)
+{
+    int rows, cols;
+    tui_term_size(&rows, &cols);
+    tui_draw_clear();
+    if (rows < MIN_ROWS || cols < MIN_COLS) {
+        tui_draw_cursor(-1, 0);
+        draw_too_small(rows, cols);
+        tui_draw_flush();
+        return;
+    }
+    draw_top_bar(app, cols);
+    tui_view *top = top_view(app);
+    tui_rect r = {1, 0, rows - 2, cols};
+    if (top) {
+        top->rect = r;
+        top->ops->draw(top, app, r);
+    }
+    if (app->menu_on)
+        draw_menu(app, r);
+    draw_bottom(app, rows - 1, cols);
+    tui_draw_flush();
+}
+
+/* --- events --------------------------------------------------------------------------------- */
+
+static void on_key(tui_app *app, int key)
+{
+    if (app->prompt_on) {
+        prompt_key(app, key);
+        return;
+    }
+    app->msg[0] = '\0';
+    if (app->menu_on) {
+        menu_key(app, key);
+        return;
+    }
+    tui_action a = tui_keymap_lookup(&app->keymap, key);
+    if (a == TUI_ACT_NONE) {
+        char name[32];
+        tui_key_name(key, name, sizeof name);
+        tui_app_message(app, "%s is not bound to anything (? lists the keys)", name);
+        return;
+    }
+    run_action(app, a, NULL);
+}
+
+static void on_mouse(tui_app *app, const tui_input *in)
+{
+    if (app->prompt_on)
+        return;
+    app->msg[0] = '\0';
+    if (in->mouse != TUI_MOUSE_CLICK) {
+        tui_action a = in->mouse == TUI_MOUSE_WHEEL_UP ? TUI_ACT_MOVE_UP : TUI_ACT_MOVE_DOWN;
+        if (app->menu_on) {
+            menu_key(app, a == TUI_ACT_MOVE_UP ? TUI_KEY_UP : TUI_KEY_DOWN);
+            return;
+        }
+        for (int i = 0; i < 3; i++)
+            run_action(app, a, NULL);
+        return;
+    }
+    if (app->menu_on) {
+        tui_rect m = app->menu_rect;
+        int item = in->y - m.y - 1;
+        if (in->x > m.x && in->x < m.x + m.w - 1 && item >= 0 && item < app->menu.n) {
+            app->menu.sel = item;
+            menu_activate(app, +1);
+        } else {
+            menu_close(app);
+        }
+        return;
+    }
+    tui_view *top = top_view(app);
+    if (!top || !top->ops->click || in->y < top->rect.y || in->y >= top->rect.y + top->rect.h)
+        return;
+    int64_t now = tui_trace_now_us();
+    bool dbl = now - app->last_click_us < DOUBLE_CLICK_US && in->y == app->last_click_y;
+    app->last_click_us = dbl ? 0 : now;
+    app->last_click_y = in->y;
+    top->ops->click(top, app, in->y, in->x);
+    if (dbl)
+        run_action(app, TUI_ACT_OPEN, NULL);
+}
+
+static int idle_timeout(tui_app *app)
+{
+    tui_view *top = top_view(app);
+    return top && top->ops->idle_in ? top->ops->idle_in(top, app) : -1;
+}
+
+static void event_label(const tui_input *in, char *out, size_t size)
+{
+    switch (in->kind) {
+    case TUI_IN_KEY:
+        tui_key_name(in->key, out, size);
+        return;
+    case TUI_IN_MOUSE:
+        snprintf(out, size, "mouse");
+        return;
+    case TUI_IN_RESIZE:
+        snprintf(out, size, "resize");
+        return;
+    default:
+        snprintf(out, size, "idle");
+    }
+}
+
+static void load_keymap(tui_app *app)
+{
+    tui_keymap_defaults(&app->keymap);
+    char *path =
+        app->cfg->keymap_path ? bc_xstrdup(app->cfg->keymap_path) : tui_keymap_default_path();
+    bc_error err = {0};
+    bool loaded;
+    if (tui_keymap_load(&app->keymap, path, &loaded, &err) != BC_OK)
+        tui_app_error(app, &err);
+    free(path);
+}
+
+int tui_app_run(const tui_app_config *cfg)
+{
+    int64_t t_start = tui_trace_now_us();
+    tui_app *app = bc_xcalloc(1, sizeof *app);
+    app->cfg = cfg;
+    app->driver = cfg->driver;
+    app->total[0] = app->total[1] = -1;
+    if (cfg->notice)
+        tui_app_message(app, "%s", cfg->notice);
+    load_keymap(app);
+    const char *why;
+    if (!tui_trace_open(&why) && why)
+        tui_app_message(app, "%s", why);
+
+    bc_error err = {0};
+    int code = 0;
+    if (tui_term_init(&err) != BC_OK) {
+        fprintf(stderr, "bcadmin: %s\n", err.msg);
+        code = bc_status_exit_code(err.status);
+        goto out;
+    }
+    if (!tui_app_push(app, &tui_users_view, NULL)) {
+        tui_term_done();
+        fprintf(stderr, "bcadmin: %s\n", app->msg);
+        code = 1;
+        goto out;
+    }
+    draw_frame(app);
+    tui_trace_startup(tui_trace_now_us() - t_start);
+    while (!app->quit) {
+        tui_input in = tui_input_read(idle_timeout(app));
+        int64_t t0 = tui_trace_now_us();
+        tui_action traced = TUI_ACT_NONE;
+        switch (in.kind) {
+        case TUI_IN_INTERRUPT:
+            app->quit = true;
+            continue;
+        case TUI_IN_KEY:
+            if (!app->prompt_on && !app->menu_on)
+                traced = tui_keymap_lookup(&app->keymap, in.key);
+            on_key(app, in.key);
+            break;
+        case TUI_IN_MOUSE:
+            on_mouse(app, &in);
+            break;
+        case TUI_IN_RESIZE:
+            break;
+        case TUI_IN_TIMEOUT: {
+            tui_view *top = top_view(app);
+            if (top && top->ops->idle)
+                top->ops->idle(top, app);
+            break;
+        }
+        }
+        if (app->quit)
+            break;
+        int64_t t1 = tui_trace_now_us();
+        draw_frame(app);
+        char label[32];
+        event_label(&in, label, sizeof label);
+        tui_trace_frame(label, traced ? tui_action_get(traced)->name : "-", t1 - t0,
+                        tui_trace_now_us() - t1);
+    }
+    int sig = tui_term_stop_signal();
+    while (app->depth)
+        pop_view(app);
+    tui_term_done();
+    if (sig)
+        code = 128 + sig;
+out:
+    while (app->depth)
+        pop_view(app);
+    tui_keymap_release(&app->keymap);
+    tui_trace_close();
+    free(app);
+    return code;
+}

@@ -1,0 +1,107 @@
+/* app.h - the running console: the target, the view stack, the bars, the command line, menus.
+ *
+ * Curses-free: it draws through draw.h and reads through input.h. Each screen is a view module
+ * (view_users.c, view_user.c, view_sessions.c, view_help.c) that fills in one tui_view_ops; the
+ * app routes actions (from the keymap or the `:` command line) to the view on top.
+ */
+#ifndef TUI_APP_H
+#define TUI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "driver.h"
+#include "keymap.h"
+#include "status.h"
+
+typedef struct tui_app tui_app;
+typedef struct tui_view tui_view;
+
+typedef struct {
+    int y, x, h, w;
+} tui_rect;
+
+typedef struct {
+    const char *name; /* shown in the top bar */
+    /* Set v->data up; arg is the view's argument (a user id...) or NULL. */
+    bc_status (*open)(tui_view *v, tui_app *app, const char *arg, bc_error *err);
+    void (*draw)(tui_view *v, tui_app *app, tui_rect r);
+    /* Run an action (arg from the command line, or NULL); false when the view has no use for it,
+     * so the app can fall back to its own meaning or say so. */
+    bool (*handle)(tui_view *v, tui_app *app, tui_action a, const char *arg);
+    /* A click in r at (y, x); optional. */
+    void (*click)(tui_view *v, tui_app *app, int y, int x);
+    /* Milliseconds until the view wants idle() (-1: never); idle runs deferred work such as a
+     * debounced search. Both optional. */
+    int (*idle_in)(tui_view *v, tui_app *app);
+    void (*idle)(tui_view *v, tui_app *app);
+    /* The actions worth showing in the bottom line, ending with TUI_ACT_NONE. */
+    const tui_action *hints;
+    void (*close)(tui_view *v);
+} tui_view_ops;
+
+struct tui_view {
+    const tui_view_ops *ops;
+    void *data;
+    tui_rect rect; /* where it was last drawn (for mouse clicks) */
+};
+
+extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view;
+
+/* --- what views may ask of the app ---------------------------------------------------------- */
+
+bc_driver *tui_app_driver(tui_app *app);
+const tui_keymap *tui_app_keymap(tui_app *app);
+/* A message in the bottom line until the next key. */
+void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_app_error(tui_app *app, const bc_error *err);
+/* Open a view on top of the stack; shows the error and returns false when it cannot open. */
+bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
+/* Remember the number of users / sessions in the whole target (top bar totals). */
+void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least);
+
+/* The line editor in the bottom line (search, `:`). on_change runs after every edit (may be
+ * NULL); on_done once, with accepted false for Esc. text is the starting content. */
+typedef struct {
+    const char *prefix;
+    void (*on_change)(void *ctx, tui_app *app, const char *text);
+    void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted);
+    bool complete_actions; /* Tab completes action names (the `:` line) */
+    void *ctx;
+} tui_prompt_spec;
+void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text);
+
+/* A small menu drawn over the view. activate runs on Enter/Space/Right (dir +1), Left (dir -1)
+ * or a click; it may relabel items and returns true to close the menu. on_close runs when the
+ * menu closes either way. */
+#define TUI_MENU_MAX 16
+typedef struct tui_menu tui_menu;
+struct tui_menu {
+    char title[64];
+    char items[TUI_MENU_MAX][96];
+    int n, sel;
+    bool (*activate)(tui_menu *m, tui_app *app, int dir);
+    void (*on_close)(tui_menu *m, tui_app *app);
+    void *ctx;
+};
+void tui_app_menu(tui_app *app, const tui_menu *menu);
+
+/* Rows a page fetch should ask for: a few screens' worth. */
+size_t tui_app_page_size(tui_app *app);
+
+/* --- running ------------------------------------------------------------------------------- */
+
+typedef struct {
+    bc_driver *driver;       /* borrowed */
+    const char *label;       /* the file or deployment name for the top bar */
+    const char *notice;      /* a first message ("created demo database ...") or NULL */
+    bool demo;               /* the demo database, opened because nothing was selected */
+    const char *keymap_path; /* NULL: tui_keymap_default_path() */
+} tui_app_config;
+
+/* Run the console until the operator quits or a stop signal arrives; restores the terminal on
+ * every path. Returns the process exit code. */
+int tui_app_run(const tui_app_config *cfg);
+
+#endif

@@ -1,0 +1,67 @@
+/* trace.c - per-frame timings for BCADMIN_TRACE. */
+#include "trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static FILE *trace_file;
+static uint64_t frame_no;
+static int64_t fetch_us;
+static unsigned fetches;
+
+bool tui_trace_open(const char **why)
+{
+    const char *path = getenv("BCADMIN_TRACE");
+    *why = NULL;
+    if (!path || !*path)
+        return false;
+    trace_file = fopen(path, "a");
+    if (!trace_file) {
+        *why = "cannot open the BCADMIN_TRACE file: tracing is off";
+        return false;
+    }
+    return true;
+}
+
+void tui_trace_close(void)
+{
+    if (trace_file)
+        fclose(trace_file);
+    trace_file = NULL;
+}
+
+int64_t tui_trace_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void tui_trace_fetch(int64_t us)
+{
+    fetch_us += us;
+    fetches++;
+}
+
+void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us)
+{
+    if (trace_file) {
+        fprintf(trace_file,
+                "frame=%llu event=%s action=%s fetch_ms=%.3f fetches=%u handle_ms=%.3f "
+                "draw_ms=%.3f total_ms=%.3f\n",
+                (unsigned long long)++frame_no, event, action, fetch_us / 1000.0, fetches,
+                handle_us / 1000.0, draw_us / 1000.0, (handle_us + draw_us) / 1000.0);
+        fflush(trace_file);
+    }
+    fetch_us = 0;
+    fetches = 0;
+}
+
+void tui_trace_startup(int64_t us)
+{
+    if (trace_file) {
+        fprintf(trace_file, "startup_ms=%.3f\n", us / 1000.0);
+        fflush(trace_file);
+    }
+}

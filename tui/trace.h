@@ -1,0 +1,23 @@
+/* trace.h - the opt-in frame-time trace: BCADMIN_TRACE=FILE appends one line per frame
+ *     frame=N event=KEY action=NAME fetch_ms=F fetches=K draw_ms=D total_ms=T
+ * plus a "startup_ms=" line for the first frame, so slow frames can be found and benchmarked.
+ * Curses-free; does nothing when the variable is unset. */
+#ifndef TUI_TRACE_H
+#define TUI_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Open the file named by BCADMIN_TRACE (if any); returns false and leaves tracing off when it
+ * cannot be opened (the message goes to *why, static). */
+bool tui_trace_open(const char **why);
+void tui_trace_close(void);
+/* Monotonic time in microseconds. */
+int64_t tui_trace_now_us(void);
+/* Account one data fetch (called by views around driver calls). */
+void tui_trace_fetch(int64_t us);
+/* Write the line of a finished frame: event names what woke us, handle/draw in microseconds. */
+void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us);
+void tui_trace_startup(int64_t us);
+
+#endif

@@ -1,0 +1,16 @@
+/* tui.h - the interactive console as main.c starts it: pick the target, open it, run the views.
+ */
+#ifndef TUI_TUI_H
+#define TUI_TUI_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *db_path; /* --db; NULL: BCADMIN_DB, else the demo database */
+    bool read_only;      /* --read-only */
+} tui_options;
+
+/* Run `bcadmin` with no verb. Returns the exit code; prints errors to stderr itself. */
+int tui_main(const tui_options *opts);
+
+#endif

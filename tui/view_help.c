@@ -1,0 +1,197 @@
+/* view_help.c - the help screen, generated from the action table and the live keymap. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "keymap.h"
+#include "xalloc.h"
+
+typedef struct {
+    char *text;        /* what is drawn (keys, name, help, verb) */
+    tui_action action; /* TUI_ACT_NONE for a group title */
+} help_line;
+
+typedef struct {
+    help_line *lines;
+    size_t n;
+    size_t *shown; /* indices of lines matching the search */
+    size_t nshown;
+    size_t top;
+    char search[128];
+    int height;
+} help_state;
+
+static void build(help_state *s, tui_app *app)
+{
+    s->lines = bc_xcalloc(TUI_ACT_COUNT + TUI_GROUP_COUNT + 1, sizeof *s->lines);
+    for (int g = 0; g < TUI_GROUP_COUNT; g++) {
+        s->lines[s->n++] = (help_line){bc_xstrdup(tui_group_title((tui_group)g)), TUI_ACT_NONE};
+        for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+            const tui_action_info *info = tui_action_get((tui_action)a);
+            if ((int)info->group != g)
+                continue;
+            char *keys = tui_keymap_keys_of(tui_app_keymap(app), (tui_action)a);
+            char *verb = info->verb ? bc_xasprintf("  [bcadmin %s]", info->verb) : bc_xstrdup("");
+            s->lines[s->n++] =
+                (help_line){bc_xasprintf("  %-18s %-16s %s%s", *keys ? keys : "(:only)", info->name,
+                                         info->help, verb),
+                            (tui_action)a};
+            free(keys);
+            free(verb);
+        }
+    }
+}
+
+static void apply_search(help_state *s)
+{
+    free(s->shown);
+    s->shown = bc_xcalloc(s->n + 1, sizeof *s->shown);
+    s->nshown = 0;
+    s->top = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        bool title = s->lines[i].action == TUI_ACT_NONE;
+        if (!s->search[0] || title || strcasestr(s->lines[i].text, s->search))
+            s->shown[s->nshown++] = i;
+    }
+    if (!s->search[0])
+        return;
+    /* Drop group titles left without a matching line. */
+    size_t k = 0;
+    for (size_t i = 0; i < s->nshown; i++) {
+        bool title = s->lines[s->shown[i]].action == TUI_ACT_NONE;
+        bool next_is_line = i + 1 < s->nshown && s->lines[s->shown[i + 1]].action != TUI_ACT_NONE;
+        if (!title || next_is_line)
+            s->shown[k++] = s->shown[i];
+    }
+    s->nshown = k;
+}
+
+static bc_status help_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    (void)err;
+    help_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    build(s, app);
+    snprintf(s->search, sizeof s->search, "%s", arg ? arg : "");
+    apply_search(s);
+    return BC_OK;
+}
+
+static void help_close(tui_view *v)
+{
+    help_state *s = v->data;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->lines[i].text);
+    free(s->lines);
+    free(s->shown);
+    free(s);
+}
+
+static void help_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    help_state *s = v->data;
+    char title[256];
+    snprintf(title, sizeof title, "Help  %zu actions%s%s%s   / search   q back",
+             (size_t)TUI_ACT_COUNT - 1, s->search[0] ? "   matching: \"" : "", s->search,
+             s->search[0] ? "\"" : "");
+    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    tui_draw_text(r.y + 1, r.x, r.w, "  key(s)             action           what it does",
+                  TUI_S_HEADER, true);
+    s->height = r.h - 2;
+    if (s->nshown > (size_t)s->height && s->top > s->nshown - (size_t)s->height)
+        s->top = s->nshown - (size_t)s->height;
+    for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
+        const help_line *l = &s->lines[s->shown[s->top + (size_t)i]];
+        tui_draw_text(r.y + 2 + i, r.x, r.w, l->text,
+                      l->action == TUI_ACT_NONE ? TUI_A_BOLD | TUI_A_UNDERLINE : 0, true);
+    }
+    if (s->nshown == 0)
+        tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No action matches the search.", TUI_S_DIM, false);
+}
+
+static void scroll(help_state *s, int64_t delta)
+{
+    int64_t t = (int64_t)s->top + delta;
+    int64_t max = (int64_t)s->nshown - s->height;
+    if (t > max)
+        t = max;
+    if (t < 0)
+        t = 0;
+    s->top = (size_t)t;
+}
+
+static void search_changed(void *ctx, tui_app *app, const char *text)
+{
+    (void)app;
+    help_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", text);
+    apply_search(s);
+}
+
+static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)app;
+    help_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", accepted ? text : "");
+    apply_search(s);
+}
+
+static bool help_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    help_state *s = v->data;
+    int page = s->height > 1 ? s->height - 1 : 1;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        scroll(s, 1);
+        return true;
+    case TUI_ACT_MOVE_UP:
+        scroll(s, -1);
+        return true;
+    case TUI_ACT_PAGE_DOWN:
+    case TUI_ACT_HALF_DOWN:
+        scroll(s, a == TUI_ACT_PAGE_DOWN ? page : page / 2);
+        return true;
+    case TUI_ACT_PAGE_UP:
+    case TUI_ACT_HALF_UP:
+        scroll(s, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
+        return true;
+    case TUI_ACT_FIRST:
+        s->top = 0;
+        return true;
+    case TUI_ACT_LAST:
+        scroll(s, (int64_t)s->nshown);
+        return true;
+    case TUI_ACT_SEARCH:
+        if (arg) {
+            search_changed(s, app, arg);
+            return true;
+        }
+        tui_app_prompt(
+            app,
+            &(tui_prompt_spec){
+                .prefix = "/", .on_change = search_changed, .on_done = search_done, .ctx = s},
+            s->search);
+        return true;
+    case TUI_ACT_CLEAR:
+        search_changed(s, app, "");
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const tui_action help_hints[] = {TUI_ACT_SEARCH, TUI_ACT_NONE};
+
+const tui_view_ops tui_help_view = {
+    .name = "help",
+    .open = help_open,
+    .draw = help_draw,
+    .handle = help_handle,
+    .hints = help_hints,
+    .close = help_close,
+};

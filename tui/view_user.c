@@ -1,0 +1,365 @@
+/* view_user.c - one user: every field (extra columns too), its sessions and accounts as panes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "isotime.h"
+#include "model.h"
+#include "table.h"
+#include "describe.h"
+#include "users.h"
+#include "xalloc.h"
+
+enum { PANE_FIELDS, PANE_SESSIONS, PANE_ACCOUNTS, PANE_COUNT };
+static const char *const pane_titles[] = {"Fields", "Sessions", "Accounts"};
+
+typedef struct {
+    size_t sel, top, n;
+    int y, h; /* where the rows were last drawn */
+} pane;
+
+typedef struct {
+    char *key;
+    bc_user_detail d;
+    pane panes[PANE_COUNT];
+    int focus;
+} user_state;
+
+static bc_status load(user_state *s, tui_app *app, bc_error *err)
+{
+    bc_user_detail d;
+    bc_status st = bc_users_detail(tui_app_driver(app), s->key, false, &d, err);
+    if (st != BC_OK)
+        return st;
+    st = bc_users_attach_emails(tui_app_driver(app), &d.sessions, err);
+    if (st != BC_OK) {
+        bc_users_detail_release(&d);
+        return st;
+    }
+    bc_users_detail_release(&s->d);
+    s->d = d;
+    /* 1 for the derived status line */
+    size_t counts[PANE_COUNT] = {d.user.n + 1, d.sessions.n, d.accounts.n};
+    for (int i = 0; i < PANE_COUNT; i++) {
+        s->panes[i].n = counts[i];
+        if (s->panes[i].sel >= counts[i])
+            s->panes[i].sel = counts[i] ? counts[i] - 1 : 0;
+    }
+    return BC_OK;
+}
+
+static bc_status user_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    user_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    if (!arg || !*arg)
+        return bc_fail(err, BC_USAGE, "which user? give an id or an email (:user EMAIL)");
+    s->key = bc_xstrdup(arg);
+    return load(s, app, err);
+}
+
+static void user_close(tui_view *v)
+{
+    user_state *s = v->data;
+    if (!s)
+        return;
+    bc_users_detail_release(&s->d);
+    free(s->key);
+    free(s);
+}
+
+/* A field's value as text; the caller frees it. Drawing escapes it. */
+static char *value_text(const bc_value *v)
+{
+    char iso[BC_ISO_LEN + 1];
+    switch (v->kind) {
+    case BC_V_NULL:
+        return bc_xstrdup("null");
+    case BC_V_TEXT:
+        return bc_xstrdup(v->u.text);
+    case BC_V_INT:
+        return bc_xasprintf("%" PRId64, v->u.i);
+    case BC_V_REAL:
+        return bc_xasprintf("%g", v->u.r);
+    case BC_V_BOOL:
+        return bc_xstrdup(v->u.b ? "true" : "false");
+    case BC_V_DATE:
+        bc_iso_format(v->u.ms, iso);
+        return bc_xstrdup(iso);
+    case BC_V_BLOB:
+        return bc_xasprintf("<%zu bytes of binary data>", v->len);
+    }
+    return bc_xstrdup("?");
+}
+
+static void pane_scroll(pane *p, int visible)
+{
+    if (visible <= 0)
+        return;
+    if (p->sel < p->top)
+        p->top = p->sel;
+    if (p->sel >= p->top + (size_t)visible)
+        p->top = p->sel - (size_t)visible + 1;
+}
+
+static void pane_title(user_state *s, int which, int y, tui_rect r, const char *extra)
+{
+    bool focused = s->focus == which;
+    char title[160];
+    snprintf(title, sizeof title, "%s %s %s", focused ? "\u25b8" : " ", pane_titles[which], extra);
+    tui_style st = focused ? (TUI_A_BOLD | TUI_A_REVERSE) : TUI_A_BOLD;
+    tui_draw_text(y, r.x, r.w, title, st, true);
+}
+
+static void draw_fields(user_state *s, tui_rect r, int y, int h)
+{
+    pane *p = &s->panes[PANE_FIELDS];
+    char extra[64];
+    snprintf(extra, sizeof extra, "(%zu)", s->d.user.n);
+    pane_title(s, PANE_FIELDS, y, r, extra);
+    p->y = y + 1;
+    p->h = h - 1;
+    pane_scroll(p, p->h);
+    int64_t now = bc_now_ms();
+    int label_w = 24;
+    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
+        size_t idx = p->top + (size_t)i;
+        bool sel = s->focus == PANE_FIELDS && idx == p->sel;
+        tui_style base = sel ? TUI_S_SELECTED : 0;
+        int row = p->y + i;
+        tui_draw_fill(row, r.x, r.w, base);
+        char *value;
+        char label[96];
+        tui_style vstyle = base;
+        if (idx == 0) {
+            snprintf(label, sizeof label, "status (derived)");
+            value = bc_describe_user_status(&s->d.user, now);
+            bc_user_state state = bc_describe_user_state(&s->d.user, now, NULL);
+            if (state != BC_USER_ACTIVE)
+                vstyle |= state == BC_USER_BAN_EXPIRED ? TUI_S_WARN : TUI_S_DANGER;
+        } else {
+            const bc_field *f = &s->d.user.fields[idx - 1];
+            bool known = bc_model_field(BC_MODEL_USER, f->name) != NULL;
+            snprintf(label, sizeof label, "%s%s", f->name, known ? "" : " (extra)");
+            value = value_text(&f->value);
+            if (f->value.kind == BC_V_NULL)
+                vstyle |= TUI_S_DIM;
+        }
+        tui_draw_text(row, r.x + 2, label_w, label, base | TUI_A_BOLD, true);
+        tui_draw_text(row, r.x + 2 + label_w + 1, r.w - label_w - 3, value, vstyle, true);
+        free(value);
+    }
+}
+
+static const tui_col session_cols[] = {
+    {"state", 23, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
+    {"ip", 15, 1, 3},    {"user agent", 16, 3, 1}, {"impersonated by", 16, 2, 0},
+    {"token", 8, 0, 4},
+};
+#define NSCOLS ((int)(sizeof session_cols / sizeof session_cols[0]))
+
+static void draw_sessions(user_state *s, tui_rect r, int y, int h)
+{
+    pane *p = &s->panes[PANE_SESSIONS];
+    int64_t now = bc_now_ms();
+    size_t active = 0;
+    for (size_t i = 0; i < s->d.sessions.n; i++)
+        active += bc_describe_session_active(&s->d.sessions.items[i], now);
+    char extra[96];
+    snprintf(extra, sizeof extra, "(%zu%s, %zu active)", s->d.sessions.n,
+             s->d.sessions_truncated ? "+" : "", active);
+    pane_title(s, PANE_SESSIONS, y, r, extra);
+    int widths[NSCOLS];
+    tui_table_layout(session_cols, NSCOLS, r.w, widths);
+    tui_table_header(y + 1, r.x, r.w, session_cols, widths, NSCOLS, -1, false);
+    p->y = y + 2;
+    p->h = h - 2;
+    pane_scroll(p, p->h);
+    if (p->n == 0 && p->h > 0)
+        tui_draw_text(p->y, r.x + 2, r.w - 2, "no sessions", TUI_S_DIM, false);
+    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
+        size_t idx = p->top + (size_t)i;
+        const bc_record *row = &s->d.sessions.items[idx];
+        bool expired = !bc_describe_session_active(row, now);
+        const char *imp = bc_record_text(row, "impersonatedBy");
+        char created[32], expires[32];
+        tui_date_field(row, "createdAt", created);
+        tui_date_field(row, "expiresAt", expires);
+        char *state = bc_describe_session_status(row, now);
+        const char *by = bc_record_text(row, "impersonatorEmail");
+        const char *cells[NSCOLS] = {state,
+                                     created,
+                                     expires,
+                                     bc_record_text(row, "ipAddress"),
+                                     bc_record_text(row, "userAgent"),
+                                     by ? by : imp,
+                                     bc_record_text(row, "token")};
+        tui_style styles[NSCOLS] = {expired ? TUI_S_DIM : TUI_S_GOOD};
+        if (imp)
+            styles[5] = TUI_S_WARN;
+        tui_table_row(p->y + i, r.x, r.w, widths, NSCOLS, cells, styles,
+                      s->focus == PANE_SESSIONS && idx == p->sel);
+        free(state);
+    }
+}
+
+static const tui_col account_cols[] = {
+    {"provider", 12, 1, 0}, {"account id", 16, 2, 0}, {"created", 16, 0, 1},
+    {"scope", 10, 2, 2},    {"password", 10, 0, 3},
+};
+#define NACOLS ((int)(sizeof account_cols / sizeof account_cols[0]))
+
+static void draw_accounts(user_state *s, tui_rect r, int y, int h)
+{
+    pane *p = &s->panes[PANE_ACCOUNTS];
+    char extra[64];
+    snprintf(extra, sizeof extra, "(%zu)", s->d.accounts.n);
+    pane_title(s, PANE_ACCOUNTS, y, r, extra);
+    int widths[NACOLS];
+    tui_table_layout(account_cols, NACOLS, r.w, widths);
+    tui_table_header(y + 1, r.x, r.w, account_cols, widths, NACOLS, -1, false);
+    p->y = y + 2;
+    p->h = h - 2;
+    pane_scroll(p, p->h);
+    if (p->n == 0 && p->h > 0)
+        tui_draw_text(p->y, r.x + 2, r.w - 2, "no accounts", TUI_S_DIM, false);
+    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
+        size_t idx = p->top + (size_t)i;
+        const bc_record *row = &s->d.accounts.items[idx];
+        char created[32];
+        tui_date_field(row, "createdAt", created);
+        const char *password = bc_record_text(row, "password");
+        const char *cells[NACOLS] = {bc_record_text(row, "providerId"),
+                                     bc_record_text(row, "accountId"), created,
+                                     bc_record_text(row, "scope"), password ? password : "-"};
+        tui_table_row(p->y + i, r.x, r.w, widths, NACOLS, cells, NULL,
+                      s->focus == PANE_ACCOUNTS && idx == p->sel);
+    }
+}
+
+static void user_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    user_state *s = v->data;
+    const char *email = bc_record_text(&s->d.user, "email");
+    char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
+    char title[512];
+    snprintf(title, sizeof title, "User  %s  \u00b7  %s  \u00b7  Tab: next pane",
+             email ? email : "?", status);
+    free(status);
+    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    int h = r.h - 1, y = r.y + 1;
+    int fields_h = (int)s->panes[PANE_FIELDS].n + 1;
+    if (fields_h > h * 9 / 20)
+        fields_h = h * 9 / 20;
+    if (fields_h < 3)
+        fields_h = 3;
+    int rest = h - fields_h;
+    int sessions_h = rest * 3 / 5;
+    if (sessions_h < 3)
+        sessions_h = 3;
+    int accounts_h = rest - sessions_h;
+    draw_fields(s, r, y, fields_h);
+    draw_sessions(s, r, y + fields_h, sessions_h);
+    if (accounts_h >= 3)
+        draw_accounts(s, r, y + fields_h + sessions_h, accounts_h);
+}
+
+static void pane_move(pane *p, int64_t delta)
+{
+    if (p->n == 0)
+        return;
+    int64_t t = (int64_t)p->sel + delta;
+    if (t < 0)
+        t = 0;
+    if (t >= (int64_t)p->n)
+        t = (int64_t)p->n - 1;
+    p->sel = (size_t)t;
+}
+
+static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    (void)arg;
+    user_state *s = v->data;
+    pane *p = &s->panes[s->focus];
+    int page = p->h > 1 ? p->h - 1 : 1;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        pane_move(p, 1);
+        return true;
+    case TUI_ACT_MOVE_UP:
+        pane_move(p, -1);
+        return true;
+    case TUI_ACT_PAGE_DOWN:
+        pane_move(p, page);
+        return true;
+    case TUI_ACT_PAGE_UP:
+        pane_move(p, -page);
+        return true;
+    case TUI_ACT_HALF_DOWN:
+        pane_move(p, page / 2);
+        return true;
+    case TUI_ACT_HALF_UP:
+        pane_move(p, -page / 2);
+        return true;
+    case TUI_ACT_FIRST:
+        p->sel = 0;
+        return true;
+    case TUI_ACT_LAST:
+        p->sel = p->n ? p->n - 1 : 0;
+        return true;
+    case TUI_ACT_NEXT_PANE:
+        s->focus = (s->focus + 1) % PANE_COUNT;
+        return true;
+    case TUI_ACT_PREV_PANE:
+        s->focus = (s->focus + PANE_COUNT - 1) % PANE_COUNT;
+        return true;
+    case TUI_ACT_ACCOUNTS:
+        s->focus = PANE_ACCOUNTS;
+        return true;
+    case TUI_ACT_SESSIONS_PANE:
+        s->focus = PANE_SESSIONS;
+        return true;
+    case TUI_ACT_REFRESH: {
+        bc_error err = {0};
+        if (load(s, app, &err) != BC_OK)
+            tui_app_error(app, &err);
+        else
+            tui_app_message(app, "refreshed");
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void user_click(tui_view *v, tui_app *app, int y, int x)
+{
+    (void)app;
+    (void)x;
+    user_state *s = v->data;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        pane *p = &s->panes[i];
+        if (y >= p->y - 2 && y < p->y + p->h) {
+            s->focus = i;
+            if (y >= p->y && p->top + (size_t)(y - p->y) < p->n)
+                p->sel = p->top + (size_t)(y - p->y);
+            return;
+        }
+    }
+}
+
+static const tui_action user_hints[] = {TUI_ACT_NEXT_PANE, TUI_ACT_SESSIONS_PANE, TUI_ACT_ACCOUNTS,
+                                        TUI_ACT_REFRESH, TUI_ACT_NONE};
+
+const tui_view_ops tui_user_view = {
+    .name = "user",
+    .open = user_open,
+    .draw = user_draw,
+    .handle = user_handle,
+    .click = user_click,
+    .hints = user_hints,
+    .close = user_close,
+};

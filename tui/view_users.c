@@ -1,0 +1,484 @@
+/* view_users.c - the users table: live search, filter and sort menus, keyset paging. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "isotime.h"
+#include "rowwin.h"
+#include "table.h"
+#include "trace.h"
+#include "describe.h"
+#include "users.h"
+#include "xalloc.h"
+
+/* Live search waits this long after the last key when fetches are slow. */
+#define SEARCH_DELAY_MAX_US 250000
+
+static const char *const role_values[] = {NULL, "admin", "user"};
+static const char *const ban_labels[] = {"any", "active", "banned", "ban expired"};
+static const char *const verified_labels[] = {"any", "yes", "no"};
+static const char *const sort_names[] = {"created", "updated", "email", "name"};
+
+typedef struct {
+    bc_driver *driver;
+    tui_app *app;
+    tui_rowwin win;
+    char search[256];
+    char search_before[256];
+    bool search_pending;
+    int64_t search_due_us;
+    int64_t last_fetch_us;
+    int role; /* index into role_values */
+    bc_ban_filter ban;
+    int verified;
+    bc_sort_key sort;
+    bool ascending;
+    int menu_before[3]; /* filter values when the filter menu opened */
+    int height;         /* rows of the table last drawn */
+} users_state;
+
+static bool filtered(const users_state *s)
+{
+    return s->search[0] || s->role || s->ban || s->verified;
+}
+
+static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool want_total,
+                             size_t limit, bc_page *out, bc_error *err)
+{
+    users_state *s = ctx;
+    bool prefix = s->search[0] == '^';
+    bc_user_query q = {
+        .search = s->search[0] ? s->search + (prefix ? 1 : 0) : NULL,
+        .search_mode = prefix ? BC_SEARCH_PREFIX : BC_SEARCH_CONTAINS,
+        .role = role_values[s->role],
+        .ban = s->ban,
+        .verified = s->verified,
+        .sort = s->sort,
+        .ascending = flipped ? !s->ascending : s->ascending,
+        .limit = limit,
+        .cursor = cursor,
+        .want_total = want_total,
+    };
+    int64_t t0 = tui_trace_now_us();
+    bc_status st = bc_driver_users_page(s->driver, &q, out, err);
+    s->last_fetch_us = tui_trace_now_us() - t0;
+    return st;
+}
+
+static void reload(users_state *s, bool to_end)
+{
+    bc_error err = {0};
+    s->search_pending = false;
+    if (tui_rowwin_reset(&s->win, to_end, &err) != BC_OK) {
+        tui_app_error(s->app, &err);
+        return;
+    }
+    if (!filtered(s) && s->win.total >= 0)
+        tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
+}
+
+static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    (void)arg;
+    users_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    s->driver = tui_app_driver(app);
+    s->app = app;
+    tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
+    bc_status st = tui_rowwin_reset(&s->win, false, err);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "reading users");
+    if (s->win.total >= 0)
+        tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
+    return BC_OK;
+}
+
+static void users_close(tui_view *v)
+{
+    users_state *s = v->data;
+    if (!s)
+        return;
+    tui_rowwin_release(&s->win);
+    free(s);
+}
+
+static void describe(const users_state *s, char *out, size_t size)
+{
+    char range[96];
+    tui_list_position(range, sizeof range, tui_rowwin_position(&s->win), s->win.rows.n,
+                      s->win.total, s->win.total_at_least);
+    bc_buf b = {0};
+    bc_buf_printf(&b, "Users  %s", range);
+    if (s->search[0])
+        bc_buf_printf(&b, "   search%s: %s", s->search[0] == '^' ? " (email prefix)" : "",
+                      s->search + (s->search[0] == '^'));
+    if (s->search_pending)
+        bc_buf_puts(&b, " \u2026");
+    if (s->role)
+        bc_buf_printf(&b, "   role: %s", role_values[s->role]);
+    if (s->ban)
+        bc_buf_printf(&b, "   status: %s", ban_labels[s->ban]);
+    if (s->verified)
+        bc_buf_printf(&b, "   verified: %s", verified_labels[s->verified]);
+    bc_buf_printf(&b, "   sort: %s %s", sort_names[s->sort],
+                  s->ascending ? "\u25b2 ascending" : "\u25bc descending");
+    snprintf(out, size, "%s", b.data);
+    bc_buf_release(&b);
+}
+
+static const tui_col columns[] = {
+    {"email", 20, 3, 0},  {"name", 12, 2, 0},    {"role", 10, 0, 3},
+    {"status", 29, 0, 0}, {"verified", 8, 0, 2}, {"created", 16, 0, 1},
+};
+#define NCOLS ((int)(sizeof columns / sizeof columns[0]))
+
+static int sort_column(bc_sort_key k)
+{
+    switch (k) {
+    case BC_SORT_EMAIL:
+        return 0;
+    case BC_SORT_NAME:
+        return 1;
+    case BC_SORT_CREATED:
+        return 5;
+    default:
+        return -1;
+    }
+}
+
+static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_record *u,
+                          int64_t now, bool selected)
+{
+    char *status = bc_describe_user_status(u, now);
+    char created[32];
+    tui_date_field(u, "createdAt", created);
+    const char *cells[NCOLS] = {
+        bc_record_text(u, "email"),
+        bc_record_text(u, "name"),
+        bc_record_text(u, "role"),
+        status,
+        bc_record_bool(u, "emailVerified") ? "yes" : "no",
+        created,
+    };
+    tui_style styles[NCOLS] = {0};
+    bc_user_state state = bc_describe_user_state(u, now, NULL);
+    styles[3] = state == BC_USER_ACTIVE        ? 0
+                : state == BC_USER_BAN_EXPIRED ? TUI_S_WARN
+                                               : TUI_S_DANGER;
+    const char *role = cells[2];
+    if (role && strstr(role, "admin"))
+        styles[2] = TUI_A_BOLD;
+    tui_table_row(y, r->x, r->w, widths, NCOLS, cells, styles, selected);
+    free(status);
+}
+
+static void users_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    users_state *s = v->data;
+    char line[1024];
+    describe(s, line, sizeof line);
+    tui_draw_text(r.y, r.x, r.w, line, TUI_S_TITLE, true);
+    int widths[NCOLS];
+    tui_table_layout(columns, NCOLS, r.w, widths);
+    tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, sort_column(s->sort), s->ascending);
+    s->height = r.h - 2;
+    if (s->height <= 0)
+        return;
+    tui_rowwin_scroll(&s->win, (size_t)s->height);
+    if (s->win.rows.n == 0) {
+        tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
+                      filtered(s) ? "No user matches. F clears the search and filters."
+                                  : "No users in this database.",
+                      TUI_S_DIM, false);
+        return;
+    }
+    int64_t now = bc_now_ms();
+    for (int i = 0; i < s->height && s->win.top + (size_t)i < s->win.rows.n; i++) {
+        size_t idx = s->win.top + (size_t)i;
+        draw_user_row(r.y + 2 + i, &r, widths, &s->win.rows.items[idx], now, idx == s->win.sel);
+    }
+}
+
+static void move(users_state *s, int64_t delta)
+{
+    bc_error err = {0};
+    if (tui_rowwin_move(&s->win, delta, &err) != BC_OK)
+        tui_app_error(s->app, &err);
+}
+
+/* --- search --------------------------------------------------------------------------------- */
+
+static void search_changed(void *ctx, tui_app *app, const char *text)
+{
+    (void)app;
+    users_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", text);
+    int64_t delay = s->last_fetch_us * 2;
+    s->search_due_us =
+        tui_trace_now_us() + (delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
+    s->search_pending = true;
+}
+
+static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)app;
+    users_state *s = ctx;
+    if (!accepted) {
+        bool changed = strcmp(s->search, s->search_before) != 0 || s->search_pending;
+        snprintf(s->search, sizeof s->search, "%s", s->search_before);
+        if (changed)
+            reload(s, false);
+        return;
+    }
+    snprintf(s->search, sizeof s->search, "%s", text);
+    if (s->search_pending || strcmp(s->search, s->search_before) != 0)
+        reload(s, false);
+}
+
+static int users_idle_in(tui_view *v, tui_app *app)
+{
+    (void)app;
+    users_state *s = v->data;
+    if (!s->search_pending)
+        return -1;
+    int64_t left = s->search_due_us - tui_trace_now_us();
+    return left > 0 ? (int)(left / 1000) : 0;
+}
+
+static void users_idle(tui_view *v, tui_app *app)
+{
+    (void)app;
+    users_state *s = v->data;
+    if (s->search_pending)
+        reload(s, false);
+}
+
+/* --- menus ---------------------------------------------------------------------------------- */
+
+static void label_filters(tui_menu *m, const users_state *s)
+{
+    snprintf(m->items[0], sizeof m->items[0], "Role:     %s",
+             s->role ? role_values[s->role] : "any");
+    snprintf(m->items[1], sizeof m->items[1], "Status:   %s", ban_labels[s->ban]);
+    snprintf(m->items[2], sizeof m->items[2], "Verified: %s", verified_labels[s->verified]);
+    snprintf(m->items[3], sizeof m->items[3], "Clear all filters");
+}
+
+static int cycle(int v, int n, int dir)
+{
+    return ((v + dir) % n + n) % n;
+}
+
+static bool filter_activate(tui_menu *m, tui_app *app, int dir)
+{
+    (void)app;
+    users_state *s = m->ctx;
+    switch (m->sel) {
+    case 0:
+        s->role = cycle(s->role, 3, dir);
+        break;
+    case 1:
+        s->ban = (bc_ban_filter)cycle((int)s->ban, 4, dir);
+        break;
+    case 2:
+        s->verified = cycle(s->verified, 3, dir);
+        break;
+    default:
+        s->role = 0;
+        s->ban = BC_BAN_ANY;
+        s->verified = BC_VERIFIED_ANY;
+        label_filters(m, s);
+        return true;
+    }
+    label_filters(m, s);
+    return false;
+}
+
+static void filter_closed(tui_menu *m, tui_app *app)
+{
+    (void)app;
+    users_state *s = m->ctx;
+    if (s->menu_before[0] != s->role || s->menu_before[1] != (int)s->ban ||
+        s->menu_before[2] != s->verified)
+        reload(s, false);
+}
+
+static void open_filter_menu(users_state *s, tui_app *app)
+{
+    tui_menu m = {.n = 4, .activate = filter_activate, .on_close = filter_closed, .ctx = s};
+    snprintf(m.title, sizeof m.title, "Filter users (Enter/\u2190\u2192 change, Esc done)");
+    s->menu_before[0] = s->role;
+    s->menu_before[1] = (int)s->ban;
+    s->menu_before[2] = s->verified;
+    label_filters(&m, s);
+    tui_app_menu(app, &m);
+}
+
+static bool sort_activate(tui_menu *m, tui_app *app, int dir)
+{
+    (void)app;
+    (void)dir;
+    users_state *s = m->ctx;
+    bc_sort_key k = (bc_sort_key)m->sel;
+    if (k == s->sort)
+        s->ascending = !s->ascending;
+    else
+        s->ascending = k == BC_SORT_EMAIL || k == BC_SORT_NAME;
+    s->sort = k;
+    reload(s, false);
+    return true;
+}
+
+static void open_sort_menu(users_state *s, tui_app *app)
+{
+    tui_menu m = {.n = 4, .sel = (int)s->sort, .activate = sort_activate, .ctx = s};
+    snprintf(m.title, sizeof m.title, "Sort users by (again: reverse)");
+    for (int i = 0; i < 4; i++)
+        snprintf(m.items[i], sizeof m.items[i], "%-8s %s", sort_names[i],
+                 i == (int)s->sort ? (s->ascending ? "\u25b2 ascending" : "\u25bc descending")
+                                   : "");
+    tui_app_menu(app, &m);
+}
+
+static bool parse_sort(users_state *s, const char *arg)
+{
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(sort_names[i]);
+        if (strncmp(arg, sort_names[i], n) == 0 && (arg[n] == '\0' || arg[n] == ' ')) {
+            s->sort = (bc_sort_key)i;
+            const char *dir = arg + n;
+            while (*dir == ' ')
+                dir++;
+            s->ascending = *dir ? strncmp(dir, "asc", 3) == 0
+                                : (s->sort == BC_SORT_EMAIL || s->sort == BC_SORT_NAME);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* --- actions -------------------------------------------------------------------------------- */
+
+static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    users_state *s = v->data;
+    int page = s->height > 1 ? s->height - 1 : 1;
+    const tui_rowwin_page *first = s->win.npages ? &s->win.pages[0] : NULL;
+    const tui_rowwin_page *last = s->win.npages ? &s->win.pages[s->win.npages - 1] : NULL;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        move(s, 1);
+        return true;
+    case TUI_ACT_MOVE_UP:
+        move(s, -1);
+        return true;
+    case TUI_ACT_PAGE_DOWN:
+        move(s, page);
+        return true;
+    case TUI_ACT_PAGE_UP:
+        move(s, -page);
+        return true;
+    case TUI_ACT_HALF_DOWN:
+        move(s, page / 2);
+        return true;
+    case TUI_ACT_HALF_UP:
+        move(s, -page / 2);
+        return true;
+    case TUI_ACT_FIRST:
+        if (first && !first->before)
+            s->win.sel = 0;
+        else
+            reload(s, false);
+        return true;
+    case TUI_ACT_LAST:
+        if (last && !last->after)
+            s->win.sel = s->win.rows.n ? s->win.rows.n - 1 : 0;
+        else
+            reload(s, true);
+        return true;
+    case TUI_ACT_OPEN: {
+        const bc_record *u = tui_rowwin_selected(&s->win);
+        if (u)
+            tui_app_push(app, &tui_user_view, bc_record_text(u, "id"));
+        return true;
+    }
+    case TUI_ACT_SEARCH: {
+        snprintf(s->search_before, sizeof s->search_before, "%s", s->search);
+        if (arg) {
+            snprintf(s->search, sizeof s->search, "%s", arg);
+            reload(s, false);
+            return true;
+        }
+        tui_prompt_spec spec = {
+            .prefix = "/", .on_change = search_changed, .on_done = search_done, .ctx = s};
+        tui_app_prompt(app, &spec, s->search);
+        return true;
+    }
+    case TUI_ACT_FILTER:
+        open_filter_menu(s, app);
+        return true;
+    case TUI_ACT_SORT:
+        if (arg) {
+            if (!parse_sort(s, arg)) {
+                tui_app_message(app, "sort by created, updated, email or name [asc|desc]");
+                return true;
+            }
+            reload(s, false);
+            return true;
+        }
+        open_sort_menu(s, app);
+        return true;
+    case TUI_ACT_REVERSE:
+        s->ascending = !s->ascending;
+        reload(s, false);
+        return true;
+    case TUI_ACT_CLEAR:
+        s->search[0] = '\0';
+        s->role = 0;
+        s->ban = BC_BAN_ANY;
+        s->verified = BC_VERIFIED_ANY;
+        reload(s, false);
+        return true;
+    case TUI_ACT_REFRESH: {
+        bc_error err = {0};
+        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK)
+            tui_app_error(app, &err);
+        else
+            tui_app_message(app, "refreshed");
+        if (!filtered(s) && s->win.total >= 0)
+            tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void users_click(tui_view *v, tui_app *app, int y, int x)
+{
+    (void)app;
+    (void)x;
+    users_state *s = v->data;
+    int row = y - (v->rect.y + 2);
+    if (row < 0 || (size_t)row + s->win.top >= s->win.rows.n)
+        return;
+    s->win.sel = s->win.top + (size_t)row;
+}
+
+static const tui_action users_hints[] = {TUI_ACT_OPEN,          TUI_ACT_SEARCH,  TUI_ACT_FILTER,
+                                         TUI_ACT_SORT,          TUI_ACT_REFRESH, TUI_ACT_LAST,
+                                         TUI_ACT_VIEW_SESSIONS, TUI_ACT_NONE};
+
+const tui_view_ops tui_users_view = {
+    .name = "users",
+    .open = users_open,
+    .draw = users_draw,
+    .handle = users_handle,
+    .click = users_click,
+    .idle_in = users_idle_in,
+    .idle = users_idle,
+    .hints = users_hints,
+    .close = users_close,
+};
