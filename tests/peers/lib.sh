@@ -273,3 +273,28 @@ process.stdout.write(bad.join("; "));
 ' "$a" "$b" "$@") || bc_die "$what: could not compare JSON"
     [ -z "$diff" ] || bc_die "$what: $diff"
 }
+
+# bc_json_rows_same WHAT EXPECTED_ARRAY ACTUAL_ARRAY FIELD...: every row of EXPECTED has a row
+# with the same id in ACTUAL (order aside) whose named fields are equal, and ACTUAL has no other
+# rows; dies naming each missing, extra or differing row and field. One node run for a whole list.
+bc_json_rows_same() {
+    local what=$1 a=$2 b=$3 diff
+    shift 3
+    diff=$(node -e '
+const [a, b, ...fields] = process.argv.slice(1).map((s, i) => i < 2 ? JSON.parse(s) : s);
+const bad = [];
+const byId = new Map(b.map((r) => [r.id, r]));
+for (const x of a) {
+  const y = byId.get(x.id);
+  if (!y) { bad.push(`row ${x.id} missing`); continue; }
+  byId.delete(x.id);
+  for (const k of fields) {
+    const u = JSON.stringify(x[k]), v = JSON.stringify(y[k]);
+    if (u !== v) bad.push(`row ${x.id} (${x.email ?? ""}) ${k}: expected ${u}, got ${v}`);
+  }
+}
+for (const id of byId.keys()) bad.push(`unexpected row ${id}`);
+process.stdout.write(bad.join("; "));
+' "$a" "$b" "$@") || bc_die "$what: could not compare JSON"
+    [ -z "$diff" ] || bc_die "$what: $diff"
+}
