@@ -13,7 +13,7 @@
 #   --no-readme   do not rewrite README.md (results/latest.json only)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-BC_TEST_NAME=bench
+export BC_TEST_NAME=bench
 . "$root/tests/peers/lib.sh"
 
 build="$root/build" db="" users=1000000 reps=9 fresh=0 readme=1
@@ -172,4 +172,8 @@ fs.writeFileSync(out, JSON.stringify(r, null, 1) + "\n");
     deep "$deep" prefix "$prefix" substring "$substring" user_id "$user_id" now "$now" \
     demo_seconds "$demo_s" cli_first_page_ms "$cli_ms" export "$export_json" \
     exported_rows "$exported" server_vmhwm_kb "$server_rss"
-node "$bench_dir/report.mjs" "$results/latest.json" $([ "$readme" = 1 ] && echo "$bench_dir/README.md")
+if [ "$readme" = 1 ]; then
+    node "$bench_dir/report.mjs" "$results/latest.json" "$bench_dir/README.md"
+else
+    node "$bench_dir/report.mjs" "$results/latest.json"
+fi
