@@ -15,8 +15,14 @@
 static const char *const kind_names[] = {"automatic", "confirm", "input"};
 static const char *const state_names[] = {"pending", "running", "done", "failed", "skipped"};
 
-const char *bc_step_kind_name(bc_step_kind k) { return kind_names[k]; }
-const char *bc_step_state_name(bc_step_state s) { return state_names[s]; }
+const char *bc_step_kind_name(bc_step_kind k)
+{
+    return kind_names[k];
+}
+const char *bc_step_state_name(bc_step_state s)
+{
+    return state_names[s];
+}
 
 static bool state_by_name(const char *s, bc_step_state *out)
 {
@@ -105,8 +111,8 @@ static bc_status parse_step(const json_t *obj, size_t i, bc_checklist_step *s, b
     while (k < 3 && strcmp(kind, kind_names[k]) != 0)
         k++;
     if (k == 3) {
-        st = bc_fail(err, BC_ERR, "%s: kind \"%s\" is not automatic, confirm or input", where,
-                     kind);
+        st =
+            bc_fail(err, BC_ERR, "%s: kind \"%s\" is not automatic, confirm or input", where, kind);
         free(kind);
         return st;
     }
@@ -118,8 +124,10 @@ static bc_status parse_step(const json_t *obj, size_t i, bc_checklist_step *s, b
         return bc_fail(err, BC_ERR, "%s: only automatic steps have an \"action\"", where);
     const json_t *w = json_object_get(obj, "wait_minutes");
     if (w && (!json_is_integer(w) || json_integer_value(w) < 0 || json_integer_value(w) > 10080))
-        return bc_fail(err, BC_ERR, "%s: \"wait_minutes\" must be a whole number of minutes "
-                       "from 0 to 10080", where);
+        return bc_fail(err, BC_ERR,
+                       "%s: \"wait_minutes\" must be a whole number of minutes "
+                       "from 0 to 10080",
+                       where);
     if (w && s->kind == BC_STEP_AUTOMATIC)
         return bc_fail(err, BC_ERR, "%s: only operator steps wait", where);
     s->wait_minutes = w ? (int)json_integer_value(w) : 0;
@@ -132,8 +140,8 @@ bc_status bc_checklist_parse(const char *text, size_t len, bc_checklist **out, b
     json_error_t je;
     json_t *doc = json_loadb(text, len, 0, &je);
     if (!doc)
-        return bc_fail(err, BC_ERR, "checklist is not valid JSON at line %d column %d: %s",
-                       je.line, je.column, je.text);
+        return bc_fail(err, BC_ERR, "checklist is not valid JSON at line %d column %d: %s", je.line,
+                       je.column, je.text);
     bc_checklist *cl = bc_xcalloc(1, sizeof *cl);
     bc_status st = BC_OK;
     const json_t *steps = json_object_get(doc, "steps");
@@ -154,8 +162,8 @@ bc_status bc_checklist_parse(const char *text, size_t len, bc_checklist **out, b
             st = parse_step(json_array_get(steps, i), i, &cl->steps[i], err);
             for (size_t j = 0; st == BC_OK && j < i; j++)
                 if (strcmp(cl->steps[j].id, cl->steps[i].id) == 0)
-                    st = bc_fail(err, BC_ERR, "checklist %s: step id \"%s\" is used twice",
-                                 cl->id, cl->steps[i].id);
+                    st = bc_fail(err, BC_ERR, "checklist %s: step id \"%s\" is used twice", cl->id,
+                                 cl->steps[i].id);
         }
     }
     json_decref(doc);
@@ -174,8 +182,10 @@ bc_status bc_checklist_load(const char *id, bc_checklist **out, bc_error *err)
     snprintf(name, sizeof name, "%s.json", id);
     const struct bc_embedded *e = strchr(id, '/') ? NULL : bc_embedded_find(bc_assets, name);
     if (!e)
-        return bc_fail(err, BC_NOT_FOUND, "no checklist called \"%s\" (there are bootstrap and "
-                       "rotate)", id);
+        return bc_fail(err, BC_NOT_FOUND,
+                       "no checklist called \"%s\" (there are bootstrap and "
+                       "rotate)",
+                       id);
     bc_status st = bc_checklist_parse(e->data, e->len, out, err);
     if (st != BC_OK)
         bc_error_prefix(err, "checklist %s", name);
@@ -265,9 +275,12 @@ bc_status bc_checklist_start(sqlite3 *db, const bc_checklist *cl, const bc_audit
         return db_fail(db, err, "cannot start a run");
     char now[BC_ISO_LEN + 1];
     now_text(0, now);
-    const void *v[] = {cl->id, who->target_kind ? who->target_kind : "unknown",
-                       who->target ? who->target : "", who->os_user ? who->os_user : "unknown",
-                       now, now};
+    const void *v[] = {cl->id,
+                       who->target_kind ? who->target_kind : "unknown",
+                       who->target ? who->target : "",
+                       who->os_user ? who->os_user : "unknown",
+                       now,
+                       now};
     st = exec(db,
               "INSERT INTO checklist_run (checklist, target_kind, target, os_user, state,"
               " started_at, updated_at) VALUES (?,?,?,?,'active',?,?)",
@@ -295,8 +308,8 @@ void bc_checklist_run_release(bc_checklist_run *run)
 {
     if (!run)
         return;
-    char **f[] = {&run->checklist,  &run->target_kind, &run->target,     &run->os_user,
-                  &run->state,      &run->started_at,  &run->updated_at, &run->finished_at};
+    char **f[] = {&run->checklist, &run->target_kind, &run->target,     &run->os_user,
+                  &run->state,     &run->started_at,  &run->updated_at, &run->finished_at};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     for (size_t i = 0; i < run->n; i++) {
@@ -351,7 +364,7 @@ static bc_status read_steps(sqlite3 *db, bc_checklist_run *run, bc_error *err)
 }
 
 #define RUN_COLUMNS                                                                                \
-    "id, checklist, target_kind, target, os_user, state, started_at, updated_at, finished_at,"    \
+    "id, checklist, target_kind, target, os_user, state, started_at, updated_at, finished_at,"     \
     " vars_json"
 
 static void read_run(sqlite3_stmt *st, bc_checklist_run *run)
@@ -393,8 +406,7 @@ bc_status bc_checklist_run_get(sqlite3 *db, int64_t id, bc_checklist_run *out, b
     return s;
 }
 
-bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out,
-                                 bc_error *err)
+bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out, bc_error *err)
 {
     static const char sql[] = "SELECT " RUN_COLUMNS " FROM checklist_run ORDER BY id DESC LIMIT ?";
     *out = (bc_checklist_runs){0};
@@ -515,8 +527,8 @@ static bc_status record_step(engine *e, size_t i, bc_step_state state, bool star
     int64_t idx = (int64_t)i, started_flag = started;
     if (sqlite3_exec(e->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(e->db, err, "cannot record a step");
-    const void *v[] = {state_names[state], &started_flag, now,      final ? now : NULL,
-                       output,             note,          &e->run.id, &idx};
+    const void *v[] = {state_names[state], &started_flag, now, final ? now : NULL, output, note,
+                       &e->run.id,         &idx};
     bc_status st = exec(e->db,
                         "UPDATE checklist_step SET state = ?1,"
                         " attempts = attempts + ?2,"
@@ -663,12 +675,14 @@ static bc_status examine_step(engine *e, size_t i, const bc_checklist_action *a,
         free(note);
         *flow = STEP_STOP;
         *rerun = false;
-        return bc_error_prefix(err, "step %s %s and bcadmin cannot tell whether it took effect "
-                               "(resume again once it can)", s->id, was);
+        return bc_error_prefix(err,
+                               "step %s %s and bcadmin cannot tell whether it took effect "
+                               "(resume again once it can)",
+                               s->id, was);
     }
     if (happened) {
-        char *full = bc_xasprintf("%s; found done on resume%s%s", was, note ? ": " : "",
-                                  note ? note : "");
+        char *full =
+            bc_xasprintf("%s; found done on resume%s%s", was, note ? ": " : "", note ? note : "");
         st = record_step(e, i, BC_SS_DONE, false, NULL, full, err);
         free(full);
         *rerun = false;
@@ -689,8 +703,7 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
     const bc_checklist_action *a = find_action(e, s->action);
     if (!a) {
         *flow = STEP_STOP;
-        return bc_fail(err, BC_ERR, "step %s: no action \"%s\" for this target", s->id,
-                       s->action);
+        return bc_fail(err, BC_ERR, "step %s: no action \"%s\" for this target", s->id, s->action);
     }
     bool rerun;
     bc_status st = examine_step(e, i, a, &rerun, flow, err);
@@ -717,7 +730,8 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
     if (s->production_confirm && e->opts && e->opts->production) {
         const char *name = e->opts->target_name ? e->opts->target_name : "";
         char *prompt = bc_xasprintf("%s runs on the PRODUCTION deployment %s: type its name to go "
-                                    "on", s->title, name);
+                                    "on",
+                                    s->title, name);
         char *answer = NULL;
         st = ask(e, s, prompt, true, &answer, err);
         free(prompt);
@@ -753,19 +767,19 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
 }
 
 bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,
-                               const bc_checklist_action *actions, size_t n_actions,
-                               void *target, const bc_checklist_ui *ui,
-                               const bc_checklist_opts *opts, const bc_audit_who *who,
-                               bc_run_outcome *outcome, bc_error *err)
+                               const bc_checklist_action *actions, size_t n_actions, void *target,
+                               const bc_checklist_ui *ui, const bc_checklist_opts *opts,
+                               const bc_audit_who *who, bc_run_outcome *outcome, bc_error *err)
 {
     *outcome = BC_RUN_STOPPED;
-    engine e = {.db = db, .cl = cl, .actions = actions, .n_actions = n_actions, .ui = ui,
-                .opts = opts};
+    engine e = {
+        .db = db, .cl = cl, .actions = actions, .n_actions = n_actions, .ui = ui, .opts = opts};
     bc_status st = bc_checklist_run_get(db, run_id, &e.run, err);
     if (st != BC_OK)
         return st;
     if (strcmp(e.run.checklist, cl->id) != 0 || e.run.n != cl->n) {
-        st = bc_fail(err, BC_ERR, "run %lld was made by a different %s checklist (%zu steps, "
+        st = bc_fail(err, BC_ERR,
+                     "run %lld was made by a different %s checklist (%zu steps, "
                      "this one has %zu): it cannot be resumed by this bcadmin",
                      (long long)run_id, e.run.checklist, e.run.n, cl->n);
         bc_checklist_run_release(&e.run);
@@ -781,8 +795,8 @@ bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_
         else
             st = bc_fail(err, BC_REFUSED, "run %lld is %s", (long long)run_id, e.run.state);
     }
-    e.ctx = (bc_checklist_ctx){.db = db, .who = who, .target = target, .vars = e.run.vars,
-                               .run = &e.run};
+    e.ctx = (bc_checklist_ctx){
+        .db = db, .who = who, .target = target, .vars = e.run.vars, .run = &e.run};
     bool finished = st == BC_OK && *outcome != BC_RUN_DONE;
     for (size_t i = 0; finished && i < cl->n; i++) {
         bc_step_state ss = e.run.steps[i].state;

@@ -97,8 +97,7 @@ bc_status bc_checklist_find_active(sqlite3 *db, const char *checklist, const cha
                                    int64_t *id, bc_error *err);
 bc_status bc_checklist_run_get(sqlite3 *db, int64_t id, bc_checklist_run *out, bc_error *err);
 /* The newest runs first, at most limit (0: 100). */
-bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out,
-                                 bc_error *err);
+bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out, bc_error *err);
 /* Put a done / skipped / failed step (and every later one) back to pending so the next advance
  * runs it again. typed must equal the step id: this is the operator's explicit decision to
  * repeat, required above all for `once` steps. BC_REFUSED when it does not match. */
@@ -111,10 +110,10 @@ bc_status bc_checklist_abandon(sqlite3 *db, int64_t run_id, bc_error *err);
 
 /* What an action sees. */
 typedef struct {
-    sqlite3 *db;              /* the state database (audit log) */
-    const bc_audit_who *who;  /* for audit entries */
-    void *target;             /* the action table's own context (a JWKS deployment...) */
-    json_t *vars;             /* the run's facts; an action may add to them (saved after it) */
+    sqlite3 *db;             /* the state database (audit log) */
+    const bc_audit_who *who; /* for audit entries */
+    void *target;            /* the action table's own context (a JWKS deployment...) */
+    json_t *vars;            /* the run's facts; an action may add to them (saved after it) */
     const bc_checklist_run *run;
     int64_t now_ms;
 } bc_checklist_ctx;
@@ -150,10 +149,10 @@ typedef enum {
 } bc_run_outcome;
 
 typedef struct {
-    bool production;          /* steps with production_confirm need the typed name */
-    const char *target_name;  /* what the operator types on production */
-    int64_t now_ms;           /* 0: the clock */
-    bool no_wait;             /* --yes: timed steps do not wait out their minutes */
+    bool production;         /* steps with production_confirm need the typed name */
+    const char *target_name; /* what the operator types on production */
+    int64_t now_ms;          /* 0: the clock */
+    bool no_wait;            /* --yes: timed steps do not wait out their minutes */
 } bc_checklist_opts;
 
 /* Run the run's steps from the first that is not done or skipped until the end, a pause or a
@@ -161,9 +160,8 @@ typedef struct {
  * in err (the step is recorded failed), so callers can show both. Errors of the state database
  * itself return BC_ERR. */
 bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,
-                               const bc_checklist_action *actions, size_t n_actions,
-                               void *target, const bc_checklist_ui *ui,
-                               const bc_checklist_opts *opts, const bc_audit_who *who,
-                               bc_run_outcome *outcome, bc_error *err);
+                               const bc_checklist_action *actions, size_t n_actions, void *target,
+                               const bc_checklist_ui *ui, const bc_checklist_opts *opts,
+                               const bc_audit_who *who, bc_run_outcome *outcome, bc_error *err);
 
 #endif

@@ -20,8 +20,11 @@ static const char *module_of(const bc_jwks_deploy *dep)
 static bc_status call(const bc_jwks_deploy *dep, const char *path, const char *component,
                       json_t *args, bool read_only, json_t **value, bc_error *err)
 {
-    bc_convex_call c = {.kind = BC_CALL_FUNCTION, .path = path, .component = component,
-                        .args = args, .read_only = read_only};
+    bc_convex_call c = {.kind = BC_CALL_FUNCTION,
+                        .path = path,
+                        .component = component,
+                        .args = args,
+                        .read_only = read_only};
     bc_status st = bc_convex_run(dep->c, &c, 1);
     json_decref(args);
     if (st != BC_OK) {
@@ -142,8 +145,7 @@ bc_status bc_jwks_deploy_rotate(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc
     return key_action(dep, "rotateKeys", out, err);
 }
 
-bc_status bc_jwks_deploy_set_env(const bc_jwks_deploy *dep, const bc_jwks_rows *rows,
-                                 bc_error *err)
+bc_status bc_jwks_deploy_set_env(const bc_jwks_deploy *dep, const bc_jwks_rows *rows, bc_error *err)
 {
     char *value = bc_jwks_env_format(rows);
     json_t *changes = json_pack("[{s:s, s:s}]", "name", "JWKS", "value", value);
@@ -185,8 +187,8 @@ void bc_jwks_gathered_release(bc_jwks_gathered *g)
 {
     json_decref(g->env);
     bc_jwks_rows_release(&g->rows);
-    char **f[] = {&g->env_error, &g->rows_error, &g->site_url, &g->site_url_from, &g->published,
-                  &g->published_error};
+    char **f[] = {&g->env_error,     &g->rows_error, &g->site_url,
+                  &g->site_url_from, &g->published,  &g->published_error};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     *g = (bc_jwks_gathered){0};
@@ -267,8 +269,8 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
     if (kid_after)
         bc_record_set_text(&after, "kid", kid_after);
     bc_record_set_text(&after, "checklistRun", run);
-    bc_audit_change change = {.action = action, .subject = subject, .before = &before,
-                              .after = &after};
+    bc_audit_change change = {
+        .action = action, .subject = subject, .before = &before, .after = &after};
     bc_audit_who who = ctx->who ? *ctx->who : (bc_audit_who){0};
     bc_status st = bc_audit_begin(ctx->db, &who, &change, id, err);
     bc_record_release(&before);
@@ -472,8 +474,8 @@ static bc_status act_impact(bc_checklist_ctx *ctx, char **output, bc_error *err)
      * have replaced it. */
     if (!var_text(ctx, "old_kid"))
         set_var(ctx, "old_kid", newest ? newest->id : NULL);
-    json_t *where = json_pack("[{s:s, s:s, s:I}]", "field", "expiresAt", "operator", "gt",
-                              "value", (json_int_t)ctx->now_ms);
+    json_t *where = json_pack("[{s:s, s:s, s:I}]", "field", "expiresAt", "operator", "gt", "value",
+                              (json_int_t)ctx->now_ms);
     json_t *docs = NULL;
     bool complete = false;
     st = find_all(dep, "session", where, 20, &docs, &complete, err);
@@ -528,8 +530,8 @@ static bc_status examine_rotate(bc_checklist_ctx *ctx, bool *happened, char **no
     else if (newest && (!old || strcmp(newest->id, old) != 0)) {
         *happened = true;
         set_var(ctx, "new_kid", newest->id);
-        *note = bc_xasprintf("the newest key is %s, not the old %s", newest->id,
-                             old ? old : "(none)");
+        *note =
+            bc_xasprintf("the newest key is %s, not the old %s", newest->id, old ? old : "(none)");
     } else {
         *note = bc_xasprintf("the newest key is still the old %s", old);
     }
@@ -561,8 +563,8 @@ static bc_status act_verify_rotation(bc_checklist_ctx *ctx, char **output, bc_er
     } else if (bc_checks_failed(&checks)) {
         st = bc_fail(err, BC_ERR, "the doctor found problems: %s", summary);
     } else {
-        *output = bc_xasprintf("new key %s published, old key %s gone; doctor: %s",
-                               kid ? kid : "?", old ? old : "(none)", summary);
+        *output = bc_xasprintf("new key %s published, old key %s gone; doctor: %s", kid ? kid : "?",
+                               old ? old : "(none)", summary);
     }
     free(summary);
     free(kid);

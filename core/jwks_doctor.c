@@ -13,7 +13,10 @@
 
 static const char *const status_names[] = {"ok", "warn", "fail"};
 
-const char *bc_check_status_name(bc_check_status s) { return status_names[s]; }
+const char *bc_check_status_name(bc_check_status s)
+{
+    return status_names[s];
+}
 
 void bc_checks_release(bc_checks *checks)
 {
@@ -48,21 +51,21 @@ json_t *bc_checks_to_json(const bc_checks *checks)
     for (size_t i = 0; i < checks->n; i++) {
         const bc_check *c = &checks->items[i];
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", c->id, "status",
-                                             status_names[c->status], "message", c->message,
-                                             "fix", c->fix));
+                                             status_names[c->status], "message", c->message, "fix",
+                                             c->fix));
     }
     return json_pack("{s:o}", "checks", arr);
 }
 
 /* Append a check; fix may be NULL (nothing to do). */
-static void add(bc_checks *out, const char *id, bc_check_status s, const char *fix,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add(bc_checks *out, const char *id, bc_check_status s, const char *fix,
-                const char *fmt, ...)
+static void add(bc_checks *out, const char *id, bc_check_status s, const char *fix, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static void add(bc_checks *out, const char *id, bc_check_status s, const char *fix, const char *fmt,
+                ...)
 {
     if (out->n == out->cap)
-        out->items = bc_xrealloc(out->items, (out->cap = out->cap ? out->cap * 2 : 16) *
-                                                 sizeof *out->items);
+        out->items =
+            bc_xrealloc(out->items, (out->cap = out->cap ? out->cap * 2 : 16) * sizeof *out->items);
     va_list ap;
     va_start(ap, fmt);
     char *msg = NULL;
@@ -164,13 +167,12 @@ static void check_jwks_set(convex_doc *d)
     bc_error err = {0};
     if (bc_jwks_env_parse(text, strlen(text), &d->jwks, &err) != BC_OK) {
         add(d->out, "jwks.set", BC_CHECK_FAIL,
-            "set JWKS again from the key in the database: `bcadmin jwks bootstrap`", "%s",
-            err.msg);
+            "set JWKS again from the key in the database: `bcadmin jwks bootstrap`", "%s", err.msg);
         return;
     }
     d->jwks_ok = true;
-    add(d->out, "jwks.set", BC_CHECK_OK, NULL, "JWKS is set and valid JSON (%zu key%s)",
-        d->jwks.n, d->jwks.n == 1 ? "" : "s");
+    add(d->out, "jwks.set", BC_CHECK_OK, NULL, "JWKS is set and valid JSON (%zu key%s)", d->jwks.n,
+        d->jwks.n == 1 ? "" : "s");
 }
 
 static void not_checked(convex_doc *d, const char *id, const char *why)
@@ -202,8 +204,8 @@ static void check_algorithm(convex_doc *d)
         return not_checked(d, "jwks.algorithm", "JWKS has no key");
     bc_error err = {0};
     if (bc_jwks_row_public_jwk(d->key, &d->pub, &err) != BC_OK) {
-        add(d->out, "jwks.algorithm", BC_CHECK_FAIL, fix_rotate,
-            "the key's type is unknown: %s", err.msg);
+        add(d->out, "jwks.algorithm", BC_CHECK_FAIL, fix_rotate, "the key's type is unknown: %s",
+            err.msg);
         return;
     }
     const char *alg = d->key->alg;
@@ -211,7 +213,8 @@ static void check_algorithm(convex_doc *d)
     if (d->pub->type != BC_JWK_RSA || (alg && strcmp(alg, "RS256") != 0)) {
         add(d->out, "jwks.algorithm", BC_CHECK_FAIL, fix_rotate,
             "the key is %s %s; the Convex auth config (getAuthConfigProvider) needs RS256 with "
-            "RSA", alg ? alg : "(no alg)", bc_jwk_type_name(d->pub->type));
+            "RSA",
+            alg ? alg : "(no alg)", bc_jwk_type_name(d->pub->type));
         return;
     }
     if (bits < 2048) {
@@ -239,8 +242,8 @@ static void check_public_key(convex_doc *d)
     }
     char kid[16];
     short_id(d->key->id, kid);
-    add(d->out, "jwks.public_key", BC_CHECK_OK, NULL, "the public key of %s is a valid %s JWK",
-        kid, bc_jwk_type_name(d->pub->type));
+    add(d->out, "jwks.public_key", BC_CHECK_OK, NULL, "the public key of %s is a valid %s JWK", kid,
+        bc_jwk_type_name(d->pub->type));
 }
 
 static void check_private_key(convex_doc *d)
@@ -344,8 +347,8 @@ static void check_site_urls(convex_doc *d)
             "the URL");
         return;
     }
-    add(d->out, "site.urls", BC_CHECK_OK, NULL, "SITE_URL %s; CONVEX_SITE_URL %s (%s)", site,
-        csite, d->in->site_url_from ? d->in->site_url_from : "given");
+    add(d->out, "site.urls", BC_CHECK_OK, NULL, "SITE_URL %s; CONVEX_SITE_URL %s (%s)", site, csite,
+        d->in->site_url_from ? d->in->site_url_from : "given");
 }
 
 static void check_published(convex_doc *d)
@@ -392,8 +395,7 @@ static void check_test_token(convex_doc *d)
 {
     if (!d->priv)
         return not_checked(d, "jwks.test_token", "no usable private key");
-    const bc_jwk *verify_key =
-        d->published ? bc_jwk_set_find(d->published, d->key->id) : NULL;
+    const bc_jwk *verify_key = d->published ? bc_jwk_set_find(d->published, d->key->id) : NULL;
     bool against_published = verify_key != NULL;
     if (!verify_key)
         verify_key = d->pub;
@@ -469,8 +471,8 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
             "no secret given: the private keys cannot be checked");
     else if (strlen(in->secret) < 32)
         add(out, "secret.present", BC_CHECK_WARN, "use the app's real secret (32+ characters)",
-            "%s has %zu characters; Better Auth 1.4.9 refuses secrets under 32 outside tests",
-            from, strlen(in->secret));
+            "%s has %zu characters; Better Auth 1.4.9 refuses secrets under 32 outside tests", from,
+            strlen(in->secret));
     else
         add(out, "secret.present", BC_CHECK_OK, NULL, "secret from %s (%zu characters)", from,
             strlen(in->secret));
@@ -479,8 +481,7 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
     /* rows.present */
     size_t n = in->rows ? in->rows->n : 0;
     if (!in->rows)
-        add(out, "rows.present", BC_CHECK_WARN,
-            "nothing to do unless the app uses the jwt plugin",
+        add(out, "rows.present", BC_CHECK_WARN, "nothing to do unless the app uses the jwt plugin",
             "the database has no jwks table (no jwt plugin?)");
     else if (n == 0)
         add(out, "rows.present", BC_CHECK_OK, NULL,
@@ -538,8 +539,7 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
                 "the newest row %s is a %s key but the server signs with %s (%s): every "
                 "get-session fails with HTTP 500",
                 kid, bc_jwk_type_name(pub->type), alg, why);
-        } else if (have_secret &&
-                   bc_jwks_row_open(newest, in->secret, NULL, NULL, &e) != BC_OK) {
+        } else if (have_secret && bc_jwks_row_open(newest, in->secret, NULL, NULL, &e) != BC_OK) {
             add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
                 "the newest row %s, which the server signs with, does not open: every "
                 "get-session fails with HTTP 500 (%s)",
@@ -575,12 +575,12 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
     } else if (gone) {
         add(out, "newest.expiry", BC_CHECK_WARN,
             "remove them with `bcadmin jwks rotate --revoke-old` at the next rotation",
-            "%zu row%s past expiry and grace period: no longer published, only taking space",
-            gone, gone == 1 ? " is" : "s are");
+            "%zu row%s past expiry and grace period: no longer published, only taking space", gone,
+            gone == 1 ? " is" : "s are");
     } else {
         add(out, "newest.expiry", BC_CHECK_OK, NULL, "%s",
             newest && newest->expires_at != BC_JWKS_NO_TIME ? "the newest row has not expired"
-                                                             : "the newest row does not expire");
+                                                            : "the newest row does not expire");
     }
     return BC_OK;
 }

@@ -19,7 +19,7 @@
 typedef enum { BC_CHECK_OK, BC_CHECK_WARN, BC_CHECK_FAIL } bc_check_status;
 
 typedef struct {
-    char *id;      /* stable: "jwks.set", "secret.present"... */
+    char *id; /* stable: "jwks.set", "secret.present"... */
     bc_check_status status;
     char *message; /* one line: what was found */
     char *fix;     /* one line: what to do ("" when nothing) */
@@ -42,16 +42,16 @@ json_t *bc_checks_to_json(const bc_checks *checks);
 
 /* What the Convex doctor looks at. NULL members were not gathered; the *_error members say why. */
 typedef struct {
-    const json_t *env;          /* the deployment's variables {"NAME":"value"} */
+    const json_t *env; /* the deployment's variables {"NAME":"value"} */
     const char *env_error;
     const bc_jwks_rows *db_rows; /* the jwks rows in the deployment's database */
     const char *db_error;
-    const char *site_url;       /* CONVEX_SITE_URL as found (NULL: unknown) */
-    const char *site_url_from;  /* where it came from, for the message */
-    const char *published;      /* body of {site}/api/auth/convex/jwks */
-    long published_status;      /* its HTTP status */
+    const char *site_url;        /* CONVEX_SITE_URL as found (NULL: unknown) */
+    const char *site_url_from;   /* where it came from, for the message */
+    const char *published;       /* body of {site}/api/auth/convex/jwks */
+    long published_status;       /* its HTTP status */
     const char *published_error; /* why it could not be fetched */
-    int64_t now_ms;             /* 0: the clock */
+    int64_t now_ms;              /* 0: the clock */
 } bc_jwks_convex_inputs;
 
 /* The Convex checks, in this order: jwks.set, jwks.one_key, jwks.algorithm, jwks.public_key,

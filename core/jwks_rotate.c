@@ -201,7 +201,8 @@ bc_status bc_jwks_rotate_sqlite(bc_driver *d, const bc_jwks_rotate_opts *o,
 {
     *res = (bc_jwks_rotate_result){0};
     if (!o->secret || !*o->secret)
-        return bc_fail(err, BC_USAGE, "no secret: set BETTER_AUTH_SECRET to the app's secret or "
+        return bc_fail(err, BC_USAGE,
+                       "no secret: set BETTER_AUTH_SECRET to the app's secret or "
                        "pass --secret-file FILE");
     if (d->read_only)
         return bc_fail(err, BC_REFUSED, "%s is open read-only: key rotation refused", d->label);
