@@ -18,8 +18,8 @@
 #define NOW 1767225600000LL
 
 typedef struct {
-    bc_jwks_row row;     /* the key in JWKS and the database */
-    bc_jwks_rows db;     /* the database's rows */
+    bc_jwks_row row; /* the key in JWKS and the database */
+    bc_jwks_rows db; /* the database's rows */
     json_t *env;
     char *published;
 } fixture;
@@ -29,9 +29,9 @@ static bc_jwks_row make_row(bc_jwk_type type, const char *secret, int64_t create
     bc_jwk *k = NULL;
     assert_int_equal(bc_jwk_generate(type, &k, NULL), BC_OK);
     bc_jwks_row row;
-    assert_int_equal(bc_jwks_row_new(k, secret, NULL, bc_jwk_type_default_alg(type), created,
-                                     &row, NULL),
-                     BC_OK);
+    assert_int_equal(
+        bc_jwks_row_new(k, secret, NULL, bc_jwk_type_default_alg(type), created, &row, NULL),
+        BC_OK);
     bc_jwk_free(k);
     return row;
 }
@@ -100,9 +100,12 @@ static int teardown(void **state)
 
 static bc_checks run(fixture *f)
 {
-    bc_jwks_convex_inputs in = {.env = f->env, .db_rows = &f->db,
-                                .site_url = "https://x.convex.site", .site_url_from = "test",
-                                .published = f->published, .published_status = 200,
+    bc_jwks_convex_inputs in = {.env = f->env,
+                                .db_rows = &f->db,
+                                .site_url = "https://x.convex.site",
+                                .site_url_from = "test",
+                                .published = f->published,
+                                .published_status = 200,
                                 .now_ms = NOW};
     bc_checks c = {0};
     assert_int_equal(bc_jwks_doctor_convex(&in, &c, NULL), BC_OK);
@@ -251,8 +254,11 @@ static void published_missing_kid(void **state)
     bc_checks_release(&c);
     bc_jwks_row_release(&other);
     /* unreachable site: a warning, not a failure */
-    bc_jwks_convex_inputs in = {.env = f->env, .db_rows = &f->db, .site_url = "https://x",
-                                .published_error = "connection refused", .now_ms = NOW};
+    bc_jwks_convex_inputs in = {.env = f->env,
+                                .db_rows = &f->db,
+                                .site_url = "https://x",
+                                .published_error = "connection refused",
+                                .now_ms = NOW};
     c = (bc_checks){0};
     bc_jwks_doctor_convex(&in, &c, NULL);
     expect(&c, "site.published", BC_CHECK_WARN, NULL);
@@ -278,8 +284,8 @@ static void missing_site_url(void **state)
 
 static bc_checks run_sqlite(const bc_jwks_rows *rows, const char *secret, const char *alg)
 {
-    bc_jwks_sqlite_inputs in = {.rows = rows, .secret = secret, .secret_from = "test",
-                                .alg = alg, .now_ms = NOW};
+    bc_jwks_sqlite_inputs in = {
+        .rows = rows, .secret = secret, .secret_from = "test", .alg = alg, .now_ms = NOW};
     bc_checks c = {0};
     assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
     return c;
