@@ -69,7 +69,8 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
 
 bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *err)
 {
-    static const char sql[] = "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
+    static const char sql[] =
+        "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, "cannot finish an entry");
@@ -109,7 +110,7 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
 }
 
 #define ENTRY_COLUMNS                                                                              \
-    "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"           \
+    "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
     " before_json, after_json, state, error, undo_of"
 
 bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
@@ -158,9 +159,9 @@ bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *e
 
 void bc_audit_entry_release(bc_audit_entry *e)
 {
-    char **fields[] = {&e->started_at,  &e->finished_at, &e->os_user, &e->actor,
-                       &e->target_kind, &e->target,      &e->action,  &e->subject,
-                       &e->before_json, &e->after_json,  &e->state,   &e->error};
+    char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
+                       &e->target_kind, &e->target,     &e->action,      &e->subject,
+                       &e->before_json, &e->after_json, &e->state,       &e->error};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);
     *e = (bc_audit_entry){0};

@@ -256,14 +256,14 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
     if (r->curl_code != CURLE_OK) {
-        const char *uncertain = r->retry_safe
-                                    ? ""
-                                    : " (the change may or may not have been applied: check before "
-                                      "repeating it)";
+        const char *uncertain =
+            r->retry_safe ? "" : " (the change may or may not have been applied: check before "
+                                 "repeating it)";
         return bc_fail(err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
                        r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
                        r->curl_code == CURLE_OPERATION_TIMEDOUT ||
-                               r->curl_code == CURLE_RECV_ERROR || r->curl_code == CURLE_GOT_NOTHING
+                               r->curl_code == CURLE_RECV_ERROR ||
+                               r->curl_code == CURLE_GOT_NOTHING
                            ? uncertain
                            : "");
     }
@@ -326,9 +326,9 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
         json_t *data = json_object_get(j, "errorData");
         char *data_text = data ? json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         call->error_data = json_incref(data);
-        call->status =
-            bc_fail(&call->err, BC_ERR, "%s failed: %s%s%s", what, msg ? msg : "(no message)",
-                    data_text ? " — errorData: " : "", data_text ? data_text : "");
+        call->status = bc_fail(&call->err, BC_ERR, "%s failed: %s%s%s", what,
+                               msg ? msg : "(no message)", data_text ? " — errorData: " : "",
+                               data_text ? data_text : "");
         free(data_text);
     } else {
         call->status = bc_fail(&call->err, BC_ERR, "%s: unexpected status \"%s\" from %s", what,
@@ -383,7 +383,8 @@ void bc_convex_call_release(bc_convex_call *call)
     call->value = call->error_data = NULL;
 }
 
-static bc_status single(bc_convex *c, request *r, const char *what, json_t **answer, bc_error *err)
+static bc_status single(bc_convex *c, request *r, const char *what, json_t **answer,
+                        bc_error *err)
 {
     perform(c, r, 1);
     bc_status st = transport_status(r, what, err);
@@ -441,9 +442,8 @@ bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error 
     *body = NULL;
     *http_status = 0;
     if (!url_allowed(url))
-        return bc_fail(err, BC_USAGE,
-                       "URL \"%s\" must be https:// (plain http only to this "
-                       "machine)",
+        return bc_fail(err, BC_USAGE, "URL \"%s\" must be https:// (plain http only to this "
+                                      "machine)",
                        url);
     global_init();
     request r = {.method = "GET", .url = bc_xstrdup(url), .retry_safe = true};

@@ -811,11 +811,10 @@ static bc_status fill(demo *d, bc_error *err)
 {
     bc_buf indexes = {0};
     /* The temporary file is private until renamed, so durability buys nothing here. */
-    bc_status s =
-        exec(d,
-             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-             "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY;",
-             err);
+    bc_status s = exec(d,
+                       "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                       "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY;",
+                       err);
     if (s == BC_OK)
         s = exec(d, "BEGIN", err);
     if (s == BC_OK)
