@@ -91,7 +91,7 @@ has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 2"
 # A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
 sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
 run 4 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 1: upgrade bcadmin"
+has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 2: upgrade bcadmin"
 head -c 4096 /dev/urandom >"$TMP/garbage.db"
 run 1 bc --state "$TMP/garbage.db" db check
 has "$TMP/err" "state database $TMP/garbage.db is not a usable SQLite database"
