@@ -57,7 +57,18 @@
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
-    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")
+    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")             \
+    X(JWKS_DOCTOR, "jwks-doctor", "", CLI, "jwks doctor",                                          \
+      "Check the signing keys, the secret and what the site publishes")                           \
+    X(JWKS_BOOTSTRAP, "jwks-bootstrap", "", CLI, "jwks bootstrap",                                 \
+      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                          \
+    X(JWKS_ROTATE, "jwks-rotate", "", CLI, "jwks rotate",                                          \
+      "Key rotation (a checklist on Convex; a new key row on SQLite)")                            \
+    X(CHECKLIST_LIST, "checklist-list", "", CLI, "checklist list", "List checklist runs")          \
+    X(CHECKLIST_STATUS, "checklist-status", "", CLI, "checklist status",                           \
+      "Show a checklist run and its steps")                                                        \
+    X(CHECKLIST_RESUME, "checklist-resume", "", CLI, "checklist resume",                           \
+      "Resume an interrupted checklist run where it stopped")
 
 typedef enum {
     TUI_ACT_NONE = 0,
