@@ -11,6 +11,7 @@
 #include "dialog.h"
 #include "isotime.h"
 #include "session_cookie.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* One action in progress, from its first dialog to its outcome. */
@@ -286,8 +287,13 @@ static void confirm(tui_app *app, flow *f, tui_dialog *d, const char *typed, con
     } else {
         d->kind = TUI_DLG_FORM;
         d->danger = true;
-        if (typed)
-            tui_dialog_field_add(d, label, "", false, typed);
+        if (typed) {
+            /* What is typed is what the dialog shows: an email holding control characters is
+             * confirmed by typing its escaped form. */
+            char *shown = bc_text_escape(typed, strlen(typed));
+            tui_dialog_field_add(d, label, "", false, shown);
+            free(shown);
+        }
         if (drv->production) {
             tui_dialog_line(d, "PRODUCTION: type the deployment's name as well.");
             tui_dialog_field_add(d, "Deployment name", "", false, tui_app_label(app));
@@ -518,7 +524,10 @@ static void start_form(tui_app *app, flow *f)
         tui_dialog_line(&d, "8 to 128 characters; stored as Better Auth's scrypt hash.");
         tui_dialog_field_add(&d, "New password", "", true, NULL);
         tui_dialog_field_add(&d, "Again", "", true, NULL);
-        tui_dialog_field_add(&d, "Type the email", "", false, f->email ? f->email : f->user);
+        const char *typed = f->email ? f->email : f->user;
+        char *shown = bc_text_escape(typed, strlen(typed));
+        tui_dialog_field_add(&d, "Type the email", "", false, shown);
+        free(shown);
         d.danger = true;
         break;
     case TUI_ACT_CREATE_USER:

@@ -224,7 +224,9 @@ static char *field_shown(const tui_dialog_field *f)
 
 static int content_width(const tui_dialog *d, int label_w)
 {
-    int w = (int)bc_text_width(d->title) + 6;
+    char *title = bc_text_escape(d->title, strlen(d->title));
+    int w = (int)bc_text_width(title) + 6;
+    free(title);
     int hw = (int)bc_text_width(hint_of(d)) + 4;
     if (hw > w)
         w = hw;
@@ -235,6 +237,11 @@ static int content_width(const tui_dialog *d, int label_w)
         if (lw > w)
             w = lw;
     }
+    char *error = bc_text_escape(d->error, strlen(d->error)); /* may quote typed text */
+    int ew = (int)bc_text_width(error) + 4;
+    free(error);
+    if (ew > w)
+        w = ew;
     if (d->nfields && label_w + 40 > w)
         w = label_w + 40;
     return w;
