@@ -117,19 +117,23 @@ static void show_impersonation(tui_app *app, const flow *f, const bc_record *s)
     bc_iso_format(until, iso);
     tui_dialog d = {.kind = TUI_DLG_INFO, .wrap = true};
     snprintf(d.title, sizeof d.title, "Impersonating %s", f->email ? f->email : f->user);
-    tui_dialog_line(&d, "session id:  %s", bc_record_text(s, "id"));
-    tui_dialog_line(&d, "token:       %s", token);
-    tui_dialog_line(&d, "expires:     %s", iso);
-    tui_dialog_line(&d, "header:      Authorization: Bearer %s", token);
+    /* Each value on a line of its own, so a drag over one line copies it whole. */
+    tui_dialog_line(&d, "Session %s, expires %s (recorded with impersonatedBy).",
+                    bc_record_text(s, "id"), iso);
+    tui_dialog_line(&d, "Token:");
+    tui_dialog_line(&d, "%s", token);
+    tui_dialog_line(&d, "Header:");
+    tui_dialog_line(&d, "Authorization: Bearer %s", token);
     const char *secret = tui_app_secret(app);
     if (secret) {
         char *cookie = bc_session_cookie_value(secret, token);
-        tui_dialog_line(&d, "cookie:      %s=%s", BC_SESSION_COOKIE_NAME, cookie);
+        tui_dialog_line(&d, "Cookie (%s; prefix __Secure- on https):", BC_SESSION_COOKIE_NAME);
+        tui_dialog_line(&d, "%s=%s", BC_SESSION_COOKIE_NAME, cookie);
         free(cookie);
     } else {
-        tui_dialog_line(&d, "cookie:      (set BETTER_AUTH_SECRET to see the signed cookie value)");
+        tui_dialog_line(&d, "Cookie: set BETTER_AUTH_SECRET to see the signed cookie value.");
     }
-    tui_dialog_line(&d, "Recorded with impersonatedBy = the acting admin. I stops it.");
+    tui_dialog_line(&d, "I (stop-impersonating) deletes it.");
     tui_app_dialog(app, &d);
 }
 

@@ -117,7 +117,8 @@ static tui_dialog_result form_key(tui_dialog *d, int key)
             f->value[0] = '\0';
         return TUI_DLG_KEEP;
     default:
-        if (f && key >= 0x20 && key != 0x7f && key < TUI_KEY_BASE)
+        /* C0 and C1 controls and DEL are never text */
+        if (f && key >= 0x20 && !(key >= 0x7f && key <= 0x9f) && key < TUI_KEY_BASE)
             insert_char(f->value, sizeof f->value, key);
         return TUI_DLG_KEEP;
     }
