@@ -26,8 +26,9 @@ keys Enter Enter
 text "correct horse"
 keys Enter
 text "correct horsX"
-expect_screen_lacks "correct hors"
+wait_for "Again     •••••••••••••"
 expect_screen_has "Password  •••••••••••••"
+expect_screen_lacks "correct hors"
 keys Enter
 wait_for "the two passwords differ: type them again"
 [ "$(db "SELECT count(*) FROM user")" = 10 ] || fail "created despite differing passwords"
