@@ -47,10 +47,16 @@ typedef enum {
     O_USERS,
     O_SEED,
     O_FORCE,
+    /* jwks, checklist */
+    O_SECRET_FILE,
+    O_ALG,
+    O_REVOKE_OLD,
+    O_YES,
+    O_REDO,
     O_COUNT
 } opt_id;
 
-#define BIT(o) (1u << (o))
+#define BIT(o) (UINT64_C(1) << (o))
 #define GLOBAL_OPTS (BIT(O_DB) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) | BIT(O_VERSION))
 
 typedef struct {
@@ -91,6 +97,17 @@ static const opt_def options[] = {
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
     {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
     {O_FORCE, "force", NULL, "replace an existing file"},
+    {O_SECRET_FILE, "secret-file", "FILE",
+     "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET)"},
+    {O_ALG, "alg", "ALG",
+     "the algorithm the app signs with: EdDSA, RS256, PS256, ES256, ES512 (default: its "
+     "current keys')"},
+    {O_REVOKE_OLD, "revoke-old", NULL,
+     "delete the older keys instead of keeping them published for the grace period"},
+    {O_YES, "yes", NULL,
+     "answer the checklist's operator steps yes and do not wait out timed steps (production "
+     "still needs the typed name)"},
+    {O_REDO, "redo", "STEP", "repeat a finished step of the run (you type its id to confirm)"},
 };
 
 /* --- verbs ---------------------------------------------------------------------------------- */
@@ -99,7 +116,7 @@ typedef struct {
     const char *name; /* one or two words */
     const char *args; /* positional arguments for the usage text */
     int min_args, max_args;
-    unsigned opts; /* BIT(opt_id) of the verb's own options */
+    uint64_t opts; /* BIT(opt_id) of the verb's own options */
     bool target;   /* opens --db / BCADMIN_DB before running */
     const char *summary;
     bc_status (*run)(bc_cli *c, bc_error *err);
@@ -128,6 +145,24 @@ static const verb_def verbs[] = {
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
+    {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,
+     "check the signing keys (Convex: JWKS, secret, database, site; SQLite: --db rows) with a fix "
+     "for each problem",
+     bc_cli_jwks_doctor},
+    {"jwks bootstrap", "", 0, 0, BIT(O_YES) | BIT(O_JSON), false,
+     "first-deploy checklist on a Convex deployment: getLatestJwks, then JWKS set to it",
+     bc_cli_jwks_bootstrap},
+    {"jwks rotate", "", 0, 0,
+     BIT(O_YES) | BIT(O_JSON) | BIT(O_ALG) | BIT(O_REVOKE_OLD) | BIT(O_SECRET_FILE), false,
+     "Convex: the key rotation checklist; SQLite (--db): a new key row the server signs with",
+     bc_cli_jwks_rotate},
+    {"checklist list", "", 0, 0, BIT(O_JSON), false, "checklist runs, newest first",
+     bc_cli_checklist_list},
+    {"checklist status", "[RUN]", 0, 1, BIT(O_JSON), false,
+     "the steps of a run (default: the newest)", bc_cli_checklist_status},
+    {"checklist resume", "[RUN]", 0, 1, BIT(O_YES) | BIT(O_JSON) | BIT(O_REDO), false,
+     "go on with an unfinished run (default: the newest) from the step where it stopped",
+     bc_cli_checklist_resume},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -167,7 +202,7 @@ static void print_option(FILE *f, const opt_def *o)
     fprintf(f, "      %-24s %s\n", left, o->help);
 }
 
-static void print_options(FILE *f, unsigned mask)
+static void print_options(FILE *f, uint64_t mask)
 {
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (mask & BIT(options[i].id))
@@ -200,7 +235,9 @@ static void print_usage(FILE *f, const verb_def *only)
     fputs("\nGlobal options (anywhere on the line):\n", f);
     print_options(f, GLOBAL_OPTS);
     fputs("\nUSER is a user id or an email (matched lowercased).\n"
-          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME.\n"
+          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME;\n"
+          "  jwks and checklist verbs without --db: CONVEX_SELF_HOSTED_URL and\n"
+          "  CONVEX_SELF_HOSTED_ADMIN_KEY (the deployment), CONVEX_SITE_URL.\n"
           "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
           f);
 }
@@ -360,6 +397,21 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_FORCE:
         c->force = true;
         break;
+    case O_SECRET_FILE:
+        c->secret_file = val;
+        break;
+    case O_ALG:
+        c->alg = val;
+        break;
+    case O_REVOKE_OLD:
+        c->revoke_old = true;
+        break;
+    case O_YES:
+        c->yes = true;
+        break;
+    case O_REDO:
+        c->redo = val;
+        break;
     case O_COUNT:
         break;
     }
@@ -370,7 +422,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 /* The option called name among the global ones and those of the verb named so far. */
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
-    unsigned mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if ((mask & BIT(options[i].id)) && strlen(options[i].name) == len &&
             strncmp(options[i].name, name, len) == 0)

@@ -39,6 +39,11 @@ typedef struct {
     uint64_t demo_users; /* demo --users */
     uint64_t seed;
     bool force;
+    const char *secret_file; /* --secret-file */
+    const char *alg;         /* --alg */
+    bool revoke_old;
+    bool yes;
+    const char *redo; /* --redo STEP */
 
     /* while running */
     FILE *out;
@@ -61,5 +66,12 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_demo(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+/* cli_jwks.c */
+bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err);
+bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err);
+bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err);
 
 #endif
