@@ -636,12 +636,17 @@ static char *encode_cursor(uint32_t f, const position *at, const position *hist,
 
 static bool decode_position(json_t *j, position *p)
 {
-    const char *s = NULL, *k = NULL;
-    json_int_t b = 0, ki = 0;
-    if (json_unpack(j, "[s?,I,s?,I]", &s, &b, &k, &ki) != 0 || b < 0 || ki < 0 || b > READ_BATCH ||
-        ki >= READ_BATCH || (k && b == 0))
+    json_t *js = json_array_get(j, 0), *jb = json_array_get(j, 1), *jk = json_array_get(j, 2),
+           *ji = json_array_get(j, 3);
+    if (json_array_size(j) != 4 || !(json_is_null(js) || json_is_string(js)) ||
+        !json_is_integer(jb) || !(json_is_null(jk) || json_is_string(jk)) || !json_is_integer(ji))
         return false;
-    *p = (position){bc_xstrdup(s), (size_t)b, bc_xstrdup(k), (size_t)ki};
+    json_int_t b = json_integer_value(jb), ki = json_integer_value(ji);
+    if (b < 0 || ki < 0 || b > READ_BATCH || ki >= READ_BATCH || (json_is_string(jk) && b == 0) ||
+        (json_is_string(js) && !*json_string_value(js)))
+        return false;
+    *p = (position){bc_xstrdup(json_string_value(js)), (size_t)b, bc_xstrdup(json_string_value(jk)),
+                    (size_t)ki};
     return true;
 }
 

@@ -141,7 +141,9 @@ static bc_status from_flags(const bc_deploy_opts *o, bc_deployment *d, bc_error 
     key_parts k = split_key(o->admin_key);
     bool typed = strchr(o->admin_key, ':') && k.name;
     d->production = o->prod || (typed && strcmp(k.type, "prod") == 0);
-    d->name = k.name && name_ok(k.name) ? bc_xstrdup(k.name) : url_host(o->url);
+    /* An untyped key ("convex-self-hosted|..." or an old key) names no deployment we can trust:
+     * the URL's host does. */
+    d->name = typed && name_ok(k.name) ? bc_xstrdup(k.name) : url_host(o->url);
     if (o->prod && typed && strcmp(k.type, "dev") == 0) {
         key_parts_release(&k);
         return bc_fail(err, BC_USAGE,
