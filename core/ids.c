@@ -7,7 +7,8 @@
 
 void bc_random_id(char out[BC_ID_LEN + 1])
 {
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static const char alphabet[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     size_t have = 0;
     while (have < BC_ID_LEN) {
         unsigned char bytes[64];

@@ -49,7 +49,8 @@ void bc_iso_format(int64_t ms, char out[BC_ISO_LEN + 1])
     }
     unsigned r = (unsigned)rem; /* 0 .. 86399999 */
     snprintf(out, BC_ISO_LEN + 1, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)y % 10000u,
-             m % 100u, d % 100u, r / 3600000u % 100u, r / 60000u % 60u, r / 1000u % 60u, r % 1000u);
+             m % 100u, d % 100u, r / 3600000u % 100u, r / 60000u % 60u, r / 1000u % 60u,
+             r % 1000u);
 }
 
 /* Read exactly n digits at *p (bounded by end). */

@@ -18,14 +18,10 @@ static const bc_field_def user_fields[] = {
 };
 
 static const bc_field_def session_fields[] = {
-    {"id", T, true, false},
-    {"expiresAt", D, true, false},
-    {"token", T, true, true},
-    {"createdAt", D, true, false},
-    {"updatedAt", D, true, false},
-    {"ipAddress", T, false, false},
-    {"userAgent", T, false, false},
-    {"userId", T, true, false},
+    {"id", T, true, false},         {"expiresAt", D, true, false},
+    {"token", T, true, true},       {"createdAt", D, true, false},
+    {"updatedAt", D, true, false},  {"ipAddress", T, false, false},
+    {"userAgent", T, false, false}, {"userId", T, true, false},
     {"impersonatedBy", T, false, false},
 };
 
@@ -51,7 +47,7 @@ static const bc_field_def verification_fields[] = {
 };
 
 static const bc_field_def jwks_fields[] = {
-    {"id", T, true, false},        {"publicKey", T, true, false},  {"privateKey", T, true, true},
+    {"id", T, true, false},        {"publicKey", T, true, false}, {"privateKey", T, true, true},
     {"createdAt", D, true, false}, {"expiresAt", D, false, false},
 };
 
@@ -59,10 +55,7 @@ static const bc_field_def jwks_fields[] = {
 #undef B
 #undef D
 
-#define MODEL(n, f)                                                                                \
-    {                                                                                              \
-        n, f, sizeof f / sizeof f[0]                                                               \
-    }
+#define MODEL(n, f) {n, f, sizeof f / sizeof f[0]}
 static const bc_model_def models[BC_MODEL_COUNT] = {
     [BC_MODEL_USER] = MODEL("user", user_fields),
     [BC_MODEL_SESSION] = MODEL("session", session_fields),

@@ -13,10 +13,10 @@
 /* Code points that must never reach a terminal raw even when well-formed UTF-8. */
 static bool is_dangerous(ucs4_t c)
 {
-    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||            /* C0, DEL, C1 */
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || /* C0, DEL, C1 */
            (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || /* bidi */
-           c == 0x200e || c == 0x200f || c == 0x061c ||                    /* marks */
-           c == 0x2028 || c == 0x2029 || c == 0xfeff;                      /* separators, BOM */
+           c == 0x200e || c == 0x200f || c == 0x061c ||                     /* marks */
+           c == 0x2028 || c == 0x2029 || c == 0xfeff;                       /* separators, BOM */
 }
 
 /* Decode one character at s (n bytes left). Returns its length, or -1 for an invalid byte. */
