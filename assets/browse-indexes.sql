@@ -6,5 +6,6 @@ CREATE INDEX IF NOT EXISTS "bcadmin_user_updatedAt" ON "user" ("updatedAt", "id"
 CREATE INDEX IF NOT EXISTS "bcadmin_user_name" ON "user" ("name" COLLATE NOCASE, "id");
 CREATE INDEX IF NOT EXISTS "bcadmin_user_role" ON "user" ("role");
 CREATE INDEX IF NOT EXISTS "bcadmin_user_banned" ON "user" ("banned", "banExpires");
+CREATE INDEX IF NOT EXISTS "bcadmin_session_createdAt" ON "session" ("createdAt", "id");
 CREATE INDEX IF NOT EXISTS "bcadmin_session_expiresAt" ON "session" ("expiresAt");
 CREATE INDEX IF NOT EXISTS "bcadmin_session_impersonatedBy" ON "session" ("impersonatedBy");

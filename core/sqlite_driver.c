@@ -780,6 +780,11 @@ typedef struct {
     const qb *where; /* " WHERE ..." or empty, with its parameters */
     const char *canonical;
     bool time_dependent; /* the filter compares with now: the cached count ages */
+    /* The filter has to look at every row anyway (substring search): reading the table in
+     * order and sorting the few matches beats walking the sort index, which visits the rows
+     * in random order (measured 0.46 s against 4.8 s for a search without matches in a
+     * million users). */
+    bool scan;
     size_t limit;
     const char *cursor;
     bool want_total;
@@ -787,6 +792,9 @@ typedef struct {
 
 static void put_sort_expr(bc_buf *b, const page_spec *p)
 {
+    /* A unary + keeps SQLite off the sort index (see page_spec.scan). */
+    if (p->scan)
+        bc_buf_puts(b, "+");
     put_ident(b, p->column);
     if (p->nocase)
         bc_buf_puts(b, " COLLATE NOCASE");
@@ -1111,6 +1119,7 @@ static bc_status user_spec(sq *s, const bc_user_query *q, qb *w, bc_buf *canon, 
         .where = w,
         .canonical = canon->data,
         .time_dependent = q->ban == BC_BAN_BANNED || q->ban == BC_BAN_EXPIRED,
+        .scan = q->search && *q->search && q->search_mode == BC_SEARCH_CONTAINS,
         .limit = q->limit,
         .cursor = q->cursor,
         .want_total = q->want_total,

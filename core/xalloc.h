@@ -8,12 +8,14 @@
 
 #include <stddef.h>
 
-void *bc_xmalloc(size_t n);
-void *bc_xcalloc(size_t n, size_t size);
-void *bc_xrealloc(void *p, size_t n);
-char *bc_xstrdup(const char *s);               /* NULL in, NULL out */
-char *bc_xstrndup(const char *s, size_t n);
-char *bc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define BC_NONNULL __attribute__((returns_nonnull))
+
+BC_NONNULL void *bc_xmalloc(size_t n);
+BC_NONNULL void *bc_xcalloc(size_t n, size_t size);
+BC_NONNULL void *bc_xrealloc(void *p, size_t n);
+char *bc_xstrdup(const char *s); /* NULL in, NULL out */
+BC_NONNULL char *bc_xstrndup(const char *s, size_t n);
+BC_NONNULL char *bc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable byte buffer, always NUL-terminated once anything was appended. Zero-initialise;
  * bc_buf_release frees. */

@@ -1,8 +1,7 @@
-/* main.c - entry point (placeholder until the verbs land). */
-#include <stdio.h>
+/* main.c - bcadmin's entry point: everything happens in the command line module. */
+#include "cli.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
-    puts("bcadmin " BCADMIN_VERSION);
-    return 0;
+    return bc_cli_main(argc, argv);
 }

@@ -59,6 +59,8 @@ static void remove_file(const char *path)
 
 static void open_driver(fixture *f, bool read_only, int timeout)
 {
+    bc_driver_close(f->d); /* reopening with other options */
+    f->d = NULL;
     bc_error err = {0};
     bc_sqlite_opts o = {.read_only = read_only, .busy_timeout_ms = timeout};
     bc_status st = bc_sqlite_open(f->path, &o, &f->d, &err);
@@ -864,7 +866,6 @@ static void uses_the_browse_indexes(void **state)
                  "SELECT printf('g%05d', i), printf('Name %d', i), printf('g%d@bulk.io', i), 0, "
                  "printf('2024-%02d-01T00:00:00.000Z', i % 12 + 1), "
                  "'2024-01-01T00:00:00.000Z' FROM n");
-    bc_driver_close(f->d);
     open_driver(f, false, 0);
 
     /* A cursor deep into the list. */
@@ -1110,7 +1111,6 @@ static void groups_writes_in_transactions(void **state)
 static void reports_a_locked_database(void **state)
 {
     fixture *f = *state;
-    bc_driver_close(f->d);
     open_driver(f, false, 150);
     bc_error err = {0};
     exec(f->raw, "BEGIN IMMEDIATE");

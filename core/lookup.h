@@ -1,0 +1,14 @@
+/* lookup.h - finding the row an operator names: a user by id or by email. Shared by the verbs
+ * (`users show USER`) and the TUI's command line.
+ */
+#ifndef BC_LOOKUP_H
+#define BC_LOOKUP_H
+
+#include "driver.h"
+
+/* The user named by `user`: an email when it contains '@' (matched as Better Auth stores emails,
+ * lowercased, which the driver does), else an id. BC_NOT_FOUND names what was looked for; BC_USAGE
+ * for an empty name. *out is the caller's (bc_record_release). */
+bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_error *err);
+
+#endif

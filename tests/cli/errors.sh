@@ -1,0 +1,117 @@
+#!/bin/sh
+# Usage errors (exit 2), targets that are missing or not Better Auth (exit 3 / 1), refusals
+# (exit 4), the state database through `db check`, --help and --version.
+# usage: errors.sh BCADMIN SOURCE_ROOT
+BCADMIN=$1 SRC=$2
+. "$SRC/tests/cli/lib.sh"
+
+usage_error() {
+    msg=$1
+    shift
+    run 2 "$@"
+    has "$TMP/err" "bcadmin: $msg"
+    has "$TMP/err" "Try \`bcadmin --help\`"
+    [ ! -s "$TMP/out" ] || fail "$*: nothing on stdout"
+}
+usage_error 'unknown option --bogus for `bcadmin users list`' bc users list --bogus
+usage_error 'unknown option --json (verb options go after the verb)' bc --json users list
+usage_error 'unknown option -x (options are spelled --name)' bc users list -x
+usage_error 'unknown verb "frobnicate"' bc frobnicate
+usage_error 'unknown verb "users frob"' bc users frob
+usage_error '`users` needs more: try `bcadmin users list`' bc users
+usage_error '--limit: "0" is not a whole number from 1 to 1000' bc users list --limit 0
+usage_error '--limit: "1001" is not a whole number from 1 to 1000' bc users list --limit 1001
+usage_error '--limit: "-5" is not a whole number' bc users list --limit -5
+usage_error '--limit: "7x" is not a whole number' bc users list --limit=7x
+usage_error '--limit needs a value (N)' bc users list --limit
+usage_error '--verified: "maybe" is not true or false' bc users list --verified maybe
+usage_error '--sort: "age" is not a sort field (created, updated, email, name)' bc users list --sort age
+usage_error '--sort: direction "up" is not asc or desc' bc users list --sort email:up
+usage_error '--banned, --active and --ban-expired exclude each other' bc users list --banned --active
+usage_error '--json and --csv exclude each other' bc users list --json --csv
+usage_error '--search and --prefix exclude each other' bc users list --search a --prefix b
+usage_error '--active and --expired exclude each other' bc sessions list --active --expired
+usage_error '--json takes no value (got "yes")' bc users list --json=yes
+usage_error '--limit is given twice' bc users list --limit 2 --limit 3
+usage_error '`bcadmin users show` needs USER' bc users show
+usage_error 'unexpected argument "extra" for `bcadmin users show`' bc users show u1 extra
+usage_error 'unknown option --csv for `bcadmin users show`' bc users show u1 --csv
+usage_error 'unknown option --users for `bcadmin users list`' bc users list --users 5
+usage_error '--users: "0" is not a whole number from 1 to 100000000' "$BCADMIN" demo --users 0
+
+# No target: explain how to pick one.
+run 2 "$BCADMIN" users list
+same_err "no target" <<OUT
+bcadmin: no database given: pass --db PATH or set BCADMIN_DB to a Better Auth SQLite file, or run \`bcadmin demo\` to make one at $TMP/data/bcadmin/demo.db
+Try \`bcadmin --help\` for the verbs and options.
+OUT
+# BCADMIN_DB picks the target; --db wins over it.
+BCADMIN_DB="$DB" run 0 "$BCADMIN" users list --limit 1
+has "$TMP/out" "showing 1 of 5"
+BCADMIN_DB="$TMP/nope.db" run 0 "$BCADMIN" --db "$DB" users list --limit 1
+
+# Missing file: exit 3 and never created.
+run 3 "$BCADMIN" --db "$TMP/nope.db" users list
+has "$TMP/err" "bcadmin: "
+has "$TMP/err" "$TMP/nope.db"
+[ ! -e "$TMP/nope.db" ] || fail "a missing target is not created"
+# Not SQLite at all, and SQLite without Better Auth's tables: exit 1 with the reason.
+printf 'just some text, not a database\n' >"$TMP/text.db"
+run 1 "$BCADMIN" --db "$TMP/text.db" users list
+has "$TMP/err" "$TMP/text.db"
+has "$TMP/err" "not a SQLite database"
+sqlite3 "$TMP/other.db" 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);'
+run 1 "$BCADMIN" --db "$TMP/other.db" users list
+has "$TMP/err" "bcadmin: "
+has "$TMP/err" "user"
+run 1 "$BCADMIN" --db "$TMP/other.db" db check
+
+# db check opens the state database (created 0600) and reports both; db index adds indexes.
+run 0 bc db check
+same_out "db check" <<OUT
+$DB: Better Auth database OK
+  browsing indexes: missing (run \`bcadmin db index\`)
+state database $TMP/state/bcadmin/state.db: schema version 1
+OUT
+[ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
+[ "$(stat -c %a "$TMP/state/bcadmin")" = 700 ] || fail "state directory mode 0700"
+run 4 bc --read-only db index
+has "$TMP/err" "read-only"
+run 0 bc db index
+same_out "db index" <<OUT
+$DB: browsing indexes added
+OUT
+run 0 bc db index
+same_out "db index again" <<OUT
+$DB: browsing indexes were already present
+OUT
+run 0 bc db check --state "$TMP/elsewhere/s.db"
+has "$TMP/out" "browsing indexes: present"
+has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 1"
+# A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
+sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
+run 4 bc db check --state "$TMP/elsewhere/s.db"
+has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 1: upgrade bcadmin"
+head -c 4096 /dev/urandom >"$TMP/garbage.db"
+run 1 bc --state "$TMP/garbage.db" db check
+has "$TMP/err" "state database $TMP/garbage.db is not a usable SQLite database"
+# Reads work on a read-only target.
+run 0 bc --read-only users list --limit 1
+
+# --help lists every verb and every option; --version.
+run 0 "$BCADMIN" --help
+for v in "users list" "users show USER" "sessions list [USER]" "accounts list USER" "demo" \
+    "db index" "db check"; do
+    has "$TMP/out" "bcadmin $v"
+done
+for o in --db --state --read-only --help --version --search --prefix --role --banned --active \
+    --ban-expired --verified --sort --limit --cursor --all --json --csv --reveal --expired \
+    --impersonation --users --seed --force; do
+    has "$TMP/out" "      $o"
+done
+has "$TMP/out" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused."
+run 0 "$BCADMIN" users show -h
+has "$TMP/out" "bcadmin users show USER"
+run 0 "$BCADMIN" --version
+grep -qE '^bcadmin [0-9]+\.[0-9]+\.[0-9]+$' "$TMP/out" || fail "--version: $(cat "$TMP/out")"
+echo "ok errors"

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Hostile data on a terminal: with stdout (and stderr) a pty, names holding escape sequences are
+# printed escaped, long cells are cut with an ellipsis, and --json keeps the raw text, escaped by
+# JSON. usage: terminal.sh BCADMIN SOURCE_ROOT
+BCADMIN=$1 SRC=$2
+. "$SRC/tests/cli/lib.sh"
+command -v script >/dev/null || fail "script(1) from util-linux is needed"
+
+sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u6', 'An Extremely Long Display Name That Goes On And On',
+ 'a-very-long-mailbox-name-for-testing@subdomain.example.com', 1, NULL, '2025-01-01T00:00:00.000Z',
+ '2025-01-01T00:00:00.000Z', 'user', 0, NULL, NULL, NULL),
+ ('u7', 'Osc' || char(27) || ']52;c;aGVsbG8=' || char(7) || 'Bidi' || char(8238) || 'Cr' || char(13),
+ 'osc@example.com', 1, NULL, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'user', 0,
+ NULL, NULL, NULL);"
+
+# on_tty CMD...: run CMD with stdout and stderr on a pty; the transcript goes to $TMP/out.
+on_tty() {
+    cmd=""
+    for a in "$@"; do
+        cmd="$cmd '$a'"
+    done
+    set +e
+    script -qec "$cmd" /dev/null </dev/null >"$TMP/raw"
+    rc=$?
+    set -e
+    tr -d '\r' <"$TMP/raw" >"$TMP/out" # the pty turns \n into \r\n
+}
+
+on_tty "$BCADMIN" --db "$DB" users list
+[ "$rc" = 0 ] || fail "users list on a tty: exit $rc"
+if grep -q "$ESC" "$TMP/raw"; then fail "an escape character reached the terminal"; fi
+if grep -q "$(printf '\007')" "$TMP/raw"; then fail "a BEL reached the terminal"; fi
+same_out "tty table" <<'OUT'
+email                                     name                            role        status                         verified  created
+eve@example.com                           Eve 李小龙                                  active                         no        2026-05-01 10:00
+dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin  ban expired                    yes       2026-04-01 10:00
+carol@example.com                         Carol\nNewline                  user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00
+bob@example.com                           Bob, "the" Builder              user        banned                         no        2026-02-01 10:00
+alice@example.com                         Alice Anders                    admin       active                         yes       2026-01-01 10:00
+a-very-long-mailbox-name-for-testing@su…  An Extremely Long Display Nam…  user        active                         yes       2025-01-01 00:00
+osc@example.com                           Osc\x1b]52;c;aGVsbG8=\x07Bidi…  user        active                         yes       2024-01-01 00:00
+showing 7 of 7
+OUT
+
+# Every field of a user, escaped.
+on_tty "$BCADMIN" --db "$DB" users show u7
+if grep -q "$ESC" "$TMP/raw"; then fail "users show: an escape character reached the terminal"; fi
+has "$TMP/out" '  name           Osc\x1b]52;c;aGVsbG8=\x07Bidi\u202eCr\r'
+
+# --all on a terminal keeps the first page's widths and cuts later, longer cells.
+on_tty "$BCADMIN" --db "$DB" users list --all --limit 2 --sort created:asc
+if grep -q "$ESC" "$TMP/raw"; then fail "--all: an escape character reached the terminal"; fi
+has "$TMP/out" 'alice@example.com                         Alice Anders                    adm…  active  yes'
+has "$TMP/out" 'carol@example.com                         Carol\nNewline                  user  banne…  yes'
+
+# An error message quoting hostile input is escaped on a terminal too.
+on_tty "$BCADMIN" --db "$DB" users show "x$(printf '\033')[2J@example.com"
+[ "$rc" = 3 ] || fail "not found on a tty: exit $rc"
+has "$TMP/out" 'bcadmin: no user with email "x\x1b[2J@example.com"'
+if grep -q "$ESC" "$TMP/raw"; then fail "stderr: an escape character reached the terminal"; fi
+
+# JSON on a terminal: the raw text, escaped only as JSON.
+on_tty "$BCADMIN" --db "$DB" users show u4 --json
+has "$TMP/out" '"name": "Dave \u001B[31mRed\u001B[0m"'
+if grep -q "$ESC" "$TMP/raw"; then fail "json: an escape character reached the terminal"; fi
+run 0 bc users show u7 --json
+[ "$(json 'd["user"]["name"]')" = "Osc${ESC}]52;c;aGVsbG8=$(printf '\007')Bidi$(printf '\342\200\256')Cr$(printf '\r')" ] ||
+    fail "json round-trips the raw name"
+echo "ok terminal"

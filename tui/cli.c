@@ -1,0 +1,525 @@
+/* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
+ * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "isotime.h"
+#include "paths.h"
+#include "sqlite_driver.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* --- options ------------------------------------------------------------------------------- */
+
+typedef enum {
+    /* global: accepted before or after any verb */
+    O_DB,
+    O_STATE,
+    O_READ_ONLY,
+    O_HELP,
+    O_VERSION,
+    /* users list */
+    O_SEARCH,
+    O_PREFIX,
+    O_ROLE,
+    O_BANNED,
+    O_ACTIVE_USERS,
+    O_BAN_EXPIRED,
+    O_VERIFIED,
+    O_SORT,
+    /* sessions list */
+    O_ACTIVE_SESSIONS,
+    O_EXPIRED,
+    O_IMPERSONATION,
+    /* lists */
+    O_LIMIT,
+    O_CURSOR,
+    O_ALL,
+    O_JSON,
+    O_CSV,
+    O_REVEAL,
+    /* demo */
+    O_USERS,
+    O_SEED,
+    O_FORCE,
+    O_COUNT
+} opt_id;
+
+#define BIT(o) (1u << (o))
+#define GLOBAL_OPTS (BIT(O_DB) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) | BIT(O_VERSION))
+
+typedef struct {
+    opt_id id;
+    const char *name; /* without the leading "--" */
+    const char *arg;  /* the value's placeholder, NULL for a flag */
+    const char *help;
+} opt_def;
+
+/* Options sharing a name (--active) differ by verb; a verb's mask says which one it takes. */
+static const opt_def options[] = {
+    {O_DB, "db", "PATH", "the Better Auth SQLite file to work on (default: $BCADMIN_DB)"},
+    {O_STATE, "state", "PATH",
+     "bcadmin's state database (default: "
+     "$XDG_STATE_HOME/bcadmin/state.db)"},
+    {O_READ_ONLY, "read-only", NULL, "open the target read-only and refuse every change"},
+    {O_HELP, "help", NULL, "show this help (also -h)"},
+    {O_VERSION, "version", NULL, "print bcadmin's version"},
+    {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
+    {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
+    {O_ROLE, "role", "R", "users whose roles include R"},
+    {O_BANNED, "banned", NULL, "users banned now (no expiry, or expiry in the future)"},
+    {O_ACTIVE_USERS, "active", NULL, "users not banned"},
+    {O_BAN_EXPIRED, "ban-expired", NULL, "users whose ban expiry has passed"},
+    {O_VERIFIED, "verified", "true|false", "users whose email is (not) verified"},
+    {O_SORT, "sort", "FIELD[:asc|desc]",
+     "created (default, newest first), updated, email or "
+     "name (A to Z first)"},
+    {O_ACTIVE_SESSIONS, "active", NULL, "sessions that have not expired"},
+    {O_EXPIRED, "expired", NULL, "sessions that have expired"},
+    {O_IMPERSONATION, "impersonation", NULL, "impersonation sessions only"},
+    {O_LIMIT, "limit", "N", "rows per page, 1 to 1000 (default 50)"},
+    {O_CURSOR, "cursor", "C", "start at the page a previous nextCursor names (same filters)"},
+    {O_ALL, "all", NULL, "every page, streamed one page at a time (for export)"},
+    {O_JSON, "json", NULL, "print JSON with Better Auth field names"},
+    {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
+    {O_REVEAL, "reveal", NULL, "show tokens and password hashes instead of masking them"},
+    {O_USERS, "users", "N", "how many users to make (default 10000)"},
+    {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
+    {O_FORCE, "force", NULL, "replace an existing file"},
+};
+
+/* --- verbs ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name; /* one or two words */
+    const char *args; /* positional arguments for the usage text */
+    int min_args, max_args;
+    unsigned opts; /* BIT(opt_id) of the verb's own options */
+    bool target;   /* opens --db / BCADMIN_DB before running */
+    const char *summary;
+    bc_status (*run)(bc_cli *c, bc_error *err);
+} verb_def;
+
+#define LIST_OPTS (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV))
+
+static const verb_def verbs[] = {
+    {"users list", "", 0, 0,
+     BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |
+         BIT(O_BAN_EXPIRED) | BIT(O_VERIFIED) | BIT(O_SORT) | LIST_OPTS,
+     true, "list users a page at a time (newest first)", bc_cli_users_list},
+    {"users show", "USER", 1, 1, BIT(O_JSON) | BIT(O_REVEAL), true,
+     "every field of one user (USER: id or email), then sessions and accounts", bc_cli_users_show},
+    {"sessions list", "[USER]", 0, 1,
+     BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) | BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
+     true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
+    {"accounts list", "USER", 1, 1, BIT(O_JSON) | BIT(O_CSV) | BIT(O_REVEAL), true,
+     "the accounts (credential, social) of USER", bc_cli_accounts_list},
+    {"demo", "", 0, 0, BIT(O_USERS) | BIT(O_SEED) | BIT(O_FORCE), false,
+     "make a demo Better Auth database (at --db PATH, default "
+     "$XDG_DATA_HOME/bcadmin/demo.db)",
+     bc_cli_demo},
+    {"db index", "", 0, 0, 0, true, "add bcadmin's browsing indexes to the target (idempotent)",
+     bc_cli_db_index},
+    {"db check", "", 0, 0, 0, true,
+     "check that the target is a Better Auth database and open the state database",
+     bc_cli_db_check},
+};
+#define N_VERBS (sizeof verbs / sizeof verbs[0])
+
+/* What `bcadmin` does with no verb. */
+static const char *const default_verb = "users list";
+
+static const verb_def *verb_named(const char *name)
+{
+    for (size_t i = 0; i < N_VERBS; i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return &verbs[i];
+    return NULL;
+}
+
+/* Whether some verb starts with the words in `prefix` followed by a space. */
+static bool verb_prefix(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < N_VERBS; i++)
+        if (strncmp(verbs[i].name, prefix, n) == 0 && verbs[i].name[n] == ' ')
+            return true;
+    return false;
+}
+
+/* --- usage ---------------------------------------------------------------------------------- */
+
+static void print_option(FILE *f, const opt_def *o)
+{
+    char left[64];
+    snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+    fprintf(f, "      %-24s %s\n", left, o->help);
+}
+
+static void print_options(FILE *f, unsigned mask)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (mask & BIT(options[i].id))
+            print_option(f, &options[i]);
+}
+
+static void print_verb(FILE *f, const verb_def *v)
+{
+    fprintf(f, "  bcadmin %s%s%s%s\n      %s\n", v->name, *v->args ? " " : "", v->args,
+            v->opts ? " [OPTIONS]" : "", v->summary);
+    print_options(f, v->opts);
+}
+
+static void print_usage(FILE *f, const verb_def *only)
+{
+    fputs("usage: bcadmin [GLOBAL OPTIONS] VERB [ARGUMENTS] [OPTIONS]\n"
+          "bcadmin: an admin console for Better Auth databases.\n\n",
+          f);
+    if (only) {
+        print_verb(f, only);
+    } else {
+        fputs("Verbs:\n", f);
+        for (size_t i = 0; i < N_VERBS; i++)
+            print_verb(f, &verbs[i]);
+        fprintf(f, "  bcadmin [GLOBAL OPTIONS]\n      with no verb: %s\n", default_verb);
+    }
+    fputs("\nGlobal options (anywhere on the line):\n", f);
+    print_options(f, GLOBAL_OPTS);
+    fputs("\nUSER is a user id or an email (matched lowercased).\n"
+          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME.\n"
+          "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
+          f);
+}
+
+/* --- parsing -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const verb_def *verb;
+    bool help, version;
+    bool seen[O_COUNT];
+    char words[64]; /* verb words gathered so far */
+} parse_state;
+
+static bc_status usage(bc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bc_status usage(bc_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bc_vfail(err, BC_USAGE, fmt, ap);
+    va_end(ap);
+    return BC_USAGE;
+}
+
+static bc_status parse_count(const char *opt, const char *s, uint64_t min, uint64_t max,
+                             uint64_t *out, bc_error *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || s[0] == '-' || s[0] == '+' || errno || v < min || v > max)
+        return usage(err, "--%s: \"%s\" is not a whole number from %llu to %llu", opt, s,
+                     (unsigned long long)min, (unsigned long long)max);
+    *out = v;
+    return BC_OK;
+}
+
+static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
+{
+    static const struct {
+        const char *name;
+        bc_sort_key key;
+        bool ascending; /* the natural direction: dates newest first, names A to Z */
+    } keys[] = {
+        {"created", BC_SORT_CREATED, false},
+        {"updated", BC_SORT_UPDATED, false},
+        {"email", BC_SORT_EMAIL, true},
+        {"name", BC_SORT_NAME, true},
+    };
+    const char *colon = strchr(s, ':');
+    size_t n = colon ? (size_t)(colon - s) : strlen(s);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strlen(keys[i].name) != n || strncmp(keys[i].name, s, n) != 0)
+            continue;
+        c->users.sort = keys[i].key;
+        c->users.ascending = keys[i].ascending;
+        if (!colon)
+            return BC_OK;
+        if (strcmp(colon + 1, "asc") == 0)
+            c->users.ascending = true;
+        else if (strcmp(colon + 1, "desc") == 0)
+            c->users.ascending = false;
+        else
+            return usage(err, "--sort: direction \"%s\" is not asc or desc", colon + 1);
+        return BC_OK;
+    }
+    return usage(err, "--sort: \"%.*s\" is not a sort field (created, updated, email, name)",
+                 (int)n, s);
+}
+
+static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
+                              bc_error *err)
+{
+    uint64_t n;
+    bc_status st = BC_OK;
+    switch (o->id) {
+    case O_DB:
+        c->db = val;
+        break;
+    case O_STATE:
+        c->state = val;
+        break;
+    case O_READ_ONLY:
+        c->read_only = true;
+        break;
+    case O_HELP:
+        p->help = true;
+        break;
+    case O_VERSION:
+        p->version = true;
+        break;
+    case O_SEARCH:
+        c->users.search = val;
+        c->users.search_mode = BC_SEARCH_CONTAINS;
+        break;
+    case O_PREFIX:
+        c->users.search = val;
+        c->users.search_mode = BC_SEARCH_PREFIX;
+        break;
+    case O_ROLE:
+        c->users.role = val;
+        break;
+    case O_BANNED:
+        c->users.ban = BC_BAN_BANNED;
+        break;
+    case O_ACTIVE_USERS:
+        c->users.ban = BC_BAN_ACTIVE;
+        break;
+    case O_BAN_EXPIRED:
+        c->users.ban = BC_BAN_EXPIRED;
+        break;
+    case O_VERIFIED:
+        if (strcmp(val, "true") == 0)
+            c->users.verified = BC_VERIFIED_YES;
+        else if (strcmp(val, "false") == 0)
+            c->users.verified = BC_VERIFIED_NO;
+        else
+            st = usage(err, "--verified: \"%s\" is not true or false", val);
+        break;
+    case O_SORT:
+        st = parse_sort(val, c, err);
+        break;
+    case O_ACTIVE_SESSIONS:
+        c->sessions.active_only = true;
+        break;
+    case O_EXPIRED:
+        c->sessions.expired_only = true;
+        break;
+    case O_IMPERSONATION:
+        c->sessions.impersonation_only = true;
+        break;
+    case O_LIMIT:
+        st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
+        c->limit = (size_t)n;
+        break;
+    case O_CURSOR:
+        c->cursor = val;
+        break;
+    case O_ALL:
+        c->all = true;
+        break;
+    case O_JSON:
+        c->format = BC_OUT_JSON;
+        break;
+    case O_CSV:
+        c->format = BC_OUT_CSV;
+        break;
+    case O_REVEAL:
+        c->reveal = true;
+        break;
+    case O_USERS:
+        st = parse_count(o->name, val, 1, 100000000, &c->demo_users, err);
+        break;
+    case O_SEED:
+        st = parse_count(o->name, val, 0, UINT64_MAX, &c->seed, err);
+        break;
+    case O_FORCE:
+        c->force = true;
+        break;
+    case O_COUNT:
+        break;
+    }
+    p->seen[o->id] = true;
+    return st;
+}
+
+/* The option called name among the global ones and those of the verb named so far. */
+static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
+{
+    unsigned mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if ((mask & BIT(options[i].id)) && strlen(options[i].name) == len &&
+            strncmp(options[i].name, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, int *i, bc_error *err)
+{
+    const char *name = argv[*i] + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const opt_def *o = find_option(p, name, len);
+    if (!o) {
+        if (!p->verb)
+            return usage(err, "unknown option --%.*s (verb options go after the verb)", (int)len,
+                         name);
+        return usage(err, "unknown option --%.*s for `bcadmin %s`", (int)len, name, p->verb->name);
+    }
+    if (p->seen[o->id])
+        return usage(err, "--%s is given twice", o->name);
+    const char *val = NULL;
+    if (o->arg && eq) {
+        val = eq + 1;
+    } else if (o->arg) {
+        if (*i + 1 >= argc)
+            return usage(err, "--%s needs a value (%s)", o->name, o->arg);
+        val = argv[++*i];
+    } else if (eq) {
+        return usage(err, "--%s takes no value (got \"%s\")", o->name, eq + 1);
+    }
+    return apply_option(c, p, o, val, err);
+}
+
+static bc_status parse_word(bc_cli *c, parse_state *p, const char *word, bc_error *err)
+{
+    if (p->verb) {
+        if (c->nargs >= p->verb->max_args)
+            return usage(err, "unexpected argument \"%s\" for `bcadmin %s`", word, p->verb->name);
+        c->args[c->nargs++] = word;
+        return BC_OK;
+    }
+    char words[sizeof p->words];
+    int n = snprintf(words, sizeof words, "%s%s%s", p->words, *p->words ? " " : "", word);
+    if (n < 0 || (size_t)n >= sizeof words)
+        return usage(err, "unknown verb \"%s\"", word);
+    memcpy(p->words, words, sizeof words);
+    p->verb = verb_named(words);
+    if (!p->verb && !verb_prefix(words))
+        return usage(err, "unknown verb \"%s\"", words);
+    return BC_OK;
+}
+
+/* The verb's own consistency rules: exclusive options and argument counts. */
+static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *err)
+{
+    const verb_def *v = p->verb;
+    int bans = p->seen[O_BANNED] + p->seen[O_ACTIVE_USERS] + p->seen[O_BAN_EXPIRED];
+    if (bans > 1)
+        return usage(err, "--banned, --active and --ban-expired exclude each other");
+    if (p->seen[O_SEARCH] && p->seen[O_PREFIX])
+        return usage(err, "--search and --prefix exclude each other");
+    if (p->seen[O_JSON] && p->seen[O_CSV])
+        return usage(err, "--json and --csv exclude each other");
+    if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])
+        return usage(err, "--active and --expired exclude each other");
+    if (c->nargs < v->min_args)
+        return usage(err, "`bcadmin %s` needs %s", v->name, v->args);
+    return BC_OK;
+}
+
+static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_error *err)
+{
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bc_status st;
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        if (!options_done && strcmp(a, "-h") == 0)
+            st = apply_option(c, p, find_option(p, "help", 4), NULL, err);
+        else if (!options_done && strncmp(a, "--", 2) == 0)
+            st = parse_long(c, p, argc, argv, &i, err);
+        else if (!options_done && a[0] == '-' && a[1])
+            st = usage(err, "unknown option %s (options are spelled --name)", a);
+        else
+            st = parse_word(c, p, a, err);
+        if (st != BC_OK)
+            return st;
+    }
+    if (p->help || p->version)
+        return BC_OK;
+    if (!p->verb && *p->words)
+        return usage(err, "`%s` needs more: try `bcadmin %s list`", p->words, p->words);
+    if (!p->verb)
+        p->verb = verb_named(default_verb);
+    return check_combination(c, p, err);
+}
+
+/* --- running -------------------------------------------------------------------------------- */
+
+static bc_status open_target(bc_cli *c, bc_error *err)
+{
+    const char *path = c->db;
+    if (!path) {
+        path = getenv("BCADMIN_DB");
+        if (path && !*path)
+            path = NULL;
+    }
+    if (!path) {
+        char *demo = NULL;
+        bc_error ignored = {0};
+        bc_paths_default_demo(&demo, &ignored);
+        bc_status st = usage(err,
+                             "no database given: pass --db PATH or set BCADMIN_DB to a Better "
+                             "Auth SQLite file, or run `bcadmin demo` to make one%s%s",
+                             demo ? " at " : "", demo ? demo : "");
+        free(demo);
+        return st;
+    }
+    bc_sqlite_opts opts = {.read_only = c->read_only};
+    return bc_sqlite_open(path, &opts, &c->d, err);
+}
+
+static void report(bc_status st, const bc_error *err)
+{
+    const char *msg = err->msg[0] ? err->msg : "failed";
+    /* Messages can quote data from the target: keep escape sequences off a terminal. */
+    char *safe = isatty(STDERR_FILENO) ? bc_text_escape(msg, strlen(msg)) : bc_xstrdup(msg);
+    fprintf(stderr, "bcadmin: %s\n", safe);
+    free(safe);
+    if (st == BC_USAGE)
+        fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
+}
+
+int bc_cli_main(int argc, char **argv)
+{
+    bc_cli c = {.out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms()};
+    parse_state p = {0};
+    bc_error err = {0};
+    bc_status st = parse(&c, &p, argc, argv, &err);
+    if (st == BC_OK && p.help) {
+        print_usage(stdout, p.verb);
+        return 0;
+    }
+    if (st == BC_OK && p.version) {
+        puts("bcadmin " BCADMIN_VERSION);
+        return 0;
+    }
+    if (st == BC_OK && p.verb->target)
+        st = open_target(&c, &err);
+    if (st == BC_OK)
+        st = p.verb->run(&c, &err);
+    bc_driver_close(c.d);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (st == BC_OK)
+            st = bc_fail(&err, BC_ERR, "writing to standard output failed: %s", strerror(errno));
+    }
+    if (st != BC_OK)
+        report(st, &err);
+    return bc_status_exit_code(st);
+}

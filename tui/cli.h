@@ -1,0 +1,62 @@
+/* cli.h - bcadmin's command line: the verbs, their options, and what the verb modules share.
+ *
+ * cli.c parses argv against one table of verbs and one table of options (the usage text is
+ * generated from them) and runs the verb; cli_rows.c holds the verbs that read users, sessions
+ * and accounts, cli_db.c those that make or check database files. Verbs only translate options
+ * into core calls and print: every rule lives in core.
+ */
+#ifndef BC_CLI_H
+#define BC_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "driver.h"
+#include "status.h"
+
+typedef enum { BC_OUT_HUMAN, BC_OUT_JSON, BC_OUT_CSV } bc_out_format;
+
+/* Everything parsed from the command line, plus the open target while a verb runs. */
+typedef struct {
+    /* global options */
+    const char *db;    /* --db, else BCADMIN_DB */
+    const char *state; /* --state */
+    bool read_only;
+
+    /* the verb's positional arguments */
+    const char *args[2];
+    int nargs;
+
+    /* verb options */
+    bc_user_query users; /* users list: search, filters, sort, limit, cursor */
+    bc_session_query sessions;
+    const char *cursor; /* --cursor, for either list */
+    size_t limit;       /* --limit, 0 when not given */
+    bool all;
+    bc_out_format format;
+    bool reveal;
+    uint64_t demo_users; /* demo --users */
+    uint64_t seed;
+    bool force;
+
+    /* while running */
+    FILE *out;
+    bool tty;     /* stdout is a terminal: escape and cut human output */
+    int64_t now;  /* one clock reading for the whole run */
+    bc_driver *d; /* the target, opened for verbs that need one */
+} bc_cli;
+
+/* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
+int bc_cli_main(int argc, char **argv);
+
+/* The verbs (cli_rows.c, cli_db.c). They print to c->out and fail through err. */
+bc_status bc_cli_users_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_show(bc_cli *c, bc_error *err);
+bc_status bc_cli_sessions_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_demo(bc_cli *c, bc_error *err);
+bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
+bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+
+#endif

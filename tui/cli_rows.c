@@ -1,0 +1,410 @@
+/* cli_rows.c - the verbs that read rows: users list/show, sessions list, accounts list.
+ *
+ * One emitter writes rows as a table, CSV or streamed JSON; one page loop feeds it, releasing
+ * each page before fetching the next so `--all` runs in constant memory. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "describe.h"
+#include "lookup.h"
+#include "print.h"
+#include "record_json.h"
+#include "xalloc.h"
+
+/* How one kind of row is listed. */
+typedef struct {
+    const char *key; /* JSON array name: "users" */
+    bc_model model;
+    const bc_print_col *cols;
+    size_t ncols;
+    /* Fill ncols cells (each freed by the caller, NULL allowed) for one row. */
+    void (*cells)(const bc_cli *c, const bc_record *row, char **out);
+} row_kind;
+
+/* --- cells ---------------------------------------------------------------------------------- */
+
+static char *text_of(const bc_record *r, const char *field)
+{
+    const bc_value *v = bc_record_get(r, field);
+    return v ? bc_print_value(v) : NULL;
+}
+
+static char *short_date(const bc_record *r, const char *field)
+{
+    int64_t ms;
+    if (!bc_record_date(r, field, &ms))
+        return NULL;
+    char *out = bc_xmalloc(BC_SHORT_DATE_LEN + 1);
+    bc_describe_date(ms, out);
+    return out;
+}
+
+static const bc_print_col user_cols[] = {
+    {"email", 40}, {"name", 30}, {"role", 16}, {"status", 0}, {"verified", 0}, {"created", 0},
+};
+
+static void user_cells(const bc_cli *c, const bc_record *u, char **out)
+{
+    out[0] = text_of(u, "email");
+    out[1] = text_of(u, "name");
+    out[2] = text_of(u, "role");
+    out[3] = bc_describe_user_status(u, c->now);
+    out[4] = bc_xstrdup(bc_record_bool(u, "emailVerified") ? "yes" : "no");
+    out[5] = short_date(u, "createdAt");
+}
+
+static const row_kind users_kind = {"users", BC_MODEL_USER, user_cols,
+                                    sizeof user_cols / sizeof user_cols[0], user_cells};
+
+static const bc_print_col session_cols[] = {
+    {"id", 0},  {"user", 0},        {"status", 0},          {"expires", 0},
+    {"ip", 40}, {"user agent", 40}, {"impersonated by", 0},
+};
+
+static void session_cells(const bc_cli *c, const bc_record *s, char **out)
+{
+    out[0] = text_of(s, "id");
+    out[1] = text_of(s, "userId");
+    out[2] = bc_describe_session_status(s, c->now);
+    out[3] = short_date(s, "expiresAt");
+    out[4] = text_of(s, "ipAddress");
+    out[5] = text_of(s, "userAgent");
+    out[6] = text_of(s, "impersonatedBy");
+}
+
+static const row_kind sessions_kind = {"sessions", BC_MODEL_SESSION, session_cols,
+                                       sizeof session_cols / sizeof session_cols[0], session_cells};
+
+static const bc_print_col account_cols[] = {
+    {"id", 0}, {"provider", 0}, {"account id", 40}, {"scope", 30}, {"password", 0}, {"created", 0},
+};
+
+static void account_cells(const bc_cli *c, const bc_record *a, char **out)
+{
+    out[0] = text_of(a, "id");
+    out[1] = text_of(a, "providerId");
+    out[2] = text_of(a, "accountId");
+    out[3] = text_of(a, "scope");
+    out[4] = text_of(a, "password"); /* masked unless --reveal */
+    out[5] = short_date(a, "createdAt");
+}
+
+static const row_kind accounts_kind = {"accounts", BC_MODEL_ACCOUNT, account_cols,
+                                       sizeof account_cols / sizeof account_cols[0], account_cells};
+
+/* --- the emitter ---------------------------------------------------------------------------- */
+
+typedef struct {
+    bc_cli *c;
+    const row_kind *kind;
+    bc_json_stream json;
+    bc_table table;
+    char **csv_names; /* CSV header: known fields, then the first row's extra columns */
+    size_t ncsv;
+    size_t rows;
+} emitter;
+
+static void emit_begin(emitter *e, bc_cli *c, const row_kind *kind)
+{
+    *e = (emitter){.c = c, .kind = kind};
+    if (c->format == BC_OUT_JSON)
+        bc_json_stream_open(&e->json, c->out, kind->key);
+    else if (c->format == BC_OUT_HUMAN)
+        bc_table_init(&e->table, c->out, c->tty, kind->cols, kind->ncols);
+}
+
+static void csv_header(emitter *e, const bc_record *first)
+{
+    const bc_model_def *def = bc_model_get(e->kind->model);
+    size_t extra = 0;
+    for (size_t i = 0; first && i < first->n; i++)
+        extra += !bc_model_field(e->kind->model, first->fields[i].name);
+    e->csv_names = bc_xcalloc(def->n_fields + extra, sizeof *e->csv_names);
+    for (size_t i = 0; i < def->n_fields; i++)
+        e->csv_names[e->ncsv++] = bc_xstrdup(def->fields[i].name);
+    for (size_t i = 0; first && i < first->n; i++)
+        if (!bc_model_field(e->kind->model, first->fields[i].name))
+            e->csv_names[e->ncsv++] = bc_xstrdup(first->fields[i].name);
+    bc_csv_row(e->c->out, (const char *const *)e->csv_names, e->ncsv);
+}
+
+static void emit_csv(emitter *e, const bc_record *r)
+{
+    if (!e->csv_names)
+        csv_header(e, r);
+    char **cells = bc_xcalloc(e->ncsv, sizeof *cells);
+    for (size_t i = 0; i < e->ncsv; i++)
+        cells[i] = text_of(r, e->csv_names[i]);
+    bc_csv_row(e->c->out, (const char *const *)cells, e->ncsv);
+    for (size_t i = 0; i < e->ncsv; i++)
+        free(cells[i]);
+    free(cells);
+}
+
+static void emit_row(emitter *e, bc_record *r)
+{
+    if (!e->c->reveal)
+        bc_record_mask(e->kind->model, r);
+    e->rows++;
+    if (e->c->format == BC_OUT_JSON) {
+        bc_json_stream_item(&e->json, bc_record_to_json(r));
+    } else if (e->c->format == BC_OUT_CSV) {
+        emit_csv(e, r);
+    } else {
+        char **cells = bc_xcalloc(e->kind->ncols, sizeof *cells);
+        e->kind->cells(e->c, r, cells);
+        bc_table_row(&e->table, (const char *const *)cells);
+        for (size_t i = 0; i < e->kind->ncols; i++)
+            free(cells[i]);
+        free(cells);
+    }
+}
+
+/* After each page: tables print what they hold, so memory stays at one page. */
+static void emit_page_done(emitter *e)
+{
+    if (e->c->format == BC_OUT_HUMAN)
+        bc_table_flush(&e->table);
+    fflush(e->c->out);
+}
+
+/* tail: JSON members after the array (stolen); a human footer is the caller's. */
+static void emit_end(emitter *e, json_t *tail)
+{
+    if (e->c->format == BC_OUT_JSON)
+        bc_json_stream_close(&e->json, tail);
+    else
+        json_decref(tail);
+    if (e->c->format == BC_OUT_CSV && !e->csv_names)
+        csv_header(e, NULL); /* no rows: still a header */
+    if (e->c->format == BC_OUT_HUMAN) {
+        bc_table_flush(&e->table);
+        bc_table_release(&e->table);
+    }
+    for (size_t i = 0; i < e->ncsv; i++)
+        free(e->csv_names[i]);
+    free(e->csv_names);
+}
+
+/* --- paged lists ---------------------------------------------------------------------------- */
+
+typedef bc_status (*page_fn)(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
+                             bc_error *err);
+
+static bc_status users_page(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
+                            bc_error *err)
+{
+    bc_user_query q = c->users;
+    q.limit = c->limit;
+    q.cursor = cursor;
+    q.want_total = want_total;
+    return bc_driver_users_page(c->d, &q, out, err);
+}
+
+static bc_status sessions_page(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
+                               bc_error *err)
+{
+    bc_session_query q = c->sessions;
+    q.limit = c->limit;
+    q.cursor = cursor;
+    q.want_total = want_total;
+    return bc_driver_sessions_page(c->d, &q, out, err);
+}
+
+static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, const char *next)
+{
+    if (total < 0)
+        fprintf(c->out, "showing %zu\n", shown);
+    else
+        fprintf(c->out, "showing %zu of %" PRId64 "%s\n", shown, total, at_least ? "+" : "");
+    if (next)
+        fprintf(c->out, "next cursor: %s\n", next);
+}
+
+/* One page, or every page with --all, through the emitter. */
+static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_error *err)
+{
+    emitter e;
+    emit_begin(&e, c, kind);
+    char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
+    int64_t total = -1;
+    bool at_least = false, first = true;
+    bc_status st;
+    for (;;) {
+        bc_page page;
+        st = fetch(c, cursor, first, &page, err);
+        if (st != BC_OK) {
+            bc_page_release(&page);
+            break;
+        }
+        if (first) {
+            total = page.total;
+            at_least = page.total_at_least;
+        }
+        first = false;
+        for (size_t i = 0; i < page.rows.n; i++)
+            emit_row(&e, &page.rows.items[i]);
+        emit_page_done(&e);
+        free(cursor);
+        cursor = page.next_cursor;
+        page.next_cursor = NULL;
+        bc_page_release(&page);
+        if (!cursor || !c->all)
+            break;
+    }
+    json_t *tail = json_object();
+    json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
+    json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
+    emit_end(&e, tail);
+    if (st == BC_OK && c->format == BC_OUT_HUMAN)
+        print_footer(c, e.rows, total, at_least, cursor);
+    free(cursor);
+    return st;
+}
+
+bc_status bc_cli_users_list(bc_cli *c, bc_error *err)
+{
+    return run_list(c, &users_kind, users_page, err);
+}
+
+bc_status bc_cli_sessions_list(bc_cli *c, bc_error *err)
+{
+    bc_record user = {0};
+    if (c->nargs == 1) {
+        bc_status st = bc_lookup_user(c->d, c->args[0], &user, err);
+        if (st != BC_OK)
+            return st;
+        c->sessions.user_id = bc_record_text(&user, "id");
+    }
+    bc_status st = run_list(c, &sessions_kind, sessions_page, err);
+    bc_record_release(&user);
+    return st;
+}
+
+/* --- one user ------------------------------------------------------------------------------- */
+
+static bc_status user_accounts(bc_cli *c, const char *user_id, bc_rows *out, bc_error *err)
+{
+    bc_match m = {"userId", &user_id, 1};
+    return bc_driver_rows_get(c->d, BC_MODEL_ACCOUNT, &m, 0, out, err);
+}
+
+/* Every session of one user, newest first (a user has few: they are gathered, not streamed). */
+static bc_status user_sessions(bc_cli *c, const char *user_id, bc_rows *out, bc_error *err)
+{
+    *out = (bc_rows){0};
+    bc_session_query q = {.user_id = user_id, .limit = BC_PAGE_MAX};
+    char *cursor = NULL;
+    bc_status st;
+    do {
+        bc_page page;
+        q.cursor = cursor;
+        st = bc_driver_sessions_page(c->d, &q, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st == BC_OK) {
+            for (size_t i = 0; i < page.rows.n; i++)
+                bc_rows_push(out, &page.rows.items[i]);
+            cursor = page.next_cursor;
+            page.next_cursor = NULL;
+        }
+        bc_page_release(&page);
+    } while (st == BC_OK && cursor);
+    if (st != BC_OK)
+        bc_rows_release(out);
+    return st;
+}
+
+bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err)
+{
+    bc_record user;
+    bc_status st = bc_lookup_user(c->d, c->args[0], &user, err);
+    if (st != BC_OK)
+        return st;
+    bc_rows rows;
+    st = user_accounts(c, bc_record_text(&user, "id"), &rows, err);
+    bc_record_release(&user);
+    if (st != BC_OK)
+        return st;
+    emitter e;
+    emit_begin(&e, c, &accounts_kind);
+    for (size_t i = 0; i < rows.n; i++)
+        emit_row(&e, &rows.items[i]);
+    emit_end(&e, NULL);
+    bc_rows_release(&rows);
+    return BC_OK;
+}
+
+/* Every field of the user, one per line: name, then value ("-" for NULL). */
+static void print_fields(bc_cli *c, const bc_record *r, const char *status)
+{
+    static const bc_print_col cols[] = {{NULL, 0}, {NULL, 0}};
+    bc_table t;
+    bc_table_init(&t, c->out, c->tty, cols, 2);
+    t.indent = "  ";
+    for (size_t i = 0; i < r->n; i++) {
+        char *v = bc_print_value(&r->fields[i].value);
+        const char *cells[] = {r->fields[i].name, v ? v : "-"};
+        bc_table_row(&t, cells);
+        free(v);
+    }
+    const char *cells[] = {"status", status};
+    bc_table_row(&t, cells);
+    bc_table_flush(&t);
+    bc_table_release(&t);
+}
+
+static void print_section(bc_cli *c, const row_kind *kind, bc_rows *rows)
+{
+    fprintf(c->out, "\n%s (%zu)\n", kind->key, rows->n);
+    if (rows->n == 0)
+        return;
+    emitter e;
+    emit_begin(&e, c, kind);
+    e.table.indent = "  ";
+    for (size_t i = 0; i < rows->n; i++)
+        emit_row(&e, &rows->items[i]);
+    emit_end(&e, NULL);
+}
+
+bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
+{
+    bc_record user;
+    bc_status st = bc_lookup_user(c->d, c->args[0], &user, err);
+    if (st != BC_OK)
+        return st;
+    const char *id = bc_record_text(&user, "id");
+    bc_rows sessions = {0}, accounts = {0};
+    st = user_sessions(c, id, &sessions, err);
+    if (st == BC_OK)
+        st = user_accounts(c, id, &accounts, err);
+    if (st != BC_OK)
+        goto done;
+    if (!c->reveal)
+        bc_record_mask(BC_MODEL_USER, &user);
+    if (c->format == BC_OUT_JSON) {
+        for (size_t i = 0; !c->reveal && i < sessions.n; i++)
+            bc_record_mask(BC_MODEL_SESSION, &sessions.items[i]);
+        for (size_t i = 0; !c->reveal && i < accounts.n; i++)
+            bc_record_mask(BC_MODEL_ACCOUNT, &accounts.items[i]);
+        json_t *doc = json_object();
+        json_object_set_new(doc, "user", bc_record_to_json(&user));
+        json_object_set_new(doc, "sessions", bc_rows_to_json(&sessions));
+        json_object_set_new(doc, "accounts", bc_rows_to_json(&accounts));
+        bc_json_print(c->out, doc);
+    } else {
+        char *status = bc_describe_user_status(&user, c->now);
+        fputs("user\n", c->out);
+        print_fields(c, &user, status);
+        free(status);
+        print_section(c, &sessions_kind, &sessions);
+        print_section(c, &accounts_kind, &accounts);
+    }
+done:
+    bc_rows_release(&sessions);
+    bc_rows_release(&accounts);
+    bc_record_release(&user);
+    return st;
+}

@@ -1,0 +1,203 @@
+/* print.c - tables, CSV and JSON output for the verbs. */
+#include "print.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encoding.h"
+#include "isotime.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
+
+char *bc_print_value(const bc_value *v)
+{
+    switch (v->kind) {
+    case BC_V_NULL:
+        return NULL;
+    case BC_V_TEXT:
+        return bc_xstrndup(v->u.text, v->len);
+    case BC_V_INT:
+        return bc_xasprintf("%" PRId64, v->u.i);
+    case BC_V_REAL:
+        return bc_xasprintf("%.17g", v->u.r);
+    case BC_V_BOOL:
+        return bc_xstrdup(v->u.b ? "true" : "false");
+    case BC_V_DATE: {
+        char *iso = bc_xmalloc(BC_ISO_LEN + 1);
+        bc_iso_format(v->u.ms, iso);
+        return iso;
+    }
+    case BC_V_BLOB:
+        return bc_base64_encode((const unsigned char *)v->u.text, v->len, false);
+    }
+    return NULL;
+}
+
+/* --- tables -------------------------------------------------------------------------------- */
+
+void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, size_t ncols)
+{
+    *t = (bc_table){.f = f, .tty = tty, .cols = cols, .ncols = ncols, .indent = ""};
+    t->width = bc_xcalloc(ncols, sizeof *t->width);
+}
+
+/* The cell as stored: always escaped (piped human output often ends up on a terminal anyway,
+ * through cat or less -R), and cut to the column's limit when writing to a terminal. */
+static char *prepare(const bc_table *t, size_t col, const char *raw)
+{
+    if (!raw)
+        raw = "";
+    size_t max = t->cols[col].max;
+    return t->tty && max ? bc_text_fit(raw, max, NULL) : bc_text_escape(raw, strlen(raw));
+}
+
+void bc_table_row(bc_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->cells = bc_xrealloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
+    }
+    char **row = t->cells + t->nrows * t->ncols;
+    for (size_t c = 0; c < t->ncols; c++)
+        row[c] = prepare(t, c, cells[c]);
+    t->nrows++;
+}
+
+static void print_row(bc_table *t, char *const *cells)
+{
+    bc_buf line = {0};
+    bc_buf_append(&line, "", 0); /* never NULL, even for an empty line */
+    bc_buf_puts(&line, t->indent);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const char *cell = cells[c];
+        size_t w = bc_text_width(cell);
+        char *cut = NULL;
+        if (t->tty && w > t->width[c]) { /* a later page's longer value, widths already fixed */
+            cut = bc_text_fit(cell, t->width[c], &w);
+            cell = cut;
+        }
+        bc_buf_puts(&line, cell);
+        free(cut);
+        /* Pad to the column; a cell that overflows it (piped, widths fixed) keeps a gap. */
+        size_t end = (w > t->width[c] ? w : t->width[c]) + 2;
+        if (c + 1 < t->ncols)
+            for (size_t pad = w; pad < end; pad++)
+                bc_buf_puts(&line, " ");
+    }
+    /* Empty trailing cells leave padding behind: lines never end in spaces. */
+    while (line.len > 0 && line.data[line.len - 1] == ' ')
+        line.data[--line.len] = '\0';
+    fputs(line.data, t->f);
+    fputc('\n', t->f);
+    bc_buf_release(&line);
+}
+
+void bc_table_flush(bc_table *t)
+{
+    bool header = t->ncols > 0 && t->cols[0].header;
+    if (!t->flushed) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (header)
+                t->width[c] = bc_text_width(t->cols[c].header);
+            for (size_t r = 0; r < t->nrows; r++) {
+                size_t w = bc_text_width(t->cells[r * t->ncols + c]);
+                if (w > t->width[c])
+                    t->width[c] = w;
+            }
+        }
+        if (header) {
+            char **heads = bc_xcalloc(t->ncols, sizeof *heads);
+            for (size_t c = 0; c < t->ncols; c++)
+                heads[c] = (char *)t->cols[c].header;
+            print_row(t, heads);
+            free(heads);
+        }
+        t->flushed = true;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        print_row(t, t->cells + r * t->ncols);
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    t->nrows = 0;
+}
+
+void bc_table_release(bc_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t->width);
+    *t = (bc_table){0};
+}
+
+/* --- CSV ------------------------------------------------------------------------------------ */
+
+void bc_csv_row(FILE *f, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        const char *s = fields[i];
+        if (!s)
+            continue;
+        if (!strpbrk(s, ",\"\r\n")) {
+            fputs(s, f);
+            continue;
+        }
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    }
+    fputs("\r\n", f);
+}
+
+/* --- JSON ----------------------------------------------------------------------------------- */
+
+void bc_json_stream_open(bc_json_stream *s, FILE *f, const char *key)
+{
+    *s = (bc_json_stream){.f = f};
+    json_t *k = json_string(key);
+    fputc('{', f);
+    json_dumpf(k, f, JSON_FLAGS);
+    fputs(":[", f);
+    json_decref(k);
+}
+
+void bc_json_stream_item(bc_json_stream *s, json_t *item)
+{
+    fputs(s->items++ ? ",\n" : "\n", s->f);
+    json_dumpf(item, s->f, JSON_FLAGS);
+    json_decref(item);
+}
+
+void bc_json_stream_close(bc_json_stream *s, json_t *tail)
+{
+    fputs(s->items ? "\n]" : "]", s->f);
+    const char *key;
+    json_t *v;
+    json_object_foreach(tail, key, v)
+    {
+        json_t *k = json_string(key);
+        fputc(',', s->f);
+        json_dumpf(k, s->f, JSON_FLAGS);
+        fputc(':', s->f);
+        json_dumpf(v, s->f, JSON_FLAGS);
+        json_decref(k);
+    }
+    fputs("}\n", s->f);
+    json_decref(tail);
+}
+
+void bc_json_print(FILE *f, json_t *doc)
+{
+    json_dumpf(doc, f, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    fputc('\n', f);
+    json_decref(doc);
+}
