@@ -1193,14 +1193,16 @@ bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex
 
     if (o->auth_functions || o->component) {
         /* The operator said where: check it answers, with the same probe. */
-        char *module =
-            o->auth_functions ? bc_xasprintf("%s:", o->auth_functions) : bc_xstrdup("adapter:");
+        /* "auth", "auth:" and "auth:*" all name the module auth */
+        int len = o->auth_functions ? (int)strcspn(o->auth_functions, ":") : 0;
+        char *module = o->auth_functions ? bc_xasprintf("%.*s:", len, o->auth_functions)
+                                         : bc_xstrdup("adapter:");
         char *shown = bc_xasprintf("%s%s%s*", o->component ? o->component : "",
                                    o->component ? "/" : "", module);
-        candidate k = {o->component                                       ? LAYOUT_COMPONENT
-                       : strcmp(o->auth_functions, "generated/auth") == 0 ? LAYOUT_GENERATED
-                       : strcmp(o->auth_functions, "auth") == 0           ? LAYOUT_ROOT
-                                                                          : LAYOUT_CUSTOM,
+        candidate k = {o->component                             ? LAYOUT_COMPONENT
+                       : strcmp(module, "generated/auth:") == 0 ? LAYOUT_GENERATED
+                       : strcmp(module, "auth:") == 0           ? LAYOUT_ROOT
+                                                                : LAYOUT_CUSTOM,
                        module, o->component, shown};
         st = detect(c, &k, 1, err);
         free(module);
