@@ -259,9 +259,11 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     }
     json_t *tail = json_object();
     json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
-    json_object_set_new(tail, "totalAtLeast", json_boolean(at_least));
+    if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */
+        json_object_set_new(tail, "totalAtLeast", json_true());
     json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
-    json_object_set_new(tail, "prevCursor", prev ? json_string(prev) : json_null());
+    if (prev) /* the way back, when this is not the first page */
+        json_object_set_new(tail, "prevCursor", json_string(prev));
     free(prev);
     emit_end(&e, tail);
     if (st == BC_OK && c->format == BC_OUT_HUMAN)
