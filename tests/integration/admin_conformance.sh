@@ -356,9 +356,23 @@ signups() { # WORKER: 50 sign-ups, one line of HTTP status each
 # The demo's users all have example.* addresses; the sign-ups do not, so the selection is fixed.
 want=$(bc_cli_json users list --search example --limit 1 --json | json_get .total)
 [ "$want" -ge 990 ] || bc_die "only $want demo users match 'example'"
-for w in 1 2 3 4; do signups "$w" >"$BC_TMP/signups.$w" & done
-bulk=$(bc_cli_json users ban --search example --reason load --yes --json)
-wait
+workers=()
+for w in 1 2 3 4; do
+    signups "$w" >"$BC_TMP/signups.$w" &
+    workers+=($!)
+done
+# Sign-ups spend most of their time hashing (pure-JS scrypt); to contend with their writes all
+# along, bcadmin unbans and bans the selection again until they are done, and bans it last.
+rounds=0
+running() { local p; for p in "${workers[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+while :; do
+    bulk=$(bc_cli_json users ban --search example --reason load --yes --json)
+    rounds=$((rounds + 1))
+    running || break
+    bc_cli_json users unban --search example --yes --json >/dev/null
+done
+wait "${workers[@]}" # not a bare wait: the server is a background job too
+bc_log "$rounds bulk bans (and unbans between them) ran during the sign-ups"
 bc_assert_eq "users the bulk ban matched" "$want" "$(json_get .matched <<<"$bulk")"
 bc_assert_eq "users the bulk ban changed" "$want" "$(json_get .affected <<<"$bulk")"
 bc_assert_eq "sign-ups answered 200" "200 200" "$(cat "$BC_TMP"/signups.* | sort | uniq -c | awk '{print $1, $2}')"
@@ -367,7 +381,7 @@ bc_assert_eq "selected users banned now" "$want" \
     "$(bc_cli_json users list --search example --banned --limit 1 --json | json_get .total)"
 bc_assert_eq "new users banned" 0 "$(bc_cli_json users list --search signup.test --banned --limit 1 --json | json_get .total)"
 bc_assert_eq "new users present" 200 "$(bc_cli_json users list --search signup.test --limit 1 --json | json_get .total)"
-bc_assert_eq "audit entries done" "$want" "$(bc_cli_json audit --limit 1000 --json |
+bc_assert_eq "audit entries of the last bulk ban" "$want" "$(bc_cli_ok audit --limit "$want" --json |
     json_get '.entries.filter(e => e.action === "users.ban" && e.state === "done" && e.target.endsWith("many.db")).length')"
 
 bc_log "all conformance checks passed"
