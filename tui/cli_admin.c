@@ -620,8 +620,8 @@ bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
         st = bc_admin_set_password(&x.admin, bc_record_text(&row, "id"), password, err);
     password_free(password);
     if (st == BC_OK)
-        report_user(c, &x, "users.set-password", bc_record_text(&row, "id"),
-                    "set the password of %s", c->args[0]);
+        report_user(c, &x, "users.set-password", bc_record_text(&row, "id"), "set the password of",
+                    NULL);
     bc_record_release(&row);
     admin_close(&x);
     return st;
