@@ -331,8 +331,6 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
         what = bc_xasprintf("%s would change %zu users", bulk_action_text(action->kind), n);
     }
     bc_record_release(&lone);
-    if (c->format != BC_OUT_JSON && stdin_tty() && !c->yes)
-        say(c, "%s", what);
     st = confirm_typed(c, true, what, expected, err);
     free(what);
     free(expected);
