@@ -1246,3 +1246,8 @@ size_t bc_convex_driver_round_trips(const bc_driver *d)
 {
     return bc_driver_is_convex(d) ? bc_convex_round_trips(((const cv *)d)->cx) : 0;
 }
+
+bc_convex *bc_convex_driver_http(bc_driver *d)
+{
+    return bc_driver_is_convex(d) ? ((cv *)d)->cx : NULL;
+}

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "convex_http.h"
 #include "driver.h"
 
 typedef struct {
@@ -41,6 +42,10 @@ const char *bc_convex_functions(const bc_driver *d);
  * (better-convex <= 0.6 and component installs run them only when the caller passes function
  * handles, which bcadmin cannot): the create-user verb must warn the operator first. */
 bool bc_convex_bypasses_triggers(const bc_driver *d);
+
+/* The deployment connection under d (NULL when d is not a Convex driver): for calls beyond the
+ * driver ops (getLatestJwks, environment variables). Borrowed: it lives as long as d. */
+bc_convex *bc_convex_driver_http(bc_driver *d);
 
 /* Rounds of HTTP requests sent so far (concurrent calls count once), for tests and benchmarks. */
 size_t bc_convex_driver_round_trips(const bc_driver *d);

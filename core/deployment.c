@@ -19,6 +19,74 @@ static const char *process_lookup(void *ctx, const char *name)
 
 const bc_env_source bc_env_process = {"the environment", process_lookup, NULL};
 
+/* dotenv keeps the last entry of a name; a value with a NUL byte was refused at load. */
+static const char *dotenv_lookup(void *ctx, const char *name)
+{
+    const bc_dotenv_entry *e = bc_dotenv_get(ctx, name);
+    return e ? e->value : NULL;
+}
+
+/* A value bcadmin would hand on as a C string must not hold NUL bytes (dotenv keeps them). */
+static bc_status check_file(const bc_dotenv *f, bc_error *err)
+{
+    for (size_t i = 0; i < f->n_entries; i++) {
+        const bc_dotenv_entry *e = &f->entries[i];
+        if (!e->overridden && strncmp(e->name, "CONVEX_", 7) == 0 &&
+            strlen(e->value) != e->value_len)
+            return bc_fail(err, BC_ERR,
+                           "%s:%u: the value of %s holds a NUL byte: bcadmin cannot use it (fix "
+                           "the file)",
+                           f->path, e->line, e->name);
+    }
+    return BC_OK;
+}
+
+bc_status bc_env_sources_load(const char *dir, bc_env_sources *out, bc_error *err)
+{
+    *out = (bc_env_sources){0};
+    out->src[out->n++] = bc_env_process;
+    static const char *const names[] = {".env.local", ".env"};
+    bool here = !dir || !*dir || strcmp(dir, ".") == 0;
+    for (size_t i = 0; i < 2; i++) {
+        char *path = here ? bc_xstrdup(names[i]) : bc_xasprintf("%s/%s", dir, names[i]);
+        bc_dotenv *f = NULL;
+        bc_status st = bc_dotenv_load(path, &f, err);
+        if (st == BC_NOT_FOUND) {
+            free(path);
+            *err = (bc_error){0};
+            continue;
+        }
+        if (st == BC_OK)
+            st = check_file(f, err);
+        if (st != BC_OK) {
+            bc_dotenv_free(f);
+            free(path);
+            bc_env_sources_release(out);
+            return st;
+        }
+        for (size_t j = 0; j < f->n_diags; j++) {
+            out->warnings = bc_xrealloc(out->warnings, (out->n_warnings + 1) * sizeof(char *));
+            out->warnings[out->n_warnings++] = bc_dotenv_diag_format(f, &f->diags[j]);
+        }
+        out->files[i] = f;
+        out->labels[i] = path;
+        out->src[out->n++] = (bc_env_source){path, dotenv_lookup, f};
+    }
+    return BC_OK;
+}
+
+void bc_env_sources_release(bc_env_sources *s)
+{
+    for (size_t i = 0; i < 2; i++) {
+        bc_dotenv_free(s->files[i]);
+        free(s->labels[i]);
+    }
+    for (size_t i = 0; i < s->n_warnings; i++)
+        free(s->warnings[i]);
+    free(s->warnings);
+    *s = (bc_env_sources){0};
+}
+
 /* The value of name from the first source that has it non-empty (dotenv never overrides a
  * variable already set, and the CLI treats an empty one as unset). *where names the source. */
 static const char *lookup(const bc_env_source *src, size_t n, const char *name, const char **where)
@@ -32,6 +100,11 @@ static const char *lookup(const bc_env_source *src, size_t n, const char *name, 
         }
     }
     return NULL;
+}
+
+const char *bc_env_sources_get(const bc_env_sources *s, const char *name, const char **where)
+{
+    return lookup(s->src, s->n, name, where);
 }
 
 char *bc_key_fingerprint(const char *key)

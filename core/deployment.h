@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dotenv.h"
 #include "status.h"
 
 /* One place variables come from: fn returns the value of name or NULL (borrowed, valid until the
@@ -26,6 +27,28 @@ typedef struct {
 
 /* The process environment as a source (getenv). */
 extern const bc_env_source bc_env_process;
+
+/* The sources every verb and the console choose a target from: the process environment, then
+ * DIR/.env.local, then DIR/.env, the files read with dotenv's rules (dotenv.h). A missing file is
+ * skipped. Fill with bc_env_sources_load; bc_env_sources_release frees everything inside. */
+typedef struct {
+    bc_env_source src[3];
+    size_t n;
+    bc_dotenv *files[2]; /* the parsed files (NULL when absent) */
+    char *labels[2];     /* ".env.local", "DIR/.env" ... */
+    char **warnings;     /* "FILE:LINE: warning: ..." per dotenv diagnostic */
+    size_t n_warnings;
+} bc_env_sources;
+
+/* Load the sources of dir (NULL or "." for the working directory). BC_ERR when a file exists
+ * but cannot be read, or when a CONVEX_* value cannot be used as text (a NUL byte in it): the
+ * message names FILE:LINE. Nothing is overridden: a later source fills only what is unset or
+ * empty in the earlier ones. */
+bc_status bc_env_sources_load(const char *dir, bc_env_sources *out, bc_error *err);
+void bc_env_sources_release(bc_env_sources *s);
+/* The value of name from the first source that has it non-empty, or NULL; *where (may be NULL)
+ * gets the source's label. Borrowed from s. */
+const char *bc_env_sources_get(const bc_env_sources *s, const char *name, const char **where);
 
 /* Asks Convex's url_for_key service for a deploy key's URL; *url is the caller's (free). */
 typedef bc_status (*bc_url_for_key_fn)(const char *deploy_key, char **url, bc_error *err);

@@ -46,6 +46,8 @@
     X(HELP, "help", "? F1", VIEW, NULL, "Show this help (type / to search it)")                    \
     X(REDRAW, "redraw", "C-l", VIEW, NULL, "Redraw the whole screen")                              \
     X(QUIT, "quit", "Q C-c", VIEW, NULL, "Quit bcadmin from any screen")                           \
+    X(DEPLOYMENTS, "deployments", "d", VIEW, NULL,                                                 \
+      "Switch target: the Convex deployment and SQLite files the environment and files offer")     \
     X(SEARCH, "search", "/", LIST, NULL, "Search as you type (users: email or name)")              \
     X(FILTER, "filter", "f", LIST, NULL, "Filter menu (users: role, status, verified)")            \
     X(SORT, "sort", "o", LIST, NULL, "Sort menu: column and direction")                            \
@@ -88,13 +90,13 @@
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
-    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")             \
+    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")                \
     X(JWKS_DOCTOR, "jwks-doctor", "", CLI, "jwks doctor",                                          \
-      "Check the signing keys, the secret and what the site publishes")                           \
+      "Check the signing keys, the secret and what the site publishes")                            \
     X(JWKS_BOOTSTRAP, "jwks-bootstrap", "", CLI, "jwks bootstrap",                                 \
-      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                          \
+      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                           \
     X(JWKS_ROTATE, "jwks-rotate", "", CLI, "jwks rotate",                                          \
-      "Key rotation (a checklist on Convex; a new key row on SQLite)")                            \
+      "Key rotation (a checklist on Convex; a new key row on SQLite)")                             \
     X(CHECKLIST_LIST, "checklist-list", "", CLI, "checklist list", "List checklist runs")          \
     X(CHECKLIST_STATUS, "checklist-status", "", CLI, "checklist status",                           \
       "Show a checklist run and its steps")                                                        \

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "convex_driver.h"
 #include "describe.h"
 #include "dialog.h"
 #include "isotime.h"
@@ -537,6 +538,14 @@ static void start_form(tui_app *app, flow *f)
     case TUI_ACT_CREATE_USER:
         snprintf(d.title, sizeof d.title, "Create a user");
         tui_dialog_line(&d, "A user with a password account (providerId \"credential\").");
+        if (bc_convex_bypasses_triggers(tui_app_driver(app))) {
+            /* better-convex <= 0.6 and component installs run triggers only for callers that
+             * pass function handles: the app's onCreate hooks will not see this user. */
+            tui_dialog_line(&d, "WARNING: on %s, creating through the auth functions skips the",
+                            bc_convex_functions(tui_app_driver(app)));
+            tui_dialog_line(&d, "app's triggers (user.onCreate...): do their work yourself.");
+            d.danger = true;
+        }
         tui_dialog_field_add(&d, "Email", "", false, NULL);
         tui_dialog_field_add(&d, "Name", "", false, NULL);
         tui_dialog_field_add(&d, "Role(s)", "user", false, NULL);

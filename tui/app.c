@@ -25,6 +25,10 @@
 struct tui_app {
     const tui_app_config *cfg;
     bc_driver *driver;
+    const char *label; /* cfg->label, then the switched-to target's */
+    bool demo;
+    bc_target_choice *choices; /* the deployment switcher's, while its menu is open */
+    size_t n_choices;
     tui_keymap keymap;
     tui_view stack[STACK_MAX];
     int depth;
@@ -100,7 +104,7 @@ const char *tui_app_secret(tui_app *app)
 
 const char *tui_app_label(tui_app *app)
 {
-    return app->cfg->label;
+    return app->label;
 }
 
 void tui_app_dialog(tui_app *app, const tui_dialog *d)
@@ -280,10 +284,13 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
         tui_app_message(app,
                         "%s opened as a Better Auth database (`bcadmin db check` also opens "
                         "the state database)",
-                        app->cfg->label);
+                        app->label);
         return true;
     case TUI_ACT_DEMO:
         tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
+        return true;
+    case TUI_ACT_DEPLOYMENTS:
+        tui_app_deployments(app);
         return true;
     default:
         return false;
@@ -299,7 +306,7 @@ static void run_action(tui_app *app, tui_action a, const char *arg)
         bc_fail(&err, BC_REFUSED,
                 "%s refused: %s is open read-only (--read-only); nothing was "
                 "changed",
-                tui_action_get(a)->name, app->cfg->label);
+                tui_action_get(a)->name, app->label);
         tui_app_error(app, &err);
         return;
     }
@@ -529,6 +536,95 @@ static void draw_menu(tui_app *app, tui_rect r)
     }
 }
 
+/* --- the deployment switcher --------------------------------------------------------------- */
+
+void tui_app_switch(tui_app *app, const bc_target_choice *choice)
+{
+    if (!app->cfg->switch_target)
+        return;
+    /* Every screen holds rows of the old target: close them all before it goes. */
+    while (app->depth)
+        pop_view(app);
+    bc_driver *driver = NULL;
+    const char *label = NULL;
+    bool demo = false;
+    bc_error err = {0};
+    bc_status st =
+        app->cfg->switch_target(app->cfg->switch_ctx, choice, &driver, &label, &demo, &err);
+    if (st == BC_OK) {
+        app->driver = driver;
+        app->label = label;
+        app->demo = demo;
+        app->total[0] = app->total[1] = -1;
+    }
+    if (!tui_app_push(app, &tui_users_view, NULL)) {
+        char why[sizeof app->msg];
+        snprintf(why, sizeof why, "%s", app->msg);
+        tui_app_message(app, "%s (press d to switch to another target)", why);
+        app->msg_error = true;
+        return;
+    }
+    if (st != BC_OK)
+        tui_app_error(app, &err);
+    else
+        tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
+}
+
+static bool deployments_activate(tui_menu *m, tui_app *app, int dir)
+{
+    if (dir < 0 || m->sel < 0 || (size_t)m->sel >= app->n_choices)
+        return dir >= 0;
+    const bc_target_choice *c = &app->choices[m->sel];
+    if (c->problem) {
+        bc_error err = {0};
+        bc_fail(&err, BC_REFUSED, "%s: %s", c->name, c->problem);
+        tui_app_error(app, &err);
+        return true;
+    }
+    tui_app_switch(app, c);
+    return true;
+}
+
+static void deployments_close(tui_menu *m, tui_app *app)
+{
+    (void)m;
+    bc_target_choices_free(app->choices, app->n_choices);
+    app->choices = NULL;
+    app->n_choices = 0;
+}
+
+void tui_app_deployments(tui_app *app)
+{
+    if (!app->cfg->target_opts || !app->cfg->switch_target) {
+        tui_app_message(app, "no deployment switcher here");
+        return;
+    }
+    bc_target_choices_free(app->choices, app->n_choices);
+    app->n_choices = bc_target_choices(app->cfg->target_opts, &app->choices);
+    if (!app->n_choices) {
+        tui_app_message(app, "nothing to switch to: give --db, set BCADMIN_DB, or select a Convex "
+                             "deployment (CONVEX_DEPLOY_KEY, CONVEX_SELF_HOSTED_*)");
+        return;
+    }
+    tui_menu m = {.activate = deployments_activate, .on_close = deployments_close};
+    snprintf(m.title, sizeof m.title, "Switch to (Enter)");
+    for (size_t i = 0; i < app->n_choices && i < TUI_MENU_MAX; i++) {
+        const bc_target_choice *c = &app->choices[i];
+        /* the Convex label carries PROD and the key's fingerprint, never the key */
+        bool current = c->kind == BC_CHOICE_SQLITE
+                           ? strcmp(app->driver->ops->kind, "sqlite") == 0 &&
+                                 strcmp(c->name, app->driver->label) == 0
+                           : strcmp(app->driver->ops->kind, "convex") == 0 &&
+                                 strcmp(c->name, app->driver->label) == 0;
+        snprintf(m.items[m.n++], sizeof m.items[0], "%s %-6s %s%s%s", current ? "*" : " ",
+                 c->kind == BC_CHOICE_CONVEX ? "convex" : "sqlite", c->name, c->problem ? ": " : "",
+                 c->problem ? c->problem : "");
+        if (current)
+            m.sel = (int)i;
+    }
+    tui_app_menu(app, &m);
+}
+
 /* --- frame ---------------------------------------------------------------------------------- */
 
 static void format_total(char *out, size_t size, int64_t n, bool at_least, const char *what)
@@ -544,9 +640,9 @@ static void draw_top_bar(tui_app *app, int cols)
     int x = 0;
     x += tui_draw_text(0, x, cols - x, " bcadmin ", TUI_S_BAR | TUI_A_BOLD, false);
     char part[512];
-    snprintf(part, sizeof part, " %s \u2502 %s ", app->driver->ops->kind, app->cfg->label);
+    snprintf(part, sizeof part, " %s \u2502 %s ", app->driver->ops->kind, app->label);
     x += tui_draw_text(0, x, cols - x, part, TUI_S_BAR, false);
-    if (app->cfg->demo)
+    if (app->demo)
         x += 1 + tui_draw_text(0, x + 1, cols - x - 1, "[DEMO: no --db given]",
                                TUI_S_BAR | TUI_C_YELLOW, false);
     if (app->driver->production)
@@ -816,6 +912,8 @@ int tui_app_run(const tui_app_config *cfg)
     tui_app *app = bc_xcalloc(1, sizeof *app);
     app->cfg = cfg;
     app->driver = cfg->driver;
+    app->label = cfg->label;
+    app->demo = cfg->demo;
     app->total[0] = app->total[1] = -1;
     if (cfg->notice)
         tui_app_message(app, "%s", cfg->notice);
@@ -888,6 +986,7 @@ int tui_app_run(const tui_app_config *cfg)
 out:
     while (app->depth)
         pop_view(app);
+    bc_target_choices_free(app->choices, app->n_choices);
     tui_keymap_release(&app->keymap);
     tui_trace_close();
     free(app);

@@ -16,6 +16,7 @@
 #include "driver.h"
 #include "keymap.h"
 #include "status.h"
+#include "target.h"
 
 typedef struct tui_app tui_app;
 typedef struct tui_view tui_view;
@@ -105,6 +106,12 @@ const char *tui_app_label(tui_app *app);
  * place (selection kept where the row still exists). Call before setting the outcome message. */
 void tui_app_after_write(tui_app *app, bool user_gone);
 
+/* Switch the console to choice (the deployment switcher): every screen closes, the target is
+ * replaced, the users screen opens on the new one. On failure the old target stays. */
+void tui_app_switch(tui_app *app, const bc_target_choice *choice);
+/* The deployment switcher menu. */
+void tui_app_deployments(tui_app *app);
+
 /* Rows a page fetch should ask for: a few screens' worth. */
 size_t tui_app_page_size(tui_app *app);
 
@@ -119,6 +126,13 @@ typedef struct {
     bc_admin *admin;         /* borrowed; required */
     const char *state_error; /* why the state database is not open, or NULL */
     const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
+    /* The deployment switcher (`d`): what to list, and how to switch (tui.c). switch_target
+     * opens choice, closes the old target and returns the new driver and label (valid until the
+     * next switch); on failure the old target stays open. NULL: no switcher. */
+    const bc_target_opts *target_opts;
+    bc_status (*switch_target)(void *ctx, const bc_target_choice *choice, bc_driver **driver,
+                               const char **label, bool *demo, bc_error *err);
+    void *switch_ctx;
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

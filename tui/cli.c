@@ -1,6 +1,7 @@
 /* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
  * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
 #include "cli.h"
+#include "target.h"
 #include "tui.h"
 
 #include <errno.h>
@@ -8,11 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "convex_driver.h"
-#include "deployment.h"
 #include "isotime.h"
 #include "paths.h"
-#include "sqlite_driver.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -686,63 +684,34 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
 
 /* --- running -------------------------------------------------------------------------------- */
 
-/* A Convex deployment chosen like the Convex CLI chooses one (deployment.h). */
-static bc_status open_convex(bc_cli *c, bc_error *err)
+static bc_target_opts target_opts(const bc_cli *c)
 {
-    bool ask = c->url_for_key;
-    const char *env = getenv("BCADMIN_CONVEX_URL_FOR_KEY");
-    ask |= env && strcmp(env, "1") == 0;
-    bc_deploy_opts o = {.url = c->url,
-                        .admin_key = c->admin_key,
-                        .prod = c->prod,
-                        .url_for_key = ask ? bc_deployment_url_for_key : NULL};
-    /* .env.local and .env join here once core/dotenv lands (see deployment.h's sources). */
-    bc_env_source sources[] = {bc_env_process};
-    bc_deployment dep;
-    bc_status st = bc_deployment_choose(&o, sources, sizeof sources / sizeof *sources, &dep, err);
-    if (st != BC_OK)
-        return st;
-    bc_convex_opts co = {.auth_functions = c->auth_functions,
-                         .component = c->component,
-                         .label = dep.label,
-                         .production = dep.production,
-                         .read_only = c->read_only};
-    st = bc_convex_open(dep.url, dep.key, &co, &c->d, err);
-    bc_deployment_release(&dep);
-    return st;
+    return (bc_target_opts){.db = c->db,
+                            .url = c->url,
+                            .admin_key = c->admin_key,
+                            .prod = c->prod,
+                            .url_for_key = c->url_for_key,
+                            .read_only = c->read_only,
+                            .auth_functions = c->auth_functions,
+                            .component = c->component};
 }
 
-/* --db wins, then --url/--admin-key, then BCADMIN_DB, then the Convex variables. */
-static bc_status open_target(bc_cli *c, bc_error *err)
+/* The one way verbs open their target (target.h): --db, --url/--admin-key, BCADMIN_DB, then a
+ * Convex deployment from the environment, .env.local and .env. */
+bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
 {
-    if (c->db && (c->url || c->admin_key))
-        return usage(err, "give either --db (a SQLite file) or --url/--admin-key (a Convex "
-                          "deployment), not both");
-    if (!c->db && (c->url || c->admin_key))
-        return open_convex(c, err);
-    const char *path = c->db;
-    if (!path) {
-        path = getenv("BCADMIN_DB");
-        if (path && !*path)
-            path = NULL;
+    bc_target_opts o = target_opts(c);
+    o.read_only = o.read_only || read_only;
+    bc_status st = bc_target_open(&o, &c->t, err);
+    /* dotenv's diagnostics: the operator should know a line was not read as meant. */
+    for (size_t i = 0; i < c->t.env.n_warnings; i++) {
+        const char *w = c->t.env.warnings[i];
+        char *safe = bc_text_escape(w, strlen(w));
+        fprintf(stderr, "bcadmin: %s\n", safe);
+        free(safe);
     }
-    bc_env_source process[] = {bc_env_process};
-    if (!path && bc_deployment_configured(NULL, process, 1))
-        return open_convex(c, err);
-    if (!path) {
-        char *demo = NULL;
-        bc_error ignored = {0};
-        bc_paths_default_demo(&demo, &ignored);
-        bc_status st = usage(err,
-                             "no target given: pass --db PATH or set BCADMIN_DB to a Better "
-                             "Auth SQLite file (or run `bcadmin demo` to make one%s%s), or select "
-                             "a Convex deployment with --url and --admin-key or CONVEX_DEPLOY_KEY",
-                             demo ? " at " : "", demo ? demo : "");
-        free(demo);
-        return st;
-    }
-    bc_sqlite_opts opts = {.read_only = c->read_only};
-    return bc_sqlite_open(path, &opts, &c->d, err);
+    c->d = c->t.d;
+    return st;
 }
 
 static void report(bc_status st, const bc_error *err)
@@ -773,12 +742,21 @@ int bc_cli_main(int argc, char **argv)
     }
     /* No verb on a terminal opens the console; in a pipe or script it lists users as before. */
     if (st == BC_OK && p.console && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-        return tui_main(&(tui_options){.db_path = c.db, .read_only = c.read_only});
+        return tui_main(&(tui_options){.db_path = c.db,
+                                       .read_only = c.read_only,
+                                       .state = c.state,
+                                       .as = c.as,
+                                       .url = c.url,
+                                       .admin_key = c.admin_key,
+                                       .prod = c.prod,
+                                       .url_for_key = c.url_for_key,
+                                       .auth_functions = c.auth_functions,
+                                       .component = c.component});
     if (st == BC_OK && p.verb->target)
-        st = open_target(&c, &err);
+        st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)
         st = p.verb->run(&c, &err);
-    bc_driver_close(c.d);
+    bc_target_close(&c.t);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (st == BC_OK)
             st = bc_fail(&err, BC_ERR, "writing to standard output failed: %s", strerror(errno));

@@ -15,6 +15,7 @@
 
 #include "driver.h"
 #include "status.h"
+#include "target.h"
 
 typedef enum { BC_OUT_HUMAN, BC_OUT_JSON, BC_OUT_CSV } bc_out_format;
 
@@ -64,11 +65,16 @@ typedef struct {
     FILE *out;
     bool tty;     /* stdout is a terminal: escape and cut human output */
     int64_t now;  /* one clock reading for the whole run */
-    bc_driver *d; /* the target, opened for verbs that need one */
+    bc_driver *d; /* the target, opened for verbs that need one (t.d) */
+    bc_target t;  /* what bc_cli_open_target opened; closed after the verb */
 } bc_cli;
 
 /* The name of verb i ("users list"), or NULL past the last one. */
 const char *bc_cli_verb_name(size_t i);
+
+/* Open the target the options and environment select into c->t and c->d (read_only forces
+ * read-only); prints the dotenv files' warnings to stderr. */
+bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err);
 
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);

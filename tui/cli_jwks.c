@@ -9,6 +9,7 @@
 
 #include "checklist.h"
 #include "cli.h"
+#include "convex_driver.h"
 #include "convex_http.h"
 #include "isotime.h"
 #include "jwks_convex.h"
@@ -17,6 +18,7 @@
 #include "paths.h"
 #include "print.h"
 #include "sqlite_driver.h"
+#include "target.h"
 #include "state.h"
 #include "text.h"
 #include "xalloc.h"
@@ -29,42 +31,78 @@ static const char *env_value(const char *name)
     return v && *v ? v : NULL;
 }
 
-static const char *sqlite_path(const bc_cli *c)
-{
-    return c->db ? c->db : env_value("BCADMIN_DB");
-}
-
-/* The Convex deployment from the environment (the CLI's self-hosted variables). */
+/* The target every verb uses (bc_cli_open_target), seen by the key verbs: a SQLite file, or a
+ * Convex deployment with the jwks actions' handle on it. */
 typedef struct {
-    bc_convex *conn;
     bc_jwks_deploy dep;
-    char *label;
+    const char *label; /* the driver's label: "self-hosted HOST (key:1a2b3c4d)", audit target */
     bool production;
+    char *module, *component;
 } convex_target;
 
-static bc_status convex_open(convex_target *t, bc_error *err)
+/* The target for the key verbs: bc_cli_open_target, or, when a Convex deployment's auth
+ * functions do not answer (a malformed JWKS breaks every function), the bare connection to the
+ * same deployment so the doctor and the checklists can say what is wrong. */
+static bc_status open_for_keys(bc_cli *c, bool read_only, bc_error *err)
 {
-    *t = (convex_target){0};
-    const char *url = env_value("CONVEX_SELF_HOSTED_URL");
-    const char *key = env_value("CONVEX_SELF_HOSTED_ADMIN_KEY");
-    if (!url || !key)
-        return bc_fail(err, BC_USAGE,
-                       "no target: pass --db PATH (a SQLite app) or set CONVEX_SELF_HOSTED_URL "
-                       "and CONVEX_SELF_HOSTED_ADMIN_KEY (a Convex deployment)");
-    bc_status st = bc_convex_new(url, key, &t->conn, err);
-    if (st != BC_OK)
+    bc_status st = bc_cli_open_target(c, read_only, err);
+    if (st == BC_OK || !c->t.convex || st == BC_USAGE)
         return st;
-    t->dep = (bc_jwks_deploy){.c = t->conn,
-                              .module = env_value("BCADMIN_AUTH_FUNCTIONS"),
-                              .site_url = env_value("CONVEX_SITE_URL")};
-    t->label = bc_xstrdup(url);
+    bc_target_opts o = {
+        .url = c->url, .admin_key = c->admin_key, .prod = c->prod, .url_for_key = c->url_for_key};
+    bc_error why = *err;
+    if (bc_target_open_http(&o, &c->t, err) != BC_OK) {
+        *err = why;
+        return st;
+    }
+    fprintf(stderr, "bcadmin: note: %s\n", why.msg);
     return BC_OK;
 }
 
-static void convex_close(convex_target *t)
+/* Where the jwks actions' functions are, from the layout the driver detected
+ * (bc_convex_functions): getLatestJwks and rotateKeys sit beside findMany in "auth:*" and
+ * "generated/auth:*"; a component install ("betterAuth/adapter:*") keeps findMany in the
+ * component and the key actions at the root (auth:*). */
+static bc_status convex_view(bc_cli *c, convex_target *t, bc_error *err)
 {
-    bc_convex_free(t->conn);
-    free(t->label);
+    *t = (convex_target){0};
+    if (c->t.conn) {
+        /* the functions did not answer: the operator's --auth-functions / --component, else the
+         * guide's auth:* (the checks then say what fails) */
+        if (c->component)
+            t->component = bc_xstrdup(c->component);
+        if (c->auth_functions)
+            t->module = bc_xstrndup(c->auth_functions, strcspn(c->auth_functions, ":"));
+        t->dep =
+            (bc_jwks_deploy){.c = c->t.conn,
+                             .module = t->module,
+                             .component = t->component,
+                             .site_url = bc_env_sources_get(&c->t.env, "CONVEX_SITE_URL", NULL)};
+        t->label = c->t.label;
+        t->production = c->t.production;
+        return BC_OK;
+    }
+    if (!bc_driver_is_convex(c->d))
+        return bc_fail(err, BC_USAGE, "%s is not a Convex deployment", c->d->label);
+    const char *functions = bc_convex_functions(c->d);
+    const char *adapter = strstr(functions, "/adapter:");
+    if (adapter)
+        t->component = bc_xstrndup(functions, (size_t)(adapter - functions));
+    else
+        t->module = bc_xstrndup(functions, strcspn(functions, ":"));
+    t->dep = (bc_jwks_deploy){.c = bc_convex_driver_http(c->d),
+                              .module = t->module,
+                              .component = t->component,
+                              .site_url = bc_env_sources_get(&c->t.env, "CONVEX_SITE_URL", NULL)};
+    t->label = c->d->label;
+    t->production = c->d->production;
+    return BC_OK;
+}
+
+static void convex_view_release(convex_target *t)
+{
+    free(t->module);
+    free(t->component);
     *t = (convex_target){0};
 }
 
@@ -211,13 +249,9 @@ static void print_run_human(bc_cli *c, const bc_checklist_run *run, const bc_che
 
 static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
 {
-    bc_sqlite_opts opts = {.read_only = true};
-    bc_status st = bc_sqlite_open(path, &opts, &c->d, err);
-    if (st != BC_OK)
-        return st;
     char *secret = NULL;
     const char *from = NULL;
-    st = read_secret(c, &secret, &from, err);
+    bc_status st = read_secret(c, &secret, &from, err);
     if (st != BC_OK)
         return st;
     bc_jwks_rows rows = {0};
@@ -246,15 +280,17 @@ static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
 
 bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
 {
-    const char *path = sqlite_path(c);
-    if (path)
-        return doctor_sqlite(c, path, err);
+    bc_status st = open_for_keys(c, true, err);
+    if (st != BC_OK)
+        return st;
+    if (c->t.path)
+        return doctor_sqlite(c, c->t.path, err);
     if (c->secret_file || c->alg)
         return bc_fail(err, BC_USAGE,
                        "--secret-file and --alg are for SQLite apps (--db): a "
                        "Convex deployment's secret is read from the deployment");
     convex_target t;
-    bc_status st = convex_open(&t, err);
+    st = convex_view(c, &t, err);
     if (st != BC_OK)
         return st;
     bc_checks checks = {0};
@@ -265,7 +301,7 @@ bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
             st = bc_fail(err, BC_ERR, "the JWKS doctor found problems on %s", t.label);
     }
     bc_checks_release(&checks);
-    convex_close(&t);
+    convex_view_release(&t);
     return st;
 }
 
@@ -372,7 +408,7 @@ static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *c
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
     convex_target t;
-    bc_status st = convex_open(&t, err);
+    bc_status st = convex_view(c, &t, err);
     if (st != BC_OK)
         return st;
     bc_checklist *cl = NULL;
@@ -390,13 +426,16 @@ static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err
     bc_state_close(s);
     bc_checklist_free(cl);
     free(user);
-    convex_close(&t);
+    convex_view_release(&t);
     return st;
 }
 
 bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err)
 {
-    if (sqlite_path(c))
+    bc_status st = open_for_keys(c, false, err);
+    if (st != BC_OK)
+        return st;
+    if (c->t.path)
         return bc_fail(err, BC_USAGE,
                        "jwks bootstrap is for Convex deployments; a SQLite app's "
                        "server makes its first key itself (see `bcadmin jwks doctor --db`)");
@@ -405,8 +444,7 @@ bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err)
 
 static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
 {
-    bc_sqlite_opts opts = {.read_only = c->read_only};
-    bc_status st = bc_sqlite_open(path, &opts, &c->d, err);
+    bc_status st = BC_OK;
     char *secret = NULL;
     const char *from = NULL;
     if (st == BC_OK)
@@ -452,9 +490,11 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
 
 bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err)
 {
-    const char *path = sqlite_path(c);
-    if (path)
-        return rotate_sqlite(c, path, err);
+    bc_status st = open_for_keys(c, false, err);
+    if (st != BC_OK)
+        return st;
+    if (c->t.path)
+        return rotate_sqlite(c, c->t.path, err);
     if (c->secret_file || c->alg || c->revoke_old)
         return bc_fail(err, BC_USAGE,
                        "--secret-file, --alg and --revoke-old are for SQLite apps "
@@ -556,7 +596,9 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = bc_checklist_load(run.checklist, &cl, err);
     convex_target t = {0};
     if (st == BC_OK)
-        st = convex_open(&t, err);
+        st = open_for_keys(c, false, err);
+    if (st == BC_OK)
+        st = convex_view(c, &t, err);
     /* A run belongs to one deployment: never finish it on another. */
     if (st == BC_OK && strcmp(t.label, run.target) != 0)
         st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
@@ -576,7 +618,7 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
     if (st == BC_OK)
         st = advance_and_print(c, s, cl, id, &t, &who, err);
     free(user);
-    convex_close(&t);
+    convex_view_release(&t);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
     bc_state_close(s);

@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "sqlite_driver.h"
 #include "state.h"
+#include "target.h"
 #include "xalloc.h"
 
 static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
@@ -86,54 +87,122 @@ static void set_locale(void)
         setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/* What the console has open, and what a switch replaces. */
+typedef struct {
+    bc_target target;
+    bc_target_opts opts;
+    bc_admin *admin;
+    sqlite3 *state_db;
+    char *actor; /* --as / BCADMIN_AS, applied again after a switch */
+    char label[512];
+} console;
+
+static void set_label(console *c)
+{
+    const char *path = c->target.path;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    snprintf(c->label, sizeof c->label, "%s",
+             path ? (slash ? slash + 1 : path) : c->target.d->label);
+}
+
+/* tui_app_config.switch_target: open the choice; only when that worked, close the old target
+ * and point the admin actions at the new one. */
+static bc_status switch_target(void *ctx, const bc_target_choice *choice, bc_driver **driver,
+                               const char **label, bool *demo, bc_error *err)
+{
+    console *c = ctx;
+    bc_target next = {0};
+    bc_status st;
+    if (choice->kind == BC_CHOICE_SQLITE) {
+        st = bc_target_open_sqlite(choice->name, c->opts.read_only, &next, err);
+    } else {
+        st = bc_target_sources(&c->opts, &next.env, err);
+        if (st == BC_OK)
+            st = bc_target_open_convex(&c->opts, &next.env, &next, err);
+    }
+    if (st != BC_OK) {
+        bc_target_close(&next);
+        return st;
+    }
+    bc_admin_release(c->admin);
+    bc_target_close(&c->target);
+    c->target = next;
+    bc_error ignored = {0};
+    bc_admin_init(c->admin, c->target.d, c->state_db, &ignored);
+    if (c->actor)
+        bc_admin_set_actor(c->admin, c->actor, &ignored);
+    set_label(c);
+    *driver = c->target.d;
+    *label = c->label;
+    *demo = strcmp(choice->from, "the demo database") == 0;
+    return BC_OK;
+}
+
 int tui_main(const tui_options *opts)
 {
     set_locale();
-    const char *path = opts->db_path;
-    if (!path || !*path)
-        path = getenv("BCADMIN_DB");
-    bool demo = !path || !*path;
+    console con = {.opts = {.db = opts->db_path && *opts->db_path ? opts->db_path : NULL,
+                            .url = opts->url,
+                            .admin_key = opts->admin_key,
+                            .prod = opts->prod,
+                            .url_for_key = opts->url_for_key,
+                            .read_only = opts->read_only,
+                            .auth_functions = opts->auth_functions,
+                            .component = opts->component}};
     char *demo_path = NULL;
     char notice[1024] = "";
     bc_error err = {0};
-    if (demo && (bc_paths_default_demo(&demo_path, &err) != BC_OK ||
-                 ensure_demo(demo_path, notice, sizeof notice, &err) != BC_OK)) {
+    bc_status st = bc_target_open(&con.opts, &con.target, &err);
+    bool demo = st != BC_OK && con.target.nothing;
+    if (demo) {
+        /* nothing selected: the demo database, made on first run */
+        bc_target_close(&con.target);
+        err = (bc_error){0};
+        st = bc_paths_default_demo(&demo_path, &err);
+        if (st == BC_OK)
+            st = ensure_demo(demo_path, notice, sizeof notice, &err);
+        if (st == BC_OK)
+            st = bc_target_open_sqlite(demo_path, opts->read_only, &con.target, &err);
+    }
+    if (st != BC_OK) {
         fprintf(stderr, "bcadmin: %s\n", err.msg);
+        bc_target_close(&con.target);
         free(demo_path);
         return bc_status_exit_code(err.status);
     }
-    if (demo)
-        path = demo_path;
-    bc_sqlite_opts so = {.read_only = opts->read_only};
-    bc_driver *driver = NULL;
-    if (bc_sqlite_open(path, &so, &driver, &err) != BC_OK) {
-        fprintf(stderr, "bcadmin: %s\n", err.msg);
-        free(demo_path);
-        return bc_status_exit_code(err.status);
-    }
-    if (!notice[0] && !bc_sqlite_has_indexes(driver))
+    if (!notice[0] && con.target.env.n_warnings)
+        snprintf(notice, sizeof notice, "%s", con.target.env.warnings[0]);
+    if (!notice[0] && con.target.path && !bc_sqlite_has_indexes(con.target.d))
         snprintf(notice, sizeof notice,
                  "%s has no browsing indexes: sorting and search scan the table (:db-index or "
                  "`bcadmin db index` adds them)",
-                 path);
+                 con.target.path);
     char *state_error = NULL;
     bc_state *state = open_state(opts->state, &state_error);
     bc_admin admin;
-    bc_admin_init(&admin, driver, state ? bc_state_db(state) : NULL, &err);
-    set_actor(&admin, opts->as ? opts->as : env("BCADMIN_AS"), notice, sizeof notice);
-    const char *slash = strrchr(path, '/');
-    tui_app_config cfg = {.driver = driver,
-                          .label = slash ? slash + 1 : path,
+    con.admin = &admin;
+    con.state_db = state ? bc_state_db(state) : NULL;
+    bc_admin_init(&admin, con.target.d, con.state_db, &err);
+    const char *as = opts->as ? opts->as : env("BCADMIN_AS");
+    con.actor = as ? bc_xstrdup(as) : NULL;
+    set_actor(&admin, as, notice, sizeof notice);
+    set_label(&con);
+    tui_app_config cfg = {.driver = con.target.d,
+                          .label = con.label,
                           .notice = notice[0] ? notice : NULL,
                           .demo = demo,
                           .admin = &admin,
                           .state_error = state_error,
-                          .secret = env("BETTER_AUTH_SECRET")};
+                          .secret = env("BETTER_AUTH_SECRET"),
+                          .target_opts = &con.opts,
+                          .switch_target = switch_target,
+                          .switch_ctx = &con};
     int code = tui_app_run(&cfg);
     bc_admin_release(&admin);
     bc_state_close(state);
     free(state_error);
-    bc_driver_close(driver);
+    free(con.actor);
+    bc_target_close(&con.target);
     free(demo_path);
     return code;
 }

@@ -10,6 +10,9 @@ typedef struct {
     bool read_only;      /* --read-only */
     const char *state;   /* --state; NULL: the default state database (paths.h) */
     const char *as;      /* --as; NULL: BCADMIN_AS (`:as EMAIL` changes it in the console) */
+    /* a Convex deployment (target.h): --url, --admin-key, --prod, ... */
+    const char *url, *admin_key, *auth_functions, *component;
+    bool prod, url_for_key;
 } tui_options;
 
 /* Run `bcadmin` with no verb. Returns the exit code; prints errors to stderr itself. */

@@ -4,8 +4,11 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -363,6 +366,206 @@ static void test_process_env(void **state)
     bc_deployment_release(&d); /* released twice is harmless */
 }
 
+/* --- the real sources: the process environment, then .env.local, then .env ----------------- */
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text, size_t len)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+#define WRITE(name, text) write_file(name, text, sizeof text - 1)
+
+static const char *const deploy_vars[] = {"CONVEX_DEPLOY_KEY", "CONVEX_DEPLOYMENT_TOKEN",
+                                          "CONVEX_SELF_HOSTED_URL", "CONVEX_SELF_HOSTED_ADMIN_KEY",
+                                          "CONVEX_DEPLOYMENT"};
+
+static int files_setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/bc-deploy-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    for (size_t i = 0; i < sizeof deploy_vars / sizeof *deploy_vars; i++)
+        unsetenv(deploy_vars[i]);
+    return 0;
+}
+
+static int files_teardown(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/.env.local", tmpdir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/.env", tmpdir);
+    unlink(path);
+    rmdir(tmpdir);
+    for (size_t i = 0; i < sizeof deploy_vars / sizeof *deploy_vars; i++)
+        unsetenv(deploy_vars[i]);
+    return 0;
+}
+
+/* Load tmpdir's sources and choose. */
+static bc_status choose_files(const bc_deploy_opts *o, bc_deployment *d, bc_error *err)
+{
+    bc_env_sources s;
+    *err = (bc_error){0};
+    *d = (bc_deployment){0};
+    bc_status st = bc_env_sources_load(tmpdir, &s, err);
+    if (st == BC_OK)
+        st = bc_deployment_choose(o, s.src, s.n, d, err);
+    bc_env_sources_release(&s);
+    return st;
+}
+
+static void test_files_no_files(void **state)
+{
+    (void)state;
+    bc_env_sources s;
+    bc_error err = {0};
+    assert_int_equal(bc_env_sources_load(tmpdir, &s, &err), BC_OK);
+    assert_int_equal(s.n, 1); /* the environment only */
+    assert_int_equal(s.n_warnings, 0);
+    assert_false(bc_deployment_configured(NULL, s.src, s.n));
+    bc_env_sources_release(&s);
+    bc_deployment d;
+    assert_int_equal(choose_files(NULL, &d, &err), BC_NOT_FOUND);
+    assert_non_null(strstr(err.msg, ".env.local"));
+}
+
+static void test_files_local_before_env(void **state)
+{
+    (void)state;
+    WRITE(".env.local", "CONVEX_DEPLOY_KEY=" DEV_KEY "\n");
+    WRITE(".env", "CONVEX_DEPLOY_KEY=" PROD_KEY "\n");
+    bc_deployment d;
+    bc_error err;
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_string_equal(d.name, "quiet-fox-456");
+    assert_false(d.production);
+    assert_non_null(strstr(d.how, ".env.local"));
+    assert_no_secret(&d, &err);
+    bc_deployment_release(&d);
+
+    /* the environment wins over both files */
+    setenv("CONVEX_DEPLOY_KEY", PROD_KEY, 1);
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_string_equal(d.name, "happy-otter-123");
+    assert_true(d.production);
+    assert_non_null(strstr(d.how, "the environment"));
+    bc_deployment_release(&d);
+
+    /* an empty value in the environment counts as unset: .env.local's key is used */
+    setenv("CONVEX_DEPLOY_KEY", "", 1);
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_string_equal(d.name, "quiet-fox-456");
+    bc_deployment_release(&d);
+}
+
+static void test_files_empty_in_local_falls_to_env_file(void **state)
+{
+    (void)state;
+    /* dotenv reads `NAME=` as empty: the next file fills it; the last duplicate wins inside one
+     * file, exactly as dotenv keeps it. */
+    WRITE(".env.local", "CONVEX_DEPLOY_KEY=\n# a comment\nCONVEX_DEPLOY_KEY=\"\"\n");
+    WRITE(".env", "CONVEX_DEPLOY_KEY=" DEV_KEY "\nCONVEX_DEPLOY_KEY='" PROD_KEY "'\n");
+    bc_deployment d;
+    bc_error err;
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_string_equal(d.name, "happy-otter-123");
+    assert_true(d.production);
+    assert_non_null(strstr(d.how, ".env"));
+    assert_null(strstr(d.how, ".env.local"));
+    bc_deployment_release(&d);
+}
+
+static void test_files_self_hosted_split_across_sources(void **state)
+{
+    (void)state;
+    /* url from the environment, key from .env: both found, each source named */
+    setenv("CONVEX_SELF_HOSTED_URL", "http://127.0.0.1:3210", 1);
+    WRITE(".env", "CONVEX_SELF_HOSTED_ADMIN_KEY=" SH_KEY "\n");
+    bc_deployment d;
+    bc_error err;
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_int_equal(d.via, BC_DEPLOY_SELF_HOSTED);
+    assert_string_equal(d.key, SH_KEY);
+    assert_non_null(strstr(d.how, "CONVEX_SELF_HOSTED_URL from the environment"));
+    assert_non_null(strstr(d.how, "CONVEX_SELF_HOSTED_ADMIN_KEY from"));
+    assert_no_secret(&d, &err);
+    bc_deployment_release(&d);
+
+    /* CONVEX_DEPLOYMENT in .env.local conflicts with the self-hosted pair: refused, naming it */
+    WRITE(".env.local", "CONVEX_DEPLOYMENT=dev:quiet-fox-456\n");
+    assert_int_equal(choose_files(NULL, &d, &err), BC_USAGE);
+    assert_non_null(strstr(err.msg, "CONVEX_DEPLOYMENT (from"));
+    assert_non_null(strstr(err.msg, ".env.local"));
+
+    /* a deploy key in .env beats the self-hosted pair of the environment (the CLI's order) */
+    WRITE(".env.local", "# nothing\n");
+    WRITE(".env", "CONVEX_DEPLOY_KEY=" DEV_KEY "\nCONVEX_SELF_HOSTED_ADMIN_KEY=" SH_KEY "\n");
+    assert_int_equal(choose_files(NULL, &d, &err), BC_OK);
+    assert_int_equal(d.via, BC_DEPLOY_KEY);
+    bc_deployment_release(&d);
+}
+
+static void test_files_half_pair_and_refused_key_in_file(void **state)
+{
+    (void)state;
+    WRITE(".env.local", "CONVEX_SELF_HOSTED_URL=http://127.0.0.1:3210\n");
+    bc_deployment d;
+    bc_error err;
+    assert_int_equal(choose_files(NULL, &d, &err), BC_USAGE);
+    assert_non_null(strstr(err.msg, "CONVEX_SELF_HOSTED_ADMIN_KEY"));
+    assert_non_null(strstr(err.msg, ".env.local"));
+
+    WRITE(".env", "CONVEX_DEPLOY_KEY=preview:team:proj|secretpart\n");
+    assert_int_equal(choose_files(NULL, &d, &err), BC_USAGE);
+    assert_non_null(strstr(err.msg, "preview"));
+    assert_non_null(strstr(err.msg, "from "));
+    assert_null(strstr(err.msg, "secretpart"));
+}
+
+static void test_files_diagnostics_and_bad_files(void **state)
+{
+    (void)state;
+    /* a line dotenv ignores becomes a warning with file and line; the rest still counts */
+    WRITE(".env.local", "this line is not an assignment\nCONVEX_DEPLOY_KEY=" DEV_KEY "\n");
+    bc_env_sources s;
+    bc_error err = {0};
+    assert_int_equal(bc_env_sources_load(tmpdir, &s, &err), BC_OK);
+    assert_int_equal(s.n, 2);
+    assert_true(s.n_warnings >= 1);
+    assert_non_null(strstr(s.warnings[0], ".env.local:1"));
+    const char *where = NULL;
+    assert_string_equal(bc_env_sources_get(&s, "CONVEX_DEPLOY_KEY", &where), DEV_KEY);
+    assert_non_null(strstr(where, ".env.local"));
+    assert_null(bc_env_sources_get(&s, "CONVEX_SELF_HOSTED_URL", NULL));
+    bc_env_sources_release(&s);
+
+    /* a NUL byte inside a CONVEX_ value: an error naming file and line */
+    static const char nul[] = "A=1\nCONVEX_SELF_HOSTED_URL=\"http://x\0y\"\n";
+    write_file(".env", nul, sizeof nul - 1);
+    assert_int_equal(bc_env_sources_load(tmpdir, &s, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, ".env:2"));
+    assert_non_null(strstr(err.msg, "CONVEX_SELF_HOSTED_URL"));
+
+    /* a .env that cannot be read (a directory): an error, not silence */
+    char path[128];
+    snprintf(path, sizeof path, "%s/.env", tmpdir);
+    unlink(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    bc_status st = bc_env_sources_load(tmpdir, &s, &err);
+    rmdir(path);
+    assert_int_equal(st, BC_ERR);
+    assert_non_null(strstr(err.msg, ".env"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,5 +586,18 @@ int main(void)
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_process_env),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest file_tests[] = {
+        cmocka_unit_test_setup_teardown(test_files_no_files, files_setup, files_teardown),
+        cmocka_unit_test_setup_teardown(test_files_local_before_env, files_setup, files_teardown),
+        cmocka_unit_test_setup_teardown(test_files_empty_in_local_falls_to_env_file, files_setup,
+                                        files_teardown),
+        cmocka_unit_test_setup_teardown(test_files_self_hosted_split_across_sources, files_setup,
+                                        files_teardown),
+        cmocka_unit_test_setup_teardown(test_files_half_pair_and_refused_key_in_file, files_setup,
+                                        files_teardown),
+        cmocka_unit_test_setup_teardown(test_files_diagnostics_and_bad_files, files_setup,
+                                        files_teardown),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    return failed + cmocka_run_group_tests(file_tests, NULL, NULL);
 }
