@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "describe.h"
 #include "ids.h"
+#include "lookup.h"
 #include "isotime.h"
 #include "password.h"
+#include "text.h"
 #include "record_json.h"
 #include "xalloc.h"
 
@@ -36,31 +39,10 @@ void bc_admin_release(bc_admin *a)
     *a = (bc_admin){0};
 }
 
-static char *lowercase(const char *s)
-{
-    char *out = bc_xstrdup(s);
-    for (char *p = out; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return out;
-}
 
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
 {
-    *out = (bc_record){0};
-    if (!user || !*user)
-        return bc_fail(err, BC_USAGE, "no user given (an id or an email)");
-    if (strchr(user, '@')) {
-        char *email = lowercase(user);
-        bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "email", email, out, err);
-        free(email);
-        if (st == BC_NOT_FOUND)
-            bc_fail(err, st, "no user with email \"%s\"", user);
-        return st;
-    }
-    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "id", user, out, err);
-    if (st == BC_NOT_FOUND)
-        bc_fail(err, st, "no user with id \"%s\" (give an id or an email)", user);
-    return st;
+    return bc_lookup_user(a->driver, user, out, err);
 }
 
 /* Whether a comma-separated list holds item (exact, surrounding spaces ignored). */
@@ -136,13 +118,11 @@ static bool is_actor(const bc_admin *a, const bc_record *user)
     return me && id && strcmp(me, id) == 0;
 }
 
-/* Whether the user's ban is in force at now (banned, and no expiry or one in the future). */
+/* Whether the user's ban is in force at now (the same words the tables show). */
 static bool ban_in_force(const bc_record *user, int64_t now)
 {
-    if (!bc_record_bool(user, "banned"))
-        return false;
-    int64_t until;
-    return !bc_record_date(user, "banExpires", &until) || until > now;
+    bc_user_state state = bc_describe_user_state(user, now, NULL);
+    return state == BC_USER_BANNED || state == BC_USER_BANNED_UNTIL;
 }
 
 bc_status bc_ban_expiry_parse(const char *s, int64_t now_ms, bc_ban_expiry *out, bc_error *err)
@@ -646,7 +626,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     bc_status st = normalise_roles(role ? role : "user", &roles, err);
     if (st == BC_OK)
         st = bc_password_check_length(password, err);
-    char *lower = lowercase(email);
+    char *lower = bc_text_lower(email, strlen(email), NULL);
     if (st == BC_OK)
         st = email_free(a, lower, NULL, err);
     char hash[BC_PASSWORD_HASH_LEN + 1];
@@ -730,7 +710,7 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
     if (bc_record_get(&patch, "email") && (!email || !email_valid(email)))
         st = bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "(null)");
     if (st == BC_OK && email) {
-        char *lower = lowercase(email);
+        char *lower = bc_text_lower(email, strlen(email), NULL);
         st = email_free(a, lower, bc_record_text(&row, "id"), err);
         bc_record_set_text(&patch, "email", lower);
         free(lower);

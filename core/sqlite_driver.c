@@ -22,6 +22,7 @@
 #include "cursor.h"
 #include "embedded.h"
 #include "isotime.h"
+#include "text.h"
 
 enum {
     DEFAULT_BUSY_MS = 5000,
@@ -107,27 +108,6 @@ static void qb_release(qb *q)
     *q = (qb){0};
 }
 
-/* Better Auth stores emails lowercased with JavaScript's toLowerCase (full Unicode case
- * mapping); libunistring's u8_tolower without a language applies the same mapping. */
-static char *lowercase(const char *s, size_t len, size_t *out_len)
-{
-    size_t n = 0;
-    uint8_t *low = u8_tolower((const uint8_t *)s, len, NULL, NULL, NULL, &n);
-    char *r;
-    if (low) {
-        r = bc_xstrndup((const char *)low, n);
-        free(low);
-    } else { /* not valid UTF-8: lower the ASCII letters, keep every other byte */
-        r = bc_xstrndup(s, len);
-        n = len;
-        for (size_t i = 0; i < n; i++)
-            if (r[i] >= 'A' && r[i] <= 'Z')
-                r[i] = (char)(r[i] - 'A' + 'a');
-    }
-    if (out_len)
-        *out_len = n;
-    return r;
-}
 
 static bool is_busy(int rc)
 {
@@ -324,7 +304,7 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
         const char *decl = (const char *)sqlite3_column_text(st, 1);
         found[found_n++] = (column){
             .name = bc_xstrdup((const char *)sqlite3_column_text(st, 0)),
-            .decl = lowercase(decl ? decl : "", decl ? strlen(decl) : 0, NULL),
+            .decl = bc_text_lower(decl ? decl : "", decl ? strlen(decl) : 0, NULL),
             .def = bc_model_field(m, (const char *)sqlite3_column_text(st, 0)),
         };
     }
@@ -492,7 +472,7 @@ static bc_value encode(bc_model m, const char *field, const bc_value *v)
 {
     if (m == BC_MODEL_USER && strcmp(field, "email") == 0 && v->kind == BC_V_TEXT) {
         size_t n;
-        char *low = lowercase(v->u.text, v->len, &n);
+        char *low = bc_text_lower(v->u.text, v->len, &n);
         bc_value out = bc_value_textn(low, n);
         free(low);
         return out;
@@ -1025,7 +1005,7 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
         /* A range on the unique email index: [prefix, prefix with its last byte + 1). Emails
          * are stored lowercased, so lowercase the prefix the same way. */
         size_t n;
-        char *lo = lowercase(search, strlen(search), &n);
+        char *lo = bc_text_lower(search, strlen(search), &n);
         put_and(w, &terms);
         bc_buf_puts(&w->sql, "\"email\" >= ");
         qb_param(w, bc_value_textn(lo, n));

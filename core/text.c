@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
 #include <unistr.h>
 #include <uniwidth.h>
 
@@ -138,4 +139,26 @@ char *bc_text_fit(const char *s, size_t width, size_t *used)
     if (used)
         *used = cols;
     return bc_buf_take(&out);
+}
+
+/* Better Auth stores emails lowercased with JavaScript's toLowerCase (full Unicode case
+ * mapping); libunistring's u8_tolower without a language applies the same mapping. */
+char *bc_text_lower(const char *s, size_t len, size_t *out_len)
+{
+    size_t n = 0;
+    uint8_t *low = u8_tolower((const uint8_t *)s, len, NULL, NULL, NULL, &n);
+    char *r;
+    if (low) {
+        r = bc_xstrndup((const char *)low, n);
+        free(low);
+    } else { /* not valid UTF-8: lower the ASCII letters, keep every other byte */
+        r = bc_xstrndup(s, len);
+        n = len;
+        for (size_t i = 0; i < n; i++)
+            if (r[i] >= 'A' && r[i] <= 'Z')
+                r[i] = (char)(r[i] - 'A' + 'a');
+    }
+    if (out_len)
+        *out_len = n;
+    return r;
 }

@@ -31,4 +31,9 @@ size_t bc_text_width(const char *s);
  * columns the result occupies. */
 char *bc_text_fit(const char *s, size_t width, size_t *used);
 
+/* s[0..len) lowercased as JavaScript's toLowerCase does (full Unicode case mapping), the way
+ * Better Auth stores emails; invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be
+ * NULL) gets the length. */
+char *bc_text_lower(const char *s, size_t len, size_t *out_len);
+
 #endif
