@@ -107,9 +107,15 @@ static void free_lines(char **lines, size_t n)
     free(lines);
 }
 
+/* A copy of len bytes plus a NUL; values may hold NUL bytes, so no strndup. */
 static char *dup_bytes(const char *v, size_t len)
 {
-    return v ? bc_xstrndup(v, len) : NULL;
+    if (!v)
+        return NULL;
+    char *out = bc_xmalloc(len + 1);
+    memcpy(out, v, len);
+    out[len] = 0;
+    return out;
 }
 
 /* The string value of name in vars, or NULL; *len gets its length. */

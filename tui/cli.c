@@ -47,10 +47,18 @@ typedef enum {
     O_USERS,
     O_SEED,
     O_FORCE,
+    /* env */
+    O_FILE,
+    O_AGAINST,
+    O_AUTH,
+    O_ENV_FORCE,
+    O_PRUNE,
+    O_DRY_RUN,
+    O_YES,
     O_COUNT
 } opt_id;
 
-#define BIT(o) (1u << (o))
+#define BIT(o) (UINT64_C(1) << (o))
 #define GLOBAL_OPTS (BIT(O_DB) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) | BIT(O_VERSION))
 
 typedef struct {
@@ -91,6 +99,20 @@ static const opt_def options[] = {
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
     {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
     {O_FORCE, "force", NULL, "replace an existing file"},
+    {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
+    {O_AGAINST, "against", "FILE",
+     "compare with the deployment that FILE names (CONVEX_SELF_HOSTED_URL and "
+     "CONVEX_SELF_HOSTED_ADMIN_KEY in dotenv form)"},
+    {O_AUTH, "auth", NULL,
+     "BETTER_AUTH_SECRET (generated only when set nowhere) and JWKS (created after the secret "
+     "is live)"},
+    {O_ENV_FORCE, "force", NULL,
+     "change BETTER_AUTH_SECRET under an existing JWKS (the key is rotated), push a JWKS that "
+     "fails its checks"},
+    {O_PRUNE, "prune", NULL,
+     "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
+    {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
+    {O_YES, "yes", NULL, "apply without asking (and copy a deployment-only secret into the file)"},
 };
 
 /* --- verbs ---------------------------------------------------------------------------------- */
@@ -99,7 +121,7 @@ typedef struct {
     const char *name; /* one or two words */
     const char *args; /* positional arguments for the usage text */
     int min_args, max_args;
-    unsigned opts; /* BIT(opt_id) of the verb's own options */
+    uint64_t opts; /* BIT(opt_id) of the verb's own options */
     bool target;   /* opens --db / BCADMIN_DB before running */
     const char *summary;
     bc_status (*run)(bc_cli *c, bc_error *err);
@@ -128,6 +150,23 @@ static const verb_def verbs[] = {
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
+    {"env list", "", 0, 0, BIT(O_FILE) | BIT(O_REVEAL) | BIT(O_JSON), false,
+     "the deployment's environment variables (or with --file, a .env file as dotenv reads it)",
+     bc_cli_env_list},
+    {"env diff", "", 0, 0, BIT(O_FILE) | BIT(O_AGAINST) | BIT(O_REVEAL) | BIT(O_JSON), false,
+     "what `env sync` would change; with --against, two deployments compared by value hash",
+     bc_cli_env_diff},
+    {"env sync", "", 0, 0,
+     BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_YES) |
+         BIT(O_REVEAL) | BIT(O_JSON),
+     false,
+     "push the .env file to the deployment as ONE atomic change, verified and audited "
+     "(deployment: CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY)",
+     bc_cli_env_sync},
+    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE), false,
+     "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
+    {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
+     bc_cli_env_unset},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -167,7 +206,7 @@ static void print_option(FILE *f, const opt_def *o)
     fprintf(f, "      %-24s %s\n", left, o->help);
 }
 
-static void print_options(FILE *f, unsigned mask)
+static void print_options(FILE *f, uint64_t mask)
 {
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (mask & BIT(options[i].id))
@@ -358,7 +397,26 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         st = parse_count(o->name, val, 0, UINT64_MAX, &c->seed, err);
         break;
     case O_FORCE:
+    case O_ENV_FORCE:
         c->force = true;
+        break;
+    case O_FILE:
+        c->env_file = val;
+        break;
+    case O_AGAINST:
+        c->against = val;
+        break;
+    case O_AUTH:
+        c->auth = true;
+        break;
+    case O_PRUNE:
+        c->prune = true;
+        break;
+    case O_DRY_RUN:
+        c->dry_run = true;
+        break;
+    case O_YES:
+        c->yes = true;
         break;
     case O_COUNT:
         break;
@@ -370,7 +428,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 /* The option called name among the global ones and those of the verb named so far. */
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
-    unsigned mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if ((mask & BIT(options[i].id)) && strlen(options[i].name) == len &&
             strncmp(options[i].name, name, len) == 0)
@@ -436,6 +494,9 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--json and --csv exclude each other");
     if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])
         return usage(err, "--active and --expired exclude each other");
+    if (p->seen[O_AGAINST] && p->seen[O_FILE])
+        return usage(err, "--against compares two deployments; --file compares a file with one: "
+                          "give one of them");
     if (c->nargs < v->min_args)
         return usage(err, "`bcadmin %s` needs %s", v->name, v->args);
     return BC_OK;
