@@ -979,7 +979,7 @@ bc_status bc_envsync_apply(bc_convex *c, bc_envsync_plan *p, const bc_envsync_ap
                                 it->kind == BC_ENVSYNC_REMOVE ? NULL : it->local, it->local_len};
     }
     if (n) {
-        st = send_batch(c, o, "env.sync", rows, n, rep, err);
+        st = send_batch(c, o, o->action ? o->action : "env.sync", rows, n, rep, err);
         if (st == BC_OK) {
             rep->batch_sent = rep->verified = true;
             rep->batch_changes = n;

@@ -184,11 +184,12 @@ void bc_envsync_cmp_release(bc_envsync_cmp *cmp);
 /* ---- applying --------------------------------------------------------------------------- */
 
 typedef struct {
-    sqlite3 *audit;        /* the state database's connection: every request is audited */
-    bc_audit_who who;      /* target_kind "convex", target = the deployment's label */
-    bool write_offer;      /* copy the deployment's secret into the file (secret_offer) */
+    sqlite3 *audit;   /* the state database's connection: every request is audited (NULL: none) */
+    bc_audit_who who; /* target_kind "convex", target = the deployment's label */
+    bool write_offer; /* copy the deployment's secret into the file (secret_offer) */
     const char *auth_path; /* module of getLatestJwks/rotateKeys; NULL tries auth, then
                               generated/auth */
+    const char *action;    /* audit action of the variables request; NULL: "env.sync" */
 } bc_envsync_apply_opts;
 
 /* What happened, step by step, for the caller to print. */

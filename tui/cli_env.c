@@ -294,12 +294,12 @@ static bool interactive(void)
 }
 
 /* Apply a plan with the audit log open, then print what happened. */
-static bc_status apply_plan(bc_cli *c, env_target *t, bc_envsync_plan *p, bool write_offer,
-                            json_t *doc, bc_error *err)
+static bc_status apply_plan(bc_cli *c, env_target *t, bc_envsync_plan *p, const char *action,
+                            bool write_offer, json_t *doc, bc_error *err)
 {
     bc_state *s = NULL;
     char *os_user = NULL;
-    bc_envsync_apply_opts ao = {.write_offer = write_offer};
+    bc_envsync_apply_opts ao = {.write_offer = write_offer, .action = action};
     bc_envsync_report rep = {0};
     bc_status st = open_audit(c, t, &s, &ao, &os_user, err);
     if (st == BC_OK)
@@ -565,7 +565,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
             if (bc_envsync_plan_has_work(&p))
                 st = agree(c, &t, &p, err);
             if (st == BC_OK)
-                st = apply_plan(c, &t, &p, offer, doc, err);
+                st = apply_plan(c, &t, &p, "env.sync", offer, doc, err);
         }
     }
     if (json) {
@@ -634,7 +634,7 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
     if (st == BC_OK && it->kind == BC_ENVSYNC_UNCHANGED) {
         fprintf(c->out, "%s already has this value\n", it->name);
     } else if (st == BC_OK) {
-        st = apply_plan(c, &t, &p, false, NULL, err);
+        st = apply_plan(c, &t, &p, l->remove ? "env.unset" : "env.set", false, NULL, err);
         if (st == BC_OK)
             fprintf(c->out, "%s %s\n", it->name, l->remove ? "removed" : "set");
     }

@@ -216,6 +216,8 @@ bc_assert_eq "8193-byte value refused by env set" 2 "$rc"
 printf 'a "b" $c `d` =e\n\n' | "$BCADMIN" env set ODD >/dev/null
 bc_assert_eq "env set keeps every byte but one newline" '"a \"b\" $c `d` =e\n"' "$(remote | json_get 'JSON.stringify(j.ODD)')"
 "$BCADMIN" env unset ODD >/dev/null
+bc_assert_eq "set and unset audited as such" "env.set ODD done,env.unset ODD done" \
+    "$(audit_rows | json_get 'j.slice(-2).map(r=>r.action+" "+r.subject+" "+r.state).join()')"
 [ "$(remote | json_get '"ODD" in j')" = false ] || bc_die "env unset left ODD"
 run env unset ODD
 expect_rc 3 "unset of a missing name"
@@ -267,5 +269,19 @@ expect_rc 0 "human diff --against"
 contains "count" "$out" "4 of 5 names differ"
 run env diff --against "$BC_TMP/prod.env" --file convex/.env
 expect_rc 2 "--against with --file"
+
+# --- 8. confirmation on a terminal (script(1) gives bcadmin a pty) ---------------------------
+if command -v script >/dev/null 2>&1; then
+    printf 'SITE_URL=http://localhost:3000\nKEEP=1\nASKED=1\n' >"$BC_TMP/tty.env"
+    before=$(remote)
+    set +e
+    printf 'n\n' | script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
+    set -e
+    contains "asks on a terminal" "$(cat "$BC_TMP/tty.out")" "Apply 1 change to $DEV"
+    contains "a no is a refusal" "$(cat "$BC_TMP/tty.out")" "not applied: not confirmed"
+    bc_assert_eq "nothing applied after no" "$before" "$(remote)"
+    printf 'y\n' | script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
+    bc_assert_eq "applied after yes" 1 "$(remote | json_get '.ASKED')"
+fi
 
 bc_log "ok"
