@@ -27,24 +27,30 @@ const ops = [
 const lines = [];
 lines.push(`Run of ${m.date} on ${m.host} (${m.cpu}); SQLite ${m.sqlite}, Node ${m.node}, ` +
   `Better Auth 1.4.9. Database: ${int(m.users)} users, ${int(m.sessions)} sessions; ` +
-  `${m.reps} timed repetitions per operation, medians in milliseconds.`);
+  `${m.reps} timed repetitions per operation, medians in milliseconds. ` +
+  (m.loadavg ? `Load average before / after the run: ${m.loadavg} (other jobs shared the machine).` : ""));
 lines.push("");
-lines.push("| operation | bcadmin in process | Better Auth list-users | sqlite3 shell | BA / bcadmin | bcadmin / shell | target | met |");
-lines.push("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+lines.push("| operation | bcadmin in process | bcadmin, same connection | Better Auth list-users | sqlite3 shell | BA / bcadmin | bcadmin / shell | target | met |");
+lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
 for (const [key, label, target, ok] of ops) {
   const b = r.bcadmin[key]?.median_ms, s = r.server[key]?.median_ms, h = r.shell[key]?.median_ms;
-  lines.push(`| ${label} | ${ms(b)} | ${ms(s)} | ${ms(h)} | ${ratio(s, b)} | ${ratio(b, h)} | ${target} | ${yes(ok(b, s, h))} |`);
+  const reused = r.bcadmin[key]?.reused_ms;
+  lines.push(`| ${label} | ${ms(b)} | ${ms(reused)} | ${ms(s)} | ${ms(h)} | ${ratio(s, b)} | ${ratio(b, h)} | ${target} | ${yes(ok(b, s, h))} |`);
 }
 const hwm = r.bcadmin.vmhwm_kb / 1024;
-lines.push(`| peak RSS browsing (VmHWM of bench_users after walking ${int(r.bcadmin.walk.rows)} rows) | ${hwm.toFixed(1)} MB | ${(Number(m.server_vmhwm_kb) / 1024).toFixed(0)} MB (server) | | | | < 30 MB | ${yes(hwm < 30)} |`);
+lines.push(`| peak RSS browsing (VmHWM of bench_users after walking ${int(r.bcadmin.walk.rows)} rows) | ${hwm.toFixed(1)} MB | | ${(Number(m.server_vmhwm_kb) / 1024).toFixed(0)} MB (server) | | | | < 30 MB | ${yes(hwm < 30)} |`);
 if (exp.maxrss_kb) {
   const e = exp.maxrss_kb / 1024;
-  lines.push(`| peak RSS of \`bcadmin users list --all --json\` (${int(m.exported_rows)} rows in ${exp.seconds} s) | ${e.toFixed(1)} MB | | | | | < 30 MB | ${yes(e < 30)} |`);
+  lines.push(`| peak RSS of \`bcadmin users list --all --json\` (${int(m.exported_rows)} rows in ${exp.seconds} s) | ${e.toFixed(1)} MB | | | | | | < 30 MB | ${yes(e < 30)} |`);
 }
+lines.push("");
+lines.push("\"bcadmin in process\" gives each repetition a new connection, so the total is really counted " +
+  "(what the first screen of a filter costs; the targets are judged on it); \"same connection\" repeats the query " +
+  "on one connection, where the driver reuses its count while the file is unchanged (what paging within a filter costs).");
 lines.push("");
 lines.push("Also measured in the same run:");
 lines.push("");
-lines.push(`- first page without total, in process: ${ms(r.bcadmin.first_page_no_total.median_ms)} ms; ` +
+lines.push(`- first page without total, in process: ${ms(r.bcadmin.first_page_no_total.median_ms)} ms (new connection), ${ms(r.bcadmin.first_page_no_total.reused_ms)} ms (same connection); ` +
   `\`bcadmin users list --json\` as a whole process (start, open, first page, print): ${ms(Number(m.cli_first_page_ms))} ms.`);
 lines.push(`- walking ${int(r.bcadmin.walk.rows)} rows by keyset cursor, ${m.limit} per page: ${(r.bcadmin.walk.ms / 1000).toFixed(2)} s ` +
   `(${ms(r.bcadmin.walk.ms / (r.bcadmin.walk.rows / m.limit))} ms per page); opening the database: ${ms(r.bcadmin.open_ms)} ms.`);

@@ -13,7 +13,7 @@
 #   --no-readme   do not rewrite README.md (results/latest.json only)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-BC_TEST_NAME=bench
+export BC_TEST_NAME=bench
 . "$root/tests/peers/lib.sh"
 
 build="$root/build" db="" users=1000000 reps=9 fresh=0 readme=1
@@ -106,6 +106,8 @@ process.stdout.write(JSON.stringify({
            { method: "POST", path: "/admin/list-user-sessions", body: { userId: user } }],
 }));' "$lu" "$deep" "$prefix" "$substring" "$user_id")
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- (a) bcadmin in process -------------------------------------------------------------------
 bc_log "bcadmin in process (bench_users)"
 "$bench_users" "$db" --user "$user_id" --reps "$reps" --deep "$deep" --prefix "$prefix" \
@@ -163,11 +165,15 @@ const rd = (f) => JSON.parse(fs.readFileSync(`${tmp}/${f}.json`, "utf8"));
 const r = { meta, bcadmin: rd("bcadmin"), shell: rd("shell"), server: rd("server") };
 fs.writeFileSync(out, JSON.stringify(r, null, 1) + "\n");
 ' "$BC_TMP" "$results/latest.json" \
-    date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" host "$(uname -srm), $(nproc) cores" \
+    date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" loadavg "$load_before / $(cut -d' ' -f1-3 /proc/loadavg)" host "$(uname -srm), $(nproc) cores" \
     cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
     sqlite "$(sqlite3 --version | cut -d' ' -f1)" node "$(node --version)" \
     db "$db" users "$n_users" sessions "$n_sessions" reps "$reps" limit "$limit" \
     deep "$deep" prefix "$prefix" substring "$substring" user_id "$user_id" now "$now" \
     demo_seconds "$demo_s" cli_first_page_ms "$cli_ms" export "$export_json" \
     exported_rows "$exported" server_vmhwm_kb "$server_rss"
-node "$bench_dir/report.mjs" "$results/latest.json" $([ "$readme" = 1 ] && echo "$bench_dir/README.md")
+if [ "$readme" = 1 ]; then
+    node "$bench_dir/report.mjs" "$results/latest.json" "$bench_dir/README.md"
+else
+    node "$bench_dir/report.mjs" "$results/latest.json"
+fi

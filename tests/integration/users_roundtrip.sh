@@ -57,11 +57,8 @@ bc_assert_eq "users list nextCursor on the only page" null "$(json_get .nextCurs
 # Same users in the same order (newest first is bcadmin's default and what we asked the server).
 bc_assert_eq "user ids, newest first" "$(json_get '.users.map(u => u.id).join(" ")' <<<"$server_list")" \
     "$(json_get '.users.map(u => u.id).join(" ")' <<<"$cli_list")"
-for i in $(seq 0 6); do
-    s=$(json_get ".users[$i]" <<<"$server_list")
-    c=$(json_get ".users[$i]" <<<"$cli_list")
-    bc_json_same "users list row $i ($(json_get .email <<<"$s"))" "$s" "$c" "${fields[@]}"
-done
+bc_json_rows_same "users list vs list-users" "$(json_get .users <<<"$server_list")" \
+    "$(json_get .users <<<"$cli_list")" "${fields[@]}"
 
 # get-session is the server's other view of a user: it must agree too.
 for tok in "$zoe" "$lee" "$admin"; do
@@ -107,11 +104,8 @@ srv_sessions=$(ba_post /admin/list-user-sessions "$(json_obj userId "$zoe_id")" 
 ba_expect 200
 bc_assert_eq "zoe has two sessions" 2 "$(json_get .length <<<"$srv_sessions")"
 sess_fields=(id userId expiresAt createdAt updatedAt ipAddress userAgent impersonatedBy)
-for sid in $(json_get '.map(s => s.id).join(" ")' <<<"$srv_sessions"); do
-    s=$(json_get ".find(x => x.id === '$sid')" <<<"$srv_sessions")
-    c=$(json_get ".sessions.find(x => x.id === '$sid')" <<<"$show") || bc_die "users show: session $sid missing: $show"
-    bc_json_same "users show: session $sid" "$s" "$c" "${sess_fields[@]}"
-done
+bc_json_rows_same "users show: sessions vs list-user-sessions" "$srv_sessions" \
+    "$(json_get .sessions <<<"$show")" "${sess_fields[@]}"
 bc_assert_eq "users show: session count" 2 "$(json_get .sessions.length <<<"$show")"
 if json_get '.sessions.map(s => s.token).join("")' <<<"$show" | grep -q "$zoe"; then
     bc_die "users show --json revealed a session token without being asked"
@@ -119,10 +113,8 @@ fi
 srv_accounts=$(ba_get /list-accounts "$zoe")
 ba_expect 200
 bc_assert_eq "zoe has one account" 1 "$(json_get .length <<<"$srv_accounts")"
-a=$(json_get '.[0]' <<<"$srv_accounts")
-c=$(json_get ".accounts.find(x => x.id === '$(json_get .id <<<"$a")')" <<<"$show") ||
-    bc_die "users show: account missing: $show"
-bc_json_same "users show: account" "$a" "$c" id providerId accountId userId createdAt updatedAt
+bc_json_rows_same "users show: accounts vs list-accounts" "$srv_accounts" \
+    "$(json_get .accounts <<<"$show")" id providerId accountId userId createdAt updatedAt
 
 # Unknown user: exit code 3 (not found).
 rc=0

@@ -11,6 +11,8 @@
 #                        (bc_use_sqlite DB sets it to "--db DB").
 #   ba_* helpers         talk to whatever Better Auth base URL is in $BA_URL (set by ba_start,
 #                        or by another driver's own server start function).
+#   bc_track_pid PID     hands a process the script started (another driver's peer) to the
+#                        exit trap, which stops it like the Better Auth server.
 #
 # Exit codes: bc_skip exits 77 (meson's "skipped"), bc_die exits 1.
 
@@ -41,7 +43,7 @@ bc_skip() {
 # --- temp dir and cleanup -----------------------------------------------------------------
 
 bc_cleanup() {
-    local rc=$? pid
+    local rc=$? pid log
     set +e # the trap must finish even under the script's `set -e`
     for pid in "${BC_SERVER_PIDS[@]}"; do
         if kill -0 "$pid" 2>/dev/null; then
@@ -56,6 +58,12 @@ bc_cleanup() {
         wait "$pid" 2>/dev/null
     done
     BC_SERVER_PIDS=()
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "${BC_TMP:-}" ]; then
+        # A failure is easier to read with what the server said.
+        for log in "$BC_TMP"/server.*.err; do
+            [ -s "$log" ] && { bc_log "server log $log (last lines):"; tail -n 20 "$log" >&2; }
+        done
+    fi
     if [ -n "${BC_TMP:-}" ] && [ -d "$BC_TMP" ]; then
         if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "${BC_KEEP_TMP:-}" ]; then
             bc_log "kept $BC_TMP"
@@ -71,13 +79,16 @@ trap bc_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+bc_track_pid() { BC_SERVER_PIDS+=("$1"); }
+
 # --- prerequisites --------------------------------------------------------------------------
 
 # Skip (77) when the npm fixtures are not installed; everything else missing is a failure.
 bc_require_peers() {
     command -v node >/dev/null 2>&1 || bc_skip "node is not installed (apt-get install nodejs)"
-    [ -d "$BC_PEERS_DIR/node_modules/better-auth" ] && [ -d "$BC_PEERS_DIR/node_modules/better-sqlite3" ] ||
+    if [ ! -d "$BC_PEERS_DIR/node_modules/better-auth" ] || [ ! -d "$BC_PEERS_DIR/node_modules/better-sqlite3" ]; then
         bc_skip "tests/peers/node_modules is missing: run 'cd tests/peers && npm ci' first"
+    fi
     command -v curl >/dev/null 2>&1 || bc_die "curl is not installed"
 }
 
@@ -117,16 +128,17 @@ bc_cli_json() {
 # --- the Better Auth server -------------------------------------------------------------------
 
 # ba_start DB [SECRET]: start the real server on DB (created with Better Auth's migrations when
-# empty), wait until it prints its port, set BA_PID, BA_PORT and BA_URL (base .../api/auth).
+# empty), wait until it prints its port, set BA_PID, BA_PORT, BA_URL (base .../api/auth) and
+# BA_LOG (the server's stderr file).
 ba_start() {
-    local db=$1 secret=${2:-$BC_TEST_SECRET} log out i
+    local db=$1 secret=${2:-$BC_TEST_SECRET} log out
     log="$BC_TMP/server.$$.$RANDOM"
     out="$log.out"
     node "$BC_SERVER_JS" "$db" "$secret" >"$out" 2>"$log.err" &
     BA_PID=$!
-    BC_SERVER_PIDS+=("$BA_PID")
+    bc_track_pid "$BA_PID"
     BA_PORT=
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         BA_PORT=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$out" 2>/dev/null)
         [ -n "$BA_PORT" ] && break
         if ! kill -0 "$BA_PID" 2>/dev/null; then
@@ -136,6 +148,7 @@ ba_start() {
     done
     [ -n "$BA_PORT" ] || bc_die "Better Auth server on $db printed no port within 30 s: $(cat "$log.err")"
     BA_URL="http://127.0.0.1:$BA_PORT/api/auth"
+    # shellcheck disable=SC2034 # for callers
     BA_LOG="$log.err"
 }
 
@@ -269,6 +282,31 @@ for (const k of keys) {
   const x = JSON.stringify(a[k]), y = JSON.stringify(b[k]);
   if (x !== y) bad.push(`${k}: expected ${x}, got ${y}`);
 }
+process.stdout.write(bad.join("; "));
+' "$a" "$b" "$@") || bc_die "$what: could not compare JSON"
+    [ -z "$diff" ] || bc_die "$what: $diff"
+}
+
+# bc_json_rows_same WHAT EXPECTED_ARRAY ACTUAL_ARRAY FIELD...: every row of EXPECTED has a row
+# with the same id in ACTUAL (order aside) whose named fields are equal, and ACTUAL has no other
+# rows; dies naming each missing, extra or differing row and field. One node run for a whole list.
+bc_json_rows_same() {
+    local what=$1 a=$2 b=$3 diff
+    shift 3
+    diff=$(node -e '
+const [a, b, ...fields] = process.argv.slice(1).map((s, i) => i < 2 ? JSON.parse(s) : s);
+const bad = [];
+const byId = new Map(b.map((r) => [r.id, r]));
+for (const x of a) {
+  const y = byId.get(x.id);
+  if (!y) { bad.push(`row ${x.id} missing`); continue; }
+  byId.delete(x.id);
+  for (const k of fields) {
+    const u = JSON.stringify(x[k]), v = JSON.stringify(y[k]);
+    if (u !== v) bad.push(`row ${x.id} (${x.email ?? ""}) ${k}: expected ${u}, got ${v}`);
+  }
+}
+for (const id of byId.keys()) bad.push(`unexpected row ${id}`);
 process.stdout.write(bad.join("; "));
 ' "$a" "$b" "$@") || bc_die "$what: could not compare JSON"
     [ -z "$diff" ] || bc_die "$what: $diff"
