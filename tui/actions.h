@@ -62,7 +62,18 @@
     X(ENV_DIFF, "env-diff", "", CLI, "env diff", "Show what `env sync` would change")             \
     X(ENV_SYNC, "env-sync", "", CLI, "env sync", "Push convex/.env in one atomic change")          \
     X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
-    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")
+    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")     \
+    X(JWKS_DOCTOR, "jwks-doctor", "", CLI, "jwks doctor",                                          \
+      "Check the signing keys, the secret and what the site publishes")                           \
+    X(JWKS_BOOTSTRAP, "jwks-bootstrap", "", CLI, "jwks bootstrap",                                 \
+      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                          \
+    X(JWKS_ROTATE, "jwks-rotate", "", CLI, "jwks rotate",                                          \
+      "Key rotation (a checklist on Convex; a new key row on SQLite)")                            \
+    X(CHECKLIST_LIST, "checklist-list", "", CLI, "checklist list", "List checklist runs")          \
+    X(CHECKLIST_STATUS, "checklist-status", "", CLI, "checklist status",                           \
+      "Show a checklist run and its steps")                                                        \
+    X(CHECKLIST_RESUME, "checklist-resume", "", CLI, "checklist resume",                           \
+      "Resume an interrupted checklist run where it stopped")
 
 typedef enum {
     TUI_ACT_NONE = 0,

@@ -54,7 +54,13 @@ typedef enum {
     O_ENV_FORCE,
     O_PRUNE,
     O_DRY_RUN,
+    O_ENV_YES,
+    /* jwks, checklist */
+    O_SECRET_FILE,
+    O_ALG,
+    O_REVOKE_OLD,
     O_YES,
+    O_REDO,
     O_COUNT
 } opt_id;
 
@@ -112,7 +118,19 @@ static const opt_def options[] = {
     {O_PRUNE, "prune", NULL,
      "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
     {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
-    {O_YES, "yes", NULL, "apply without asking (and copy a deployment-only secret into the file)"},
+    {O_ENV_YES, "yes", NULL,
+     "apply without asking (and copy a deployment-only secret into the file)"},
+    {O_SECRET_FILE, "secret-file", "FILE",
+     "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET)"},
+    {O_ALG, "alg", "ALG",
+     "the algorithm the app signs with: EdDSA, RS256, PS256, ES256, ES512 (default: its "
+     "current keys')"},
+    {O_REVOKE_OLD, "revoke-old", NULL,
+     "delete the older keys instead of keeping them published for the grace period"},
+    {O_YES, "yes", NULL,
+     "answer the checklist's operator steps yes and do not wait out timed steps (production "
+     "still needs the typed name)"},
+    {O_REDO, "redo", "STEP", "repeat a finished step of the run (you type its id to confirm)"},
 };
 
 /* --- verbs ---------------------------------------------------------------------------------- */
@@ -157,7 +175,7 @@ static const verb_def verbs[] = {
      "what `env sync` would change; with --against, two deployments compared by value hash",
      bc_cli_env_diff},
     {"env sync", "", 0, 0,
-     BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_YES) |
+     BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_ENV_YES) |
          BIT(O_REVEAL) | BIT(O_JSON),
      false,
      "push the .env file to the deployment as ONE atomic change, verified and audited "
@@ -167,6 +185,24 @@ static const verb_def verbs[] = {
      "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
     {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
      bc_cli_env_unset},
+    {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,
+     "check the signing keys (Convex: JWKS, secret, database, site; SQLite: --db rows) with a fix "
+     "for each problem",
+     bc_cli_jwks_doctor},
+    {"jwks bootstrap", "", 0, 0, BIT(O_YES) | BIT(O_JSON), false,
+     "first-deploy checklist on a Convex deployment: getLatestJwks, then JWKS set to it",
+     bc_cli_jwks_bootstrap},
+    {"jwks rotate", "", 0, 0,
+     BIT(O_YES) | BIT(O_JSON) | BIT(O_ALG) | BIT(O_REVOKE_OLD) | BIT(O_SECRET_FILE), false,
+     "Convex: the key rotation checklist; SQLite (--db): a new key row the server signs with",
+     bc_cli_jwks_rotate},
+    {"checklist list", "", 0, 0, BIT(O_JSON), false, "checklist runs, newest first",
+     bc_cli_checklist_list},
+    {"checklist status", "[RUN]", 0, 1, BIT(O_JSON), false,
+     "the steps of a run (default: the newest)", bc_cli_checklist_status},
+    {"checklist resume", "[RUN]", 0, 1, BIT(O_YES) | BIT(O_JSON) | BIT(O_REDO), false,
+     "go on with an unfinished run (default: the newest) from the step where it stopped",
+     bc_cli_checklist_resume},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -239,7 +275,9 @@ static void print_usage(FILE *f, const verb_def *only)
     fputs("\nGlobal options (anywhere on the line):\n", f);
     print_options(f, GLOBAL_OPTS);
     fputs("\nUSER is a user id or an email (matched lowercased).\n"
-          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME.\n"
+          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME;\n"
+          "  jwks and checklist verbs without --db: CONVEX_SELF_HOSTED_URL and\n"
+          "  CONVEX_SELF_HOSTED_ADMIN_KEY (the deployment), CONVEX_SITE_URL.\n"
           "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
           f);
 }
@@ -415,8 +453,21 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_DRY_RUN:
         c->dry_run = true;
         break;
+    case O_SECRET_FILE:
+        c->secret_file = val;
+        break;
+    case O_ALG:
+        c->alg = val;
+        break;
+    case O_REVOKE_OLD:
+        c->revoke_old = true;
+        break;
     case O_YES:
+    case O_ENV_YES:
         c->yes = true;
+        break;
+    case O_REDO:
+        c->redo = val;
         break;
     case O_COUNT:
         break;

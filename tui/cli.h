@@ -42,7 +42,12 @@ typedef struct {
     /* env verbs */
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
-    bool auth, prune, dry_run, yes;
+    bool auth, prune, dry_run;
+    const char *secret_file; /* --secret-file */
+    const char *alg;         /* --alg */
+    bool revoke_old;
+    bool yes;
+    const char *redo; /* --redo STEP */
 
     /* while running */
     FILE *out;
@@ -71,5 +76,12 @@ bc_status bc_cli_env_diff(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_sync(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_set(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_unset(bc_cli *c, bc_error *err);
+/* cli_jwks.c */
+bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err);
+bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err);
+bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err);
+bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err);
 
 #endif

@@ -1,0 +1,603 @@
+/* jwks_convex.c - gathering a deployment's JWKS facts, the key actions, and the checklist
+ * actions built on them; see jwks_convex.h. */
+#include "jwks_convex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "isotime.h"
+#include "record.h"
+#include "xalloc.h"
+
+/* ---- calls ------------------------------------------------------------------------------- */
+
+static const char *module_of(const bc_jwks_deploy *dep)
+{
+    return dep->module ? dep->module : "auth";
+}
+
+/* Call fn with args (stolen); *value is the caller's. */
+static bc_status call(const bc_jwks_deploy *dep, const char *path, const char *component,
+                      json_t *args, bool read_only, json_t **value, bc_error *err)
+{
+    bc_convex_call c = {.kind = BC_CALL_FUNCTION,
+                        .path = path,
+                        .component = component,
+                        .args = args,
+                        .read_only = read_only};
+    bc_status st = bc_convex_run(dep->c, &c, 1);
+    json_decref(args);
+    if (st != BC_OK) {
+        *err = c.err;
+        bc_convex_call_release(&c);
+        return st;
+    }
+    *value = c.value;
+    c.value = NULL;
+    bc_convex_call_release(&c);
+    return BC_OK;
+}
+
+static bc_status rows_from_value(const json_t *v, const char *what, bc_jwks_rows *out,
+                                 bc_error *err)
+{
+    *out = (bc_jwks_rows){0};
+    if (!json_is_array(v))
+        return bc_fail(err, BC_ERR, "%s did not return an array of key rows", what);
+    out->rows = bc_xcalloc(json_array_size(v) + 1, sizeof *out->rows);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        out->n++;
+        if (bc_jwks_row_from_json(json_array_get(v, i), &out->rows[i], err) != BC_OK) {
+            bc_jwks_rows_release(out);
+            return bc_error_prefix(err, "%s", what);
+        }
+    }
+    return BC_OK;
+}
+
+/* findMany over every page of model (at most max_pages pages of 1000); *page_rows gets the
+ * documents. */
+static bc_status find_all(const bc_jwks_deploy *dep, const char *model, json_t *where,
+                          size_t max_pages, json_t **docs, bool *complete, bc_error *err)
+{
+    char *path = dep->component ? bc_xstrdup("adapter:findMany")
+                                : bc_xasprintf("%s:findMany", module_of(dep));
+    json_t *all = json_array(), *cursor = json_null();
+    bc_status st = BC_OK;
+    *complete = false;
+    for (size_t page = 0; page < max_pages && st == BC_OK; page++) {
+        json_t *args = json_pack("{s:s, s:{s:i, s:O}}", "model", model, "paginationOpts",
+                                 "numItems", 1000, "cursor", cursor);
+        if (where)
+            json_object_set(args, "where", where);
+        json_t *v = NULL;
+        st = call(dep, path, dep->component, args, true, &v, err);
+        if (st != BC_OK)
+            break;
+        json_t *items = json_object_get(v, "page");
+        if (!json_is_array(items)) {
+            json_decref(v);
+            st = bc_fail(err, BC_ERR, "%s on %s returned no page", path, model);
+            break;
+        }
+        json_array_extend(all, items);
+        bool done = json_is_true(json_object_get(v, "isDone"));
+        json_decref(cursor);
+        cursor = json_incref(json_object_get(v, "continueCursor"));
+        if (!cursor)
+            cursor = json_null();
+        json_decref(v);
+        if (done) {
+            *complete = true;
+            break;
+        }
+    }
+    json_decref(cursor);
+    free(path);
+    if (st != BC_OK) {
+        json_decref(all);
+        return st;
+    }
+    *docs = all;
+    return BC_OK;
+}
+
+bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
+{
+    json_t *docs = NULL;
+    bool complete;
+    *out = (bc_jwks_rows){0};
+    bc_status st = find_all(dep, "jwks", NULL, 10, &docs, &complete, err);
+    if (st != BC_OK)
+        return st;
+    st = rows_from_value(docs, "the jwks table", out, err);
+    json_decref(docs);
+    return st;
+}
+
+static bc_status key_action(const bc_jwks_deploy *dep, const char *fn, bc_jwks_rows *out,
+                            bc_error *err)
+{
+    char *path = bc_xasprintf("%s:%s", module_of(dep), fn);
+    json_t *v = NULL;
+    /* Neither is repeated on failure: rotateKeys must never run twice by accident, and
+     * getLatestJwks may create a row. */
+    bc_status st = call(dep, path, NULL, json_object(), false, &v, err);
+    if (st == BC_OK) {
+        st = rows_from_value(v, path, out, err);
+        if (st == BC_OK && out->n == 0) {
+            bc_jwks_rows_release(out);
+            st = bc_fail(err, BC_ERR, "%s returned no key", path);
+        }
+    }
+    json_decref(v);
+    free(path);
+    return st;
+}
+
+bc_status bc_jwks_deploy_latest(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
+{
+    return key_action(dep, "getLatestJwks", out, err);
+}
+
+bc_status bc_jwks_deploy_rotate(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
+{
+    return key_action(dep, "rotateKeys", out, err);
+}
+
+bc_status bc_jwks_deploy_set_env(const bc_jwks_deploy *dep, const bc_jwks_rows *rows, bc_error *err)
+{
+    char *value = bc_jwks_env_format(rows);
+    json_t *changes = json_pack("[{s:s, s:s}]", "name", "JWKS", "value", value);
+    free(value);
+    bc_status st = bc_convex_env_update(dep->c, changes, err);
+    json_decref(changes);
+    if (st != BC_OK)
+        bc_error_prefix(err, "setting JWKS");
+    return st;
+}
+
+/* ---- gathering --------------------------------------------------------------------------- */
+
+char *bc_jwks_site_url(const bc_jwks_deploy *dep, const json_t *env, const char **from)
+{
+    const json_t *v = env ? json_object_get(env, "CONVEX_SITE_URL") : NULL;
+    if (json_is_string(v) && json_string_length(v)) {
+        *from = "deployment variable";
+        return bc_xstrdup(json_string_value(v));
+    }
+    if (dep->site_url && *dep->site_url) {
+        *from = "bcadmin's environment";
+        return bc_xstrdup(dep->site_url);
+    }
+    const char *url = bc_convex_url(dep->c);
+    size_t n = strlen(url);
+    const char *cloud = ".convex.cloud";
+    while (n && url[n - 1] == '/')
+        n--;
+    if (n > strlen(cloud) && strncmp(url + n - strlen(cloud), cloud, strlen(cloud)) == 0) {
+        *from = "derived from the deployment URL";
+        return bc_xasprintf("%.*s.convex.site", (int)(n - strlen(cloud)), url);
+    }
+    *from = NULL;
+    return NULL;
+}
+
+void bc_jwks_gathered_release(bc_jwks_gathered *g)
+{
+    json_decref(g->env);
+    bc_jwks_rows_release(&g->rows);
+    char **f[] = {&g->env_error,     &g->rows_error, &g->site_url,
+                  &g->site_url_from, &g->published,  &g->published_error};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        free(*f[i]);
+    *g = (bc_jwks_gathered){0};
+}
+
+void bc_jwks_gather(const bc_jwks_deploy *dep, bc_jwks_gathered *g)
+{
+    *g = (bc_jwks_gathered){0};
+    bc_error err = {0};
+    if (bc_convex_env_list(dep->c, &g->env, &err) != BC_OK)
+        g->env_error = bc_xstrdup(err.msg);
+    err = (bc_error){0};
+    if (bc_jwks_deploy_rows(dep, &g->rows, &err) == BC_OK)
+        g->have_rows = true;
+    else
+        g->rows_error = bc_xstrdup(err.msg);
+    const char *from = NULL;
+    g->site_url = bc_jwks_site_url(dep, g->env, &from);
+    g->site_url_from = bc_xstrdup(from);
+    if (!g->site_url) {
+        g->published_error = bc_xstrdup("CONVEX_SITE_URL is unknown");
+        return;
+    }
+    size_t n = strlen(g->site_url);
+    while (n && g->site_url[n - 1] == '/')
+        n--;
+    char *url = bc_xasprintf("%.*s/api/auth/convex/jwks", (int)n, g->site_url);
+    err = (bc_error){0};
+    if (bc_http_get(url, &g->published, &g->published_status, &err) != BC_OK)
+        g->published_error = bc_xstrdup(err.msg);
+    free(url);
+}
+
+bc_jwks_convex_inputs bc_jwks_gathered_inputs(const bc_jwks_gathered *g)
+{
+    return (bc_jwks_convex_inputs){
+        .env = g->env,
+        .env_error = g->env_error,
+        .db_rows = g->have_rows ? &g->rows : NULL,
+        .db_error = g->rows_error,
+        .site_url = g->site_url,
+        .site_url_from = g->site_url_from,
+        .published = g->published,
+        .published_status = g->published_status,
+        .published_error = g->published_error,
+    };
+}
+
+bc_status bc_jwks_doctor_deployment(const bc_jwks_deploy *dep, bc_checks *out, bc_error *err)
+{
+    bc_jwks_gathered g;
+    bc_jwks_gather(dep, &g);
+    bc_jwks_convex_inputs in = bc_jwks_gathered_inputs(&g);
+    bc_status st = bc_jwks_doctor_convex(&in, out, err);
+    bc_jwks_gathered_release(&g);
+    return st;
+}
+
+/* ---- checklist actions ------------------------------------------------------------------- */
+
+static const bc_jwks_deploy *dep_of(const bc_checklist_ctx *ctx)
+{
+    return ctx->target;
+}
+
+/* An audit entry around a change: subject, and the key ids before and after (never keys). */
+static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const char *subject,
+                             const char *kid_before, const char *kid_after, int64_t *id,
+                             bc_error *err)
+{
+    *id = 0;
+    if (!ctx->db)
+        return BC_OK;
+    bc_record before = {0}, after = {0};
+    char run[32];
+    snprintf(run, sizeof run, "%lld", (long long)(ctx->run ? ctx->run->id : 0));
+    bc_record_set_text(&before, "kid", kid_before);
+    if (kid_after)
+        bc_record_set_text(&after, "kid", kid_after);
+    bc_record_set_text(&after, "checklistRun", run);
+    bc_audit_change change = {
+        .action = action, .subject = subject, .before = &before, .after = &after};
+    bc_audit_who who = ctx->who ? *ctx->who : (bc_audit_who){0};
+    bc_status st = bc_audit_begin(ctx->db, &who, &change, id, err);
+    bc_record_release(&before);
+    bc_record_release(&after);
+    return st;
+}
+
+static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
+{
+    if (ctx->db && id)
+        bc_audit_finish(ctx->db, id, failure ? failure->msg : NULL, NULL);
+}
+
+static const char *var_text(const bc_checklist_ctx *ctx, const char *name)
+{
+    return json_string_value(json_object_get(ctx->vars, name));
+}
+
+static void set_var(bc_checklist_ctx *ctx, const char *name, const char *value)
+{
+    json_object_set_new(ctx->vars, name, value ? json_string(value) : json_null());
+}
+
+static bc_status act_reachable(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    json_t *env = NULL;
+    bc_status st = bc_convex_env_list(dep_of(ctx)->c, &env, err);
+    if (st != BC_OK)
+        return st;
+    bc_jwks_rows rows;
+    st = bc_jwks_deploy_rows(dep_of(ctx), &rows, err);
+    if (st == BC_OK) {
+        *output = bc_xasprintf("%zu environment variables; auth functions answer at %s:* (%zu "
+                               "key row%s)",
+                               json_object_size(env), module_of(dep_of(ctx)), rows.n,
+                               rows.n == 1 ? "" : "s");
+        bc_jwks_rows_release(&rows);
+    } else {
+        bc_error_prefix(err, "the auth functions do not answer (are they deployed?)");
+    }
+    json_decref(env);
+    return st;
+}
+
+static bc_status act_secret(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    json_t *env = NULL;
+    bc_status st = bc_convex_env_list(dep_of(ctx)->c, &env, err);
+    if (st != BC_OK)
+        return st;
+    const char *s = json_string_value(json_object_get(env, "BETTER_AUTH_SECRET"));
+    size_t len = s ? strlen(s) : 0;
+    json_decref(env);
+    if (len == 0)
+        return bc_fail(err, BC_REFUSED,
+                       "BETTER_AUTH_SECRET is not set on the deployment: set it first with "
+                       "`bcadmin env sync` (the key is encrypted with it when it is made), then "
+                       "`bcadmin checklist resume %lld`",
+                       (long long)ctx->run->id);
+    if (len < 32)
+        return bc_fail(err, BC_REFUSED,
+                       "BETTER_AUTH_SECRET has %zu characters; Better Auth needs at least 32: "
+                       "fix it with `bcadmin env sync`, then resume",
+                       len);
+    *output = bc_xasprintf("BETTER_AUTH_SECRET is set (%zu characters)", len);
+    return BC_OK;
+}
+
+static bc_status act_latest(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    int64_t aid;
+    bc_status st = audit_begin(ctx, "jwks.get_latest", "jwks", NULL, NULL, &aid, err);
+    if (st != BC_OK)
+        return st;
+    bc_jwks_rows rows;
+    st = bc_jwks_deploy_latest(dep_of(ctx), &rows, err);
+    audit_finish(ctx, aid, st == BC_OK ? NULL : err);
+    if (st != BC_OK)
+        return st;
+    set_var(ctx, "kid", rows.rows[0].id);
+    *output = bc_xasprintf("getLatestJwks returned key %s (%s)", rows.rows[0].id,
+                           rows.rows[0].alg ? rows.rows[0].alg : "no alg");
+    bc_jwks_rows_release(&rows);
+    return BC_OK;
+}
+
+/* The kid in JWKS when it holds exactly one key, else NULL; the caller frees. */
+static char *env_kid(const json_t *env)
+{
+    const char *text = json_string_value(json_object_get(env, "JWKS"));
+    bc_jwks_rows rows;
+    if (!text || bc_jwks_env_parse(text, strlen(text), &rows, NULL) != BC_OK)
+        return NULL;
+    char *kid = rows.n == 1 ? bc_xstrdup(rows.rows[0].id) : NULL;
+    bc_jwks_rows_release(&rows);
+    return kid;
+}
+
+/* Whether JWKS holds exactly the database's newest key. */
+static bc_status jwks_current(bc_checklist_ctx *ctx, bool *yes, char **note, bc_error *err)
+{
+    *yes = false;
+    json_t *env = NULL;
+    bc_status st = bc_convex_env_list(dep_of(ctx)->c, &env, err);
+    if (st != BC_OK)
+        return st;
+    bc_jwks_rows rows;
+    st = bc_jwks_deploy_rows(dep_of(ctx), &rows, err);
+    if (st != BC_OK) {
+        json_decref(env);
+        return st;
+    }
+    const bc_jwks_row *newest = bc_jwks_rows_newest(&rows);
+    char *kid = env_kid(env);
+    if (newest && kid && strcmp(kid, newest->id) == 0) {
+        *yes = true;
+        *note = bc_xasprintf("JWKS already holds the newest key %s", kid);
+    }
+    free(kid);
+    bc_jwks_rows_release(&rows);
+    json_decref(env);
+    return BC_OK;
+}
+
+static bc_status act_set_jwks(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    json_t *env = NULL;
+    bc_status st = bc_convex_env_list(dep_of(ctx)->c, &env, err);
+    if (st != BC_OK)
+        return st;
+    char *old = env_kid(env);
+    json_decref(env);
+    /* getLatestJwks returns the newest row (making one only when there is none): the key that
+     * rotateKeys or the previous step made. */
+    bc_jwks_rows rows;
+    st = bc_jwks_deploy_latest(dep_of(ctx), &rows, err);
+    if (st != BC_OK) {
+        free(old);
+        return st;
+    }
+    int64_t aid;
+    st = audit_begin(ctx, "env.set", "JWKS", old, rows.rows[0].id, &aid, err);
+    if (st == BC_OK) {
+        st = bc_jwks_deploy_set_env(dep_of(ctx), &rows, err);
+        audit_finish(ctx, aid, st == BC_OK ? NULL : err);
+    }
+    if (st == BC_OK) {
+        set_var(ctx, "kid", rows.rows[0].id);
+        *output = bc_xasprintf("JWKS set to key %s%s%s", rows.rows[0].id, old ? " (was " : "",
+                               old ? old : "");
+        if (old) {
+            char *full = bc_xasprintf("%s)", *output);
+            free(*output);
+            *output = full;
+        }
+    }
+    free(old);
+    bc_jwks_rows_release(&rows);
+    return st;
+}
+
+/* A short summary of the checks that are not ok. */
+static char *checks_summary(const bc_checks *checks)
+{
+    bc_buf b = {0};
+    size_t bad = 0;
+    for (size_t i = 0; i < checks->n; i++) {
+        const bc_check *c = &checks->items[i];
+        if (c->status == BC_CHECK_OK)
+            continue;
+        bc_buf_printf(&b, "%s%s %s: %s", bad++ ? "; " : "", bc_check_status_name(c->status), c->id,
+                      c->message);
+    }
+    if (!bad)
+        bc_buf_printf(&b, "all %zu checks ok", checks->n);
+    return bc_buf_take(&b);
+}
+
+static bc_status act_doctor(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    bc_checks checks = {0};
+    bc_status st = bc_jwks_doctor_deployment(dep_of(ctx), &checks, err);
+    if (st != BC_OK)
+        return st;
+    *output = checks_summary(&checks);
+    if (bc_checks_failed(&checks))
+        st = bc_fail(err, BC_ERR, "the doctor found problems: %s", *output);
+    bc_checks_release(&checks);
+    return st;
+}
+
+static bc_status act_impact(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    const bc_jwks_deploy *dep = dep_of(ctx);
+    bc_jwks_rows rows;
+    bc_status st = bc_jwks_deploy_rows(dep, &rows, err);
+    if (st != BC_OK)
+        return st;
+    const bc_jwks_row *newest = bc_jwks_rows_newest(&rows);
+    /* On a re-run after an interruption the original old key is kept: rotateKeys may already
+     * have replaced it. */
+    if (!var_text(ctx, "old_kid"))
+        set_var(ctx, "old_kid", newest ? newest->id : NULL);
+    json_t *where = json_pack("[{s:s, s:s, s:I}]", "field", "expiresAt", "operator", "gt", "value",
+                              (json_int_t)ctx->now_ms);
+    json_t *docs = NULL;
+    bool complete = false;
+    st = find_all(dep, "session", where, 20, &docs, &complete, err);
+    json_decref(where);
+    if (st == BC_OK) {
+        char age[64] = "no key yet";
+        if (newest && newest->created_at != BC_JWKS_NO_TIME)
+            snprintf(age, sizeof age, "%lld days old",
+                     (long long)((ctx->now_ms - newest->created_at) / 86400000));
+        *output = bc_xasprintf(
+            "%zu%s active session%s; current key %s (%s); after rotateKeys every token signed "
+            "with the old key is refused until the client refreshes it (at most 15 minutes)",
+            json_array_size(docs), complete ? "" : "+", json_array_size(docs) == 1 ? "" : "s",
+            newest ? newest->id : "none", age);
+        json_decref(docs);
+    }
+    bc_jwks_rows_release(&rows);
+    return st;
+}
+
+static bc_status act_rotate(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    const char *old = var_text(ctx, "old_kid");
+    int64_t aid;
+    bc_status st = audit_begin(ctx, "jwks.rotate_keys", "jwks", old, NULL, &aid, err);
+    if (st != BC_OK)
+        return st;
+    bc_jwks_rows rows;
+    st = bc_jwks_deploy_rotate(dep_of(ctx), &rows, err);
+    audit_finish(ctx, aid, st == BC_OK ? NULL : err);
+    if (st != BC_OK)
+        return st;
+    set_var(ctx, "new_kid", rows.rows[0].id);
+    *output = bc_xasprintf("rotateKeys made key %s (old key %s deleted)", rows.rows[0].id,
+                           old ? old : "none");
+    bc_jwks_rows_release(&rows);
+    return BC_OK;
+}
+
+/* rotateKeys took effect when the database's newest key is no longer the one recorded before. */
+static bc_status examine_rotate(bc_checklist_ctx *ctx, bool *happened, char **note, bc_error *err)
+{
+    *happened = false;
+    const char *old = var_text(ctx, "old_kid");
+    bc_jwks_rows rows;
+    bc_status st = bc_jwks_deploy_rows(dep_of(ctx), &rows, err);
+    if (st != BC_OK)
+        return st;
+    const bc_jwks_row *newest = bc_jwks_rows_newest(&rows);
+    if (!old && !newest)
+        st = bc_fail(err, BC_ERR, "no key before and none now: rotateKeys did not run");
+    else if (newest && (!old || strcmp(newest->id, old) != 0)) {
+        *happened = true;
+        set_var(ctx, "new_kid", newest->id);
+        *note =
+            bc_xasprintf("the newest key is %s, not the old %s", newest->id, old ? old : "(none)");
+    } else {
+        *note = bc_xasprintf("the newest key is still the old %s", old);
+    }
+    bc_jwks_rows_release(&rows);
+    return st;
+}
+
+static bc_status act_verify_rotation(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    const char *old = var_text(ctx, "old_kid");
+    bc_jwks_gathered g;
+    bc_jwks_gather(dep_of(ctx), &g);
+    bc_jwks_convex_inputs in = bc_jwks_gathered_inputs(&g);
+    bc_checks checks = {0};
+    bc_status st = bc_jwks_doctor_convex(&in, &checks, err);
+    char *summary = st == BC_OK ? checks_summary(&checks) : NULL;
+    char *kid = env_kid(g.env);
+    bc_jwk_set *pub = NULL;
+    bool old_published = false;
+    if (old && g.published && g.published_status == 200 &&
+        bc_jwk_set_parse(g.published, strlen(g.published), &pub, NULL) == BC_OK)
+        old_published = bc_jwk_set_find(pub, old) != NULL;
+    if (st != BC_OK) {
+        /* err is set */
+    } else if (old && kid && strcmp(kid, old) == 0) {
+        st = bc_fail(err, BC_ERR, "JWKS still holds the old key %s", old);
+    } else if (old_published) {
+        st = bc_fail(err, BC_ERR, "the site still publishes the old key %s", old);
+    } else if (bc_checks_failed(&checks)) {
+        st = bc_fail(err, BC_ERR, "the doctor found problems: %s", summary);
+    } else {
+        *output = bc_xasprintf("new key %s published, old key %s gone; doctor: %s", kid ? kid : "?",
+                               old ? old : "(none)", summary);
+    }
+    free(summary);
+    free(kid);
+    bc_jwk_set_free(pub);
+    bc_checks_release(&checks);
+    bc_jwks_gathered_release(&g);
+    return st;
+}
+
+static bc_status act_record(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    const char *kid = var_text(ctx, "new_kid") ? var_text(ctx, "new_kid") : var_text(ctx, "kid");
+    char *action = bc_xasprintf("checklist.%s", ctx->run ? ctx->run->checklist : "run");
+    int64_t aid;
+    bc_status st = audit_begin(ctx, action, "jwks", var_text(ctx, "old_kid"), kid, &aid, err);
+    free(action);
+    if (st != BC_OK)
+        return st;
+    audit_finish(ctx, aid, NULL);
+    *output = bc_xasprintf("recorded in the audit log (entry %lld): key %s", (long long)aid,
+                           kid ? kid : "?");
+    return BC_OK;
+}
+
+const bc_checklist_action bc_jwks_actions[] = {
+    {"convex.reachable", act_reachable, NULL, NULL},
+    {"convex.secret_present", act_secret, NULL, NULL},
+    {"convex.get_latest_jwks", act_latest, NULL, NULL},
+    {"convex.set_jwks", act_set_jwks, jwks_current, jwks_current},
+    {"jwks.doctor", act_doctor, NULL, NULL},
+    {"convex.impact", act_impact, NULL, NULL},
+    {"convex.rotate_keys", act_rotate, NULL, examine_rotate},
+    {"convex.verify_rotation", act_verify_rotation, NULL, NULL},
+    {"record", act_record, NULL, NULL},
+};
+const size_t bc_jwks_n_actions = sizeof bc_jwks_actions / sizeof bc_jwks_actions[0];

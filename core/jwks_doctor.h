@@ -1,0 +1,86 @@
+/* jwks_doctor.h - the JWKS doctor: checks of a deployment's signing keys, each ok / warn / fail
+ * with one line of why and the fix.
+ *
+ * The checks are pure functions over gathered inputs (environment map, jwks rows, secret,
+ * published key set), so every broken state can be tested without a deployment; gathering them
+ * is jwks_convex.h's job (Convex) or the caller's (rows of a SQLite file).
+ */
+#ifndef BC_JWKS_DOCTOR_H
+#define BC_JWKS_DOCTOR_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jwk.h"
+#include "status.h"
+
+typedef enum { BC_CHECK_OK, BC_CHECK_WARN, BC_CHECK_FAIL } bc_check_status;
+
+typedef struct {
+    char *id; /* stable: "jwks.set", "secret.present"... */
+    bc_check_status status;
+    char *message; /* one line: what was found */
+    char *fix;     /* one line: what to do ("" when nothing) */
+} bc_check;
+
+/* A list of checks; owns its strings (bc_checks_release). */
+typedef struct {
+    bc_check *items;
+    size_t n, cap;
+} bc_checks;
+
+void bc_checks_release(bc_checks *checks);
+const char *bc_check_status_name(bc_check_status s); /* "ok", "warn", "fail" */
+/* Whether any check failed (the doctor's exit status is non-zero then). */
+bool bc_checks_failed(const bc_checks *checks);
+/* The check with this id, or NULL (points into checks). */
+const bc_check *bc_checks_find(const bc_checks *checks, const char *id);
+/* {"checks":[{"id","status","message","fix"}]} (the caller decrefs). */
+json_t *bc_checks_to_json(const bc_checks *checks);
+
+/* What the Convex doctor looks at. NULL members were not gathered; the *_error members say why. */
+typedef struct {
+    const json_t *env; /* the deployment's variables {"NAME":"value"} */
+    const char *env_error;
+    const bc_jwks_rows *db_rows; /* the jwks rows in the deployment's database */
+    const char *db_error;
+    const char *site_url;        /* CONVEX_SITE_URL as found (NULL: unknown) */
+    const char *site_url_from;   /* where it came from, for the message */
+    const char *published;       /* body of {site}/api/auth/convex/jwks */
+    long published_status;       /* its HTTP status */
+    const char *published_error; /* why it could not be fetched */
+    int64_t now_ms;              /* 0: the clock */
+} bc_jwks_convex_inputs;
+
+/* The Convex checks, in this order: jwks.set, jwks.one_key, jwks.algorithm, jwks.public_key,
+ * jwks.private_key, secret.present, jwks.current, site.urls, site.published, jwks.test_token.
+ * Fills *out (zero it first); BC_OK unless the inputs themselves are unusable. */
+bc_status bc_jwks_doctor_convex(const bc_jwks_convex_inputs *in, bc_checks *out, bc_error *err);
+
+/* What the SQLite doctor looks at. */
+typedef struct {
+    const bc_jwks_rows *rows; /* the jwks table (NULL: the file has none) */
+    const char *secret;       /* the app's secret, or NULL when none was given */
+    const char *secret_from;  /* "BETTER_AUTH_SECRET", "--secret-file F" */
+    const char *alg;          /* the server's configured algorithm, NULL to infer it */
+    int64_t grace_ms;         /* the plugin's jwks.gracePeriod; 0 = its default, 30 days */
+    int64_t now_ms;           /* 0: the clock */
+} bc_jwks_sqlite_inputs;
+
+/* The algorithm the app is taken to be configured with, and why: alg when given; else the newest
+ * row's alg column (1.7.x); else the default algorithm of the OLDEST row's key type (the server
+ * made that one itself); else EdDSA, the plugin's default. *why points to static text. */
+const char *bc_jwks_configured_alg(const bc_jwks_rows *rows, const char *alg, const char **why);
+
+/* The newest row (greatest createdAt; the one the server signs with), or NULL. */
+const bc_jwks_row *bc_jwks_rows_newest(const bc_jwks_rows *rows);
+
+/* The SQLite checks, in this order: secret.present, rows.present, rows.decrypt, newest.usable,
+ * newest.expiry. */
+bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out, bc_error *err);
+
+#define BC_JWKS_GRACE_DEFAULT_MS (30LL * 24 * 3600 * 1000)
+
+#endif

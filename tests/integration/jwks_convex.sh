@@ -1,0 +1,153 @@
+#!/bin/bash
+# The JWKS doctor, first-deploy bootstrap and key rotation checklists on the Convex test
+# deployment (real better-convex getLatestJwks/rotateKeys): bootstrap from a fresh deployment,
+# rotation, kill -9 of bcadmin while rotateKeys answers and while JWKS is being set, then resume
+# (rotateKeys never runs twice), and the doctor's verdict on each broken state.
+# Usage: jwks_convex.sh BCADMIN SOURCE_ROOT
+set -eu
+. "$2/tests/peers/lib.sh"
+bc_require_peers
+[ -d "$BC_PEERS_DIR/node_modules/convex-test" ] || bc_skip "convex-test is not installed"
+bc_require_bcadmin "$1"
+export XDG_STATE_HOME="$BC_TMP/state"
+KEY='convex-self-hosted|0123456789abcdef'
+SECRET=0123456789abcdef0123456789abcdef0123456789ab
+unset BCADMIN_DB BETTER_AUTH_SECRET
+
+# cx_start [--env N=V]...: a fresh deployment; sets CX (its URL) and the bcadmin target.
+cx_start() {
+    local out="$BC_TMP/cx.$RANDOM" pid
+    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" "$@" >"$out" 2>"$out.err" &
+    pid=$!
+    BC_SERVER_PIDS+=("$pid")
+    for _ in $(seq 1 300); do
+        grep -q '^PORT ' "$out" && break
+        kill -0 "$pid" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
+        sleep 0.1
+    done
+    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
+    export CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY CONVEX_SITE_URL=$CX
+}
+cx_post() { curl -sS -X POST "$CX$1" -H 'content-type: application/json' -H "Authorization: Convex $KEY" -d "$2"; }
+cx_env() { curl -sS "$CX/api/v1/list_environment_variables" -H "Authorization: Convex $KEY"; }
+cx_call() { cx_post /api/function "{\"path\":\"$1\",\"args\":$2,\"format\":\"convex_encoded_json\"}" | json_get .value; }
+cx_rows() { cx_call auth:findMany '{"model":"jwks","paginationOpts":{"numItems":100,"cursor":null}}' | json_get 'j.page.map(r => r.id ?? r._id).join(" ")'; }
+cx_jwks_kid() { cx_env | json_get 'JSON.parse(j.environmentVariables.JWKS).map(r => r.id).join(" ")'; }
+cx_calls() { curl -sS "$CX/__test/stats" | json_get "j.byFunction['$1'] ?? 0"; }
+fault() { curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' -d "$1" >/dev/null; }
+# doctor_status ID: the status of one check (the doctor's exit code is ignored here).
+doctor_status() {
+    local out
+    out=$("$BCADMIN" jwks doctor --json 2>/dev/null) || true
+    echo "$out" | json_get "j.checks.find(c => c.id === '$1').status + ' ' + j.checks.find(c => c.id === '$1').fix"
+}
+expect_fail() { # CHECK FIX_WORDS: the check fails and its fix mentions FIX_WORDS
+    local got
+    got=$(doctor_status "$1")
+    case "$got" in "fail "*"$2"*) ;; *) bc_die "doctor $1: expected fail with fix '$2', got '$got'" ;; esac
+}
+
+# --- bootstrap refuses without a secret, then completes ----------------------------------------
+cx_start --env SITE_URL=http://localhost:3000
+rc=0
+"$BCADMIN" jwks bootstrap --yes --json >"$BC_TMP/b0.json" 2>"$BC_TMP/b0.err" || rc=$?
+bc_assert_eq "bootstrap without BETTER_AUTH_SECRET stops" 1 "$rc"
+bc_assert_eq "it stopped at the secret step" "secret:failed" "$(json_get 'j.steps.filter(s => s.state !== "done").map(s => s.id + ":" + s.state)[0]' <"$BC_TMP/b0.json")"
+grep -q "env sync" "$BC_TMP/b0.err" || bc_die "bootstrap should send the operator to env sync: $(cat "$BC_TMP/b0.err")"
+bc_assert_eq "no key was made before the secret" "" "$(cx_rows)"
+run=$(json_get .run <"$BC_TMP/b0.json")
+cx_post /api/update_environment_variables "{\"changes\":[{\"name\":\"BETTER_AUTH_SECRET\",\"value\":\"$SECRET\"}]}" >/dev/null
+out=$("$BCADMIN" checklist resume "$run" --yes --json 2>"$BC_TMP/b1.err") || bc_die "resume of bootstrap failed: $(cat "$BC_TMP/b1.err")"
+bc_assert_eq "bootstrap done" "done" "$(echo "$out" | json_get .state)"
+kid=$(cx_rows)
+bc_assert_eq "JWKS holds the one key of the database" "$kid" "$(cx_jwks_kid)"
+"$BCADMIN" jwks doctor >"$BC_TMP/doc.txt" 2>&1 || bc_die "doctor not clean after bootstrap: $(cat "$BC_TMP/doc.txt")"
+# A second bootstrap finds JWKS already matching and skips setting it.
+out=$("$BCADMIN" jwks bootstrap --yes --json 2>/dev/null) || bc_die "second bootstrap failed"
+bc_assert_eq "set-jwks skipped when JWKS already matches" skipped "$(echo "$out" | json_get 'j.steps.find(s => s.id === "set-jwks").state')"
+
+# --- rotation ---------------------------------------------------------------------------------
+out=$("$BCADMIN" jwks rotate --yes --json 2>"$BC_TMP/r.err") || bc_die "rotation failed: $(cat "$BC_TMP/r.err")"
+new=$(cx_rows)
+[ "$new" != "$kid" ] || bc_die "rotation kept the old key"
+bc_assert_eq "JWKS holds the new key" "$new" "$(cx_jwks_kid)"
+bc_assert_eq "verify step" done "$(echo "$out" | json_get 'j.steps.find(s => s.id === "verify").state')"
+bc_assert_eq "rotateKeys ran once" 1 "$(cx_calls auth:rotateKeys)"
+
+# --- kill -9 while rotateKeys answers: resume examines, never repeats rotateKeys ----------------
+old=$new
+fault '{"kind":"slow","fn":"auth:rotateKeys","ms":60000}'
+"$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
+bpid=$!
+for _ in $(seq 1 300); do [ "$(cx_rows)" != "$old" ] && break; sleep 0.1; done
+[ "$(cx_rows)" != "$old" ] || bc_die "rotateKeys did not happen under the slow fault"
+kill -9 "$bpid"; wait "$bpid" 2>/dev/null || true
+curl -sS -X DELETE "$CX/__test/faults" >/dev/null
+bc_assert_eq "the interrupted step is left running" running "$("$BCADMIN" checklist status --json | json_get 'j.steps.find(s => s.id === "rotate").state')"
+out=$("$BCADMIN" checklist resume --yes --json 2>"$BC_TMP/k1.err") || bc_die "resume after kill failed: $(cat "$BC_TMP/k1.err")"
+bc_assert_eq "resumed run done" done "$(echo "$out" | json_get .state)"
+bc_assert_eq "rotateKeys ran once for this run" 2 "$(cx_calls auth:rotateKeys)"
+echo "$out" | json_get 'j.steps.find(s => s.id === "rotate").note' | grep -q "found done on resume" ||
+    bc_die "the rotate step should be found done on resume: $out"
+bc_assert_eq "consistent after resume" "$(cx_rows)" "$(cx_jwks_kid)"
+"$BCADMIN" jwks doctor >/dev/null 2>&1 || bc_die "doctor not clean after the resumed rotation"
+
+# --- kill -9 between rotateKeys and setting JWKS ---------------------------------------------
+old=$(cx_rows)
+fault '{"kind":"latency","path":"/api/update_environment_variables","ms":60000}'
+"$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
+bpid=$!
+for _ in $(seq 1 300); do
+    [ "$(curl -sS "$CX/__test/stats" | json_get "j.byRoute['/api/update_environment_variables'] ?? 0")" -gt 0 ] && break
+    sleep 0.1
+done
+kill -9 "$bpid"; wait "$bpid" 2>/dev/null || true
+curl -sS -X DELETE "$CX/__test/faults" >/dev/null
+sleep 0.2
+[ "$(cx_rows)" != "$old" ] || bc_die "rotateKeys should have happened before the kill"
+expect_fail jwks.current "bootstrap"
+out=$("$BCADMIN" checklist resume --yes --json 2>"$BC_TMP/k2.err") || bc_die "resume failed: $(cat "$BC_TMP/k2.err")"
+bc_assert_eq "rotateKeys not repeated on resume" 3 "$(cx_calls auth:rotateKeys)"
+bc_assert_eq "consistent after resume" "$(cx_rows)" "$(cx_jwks_kid)"
+"$BCADMIN" jwks doctor >/dev/null 2>&1 || bc_die "doctor not clean after resume"
+
+# --- a done rotateKeys is repeated only after the typed step id -------------------------------
+run=$(echo "$out" | json_get .run)
+rc=0
+echo nope | "$BCADMIN" checklist resume "$run" --redo rotate --yes >/dev/null 2>&1 || rc=$?
+bc_assert_eq "redo without the typed id is refused" 4 "$rc"
+bc_assert_eq "no rotateKeys for a refused redo" 3 "$(cx_calls auth:rotateKeys)"
+
+# --- the doctor on broken states ---------------------------------------------------------------
+good=$(cx_env | json_get .environmentVariables.JWKS)
+setenv() { cx_post /api/update_environment_variables "$(json_obj name "$1" value "$2" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({changes:[JSON.parse(s)]})))')" >/dev/null; }
+# stale key id: a new row in the database, JWKS untouched
+cx_call auth:rotateKeys '{}' >/dev/null
+expect_fail jwks.current "bootstrap"
+"$BCADMIN" jwks bootstrap --yes >/dev/null 2>&1 || bc_die "bootstrap did not repair the stale JWKS"
+good=$(cx_env | json_get .environmentVariables.JWKS)
+# two keys
+two=$(echo "$good" | json_get 'JSON.stringify([j[0], {...j[0], id: "x".repeat(32)}], null, 2)')
+setenv JWKS "$two"
+expect_fail jwks.one_key "rotate"
+setenv JWKS "$good"
+# wrong secret
+setenv BETTER_AUTH_SECRET "another-secret-of-enough-length-0123456789"
+expect_fail jwks.private_key "BETTER_AUTH_SECRET"
+setenv BETTER_AUTH_SECRET "$SECRET"
+[ "$(doctor_status jwks.private_key | cut -d' ' -f1)" = ok ] || bc_die "private key not ok again"
+# missing secret (a deployment that lost it)
+cx_post /api/update_environment_variables '{"changes":[{"name":"BETTER_AUTH_SECRET","value":null}]}' >/dev/null
+expect_fail secret.present "env sync"
+setenv BETTER_AUTH_SECRET "$SECRET"
+# wrong algorithm: an Ed25519 key in JWKS (the deployment refuses to store it; start one with it)
+ed=$(echo "$good" | json_get 'JSON.stringify([{...j[0], alg: "EdDSA", publicKey: JSON.stringify({crv:"Ed25519",x:"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",kty:"OKP"})}], null, 2)')
+cx_start --env SITE_URL=http://localhost:3000 --env "BETTER_AUTH_SECRET=$SECRET" --env "JWKS=$ed" 2>/dev/null || true
+expect_fail jwks.algorithm "rotate"
+# malformed JSON
+cx_start --env SITE_URL=http://localhost:3000 --env "BETTER_AUTH_SECRET=$SECRET" --env 'JWKS=[{"id":'
+expect_fail jwks.set "bootstrap"
+# missing JWKS on a fresh deployment
+cx_start --env SITE_URL=http://localhost:3000 --env "BETTER_AUTH_SECRET=$SECRET"
+expect_fail jwks.set "bootstrap"
+echo "jwks_convex: ok"

@@ -1,0 +1,584 @@
+/* cli_jwks.c - the key verbs (jwks doctor, bootstrap, rotate) and the checklist verbs (list,
+ * status, resume). They choose the target, gather options, call core and print; the doctor's
+ * checks, the rotation rules and the checklist engine all live in core. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checklist.h"
+#include "cli.h"
+#include "convex_http.h"
+#include "isotime.h"
+#include "jwks_convex.h"
+#include "jwks_doctor.h"
+#include "jwks_rotate.h"
+#include "paths.h"
+#include "print.h"
+#include "sqlite_driver.h"
+#include "state.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* --- targets ------------------------------------------------------------------------------ */
+
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static const char *sqlite_path(const bc_cli *c)
+{
+    return c->db ? c->db : env_value("BCADMIN_DB");
+}
+
+/* The Convex deployment from the environment (the CLI's self-hosted variables). */
+typedef struct {
+    bc_convex *conn;
+    bc_jwks_deploy dep;
+    char *label;
+    bool production;
+} convex_target;
+
+static bc_status convex_open(convex_target *t, bc_error *err)
+{
+    *t = (convex_target){0};
+    const char *url = env_value("CONVEX_SELF_HOSTED_URL");
+    const char *key = env_value("CONVEX_SELF_HOSTED_ADMIN_KEY");
+    if (!url || !key)
+        return bc_fail(err, BC_USAGE,
+                       "no target: pass --db PATH (a SQLite app) or set CONVEX_SELF_HOSTED_URL "
+                       "and CONVEX_SELF_HOSTED_ADMIN_KEY (a Convex deployment)");
+    bc_status st = bc_convex_new(url, key, &t->conn, err);
+    if (st != BC_OK)
+        return st;
+    t->dep = (bc_jwks_deploy){.c = t->conn,
+                              .module = env_value("BCADMIN_AUTH_FUNCTIONS"),
+                              .site_url = env_value("CONVEX_SITE_URL")};
+    t->label = bc_xstrdup(url);
+    return BC_OK;
+}
+
+static void convex_close(convex_target *t)
+{
+    bc_convex_free(t->conn);
+    free(t->label);
+    *t = (convex_target){0};
+}
+
+static bc_status open_state(bc_cli *c, bc_state **s, bc_error *err)
+{
+    char *path = c->state ? bc_xstrdup(c->state) : NULL;
+    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
+    if (st == BC_OK && !c->state)
+        st = bc_paths_make_parents(path, err);
+    if (st == BC_OK)
+        st = bc_state_open(path, s, err);
+    free(path);
+    return st;
+}
+
+static char *os_user(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? bc_xstrdup(pw->pw_name) : bc_xasprintf("uid %u", (unsigned)getuid());
+}
+
+/* The app's secret: --secret-file (first line, without the newline), else the environment. */
+static bc_status read_secret(const bc_cli *c, char **secret, const char **from, bc_error *err)
+{
+    *secret = NULL;
+    *from = NULL;
+    if (!c->secret_file) {
+        const char *names[] = {"BETTER_AUTH_SECRET", "AUTH_SECRET"};
+        for (size_t i = 0; i < 2; i++)
+            if (env_value(names[i])) {
+                *secret = bc_xstrdup(env_value(names[i]));
+                *from = names[i];
+                return BC_OK;
+            }
+        return BC_OK;
+    }
+    FILE *f = fopen(c->secret_file, "r");
+    if (!f)
+        return bc_fail(err, BC_NOT_FOUND, "--secret-file %s: %s", c->secret_file, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    fclose(f);
+    if (n <= 0) {
+        free(line);
+        return bc_fail(err, BC_USAGE, "--secret-file %s is empty", c->secret_file);
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    *secret = line;
+    *from = "--secret-file";
+    return BC_OK;
+}
+
+static void free_secret(char *s)
+{
+    if (s)
+        memset(s, 0, strlen(s));
+    free(s);
+}
+
+/* --- printing ----------------------------------------------------------------------------- */
+
+static char *safe(const bc_cli *c, const char *s)
+{
+    return bc_text_escape(s ? s : "", strlen(s ? s : ""));
+}
+
+static void print_checks(bc_cli *c, const char *target, const bc_checks *checks)
+{
+    if (c->format == BC_OUT_JSON) {
+        bc_json_print(c->out, bc_checks_to_json(checks));
+        return;
+    }
+    char *t = safe(c, target);
+    fprintf(c->out, "JWKS doctor: %s\n", t);
+    free(t);
+    size_t bad = 0;
+    for (size_t i = 0; i < checks->n; i++) {
+        const bc_check *k = &checks->items[i];
+        char *m = safe(c, k->message), *f = safe(c, k->fix);
+        fprintf(c->out, "  %-4s  %-18s %s\n", bc_check_status_name(k->status), k->id, m);
+        if (k->status != BC_CHECK_OK && *f)
+            fprintf(c->out, "  %-4s  %-18s fix: %s\n", "", "", f);
+        bad += k->status == BC_CHECK_FAIL;
+        free(m);
+        free(f);
+    }
+    fprintf(c->out, "%zu check%s, %zu failed\n", checks->n, checks->n == 1 ? "" : "s", bad);
+}
+
+static json_t *run_json(const bc_checklist_run *run, const bc_checklist *cl)
+{
+    json_t *steps = json_array();
+    for (size_t i = 0; i < run->n; i++) {
+        const bc_step_record *s = &run->steps[i];
+        const bc_checklist_step *d = cl && i < cl->n ? &cl->steps[i] : NULL;
+        json_t *o = json_pack("{s:s, s:s, s:i}", "id", s->step_id, "state",
+                              bc_step_state_name(s->state), "attempts", s->attempts);
+        if (d) {
+            json_object_set_new(o, "title", json_string(d->title));
+            json_object_set_new(o, "kind", json_string(bc_step_kind_name(d->kind)));
+        }
+        json_object_set_new(o, "startedAt",
+                            s->started_at ? json_string(s->started_at) : json_null());
+        json_object_set_new(o, "finishedAt",
+                            s->finished_at ? json_string(s->finished_at) : json_null());
+        json_object_set_new(o, "output", s->output ? json_string(s->output) : json_null());
+        json_object_set_new(o, "note", s->note ? json_string(s->note) : json_null());
+        json_array_append_new(steps, o);
+    }
+    return json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "run", (json_int_t)run->id, "checklist",
+        run->checklist, "state", run->state, "targetKind", run->target_kind, "target", run->target,
+        "startedAt", run->started_at, "updatedAt", run->updated_at, "finishedAt",
+        run->finished_at ? json_string(run->finished_at) : json_null(), "steps", steps);
+}
+
+static void print_run_human(bc_cli *c, const bc_checklist_run *run, const bc_checklist *cl)
+{
+    char *t = safe(c, run->target);
+    fprintf(c->out, "run %lld: %s checklist on %s (%s) - %s\n", (long long)run->id, run->checklist,
+            t, run->target_kind, run->state);
+    free(t);
+    for (size_t i = 0; i < run->n; i++) {
+        const bc_step_record *s = &run->steps[i];
+        const char *title = cl && i < cl->n ? cl->steps[i].title : s->step_id;
+        fprintf(c->out, "  %zu. [%-7s] %-12s %s\n", i + 1, bc_step_state_name(s->state), s->step_id,
+                title);
+        if (s->output && *s->output) {
+            char *o = safe(c, s->output);
+            fprintf(c->out, "       %s\n", o);
+            free(o);
+        }
+        if (s->note) {
+            char *n = safe(c, s->note);
+            fprintf(c->out, "       note: %s\n", n);
+            free(n);
+        }
+    }
+}
+
+/* --- the doctor --------------------------------------------------------------------------- */
+
+static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
+{
+    bc_sqlite_opts opts = {.read_only = true};
+    bc_status st = bc_sqlite_open(path, &opts, &c->d, err);
+    if (st != BC_OK)
+        return st;
+    char *secret = NULL;
+    const char *from = NULL;
+    st = read_secret(c, &secret, &from, err);
+    if (st != BC_OK)
+        return st;
+    bc_jwks_rows rows = {0};
+    bool have_table = bc_sqlite_has_model(c->d, BC_MODEL_JWKS);
+    if (have_table)
+        st = bc_jwks_sqlite_rows(c->d, &rows, err);
+    bc_checks checks = {0};
+    if (st == BC_OK) {
+        bc_jwks_sqlite_inputs in = {.rows = have_table ? &rows : NULL,
+                                    .secret = secret,
+                                    .secret_from = from,
+                                    .alg = c->alg,
+                                    .now_ms = c->now};
+        st = bc_jwks_doctor_sqlite(&in, &checks, err);
+    }
+    if (st == BC_OK) {
+        print_checks(c, path, &checks);
+        if (bc_checks_failed(&checks))
+            st = bc_fail(err, BC_ERR, "the JWKS doctor found problems in %s", path);
+    }
+    bc_checks_release(&checks);
+    bc_jwks_rows_release(&rows);
+    free_secret(secret);
+    return st;
+}
+
+bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
+{
+    const char *path = sqlite_path(c);
+    if (path)
+        return doctor_sqlite(c, path, err);
+    if (c->secret_file || c->alg)
+        return bc_fail(err, BC_USAGE,
+                       "--secret-file and --alg are for SQLite apps (--db): a "
+                       "Convex deployment's secret is read from the deployment");
+    convex_target t;
+    bc_status st = convex_open(&t, err);
+    if (st != BC_OK)
+        return st;
+    bc_checks checks = {0};
+    st = bc_jwks_doctor_deployment(&t.dep, &checks, err);
+    if (st == BC_OK) {
+        print_checks(c, t.label, &checks);
+        if (bc_checks_failed(&checks))
+            st = bc_fail(err, BC_ERR, "the JWKS doctor found problems on %s", t.label);
+    }
+    bc_checks_release(&checks);
+    convex_close(&t);
+    return st;
+}
+
+/* --- checklists --------------------------------------------------------------------------- */
+
+typedef struct {
+    bc_cli *c;
+} ui_ctx;
+
+/* One line from stdin after a prompt on stderr (stdout may be JSON). */
+static bc_status read_line(const char *prompt, char **answer, bc_error *err)
+{
+    fprintf(stderr, "%s: ", prompt);
+    fflush(stderr);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n <= 0) {
+        free(line);
+        *answer = NULL;
+        return bc_fail(err, BC_REFUSED, "no answer to \"%s\"", prompt);
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
+    *answer = line;
+    return BC_OK;
+}
+
+static bc_status cli_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
+                         char **answer, bc_error *err)
+{
+    ui_ctx *u = ctx;
+    *answer = NULL;
+    if (u->c->yes && !typed) {
+        *answer = bc_xstrdup(step->kind == BC_STEP_INPUT ? "not given (--yes)" : "yes");
+        return BC_OK;
+    }
+    if (!typed && !isatty(STDIN_FILENO))
+        return bc_fail(err, BC_REFUSED,
+                       "step %s waits for the operator (%s): run on a terminal or pass --yes",
+                       step->id, prompt);
+    fprintf(stderr, "\n%s\n  %s\n", step->title, step->explanation);
+    char *full =
+        bc_xasprintf("%s%s", prompt, step->kind == BC_STEP_CONFIRM && !typed ? " [y/N]" : "");
+    bc_status st = read_line(full, answer, err);
+    free(full);
+    return st;
+}
+
+static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state state,
+                         const char *text)
+{
+    ui_ctx *u = ctx;
+    if (u->c->format == BC_OUT_JSON || state == BC_SS_RUNNING)
+        return;
+    char *t = safe(u->c, text);
+    /* Progress goes to stderr so that stdout holds only the run's report. */
+    fprintf(stderr, "[%s] %s: %s\n", bc_step_state_name(state), step->id, t);
+    free(t);
+}
+
+/* Advance run_id of cl on the Convex target and print the run. */
+static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *cl, int64_t run_id,
+                                   convex_target *t, const bc_audit_who *who, bc_error *err)
+{
+    sqlite3 *db = bc_state_db(s);
+    ui_ctx u = {c};
+    bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
+    bc_checklist_opts opts = {
+        .production = t->production, .target_name = t->label, .no_wait = c->yes};
+    bc_run_outcome outcome;
+    bc_error why = {0};
+    bc_status st = bc_checklist_advance(db, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, &t->dep,
+                                        &ui, &opts, who, &outcome, &why);
+    if (st != BC_OK) {
+        *err = why;
+        return st;
+    }
+    bc_checklist_run run;
+    st = bc_checklist_run_get(db, run_id, &run, err);
+    if (st != BC_OK)
+        return st;
+    static const char *const names[] = {"done", "paused", "stopped"};
+    if (c->format == BC_OUT_JSON) {
+        json_t *doc = run_json(&run, cl);
+        json_object_set_new(doc, "outcome", json_string(names[outcome]));
+        json_object_set_new(doc, "message",
+                            outcome == BC_RUN_DONE ? json_null() : json_string(why.msg));
+        bc_json_print(c->out, doc);
+    } else {
+        print_run_human(c, &run, cl);
+    }
+    bc_checklist_run_release(&run);
+    if (outcome == BC_RUN_PAUSED)
+        return bc_fail(err, BC_REFUSED, "%s; run %lld is paused: `bcadmin checklist resume %lld`",
+                       why.msg, (long long)run_id, (long long)run_id);
+    if (outcome == BC_RUN_STOPPED)
+        return bc_fail(err, BC_ERR, "%s; after fixing it: `bcadmin checklist resume %lld`", why.msg,
+                       (long long)run_id);
+    return BC_OK;
+}
+
+/* Start a new run of checklist id on the Convex deployment and advance it. */
+static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
+{
+    convex_target t;
+    bc_status st = convex_open(&t, err);
+    if (st != BC_OK)
+        return st;
+    bc_checklist *cl = NULL;
+    bc_state *s = NULL;
+    char *user = os_user();
+    bc_audit_who who = {user, NULL, "convex", t.label};
+    st = bc_checklist_load(id, &cl, err);
+    if (st == BC_OK)
+        st = open_state(c, &s, err);
+    int64_t run_id = 0;
+    if (st == BC_OK)
+        st = bc_checklist_start(bc_state_db(s), cl, &who, &run_id, err);
+    if (st == BC_OK)
+        st = advance_and_print(c, s, cl, run_id, &t, &who, err);
+    bc_state_close(s);
+    bc_checklist_free(cl);
+    free(user);
+    convex_close(&t);
+    return st;
+}
+
+bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err)
+{
+    if (sqlite_path(c))
+        return bc_fail(err, BC_USAGE,
+                       "jwks bootstrap is for Convex deployments; a SQLite app's "
+                       "server makes its first key itself (see `bcadmin jwks doctor --db`)");
+    return start_convex_checklist(c, "bootstrap", err);
+}
+
+static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
+{
+    bc_sqlite_opts opts = {.read_only = c->read_only};
+    bc_status st = bc_sqlite_open(path, &opts, &c->d, err);
+    char *secret = NULL;
+    const char *from = NULL;
+    if (st == BC_OK)
+        st = read_secret(c, &secret, &from, err);
+    bc_state *s = NULL;
+    if (st == BC_OK)
+        st = open_state(c, &s, err);
+    char *user = os_user();
+    bc_audit_who who = {user, NULL, "sqlite", path};
+    bc_jwks_rotate_result res;
+    if (st == BC_OK) {
+        bc_jwks_rotate_opts o = {.secret = secret,
+                                 .alg = c->alg,
+                                 .revoke_old = c->revoke_old,
+                                 .audit_db = bc_state_db(s),
+                                 .who = &who};
+        st = bc_jwks_rotate_sqlite(c->d, &o, &res, err);
+    }
+    if (st == BC_OK && c->format == BC_OUT_JSON) {
+        bc_json_print(c->out, json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b}", "kid", res.kid,
+                                        "alg", res.alg, "algFrom", res.alg_why, "expired",
+                                        (int)res.expired, "deleted", (int)res.deleted, "kept",
+                                        (int)res.kept, "secretChecked", res.secret_checked));
+    } else if (st == BC_OK) {
+        fprintf(c->out, "new key %s (%s, %s) is now the newest row of %s\n", res.kid, res.alg,
+                res.alg_why, path);
+        if (res.deleted)
+            fprintf(c->out, "  %zu older key%s deleted (--revoke-old)\n", res.deleted,
+                    res.deleted == 1 ? "" : "s");
+        if (res.expired)
+            fprintf(c->out,
+                    "  %zu older key%s stop signing now and stay published for the server's "
+                    "grace period (30 days by default)\n",
+                    res.expired, res.expired == 1 ? "" : "s");
+        if (!res.secret_checked)
+            fprintf(c->out, "  note: there were no keys to check the secret against\n");
+    }
+    bc_state_close(s);
+    free(user);
+    free_secret(secret);
+    return st;
+}
+
+bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err)
+{
+    const char *path = sqlite_path(c);
+    if (path)
+        return rotate_sqlite(c, path, err);
+    if (c->secret_file || c->alg || c->revoke_old)
+        return bc_fail(err, BC_USAGE,
+                       "--secret-file, --alg and --revoke-old are for SQLite apps "
+                       "(--db): rotateKeys on Convex always makes one RS256 key");
+    return start_convex_checklist(c, "rotate", err);
+}
+
+bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
+{
+    bc_state *s = NULL;
+    bc_status st = open_state(c, &s, err);
+    bc_checklist_runs runs = {0};
+    if (st == BC_OK)
+        st = bc_checklist_runs_list(bc_state_db(s), 100, &runs, err);
+    if (st == BC_OK && c->format == BC_OUT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < runs.n; i++)
+            json_array_append_new(arr, run_json(&runs.items[i], NULL));
+        bc_json_print(c->out, json_pack("{s:o}", "runs", arr));
+    } else if (st == BC_OK) {
+        if (!runs.n)
+            fprintf(c->out, "no checklist runs\n");
+        for (size_t i = 0; i < runs.n; i++) {
+            const bc_checklist_run *r = &runs.items[i];
+            size_t done = 0;
+            for (size_t j = 0; j < r->n; j++)
+                done += r->steps[j].state == BC_SS_DONE || r->steps[j].state == BC_SS_SKIPPED;
+            char *t = safe(c, r->target);
+            fprintf(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s\n", (long long)r->id,
+                    r->checklist, r->state, done, r->n, r->started_at, t);
+            free(t);
+        }
+    }
+    bc_checklist_runs_release(&runs);
+    bc_state_close(s);
+    return st;
+}
+
+static bc_status run_arg(const bc_cli *c, sqlite3 *db, bool active_only, int64_t *id, bc_error *err)
+{
+    if (c->nargs) {
+        char *end;
+        long long v = strtoll(c->args[0], &end, 10);
+        if (!*c->args[0] || *end || v <= 0)
+            return bc_fail(err, BC_USAGE, "RUN \"%s\" is not a run number", c->args[0]);
+        *id = v;
+        return BC_OK;
+    }
+    if (active_only) {
+        bc_status st = bc_checklist_find_active(db, NULL, NULL, id, err);
+        if (st == BC_OK && !*id)
+            st = bc_fail(err, BC_NOT_FOUND, "no unfinished checklist run to resume");
+        return st;
+    }
+    bc_checklist_runs runs;
+    bc_status st = bc_checklist_runs_list(db, 1, &runs, err);
+    if (st != BC_OK)
+        return st;
+    *id = runs.n ? runs.items[0].id : 0;
+    bc_checklist_runs_release(&runs);
+    return *id ? BC_OK : bc_fail(err, BC_NOT_FOUND, "no checklist runs yet");
+}
+
+bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err)
+{
+    bc_state *s = NULL;
+    bc_status st = open_state(c, &s, err);
+    int64_t id = 0;
+    if (st == BC_OK)
+        st = run_arg(c, bc_state_db(s), false, &id, err);
+    bc_checklist_run run = {0};
+    if (st == BC_OK)
+        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+    bc_checklist *cl = NULL;
+    if (st == BC_OK && bc_checklist_load(run.checklist, &cl, NULL) != BC_OK)
+        cl = NULL;
+    if (st == BC_OK && c->format == BC_OUT_JSON)
+        bc_json_print(c->out, run_json(&run, cl));
+    else if (st == BC_OK)
+        print_run_human(c, &run, cl);
+    bc_checklist_free(cl);
+    bc_checklist_run_release(&run);
+    bc_state_close(s);
+    return st;
+}
+
+bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
+{
+    bc_state *s = NULL;
+    bc_status st = open_state(c, &s, err);
+    int64_t id = 0;
+    if (st == BC_OK)
+        st = run_arg(c, bc_state_db(s), true, &id, err);
+    bc_checklist_run run = {0};
+    if (st == BC_OK)
+        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+    bc_checklist *cl = NULL;
+    if (st == BC_OK)
+        st = bc_checklist_load(run.checklist, &cl, err);
+    convex_target t = {0};
+    if (st == BC_OK)
+        st = convex_open(&t, err);
+    /* A run belongs to one deployment: never finish it on another. */
+    if (st == BC_OK && strcmp(t.label, run.target) != 0)
+        st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
+                     (long long)id, run.target, t.label);
+    char *user = os_user();
+    bc_audit_who who = {user, NULL, "convex", t.label};
+    if (st == BC_OK && c->redo) {
+        /* Repeating a finished step is the operator's typed decision, read from stdin. */
+        char *typed = NULL;
+        char *prompt = bc_xasprintf("Type the step id (%s) to run it again", c->redo);
+        st = read_line(prompt, &typed, err);
+        free(prompt);
+        if (st == BC_OK)
+            st = bc_checklist_redo(bc_state_db(s), id, cl, c->redo, typed, err);
+        free(typed);
+    }
+    if (st == BC_OK)
+        st = advance_and_print(c, s, cl, id, &t, &who, err);
+    free(user);
+    convex_close(&t);
+    bc_checklist_free(cl);
+    bc_checklist_run_release(&run);
+    bc_state_close(s);
+    return st;
+}
