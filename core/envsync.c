@@ -8,6 +8,8 @@
 
 #include "encoding.h"
 #include "jwk.h"
+#include "jwks_convex.h"
+#include "jwks_doctor.h"
 #include "record.h"
 #include "xalloc.h"
 
@@ -601,31 +603,27 @@ void bc_envsync_lint(const json_t *vars, char ***lines, size_t *n)
 
 /* ---- JWKS checks ------------------------------------------------------------------------ */
 
+/* The doctor's checks that judge a JWKS value and its secret alone (the others need the
+ * database or the site, which a plan does not have). */
+static const char *const key_checks[] = {"jwks.set",        "jwks.one_key",     "jwks.algorithm",
+                                         "jwks.public_key", "jwks.private_key", "jwks.test_token"};
+
 bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret, bc_error *err)
 {
-    bc_jwks_rows rows = {0};
-    if (bc_jwks_env_parse(jwks, len, &rows, err) != BC_OK)
-        return BC_ERR;
-    bc_status st = BC_OK;
-    if (rows.n == 0)
-        st = bc_fail(err, BC_ERR, "JWKS holds no key");
-    else if (rows.n > 1)
-        st = bc_fail(err, BC_ERR,
-                     "JWKS holds %zu keys: token signing breaks with more than one, keep exactly "
-                     "one",
-                     rows.n);
-    for (size_t i = 0; st == BC_OK && i < rows.n; i++) {
-        bc_jwk *priv = NULL;
-        if (bc_jwks_row_open(&rows.rows[i], secret, NULL, &priv, err) != BC_OK) {
-            bc_error_prefix(err, "JWKS");
-            st = BC_ERR;
-        } else if (rows.rows[i].alg && !bc_jwk_alg_fits(priv->type, rows.rows[i].alg)) {
-            st = bc_fail(err, BC_ERR, "JWKS key %s is %s but says alg %s", rows.rows[i].id,
-                         bc_jwk_type_name(priv->type), rows.rows[i].alg);
-        }
-        bc_jwk_free(priv);
+    json_t *env = json_object();
+    json_object_set_new(env, BC_ENVSYNC_JWKS, json_stringn(jwks, len));
+    if (secret)
+        json_object_set_new(env, BC_ENVSYNC_SECRET, json_string(secret));
+    bc_jwks_convex_inputs in = {.env = env};
+    bc_checks checks = {0};
+    bc_status st = bc_jwks_doctor_convex(&in, &checks, err);
+    for (size_t i = 0; st == BC_OK && i < sizeof key_checks / sizeof *key_checks; i++) {
+        const bc_check *c = bc_checks_find(&checks, key_checks[i]);
+        if (c && c->status == BC_CHECK_FAIL)
+            st = bc_fail(err, BC_ERR, "JWKS (%s): %s", c->id, c->message);
     }
-    bc_jwks_rows_release(&rows);
+    bc_checks_release(&checks);
+    json_decref(env);
     return st;
 }
 
@@ -830,49 +828,19 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
     return st;
 }
 
-/* getLatestJwks or rotateKeys on the deployment: the new JWKS value (the caller frees). */
-static bc_status call_jwks_fn(bc_convex *c, const bc_envsync_apply_opts *o, const char *fn,
-                              json_t **value, bc_error *err)
+/* getLatestJwks or rotateKeys on the deployment: the JWKS value for the key it returns, checked
+ * against the final secret (the caller frees). */
+static bc_status new_jwks(const bc_jwks_deploy *dep, bool rotate, const char *secret, char **out,
+                          bc_error *err)
 {
-    const char *modules[] = {o->auth_path ? o->auth_path : "auth", "generated/auth"};
-    size_t tries = o->auth_path ? 1 : 2;
-    json_t *args = json_object();
-    bc_status st = BC_ERR;
-    for (size_t i = 0; i < tries; i++) {
-        char *path = bc_xasprintf("%s:%s", modules[i], fn);
-        bc_convex_call call = {.kind = BC_CALL_FUNCTION, .path = path, .args = args};
-        st = bc_convex_run(c, &call, 1);
-        if (st == BC_OK) {
-            *value = call.value;
-            call.value = NULL;
-        } else {
-            *err = call.err;
-        }
-        bool missing = st != BC_OK && strstr(call.err.msg, "Could not find") != NULL;
-        bc_convex_call_release(&call);
-        free(path);
-        if (!missing)
-            break;
-    }
-    json_decref(args);
-    return st;
-}
-
-/* The JWKS value from a getLatestJwks/rotateKeys result, checked against the final secret. */
-static bc_status jwks_from_result(const json_t *value, const char *secret, char **out,
-                                  bc_error *err)
-{
+    bc_jwks_rows rows = {0};
     *out = NULL;
-    if (!json_is_array(value) || json_array_size(value) != 1)
-        return bc_fail(err, BC_ERR, "the deployment's key function returned %s, not one key",
-                       json_is_array(value) ? "several keys" : "something else");
-    bc_jwks_rows rows = {.rows = bc_xcalloc(1, sizeof(bc_jwks_row)), .n = 1};
-    bc_status st = bc_jwks_row_from_json(json_array_get(value, 0), &rows.rows[0], err);
+    bc_status st =
+        rotate ? bc_jwks_deploy_rotate(dep, &rows, err) : bc_jwks_deploy_latest(dep, &rows, err);
     char *text = st == BC_OK ? bc_jwks_env_format(&rows) : NULL;
     bc_jwks_rows_release(&rows);
-    if (st != BC_OK)
-        return st;
-    st = bc_envsync_jwks_check(text, strlen(text), secret, err);
+    if (st == BC_OK)
+        st = bc_envsync_jwks_check(text, strlen(text), secret, err);
     if (st != BC_OK) {
         free(text);
         return st;
@@ -884,23 +852,16 @@ static bc_status jwks_from_result(const json_t *value, const char *secret, char 
 static bc_status apply_jwks(bc_convex *c, bc_envsync_plan *p, const bc_envsync_apply_opts *o,
                             bc_envsync_report *rep, bc_error *err)
 {
+    bc_jwks_deploy dep = {.c = c, .module = o->auth_path};
     bool rotate = p->jwks == BC_ENVSYNC_JWKS_ROTATE;
-    json_t *value = NULL;
     char *text = NULL;
-    bc_status st = call_jwks_fn(c, o, rotate ? "rotateKeys" : "getLatestJwks", &value, err);
-    if (st == BC_OK)
-        st = jwks_from_result(value, p->secret, &text, err);
-    json_decref(value);
-    value = NULL;
+    bc_status st = new_jwks(&dep, rotate, p->secret, &text, err);
     /* An older key row made under another secret: getLatestJwks hands it back as it is. */
-    if (st != BC_OK && !rotate && p->force && text == NULL) {
+    if (st != BC_OK && !rotate && p->force) {
         step(rep, bc_xasprintf("getLatestJwks gave a key that fails the check (%s): rotating",
                                err->msg));
         rotate = true;
-        st = call_jwks_fn(c, o, "rotateKeys", &value, err);
-        if (st == BC_OK)
-            st = jwks_from_result(value, p->secret, &text, err);
-        json_decref(value);
+        st = new_jwks(&dep, rotate, p->secret, &text, err);
     } else if (st != BC_OK && !rotate) {
         bc_error_prefix(err, "the key getLatestJwks returned cannot be used (pass --force to "
                              "rotate keys)");
@@ -925,6 +886,31 @@ static bc_status apply_jwks(bc_convex *c, bc_envsync_plan *p, const bc_envsync_a
     }
     free(text);
     return st;
+}
+
+/* The JWKS doctor on the deployment as it now is: one step line per check that is not ok. */
+static void run_doctor(bc_convex *c, const bc_envsync_apply_opts *o, bc_envsync_report *rep)
+{
+    bc_jwks_deploy dep = {.c = c, .module = o->auth_path, .site_url = o->site_url};
+    bc_checks checks = {0};
+    bc_error e = {0};
+    if (bc_jwks_doctor_deployment(&dep, &checks, &e) != BC_OK) {
+        step(rep, bc_xasprintf("the JWKS doctor could not run: %s", e.msg));
+        return;
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < checks.n; i++) {
+        const bc_check *ch = &checks.items[i];
+        if (ch->status == BC_CHECK_OK)
+            continue;
+        bad++;
+        step(rep, bc_xasprintf("doctor %s %s: %s%s%s", bc_check_status_name(ch->status), ch->id,
+                               ch->message, ch->fix && *ch->fix ? " - fix: " : "",
+                               ch->fix ? ch->fix : ""));
+    }
+    rep->doctor_failed = bc_checks_failed(&checks);
+    step(rep, bc_xasprintf("JWKS doctor: %zu of %zu checks ok", checks.n - bad, checks.n));
+    bc_checks_release(&checks);
 }
 
 static bc_status write_file(bc_envsync_plan *p, const bc_envsync_apply_opts *o,
@@ -993,5 +979,7 @@ bc_status bc_envsync_apply(bc_convex *c, bc_envsync_plan *p, const bc_envsync_ap
         return st;
     if (p->jwks == BC_ENVSYNC_JWKS_CREATE || p->jwks == BC_ENVSYNC_JWKS_ROTATE)
         st = apply_jwks(c, p, o, rep, err);
+    if (st == BC_OK && p->jwks != BC_ENVSYNC_JWKS_NONE)
+        run_doctor(c, o, rep);
     return st;
 }

@@ -148,9 +148,10 @@ bool bc_envsync_plan_has_work(const bc_envsync_plan *plan);
  * CLIENT_ID without its CLIENT_SECRET or the reverse, BETTER_AUTH_SECRET shorter than 32. */
 void bc_envsync_lint(const json_t *vars, char ***lines, size_t *n);
 
-/* Check a JWKS value against the secret that will encrypt it: it parses as the Convex CLI
- * stores it, holds exactly one key, and every private key decrypts with secret and matches its
- * public key. BC_OK, or BC_ERR with the first problem. */
+/* Check a JWKS value against the secret it must decrypt with, by the JWKS doctor's key checks
+ * (jwks_doctor.h: valid JSON in the Convex CLI's form, exactly one key, RS256 with RSA 2048+,
+ * the private key decrypts with secret and matches the public key, a test token verifies).
+ * BC_OK, or BC_ERR with the first failing check. */
 bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret, bc_error *err);
 
 /* ---- comparing two deployments ------------------------------------------------------------ */
@@ -187,8 +188,8 @@ typedef struct {
     sqlite3 *audit;   /* the state database's connection: every request is audited (NULL: none) */
     bc_audit_who who; /* target_kind "convex", target = the deployment's label */
     bool write_offer; /* copy the deployment's secret into the file (secret_offer) */
-    const char *auth_path; /* module of getLatestJwks/rotateKeys; NULL tries auth, then
-                              generated/auth */
+    const char *auth_path; /* module of getLatestJwks/rotateKeys/findMany; NULL: "auth" */
+    const char *site_url;  /* CONVEX_SITE_URL for the doctor when the deployment does not say */
     const char *action;    /* audit action of the variables request; NULL: "env.sync" */
 } bc_envsync_apply_opts;
 
@@ -200,6 +201,7 @@ typedef struct {
     bool verified;                /* a re-list showed every change */
     bool jwks_set;                /* JWKS was created (or rotated) and set */
     bool unchanged_after_failure; /* a failed request left the deployment as it was (re-listed) */
+    bool doctor_failed;           /* the JWKS doctor, run after applying, found a failure */
     char **steps;                 /* human lines: "wrote BETTER_AUTH_SECRET to convex/.env" */
     size_t n_steps;
 } bc_envsync_report;
@@ -211,8 +213,10 @@ void bc_envsync_report_release(bc_envsync_report *r);
  * update_environment_variables request, a re-list that must show every change, then the JWKS
  * step: getLatestJwks (or rotateKeys) runs on the deployment, which encrypts the key with the
  * BETTER_AUTH_SECRET it holds at that moment - so it can only run once the secret is live - and
- * its result, checked against the final secret, is set in a second request. On a failed request
- * the deployment is listed again and the report says whether it is unchanged. */
+ * its result, checked against the final secret, is set in a second request. With a JWKS step the
+ * JWKS doctor then checks the deployment (its findings are report steps). On a failed request
+ * the deployment is listed again and the report says whether it is unchanged. auth_path NULL
+ * means "auth". */
 bc_status bc_envsync_apply(bc_convex *c, bc_envsync_plan *plan, const bc_envsync_apply_opts *o,
                            bc_envsync_report *report, bc_error *err);
 

@@ -39,6 +39,7 @@ PROD=$URL
 
 export XDG_STATE_HOME="$BC_TMP/state"
 export CONVEX_SELF_HOSTED_URL=$DEV CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY_DEV
+export CONVEX_SITE_URL=$DEV # the test deployment serves its site on the same port
 unset CONVEX_DEPLOY_KEY CONVEX_DEPLOYMENT BCADMIN_DB || true
 cd "$BC_TMP"
 mkdir -p convex
@@ -122,6 +123,11 @@ jwt=$(sed -n 's/^set-cookie: better-auth.convex_jwt=\([^;]*\);.*/\1/ip' "$BC_TMP
 [ -n "$jwt" ] || bc_die "sign-up minted no Convex JWT: $(cat "$BC_TMP/body")"
 header=$(node -e 'console.log(Buffer.from(process.argv[1].split(".")[0],"base64url").toString())' "$jwt")
 bc_assert_eq "the JWT is signed with the synced key" "$kid" "$(json_get '.kid' <<<"$header")"
+# The JWKS doctor passes on the result: inside the sync's report, and run on its own.
+contains "doctor ran after the sync" "$steps" "|JWKS doctor: 10 of 10 checks ok"
+run jwks doctor --json
+bc_assert_eq "no doctor check fails" "" "$(json_get 'j.checks.filter(c=>c.status==="fail").map(c=>c.id+": "+c.message).join("; ")' <<<"$out")"
+expect_rc 0 "jwks doctor after the first sync"
 # Audit: the variables first, JWKS second; hashes, never values.
 rows=$(audit_rows)
 bc_assert_eq "audit order" "env.sync done,env.jwks.create done" \

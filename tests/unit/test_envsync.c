@@ -23,16 +23,16 @@
 #define SECRET_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define GENERATED "Z2VuZXJhdGVkLXNlY3JldC1mb3ItdGVzdHMtMDEyMzQ="
 
-/* A JWKS value (the Convex CLI's form) with one Ed25519 key encrypted under secret. */
+/* A JWKS value (the Convex CLI's form) with RS256 keys encrypted under secret. */
 static char *make_jwks(const char *secret, int keys)
 {
     bc_jwks_rows rows = {.rows = bc_xcalloc((size_t)keys, sizeof(bc_jwks_row)), .n = (size_t)keys};
     bc_error err = {0};
     for (int i = 0; i < keys; i++) {
         bc_jwk *k = NULL;
-        assert_int_equal(bc_jwk_generate(BC_JWK_ED25519, &k, &err), BC_OK);
+        assert_int_equal(bc_jwk_generate(BC_JWK_RSA, &k, &err), BC_OK);
         assert_int_equal(
-            bc_jwks_row_new(k, secret, NULL, "EdDSA", 1767225600000, &rows.rows[i], &err), BC_OK);
+            bc_jwks_row_new(k, secret, NULL, "RS256", 1767225600000, &rows.rows[i], &err), BC_OK);
         bc_jwk_free(k);
     }
     char *text = bc_jwks_env_format(&rows);
@@ -457,7 +457,18 @@ static void jwks_check_finds_problems(void **state)
     assert_int_equal(bc_envsync_jwks_check(two, strlen(two), SECRET_A, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "2 keys"));
     assert_int_equal(bc_envsync_jwks_check("[]", 2, SECRET_A, &err), BC_ERR);
-    assert_non_null(strstr(err.msg, "no key"));
+    assert_non_null(strstr(err.msg, "empty array"));
+    /* The Convex auth config needs RS256: an Ed25519 key is refused. */
+    bc_jwk *ed = NULL;
+    bc_jwks_rows rows = {.rows = bc_xcalloc(1, sizeof(bc_jwks_row)), .n = 1};
+    assert_int_equal(bc_jwk_generate(BC_JWK_ED25519, &ed, &err), BC_OK);
+    assert_int_equal(bc_jwks_row_new(ed, SECRET_A, NULL, "EdDSA", 1, &rows.rows[0], &err), BC_OK);
+    char *edtext = bc_jwks_env_format(&rows);
+    assert_int_equal(bc_envsync_jwks_check(edtext, strlen(edtext), SECRET_A, &err), BC_ERR);
+    assert_non_null(strstr(err.msg, "jwks.algorithm"));
+    free(edtext);
+    bc_jwks_rows_release(&rows);
+    bc_jwk_free(ed);
     assert_int_equal(bc_envsync_jwks_check("nope", 4, SECRET_A, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "JWKS"));
     free(one);
@@ -475,7 +486,8 @@ static void jwks_present_is_checked(void **state)
     char *other = make_jwks(SECRET_B, 1);
     plan(local, 1, vars("BETTER_AUTH_SECRET", SECRET_A, "JWKS", other, NULL), &o, &p);
     assert_int_equal(p.jwks, BC_ENVSYNC_JWKS_CHECK);
-    assert_true(has_line(p.warnings, p.n_warnings, "JWKS on the deployment: JWKS: privateKey"));
+    assert_true(
+        has_line(p.warnings, p.n_warnings, "JWKS on the deployment: JWKS (jwks.private_key)"));
     assert_int_equal(p.n_refusals, 0);
     bc_envsync_plan_release(&p);
     /* A JWKS in the file that does not decrypt with the secret is refused. */
