@@ -959,6 +959,11 @@ static bool reversible(const char *action)
     return false;
 }
 
+bool bc_admin_undoable(const bc_audit_entry *e)
+{
+    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0;
+}
+
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
 static const char *changed_since(const bc_record *now, const bc_record *after)
 {

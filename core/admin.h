@@ -112,6 +112,9 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
 /* --- undo -------------------------------------------------------------------------------- */
 /* Undo a done audit entry of a reversible action (ban, unban, role, field update): writes the
  * entry's "before" values back, audited with undo_of = id. */
+/* Whether bc_admin_undo could take this entry: a done entry of a reversible action (the console
+ * marks such entries; bc_admin_undo still checks that the user has not changed since). */
+bool bc_admin_undoable(const bc_audit_entry *e);
 bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err);
 
 #endif

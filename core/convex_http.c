@@ -22,6 +22,7 @@ struct bc_convex {
 typedef struct {
     const char *method; /* "GET" | "POST" */
     char *url;          /* owned */
+    const char *auth;   /* an Authorization header line other than the deployment's, or NULL */
     char *body;         /* owned request body, or NULL */
     bool retry_safe;
     int attempts;
@@ -128,6 +129,8 @@ static CURL *make_easy(bc_convex *c, request *r, struct curl_slist **headers)
     *headers = NULL;
     if (c)
         *headers = curl_slist_append(*headers, c->auth_header);
+    else if (r->auth)
+        *headers = curl_slist_append(*headers, r->auth);
     *headers = curl_slist_append(*headers, "Content-Type: application/json");
     *headers = curl_slist_append(*headers, "Convex-Client: bcadmin-" BCADMIN_VERSION);
     curl_easy_setopt(h, CURLOPT_URL, r->url);
@@ -256,14 +259,14 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
     if (r->curl_code != CURLE_OK) {
-        const char *uncertain =
-            r->retry_safe ? "" : " (the change may or may not have been applied: check before "
-                                 "repeating it)";
+        const char *uncertain = r->retry_safe
+                                    ? ""
+                                    : " (the change may or may not have been applied: check before "
+                                      "repeating it)";
         return bc_fail(err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
                        r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
                        r->curl_code == CURLE_OPERATION_TIMEDOUT ||
-                               r->curl_code == CURLE_RECV_ERROR ||
-                               r->curl_code == CURLE_GOT_NOTHING
+                               r->curl_code == CURLE_RECV_ERROR || r->curl_code == CURLE_GOT_NOTHING
                            ? uncertain
                            : "");
     }
@@ -312,6 +315,8 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
     json_error_t jerr;
     json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, &jerr);
     const char *status = json_string_value(json_object_get(j, "status"));
+    if (json_is_array(json_object_get(j, "logLines")))
+        call->log_lines = json_incref(json_object_get(j, "logLines"));
     if (!j || !status) {
         char raw[128];
         excerpt(&r->response, raw, sizeof raw);
@@ -326,9 +331,9 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
         json_t *data = json_object_get(j, "errorData");
         char *data_text = data ? json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         call->error_data = json_incref(data);
-        call->status = bc_fail(&call->err, BC_ERR, "%s failed: %s%s%s", what,
-                               msg ? msg : "(no message)", data_text ? " — errorData: " : "",
-                               data_text ? data_text : "");
+        call->status =
+            bc_fail(&call->err, BC_ERR, "%s failed: %s%s%s", what, msg ? msg : "(no message)",
+                    data_text ? " — errorData: " : "", data_text ? data_text : "");
         free(data_text);
     } else {
         call->status = bc_fail(&call->err, BC_ERR, "%s: unexpected status \"%s\" from %s", what,
@@ -342,7 +347,7 @@ bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
     request *reqs = bc_xcalloc(n, sizeof *reqs);
     for (size_t i = 0; i < n; i++) {
         bc_convex_call *call = &calls[i];
-        call->value = call->error_data = NULL;
+        call->value = call->error_data = call->log_lines = NULL;
         call->err = (bc_error){0};
         json_t *args = call->args ? json_incref(call->args) : json_object();
         json_t *body = json_pack("{s:s, s:o, s:s}", "path", call->path, "args", args, "format",
@@ -380,11 +385,11 @@ void bc_convex_call_release(bc_convex_call *call)
 {
     json_decref(call->value);
     json_decref(call->error_data);
-    call->value = call->error_data = NULL;
+    json_decref(call->log_lines);
+    call->value = call->error_data = call->log_lines = NULL;
 }
 
-static bc_status single(bc_convex *c, request *r, const char *what, json_t **answer,
-                        bc_error *err)
+static bc_status single(bc_convex *c, request *r, const char *what, json_t **answer, bc_error *err)
 {
     perform(c, r, 1);
     bc_status st = transport_status(r, what, err);
@@ -442,8 +447,9 @@ bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error 
     *body = NULL;
     *http_status = 0;
     if (!url_allowed(url))
-        return bc_fail(err, BC_USAGE, "URL \"%s\" must be https:// (plain http only to this "
-                                      "machine)",
+        return bc_fail(err, BC_USAGE,
+                       "URL \"%s\" must be https:// (plain http only to this "
+                       "machine)",
                        url);
     global_init();
     request r = {.method = "GET", .url = bc_xstrdup(url), .retry_safe = true};
@@ -455,6 +461,40 @@ bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error 
     else
         *body = bc_buf_take(&r.response);
     free(r.url);
+    bc_buf_release(&r.response);
+    return st;
+}
+
+bc_status bc_http_post_json(const char *url, const char *bearer, const char *body, char **answer,
+                            long *http_status, bc_error *err)
+{
+    *answer = NULL;
+    *http_status = 0;
+    if (!url_allowed(url))
+        return bc_fail(err, BC_USAGE,
+                       "URL \"%s\" must be https:// (plain http only to this "
+                       "machine)",
+                       url);
+    global_init();
+    char *auth = bearer ? bc_xasprintf("Authorization: Bearer %s", bearer) : NULL;
+    request r = {.method = "POST",
+                 .url = bc_xstrdup(url),
+                 .auth = auth,
+                 .body = bc_xstrdup(body ? body : "{}"),
+                 .retry_safe = true};
+    perform(NULL, &r, 1);
+    *http_status = r.http_status;
+    bc_status st = BC_OK;
+    if (r.curl_code != CURLE_OK || r.too_big)
+        st = transport_status(&r, "posting", err);
+    else
+        *answer = bc_buf_take(&r.response);
+    if (auth) { /* the bearer is a secret: wipe it */
+        memset(auth, 0, strlen(auth));
+        free(auth);
+    }
+    free(r.url);
+    free(r.body);
     bc_buf_release(&r.response);
     return st;
 }

@@ -45,12 +45,13 @@ typedef struct {
     json_t *error_data; /* on a function error: its errorData, if any (caller's) */
     bc_error err;       /* on failure: what happened, naming the function and deployment */
     long http_status;
+    json_t *log_lines; /* the function's logLines when it sent any (caller's; NULL means []) */
 } bc_convex_call;
 
 /* Run n calls concurrently. Returns BC_OK when all succeeded, else the first failure's status
  * (each call has its own status and error). */
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n);
-/* Release what a call's results hold (value, error_data). */
+/* Release what a call's results hold (value, error_data, log_lines). */
 void bc_convex_call_release(bc_convex_call *call);
 
 /* Environment variables: {"NAME":"value",...} (caller's). */
@@ -60,6 +61,11 @@ bc_status bc_convex_env_update(bc_convex *c, json_t *changes, bc_error *err);
 
 /* GET an absolute URL (the site's published JWKS, say): body is the caller's (free). */
 bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error *err);
+
+/* POST a JSON body to an absolute URL with an optional "Authorization: Bearer" secret (never
+ * logged); retried like a read. *answer (the body, for any HTTP status) is the caller's. */
+bc_status bc_http_post_json(const char *url, const char *bearer, const char *body, char **answer,
+                            long *http_status, bc_error *err);
 
 /* Rounds of requests sent so far (a concurrent batch counts once), for benchmarks. */
 size_t bc_convex_round_trips(const bc_convex *c);

@@ -44,6 +44,12 @@ const char *tui_group_title(tui_group g)
     return g < TUI_GROUP_COUNT ? group_titles[g] : "";
 }
 
+bool tui_action_writes(tui_action a)
+{
+    const tui_action_info *info = tui_action_get(a);
+    return info && info->group == TUI_GROUP_ADMIN;
+}
+
 size_t tui_action_complete(const char *prefix, const char **out, size_t max, size_t *common)
 {
     size_t plen = strlen(prefix), n = 0, shared = 0;

@@ -6,8 +6,8 @@
  * The enum, the help screen, the `:` completion, the keymap file and the CLI verb check are all
  * generated from it. Curses-free.
  *
- * Later actions (ban, unban, set-role, impersonate, revoke, remove...) are added as lines here
- * with keys that are still free: b u i x D p c e m R are left unbound on purpose.
+ * The ADMIN group holds every action that changes the target (or undoes a change): the console
+ * hides their keys and refuses them under --read-only (tui_action_writes).
  */
 #ifndef TUI_ACTIONS_H
 #define TUI_ACTIONS_H
@@ -22,6 +22,7 @@
     G(LIST, "Lists: users and sessions")                                                           \
     G(DETAIL, "User detail")                                                                       \
     G(PROMPT, "Command line and search")                                                           \
+    G(ADMIN, "Admin actions (change the target; audited; hidden with --read-only)")                \
     G(CLI, "Command-line only")
 
 /* X(ID, name, default keys, group, verb, help) */
@@ -53,7 +54,37 @@
     X(REFRESH, "refresh", "C-r F5", LIST, NULL, "Fetch again, keeping the selected row")           \
     X(ACCOUNTS, "accounts", "a", DETAIL, "accounts list", "Focus the user's accounts pane")        \
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
+    X(VIEW_AUDIT, "audit", "3", VIEW, "audit", "Show the audit log (newest first; z undoes)")      \
+    X(MARK, "mark", "Space", LIST, NULL, "Mark or unmark the selected user for a bulk action")     \
+    X(MARK_FILTER, "mark-filter", "m", LIST, NULL,                                                 \
+      "Mark every user the search and filters match (again: clear marks)")                         \
     X(COMMAND, "command", ":", PROMPT, NULL, "Type an action name (Tab completes, Enter runs)")    \
+    X(ACT_AS, "as", "", PROMPT, NULL, "Act as this admin (:as EMAIL; default $BCADMIN_AS)")        \
+    X(BAN, "ban", "b", ADMIN, "users ban",                                                         \
+      "Ban the user or the marked users (reason, expiry); revokes sessions")                       \
+    X(UNBAN, "unban", "u", ADMIN, "users unban", "Lift the ban of the user or the marked users")   \
+    X(SET_ROLE, "set-role", "R", ADMIN, "users set-role",                                          \
+      "Set the role(s) of the user or the marked users (user,admin)")                              \
+    X(IMPERSONATE, "impersonate", "i", ADMIN, "users impersonate",                                 \
+      "Make a session for the user as the acting admin; shows its token")                          \
+    X(STOP_IMPERSONATING, "stop-impersonating", "I", ADMIN, "users stop-impersonating",            \
+      "Delete the user's impersonation sessions")                                                  \
+    X(REVOKE_SESSION, "revoke-session", "x", ADMIN, "sessions revoke",                             \
+      "Revoke the selected session (sessions screen or pane)")                                     \
+    X(REVOKE_SESSIONS, "revoke-sessions", "X", ADMIN, "sessions revoke-all",                       \
+      "Revoke every session of the user or the marked users")                                      \
+    X(REMOVE, "remove", "D", ADMIN, "users remove",                                                \
+      "Delete the user with sessions and accounts (type the email)")                               \
+    X(SET_PASSWORD, "set-password", "p", ADMIN, "users set-password",                              \
+      "Set the user's password (masked, twice; type the email)")                                   \
+    X(CREATE_USER, "create-user", "c", ADMIN, "users create",                                      \
+      "Create a user with a password account")                                                     \
+    X(EDIT_USER, "edit-user", "e", ADMIN, "users update",                                          \
+      "Edit the user's name, email, verification or image")                                        \
+    X(UNLINK_ACCOUNT, "unlink-account", "U", ADMIN, "accounts unlink",                             \
+      "Unlink the selected account (accounts pane; never the last one)")                           \
+    X(UNDO, "undo", "z", ADMIN, "audit undo",                                                      \
+      "Undo the selected audit entry (bans, roles, edits)")                                        \
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
@@ -106,6 +137,8 @@ tui_action tui_action_by_name(const char *name);
 /* The action whose verb is exactly verb ("users list"), or TUI_ACT_NONE. */
 tui_action tui_action_by_verb(const char *verb);
 const char *tui_group_title(tui_group g);
+/* Whether the action changes the target (its group is ADMIN): hidden and refused read-only. */
+bool tui_action_writes(tui_action a);
 
 /* Names of the actions starting with prefix, in table order; returns how many matched and
  * writes at most max of them to out. *common (may be NULL) gets the length of the longest

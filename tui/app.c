@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "admin_ui.h"
 #include "draw.h"
 #include "input.h"
 #include "sqlite_driver.h"
@@ -41,6 +42,11 @@ struct tui_app {
     bool menu_on;
     tui_menu menu;
     tui_rect menu_rect;
+    /* dialog */
+    bool dialog_on;
+    tui_dialog dialog;
+    unsigned dialog_gen;
+    bool mouse_off; /* released to the terminal while a dialog shows text to copy */
     /* double click */
     int64_t last_click_us;
     int last_click_y;
@@ -75,6 +81,33 @@ void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least
 {
     app->total[sessions] = total;
     app->total_at_least[sessions] = at_least;
+}
+
+bc_admin *tui_app_admin(tui_app *app)
+{
+    return app->cfg->admin;
+}
+
+const char *tui_app_state_error(tui_app *app)
+{
+    return app->cfg->state_error;
+}
+
+const char *tui_app_secret(tui_app *app)
+{
+    return app->cfg->secret;
+}
+
+const char *tui_app_label(tui_app *app)
+{
+    return app->cfg->label;
+}
+
+void tui_app_dialog(tui_app *app, const tui_dialog *d)
+{
+    app->dialog = *d;
+    app->dialog_on = true;
+    app->dialog_gen++;
 }
 
 size_t tui_app_page_size(tui_app *app)
@@ -117,6 +150,15 @@ static tui_view *top_view(tui_app *app)
     return app->depth ? &app->stack[app->depth - 1] : NULL;
 }
 
+void tui_app_after_write(tui_app *app, bool user_gone)
+{
+    tui_view *top = top_view(app);
+    if (user_gone && top && top->ops == &tui_user_view && app->depth > 1)
+        pop_view(app);
+    for (int i = 0; i < app->depth; i++)
+        app->stack[i].ops->handle(&app->stack[i], app, TUI_ACT_REFRESH, NULL);
+}
+
 void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text)
 {
     app->prompt = *spec;
@@ -144,6 +186,13 @@ static void user_prompt_done(void *ctx, tui_app *app, const char *text, bool acc
 }
 
 static void command_done(void *ctx, tui_app *app, const char *text, bool accepted);
+
+static void act_as_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)ctx;
+    if (accepted && *text)
+        tui_admin_act_as(app, text);
+}
 
 static void add_indexes(tui_app *app)
 {
@@ -205,6 +254,25 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
             tui_app_prompt(app, &spec, "");
         }
         return true;
+    case TUI_ACT_VIEW_AUDIT:
+        if (top && top->ops == &tui_audit_view)
+            return true;
+        while (app->depth > 1)
+            pop_view(app);
+        tui_app_push(app, &tui_audit_view, NULL);
+        return true;
+    case TUI_ACT_ACT_AS:
+        if (arg && *arg) {
+            tui_admin_act_as(app, arg);
+        } else {
+            tui_prompt_spec spec = {.prefix = "act as (admin email or id): ",
+                                    .on_done = act_as_done};
+            tui_app_prompt(app, &spec, "");
+        }
+        return true;
+    case TUI_ACT_CREATE_USER:
+        tui_admin_start(app, a, NULL);
+        return true;
     case TUI_ACT_DB_INDEX:
         add_indexes(app);
         return true;
@@ -224,7 +292,18 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
 
 static void run_action(tui_app *app, tui_action a, const char *arg)
 {
-    if (a == TUI_ACT_NONE || run_global(app, a, arg))
+    if (a == TUI_ACT_NONE)
+        return;
+    if (tui_action_writes(a) && app->driver->read_only) {
+        bc_error err = {0};
+        bc_fail(&err, BC_REFUSED,
+                "%s refused: %s is open read-only (--read-only); nothing was "
+                "changed",
+                tui_action_get(a)->name, app->cfg->label);
+        tui_app_error(app, &err);
+        return;
+    }
+    if (run_global(app, a, arg))
         return;
     tui_view *top = top_view(app);
     if (top && top->ops->handle(top, app, a, arg))
@@ -476,6 +555,12 @@ static void draw_top_bar(tui_app *app, int cols)
     if (app->driver->read_only)
         x +=
             1 + tui_draw_text(0, x + 1, cols - x - 1, "[READ-ONLY]", TUI_S_BAR | TUI_A_BOLD, false);
+    const bc_admin *admin = app->cfg->admin;
+    if (admin && bc_admin_has_actor(admin)) {
+        char as[300];
+        snprintf(as, sizeof as, "as %s", bc_record_text(&admin->actor, "email"));
+        x += 1 + tui_draw_text(0, x + 1, cols - x - 1, as, TUI_S_BAR, false);
+    }
     char right[160] = "", buf[64];
     if (app->total[0] >= 0) {
         format_total(buf, sizeof buf, app->total[0], app->total_at_least[0], "users");
@@ -503,6 +588,8 @@ static void draw_hints(tui_app *app, int y, int cols)
     const tui_action *lists[2] = {top ? top->ops->hints : NULL, common};
     for (int l = 0; l < 2; l++) {
         for (const tui_action *a = lists[l]; a && *a != TUI_ACT_NONE; a++) {
+            if (app->driver->read_only && tui_action_writes(*a))
+                continue;
             char *keys = tui_keymap_keys_of(&app->keymap, *a);
             if (*keys) {
                 keys[strcspn(keys, " ")] = '\0';
@@ -575,13 +662,62 @@ static void draw_frame(tui_app *app)
     if (app->menu_on)
         draw_menu(app, r);
     draw_bottom(app, rows - 1, cols);
+    if (app->dialog_on)
+        tui_dialog_draw(&app->dialog, r.y, r.x, r.h, r.w);
+    /* Text to copy: let the terminal have the mouse so a drag selects it. */
+    bool copy = app->dialog_on && app->dialog.kind == TUI_DLG_INFO;
+    if (copy != app->mouse_off) {
+        tui_term_mouse(!copy);
+        app->mouse_off = copy;
+    }
     tui_draw_flush();
 }
 
 /* --- events --------------------------------------------------------------------------------- */
 
+/* --- dialogs -------------------------------------------------------------------------------- */
+
+static void dialog_finish(tui_app *app, bool accepted)
+{
+    /* The callback may open the next dialog (replacing this one): it works on a copy. */
+    tui_dialog d = app->dialog;
+    unsigned gen = app->dialog_gen;
+    bool close = !d.on_done || d.on_done(&d, app, accepted) || !accepted;
+    bool replaced = app->dialog_gen != gen;
+    if (!replaced && !close) {
+        app->dialog = d;
+        explicit_bzero(&d, sizeof d);
+        return;
+    }
+    if (!replaced) {
+        app->dialog_on = false;
+        explicit_bzero(&app->dialog, sizeof app->dialog); /* typed passwords */
+    }
+    if (d.ctx && d.ctx_free && !(replaced && app->dialog.ctx == d.ctx))
+        d.ctx_free(d.ctx);
+    explicit_bzero(&d, sizeof d);
+}
+
+static void dialog_key(tui_app *app, int key)
+{
+    switch (tui_dialog_key(&app->dialog, key)) {
+    case TUI_DLG_ACCEPT:
+        dialog_finish(app, true);
+        break;
+    case TUI_DLG_CANCEL:
+        dialog_finish(app, false);
+        break;
+    case TUI_DLG_KEEP:
+        break;
+    }
+}
+
 static void on_key(tui_app *app, int key)
 {
+    if (app->dialog_on) {
+        dialog_key(app, key);
+        return;
+    }
     if (app->prompt_on) {
         prompt_key(app, key);
         return;
@@ -603,7 +739,7 @@ static void on_key(tui_app *app, int key)
 
 static void on_mouse(tui_app *app, const tui_input *in)
 {
-    if (app->prompt_on)
+    if (app->prompt_on || app->dialog_on)
         return;
     app->msg[0] = '\0';
     if (in->mouse != TUI_MOUSE_CLICK) {
@@ -712,7 +848,7 @@ int tui_app_run(const tui_app_config *cfg)
             app->quit = true;
             continue;
         case TUI_IN_KEY:
-            if (!app->prompt_on && !app->menu_on)
+            if (!app->prompt_on && !app->menu_on && !app->dialog_on)
                 traced = tui_keymap_lookup(&app->keymap, in.key);
             on_key(app, in.key);
             break;
@@ -738,6 +874,12 @@ int tui_app_run(const tui_app_config *cfg)
                         tui_trace_now_us() - t1);
     }
     int sig = tui_term_stop_signal();
+    if (app->dialog_on) {
+        if (app->dialog.ctx && app->dialog.ctx_free)
+            app->dialog.ctx_free(app->dialog.ctx);
+        explicit_bzero(&app->dialog, sizeof app->dialog);
+        app->dialog_on = false;
+    }
     while (app->depth)
         pop_view(app);
     tui_term_done();

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "actions.h"
+#include "admin.h"
+#include "dialog.h"
 #include "driver.h"
 #include "keymap.h"
 #include "status.h"
@@ -47,7 +49,8 @@ struct tui_view {
     tui_rect rect; /* where it was last drawn (for mouse clicks) */
 };
 
-extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view;
+extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
+    tui_audit_view;
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
@@ -87,6 +90,21 @@ struct tui_menu {
 };
 void tui_app_menu(tui_app *app, const tui_menu *menu);
 
+/* Show a modal dialog (copied); it gets every key until it closes. Replaces an open one. */
+void tui_app_dialog(tui_app *app, const tui_dialog *d);
+
+/* The admin actions' context: never NULL (its state is NULL when the state database could not be
+ * opened; tui_app_state_error then says why). */
+bc_admin *tui_app_admin(tui_app *app);
+const char *tui_app_state_error(tui_app *app);
+/* The app's secret (BETTER_AUTH_SECRET) for signed session cookies, or NULL. */
+const char *tui_app_secret(tui_app *app);
+/* The target's name as the top bar shows it (typed to confirm on production). */
+const char *tui_app_label(tui_app *app);
+/* After a write: close the user screen when its user is gone, then refresh every open view in
+ * place (selection kept where the row still exists). Call before setting the outcome message. */
+void tui_app_after_write(tui_app *app, bool user_gone);
+
 /* Rows a page fetch should ask for: a few screens' worth. */
 size_t tui_app_page_size(tui_app *app);
 
@@ -98,6 +116,9 @@ typedef struct {
     const char *notice;      /* a first message ("created demo database ...") or NULL */
     bool demo;               /* the demo database, opened because nothing was selected */
     const char *keymap_path; /* NULL: tui_keymap_default_path() */
+    bc_admin *admin;         /* borrowed; required */
+    const char *state_error; /* why the state database is not open, or NULL */
+    const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "convex_driver.h"
+#include "deployment.h"
 #include "isotime.h"
 #include "paths.h"
 #include "sqlite_driver.h"
@@ -19,6 +21,12 @@
 typedef enum {
     /* global: accepted before or after any verb */
     O_DB,
+    O_URL,
+    O_ADMIN_KEY,
+    O_PROD,
+    O_AUTH_FUNCTIONS,
+    O_COMPONENT,
+    O_URL_FOR_KEY,
     O_STATE,
     O_READ_ONLY,
     O_HELP,
@@ -65,7 +73,10 @@ typedef enum {
 } opt_id;
 
 #define BIT(o) (UINT64_C(1) << (o))
-#define GLOBAL_OPTS (BIT(O_DB) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) | BIT(O_VERSION))
+#define GLOBAL_OPTS                                                                                \
+    (BIT(O_DB) | BIT(O_URL) | BIT(O_ADMIN_KEY) | BIT(O_PROD) | BIT(O_AUTH_FUNCTIONS) |             \
+     BIT(O_COMPONENT) | BIT(O_URL_FOR_KEY) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) |       \
+     BIT(O_VERSION))
 
 typedef struct {
     opt_id id;
@@ -77,6 +88,18 @@ typedef struct {
 /* Options sharing a name (--active) differ by verb; a verb's mask says which one it takes. */
 static const opt_def options[] = {
     {O_DB, "db", "PATH", "the Better Auth SQLite file to work on (default: $BCADMIN_DB)"},
+    {O_URL, "url", "URL",
+     "a Convex deployment's URL (with --admin-key; or overrides a deploy key's)"},
+    {O_ADMIN_KEY, "admin-key", "KEY",
+     "the deployment's admin key (prefer CONVEX_DEPLOY_KEY: argv is visible to other users)"},
+    {O_PROD, "prod", NULL, "act on the production deployment (refuses a dev: deploy key)"},
+    {O_AUTH_FUNCTIONS, "auth-functions", "MODULE",
+     "where better-convex's createApi functions live (default: detect auth, generated/auth)"},
+    {O_COMPONENT, "component", "PATH",
+     "a component install's path (adapter:* in it, e.g. betterAuth)"},
+    {O_URL_FOR_KEY, "url-for-key", NULL,
+     "ask Convex's url_for_key service for a deploy key's URL (default: "
+     "https://NAME.convex.cloud)"},
     {O_STATE, "state", "PATH",
      "bcadmin's state database (default: "
      "$XDG_STATE_HOME/bcadmin/state.db)"},
@@ -275,9 +298,11 @@ static void print_usage(FILE *f, const verb_def *only)
     fputs("\nGlobal options (anywhere on the line):\n", f);
     print_options(f, GLOBAL_OPTS);
     fputs("\nUSER is a user id or an email (matched lowercased).\n"
-          "Environment: BCADMIN_DB (target when --db is absent), XDG_STATE_HOME, XDG_DATA_HOME;\n"
-          "  jwks and checklist verbs without --db: CONVEX_SELF_HOSTED_URL and\n"
-          "  CONVEX_SELF_HOSTED_ADMIN_KEY (the deployment), CONVEX_SITE_URL.\n"
+          "Target: --db, else --url and --admin-key, else BCADMIN_DB, else a Convex deployment\n"
+          "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
+          "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
+          "Environment: BCADMIN_DB, CONVEX_*, CONVEX_SITE_URL, BCADMIN_CONVEX_URL_FOR_KEY=1,\n"
+          "XDG_STATE_HOME, XDG_DATA_HOME.\n"
           "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
           f);
 }
@@ -359,6 +384,24 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_STATE:
         c->state = val;
+        break;
+    case O_URL:
+        c->url = val;
+        break;
+    case O_ADMIN_KEY:
+        c->admin_key = val;
+        break;
+    case O_PROD:
+        c->prod = true;
+        break;
+    case O_AUTH_FUNCTIONS:
+        c->auth_functions = val;
+        break;
+    case O_COMPONENT:
+        c->component = val;
+        break;
+    case O_URL_FOR_KEY:
+        c->url_for_key = true;
         break;
     case O_READ_ONLY:
         c->read_only = true;
@@ -587,21 +630,57 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
 
 /* --- running -------------------------------------------------------------------------------- */
 
+/* A Convex deployment chosen like the Convex CLI chooses one (deployment.h). */
+static bc_status open_convex(bc_cli *c, bc_error *err)
+{
+    bool ask = c->url_for_key;
+    const char *env = getenv("BCADMIN_CONVEX_URL_FOR_KEY");
+    ask |= env && strcmp(env, "1") == 0;
+    bc_deploy_opts o = {.url = c->url,
+                        .admin_key = c->admin_key,
+                        .prod = c->prod,
+                        .url_for_key = ask ? bc_deployment_url_for_key : NULL};
+    /* .env.local and .env join here once core/dotenv lands (see deployment.h's sources). */
+    bc_env_source sources[] = {bc_env_process};
+    bc_deployment dep;
+    bc_status st = bc_deployment_choose(&o, sources, sizeof sources / sizeof *sources, &dep, err);
+    if (st != BC_OK)
+        return st;
+    bc_convex_opts co = {.auth_functions = c->auth_functions,
+                         .component = c->component,
+                         .label = dep.label,
+                         .production = dep.production,
+                         .read_only = c->read_only};
+    st = bc_convex_open(dep.url, dep.key, &co, &c->d, err);
+    bc_deployment_release(&dep);
+    return st;
+}
+
+/* --db wins, then --url/--admin-key, then BCADMIN_DB, then the Convex variables. */
 static bc_status open_target(bc_cli *c, bc_error *err)
 {
+    if (c->db && (c->url || c->admin_key))
+        return usage(err, "give either --db (a SQLite file) or --url/--admin-key (a Convex "
+                          "deployment), not both");
+    if (!c->db && (c->url || c->admin_key))
+        return open_convex(c, err);
     const char *path = c->db;
     if (!path) {
         path = getenv("BCADMIN_DB");
         if (path && !*path)
             path = NULL;
     }
+    bc_env_source process[] = {bc_env_process};
+    if (!path && bc_deployment_configured(NULL, process, 1))
+        return open_convex(c, err);
     if (!path) {
         char *demo = NULL;
         bc_error ignored = {0};
         bc_paths_default_demo(&demo, &ignored);
         bc_status st = usage(err,
-                             "no database given: pass --db PATH or set BCADMIN_DB to a Better "
-                             "Auth SQLite file, or run `bcadmin demo` to make one%s%s",
+                             "no target given: pass --db PATH or set BCADMIN_DB to a Better "
+                             "Auth SQLite file (or run `bcadmin demo` to make one%s%s), or select "
+                             "a Convex deployment with --url and --admin-key or CONVEX_DEPLOY_KEY",
                              demo ? " at " : "", demo ? demo : "");
         free(demo);
         return st;

@@ -20,7 +20,12 @@ typedef enum { BC_OUT_HUMAN, BC_OUT_JSON, BC_OUT_CSV } bc_out_format;
 /* Everything parsed from the command line, plus the open target while a verb runs. */
 typedef struct {
     /* global options */
-    const char *db;    /* --db, else BCADMIN_DB */
+    const char *db;  /* --db, else BCADMIN_DB */
+    const char *url; /* --url, --admin-key, --prod...: a Convex deployment (deployment.h) */
+    const char *admin_key;
+    bool prod;
+    const char *auth_functions, *component;
+    bool url_for_key;
     const char *state; /* --state */
     bool read_only;
 

@@ -231,6 +231,7 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
     int64_t total = -1;
     bool at_least = false, first = true;
+    char *prev = NULL; /* the first page's way back (Convex cursors carry their history) */
     bc_status st;
     for (;;) {
         bc_page page;
@@ -242,6 +243,8 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         if (first) {
             total = page.total;
             at_least = page.total_at_least;
+            prev = page.prev_cursor;
+            page.prev_cursor = NULL;
         }
         first = false;
         for (size_t i = 0; i < page.rows.n; i++)
@@ -256,7 +259,12 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     }
     json_t *tail = json_object();
     json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
+    if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */
+        json_object_set_new(tail, "totalAtLeast", json_true());
     json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
+    if (prev) /* the way back, when this is not the first page */
+        json_object_set_new(tail, "prevCursor", json_string(prev));
+    free(prev);
     emit_end(&e, tail);
     if (st == BC_OK && c->format == BC_OUT_HUMAN)
         print_footer(c, e.rows, total, at_least, cursor);

@@ -122,6 +122,12 @@ void tui_term_size(int *rows, int *cols)
     getmaxyx(stdscr, *rows, *cols);
 }
 
+void tui_term_mouse(bool capture)
+{
+    if (screen)
+        mousemask(capture ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+}
+
 void tui_draw_clear(void)
 {
     erase();

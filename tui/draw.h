@@ -47,6 +47,8 @@ bool tui_term_active(void);
 /* A signal that asked bcadmin to stop (SIGTERM, SIGINT, SIGHUP), or 0. */
 int tui_term_stop_signal(void);
 void tui_term_size(int *rows, int *cols);
+/* Capture the mouse (clicks, wheel) or leave it to the terminal, so a drag selects text. */
+void tui_term_mouse(bool capture);
 
 void tui_draw_clear(void);
 /* Forget what the terminal shows and repaint it all on the next flush (Ctrl-L). */

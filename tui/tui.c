@@ -9,10 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "app.h"
 #include "demo.h"
 #include "paths.h"
 #include "sqlite_driver.h"
+#include "state.h"
 #include "xalloc.h"
 
 static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
@@ -35,6 +37,44 @@ static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_err
              "a real one",
              path, (unsigned long long)report.users, report.first_admin_email);
     return BC_OK;
+}
+
+/* A non-empty environment variable, or NULL. */
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* The state database (the audit log) for the admin actions. Browsing works without it, so a
+ * failure is kept in *why (the caller frees) for the bottom line instead of stopping. */
+static bc_state *open_state(const char *path, char **why)
+{
+    bc_error err = {0};
+    char *owned = NULL;
+    bc_state *state = NULL;
+    bc_status st = path ? BC_OK : bc_paths_default_state(&owned, &err);
+    if (st == BC_OK)
+        st = bc_paths_make_parents(path ? path : owned, &err);
+    if (st == BC_OK)
+        st = bc_state_open(path ? path : owned, &state, &err);
+    if (st != BC_OK)
+        *why = bc_xstrdup(err.msg);
+    free(owned);
+    return state;
+}
+
+/* The acting admin from --as or BCADMIN_AS; a refusal goes to the bottom line. */
+static void set_actor(bc_admin *admin, const char *as, char *notice, size_t size)
+{
+    if (!as)
+        return;
+    bc_error err = {0};
+    if (bc_admin_set_actor(admin, as, &err) != BC_OK) {
+        char *msg = bc_xasprintf("%s (no acting admin: :as EMAIL sets one)", err.msg);
+        snprintf(notice, size, "%s", msg);
+        free(msg);
+    }
 }
 
 /* The views need UTF-8 from curses; fall back to C.UTF-8 when the locale is not UTF-8. */
@@ -76,12 +116,23 @@ int tui_main(const tui_options *opts)
                  "%s has no browsing indexes: sorting and search scan the table (:db-index or "
                  "`bcadmin db index` adds them)",
                  path);
+    char *state_error = NULL;
+    bc_state *state = open_state(opts->state, &state_error);
+    bc_admin admin;
+    bc_admin_init(&admin, driver, state ? bc_state_db(state) : NULL, &err);
+    set_actor(&admin, opts->as ? opts->as : env("BCADMIN_AS"), notice, sizeof notice);
     const char *slash = strrchr(path, '/');
     tui_app_config cfg = {.driver = driver,
                           .label = slash ? slash + 1 : path,
                           .notice = notice[0] ? notice : NULL,
-                          .demo = demo};
+                          .demo = demo,
+                          .admin = &admin,
+                          .state_error = state_error,
+                          .secret = env("BETTER_AUTH_SECRET")};
     int code = tui_app_run(&cfg);
+    bc_admin_release(&admin);
+    bc_state_close(state);
+    free(state_error);
     bc_driver_close(driver);
     free(demo_path);
     return code;

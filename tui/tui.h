@@ -8,6 +8,8 @@
 typedef struct {
     const char *db_path; /* --db; NULL: BCADMIN_DB, else the demo database */
     bool read_only;      /* --read-only */
+    const char *state;   /* --state; NULL: the default state database (paths.h) */
+    const char *as;      /* --as; NULL: BCADMIN_AS (`:as EMAIL` changes it in the console) */
 } tui_options;
 
 /* Run `bcadmin` with no verb. Returns the exit code; prints errors to stderr itself. */

@@ -19,6 +19,7 @@ typedef struct {
     size_t *shown; /* indices of lines matching the search */
     size_t nshown;
     size_t top;
+    size_t actions; /* actions listed (write actions are left out under --read-only) */
     char search[128];
     int height;
 } help_state;
@@ -26,12 +27,16 @@ typedef struct {
 static void build(help_state *s, tui_app *app)
 {
     s->lines = bc_xcalloc(TUI_ACT_COUNT + TUI_GROUP_COUNT + 1, sizeof *s->lines);
+    bool read_only = tui_app_driver(app)->read_only;
     for (int g = 0; g < TUI_GROUP_COUNT; g++) {
+        if (read_only && g == TUI_GROUP_ADMIN)
+            continue;
         s->lines[s->n++] = (help_line){bc_xstrdup(tui_group_title((tui_group)g)), TUI_ACT_NONE};
         for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
             const tui_action_info *info = tui_action_get((tui_action)a);
             if ((int)info->group != g)
                 continue;
+            s->actions++;
             char *keys = tui_keymap_keys_of(tui_app_keymap(app), (tui_action)a);
             char *verb = info->verb ? bc_xasprintf("  [bcadmin %s]", info->verb) : bc_xstrdup("");
             s->lines[s->n++] =
@@ -96,9 +101,8 @@ static void help_draw(tui_view *v, tui_app *app, tui_rect r)
     (void)app;
     help_state *s = v->data;
     char title[256];
-    snprintf(title, sizeof title, "Help  %zu actions%s%s%s   / search   q back",
-             (size_t)TUI_ACT_COUNT - 1, s->search[0] ? "   matching: \"" : "", s->search,
-             s->search[0] ? "\"" : "");
+    snprintf(title, sizeof title, "Help  %zu actions%s%s%s   / search   q back", s->actions,
+             s->search[0] ? "   matching: \"" : "", s->search, s->search[0] ? "\"" : "");
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     tui_draw_text(r.y + 1, r.x, r.w, "  key(s)             action           what it does",
                   TUI_S_HEADER, true);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_ui.h"
 #include "app.h"
 #include "isotime.h"
 #include "rowwin.h"
@@ -203,6 +204,18 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         tui_app_menu(app, &m);
         return true;
     }
+    case TUI_ACT_REVOKE_SESSION: {
+        const bc_record *row = tui_rowwin_selected(&s->win);
+        if (!row) {
+            tui_app_message(app, "no session is selected");
+            return true;
+        }
+        tui_admin_target t = {.user = bc_record_text(row, "userId"),
+                              .email = bc_record_text(row, "userEmail"),
+                              .session = bc_record_text(row, "id")};
+        tui_admin_start(app, a, &t);
+        return true;
+    }
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
         reload(s, false);
@@ -230,8 +243,9 @@ static void sessions_click(tui_view *v, tui_app *app, int y, int x)
         s->win.sel = s->win.top + (size_t)row;
 }
 
-static const tui_action sessions_hints[] = {TUI_ACT_OPEN, TUI_ACT_FILTER, TUI_ACT_REFRESH,
-                                            TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
+static const tui_action sessions_hints[] = {TUI_ACT_OPEN,           TUI_ACT_FILTER,
+                                            TUI_ACT_REVOKE_SESSION, TUI_ACT_REFRESH,
+                                            TUI_ACT_VIEW_USERS,     TUI_ACT_NONE};
 
 const tui_view_ops tui_sessions_view = {
     .name = "sessions",

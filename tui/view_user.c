@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_ui.h"
 #include "app.h"
 #include "isotime.h"
 #include "model.h"
@@ -279,6 +280,19 @@ static void pane_move(pane *p, int64_t delta)
     p->sel = (size_t)t;
 }
 
+/* The user's admin actions; a session or an account from the focused pane's selection. */
+static void start_admin(user_state *s, tui_app *app, tui_action a)
+{
+    tui_admin_target t = {.user = bc_record_text(&s->d.user, "id"),
+                          .email = bc_record_text(&s->d.user, "email")};
+    pane *ps = &s->panes[PANE_SESSIONS], *pa = &s->panes[PANE_ACCOUNTS];
+    if (a == TUI_ACT_REVOKE_SESSION && s->focus == PANE_SESSIONS && ps->sel < s->d.sessions.n)
+        t.session = bc_record_text(&s->d.sessions.items[ps->sel], "id");
+    if (a == TUI_ACT_UNLINK_ACCOUNT && s->focus == PANE_ACCOUNTS && pa->sel < s->d.accounts.n)
+        t.account = bc_record_text(&s->d.accounts.items[pa->sel], "id");
+    tui_admin_start(app, a, &t);
+}
+
 static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     (void)arg;
@@ -322,6 +336,19 @@ static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     case TUI_ACT_SESSIONS_PANE:
         s->focus = PANE_SESSIONS;
         return true;
+    case TUI_ACT_BAN:
+    case TUI_ACT_UNBAN:
+    case TUI_ACT_SET_ROLE:
+    case TUI_ACT_IMPERSONATE:
+    case TUI_ACT_STOP_IMPERSONATING:
+    case TUI_ACT_REVOKE_SESSION:
+    case TUI_ACT_REVOKE_SESSIONS:
+    case TUI_ACT_REMOVE:
+    case TUI_ACT_SET_PASSWORD:
+    case TUI_ACT_EDIT_USER:
+    case TUI_ACT_UNLINK_ACCOUNT:
+        start_admin(s, app, a);
+        return true;
     case TUI_ACT_REFRESH: {
         bc_error err = {0};
         if (load(s, app, &err) != BC_OK)
@@ -351,8 +378,10 @@ static void user_click(tui_view *v, tui_app *app, int y, int x)
     }
 }
 
-static const tui_action user_hints[] = {TUI_ACT_NEXT_PANE, TUI_ACT_SESSIONS_PANE, TUI_ACT_ACCOUNTS,
-                                        TUI_ACT_REFRESH, TUI_ACT_NONE};
+static const tui_action user_hints[] = {
+    TUI_ACT_NEXT_PANE,       TUI_ACT_BAN,         TUI_ACT_UNBAN,
+    TUI_ACT_SET_ROLE,        TUI_ACT_IMPERSONATE, TUI_ACT_REVOKE_SESSION,
+    TUI_ACT_REVOKE_SESSIONS, TUI_ACT_REMOVE,      TUI_ACT_NONE};
 
 const tui_view_ops tui_user_view = {
     .name = "user",

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_ui.h"
 #include "app.h"
 #include "isotime.h"
 #include "rowwin.h"
@@ -36,11 +37,30 @@ typedef struct {
     bool ascending;
     int menu_before[3]; /* filter values when the filter menu opened */
     int height;         /* rows of the table last drawn */
+    /* marks for bulk actions: user ids, or every user the search and filters match */
+    char **marks;
+    size_t nmarks, marks_cap;
+    bool mark_all;
 } users_state;
 
 static bool filtered(const users_state *s)
 {
     return s->search[0] || s->role || s->ban || s->verified;
+}
+
+/* The query of the search, filters and sort (search points into s). */
+static bc_user_query build_query(const users_state *s)
+{
+    bool prefix = s->search[0] == '^';
+    return (bc_user_query){
+        .search = s->search[0] ? s->search + (prefix ? 1 : 0) : NULL,
+        .search_mode = prefix ? BC_SEARCH_PREFIX : BC_SEARCH_CONTAINS,
+        .role = role_values[s->role],
+        .ban = s->ban,
+        .verified = s->verified,
+        .sort = s->sort,
+        .ascending = s->ascending,
+    };
 }
 
 static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool want_total,
@@ -94,11 +114,45 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     return BC_OK;
 }
 
+static void clear_marks(users_state *s)
+{
+    bc_admin_ids_free(s->marks, s->nmarks);
+    s->marks = NULL;
+    s->nmarks = s->marks_cap = 0;
+    s->mark_all = false;
+}
+
+static bool is_marked(const users_state *s, const char *id)
+{
+    if (s->mark_all)
+        return true;
+    for (size_t i = 0; id && i < s->nmarks; i++)
+        if (strcmp(s->marks[i], id) == 0)
+            return true;
+    return false;
+}
+
+static void toggle_mark(users_state *s, const char *id)
+{
+    for (size_t i = 0; i < s->nmarks; i++) {
+        if (strcmp(s->marks[i], id) == 0) {
+            free(s->marks[i]);
+            s->marks[i] = s->marks[--s->nmarks];
+            return;
+        }
+    }
+    if (s->nmarks == s->marks_cap)
+        s->marks = bc_xrealloc(s->marks, (s->marks_cap = s->marks_cap ? s->marks_cap * 2 : 16) *
+                                             sizeof *s->marks);
+    s->marks[s->nmarks++] = bc_xstrdup(id);
+}
+
 static void users_close(tui_view *v)
 {
     users_state *s = v->data;
     if (!s)
         return;
+    clear_marks(s);
     tui_rowwin_release(&s->win);
     free(s);
 }
@@ -123,6 +177,10 @@ static void describe(const users_state *s, char *out, size_t size)
         bc_buf_printf(&b, "   verified: %s", verified_labels[s->verified]);
     bc_buf_printf(&b, "   sort: %s %s", sort_names[s->sort],
                   s->ascending ? "\u25b2 ascending" : "\u25bc descending");
+    if (s->mark_all)
+        bc_buf_puts(&b, "   marked: every match");
+    else if (s->nmarks)
+        bc_buf_printf(&b, "   marked: %zu", s->nmarks);
     snprintf(out, size, "%s", b.data);
     bc_buf_release(&b);
 }
@@ -148,7 +206,7 @@ static int sort_column(bc_sort_key k)
 }
 
 static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_record *u,
-                          int64_t now, bool selected)
+                          int64_t now, bool selected, bool marked)
 {
     char *status = bc_describe_user_status(u, now);
     char created[32];
@@ -170,6 +228,9 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
     if (role && strstr(role, "admin"))
         styles[2] = TUI_A_BOLD;
     tui_table_row(y, r->x, r->w, widths, NCOLS, cells, styles, selected);
+    /* The gutter says "marked" in text, not only by style. */
+    if (marked)
+        tui_draw_text(y, r->x, 1, "*", (selected ? TUI_S_SELECTED : 0) | TUI_A_BOLD, false);
     free(status);
 }
 
@@ -197,7 +258,9 @@ static void users_draw(tui_view *v, tui_app *app, tui_rect r)
     int64_t now = bc_now_ms();
     for (int i = 0; i < s->height && s->win.top + (size_t)i < s->win.rows.n; i++) {
         size_t idx = s->win.top + (size_t)i;
-        draw_user_row(r.y + 2 + i, &r, widths, &s->win.rows.items[idx], now, idx == s->win.sel);
+        const bc_record *u = &s->win.rows.items[idx];
+        draw_user_row(r.y + 2 + i, &r, widths, u, now, idx == s->win.sel,
+                      is_marked(s, bc_record_text(u, "id")));
     }
 }
 
@@ -359,6 +422,23 @@ static bool parse_sort(users_state *s, const char *arg)
     return false;
 }
 
+/* --- admin actions ------------------------------------------------------------------------- */
+
+/* Bulk-capable actions work on the marks (or every match); the others on the selected row. */
+static void start_admin(users_state *s, tui_app *app, tui_action a)
+{
+    const bc_record *u = tui_rowwin_selected(&s->win);
+    bc_user_query q = build_query(s);
+    tui_admin_target t = {
+        .user = u ? bc_record_text(u, "id") : NULL,
+        .email = u ? bc_record_text(u, "email") : NULL,
+        .ids = s->nmarks && !s->mark_all ? s->marks : NULL,
+        .n = s->mark_all ? 0 : s->nmarks,
+        .filter = s->mark_all ? &q : NULL,
+    };
+    tui_admin_start(app, a, &t);
+}
+
 /* --- actions -------------------------------------------------------------------------------- */
 
 static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
@@ -441,6 +521,39 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         s->verified = BC_VERIFIED_ANY;
         reload(s, false);
         return true;
+    case TUI_ACT_MARK: {
+        const bc_record *u = tui_rowwin_selected(&s->win);
+        if (!u)
+            return true;
+        if (s->mark_all) {
+            tui_app_message(app, "every match is marked: m clears the marks");
+            return true;
+        }
+        toggle_mark(s, bc_record_text(u, "id"));
+        move(s, 1);
+        return true;
+    }
+    case TUI_ACT_MARK_FILTER:
+        if (s->mark_all || s->nmarks) {
+            clear_marks(s);
+            tui_app_message(app, "marks cleared");
+        } else {
+            s->mark_all = true;
+            tui_app_message(app, "marked every user the search and filters match: b u R X act "
+                                 "on all of them");
+        }
+        return true;
+    case TUI_ACT_BAN:
+    case TUI_ACT_UNBAN:
+    case TUI_ACT_SET_ROLE:
+    case TUI_ACT_IMPERSONATE:
+    case TUI_ACT_STOP_IMPERSONATING:
+    case TUI_ACT_REVOKE_SESSIONS:
+    case TUI_ACT_REMOVE:
+    case TUI_ACT_SET_PASSWORD:
+    case TUI_ACT_EDIT_USER:
+        start_admin(s, app, a);
+        return true;
     case TUI_ACT_REFRESH: {
         bc_error err = {0};
         if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK)
@@ -467,9 +580,9 @@ static void users_click(tui_view *v, tui_app *app, int y, int x)
     s->win.sel = s->win.top + (size_t)row;
 }
 
-static const tui_action users_hints[] = {TUI_ACT_OPEN,          TUI_ACT_SEARCH,  TUI_ACT_FILTER,
-                                         TUI_ACT_SORT,          TUI_ACT_REFRESH, TUI_ACT_LAST,
-                                         TUI_ACT_VIEW_SESSIONS, TUI_ACT_NONE};
+static const tui_action users_hints[] = {TUI_ACT_OPEN,    TUI_ACT_SEARCH,        TUI_ACT_FILTER,
+                                         TUI_ACT_SORT,    TUI_ACT_MARK,          TUI_ACT_BAN,
+                                         TUI_ACT_REFRESH, TUI_ACT_VIEW_SESSIONS, TUI_ACT_NONE};
 
 const tui_view_ops tui_users_view = {
     .name = "users",

@@ -42,7 +42,7 @@ usage_error '--users: "0" is not a whole number from 1 to 100000000' "$BCADMIN" 
 # No target: explain how to pick one.
 run 2 "$BCADMIN" users list
 same_err "no target" <<OUT
-bcadmin: no database given: pass --db PATH or set BCADMIN_DB to a Better Auth SQLite file, or run \`bcadmin demo\` to make one at $TMP/data/bcadmin/demo.db
+bcadmin: no target given: pass --db PATH or set BCADMIN_DB to a Better Auth SQLite file (or run \`bcadmin demo\` to make one at $TMP/data/bcadmin/demo.db), or select a Convex deployment with --url and --admin-key or CONVEX_DEPLOY_KEY
 Try \`bcadmin --help\` for the verbs and options.
 OUT
 # BCADMIN_DB picks the target; --db wins over it.

@@ -17,6 +17,6 @@ expect_line 39 " user164@example.com            User 164             user       
 expect_screen_has "has no browsing indexes"
 keys j
 wait_for "row 2 of 200"
-expect_line 40 "Enter open  / search  f filter  o sort  C-r refresh  G last  2 sessions  ? help  : command  q quit"
+expect_line 40 "Enter open  / search  f filter  o sort  Space mark  b ban  C-r refresh  2 sessions  ? help  : command  q quit"
 expect_line 4 " user199@example.com            User 199             user       active                        no       2026-01-09 07:00"
 expect_line 5 "▸user198@example.com            User 198             user       active                        yes      2026-01-09 06:00"

@@ -1,0 +1,1248 @@
+/* convex_driver.c - driver.h over better-convex's createApi functions (see CONVEX.md).
+ *
+ * What better-convex 0.6.4's findMany can do decides the shape of every query here:
+ * - a where list is ANDed; OR with more than one item is refused, so CONTAINS (email or name,
+ *   case-insensitive like SQLite's LIKE) is filtered on this side while paging;
+ * - eq/lt/gt pick an index, and when none fits the query silently loses its sortBy; so user
+ *   filters are sent only as the operators it applies after reading (ne, contains,
+ *   starts_with), which leave the sort index alone, and are checked exactly again here;
+ * - those after-read filters read a bounded number of rows per call: pages come back short or
+ *   empty with isDone false, so a page keeps calling until it has its rows, the query is done,
+ *   or a call budget is spent (then it returns what it has, with a next cursor);
+ * - `in` works on _id (by get, no paging) and single-field indexes; not on email (compound).
+ * Cursors wrap Convex's continueCursor; a page that ends inside a batch remembers the batch's
+ * start and the last row shown. Going back uses a stack of earlier positions kept in the
+ * cursor. Independent calls go out together (bc_convex_run: one round trip).
+ */
+#include "convex_driver.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+
+#include "convex_http.h"
+#include "convex_value.h"
+#include "cursor.h"
+#include "encoding.h"
+#include "isotime.h"
+
+enum {
+    ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
+    VALUE_CHUNK = 100,  /* values per `in` over an index (one merged stream per value) */
+    WRITE_BATCH = 500,  /* rows per updateMany/deleteMany call */
+    READ_BATCH = 1000,  /* rows per findMany call when reading everything */
+    SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
+    SCAN_READS = 2000,  /* maximumRowsRead for calls whose filter runs after reading */
+    CALL_BUDGET = 20,   /* calls one page may make before it returns what it found */
+    COUNT_LIMIT = 1000, /* rows read to count; beyond it the total is a lower bound */
+    HISTORY_MAX = 32,   /* earlier positions kept in a cursor for going back */
+    PREFETCH_MS = 2000, /* how long a prefetched detail read may be reused */
+};
+
+typedef enum { LAYOUT_ROOT, LAYOUT_GENERATED, LAYOUT_COMPONENT, LAYOUT_CUSTOM } layout;
+
+typedef struct {
+    char *key;    /* the call's arguments without paginationOpts */
+    bc_cv *value; /* findMany's answer for cursor null */
+    size_t batch; /* numItems it was asked with */
+    int64_t at;
+} prefetched;
+
+typedef struct {
+    bc_driver base;
+    bc_convex *cx;
+    layout layout;
+    char *module;    /* "auth:" | "generated/auth:" | "adapter:" | custom "mod:" */
+    char *component; /* NULL or "betterAuth" */
+    char *functions; /* for bc_convex_functions */
+    /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
+    char **alias_from, **alias_to;
+    size_t n_alias;
+    prefetched cache[3];
+} cv;
+
+static const bc_driver_ops convex_ops;
+
+/* --- calls --------------------------------------------------------------------------------- */
+
+/* A call with its path owned. */
+typedef struct {
+    bc_convex_call call;
+    char *path;
+} fcall;
+
+static void fcall_init(cv *c, fcall *f, const char *fn, bc_cv *args, bool read)
+{
+    f->path = bc_xasprintf("%s%s", c->module, fn);
+    char *text = bc_cv_dump(args);
+    bc_cv_free(args);
+    f->call = (bc_convex_call){.kind = BC_CALL_FUNCTION,
+                               .path = f->path,
+                               .component = c->component,
+                               .args = json_loads(text, 0, NULL),
+                               .read_only = read};
+    free(text);
+}
+
+static void fcall_release(fcall *f)
+{
+    json_decref(f->call.args);
+    bc_convex_call_release(&f->call);
+    free(f->path);
+    *f = (fcall){0};
+}
+
+/* The call's value as a bc_cv (caller's), or an error naming the function. */
+static bc_status fcall_value(fcall *f, bc_cv **out, bc_error *err)
+{
+    *out = NULL;
+    if (f->call.status != BC_OK) {
+        if (err)
+            *err = f->call.err;
+        return f->call.status;
+    }
+    char *text = json_dumps(f->call.value, JSON_COMPACT | JSON_ENCODE_ANY);
+    bc_status st = bc_cv_parse(text ? text : "null", text ? strlen(text) : 4, "value", out, err);
+    free(text);
+    if (st != BC_OK)
+        bc_error_prefix(err, "%s: ", f->path);
+    return st;
+}
+
+static bool logged(const fcall *f, const char *needle)
+{
+    size_t i;
+    json_t *line;
+    json_array_foreach(f->call.log_lines, i, line)
+    {
+        const char *s = json_string_value(line);
+        if (s && strstr(s, needle))
+            return true;
+    }
+    return false;
+}
+
+/* --- small helpers ------------------------------------------------------------------------- */
+
+static char *lowercase(const char *s)
+{
+    size_t n = 0, len = strlen(s);
+    uint8_t *low = u8_tolower((const uint8_t *)s, len, NULL, NULL, NULL, &n);
+    if (!low)
+        return bc_xstrdup(s);
+    char *r = bc_xstrndup((const char *)low, n);
+    free(low);
+    return r;
+}
+
+/* Better Auth's id field is Convex's _id. */
+static const char *wire_field(const char *field)
+{
+    return strcmp(field, "id") == 0 ? "_id" : field;
+}
+
+static const char *alias(const cv *c, const char *value)
+{
+    for (size_t i = 0; value && i < c->n_alias; i++)
+        if (strcmp(c->alias_from[i], value) == 0)
+            return c->alias_to[i];
+    return value;
+}
+
+/* A match value as sent: ids given to inserted rows translated, user emails lowercased. */
+static bc_cv *match_value(const cv *c, bc_model m, const char *field, const char *value)
+{
+    if (m == BC_MODEL_USER && strcmp(field, "email") == 0) {
+        char *low = lowercase(value);
+        bc_cv *v = bc_cv_string(low);
+        free(low);
+        return v;
+    }
+    return bc_cv_string(alias(c, value));
+}
+
+static void where_add(bc_cv *where, const char *field, const char *op, bc_cv *value)
+{
+    bc_cv *w = bc_cv_object();
+    bc_cv_set(w, "field", bc_cv_string(field));
+    bc_cv_set(w, "operator", bc_cv_string(op));
+    bc_cv_set(w, "value", value);
+    bc_cv_push(where, w);
+}
+
+static bc_cv *pagination(const char *cursor, size_t n, size_t max_reads)
+{
+    bc_cv *p = bc_cv_object();
+    bc_cv_set(p, "numItems", bc_cv_float((double)n));
+    bc_cv_set(p, "cursor", cursor ? bc_cv_string(cursor) : bc_cv_null());
+    if (max_reads)
+        bc_cv_set(p, "maximumRowsRead", bc_cv_float((double)max_reads));
+    return p;
+}
+
+static void invalidate_cache(cv *c)
+{
+    for (size_t i = 0; i < sizeof c->cache / sizeof *c->cache; i++) {
+        free(c->cache[i].key);
+        bc_cv_free(c->cache[i].value);
+        c->cache[i] = (prefetched){0};
+    }
+}
+
+/* A prefetched first batch for these arguments (consumed), or NULL. */
+static bc_cv *cache_take(cv *c, const char *key, size_t *batch)
+{
+    int64_t now = bc_now_ms();
+    for (size_t i = 0; i < sizeof c->cache / sizeof *c->cache; i++) {
+        prefetched *p = &c->cache[i];
+        if (p->key && strcmp(p->key, key) == 0 && now - p->at <= PREFETCH_MS) {
+            bc_cv *v = p->value;
+            *batch = p->batch;
+            free(p->key);
+            *p = (prefetched){0};
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static void cache_put(cv *c, size_t slot, char *key, bc_cv *value, size_t batch)
+{
+    prefetched *p = &c->cache[slot];
+    free(p->key);
+    bc_cv_free(p->value);
+    *p = (prefetched){key, value, batch, bc_now_ms()};
+}
+
+/* findMany's answer: {page, isDone, continueCursor}. */
+typedef struct {
+    const bc_cv *page;
+    bool done;
+    const char *next;
+} fm_answer;
+
+static bc_status read_answer(const bc_cv *v, const char *what, fm_answer *a, bc_error *err)
+{
+    a->page = bc_cv_get(v, "page");
+    a->next = bc_cv_get_string(v, "continueCursor");
+    if (!a->page || a->page->kind != BC_CV_ARRAY || !bc_cv_get_bool(v, "isDone", &a->done))
+        return bc_fail(err, BC_ERR,
+                       "%s: the answer has no page/isDone (is this better-convex's "
+                       "createApi?)",
+                       what);
+    if (!a->done && (!a->next || !*a->next))
+        return bc_fail(err, BC_ERR, "%s: the answer has isDone false and no continueCursor", what);
+    return BC_OK;
+}
+
+/* --- finding rows: the job runner ---------------------------------------------------------- */
+
+/* One independent paged call sequence (findMany / updateMany / deleteMany over one where). */
+typedef struct {
+    const char *fn;
+    bc_cv *base; /* the arguments without paginationOpts (owned) */
+    char *cursor;
+    bool done;
+    size_t batch;
+} job;
+
+static void job_release(job *j)
+{
+    bc_cv_free(j->base);
+    free(j->cursor);
+}
+
+/* Run jobs in rounds: every unfinished job sends its next call in the same round trip. Pages of
+ * findMany rows are decoded into rows (up to limit); write jobs add their count to *count. */
+static bc_status run_jobs(cv *c, bc_model m, job *jobs, size_t n, bool read, size_t limit,
+                          bc_rows *rows, size_t *count, bc_error *err)
+{
+    bc_status st = BC_OK;
+    fcall *calls = bc_xcalloc(n, sizeof *calls);
+    size_t *index = bc_xcalloc(n, sizeof *index);
+    for (;;) {
+        if (limit && rows && rows->n >= limit)
+            break;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (jobs[i].done)
+                continue;
+            bc_cv *args = bc_cv_copy(jobs[i].base);
+            bc_cv_set(args, "paginationOpts", pagination(jobs[i].cursor, jobs[i].batch, 0));
+            fcall_init(c, &calls[k], jobs[i].fn, args, read);
+            index[k++] = i;
+        }
+        if (k == 0)
+            break;
+        bc_convex_call *raw = bc_xcalloc(k, sizeof *raw);
+        for (size_t i = 0; i < k; i++)
+            raw[i] = calls[i].call;
+        bc_convex_run(c->cx, raw, k);
+        for (size_t i = 0; i < k; i++)
+            calls[i].call = raw[i];
+        free(raw);
+        /* Every answer is read, also after a failure, so the count says what was applied. */
+        for (size_t i = 0; i < k; i++) {
+            job *j = &jobs[index[i]];
+            bc_error e = {0};
+            bc_cv *v = NULL;
+            bc_status cs = fcall_value(&calls[i], &v, &e);
+            fm_answer a = {0};
+            if (cs == BC_OK && read) {
+                cs = read_answer(v, calls[i].path, &a, &e);
+                for (size_t d = 0; cs == BC_OK && st == BC_OK && d < a.page->u.arr.n; d++) {
+                    if (limit && rows->n >= limit)
+                        break;
+                    bc_record r = {0};
+                    cs = bc_cv_doc_to_record(m, a.page->u.arr.items[d], &r, &e);
+                    if (cs == BC_OK)
+                        bc_rows_push(rows, &r);
+                }
+            } else if (cs == BC_OK) {
+                const bc_cv *cnt = bc_cv_get(v, "count");
+                a.next = bc_cv_get_string(v, "continueCursor");
+                if (!cnt || cnt->kind != BC_CV_FLOAT || !bc_cv_get_bool(v, "isDone", &a.done))
+                    cs = bc_fail(&e, BC_ERR, "%s: the answer has no count/isDone", calls[i].path);
+                else if (count)
+                    *count += (size_t)cnt->u.f;
+            }
+            if (cs == BC_OK) {
+                j->done = a.done || !a.next || !*a.next;
+                free(j->cursor);
+                j->cursor = bc_xstrdup(a.next);
+            } else if (st == BC_OK) {
+                st = cs;
+                if (err)
+                    *err = e;
+            }
+            bc_cv_free(v);
+        }
+        for (size_t i = 0; i < k; i++)
+            fcall_release(&calls[i]);
+        if (st != BC_OK)
+            break;
+    }
+    free(calls);
+    free(index);
+    return st;
+}
+
+/* Jobs for rows of m matching mt: `in` over _id chunks, per-value calls for email (its index is
+ * compound, where `in` fails), `in` chunks over other fields, or everything. */
+static size_t make_jobs(cv *c, bc_model m, const bc_match *mt, const char *fn, bc_cv *extra,
+                        const char *extra_key, size_t batch, job **out)
+{
+    const char *model = bc_model_get(m)->name;
+    size_t n_jobs;
+    size_t per = 0;
+    bool id = mt && strcmp(wire_field(mt->field), "_id") == 0;
+    bool email = mt && m == BC_MODEL_USER && strcmp(mt->field, "email") == 0;
+    if (!mt)
+        n_jobs = 1;
+    else if (mt->n == 1 || email)
+        n_jobs = mt->n, per = 1;
+    else
+        per = id ? ID_CHUNK : VALUE_CHUNK, n_jobs = (mt->n + per - 1) / per;
+    job *jobs = bc_xcalloc(n_jobs ? n_jobs : 1, sizeof *jobs);
+    for (size_t j = 0; j < n_jobs; j++) {
+        bc_cv *input = bc_cv_object();
+        bc_cv_set(input, "model", bc_cv_string(model));
+        if (mt) {
+            bc_cv *where = bc_cv_array();
+            size_t from = j * per, to = from + per < mt->n ? from + per : mt->n;
+            if (to - from == 1) {
+                where_add(where, wire_field(mt->field), "eq",
+                          match_value(c, m, mt->field, mt->values[from]));
+            } else {
+                bc_cv *list = bc_cv_array();
+                for (size_t i = from; i < to; i++)
+                    bc_cv_push(list, match_value(c, m, mt->field, mt->values[i]));
+                where_add(where, wire_field(mt->field), "in", list);
+            }
+            bc_cv_set(input, "where", where);
+        }
+        bc_cv *args;
+        if (strcmp(fn, "findMany") == 0) {
+            args = input;
+        } else {
+            if (extra)
+                bc_cv_set(input, extra_key, bc_cv_copy(extra));
+            args = bc_cv_object();
+            bc_cv_set(args, "input", input);
+        }
+        jobs[j] = (job){.fn = fn, .base = args, .batch = batch};
+    }
+    *out = jobs;
+    return n_jobs;
+}
+
+static bc_status convex_rows_get(bc_driver *d, bc_model model, const bc_match *mt, size_t limit,
+                                 bc_rows *out, bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (mt && mt->n == 0)
+        return BC_OK;
+    job *jobs;
+    size_t n = make_jobs(c, model, mt, "findMany", NULL, NULL,
+                         limit && limit < READ_BATCH ? limit : READ_BATCH, &jobs);
+    /* A user looked up by id is the start of a detail view: ask for its sessions and accounts in
+     * the same round trip, kept for a moment for the calls that follow. */
+    bool detail = model == BC_MODEL_USER && mt && mt->n == 1 && strcmp(mt->field, "id") == 0;
+    bc_status st;
+    if (detail) {
+        fcall calls[3] = {0};
+        const char *id = alias(c, mt->values[0]);
+        bc_cv *base[3] = {bc_cv_copy(jobs[0].base), bc_cv_object(), bc_cv_object()};
+        for (int i = 1; i < 3; i++) {
+            bc_cv_set(base[i], "model", bc_cv_string(i == 1 ? "session" : "account"));
+            bc_cv *where = bc_cv_array();
+            where_add(where, "userId", "eq", bc_cv_string(id));
+            bc_cv_set(base[i], "where", where);
+        }
+        bc_cv *sort = bc_cv_object(); /* exactly what sessions_page asks */
+        bc_cv_set(sort, "field", bc_cv_string("createdAt"));
+        bc_cv_set(sort, "direction", bc_cv_string("desc"));
+        bc_cv_set(base[1], "sortBy", sort);
+        char *keys[3];
+        for (int i = 0; i < 3; i++) {
+            keys[i] = bc_cv_dump(base[i]);
+            bc_cv_set(base[i], "paginationOpts", pagination(NULL, i ? READ_BATCH : 1, 0));
+            fcall_init(c, &calls[i], "findMany", base[i], true);
+        }
+        bc_convex_call raw[3] = {calls[0].call, calls[1].call, calls[2].call};
+        bc_convex_run(c->cx, raw, 3);
+        for (int i = 0; i < 3; i++)
+            calls[i].call = raw[i];
+        bc_cv *v = NULL;
+        fm_answer a;
+        st = fcall_value(&calls[0], &v, err);
+        if (st == BC_OK)
+            st = read_answer(v, calls[0].path, &a, err);
+        for (size_t i = 0; st == BC_OK && i < a.page->u.arr.n && i < 1; i++) {
+            bc_record r = {0};
+            st = bc_cv_doc_to_record(model, a.page->u.arr.items[i], &r, err);
+            if (st == BC_OK)
+                bc_rows_push(out, &r);
+        }
+        bc_cv_free(v);
+        for (int i = 1; i < 3; i++) {
+            bc_cv *pv = NULL;
+            if (st == BC_OK && out->n == 1 && fcall_value(&calls[i], &pv, NULL) == BC_OK) {
+                cache_put(c, (size_t)i, keys[i], pv, READ_BATCH);
+                keys[i] = NULL;
+            }
+            free(keys[i]);
+        }
+        free(keys[0]);
+        for (int i = 0; i < 3; i++)
+            fcall_release(&calls[i]);
+    } else {
+        /* The prefetched batch, when this is one of the detail's reads. */
+        bc_cv *pv = NULL;
+        size_t b = 0;
+        if (n == 1 && mt && mt->n == 1) {
+            char *key = bc_cv_dump(jobs[0].base);
+            pv = cache_take(c, key, &b);
+            free(key);
+        }
+        st = BC_OK;
+        if (pv) {
+            fm_answer a;
+            st = read_answer(pv, "findMany", &a, err);
+            for (size_t i = 0; st == BC_OK && i < a.page->u.arr.n; i++) {
+                if (limit && out->n >= limit)
+                    break;
+                bc_record r = {0};
+                st = bc_cv_doc_to_record(model, a.page->u.arr.items[i], &r, err);
+                if (st == BC_OK)
+                    bc_rows_push(out, &r);
+            }
+            jobs[0].done = st == BC_OK && a.done;
+            jobs[0].cursor = st == BC_OK ? bc_xstrdup(a.next) : NULL;
+            bc_cv_free(pv);
+        }
+        if (st == BC_OK)
+            st = run_jobs(c, model, jobs, n, true, limit, out, NULL, err);
+    }
+    for (size_t i = 0; i < n; i++)
+        job_release(&jobs[i]);
+    free(jobs);
+    if (st != BC_OK)
+        bc_rows_release(out);
+    return st;
+}
+
+/* --- writes -------------------------------------------------------------------------------- */
+
+/* A record as document fields, with inserted rows' ids translated and user emails lowercased. */
+static bc_cv *to_doc(cv *c, bc_model m, const bc_record *r)
+{
+    bc_record copy = bc_record_copy(r);
+    for (size_t i = 0; i < copy.n; i++) {
+        bc_field *f = &copy.fields[i];
+        if (f->value.kind != BC_V_TEXT)
+            continue;
+        const char *to = alias(c, f->value.u.text);
+        if (m == BC_MODEL_USER && strcmp(f->name, "email") == 0) {
+            char *low = lowercase(f->value.u.text);
+            bc_record_set_text(&copy, f->name, low);
+            free(low);
+        } else if (to != f->value.u.text) {
+            bc_record_set_text(&copy, f->name, to);
+        }
+    }
+    bc_cv *doc = bc_cv_record_to_doc(m, &copy);
+    bc_record_release(&copy);
+    return doc;
+}
+
+static bc_status convex_row_insert(bc_driver *d, bc_model model, const bc_record *row,
+                                   bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (row->n == 0)
+        return bc_fail(err, BC_USAGE, "nothing to insert into \"%s\"", bc_model_get(model)->name);
+    invalidate_cache(c);
+    bc_cv *input = bc_cv_object();
+    bc_cv_set(input, "model", bc_cv_string(bc_model_get(model)->name));
+    bc_cv_set(input, "data", to_doc(c, model, row));
+    bc_cv *args = bc_cv_object();
+    bc_cv_set(args, "input", input);
+    fcall f = {0};
+    fcall_init(c, &f, "create", args, false);
+    bc_convex_run(c->cx, &f.call, 1);
+    bc_cv *v = NULL;
+    bc_status st = fcall_value(&f, &v, err);
+    const char *new_id = st == BC_OK ? bc_cv_get_string(v, "_id") : NULL;
+    if (st == BC_OK && !new_id)
+        st = bc_fail(err, BC_ERR, "%s: the answer has no _id", f.path);
+    const char *given = bc_record_text(row, "id");
+    if (st == BC_OK && given && strcmp(given, new_id) != 0) {
+        /* Convex chooses ids: later references to the id the caller chose mean this row. */
+        c->alias_from = bc_xrealloc(c->alias_from, (c->n_alias + 1) * sizeof *c->alias_from);
+        c->alias_to = bc_xrealloc(c->alias_to, (c->n_alias + 1) * sizeof *c->alias_to);
+        c->alias_from[c->n_alias] = bc_xstrdup(given);
+        c->alias_to[c->n_alias++] = bc_xstrdup(new_id);
+    }
+    bc_cv_free(v);
+    fcall_release(&f);
+    return st;
+}
+
+static bc_status write_many(cv *c, bc_model model, const bc_match *mt, const char *fn,
+                            bc_cv *update, size_t *changed, bc_error *err)
+{
+    size_t total = 0;
+    if (changed)
+        *changed = 0;
+    if (mt && mt->n == 0) {
+        bc_cv_free(update);
+        return BC_OK;
+    }
+    invalidate_cache(c);
+    job *jobs;
+    size_t n = make_jobs(c, model, mt, fn, update, "update", WRITE_BATCH, &jobs);
+    bc_cv_free(update);
+    bc_status st = run_jobs(c, model, jobs, n, false, 0, NULL, &total, err);
+    for (size_t i = 0; i < n; i++)
+        job_release(&jobs[i]);
+    free(jobs);
+    if (st != BC_OK && total)
+        bc_error_prefix(err, "%zu %s row(s) were changed before this failure: ", total,
+                        bc_model_get(model)->name);
+    if (changed)
+        *changed = st == BC_OK ? total : 0;
+    return st;
+}
+
+static bc_status convex_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                    const bc_record *patch, size_t *changed, bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (patch->n == 0) {
+        if (changed)
+            *changed = 0;
+        return BC_OK;
+    }
+    for (size_t i = 0; i < patch->n; i++)
+        if (strcmp(patch->fields[i].name, "id") == 0 || patch->fields[i].name[0] == '_')
+            return bc_fail(err, BC_USAGE, "field \"%s\" of \"%s\" cannot be changed on Convex",
+                           patch->fields[i].name, bc_model_get(model)->name);
+    return write_many(c, model, m, "updateMany", to_doc(c, model, patch), changed, err);
+}
+
+static bc_status convex_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
+                                    size_t *deleted, bc_error *err)
+{
+    return write_many((cv *)d, model, m, "deleteMany", NULL, deleted, err);
+}
+
+/* --- pages --------------------------------------------------------------------------------- */
+
+/* A position in a query: the batch fetched from Convex cursor s (NULL: the start) with b rows,
+ * after the row with id k (at index ki of that batch); k NULL: from the start of the batch. */
+typedef struct {
+    char *s;
+    size_t b;
+    char *k;
+    size_t ki;
+} position;
+
+static void position_release(position *p)
+{
+    free(p->s);
+    free(p->k);
+    *p = (position){0};
+}
+
+typedef bool (*row_pred)(const bc_record *r, const void *ctx, int64_t now);
+
+typedef struct {
+    bc_model model;
+    bc_cv *where;     /* server-side filter (owned), or NULL */
+    const char *sort; /* sortBy field or NULL */
+    bool ascending;
+    bool needs_index; /* the sort must come from an index (not just _creationTime) */
+    size_t batch;     /* rows per call when this side filters; 0: just what is missing */
+    bool scans;       /* filters applied after reading: allow more reads per call */
+    row_pred pred;
+    const void *pred_ctx;
+    char *canonical; /* ties cursors to the query */
+    size_t limit;
+    const char *cursor;
+    bool want_total;
+} page_spec;
+
+static json_t *position_json(const position *p)
+{
+    return json_pack("[s?,I,s?,I]", p->s, (json_int_t)p->b, p->k, (json_int_t)p->ki);
+}
+
+static char *encode_cursor(uint32_t f, const position *at, const position *hist, size_t n_hist)
+{
+    json_t *h = json_array();
+    size_t from = n_hist > HISTORY_MAX ? n_hist - HISTORY_MAX : 0;
+    for (size_t i = from; i < n_hist; i++)
+        json_array_append_new(h, position_json(&hist[i]));
+    json_t *j =
+        json_pack("{s:i,s:I,s:o,s:o}", "v", 1, "f", (json_int_t)f, "p", position_json(at), "h", h);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    char *out = bc_base64_encode((const unsigned char *)text, strlen(text), true);
+    free(text);
+    return out;
+}
+
+static bool decode_position(json_t *j, position *p)
+{
+    json_t *js = json_array_get(j, 0), *jb = json_array_get(j, 1), *jk = json_array_get(j, 2),
+           *ji = json_array_get(j, 3);
+    if (json_array_size(j) != 4 || !(json_is_null(js) || json_is_string(js)) ||
+        !json_is_integer(jb) || !(json_is_null(jk) || json_is_string(jk)) || !json_is_integer(ji))
+        return false;
+    json_int_t b = json_integer_value(jb), ki = json_integer_value(ji);
+    if (b < 0 || ki < 0 || b > READ_BATCH || ki >= READ_BATCH || (json_is_string(jk) && b == 0) ||
+        (json_is_string(js) && !*json_string_value(js)))
+        return false;
+    *p = (position){bc_xstrdup(json_string_value(js)), (size_t)b, bc_xstrdup(json_string_value(jk)),
+                    (size_t)ki};
+    return true;
+}
+
+static bc_status decode_cursor(const char *text, uint32_t f, position *at, position **hist,
+                               size_t *n_hist, bc_error *err)
+{
+    *at = (position){0};
+    *hist = NULL;
+    *n_hist = 0;
+    if (!text || !*text)
+        return BC_OK;
+    size_t len = 0;
+    unsigned char *raw = bc_base64_decode(text, strlen(text), &len);
+    json_t *j = raw ? json_loadb((const char *)raw, len, 0, NULL) : NULL;
+    free(raw);
+    json_int_t v = 0, jf = 0;
+    json_t *p = NULL, *h = NULL;
+    bool ok = j && json_unpack(j, "{s:I,s:I,s:o,s:o}", "v", &v, "f", &jf, "p", &p, "h", &h) == 0 &&
+              v == 1 && json_is_array(h) && json_array_size(h) <= HISTORY_MAX;
+    if (!ok) {
+        json_decref(j);
+        return bc_fail(err, BC_USAGE, "invalid cursor: it is damaged or not a bcadmin cursor");
+    }
+    if ((uint32_t)jf != f) {
+        json_decref(j);
+        return bc_fail(err, BC_USAGE,
+                       "invalid cursor: it belongs to another query (sort, order or filter)");
+    }
+    ok = decode_position(p, at);
+    *hist = bc_xcalloc(json_array_size(h) + 1, sizeof **hist);
+    for (size_t i = 0; ok && i < json_array_size(h); i++) {
+        ok = decode_position(json_array_get(h, i), &(*hist)[*n_hist]);
+        *n_hist += ok;
+    }
+    json_decref(j);
+    if (!ok) {
+        position_release(at);
+        for (size_t i = 0; i < *n_hist; i++)
+            position_release(&(*hist)[i]);
+        free(*hist);
+        *hist = NULL;
+        *n_hist = 0;
+        return bc_fail(err, BC_USAGE, "invalid cursor: it is damaged or not a bcadmin cursor");
+    }
+    return BC_OK;
+}
+
+static bc_cv *page_args(const page_spec *sp)
+{
+    bc_cv *args = bc_cv_object();
+    bc_cv_set(args, "model", bc_cv_string(bc_model_get(sp->model)->name));
+    if (sp->where && sp->where->u.arr.n)
+        bc_cv_set(args, "where", bc_cv_copy(sp->where));
+    if (sp->sort) {
+        bc_cv *s = bc_cv_object();
+        bc_cv_set(s, "field", bc_cv_string(sp->sort));
+        bc_cv_set(s, "direction", bc_cv_string(sp->ascending ? "asc" : "desc"));
+        bc_cv_set(args, "sortBy", s);
+    }
+    return args;
+}
+
+static bc_status sort_check(const page_spec *sp, const fcall *f, bc_error *err)
+{
+    if (sp->needs_index && logged(f, "without an index"))
+        return bc_fail(err, BC_USAGE,
+                       "the deployment has no index to sort \"%s\" by %s (better-convex warned "
+                       "\"Querying without an index\" and would return rows unsorted): sort by "
+                       "created, email or name, or add an index on %s to the app's schema",
+                       bc_model_get(sp->model)->name, sp->sort, sp->sort);
+    return BC_OK;
+}
+
+/* Count rows matching the filter, reading at most COUNT_LIMIT: exact when that read is done. */
+static void count_from(const page_spec *sp, const bc_cv *v, int64_t now, bc_page *out)
+{
+    fm_answer a;
+    if (read_answer(v, "count", &a, NULL) != BC_OK)
+        return;
+    int64_t n = 0;
+    for (size_t i = 0; i < a.page->u.arr.n; i++) {
+        bc_record r = {0};
+        if (bc_cv_doc_to_record(sp->model, a.page->u.arr.items[i], &r, NULL) == BC_OK &&
+            (!sp->pred || sp->pred(&r, sp->pred_ctx, now)))
+            n++;
+        bc_record_release(&r);
+    }
+    out->total = n;
+    out->total_at_least = !a.done;
+}
+
+static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *err)
+{
+    if (sp->limit > BC_PAGE_MAX)
+        return bc_fail(err, BC_USAGE, "page size %zu is over the maximum of %d", sp->limit,
+                       BC_PAGE_MAX);
+    size_t limit = sp->limit ? sp->limit : BC_PAGE_DEFAULT;
+    uint32_t f = bc_cursor_fingerprint(sp->canonical);
+    position at, *hist;
+    size_t n_hist;
+    bc_status st = decode_cursor(sp->cursor, f, &at, &hist, &n_hist, err);
+    if (st != BC_OK)
+        return st;
+    int64_t now = bc_now_ms();
+    bc_cv *base = page_args(sp);
+    char *key = bc_cv_dump(base);
+    position next = {0};
+    bool have_next = false;
+    char *s = bc_xstrdup(at.s);
+    const char *skip = at.k;
+    size_t skip_index = at.ki;
+    for (int calls = 0; st == BC_OK; calls++) {
+        size_t want = limit - out->rows.n;
+        size_t b = skip ? at.b : sp->batch ? (sp->batch > want + 1 ? sp->batch : want + 1) : want;
+        bc_cv *v = NULL;
+        size_t got_b = b;
+        if (!s && !skip && calls == 0 && (v = cache_take(c, key, &got_b)) && sp->want_total)
+            count_from(sp, v, now, out); /* a prefetched first batch is what a count reads */
+        if (!v) {
+            fcall fc[2] = {0};
+            bc_cv *args = bc_cv_copy(base);
+            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? SCAN_READS : 0));
+            fcall_init(c, &fc[0], "findMany", args, true);
+            size_t n = 1;
+            if (calls == 0 && sp->want_total) {
+                bc_cv *cargs = bc_cv_copy(base);
+                bc_cv_set(cargs, "paginationOpts",
+                          pagination(NULL, COUNT_LIMIT, sp->scans ? SCAN_READS : 0));
+                fcall_init(c, &fc[1], "findMany", cargs, true);
+                n = 2;
+            }
+            bc_convex_call raw[2] = {fc[0].call, fc[1].call};
+            bc_convex_run(c->cx, raw, n);
+            fc[0].call = raw[0];
+            fc[1].call = raw[1];
+            st = fcall_value(&fc[0], &v, err);
+            if (st == BC_OK)
+                st = sort_check(sp, &fc[0], err);
+            bc_cv *cv_count = NULL;
+            if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) == BC_OK)
+                count_from(sp, cv_count, now, out);
+            bc_cv_free(cv_count);
+            fcall_release(&fc[0]);
+            fcall_release(&fc[1]);
+        }
+        fm_answer a = {0};
+        if (st == BC_OK)
+            st = read_answer(v, "findMany", &a, err);
+        if (st != BC_OK) {
+            bc_cv_free(v);
+            break;
+        }
+        size_t n = a.page->u.arr.n, from = 0;
+        if (skip) {
+            /* Resume after the last row shown; if it is gone, after its old place. */
+            from = skip_index + 1 < n ? skip_index + 1 : n;
+            for (size_t i = 0; i < n; i++) {
+                const char *id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
+                if (id && strcmp(id, skip) == 0) {
+                    from = i + 1;
+                    break;
+                }
+            }
+            skip = NULL;
+        }
+        const char *last_id = NULL;
+        size_t last_i = 0;
+        for (size_t i = from; i < n && st == BC_OK; i++) {
+            bc_record r = {0};
+            st = bc_cv_doc_to_record(sp->model, a.page->u.arr.items[i], &r, err);
+            if (st != BC_OK)
+                break;
+            if (sp->pred && !sp->pred(&r, sp->pred_ctx, now)) {
+                bc_record_release(&r);
+                continue;
+            }
+            if (out->rows.n == limit) {
+                /* More matches in this batch: the next page re-reads it from its start. */
+                bc_record_release(&r);
+                next = (position){bc_xstrdup(s), got_b, bc_xstrdup(last_id), last_i};
+                have_next = true;
+                break;
+            }
+            bc_rows_push(&out->rows, &r);
+            last_id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
+            last_i = i;
+        }
+        bool stop = st != BC_OK || have_next || a.done;
+        if (!stop) {
+            free(s);
+            s = bc_xstrdup(a.next);
+            if (out->rows.n == limit || calls + 1 >= CALL_BUDGET) {
+                /* Convex cannot tell whether rows follow without reading them: the next page
+                 * may be empty. A spent budget returns a short page ("searching..."). */
+                next = (position){bc_xstrdup(s), 0, NULL, 0};
+                have_next = true;
+                stop = true;
+            }
+        }
+        bc_cv_free(v);
+        if (stop)
+            break;
+    }
+    if (st == BC_OK) {
+        position *h2 = bc_xcalloc(n_hist + 1, sizeof *h2);
+        for (size_t i = 0; i < n_hist; i++)
+            h2[i] = hist[i];
+        h2[n_hist] = at;
+        if (have_next)
+            out->next_cursor = encode_cursor(f, &next, h2, n_hist + 1);
+        bool at_start = !at.s && !at.k;
+        if (n_hist)
+            out->prev_cursor = encode_cursor(f, &hist[n_hist - 1], hist, n_hist - 1);
+        else if (!at_start)
+            out->prev_cursor = encode_cursor(f, &(position){0}, NULL, 0);
+        free(h2);
+        if (sp->want_total && out->total < 0) { /* the count call failed: what is known */
+            out->total = (int64_t)out->rows.n;
+            out->total_at_least = have_next || !at_start;
+        }
+    }
+    position_release(&next);
+    position_release(&at);
+    for (size_t i = 0; i < n_hist; i++)
+        position_release(&hist[i]);
+    free(hist);
+    free(s);
+    free(key);
+    bc_cv_free(base);
+    if (st != BC_OK)
+        bc_page_release(out);
+    return st;
+}
+
+/* --- users and sessions -------------------------------------------------------------------- */
+
+typedef struct {
+    const bc_user_query *q;
+    char *needle; /* lowercased search */
+} user_pred_ctx;
+
+/* Whether the comma-separated list holds item exactly (SQLite: instr(',' || role || ',')). */
+static bool list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, item, n) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+static bool date_after(const bc_record *r, const char *field, int64_t now)
+{
+    int64_t ms;
+    return bc_record_date(r, field, &ms) && ms > now;
+}
+
+static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
+{
+    const user_pred_ctx *u = ctx;
+    const bc_user_query *q = u->q;
+    if (u->needle) {
+        const char *email = bc_record_text(r, "email"), *name = bc_record_text(r, "name");
+        if (q->search_mode == BC_SEARCH_PREFIX) {
+            if (!email || strncmp(email, u->needle, strlen(u->needle)) != 0)
+                return false;
+        } else if (!(email && strcasestr(email, u->needle)) &&
+                   !(name && strcasestr(name, u->needle))) {
+            return false; /* ASCII case-insensitive, like SQLite's LIKE */
+        }
+    }
+    if (q->role && *q->role && !list_has(bc_record_text(r, "role"), q->role))
+        return false;
+    bool banned = bc_record_bool(r, "banned");
+    bool has_expiry = bc_record_date(r, "banExpires", &(int64_t){0});
+    switch (q->ban) {
+    case BC_BAN_ANY:
+        break;
+    case BC_BAN_ACTIVE:
+        if (banned)
+            return false;
+        break;
+    case BC_BAN_BANNED:
+        if (!banned || (has_expiry && !date_after(r, "banExpires", now)))
+            return false;
+        break;
+    case BC_BAN_EXPIRED:
+        if (!banned || !has_expiry || date_after(r, "banExpires", now))
+            return false;
+        break;
+    }
+    bool verified = bc_record_bool(r, "emailVerified");
+    if ((q->verified == BC_VERIFIED_YES && !verified) ||
+        (q->verified == BC_VERIFIED_NO && verified))
+        return false;
+    return true;
+}
+
+static const char *const sort_fields[] = {
+    [BC_SORT_CREATED] = "createdAt",
+    [BC_SORT_UPDATED] = "updatedAt",
+    [BC_SORT_EMAIL] = "email",
+    [BC_SORT_NAME] = "name",
+};
+
+static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    cv *c = (cv *)d;
+    if ((unsigned)q->sort > BC_SORT_NAME)
+        return bc_fail(err, BC_USAGE, "unknown sort key %d", (int)q->sort);
+    if ((unsigned)q->ban > BC_BAN_EXPIRED)
+        return bc_fail(err, BC_USAGE, "unknown ban filter %d", (int)q->ban);
+    if (q->verified < BC_VERIFIED_ANY || q->verified > BC_VERIFIED_NO)
+        return bc_fail(err, BC_USAGE, "unknown verified filter %d", q->verified);
+    const char *search = q->search ? q->search : "";
+    if (*search && q->search_mode != BC_SEARCH_PREFIX && q->search_mode != BC_SEARCH_CONTAINS)
+        return bc_fail(err, BC_USAGE, "unknown search mode %d", (int)q->search_mode);
+    user_pred_ctx pc = {q, NULL};
+    page_spec sp = {.model = BC_MODEL_USER,
+                    .where = bc_cv_array(),
+                    .sort = sort_fields[q->sort],
+                    .ascending = q->ascending,
+                    .needs_index = q->sort != BC_SORT_CREATED,
+                    .pred = user_pred,
+                    .pred_ctx = &pc,
+                    .limit = q->limit,
+                    .cursor = q->cursor,
+                    .want_total = q->want_total};
+    /* Server-side: only after-read operators (they keep the sort's index), each a superset of
+     * the exact test user_pred applies. */
+    if (*search && q->search_mode == BC_SEARCH_PREFIX) {
+        pc.needle = lowercase(search);
+        if (q->sort == BC_SORT_EMAIL) {
+            /* A range on the email index: [prefix, prefix with its last byte + 1). */
+            size_t n = strlen(pc.needle);
+            char *hi = bc_xstrdup(pc.needle);
+            while (n && (unsigned char)hi[n - 1] == 0xff)
+                hi[--n] = '\0';
+            where_add(sp.where, "email", "gte", bc_cv_string(pc.needle));
+            if (n) {
+                hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+                where_add(sp.where, "email", "lt", bc_cv_string(hi));
+            }
+            free(hi);
+        } else {
+            where_add(sp.where, "email", "starts_with", bc_cv_string(pc.needle));
+            sp.scans = true;
+        }
+    } else if (*search) {
+        pc.needle = bc_xstrdup(search);
+        sp.batch = SCAN_BATCH;
+        sp.scans = true;
+    }
+    if (q->role && *q->role) {
+        where_add(sp.where, "role", "contains", bc_cv_string(q->role));
+        sp.scans = true;
+    }
+    if (q->ban == BC_BAN_ACTIVE)
+        where_add(sp.where, "banned", "ne", bc_cv_bool(true));
+    if (q->ban == BC_BAN_BANNED || q->ban == BC_BAN_EXPIRED)
+        where_add(sp.where, "banned", "ne", bc_cv_bool(false));
+    if (q->ban == BC_BAN_EXPIRED)
+        where_add(sp.where, "banExpires", "ne", bc_cv_null());
+    if (q->verified)
+        where_add(sp.where, "emailVerified", "ne", bc_cv_bool(q->verified == BC_VERIFIED_NO));
+    sp.scans |= q->ban != BC_BAN_ANY || q->verified != BC_VERIFIED_ANY;
+    const char *role = q->role ? q->role : "";
+    sp.canonical =
+        bc_xasprintf("CU|%d|%zu:%s|%zu:%s|%d|%d|%d|%d", (int)q->search_mode, strlen(search), search,
+                     strlen(role), role, (int)q->ban, q->verified, (int)q->sort, q->ascending);
+    bc_status st = run_page(c, &sp, out, err);
+    free(sp.canonical);
+    free(pc.needle);
+    bc_cv_free(sp.where);
+    return st;
+}
+
+static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
+{
+    const bc_session_query *q = ctx;
+    if (q->active_only && !date_after(r, "expiresAt", now))
+        return false;
+    if (q->expired_only && date_after(r, "expiresAt", now))
+        return false;
+    if (q->impersonation_only) {
+        const char *by = bc_record_text(r, "impersonatedBy");
+        if (!by || !*by)
+            return false;
+    }
+    return true;
+}
+
+static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (q->active_only && q->expired_only)
+        return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    page_spec sp = {.model = BC_MODEL_SESSION,
+                    .where = bc_cv_array(),
+                    .sort = "createdAt",
+                    .pred = session_pred,
+                    .pred_ctx = q,
+                    .limit = q->limit,
+                    .cursor = q->cursor,
+                    .want_total = q->want_total};
+    if (q->user_id)
+        where_add(sp.where, "userId", "eq", bc_cv_string(alias(c, q->user_id)));
+    if (q->impersonation_only) {
+        where_add(sp.where, "impersonatedBy", "ne", bc_cv_null());
+        sp.scans = true;
+    }
+    sp.scans |= q->active_only || q->expired_only;
+    const char *user = q->user_id ? q->user_id : "";
+    sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d", strlen(user), user, q->active_only,
+                                q->expired_only, q->impersonation_only);
+    bc_status st = run_page(c, &sp, out, err);
+    free(sp.canonical);
+    bc_cv_free(sp.where);
+    return st;
+}
+
+/* --- open / close -------------------------------------------------------------------------- */
+
+static void convex_close(bc_driver *d)
+{
+    cv *c = (cv *)d;
+    invalidate_cache(c);
+    for (size_t i = 0; i < c->n_alias; i++) {
+        free(c->alias_from[i]);
+        free(c->alias_to[i]);
+    }
+    free(c->alias_from);
+    free(c->alias_to);
+    bc_convex_free(c->cx);
+    free(c->module);
+    free(c->component);
+    free(c->functions);
+    free(c);
+}
+
+static const bc_driver_ops convex_ops = {
+    .kind = "convex",
+    .close = convex_close,
+    .users_page = convex_users_page,
+    .sessions_page = convex_sessions_page,
+    .rows_get = convex_rows_get,
+    .row_insert = convex_row_insert,
+    .rows_update = convex_rows_update,
+    .rows_delete = convex_rows_delete,
+    .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
+};
+
+typedef struct {
+    layout layout;
+    const char *module;
+    const char *component;
+    const char *shown;
+} candidate;
+
+static void use(cv *c, const candidate *k)
+{
+    c->layout = k->layout;
+    c->module = bc_xstrdup(k->module);
+    c->component = bc_xstrdup(k->component);
+    c->functions = bc_xasprintf("%s%s%s*", k->component ? k->component : "",
+                                k->component ? "/" : "", k->module);
+}
+
+/* Ask every candidate layout at once for one user; keep the first (in order) that answers. */
+static bc_status detect(cv *c, const candidate *cands, size_t n, bc_error *err)
+{
+    fcall *calls = bc_xcalloc(n, sizeof *calls);
+    bc_convex_call *raw = bc_xcalloc(n, sizeof *raw);
+    for (size_t i = 0; i < n; i++) {
+        c->module = (char *)cands[i].module;
+        c->component = (char *)cands[i].component;
+        bc_cv *args = bc_cv_object();
+        bc_cv_set(args, "model", bc_cv_string("user"));
+        bc_cv_set(args, "paginationOpts", pagination(NULL, 1, 0));
+        fcall_init(c, &calls[i], "findMany", args, true);
+        raw[i] = calls[i].call;
+    }
+    c->module = c->component = NULL;
+    bc_convex_run(c->cx, raw, n);
+    bc_status st = BC_ERR;
+    bc_buf tried = {0};
+    for (size_t i = 0; i < n; i++) {
+        calls[i].call = raw[i];
+        if (st != BC_OK && raw[i].status == BC_OK && json_is_object(raw[i].value) &&
+            json_object_get(raw[i].value, "page")) {
+            use(c, &cands[i]);
+            st = BC_OK;
+        }
+        bc_buf_printf(&tried, "\n  %s: %s", cands[i].shown,
+                      raw[i].status == BC_OK ? "answered, but not like createApi's findMany"
+                                             : raw[i].err.msg);
+    }
+    if (st != BC_OK) {
+        const bc_convex_call *refused = NULL;
+        for (size_t i = 0; i < n && !refused; i++)
+            if (raw[i].http_status == 401 || raw[i].http_status == 403)
+                refused = &raw[i];
+        if (refused)
+            bc_fail(err, BC_ERR, "%s refused the admin key: %s", bc_convex_url(c->cx),
+                    refused->err.msg);
+        else
+            bc_fail(err, BC_ERR,
+                    "no better-convex auth functions answered on %s; tried:%s\nIs the app "
+                    "deployed with better-convex's createApi exported from convex/auth.ts? Use "
+                    "--auth-functions MODULE or --component PATH if they live elsewhere",
+                    bc_convex_url(c->cx), tried.data);
+    }
+    bc_buf_release(&tried);
+    for (size_t i = 0; i < n; i++)
+        fcall_release(&calls[i]);
+    free(calls);
+    free(raw);
+    return st;
+}
+
+bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex_opts *o,
+                         bc_driver **out, bc_error *err)
+{
+    static const bc_convex_opts none = {0};
+    if (!o)
+        o = &none;
+    *out = NULL;
+    bc_convex *cx = NULL;
+    bc_status st = bc_convex_new(url, admin_key, &cx, err);
+    if (st != BC_OK)
+        return st;
+    cv *c = bc_xcalloc(1, sizeof *c);
+    c->base.ops = &convex_ops;
+    c->base.label = bc_xstrdup(o->label ? o->label : bc_convex_url(cx));
+    c->base.production = o->production;
+    c->base.read_only = o->read_only;
+    c->cx = cx;
+
+    if (o->auth_functions || o->component) {
+        /* The operator said where: check it answers, with the same probe. */
+        /* "auth", "auth:" and "auth:*" all name the module auth */
+        int len = o->auth_functions ? (int)strcspn(o->auth_functions, ":") : 0;
+        char *module = o->auth_functions ? bc_xasprintf("%.*s:", len, o->auth_functions)
+                                         : bc_xstrdup("adapter:");
+        char *shown = bc_xasprintf("%s%s%s*", o->component ? o->component : "",
+                                   o->component ? "/" : "", module);
+        candidate k = {o->component                             ? LAYOUT_COMPONENT
+                       : strcmp(module, "generated/auth:") == 0 ? LAYOUT_GENERATED
+                       : strcmp(module, "auth:") == 0           ? LAYOUT_ROOT
+                                                                : LAYOUT_CUSTOM,
+                       module, o->component, shown};
+        st = detect(c, &k, 1, err);
+        free(module);
+        free(shown);
+    } else {
+        static const candidate known[] = {
+            {LAYOUT_ROOT, "auth:", NULL, "auth:* (better-convex <= 0.6)"},
+            {LAYOUT_GENERATED, "generated/auth:", NULL, "generated/auth:* (better-convex 0.11)"},
+            {LAYOUT_COMPONENT, "adapter:", "betterAuth",
+             "component betterAuth, adapter:* (@convex-dev/better-auth)"},
+        };
+        st = detect(c, known, sizeof known / sizeof *known, err);
+    }
+    if (st != BC_OK) {
+        char *label = c->base.label;
+        convex_close(&c->base);
+        free(label);
+        return st;
+    }
+    *out = &c->base;
+    return BC_OK;
+}
+
+bool bc_driver_is_convex(const bc_driver *d)
+{
+    return d && d->ops == &convex_ops;
+}
+
+const char *bc_convex_functions(const bc_driver *d)
+{
+    return bc_driver_is_convex(d) ? ((const cv *)d)->functions : NULL;
+}
+
+bool bc_convex_bypasses_triggers(const bc_driver *d)
+{
+    /* Only better-convex 0.11's generated functions run the app's triggers themselves. */
+    return bc_driver_is_convex(d) && ((const cv *)d)->layout != LAYOUT_GENERATED;
+}
+
+size_t bc_convex_driver_round_trips(const bc_driver *d)
+{
+    return bc_driver_is_convex(d) ? bc_convex_round_trips(((const cv *)d)->cx) : 0;
+}

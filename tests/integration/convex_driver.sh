@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The Convex driver against the Convex test deployment (real better-convex 0.6.4 createApi under
+# convex-test), for each function layout: the real bcadmin binary for reads (users list / show,
+# sessions list, search, filters, cursors both ways, errors) and bc-convex-tool (the driver
+# through driver.h) for writes, faults and round trips until admin verbs reach the CLI.
+# Usage: convex_driver.sh BCADMIN BC_CONVEX_TOOL
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+peers="$here/../peers"
+bcadmin=$1
+tool=$2
+[ -d "$peers/node_modules/convex-test" ] || { echo "SKIP: npm packages missing in tests/peers"; exit 77; }
+
+tmp=$(mktemp -d)
+pid=""
+stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=""; }
+trap 'stop; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+KEY='convex-self-hosted|0123456789abcdef'
+start() { # LAYOUT
+    stop
+    node "$peers/convex-deployment/server.mjs" --admin-key "$KEY" --layout "$1" >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 1 300); do
+        grep -q '^PORT ' "$tmp/out" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || { cat "$tmp/err"; echo "server died"; exit 1; }
+        sleep 0.1
+    done
+    base="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$tmp/out")"
+}
+
+failures=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; failures=$((failures + 1)); }
+check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got [$2], want [$3]"; fi; }
+contains() { if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: [$2] lacks [$3]"; fi; }
+js() { # EXPR over v = JSON on stdin
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);
+             const r=('"$1"');console.log(typeof r==="string"?r:JSON.stringify(r))})'
+}
+ctl() { curl -sS -X "$1" "$base$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+bc() { "$bcadmin" --url "$base" --admin-key "$KEY" "$@"; }
+tl() { "$tool" --url "$base" --admin-key "$KEY" "$@"; }
+emails() { js 'v.users.map(u=>u.email.slice(4,9)).join(" ")'; }
+
+for layout in root generated component; do
+    echo "# layout $layout"
+    start "$layout"
+    ctl POST /__test/seed '{"users":120}' >/dev/null
+    fns=$(tl which | js v.functions)
+    case $layout in
+    root) check "$layout: detected" "$fns" "auth:*" ;;
+    generated) check "$layout: detected" "$fns" "generated/auth:*" ;;
+    component) check "$layout: detected" "$fns" "betterAuth/adapter:*" ;;
+    esac
+
+    # every page forward, then back again: 120 users in pages of 50 (newest first)
+    p1=$(bc users list --json --limit 50)
+    check "$layout: page 1" "$(echo "$p1" | js 'v.users.length+" "+v.users[0].email+" "+(v.prevCursor??null)')" \
+        "50 user00120@example.com null"
+    p2=$(bc users list --json --limit 50 --cursor "$(echo "$p1" | js v.nextCursor)")
+    check "$layout: page 2" "$(echo "$p2" | js 'v.users.length+" "+v.users[0].email')" "50 user00070@example.com"
+    p3=$(bc users list --json --limit 50 --cursor "$(echo "$p2" | js v.nextCursor)")
+    check "$layout: last page" "$(echo "$p3" | js 'v.users.length+" "+v.users.at(-1).email+" "+(v.nextCursor??null)')" \
+        "20 user00001@example.com null"
+    b2=$(bc users list --json --limit 50 --cursor "$(echo "$p3" | js v.prevCursor)")
+    check "$layout: back to page 2" "$(echo "$b2" | emails)" "$(echo "$p2" | emails)"
+    b1=$(bc users list --json --limit 50 --cursor "$(echo "$b2" | js v.prevCursor)")
+    check "$layout: back to page 1" "$(echo "$b1" | js '(v.prevCursor??null)+" "+v.users[0].email')" "null user00120@example.com"
+
+    # search: CONTAINS is case-insensitive on email or name, paged inside Convex batches
+    s1=$(bc users list --json --search "uSeR 11" --limit 4)
+    check "$layout: contains page 1" "$(echo "$s1" | emails)" "00119 00118 00117 00116"
+    s2=$(bc users list --json --search "uSeR 11" --limit 4 --cursor "$(echo "$s1" | js v.nextCursor)")
+    check "$layout: contains page 2" "$(echo "$s2" | emails)" "00115 00114 00113 00112"
+    s3=$(bc users list --json --search "uSeR 11" --limit 4 --cursor "$(echo "$s2" | js v.nextCursor)")
+    check "$layout: contains page 3" "$(echo "$s3" | js 'v.users.map(u=>u.email.slice(4,9)).join(" ")+" "+(v.nextCursor??null)')" \
+        "00111 00110 00011 null"
+    check "$layout: prefix, by email" "$(bc users list --json --prefix USER0002 --sort email:asc | emails)" \
+        "00020 00021 00022 00023 00024 00025 00026 00027 00028 00029"
+    check "$layout: prefix, newest first" "$(bc users list --json --prefix user0010 --limit 3 | emails)" "00109 00108 00107"
+
+    # filters: seeded every 10th banned (every 20th until a future date), every 50th from 1 admin,
+    # every 3rd unverified
+    check "$layout: banned" "$(bc users list --json --banned --limit 5 | emails)" "00120 00110 00100 00090 00080"
+    check "$layout: admins" "$(bc users list --json --role admin | emails)" "00101 00051 00001"
+    check "$layout: unverified by name" "$(bc users list --json --verified false --sort name:asc --limit 3 | emails)" \
+        "00102 00105 00108"
+    check "$layout: active count on a page" "$(bc users list --json --active --limit 20 | js 'v.users.filter(u=>!u.banned).length')" 20
+    out=$(bc users list --sort updated 2>&1) && bad "$layout: unindexed sort refused" || contains "$layout: unindexed sort refused" "$out" "no index"
+
+    # user detail: the user, its sessions and accounts in ONE round trip (after the probe)
+    uid=$(echo "$p1" | js 'v.users[3].id')
+    ctl POST /__test/stats/reset >/dev/null
+    [ "$layout" = component ] && where=(--component betterAuth) || where=(--auth-functions "${fns%:\*}")
+    show=$(bc "${where[@]}" users show "$uid" --json)
+    check "$layout: show" "$(echo "$show" | js 'v.user.email+" "+v.sessions.length+" "+v.accounts.length')" \
+        "user00117@example.com 1 1"
+    [ "$layout" = component ] && fn="adapter:findMany" || fn="${fns%\*}findMany"
+    check "$layout: show in one round trip" "$(ctl GET /__test/stats | js '[v.requests,v.maxInFlight].join(" ")')" "4 3"
+    check "$layout: sessions list" "$(bc sessions list --json --limit 5 | js 'v.sessions.length')" 5
+
+    # a 503 on a read is retried and the read succeeds
+    ctl POST /__test/faults "{\"kind\":\"status\",\"status\":503,\"fn\":\"$fn\",\"count\":2}" >/dev/null
+    ctl POST /__test/stats/reset >/dev/null
+    check "$layout: read after two 503s" "$(bc users list --json --limit 2 | js v.users.length)" 2
+    # probe (3 layouts at once) + 2 retries of the faulted one + the page and its count together
+    check "$layout: the read was retried" "$(ctl GET /__test/stats | js "v.requests+' '+v.byFunction['$fn']")" "7 3"
+done
+
+echo "# errors, writes and faults (root layout)"
+start root
+ctl POST /__test/seed '{"users":300,"sessionsPerUser":2}' >/dev/null
+out=$("$bcadmin" --url "$base" --admin-key 'convex-self-hosted|wrong' users list 2>&1) && rc=0 || rc=$?
+check "wrong key: exit 1" "$rc" 1
+contains "wrong key: says so" "$out" "refused the admin key"
+out=$(bc --auth-functions nope users list 2>&1) && rc=0 || rc=$?
+check "missing functions: exit 1" "$rc" 1
+contains "missing functions: names the path" "$out" "nope:*"
+contains "missing functions: suggests createApi" "$out" "createApi"
+out=$(bc --component betterAuth users list 2>&1) && rc=0 || rc=$?
+check "no such component: exit 1" "$rc" 1
+out=$(CONVEX_SELF_HOSTED_URL=$base CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY "$bcadmin" users list --json --limit 1 | js v.users.length)
+check "selected from CONVEX_SELF_HOSTED_*" "$out" 1
+out=$(CONVEX_SELF_HOSTED_URL=$base CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY CONVEX_DEPLOYMENT=dev:x "$bcadmin" users list 2>&1) && rc=0 || rc=$?
+check "CONVEX_DEPLOYMENT conflict: exit 2" "$rc" 2
+if "$bcadmin" --url "$base" --admin-key "$KEY" --db /nonexistent users list >/dev/null 2>&1; then
+    bad "--db with --url refused"
+else ok "--db with --url refused"; fi
+
+uid=$(bc users list --json --limit 1 --active | js 'v.users[0].id')
+# an injected fault on a write: reported, not retried, nothing reported as done
+ctl POST /__test/faults '{"kind":"status","status":503,"fn":"auth:updateMany"}' >/dev/null
+ctl POST /__test/stats/reset >/dev/null
+out=$(tl --auth-functions auth ban "$uid" 2>&1) && rc=0 || rc=$?
+check "write fault: exit 1" "$rc" 1
+contains "write fault: says not retried" "$out" "not retried"
+check "write fault: one attempt (probe + updateMany)" "$(ctl GET /__test/stats | js v.requests)" 2
+check "write fault: user unchanged" "$(bc users show "$uid" --json | js 'String(v.user.banned)+" "+v.sessions.length')" "false 2"
+# a ban: update the user, then delete its sessions: two sequential round trips
+check "ban round trips" "$(tl --auth-functions auth ban "$uid" | js v.roundTrips)" 2
+check "ban applied" "$(bc users show "$uid" --json | js 'String(v.user.banned)+" "+v.sessions.length')" "true 0"
+# bulk: 250 users by id in chunks sent together
+bulk=$(tl --auth-functions auth bulk-ban 250)
+check "bulk ban" "$(echo "$bulk" | js '[v.changed,v.sessionsDeleted].join(" ")')" "250 498"
+rt=$(echo "$bulk" | js v.roundTrips)
+[ "$rt" -le 4 ] && ok "bulk ban in $rt round trips" || bad "bulk ban took $rt round trips"
+# rows inserted with a caller-chosen id are found by it, and references to it are translated
+ins=$(tl insert-user New.Person@Example.com)
+check "insert: email lowercased" "$(echo "$ins" | js v.user.email)" "new.person@example.com"
+nid=$(echo "$ins" | js v.user.id)
+check "insert: account points at the Convex id" \
+    "$(bc users show new.person@example.com --json | js "v.accounts.length+' '+(v.accounts[0].userId==='$nid')")" "1 true"
+check "create bypasses triggers on auth:*" "$(tl which | js v.bypassesTriggers)" true
+
+stop
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

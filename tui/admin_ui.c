@@ -1,0 +1,662 @@
+/* admin_ui.c - dialogs, confirmations and outcomes of the console's admin actions. */
+#include "admin_ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "admin.h"
+#include "describe.h"
+#include "dialog.h"
+#include "isotime.h"
+#include "session_cookie.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* One action in progress, from its first dialog to its outcome. */
+typedef struct {
+    tui_action action;
+    char *user, *email; /* single-user actions */
+    char **ids;         /* bulk actions: the users confirmed by count */
+    size_t n;
+    bool bulk;
+    char *session, *account;
+    int64_t audit_id;
+    /* gathered by the dialogs */
+    char *reason, *roles, *password;
+    bc_ban_expiry expiry;
+    int64_t duration_ms;
+    char *new_email, *name; /* create-user */
+    bc_record changes;      /* edit-user */
+} flow;
+
+static void flow_free(void *p)
+{
+    flow *f = p;
+    if (!f)
+        return;
+    free(f->user);
+    free(f->email);
+    bc_admin_ids_free(f->ids, f->n);
+    free(f->session);
+    free(f->account);
+    free(f->reason);
+    free(f->roles);
+    if (f->password) {
+        explicit_bzero(f->password, strlen(f->password));
+        free(f->password);
+    }
+    free(f->new_email);
+    free(f->name);
+    bc_record_release(&f->changes);
+    free(f);
+}
+
+static const char *action_name(tui_action a)
+{
+    return tui_action_get(a)->name;
+}
+
+/* "user@x" for one user, "3 users" for a selection. */
+static char *subject_text(const flow *f)
+{
+    if (f->bulk)
+        return bc_xasprintf("%zu user%s", f->n, f->n == 1 ? "" : "s");
+    return bc_xstrdup(f->email ? f->email : f->user);
+}
+
+/* --- running the core call ---------------------------------------------------------------------
+ */
+
+static void report_bulk(tui_app *app, const char *done, size_t affected, size_t skipped)
+{
+    if (skipped)
+        tui_app_message(app, "%s %zu user%s (%zu skipped: you cannot ban yourself)", done, affected,
+                        affected == 1 ? "" : "s", skipped);
+    else
+        tui_app_message(app, "%s %zu user%s", done, affected, affected == 1 ? "" : "s");
+}
+
+static bc_status run_bulk(tui_app *app, flow *f, bc_error *err)
+{
+    bc_bulk_action act = {.reason = f->reason, .expiry = f->expiry, .roles = f->roles};
+    const char *done = "";
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        act.kind = BC_BULK_BAN;
+        done = "banned";
+        break;
+    case TUI_ACT_UNBAN:
+        act.kind = BC_BULK_UNBAN;
+        done = "unbanned";
+        break;
+    case TUI_ACT_SET_ROLE:
+        act.kind = BC_BULK_SET_ROLE;
+        done = "set the role of";
+        break;
+    default:
+        act.kind = BC_BULK_REVOKE_SESSIONS;
+        done = "revoked every session of";
+        break;
+    }
+    size_t affected = 0, skipped = 0;
+    bc_status st = bc_admin_bulk(tui_app_admin(app), &act, f->ids, f->n, &affected, &skipped, err);
+    tui_app_after_write(app, false);
+    if (st == BC_OK)
+        report_bulk(app, done, affected, skipped);
+    return st;
+}
+
+static void show_impersonation(tui_app *app, const flow *f, const bc_record *s)
+{
+    const char *token = bc_record_text(s, "token");
+    int64_t until = 0;
+    bc_record_date(s, "expiresAt", &until);
+    char iso[BC_ISO_LEN + 1];
+    bc_iso_format(until, iso);
+    tui_dialog d = {.kind = TUI_DLG_INFO, .wrap = true};
+    snprintf(d.title, sizeof d.title, "Impersonating %s", f->email ? f->email : f->user);
+    /* Each value on a line of its own, so a drag over one line copies it whole. */
+    tui_dialog_line(&d, "Session %s, expires %s (recorded with impersonatedBy).",
+                    bc_record_text(s, "id"), iso);
+    tui_dialog_line(&d, "Token:");
+    tui_dialog_line(&d, "%s", token);
+    tui_dialog_line(&d, "Header:");
+    tui_dialog_line(&d, "Authorization: Bearer %s", token);
+    const char *secret = tui_app_secret(app);
+    if (secret) {
+        char *cookie = bc_session_cookie_value(secret, token);
+        tui_dialog_line(&d, "Cookie (%s; prefix __Secure- on https):", BC_SESSION_COOKIE_NAME);
+        tui_dialog_line(&d, "%s=%s", BC_SESSION_COOKIE_NAME, cookie);
+        free(cookie);
+    } else {
+        tui_dialog_line(&d, "Cookie: set BETTER_AUTH_SECRET to see the signed cookie value.");
+    }
+    tui_dialog_line(&d, "I (stop-impersonating) deletes it.");
+    tui_app_dialog(app, &d);
+}
+
+static bc_status run_single(tui_app *app, flow *f, bc_error *err)
+{
+    bc_admin *admin = tui_app_admin(app);
+    char *who = subject_text(f);
+    bc_status st = BC_OK;
+    size_t n = 0;
+    bool gone = false;
+    bc_record session = {0};
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        st = bc_admin_ban(admin, f->user, f->reason, f->expiry, err);
+        break;
+    case TUI_ACT_UNBAN:
+        st = bc_admin_unban(admin, f->user, err);
+        break;
+    case TUI_ACT_SET_ROLE:
+        st = bc_admin_set_role(admin, f->user, f->roles, err);
+        break;
+    case TUI_ACT_IMPERSONATE:
+        st = bc_admin_impersonate(admin, f->user, f->duration_ms, false, &session, err);
+        break;
+    case TUI_ACT_STOP_IMPERSONATING:
+        st = bc_admin_stop_impersonating(admin, f->user, &n, err);
+        break;
+    case TUI_ACT_REVOKE_SESSION:
+        st = bc_admin_revoke_session(admin, f->session, err);
+        break;
+    case TUI_ACT_REVOKE_SESSIONS:
+        st = bc_admin_revoke_sessions(admin, f->user, &n, err);
+        break;
+    case TUI_ACT_REMOVE:
+        st = bc_admin_remove_user(admin, f->user, err);
+        gone = st == BC_OK;
+        break;
+    case TUI_ACT_SET_PASSWORD:
+        st = bc_admin_set_password(admin, f->user, f->password, err);
+        break;
+    case TUI_ACT_CREATE_USER:
+        st = bc_admin_create_user(admin, f->new_email, f->name, f->roles, f->password, &session,
+                                  err);
+        break;
+    case TUI_ACT_EDIT_USER:
+        st = bc_admin_update_user(admin, f->user, &f->changes, err);
+        break;
+    case TUI_ACT_UNLINK_ACCOUNT:
+        st = bc_admin_unlink_account(admin, f->user, f->account, err);
+        break;
+    case TUI_ACT_UNDO:
+        st = bc_admin_undo(admin, f->audit_id, err);
+        break;
+    default:
+        st = bc_fail(err, BC_USAGE, "%s is not an admin action", action_name(f->action));
+    }
+    if (st == BC_OK)
+        tui_app_after_write(app, gone);
+    if (st != BC_OK) {
+        free(who);
+        return st;
+    }
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        if (f->expiry.never) {
+            tui_app_message(app, "banned %s permanently; their sessions are revoked", who);
+        } else {
+            char until[BC_SHORT_DATE_LEN + 1];
+            bc_describe_date(f->expiry.at_ms, until);
+            tui_app_message(app, "banned %s until %s; their sessions are revoked", who, until);
+        }
+        break;
+    case TUI_ACT_UNBAN:
+        tui_app_message(app, "unbanned %s", who);
+        break;
+    case TUI_ACT_SET_ROLE:
+        tui_app_message(app, "%s now has role %s", who, f->roles);
+        break;
+    case TUI_ACT_IMPERSONATE:
+        tui_app_message(app, "impersonation session made for %s", who);
+        show_impersonation(app, f, &session);
+        break;
+    case TUI_ACT_STOP_IMPERSONATING:
+        tui_app_message(app, "deleted %zu impersonation session%s of %s", n, n == 1 ? "" : "s",
+                        who);
+        break;
+    case TUI_ACT_REVOKE_SESSION:
+        tui_app_message(app, "revoked session %s", f->session);
+        break;
+    case TUI_ACT_REVOKE_SESSIONS:
+        tui_app_message(app, "revoked %zu session%s of %s", n, n == 1 ? "" : "s", who);
+        break;
+    case TUI_ACT_REMOVE:
+        tui_app_message(app, "removed %s with their sessions and accounts", who);
+        break;
+    case TUI_ACT_SET_PASSWORD:
+        tui_app_message(app, "set the password of %s", who);
+        break;
+    case TUI_ACT_CREATE_USER:
+        tui_app_message(app, "created %s (id %s)", bc_record_text(&session, "email"),
+                        bc_record_text(&session, "id"));
+        break;
+    case TUI_ACT_EDIT_USER:
+        tui_app_message(app, "updated %s", who);
+        break;
+    case TUI_ACT_UNLINK_ACCOUNT:
+        tui_app_message(app, "unlinked account %s of %s", f->account, who);
+        break;
+    case TUI_ACT_UNDO:
+        tui_app_message(app, "undid audit entry #%lld (the undo is audited too)",
+                        (long long)f->audit_id);
+        break;
+    default:
+        break;
+    }
+    bc_record_release(&session);
+    free(who);
+    return BC_OK;
+}
+
+static void execute(tui_app *app, flow *f)
+{
+    bc_error err = {0};
+    bc_status st = f->bulk ? run_bulk(app, f, &err) : run_single(app, f, &err);
+    if (st != BC_OK)
+        tui_app_error(app, &err);
+}
+
+/* --- confirmation -------------------------------------------------------------------------- */
+
+static bool confirmed(tui_dialog *d, tui_app *app, bool accepted)
+{
+    flow *f = d->ctx;
+    if (!accepted) {
+        tui_app_message(app, "%s cancelled: nothing was changed", action_name(f->action));
+        return true;
+    }
+    execute(app, f);
+    return true;
+}
+
+/* Ask before running: d already holds the title and body. typed (may be NULL) is the text the
+ * operator must type (an email, a count); a production target also needs its name typed. With
+ * nothing to type it is a yes/no question. */
+static void confirm(tui_app *app, flow *f, tui_dialog *d, const char *typed, const char *label)
+{
+    bc_driver *drv = tui_app_driver(app);
+    d->on_done = confirmed;
+    d->ctx = f;
+    d->ctx_free = flow_free;
+    d->nfields = 0;
+    d->focus = 0;
+    if (!typed && !drv->production) {
+        d->kind = TUI_DLG_YESNO;
+    } else {
+        d->kind = TUI_DLG_FORM;
+        d->danger = true;
+        if (typed) {
+            /* What is typed is what the dialog shows: an email holding control characters is
+             * confirmed by typing its escaped form. */
+            char *shown = bc_text_escape(typed, strlen(typed));
+            tui_dialog_field_add(d, label, "", false, shown);
+            free(shown);
+        }
+        if (drv->production) {
+            tui_dialog_line(d, "PRODUCTION: type the deployment's name as well.");
+            tui_dialog_field_add(d, "Deployment name", "", false, tui_app_label(app));
+        }
+    }
+    tui_app_dialog(app, d);
+}
+
+/* The yes/no or typed confirmation for a flow whose inputs are gathered. */
+static void ask(tui_app *app, flow *f)
+{
+    tui_dialog d = {0};
+    char *who = subject_text(f);
+    char count[32];
+    snprintf(count, sizeof count, "%zu", f->n);
+    const char *typed = NULL, *label = NULL;
+    if (f->bulk) {
+        typed = count;
+        label = "Type the count";
+        d.danger = true;
+    }
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        snprintf(d.title, sizeof d.title, "Ban %s?", who);
+        tui_dialog_line(&d, "Reason:  %s", f->reason && *f->reason ? f->reason : "No reason");
+        if (f->expiry.never) {
+            tui_dialog_line(&d, "Until:   never (a permanent ban)");
+        } else {
+            char until[BC_SHORT_DATE_LEN + 1];
+            bc_describe_date(f->expiry.at_ms, until);
+            tui_dialog_line(&d, "Until:   %s UTC", until);
+        }
+        tui_dialog_line(&d, "Every session of %s is deleted.", f->bulk ? "each user" : "the user");
+        break;
+    case TUI_ACT_UNBAN:
+        snprintf(d.title, sizeof d.title, "Unban %s?", who);
+        tui_dialog_line(&d, "Clears banned, banReason and banExpires.");
+        break;
+    case TUI_ACT_SET_ROLE:
+        snprintf(d.title, sizeof d.title, "Set the role of %s?", who);
+        tui_dialog_line(&d, "New role:  %s", f->roles);
+        break;
+    case TUI_ACT_REVOKE_SESSIONS:
+        snprintf(d.title, sizeof d.title, "Revoke every session of %s?", who);
+        tui_dialog_line(&d, "They are signed out everywhere.");
+        break;
+    case TUI_ACT_REVOKE_SESSION:
+        snprintf(d.title, sizeof d.title, "Revoke session %s?", f->session);
+        tui_dialog_line(&d, "Owner: %s. That browser or client is signed out.", who);
+        break;
+    case TUI_ACT_STOP_IMPERSONATING:
+        snprintf(d.title, sizeof d.title, "Stop impersonating %s?", who);
+        tui_dialog_line(&d, "Deletes every impersonation session of the user.");
+        break;
+    case TUI_ACT_IMPERSONATE:
+        snprintf(d.title, sizeof d.title, "Impersonate %s?", who);
+        tui_dialog_line(&d, "A new session for the user, recorded with impersonatedBy.");
+        break;
+    case TUI_ACT_REMOVE:
+        snprintf(d.title, sizeof d.title, "Remove %s?", who);
+        tui_dialog_line(&d, "Deletes the user with every session and account.");
+        tui_dialog_line(&d, "This cannot be undone.");
+        typed = f->email ? f->email : f->user;
+        label = "Type the email";
+        d.danger = true;
+        break;
+    case TUI_ACT_UNLINK_ACCOUNT:
+        snprintf(d.title, sizeof d.title, "Unlink account %s of %s?", f->account, who);
+        tui_dialog_line(&d, "The user can no longer sign in with it. This cannot be undone.");
+        typed = f->email ? f->email : f->user;
+        label = "Type the email";
+        d.danger = true;
+        break;
+    case TUI_ACT_EDIT_USER:
+        snprintf(d.title, sizeof d.title, "Change %s?", who);
+        for (size_t i = 0; i < f->changes.n; i++) {
+            const bc_value *v = &f->changes.fields[i].value;
+            tui_dialog_line(&d, "%-14s %s", f->changes.fields[i].name,
+                            v->kind == BC_V_TEXT   ? v->u.text
+                            : v->kind == BC_V_BOOL ? (v->u.b ? "true" : "false")
+                                                   : "null");
+        }
+        break;
+    case TUI_ACT_UNDO:
+        snprintf(d.title, sizeof d.title, "Undo audit entry #%lld?", (long long)f->audit_id);
+        tui_dialog_line(&d, "Writes back the values the entry saved as \"before\".");
+        break;
+    default: /* set-password and create-user confirmed in their own form */
+        free(who);
+        if (tui_app_driver(app)->production) {
+            snprintf(d.title, sizeof d.title, "%s on production?", action_name(f->action));
+            confirm(app, f, &d, NULL, NULL);
+        } else {
+            execute(app, f);
+            flow_free(f);
+        }
+        return;
+    }
+    free(who);
+    confirm(app, f, &d, typed, label);
+}
+
+/* --- forms ----------------------------------------------------------------------------------- */
+
+/* A form's on_done: read the fields into the flow, then ask. false keeps the form open. */
+static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    flow *f = d->ctx;
+    if (!accepted) {
+        tui_app_message(app, "%s cancelled: nothing was changed", action_name(f->action));
+        return true;
+    }
+    bc_error err = {0};
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        if (bc_ban_expiry_parse(d->fields[1].value, bc_now_ms(), &f->expiry, &err) != BC_OK) {
+            tui_dialog_error(d, "%s", err.msg);
+            d->focus = 1;
+            return false;
+        }
+        f->reason = bc_xstrdup(d->fields[0].value);
+        break;
+    case TUI_ACT_SET_ROLE:
+        f->roles = bc_xstrdup(d->fields[0].value);
+        break;
+    case TUI_ACT_IMPERSONATE:
+        if (!bc_duration_parse(d->fields[0].value, &f->duration_ms) || f->duration_ms <= 0) {
+            tui_dialog_error(d, "\"%s\" is not a duration (30m, 1h, 2d)", d->fields[0].value);
+            return false;
+        }
+        break;
+    case TUI_ACT_SET_PASSWORD:
+    case TUI_ACT_CREATE_USER: {
+        int pw = f->action == TUI_ACT_SET_PASSWORD ? 0 : 3;
+        if (strcmp(d->fields[pw].value, d->fields[pw + 1].value) != 0) {
+            tui_dialog_error(d, "the two passwords differ: type them again");
+            d->fields[pw].value[0] = d->fields[pw + 1].value[0] = '\0';
+            d->focus = pw;
+            return false;
+        }
+        f->password = bc_xstrdup(d->fields[pw].value);
+        if (f->action == TUI_ACT_CREATE_USER) {
+            f->new_email = bc_xstrdup(d->fields[0].value);
+            f->name = bc_xstrdup(d->fields[1].value);
+            f->roles = bc_xstrdup(d->fields[2].value[0] ? d->fields[2].value : "user");
+        }
+        break;
+    }
+    case TUI_ACT_EDIT_USER: {
+        bc_record now = {0};
+        bc_status st = bc_admin_find_user(tui_app_admin(app), f->user, &now, &err);
+        if (st != BC_OK) {
+            tui_app_error(app, &err);
+            return true;
+        }
+        static const char *const names[] = {"name", "email", "image"};
+        static const int slots[] = {0, 1, 3};
+        for (int i = 0; i < 3; i++) {
+            const char *old = bc_record_text(&now, names[i]);
+            const char *val = d->fields[slots[i]].value;
+            if (strcmp(old ? old : "", val) == 0)
+                continue;
+            if (i == 2 && !*val)
+                bc_record_set_null(&f->changes, "image");
+            else
+                bc_record_set_text(&f->changes, names[i], val);
+        }
+        const char *v = d->fields[2].value;
+        bool yes = !strcasecmp(v, "yes") || !strcasecmp(v, "true");
+        bool no = !strcasecmp(v, "no") || !strcasecmp(v, "false");
+        bool was = bc_record_bool(&now, "emailVerified");
+        bc_record_release(&now);
+        if (!yes && !no) {
+            tui_dialog_error(d, "email verified: answer yes or no");
+            bc_record_release(&f->changes);
+            d->focus = 2;
+            return false;
+        }
+        if (yes != was)
+            bc_record_set_bool(&f->changes, "emailVerified", yes);
+        if (f->changes.n == 0) {
+            tui_app_message(app, "nothing changed in the form: nothing to do");
+            return true;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    /* The form's flow moves on to the confirmation, which takes over ctx. */
+    d->ctx = NULL;
+    ask(app, f);
+    return true;
+}
+
+static void open_form(tui_app *app, flow *f, tui_dialog *d)
+{
+    d->kind = TUI_DLG_FORM;
+    d->on_done = form_done;
+    d->ctx = f;
+    d->ctx_free = flow_free;
+    tui_app_dialog(app, d);
+}
+
+static void start_form(tui_app *app, flow *f)
+{
+    tui_dialog d = {0};
+    char *who = subject_text(f);
+    switch (f->action) {
+    case TUI_ACT_BAN:
+        snprintf(d.title, sizeof d.title, "Ban %s", who);
+        tui_dialog_line(&d, "Expires: a duration (30m, 12h, 7d, 2w), an ISO-8601 time, or never.");
+        tui_dialog_field_add(&d, "Reason", "", false, NULL);
+        tui_dialog_field_add(&d, "Expires", "never", false, NULL);
+        break;
+    case TUI_ACT_SET_ROLE:
+        snprintf(d.title, sizeof d.title, "Set the role of %s", who);
+        tui_dialog_line(&d, "One role or several, comma-separated: user, admin, user,admin.");
+        tui_dialog_field_add(&d, "Role(s)", f->roles ? f->roles : "", false, NULL);
+        break;
+    case TUI_ACT_IMPERSONATE:
+        snprintf(d.title, sizeof d.title, "Impersonate %s", who);
+        tui_dialog_line(&d, "A session for the user, recorded as made by the acting admin.");
+        tui_dialog_field_add(&d, "Lasts", "1h", false, NULL);
+        break;
+    case TUI_ACT_SET_PASSWORD:
+        snprintf(d.title, sizeof d.title, "Set the password of %s", who);
+        tui_dialog_line(&d, "8 to 128 characters; stored as Better Auth's scrypt hash.");
+        tui_dialog_field_add(&d, "New password", "", true, NULL);
+        tui_dialog_field_add(&d, "Again", "", true, NULL);
+        const char *typed = f->email ? f->email : f->user;
+        char *shown = bc_text_escape(typed, strlen(typed));
+        tui_dialog_field_add(&d, "Type the email", "", false, shown);
+        free(shown);
+        d.danger = true;
+        break;
+    case TUI_ACT_CREATE_USER:
+        snprintf(d.title, sizeof d.title, "Create a user");
+        tui_dialog_line(&d, "A user with a password account (providerId \"credential\").");
+        tui_dialog_field_add(&d, "Email", "", false, NULL);
+        tui_dialog_field_add(&d, "Name", "", false, NULL);
+        tui_dialog_field_add(&d, "Role(s)", "user", false, NULL);
+        tui_dialog_field_add(&d, "Password", "", true, NULL);
+        tui_dialog_field_add(&d, "Again", "", true, NULL);
+        break;
+    case TUI_ACT_EDIT_USER: {
+        bc_record u = {0};
+        bc_error err = {0};
+        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) != BC_OK) {
+            tui_app_error(app, &err);
+            free(who);
+            flow_free(f);
+            return;
+        }
+        snprintf(d.title, sizeof d.title, "Edit %s", who);
+        tui_dialog_line(&d, "Only the fields you change are written. An empty image clears it.");
+        const char *name = bc_record_text(&u, "name"), *email = bc_record_text(&u, "email");
+        const char *image = bc_record_text(&u, "image");
+        tui_dialog_field_add(&d, "Name", name, false, NULL);
+        tui_dialog_field_add(&d, "Email", email, false, NULL);
+        tui_dialog_field_add(&d, "Email verified",
+                             bc_record_bool(&u, "emailVerified") ? "yes" : "no", false, NULL);
+        tui_dialog_field_add(&d, "Image", image, false, NULL);
+        bc_record_release(&u);
+        break;
+    }
+    default:
+        free(who);
+        ask(app, f);
+        return;
+    }
+    free(who);
+    open_form(app, f, &d);
+}
+
+/* --- starting ------------------------------------------------------------------------------ */
+
+static bool bulk_capable(tui_action a)
+{
+    return a == TUI_ACT_BAN || a == TUI_ACT_UNBAN || a == TUI_ACT_SET_ROLE ||
+           a == TUI_ACT_REVOKE_SESSIONS;
+}
+
+/* The writes refuse without an audit trail: say why before any dialog. */
+static bool admin_ready(tui_app *app)
+{
+    bc_admin *admin = tui_app_admin(app);
+    if (admin->state)
+        return true;
+    const char *why = tui_app_state_error(app);
+    tui_app_message(app,
+                    "no state database (%s): bcadmin audits every change, so nothing can be "
+                    "changed",
+                    why ? why : "not opened");
+    return false;
+}
+
+void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
+{
+    if (!admin_ready(app))
+        return;
+    flow *f = bc_xcalloc(1, sizeof *f);
+    f->action = a;
+    bc_error err = {0};
+    if (t && (t->ids || t->filter) && bulk_capable(a)) {
+        f->bulk = true;
+        if (t->ids) {
+            f->ids = bc_xcalloc(t->n ? t->n : 1, sizeof *f->ids);
+            for (size_t i = 0; i < t->n; i++)
+                f->ids[i] = bc_xstrdup(t->ids[i]);
+            f->n = t->n;
+        } else if (bc_admin_select(tui_app_admin(app), t->filter, &f->ids, &f->n, &err) != BC_OK) {
+            tui_app_error(app, &err);
+            flow_free(f);
+            return;
+        }
+        if (f->n == 0) {
+            tui_app_message(app, "no user is selected: nothing to do");
+            flow_free(f);
+            return;
+        }
+    } else if (t) {
+        f->user = t->user ? bc_xstrdup(t->user) : NULL;
+        f->email = t->email ? bc_xstrdup(t->email) : NULL;
+        f->session = t->session ? bc_xstrdup(t->session) : NULL;
+        f->account = t->account ? bc_xstrdup(t->account) : NULL;
+        f->audit_id = t->audit_id;
+    }
+    if (!f->bulk && !f->user && a != TUI_ACT_CREATE_USER && a != TUI_ACT_UNDO &&
+        a != TUI_ACT_REVOKE_SESSION) {
+        tui_app_message(app, "%s: select a user first", action_name(a));
+        flow_free(f);
+        return;
+    }
+    if ((a == TUI_ACT_REVOKE_SESSION && !f->session) ||
+        (a == TUI_ACT_UNLINK_ACCOUNT && !f->account)) {
+        tui_app_message(app, "%s: select a %s first (Tab moves to its pane)", action_name(a),
+                        a == TUI_ACT_REVOKE_SESSION ? "session" : "account");
+        flow_free(f);
+        return;
+    }
+    if (a == TUI_ACT_SET_ROLE && !f->bulk) {
+        bc_record u = {0};
+        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) == BC_OK &&
+            bc_record_text(&u, "role"))
+            f->roles = bc_xstrdup(bc_record_text(&u, "role"));
+        bc_record_release(&u);
+    }
+    start_form(app, f);
+}
+
+void tui_admin_act_as(tui_app *app, const char *user)
+{
+    bc_admin *admin = tui_app_admin(app);
+    bc_error err = {0};
+    if (bc_admin_set_actor(admin, user, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return;
+    }
+    tui_app_message(app, "acting as %s: changes are audited under this admin",
+                    bc_record_text(&admin->actor, "email"));
+}

@@ -1,0 +1,320 @@
+/* dialog.c - editing, judging and drawing the console's modal dialogs. */
+#include "dialog.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "keymap.h"
+#include "text.h"
+#include "xalloc.h"
+
+void tui_dialog_line(tui_dialog *d, const char *fmt, ...)
+{
+    if (d->nlines >= TUI_DIALOG_LINES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->lines[d->nlines++], TUI_DIALOG_TEXT, fmt, ap);
+    va_end(ap);
+}
+
+void tui_dialog_error(tui_dialog *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->error, sizeof d->error, fmt, ap);
+    va_end(ap);
+}
+
+int tui_dialog_field_add(tui_dialog *d, const char *label, const char *value, bool masked,
+                         const char *expect)
+{
+    if (d->nfields >= TUI_DIALOG_FIELDS)
+        return -1;
+    tui_dialog_field *f = &d->fields[d->nfields];
+    *f = (tui_dialog_field){.masked = masked};
+    snprintf(f->label, sizeof f->label, "%s", label);
+    snprintf(f->value, sizeof f->value, "%s", value ? value : "");
+    snprintf(f->expect, sizeof f->expect, "%s", expect ? expect : "");
+    return d->nfields++;
+}
+
+/* Remove the last character (not byte) of s. */
+static void drop_last_char(char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0 && ((unsigned char)s[len - 1] & 0xc0) == 0x80)
+        len--;
+    s[len ? len - 1 : 0] = '\0';
+}
+
+static void insert_char(char *s, size_t size, int key)
+{
+    uint8_t buf[8];
+    int n = u8_uctomb(buf, (ucs4_t)key, (int)sizeof buf);
+    size_t len = strlen(s);
+    if (n <= 0 || len + (size_t)n >= size)
+        return;
+    memcpy(s + len, buf, (size_t)n);
+    s[len + (size_t)n] = '\0';
+}
+
+/* The first typed confirmation that does not match, or -1. */
+static int mismatched(const tui_dialog *d)
+{
+    for (int i = 0; i < d->nfields; i++)
+        if (d->fields[i].expect[0] && strcmp(d->fields[i].value, d->fields[i].expect) != 0)
+            return i;
+    return -1;
+}
+
+static tui_dialog_result try_accept(tui_dialog *d)
+{
+    int bad = mismatched(d);
+    if (bad < 0)
+        return TUI_DLG_ACCEPT;
+    /* The expected text may come from the target (an email): escape it for the dialog. */
+    char *want = bc_text_escape(d->fields[bad].expect, strlen(d->fields[bad].expect));
+    tui_dialog_error(d, "that is not \"%s\": nothing was changed (Esc cancels)", want);
+    free(want);
+    d->focus = bad;
+    return TUI_DLG_KEEP;
+}
+
+static tui_dialog_result form_key(tui_dialog *d, int key)
+{
+    tui_dialog_field *f = d->nfields ? &d->fields[d->focus] : NULL;
+    switch (key) {
+    case TUI_KEY_ENTER:
+    case TUI_KEY_ENTER_FN:
+        if (d->focus + 1 < d->nfields) {
+            d->focus++;
+            return TUI_DLG_KEEP;
+        }
+        return try_accept(d);
+    case TUI_KEY_TAB:
+    case TUI_KEY_DOWN:
+        if (d->nfields)
+            d->focus = (d->focus + 1) % d->nfields;
+        return TUI_DLG_KEEP;
+    case TUI_KEY_BTAB:
+    case TUI_KEY_UP:
+        if (d->nfields)
+            d->focus = (d->focus + d->nfields - 1) % d->nfields;
+        return TUI_DLG_KEEP;
+    case TUI_KEY_BACKSPACE:
+    case 0x7f:
+    case TUI_KEY_CTRL('h'):
+        if (f)
+            drop_last_char(f->value);
+        return TUI_DLG_KEEP;
+    case TUI_KEY_CTRL('u'):
+        if (f)
+            f->value[0] = '\0';
+        return TUI_DLG_KEEP;
+    default:
+        /* C0 and C1 controls and DEL are never text */
+        if (f && key >= 0x20 && !(key >= 0x7f && key <= 0x9f) && key < TUI_KEY_BASE)
+            insert_char(f->value, sizeof f->value, key);
+        return TUI_DLG_KEEP;
+    }
+}
+
+tui_dialog_result tui_dialog_key(tui_dialog *d, int key)
+{
+    d->error[0] = '\0';
+    if (key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g'))
+        return TUI_DLG_CANCEL;
+    switch (d->kind) {
+    case TUI_DLG_YESNO:
+        if (key == 'y' || key == 'Y' || key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN)
+            return TUI_DLG_ACCEPT;
+        if (key == 'n' || key == 'N' || key == 'q')
+            return TUI_DLG_CANCEL;
+        tui_dialog_error(d, "y or Enter: yes   n or Esc: no");
+        return TUI_DLG_KEEP;
+    case TUI_DLG_INFO:
+        if (key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN || key == 'q')
+            return TUI_DLG_ACCEPT;
+        return TUI_DLG_KEEP;
+    case TUI_DLG_FORM:
+        break;
+    }
+    return form_key(d, key);
+}
+
+/* --- drawing -------------------------------------------------------------------------------- */
+
+/* Split escaped text into pieces of at most width columns; returns how many (at most max). */
+static int wrap_text(const char *text, int width, char **out, int max)
+{
+    char *safe = bc_text_escape(text, strlen(text));
+    int n = 0;
+    size_t len = strlen(safe), start = 0, i = 0, cols = 0;
+    while (i < len && n < max) {
+        ucs4_t c;
+        int k = u8_mbtouc(&c, (const uint8_t *)safe + i, len - i);
+        char one[8];
+        memcpy(one, safe + i, (size_t)k);
+        one[k] = '\0';
+        size_t cw = bc_text_width(one);
+        if (cols + cw > (size_t)width && i > start) {
+            out[n++] = bc_xasprintf("%.*s", (int)(i - start), safe + start);
+            start = i;
+            cols = 0;
+            continue;
+        }
+        cols += cw;
+        i += (size_t)k;
+    }
+    if (n < max && (start < len || n == 0))
+        out[n++] = bc_xstrdup(safe + start);
+    free(safe);
+    return n;
+}
+
+#define WRAP_MAX 8
+
+/* Rows the body takes at inner width iw. */
+static int body_rows(const tui_dialog *d, int iw)
+{
+    if (!d->wrap)
+        return d->nlines;
+    int rows = 0;
+    for (int i = 0; i < d->nlines; i++) {
+        char *parts[WRAP_MAX];
+        int n = wrap_text(d->lines[i], iw, parts, WRAP_MAX);
+        rows += n;
+        for (int k = 0; k < n; k++)
+            free(parts[k]);
+    }
+    return rows;
+}
+
+static const char *hint_of(const tui_dialog *d)
+{
+    switch (d->kind) {
+    case TUI_DLG_YESNO:
+        return "y or Enter: yes    n or Esc: no";
+    case TUI_DLG_INFO:
+        return "Enter or Esc: close    (mouse is released: drag to select and copy)";
+    case TUI_DLG_FORM:
+        break;
+    }
+    return d->nfields > 1
+               ? "Enter: next field, then confirm    Tab/\u2191\u2193: move    Esc: cancel"
+               : "Enter: confirm    Esc: cancel";
+}
+
+/* The text shown for a field: bullets for a masked one. The caller frees. */
+static char *field_shown(const tui_dialog_field *f)
+{
+    if (!f->masked)
+        return bc_text_escape(f->value, strlen(f->value));
+    size_t chars = u8_mbsnlen((const uint8_t *)f->value, strlen(f->value));
+    bc_buf b = {0};
+    bc_buf_append(&b, "", 0);
+    for (size_t i = 0; i < chars; i++)
+        bc_buf_puts(&b, "\u2022");
+    return bc_buf_take(&b);
+}
+
+static int content_width(const tui_dialog *d, int label_w)
+{
+    char *title = bc_text_escape(d->title, strlen(d->title));
+    int w = (int)bc_text_width(title) + 6;
+    free(title);
+    int hw = (int)bc_text_width(hint_of(d)) + 4;
+    if (hw > w)
+        w = hw;
+    for (int i = 0; i < d->nlines; i++) {
+        char *safe = bc_text_escape(d->lines[i], strlen(d->lines[i]));
+        int lw = (int)bc_text_width(safe) + 4;
+        free(safe);
+        if (lw > w)
+            w = lw;
+    }
+    char *error = bc_text_escape(d->error, strlen(d->error)); /* may quote typed text */
+    int ew = (int)bc_text_width(error) + 4;
+    free(error);
+    if (ew > w)
+        w = ew;
+    if (d->nfields && label_w + 40 > w)
+        w = label_w + 40;
+    return w;
+}
+
+void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
+{
+    int label_w = 0;
+    for (int i = 0; i < d->nfields; i++) {
+        int lw = (int)bc_text_width(d->fields[i].label) + 2;
+        if (lw > label_w)
+            label_w = lw;
+    }
+    int w = d->wrap ? w0 : content_width(d, label_w);
+    if (w > w0 - 2 && !d->wrap)
+        w = w0 - 2;
+    if (w > w0)
+        w = w0;
+    int iw = w - 4;
+    if (iw < 10)
+        return;
+    int rows = body_rows(d, iw) + (d->nfields ? d->nfields + 1 : 0) + 2 /* error, hint */;
+    int h = rows + 3;
+    if (h > h0)
+        h = h0;
+    int y = y0 + (h0 - h) / 3, x = x0 + (w0 - w) / 2;
+    tui_style frame = d->danger ? TUI_S_DANGER : TUI_S_NORMAL;
+    tui_draw_box(y, x, h, w, frame);
+    char title[200];
+    snprintf(title, sizeof title, " %s ", d->title);
+    tui_draw_text(y, x + 2, w - 4, title, (d->danger ? TUI_S_DANGER : 0) | TUI_S_TITLE, false);
+    int row = y + 1, last = y + h - 2;
+    for (int i = 0; i < d->nlines && row <= last; i++) {
+        if (!d->wrap) {
+            tui_draw_text(row++, x + 2, iw, d->lines[i], 0, false);
+            continue;
+        }
+        char *parts[WRAP_MAX];
+        int n = wrap_text(d->lines[i], iw, parts, WRAP_MAX);
+        for (int k = 0; k < n; k++) {
+            /* already escaped: tui_draw_text leaves valid, control-free text as it is */
+            if (row <= last)
+                tui_draw_text(row++, x + 2, iw, parts[k], 0, false);
+            free(parts[k]);
+        }
+    }
+    int cursor_y = -1, cursor_x = 0;
+    if (d->nfields)
+        row++;
+    for (int i = 0; i < d->nfields && row <= last; i++, row++) {
+        const tui_dialog_field *f = &d->fields[i];
+        bool focused = i == d->focus;
+        tui_draw_text(row, x + 2, label_w, f->label, TUI_A_BOLD, true);
+        int vx = x + 2 + label_w, vw = iw - label_w;
+        char *shown = field_shown(f);
+        const char *tail = shown; /* show the end of a long value: the part being typed */
+        while ((int)bc_text_width(tail) > vw - 1 && *tail) {
+            tail++;
+            while ((*tail & 0xc0) == 0x80)
+                tail++;
+        }
+        tui_draw_fill(row, vx, vw, TUI_A_UNDERLINE);
+        int used =
+            tui_draw_text(row, vx, vw, tail, TUI_A_UNDERLINE | (focused ? TUI_A_BOLD : 0), false);
+        free(shown);
+        if (focused) {
+            cursor_y = row;
+            cursor_x = vx + used < vx + vw ? vx + used : vx + vw - 1;
+        }
+    }
+    if (d->error[0] && row <= last)
+        tui_draw_text(row, x + 2, iw, d->error, TUI_S_DANGER, false);
+    tui_draw_text(last, x + 2, iw, hint_of(d), TUI_S_DIM, false);
+    tui_draw_cursor(cursor_y, cursor_x);
+}

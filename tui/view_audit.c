@@ -1,0 +1,310 @@
+/* view_audit.c - the audit log, newest first: state, action, subject, what changed; z undoes a
+ * reversible entry (through core/admin, audited as well). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "admin_ui.h"
+#include "app.h"
+#include "audit.h"
+#include "describe.h"
+#include "isotime.h"
+#include "table.h"
+#include "xalloc.h"
+
+#define AUDIT_PAGE 200
+#define DETAIL_ROWS 5
+
+typedef struct {
+    sqlite3 *db;
+    bc_audit_entry *items;
+    size_t n, cap;
+    bool more; /* older entries may exist beyond the loaded ones */
+    size_t sel, top;
+    int height;
+} audit_state;
+
+static void release_items(audit_state *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        bc_audit_entry_release(&s->items[i]);
+    s->n = 0;
+}
+
+/* Append the next page (entries older than the last loaded one). */
+static bc_status load_more(audit_state *s, bc_error *err)
+{
+    bc_audit_entries page = {0};
+    int64_t before = s->n ? s->items[s->n - 1].id : 0;
+    bc_status st = bc_audit_list(s->db, AUDIT_PAGE, before, &page, err);
+    if (st != BC_OK)
+        return st;
+    if (s->n + page.n > s->cap)
+        s->items = bc_xrealloc(s->items, (s->cap = s->n + page.n + AUDIT_PAGE) * sizeof *s->items);
+    memcpy(s->items + s->n, page.items, page.n * sizeof *page.items);
+    s->n += page.n;
+    s->more = page.n == AUDIT_PAGE;
+    free(page.items); /* the entries moved into s->items */
+    return BC_OK;
+}
+
+/* Load again from the newest, as many as before, keeping the selected entry when it is there. */
+static bc_status reload(audit_state *s, bc_error *err)
+{
+    int64_t keep = s->sel < s->n ? s->items[s->sel].id : 0;
+    size_t want = s->n > AUDIT_PAGE ? s->n : AUDIT_PAGE;
+    release_items(s);
+    bc_status st = BC_OK;
+    while (st == BC_OK && (s->n == 0 || (s->more && s->n < want))) {
+        st = load_more(s, err);
+        if (!s->more)
+            break;
+    }
+    s->sel = 0;
+    for (size_t i = 0; keep && i < s->n; i++)
+        if (s->items[i].id <= keep) {
+            s->sel = i;
+            break;
+        }
+    return st;
+}
+
+static bc_status audit_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    (void)arg;
+    audit_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    s->db = tui_app_admin(app)->state;
+    if (!s->db) {
+        const char *why = tui_app_state_error(app);
+        return bc_fail(err, BC_ERR, "no state database, so no audit log: %s",
+                       why ? why : "not opened");
+    }
+    return reload(s, err);
+}
+
+static void audit_close(tui_view *v)
+{
+    audit_state *s = v->data;
+    if (!s)
+        return;
+    release_items(s);
+    free(s->items);
+    free(s);
+}
+
+/* A JSON value as short text: strings bare, the rest as JSON. The caller frees. */
+static char *json_short(json_t *v)
+{
+    if (!v)
+        return bc_xstrdup("-");
+    if (json_is_string(v))
+        return bc_xstrdup(json_string_value(v));
+    char *dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *out = bc_xstrdup(dump ? dump : "?");
+    free(dump);
+    return out;
+}
+
+/* "banned: false→true, banReason: null→spam" from the entry's before and after fields. The
+ * caller frees. */
+static char *changes_text(const bc_audit_entry *e)
+{
+    json_t *before = e->before_json ? json_loads(e->before_json, 0, NULL) : NULL;
+    json_t *after = e->after_json ? json_loads(e->after_json, 0, NULL) : NULL;
+    json_t *keys = after ? after : before;
+    bc_buf b = {0};
+    bc_buf_append(&b, "", 0);
+    if (e->undo_of)
+        bc_buf_printf(&b, "undo of #%lld: ", (long long)e->undo_of);
+    const char *k;
+    json_t *unused;
+    json_object_foreach(keys, k, unused)
+    {
+        (void)unused;
+        if (strcmp(k, "updatedAt") == 0)
+            continue;
+        char *from = json_short(before ? json_object_get(before, k) : NULL);
+        char *to = json_short(after ? json_object_get(after, k) : NULL);
+        bc_buf_printf(&b, "%s%s: %s\u2192%s", b.len && b.data[b.len - 1] != ' ' ? ", " : "", k,
+                      from, to);
+        free(from);
+        free(to);
+    }
+    json_decref(before);
+    json_decref(after);
+    return bc_buf_take(&b);
+}
+
+static const tui_col columns[] = {
+    {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 7, 0, 0},    {"action", 19, 0, 0},
+    {"subject", 12, 1, 1}, {"undo", 4, 0, 3},     {"changes", 20, 4, 0},
+};
+#define NCOLS ((int)(sizeof columns / sizeof columns[0]))
+
+static void draw_detail(const audit_state *s, tui_rect r, int y)
+{
+    tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
+    if (s->sel >= s->n)
+        return;
+    const bc_audit_entry *e = &s->items[s->sel];
+    char line[1024];
+    snprintf(line, sizeof line, "#%lld %s %s  started %s  finished %s", (long long)e->id, e->action,
+             e->state, e->started_at, e->finished_at ? e->finished_at : "-");
+    tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, false);
+    snprintf(line, sizeof line, "by %s as %s on %s %s", e->os_user,
+             e->actor ? e->actor : "(no acting admin)", e->target_kind, e->target);
+    tui_draw_text(y + 2, r.x + 1, r.w - 1, line, 0, false);
+    snprintf(line, sizeof line, "before: %s", e->before_json ? e->before_json : "-");
+    tui_draw_text(y + 3, r.x + 1, r.w - 1, line, 0, false);
+    snprintf(line, sizeof line, "after:  %s", e->after_json ? e->after_json : "-");
+    tui_draw_text(y + 4, r.x + 1, r.w - 1, line, 0, false);
+    if (e->error)
+        tui_draw_text(y + 5, r.x + 1, r.w - 1, e->error, TUI_S_DANGER, false);
+}
+
+static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    audit_state *s = v->data;
+    char title[160];
+    if (s->n)
+        snprintf(title, sizeof title, "Audit log  entry %zu of %zu%s   newest first   z: undo",
+                 s->sel + 1, s->n, s->more ? "+" : "");
+    else
+        snprintf(title, sizeof title, "Audit log  no entries yet");
+    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    int widths[NCOLS];
+    tui_table_layout(columns, NCOLS, r.w, widths);
+    tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, -1, false);
+    int detail = r.h > 14 ? DETAIL_ROWS + 1 : 0;
+    s->height = r.h - 2 - detail;
+    if (s->height <= 0)
+        return;
+    if (s->sel < s->top)
+        s->top = s->sel;
+    if (s->sel >= s->top + (size_t)s->height)
+        s->top = s->sel - (size_t)s->height + 1;
+    for (int i = 0; i < s->height && s->top + (size_t)i < s->n; i++) {
+        size_t idx = s->top + (size_t)i;
+        const bc_audit_entry *e = &s->items[idx];
+        char id[24], started[BC_SHORT_DATE_LEN + 1] = "-";
+        snprintf(id, sizeof id, "%lld", (long long)e->id);
+        int64_t ms;
+        if (e->started_at && bc_iso_parse(e->started_at, strlen(e->started_at), &ms))
+            bc_describe_date(ms, started);
+        char *changes = changes_text(e);
+        const char *cells[NCOLS] = {
+            id, started, e->state, e->action, e->subject, bc_admin_undoable(e) ? "z" : "", changes};
+        tui_style styles[NCOLS] = {0};
+        styles[2] = strcmp(e->state, "done") == 0     ? TUI_S_GOOD
+                    : strcmp(e->state, "failed") == 0 ? TUI_S_DANGER
+                                                      : TUI_S_WARN;
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles, idx == s->sel);
+        free(changes);
+    }
+    if (detail)
+        draw_detail(s, r, r.y + r.h - detail);
+}
+
+static void move(audit_state *s, tui_app *app, int64_t delta)
+{
+    if (delta > 0 && s->more && s->sel + (size_t)delta >= s->n) {
+        bc_error err = {0};
+        if (load_more(s, &err) != BC_OK)
+            tui_app_error(app, &err);
+    }
+    int64_t t = (int64_t)s->sel + delta;
+    if (t >= (int64_t)s->n)
+        t = (int64_t)s->n - 1;
+    if (t < 0)
+        t = 0;
+    s->sel = (size_t)t;
+}
+
+static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    audit_state *s = v->data;
+    int page = s->height > 1 ? s->height - 1 : 1;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        move(s, app, 1);
+        return true;
+    case TUI_ACT_MOVE_UP:
+        move(s, app, -1);
+        return true;
+    case TUI_ACT_PAGE_DOWN:
+    case TUI_ACT_HALF_DOWN:
+        move(s, app, a == TUI_ACT_PAGE_DOWN ? page : page / 2);
+        return true;
+    case TUI_ACT_PAGE_UP:
+    case TUI_ACT_HALF_UP:
+        move(s, app, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
+        return true;
+    case TUI_ACT_FIRST:
+        s->sel = 0;
+        return true;
+    case TUI_ACT_LAST:
+        move(s, app, (int64_t)s->n);
+        return true;
+    case TUI_ACT_OPEN: {
+        /* the subject of a user action is a user id */
+        const bc_audit_entry *e = s->sel < s->n ? &s->items[s->sel] : NULL;
+        if (e && e->subject && strncmp(e->action, "users.", 6) == 0 &&
+            strcmp(e->action, "users.remove") != 0)
+            tui_app_push(app, &tui_user_view, e->subject);
+        else
+            tui_app_message(app, "this entry's subject is not a user that can be opened");
+        return true;
+    }
+    case TUI_ACT_UNDO: {
+        int64_t id = 0;
+        if (arg)
+            id = strtoll(arg, NULL, 10);
+        else if (s->sel < s->n)
+            id = s->items[s->sel].id;
+        if (id <= 0) {
+            tui_app_message(app, "undo: select an entry (or :undo ID)");
+            return true;
+        }
+        tui_admin_target t = {.audit_id = id};
+        tui_admin_start(app, a, &t);
+        return true;
+    }
+    case TUI_ACT_REFRESH: {
+        bc_error err = {0};
+        if (reload(s, &err) != BC_OK)
+            tui_app_error(app, &err);
+        else
+            tui_app_message(app, "refreshed");
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void audit_click(tui_view *v, tui_app *app, int y, int x)
+{
+    (void)app;
+    (void)x;
+    audit_state *s = v->data;
+    int row = y - (v->rect.y + 2);
+    if (row >= 0 && row < s->height && s->top + (size_t)row < s->n)
+        s->sel = s->top + (size_t)row;
+}
+
+static const tui_action audit_hints[] = {TUI_ACT_UNDO, TUI_ACT_OPEN, TUI_ACT_REFRESH,
+                                         TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
+
+const tui_view_ops tui_audit_view = {
+    .name = "audit",
+    .open = audit_open,
+    .draw = audit_draw,
+    .handle = audit_handle,
+    .click = audit_click,
+    .hints = audit_hints,
+    .close = audit_close,
+};
