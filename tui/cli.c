@@ -130,8 +130,8 @@ static const opt_def options[] = {
     {O_FORCE, "force", NULL, "replace an existing file"},
     {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
     {O_AGAINST, "against", "FILE",
-     "compare with the deployment that FILE names (CONVEX_SELF_HOSTED_URL and "
-     "CONVEX_SELF_HOSTED_ADMIN_KEY in dotenv form)"},
+     "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
+     "CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY, in dotenv form)"},
     {O_AUTH, "auth", NULL,
      "BETTER_AUTH_SECRET (generated only when set nowhere) and JWKS (created after the secret "
      "is live)"},
@@ -200,9 +200,7 @@ static const verb_def verbs[] = {
     {"env sync", "", 0, 0,
      BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_ENV_YES) |
          BIT(O_REVEAL) | BIT(O_JSON),
-     false,
-     "push the .env file to the deployment as ONE atomic change, verified and audited "
-     "(deployment: CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY)",
+     false, "push the .env file to the deployment as ONE atomic change, verified and audited",
      bc_cli_env_sync},
     {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE), false,
      "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},

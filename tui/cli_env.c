@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "convex_http.h"
+#include "deployment.h"
 #include "dotenv.h"
 #include "envsync.h"
 #include "paths.h"
@@ -38,47 +39,69 @@ static void target_close(env_target *t)
     *t = (env_target){0};
 }
 
-static bc_status target_open(const char *url, const char *key, const char *from, env_target *t,
-                             bc_error *err)
+/* A dotenv file as a place deployment variables come from. */
+static const char *dotenv_lookup(void *ctx, const char *name)
+{
+    const bc_dotenv_entry *e = ctx ? bc_dotenv_get(ctx, name) : NULL;
+    return e ? e->value : NULL;
+}
+
+/* Choose like the Convex CLI (deployment.h) from opts and sources, then open it. */
+static bc_status target_choose(const bc_deploy_opts *opts, const bc_env_source *sources, size_t n,
+                               env_target *t, bc_error *err)
 {
     *t = (env_target){0};
-    if (!url || !*url || !key || !*key)
-        return bc_fail(err, BC_USAGE,
-                       "no Convex deployment in %s: set CONVEX_SELF_HOSTED_URL and "
-                       "CONVEX_SELF_HOSTED_ADMIN_KEY",
-                       from);
-    bc_status st = bc_convex_new(url, key, &t->conv, err);
+    bc_deployment dep;
+    bc_status st = bc_deployment_choose(opts, sources, n, &dep, err);
     if (st != BC_OK)
         return st;
-    /* The fingerprint tells deployments apart in labels and the audit log; the key stays
-     * secret. */
-    char *h = bc_envsync_hash(key, strlen(key));
-    t->label = bc_xasprintf("%s (key:%s)", url, h);
-    t->name = bc_xstrdup(url);
-    free(h);
-    /* A self-hosted key carries no dev/prod marker; a deploy key's prod: prefix does. */
-    t->production = strncmp(key, "prod:", 5) == 0;
-    return BC_OK;
+    st = bc_convex_new(dep.url, dep.key, &t->conv, err);
+    if (st == BC_OK) {
+        t->label = bc_xstrdup(dep.label);
+        t->name = bc_xstrdup(dep.name);
+        t->production = dep.production;
+    }
+    bc_deployment_release(&dep);
+    return st;
 }
 
-/* The deployment the verbs act on: CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY. */
-static bc_status target_from_env(env_target *t, bc_error *err)
+/* The deployment the verbs act on: --url/--admin-key/--prod, then CONVEX_DEPLOY_KEY or
+ * CONVEX_SELF_HOSTED_* from the environment, .env.local, then .env (as the Convex CLI). */
+static bc_status target_from_env(const bc_cli *c, env_target *t, bc_error *err)
 {
-    return target_open(getenv("CONVEX_SELF_HOSTED_URL"), getenv("CONVEX_SELF_HOSTED_ADMIN_KEY"),
-                       "the environment", t, err);
+    const char *ask = getenv("BCADMIN_CONVEX_URL_FOR_KEY");
+    bool url_for_key = c->url_for_key || (ask && strcmp(ask, "1") == 0);
+    bc_deploy_opts o = {.url = c->url,
+                        .admin_key = c->admin_key,
+                        .prod = c->prod,
+                        .url_for_key = url_for_key ? bc_deployment_url_for_key : NULL};
+    bc_dotenv *local = NULL, *dot = NULL;
+    bc_error ignored = {0};
+    bc_dotenv_load(".env.local", &local, &ignored);
+    bc_dotenv_load(".env", &dot, &ignored);
+    bc_env_source sources[] = {
+        bc_env_process, {".env.local", dotenv_lookup, local}, {".env", dotenv_lookup, dot}};
+    bc_status st = target_choose(&o, sources, 3, t, err);
+    bc_dotenv_free(local);
+    bc_dotenv_free(dot);
+    return st;
 }
 
-/* --against FILE: a dotenv file naming the other deployment the same way. */
+/* --against FILE: a dotenv file naming the other deployment (CONVEX_DEPLOY_KEY, or
+ * CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY). */
 static bc_status target_from_file(const char *path, env_target *t, bc_error *err)
 {
+    *t = (env_target){0};
     bc_dotenv *env = NULL;
     bc_status st = bc_dotenv_load(path, &env, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "--against");
-    const bc_dotenv_entry *url = bc_dotenv_get(env, "CONVEX_SELF_HOSTED_URL");
-    const bc_dotenv_entry *key = bc_dotenv_get(env, "CONVEX_SELF_HOSTED_ADMIN_KEY");
-    st = target_open(url ? url->value : NULL, key ? key->value : NULL, path, t, err);
+    bc_env_source source = {path, dotenv_lookup, env};
+    bc_deploy_opts o = {0};
+    st = target_choose(&o, &source, 1, t, err);
     bc_dotenv_free(env);
+    if (st != BC_OK)
+        bc_error_prefix(err, "--against %s", path);
     return st;
 }
 
@@ -401,7 +424,7 @@ bc_status bc_cli_env_list(bc_cli *c, bc_error *err)
     }
     env_target t;
     json_t *vars = NULL;
-    bc_status st = target_from_env(&t, err);
+    bc_status st = target_from_env(c, &t, err);
     if (st == BC_OK)
         st = list_remote(&t, &vars, err);
     if (st == BC_OK) {
@@ -466,7 +489,7 @@ static bc_status diff_against(bc_cli *c, env_target *here, bc_error *err)
 bc_status bc_cli_env_diff(bc_cli *c, bc_error *err)
 {
     env_target t;
-    bc_status st = target_from_env(&t, err);
+    bc_status st = target_from_env(c, &t, err);
     if (st == BC_OK && c->against) {
         st = diff_against(c, &t, err);
         target_close(&t);
@@ -539,7 +562,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
     bc_dotenv *env = NULL;
     json_t *vars = NULL;
     bc_envsync_plan p = {0};
-    bc_status st = target_from_env(&t, err);
+    bc_status st = target_from_env(c, &t, err);
     if (st == BC_OK)
         st = load_file(c, &env, err);
     if (st == BC_OK)
@@ -616,7 +639,7 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
     env_target t;
     json_t *vars = NULL;
     bc_envsync_plan p = {0};
-    bc_status st = target_from_env(&t, err);
+    bc_status st = target_from_env(c, &t, err);
     if (st == BC_OK)
         st = list_remote(&t, &vars, err);
     bc_envsync_opts o = {.force = c->force, .only_local = true};

@@ -273,6 +273,10 @@ case "$out" in *"$NEW_SECRET"*) bc_die "the comparison shows a value" ;; esac
 run env diff --against "$BC_TMP/prod.env"
 expect_rc 0 "human diff --against"
 contains "count" "$out" "4 of 5 names differ"
+# The global --url/--admin-key choose the deployment like the Convex CLI's flags.
+run --url "$PROD" --admin-key "$KEY_PROD" env list --json
+expect_rc 0 "env list with --url/--admin-key"
+bc_assert_eq "flags pick prod" "KEEP,PROD_ONLY,SITE_URL" "$(json_get 'Object.keys(j).sort().join()' <<<"$out")"
 run env diff --against "$BC_TMP/prod.env" --file convex/.env
 expect_rc 2 "--against with --file"
 
@@ -283,11 +287,18 @@ if command -v script >/dev/null 2>&1; then
     set +e
     printf 'n\n' | script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     set -e
-    contains "asks on a terminal" "$(cat "$BC_TMP/tty.out")" "Apply 1 change to $DEV"
+    contains "asks on a terminal" "$(cat "$BC_TMP/tty.out")" "Apply 1 change to self-hosted ${DEV#http://}"
     contains "a no is a refusal" "$(cat "$BC_TMP/tty.out")" "not applied: not confirmed"
     bc_assert_eq "nothing applied after no" "$before" "$(remote)"
     printf 'y\n' | script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     bc_assert_eq "applied after yes" 1 "$(remote | json_get '.ASKED')"
+    # --prod: a y is not enough, the deployment's name must be typed.
+    printf 'SITE_URL=http://localhost:3000\nKEEP=1\nASKED=2\n' >"$BC_TMP/tty.env"
+    printf 'y\n' | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1 || true
+    contains "production asks for the name" "$(cat "$BC_TMP/tty.out")" "PRODUCTION deployment: type its name (${DEV#http://})"
+    bc_assert_eq "a y does not apply on production" 1 "$(remote | json_get '.ASKED')"
+    printf '%s\n' "${DEV#http://}" | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
+    bc_assert_eq "the typed name applies" 2 "$(remote | json_get '.ASKED')"
 fi
 
 bc_log "ok"
