@@ -323,8 +323,10 @@ static bc_status apply_plan(bc_cli *c, env_target *t, bc_envsync_plan *p, const 
     bc_state *s = NULL;
     char *os_user = NULL;
     const char *site = getenv("CONVEX_SITE_URL");
-    bc_envsync_apply_opts ao = {
-        .write_offer = write_offer, .action = action, .site_url = site && *site ? site : NULL};
+    bc_envsync_apply_opts ao = {.write_offer = write_offer,
+                                .action = action,
+                                .site_url = site && *site ? site : NULL,
+                                .auth_path = c->auth_functions};
     bc_envsync_report rep = {0};
     bc_status st = open_audit(c, t, &s, &ao, &os_user, err);
     if (st == BC_OK)
