@@ -90,7 +90,12 @@
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
-    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")                \
+    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")             \
+    X(ENV_LIST, "env-list", "", CLI, "env list", "List a Convex deployment's variables")          \
+    X(ENV_DIFF, "env-diff", "", CLI, "env diff", "Show what `env sync` would change")             \
+    X(ENV_SYNC, "env-sync", "", CLI, "env sync", "Push convex/.env in one atomic change")          \
+    X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
+    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")     \
     X(JWKS_DOCTOR, "jwks-doctor", "", CLI, "jwks doctor",                                          \
       "Check the signing keys, the secret and what the site publishes")                            \
     X(JWKS_BOOTSTRAP, "jwks-bootstrap", "", CLI, "jwks bootstrap",                                 \

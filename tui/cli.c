@@ -55,6 +55,14 @@ typedef enum {
     O_USERS,
     O_SEED,
     O_FORCE,
+    /* env */
+    O_FILE,
+    O_AGAINST,
+    O_AUTH,
+    O_ENV_FORCE,
+    O_PRUNE,
+    O_DRY_RUN,
+    O_ENV_YES,
     /* jwks, checklist */
     O_SECRET_FILE,
     O_ALG,
@@ -133,6 +141,21 @@ static const opt_def options[] = {
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
     {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
     {O_FORCE, "force", NULL, "replace an existing file"},
+    {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
+    {O_AGAINST, "against", "FILE",
+     "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
+     "CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY, in dotenv form)"},
+    {O_AUTH, "auth", NULL,
+     "BETTER_AUTH_SECRET (generated only when set nowhere) and JWKS (created after the secret "
+     "is live)"},
+    {O_ENV_FORCE, "force", NULL,
+     "change BETTER_AUTH_SECRET under an existing JWKS (the key is rotated), push a JWKS that "
+     "fails its checks"},
+    {O_PRUNE, "prune", NULL,
+     "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
+    {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
+    {O_ENV_YES, "yes", NULL,
+     "apply without asking (and copy a deployment-only secret into the file)"},
     {O_SECRET_FILE, "secret-file", "FILE",
      "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET): for "
      "JWKS keys and signed session cookies"},
@@ -192,6 +215,21 @@ static const verb_def verbs[] = {
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
+    {"env list", "", 0, 0, BIT(O_FILE) | BIT(O_REVEAL) | BIT(O_JSON), false,
+     "the deployment's environment variables (or with --file, a .env file as dotenv reads it)",
+     bc_cli_env_list},
+    {"env diff", "", 0, 0, BIT(O_FILE) | BIT(O_AGAINST) | BIT(O_REVEAL) | BIT(O_JSON), false,
+     "what `env sync` would change; with --against, two deployments compared by value hash",
+     bc_cli_env_diff},
+    {"env sync", "", 0, 0,
+     BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_ENV_YES) |
+         BIT(O_REVEAL) | BIT(O_JSON),
+     false, "push the .env file to the deployment as ONE atomic change, verified and audited",
+     bc_cli_env_sync},
+    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE), false,
+     "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
+    {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
+     bc_cli_env_unset},
     {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,
      "check the signing keys (Convex: JWKS, secret, database, site; SQLite: --db rows) with a fix "
      "for each problem",
@@ -507,7 +545,23 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         st = parse_count(o->name, val, 0, UINT64_MAX, &c->seed, err);
         break;
     case O_FORCE:
+    case O_ENV_FORCE:
         c->force = true;
+        break;
+    case O_FILE:
+        c->env_file = val;
+        break;
+    case O_AGAINST:
+        c->against = val;
+        break;
+    case O_AUTH:
+        c->auth = true;
+        break;
+    case O_PRUNE:
+        c->prune = true;
+        break;
+    case O_DRY_RUN:
+        c->dry_run = true;
         break;
     case O_SECRET_FILE:
         c->secret_file = val;
@@ -517,6 +571,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_REVOKE_OLD:
         c->revoke_old = true;
+        break;
+    case O_ENV_YES:
+        c->yes = true;
         break;
     case O_REDO:
         c->redo = val;
@@ -645,6 +702,9 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--active and --expired exclude each other");
     for (opt_id o = O_SEARCH; o <= O_VERIFIED; o++)
         c->filtered |= p->seen[o];
+    if (p->seen[O_AGAINST] && p->seen[O_FILE])
+        return usage(err, "--against compares two deployments; --file compares a file with one: "
+                          "give one of them");
     if (c->nargs < v->min_args)
         return usage(err, "`bcadmin %s` needs %s", v->name, v->args);
     return BC_OK;

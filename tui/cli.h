@@ -3,8 +3,8 @@
  * cli.c parses argv against one table of verbs and one table of options (the usage text is
  * generated from them) and runs the verb; cli_rows.c holds the verbs that read users, sessions
  * and accounts, cli_db.c those that make or check database files, cli_admin.c those that change
- * rows (audited). Verbs only translate options
- * into core calls and print: every rule lives in core.
+ * rows (audited), cli_jwks.c the key and checklist verbs, cli_env.c the env verbs. Verbs only
+ * translate options into core calls and print: every rule lives in core.
  */
 #ifndef BC_CLI_H
 #define BC_CLI_H
@@ -48,6 +48,10 @@ typedef struct {
     uint64_t demo_users; /* demo --users */
     uint64_t seed;
     bool force;
+    /* env verbs */
+    const char *env_file; /* --file */
+    const char *against;  /* --against: a file naming another deployment */
+    bool auth, prune, dry_run;
     const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
     bool revoke_old;
@@ -87,6 +91,12 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_demo(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+/* The env verbs (cli_env.c). */
+bc_status bc_cli_env_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_env_diff(bc_cli *c, bc_error *err);
+bc_status bc_cli_env_sync(bc_cli *c, bc_error *err);
+bc_status bc_cli_env_set(bc_cli *c, bc_error *err);
+bc_status bc_cli_env_unset(bc_cli *c, bc_error *err);
 /* cli_jwks.c */
 bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err);
 bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err);

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 [ -n "$ACTIONS_H" ] || fail "no actions.h given"
 make_fixture 20
-start 120 70
+start 120 90
 wait_for "row 1 of 20"
 keys ?
 wait_for "Help  "
