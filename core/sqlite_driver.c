@@ -1484,11 +1484,11 @@ static bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, b
 
 /* --- substring search -------------------------------------------------------------------- */
 
-/* Whether h (hn bytes) contains the needle n (nn bytes, ASCII-lowercased), ASCII letters
- * compared without case. Like LIKE, the text ends at a NUL. */
+/* Whether h (hn bytes) contains the needle n (nn > 0 bytes, ASCII-lowercased, no NUL), ASCII
+ * letters compared without case. LIKE reads text only up to a NUL: the leftmost match counts
+ * only when no NUL comes before it (checked on a match, not on every byte). */
 static bool contains_nocase(const unsigned char *h, size_t hn, const unsigned char *n, size_t nn)
 {
-    hn = strnlen((const char *)h, hn);
     if (nn > hn)
         return false;
     unsigned char first = n[0], first_up = first >= 'a' && first <= 'z' ? first - 32 : first;
@@ -1499,7 +1499,7 @@ static bool contains_nocase(const unsigned char *h, size_t hn, const unsigned ch
         while (j < nn && ascii_lower(h[i + j]) == n[j])
             j++;
         if (j == nn)
-            return true;
+            return memchr(h, 0, i) == NULL;
     }
     return false;
 }
@@ -1512,7 +1512,7 @@ static bool contains_nocase(const unsigned char *h, size_t hn, const unsigned ch
 static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const unsigned char *needle = sqlite3_value_text(argv[0]);
-    size_t nn = needle ? strnlen((const char *)needle, (size_t)sqlite3_value_bytes(argv[0])) : 0;
+    size_t nn = (size_t)sqlite3_value_bytes(argv[0]);
     if (!needle) {
         sqlite3_result_null(ctx);
         return;

@@ -707,7 +707,10 @@ static void substring_search_agrees_with_sqlite(void **state)
          "('m2', '\xc3\xa9mile', 'EMILE2@x.io', 0, 1735700000000.5, '2025-01-01T00:00:00.000Z'),"
          "('m3', x'4d617279', 'mary@x.io', 0, x'00', x'01'),"
          "('m4', 'MARY', 'mary4@x.io', 0, '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00.000Z'),"
-         "('m5', 'mary', 'mary5@x.io', 0, '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00.000Z')");
+         "('m5', 'mary', 'mary5@x.io', 0, '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00.000Z'),"
+         /* LIKE stops at a NUL: "big" after it does not match. */
+         "('m6', CAST(x'6a6f00626967' AS TEXT), 'm6@x.io', 0, '2025-02-01T00:00:00.000Z', "
+         "'2025-02-01T00:00:00.000Z')");
     static const char *const searches[] = {"mar", "MILE", "e", "x.io", "\xc3\xa9",
                                            "a",   "%",    "_", "ary",  "zzz"};
     bc_error err = {0};
