@@ -864,6 +864,17 @@ static bc_status decode_cursor(sq *s, const page_spec *p, bc_cursor *c, bool *ha
     return BC_OK;
 }
 
+static bool has_index(sq *s, const char *name)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ");
+    qb_param(&q, bc_value_text(name));
+    int64_t n = 0;
+    bool found = query_int(s, &q, &n, "looking for an index", NULL) == BC_OK && n == 1;
+    qb_release(&q);
+    return found;
+}
+
 /* The count cache's key for a filter; a filter comparing with now ages by the minute. */
 static char *count_key(const page_spec *p)
 {
@@ -908,13 +919,16 @@ static bc_status count_rows(sq *s, const page_spec *p, int64_t *total, bc_error 
     bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
     put_ident(&q.sql, bc_model_get(p->model)->name);
     qb_append(&q, p->where);
-    /* An unfiltered count reads every page of the narrowest index (2,500 pages for a million
-     * users): through the page cache that is one read() and one copy per page, 5 to 20 ms on a
-     * new connection; memory-mapped, about 1 ms. The mapping is dropped right after, so what
-     * the count touched (a few MB of clean file pages) does not stay resident; every other
-     * statement reads through the page cache. */
+    /* An unfiltered count reads every page of the narrowest index: through the page cache that
+     * is one read() and one copy per page, 5 to 20 ms for a million users on a new connection;
+     * memory-mapped, about 1 ms. Only for the users table with the ban index of
+     * browse-indexes.sql, which SQLite picks for it and which is small (10 MB per million
+     * users, mostly NULL or 0): the pages a mapped count touches count as resident while it
+     * runs, and the mapping is dropped right after. Without it (another index, 45 MB, or the
+     * sessions' expiresAt index, 65 MB for two million) the count reads through the cache. */
     bool mapped =
-        !p->where->sql.len && !s->in_txn &&
+        !p->where->sql.len && p->model == BC_MODEL_USER && !s->in_txn &&
+        has_index(s, "bcadmin_user_banned") &&
         run_plain(s, "PRAGMA mmap_size = 1099511627776", "mapping the file", NULL) == BC_OK;
     st = query_int(s, &q, total, "counting rows", err);
     if (mapped)
@@ -1662,13 +1676,10 @@ bool bc_sqlite_has_indexes(bc_driver *d)
         const char *end = strchr(p, '"');
         if (!end)
             break;
-        qb q = {0};
-        bc_buf_puts(&q.sql, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ");
-        qb_param(&q, bc_value_textn(p, (size_t)(end - p)));
-        int64_t n = 0;
-        all = query_int(s, &q, &n, "looking for indexes", NULL) == BC_OK && n == 1;
+        char *name = bc_xstrndup(p, (size_t)(end - p));
+        all = has_index(s, name);
         any = true;
-        qb_release(&q);
+        free(name);
         p = end;
     }
     return all && any;
