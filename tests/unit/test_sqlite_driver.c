@@ -635,6 +635,20 @@ static void sorts_and_pages_every_way(void **state)
     check_paging(f->d, (bc_user_query){0}, 4, "u10 u09 u08 u07 u06 u05 u04 u03 u02 u01");
     /* With a filter too. */
     check_paging(f->d, (bc_user_query){.search = "example"}, 2, "u10 u09 u08 u06 u04 u02 u01");
+    /* The prefix search's page (rowids picked in a subquery, then the rows) across cursors. */
+    static const char *const by_prefix[4][2] = {{"u10 u01", "u01 u10"},
+                                                {"u01 u10", "u10 u01"},
+                                                {"u01 u10", "u10 u01"},
+                                                {"u01 u10", "u10 u01"}};
+    for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++)
+        for (int asc = 0; asc <= 1; asc++)
+            for (size_t limit = 1; limit <= 3; limit++)
+                check_paging(f->d,
+                             (bc_user_query){.search = "A",
+                                             .search_mode = BC_SEARCH_PREFIX,
+                                             .sort = (bc_sort_key)key,
+                                             .ascending = asc},
+                             limit, by_prefix[key][asc]);
 }
 
 static void pages_through_equal_sort_keys(void **state)
