@@ -9,3 +9,7 @@ CREATE INDEX IF NOT EXISTS "bcadmin_user_banned" ON "user" ("banned", "banExpire
 CREATE INDEX IF NOT EXISTS "bcadmin_session_createdAt" ON "session" ("createdAt", "id");
 CREATE INDEX IF NOT EXISTS "bcadmin_session_expiresAt" ON "session" ("expiresAt");
 CREATE INDEX IF NOT EXISTS "bcadmin_session_impersonatedBy" ON "session" ("impersonatedBy");
+-- Prefix search newest first: the page's rows are picked from this index alone (no row reads).
+CREATE INDEX IF NOT EXISTS "bcadmin_user_email_createdAt" ON "user" ("email", "createdAt", "id");
+-- Banned users newest first, and their count: only banned rows, so it stays small.
+CREATE INDEX IF NOT EXISTS "bcadmin_user_banned_createdAt" ON "user" ("banned", "createdAt", "id", "banExpires") WHERE "banned" = 1;

@@ -37,8 +37,8 @@ bool bc_sqlite_has_indexes(bc_driver *d);
  * one give BC_NOT_FOUND). */
 bool bc_sqlite_has_model(bc_driver *d, bc_model m);
 
-/* SQLite's EXPLAIN QUERY PLAN for the page query q would run, one step per line: for tests,
- * benchmarks and diagnostics. NULL (with err set) when q is invalid; else the caller frees it. */
+/* SQLite's EXPLAIN QUERY PLAN for the page query q would run (for a substring search, its one
+ * scan of every match), one step per line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the caller frees it. */
 char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err);
 
 #endif

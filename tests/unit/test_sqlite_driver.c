@@ -635,6 +635,20 @@ static void sorts_and_pages_every_way(void **state)
     check_paging(f->d, (bc_user_query){0}, 4, "u10 u09 u08 u07 u06 u05 u04 u03 u02 u01");
     /* With a filter too. */
     check_paging(f->d, (bc_user_query){.search = "example"}, 2, "u10 u09 u08 u06 u04 u02 u01");
+    /* The prefix search's page (rowids picked in a subquery, then the rows) across cursors. */
+    static const char *const by_prefix[4][2] = {{"u10 u01", "u01 u10"},
+                                                {"u01 u10", "u10 u01"},
+                                                {"u01 u10", "u10 u01"},
+                                                {"u01 u10", "u10 u01"}};
+    for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++)
+        for (int asc = 0; asc <= 1; asc++)
+            for (size_t limit = 1; limit <= 3; limit++)
+                check_paging(f->d,
+                             (bc_user_query){.search = "A",
+                                             .search_mode = BC_SEARCH_PREFIX,
+                                             .sort = (bc_sort_key)key,
+                                             .ascending = asc},
+                             limit, by_prefix[key][asc]);
 }
 
 static void pages_through_equal_sort_keys(void **state)
@@ -659,7 +673,100 @@ static void pages_through_equal_sort_keys(void **state)
         check_paging(f->d, (bc_user_query){.sort = BC_SORT_NAME}, limit, desc);
         check_paging(f->d, (bc_user_query){.sort = BC_SORT_NAME, .ascending = true}, limit, asc);
         check_paging(f->d, (bc_user_query){.sort = BC_SORT_UPDATED, .ascending = true}, limit, asc);
+        /* The same through the one-scan substring path. */
+        check_paging(f->d, (bc_user_query){.search = "SAME"}, limit, desc);
+        check_paging(f->d, (bc_user_query){.search = "x.io", .ascending = true}, limit, asc);
+        check_paging(f->d, (bc_user_query){.search = "bob", .sort = BC_SORT_NAME}, limit, desc);
+        check_paging(f->d, (bc_user_query){.search = "o", .sort = BC_SORT_NAME, .ascending = true},
+                     limit, asc);
     }
+}
+
+/* The ids `search` matches by SQLite's own LIKE (Better Auth's contains) in ORDER BY order:
+ * the oracle for the one-scan substring path, which filters and orders in C. */
+static char *like_ids(sqlite3 *db, const char *search, bc_sort_key key, bool asc, int64_t *n)
+{
+    static const char *const cols[] = {"createdAt", "updatedAt", "email", "name COLLATE NOCASE"};
+    const char *dir = asc ? "ASC" : "DESC";
+    char *sql = bc_xasprintf("SELECT id FROM user WHERE email LIKE ?1 ESCAPE '\\' OR name LIKE ?1 "
+                             "ESCAPE '\\' ORDER BY %s %s, id %s",
+                             cols[key], dir, dir);
+    bc_buf pat = {0};
+    bc_buf_puts(&pat, "%");
+    for (const char *p = search; *p; p++)
+        bc_buf_printf(&pat, "%s%c", strchr("%_\\", *p) ? "\\" : "", *p);
+    bc_buf_puts(&pat, "%");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, pat.data, -1, SQLITE_TRANSIENT);
+    bc_buf ids = {0};
+    bc_buf_puts(&ids, "");
+    *n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        bc_buf_printf(&ids, "%s%s", (*n)++ ? " " : "", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    bc_buf_release(&pat);
+    free(sql);
+    return bc_buf_take(&ids);
+}
+
+static void substring_search_agrees_with_sqlite(void **state)
+{
+    fixture *f = *state;
+    /* Sort keys of every storage class (integer, real, blob dates; a blob name), keys equal to
+     * another row's (m4, m5 and u01 share createdAt), names equal but for case, non-ASCII. */
+    exec(f->raw,
+         "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+         "('m1', '\xc3\x89mile', 'emile@x.io', 0, 1735700000000, 1735700000000),"
+         "('m2', '\xc3\xa9mile', 'EMILE2@x.io', 0, 1735700000000.5, '2025-01-01T00:00:00.000Z'),"
+         "('m3', x'4d617279', 'mary@x.io', 0, x'00', x'01'),"
+         "('m4', 'MARY', 'mary4@x.io', 0, '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00.000Z'),"
+         "('m5', 'mary', 'mary5@x.io', 0, '2025-01-01T10:00:00.000Z', '2025-01-01T10:00:00.000Z'),"
+         /* LIKE stops at a NUL: "big" after it does not match. */
+         "('m6', CAST(x'6a6f00626967' AS TEXT), 'm6@x.io', 0, '2025-02-01T00:00:00.000Z', "
+         "'2025-02-01T00:00:00.000Z')");
+    static const char *const searches[] = {"mar", "MILE", "e", "x.io", "\xc3\xa9",
+                                           "a",   "%",    "_", "ary",  "zzz"};
+    bc_error err = {0};
+    for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++) {
+        for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++) {
+            for (int asc = 0; asc <= 1; asc++) {
+                int64_t n;
+                char *want = like_ids(f->raw, searches[i], (bc_sort_key)key, asc, &n);
+                bc_user_query q = {
+                    .search = searches[i], .sort = (bc_sort_key)key, .ascending = asc};
+                static const size_t limits[] = {1, 2, 3, 7, 50};
+                for (size_t l = 0; l < 5; l++)
+                    check_paging(f->d, q, limits[l], want);
+                /* The total counts every match, also on a page after a cursor. */
+                q.limit = 2;
+                q.want_total = true;
+                bc_page p1, p2;
+                assert_int_equal(bc_driver_users_page(f->d, &q, &p1, &err), BC_OK);
+                assert_int_equal(p1.total, n);
+                if (p1.next_cursor) {
+                    q.cursor = p1.next_cursor;
+                    assert_int_equal(bc_driver_users_page(f->d, &q, &p2, &err), BC_OK);
+                    assert_int_equal(p2.total, n);
+                    bc_page_release(&p2);
+                }
+                bc_page_release(&p1);
+                free(want);
+            }
+        }
+    }
+    /* A filter beside the search, and the count cache seeing a write between two pages. */
+    /* Newest first: a blob date sorts after every text date. */
+    assert_query(f->d, (bc_user_query){.search = "mary", .ban = BC_BAN_ACTIVE}, "m3 m5 m4");
+    bc_page p;
+    bc_user_query q = {.search = "mary", .want_total = true, .limit = 1};
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+    assert_int_equal(p.total, 3);
+    bc_page_release(&p);
+    exec(f->raw, "DELETE FROM user WHERE id = 'm4'");
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+    assert_int_equal(p.total, 2);
+    bc_page_release(&p);
 }
 
 static void pages_have_the_right_cursors(void **state)
@@ -898,10 +1005,22 @@ static void uses_the_browse_indexes(void **state)
     for (int key = 0; key < 4; key++)
         free(cursors[key]);
 
-    /* The prefix search is a range on the email index. */
+    /* The prefix search picks the page from a range of the (email, createdAt, id) index alone,
+     * then reads only the rows it shows. */
     text = plan(f->d, (bc_user_query){.search = "g12", .search_mode = BC_SEARCH_PREFIX});
-    if (!strstr(text, "sqlite_autoindex_user_2 (email>? AND email<?)"))
+    if (!strstr(text, "COVERING INDEX bcadmin_user_email_createdAt (email>? AND email<?)") ||
+        !strstr(text, "INTEGER PRIMARY KEY (rowid=?)"))
         fail_msg("prefix search plan:\n%s", text);
+    free(text);
+    /* Banned users newest first: the partial ban index gives the order, no sort. */
+    text = plan(f->d, (bc_user_query){.ban = BC_BAN_BANNED});
+    if (!strstr(text, "bcadmin_user_banned_createdAt (banned=?)") || strstr(text, "TEMP B-TREE"))
+        fail_msg("banned plan:\n%s", text);
+    free(text);
+    /* A substring search is one scan of the table, no sort (the page is kept in a heap). */
+    text = plan(f->d, (bc_user_query){.search = "g12"});
+    if (strcmp(text, "SCAN user\n") != 0)
+        fail_msg("substring search plan:\n%s", text);
     free(text);
     assert_query(f->d, (bc_user_query){.search = "G1999", .search_mode = BC_SEARCH_PREFIX},
                  "g01999");
@@ -1217,6 +1336,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters_role_ban_verified, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(sorts_and_pages_every_way, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(pages_through_equal_sort_keys, setup_schema, teardown),
+        cmocka_unit_test_setup_teardown(substring_search_agrees_with_sqlite, setup_seeded,
+                                        teardown),
         cmocka_unit_test_setup_teardown(pages_have_the_right_cursors, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(refuses_invalid_cursors, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(counts_totals_and_refreshes_them, setup_seeded, teardown),
