@@ -814,7 +814,7 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
     return st;
 }
 
-static const char *bulk_action_name(bc_bulk_kind kind)
+const char *bc_admin_bulk_action_name(bc_bulk_kind kind)
 {
     switch (kind) {
     case BC_BULK_BAN:
@@ -854,7 +854,7 @@ static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_
     for (size_t i = 0; st == BC_OK && i < users->n; i++) {
         ids[i] = bc_record_text(&users->items[i], "id");
         bc_record before = patch ? values_before(&users->items[i], patch) : (bc_record){0};
-        bc_audit_change change = {bulk_action_name(action->kind), ids[i],
+        bc_audit_change change = {bc_admin_bulk_action_name(action->kind), ids[i],
                                   patch ? &before : NULL, patch, 0};
         if (audits->n == audits->cap)
             audits->ids = bc_xrealloc(audits->ids,

@@ -100,6 +100,9 @@ typedef struct {
     const char *roles;    /* set role */
 } bc_bulk_action;
 
+/* The audit action name a bulk kind is recorded under ("users.ban"...). Static string. */
+const char *bc_admin_bulk_action_name(bc_bulk_kind kind);
+
 /* The ids of every user a filter matches (paging through it by cursor). */
 bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
                           bc_error *err);

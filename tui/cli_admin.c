@@ -285,20 +285,6 @@ static const char *bulk_done_text(bc_bulk_kind kind)
     return "changed";
 }
 
-static const char *bulk_action_text(bc_bulk_kind kind)
-{
-    switch (kind) {
-    case BC_BULK_BAN:
-        return "users.ban";
-    case BC_BULK_UNBAN:
-        return "users.unban";
-    case BC_BULK_REVOKE_SESSIONS:
-        return "sessions.revoke-all";
-    case BC_BULK_SET_ROLE:
-        return "users.set-role";
-    }
-    return "users.bulk";
-}
 
 /* Select the users the filters match, confirm with the count (or the email of a lone user), and
  * apply the action to all of them in one transaction. */
@@ -313,7 +299,7 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     if (n == 0) {
         if (c->format == BC_OUT_JSON) {
             json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
-            print_json(c, bulk_action_text(action->kind), j);
+            print_json(c, bc_admin_bulk_action_name(action->kind), j);
         } else {
             say(c, "no user matches the filters: nothing was changed");
         }
@@ -325,10 +311,10 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
         bc_record_text(&lone, "email")) {
         expected = bc_xstrdup(bc_record_text(&lone, "email"));
         what =
-            bc_xasprintf("%s would change 1 user (%s)", bulk_action_text(action->kind), expected);
+            bc_xasprintf("%s would change 1 user (%s)", bc_admin_bulk_action_name(action->kind), expected);
     } else {
         expected = bc_xasprintf("%zu", n);
-        what = bc_xasprintf("%s would change %zu users", bulk_action_text(action->kind), n);
+        what = bc_xasprintf("%s would change %zu users", bc_admin_bulk_action_name(action->kind), n);
     }
     bc_record_release(&lone);
     st = confirm_typed(c, true, what, expected, err);
@@ -342,7 +328,7 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     if (c->format == BC_OUT_JSON) {
         json_t *j = json_pack("{s:I, s:I, s:I}", "matched", (json_int_t)n, "affected",
                               (json_int_t)affected, "skipped", (json_int_t)skipped);
-        print_json(c, bulk_action_text(action->kind), j);
+        print_json(c, bc_admin_bulk_action_name(action->kind), j);
     } else {
         say(c, "%s %zu user%s%s", bulk_done_text(action->kind), affected, affected == 1 ? "" : "s",
             skipped ? " (the acting admin was skipped)" : "");
