@@ -79,7 +79,8 @@ old=$new
 fault '{"kind":"slow","fn":"auth:rotateKeys","ms":60000}'
 "$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
 bpid=$!
-for _ in $(seq 1 300); do [ "$(cx_rows)" != "$old" ] && break; sleep 0.1; done
+# Generous waits: a loaded CI machine can take many seconds to get this far.
+for _ in $(seq 1 1200); do [ "$(cx_rows)" != "$old" ] && break; sleep 0.1; done
 [ "$(cx_rows)" != "$old" ] || bc_die "rotateKeys did not happen under the slow fault"
 kill -9 "$bpid"; wait "$bpid" 2>/dev/null || true
 curl -sS -X DELETE "$CX/__test/faults" >/dev/null
@@ -94,13 +95,18 @@ bc_assert_eq "consistent after resume" "$(cx_rows)" "$(cx_jwks_kid)"
 
 # --- kill -9 between rotateKeys and setting JWKS ---------------------------------------------
 old=$(cx_rows)
+env_updates() { curl -sS "$CX/__test/stats" | json_get "j.byRoute['/api/update_environment_variables'] ?? 0"; }
+before=$(env_updates) # earlier phases set JWKS too: wait for THIS run's update
 fault '{"kind":"latency","path":"/api/update_environment_variables","ms":60000}'
 "$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
 bpid=$!
-for _ in $(seq 1 300); do
-    [ "$(curl -sS "$CX/__test/stats" | json_get "j.byRoute['/api/update_environment_variables'] ?? 0")" -gt 0 ] && break
+seen=$before
+for _ in $(seq 1 1200); do
+    seen=$(env_updates)
+    [ "$seen" -gt "$before" ] && break
     sleep 0.1
 done
+[ "$seen" -gt "$before" ] || bc_die "bcadmin never reached the JWKS update within 120 s"
 kill -9 "$bpid"; wait "$bpid" 2>/dev/null || true
 curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 sleep 0.2
