@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -612,6 +613,31 @@ static bc_status email_free(bc_admin *a, const char *email, const char *except_i
     return bc_fail(err, BC_REFUSED, "User already exists. Use another email. (%s)", email);
 }
 
+/* Where the store chooses ids (Convex), the id bcadmin proposed for a new user is not the row's:
+ * read the row back and put its real id in *user and in the audit entry, so what the operator is
+ * shown (and what an undo would act on) names the row that exists. */
+static bc_status name_created(bc_admin *a, int64_t audit_id, const char *email, bc_record *user,
+                              bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "email", email, &row, err);
+    if (st != BC_OK) {
+        /* The user exists (its writes succeeded): say so instead of a bare read error. */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "unknown error");
+        return bc_fail(err, BC_ERR,
+                       "user %s was created, but reading it back to learn its id failed: %s",
+                       email, why);
+    }
+    const char *real = bc_record_text(&row, "id");
+    if (real && strcmp(real, bc_record_text(user, "id")) != 0) {
+        bc_record_set_text(user, "id", real);
+        bc_audit_set_subject(a->state, audit_id, real, user, NULL);
+    }
+    bc_record_release(&row);
+    return BC_OK;
+}
+
 bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
                                const char *role, const char *password, bc_record *created,
                                bc_error *err)
@@ -674,7 +700,13 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
         else
             rollback(a, st);
-        st = audit_end(a, audit_id, st, err);
+        if (st == BC_OK) {
+            /* The writes are applied: the entry is done even if reading the row back fails. */
+            st = name_created(a, audit_id, lower, &user, err);
+            audit_end(a, audit_id, BC_OK, err);
+        } else {
+            st = audit_end(a, audit_id, st, err);
+        }
     }
     if (st == BC_OK && created)
         *created = user;
