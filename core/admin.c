@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -180,7 +181,22 @@ static bc_status rollback(bc_admin *a, bc_status st)
     return st;
 }
 
-/* Patch one user (and optionally delete their sessions) atomically, audited. */
+/* Where the store has no transactions (Convex), a step that fails after earlier writes leaves
+ * those applied: name what was done before what failed, so the operator is never told only that
+ * the action failed while part of it stands. */
+static bc_status partly_done(const bc_admin *a, bc_status st, const char *done, bc_error *err)
+{
+    if (st == BC_OK || a->driver->ops->txn || !err)
+        return st;
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err->msg);
+    return bc_fail(err, st,
+                   "%s (this store has no transactions, so that part stands), but then: %s", done,
+                   why);
+}
+
+/* Patch one user (and optionally delete their sessions) atomically where the store allows,
+ * audited. */
 static bc_status change_user(bc_admin *a, const char *action, const bc_record *user,
                              const bc_record *patch, bool drop_sessions, int64_t undo_of,
                              bc_error *err)
@@ -201,8 +217,10 @@ static bc_status change_user(bc_admin *a, const char *action, const bc_record *u
         st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, &changed, err);
     if (st == BC_OK && changed == 0)
         st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
-    if (st == BC_OK && drop_sessions)
+    if (st == BC_OK && drop_sessions) {
         st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+        st = partly_done(a, st, "the user row was changed", err);
+    }
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
@@ -512,10 +530,14 @@ bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err)
         st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
         if (st == BC_OK)
             st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
-        if (st == BC_OK)
+        if (st == BC_OK) {
             st = bc_driver_rows_delete(a->driver, BC_MODEL_ACCOUNT, &by_user, NULL, err);
-        if (st == BC_OK)
+            st = partly_done(a, st, "the user's sessions were deleted", err);
+        }
+        if (st == BC_OK) {
             st = bc_driver_rows_delete(a->driver, BC_MODEL_USER, &by_id, NULL, err);
+            st = partly_done(a, st, "the user's sessions and accounts were deleted", err);
+        }
         if (st == BC_OK)
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
         else
@@ -612,6 +634,31 @@ static bc_status email_free(bc_admin *a, const char *email, const char *except_i
     return bc_fail(err, BC_REFUSED, "User already exists. Use another email. (%s)", email);
 }
 
+/* Where the store chooses ids (Convex), the id bcadmin proposed for a new user is not the row's:
+ * read the row back and put its real id in *user and in the audit entry, so what the operator is
+ * shown (and what an undo would act on) names the row that exists. */
+static bc_status name_created(bc_admin *a, int64_t audit_id, const char *email, bc_record *user,
+                              bc_error *err)
+{
+    bc_record row;
+    bc_status st = bc_driver_row_get(a->driver, BC_MODEL_USER, "email", email, &row, err);
+    if (st != BC_OK) {
+        /* The user exists (its writes succeeded): say so instead of a bare read error. */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "unknown error");
+        return bc_fail(err, BC_ERR,
+                       "user %s was created, but reading it back to learn its id failed: %s",
+                       email, why);
+    }
+    const char *real = bc_record_text(&row, "id");
+    if (real && strcmp(real, bc_record_text(user, "id")) != 0) {
+        bc_record_set_text(user, "id", real);
+        bc_audit_set_subject(a->state, audit_id, real, user, NULL);
+    }
+    bc_record_release(&row);
+    return BC_OK;
+}
+
 bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
                                const char *role, const char *password, bc_record *created,
                                bc_error *err)
@@ -668,13 +715,22 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
         st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
         if (st == BC_OK)
             st = bc_driver_row_insert(a->driver, BC_MODEL_USER, &user, err);
-        if (st == BC_OK)
+        if (st == BC_OK) {
             st = bc_driver_row_insert(a->driver, BC_MODEL_ACCOUNT, &account, err);
+            st = partly_done(a, st, "the user row was created without its credential account",
+                             err);
+        }
         if (st == BC_OK)
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
         else
             rollback(a, st);
-        st = audit_end(a, audit_id, st, err);
+        if (st == BC_OK) {
+            /* The writes are applied: the entry is done even if reading the row back fails. */
+            st = name_created(a, audit_id, lower, &user, err);
+            audit_end(a, audit_id, BC_OK, err);
+        } else {
+            st = audit_end(a, audit_id, st, err);
+        }
     }
     if (st == BC_OK && created)
         *created = user;

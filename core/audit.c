@@ -85,6 +85,23 @@ bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot finish an entry");
 }
 
+bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
+                               const bc_record *after, bc_error *err)
+{
+    static const char sql[] = "UPDATE audit SET subject = ?, after_json = ? WHERE id = ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot name the row a change made");
+    char *text = record_text(after);
+    bind_text(st, 1, subject);
+    bind_text(st, 2, text);
+    sqlite3_bind_int64(st, 3, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(text);
+    return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot name the row a change made");
+}
+
 static char *column(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

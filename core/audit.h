@@ -38,6 +38,10 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
                          int64_t *id, bc_error *err);
 /* Mark a pending change done (error NULL) or failed (error = what went wrong). */
 bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *ignored);
+/* Name the row a change made once it exists: where the store chooses ids (Convex), the subject
+ * and the after recorded by bc_audit_begin held the id bcadmin proposed, not the real one. */
+bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
+                               const bc_record *after, bc_error *err);
 
 typedef struct {
     int64_t id;

@@ -252,6 +252,10 @@ static void excerpt(const bc_buf *body, char *out, size_t size)
     out[o] = '\0';
 }
 
+/* What the operator must hear when a write's outcome is unknown: the request reached the
+ * deployment but its answer did not come back whole. */
+#define UNCERTAIN " (the change may or may not have been applied: check before repeating it)"
+
 /* Turn a transport failure or a non-200 answer into a message; BC_OK for HTTP 200. */
 static bc_status transport_status(const request *r, const char *what, bc_error *err)
 {
@@ -259,14 +263,13 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
     if (r->curl_code != CURLE_OK) {
-        const char *uncertain = r->retry_safe
-                                    ? ""
-                                    : " (the change may or may not have been applied: check before "
-                                      "repeating it)";
+        const char *uncertain = r->retry_safe ? "" : UNCERTAIN;
         return bc_fail(err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
                        r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
                        r->curl_code == CURLE_OPERATION_TIMEDOUT ||
-                               r->curl_code == CURLE_RECV_ERROR || r->curl_code == CURLE_GOT_NOTHING
+                               r->curl_code == CURLE_RECV_ERROR ||
+                               r->curl_code == CURLE_GOT_NOTHING ||
+                               r->curl_code == CURLE_PARTIAL_FILE
                            ? uncertain
                            : "");
     }
@@ -284,6 +287,10 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         hint = r->retry_safe ? " (retried with backoff; the deployment is overloaded)"
                              : " (the deployment is overloaded; the change was not applied "
                                "by this request and was not retried)";
+    else if (r->http_status >= 500 && !r->retry_safe)
+        /* An internal error or a gateway's answer does not say whether the function ran. */
+        hint = " (not retried; the change may or may not have been applied: check before "
+               "repeating it)";
     else if (message && strstr(message, "Could not find"))
         hint = " (is the app deployed with better-convex's createApi, and is the function path "
                "right? see --auth-functions / --component)";
@@ -320,9 +327,10 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
     if (!j || !status) {
         char raw[128];
         excerpt(&r->response, raw, sizeof raw);
+        /* HTTP 200 means the function ran: a write's outcome is unknown, not "failed". */
         call->status = bc_fail(&call->err, BC_ERR,
-                               "%s: malformed answer from %s (HTTP 200, %zu bytes): \"%s\"", what,
-                               r->url, r->response.len, raw);
+                               "%s: malformed answer from %s (HTTP 200, %zu bytes): \"%s\"%s", what,
+                               r->url, r->response.len, raw, r->retry_safe ? "" : UNCERTAIN);
     } else if (strcmp(status, "success") == 0 && json_object_get(j, "value")) {
         call->value = json_incref(json_object_get(j, "value"));
         call->status = BC_OK;

@@ -12,7 +12,8 @@
 #   make_admin EMAIL        give a user the admin role behind the server's back
 #   user ID                 the user row as JSON (Better Auth field names), "null" when absent
 #   sessions ID / accounts ID   the user's rows as a JSON array, oldest first
-#   many_setup N            a second target holding N users, with its own server
+#   many_setup N            a second target holding N users, with its own server; exports
+#                           MANY_TARGET, a part of the target name audit entries record for it
 #   count_users             on the current target
 # Usage: admin_conformance.sh BCADMIN SOURCE_ROOT
 set -eu
@@ -39,9 +40,94 @@ drv_sqlite_accounts() { bc_sql "$DB" 'SELECT * FROM account WHERE userId = ? ORD
 drv_sqlite_count_users() { bc_sql "$DB" 'SELECT count(*) AS n FROM "user"' | json_get '.[0].n'; }
 drv_sqlite_many_setup() {
     DB="$BC_TMP/many.db"
+    export MANY_TARGET=many.db # what audit entries name as their target
     "$BCADMIN" demo --db "$DB" --users "$1" >/dev/null || bc_die "bcadmin demo failed"
     ba_start "$DB"
     bc_use_sqlite "$DB"
+}
+
+# --- the Convex driver: the test deployment (real better-convex createApi + Better Auth 1.4.9
+# with admin() and convex() under convex-test), Better Auth's HTTP routes on the same port -----
+
+CONVEX_KEY='convex-self-hosted|bcadmin-conformance-key'
+
+# cvx_start: start a fresh deployment (root layout `auth:*`), set CVX_URL, BA_PID and BA_URL.
+cvx_start() {
+    local log="$BC_TMP/server.convex.$RANDOM" port=
+    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$CONVEX_KEY" --layout root \
+        --env "BETTER_AUTH_SECRET=$BC_TEST_SECRET" >"$log.out" 2>"$log.err" &
+    BA_PID=$!
+    bc_track_pid "$BA_PID"
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$log.out" 2>/dev/null)
+        [ -n "$port" ] && break
+        kill -0 "$BA_PID" 2>/dev/null || bc_die "Convex test deployment exited before listening: $(cat "$log.err")"
+        sleep 0.1
+    done
+    [ -n "$port" ] || bc_die "Convex test deployment printed no port within 30 s"
+    CVX_URL="http://127.0.0.1:$port"
+    BA_URL="$CVX_URL/api/auth"
+    BC_TARGET_ARGS=(--url "$CVX_URL" --admin-key "$CONVEX_KEY")
+}
+
+# cvx_call FUNCTION ARGS_JSON: call an auth function with the admin key, print its value (dies
+# on any error answer).
+cvx_call() {
+    curl -sS --max-time 60 -H "Authorization: Convex $CONVEX_KEY" -H 'Content-Type: application/json' \
+        --data-binary "{\"path\":\"$1\",\"args\":$2,\"format\":\"convex_encoded_json\"}" \
+        "$CVX_URL/api/function" >"$BC_TMP/cvx.body" || bc_die "curl $1 failed"
+    json_get 'j.status === "success" ? j.value : (() => { throw new Error(JSON.stringify(j)); })()' \
+        <"$BC_TMP/cvx.body" || bc_die "$1 $2: $(cat "$BC_TMP/cvx.body")"
+}
+
+# cvx_rows < ROWS_JSON: Convex documents as Better Auth rows (the shape the server's adapter
+# returns): id for _id, no _creationTime, dates (epoch ms in Convex) as ISO strings; oldest first.
+cvx_rows() {
+    node -e '
+const dates = ["createdAt", "updatedAt", "expiresAt", "banExpires", "accessTokenExpiresAt", "refreshTokenExpiresAt"];
+const one = (d) => {
+  const { _id, _creationTime, ...rest } = d;
+  const o = { id: _id, ...rest };
+  for (const k of dates) if (typeof o[k] === "number") o[k] = new Date(o[k]).toISOString();
+  return o;
+};
+const v = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = Array.isArray(v) ? v.map(one).sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : v && one(v);
+process.stdout.write(JSON.stringify(out) + "\n");'
+}
+
+# cvx_by_user MODEL USER_ID: the user's rows of MODEL (ids and emails here are plain ASCII, so
+# they go into the JSON as they are).
+cvx_by_user() {
+    cvx_call auth:findMany "{\"model\":\"$1\",\"where\":[{\"field\":\"userId\",\"value\":\"$2\"}],\"paginationOpts\":{\"numItems\":1000,\"cursor\":null}}" |
+        json_get .page | cvx_rows
+}
+
+drv_convex_setup() { cvx_start; }
+drv_convex_make_admin() {
+    cvx_call auth:updateOne "{\"input\":{\"model\":\"user\",\"where\":[{\"field\":\"email\",\"value\":\"$1\"}],\"update\":{\"role\":\"admin\"}}}" >/dev/null
+}
+drv_convex_user() {
+    cvx_call auth:findOne "{\"model\":\"user\",\"where\":[{\"field\":\"_id\",\"value\":\"$1\"}]}" | cvx_rows
+}
+drv_convex_sessions() { cvx_by_user session "$1"; }
+drv_convex_accounts() { cvx_by_user account "$1"; }
+drv_convex_count_users() {
+    local n=0 cursor=null page
+    while :; do
+        page=$(cvx_call auth:findMany "{\"model\":\"user\",\"paginationOpts\":{\"numItems\":1000,\"cursor\":$cursor}}")
+        n=$((n + $(json_get '.page.length' <<<"$page")))
+        [ "$(json_get .isDone <<<"$page")" = true ] && break
+        cursor=$(json_get 'JSON.stringify(j.continueCursor)' <<<"$page")
+    done
+    echo "$n"
+}
+drv_convex_many_setup() {
+    cvx_start
+    curl -sS --max-time 120 -H 'Content-Type: application/json' --data-binary "{\"users\":$1}" \
+        "$CVX_URL/__test/seed" >"$BC_TMP/seed.body" || bc_die "seeding $1 users failed"
+    bc_assert_eq "seeded users" "$1" "$(json_get .users <"$BC_TMP/seed.body")"
+    export MANY_TARGET=${CVX_URL#http://} # audit entries name "host:port (key:…)"
 }
 
 drv() {
@@ -79,7 +165,9 @@ for (const k of process.argv.slice(1)) delete o[k];
 process.stdout.write(JSON.stringify(o));' "$@"
 }
 
-ms_of() { node -e 'process.stdout.write(String(Date.parse(process.argv[1])))' "$1"; }
+# ms_of TIME: epoch milliseconds of an ISO time or of epoch milliseconds (the Convex adapter's
+# answers carry dates as numbers where the SQLite server's carry ISO strings).
+ms_of() { node -e 'const v = process.argv[1]; process.stdout.write(String(/^[0-9]+$/.test(v) ? Number(v) : Date.parse(v)))' "$1"; }
 
 drv setup
 sign_up root@example.test "Root Admin"
@@ -114,7 +202,8 @@ BCADMIN_NOW=2020-01-01T00:00:00.000Z bc_cli_ok users ban "$EXP_ID" --expires 1h 
 bc_assert_eq "past expiry written" 2020-01-01T01:00:00.000Z "$(drv user "$EXP_ID" | json_get .banExpires)"
 ba_sign_in expired@example.test "$PW" >/dev/null
 row=$(drv user "$EXP_ID")
-bc_assert_eq "lifted ban" '0 null null' "$(json_get '[j.banned, j.banReason, j.banExpires].map(String).join(" ")' <<<"$row")"
+# banned is 0 in SQLite and false in Convex: either way not true, and not absent.
+bc_assert_eq "lifted ban" 'false null null' "$(json_get '[j.banned === 0 || j.banned === false ? false : j.banned, j.banReason, j.banExpires].map(String).join(" ")' <<<"$row")"
 
 bc_log "set-role admin opens the admin endpoints"
 sign_up promoted@example.test "Promoted"
@@ -131,7 +220,7 @@ TARGET_ID=$ID
 out=$(BETTER_AUTH_SECRET=$BC_TEST_SECRET bc_cli_json users impersonate target@example.test --json)
 imp_token=$(json_get .token <<<"$out")
 cookie=$(json_get .cookie <<<"$out")
-minutes_ahead() { node -e 'process.stdout.write(String(Math.round((Date.parse(process.argv[1]) - Date.now()) / 60000)))' "$1"; }
+minutes_ahead() { echo $((($(ms_of "$1") - $(date +%s%3N)) / 60000)); }
 ahead=$(minutes_ahead "$(drv sessions "$TARGET_ID" | json_get '.find(s => s.impersonatedBy).expiresAt')")
 [ "$ahead" -ge 55 ] && [ "$ahead" -le 61 ] || bc_die "impersonation row expires in $ahead minutes, not about 60"
 # disableRefresh: Better Auth 1.4.9 otherwise extends any session within (expiresIn - updateAge)
@@ -173,9 +262,13 @@ ba_expect 401
 ba_sign_in newpw@example.test brand-new-password-9 >/dev/null
 
 bc_log "a created user signs in"
-printf '%s' 'created-password-7' | bc_cli_ok users create --email Created@Example.test --name "Made By bcadmin" >/dev/null
+created=$(printf '%s' 'created-password-7' | bc_cli_json users create --email Created@Example.test --name "Made By bcadmin" --json)
 tok=$(ba_sign_in created@example.test created-password-7)
 bc_assert_eq "created user's email" created@example.test "$(ba_get /get-session "$tok" | json_get .user.email)"
+# The id bcadmin reports (and audits) is the row's: Convex chooses ids itself.
+bc_assert_eq "created user's id" "$(json_get .user.id <"$BC_TMP/last.body")" "$(json_get .user.id <<<"$created")"
+bc_assert_eq "audited id of the created user" "$(json_get '[j.user.id, j.user.id].join(" ")' <<<"$created")" \
+    "$(bc_cli_ok audit --limit 1 --json | json_get '[j.entries[0].subject, j.entries[0].after.id].join(" ")')"
 
 bc_log "sessions revoke (by token) and revoke-all"
 sign_up sessions@example.test "Many Sessions"
@@ -382,6 +475,6 @@ bc_assert_eq "selected users banned now" "$want" \
 bc_assert_eq "new users banned" 0 "$(bc_cli_json users list --search signup.test --banned --limit 1 --json | json_get .total)"
 bc_assert_eq "new users present" 200 "$(bc_cli_json users list --search signup.test --limit 1 --json | json_get .total)"
 bc_assert_eq "audit entries of the last bulk ban" "$want" "$(bc_cli_ok audit --limit "$want" --json |
-    json_get '.entries.filter(e => e.action === "users.ban" && e.state === "done" && e.target.endsWith("many.db")).length')"
+    json_get '.entries.filter(e => e.action === "users.ban" && e.state === "done" && e.target.includes(process.env.MANY_TARGET)).length')"
 
 bc_log "all conformance checks passed"

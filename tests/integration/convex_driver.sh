@@ -2,7 +2,8 @@
 # The Convex driver against the Convex test deployment (real better-convex 0.6.4 createApi under
 # convex-test), for each function layout: the real bcadmin binary for reads (users list / show,
 # sessions list, search, filters, cursors both ways, errors) and bc-convex-tool (the driver
-# through driver.h) for writes, faults and round trips until admin verbs reach the CLI.
+# through driver.h) for writes, faults and round trips; every injected fault kind on a write
+# through the bcadmin CLI (message, nothing reported as done, audit entry failed).
 # Usage: convex_driver.sh BCADMIN BC_CONVEX_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +38,7 @@ check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got [$2], want [$3]";
 contains() { if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: [$2] lacks [$3]"; fi; }
 js() { # EXPR over v = JSON on stdin
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);
-             const r=('"$1"');console.log(typeof r==="string"?r:JSON.stringify(r))})'
+             const r=('"$1"');console.log(typeof r==="string"?r:JSON.stringify(r))})' "${@:2}"
 }
 ctl() { curl -sS -X "$1" "$base$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
 bc() { "$bcadmin" --url "$base" --admin-key "$KEY" "$@"; }
@@ -153,6 +154,56 @@ nid=$(echo "$ins" | js v.user.id)
 check "insert: account points at the Convex id" \
     "$(bc users show new.person@example.com --json | js "v.accounts.length+' '+(v.accounts[0].userId==='$nid')")" "1 true"
 check "create bypasses triggers on auth:*" "$(tl which | js v.bypassesTriggers)" true
+
+echo "# every injected fault on a write, through the bcadmin CLI (root layout)"
+# Each case bans a fresh user (2 sessions) with one fault on a write: the operator gets exit 1 and
+# a message saying what happened, nothing is printed as done, and the audit log says failed with
+# that message. A fault the deployment answers before running the function leaves the user as it
+# was; one after it ran (or an answer cut short) must say the outcome is unknown.
+export XDG_STATE_HOME="$tmp/state" BCADMIN_AS=user00001@example.com # seeded admin
+ctl POST /__test/seed '{"users":10,"offset":1000,"sessionsPerUser":2}' >/dev/null
+n=1000
+fault_case() { # NAME FAULT_JSON WANT_TEXT WANT_STATE ("banned sessions" after)
+    local name=$1 email out rc
+    n=$((n + 1))
+    email="user0$n@example.com"
+    ctl DELETE /__test/faults >/dev/null
+    ctl POST /__test/faults "$2" >/dev/null
+    out=$(BCADMIN_HTTP_TIMEOUT_MS=1500 bc users ban "$email" 2>"$tmp/fault.err") && rc=0 || rc=$?
+    check "$name: exit 1" "$rc" 1
+    check "$name: nothing printed as done" "$out" ""
+    contains "$name: the operator is told" "$(cat "$tmp/fault.err")" "$3"
+    check "$name: audit says failed with the error" "$(bc audit --json --limit 1 |
+        js '[v.entries[0].action, v.entries[0].state, v.entries[0].error === process.argv[1]].join(" ")' "$(sed 's/^bcadmin: //' "$tmp/fault.err")")" \
+        "users.ban failed true"
+    contains "$name: audit error" "$(bc audit --json --limit 1 | js 'v.entries[0].error')" "$3"
+    check "$name: user afterwards" "$(bc users show "$email" --json | js 'String(v.user.banned)+" "+v.sessions.length')" "$4"
+}
+fault_case "function error with errorData" \
+    '{"kind":"error","fn":"auth:updateMany","data":{"code":"FORBIDDEN","reason":"frozen"}}' \
+    'errorData: {"code":"FORBIDDEN","reason":"frozen"}' "false 2"
+fault_case "HTTP 500" '{"kind":"status","status":500,"fn":"auth:updateMany"}' \
+    "HTTP 500 InternalServerError" "false 2"
+contains "HTTP 500: outcome unknown" "$(cat "$tmp/fault.err")" "not retried; the change may or may not have been applied"
+# Two 429s queued: a write is not retried, so the second is still waiting afterwards.
+fault_case "HTTP 429" '{"kind":"status","status":429,"fn":"auth:updateMany","count":2}' \
+    "HTTP 429 TooManyRequests" "false 2"
+contains "HTTP 429: not applied, not retried" "$(cat "$tmp/fault.err")" "was not applied by this request and was not retried"
+check "HTTP 429: one attempt" "$(ctl GET /__test/faults | js 'v.faults.map(f => f.remaining).join(" ")')" 1
+fault_case "connection dropped after the mutation ran" \
+    '{"kind":"drop","phase":"after","fn":"auth:updateMany"}' \
+    "the change may or may not have been applied" "true 2"
+fault_case "answer slower than BCADMIN_HTTP_TIMEOUT_MS" \
+    '{"kind":"slow","ms":4000,"fn":"auth:updateMany"}' \
+    "the change may or may not have been applied" "true 2"
+contains "slow: says it timed out" "$(cat "$tmp/fault.err")" "timed out"
+fault_case "malformed body" '{"kind":"malformed","fn":"auth:updateMany"}' \
+    "the change may or may not have been applied" "true 2"
+contains "malformed: says so" "$(cat "$tmp/fault.err")" "malformed answer"
+# No transactions: the user row is changed by the first call; the session delete fails after it.
+fault_case "second write fails (sessions)" '{"kind":"status","status":503,"fn":"auth:deleteMany"}' \
+    "the user row was changed (this store has no transactions, so that part stands), but then" "true 2"
+ctl DELETE /__test/faults >/dev/null
 
 stop
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

@@ -415,7 +415,9 @@ async function updateEnv(body) {
 // path in the body), status, ms, phase ("before": instead of running the request, "after":
 // once it ran)}. Kinds: status, latency, drop, slow, malformed.
 let faults = [];
-const DEFAULT_PHASE = { status: "before", latency: "before", drop: "before", slow: "after", malformed: "after" };
+// "error": the function fails as one throwing `new ConvexError(data)` does (HTTP 200, status
+// "error", errorData) - createApi's own functions never throw ConvexError, an app's triggers may.
+const DEFAULT_PHASE = { status: "before", latency: "before", drop: "before", slow: "after", malformed: "after", error: "before" };
 const STATUS_BODIES = {
   429: { code: "TooManyRequests", message: "Too many concurrent requests. Please try again later." },
   500: { code: "InternalServerError", message: "Your request couldn't be completed. Try again later." },
@@ -434,6 +436,7 @@ function addFault(f) {
     status: Number(f.status ?? 503),
     ms: Number(f.ms ?? 1000),
     phase: f.phase ?? DEFAULT_PHASE[f.kind],
+    data: f.data ?? { code: "INJECTED" },
   };
   if (!["before", "after"].includes(fault.phase))
     throw new HttpError(400, "BadFault", `phase must be before or after`);
@@ -667,6 +670,11 @@ async function handle(req, res) {
     const latency = baseLatency + hit.filter((f) => f.kind === "latency").reduce((a, f) => a + f.ms, 0);
     if (latency > 0) await sleep(latency);
     if (hit.some((f) => f.kind === "drop" && f.phase === "before")) return res.socket.destroy();
+    const thrown = hit.find((f) => f.kind === "error");
+    if (thrown && thrown.phase === "before") {
+      const message = typeof thrown.data === "string" ? thrown.data : JSON.stringify(thrown.data);
+      return deliver(res, 200, JSON.stringify({ status: "error", errorMessage: `Uncaught ConvexError: ${message}`, errorData: thrown.data }), {}, hit);
+    }
     const early = hit.find((f) => f.kind === "status" && f.phase === "before");
     if (early) {
       const headers = early.status === 429 ? { "retry-after": "1" } : {};
