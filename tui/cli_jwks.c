@@ -14,6 +14,7 @@
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
 #include "jwks_rotate.h"
+#include "jwks_target.h"
 #include "paths.h"
 #include "print.h"
 #include "sqlite_driver.h"
@@ -32,40 +33,6 @@ static const char *env_value(const char *name)
 static const char *sqlite_path(const bc_cli *c)
 {
     return c->db ? c->db : env_value("BCADMIN_DB");
-}
-
-/* The Convex deployment from the environment (the CLI's self-hosted variables). */
-typedef struct {
-    bc_convex *conn;
-    bc_jwks_deploy dep;
-    char *label;
-    bool production;
-} convex_target;
-
-static bc_status convex_open(convex_target *t, bc_error *err)
-{
-    *t = (convex_target){0};
-    const char *url = env_value("CONVEX_SELF_HOSTED_URL");
-    const char *key = env_value("CONVEX_SELF_HOSTED_ADMIN_KEY");
-    if (!url || !key)
-        return bc_fail(err, BC_USAGE,
-                       "no target: pass --db PATH (a SQLite app) or set CONVEX_SELF_HOSTED_URL "
-                       "and CONVEX_SELF_HOSTED_ADMIN_KEY (a Convex deployment)");
-    bc_status st = bc_convex_new(url, key, &t->conn, err);
-    if (st != BC_OK)
-        return st;
-    t->dep = (bc_jwks_deploy){.c = t->conn,
-                              .module = env_value("BCADMIN_AUTH_FUNCTIONS"),
-                              .site_url = env_value("CONVEX_SITE_URL")};
-    t->label = bc_xstrdup(url);
-    return BC_OK;
-}
-
-static void convex_close(convex_target *t)
-{
-    bc_convex_free(t->conn);
-    free(t->label);
-    *t = (convex_target){0};
 }
 
 static bc_status open_state(bc_cli *c, bc_state **s, bc_error *err)
@@ -220,26 +187,14 @@ static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
     st = read_secret(c, &secret, &from, err);
     if (st != BC_OK)
         return st;
-    bc_jwks_rows rows = {0};
-    bool have_table = bc_sqlite_has_model(c->d, BC_MODEL_JWKS);
-    if (have_table)
-        st = bc_jwks_sqlite_rows(c->d, &rows, err);
     bc_checks checks = {0};
-    if (st == BC_OK) {
-        bc_jwks_sqlite_inputs in = {.rows = have_table ? &rows : NULL,
-                                    .secret = secret,
-                                    .secret_from = from,
-                                    .alg = c->alg,
-                                    .now_ms = c->now};
-        st = bc_jwks_doctor_sqlite(&in, &checks, err);
-    }
+    st = bc_jwks_target_doctor_sqlite(c->d, secret, from, c->alg, c->now, &checks, NULL, err);
     if (st == BC_OK) {
         print_checks(c, path, &checks);
         if (bc_checks_failed(&checks))
             st = bc_fail(err, BC_ERR, "the JWKS doctor found problems in %s", path);
     }
     bc_checks_release(&checks);
-    bc_jwks_rows_release(&rows);
     free_secret(secret);
     return st;
 }
@@ -253,8 +208,8 @@ bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
         return bc_fail(err, BC_USAGE,
                        "--secret-file and --alg are for SQLite apps (--db): a "
                        "Convex deployment's secret is read from the deployment");
-    convex_target t;
-    bc_status st = convex_open(&t, err);
+    bc_jwks_target t;
+    bc_status st = bc_jwks_target_open_env(&t, err);
     if (st != BC_OK)
         return st;
     bc_checks checks = {0};
@@ -265,7 +220,7 @@ bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
             st = bc_fail(err, BC_ERR, "the JWKS doctor found problems on %s", t.label);
     }
     bc_checks_release(&checks);
-    convex_close(&t);
+    bc_jwks_target_close(&t);
     return st;
 }
 
@@ -329,17 +284,14 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
 
 /* Advance run_id of cl on the Convex target and print the run. */
 static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *cl, int64_t run_id,
-                                   convex_target *t, const bc_audit_who *who, bc_error *err)
+                                   bc_jwks_target *t, const bc_audit_who *who, bc_error *err)
 {
     sqlite3 *db = bc_state_db(s);
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
-    bc_checklist_opts opts = {
-        .production = t->production, .target_name = t->label, .no_wait = c->yes};
     bc_run_outcome outcome;
     bc_error why = {0};
-    bc_status st = bc_checklist_advance(db, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, &t->dep,
-                                        &ui, &opts, who, &outcome, &why);
+    bc_status st = bc_jwks_target_advance(db, cl, run_id, t, &ui, c->yes, who, &outcome, &why);
     if (st != BC_OK) {
         *err = why;
         return st;
@@ -371,8 +323,8 @@ static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *c
 /* Start a new run of checklist id on the Convex deployment and advance it. */
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
-    convex_target t;
-    bc_status st = convex_open(&t, err);
+    bc_jwks_target t;
+    bc_status st = bc_jwks_target_open_env(&t, err);
     if (st != BC_OK)
         return st;
     bc_checklist *cl = NULL;
@@ -390,7 +342,7 @@ static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err
     bc_state_close(s);
     bc_checklist_free(cl);
     free(user);
-    convex_close(&t);
+    bc_jwks_target_close(&t);
     return st;
 }
 
@@ -554,10 +506,10 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
     bc_checklist *cl = NULL;
     if (st == BC_OK)
         st = bc_checklist_load(run.checklist, &cl, err);
-    convex_target t = {0};
+    bc_jwks_target t = {0};
     if (st == BC_OK)
-        st = convex_open(&t, err);
-    /* A run belongs to one deployment: never finish it on another. */
+        st = bc_jwks_target_open_env(&t, err);
+    /* A run belongs to one deployment: never finish (or redo a step of) it on another. */
     if (st == BC_OK && strcmp(t.label, run.target) != 0)
         st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
                      (long long)id, run.target, t.label);
@@ -576,7 +528,7 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
     if (st == BC_OK)
         st = advance_and_print(c, s, cl, id, &t, &who, err);
     free(user);
-    convex_close(&t);
+    bc_jwks_target_close(&t);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
     bc_state_close(s);
