@@ -160,11 +160,11 @@ static void refresh_banner(tui_app *app)
     if (*keys)
         snprintf(key, sizeof key, "%.*s", (int)strcspn(keys, " "), keys);
     free(keys);
+    /* The key first, so a narrow terminal cuts the target, not the way out. */
     snprintf(app->banner, sizeof app->banner,
-             "\u25b2 Unfinished checklist run #%lld: %s on %s, stopped at step %s (%s). %s opens "
-             "it to resume.",
-             (long long)id, run.checklist, run.target, i < run.n ? run.steps[i].step_id : "-",
-             i < run.n ? bc_step_state_name(run.steps[i].state) : "-", key);
+             "\u25b2 %s opens the unfinished checklist run #%lld: %s at step %s (%s) on %s", key,
+             (long long)id, run.checklist, i < run.n ? run.steps[i].step_id : "-",
+             i < run.n ? bc_step_state_name(run.steps[i].state) : "-", run.target);
     app->banner_run = id;
     bc_checklist_run_release(&run);
 }

@@ -161,9 +161,8 @@ static void advance(run_state *s, tui_app *app)
     bc_status st =
         bc_jwks_target_advance(s->db, s->cl, s->run_id, &t, &ui, false, &who, &outcome, &err);
     bc_jwks_target_close(&t);
-    bc_error lerr = {0};
-    if (run_load(s, &lerr) != BC_OK)
-        tui_app_error(app, &lerr);
+    /* Every open screen (this run, the list under it) shows the run as it now stands. */
+    tui_app_after_write(app, false);
     if (st != BC_OK) {
         clear_answers(s);
         snprintf(s->outcome, sizeof s->outcome, "error: %s", err.msg);
@@ -303,8 +302,8 @@ static int draw_wrapped(int y, int x, int w, int max, const char *label, const c
     int used = 0;
     const char *p = b.data;
     while (*p && used < max) {
-        /* cut by characters at the width; long words break */
-        size_t bytes = 0;
+        /* fill the width by characters, then go back to the last space; long words break */
+        size_t bytes = 0, space = 0;
         int cols = 0;
         while (p[bytes] && cols < w - 1) {
             size_t n = 1;
@@ -313,12 +312,19 @@ static int draw_wrapped(int y, int x, int w, int max, const char *label, const c
             char ch[8] = {0};
             memcpy(ch, p + bytes, n < sizeof ch ? n : sizeof ch - 1);
             cols += (int)bc_text_width(ch);
+            if (p[bytes] == ' ')
+                space = bytes;
             bytes += n;
         }
+        bool cut = p[bytes] && p[bytes] != ' ' && space > 0;
+        if (cut)
+            bytes = space;
         char *part = bc_xstrndup(p, bytes);
         tui_draw_text(y + used, x, w, part, style, true);
         free(part);
         p += bytes;
+        while (*p == ' ')
+            p++;
         used++;
     }
     bc_buf_release(&b);
@@ -401,11 +407,8 @@ static bool skip_done(tui_dialog *d, tui_app *app, bool accepted)
         tui_app_error(app, &err);
         return true;
     }
-    if (run_load(s, &err) != BC_OK)
-        tui_app_error(app, &err);
-    else
-        tui_app_message(app, "skipped step %s (recorded as the operator's decision); r goes on",
-                        step);
+    tui_app_after_write(app, false);
+    tui_app_message(app, "skipped step %s (recorded as the operator's decision); r goes on", step);
     return true;
 }
 
