@@ -901,7 +901,8 @@ static void load_keymap(tui_app *app)
 
 int tui_app_run(const tui_app_config *cfg)
 {
-    int64_t t_start = tui_trace_now_us();
+    /* Time to the first screen counts from opening the target, not only from here. */
+    int64_t t_start = cfg->started_us ? cfg->started_us : tui_trace_now_us();
     tui_app *app = bc_xcalloc(1, sizeof *app);
     app->cfg = cfg;
     app->driver = cfg->driver;

@@ -122,6 +122,7 @@ typedef struct {
     bc_admin *admin;         /* borrowed; required */
     const char *state_error; /* why the state database is not open, or NULL */
     const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
+    int64_t started_us;      /* tui_trace_now_us() when bcadmin started (0: when the app did) */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

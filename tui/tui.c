@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "sqlite_driver.h"
 #include "state.h"
+#include "trace.h"
 #include "xalloc.h"
 
 static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
@@ -88,6 +89,7 @@ static void set_locale(void)
 
 int tui_main(const tui_options *opts)
 {
+    int64_t started = tui_trace_now_us();
     set_locale();
     const char *path = opts->db_path;
     if (!path || !*path)
@@ -128,7 +130,8 @@ int tui_main(const tui_options *opts)
                           .demo = demo,
                           .admin = &admin,
                           .state_error = state_error,
-                          .secret = env("BETTER_AUTH_SECRET")};
+                          .secret = env("BETTER_AUTH_SECRET"),
+                          .started_us = started};
     int code = tui_app_run(&cfg);
     bc_admin_release(&admin);
     bc_state_close(state);
