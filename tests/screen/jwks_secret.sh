@@ -20,7 +20,7 @@ expect_screen_has " RSA      2026-03-15 00:00 -                no secret"
 keys p
 wait_for "The app's secret"
 text "wrong-secret-wrong-secret-wrong-secret"
-expect_screen_has "••••••••••••••••••••••••••••••••••••••"
+wait_for "secret  ••••••••••••••••••••••••••••••••••••••"
 expect_screen_lacks "wrong-secret"
 keys Enter
 wait_gone "The app's secret"
@@ -31,6 +31,7 @@ expect_screen_has " RSA      2026-03-15 00:00 -                no"
 keys p
 wait_for "The app's secret"
 text "$SECRET"
+wait_for "secret  ••••••••••••••••••••••••••••••••••••••••••••"
 expect_screen_lacks "$SECRET"
 keys Enter
 wait_gone "The app's secret"
