@@ -1007,6 +1007,9 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
     else if (strcmp(e.state, "done") != 0)
         st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
                      (long long)audit_id, e.state);
+    else if (strcmp(e.target, a->target) != 0)
+        st = bc_fail(err, BC_REFUSED, "entry %lld changed %s, not %s: open that target to undo it",
+                     (long long)audit_id, e.target, a->target);
     if (st == BC_OK)
         st = record_from_text(e.before_json, &before, err);
     if (st == BC_OK)

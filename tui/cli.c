@@ -31,6 +31,8 @@ typedef enum {
     O_READ_ONLY,
     O_HELP,
     O_VERSION,
+    O_AS,
+    O_YES,
     /* users list */
     O_SEARCH,
     O_PREFIX,
@@ -59,8 +61,18 @@ typedef enum {
     O_SECRET_FILE,
     O_ALG,
     O_REVOKE_OLD,
-    O_YES,
     O_REDO,
+    /* admin verbs */
+    O_REASON,
+    O_EXPIRES,
+    O_DURATION,
+    O_ALLOW_ADMIN_TARGET,
+    O_EVERY_USER,
+    O_EMAIL,
+    O_NAME,
+    O_NEW_ROLE,
+    O_EMAIL_VERIFIED,
+    O_IMAGE,
     O_COUNT
 } opt_id;
 
@@ -68,7 +80,7 @@ typedef enum {
 #define GLOBAL_OPTS                                                                                \
     (BIT(O_DB) | BIT(O_URL) | BIT(O_ADMIN_KEY) | BIT(O_PROD) | BIT(O_AUTH_FUNCTIONS) |             \
      BIT(O_COMPONENT) | BIT(O_URL_FOR_KEY) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) |       \
-     BIT(O_VERSION))
+     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES))
 
 typedef struct {
     opt_id id;
@@ -98,6 +110,9 @@ static const opt_def options[] = {
     {O_READ_ONLY, "read-only", NULL, "open the target read-only and refuse every change"},
     {O_HELP, "help", NULL, "show this help (also -h)"},
     {O_VERSION, "version", NULL, "print bcadmin's version"},
+    {O_AS, "as", "EMAIL|ID",
+     "the acting admin, recorded in the audit log and as impersonatedBy (default: $BCADMIN_AS)"},
+    {O_YES, "yes", NULL, "do not ask for confirmation (scripts)"},
     {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
     {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
     {O_ROLE, "role", "R", "users whose roles include R"},
@@ -121,16 +136,25 @@ static const opt_def options[] = {
     {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
     {O_FORCE, "force", NULL, "replace an existing file"},
     {O_SECRET_FILE, "secret-file", "FILE",
-     "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET)"},
+     "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET): for "
+     "JWKS keys and signed session cookies"},
     {O_ALG, "alg", "ALG",
      "the algorithm the app signs with: EdDSA, RS256, PS256, ES256, ES512 (default: its "
      "current keys')"},
     {O_REVOKE_OLD, "revoke-old", NULL,
      "delete the older keys instead of keeping them published for the grace period"},
-    {O_YES, "yes", NULL,
-     "answer the checklist's operator steps yes and do not wait out timed steps (production "
-     "still needs the typed name)"},
     {O_REDO, "redo", "STEP", "repeat a finished step of the run (you type its id to confirm)"},
+    {O_REASON, "reason", "R", "the ban reason (default \"No reason\")"},
+    {O_EXPIRES, "expires", "D",
+     "when the ban ends: a duration (30m, 12h, 7d, 2w), an ISO-8601 time, or never (default)"},
+    {O_DURATION, "duration", "D", "how long the session lasts (default 1h)"},
+    {O_ALLOW_ADMIN_TARGET, "allow-admin-target", NULL, "allow impersonating an admin"},
+    {O_EVERY_USER, "all", NULL, "every impersonation session, of every user"},
+    {O_EMAIL, "email", "E", "email address (stored lowercased; must be unused)"},
+    {O_NAME, "name", "N", "display name"},
+    {O_NEW_ROLE, "role", "R[,R]", "the new user's role(s) (default user)"},
+    {O_EMAIL_VERIFIED, "email-verified", "true|false", "whether the email is verified"},
+    {O_IMAGE, "image", "URL", "the user's image URL (\"\" clears it)"},
 };
 
 /* --- verbs ---------------------------------------------------------------------------------- */
@@ -146,12 +170,14 @@ typedef struct {
 } verb_def;
 
 #define LIST_OPTS (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV))
+/* The users-list filters, which the bulk forms of the admin verbs take to select users. */
+#define FILTER_OPTS                                                                                \
+    (BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |           \
+     BIT(O_BAN_EXPIRED) | BIT(O_VERIFIED))
 
 static const verb_def verbs[] = {
-    {"users list", "", 0, 0,
-     BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |
-         BIT(O_BAN_EXPIRED) | BIT(O_VERIFIED) | BIT(O_SORT) | LIST_OPTS,
-     true, "list users a page at a time (newest first)", bc_cli_users_list},
+    {"users list", "", 0, 0, FILTER_OPTS | BIT(O_SORT) | LIST_OPTS, true,
+     "list users a page at a time (newest first)", bc_cli_users_list},
     {"users show", "USER", 1, 1, BIT(O_JSON) | BIT(O_REVEAL), true,
      "every field of one user (USER: id or email), then sessions and accounts", bc_cli_users_show},
     {"sessions list", "[USER]", 0, 1,
@@ -186,6 +212,43 @@ static const verb_def verbs[] = {
     {"checklist resume", "[RUN]", 0, 1, BIT(O_YES) | BIT(O_JSON) | BIT(O_REDO), false,
      "go on with an unfinished run (default: the newest) from the step where it stopped",
      bc_cli_checklist_resume},
+    {"users ban", "USER | FILTERS", 0, 1,
+     FILTER_OPTS | BIT(O_REASON) | BIT(O_EXPIRES) | BIT(O_JSON), true,
+     "ban USER, or every user the filters select, and revoke their sessions", bc_cli_users_ban},
+    {"users unban", "USER | FILTERS", 0, 1, FILTER_OPTS | BIT(O_JSON), true,
+     "lift the ban of USER, or of every user the filters select", bc_cli_users_unban},
+    {"users set-role", "[USER] ROLE[,ROLE]", 1, 2, FILTER_OPTS | BIT(O_JSON), true,
+     "set the roles of USER, or of every user the filters select", bc_cli_users_set_role},
+    {"users impersonate", "USER", 1, 1,
+     BIT(O_DURATION) | BIT(O_ALLOW_ADMIN_TARGET) | BIT(O_SECRET_FILE) | BIT(O_JSON), true,
+     "make a session for USER as the acting admin (--as) and print its token",
+     bc_cli_users_impersonate},
+    {"users stop-impersonating", "USER | --all", 0, 1, BIT(O_EVERY_USER) | BIT(O_JSON), true,
+     "delete the impersonation sessions of USER, or of everyone", bc_cli_users_stop_impersonating},
+    {"users remove", "USER", 1, 1, BIT(O_JSON), true,
+     "delete USER with their sessions and accounts (asks for the email on a terminal)",
+     bc_cli_users_remove},
+    {"users set-password", "USER", 1, 1, BIT(O_JSON), true,
+     "set USER's password, read from standard input (a masked prompt on a terminal)",
+     bc_cli_users_set_password},
+    {"users create", "", 0, 0, BIT(O_EMAIL) | BIT(O_NAME) | BIT(O_NEW_ROLE) | BIT(O_JSON), true,
+     "create a user with a password read from standard input", bc_cli_users_create},
+    {"users update", "USER", 1, 1,
+     BIT(O_EMAIL) | BIT(O_NAME) | BIT(O_EMAIL_VERIFIED) | BIT(O_IMAGE) | BIT(O_JSON), true,
+     "change USER's name, email, email verification or image", bc_cli_users_update},
+    {"sessions revoke", "SESSION", 1, 1, BIT(O_JSON), true,
+     "delete one session (SESSION: its id or its token)", bc_cli_sessions_revoke},
+    {"sessions revoke-all", "USER | FILTERS", 0, 1, FILTER_OPTS | BIT(O_JSON), true,
+     "delete every session of USER, or of every user the filters select",
+     bc_cli_sessions_revoke_all},
+    {"accounts unlink", "USER ACCOUNT", 2, 2, BIT(O_JSON), true,
+     "delete one account of USER (ACCOUNT: its id or provider id); never the last one",
+     bc_cli_accounts_unlink},
+    {"audit", "", 0, 0, BIT(O_LIMIT) | BIT(O_JSON), false,
+     "the newest entries of the audit log (default 20)", bc_cli_audit_list},
+    {"audit undo", "ID", 1, 1, BIT(O_JSON), true,
+     "undo a ban, unban, role change or field update recorded as audit entry ID",
+     bc_cli_audit_undo},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -257,11 +320,13 @@ static void print_usage(FILE *f, const verb_def *only)
     }
     fputs("\nGlobal options (anywhere on the line):\n", f);
     print_options(f, GLOBAL_OPTS);
-    fputs("\nUSER is a user id or an email (matched lowercased).\n"
+    fputs("\nUSER is a user id or an email (matched lowercased). FILTERS are the options of\n"
+          "`users list` that select users (--search, --prefix, --role, --banned...).\n"
           "Target: --db, else --url and --admin-key, else BCADMIN_DB, else a Convex deployment\n"
           "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
           "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
-          "Environment: BCADMIN_DB, CONVEX_*, CONVEX_SITE_URL, BCADMIN_CONVEX_URL_FOR_KEY=1,\n"
+          "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, CONVEX_*, CONVEX_SITE_URL,\n"
+          "BCADMIN_CONVEX_URL_FOR_KEY=1, "
           "XDG_STATE_HOME, XDG_DATA_HOME.\n"
           "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
           f);
@@ -372,6 +437,12 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_VERSION:
         p->version = true;
         break;
+    case O_AS:
+        c->as = val;
+        break;
+    case O_YES:
+        c->yes = true;
+        break;
     case O_SEARCH:
         c->users.search = val;
         c->users.search_mode = BC_SEARCH_CONTAINS;
@@ -449,11 +520,43 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_REVOKE_OLD:
         c->revoke_old = true;
         break;
-    case O_YES:
-        c->yes = true;
-        break;
     case O_REDO:
         c->redo = val;
+        break;
+    case O_REASON:
+        c->reason = val;
+        break;
+    case O_EXPIRES:
+        c->expires = val;
+        break;
+    case O_DURATION:
+        c->duration = val;
+        break;
+    case O_ALLOW_ADMIN_TARGET:
+        c->allow_admin_target = true;
+        break;
+    case O_EVERY_USER:
+        c->every_user = true;
+        break;
+    case O_EMAIL:
+        c->email = val;
+        break;
+    case O_NAME:
+        c->name = val;
+        break;
+    case O_NEW_ROLE:
+        c->new_role = val;
+        break;
+    case O_EMAIL_VERIFIED:
+        if (strcmp(val, "true") == 0)
+            c->email_verified = 1;
+        else if (strcmp(val, "false") == 0)
+            c->email_verified = 0;
+        else
+            st = usage(err, "--email-verified: \"%s\" is not true or false", val);
+        break;
+    case O_IMAGE:
+        c->image = val;
         break;
     case O_COUNT:
         break;
@@ -501,6 +604,17 @@ static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, in
 
 static bc_status parse_word(bc_cli *c, parse_state *p, const char *word, bc_error *err)
 {
+    if (p->verb && c->nargs == 0 && *p->words) {
+        /* "audit" is a verb and so is "audit undo": a longer verb wins over an argument. */
+        char longer[sizeof p->words];
+        int n = snprintf(longer, sizeof longer, "%s %s", p->words, word);
+        const verb_def *v = n > 0 && (size_t)n < sizeof longer ? verb_named(longer) : NULL;
+        if (v) {
+            memcpy(p->words, longer, sizeof longer);
+            p->verb = v;
+            return BC_OK;
+        }
+    }
     if (p->verb) {
         if (c->nargs >= p->verb->max_args)
             return usage(err, "unexpected argument \"%s\" for `bcadmin %s`", word, p->verb->name);
@@ -531,6 +645,8 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--json and --csv exclude each other");
     if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])
         return usage(err, "--active and --expired exclude each other");
+    for (opt_id o = O_SEARCH; o <= O_VERIFIED; o++)
+        c->filtered |= p->seen[o];
     if (c->nargs < v->min_args)
         return usage(err, "`bcadmin %s` needs %s", v->name, v->args);
     return BC_OK;
@@ -642,7 +758,8 @@ static void report(bc_status st, const bc_error *err)
 
 int bc_cli_main(int argc, char **argv)
 {
-    bc_cli c = {.out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms()};
+    bc_cli c = {
+        .out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms(), .email_verified = -1};
     parse_state p = {0};
     bc_error err = {0};
     bc_status st = parse(&c, &p, argc, argv, &err);

@@ -2,7 +2,8 @@
  *
  * cli.c parses argv against one table of verbs and one table of options (the usage text is
  * generated from them) and runs the verb; cli_rows.c holds the verbs that read users, sessions
- * and accounts, cli_db.c those that make or check database files. Verbs only translate options
+ * and accounts, cli_db.c those that make or check database files, cli_admin.c those that change
+ * rows (audited). Verbs only translate options
  * into core calls and print: every rule lives in core.
  */
 #ifndef BC_CLI_H
@@ -28,6 +29,8 @@ typedef struct {
     bool url_for_key;
     const char *state; /* --state */
     bool read_only;
+    const char *as; /* --as, else BCADMIN_AS: the acting admin */
+    bool yes;       /* --yes: no confirmation prompts */
 
     /* the verb's positional arguments */
     const char *args[2];
@@ -44,11 +47,18 @@ typedef struct {
     uint64_t demo_users; /* demo --users */
     uint64_t seed;
     bool force;
-    const char *secret_file; /* --secret-file */
+    const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
     bool revoke_old;
-    bool yes;
     const char *redo; /* --redo STEP */
+
+    /* admin verbs (cli_admin.c) */
+    const char *reason, *expires, *duration;
+    const char *email, *name, *new_role, *image;
+    int email_verified; /* -1 not given, 0 false, 1 true */
+    bool allow_admin_target;
+    bool every_user; /* users stop-impersonating --all */
+    bool filtered;   /* a users-list filter was given: the verb works on a selection */
 
     /* while running */
     FILE *out;
@@ -78,5 +88,21 @@ bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err);
 bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err);
 bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err);
+
+/* The admin verbs (cli_admin.c): every one opens the state database and is audited. */
+bc_status bc_cli_users_ban(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_unban(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_remove(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_create(bc_cli *c, bc_error *err);
+bc_status bc_cli_users_update(bc_cli *c, bc_error *err);
+bc_status bc_cli_sessions_revoke(bc_cli *c, bc_error *err);
+bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err);
+bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err);
+bc_status bc_cli_audit_list(bc_cli *c, bc_error *err);
+bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err);
 
 #endif

@@ -293,6 +293,22 @@ static void ids_and_tokens(void **state)
         free(cond);
     }
     assert_int_equal(query_int(db, "SELECT count(DISTINCT id) FROM \"user\""), USERS);
+    /* Ids are handed out in ascending order but drawn uniformly: as a set, their first
+     * characters fall into digits, upper and lower case about 10:26:26, at every position. */
+    static const char *const spread[] = {"substr(token, 1, 1)", "substr(token, 32, 1)",
+                                         "substr(id, 1, 1)", "substr(id, 16, 1)"};
+    for (size_t i = 0; i < sizeof spread / sizeof *spread; i++) {
+        int64_t n = (int64_t)rep.sessions;
+        static const char *const classes[][2] = {{"[0-9]", "10"}, {"[A-Z]", "26"}, {"[a-z]", "26"}};
+        for (size_t c = 0; c < 3; c++) {
+            char *sql = bc_xasprintf("SELECT count(*) FROM session WHERE %s GLOB '%s'", spread[i],
+                                     classes[c][0]);
+            int64_t expect = n * atoi(classes[c][1]) / 62, got = query_int(db, sql);
+            if (got < expect / 2 || got > expect * 3 / 2)
+                fail_msg("%s: %lld, expected about %lld", sql, (long long)got, (long long)expect);
+            free(sql);
+        }
+    }
     /* Sessions and accounts point at real users; impersonators are admins. */
     assert_int_equal(query_int(db, "SELECT count(*) FROM session WHERE userId NOT IN (SELECT id "
                                    "FROM \"user\")"),

@@ -1,10 +1,6 @@
 /* The verbs of `bcadmin` and the console's action table name the same things: every CLI verb is
  * an action's verb, and every action's verb is a CLI verb.
- *
- * PENDING: the admin verbs are written on their own branch (tui/cli_admin.c) while the console's
- * admin keys land here. An action may name one of the verbs listed in `pending` before the CLI
- * has it; nothing else is tolerated. Once cli_admin.c is merged, empty the list: the second test
- * then fails again for any action whose verb the CLI lacks. */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,31 +22,6 @@ static void every_verb_is_an_action(void **state)
     assert_true(n > 0);
 }
 
-static const char *const pending[] = {
-    "users ban",
-    "users unban",
-    "users set-role",
-    "users impersonate",
-    "users stop-impersonating",
-    "sessions revoke",
-    "sessions revoke-all",
-    "users remove",
-    "users set-password",
-    "users create",
-    "users update",
-    "accounts unlink",
-    "audit",
-    "audit undo",
-};
-
-static bool is_pending(const char *verb)
-{
-    for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
-        if (strcmp(pending[i], verb) == 0)
-            return true;
-    return false;
-}
-
 static void every_action_verb_is_a_verb(void **state)
 {
     (void)state;
@@ -61,7 +32,7 @@ static void every_action_verb_is_a_verb(void **state)
         bool found = false;
         for (size_t i = 0; bc_cli_verb_name(i) && !found; i++)
             found = strcmp(bc_cli_verb_name(i), verb) == 0;
-        if (!found && !is_pending(verb))
+        if (!found)
             fail_msg("action %s names verb \"%s\", which `bcadmin` does not have",
                      tui_action_get((tui_action)a)->name, verb);
     }

@@ -1,0 +1,387 @@
+#!/bin/bash
+# Conformance of bcadmin's admin actions with the REAL Better Auth 1.4.9 server.
+#
+# For each action bcadmin performs, the server is asked what it now thinks (sign-in, get-session,
+# admin endpoints); a twin test performs each action through the server's own admin endpoint on
+# one user and through bcadmin on a twin and compares the rows field by field (ids and times
+# aside); a bulk ban of 1,000 users runs while the server signs up 200 users on the same file.
+#
+# Driver-neutral: everything that depends on where the data lives is in the drv_<driver>_*
+# functions below (BC_DRIVER selects them, default sqlite). A driver provides:
+#   setup                   start the server on a fresh target, set BA_URL and BC_TARGET_ARGS
+#   make_admin EMAIL        give a user the admin role behind the server's back
+#   user ID                 the user row as JSON (Better Auth field names), "null" when absent
+#   sessions ID / accounts ID   the user's rows as a JSON array, oldest first
+#   many_setup N            a second target holding N users, with its own server
+#   count_users             on the current target
+# Usage: admin_conformance.sh BCADMIN SOURCE_ROOT
+set -eu
+. "$2/tests/peers/lib.sh"
+bc_require_peers
+bc_require_bcadmin "$1"
+
+export XDG_STATE_HOME="$BC_TMP/state"
+unset BCADMIN_DB BCADMIN_NOW BCADMIN_AS BETTER_AUTH_SECRET || true
+BC_DRIVER=${BC_DRIVER:-sqlite}
+PW=correct-horse-battery-1
+
+# --- the SQLite driver: the real server on the same file --------------------------------------
+
+drv_sqlite_setup() {
+    DB="$BC_TMP/app.db"
+    ba_start "$DB"
+    bc_use_sqlite "$DB"
+}
+drv_sqlite_make_admin() { bc_make_admin "$DB" "$1"; }
+drv_sqlite_user() { bc_sql "$DB" 'SELECT * FROM "user" WHERE id = ?' "$1" | json_get '.[0] ?? null'; }
+drv_sqlite_sessions() { bc_sql "$DB" 'SELECT * FROM session WHERE userId = ? ORDER BY createdAt' "$1"; }
+drv_sqlite_accounts() { bc_sql "$DB" 'SELECT * FROM account WHERE userId = ? ORDER BY createdAt' "$1"; }
+drv_sqlite_count_users() { bc_sql "$DB" 'SELECT count(*) AS n FROM "user"' | json_get '.[0].n'; }
+drv_sqlite_many_setup() {
+    DB="$BC_TMP/many.db"
+    "$BCADMIN" demo --db "$DB" --users "$1" >/dev/null || bc_die "bcadmin demo failed"
+    ba_start "$DB"
+    bc_use_sqlite "$DB"
+}
+
+drv() {
+    local f="drv_${BC_DRIVER}_$1"
+    shift
+    declare -F "$f" >/dev/null || bc_die "driver $BC_DRIVER has no $f"
+    "$f" "$@"
+}
+
+# --- helpers ------------------------------------------------------------------------------------
+
+# sign_up EMAIL NAME: sets TOKEN and ID of the new user.
+sign_up() {
+    TOKEN=$(ba_sign_up "$1" "$PW" "$2")
+    ID=$(json_get .user.id <"$BC_TMP/last.body")
+}
+
+# session_user TOKEN: the user id get-session reports for a bearer token, "null" without one.
+session_user() {
+    ba_get /get-session "$1" >/dev/null
+    ba_expect 200
+    json_get 'j === null ? "null" : j.user.id' <"$BC_TMP/last.body"
+}
+
+expect_code() { # STATUS CODE: the last answer's HTTP status and error code
+    ba_expect "$1"
+    bc_assert_eq "error code" "$2" "$(json_get .code <"$BC_TMP/last.body")"
+}
+
+# without FIELDS... < JSON: the object without the named fields.
+without() {
+    node -e '
+const o = JSON.parse(require("fs").readFileSync(0, "utf8"));
+for (const k of process.argv.slice(1)) delete o[k];
+process.stdout.write(JSON.stringify(o));' "$@"
+}
+
+ms_of() { node -e 'process.stdout.write(String(Date.parse(process.argv[1])))' "$1"; }
+
+drv setup
+sign_up root@example.test "Root Admin"
+ROOT_ID=$ID
+drv make_admin root@example.test
+ADMIN=$(ba_sign_in root@example.test "$PW")
+export BCADMIN_AS=root@example.test
+
+# --- 1. what the server does after each bcadmin action -------------------------------------------
+
+bc_log "ban: sign-in refused with BANNED_USER, the old bearer token is dead"
+sign_up ban.me@example.test "Ban Me"
+BAN_ID=$ID BAN_TOKEN=$TOKEN
+bc_assert_eq "session before the ban" "$BAN_ID" "$(session_user "$BAN_TOKEN")"
+bc_cli_ok users ban ban.me@example.test --reason "spam" --expires 1d >/dev/null
+ba_try_sign_in ban.me@example.test "$PW" >/dev/null
+expect_code 403 BANNED_USER
+bc_assert_eq "bearer token after the ban" null "$(session_user "$BAN_TOKEN")"
+
+bc_log "self-ban is refused"
+bc_cli users ban root@example.test >/dev/null && bc_die "banning oneself succeeded" || rc=$?
+bc_assert_eq "self-ban exit code" 4 "$rc"
+
+bc_log "unban lets the user in"
+bc_cli_ok users unban "$BAN_ID" >/dev/null
+ba_sign_in ban.me@example.test "$PW" >/dev/null
+
+bc_log "a ban whose expiry has passed is lifted by the server at sign-in"
+sign_up expired@example.test "Expired Ban"
+EXP_ID=$ID
+BCADMIN_NOW=2020-01-01T00:00:00.000Z bc_cli_ok users ban "$EXP_ID" --expires 1h >/dev/null
+bc_assert_eq "past expiry written" 2020-01-01T01:00:00.000Z "$(drv user "$EXP_ID" | json_get .banExpires)"
+ba_sign_in expired@example.test "$PW" >/dev/null
+row=$(drv user "$EXP_ID")
+bc_assert_eq "lifted ban" '0 null null' "$(json_get '[j.banned, j.banReason, j.banExpires].map(String).join(" ")' <<<"$row")"
+
+bc_log "set-role admin opens the admin endpoints"
+sign_up promoted@example.test "Promoted"
+PROMO_TOKEN=$TOKEN
+ba_get /admin/list-users "$PROMO_TOKEN" >/dev/null
+ba_expect 403
+bc_cli_ok users set-role promoted@example.test user,admin >/dev/null
+ba_get /admin/list-users "$PROMO_TOKEN" >/dev/null
+ba_expect 200
+
+bc_log "impersonation: the token and the signed cookie return the target, for about an hour"
+sign_up target@example.test "Target"
+TARGET_ID=$ID
+out=$(BETTER_AUTH_SECRET=$BC_TEST_SECRET bc_cli_json users impersonate target@example.test --json)
+imp_token=$(json_get .token <<<"$out")
+cookie=$(json_get .cookie <<<"$out")
+minutes_ahead() { node -e 'process.stdout.write(String(Math.round((Date.parse(process.argv[1]) - Date.now()) / 60000)))' "$1"; }
+ahead=$(minutes_ahead "$(drv sessions "$TARGET_ID" | json_get '.find(s => s.impersonatedBy).expiresAt')")
+[ "$ahead" -ge 55 ] && [ "$ahead" -le 61 ] || bc_die "impersonation row expires in $ahead minutes, not about 60"
+# disableRefresh: Better Auth 1.4.9 otherwise extends any session within (expiresIn - updateAge)
+# of its end to a full 7 days on get-session, impersonation sessions included (checked below).
+ba_get "/get-session?disableRefresh=true" "$imp_token" >/dev/null
+ba_expect 200
+got=$(cat "$BC_TMP/last.body")
+bc_assert_eq "impersonated user" "$TARGET_ID" "$(json_get .user.id <<<"$got")"
+bc_assert_eq "impersonatedBy" "$ROOT_ID" "$(json_get .session.impersonatedBy <<<"$got")"
+ahead=$(minutes_ahead "$(json_get .session.expiresAt <<<"$got")")
+[ "$ahead" -ge 55 ] && [ "$ahead" -le 61 ] || bc_die "get-session says the impersonation ends in $ahead minutes, not about 60"
+curl -sS --max-time 30 -H "Cookie: $cookie" "$BA_URL/get-session?disableRefresh=true" >"$BC_TMP/cookie.body"
+bc_assert_eq "user through the signed cookie" "$TARGET_ID" "$(json_get .user.id <"$BC_TMP/cookie.body")"
+# A cookie signed with another secret is not accepted: the signature really is checked.
+bad=$(BETTER_AUTH_SECRET=another-secret-0123456789abcdefghijkl bc_cli_json users impersonate target@example.test --json | json_get .cookie)
+curl -sS --max-time 30 -H "Cookie: $bad" "$BA_URL/get-session" >"$BC_TMP/cookie.body"
+bc_assert_eq "cookie under another secret" null "$(cat "$BC_TMP/cookie.body")"
+
+# Upstream behaviour worth knowing: a plain get-session turns the one-hour session into a 7-day one.
+ahead=$(minutes_ahead "$(ba_get /get-session "$imp_token" | json_get .session.expiresAt)")
+[ "$ahead" -ge $((7 * 24 * 60 - 5)) ] || bc_die "expected the server to extend the session to 7 days, got $ahead minutes"
+
+bc_log "impersonating an admin or a banned user is refused"
+bc_cli users impersonate promoted@example.test >/dev/null && bc_die "impersonated an admin" || rc=$?
+bc_assert_eq "admin target exit code" 4 "$rc"
+bc_cli_ok users ban ban.me@example.test >/dev/null
+bc_cli users impersonate ban.me@example.test >/dev/null && bc_die "impersonated a banned user" || rc=$?
+bc_assert_eq "banned target exit code" 4 "$rc"
+
+bc_log "stop-impersonating kills the impersonation session"
+bc_cli_ok users stop-impersonating target@example.test >/dev/null
+bc_assert_eq "impersonation token after stop" null "$(session_user "$imp_token")"
+
+bc_log "set-password: the new one signs in, the old one fails"
+sign_up newpw@example.test "New Password"
+printf '%s\n' 'brand-new-password-9' | bc_cli_ok users set-password newpw@example.test >/dev/null
+ba_try_sign_in newpw@example.test "$PW" >/dev/null
+ba_expect 401
+ba_sign_in newpw@example.test brand-new-password-9 >/dev/null
+
+bc_log "a created user signs in"
+printf '%s' 'created-password-7' | bc_cli_ok users create --email Created@Example.test --name "Made By bcadmin" >/dev/null
+tok=$(ba_sign_in created@example.test created-password-7)
+bc_assert_eq "created user's email" created@example.test "$(ba_get /get-session "$tok" | json_get .user.email)"
+
+bc_log "sessions revoke (by token) and revoke-all"
+sign_up sessions@example.test "Many Sessions"
+S_ID=$ID S1=$TOKEN
+S2=$(ba_sign_in sessions@example.test "$PW")
+S3=$(ba_sign_in sessions@example.test "$PW")
+bc_cli_ok sessions revoke "$S1" >/dev/null
+bc_assert_eq "revoked token" null "$(session_user "$S1")"
+bc_assert_eq "other token alive" "$S_ID" "$(session_user "$S2")"
+bc_cli_ok sessions revoke-all sessions@example.test >/dev/null
+bc_assert_eq "revoke-all token 2" null "$(session_user "$S2")"
+bc_assert_eq "revoke-all token 3" null "$(session_user "$S3")"
+
+bc_log "remove: the user cannot sign in and no rows remain"
+sign_up removed@example.test "Removed"
+RM_ID=$ID RM_TOKEN=$TOKEN
+bc_cli_ok users remove removed@example.test --yes >/dev/null
+ba_try_sign_in removed@example.test "$PW" >/dev/null
+ba_expect 401
+bc_assert_eq "removed user's token" null "$(session_user "$RM_TOKEN")"
+bc_assert_eq "user row" null "$(drv user "$RM_ID")"
+bc_assert_eq "session rows" '[]' "$(drv sessions "$RM_ID")"
+bc_assert_eq "account rows" '[]' "$(drv accounts "$RM_ID")"
+bc_cli users remove root@example.test --yes >/dev/null && bc_die "removed oneself" || rc=$?
+bc_assert_eq "self-removal exit code" 4 "$rc"
+
+bc_log "unlinking the last account is refused"
+acc=$(drv accounts "$S_ID" | json_get '.[0].id')
+bc_cli accounts unlink sessions@example.test "$acc" >/dev/null && bc_die "unlinked the last account" || rc=$?
+bc_assert_eq "last account exit code" 4 "$rc"
+
+# --- 2. twins: the server's endpoint on one user, bcadmin on the other ---------------------------
+
+# twin_pair NAME: two fresh users; sets A_ID, B_ID (A for the server, B for bcadmin).
+twin_pair() {
+    sign_up "server.$1@example.test" "Twin $1"
+    A_ID=$ID
+    sign_up "bcadmin.$1@example.test" "Twin $1"
+    B_ID=$ID
+}
+
+# same_user WHAT: the two users' rows agree on every field but ids, names, emails and times; and
+# both or neither had updatedAt bumped since A_BEFORE / B_BEFORE.
+same_user() {
+    local a b
+    a=$(drv user "$A_ID")
+    b=$(drv user "$B_ID")
+    bc_json_same "$1 (server vs bcadmin)" "$(without id email createdAt updatedAt banExpires <<<"$a")" \
+        "$(without id email createdAt updatedAt banExpires <<<"$b")"
+    bc_assert_eq "$1: banExpires set" "$(json_get 'j.banExpires === null' <<<"$a")" "$(json_get 'j.banExpires === null' <<<"$b")"
+    bc_assert_eq "$1: updatedAt bumped" \
+        "$([ "$(json_get .updatedAt <<<"$a")" != "$A_BEFORE" ] && echo yes || echo no)" \
+        "$([ "$(json_get .updatedAt <<<"$b")" != "$B_BEFORE" ] && echo yes || echo no)"
+}
+mark() {
+    sleep 0.01 # a bump must be visible at millisecond resolution
+    A_BEFORE=$(drv user "$A_ID" | json_get .updatedAt)
+    B_BEFORE=$(drv user "$B_ID" | json_get .updatedAt)
+}
+
+bc_log "twins: ban with reason and expiry, sessions deleted"
+twin_pair ban
+mark
+ba_post /admin/ban-user "$(json_obj userId "$A_ID" banReason "twin reason" banExpiresIn json:86400)" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users ban "$B_ID" --reason "twin reason" --expires 1d >/dev/null
+same_user ban
+a_exp=$(ms_of "$(drv user "$A_ID" | json_get .banExpires)")
+b_exp=$(ms_of "$(drv user "$B_ID" | json_get .banExpires)")
+[ $((a_exp - b_exp)) -lt 60000 ] && [ $((b_exp - a_exp)) -lt 60000 ] ||
+    bc_die "ban expiries differ by more than a minute: $a_exp vs $b_exp"
+bc_assert_eq "server deleted sessions" '[]' "$(drv sessions "$A_ID")"
+bc_assert_eq "bcadmin deleted sessions" '[]' "$(drv sessions "$B_ID")"
+
+bc_log "twins: re-ban without expiry (upstream trap: the server keeps the stale expiry, bcadmin clears it)"
+mark
+ba_post /admin/ban-user "$(json_obj userId "$A_ID")" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users ban "$B_ID" >/dev/null
+bc_assert_eq "server keeps the old expiry (better-auth #1468)" false "$(drv user "$A_ID" | json_get 'j.banExpires === null')"
+bc_assert_eq "bcadmin writes NULL" null "$(drv user "$B_ID" | json_get 'String(j.banExpires)')"
+bc_json_same "re-ban reason" "$(drv user "$A_ID" | without id email createdAt updatedAt banExpires)" \
+    "$(drv user "$B_ID" | without id email createdAt updatedAt banExpires)"
+
+bc_log "twins: unban"
+mark
+ba_post /admin/unban-user "$(json_obj userId "$A_ID")" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users unban "$B_ID" >/dev/null
+same_user unban
+
+bc_log "twins: set role (several roles)"
+mark
+ba_post /admin/set-role "$(json_obj userId "$A_ID" role 'json:["user","admin"]')" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users set-role "$B_ID" user,admin >/dev/null
+same_user set-role
+
+bc_log "twins: update name, emailVerified, image"
+mark
+ba_post /admin/update-user "$(json_obj userId "$A_ID" data 'json:{"name":"Renamed Twin","emailVerified":true,"image":"https://img.example/t.png"}')" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users update "$B_ID" --name "Renamed Twin" --email-verified true --image https://img.example/t.png >/dev/null
+same_user update
+
+bc_log "twins: set password (account rows)"
+twin_pair pw
+a_acc_before=$(drv accounts "$A_ID" | json_get '.[0].updatedAt')
+b_acc_before=$(drv accounts "$B_ID" | json_get '.[0].updatedAt')
+sleep 0.01
+ba_post /admin/set-user-password "$(json_obj userId "$A_ID" newPassword twin-password-2)" "$ADMIN" >/dev/null
+ba_expect 200
+printf 'twin-password-2' | bc_cli_ok users set-password "$B_ID" >/dev/null
+a_acc=$(drv accounts "$A_ID" | json_get '.[0]')
+b_acc=$(drv accounts "$B_ID" | json_get '.[0]')
+bc_json_same "account after set-password" "$(without id accountId userId password createdAt updatedAt <<<"$a_acc")" \
+    "$(without id accountId userId password createdAt updatedAt <<<"$b_acc")"
+bc_assert_eq "account updatedAt bumped" \
+    "$([ "$(json_get .updatedAt <<<"$a_acc")" != "$a_acc_before" ] && echo yes || echo no)" \
+    "$([ "$(json_get .updatedAt <<<"$b_acc")" != "$b_acc_before" ] && echo yes || echo no)"
+ba_sign_in server.pw@example.test twin-password-2 >/dev/null
+ba_sign_in bcadmin.pw@example.test twin-password-2 >/dev/null
+
+bc_log "twins: impersonation sessions"
+twin_pair imp
+ba_post /admin/impersonate-user "$(json_obj userId "$A_ID")" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users impersonate "$B_ID" >/dev/null
+a_s=$(drv sessions "$A_ID" | json_get '.find(s => s.impersonatedBy)')
+b_s=$(drv sessions "$B_ID" | json_get '.find(s => s.impersonatedBy)')
+# userAgent is the HTTP client's on the server (curl here) and bcadmin's own name for bcadmin.
+bc_json_same "impersonation session" "$(without id token userId userAgent expiresAt createdAt updatedAt <<<"$a_s")" \
+    "$(without id token userId userAgent expiresAt createdAt updatedAt <<<"$b_s")"
+life() { json_get 'String(Math.round((Date.parse(j.expiresAt) - Date.parse(j.createdAt)) / 1000))'; }
+bc_assert_eq "impersonation lifetime (s)" "$(life <<<"$a_s")" "$(life <<<"$b_s")"
+
+bc_log "twins: create user"
+ba_post /admin/create-user "$(json_obj email server.created@example.test password twin-created-1 name "Created Twin")" "$ADMIN" >/dev/null
+ba_expect 200
+A_ID=$(json_get .user.id <"$BC_TMP/last.body")
+printf 'twin-created-1' | bc_cli_ok users create --email bcadmin.created@example.test --name "Created Twin" >/dev/null
+B_ID=$(bc_cli_json users show bcadmin.created@example.test --json | json_get .user.id)
+bc_json_same "created user" "$(drv user "$A_ID" | without id email createdAt updatedAt)" \
+    "$(drv user "$B_ID" | without id email createdAt updatedAt)"
+bc_json_same "created account" "$(drv accounts "$A_ID" | json_get '.[0]' | without id accountId userId password createdAt updatedAt)" \
+    "$(drv accounts "$B_ID" | json_get '.[0]' | without id accountId userId password createdAt updatedAt)"
+bc_assert_eq "server: accountId is the user id" "$A_ID" "$(drv accounts "$A_ID" | json_get '.[0].accountId')"
+bc_assert_eq "bcadmin: accountId is the user id" "$B_ID" "$(drv accounts "$B_ID" | json_get '.[0].accountId')"
+
+bc_log "twins: revoke sessions and remove"
+twin_pair rm
+ba_post /admin/revoke-user-sessions "$(json_obj userId "$A_ID")" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok sessions revoke-all "$B_ID" >/dev/null
+bc_assert_eq "sessions after revoke-all" "$(drv sessions "$A_ID")" "$(drv sessions "$B_ID")"
+ba_post /admin/remove-user "$(json_obj userId "$A_ID")" "$ADMIN" >/dev/null
+ba_expect 200
+bc_cli_ok users remove "$B_ID" --yes >/dev/null
+for id in "$A_ID" "$B_ID"; do
+    bc_assert_eq "removed user" null "$(drv user "$id")"
+    bc_assert_eq "removed accounts" '[]' "$(drv accounts "$id")"
+done
+
+# --- 3. concurrency: bulk ban of 1,000 users during 200 sign-ups -------------------------------
+
+bc_log "concurrency: bulk ban of 1000 users while the server handles 200 sign-ups"
+ba_stop
+unset BCADMIN_AS
+drv many_setup 1000
+signups() { # WORKER: 50 sign-ups, one line of HTTP status each
+    local i
+    for i in $(seq 1 50); do
+        curl -sS --max-time 60 -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+            --data-binary "{\"email\":\"load$1.$i@signup.test\",\"password\":\"$PW\",\"name\":\"Load $1 $i\"}" \
+            "$BA_URL/sign-up/email"
+    done
+}
+# The demo's users all have example.* addresses; the sign-ups do not, so the selection is fixed.
+want=$(bc_cli_json users list --search example --limit 1 --json | json_get .total)
+[ "$want" -ge 990 ] || bc_die "only $want demo users match 'example'"
+workers=()
+for w in 1 2 3 4; do
+    signups "$w" >"$BC_TMP/signups.$w" &
+    workers+=($!)
+done
+# Sign-ups spend most of their time hashing (pure-JS scrypt); to contend with their writes all
+# along, bcadmin unbans and bans the selection again until they are done, and bans it last.
+rounds=0
+running() { local p; for p in "${workers[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+while :; do
+    bulk=$(bc_cli_json users ban --search example --reason load --yes --json)
+    rounds=$((rounds + 1))
+    running || break
+    bc_cli_json users unban --search example --yes --json >/dev/null
+done
+wait "${workers[@]}" # not a bare wait: the server is a background job too
+bc_log "$rounds bulk bans (and unbans between them) ran during the sign-ups"
+bc_assert_eq "users the bulk ban matched" "$want" "$(json_get .matched <<<"$bulk")"
+bc_assert_eq "users the bulk ban changed" "$want" "$(json_get .affected <<<"$bulk")"
+bc_assert_eq "sign-ups answered 200" "200 200" "$(cat "$BC_TMP"/signups.* | sort | uniq -c | awk '{print $1, $2}')"
+bc_assert_eq "users after the load" 1200 "$(drv count_users)"
+bc_assert_eq "selected users banned now" "$want" \
+    "$(bc_cli_json users list --search example --banned --limit 1 --json | json_get .total)"
+bc_assert_eq "new users banned" 0 "$(bc_cli_json users list --search signup.test --banned --limit 1 --json | json_get .total)"
+bc_assert_eq "new users present" 200 "$(bc_cli_json users list --search signup.test --limit 1 --json | json_get .total)"
+bc_assert_eq "audit entries of the last bulk ban" "$want" "$(bc_cli_ok audit --limit "$want" --json |
+    json_get '.entries.filter(e => e.action === "users.ban" && e.state === "done" && e.target.endsWith("many.db")).length')"
+
+bc_log "all conformance checks passed"

@@ -1,0 +1,853 @@
+/* cli_admin.c - the verbs that change rows: ban, unban, set-role, impersonate, remove, passwords,
+ * create, update, revoke, unlink, their bulk forms over a users-list filter, and the audit log.
+ *
+ * Every rule lives in core/admin; this file gathers the options, asks for confirmation where a
+ * mistake is costly (typed, never a bare y/n), reads passwords from stdin or a masked prompt
+ * (never argv), and prints what was done. Every write opens the state database and is audited.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "admin.h"
+#include "audit.h"
+#include "cli.h"
+#include "isotime.h"
+#include "paths.h"
+#include "print.h"
+#include "record_json.h"
+#include "session_cookie.h"
+#include "state.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define AUDIT_DEFAULT_LIMIT 20
+
+/* --- output --------------------------------------------------------------------------------- */
+
+/* One human line, escaped so nothing from the data can act on a terminal. */
+static void say(bc_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(bc_cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = NULL;
+    if (vasprintf(&line, fmt, ap) < 0)
+        line = NULL;
+    va_end(ap);
+    if (!line)
+        return;
+    char *safe = bc_text_escape(line, strlen(line));
+    fprintf(c->out, "%s\n", safe);
+    free(safe);
+    free(line);
+}
+
+static const char *text_or(const bc_record *r, const char *field, const char *fallback)
+{
+    const char *s = bc_record_text(r, field);
+    return s ? s : fallback;
+}
+
+/* {"action": ..., more members...}: the JSON answer of a write (steals `more`). */
+static void print_json(bc_cli *c, const char *action, json_t *more)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "action", json_string(action));
+    if (more)
+        json_object_update(doc, more);
+    json_decref(more);
+    bc_json_print(c->out, doc);
+}
+
+/* The user row as a JSON answer, secrets masked. */
+static json_t *user_json(bc_record *user)
+{
+    bc_record_mask(BC_MODEL_USER, user);
+    return bc_record_to_json(user);
+}
+
+/* --- the admin context ---------------------------------------------------------------------- */
+
+typedef struct {
+    bc_state *state;
+    bc_admin admin;
+    bool ready;
+} admin_ctx;
+
+static bc_status open_state(bc_cli *c, bc_state **out, bc_error *err)
+{
+    char *path = c->state ? bc_xstrdup(c->state) : NULL;
+    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
+    if (st == BC_OK)
+        st = bc_state_open(path, out, err);
+    free(path);
+    return st;
+}
+
+/* Refuse under --read-only, open the state database, set the acting admin. */
+static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *what, bc_error *err)
+{
+    *x = (admin_ctx){0};
+    if (c->read_only)
+        return bc_fail(err, BC_REFUSED, "--read-only: refusing to %s (nothing was changed)", what);
+    bc_status st = open_state(c, &x->state, err);
+    if (st != BC_OK)
+        return st;
+    bc_admin_init(&x->admin, c->d, bc_state_db(x->state), err);
+    x->ready = true;
+    const char *as = c->as;
+    if (!as) {
+        as = getenv("BCADMIN_AS");
+        if (as && !*as)
+            as = NULL;
+    }
+    return as ? bc_admin_set_actor(&x->admin, as, err) : BC_OK;
+}
+
+static void admin_close(admin_ctx *x)
+{
+    if (x->ready)
+        bc_admin_release(&x->admin);
+    bc_state_close(x->state);
+    *x = (admin_ctx){0};
+}
+
+/* --- terminal input ------------------------------------------------------------------------- */
+
+static bool stdin_tty(void)
+{
+    return isatty(STDIN_FILENO) == 1;
+}
+
+/* One line from stdin without its line end; NULL at end of input. The caller frees. */
+static char *read_line(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+/* Ask the operator to type `expected` (an email, a count) before a costly change. Without a
+ * terminal the change needs --yes when required is set, and goes ahead otherwise. */
+static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const char *expected,
+                               bc_error *err)
+{
+    if (c->yes)
+        return BC_OK;
+    if (!stdin_tty()) {
+        if (!required)
+            return BC_OK;
+        return bc_fail(err, BC_REFUSED,
+                       "%s: add --yes to confirm (standard input is not a terminal); nothing "
+                       "was changed",
+                       what);
+    }
+    char *safe = bc_text_escape(expected, strlen(expected));
+    fprintf(stderr, "%s\nType %s to confirm: ", what, safe);
+    free(safe);
+    fflush(stderr);
+    char *line = read_line();
+    bool ok = line && strcmp(line, expected) == 0;
+    free(line);
+    if (!ok)
+        return bc_fail(err, BC_REFUSED, "confirmation did not match: nothing was changed");
+    return BC_OK;
+}
+
+static struct termios saved_termios;
+static volatile sig_atomic_t echo_off;
+
+/* A signal during a masked prompt must not leave the terminal without echo. */
+static void restore_echo(int sig)
+{
+    if (echo_off)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static char *prompt_masked(const char *prompt)
+{
+    fputs(prompt, stderr);
+    fflush(stderr);
+    struct termios quiet;
+    bool masked = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    struct sigaction sa = {.sa_handler = restore_echo}, old_int, old_term;
+    if (masked) {
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        quiet = saved_termios;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    }
+    char *line = read_line();
+    if (masked) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+        echo_off = 0;
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    fputc('\n', stderr);
+    return line;
+}
+
+static void password_free(char *pw)
+{
+    if (pw)
+        OPENSSL_cleanse(pw, strlen(pw));
+    free(pw);
+}
+
+/* The new password: all of stdin (one final line end dropped), or a masked prompt asked twice
+ * on a terminal. Never from argv, where other users of the machine could read it. */
+static bc_status read_password(const char *label, char **out, bc_error *err)
+{
+    *out = NULL;
+    if (stdin_tty()) {
+        char *prompt = bc_xasprintf("New password for %s: ", label);
+        char *first = prompt_masked(prompt);
+        free(prompt);
+        char *again = first ? prompt_masked("Repeat it: ") : NULL;
+        bool same = first && again && strcmp(first, again) == 0;
+        password_free(again);
+        if (!same) {
+            password_free(first);
+            return bc_fail(err, BC_USAGE, "the two passwords differ: nothing was changed");
+        }
+        *out = first;
+        return BC_OK;
+    }
+    bc_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        bc_buf_append(&b, chunk, n);
+    OPENSSL_cleanse(chunk, sizeof chunk);
+    bool failed = ferror(stdin);
+    bc_buf_puts(&b, "");
+    char *pw = bc_buf_take(&b);
+    size_t len = strlen(pw);
+    if (len && pw[len - 1] == '\n')
+        pw[--len] = '\0';
+    if (len && pw[len - 1] == '\r')
+        pw[--len] = '\0';
+    if (failed || len == 0) {
+        password_free(pw);
+        return bc_fail(err, BC_USAGE,
+                       failed ? "reading the password from standard input failed"
+                              : "no password on standard input (pipe it in, e.g. from a "
+                                "password manager; it is never taken from the command line)");
+    }
+    *out = pw;
+    return BC_OK;
+}
+
+/* --- bulk forms ----------------------------------------------------------------------------- */
+
+static bc_status usage_user_or_filter(bc_cli *c, const char *verb, bc_error *err)
+{
+    if (c->filtered && c->nargs > 0)
+        return bc_fail(err, BC_USAGE,
+                       "`bcadmin %s` takes USER or filters (--search, --role...), not both", verb);
+    return bc_fail(err, BC_USAGE,
+                   "`bcadmin %s` needs USER, or filters (--search, --role, --banned...) to act "
+                   "on every user they select",
+                   verb);
+}
+
+static const char *bulk_done_text(bc_bulk_kind kind)
+{
+    switch (kind) {
+    case BC_BULK_BAN:
+        return "banned";
+    case BC_BULK_UNBAN:
+        return "unbanned";
+    case BC_BULK_REVOKE_SESSIONS:
+        return "revoked the sessions of";
+    case BC_BULK_SET_ROLE:
+        return "set the role of";
+    }
+    return "changed";
+}
+
+static const char *bulk_action_text(bc_bulk_kind kind)
+{
+    switch (kind) {
+    case BC_BULK_BAN:
+        return "users.ban";
+    case BC_BULK_UNBAN:
+        return "users.unban";
+    case BC_BULK_REVOKE_SESSIONS:
+        return "sessions.revoke-all";
+    case BC_BULK_SET_ROLE:
+        return "users.set-role";
+    }
+    return "users.bulk";
+}
+
+/* Select the users the filters match, confirm with the count (or the email of a lone user), and
+ * apply the action to all of them in one transaction. */
+static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action, bc_error *err)
+{
+    char **ids = NULL;
+    size_t n = 0, affected = 0, skipped = 0;
+    bc_user_query filter = c->users;
+    bc_status st = bc_admin_select(&x->admin, &filter, &ids, &n, err);
+    if (st != BC_OK)
+        return st;
+    if (n == 0) {
+        if (c->format == BC_OUT_JSON) {
+            json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
+            print_json(c, bulk_action_text(action->kind), j);
+        } else {
+            say(c, "no user matches the filters: nothing was changed");
+        }
+        return BC_OK;
+    }
+    char *what = NULL, *expected = NULL;
+    bc_record lone = {0};
+    if (n == 1 && bc_admin_find_user(&x->admin, ids[0], &lone, err) == BC_OK &&
+        bc_record_text(&lone, "email")) {
+        expected = bc_xstrdup(bc_record_text(&lone, "email"));
+        what =
+            bc_xasprintf("%s would change 1 user (%s)", bulk_action_text(action->kind), expected);
+    } else {
+        expected = bc_xasprintf("%zu", n);
+        what = bc_xasprintf("%s would change %zu users", bulk_action_text(action->kind), n);
+    }
+    bc_record_release(&lone);
+    st = confirm_typed(c, true, what, expected, err);
+    free(what);
+    free(expected);
+    if (st == BC_OK)
+        st = bc_admin_bulk(&x->admin, action, ids, n, &affected, &skipped, err);
+    bc_admin_ids_free(ids, n);
+    if (st != BC_OK)
+        return st;
+    if (c->format == BC_OUT_JSON) {
+        json_t *j = json_pack("{s:I, s:I, s:I}", "matched", (json_int_t)n, "affected",
+                              (json_int_t)affected, "skipped", (json_int_t)skipped);
+        print_json(c, bulk_action_text(action->kind), j);
+    } else {
+        say(c, "%s %zu user%s%s", bulk_done_text(action->kind), affected, affected == 1 ? "" : "s",
+            skipped ? " (the acting admin was skipped)" : "");
+    }
+    return BC_OK;
+}
+
+/* --- single-user writes --------------------------------------------------------------------- */
+
+/* Print the user's row after a change: "<done> <email> (<id>)<detail>" for people, the row for
+ * programs. */
+static void report_user(bc_cli *c, admin_ctx *x, const char *action, const char *user,
+                        const char *done, const char *detail)
+{
+    bc_record row;
+    bc_error ignored = {0};
+    bool found = bc_admin_find_user(&x->admin, user, &row, &ignored) == BC_OK;
+    if (c->format == BC_OUT_JSON) {
+        json_t *j = json_object();
+        json_object_set_new(j, "user", found ? user_json(&row) : json_null());
+        print_json(c, action, j);
+    } else if (found) {
+        say(c, "%s %s (%s)%s", done, text_or(&row, "email", ""), text_or(&row, "id", ""),
+            detail ? detail : "");
+    } else {
+        say(c, "%s %s%s", done, user, detail ? detail : "");
+    }
+    if (found)
+        bc_record_release(&row);
+}
+
+bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)
+{
+    if (c->filtered == (c->nargs == 1))
+        return usage_user_or_filter(c, "users ban", err);
+    bc_ban_expiry expiry;
+    bc_status st = bc_ban_expiry_parse(c->expires, c->now, &expiry, err);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "--expires");
+    admin_ctx x;
+    st = admin_open(c, &x, "ban", err);
+    if (st == BC_OK && c->filtered) {
+        bc_bulk_action a = {.kind = BC_BULK_BAN, .reason = c->reason, .expiry = expiry};
+        st = run_bulk(c, &x, &a, err);
+    } else if (st == BC_OK) {
+        st = bc_admin_ban(&x.admin, c->args[0], c->reason, expiry, err);
+        char until[BC_ISO_LEN + 1] = "never";
+        if (!expiry.never)
+            bc_iso_format(expiry.at_ms, until);
+        if (st == BC_OK) {
+            char *detail = bc_xasprintf(" until %s, reason \"%s\"; their sessions are revoked",
+                                        until, c->reason && *c->reason ? c->reason : "No reason");
+            report_user(c, &x, "users.ban", c->args[0], "banned", detail);
+            free(detail);
+        }
+    }
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
+{
+    if (c->filtered == (c->nargs == 1))
+        return usage_user_or_filter(c, "users unban", err);
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "unban", err);
+    if (st == BC_OK && c->filtered) {
+        bc_bulk_action a = {.kind = BC_BULK_UNBAN};
+        st = run_bulk(c, &x, &a, err);
+    } else if (st == BC_OK) {
+        st = bc_admin_unban(&x.admin, c->args[0], err);
+        if (st == BC_OK)
+            report_user(c, &x, "users.unban", c->args[0], "unbanned", NULL);
+    }
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
+{
+    /* `users set-role USER ROLE`, or `users set-role --search S ROLE`. */
+    if (c->filtered ? c->nargs != 1 : c->nargs != 2)
+        return c->filtered
+                   ? bc_fail(err, BC_USAGE, "`bcadmin users set-role` with filters takes only ROLE")
+                   : bc_fail(err, BC_USAGE,
+                             "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
+                             "filters and ROLE[,ROLE]");
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "set roles", err);
+    if (st == BC_OK && c->filtered) {
+        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
+        st = run_bulk(c, &x, &a, err);
+    } else if (st == BC_OK) {
+        st = bc_admin_set_role(&x.admin, c->args[0], c->args[1], err);
+        if (st == BC_OK) {
+            char *detail = bc_xasprintf(" now has role %s", c->args[1]);
+            report_user(c, &x, "users.set-role", c->args[0], "user", detail);
+            free(detail);
+        }
+    }
+    admin_close(&x);
+    return st;
+}
+
+/* The app's secret, to sign the session cookie: --secret-file, else BETTER_AUTH_SECRET; NULL
+ * when neither is given. The caller frees (and wipes). */
+static bc_status app_secret(bc_cli *c, char **out, bc_error *err)
+{
+    *out = NULL;
+    if (!c->secret_file) {
+        const char *env = getenv("BETTER_AUTH_SECRET");
+        *out = env && *env ? bc_xstrdup(env) : NULL;
+        return BC_OK;
+    }
+    FILE *f = fopen(c->secret_file, "r");
+    if (!f)
+        return bc_fail(err, errno == ENOENT ? BC_NOT_FOUND : BC_ERR, "--secret-file %s: %s",
+                       c->secret_file, strerror(errno));
+    bc_buf b = {0};
+    char chunk[1024];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        bc_buf_append(&b, chunk, n);
+    bool failed = ferror(f);
+    fclose(f);
+    bc_buf_puts(&b, "");
+    char *s = bc_buf_take(&b);
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        s[--len] = '\0';
+    if (failed || len == 0) {
+        password_free(s);
+        return bc_fail(err, BC_ERR, "--secret-file %s: %s", c->secret_file,
+                       failed ? "reading failed" : "the file is empty");
+    }
+    *out = s;
+    return BC_OK;
+}
+
+static void print_impersonation(bc_cli *c, const char *user, const bc_record *s, const char *cookie)
+{
+    const char *token = text_or(s, "token", "");
+    int64_t expires = 0;
+    bc_record_date(s, "expiresAt", &expires);
+    char until[BC_ISO_LEN + 1];
+    bc_iso_format(expires, until);
+    if (c->format == BC_OUT_JSON) {
+        bc_record shown = bc_record_copy(s);
+        json_t *j = json_object();
+        json_object_set_new(j, "session", bc_record_to_json(&shown));
+        json_object_set_new(j, "token", json_string(token));
+        json_object_set_new(j, "expiresAt", json_string(until));
+        char *bearer = bc_xasprintf("Bearer %s", token);
+        json_object_set_new(j, "authorization", json_string(bearer));
+        free(bearer);
+        if (cookie) {
+            char *pair = bc_xasprintf("%s=%s", BC_SESSION_COOKIE_NAME, cookie);
+            json_object_set_new(j, "cookie", json_string(pair));
+            free(pair);
+        } else {
+            json_object_set_new(j, "cookie", json_null());
+        }
+        bc_record_release(&shown);
+        print_json(c, "users.impersonate", j);
+        return;
+    }
+    say(c, "impersonation session for %s (user %s), impersonatedBy %s", user,
+        text_or(s, "userId", "?"), text_or(s, "impersonatedBy", "?"));
+    say(c, "  session id: %s", text_or(s, "id", "?"));
+    say(c, "  token:      %s", token);
+    say(c, "  expires:    %s", until);
+    say(c, "  use it:     curl -H 'Authorization: Bearer %s' <app>/api/auth/get-session", token);
+    if (cookie)
+        say(c, "  cookie:     %s=%s", BC_SESSION_COOKIE_NAME, cookie);
+    else
+        say(c, "  cookie:     (give --secret-file or BETTER_AUTH_SECRET to get the signed cookie)");
+}
+
+bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
+{
+    int64_t duration = 0;
+    if (c->duration && (!bc_duration_parse(c->duration, &duration) || duration <= 0))
+        return bc_fail(err, BC_USAGE, "--duration: \"%s\" is not a duration (30m, 1h, 2d)",
+                       c->duration);
+    char *secret = NULL;
+    bc_status st = app_secret(c, &secret, err);
+    if (st != BC_OK)
+        return st;
+    admin_ctx x;
+    st = admin_open(c, &x, "impersonate", err);
+    bc_record session = {0};
+    if (st == BC_OK)
+        st = bc_admin_impersonate(&x.admin, c->args[0], duration, c->allow_admin_target, &session,
+                                  err);
+    if (st == BC_OK) {
+        char *cookie =
+            secret ? bc_session_cookie_value(secret, bc_record_text(&session, "token")) : NULL;
+        print_impersonation(c, c->args[0], &session, cookie);
+        free(cookie);
+    }
+    bc_record_release(&session);
+    password_free(secret);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
+{
+    if (c->every_user == (c->nargs == 1))
+        return bc_fail(err, BC_USAGE,
+                       "`bcadmin users stop-impersonating` needs USER or --all (not both)");
+    admin_ctx x;
+    size_t n = 0;
+    bc_status st = admin_open(c, &x, "stop impersonation sessions", err);
+    if (st == BC_OK)
+        st = bc_admin_stop_impersonating(&x.admin, c->every_user ? NULL : c->args[0], &n, err);
+    if (st == BC_OK && c->format == BC_OUT_JSON)
+        print_json(c, "sessions.stop-impersonating", json_pack("{s:I}", "deleted", (json_int_t)n));
+    else if (st == BC_OK)
+        say(c, "deleted %zu impersonation session%s%s%s", n, n == 1 ? "" : "s",
+            c->every_user ? "" : " of ", c->every_user ? "" : c->args[0]);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
+{
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "remove a user", err);
+    bc_record row = {0};
+    if (st == BC_OK)
+        st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
+    if (st == BC_OK) {
+        const char *email = text_or(&row, "email", "");
+        char *what = bc_xasprintf("Remove %s with all their sessions and accounts? This cannot be "
+                                  "undone.",
+                                  email);
+        st = confirm_typed(c, false, what, email, err);
+        free(what);
+    }
+    if (st == BC_OK)
+        st = bc_admin_remove_user(&x.admin, bc_record_text(&row, "id"), err);
+    if (st == BC_OK && c->format == BC_OUT_JSON) {
+        json_t *j = json_object();
+        json_object_set_new(j, "user", user_json(&row));
+        print_json(c, "users.remove", j);
+    } else if (st == BC_OK) {
+        say(c, "removed %s (%s) with their sessions and accounts", text_or(&row, "email", ""),
+            text_or(&row, "id", ""));
+    }
+    bc_record_release(&row);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
+{
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "set a password", err);
+    bc_record row = {0};
+    char *password = NULL;
+    if (st == BC_OK)
+        st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
+    const char *email = text_or(&row, "email", "");
+    if (st == BC_OK)
+        st = read_password(email, &password, err);
+    if (st == BC_OK) {
+        char *what = bc_xasprintf("Set a new password for %s?", email);
+        st = confirm_typed(c, false, what, email, err);
+        free(what);
+    }
+    if (st == BC_OK)
+        st = bc_admin_set_password(&x.admin, bc_record_text(&row, "id"), password, err);
+    password_free(password);
+    if (st == BC_OK)
+        report_user(c, &x, "users.set-password", bc_record_text(&row, "id"), "set the password of",
+                    NULL);
+    bc_record_release(&row);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_create(bc_cli *c, bc_error *err)
+{
+    if (!c->email || !c->name)
+        return bc_fail(err, BC_USAGE, "`bcadmin users create` needs --email E and --name N");
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "create a user", err);
+    char *password = NULL;
+    if (st == BC_OK)
+        st = read_password(c->email, &password, err);
+    bc_record user = {0};
+    if (st == BC_OK)
+        st = bc_admin_create_user(&x.admin, c->email, c->name, c->new_role, password, &user, err);
+    password_free(password);
+    if (st == BC_OK && c->format == BC_OUT_JSON) {
+        json_t *j = json_object();
+        json_object_set_new(j, "user", user_json(&user));
+        print_json(c, "users.create", j);
+    } else if (st == BC_OK) {
+        say(c, "created %s (id %s, role %s)", text_or(&user, "email", ""), text_or(&user, "id", ""),
+            text_or(&user, "role", ""));
+    }
+    bc_record_release(&user);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
+{
+    bc_record changes = {0};
+    if (c->name)
+        bc_record_set_text(&changes, "name", c->name);
+    if (c->email)
+        bc_record_set_text(&changes, "email", c->email);
+    if (c->email_verified >= 0)
+        bc_record_set_bool(&changes, "emailVerified", c->email_verified == 1);
+    if (c->image && *c->image)
+        bc_record_set_text(&changes, "image", c->image);
+    else if (c->image)
+        bc_record_set_null(&changes, "image");
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "update a user", err);
+    bc_record row = {0};
+    if (st == BC_OK)
+        st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
+    if (st == BC_OK)
+        st = bc_admin_update_user(&x.admin, bc_record_text(&row, "id"), &changes, err);
+    if (st == BC_OK)
+        report_user(c, &x, "users.update", bc_record_text(&row, "id"), "updated", NULL);
+    bc_record_release(&row);
+    bc_record_release(&changes);
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_sessions_revoke(bc_cli *c, bc_error *err)
+{
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "revoke a session", err);
+    if (st == BC_OK)
+        st = bc_admin_revoke_session(&x.admin, c->args[0], err);
+    if (st == BC_OK && c->format == BC_OUT_JSON)
+        print_json(c, "sessions.revoke", json_pack("{s:i}", "deleted", 1));
+    else if (st == BC_OK)
+        say(c, "revoked 1 session");
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
+{
+    if (c->filtered == (c->nargs == 1))
+        return usage_user_or_filter(c, "sessions revoke-all", err);
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "revoke sessions", err);
+    if (st == BC_OK && c->filtered) {
+        bc_bulk_action a = {.kind = BC_BULK_REVOKE_SESSIONS};
+        st = run_bulk(c, &x, &a, err);
+    } else if (st == BC_OK) {
+        size_t n = 0;
+        st = bc_admin_revoke_sessions(&x.admin, c->args[0], &n, err);
+        if (st == BC_OK && c->format == BC_OUT_JSON)
+            print_json(c, "sessions.revoke-all", json_pack("{s:I}", "deleted", (json_int_t)n));
+        else if (st == BC_OK)
+            say(c, "revoked %zu session%s of %s", n, n == 1 ? "" : "s", c->args[0]);
+    }
+    admin_close(&x);
+    return st;
+}
+
+bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err)
+{
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "unlink an account", err);
+    if (st == BC_OK)
+        st = bc_admin_unlink_account(&x.admin, c->args[0], c->args[1], err);
+    if (st == BC_OK) {
+        char *done = bc_xasprintf("unlinked account %s of", c->args[1]);
+        report_user(c, &x, "accounts.unlink", c->args[0], done, NULL);
+        free(done);
+    }
+    admin_close(&x);
+    return st;
+}
+
+/* --- the audit log -------------------------------------------------------------------------- */
+
+static json_t *saved_json(const char *text)
+{
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    return j ? j : json_null();
+}
+
+static json_t *entry_json(const bc_audit_entry *e)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_integer(e->id));
+    json_object_set_new(j, "startedAt", json_string(e->started_at));
+    json_object_set_new(j, "finishedAt",
+                        e->finished_at ? json_string(e->finished_at) : json_null());
+    json_object_set_new(j, "state", json_string(e->state));
+    json_object_set_new(j, "osUser", json_string(e->os_user));
+    json_object_set_new(j, "actor", e->actor ? json_string(e->actor) : json_null());
+    json_object_set_new(j, "targetKind", json_string(e->target_kind));
+    json_object_set_new(j, "target", json_string(e->target));
+    json_object_set_new(j, "action", json_string(e->action));
+    json_object_set_new(j, "subject", e->subject ? json_string(e->subject) : json_null());
+    json_object_set_new(j, "before", saved_json(e->before_json));
+    json_object_set_new(j, "after", saved_json(e->after_json));
+    json_object_set_new(j, "error", e->error ? json_string(e->error) : json_null());
+    json_object_set_new(j, "undoOf", e->undo_of ? json_integer(e->undo_of) : json_null());
+    return j;
+}
+
+/* "banned: false -> true, role: user -> admin" for the table (updatedAt left out). */
+static char *changes_text(const bc_audit_entry *e)
+{
+    json_t *before = saved_json(e->before_json), *after = saved_json(e->after_json);
+    json_t *keys = json_is_object(after) ? after : before;
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    const char *key;
+    json_t *v;
+    json_object_foreach(keys, key, v)
+    {
+        if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
+            continue;
+        json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
+        char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *n = new ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        bc_buf_puts(&b, b.len ? ", " : "");
+        bc_buf_puts(&b, key);
+        bc_buf_puts(&b, ": ");
+        bc_buf_puts(&b, o ? o : "-");
+        bc_buf_puts(&b, " -> ");
+        bc_buf_puts(&b, n ? n : "-");
+        free(o);
+        free(n);
+    }
+    json_decref(before);
+    json_decref(after);
+    return bc_buf_take(&b);
+}
+
+bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
+{
+    bc_state *state = NULL;
+    bc_status st = open_state(c, &state, err);
+    bc_audit_entries list = {0};
+    if (st == BC_OK)
+        st = bc_audit_list(bc_state_db(state), c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list,
+                           err);
+    if (st == BC_OK && c->format == BC_OUT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < list.n; i++)
+            json_array_append_new(arr, entry_json(&list.items[i]));
+        json_t *doc = json_object();
+        json_object_set_new(doc, "entries", arr);
+        bc_json_print(c->out, doc);
+    } else if (st == BC_OK) {
+        static const bc_print_col cols[] = {
+            {"id", 0},     {"time", 0},    {"state", 0},    {"actor", 40},
+            {"action", 0}, {"subject", 0}, {"changes", 60}, {"error", 40},
+        };
+        bc_table t;
+        bc_table_init(&t, c->out, c->tty, cols, sizeof cols / sizeof cols[0]);
+        for (size_t i = 0; i < list.n; i++) {
+            const bc_audit_entry *e = &list.items[i];
+            char id[24];
+            snprintf(id, sizeof id, "%" PRId64, e->id);
+            char *changes = changes_text(e);
+            char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
+                                      : bc_xstrdup(e->action);
+            const char *cells[] = {id,     e->started_at, e->state, e->actor ? e->actor : "-",
+                                   action, e->subject,    changes,  e->error};
+            bc_table_row(&t, cells);
+            free(changes);
+            free(action);
+        }
+        bc_table_flush(&t);
+        bc_table_release(&t);
+        if (list.n == 0)
+            say(c, "the audit log is empty");
+    }
+    bc_audit_entries_release(&list);
+    bc_state_close(state);
+    return st;
+}
+
+bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err)
+{
+    char *end;
+    errno = 0;
+    long long id = strtoll(c->args[0], &end, 10);
+    if (!*c->args[0] || *end || errno || id <= 0)
+        return bc_fail(err, BC_USAGE, "audit undo: \"%s\" is not an audit entry id", c->args[0]);
+    admin_ctx x;
+    bc_status st = admin_open(c, &x, "undo a change", err);
+    if (st == BC_OK)
+        st = bc_admin_undo(&x.admin, id, err);
+    if (st == BC_OK && c->format == BC_OUT_JSON)
+        print_json(c, "audit.undo", json_pack("{s:I}", "undid", (json_int_t)id));
+    else if (st == BC_OK)
+        say(c, "undid audit entry %lld", id);
+    admin_close(&x);
+    return st;
+}
