@@ -498,6 +498,47 @@ bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
     return st;
 }
 
+bc_status bc_checklist_skip(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+                            const char *step_id, const char *typed, bc_error *err)
+{
+    bc_checklist_run run;
+    bc_status st = bc_checklist_run_get(db, run_id, &run, err);
+    if (st != BC_OK)
+        return st;
+    size_t next = 0;
+    while (next < run.n &&
+           (run.steps[next].state == BC_SS_DONE || run.steps[next].state == BC_SS_SKIPPED))
+        next++;
+    if (strcmp(run.checklist, cl->id) != 0)
+        st = bc_fail(err, BC_USAGE, "run %lld is not a %s run", (long long)run_id, cl->id);
+    else if (strcmp(run.state, "active") != 0)
+        st = bc_fail(err, BC_REFUSED, "run %lld is %s: nothing to skip", (long long)run_id,
+                     run.state);
+    else if (next == run.n || strcmp(run.steps[next].step_id, step_id) != 0)
+        st = bc_fail(err, BC_REFUSED, "step %s is not the run's next step (%s)", step_id,
+                     next < run.n ? run.steps[next].step_id : "none");
+    else if (!typed || strcmp(typed, step_id) != 0)
+        st = bc_fail(err, BC_REFUSED,
+                     "step %s is skipped only when its id is typed exactly (got \"%s\")", step_id,
+                     typed ? typed : "");
+    bc_checklist_run_release(&run);
+    if (st != BC_OK)
+        return st;
+    char now[BC_ISO_LEN + 1];
+    now_text(0, now);
+    char *note = bc_xasprintf("skipped by the operator's typed decision at %s", now);
+    int64_t idx = (int64_t)next;
+    const void *v[] = {now, note, &run_id, &idx};
+    st = exec(db,
+              "UPDATE checklist_step SET state = 'skipped', finished_at = ?1, note = ?2"
+              " WHERE run_id = ?3 AND idx = ?4",
+              "ssii", v, err, "cannot skip a step");
+    free(note);
+    if (st == BC_OK)
+        st = set_run_state(db, run_id, "active", false, err);
+    return st;
+}
+
 /* ---- the engine -------------------------------------------------------------------------- */
 
 typedef struct {

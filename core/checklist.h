@@ -103,6 +103,12 @@ bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *o
  * repeat, required above all for `once` steps. BC_REFUSED when it does not match. */
 bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
                             const char *step_id, const char *typed, bc_error *err);
+/* Skip the run's next step (the first not done or skipped) by the operator's decision: typed must
+ * equal its id (BC_REFUSED otherwise, and for a step that is not the next one or a run that is
+ * not active). The step is recorded skipped with a note saying so; the next advance goes on
+ * after it. */
+bc_status bc_checklist_skip(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+                            const char *step_id, const char *typed, bc_error *err);
 /* Mark an active run abandoned (it no longer blocks a new one). */
 bc_status bc_checklist_abandon(sqlite3 *db, int64_t run_id, bc_error *err);
 

@@ -22,6 +22,7 @@
     G(LIST, "Lists: users and sessions")                                                           \
     G(DETAIL, "User detail")                                                                       \
     G(PROMPT, "Command line and search")                                                           \
+    G(OPS, "JWKS and checklists")                                                                  \
     G(ADMIN, "Admin actions (change the target; audited; hidden with --read-only)")                \
     G(CLI, "Command-line only")
 
@@ -87,6 +88,24 @@
       "Unlink the selected account (accounts pane; never the last one)")                           \
     X(UNDO, "undo", "z", ADMIN, "audit undo",                                                      \
       "Undo the selected audit entry (bans, roles, edits)")                                        \
+    X(JWKS_DOCTOR, "jwks", "4", VIEW, "jwks doctor",                                                \
+      "JWKS screen: the doctor's checks, the key rows of a SQLite app")                           \
+    X(CHECKLIST_LIST, "checklists", "5", VIEW, "checklist list",                                  \
+      "Checklist runs (opens the unfinished one when there is one)")                              \
+    X(CHECKLIST_STATUS, "checklist", "", VIEW, "checklist status",                                \
+      "Open a checklist run and its steps (:checklist RUN)")                                      \
+    X(ABANDON_RUN, "abandon-run", "A", OPS, NULL,                                                  \
+      "Abandon the selected unfinished run (it stops blocking a new one)")                        \
+    X(JWKS_BOOTSTRAP, "jwks-bootstrap", "B", ADMIN, "jwks bootstrap",                              \
+      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                          \
+    X(JWKS_ROTATE, "jwks-rotate", "K", ADMIN, "jwks rotate",                                       \
+      "Key rotation (a checklist on Convex; a new key row on SQLite, typed confirmation)")        \
+    X(CHECKLIST_RESUME, "run-step", "r", ADMIN, "checklist resume",                                \
+      "Run the checklist from its next step (resume an interrupted run)")                          \
+    X(SKIP_STEP, "skip-step", "S", ADMIN, NULL,                                                    \
+      "Skip the run's next step (type its id)")                                                   \
+    X(RETRY_STEP, "retry-step", "t", ADMIN, NULL,                                                  \
+      "Run the selected step again (a done step: type its id), then go on")                       \
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
@@ -95,18 +114,7 @@
     X(ENV_DIFF, "env-diff", "", CLI, "env diff", "Show what `env sync` would change")             \
     X(ENV_SYNC, "env-sync", "", CLI, "env sync", "Push convex/.env in one atomic change")          \
     X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
-    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")     \
-    X(JWKS_DOCTOR, "jwks-doctor", "", CLI, "jwks doctor",                                          \
-      "Check the signing keys, the secret and what the site publishes")                            \
-    X(JWKS_BOOTSTRAP, "jwks-bootstrap", "", CLI, "jwks bootstrap",                                 \
-      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                           \
-    X(JWKS_ROTATE, "jwks-rotate", "", CLI, "jwks rotate",                                          \
-      "Key rotation (a checklist on Convex; a new key row on SQLite)")                             \
-    X(CHECKLIST_LIST, "checklist-list", "", CLI, "checklist list", "List checklist runs")          \
-    X(CHECKLIST_STATUS, "checklist-status", "", CLI, "checklist status",                           \
-      "Show a checklist run and its steps")                                                        \
-    X(CHECKLIST_RESUME, "checklist-resume", "", CLI, "checklist resume",                           \
-      "Resume an interrupted checklist run where it stopped")
+    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")
 
 typedef enum {
     TUI_ACT_NONE = 0,

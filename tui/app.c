@@ -9,6 +9,7 @@
 #include <unistr.h>
 
 #include "admin_ui.h"
+#include "checklist.h"
 #include "draw.h"
 #include "input.h"
 #include "sqlite_driver.h"
@@ -51,6 +52,9 @@ struct tui_app {
     tui_dialog dialog;
     unsigned dialog_gen;
     bool mouse_off; /* released to the terminal while a dialog shows text to copy */
+    /* the resume banner: an unfinished checklist run (0: none) */
+    int64_t banner_run;
+    char banner[600];
     /* double click */
     int64_t last_click_us;
     int last_click_y;
@@ -139,6 +143,36 @@ bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg)
     return true;
 }
 
+/* Look for an unfinished checklist run for the banner of the first screen. A failure to look
+ * only hides the banner: browsing does not need the state database. */
+static void refresh_banner(tui_app *app)
+{
+    app->banner_run = 0;
+    app->banner[0] = '\0';
+    sqlite3 *db = app->cfg->admin ? app->cfg->admin->state : NULL;
+    int64_t id = 0;
+    if (!db || bc_checklist_find_active(db, NULL, NULL, &id, NULL) != BC_OK || !id)
+        return;
+    bc_checklist_run run;
+    if (bc_checklist_run_get(db, id, &run, NULL) != BC_OK)
+        return;
+    size_t i = 0;
+    while (i < run.n && (run.steps[i].state == BC_SS_DONE || run.steps[i].state == BC_SS_SKIPPED))
+        i++;
+    char key[32] = "5";
+    char *keys = tui_keymap_keys_of(&app->keymap, TUI_ACT_CHECKLIST_LIST);
+    if (*keys)
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(keys, " "), keys);
+    free(keys);
+    /* The key first, so a narrow terminal cuts the target, not the way out. */
+    snprintf(app->banner, sizeof app->banner,
+             "\u25b2 %s opens the unfinished checklist run #%lld: %s at step %s (%s) on %s", key,
+             (long long)id, run.checklist, i < run.n ? run.steps[i].step_id : "-",
+             i < run.n ? bc_step_state_name(run.steps[i].state) : "-", run.target);
+    app->banner_run = id;
+    bc_checklist_run_release(&run);
+}
+
 static void pop_view(tui_app *app)
 {
     if (app->depth == 0)
@@ -147,6 +181,13 @@ static void pop_view(tui_app *app)
     if (v->ops->close)
         v->ops->close(v);
     *v = (tui_view){0};
+    if (app->depth == 1)
+        refresh_banner(app);
+}
+
+static bool top_is(tui_app *app, const tui_view_ops *ops)
+{
+    return app->depth && app->stack[app->depth - 1].ops == ops;
 }
 
 static tui_view *top_view(tui_app *app)
@@ -265,6 +306,45 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
             pop_view(app);
         tui_app_push(app, &tui_audit_view, NULL);
         return true;
+    case TUI_ACT_JWKS_DOCTOR:
+        if (top_is(app, &tui_jwks_view))
+            return false; /* the view runs the doctor again */
+        while (app->depth > 1)
+            pop_view(app);
+        tui_app_push(app, &tui_jwks_view, NULL);
+        return true;
+    case TUI_ACT_CHECKLIST_LIST:
+        if (top_is(app, &tui_checklists_view) || top_is(app, &tui_run_view))
+            return true;
+        while (app->depth > 1)
+            pop_view(app);
+        refresh_banner(app);
+        if (tui_app_push(app, &tui_checklists_view, NULL) && app->banner_run) {
+            char id[24];
+            snprintf(id, sizeof id, "%lld", (long long)app->banner_run);
+            tui_app_push(app, &tui_run_view, id);
+        }
+        return true;
+    case TUI_ACT_CHECKLIST_STATUS:
+        if (arg && *arg)
+            tui_app_push(app, &tui_run_view, arg);
+        else
+            tui_app_message(app, "checklist: which run? (:checklist RUN)");
+        return true;
+    case TUI_ACT_JWKS_BOOTSTRAP:
+    case TUI_ACT_JWKS_ROTATE:
+        /* The checklist and JWKS screens start these; elsewhere open the screen that does. */
+        if (top_is(app, &tui_checklists_view) || top_is(app, &tui_jwks_view))
+            return false;
+        while (app->depth > 1)
+            pop_view(app);
+        if (a == TUI_ACT_JWKS_ROTATE && strcmp(app->driver->ops->kind, "sqlite") == 0) {
+            if (tui_app_push(app, &tui_jwks_view, NULL))
+                run_action(app, a, arg);
+        } else if (tui_app_push(app, &tui_checklists_view, NULL)) {
+            run_action(app, a, arg);
+        }
+        return true;
     case TUI_ACT_ACT_AS:
         if (arg && *arg) {
             tui_admin_act_as(app, arg);
@@ -328,6 +408,11 @@ static void run_action(tui_app *app, tui_action a, const char *arg)
     }
     tui_app_message(app, "%s: nothing to do on the %s screen", tui_action_get(a)->name,
                     top ? top->ops->name : "current");
+}
+
+void tui_app_run_action(tui_app *app, tui_action a, const char *arg)
+{
+    run_action(app, a, arg);
 }
 
 static void command_done(void *ctx, tui_app *app, const char *text, bool accepted)
@@ -751,6 +836,10 @@ static void draw_frame(tui_app *app)
     draw_top_bar(app, cols);
     tui_view *top = top_view(app);
     tui_rect r = {1, 0, rows - 2, cols};
+    if (app->banner_run && app->depth == 1) {
+        tui_draw_text(1, 0, cols, app->banner, TUI_A_REVERSE | TUI_A_BOLD | TUI_C_YELLOW, true);
+        r = (tui_rect){2, 0, rows - 3, cols};
+    }
     if (top) {
         top->rect = r;
         top->ops->draw(top, app, r);
@@ -908,7 +997,8 @@ static void load_keymap(tui_app *app)
 
 int tui_app_run(const tui_app_config *cfg)
 {
-    int64_t t_start = tui_trace_now_us();
+    /* Time to the first screen counts from opening the target, not only from here. */
+    int64_t t_start = cfg->started_us ? cfg->started_us : tui_trace_now_us();
     tui_app *app = bc_xcalloc(1, sizeof *app);
     app->cfg = cfg;
     app->driver = cfg->driver;
@@ -929,6 +1019,7 @@ int tui_app_run(const tui_app_config *cfg)
         code = bc_status_exit_code(err.status);
         goto out;
     }
+    refresh_banner(app);
     if (!tui_app_push(app, &tui_users_view, NULL)) {
         tui_term_done();
         fprintf(stderr, "bcadmin: %s\n", app->msg);

@@ -1,7 +1,8 @@
 /* app.h - the running console: the target, the view stack, the bars, the command line, menus.
  *
  * Curses-free: it draws through draw.h and reads through input.h. Each screen is a view module
- * (view_users.c, view_user.c, view_sessions.c, view_help.c) that fills in one tui_view_ops; the
+ * (view_users.c, view_user.c, view_sessions.c, view_help.c, view_audit.c, view_jwks.c,
+ * view_checklist.c) that fills in one tui_view_ops; the
  * app routes actions (from the keymap or the `:` command line) to the view on top.
  */
 #ifndef TUI_APP_H
@@ -51,12 +52,14 @@ struct tui_view {
 };
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
-    tui_audit_view;
+    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view;
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
 bc_driver *tui_app_driver(tui_app *app);
 const tui_keymap *tui_app_keymap(tui_app *app);
+/* Run an action as if its key was pressed (arg as from the command line, or NULL). */
+void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
 /* A message in the bottom line until the next key. */
 void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_app_error(tui_app *app, const bc_error *err);
@@ -133,6 +136,7 @@ typedef struct {
     bc_status (*switch_target)(void *ctx, const bc_target_choice *choice, bc_driver **driver,
                                const char **label, bool *demo, bc_error *err);
     void *switch_ctx;
+    int64_t started_us;      /* tui_trace_now_us() when bcadmin started (0: when the app did) */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

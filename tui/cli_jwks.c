@@ -15,6 +15,7 @@
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
 #include "jwks_rotate.h"
+#include "jwks_target.h"
 #include "paths.h"
 #include "print.h"
 #include "sqlite_driver.h"
@@ -254,26 +255,14 @@ static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
     bc_status st = read_secret(c, &secret, &from, err);
     if (st != BC_OK)
         return st;
-    bc_jwks_rows rows = {0};
-    bool have_table = bc_sqlite_has_model(c->d, BC_MODEL_JWKS);
-    if (have_table)
-        st = bc_jwks_sqlite_rows(c->d, &rows, err);
     bc_checks checks = {0};
-    if (st == BC_OK) {
-        bc_jwks_sqlite_inputs in = {.rows = have_table ? &rows : NULL,
-                                    .secret = secret,
-                                    .secret_from = from,
-                                    .alg = c->alg,
-                                    .now_ms = c->now};
-        st = bc_jwks_doctor_sqlite(&in, &checks, err);
-    }
+    st = bc_jwks_target_doctor_sqlite(c->d, secret, from, c->alg, c->now, &checks, NULL, err);
     if (st == BC_OK) {
         print_checks(c, path, &checks);
         if (bc_checks_failed(&checks))
             st = bc_fail(err, BC_ERR, "the JWKS doctor found problems in %s", path);
     }
     bc_checks_release(&checks);
-    bc_jwks_rows_release(&rows);
     free_secret(secret);
     return st;
 }
@@ -365,17 +354,17 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
 
 /* Advance run_id of cl on the Convex target and print the run. */
 static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *cl, int64_t run_id,
-                                   convex_target *t, const bc_audit_who *who, bc_error *err)
+                                   convex_target *ct, const bc_audit_who *who, bc_error *err)
 {
     sqlite3 *db = bc_state_db(s);
+    /* The engine's view of the target; the connection stays the CLI's (never closed here). */
+    bc_jwks_target view = {.dep = ct->dep, .label = (char *)ct->label, .production = ct->production};
+    bc_jwks_target *t = &view;
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
-    bc_checklist_opts opts = {
-        .production = t->production, .target_name = t->label, .no_wait = c->yes};
     bc_run_outcome outcome;
     bc_error why = {0};
-    bc_status st = bc_checklist_advance(db, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, &t->dep,
-                                        &ui, &opts, who, &outcome, &why);
+    bc_status st = bc_jwks_target_advance(db, cl, run_id, t, &ui, c->yes, who, &outcome, &why);
     if (st != BC_OK) {
         *err = why;
         return st;

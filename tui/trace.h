@@ -1,7 +1,8 @@
 /* trace.h - the opt-in frame-time trace: BCADMIN_TRACE=FILE appends one line per frame
  *     frame=N event=KEY action=NAME fetch_ms=F fetches=K draw_ms=D total_ms=T
- * plus a "startup_ms=" line for the first frame, so slow frames can be found and benchmarked.
- * Curses-free; does nothing when the variable is unset. */
+ * plus a "startup_ms=" line for the first frame (from opening the target to the first screen), so
+ * slow frames can be found and benchmarked. Curses-free; does nothing when the variable is unset.
+ */
 #ifndef TUI_TRACE_H
 #define TUI_TRACE_H
 

@@ -16,6 +16,7 @@
 #include "sqlite_driver.h"
 #include "state.h"
 #include "target.h"
+#include "trace.h"
 #include "xalloc.h"
 
 static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
@@ -140,6 +141,7 @@ static bc_status switch_target(void *ctx, const bc_target_choice *choice, bc_dri
 
 int tui_main(const tui_options *opts)
 {
+    int64_t started = tui_trace_now_us();
     set_locale();
     console con = {.opts = {.db = opts->db_path && *opts->db_path ? opts->db_path : NULL,
                             .url = opts->url,
@@ -196,7 +198,8 @@ int tui_main(const tui_options *opts)
                           .secret = env("BETTER_AUTH_SECRET"),
                           .target_opts = &con.opts,
                           .switch_target = switch_target,
-                          .switch_ctx = &con};
+                          .switch_ctx = &con,
+                          .started_us = started};
     int code = tui_app_run(&cfg);
     bc_admin_release(&admin);
     bc_state_close(state);

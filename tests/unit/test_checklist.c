@@ -321,6 +321,55 @@ static void pauses_and_refusals(void **state)
     bc_state_close(s);
 }
 
+/* Skipping the next step is the operator's typed decision: a wrong or missing id, a step that
+ * is not the next one, or a finished run are refused; a skipped step is not run and the run goes
+ * on after it. */
+static void skip_needs_typed_next_step(void **state)
+{
+    fx *f = *state;
+    int64_t run = start(f);
+    bc_checklist_ui no = {.ask = refuse};
+    bc_state *s = NULL;
+    assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
+    sqlite3 *db = bc_state_db(s);
+    bc_run_outcome o;
+    bc_error e = {0};
+    /* impact runs, then the run pauses at the notice confirmation */
+    assert_int_equal(
+        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+    assert_int_equal(o, BC_RUN_PAUSED);
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", "notic", &e), BC_REFUSED);
+    assert_non_null(strstr(e.msg, "typed exactly"));
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", NULL, &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "rotate", "rotate", &e), BC_REFUSED);
+    assert_non_null(strstr(e.msg, "not the run's next step (notice)"));
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "impact", "impact", &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", "notice", &e), BC_OK);
+    bc_checklist_run r = get(f, run);
+    assert_int_equal(r.steps[1].state, BC_SS_SKIPPED);
+    assert_non_null(strstr(r.steps[1].note, "skipped by the operator's typed decision"));
+    assert_string_equal(r.state, "active");
+    bc_checklist_run_release(&r);
+    /* the run goes on after it: rotate, set, then the window input pauses again */
+    assert_int_equal(
+        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+    assert_int_equal(o, BC_RUN_PAUSED);
+    assert_int_equal(W->rotate_calls, 1);
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "window", "window", &e), BC_OK);
+    assert_int_equal(
+        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+    assert_int_equal(o, BC_RUN_DONE);
+    /* nothing is left to skip in a done run, and another runbook's steps are not this run's */
+    assert_int_equal(bc_checklist_skip(db, run, f->cl, "record", "record", &e), BC_REFUSED);
+    assert_non_null(strstr(e.msg, "is done: nothing to skip"));
+    bc_checklist *other = NULL;
+    assert_int_equal(bc_checklist_load("bootstrap", &other, NULL), BC_OK);
+    assert_int_equal(bc_checklist_skip(db, run, other, "record", "record", &e), BC_USAGE);
+    bc_checklist_free(other);
+    assert_int_equal(bc_checklist_skip(db, 9999, f->cl, "x", "x", &e), BC_NOT_FOUND);
+    bc_state_close(s);
+}
+
 static void parse_errors(void **state)
 {
     (void)state;
@@ -385,6 +434,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(done_once_step_needs_typed_id, setup, teardown),
         cmocka_unit_test_setup_teardown(satisfied_step_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(pauses_and_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(skip_needs_typed_next_step, setup, teardown),
         cmocka_unit_test(parse_errors),
         cmocka_unit_test(embedded_runbooks),
     };

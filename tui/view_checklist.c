@@ -1,0 +1,776 @@
+/* view_checklist.c - the checklist screens: the list of runs (state, progress, next step) and a
+ * run's steps (pending / running / done / failed / skipped) with the selected step's explanation
+ * and recorded output in a pane below; r runs from the next step, S skips it, t retries the
+ * selected step, B and K start a bootstrap or a rotation, A abandons a run.
+ *
+ * Everything goes through core/checklist (jwks_target.h drives it on the deployment). The engine
+ * asks the operator through bc_checklist_ui; its ask is synchronous but the console is not, so an
+ * ask without a prepared answer records the question and pauses the run (BC_REFUSED), the view
+ * shows it as a dialog (yes/no, a field, or the production name to type), and the answer is handed
+ * to the engine on the next advance.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "app.h"
+#include "checklist.h"
+#include "describe.h"
+#include "isotime.h"
+#include "jwks_target.h"
+#include "table.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* --- shared: the deployment and the engine ---------------------------------------------------- */
+
+#define MAX_ANSWERS 4
+
+typedef struct {
+    char *step, *prompt, *answer;
+} answer;
+
+/* What the engine asked and the console has not answered yet. */
+typedef struct {
+    bool set;
+    char step[64], title[160], prompt[TUI_DIALOG_TEXT];
+    bc_step_kind kind;
+    bool typed;
+} question;
+
+typedef struct {
+    sqlite3 *db;
+    int64_t run_id;
+    bc_checklist_run run;
+    bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
+    size_t sel, top;
+    int height;
+    answer answers[MAX_ANSWERS];
+    size_t nanswers;
+    question q;
+    char target_name[512]; /* the deployment label, for typed production confirmations */
+    char outcome[1100];    /* what the last advance ended with */
+} run_state;
+
+static sqlite3 *state_db(tui_app *app, bc_error *err)
+{
+    sqlite3 *db = tui_app_admin(app)->state;
+    if (!db) {
+        const char *why = tui_app_state_error(app);
+        bc_fail(err, BC_ERR, "no state database, so no checklist runs: %s",
+                why ? why : "not opened");
+    }
+    return db;
+}
+
+static bc_audit_who who_for(tui_app *app, const bc_jwks_target *t)
+{
+    bc_admin *admin = tui_app_admin(app);
+    return (bc_audit_who){admin->os_user, NULL, "convex", t->label};
+}
+
+static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
+                        char **out, bc_error *err)
+{
+    run_state *s = ctx;
+    *out = NULL;
+    for (size_t i = 0; i < s->nanswers; i++) {
+        answer *a = &s->answers[i];
+        if (strcmp(a->step, step->id) == 0 && strcmp(a->prompt, prompt) == 0) {
+            *out = a->answer;
+            free(a->step);
+            free(a->prompt);
+            s->answers[i] = s->answers[--s->nanswers];
+            return BC_OK;
+        }
+    }
+    question *q = &s->q;
+    *q = (question){.set = true, .kind = step->kind, .typed = typed};
+    snprintf(q->step, sizeof q->step, "%s", step->id);
+    snprintf(q->title, sizeof q->title, "%s", step->title);
+    snprintf(q->prompt, sizeof q->prompt, "%s", prompt);
+    return bc_fail(err, BC_REFUSED, "step %s waits for the operator", step->id);
+}
+
+static void ui_progress(void *ctx, const bc_checklist_step *step, bc_step_state state,
+                        const char *text)
+{
+    (void)state;
+    (void)text;
+    run_state *s = ctx;
+    /* Follow the engine: the output pane shows the step that just changed. */
+    for (size_t i = 0; s->cl && i < s->cl->n; i++)
+        if (&s->cl->steps[i] == step)
+            s->sel = i;
+}
+
+static void clear_answers(run_state *s)
+{
+    for (size_t i = 0; i < s->nanswers; i++) {
+        free(s->answers[i].step);
+        free(s->answers[i].prompt);
+        free(s->answers[i].answer);
+    }
+    s->nanswers = 0;
+}
+
+static bc_status run_load(run_state *s, bc_error *err)
+{
+    bc_checklist_run_release(&s->run);
+    s->run = (bc_checklist_run){0};
+    bc_status st = bc_checklist_run_get(s->db, s->run_id, &s->run, err);
+    if (st == BC_OK && !s->cl && bc_checklist_load(s->run.checklist, &s->cl, NULL) != BC_OK)
+        s->cl = NULL;
+    if (s->sel >= s->run.n)
+        s->sel = 0;
+    return st;
+}
+
+/* Index of the run's next step (first not done or skipped), or run.n. */
+static size_t next_step(const bc_checklist_run *run)
+{
+    size_t i = 0;
+    while (i < run->n &&
+           (run->steps[i].state == BC_SS_DONE || run->steps[i].state == BC_SS_SKIPPED))
+        i++;
+    return i;
+}
+
+static void show_question(run_state *s, tui_app *app);
+
+/* Advance the run on the deployment; shows the question it stopped at, or the outcome. */
+static void advance(run_state *s, tui_app *app)
+{
+    if (!s->cl) {
+        tui_app_message(app, "this bcadmin has no \"%s\" checklist: it cannot run this run",
+                        s->run.checklist);
+        return;
+    }
+    bc_jwks_target t;
+    bc_error err = {0};
+    if (bc_jwks_target_open_env(&t, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return;
+    }
+    snprintf(s->target_name, sizeof s->target_name, "%s", t.label);
+    bc_audit_who who = who_for(app, &t);
+    bc_checklist_ui ui = {.ctx = s, .ask = ui_ask, .progress = ui_progress};
+    bc_run_outcome outcome = BC_RUN_STOPPED;
+    s->q.set = false;
+    bc_status st =
+        bc_jwks_target_advance(s->db, s->cl, s->run_id, &t, &ui, false, &who, &outcome, &err);
+    bc_jwks_target_close(&t);
+    /* Every open screen (this run, the list under it) shows the run as it now stands. */
+    tui_app_after_write(app, false);
+    if (st != BC_OK) {
+        clear_answers(s);
+        snprintf(s->outcome, sizeof s->outcome, "error: %s", err.msg);
+        tui_app_error(app, &err);
+        return;
+    }
+    if (outcome == BC_RUN_PAUSED && s->q.set) {
+        snprintf(s->outcome, sizeof s->outcome, "waiting for the operator at step %s", s->q.step);
+        show_question(s, app);
+        return;
+    }
+    clear_answers(s);
+    if (outcome == BC_RUN_DONE) {
+        snprintf(s->outcome, sizeof s->outcome, "done: every step is done or skipped");
+        tui_app_message(app, "run %lld is done", (long long)s->run_id);
+    } else {
+        snprintf(s->outcome, sizeof s->outcome, "%s: %s",
+                 outcome == BC_RUN_PAUSED ? "paused" : "stopped", err.msg);
+        tui_app_message(app, "run %lld %s: %s (r resumes)", (long long)s->run_id,
+                        outcome == BC_RUN_PAUSED ? "paused" : "stopped", err.msg);
+    }
+    size_t next = next_step(&s->run);
+    if (next < s->run.n)
+        s->sel = next;
+}
+
+static bool question_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    run_state *s = d->ctx;
+    if (!accepted) {
+        tui_app_message(app, "run %lld stays paused at step %s (r asks again)",
+                        (long long)s->run_id, s->q.step);
+        s->q.set = false;
+        return true;
+    }
+    if (s->nanswers == MAX_ANSWERS)
+        clear_answers(s);
+    answer *a = &s->answers[s->nanswers++];
+    a->step = bc_xstrdup(s->q.step);
+    a->prompt = bc_xstrdup(s->q.prompt);
+    a->answer = bc_xstrdup(d->kind == TUI_DLG_YESNO ? "yes" : d->fields[0].value);
+    advance(s, app);
+    return true;
+}
+
+static void show_question(run_state *s, tui_app *app)
+{
+    const question *q = &s->q;
+    tui_dialog d = {.on_done = question_done, .ctx = s};
+    snprintf(d.title, sizeof d.title, "Step %.40s: %.100s", q->step, q->title);
+    d.wrap = true;
+    tui_dialog_line(&d, "%s", q->prompt);
+    const bc_checklist_step *def = NULL;
+    for (size_t i = 0; s->cl && i < s->cl->n; i++)
+        if (strcmp(s->cl->steps[i].id, q->step) == 0)
+            def = &s->cl->steps[i];
+    if (def && !q->typed)
+        tui_dialog_line(&d, "%s", def->explanation);
+    if (q->typed) {
+        /* The engine checks the name as well; the dialog only keeps a typo from reaching it. */
+        d.kind = TUI_DLG_FORM;
+        d.danger = true;
+        tui_dialog_field_add(&d, "type the deployment's name", NULL, false, s->target_name);
+    } else if (q->kind == BC_STEP_INPUT) {
+        d.kind = TUI_DLG_FORM;
+        tui_dialog_field_add(&d, "answer", NULL, false, NULL);
+    } else {
+        d.kind = TUI_DLG_YESNO;
+    }
+    tui_app_dialog(app, &d);
+}
+
+/* --- the run view --------------------------------------------------------------------------------
+ */
+
+static bc_status run_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    run_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    s->db = state_db(app, err);
+    if (!s->db)
+        return err->status;
+    char *end = NULL;
+    long long id = arg ? strtoll(arg, &end, 10) : 0;
+    if (!arg || !*arg || *end || id <= 0)
+        return bc_fail(err, BC_USAGE, "\"%s\" is not a run number", arg ? arg : "");
+    s->run_id = id;
+    bc_status st = run_load(s, err);
+    if (st == BC_OK) {
+        size_t next = next_step(&s->run);
+        s->sel = next < s->run.n ? next : 0;
+    }
+    return st;
+}
+
+static void run_close(tui_view *v)
+{
+    run_state *s = v->data;
+    if (!s)
+        return;
+    clear_answers(s);
+    bc_checklist_run_release(&s->run);
+    bc_checklist_free(s->cl);
+    free(s);
+}
+
+static const tui_col step_cols[] = {
+    {"#", 3, 0, 0}, {"state", 8, 0, 0}, {"step", 12, 0, 1}, {"kind", 9, 0, 2}, {"title", 20, 1, 0},
+};
+
+static tui_style state_style(bc_step_state st)
+{
+    switch (st) {
+    case BC_SS_DONE:
+        return TUI_S_GOOD;
+    case BC_SS_FAILED:
+        return TUI_S_DANGER;
+    case BC_SS_RUNNING:
+        return TUI_S_WARN | TUI_A_BOLD;
+    case BC_SS_SKIPPED:
+        return TUI_S_DIM;
+    default:
+        return 0;
+    }
+}
+
+/* Draw text wrapped over at most max lines from y; returns the lines used. */
+static int draw_wrapped(int y, int x, int w, int max, const char *label, const char *text,
+                        tui_style style)
+{
+    if (!text || !*text || max <= 0 || w <= 4)
+        return 0;
+    char *shown = bc_text_escape(text, strlen(text));
+    bc_buf b = {0};
+    bc_buf_printf(&b, "%s%s", label, shown);
+    free(shown);
+    int used = 0;
+    const char *p = b.data;
+    while (*p && used < max) {
+        /* fill the width by characters, then go back to the last space; long words break */
+        size_t bytes = 0, space = 0;
+        int cols = 0;
+        while (p[bytes] && cols < w - 1) {
+            size_t n = 1;
+            while (((unsigned char)p[bytes + n] & 0xc0) == 0x80)
+                n++;
+            char ch[8] = {0};
+            memcpy(ch, p + bytes, n < sizeof ch ? n : sizeof ch - 1);
+            cols += (int)bc_text_width(ch);
+            if (p[bytes] == ' ')
+                space = bytes;
+            bytes += n;
+        }
+        bool cut = p[bytes] && p[bytes] != ' ' && space > 0;
+        if (cut)
+            bytes = space;
+        char *part = bc_xstrndup(p, bytes);
+        tui_draw_text(y + used, x, w, part, style, true);
+        free(part);
+        p += bytes;
+        while (*p == ' ')
+            p++;
+        used++;
+    }
+    bc_buf_release(&b);
+    return used;
+}
+
+static void draw_output(run_state *s, tui_rect r, int y, int h)
+{
+    tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
+    if (s->sel >= s->run.n || h < 2)
+        return;
+    const bc_step_record *rec = &s->run.steps[s->sel];
+    const bc_checklist_step *def = s->cl && s->sel < s->cl->n ? &s->cl->steps[s->sel] : NULL;
+    char line[512];
+    snprintf(line, sizeof line, "Step %zu %s: %s  (%s, attempts %d, started %s, finished %s)",
+             s->sel + 1, rec->step_id, bc_step_state_name(rec->state),
+             def ? bc_step_kind_name(def->kind) : "?", rec->attempts,
+             rec->started_at ? rec->started_at : "-", rec->finished_at ? rec->finished_at : "-");
+    tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
+    int used = 2, x = r.x + 1, w = r.w - 1;
+    if (def)
+        used += draw_wrapped(y + used, x, w, 3, "", def->explanation, TUI_S_DIM);
+    used +=
+        draw_wrapped(y + used, x, w, h - used - 2,
+                     "output: ", rec->output && *rec->output ? rec->output : "(none recorded)", 0);
+    used += draw_wrapped(y + used, x, w, h - used - 1, "note: ", rec->note, TUI_S_WARN);
+    draw_wrapped(y + used, x, w, h - used, "last: ", s->outcome, TUI_A_BOLD);
+}
+
+static void run_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    run_state *s = v->data;
+    size_t done = 0;
+    for (size_t i = 0; i < s->run.n; i++)
+        done += s->run.steps[i].state == BC_SS_DONE || s->run.steps[i].state == BC_SS_SKIPPED;
+    char title[768];
+    snprintf(title, sizeof title, "Run #%lld  %s  %s  on %s  %zu/%zu steps", (long long)s->run_id,
+             s->cl ? s->cl->title : s->run.checklist, s->run.state, s->run.target, done, s->run.n);
+    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    int widths[5];
+    tui_table_layout(step_cols, 5, r.w, widths);
+    tui_table_header(r.y + 1, r.x, r.w, step_cols, widths, 5, -1, false);
+    int pane = r.h >= 20 ? r.h / 2 : r.h - 2 - (int)s->run.n;
+    if (pane < 4)
+        pane = 0;
+    s->height = r.h - 2 - pane;
+    if (s->height <= 0)
+        return;
+    if (s->sel < s->top)
+        s->top = s->sel;
+    if (s->sel >= s->top + (size_t)s->height)
+        s->top = s->sel - (size_t)s->height + 1;
+    size_t next = next_step(&s->run);
+    for (int i = 0; i < s->height && s->top + (size_t)i < s->run.n; i++) {
+        size_t idx = s->top + (size_t)i;
+        const bc_step_record *rec = &s->run.steps[idx];
+        const bc_checklist_step *def = s->cl && idx < s->cl->n ? &s->cl->steps[idx] : NULL;
+        char num[32], kind[16];
+        snprintf(num, sizeof num, "%s%zu",
+                 idx == next && strcmp(s->run.state, "active") == 0 ? "\u25b6" : "", idx + 1);
+        snprintf(kind, sizeof kind, "%s", def ? bc_step_kind_name(def->kind) : "?");
+        const char *cells[5] = {num, bc_step_state_name(rec->state), rec->step_id, kind,
+                                def ? def->title : ""};
+        tui_style styles[5] = {0, state_style(rec->state), 0, TUI_S_DIM, 0};
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, 5, cells, styles, idx == s->sel);
+    }
+    if (pane)
+        draw_output(s, r, r.y + r.h - pane, pane);
+}
+
+static bool skip_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    run_state *s = d->ctx;
+    if (!accepted || !s->cl)
+        return true;
+    bc_error err = {0};
+    const char *step = d->fields[0].expect;
+    if (bc_checklist_skip(s->db, s->run_id, s->cl, step, d->fields[0].value, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return true;
+    }
+    tui_app_after_write(app, false);
+    tui_app_message(app, "skipped step %s (recorded as the operator's decision); r goes on", step);
+    return true;
+}
+
+static void start_skip(run_state *s, tui_app *app)
+{
+    size_t next = next_step(&s->run);
+    if (strcmp(s->run.state, "active") != 0 || next == s->run.n || !s->cl) {
+        tui_app_message(app, "run %lld is %s: nothing to skip", (long long)s->run_id, s->run.state);
+        return;
+    }
+    const char *id = s->run.steps[next].step_id;
+    tui_dialog d = {.kind = TUI_DLG_FORM, .danger = true, .on_done = skip_done, .ctx = s};
+    snprintf(d.title, sizeof d.title, "Skip step %s?", id);
+    tui_dialog_line(&d, "%s", s->cl->steps[next].title);
+    tui_dialog_line(&d, "The step is recorded skipped and the run goes on after it.");
+    tui_dialog_field_add(&d, "type the step id", NULL, false, id);
+    tui_app_dialog(app, &d);
+}
+
+static bool redo_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    run_state *s = d->ctx;
+    if (!accepted || !s->cl)
+        return true;
+    bc_error err = {0};
+    const char *step = d->fields[0].expect;
+    if (bc_checklist_redo(s->db, s->run_id, s->cl, step, d->fields[0].value, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return true;
+    }
+    advance(s, app);
+    return true;
+}
+
+static void start_retry(run_state *s, tui_app *app)
+{
+    if (s->sel >= s->run.n || !s->cl)
+        return;
+    const bc_step_record *rec = &s->run.steps[s->sel];
+    if (rec->state == BC_SS_FAILED || rec->state == BC_SS_RUNNING) {
+        if (s->sel != next_step(&s->run)) {
+            tui_app_message(app, "an earlier step comes first: r runs the next step");
+            return;
+        }
+        advance(s, app); /* the engine examines it first, then runs it again if needed */
+        return;
+    }
+    if (rec->state == BC_SS_PENDING) {
+        tui_app_message(app, "step %s has not run yet: r runs the next step", rec->step_id);
+        return;
+    }
+    const bc_checklist_step *def = &s->cl->steps[s->sel];
+    tui_dialog d = {.kind = TUI_DLG_FORM, .danger = true, .on_done = redo_done, .ctx = s};
+    snprintf(d.title, sizeof d.title, "Run step %s again?", rec->step_id);
+    tui_dialog_line(&d, "%s (%s)", def->title, bc_step_state_name(rec->state));
+    if (def->once)
+        tui_dialog_line(&d,
+                        "This step must not run twice by accident (rotateKeys makes a new key).");
+    tui_dialog_line(&d, "It and every later step go back to pending, then the run goes on.");
+    tui_dialog_field_add(&d, "type the step id", NULL, false, rec->step_id);
+    tui_app_dialog(app, &d);
+}
+
+static bool abandon_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    int64_t *id = d->ctx;
+    if (!accepted)
+        return true;
+    bc_error err = {0};
+    sqlite3 *db = state_db(app, &err);
+    if (!db || bc_checklist_abandon(db, *id, &err) != BC_OK)
+        tui_app_error(app, &err);
+    else
+        tui_app_message(app, "run %lld abandoned", (long long)*id);
+    tui_app_after_write(app, false);
+    return true;
+}
+
+/* The yes/no before abandoning run id. */
+static void start_abandon(tui_app *app, int64_t id, const char *state)
+{
+    if (strcmp(state, "active") != 0) {
+        tui_app_message(app, "run %lld is %s: only an unfinished run can be abandoned",
+                        (long long)id, state);
+        return;
+    }
+    int64_t *ctx = bc_xmalloc(sizeof *ctx);
+    *ctx = id;
+    tui_dialog d = {.kind = TUI_DLG_YESNO, .on_done = abandon_done, .ctx = ctx, .ctx_free = free};
+    snprintf(d.title, sizeof d.title, "Abandon run %lld?", (long long)id);
+    tui_dialog_line(&d, "It stays in the list as abandoned and no longer blocks a new run.");
+    tui_dialog_line(&d, "Nothing on the deployment is undone.");
+    tui_app_dialog(app, &d);
+}
+
+static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    (void)arg;
+    run_state *s = v->data;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        if (s->sel + 1 < s->run.n)
+            s->sel++;
+        return true;
+    case TUI_ACT_MOVE_UP:
+        if (s->sel > 0)
+            s->sel--;
+        return true;
+    case TUI_ACT_FIRST:
+    case TUI_ACT_PAGE_UP:
+        s->sel = 0;
+        return true;
+    case TUI_ACT_LAST:
+    case TUI_ACT_PAGE_DOWN:
+        s->sel = s->run.n ? s->run.n - 1 : 0;
+        return true;
+    case TUI_ACT_CHECKLIST_RESUME:
+        if (strcmp(s->run.state, "active") != 0)
+            tui_app_message(app, "run %lld is %s: nothing to run", (long long)s->run_id,
+                            s->run.state);
+        else
+            advance(s, app);
+        return true;
+    case TUI_ACT_SKIP_STEP:
+        start_skip(s, app);
+        return true;
+    case TUI_ACT_RETRY_STEP:
+        start_retry(s, app);
+        return true;
+    case TUI_ACT_ABANDON_RUN:
+        start_abandon(app, s->run_id, s->run.state);
+        return true;
+    case TUI_ACT_REFRESH: {
+        bc_error err = {0};
+        if (run_load(s, &err) != BC_OK)
+            tui_app_error(app, &err);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void run_click(tui_view *v, tui_app *app, int y, int x)
+{
+    (void)app;
+    (void)x;
+    run_state *s = v->data;
+    int row = y - (v->rect.y + 2);
+    if (row >= 0 && row < s->height && s->top + (size_t)row < s->run.n)
+        s->sel = s->top + (size_t)row;
+}
+
+static const tui_action run_hints[] = {TUI_ACT_CHECKLIST_RESUME, TUI_ACT_SKIP_STEP,
+                                       TUI_ACT_RETRY_STEP, TUI_ACT_ABANDON_RUN, TUI_ACT_NONE};
+
+const tui_view_ops tui_run_view = {
+    .name = "run",
+    .open = run_open,
+    .draw = run_draw,
+    .handle = run_handle,
+    .click = run_click,
+    .hints = run_hints,
+    .close = run_close,
+};
+
+/* --- the list of runs ----------------------------------------------------------------------------
+ */
+
+typedef struct {
+    sqlite3 *db;
+    bc_checklist_runs runs;
+    size_t sel, top;
+    int height;
+} list_state;
+
+static bc_status list_load(list_state *s, bc_error *err)
+{
+    int64_t keep = s->sel < s->runs.n ? s->runs.items[s->sel].id : 0;
+    bc_checklist_runs_release(&s->runs);
+    s->runs = (bc_checklist_runs){0};
+    bc_status st = bc_checklist_runs_list(s->db, 0, &s->runs, err);
+    s->sel = 0;
+    for (size_t i = 0; keep && i < s->runs.n; i++)
+        if (s->runs.items[i].id == keep)
+            s->sel = i;
+    return st;
+}
+
+static bc_status list_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
+{
+    (void)arg;
+    list_state *s = bc_xcalloc(1, sizeof *s);
+    v->data = s;
+    s->db = state_db(app, err);
+    return s->db ? list_load(s, err) : err->status;
+}
+
+static void list_close(tui_view *v)
+{
+    list_state *s = v->data;
+    if (!s)
+        return;
+    bc_checklist_runs_release(&s->runs);
+    free(s);
+}
+
+static const tui_col run_cols[] = {
+    {"#", 4, 0, 0},          {"checklist", 9, 0, 0}, {"state", 9, 0, 0},   {"steps", 5, 0, 1},
+    {"next step", 14, 0, 2}, {"started", 16, 0, 3},  {"target", 16, 1, 1},
+};
+#define RUN_COLS ((int)(sizeof run_cols / sizeof run_cols[0]))
+
+static void list_draw(tui_view *v, tui_app *app, tui_rect r)
+{
+    (void)app;
+    list_state *s = v->data;
+    char title[256];
+    snprintf(title, sizeof title, "Checklists  %zu run%s, newest first   B: bootstrap  K: rotation",
+             s->runs.n, s->runs.n == 1 ? "" : "s");
+    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    int widths[RUN_COLS];
+    tui_table_layout(run_cols, RUN_COLS, r.w, widths);
+    tui_table_header(r.y + 1, r.x, r.w, run_cols, widths, RUN_COLS, -1, false);
+    s->height = r.h - 2;
+    if (!s->runs.n) {
+        tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
+                      "No checklist runs yet. B starts the first-deploy bootstrap, K a key "
+                      "rotation (on the Convex deployment in CONVEX_SELF_HOSTED_URL).",
+                      TUI_S_DIM, false);
+        return;
+    }
+    if (s->sel < s->top)
+        s->top = s->sel;
+    if (s->sel >= s->top + (size_t)s->height)
+        s->top = s->sel - (size_t)s->height + 1;
+    for (int i = 0; i < s->height && s->top + (size_t)i < s->runs.n; i++) {
+        size_t idx = s->top + (size_t)i;
+        const bc_checklist_run *run = &s->runs.items[idx];
+        size_t next = next_step(run);
+        char id[24], steps[32], nextc[96], started[BC_SHORT_DATE_LEN + 1] = "-";
+        snprintf(id, sizeof id, "%lld", (long long)run->id);
+        snprintf(steps, sizeof steps, "%zu/%zu", next, run->n);
+        if (next < run->n && strcmp(run->state, "active") == 0)
+            snprintf(nextc, sizeof nextc, "%s (%s)", run->steps[next].step_id,
+                     bc_step_state_name(run->steps[next].state));
+        else
+            snprintf(nextc, sizeof nextc, "-");
+        int64_t ms;
+        if (run->started_at && bc_iso_parse(run->started_at, strlen(run->started_at), &ms))
+            bc_describe_date(ms, started);
+        const char *cells[RUN_COLS] = {id,    run->checklist, run->state, steps,
+                                       nextc, started,        run->target};
+        tui_style styles[RUN_COLS] = {0};
+        styles[2] = strcmp(run->state, "done") == 0     ? TUI_S_GOOD
+                    : strcmp(run->state, "active") == 0 ? TUI_S_WARN | TUI_A_BOLD
+                    : strcmp(run->state, "failed") == 0 ? TUI_S_DANGER
+                                                        : TUI_S_DIM;
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, RUN_COLS, cells, styles, idx == s->sel);
+    }
+}
+
+/* Start a new run of checklist id on the deployment and open it (it runs at once). */
+static void start_checklist(tui_app *app, const char *id)
+{
+    bc_error err = {0};
+    sqlite3 *db = state_db(app, &err);
+    bc_jwks_target t = {0};
+    bc_checklist *cl = NULL;
+    int64_t run_id = 0;
+    bc_status st = db ? bc_checklist_load(id, &cl, &err) : err.status;
+    if (st == BC_OK)
+        st = bc_jwks_target_open_env(&t, &err);
+    if (st == BC_OK) {
+        bc_audit_who who = who_for(app, &t);
+        st = bc_checklist_start(db, cl, &who, &run_id, &err);
+    }
+    bc_jwks_target_close(&t);
+    bc_checklist_free(cl);
+    if (st != BC_OK) {
+        tui_app_error(app, &err);
+        return;
+    }
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", (long long)run_id);
+    if (tui_app_push(app, &tui_run_view, arg))
+        tui_app_run_action(app, TUI_ACT_CHECKLIST_RESUME, NULL);
+}
+
+static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
+{
+    (void)arg;
+    list_state *s = v->data;
+    const bc_checklist_run *run = s->sel < s->runs.n ? &s->runs.items[s->sel] : NULL;
+    switch (a) {
+    case TUI_ACT_MOVE_DOWN:
+        if (s->sel + 1 < s->runs.n)
+            s->sel++;
+        return true;
+    case TUI_ACT_MOVE_UP:
+        if (s->sel > 0)
+            s->sel--;
+        return true;
+    case TUI_ACT_FIRST:
+    case TUI_ACT_PAGE_UP:
+        s->sel = 0;
+        return true;
+    case TUI_ACT_LAST:
+    case TUI_ACT_PAGE_DOWN:
+        s->sel = s->runs.n ? s->runs.n - 1 : 0;
+        return true;
+    case TUI_ACT_OPEN:
+    case TUI_ACT_CHECKLIST_RESUME: {
+        if (!run)
+            return true;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)run->id);
+        if (tui_app_push(app, &tui_run_view, id) && a == TUI_ACT_CHECKLIST_RESUME)
+            tui_app_run_action(app, a, NULL);
+        return true;
+    }
+    case TUI_ACT_JWKS_BOOTSTRAP:
+        start_checklist(app, "bootstrap");
+        return true;
+    case TUI_ACT_JWKS_ROTATE:
+        start_checklist(app, "rotate");
+        return true;
+    case TUI_ACT_ABANDON_RUN:
+        if (run)
+            start_abandon(app, run->id, run->state);
+        return true;
+    case TUI_ACT_REFRESH: {
+        bc_error err = {0};
+        if (list_load(s, &err) != BC_OK)
+            tui_app_error(app, &err);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static void list_click(tui_view *v, tui_app *app, int y, int x)
+{
+    (void)app;
+    (void)x;
+    list_state *s = v->data;
+    int row = y - (v->rect.y + 2);
+    if (row >= 0 && row < s->height && s->top + (size_t)row < s->runs.n)
+        s->sel = s->top + (size_t)row;
+}
+
+static const tui_action list_hints[] = {TUI_ACT_OPEN,           TUI_ACT_CHECKLIST_RESUME,
+                                        TUI_ACT_JWKS_BOOTSTRAP, TUI_ACT_JWKS_ROTATE,
+                                        TUI_ACT_ABANDON_RUN,    TUI_ACT_NONE};
+
+const tui_view_ops tui_checklists_view = {
+    .name = "checklists",
+    .open = list_open,
+    .draw = list_draw,
+    .handle = list_handle,
+    .click = list_click,
+    .hints = list_hints,
+    .close = list_close,
+};
