@@ -1,6 +1,8 @@
 /* jwks_target.c - the SQLite doctor on a driver, the Convex checklist target, advancing runs. */
 #include "jwks_target.h"
 
+#include "deployment.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,35 +31,37 @@ bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const char *secret, const c
     return st;
 }
 
-static const char *env_value(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
-
 bc_status bc_jwks_target_open_env(bc_jwks_target *t, bc_error *err)
 {
     *t = (bc_jwks_target){0};
-    const char *url = env_value("CONVEX_SELF_HOSTED_URL");
-    const char *key = env_value("CONVEX_SELF_HOSTED_ADMIN_KEY");
-    if (!url || !key)
-        return bc_fail(err, BC_USAGE,
-                       "no target: pass --db PATH (a SQLite app) or set CONVEX_SELF_HOSTED_URL "
-                       "and CONVEX_SELF_HOSTED_ADMIN_KEY (a Convex deployment)");
-    bc_status st = bc_convex_new(url, key, &t->conn, err);
+    /* The same choice every verb makes (environment, .env.local, .env), and the same label, so
+     * a run started by a verb resumes from the console and the other way round. */
+    bc_env_sources env;
+    bc_status st = bc_env_sources_load(NULL, &env, err);
     if (st != BC_OK)
         return st;
-    t->dep = (bc_jwks_deploy){.c = t->conn,
-                              .module = env_value("BCADMIN_AUTH_FUNCTIONS"),
-                              .site_url = env_value("CONVEX_SITE_URL")};
-    t->label = bc_xstrdup(url);
-    return BC_OK;
+    bc_deploy_opts opts = {0};
+    bc_deployment dep = {0};
+    st = bc_deployment_choose(&opts, env.src, env.n, &dep, err);
+    if (st == BC_OK)
+        st = bc_convex_new(dep.url, dep.key, &t->conn, err);
+    if (st == BC_OK) {
+        const char *site = bc_env_sources_get(&env, "CONVEX_SITE_URL", NULL);
+        t->site_url = bc_xstrdup(site);
+        t->dep = (bc_jwks_deploy){.c = t->conn, .site_url = t->site_url};
+        t->label = bc_xstrdup(dep.label);
+        t->production = dep.production;
+    }
+    bc_deployment_release(&dep);
+    bc_env_sources_release(&env);
+    return st;
 }
 
 void bc_jwks_target_close(bc_jwks_target *t)
 {
     bc_convex_free(t->conn);
     free(t->label);
+    free(t->site_url);
     *t = (bc_jwks_target){0};
 }
 

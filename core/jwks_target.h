@@ -31,13 +31,15 @@ bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const char *secret, const c
 typedef struct {
     bc_convex *conn;
     bc_jwks_deploy dep; /* points into conn */
-    char *label;        /* the deployment URL: runs are recorded against it */
+    char *label;        /* the deployment's label (as every verb shows it): runs are recorded
+                           against it */
+    char *site_url;     /* CONVEX_SITE_URL from the environment or the .env files, or NULL */
     bool production;
 } bc_jwks_target;
 
-/* The deployment named by CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY (functions in
- * BCADMIN_AUTH_FUNCTIONS, site in CONVEX_SITE_URL). BC_USAGE naming what to set when they are
- * missing. */
+/* The Convex deployment the environment and the working directory's .env.local / .env select
+ * (deployment.h: deploy key or self-hosted variables), with the guide's auth:* functions. The
+ * errors of bc_deployment_choose say what to set. */
 bc_status bc_jwks_target_open_env(bc_jwks_target *t, bc_error *err);
 /* Safe on a zeroed or closed target. */
 void bc_jwks_target_close(bc_jwks_target *t);

@@ -23,6 +23,8 @@ until grep -q '^PORT ' "$DIR/cx.out"; do
     sleep 0.1
 done
 CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
+# Runs are recorded against the deployment's label, as every verb shows it.
+LABEL="self-hosted ${CX#http://} (key:$(printf %s "$KEY" | sha256sum | cut -c1-8))"
 CXENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY' CONVEX_SITE_URL=$CX"
 STATE=$DIR/.local/state/bcadmin/state.db
 step() { sqlite3 "$STATE" "SELECT state FROM checklist_step WHERE run_id = $1 AND step_id = '$2'"; }
@@ -51,9 +53,9 @@ curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 
 EXTRA_ENV="$CXENV" start 120 40
 wait_for "row 1 of 3"
-expect_line 2 "▲ 5 opens the unfinished checklist run #1: bootstrap at step latest-jwks (running) on $CX"
+expect_screen_has "▲ 5 opens the unfinished checklist run #1: bootstrap at step latest-jwks (running) on self-hosted ${CX#http://} (key:…"
 keys 5
-wait_for "Run #1  First-deploy JWKS bootstrap  active  on $CX  2/6 steps"
+wait_for "Run #1  First-deploy JWKS bootstrap  active  on $LABEL  2/6 steps"
 expect_line 3 " #   state    step         kind      title"
 expect_line 4 " 1   done     reachable    automatic Deployment reachable, auth functions deployed"
 expect_line 5 " 2   done     secret       automatic BETTER_AUTH_SECRET is set"
@@ -68,14 +70,14 @@ wait_for " Step 2 secret: done"
 expect_screen_has " output: BETTER_AUTH_SECRET is set (44 characters)"
 keys r
 wait_for "run 1 is done"
-expect_screen_has "Run #1  First-deploy JWKS bootstrap  done  on $CX  6/6 steps"
+expect_screen_has "Run #1  First-deploy JWKS bootstrap  done  on $LABEL  6/6 steps"
 expect_line 6 " 3   done     latest-jwks  automatic Make the signing key (getLatestJwks)"
 expect_screen_has "last: done: every step is done or skipped"
 [ "$(run_state 1)" = done ] || fail "run 1 is $(run_state 1) after r"
 cli jwks doctor >"$DIR/doctor.txt" 2>&1 || fail "doctor after the resumed bootstrap: $(cat "$DIR/doctor.txt")"
 keys q
 wait_for "Checklists  1 run, newest first"
-expect_line 4 "▸1    bootstrap done      6/6   -              2026-03-15 00:00 $CX"
+expect_line 4 "▸1    bootstrap done      6/6   -              2026-03-15 00:00 $LABEL"
 keys q
 wait_for "Users  row 1 of 3"
 expect_screen_lacks "unfinished checklist run"
@@ -90,7 +92,7 @@ keys Enter
 wait_for "Step notice: Tell the users"
 keys y
 wait_for "step monitor: "
-expect_screen_has "Run #2  JWKS key rotation  active  on $CX  6/8 steps"
+expect_screen_has "Run #2  JWKS key rotation  active  on $LABEL  6/8 steps"
 expect_line 10 "▸▶7  running  monitor      confirm   Monitor"
 expect_screen_has " last: paused: step monitor: Watch the deployment's logs"
 [ "$(step 2 rotate)" = done ] || fail "rotate is $(step 2 rotate)"
