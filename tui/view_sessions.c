@@ -156,25 +156,12 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
     (void)arg;
     sessions_state *s = v->data;
     int page = s->height > 1 ? s->height - 1 : 1;
+    int delta;
+    if (tui_action_step(a, page, &delta)) {
+        move(s, delta);
+        return true;
+    }
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        move(s, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        move(s, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-        move(s, page);
-        return true;
-    case TUI_ACT_PAGE_UP:
-        move(s, -page);
-        return true;
-    case TUI_ACT_HALF_DOWN:
-        move(s, page / 2);
-        return true;
-    case TUI_ACT_HALF_UP:
-        move(s, -page / 2);
-        return true;
     case TUI_ACT_FIRST:
         if (s->win.npages && !s->win.pages[0].before)
             s->win.sel = 0;

@@ -299,25 +299,12 @@ static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     user_state *s = v->data;
     pane *p = &s->panes[s->focus];
     int page = p->h > 1 ? p->h - 1 : 1;
+    int delta;
+    if (tui_action_step(a, page, &delta)) {
+        pane_move(p, delta);
+        return true;
+    }
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        pane_move(p, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        pane_move(p, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-        pane_move(p, page);
-        return true;
-    case TUI_ACT_PAGE_UP:
-        pane_move(p, -page);
-        return true;
-    case TUI_ACT_HALF_DOWN:
-        pane_move(p, page / 2);
-        return true;
-    case TUI_ACT_HALF_UP:
-        pane_move(p, -page / 2);
-        return true;
     case TUI_ACT_FIRST:
         p->sel = 0;
         return true;

@@ -447,25 +447,12 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     int page = s->height > 1 ? s->height - 1 : 1;
     const tui_rowwin_page *first = s->win.npages ? &s->win.pages[0] : NULL;
     const tui_rowwin_page *last = s->win.npages ? &s->win.pages[s->win.npages - 1] : NULL;
+    int delta;
+    if (tui_action_step(a, page, &delta)) {
+        move(s, delta);
+        return true;
+    }
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        move(s, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        move(s, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-        move(s, page);
-        return true;
-    case TUI_ACT_PAGE_UP:
-        move(s, -page);
-        return true;
-    case TUI_ACT_HALF_DOWN:
-        move(s, page / 2);
-        return true;
-    case TUI_ACT_HALF_UP:
-        move(s, -page / 2);
-        return true;
     case TUI_ACT_FIRST:
         if (first && !first->before)
             s->win.sel = 0;
