@@ -28,6 +28,7 @@
 #define BC_ENVSYNC_SECRET_MIN 32  /* Better Auth 1.4.9 refuses shorter secrets outside tests */
 #define BC_ENVSYNC_SECRET "BETTER_AUTH_SECRET"
 #define BC_ENVSYNC_JWKS "JWKS"
+#define BC_ENVSYNC_DEFAULT_FILE "convex/.env" /* the local file `env` verbs and the Env screen read */
 
 /* ---- single rules ---------------------------------------------------------------------- */
 

@@ -22,7 +22,7 @@
     G(LIST, "Lists: users and sessions")                                                           \
     G(DETAIL, "User detail")                                                                       \
     G(PROMPT, "Command line and search")                                                           \
-    G(OPS, "JWKS and checklists")                                                                  \
+    G(OPS, "JWKS, checklists and environment variables")                                                                  \
     G(ADMIN, "Admin actions (change the target; audited; hidden with --read-only)")                \
     G(CLI, "Command-line only")
 
@@ -58,7 +58,8 @@
     X(ACCOUNTS, "accounts", "a", DETAIL, "accounts list", "Focus the user's accounts pane")        \
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
     X(VIEW_AUDIT, "audit", "3", VIEW, "audit", "Show the audit log (newest first; z undoes)")      \
-    X(MARK, "mark", "Space", LIST, NULL, "Mark or unmark the selected user for a bulk action")     \
+    X(MARK, "mark", "Space", LIST, NULL,                                                           \
+      "Mark or unmark the selected user for a bulk action (Env screen: include the row or not)")  \
     X(MARK_FILTER, "mark-filter", "m", LIST, NULL,                                                 \
       "Mark every user the search and filters match (again: clear marks)")                         \
     X(COMMAND, "command", ":", PROMPT, NULL, "Type an action name (Tab completes, Enter runs)")    \
@@ -111,8 +112,11 @@
       "Check that the target is a Better Auth database")                                           \
     X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")             \
     X(ENV_LIST, "env-list", "", CLI, "env list", "List a Convex deployment's variables")          \
-    X(ENV_DIFF, "env-diff", "", CLI, "env diff", "Show what `env sync` would change")             \
-    X(ENV_SYNC, "env-sync", "", CLI, "env sync", "Push convex/.env in one atomic change")          \
+    X(ENV_DIFF, "env", "6", VIEW, "env diff",                                                       \
+      "Env screen: convex/.env against the deployment's variables (:env FILE for another file)")  \
+    X(ENV_REVEAL, "reveal", "v", OPS, NULL, "Env screen: show the values instead of their hashes") \
+    X(ENV_SYNC, "env-sync", "P", ADMIN, "env sync",                                                \
+      "Env screen: apply the included rows in one request (typed name on production)")            \
     X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
     X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")
 

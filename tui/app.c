@@ -313,6 +313,15 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
             pop_view(app);
         tui_app_push(app, &tui_jwks_view, NULL);
         return true;
+    case TUI_ACT_ENV_DIFF:
+    case TUI_ACT_ENV_SYNC:
+        if (top_is(app, &tui_env_view))
+            return false; /* the view lists again, or applies */
+        while (app->depth > 1)
+            pop_view(app);
+        if (tui_app_push(app, &tui_env_view, arg) && a == TUI_ACT_ENV_SYNC)
+            tui_app_message(app, "the Env screen: check the included rows, then apply");
+        return true;
     case TUI_ACT_CHECKLIST_LIST:
         if (top_is(app, &tui_checklists_view) || top_is(app, &tui_run_view))
             return true;

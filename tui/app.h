@@ -2,7 +2,7 @@
  *
  * Curses-free: it draws through draw.h and reads through input.h. Each screen is a view module
  * (view_users.c, view_user.c, view_sessions.c, view_help.c, view_audit.c, view_jwks.c,
- * view_checklist.c) that fills in one tui_view_ops; the
+ * view_checklist.c, view_env.c) that fills in one tui_view_ops; the
  * app routes actions (from the keymap or the `:` command line) to the view on top.
  */
 #ifndef TUI_APP_H
@@ -52,7 +52,7 @@ struct tui_view {
 };
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
-    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view;
+    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view;
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 

@@ -19,7 +19,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define DEFAULT_FILE "convex/.env"
+#define DEFAULT_FILE BC_ENVSYNC_DEFAULT_FILE
 
 /* --- the deployment ------------------------------------------------------------------------- */
 

@@ -1,0 +1,117 @@
+#!/bin/sh
+# The Env screen (6) on the Convex test deployment: convex/.env against the deployment's variables
+# as a diff table (add, change, unchanged, deployment only, empty; values masked, v reveals),
+# Space leaves one change out, P applies after a yes, and `bcadmin env list` shows that only the
+# included rows reached the deployment. On a SQLite file the screen says it needs Convex, and
+# with --read-only P is refused.
+. "$(dirname "$0")/lib.sh"
+ROOT=$(cd "$(dirname "$SCHEMA")/.." && pwd)
+BCADMIN=$(cd "$(dirname "$BCADMIN")" && pwd)/$(basename "$BCADMIN") # the console runs in $WORK
+PEERS=$ROOT/tests/peers
+command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed" >&2; exit 77; }
+[ -d "$PEERS/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed" >&2; exit 77; }
+KEY='convex-self-hosted|0123456789abcdef'
+node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" --env SITE_URL=http://localhost:3000 \
+    --env KEEP=same --env OLD=before --env OTHER=old2 --env REMOTE_ONLY=r \
+    >"$DIR/cx.out" 2>"$DIR/cx.err" &
+CXPID=$!
+trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
+i=0
+until grep -q '^PORT ' "$DIR/cx.out"; do
+    i=$((i + 1))
+    [ $i -lt 300 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
+    kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
+    sleep 0.1
+done
+CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
+WORK=$DIR/work
+mkdir -p "$WORK/convex"
+# NEW is added, OLD and OTHER change, KEEP and SITE_URL are unchanged, BLANK is empty (skipped);
+# line 7 is a line dotenv drops, which the screen shows as a warning with file:line.
+printf '%s\n' 'SITE_URL=http://localhost:3000' 'KEEP=same' 'OLD=after' 'OTHER=new2' \
+    'NEW=hello world' 'BLANK=' 'this line has no equals sign' >"$WORK/convex/.env"
+cli() {
+    (cd "$WORK" && env -i PATH=/usr/bin:/bin HOME="$DIR" BCADMIN_NOW=$NOW \
+        CONVEX_SELF_HOSTED_URL="$CX" CONVEX_SELF_HOSTED_ADMIN_KEY="$KEY" "$BCADMIN" "$@")
+}
+# console ARGS: the console in $WORK on the deployment the environment selects
+console() {
+    tmux -L "$SOCK" -f /dev/null new-session -d -x 150 -y 30 -c "$WORK" \
+        "env -i PATH=/usr/bin:/bin HOME=$DIR LANG=C.UTF-8 TERM=tmux-256color BCADMIN_NOW=$NOW \
+         CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY' \
+         $BCADMIN $*; echo EXITED \$?; sleep 120"
+    wait_for "bcadmin "
+}
+mask() { printf '<%s bytes, sha256:%s>' "$(printf %s "$1" | wc -c)" "$(printf %s "$1" | sha256sum | cut -c1-8)"; }
+
+# --- read-only: the screen shows the plan, P is refused --------------------------------------
+console --read-only
+wait_for " convex │ self-hosted"
+keys 6
+wait_for "Env  convex/.env -> self-hosted ${CX#http://}"
+keys P
+wait_for "env-sync refused"
+tmux -L "$SOCK" kill-server
+
+# --- the plan, toggling, applying ------------------------------------------------------------
+console
+wait_for " convex │ self-hosted"
+keys 6
+wait_for "1 add, 2 change, 2 unchanged, 1 deployment only, 0 invalid, 0 blocked; 3 included"
+expect_screen_has "values masked (v reveals)"
+expect_line 3 " in  name                           kind        local                              deployment                          line"
+expect_screen_has " [x] NEW                            add         $(mask 'hello world')"
+expect_screen_has " [x] OLD                            change      $(mask after)                  $(mask before)"
+expect_screen_has " [x] OTHER                          change      $(mask new2)"
+expect_screen_has "     KEEP                           unchanged   $(mask same)"
+expect_screen_has "     REMOTE_ONLY                    remote-only -                                  $(mask r)"
+expect_screen_has "     BLANK                          empty       <empty>"
+expect_screen_has "convex/.env:7:"
+expect_screen_lacks "hello world"
+keys v
+wait_for "values revealed (v masks)"
+expect_screen_has " [x] OLD                            change      after                              before"
+expect_screen_has "hello world"
+# the selection starts on the first row (BLANK, empty): Space there is refused
+keys Space
+wait_for "BLANK is empty: only add, change and remove rows can be applied"
+# leave OTHER out: move to it and press Space
+i=0
+until line 4 >/dev/null && screen | grep -q "▸\[x\] OTHER"; do
+    keys j
+    i=$((i + 1))
+    [ $i -lt 10 ] || fail "never selected OTHER"
+    sleep 0.05
+done
+keys Space
+wait_for " [ ] OTHER"
+wait_for "; 2 included"
+keys P
+wait_for "Apply 2 changes to self-hosted ${CX#http://}"
+expect_screen_has "add         NEW"
+expect_screen_has "change      OLD"
+expect_screen_lacks "change      OTHER"
+keys y
+wait_for "applied 2 changes in one request; the deployment lists every change"
+# listed again: NEW and OLD now match, OTHER still differs
+wait_for "0 add, 1 change, 4 unchanged, 1 deployment only"
+
+cli env list --json --reveal >"$DIR/vars.json" 2>"$DIR/vars.err" || fail "env list: $(cat "$DIR/vars.err")"
+got=$(jq -cS . "$DIR/vars.json")
+want='{"KEEP":"same","NEW":"hello world","OLD":"after","OTHER":"old2","REMOTE_ONLY":"r","SITE_URL":"http://localhost:3000"}'
+[ "$got" = "$want" ] || fail "deployment after apply: $got"
+# the apply is audited with names only
+STATE=$DIR/.local/state/bcadmin/state.db
+[ "$(sqlite3 "$STATE" "SELECT action, state FROM audit ORDER BY id DESC LIMIT 1")" = "env.sync|done" ] ||
+    fail "audit: $(sqlite3 "$STATE" "SELECT action, state FROM audit")"
+! sqlite3 "$STATE" "SELECT * FROM audit" | grep -q "hello world" || fail "the audit log holds a value"
+keys q
+wait_for "EXITED 0"
+tmux -L "$SOCK" kill-server
+
+# --- on a SQLite file the screen says it needs a Convex deployment -----------------------------
+make_fixture 2
+start 150 30
+wait_for "row 1 of 2"
+keys 6
+wait_for "the Env screen works on a Convex deployment only"
