@@ -136,18 +136,25 @@ static const tui_col cols[] = {
 
 static void draw_title(env_state *s, tui_app *app, tui_rect r)
 {
-    char title[1024];
     const bc_envsync_plan *p = &s->plan;
-    snprintf(
-        title, sizeof title,
-        "Env  %s -> %s  %zu add, %zu change, %zu unchanged, %zu deployment only, %zu invalid, "
-        "%zu blocked; %zu included  values %s",
-        s->path, tui_app_label(app), bc_envsync_plan_count(p, BC_ENVSYNC_ADD),
-        bc_envsync_plan_count(p, BC_ENVSYNC_CHANGE), bc_envsync_plan_count(p, BC_ENVSYNC_UNCHANGED),
-        bc_envsync_plan_count(p, BC_ENVSYNC_REMOTE_ONLY),
-        bc_envsync_plan_count(p, BC_ENVSYNC_INVALID), bc_envsync_plan_count(p, BC_ENVSYNC_BLOCKED),
-        included(p), s->reveal ? "revealed (v masks)" : "masked (v reveals)");
-    tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
+    bc_buf b = {0};
+    bc_buf_printf(&b, "Env  %s -> %s  %zu add, %zu change, %zu unchanged, %zu deployment only",
+                  s->path, tui_app_label(app), bc_envsync_plan_count(p, BC_ENVSYNC_ADD),
+                  bc_envsync_plan_count(p, BC_ENVSYNC_CHANGE),
+                  bc_envsync_plan_count(p, BC_ENVSYNC_UNCHANGED),
+                  bc_envsync_plan_count(p, BC_ENVSYNC_REMOTE_ONLY));
+    size_t bad[] = {bc_envsync_plan_count(p, BC_ENVSYNC_INVALID),
+                    bc_envsync_plan_count(p, BC_ENVSYNC_BLOCKED),
+                    bc_envsync_plan_count(p, BC_ENVSYNC_REMOVE)};
+    if (bad[0])
+        bc_buf_printf(&b, ", %zu invalid", bad[0]);
+    if (bad[1])
+        bc_buf_printf(&b, ", %zu blocked", bad[1]);
+    if (bad[2])
+        bc_buf_printf(&b, ", %zu remove", bad[2]);
+    bc_buf_printf(&b, "; %zu included; values %s", included(p), s->reveal ? "shown" : "masked");
+    tui_draw_text(r.y, r.x, r.w, b.data, TUI_S_TITLE, true);
+    bc_buf_release(&b);
 }
 
 static tui_style kind_style(bc_envsync_kind k)
@@ -176,7 +183,7 @@ static void draw_notes(env_state *s, tui_rect r, int y, int h)
     const bc_envsync_plan *p = &s->plan;
     if (h > 0 && s->sel < p->n) {
         const bc_envsync_item *it = &p->items[s->sel];
-        snprintf(line, sizeof line, "%s: %s%s%s", it->name, bc_envsync_kind_name(it->kind),
+        snprintf(line, sizeof line, "%s (%s)%s%s", it->name, bc_envsync_kind_name(it->kind),
                  it->note ? ": " : "", it->note ? it->note : "");
         tui_draw_text(y++, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
         h--;

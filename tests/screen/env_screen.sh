@@ -17,7 +17,7 @@ node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" --env SITE_URL=htt
 CXPID=$!
 trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
 i=0
-until grep -q '^PORT ' "$DIR/cx.out"; do
+until grep -qs '^PORT ' "$DIR/cx.out"; do
     i=$((i + 1))
     [ $i -lt 300 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
     kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
@@ -42,7 +42,17 @@ console() {
          $BCADMIN $*; echo EXITED \$?; sleep 120"
     wait_for "bcadmin "
 }
-mask() { printf '<%s bytes, sha256:%s>' "$(printf %s "$1" | wc -c)" "$(printf %s "$1" | sha256sum | cut -c1-8)"; }
+mask() {
+    n=$(printf %s "$1" | wc -c)
+    [ "$n" = 1 ] && u=byte || u=bytes
+    printf '<%s %s, sha256:%s>' "$n" "$u" "$(printf %s "$1" | sha256sum | cut -c1-8)"
+}
+# row NAME: the table row of NAME with runs of blanks squeezed
+row() { screen | grep -E "^.(\[.\]|   ) $1 " | tr -s ' ' | sed 's/ *$//'; }
+expect_row() {
+    got=$(row "$1")
+    [ "$got" = "$2" ] || fail "$(printf 'row %s is\n  [%s]\nexpected\n  [%s]' "$1" "$got" "$2")"
+}
 
 # --- read-only: the screen shows the plan, P is refused --------------------------------------
 console --read-only
@@ -52,49 +62,53 @@ wait_for "Env  convex/.env -> self-hosted ${CX#http://}"
 keys P
 wait_for "env-sync refused"
 tmux -L "$SOCK" kill-server
+SOCK=${SOCK}b # a new server: starting one on a socket that is shutting down fails
 
 # --- the plan, toggling, applying ------------------------------------------------------------
 console
 wait_for " convex │ self-hosted"
 keys 6
-wait_for "1 add, 2 change, 2 unchanged, 1 deployment only, 0 invalid, 0 blocked; 3 included"
-expect_screen_has "values masked (v reveals)"
-expect_line 3 " in  name                           kind        local                              deployment                          line"
-expect_screen_has " [x] NEW                            add         $(mask 'hello world')"
-expect_screen_has " [x] OLD                            change      $(mask after)                  $(mask before)"
-expect_screen_has " [x] OTHER                          change      $(mask new2)"
-expect_screen_has "     KEEP                           unchanged   $(mask same)"
-expect_screen_has "     REMOTE_ONLY                    remote-only -                                  $(mask r)"
-expect_screen_has "     BLANK                          empty       <empty>"
-expect_screen_has "convex/.env:7:"
+wait_for "1 add, 2 change, 2 unchanged, 1 deployment only; 3 included; values masked"
+expect_screen_has " in  name "
+expect_row BLANK "▸ BLANK empty <empty> - 6"
+expect_row KEEP " KEEP unchanged $(mask same) $(mask same) 2"
+expect_row NEW " [x] NEW add $(mask 'hello world') - 5"
+expect_row OLD " [x] OLD change $(mask after) $(mask before) 3"
+expect_row OTHER " [x] OTHER change $(mask new2) $(mask old2) 4"
+expect_row REMOTE_ONLY " REMOTE_ONLY remote-only - $(mask r)"
+expect_row SITE_URL " SITE_URL unchanged $(mask http://localhost:3000) $(mask http://localhost:3000) 1"
+expect_screen_has " BLANK (empty): empty: skipped"
+expect_screen_has " convex/.env:7: ignored: dotenv ignores this line"
 expect_screen_lacks "hello world"
 keys v
-wait_for "values revealed (v masks)"
-expect_screen_has " [x] OLD                            change      after                              before"
-expect_screen_has "hello world"
+wait_for "3 included; values shown"
+expect_row OLD " [x] OLD change after before 3"
+expect_row NEW " [x] NEW add hello world - 5"
 # the selection starts on the first row (BLANK, empty): Space there is refused
 keys Space
 wait_for "BLANK is empty: only add, change and remove rows can be applied"
 # leave OTHER out: move to it and press Space
 i=0
-until line 4 >/dev/null && screen | grep -q "▸\[x\] OTHER"; do
+until [ "$(row OTHER)" = "▸[x] OTHER change new2 old2 4" ]; do
     keys j
     i=$((i + 1))
     [ $i -lt 10 ] || fail "never selected OTHER"
     sleep 0.05
 done
 keys Space
-wait_for " [ ] OTHER"
 wait_for "; 2 included"
+expect_row OTHER " [ ] OTHER change new2 old2 4"
 keys P
 wait_for "Apply 2 changes to self-hosted ${CX#http://}"
 expect_screen_has "add         NEW"
 expect_screen_has "change      OLD"
 expect_screen_lacks "change      OTHER"
+expect_screen_has "In one request (all or nothing)"
 keys y
 wait_for "applied 2 changes in one request; the deployment lists every change"
 # listed again: NEW and OLD now match, OTHER still differs
-wait_for "0 add, 1 change, 4 unchanged, 1 deployment only"
+wait_for "0 add, 1 change, 4 unchanged, 1 deployment only; 1 included"
+expect_row NEW " NEW unchanged hello world hello world 5"
 
 cli env list --json --reveal >"$DIR/vars.json" 2>"$DIR/vars.err" || fail "env list: $(cat "$DIR/vars.err")"
 got=$(jq -cS . "$DIR/vars.json")
@@ -106,8 +120,11 @@ STATE=$DIR/.local/state/bcadmin/state.db
     fail "audit: $(sqlite3 "$STATE" "SELECT action, state FROM audit")"
 ! sqlite3 "$STATE" "SELECT * FROM audit" | grep -q "hello world" || fail "the audit log holds a value"
 keys q
+wait_for "Users  no rows"
+keys q
 wait_for "EXITED 0"
 tmux -L "$SOCK" kill-server
+SOCK=${SOCK}b # a new server: starting one on a socket that is shutting down fails
 
 # --- on a SQLite file the screen says it needs a Convex deployment -----------------------------
 make_fixture 2
