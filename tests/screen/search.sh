@@ -2,6 +2,8 @@
 # `/` searches as you type and narrows the list; Esc puts the old search back; F clears.
 . "$(dirname "$0")/lib.sh"
 make_fixture 200
+# The frame trace counts fetches: accepting a search whose results are shown must not refetch.
+EXTRA_ENV="BCADMIN_TRACE=$DIR/trace"
 start 120 40
 wait_for "row 1 of 200"
 keys /
@@ -16,6 +18,17 @@ wait_for "row 1 of 1   search: user017"
 expect_line 4 "▸user017@example.com            User 17              user       banned                        no       2026-01-01 17:00"
 keys Enter
 wait_for "Enter open"
+# The trace line is written just after the screen is drawn: wait for it.
+i=0
+until enter_frame=$(grep 'event=Enter' "$DIR/trace"); do
+    i=$((i + 1))
+    [ $i -lt 200 ] || fail "the trace has no Enter frame"
+    sleep 0.05
+done
+case $enter_frame in
+*" fetches=0 "*) ;;
+*) fail "accepting the search refetched: $enter_frame" ;;
+esac
 keys /
 text "x"
 wait_for "No user matches"
