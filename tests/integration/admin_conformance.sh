@@ -58,13 +58,13 @@ cvx_start() {
         --env "BETTER_AUTH_SECRET=$BC_TEST_SECRET" >"$log.out" 2>"$log.err" &
     BA_PID=$!
     bc_track_pid "$BA_PID"
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 1200); do
         port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$log.out" 2>/dev/null)
         [ -n "$port" ] && break
         kill -0 "$BA_PID" 2>/dev/null || bc_die "Convex test deployment exited before listening: $(cat "$log.err")"
         sleep 0.1
     done
-    [ -n "$port" ] || bc_die "Convex test deployment printed no port within 30 s"
+    [ -n "$port" ] || bc_die "Convex test deployment printed no port within 120 s"
     CVX_URL="http://127.0.0.1:$port"
     BA_URL="$CVX_URL/api/auth"
     BC_TARGET_ARGS=(--url "$CVX_URL" --admin-key "$CONVEX_KEY")

@@ -21,7 +21,7 @@ KEY='convex-self-hosted|0123456789abcdef'
 node "$peers/convex-deployment/server.mjs" --admin-key "$KEY" --instance-name smoke \
     >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do
     grep -q '^PORT ' "$tmp/out" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/err"; echo "server died"; exit 1; }
     sleep 0.1

@@ -23,11 +23,12 @@ start() { # LAYOUT
     stop
     node "$peers/convex-deployment/server.mjs" --admin-key "$KEY" --layout "$1" >"$tmp/out" 2>"$tmp/err" &
     pid=$!
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 1200); do
         grep -q '^PORT ' "$tmp/out" 2>/dev/null && break
         kill -0 "$pid" 2>/dev/null || { cat "$tmp/err"; echo "server died"; exit 1; }
         sleep 0.1
     done
+    grep -q '^PORT ' "$tmp/out" || { cat "$tmp/err"; echo "server printed no port within 120 s"; exit 1; }
     base="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$tmp/out")"
 }
 

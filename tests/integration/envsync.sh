@@ -24,7 +24,7 @@ start_deployment() {
     node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$2" --instance-name "$1" \
         >"$out" 2>"$BC_TMP/$1.err" &
     bc_track_pid "$!"
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 1200); do
         port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$out")
         [ -n "$port" ] && break
         sleep 0.1

@@ -20,11 +20,12 @@ cx_start() {
     node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" "$@" >"$out" 2>"$out.err" &
     pid=$!
     BC_SERVER_PIDS+=("$pid")
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 1200); do
         grep -q '^PORT ' "$out" && break
         kill -0 "$pid" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
         sleep 0.1
     done
+    grep -q '^PORT ' "$out" || bc_die "deployment printed no port within 120 s: $(cat "$out.err")"
     CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
     export CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY CONVEX_SITE_URL=$CX
 }

@@ -138,7 +138,7 @@ ba_start() {
     BA_PID=$!
     bc_track_pid "$BA_PID"
     BA_PORT=
-    for _ in $(seq 1 300); do
+    for _ in $(seq 1 1200); do
         BA_PORT=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$out" 2>/dev/null)
         [ -n "$BA_PORT" ] && break
         if ! kill -0 "$BA_PID" 2>/dev/null; then
@@ -146,7 +146,7 @@ ba_start() {
         fi
         sleep 0.1
     done
-    [ -n "$BA_PORT" ] || bc_die "Better Auth server on $db printed no port within 30 s: $(cat "$log.err")"
+    [ -n "$BA_PORT" ] || bc_die "Better Auth server on $db printed no port within 120 s: $(cat "$log.err")"
     BA_URL="http://127.0.0.1:$BA_PORT/api/auth"
     # shellcheck disable=SC2034 # for callers
     BA_LOG="$log.err"

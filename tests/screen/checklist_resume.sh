@@ -18,7 +18,7 @@ trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
 i=0
 until grep -q '^PORT ' "$DIR/cx.out"; do
     i=$((i + 1))
-    [ $i -lt 300 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
+    [ $i -lt 1200 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
     kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
     sleep 0.1
 done
