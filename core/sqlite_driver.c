@@ -654,33 +654,29 @@ static bc_status sqlite_row_insert(bc_driver *d, bc_model model, const bc_record
     return status;
 }
 
-static bc_status sqlite_rows_update(bc_driver *d, bc_model model, const bc_match *m,
-                                    const bc_record *patch, size_t *changed, bc_error *err)
+/* UPDATE (patch set) or DELETE (patch NULL) the rows of m, IN lists split into chunks inside one
+ * write transaction; *count gets the rows touched. */
+static bc_status write_rows(sq *s, bc_model model, const bc_match *m, const bc_record *patch,
+                            size_t *count, bc_error *err)
 {
-    sq *s = (sq *)d;
+    const char *name = bc_model_get(model)->name;
     size_t total = 0;
-    bc_status status = need_table(s, model, err);
-    if (status == BC_OK)
-        status = check_fields(s, model, patch, err);
-    if (status != BC_OK || patch->n == 0 || (m && m->n == 0)) {
-        if (changed)
-            *changed = 0;
-        return status;
-    }
     bool own;
-    status = write_begin(s, chunks(m), &own, err);
-    char *what = bc_xasprintf("updating \"%s\"", bc_model_get(model)->name);
+    bc_status status = write_begin(s, chunks(m), &own, err);
+    char *what = bc_xasprintf(patch ? "updating \"%s\"" : "deleting from \"%s\"", name);
     for (size_t c = 0; c < chunks(m) && status == BC_OK; c++) {
         qb q = {0};
-        bc_buf_puts(&q.sql, "UPDATE ");
-        put_ident(&q.sql, bc_model_get(model)->name);
-        bc_buf_puts(&q.sql, " SET ");
-        for (size_t i = 0; i < patch->n; i++) {
-            if (i)
-                bc_buf_puts(&q.sql, ", ");
-            put_ident(&q.sql, patch->fields[i].name);
-            bc_buf_puts(&q.sql, " = ");
-            qb_param(&q, encode(model, patch->fields[i].name, &patch->fields[i].value));
+        bc_buf_puts(&q.sql, patch ? "UPDATE " : "DELETE FROM ");
+        put_ident(&q.sql, name);
+        if (patch) {
+            bc_buf_puts(&q.sql, " SET ");
+            for (size_t i = 0; i < patch->n; i++) {
+                if (i)
+                    bc_buf_puts(&q.sql, ", ");
+                put_ident(&q.sql, patch->fields[i].name);
+                bc_buf_puts(&q.sql, " = ");
+                qb_param(&q, encode(model, patch->fields[i].name, &patch->fields[i].value));
+            }
         }
         size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;
         status = put_match(s, model, &q, m, from, to, err);
@@ -692,42 +688,37 @@ static bc_status sqlite_rows_update(bc_driver *d, bc_model model, const bc_match
     }
     free(what);
     status = write_end(s, own, status, err);
-    if (changed)
-        *changed = status == BC_OK ? total : 0;
+    if (count)
+        *count = status == BC_OK ? total : 0;
     return status;
+}
+
+static bc_status sqlite_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                    const bc_record *patch, size_t *changed, bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status status = need_table(s, model, err);
+    if (status == BC_OK)
+        status = check_fields(s, model, patch, err);
+    if (status != BC_OK || patch->n == 0 || (m && m->n == 0)) {
+        if (changed)
+            *changed = 0;
+        return status;
+    }
+    return write_rows(s, model, m, patch, changed, err);
 }
 
 static bc_status sqlite_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
                                     size_t *deleted, bc_error *err)
 {
     sq *s = (sq *)d;
-    size_t total = 0;
     bc_status status = need_table(s, model, err);
     if (status != BC_OK || (m && m->n == 0)) {
         if (deleted)
             *deleted = 0;
         return status;
     }
-    bool own;
-    status = write_begin(s, chunks(m), &own, err);
-    char *what = bc_xasprintf("deleting from \"%s\"", bc_model_get(model)->name);
-    for (size_t c = 0; c < chunks(m) && status == BC_OK; c++) {
-        qb q = {0};
-        bc_buf_puts(&q.sql, "DELETE FROM ");
-        put_ident(&q.sql, bc_model_get(model)->name);
-        size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;
-        status = put_match(s, model, &q, m, from, to, err);
-        size_t n = 0;
-        if (status == BC_OK)
-            status = exec_qb(s, &q, &n, what, err);
-        total += n;
-        qb_release(&q);
-    }
-    free(what);
-    status = write_end(s, own, status, err);
-    if (deleted)
-        *deleted = status == BC_OK ? total : 0;
-    return status;
+    return write_rows(s, model, m, NULL, deleted, err);
 }
 
 /* --- pages --------------------------------------------------------------------------------- */
