@@ -137,7 +137,36 @@ static bc_status key_action(const bc_jwks_deploy *dep, const char *fn, bc_jwks_r
 
 bc_status bc_jwks_deploy_latest(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
 {
-    return key_action(dep, "getLatestJwks", out, err);
+    bc_status st = key_action(dep, "getLatestJwks", out, err);
+    if (st != BC_OK)
+        return st;
+    /* getLatestJwks makes a key when the table is empty and then reads the newest row, as two
+     * steps: two calls racing on an empty table (an interrupted bootstrap whose request the
+     * deployment still ran, and its resumption) each make a key, and one of them answers with a
+     * key that is no longer the newest, which the server does not sign with. The table, read
+     * after the action, says which key is the newest. */
+    bc_jwks_rows all;
+    st = bc_jwks_deploy_rows(dep, &all, err);
+    if (st != BC_OK) {
+        bc_jwks_rows_release(out);
+        return st;
+    }
+    bc_jwks_row *newest = (bc_jwks_row *)bc_jwks_rows_newest(&all);
+    if (newest && strcmp(newest->id, out->rows[0].id) != 0) {
+        char *alg = out->rows[0].alg; /* the action adds the configured algorithm */
+        out->rows[0].alg = NULL;
+        bc_jwks_rows_release(out);
+        out->rows = bc_xcalloc(1, sizeof *out->rows);
+        out->n = 1;
+        out->rows[0] = *newest;
+        *newest = (bc_jwks_row){0};
+        if (alg) {
+            free(out->rows[0].alg);
+            out->rows[0].alg = alg;
+        }
+    }
+    bc_jwks_rows_release(&all);
+    return BC_OK;
 }
 
 bc_status bc_jwks_deploy_rotate(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)

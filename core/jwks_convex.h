@@ -50,7 +50,8 @@ char *bc_jwks_site_url(const bc_jwks_deploy *dep, const json_t *env, const char 
 
 /* The jwks rows in the deployment's database (findMany). */
 bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err);
-/* getLatestJwks / rotateKeys: the one-element array they return. */
+/* getLatestJwks / rotateKeys: the one-element array they return. getLatestJwks answers with the
+ * newest row of the table as read after the action (a racing call may have made a newer one). */
 bc_status bc_jwks_deploy_latest(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err);
 bc_status bc_jwks_deploy_rotate(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err);
 /* Set JWKS to rows in the CLI's form, in one batch. */
