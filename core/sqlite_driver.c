@@ -73,6 +73,7 @@ typedef struct {
 } qb;
 
 static const bc_driver_ops sqlite_ops;
+static char *search_match(sq *s, const char *search);
 
 /* --- small helpers ----------------------------------------------------------------------- */
 
@@ -765,6 +766,9 @@ typedef struct {
      * only those rows, instead of reading every matching row to sort it (7,900 random row reads
      * for a three-letter prefix in a million users). */
     bool deferred;
+    /* With scan: the FTS5 query (search_match) whose matches in bcadmin_user_search are the
+     * only rows the scan has to look at, or NULL to look at every row. */
+    const char *match;
     size_t limit;
     const char *cursor;
     bool want_total;
@@ -854,10 +858,12 @@ static bc_status decode_cursor(sq *s, const page_spec *p, bc_cursor *c, bool *ha
     return BC_OK;
 }
 
-static bool has_index(sq *s, const char *name)
+static bool has_object(sq *s, const char *type, const char *name)
 {
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ");
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM sqlite_schema WHERE type = ");
+    qb_param(&q, bc_value_text(type));
+    bc_buf_puts(&q.sql, " AND name = ");
     qb_param(&q, bc_value_text(name));
     int64_t n = 0;
     bool found = query_int(s, &q, &n, "looking for an index", NULL) == BC_OK && n == 1;
@@ -918,7 +924,7 @@ static bc_status count_rows(sq *s, const page_spec *p, int64_t *total, bc_error 
      * sessions' expiresAt index, 65 MB for two million) the count reads through the cache. */
     bool mapped =
         !p->where->sql.len && p->model == BC_MODEL_USER && !s->in_txn &&
-        has_index(s, "bcadmin_user_banned") &&
+        has_object(s, "index", "bcadmin_user_banned") &&
         run_plain(s, "PRAGMA mmap_size = 1099511627776", "mapping the file", NULL) == BC_OK;
     st = query_int(s, &q, total, "counting rows", err);
     if (mapped)
@@ -1149,6 +1155,15 @@ static void build_scan_sql(const page_spec *p, qb *q)
     bc_buf_puts(&q->sql, ", \"id\" FROM ");
     put_ident(&q->sql, bc_model_get(p->model)->name);
     qb_append(q, p->where);
+    if (p->match) {
+        /* Only the candidates of the trigram index; the filter above still checks each one
+         * against the row, so the answer is the scan's. */
+        bc_buf_puts(&q->sql, " AND \"id\" IN (SELECT \"id\" FROM \"bcadmin_user_search_doc\" "
+                             "WHERE \"docid\" IN (SELECT rowid FROM \"bcadmin_user_search\" "
+                             "WHERE \"bcadmin_user_search\" MATCH ");
+        qb_param(q, bc_value_text(p->match));
+        bc_buf_puts(&q->sql, "))");
+    }
 }
 
 /* The rows of one page by a scan (see above): out->rows in read order, *more when a row follows
@@ -1435,9 +1450,13 @@ static bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page
     qb w = {0};
     bc_buf canon = {0};
     page_spec p;
+    char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
+    if (st == BC_OK && p.scan)
+        p.match = match = search_match(s, q->search);
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
+    free(match);
     qb_release(&w);
     bc_buf_release(&canon);
     return st;
@@ -1616,14 +1635,140 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     return BC_OK;
 }
 
-/* --- browse indexes ------------------------------------------------------------------------ */
+/* --- browse and search indexes ------------------------------------------------------------ */
 
-static const struct bc_embedded *index_sql(bc_error *err)
+/* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
+ * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
+static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+
+static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
-    const struct bc_embedded *e = bc_embedded_find(bc_assets, "browse-indexes.sql");
+    const struct bc_embedded *e = bc_embedded_find(bc_assets, name);
     if (!e)
-        bc_fail(err, BC_ERR, "browse-indexes.sql is missing from this build");
+        bc_fail(err, BC_ERR, "%s is missing from this build", name);
     return e;
+}
+
+/* One object a script makes, read from its `CREATE <kind> IF NOT EXISTS "name"` statements:
+ * the scripts themselves are the one list of what bcadmin adds to a file. */
+typedef struct {
+    const char *type; /* as sqlite_schema says: index, table (also virtual) or trigger */
+    const char *drop; /* DROP INDEX / TABLE / TRIGGER */
+    char *name;
+} index_object;
+
+typedef struct {
+    index_object *items;
+    size_t n;
+} index_objects;
+
+static void index_objects_release(index_objects *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->items[i].name);
+    free(o->items);
+    *o = (index_objects){0};
+}
+
+static void parse_objects(const char *sql, index_objects *out)
+{
+    static const struct {
+        const char *marker, *type, *drop;
+    } kinds[] = {
+        {"CREATE INDEX IF NOT EXISTS \"", "index", "DROP INDEX"},
+        {"CREATE TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE VIRTUAL TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE TRIGGER IF NOT EXISTS \"", "trigger", "DROP TRIGGER"},
+    };
+    for (const char *p = strstr(sql, "CREATE "); p; p = strstr(p + 1, "CREATE ")) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            size_t len = strlen(kinds[k].marker);
+            if (strncmp(p, kinds[k].marker, len) != 0)
+                continue;
+            const char *name = p + len, *end = strchr(name, '"');
+            if (!end)
+                break;
+            out->items = bc_xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+            out->items[out->n++] = (index_object){kinds[k].type, kinds[k].drop,
+                                                  bc_xstrndup(name, (size_t)(end - name))};
+            break;
+        }
+    }
+}
+
+/* Whether every object of the script `asset` is in the file. */
+static bool has_asset_objects(sq *s, const char *asset)
+{
+    const struct bc_embedded *e = index_asset(asset, NULL);
+    if (!e)
+        return false;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bool all = o.n > 0;
+    for (size_t i = 0; i < o.n && all; i++)
+        all = has_object(s, o.items[i].type, o.items[i].name);
+    index_objects_release(&o);
+    return all;
+}
+
+static bool has_search_index(sq *s)
+{
+    return has_asset_objects(s, "search-index.sql");
+}
+
+static bc_status exec_script(sq *s, const char *sql, const char *what, bc_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    bc_status st = BC_OK;
+    if (rc != SQLITE_OK)
+        st = is_busy(rc) ? db_fail(s, rc, err, what)
+                         : bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path,
+                                   msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return st;
+}
+
+/* DROP ... IF EXISTS for every object of the script, last made first (triggers before the
+ * tables they write). */
+static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset(asset, err);
+    if (!e)
+        return BC_ERR;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bc_buf sql = {0};
+    for (size_t i = o.n; i > 0; i--) {
+        bc_buf_printf(&sql, "%s IF EXISTS ", o.items[i - 1].drop);
+        put_ident(&sql, o.items[i - 1].name);
+        bc_buf_puts(&sql, ";\n");
+    }
+    index_objects_release(&o);
+    bc_status st = sql.len ? exec_script(s, sql.data, "removing indexes", err) : BC_OK;
+    bc_buf_release(&sql);
+    return st;
+}
+
+static bc_status add_all_indexes(sq *s, bc_error *err)
+{
+    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++) {
+        const struct bc_embedded *e = index_asset(index_assets[i], err);
+        if (!e)
+            return BC_ERR;
+        /* The browse script is idempotent by itself. The search script also fills the index
+         * from the existing rows, so it runs only on a file without it; a partial one (an
+         * object removed by hand) is removed first and built again. */
+        bool search = strcmp(index_assets[i], "search-index.sql") == 0;
+        if (search && has_search_index(s))
+            continue;
+        bc_status st = search ? drop_asset_objects(s, index_assets[i], err) : BC_OK;
+        if (st == BC_OK)
+            st = exec_script(s, e->data, "adding indexes", err);
+        if (st != BC_OK)
+            return st;
+    }
+    return BC_OK;
 }
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
@@ -1632,20 +1777,30 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
     if (d->read_only)
         return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was added",
                        s->path);
-    const struct bc_embedded *e = index_sql(err);
-    if (!e)
-        return BC_ERR;
-    /* A fixed script of our own, run in one transaction so a lock leaves nothing half done. */
+    /* Our own fixed scripts, run in one transaction so a lock leaves nothing half done. */
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, e->data, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        st = is_busy(rc) ? db_fail(s, rc, err, "adding indexes")
-                         : bc_fail(err, BC_ERR, "adding indexes to %s: %s", s->path,
-                                   msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
+    st = add_all_indexes(s, err);
+    if (st != BC_OK) {
+        sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    return sqlite_txn(d, BC_TXN_COMMIT, err);
+}
+
+bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
+{
+    sq *s = (sq *)d;
+    if (d->read_only)
+        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was removed",
+                       s->path);
+    bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    for (size_t i = sizeof index_assets / sizeof index_assets[0]; i > 0 && st == BC_OK; i--)
+        st = drop_asset_objects(s, index_assets[i - 1], err);
+    if (st != BC_OK) {
         sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
         return st;
     }
@@ -1655,24 +1810,125 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
 bool bc_sqlite_has_indexes(bc_driver *d)
 {
     sq *s = (sq *)d;
-    const struct bc_embedded *e = index_sql(NULL);
-    if (!e)
-        return false;
-    /* Every index the script names (CREATE INDEX IF NOT EXISTS "name") must be in the file. */
-    static const char marker[] = "CREATE INDEX IF NOT EXISTS \"";
-    bool all = true, any = false;
-    for (const char *p = strstr(e->data, marker); p && all; p = strstr(p, marker)) {
-        p += sizeof marker - 1;
-        const char *end = strchr(p, '"');
-        if (!end)
-            break;
-        char *name = bc_xstrndup(p, (size_t)(end - p));
-        all = has_index(s, name);
-        any = true;
-        free(name);
-        p = end;
+    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++)
+        if (!has_asset_objects(s, index_assets[i]))
+            return false;
+    return true;
+}
+
+bool bc_sqlite_has_search_index(bc_driver *d)
+{
+    return has_search_index((sq *)d);
+}
+
+bool bc_sqlite_has_any_index(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++) {
+        const struct bc_embedded *e = index_asset(index_assets[i], NULL);
+        index_objects o = {0};
+        if (e)
+            parse_objects(e->data, &o);
+        bool any = false;
+        for (size_t j = 0; j < o.n && !any; j++)
+            any = has_object(s, o.items[j].type, o.items[j].name);
+        index_objects_release(&o);
+        if (any)
+            return true;
     }
-    return all && any;
+    return false;
+}
+
+/* --- substring search by the trigram index -------------------------------------------------- */
+
+enum {
+    SEARCH_PROBES = 8,  /* trigrams of a long needle whose document counts are looked up */
+    SEARCH_TERMS = 3,   /* the rarest of them ANDed in the index query */
+    SEARCH_SHARE = 16,  /* the index is used while the rarest matches under 1/16 of the rows */
+    SEARCH_SMALL = 256, /* ... or fewer rows than this whatever the table's size */
+};
+
+/* The index query for a substring search (search as given; letters are ASCII-folded here as
+ * the matcher does), or NULL when the scan is the better plan or the only one: no index in the
+ * file, fewer than 3 characters, or even the rarest trigram in over 1/16 of the users (then
+ * checking the candidates one by one costs more than reading every row: about 5 us a candidate
+ * against 0.3 us a row).
+ *
+ * Only trigrams of three ASCII characters are used. The index is a superset of the matches
+ * only where a needle's trigrams are tokenized as they are in the row: for ASCII that holds
+ * whatever surrounds them (invalid UTF-8 after a multi-byte character changes how the tokenizer
+ * decodes it), and ASCII case folding is the same in every SQLite version that writes the file.
+ * A needle without such a trigram (all non-ASCII) is scanned. */
+static char *search_match(sq *s, const char *search)
+{
+    size_t n = search ? strlen(search) : 0;
+    if (n < 3 || !has_search_index(s))
+        return NULL;
+    /* Distinct ASCII trigrams, folded, in needle order. */
+    char(*grams)[4] = bc_xcalloc(n, sizeof *grams);
+    size_t ng = 0;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        const unsigned char *g = (const unsigned char *)search + i;
+        if (g[0] >= 0x80 || g[1] >= 0x80 || g[2] >= 0x80)
+            continue;
+        char t[4] = {(char)ascii_lower(g[0]), (char)ascii_lower(g[1]), (char)ascii_lower(g[2])};
+        bool seen = false;
+        for (size_t j = 0; j < ng && !seen; j++)
+            seen = memcmp(grams[j], t, 3) == 0;
+        if (!seen)
+            memcpy(grams[ng++], t, 4);
+    }
+    /* A long needle: probe trigrams spread over it, first and last included. */
+    size_t probes = ng < SEARCH_PROBES ? ng : SEARCH_PROBES;
+    int64_t docs[SEARCH_PROBES];
+    size_t pick[SEARCH_PROBES];
+    bool ok = probes > 0 &&
+              run_plain(s,
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.\"bcadmin_user_search_vocab\" "
+                        "USING fts5vocab(main, bcadmin_user_search, row)",
+                        "opening the search index's vocabulary", NULL) == BC_OK;
+    for (size_t i = 0; i < probes && ok; i++) {
+        pick[i] = probes > 1 ? i * (ng - 1) / (probes - 1) : 0;
+        qb q = {0};
+        bc_buf_puts(&q.sql,
+                    "SELECT coalesce(max(\"doc\"), 0) FROM temp.\"bcadmin_user_search_vocab\" "
+                    "WHERE \"term\" = ");
+        qb_param(&q, bc_value_text(grams[pick[i]]));
+        ok = query_int(s, &q, &docs[i], "reading the search index", NULL) == BC_OK;
+        qb_release(&q);
+    }
+    /* The rarest few, rarest first (a handful: selection sort). */
+    for (size_t i = 0; i < probes && ok; i++)
+        for (size_t j = i + 1; j < probes; j++)
+            if (docs[j] < docs[i]) {
+                int64_t d = docs[i];
+                size_t k = pick[i];
+                docs[i] = docs[j], pick[i] = pick[j];
+                docs[j] = d, pick[j] = k;
+            }
+    int64_t rows = 0;
+    if (ok && docs[0] > SEARCH_SMALL) {
+        qb q = {0};
+        bc_buf_puts(&q.sql, "SELECT coalesce(max(\"docid\"), 0) FROM \"bcadmin_user_search_doc\"");
+        ok = query_int(s, &q, &rows, "reading the search index", NULL) == BC_OK &&
+             docs[0] * SEARCH_SHARE <= rows;
+        qb_release(&q);
+    }
+    char *match = NULL;
+    if (ok) {
+        /* "abc" AND "bcd": detail=none refuses phrases, so each term is one quoted trigram
+         * (a double quote inside is doubled). */
+        bc_buf m = {0};
+        for (size_t i = 0; i < probes && i < SEARCH_TERMS; i++) {
+            bc_buf_puts(&m, i ? " AND \"" : "\"");
+            for (const char *c = grams[pick[i]]; *c; c++)
+                bc_buf_puts(&m, *c == '"' ? "\"\"" : (char[]){*c, '\0'});
+            bc_buf_puts(&m, "\"");
+        }
+        match = bc_buf_take(&m);
+    }
+    free(grams);
+    return match;
 }
 
 bool bc_sqlite_has_model(bc_driver *d, bc_model m)
@@ -1688,7 +1944,10 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
     page_spec p;
     bc_cursor c = {0};
     bool have = false;
+    char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
+    if (st == BC_OK && p.scan)
+        p.match = match = search_match(s, q->search);
     if (st == BC_OK) {
         if (!p.limit)
             p.limit = BC_PAGE_DEFAULT;
@@ -1714,6 +1973,7 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
         }
         sqlite3_finalize(stmt);
     }
+    free(match);
     bc_cursor_release(&c);
     qb_release(&w);
     qb_release(&full);

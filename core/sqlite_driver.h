@@ -26,11 +26,25 @@ typedef struct {
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
                          bc_error *err);
 
-/* Add bcadmin's browsing indexes (assets/browse-indexes.sql) to the file behind d; idempotent. */
+/* Add bcadmin's indexes to the file behind d, in one transaction; idempotent: the browsing
+ * indexes (assets/browse-indexes.sql) and the substring-search index (assets/search-index.sql:
+ * an FTS5 trigram table filled from the existing users, kept in step by triggers on "user",
+ * so the app's own writes maintain it). A search index already present is left as it is. */
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
 
-/* Whether the browsing indexes are present (the TUI suggests `bcadmin db index` otherwise). */
+/* Remove everything bc_sqlite_add_indexes adds (indexes, search tables, triggers), in one
+ * transaction; nothing else in the file changes. Idempotent. */
+bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err);
+
+/* Whether all of bcadmin's indexes are present (the TUI suggests `bcadmin db index` otherwise). */
 bool bc_sqlite_has_indexes(bc_driver *d);
+
+/* Whether the substring-search index (table, doc table and all its triggers) is present; without
+ * it a contains search scans every user, with the same results. */
+bool bc_sqlite_has_search_index(bc_driver *d);
+
+/* Whether any object bc_sqlite_add_indexes adds is present. */
+bool bc_sqlite_has_any_index(bc_driver *d);
 
 /* Whether the file has the table of model m with all its Better Auth columns. user, session and
  * account always do once open succeeded; verification and jwks are optional (ops on an absent
@@ -38,7 +52,9 @@ bool bc_sqlite_has_indexes(bc_driver *d);
 bool bc_sqlite_has_model(bc_driver *d, bc_model m);
 
 /* SQLite's EXPLAIN QUERY PLAN for the page query q would run (for a substring search, its one
- * scan of every match), one step per line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the caller frees it. */
+ * statement over every match: a scan of the table, or the search index's candidates), one step per
+ * line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the
+ * caller frees it. */
 char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err);
 
 #endif
