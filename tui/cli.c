@@ -55,6 +55,8 @@ typedef enum {
     O_USERS,
     O_SEED,
     O_FORCE,
+    /* db index */
+    O_DROP,
     /* env */
     O_FILE,
     O_AGAINST,
@@ -135,12 +137,16 @@ static const opt_def options[] = {
     {O_LIMIT, "limit", "N", "rows per page, 1 to 1000 (default 50)"},
     {O_CURSOR, "cursor", "C", "start at the page a previous nextCursor names (same filters)"},
     {O_ALL, "all", NULL, "every page, streamed one page at a time (for export)"},
-    {O_JSON, "json", NULL, "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
+    {O_JSON, "json", NULL,
+     "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
-    {O_REVEAL, "reveal", NULL, "show secrets (tokens, password hashes, variable values) instead of masking them"},
+    {O_REVEAL, "reveal", NULL,
+     "show secrets (tokens, password hashes, variable values) instead of masking them"},
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
     {O_SEED, "seed", "S", "random seed: the same seed makes the same data (default 0)"},
     {O_FORCE, "force", NULL, "replace an existing file"},
+    {O_DROP, "drop", NULL,
+     "remove bcadmin's indexes, search tables and triggers from the target instead"},
     {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
     {O_AGAINST, "against", "FILE",
      "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
@@ -210,8 +216,8 @@ static const verb_def verbs[] = {
      "make a demo Better Auth database (at --db PATH, default "
      "$XDG_DATA_HOME/bcadmin/demo.db)",
      bc_cli_demo},
-    {"db index", "", 0, 0, 0, true, "add bcadmin's browsing indexes to the target (idempotent)",
-     bc_cli_db_index},
+    {"db index", "", 0, 0, BIT(O_DROP), true,
+     "add bcadmin's browsing and search indexes to the target (idempotent)", bc_cli_db_index},
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
@@ -547,6 +553,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_FORCE:
     case O_ENV_FORCE:
         c->force = true;
+        break;
+    case O_DROP:
+        c->drop = true;
         break;
     case O_FILE:
         c->env_file = val;

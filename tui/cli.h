@@ -48,6 +48,7 @@ typedef struct {
     uint64_t demo_users; /* demo --users */
     uint64_t seed;
     bool force;
+    bool drop; /* db index --drop */
     /* env verbs */
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */

@@ -43,10 +43,19 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
+    if (c->drop) {
+        bool had = bc_sqlite_has_any_index(c->d);
+        bc_status st = bc_sqlite_drop_indexes(c->d, err);
+        if (st == BC_OK)
+            fprintf(c->out, "%s: %s\n", c->d->label,
+                    had ? "bcadmin's indexes, search tables and triggers removed"
+                        : "no bcadmin index was present");
+        return st;
+    }
     bool had = bc_sqlite_has_indexes(c->d);
     bc_status st = bc_sqlite_add_indexes(c->d, err);
     if (st == BC_OK)
-        fprintf(c->out, "%s: browsing indexes %s\n", c->d->label,
+        fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");
     return st;
 }
@@ -57,6 +66,9 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     fprintf(c->out, "%s: Better Auth database OK\n", c->d->label);
     fprintf(c->out, "  browsing indexes: %s\n",
             bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
+    fprintf(c->out, "  search index: %s\n",
+            bc_sqlite_has_search_index(c->d) ? "present (triggers on \"user\" keep it current)"
+                                             : "missing (substring search scans every user)");
     char *path = c->state ? bc_xstrdup(c->state) : NULL;
     bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
     bc_state *s = NULL;

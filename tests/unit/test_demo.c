@@ -178,8 +178,17 @@ static void schema_is_exact(void **state)
     int browse = 0;
     for (const char *p = strstr(idx->data, "CREATE INDEX"); p; p = strstr(p + 1, "CREATE INDEX"))
         browse++;
+    /* The search index: its doc table, the FTS5 table and its 3 shadow tables (data, idx,
+     * config: contentless and without column sizes), 3 triggers; filled from every user. */
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE sql IS NOT NULL"),
-                     5 + 3 + browse);
+                     5 + 3 + browse + 8);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'user' AND name LIKE 'bcadmin_user_search_%'"),
+                     3);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM bcadmin_user_search_doc"), USERS);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM \"user\" JOIN bcadmin_user_search_doc "
+                                   "d ON d.id = \"user\".id AND d.docid = \"user\".rowid"),
+                     USERS);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
                                    "'sqlite_stat%'"),
                      0);

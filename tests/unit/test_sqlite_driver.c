@@ -1017,10 +1017,16 @@ static void uses_the_browse_indexes(void **state)
     if (!strstr(text, "bcadmin_user_banned_createdAt (banned=?)") || strstr(text, "TEMP B-TREE"))
         fail_msg("banned plan:\n%s", text);
     free(text);
-    /* A substring search is one scan of the table, no sort (the page is kept in a heap). */
-    text = plan(f->d, (bc_user_query){.search = "g12"});
+    /* A substring search too short for the trigram index is one scan of the table, no sort
+     * (the page is kept in a heap); a longer one reads the index's candidates. */
+    text = plan(f->d, (bc_user_query){.search = "g1"});
     if (strcmp(text, "SCAN user\n") != 0)
         fail_msg("substring search plan:\n%s", text);
+    free(text);
+    text = plan(f->d, (bc_user_query){.search = "g12"});
+    if (!strstr(text, "SCAN bcadmin_user_search VIRTUAL TABLE") || strstr(text, "SCAN user\n") ||
+        strstr(text, "TEMP B-TREE"))
+        fail_msg("indexed substring search plan:\n%s", text);
     free(text);
     assert_query(f->d, (bc_user_query){.search = "G1999", .search_mode = BC_SEARCH_PREFIX},
                  "g01999");
@@ -1048,6 +1054,261 @@ static void read_only_refuses_writes(void **state)
     /* The connection itself is read-only too. */
     assert_int_equal(f->d->ops->rows_delete(f->d, BC_MODEL_USER, NULL, NULL, &err), BC_ERR);
     assert_raw(f->raw, "SELECT count(*) FROM user", "10");
+}
+
+/* --- the substring-search index ------------------------------------------------------------- */
+
+/* Rows that are hard for a trigram index: LIKE's special characters, quotes, non-ASCII, invalid
+ * UTF-8 around ASCII, a NUL before a match, a tab, an integer name, a long value. (No blob:
+ * whether LIKE matches a blob depends on how SQLite was built.) */
+static void add_tricky_users(sqlite3 *db, const char *prefix)
+{
+    char *sql = bc_xasprintf(
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('%1$s1', 'Perc_ent 100%% off', '%1$s1@x.io', 0, '2025-05-01T00:00:00.000Z', 1),"
+        "('%1$s2', 'back\\slash \"quoted\" o''brien', '%1$s2@x.io', 0, '2025-05-02T00:00:00.000Z', "
+        "1),"
+        "('%1$s3', CAST(x'ff616263806162636480' AS TEXT), '%1$s3@x.io', 0, "
+        "'2025-05-03T00:00:00.000Z', 1),"
+        "('%1$s4', CAST(x'6a6f00626967' AS TEXT), '%1$s4@x.io', 0, '2025-05-04T00:00:00.000Z', 1),"
+        "('%1$s5', 'Mary T\tab', '%1$s5@x.io', 0, '2025-05-05T00:00:00.000Z', 1),"
+        "('%1$s6', 12345, '%1$s6@x.io', 0, '2025-05-06T00:00:00.000Z', 1),"
+        "('%1$s7', printf('%%.5000c', 'w') || 'Needle', '%1$s7@x.io', 0, "
+        "'2025-05-07T00:00:00.000Z', 1),"
+        "('%1$s8', '\xc3\x9cMIT \xc3\x96lmez', 'MixedCase.%1$s8@X.IO', 0, "
+        "'2025-05-08T00:00:00.000Z', 1)",
+        prefix);
+    exec(db, sql);
+    free(sql);
+}
+
+static const char *const index_needles[] = {"mar",
+                                            "MILE",
+                                            "x.io",
+                                            "100%",
+                                            "0% o",
+                                            "c_e",
+                                            "_",
+                                            "%",
+                                            "\\s",
+                                            "k\\sl",
+                                            "\"quo",
+                                            "o'b",
+                                            "'",
+                                            "\xc3\x9cmit",
+                                            "\xc3\x96LMEZ",
+                                            "mit",
+                                            "abc",
+                                            "bcd\x80",
+                                            "big",
+                                            "jo",
+                                            "ary",
+                                            "12345",
+                                            "234",
+                                            "y t\t",
+                                            "wwwneedle",
+                                            "NEEDLE",
+                                            "e",
+                                            "ex",
+                                            "@x.",
+                                            "mixedcase",
+                                            "zzzzzzzzzzzzzzzzzzzzzzzzzz",
+                                            "qqq",
+                                            "alice",
+                                            "ALICE S",
+                                            "ice@ex"};
+
+/* Every needle, every sort and order, every page size: what SQLite's LIKE answers. */
+static void search_agrees_everywhere(bc_driver *d, sqlite3 *raw)
+{
+    bc_error err = {0};
+    for (size_t i = 0; i < sizeof index_needles / sizeof index_needles[0]; i++) {
+        for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++) {
+            for (int asc = 0; asc <= 1; asc++) {
+                int64_t n;
+                char *want = like_ids(raw, index_needles[i], (bc_sort_key)key, asc, &n);
+                bc_user_query q = {
+                    .search = index_needles[i], .sort = (bc_sort_key)key, .ascending = asc};
+                check_paging(d, q, 1, want);
+                check_paging(d, q, 3, want);
+                check_paging(d, q, 50, want);
+                q.limit = 2;
+                q.want_total = true;
+                bc_page pg;
+                assert_int_equal(bc_driver_users_page(d, &q, &pg, &err), BC_OK);
+                if (pg.total != n)
+                    fail_msg("search \"%s\": total %lld, LIKE finds %lld", index_needles[i],
+                             (long long)pg.total, (long long)n);
+                bc_page_release(&pg);
+                free(want);
+            }
+        }
+    }
+}
+
+/* Whether the search for needle reads the index's candidates instead of scanning. */
+static bool plan_uses_index(bc_driver *d, const char *needle)
+{
+    char *text = plan(d, (bc_user_query){.search = needle});
+    bool uses = strstr(text, "bcadmin_user_search") != NULL;
+    if (!uses && strcmp(text, "SCAN user\n") != 0)
+        fail_msg("search \"%s\": neither the index nor one scan:\n%s", needle, text);
+    free(text);
+    return uses;
+}
+
+static void search_index_agrees_with_the_scan(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    add_tricky_users(f->raw, "t");
+    /* Without the index: one scan. */
+    assert_false(bc_sqlite_has_search_index(f->d));
+    assert_false(plan_uses_index(f->d, "alice"));
+    search_agrees_everywhere(f->d, f->raw);
+
+    /* The index made from the rows already there, then rows the triggers index. */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_true(bc_sqlite_has_search_index(f->d));
+    add_tricky_users(f->raw, "v");
+    exec(f->raw, "UPDATE user SET name = 'Renamed Needle', email = 'fresh@y.io' WHERE id = 'u02';"
+                 "UPDATE user SET id = 'u03b' WHERE id = 'u03';"
+                 "UPDATE user SET name = name WHERE id = 'u04';"
+                 "DELETE FROM user WHERE id IN ('u05', 't3', 'v7');");
+    assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "23");
+    assert_raw(f->raw, "SELECT count(*) FROM user", "23");
+    assert_true(plan_uses_index(f->d, "alice"));
+    assert_true(plan_uses_index(f->d, "@X.i"));
+    assert_true(plan_uses_index(f->d, "0% o"));
+    /* Short needles and needles without three ASCII characters in a row scan. */
+    assert_false(plan_uses_index(f->d, "al"));
+    assert_false(plan_uses_index(f->d, "\xc3\x9c\xc3\x96x"));
+    search_agrees_everywhere(f->d, f->raw);
+    assert_query(f->d, (bc_user_query){.search = "needle"}, "t7 u02");
+    assert_query(f->d, (bc_user_query){.search = "cAROL"}, "u03b");
+    assert_query(f->d, (bc_user_query){.search = "bob@"}, "");
+
+    /* Dropped again: the same answers by the scan. */
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
+    assert_false(plan_uses_index(f->d, "alice"));
+    search_agrees_everywhere(f->d, f->raw);
+}
+
+static void search_index_follows_every_write(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    /* Through the driver: insert, update email and name, delete. */
+    bc_record r = new_user("n1", "newbie@example.com");
+    assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_OK);
+    bc_record_release(&r);
+    const char *id = "u01";
+    bc_match by_id = {"id", &id, 1};
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name", "Alicia Keys");
+    bc_record_set_text(&patch, "email", "alicia@music.example");
+    assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, &by_id, &patch, NULL, &err), BC_OK);
+    bc_record_release(&patch);
+    id = "u10";
+    assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, &by_id, NULL, &err), BC_OK);
+    /* Behind its back: a REPLACE (no DELETE trigger fires for the row it replaces), an upsert,
+     * a long value, bytes that are not UTF-8, a number. None of it may fail. */
+    exec(f->raw,
+         "INSERT OR REPLACE INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+         "VALUES ('u04', 'Daniel Replaced', 'daniel@replaced.example', 1, 1, 1);"
+         "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+         "('u06', 'x', 'y', 0, 1, 1) ON CONFLICT (id) DO UPDATE SET name = 'Franz Upsert';"
+         "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+         "('big', printf('%.100000c', 'z') || 'tail', 'big@x.io', 0, 1, 1),"
+         "('bad', CAST(x'c3c3c3ffff2e2e2e' AS TEXT), CAST(x'e282' AS TEXT), 0, 1, 1),"
+         "('num', 4242, 4343, 0, 1, 1);"
+         "UPDATE user SET email = 'tail@x.io' WHERE id = 'big';"
+         "DELETE FROM user WHERE id = 'bad';");
+    assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "12");
+    assert_raw(f->raw, "SELECT count(*) FROM user", "12");
+    /* The FTS5 table's own consistency check passes. */
+    exec(f->raw,
+         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
+    static const char *const needles[] = {"alicia", "ALICE", "music", "newbie", "admin",
+                                          "daniel", "dan@",  "franz", "frank",  "zzztail",
+                                          "tail@",  "424",   "434",   "...",    "example"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
+        int64_t n;
+        char *want = like_ids(f->raw, needles[i], BC_SORT_CREATED, false, &n);
+        check_paging(f->d, (bc_user_query){.search = needles[i]}, 2, want);
+        free(want);
+    }
+    assert_query(f->d, (bc_user_query){.search = "alicia"}, "u01");
+    assert_query(f->d, (bc_user_query){.search = "alice"}, "u09");
+    assert_query(f->d, (bc_user_query){.search = "franz"}, "u06");
+}
+
+static void search_index_is_added_once_and_dropped(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    assert_false(bc_sqlite_has_any_index(f->d));
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK); /* nothing to drop */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_true(bc_sqlite_has_indexes(f->d));
+    assert_true(bc_sqlite_has_any_index(f->d));
+    const char *docs = "SELECT count(*) FROM bcadmin_user_search "
+                       "WHERE bcadmin_user_search MATCH '\"ali\"'";
+    assert_raw(f->raw, docs, "2");
+    /* Again: nothing is added twice. */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_raw(f->raw, docs, "2");
+    assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "10");
+    /* A part removed by hand: the index is missing, and adding rebuilds it whole. */
+    exec(f->raw, "DROP TRIGGER bcadmin_user_search_delete");
+    assert_false(bc_sqlite_has_search_index(f->d));
+    assert_false(bc_sqlite_has_indexes(f->d));
+    assert_false(plan_uses_index(f->d, "alice"));
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_true(bc_sqlite_has_search_index(f->d));
+    assert_raw(f->raw, docs, "2");
+    assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "10");
+
+    /* Read-only: neither added nor dropped. */
+    open_driver(f, true, 0);
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_REFUSED);
+    assert_non_null(strstr(err.msg, "read-only"));
+    assert_true(plan_uses_index(f->d, "alice")); /* the index serves a read-only connection */
+    assert_query(f->d, (bc_user_query){.search = "alice"}, "u09 u01");
+    open_driver(f, false, 0);
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
+    assert_false(bc_sqlite_has_any_index(f->d));
+    assert_raw(f->raw, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'bcadmin%'", "0");
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
+    /* The app's writes go on without the triggers. */
+    exec(f->raw, "DELETE FROM user WHERE id = 'u01'");
+    assert_query(f->d, (bc_user_query){.search = "alice"}, "u09");
+}
+
+/* A needle whose rarest trigram is in most rows is scanned (checking candidates one by one
+ * would cost more); a rare one reads the index. */
+static void search_index_is_used_when_selective(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    exec(f->raw, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                 "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "SELECT printf('b%05d', i), printf('Bulk %d', i), printf('b%d@bulk.io', i), 0, "
+                 "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n");
+    assert_false(plan_uses_index(f->d, "bulk.io"));
+    assert_true(plan_uses_index(f->d, "b4999@"));
+    assert_true(plan_uses_index(f->d, "bulk 4999")); /* "k 4" is rare */
+    assert_true(plan_uses_index(f->d, "xyz"));       /* in no row at all */
+    assert_query(f->d, (bc_user_query){.search = "b4999@"}, "b04999");
+    assert_query(f->d, (bc_user_query){.search = "BULK 4999"}, "b04999");
+    assert_query(f->d, (bc_user_query){.search = "xyz"}, "");
+    bc_page p;
+    bc_user_query q = {.search = "bulk.io", .want_total = true, .limit = 1};
+    assert_int_equal(bc_driver_users_page(f->d, &q, &p, &err), BC_OK);
+    assert_int_equal(p.total, 5000);
+    bc_page_release(&p);
 }
 
 /* --- sessions, rows, transactions ------------------------------------------------------------ */
@@ -1343,6 +1604,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(counts_totals_and_refreshes_them, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(uses_the_browse_indexes, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(read_only_refuses_writes, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(search_index_agrees_with_the_scan, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(search_index_follows_every_write, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(search_index_is_used_when_selective, setup_seeded,
+                                        teardown),
         cmocka_unit_test_setup_teardown(lists_sessions, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(gets_updates_deletes_rows, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(groups_writes_in_transactions, setup_seeded, teardown),
