@@ -2,6 +2,8 @@
 # Users made through the REAL Better Auth 1.4.9 server appear in `bcadmin users list --json` and
 # `users show --json` with exactly the values the server itself reports (list-users,
 # get-session, list-user-sessions, list-accounts), field by field, while the server is running.
+# Then `db index` adds the search index under the running server, whose own writes must keep
+# it exact (and whose migrations must not mind it), and `db index --drop` takes it away.
 # Usage: users_roundtrip.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -121,4 +123,68 @@ rc=0
 bc_cli users show nobody@example.test --json >/dev/null || rc=$?
 bc_assert_eq "users show of an unknown user exits 3" 3 "$rc"
 
-bc_log "ok: 7 users, filters, search and users show agree with the real server"
+# --- the substring-search index on a file the server keeps writing -------------------------
+# `db index` adds an FTS5 table, its doc table and triggers on "user" while the server runs;
+# from then on the server's own writes (through its SQLite, better-sqlite3's) keep it current.
+bc_cli_ok db index >/dev/null
+bc_cli_ok db check | grep -q 'search index: present' || bc_die "db check does not see the search index"
+# Better Auth's migration check sees nothing to create or add (the extra tables are not its
+# models), and a restarted server (which runs its migrations) starts on the indexed file.
+plan=$(cd "$BC_PEERS_DIR" && node --input-type=module -e '
+import Database from "better-sqlite3";
+import { betterAuth } from "better-auth";
+import { getMigrations } from "better-auth/db";
+import { admin, bearer, jwt } from "better-auth/plugins";
+const auth = betterAuth({ database: new Database(process.argv[1]), baseURL: "http://127.0.0.1",
+  secret: "s".repeat(40), emailAndPassword: { enabled: true }, plugins: [admin(), jwt(), bearer()],
+  logger: { level: "error" } });
+const m = await getMigrations(auth.options);
+console.log(JSON.stringify({ create: m.toBeCreated.map(t => t.table), add: m.toBeAdded.map(t => t.table) }));
+' "$db")
+bc_assert_eq "Better Auth migrations on the indexed file" '{"create":[],"add":[]}' "$plan"
+ba_stop
+ba_start "$db"
+admin=$(ba_sign_in root@example.test "$pw")
+
+# The server writes: sign-ups after the index, name and email changed by an admin, a removal.
+ba_sign_up 'Late.Comer@Example.test' "$pw" 'Quentin Latecomer' >/dev/null
+ba_sign_up 'second.late@example.test' "$pw" "Brienne O'Latecomer 100%" >/dev/null
+zoe_uid=$(uid_of zoe.mixed@example.com)
+ba_post /admin/update-user "$(json_obj userId "$zoe_uid" data 'json:{"name":"Zora Renamed","email":"zora.renamed@example.org"}')" "$admin" >/dev/null
+ba_expect 200
+plain_uid=$(uid_of plain.user@example.test)
+ba_post /admin/remove-user "$(json_obj userId "$plain_uid")" "$admin" >/dev/null
+ba_expect 200
+bc_assert_eq "doc rows follow the server's writes" \
+    "$(bc_sql "$db" 'SELECT count(*) AS n FROM "user"' | json_get '.[0].n')" \
+    "$(bc_sql "$db" 'SELECT count(*) AS n FROM bcadmin_user_search_doc' | json_get '.[0].n')"
+bc_sql "$db" "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')" >/dev/null ||
+    bc_die "the search index fails FTS5's integrity check after the server's writes"
+
+# bcadmin's search (email OR name) is the union of the server's two one-field searches.
+server_search() {
+    local v e n
+    v=$(node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1")
+    e=$(ba_get "/admin/list-users?searchField=email&searchOperator=contains&searchValue=$v&limit=100" "$admin" | json_get '.users.map(u => u.id).join(" ")')
+    n=$(ba_get "/admin/list-users?searchField=name&searchOperator=contains&searchValue=$v&limit=100" "$admin" | json_get '.users.map(u => u.id).join(" ")')
+    printf '%s\n' $e $n | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+for needle in latecomer LATE.comer "o'late" "100%" zora renamed example.org 'Ünïcode' code \
+    plain.user zoe.mixed example.test Admin nobody-at-all; do
+    want=$(server_search "$needle")
+    got=$(bc_cli_json users list --search "$needle" --json | json_get '.users.map(u => u.id).sort().join(" ")')
+    bc_assert_eq "--search '$needle' on the indexed file" "$want" "$got"
+done
+bc_assert_eq "the late sign-ups are found" 2 \
+    "$(bc_cli_json users list --search latecomer --json | json_get .total)"
+bc_assert_eq "the old name is gone" 0 "$(bc_cli_json users list --search code --json | json_get .total)"
+bc_assert_eq "the removed user is gone" 0 "$(bc_cli_json users list --search plain.user --json | json_get .total)"
+
+# --drop takes bcadmin's triggers and tables off the app file; the server goes on writing.
+bc_cli_ok db index --drop | grep -q 'removed' || bc_die "db index --drop did not say it removed them"
+bc_assert_eq "no bcadmin object is left" 0 \
+    "$(bc_sql "$db" "SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'bcadmin%'" | json_get '.[0].n')"
+ba_sign_up after.drop@example.test "$pw" 'After Drop' >/dev/null
+bc_assert_eq "search after --drop" 1 "$(bc_cli_json users list --search after.drop --json | json_get .total)"
+
+bc_log "ok: 7 users, filters, search and users show agree with the real server; the search index follows its writes"
