@@ -295,6 +295,7 @@ enum stream {
 
 typedef struct {
     sqlite3 *db;
+    const char *path; /* the temporary file being filled */
     sqlite3_stmt *user, *session, *account;
     uint64_t seed, n;
     int64_t now;
@@ -955,7 +956,8 @@ static bc_status insert_rows(demo *d, bc_error *err)
 
 /* ---- schema ------------------------------------------------------------------------------ */
 
-static bool is_create_index(const char *sql)
+/* Where a statement of an asset starts, past blanks and -- comments. */
+static const char *statement_start(const char *sql)
 {
     for (;;) {
         while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r')
@@ -964,36 +966,48 @@ static bool is_create_index(const char *sql)
             sql += strcspn(sql, "\n");
             continue;
         }
-        break;
+        return sql;
     }
+}
+
+static bool is_create_index(const char *sql)
+{
+    sql = statement_start(sql);
     return strncasecmp(sql, "CREATE INDEX", 12) == 0 ||
            strncasecmp(sql, "CREATE UNIQUE INDEX", 19) == 0;
 }
 
+/* The next statement of an asset from *p (a copy; NULL when only comments or blanks remain). */
+static char *next_statement(const char **p, const char *end)
+{
+    /* sqlite3_complete finds where a statement ends, quotes, comments and triggers included. */
+    for (const char *q = *p; (q = memchr(q, ';', (size_t)(end - q))) != NULL;) {
+        q++;
+        char *stmt = bc_xstrndup(*p, (size_t)(q - *p));
+        if (sqlite3_complete(stmt)) {
+            *p = q;
+            return stmt;
+        }
+        free(stmt);
+    }
+    return NULL;
+}
+
 /* Run the statements of an embedded SQL asset. With defer != NULL, CREATE INDEX statements are
  * appended there instead (indexes build faster once the rows are in); the text SQLite stores
- * in sqlite_master is the same either way. */
-static bc_status run_asset(demo *d, const char *asset, bc_buf *defer, bc_error *err)
+ * in sqlite_master is the same either way. Statements starting with skip are left out. */
+static bc_status run_asset(demo *d, const char *asset, bc_buf *defer, const char *skip,
+                           bc_error *err)
 {
     const struct bc_embedded *e = bc_embedded_find(bc_assets, asset);
     if (e == NULL)
         return bc_fail(err, BC_ERR, "demo: asset %s is not built into this binary", asset);
     const char *p = e->data, *end = e->data + e->len;
-    while (p < end) {
-        /* sqlite3_complete finds where a statement ends, quotes and comments included. */
-        const char *q = p;
-        char *stmt = NULL;
-        while ((q = memchr(q, ';', (size_t)(end - q))) != NULL) {
-            q++;
-            stmt = bc_xstrndup(p, (size_t)(q - p));
-            if (sqlite3_complete(stmt))
-                break;
+    for (char *stmt; (stmt = next_statement(&p, end)) != NULL;) {
+        if (skip && strncmp(statement_start(stmt), skip, strlen(skip)) == 0) {
             free(stmt);
-            stmt = NULL;
+            continue;
         }
-        if (stmt == NULL)
-            break; /* only comments or blanks remain */
-        p = q;
         if (defer && is_create_index(stmt)) {
             bc_buf_puts(defer, stmt);
             bc_buf_puts(defer, "\n");
@@ -1026,6 +1040,150 @@ static bc_status prepare(demo *d, const char *sql, sqlite3_stmt **st, bc_error *
     return BC_OK;
 }
 
+/* ---- the search index, tokenized on a thread of its own -------------------------------------- */
+
+/* The FTS5 table of assets/search-index.sql holds a trigram per 3 characters of every email
+ * and name: tokenizing a million users takes ~8 s of CPU, which would stretch the demo past
+ * the minute it must stay well under. A second thread makes it in a scratch file beside the
+ * demo, from the same deterministic users (index i is rowid i + 1), while this one builds the
+ * other indexes (~25 s, mostly one core); its rows (the index's shadow tables) are then copied
+ * into the demo. Should the thread fail, the index is filled from the user table here. */
+typedef struct {
+    const demo *d;
+    char *path;    /* the scratch file */
+    char msg[256]; /* why it failed; "" when it did not */
+    pthread_t thread;
+    bool started;
+} search_build;
+
+static const char fts_insert[] = "INSERT INTO \"bcadmin_user_search\" (";
+static const char *const fts_shadows[] = {"bcadmin_user_search_data", "bcadmin_user_search_idx",
+                                          "bcadmin_user_search_config"};
+
+/* The statement of an asset that starts with prefix (a copy), or NULL. */
+static char *asset_statement(const char *asset, const char *prefix)
+{
+    const struct bc_embedded *e = bc_embedded_find(bc_assets, asset);
+    if (e == NULL)
+        return NULL;
+    const char *p = e->data, *end = e->data + e->len;
+    for (char *stmt; (stmt = next_statement(&p, end)) != NULL; free(stmt))
+        if (strncmp(statement_start(stmt), prefix, strlen(prefix)) == 0)
+            return stmt;
+    return NULL;
+}
+
+static void *search_build_run(void *arg)
+{
+    search_build *b = arg;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char *create = asset_statement("search-index.sql", "CREATE VIRTUAL TABLE");
+    row *w = bc_xmalloc(sizeof *w);
+    int rc = create == NULL
+                 ? SQLITE_ERROR
+                 : sqlite3_open_v2(b->path, &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db,
+                          "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                          "PRAGMA locking_mode=EXCLUSIVE; BEGIN",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, create, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO \"bcadmin_user_search\" (\"rowid\", \"email\", "
+                                "\"name\") VALUES (?, ?, ?)",
+                                -1, &st, NULL);
+    for (uint32_t i = 0; rc == SQLITE_OK && i < b->d->n; i++) {
+        make_user(b->d, i, w); /* columns 2 and 3 of the user insert: name, email */
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(st, 2, w->text[2], w->len[2], SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, w->text[1], w->len[1], SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        snprintf(b->msg, sizeof b->msg, "%s",
+                 create == NULL ? "search-index.sql has no CREATE VIRTUAL TABLE"
+                 : db           ? sqlite3_errmsg(db)
+                                : "out of memory");
+    sqlite3_close(db);
+    free(create);
+    free(w);
+    return NULL;
+}
+
+static void search_build_start(search_build *b, const demo *d, const char *path)
+{
+    *b = (search_build){.d = d, .path = bc_xasprintf("%s-search", path)};
+    int rc = pthread_create(&b->thread, NULL, search_build_run, b);
+    b->started = rc == 0;
+    if (rc != 0)
+        snprintf(b->msg, sizeof b->msg, "cannot start a thread: %s", strerror(rc));
+}
+
+static void search_build_join(search_build *b)
+{
+    if (b->started)
+        pthread_join(b->thread, NULL);
+    b->started = false;
+}
+
+/* Remove the scratch file (after the join and the copy). */
+static void search_build_end(search_build *b)
+{
+    search_build_join(b);
+    if (b->path) {
+        unlink(b->path);
+        free(b->path);
+        b->path = NULL;
+    }
+}
+
+/* Add the search index (outside any transaction): the doc table, the triggers and the FTS5
+ * table from the script, the FTS5 table's rows copied from the scratch file. */
+static bc_status search_index_add(demo *d, search_build *b, bc_error *err)
+{
+    bool copy = b->msg[0] == '\0';
+    bc_status s = BC_OK;
+    sqlite3_db_config(d->db, SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)NULL);
+    if (copy) {
+        sqlite3_stmt *st = NULL;
+        int rc =
+            sqlite3_prepare_v2(d->db, "ATTACH DATABASE ? AS \"bcadmin_scratch\"", -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, b->path, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_OK)
+            return sql_fail(d, err, "attaching the search index's scratch file");
+    }
+    s = exec(d, "BEGIN", err);
+    /* Without the copy, the script's own fill statement tokenizes the users here. */
+    if (s == BC_OK)
+        s = run_asset(d, "search-index.sql", NULL, copy ? fts_insert : NULL, err);
+    for (size_t i = 0; copy && s == BC_OK && i < sizeof fts_shadows / sizeof fts_shadows[0]; i++) {
+        /* Shadow tables are plain tables (the connection is not in defensive mode). */
+        char *sql = bc_xasprintf("DELETE FROM main.\"%s\"; INSERT INTO main.\"%s\" SELECT * FROM "
+                                 "\"bcadmin_scratch\".\"%s\";",
+                                 fts_shadows[i], fts_shadows[i], fts_shadows[i]);
+        s = exec(d, sql, err);
+        free(sql);
+    }
+    if (s == BC_OK)
+        s = exec(d, "COMMIT", err);
+    if (copy && s == BC_OK)
+        s = exec(d, "DETACH DATABASE \"bcadmin_scratch\"", err);
+    return s;
+}
+
 /* ---- the whole file ---------------------------------------------------------------------- */
 
 static bc_status fill(demo *d, bc_error *err)
@@ -1040,9 +1198,9 @@ static bc_status fill(demo *d, bc_error *err)
     if (s == BC_OK)
         s = exec(d, "BEGIN", err);
     if (s == BC_OK)
-        s = run_asset(d, "better-auth-schema.sql", &indexes, err);
+        s = run_asset(d, "better-auth-schema.sql", &indexes, NULL, err);
     if (s == BC_OK)
-        s = run_asset(d, "browse-indexes.sql", &indexes, err);
+        s = run_asset(d, "browse-indexes.sql", &indexes, NULL, err);
     if (s == BC_OK)
         s = prepare(d,
                     "INSERT INTO \"user\" (\"id\", \"name\", \"email\", \"emailVerified\", "
@@ -1064,6 +1222,9 @@ static bc_status fill(demo *d, bc_error *err)
                     &d->account, err);
     if (s == BC_OK)
         s = insert_rows(d, err);
+    search_build search = {.started = false};
+    if (s == BC_OK)
+        search_build_start(&search, d, d->path);
     /* Index builds sort: with a smaller cache each sort spills runs that a second SQLite thread
      * sorts while this one reads on, and mmap reads the table without copying its pages. */
     if (s == BC_OK)
@@ -1071,12 +1232,12 @@ static bc_status fill(demo *d, bc_error *err)
                  err);
     if (s == BC_OK && indexes.len)
         s = exec(d, indexes.data, err);
-    /* The substring-search index and its triggers, filled from the finished user table in one
-     * pass (cheaper than triggers firing per generated row). */
-    if (s == BC_OK)
-        s = run_asset(d, "search-index.sql", NULL, err);
     if (s == BC_OK)
         s = exec(d, "COMMIT", err);
+    search_build_join(&search);
+    if (s == BC_OK)
+        s = search_index_add(d, &search, err);
+    search_build_end(&search);
     /* Leave a normal rollback-journal database behind, whatever the temp file used. */
     if (s == BC_OK)
         s = exec(d, "PRAGMA journal_mode=DELETE; PRAGMA locking_mode=NORMAL;", err);
@@ -1213,6 +1374,7 @@ bc_status bc_demo_create(const char *path, const bc_demo_opts *opts, bc_demo_rep
     if (sqlite3_open_v2(tmp, &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         s = bc_fail(err, BC_ERR, "demo: opening %s: %s", tmp,
                     d.db ? sqlite3_errmsg(d.db) : "out of memory");
+    d.path = tmp;
     if (s == BC_OK)
         s = fill(&d, err);
     if (s == BC_OK)

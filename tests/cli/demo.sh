@@ -53,4 +53,5 @@ run 0 "$BCADMIN" --db "$TMP/a.db" sessions list --impersonation --json
 [ "$(json 'd["total"] > 0')" = True ] || fail "demo has impersonation sessions"
 run 0 "$BCADMIN" --db "$TMP/a.db" db check
 has "$TMP/out" "browsing indexes: present"
+has "$TMP/out" "search index: present"
 echo "ok demo"

@@ -71,6 +71,7 @@ run 0 bc db check
 same_out "db check" <<OUT
 $DB: Better Auth database OK
   browsing indexes: missing (run \`bcadmin db index\`)
+  search index: missing (substring search scans every user)
 state database $TMP/state/bcadmin/state.db: schema version 2
 OUT
 [ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
@@ -79,14 +80,30 @@ run 4 bc --read-only db index
 has "$TMP/err" "read-only"
 run 0 bc db index
 same_out "db index" <<OUT
-$DB: browsing indexes added
+$DB: browsing and search indexes added
 OUT
 run 0 bc db index
 same_out "db index again" <<OUT
-$DB: browsing indexes were already present
+$DB: browsing and search indexes were already present
 OUT
 run 0 bc db check --state "$TMP/elsewhere/s.db"
 has "$TMP/out" "browsing indexes: present"
+has "$TMP/out" "search index: present"
+# --drop takes every bcadmin object off the file (read-only refused), and says when none was there.
+run 4 bc --read-only db index --drop
+has "$TMP/err" "read-only"
+run 0 bc db index --drop
+same_out "db index --drop" <<OUT
+$DB: bcadmin's indexes, search tables and triggers removed
+OUT
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'bcadmin%'")" = 0 ] ||
+    fail "db index --drop left bcadmin objects"
+run 0 bc db index --drop
+same_out "db index --drop again" <<OUT
+$DB: no bcadmin index was present
+OUT
+run 0 bc db index
+run 0 bc db check --state "$TMP/elsewhere/s.db"
 has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 2"
 # A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
 sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
