@@ -255,7 +255,7 @@ static void add_indexes(tui_app *app)
     if (bc_sqlite_add_indexes(app->driver, &err) != BC_OK)
         tui_app_error(app, &err);
     else
-        tui_app_message(app, "browsing indexes are in place");
+        tui_app_message(app, "browsing and search indexes are in place");
 }
 
 /* Actions that mean the same on every screen; false when the view should have it. */

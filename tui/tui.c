@@ -176,8 +176,8 @@ int tui_main(const tui_options *opts)
         snprintf(notice, sizeof notice, "%s", con.target.env.warnings[0]);
     if (!notice[0] && con.target.path && !bc_sqlite_has_indexes(con.target.d))
         snprintf(notice, sizeof notice,
-                 "%s has no browsing indexes: sorting and search scan the table (:db-index or "
-                 "`bcadmin db index` adds them)",
+                 "%s has no browsing indexes (or no search index): sorting and search scan the "
+                 "table (:db-index or `bcadmin db index` adds them)",
                  con.target.path);
     char *state_error = NULL;
     bc_state *state = open_state(opts->state, &state_error);

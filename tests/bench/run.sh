@@ -81,6 +81,14 @@ order="ORDER BY createdAt DESC, id DESC LIMIT $limit"
 prefix_end=$(node -e 'const p = process.argv[1]; process.stdout.write(p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1))' "$prefix")
 w_prefix="email >= $(sql_quote "$prefix") AND email < $(sql_quote "$prefix_end")"
 w_substr="email LIKE $(sql_quote "%$substring%") OR name LIKE $(sql_quote "%$substring%")"
+# With bcadmin's search index in the file (`db index` above adds it), the shell's best SQL reads
+# the candidates of every trigram of the needle from it and checks them with the same LIKEs.
+if [ "$(q "SELECT count(*) FROM sqlite_schema WHERE name IN ('bcadmin_user_search', 'bcadmin_user_search_doc')")" = 2 ]; then
+    match=$(node -e 'const s = process.argv[1].toLowerCase(), t = [];
+for (let i = 0; i + 3 <= s.length; i++) t.push(`"${s.slice(i, i + 3).replace(/"/g, `""`)}"`);
+process.stdout.write(t.join(" AND "))' "$substring")
+    w_substr="id IN (SELECT id FROM bcadmin_user_search_doc WHERE docid IN (SELECT rowid FROM bcadmin_user_search WHERE bcadmin_user_search MATCH $(sql_quote "$match"))) AND ($w_substr)"
+fi
 w_banned="banned = 1 AND (banExpires IS NULL OR banExpires > $(sql_quote "$now"))"
 w_deep="(createdAt, id) < ($(sql_quote "$b_created"), $(sql_quote "$b_id"))"
 uq=$(sql_quote "$user_id")
