@@ -3,8 +3,10 @@
  * The schema is read once at open (pragma_table_info), so every row is selected with an explicit
  * column list: Better Auth's fields first, then the app's extra columns, which are kept. Pages are
  * keyset windows over (sort key, id), matching the browse indexes of assets/browse-indexes.sql;
- * nothing ever uses OFFSET. A substring search, which must read every row, is answered by one
- * scan that counts the matches and keeps the page in a bounded heap (scan_page). Statements are
+ * nothing ever uses OFFSET. A substring search is answered by one statement over every row, or
+ * over the candidates of the trigram index of assets/search-index.sql when the file has it and
+ * the needle is selective (search_match), that counts the matches and keeps the page in a
+ * bounded heap (scan_page). Statements are
  * prepared once, cached, and reset right after use so no read transaction stays open between calls
  * while a live server writes the same file.
  */
