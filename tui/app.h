@@ -65,6 +65,22 @@ void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(p
 void tui_app_error(tui_app *app, const bc_error *err);
 /* Open a view on top of the stack; shows the error and returns false when it cannot open. */
 bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
+/* Run fn(ctx, err) on a worker thread while the console stays live, and return its status.
+ * Quick calls (the usual SQLite page) return before anything changes on the screen; a slower one
+ * shows `doing` ("searching") with a spinner and its time in the bottom line and keeps the
+ * terminal answering: resizes reflow, the line editor keeps editing (its on_change runs, so it
+ * must not call again), and other keys wait in a queue that runs once the call is back. Esc
+ * stops a cancellable call (reads: bc_driver_interrupt, the call returns BC_CANCELLED); writes
+ * are never stopped half way. fn must touch only what ctx gives it and the driver, and the
+ * caller must not free or change either until this returns. Calls do not nest: one made while
+ * another runs fails at once (views check tui_app_busy first). */
+typedef bc_status (*tui_call_fn)(void *ctx, bc_error *err);
+bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn,
+                       void *ctx, bc_error *err);
+/* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
+bool tui_app_busy(const tui_app *app);
+/* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */
+void tui_app_cancel(tui_app *app);
 /* Remember the number of users / sessions in the whole target (top bar totals). */
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least);
 
