@@ -68,7 +68,7 @@ struct tui_app {
     int64_t last_click_us;
     int last_click_y;
     /* the call on the worker thread (tui_app_call), and keys that wait for it */
-    bool busy, busy_cancellable, busy_stopping;
+    bool busy, busy_cancellable, busy_stopping, busy_refused;
     const char *busy_doing;
     int64_t busy_since_us;
     int queued[QUEUE_MAX];
@@ -823,6 +823,8 @@ static void busy_text(const tui_app *app, char *out, size_t size)
         len += snprintf(out + len, size - (size_t)len, " %.1f s", (double)ms / 1000);
     if (app->busy_cancellable && !app->busy_stopping && len > 0 && (size_t)len < size)
         snprintf(out + len, size - (size_t)len, "  Esc stops");
+    if (app->busy_refused && len > 0 && (size_t)len < size)
+        snprintf(out + len, size - (size_t)len, "  (a change is not stopped half way)");
 }
 
 static void draw_bottom(tui_app *app, int y, int cols)
@@ -1071,7 +1073,8 @@ static void queue_key(tui_app *app, int key)
 }
 
 /* A key while a call runs: the line editor edits at once; what would finish it, and every other
- * key, waits for the call (they may start calls of their own). Esc also stops the call. */
+ * key, waits for the call (they may start calls of their own). Esc stops the call instead (a
+ * write says it cannot be stopped). */
 static void busy_key(tui_app *app, int key)
 {
     bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
@@ -1087,8 +1090,11 @@ static void busy_key(tui_app *app, int key)
         queue_key(app, key);
         return;
     }
-    if (stop && !app->dialog_on && !app->menu_on && app->busy_cancellable) {
-        tui_app_cancel(app); /* stops the call; it is not also a key to run afterwards */
+    if (stop) { /* about the call, not a key to run afterwards (a dialog open now is its own) */
+        if (app->busy_cancellable)
+            tui_app_cancel(app);
+        else
+            app->busy_refused = true;
         return;
     }
     queue_key(app, key);
@@ -1114,7 +1120,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
     if (threaded && !call_wait(&j, CALL_QUICK_MS)) {
         app->busy = true;
         app->busy_cancellable = cancellable;
-        app->busy_stopping = false;
+        app->busy_stopping = app->busy_refused = false;
         app->busy_doing = doing;
         app->busy_since_us = tui_trace_now_us() - CALL_QUICK_MS * 1000;
         while (!call_wait(&j, 0)) {

@@ -3,7 +3,8 @@
 # with 1.5 s added to every findMany, a live search shows "searching…" with Esc to stop it while
 # the line editor keeps taking letters; a letter typed meanwhile drops the stale request and the
 # rows that come back are for the whole text. Esc stops a slow refresh at once and keeps the rows
-# on the screen; keys typed during a request run after it, in order.
+# on the screen; keys typed during a request run after it, in order; a slow ban cannot be stopped
+# half way.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$ACTIONS_H")/.." && pwd)
 PEERS="$ROOT/tests/peers"
@@ -31,7 +32,8 @@ slow() {
 }
 requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
-TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 40
+TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY' \
+    BCADMIN_AS=user00001@example.com" start 120 40
 wait_for "user00030@example.com"
 expect_screen_has " convex │ self-hosted ${CX#http://}"
 
@@ -78,5 +80,23 @@ wait_for "Help  "
 fast
 keys q
 wait_for "search: user00012"
+
+# --- a write is never stopped half way: Esc during a slow ban does not stop it ------------------
+keys b
+wait_for "Ban user00012@example.com"
+keys Enter Enter
+wait_for "Ban user00012@example.com?"
+curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"latency","ms":1500,"persistent":true}' >/dev/null
+keys y
+wait_for "ban…"
+expect_screen_lacks "Esc stops"
+keys Escape
+wait_for "ban… "
+wait_for "(a change is not stopped half way)"
+wait_for "banned user00012@example.com permanently; their sessions are revoked"
+fast
+expect_screen_lacks "stopped"
+wait_for "user00012@example.com          User 12              user       banned"
 keys q
 wait_for "EXITED 0"
