@@ -1123,8 +1123,8 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
         app->busy_stopping = app->busy_refused = false;
         app->busy_doing = doing;
         app->busy_since_us = tui_trace_now_us() - CALL_QUICK_MS * 1000;
+        draw_frame(app);
         while (!call_wait(&j, 0)) {
-            draw_frame(app);
             if (tui_term_stop_signal()) { /* SIGTERM and friends: stop reads, let writes end */
                 app->quit = true;
                 tui_app_cancel(app);
@@ -1132,8 +1132,16 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
                 continue;
             }
             tui_input in = tui_input_read(CALL_TICK_MS);
+            int64_t t0 = tui_trace_now_us();
             if (in.kind == TUI_IN_KEY)
                 busy_key(app, in.key); /* mouse events mean nothing until the rows are back */
+            int64_t t1 = tui_trace_now_us();
+            draw_frame(app); /* the spinner turns */
+            if (in.kind == TUI_IN_KEY) {
+                char label[32];
+                tui_key_name(in.key, label, sizeof label);
+                tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1);
+            }
         }
         app->busy = false;
     }
