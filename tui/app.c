@@ -649,25 +649,42 @@ static void draw_menu(tui_app *app, tui_rect r)
 
 /* --- the deployment switcher --------------------------------------------------------------- */
 
+/* Opening a target, as tui_app_call runs it on the worker thread. */
+typedef struct {
+    const tui_app_config *cfg;
+    const bc_target_choice *choice;
+    bc_target next;
+} open_call;
+
+static bc_status run_open_call(void *ctx, bc_error *err)
+{
+    open_call *o = ctx;
+    return o->cfg->open_target(o->cfg->switch_ctx, o->choice, &o->next, err);
+}
+
 void tui_app_switch(tui_app *app, const bc_target_choice *choice)
 {
-    if (!app->cfg->switch_target)
+    if (!app->cfg->open_target)
         return;
+    /* The screens stay on the old target until the new one answers (or fails to). */
+    open_call o = {.cfg = app->cfg, .choice = choice};
+    bc_error err = {0};
+    if (tui_app_call(app, "opening the target", false, run_open_call, &o, &err) != BC_OK) {
+        bc_target_close(&o.next);
+        tui_app_error(app, &err);
+        return;
+    }
     /* Every screen holds rows of the old target: close them all before it goes. */
     while (app->depth)
         pop_view(app);
     bc_driver *driver = NULL;
     const char *label = NULL;
     bool demo = false;
-    bc_error err = {0};
-    bc_status st =
-        app->cfg->switch_target(app->cfg->switch_ctx, choice, &driver, &label, &demo, &err);
-    if (st == BC_OK) {
-        app->driver = driver;
-        app->label = label;
-        app->demo = demo;
-        app->total[0] = app->total[1] = -1;
-    }
+    app->cfg->use_target(app->cfg->switch_ctx, choice, &o.next, &driver, &label, &demo);
+    app->driver = driver;
+    app->label = label;
+    app->demo = demo;
+    app->total[0] = app->total[1] = -1;
     if (!tui_app_push(app, &tui_users_view, NULL)) {
         char why[sizeof app->msg];
         snprintf(why, sizeof why, "%s", app->msg);
@@ -675,10 +692,7 @@ void tui_app_switch(tui_app *app, const bc_target_choice *choice)
         app->msg_error = true;
         return;
     }
-    if (st != BC_OK)
-        tui_app_error(app, &err);
-    else
-        tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
+    tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
 }
 
 static bool deployments_activate(tui_menu *m, tui_app *app, int dir)
@@ -706,7 +720,7 @@ static void deployments_close(tui_menu *m, tui_app *app)
 
 void tui_app_deployments(tui_app *app)
 {
-    if (!app->cfg->target_opts || !app->cfg->switch_target) {
+    if (!app->cfg->target_opts || !app->cfg->open_target) {
         tui_app_message(app, "no deployment switcher here");
         return;
     }

@@ -4,7 +4,7 @@
 # the line editor keeps taking letters; a letter typed meanwhile drops the stale request and the
 # rows that come back are for the whole text. Esc stops a slow refresh at once and keeps the rows
 # on the screen; keys typed during a request run after it, in order; a slow ban cannot be stopped
-# half way.
+# half way; a slow switch of targets keeps the old screen until the new target has opened.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$ACTIONS_H")/.." && pwd)
 PEERS="$ROOT/tests/peers"
@@ -98,5 +98,16 @@ wait_for "banned user00012@example.com permanently; their sessions are revoked"
 fast
 expect_screen_lacks "stopped"
 wait_for "user00012@example.com          User 12              user       banned"
+
+# --- switching targets: the screen stays on the old one until the new one has opened ------------
+keys d
+wait_for "Switch to (Enter)"
+curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"latency","ms":1500,"persistent":true}' >/dev/null
+keys Enter
+wait_for "opening the target…"
+expect_screen_has "search: user00012"
+wait_for "switched to convex self-hosted ${CX#http://}"
+fast
 keys q
 wait_for "EXITED 0"
