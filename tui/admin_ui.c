@@ -67,6 +67,45 @@ static char *subject_text(const flow *f)
     return bc_xstrdup(f->email ? f->email : f->user);
 }
 
+/* --- reads the flows need, on the worker thread (tui_app_call) ---------------------------------
+ */
+
+typedef struct {
+    bc_admin *admin;
+    const char *user;
+    bc_record *out;
+    const bc_user_query *filter;
+    char ***ids;
+    size_t *n;
+} read_call;
+
+static bc_status run_find_user(void *ctx, bc_error *err)
+{
+    read_call *c = ctx;
+    return bc_admin_find_user(c->admin, c->user, c->out, err);
+}
+
+static bc_status run_select(void *ctx, bc_error *err)
+{
+    read_call *c = ctx;
+    return bc_admin_select(c->admin, c->filter, c->ids, c->n, err);
+}
+
+/* bc_admin_find_user with the console live (Esc stops it). */
+static bc_status find_user(tui_app *app, const char *user, bc_record *out, bc_error *err)
+{
+    read_call c = {.admin = tui_app_admin(app), .user = user, .out = out};
+    return tui_app_call(app, "reading the user", true, run_find_user, &c, err);
+}
+
+/* bc_admin_select with the console live (Esc stops it). */
+static bc_status select_ids(tui_app *app, const bc_user_query *filter, char ***ids, size_t *n,
+                            bc_error *err)
+{
+    read_call c = {.admin = tui_app_admin(app), .filter = filter, .ids = ids, .n = n};
+    return tui_app_call(app, "collecting the matching users", true, run_select, &c, err);
+}
+
 /* --- running the core call ---------------------------------------------------------------------
  */
 
@@ -482,7 +521,7 @@ static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
     }
     case TUI_ACT_EDIT_USER: {
         bc_record now = {0};
-        bc_status st = bc_admin_find_user(tui_app_admin(app), f->user, &now, &err);
+        bc_status st = find_user(app, f->user, &now, &err);
         if (st != BC_OK) {
             tui_app_error(app, &err);
             return true;
@@ -588,7 +627,7 @@ static void start_form(tui_app *app, flow *f)
     case TUI_ACT_EDIT_USER: {
         bc_record u = {0};
         bc_error err = {0};
-        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) != BC_OK) {
+        if (find_user(app, f->user, &u, &err) != BC_OK) {
             tui_app_error(app, &err);
             free(who);
             flow_free(f);
@@ -651,7 +690,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
             for (size_t i = 0; i < t->n; i++)
                 f->ids[i] = bc_xstrdup(t->ids[i]);
             f->n = t->n;
-        } else if (bc_admin_select(tui_app_admin(app), t->filter, &f->ids, &f->n, &err) != BC_OK) {
+        } else if (select_ids(app, t->filter, &f->ids, &f->n, &err) != BC_OK) {
             tui_app_error(app, &err);
             flow_free(f);
             return;
@@ -683,8 +722,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
     }
     if (a == TUI_ACT_SET_ROLE && !f->bulk) {
         bc_record u = {0};
-        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) == BC_OK &&
-            bc_record_text(&u, "role"))
+        if (find_user(app, f->user, &u, &err) == BC_OK && bc_record_text(&u, "role"))
             f->roles = bc_xstrdup(bc_record_text(&u, "role"));
         bc_record_release(&u);
     }
