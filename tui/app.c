@@ -1163,7 +1163,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
         pthread_join(thread, NULL);
     pthread_cond_destroy(&j.cv);
     pthread_mutex_destroy(&j.mu);
-    if (j.st != BC_OK && err)
+    if (err) /* even on success: some calls leave a note there (a paused checklist's reason) */
         *err = j.err;
     return j.st;
 }
