@@ -3,6 +3,7 @@
 #include "convex_http.h"
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@ struct bc_convex {
     char *url; /* without a trailing slash */
     char *auth_header;
     size_t round_trips;
+    const atomic_bool *cancel; /* bc_convex_set_cancel; NULL: never stopped */
 };
 
 /* One HTTP exchange. */
@@ -32,6 +34,7 @@ typedef struct {
     long http_status;
     bc_buf response;
     bool too_big;
+    bool cancelled; /* the operator stopped it before it finished */
 } request;
 
 static bool curl_ready;
@@ -95,6 +98,11 @@ void bc_convex_free(bc_convex *c)
 const char *bc_convex_url(const bc_convex *c)
 {
     return c->url;
+}
+
+void bc_convex_set_cancel(bc_convex *c, const atomic_bool *flag)
+{
+    c->cancel = flag;
 }
 
 size_t bc_convex_round_trips(const bc_convex *c)
@@ -165,11 +173,21 @@ static bool should_retry(const request *r)
     return r->http_status == 429 || r->http_status == 503;
 }
 
-static void sleep_ms(long ms)
+static bool stopped(const bc_convex *c)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
+    return c && c->cancel && atomic_load(c->cancel);
+}
+
+/* Sleep ms, in slices so that a stop request ends it early. */
+static void sleep_ms(const bc_convex *c, long ms)
+{
+    while (ms > 0 && !stopped(c)) {
+        long slice = ms < 50 ? ms : 50;
+        struct timespec ts = {0, slice * 1000000L};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+        ms -= slice;
+    }
 }
 
 /* Send every request that still needs sending, concurrently; retry what is safe to retry. */
@@ -191,6 +209,7 @@ static void perform(bc_convex *c, request *reqs, size_t n)
             bc_buf_release(&r->response);
             r->curl_msg[0] = '\0';
             r->http_status = 0;
+            r->curl_code = CURLE_OK;
             r->attempts++;
             easy[i] = make_easy(c, r, &headers[i]);
             if (!easy[i]) {
@@ -201,11 +220,13 @@ static void perform(bc_convex *c, request *reqs, size_t n)
             sent++;
         }
         int running = 0;
+        bool stop = false;
         do {
             curl_multi_perform(multi, &running);
-            if (running)
-                curl_multi_poll(multi, NULL, 0, 1000, NULL);
-        } while (running);
+            stop = stopped(c);
+            if (running && !stop)
+                curl_multi_poll(multi, NULL, 0, c && c->cancel ? 50 : 1000, NULL);
+        } while (running && !stop);
         CURLMsg *msg;
         int left;
         while ((msg = curl_multi_info_read(multi, &left))) {
@@ -220,12 +241,16 @@ static void perform(bc_convex *c, request *reqs, size_t n)
         }
         bool again = false;
         for (size_t i = 0; i < n; i++) {
+            if (stop && easy[i] && reqs[i].curl_code == CURLE_OK && reqs[i].http_status == 0) {
+                reqs[i].cancelled = true; /* still running when the stop came */
+                reqs[i].curl_code = CURLE_ABORTED_BY_CALLBACK;
+            }
             if (easy[i]) {
                 curl_multi_remove_handle(multi, easy[i]);
                 curl_easy_cleanup(easy[i]);
                 curl_slist_free_all(headers[i]);
             }
-            pending[i] = pending[i] && should_retry(&reqs[i]);
+            pending[i] = pending[i] && !stop && should_retry(&reqs[i]);
             again |= pending[i];
         }
         curl_multi_cleanup(multi);
@@ -235,7 +260,15 @@ static void perform(bc_convex *c, request *reqs, size_t n)
             c->round_trips++;
         if (!again)
             break;
-        sleep_ms(backoff + rand() % 100);
+        sleep_ms(c, backoff + rand() % 100);
+        if (stopped(c)) {
+            for (size_t i = 0; i < n; i++)
+                if (pending[i]) {
+                    reqs[i].cancelled = true;
+                    reqs[i].curl_code = CURLE_ABORTED_BY_CALLBACK;
+                }
+            break;
+        }
         backoff *= 2;
     }
     free(pending);
@@ -262,16 +295,18 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
     if (r->too_big)
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
+    if (r->cancelled)
+        return bc_fail(err, BC_CANCELLED, "%s at %s%s", what, r->url,
+                       r->retry_safe ? "" : UNCERTAIN);
     if (r->curl_code != CURLE_OK) {
         const char *uncertain = r->retry_safe ? "" : UNCERTAIN;
-        return bc_fail(err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
-                       r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
-                       r->curl_code == CURLE_OPERATION_TIMEDOUT ||
-                               r->curl_code == CURLE_RECV_ERROR ||
-                               r->curl_code == CURLE_GOT_NOTHING ||
-                               r->curl_code == CURLE_PARTIAL_FILE
-                           ? uncertain
-                           : "");
+        return bc_fail(
+            err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
+            r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
+            r->curl_code == CURLE_OPERATION_TIMEDOUT || r->curl_code == CURLE_RECV_ERROR ||
+                    r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE
+                ? uncertain
+                : "");
     }
     if (r->http_status == 200)
         return BC_OK;

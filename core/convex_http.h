@@ -12,6 +12,7 @@
 #define BC_CONVEX_HTTP_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,6 +25,9 @@ typedef struct bc_convex bc_convex;
 bc_status bc_convex_new(const char *url, const char *admin_key, bc_convex **out, bc_error *err);
 void bc_convex_free(bc_convex *c);
 const char *bc_convex_url(const bc_convex *c);
+/* Requests stop (BC_CANCELLED) while *flag is true; it is polled every 50 ms and may be set from
+ * another thread. The flag is borrowed and must outlive c (NULL: never stopped). */
+void bc_convex_set_cancel(bc_convex *c, const atomic_bool *flag);
 
 typedef enum {
     BC_CALL_QUERY,

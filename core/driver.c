@@ -97,3 +97,15 @@ bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
         return refuse_write(d, err);
     return d->ops->txn(d, op, err);
 }
+
+void bc_driver_interrupt(bc_driver *d)
+{
+    if (d)
+        atomic_store(&d->cancel, true);
+}
+
+void bc_driver_interrupt_clear(bc_driver *d)
+{
+    if (d)
+        atomic_store(&d->cancel, false);
+}

@@ -12,6 +12,7 @@
 #ifndef BC_DRIVER_H
 #define BC_DRIVER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,9 +49,9 @@ typedef enum {
 typedef struct {
     const char *search; /* NULL or "" for none */
     bc_search_mode search_mode;
-    const char *role;   /* users whose role list contains this role */
+    const char *role; /* users whose role list contains this role */
     bc_ban_filter ban;
-    int verified;       /* BC_VERIFIED_ANY (0), _YES or _NO */
+    int verified; /* BC_VERIFIED_ANY (0), _YES or _NO */
     bc_sort_key sort;
     bool ascending;     /* default false: newest / Z first */
     size_t limit;       /* 0 means BC_PAGE_DEFAULT; at most BC_PAGE_MAX */
@@ -74,9 +75,9 @@ typedef struct {
 /* One window of rows. Cursors are opaque, NUL-terminated and owned by the page. */
 typedef struct {
     bc_rows rows;
-    char *next_cursor; /* NULL when this is the last page */
-    char *prev_cursor; /* NULL when this is the first page */
-    int64_t total;     /* rows matching the filter; -1 when not counted */
+    char *next_cursor;   /* NULL when this is the last page */
+    char *prev_cursor;   /* NULL when this is the first page */
+    int64_t total;       /* rows matching the filter; -1 when not counted */
     bool total_at_least; /* total is a lower bound ("1,000+") */
 } bc_page;
 
@@ -121,6 +122,8 @@ struct bc_driver {
     char *label;     /* what the operator sees: a file path or a deployment name (owned) */
     bool production; /* a production deployment: marked PROD, destructive actions typed */
     bool read_only;  /* --read-only: every write is refused with BC_REFUSED */
+    /* Set by bc_driver_interrupt from another thread; drivers poll it while a call runs. */
+    atomic_bool cancel;
 };
 
 /* Close and free a driver (NULL is fine). */
@@ -141,5 +144,13 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                                 bc_error *err);
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+
+/* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
+ * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any
+ * thread. The request stays stopped until bc_driver_interrupt_clear, which the caller runs before
+ * starting the next call; a write already sent may still have been applied (the error says so).
+ */
+void bc_driver_interrupt(bc_driver *d);
+void bc_driver_interrupt_clear(bc_driver *d);
 
 #endif

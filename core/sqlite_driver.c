@@ -128,8 +128,16 @@ static bool retry_busy(sq *s, int rc, int64_t start)
     return true;
 }
 
+/* The progress handler: non-zero makes the running statement fail with SQLITE_INTERRUPT. */
+static int interrupted(void *arg)
+{
+    return atomic_load(&((bc_driver *)arg)->cancel);
+}
+
 static bc_status db_fail(sq *s, int rc, bc_error *err, const char *what)
 {
+    if ((rc & 0xff) == SQLITE_INTERRUPT)
+        return bc_fail(err, BC_CANCELLED, "%s in %s", what, s->path);
     if (is_busy(rc))
         return bc_fail(err, BC_ERR, "database is locked by another process (file %s) while %s",
                        s->path, what);
@@ -1616,6 +1624,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->path = bc_xstrdup(path);
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
     sqlite3_busy_timeout(db, s->timeout_ms);
+    /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */
+    sqlite3_progress_handler(db, 1000, interrupted, &s->base);
 
     /* better-sqlite3 (Better Auth's SQLite driver) enforces foreign keys, and the schema's
      * ON DELETE CASCADE relies on it. This is a connection setting, not a change to the file. */

@@ -49,6 +49,7 @@ int bc_status_exit_code(bc_status status)
     case BC_REFUSED:
         return 4;
     case BC_ERR:
+    case BC_CANCELLED:
         break;
     }
     return 1;

@@ -14,6 +14,7 @@ typedef enum {
     BC_USAGE,     /* the caller asked for something malformed (exit 2) */
     BC_NOT_FOUND, /* the named user, session, file... does not exist (exit 3) */
     BC_REFUSED,   /* a rule forbids it: read-only, self-ban, admin target (exit 4) */
+    BC_CANCELLED, /* the operator stopped a request while it ran (bc_driver_interrupt; exit 1) */
 } bc_status;
 
 /* A formatted message owned by the struct itself (no allocation). Zero-initialise it. */

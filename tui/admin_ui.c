@@ -67,6 +67,45 @@ static char *subject_text(const flow *f)
     return bc_xstrdup(f->email ? f->email : f->user);
 }
 
+/* --- reads the flows need, on the worker thread (tui_app_call) ---------------------------------
+ */
+
+typedef struct {
+    bc_admin *admin;
+    const char *user;
+    bc_record *out;
+    const bc_user_query *filter;
+    char ***ids;
+    size_t *n;
+} read_call;
+
+static bc_status run_find_user(void *ctx, bc_error *err)
+{
+    read_call *c = ctx;
+    return bc_admin_find_user(c->admin, c->user, c->out, err);
+}
+
+static bc_status run_select(void *ctx, bc_error *err)
+{
+    read_call *c = ctx;
+    return bc_admin_select(c->admin, c->filter, c->ids, c->n, err);
+}
+
+/* bc_admin_find_user with the console live (Esc stops it). */
+static bc_status find_user(tui_app *app, const char *user, bc_record *out, bc_error *err)
+{
+    read_call c = {.admin = tui_app_admin(app), .user = user, .out = out};
+    return tui_app_call(app, "reading the user", true, run_find_user, &c, err);
+}
+
+/* bc_admin_select with the console live (Esc stops it). */
+static bc_status select_ids(tui_app *app, const bc_user_query *filter, char ***ids, size_t *n,
+                            bc_error *err)
+{
+    read_call c = {.admin = tui_app_admin(app), .filter = filter, .ids = ids, .n = n};
+    return tui_app_call(app, "collecting the matching users", true, run_select, &c, err);
+}
+
 /* --- running the core call ---------------------------------------------------------------------
  */
 
@@ -77,6 +116,21 @@ static void report_bulk(tui_app *app, const char *done, size_t affected, size_t 
                         affected == 1 ? "" : "s", skipped);
     else
         tui_app_message(app, "%s %zu user%s", done, affected, affected == 1 ? "" : "s");
+}
+
+/* The core calls run on tui_app_call's worker thread: the screen stays live meanwhile, and a
+ * write is never stopped half way (not cancellable). */
+typedef struct {
+    bc_admin *admin;
+    const bc_bulk_action *act;
+    const flow *f;
+    size_t affected, skipped;
+} bulk_call;
+
+static bc_status run_bulk_call(void *ctx, bc_error *err)
+{
+    bulk_call *c = ctx;
+    return bc_admin_bulk(c->admin, c->act, c->f->ids, c->f->n, &c->affected, &c->skipped, err);
 }
 
 static bc_status run_bulk(tui_app *app, flow *f, bc_error *err)
@@ -101,8 +155,9 @@ static bc_status run_bulk(tui_app *app, flow *f, bc_error *err)
         done = "revoked every session of";
         break;
     }
-    size_t affected = 0, skipped = 0;
-    bc_status st = bc_admin_bulk(tui_app_admin(app), &act, f->ids, f->n, &affected, &skipped, err);
+    bulk_call c = {.admin = tui_app_admin(app), .act = &act, .f = f};
+    bc_status st = tui_app_call(app, action_name(f->action), false, run_bulk_call, &c, err);
+    size_t affected = c.affected, skipped = c.skipped;
     tui_app_after_write(app, false);
     if (st == BC_OK)
         report_bulk(app, done, affected, skipped);
@@ -138,14 +193,20 @@ static void show_impersonation(tui_app *app, const flow *f, const bc_record *s)
     tui_app_dialog(app, &d);
 }
 
-static bc_status run_single(tui_app *app, flow *f, bc_error *err)
+typedef struct {
+    bc_admin *admin;
+    flow *f;
+    size_t n;          /* sessions deleted */
+    bool gone;         /* the user was removed */
+    bc_record session; /* impersonation: the session; create: the user */
+} single_call;
+
+static bc_status run_single_call(void *ctx, bc_error *err)
 {
-    bc_admin *admin = tui_app_admin(app);
-    char *who = subject_text(f);
-    bc_status st = BC_OK;
-    size_t n = 0;
-    bool gone = false;
-    bc_record session = {0};
+    single_call *c = ctx;
+    bc_admin *admin = c->admin;
+    flow *f = c->f;
+    bc_status st;
     switch (f->action) {
     case TUI_ACT_BAN:
         st = bc_admin_ban(admin, f->user, f->reason, f->expiry, err);
@@ -157,26 +218,26 @@ static bc_status run_single(tui_app *app, flow *f, bc_error *err)
         st = bc_admin_set_role(admin, f->user, f->roles, err);
         break;
     case TUI_ACT_IMPERSONATE:
-        st = bc_admin_impersonate(admin, f->user, f->duration_ms, false, &session, err);
+        st = bc_admin_impersonate(admin, f->user, f->duration_ms, false, &c->session, err);
         break;
     case TUI_ACT_STOP_IMPERSONATING:
-        st = bc_admin_stop_impersonating(admin, f->user, &n, err);
+        st = bc_admin_stop_impersonating(admin, f->user, &c->n, err);
         break;
     case TUI_ACT_REVOKE_SESSION:
         st = bc_admin_revoke_session(admin, f->session, err);
         break;
     case TUI_ACT_REVOKE_SESSIONS:
-        st = bc_admin_revoke_sessions(admin, f->user, &n, err);
+        st = bc_admin_revoke_sessions(admin, f->user, &c->n, err);
         break;
     case TUI_ACT_REMOVE:
         st = bc_admin_remove_user(admin, f->user, err);
-        gone = st == BC_OK;
+        c->gone = st == BC_OK;
         break;
     case TUI_ACT_SET_PASSWORD:
         st = bc_admin_set_password(admin, f->user, f->password, err);
         break;
     case TUI_ACT_CREATE_USER:
-        st = bc_admin_create_user(admin, f->new_email, f->name, f->roles, f->password, &session,
+        st = bc_admin_create_user(admin, f->new_email, f->name, f->roles, f->password, &c->session,
                                   err);
         break;
     case TUI_ACT_EDIT_USER:
@@ -191,6 +252,17 @@ static bc_status run_single(tui_app *app, flow *f, bc_error *err)
     default:
         st = bc_fail(err, BC_USAGE, "%s is not an admin action", action_name(f->action));
     }
+    return st;
+}
+
+static bc_status run_single(tui_app *app, flow *f, bc_error *err)
+{
+    char *who = subject_text(f);
+    single_call c = {.admin = tui_app_admin(app), .f = f};
+    bc_status st = tui_app_call(app, action_name(f->action), false, run_single_call, &c, err);
+    size_t n = c.n;
+    bool gone = c.gone;
+    bc_record session = c.session;
     if (st == BC_OK)
         tui_app_after_write(app, gone);
     if (st != BC_OK) {
@@ -449,7 +521,7 @@ static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
     }
     case TUI_ACT_EDIT_USER: {
         bc_record now = {0};
-        bc_status st = bc_admin_find_user(tui_app_admin(app), f->user, &now, &err);
+        bc_status st = find_user(app, f->user, &now, &err);
         if (st != BC_OK) {
             tui_app_error(app, &err);
             return true;
@@ -555,7 +627,7 @@ static void start_form(tui_app *app, flow *f)
     case TUI_ACT_EDIT_USER: {
         bc_record u = {0};
         bc_error err = {0};
-        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) != BC_OK) {
+        if (find_user(app, f->user, &u, &err) != BC_OK) {
             tui_app_error(app, &err);
             free(who);
             flow_free(f);
@@ -618,7 +690,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
             for (size_t i = 0; i < t->n; i++)
                 f->ids[i] = bc_xstrdup(t->ids[i]);
             f->n = t->n;
-        } else if (bc_admin_select(tui_app_admin(app), t->filter, &f->ids, &f->n, &err) != BC_OK) {
+        } else if (select_ids(app, t->filter, &f->ids, &f->n, &err) != BC_OK) {
             tui_app_error(app, &err);
             flow_free(f);
             return;
@@ -650,8 +722,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
     }
     if (a == TUI_ACT_SET_ROLE && !f->bulk) {
         bc_record u = {0};
-        if (bc_admin_find_user(tui_app_admin(app), f->user, &u, &err) == BC_OK &&
-            bc_record_text(&u, "role"))
+        if (find_user(app, f->user, &u, &err) == BC_OK && bc_record_text(&u, "role"))
             f->roles = bc_xstrdup(bc_record_text(&u, "role"));
         bc_record_release(&u);
     }

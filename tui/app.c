@@ -2,10 +2,14 @@
  * menus. Curses-free (draw.h and input.h are the terminal). */
 #include "app.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistr.h>
 
 #include "admin_ui.h"
@@ -22,6 +26,11 @@
 #define MIN_COLS 60
 #define STACK_MAX 8
 #define DOUBLE_CLICK_US 400000
+/* A call that answers within this long never shows the busy line. */
+#define CALL_QUICK_MS 60
+/* How often the busy loop looks at the call and the keyboard. */
+#define CALL_TICK_MS 20
+#define QUEUE_MAX 64
 
 struct tui_app {
     const tui_app_config *cfg;
@@ -58,6 +67,12 @@ struct tui_app {
     /* double click */
     int64_t last_click_us;
     int last_click_y;
+    /* the call on the worker thread (tui_app_call), and keys that wait for it */
+    bool busy, busy_cancellable, busy_stopping, busy_refused;
+    const char *busy_doing;
+    int64_t busy_since_us;
+    int queued[QUEUE_MAX];
+    size_t nqueued;
 };
 
 bc_driver *tui_app_driver(tui_app *app)
@@ -81,8 +96,10 @@ void tui_app_message(tui_app *app, const char *fmt, ...)
 
 void tui_app_error(tui_app *app, const bc_error *err)
 {
-    snprintf(app->msg, sizeof app->msg, "error: %s", err->msg);
-    app->msg_error = true;
+    /* Stopping was the operator's own doing: news, not an error. */
+    bool stopped = err->status == BC_CANCELLED;
+    snprintf(app->msg, sizeof app->msg, "%s: %s", stopped ? "stopped" : "error", err->msg);
+    app->msg_error = !stopped;
 }
 
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least)
@@ -632,25 +649,42 @@ static void draw_menu(tui_app *app, tui_rect r)
 
 /* --- the deployment switcher --------------------------------------------------------------- */
 
+/* Opening a target, as tui_app_call runs it on the worker thread. */
+typedef struct {
+    const tui_app_config *cfg;
+    const bc_target_choice *choice;
+    bc_target next;
+} open_call;
+
+static bc_status run_open_call(void *ctx, bc_error *err)
+{
+    open_call *o = ctx;
+    return o->cfg->open_target(o->cfg->switch_ctx, o->choice, &o->next, err);
+}
+
 void tui_app_switch(tui_app *app, const bc_target_choice *choice)
 {
-    if (!app->cfg->switch_target)
+    if (!app->cfg->open_target)
         return;
+    /* The screens stay on the old target until the new one answers (or fails to). */
+    open_call o = {.cfg = app->cfg, .choice = choice};
+    bc_error err = {0};
+    if (tui_app_call(app, "opening the target", false, run_open_call, &o, &err) != BC_OK) {
+        bc_target_close(&o.next);
+        tui_app_error(app, &err);
+        return;
+    }
     /* Every screen holds rows of the old target: close them all before it goes. */
     while (app->depth)
         pop_view(app);
     bc_driver *driver = NULL;
     const char *label = NULL;
     bool demo = false;
-    bc_error err = {0};
-    bc_status st =
-        app->cfg->switch_target(app->cfg->switch_ctx, choice, &driver, &label, &demo, &err);
-    if (st == BC_OK) {
-        app->driver = driver;
-        app->label = label;
-        app->demo = demo;
-        app->total[0] = app->total[1] = -1;
-    }
+    app->cfg->use_target(app->cfg->switch_ctx, choice, &o.next, &driver, &label, &demo);
+    app->driver = driver;
+    app->label = label;
+    app->demo = demo;
+    app->total[0] = app->total[1] = -1;
     if (!tui_app_push(app, &tui_users_view, NULL)) {
         char why[sizeof app->msg];
         snprintf(why, sizeof why, "%s", app->msg);
@@ -658,10 +692,7 @@ void tui_app_switch(tui_app *app, const bc_target_choice *choice)
         app->msg_error = true;
         return;
     }
-    if (st != BC_OK)
-        tui_app_error(app, &err);
-    else
-        tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
+    tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
 }
 
 static bool deployments_activate(tui_menu *m, tui_app *app, int dir)
@@ -689,7 +720,7 @@ static void deployments_close(tui_menu *m, tui_app *app)
 
 void tui_app_deployments(tui_app *app)
 {
-    if (!app->cfg->target_opts || !app->cfg->switch_target) {
+    if (!app->cfg->target_opts || !app->cfg->open_target) {
         tui_app_message(app, "no deployment switcher here");
         return;
     }
@@ -794,8 +825,27 @@ static void draw_hints(tui_app *app, int y, int cols)
     bc_buf_release(&line);
 }
 
+/* "⠹ searching… 2.4 s  Esc stops" while a call runs. */
+static void busy_text(const tui_app *app, char *out, size_t size)
+{
+    static const char *const spin[] = {"\u280b", "\u2819", "\u2839", "\u2838", "\u283c",
+                                       "\u2834", "\u2826", "\u2827", "\u2807", "\u280f"};
+    int64_t ms = (tui_trace_now_us() - app->busy_since_us) / 1000;
+    int len = snprintf(out, size, "%s %s\u2026", spin[(ms / 100) % 10],
+                       app->busy_stopping ? "stopping" : app->busy_doing);
+    if (ms >= 1000 && len > 0 && (size_t)len < size)
+        len += snprintf(out + len, size - (size_t)len, " %.1f s", (double)ms / 1000);
+    if (app->busy_cancellable && !app->busy_stopping && len > 0 && (size_t)len < size)
+        snprintf(out + len, size - (size_t)len, "  Esc stops");
+    if (app->busy_refused && len > 0 && (size_t)len < size)
+        snprintf(out + len, size - (size_t)len, "  (a change is not stopped half way)");
+}
+
 static void draw_bottom(tui_app *app, int y, int cols)
 {
+    char busy[128] = "";
+    if (app->busy)
+        busy_text(app, busy, sizeof busy);
     if (app->prompt_on) {
         int x = tui_draw_text(y, 0, cols, app->prompt.prefix, TUI_A_BOLD, false);
         /* Show the end of a long line: the part being typed. */
@@ -808,11 +858,17 @@ static void draw_bottom(tui_app *app, int y, int cols)
         }
         int used = tui_draw_text(y, x, cols - x, shown, 0, true);
         free(safe);
+        /* The call's line goes at the right end while there is room beside the text. */
+        int bw = (int)bc_text_width(busy);
+        if (bw && x + used + 2 + bw <= cols)
+            tui_draw_text(y, cols - bw, bw, busy, TUI_S_DIM, false);
         tui_draw_cursor(y, x + used < cols ? x + used : cols - 1);
         return;
     }
     tui_draw_cursor(-1, 0);
-    if (app->msg[0])
+    if (busy[0])
+        tui_draw_text(y, 0, cols, busy, TUI_A_BOLD, true);
+    else if (app->msg[0])
         tui_draw_text(y, 0, cols, app->msg, app->msg_error ? TUI_S_DANGER : TUI_A_BOLD, true);
     else
         draw_hints(app, y, cols);
@@ -969,6 +1025,157 @@ static void on_mouse(tui_app *app, const tui_input *in)
         run_action(app, TUI_ACT_OPEN, NULL);
 }
 
+/* --- calls on a worker thread ---------------------------------------------------------------- */
+
+typedef struct {
+    tui_call_fn fn;
+    void *ctx;
+    bc_status st;
+    bc_error err;
+    bool done;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} call_job;
+
+static void *call_thread(void *arg)
+{
+    call_job *j = arg;
+    bc_error err = {0};
+    bc_status st = j->fn(j->ctx, &err);
+    pthread_mutex_lock(&j->mu);
+    j->st = st;
+    j->err = err;
+    j->done = true;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+/* Wait up to ms for the call; whether it is done. */
+static bool call_wait(call_job *j, int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += (long)ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&j->mu);
+    while (!j->done && pthread_cond_timedwait(&j->cv, &j->mu, &until) != ETIMEDOUT)
+        ;
+    bool done = j->done;
+    pthread_mutex_unlock(&j->mu);
+    return done;
+}
+
+void tui_app_cancel(tui_app *app)
+{
+    if (!app->busy || !app->busy_cancellable || app->busy_stopping)
+        return;
+    app->busy_stopping = true;
+    bc_driver_interrupt(app->driver);
+}
+
+bool tui_app_busy(const tui_app *app)
+{
+    return app->busy;
+}
+
+static void queue_key(tui_app *app, int key)
+{
+    if (app->nqueued < QUEUE_MAX)
+        app->queued[app->nqueued++] = key;
+}
+
+/* A key while a call runs: the line editor edits at once; what would finish it, and every other
+ * key, waits for the call (they may start calls of their own). Esc stops the call instead (a
+ * write says it cannot be stopped). */
+static void busy_key(tui_app *app, int key)
+{
+    bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
+    if (app->prompt_on && !app->dialog_on && !app->nqueued) {
+        bool finishes = stop || key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN ||
+                        (key == TUI_KEY_BACKSPACE && !app->prompt_text[0]);
+        if (!finishes) {
+            prompt_key(app, key);
+            return;
+        }
+        if (stop)
+            tui_app_cancel(app);
+        queue_key(app, key);
+        return;
+    }
+    if (stop) { /* about the call, not a key to run afterwards (a dialog open now is its own) */
+        if (app->busy_cancellable)
+            tui_app_cancel(app);
+        else
+            app->busy_refused = true;
+        return;
+    }
+    queue_key(app, key);
+}
+
+bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
+                       bc_error *err)
+{
+    if (app->busy)
+        return bc_fail(err, BC_ERR, "%s: %s is still running", doing, app->busy_doing);
+    bc_driver_interrupt_clear(app->driver);
+    call_job j = {.fn = fn, .ctx = ctx};
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&j.cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, call_thread, &j) == 0;
+    if (!threaded) /* no thread to be had: run it here, with the screen still */
+        call_thread(&j);
+    if (threaded && !call_wait(&j, CALL_QUICK_MS)) {
+        app->busy = true;
+        app->busy_cancellable = cancellable;
+        app->busy_stopping = app->busy_refused = false;
+        app->busy_doing = doing;
+        app->busy_since_us = tui_trace_now_us() - CALL_QUICK_MS * 1000;
+        draw_frame(app);
+        while (!call_wait(&j, 0)) {
+            if (tui_term_stop_signal()) { /* SIGTERM and friends: stop reads, let writes end */
+                app->quit = true;
+                tui_app_cancel(app);
+                call_wait(&j, CALL_TICK_MS);
+                continue;
+            }
+            tui_input in = tui_input_read(CALL_TICK_MS);
+            int64_t t0 = tui_trace_now_us();
+            if (in.kind == TUI_IN_KEY)
+                busy_key(app, in.key); /* mouse events mean nothing until the rows are back */
+            int64_t t1 = tui_trace_now_us();
+            draw_frame(app); /* the spinner turns */
+            if (in.kind == TUI_IN_KEY) {
+                char label[32];
+                tui_key_name(in.key, label, sizeof label);
+                tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1);
+            }
+        }
+        app->busy = false;
+    }
+    if (threaded)
+        pthread_join(thread, NULL);
+    pthread_cond_destroy(&j.cv);
+    pthread_mutex_destroy(&j.mu);
+    if (err) /* even on success: some calls leave a note there (a paused checklist's reason) */
+        *err = j.err;
+    return j.st;
+}
+
+/* The oldest key typed while a call ran. */
+static tui_input next_queued(tui_app *app)
+{
+    tui_input in = {.kind = TUI_IN_KEY, .key = app->queued[0]};
+    memmove(app->queued, app->queued + 1, --app->nqueued * sizeof app->queued[0]);
+    return in;
+}
+
 static int idle_timeout(tui_app *app)
 {
     tui_view *top = top_view(app);
@@ -1038,7 +1245,7 @@ int tui_app_run(const tui_app_config *cfg)
     draw_frame(app);
     tui_trace_startup(tui_trace_now_us() - t_start);
     while (!app->quit) {
-        tui_input in = tui_input_read(idle_timeout(app));
+        tui_input in = app->nqueued ? next_queued(app) : tui_input_read(idle_timeout(app));
         int64_t t0 = tui_trace_now_us();
         tui_action traced = TUI_ACT_NONE;
         switch (in.kind) {

@@ -65,6 +65,22 @@ void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(p
 void tui_app_error(tui_app *app, const bc_error *err);
 /* Open a view on top of the stack; shows the error and returns false when it cannot open. */
 bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
+/* Run fn(ctx, err) on a worker thread while the console stays live, and return its status.
+ * Quick calls (the usual SQLite page) return before anything changes on the screen; a slower one
+ * shows `doing` ("searching") with a spinner and its time in the bottom line and keeps the
+ * terminal answering: resizes reflow, the line editor keeps editing (its on_change runs, so it
+ * must not call again), and other keys wait in a queue that runs once the call is back. Esc
+ * stops a cancellable call (reads: bc_driver_interrupt, the call returns BC_CANCELLED); writes
+ * are never stopped half way. fn must touch only what ctx gives it and the driver, and the
+ * caller must not free or change either until this returns. Calls do not nest: one made while
+ * another runs fails at once (views check tui_app_busy first). */
+typedef bc_status (*tui_call_fn)(void *ctx, bc_error *err);
+bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
+                       bc_error *err);
+/* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
+bool tui_app_busy(const tui_app *app);
+/* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */
+void tui_app_cancel(tui_app *app);
 /* Remember the number of users / sessions in the whole target (top bar totals). */
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least);
 
@@ -129,14 +145,17 @@ typedef struct {
     bc_admin *admin;         /* borrowed; required */
     const char *state_error; /* why the state database is not open, or NULL */
     const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
-    /* The deployment switcher (`d`): what to list, and how to switch (tui.c). switch_target
-     * opens choice, closes the old target and returns the new driver and label (valid until the
-     * next switch); on failure the old target stays open. NULL: no switcher. */
+    /* The deployment switcher (`d`): what to list, and how to switch (tui.c). open_target opens
+     * choice into *next (zeroed; closed by the caller on failure) on the console's worker
+     * thread, touching nothing else; use_target then closes the old target, keeps next and
+     * returns the new driver and label (valid until the next switch). NULL: no switcher. */
     const bc_target_opts *target_opts;
-    bc_status (*switch_target)(void *ctx, const bc_target_choice *choice, bc_driver **driver,
-                               const char **label, bool *demo, bc_error *err);
+    bc_status (*open_target)(void *ctx, const bc_target_choice *choice, bc_target *next,
+                             bc_error *err);
+    void (*use_target)(void *ctx, const bc_target_choice *choice, bc_target *next,
+                       bc_driver **driver, const char **label, bool *demo);
     void *switch_ctx;
-    int64_t started_us;      /* tui_trace_now_us() when bcadmin started (0: when the app did) */
+    int64_t started_us; /* tui_trace_now_us() when bcadmin started (0: when the app did) */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

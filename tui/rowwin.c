@@ -185,9 +185,20 @@ static bc_status load_first(tui_rowwin *w, const char *cursor, bc_error *err)
     return BC_OK;
 }
 
-bc_status tui_rowwin_reset(tui_rowwin *w, bool to_end, bc_error *err)
+/* Put the freshly loaded window n in place of w's rows; a failure releases n and keeps w. */
+static bc_status take(tui_rowwin *w, tui_rowwin *n, bc_status st)
 {
+    if (st != BC_OK) {
+        clear_rows(n);
+        return st;
+    }
     clear_rows(w);
+    *w = *n;
+    return BC_OK;
+}
+
+static bc_status reset_into(tui_rowwin *w, bool to_end, bc_error *err)
+{
     w->flipped = to_end && w->can_flip;
     w->base = -1;
     bc_status st = load_first(w, NULL, err);
@@ -210,6 +221,23 @@ bc_status tui_rowwin_reset(tui_rowwin *w, bool to_end, bc_error *err)
     }
     w->sel = w->rows.n ? (to_end ? w->rows.n - 1 : 0) : 0;
     return BC_OK;
+}
+
+/* The new rows are loaded beside the old ones, which stay on screen (and stay, if the fetch
+ * fails or is stopped) until they can be replaced whole. */
+/* An empty window over the same query as w. */
+static tui_rowwin empty_like(const tui_rowwin *w)
+{
+    tui_rowwin n;
+    tui_rowwin_init(&n, w->fetch, w->ctx, w->can_flip, w->page_size);
+    n.flipped = w->flipped;
+    return n;
+}
+
+bc_status tui_rowwin_reset(tui_rowwin *w, bool to_end, bc_error *err)
+{
+    tui_rowwin n = empty_like(w);
+    return take(w, &n, reset_into(&n, to_end, err));
 }
 
 bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
@@ -260,14 +288,18 @@ bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err)
     char *origin = bc_xstrdup(w->pages[pi].origin);
     size_t offset = w->sel - start, screen_row = w->sel >= w->top ? w->sel - w->top : 0;
     int64_t page_base = w->base >= 0 ? w->base + (int64_t)start : -1;
-    clear_rows(w);
-    bc_status st = load_first(w, origin, err);
+    tui_rowwin n = empty_like(w);
+    bc_status st = take(w, &n, load_first(&n, origin, err));
     free(origin);
-    if (st == BC_OK && w->rows.n == 0 && w->pages[0].origin) {
+    if (st != BC_OK) {
+        free(id);
+        return st;
+    }
+    if (w->rows.n == 0 && w->pages[0].origin) {
         free(id);
         return tui_rowwin_reset(w, false, err);
     }
-    w->base = st == BC_OK && !w->pages[0].origin ? (w->flipped ? -1 : 0) : page_base;
+    w->base = !w->pages[0].origin ? (w->flipped ? -1 : 0) : page_base;
     if (w->flipped && !w->pages[0].origin && w->total >= 0 && !w->total_at_least)
         w->base = w->total - (int64_t)w->rows.n;
     w->sel = w->rows.n ? (offset < w->rows.n ? offset : w->rows.n - 1) : 0;

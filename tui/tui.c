@@ -106,28 +106,30 @@ static void set_label(console *c)
              path ? (slash ? slash + 1 : path) : c->target.d->label);
 }
 
-/* tui_app_config.switch_target: open the choice; only when that worked, close the old target
- * and point the admin actions at the new one. */
-static bc_status switch_target(void *ctx, const bc_target_choice *choice, bc_driver **driver,
-                               const char **label, bool *demo, bc_error *err)
+/* tui_app_config.open_target: open the choice (on the console's worker thread: reads c->opts
+ * only). */
+static bc_status open_target(void *ctx, const bc_target_choice *choice, bc_target *next,
+                             bc_error *err)
+{
+    const console *c = ctx;
+    if (choice->kind == BC_CHOICE_SQLITE)
+        return bc_target_open_sqlite(choice->name, c->opts.read_only, next, err);
+    bc_status st = bc_target_sources(&c->opts, &next->env, err);
+    if (st == BC_OK)
+        st = bc_target_open_convex(&c->opts, &next->env, next, err);
+    return st;
+}
+
+/* tui_app_config.use_target: once the new target opened, close the old one and point the admin
+ * actions at the new one. */
+static void use_target(void *ctx, const bc_target_choice *choice, bc_target *next,
+                       bc_driver **driver, const char **label, bool *demo)
 {
     console *c = ctx;
-    bc_target next = {0};
-    bc_status st;
-    if (choice->kind == BC_CHOICE_SQLITE) {
-        st = bc_target_open_sqlite(choice->name, c->opts.read_only, &next, err);
-    } else {
-        st = bc_target_sources(&c->opts, &next.env, err);
-        if (st == BC_OK)
-            st = bc_target_open_convex(&c->opts, &next.env, &next, err);
-    }
-    if (st != BC_OK) {
-        bc_target_close(&next);
-        return st;
-    }
     bc_admin_release(c->admin);
     bc_target_close(&c->target);
-    c->target = next;
+    c->target = *next;
+    *next = (bc_target){0};
     bc_error ignored = {0};
     bc_admin_init(c->admin, c->target.d, c->state_db, &ignored);
     if (c->actor)
@@ -136,7 +138,6 @@ static bc_status switch_target(void *ctx, const bc_target_choice *choice, bc_dri
     *driver = c->target.d;
     *label = c->label;
     *demo = strcmp(choice->from, "the demo database") == 0;
-    return BC_OK;
 }
 
 int tui_main(const tui_options *opts)
@@ -197,7 +198,8 @@ int tui_main(const tui_options *opts)
                           .state_error = state_error,
                           .secret = env("BETTER_AUTH_SECRET"),
                           .target_opts = &con.opts,
-                          .switch_target = switch_target,
+                          .open_target = open_target,
+                          .use_target = use_target,
                           .switch_ctx = &con,
                           .started_us = started};
     int code = tui_app_run(&cfg);

@@ -45,6 +45,7 @@ typedef struct {
     bc_checklist_run run;
     bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
     size_t sel, top;
+    size_t follow; /* 1 + the step the engine last reported (0: none yet) */
     int height;
     answer answers[MAX_ANSWERS];
     size_t nanswers;
@@ -64,10 +65,10 @@ static sqlite3 *state_db(tui_app *app, bc_error *err)
     return db;
 }
 
-static bc_audit_who who_for(tui_app *app, const bc_jwks_target *t)
+/* Who runs a checklist on t, for the audit log and the run's record. */
+static bc_audit_who who_for(const char *os_user, const bc_jwks_target *t)
 {
-    bc_admin *admin = tui_app_admin(app);
-    return (bc_audit_who){admin->os_user, NULL, "convex", t->label};
+    return (bc_audit_who){os_user, NULL, "convex", t->label};
 }
 
 static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
@@ -99,10 +100,11 @@ static void ui_progress(void *ctx, const bc_checklist_step *step, bc_step_state 
     (void)state;
     (void)text;
     run_state *s = ctx;
-    /* Follow the engine: the output pane shows the step that just changed. */
+    /* Follow the engine: the output pane shows the step that just changed (once the engine is
+     * back: it runs on the console's worker thread while the screen draws s->sel). */
     for (size_t i = 0; s->cl && i < s->cl->n; i++)
         if (&s->cl->steps[i] == step)
-            s->sel = i;
+            s->follow = i + 1;
 }
 
 static void clear_answers(run_state *s)
@@ -139,6 +141,33 @@ static size_t next_step(const bc_checklist_run *run)
 
 static void show_question(run_state *s, tui_app *app);
 
+/* One advance of the engine, as tui_app_call runs it on the worker thread. Never stopped half way:
+ * a step such as rotateKeys must not be cut off in flight. */
+typedef struct {
+    run_state *s;
+    const char *os_user;
+    bool opened; /* the deployment could be opened (else nothing ran) */
+    char target_name[sizeof((run_state *)0)->target_name];
+    bc_run_outcome outcome;
+} advance_call;
+
+static bc_status run_advance_call(void *ctx, bc_error *err)
+{
+    advance_call *c = ctx;
+    run_state *s = c->s;
+    bc_jwks_target t;
+    bc_status st = bc_jwks_target_open_env(&t, err);
+    if (st != BC_OK)
+        return st;
+    c->opened = true;
+    snprintf(c->target_name, sizeof c->target_name, "%s", t.label);
+    bc_audit_who who = who_for(c->os_user, &t);
+    bc_checklist_ui ui = {.ctx = s, .ask = ui_ask, .progress = ui_progress};
+    st = bc_jwks_target_advance(s->db, s->cl, s->run_id, &t, &ui, false, &who, &c->outcome, err);
+    bc_jwks_target_close(&t);
+    return st;
+}
+
 /* Advance the run on the deployment; shows the question it stopped at, or the outcome. */
 static void advance(run_state *s, tui_app *app)
 {
@@ -147,20 +176,19 @@ static void advance(run_state *s, tui_app *app)
                         s->run.checklist);
         return;
     }
-    bc_jwks_target t;
     bc_error err = {0};
-    if (bc_jwks_target_open_env(&t, &err) != BC_OK) {
+    s->q.set = false;
+    s->follow = 0;
+    advance_call c = {.s = s, .os_user = tui_app_admin(app)->os_user, .outcome = BC_RUN_STOPPED};
+    bc_status st = tui_app_call(app, "running the checklist", false, run_advance_call, &c, &err);
+    if (!c.opened) {
         tui_app_error(app, &err);
         return;
     }
-    snprintf(s->target_name, sizeof s->target_name, "%s", t.label);
-    bc_audit_who who = who_for(app, &t);
-    bc_checklist_ui ui = {.ctx = s, .ask = ui_ask, .progress = ui_progress};
-    bc_run_outcome outcome = BC_RUN_STOPPED;
-    s->q.set = false;
-    bc_status st =
-        bc_jwks_target_advance(s->db, s->cl, s->run_id, &t, &ui, false, &who, &outcome, &err);
-    bc_jwks_target_close(&t);
+    snprintf(s->target_name, sizeof s->target_name, "%s", c.target_name);
+    if (s->follow)
+        s->sel = s->follow - 1;
+    bc_run_outcome outcome = c.outcome;
     /* Every open screen (this run, the list under it) shows the run as it now stands. */
     tui_app_after_write(app, false);
     if (st != BC_OK) {
@@ -683,7 +711,7 @@ static void start_checklist(tui_app *app, const char *id)
     if (st == BC_OK)
         st = bc_jwks_target_open_env(&t, &err);
     if (st == BC_OK) {
-        bc_audit_who who = who_for(app, &t);
+        bc_audit_who who = who_for(tui_app_admin(app)->os_user, &t);
         st = bc_checklist_start(db, cl, &who, &run_id, &err);
     }
     bc_jwks_target_close(&t);

@@ -47,11 +47,23 @@ static void release_plan(env_state *s)
     s->problem = NULL;
 }
 
-/* Make the plan again from the file and a fresh list of the deployment's variables. */
-static bc_status load(env_state *s, bc_error *err)
+/* The deployment's variables, as tui_app_call runs it on the worker thread. */
+typedef struct {
+    bc_convex *conv;
+    json_t *vars;
+} list_call;
+
+static bc_status run_list_call(void *ctx, bc_error *err)
 {
-    release_plan(s);
+    list_call *c = ctx;
+    return bc_convex_env_list(c->conv, &c->vars, err);
+}
+
+/* Make the plan again from the file and a fresh list of the deployment's variables. */
+static bc_status load(env_state *s, tui_app *app, bc_error *err)
+{
     if (!s->conv) {
+        release_plan(s);
         s->problem = bc_xstrdup("the Env screen works on a Convex deployment only: switch to one "
                                 "with d, or use `bcadmin env` on the command line");
         return BC_OK;
@@ -59,8 +71,12 @@ static bc_status load(env_state *s, bc_error *err)
     bc_dotenv *env = NULL;
     json_t *vars = NULL;
     bc_status st = bc_dotenv_load(s->path, &env, err);
-    if (st == BC_OK)
-        st = bc_convex_env_list(s->conv, &vars, err);
+    if (st == BC_OK) {
+        list_call c = {.conv = s->conv};
+        st = tui_app_call(app, "listing the deployment's variables", true, run_list_call, &c, err);
+        vars = c.vars;
+    }
+    release_plan(s); /* only now: the old plan stays on the screen while the list is read */
     bc_envsync_opts o = {0};
     if (st == BC_OK) {
         st = bc_envsync_plan_file(env, vars, &o, &s->plan, err);
@@ -83,7 +99,7 @@ static bc_status load(env_state *s, bc_error *err)
 static void reload(env_state *s, tui_app *app, const char *done)
 {
     bc_error err = {0};
-    if (load(s, &err) != BC_OK)
+    if (load(s, app, &err) != BC_OK)
         tui_app_error(app, &err);
     else if (done)
         tui_app_message(app, "%s", done);
@@ -97,7 +113,7 @@ static bc_status env_open(tui_view *v, tui_app *app, const char *arg, bc_error *
     s->conv = bc_convex_driver_http(tui_app_driver(app));
     s->path = bc_xstrdup(arg && *arg ? arg : BC_ENVSYNC_DEFAULT_FILE);
     bc_error e = {0};
-    if (load(s, &e) != BC_OK)
+    if (load(s, app, &e) != BC_OK)
         tui_app_error(app, &e);
     return BC_OK; /* the screen shows why there is no plan */
 }
@@ -241,6 +257,20 @@ static void env_draw(tui_view *v, tui_app *app, tui_rect r)
     draw_notes(s, r, r.y + 2 + s->height, notes);
 }
 
+/* The one update request and the check after it, on the worker thread; never stopped. */
+typedef struct {
+    bc_convex *conv;
+    bc_envsync_plan *plan;
+    const bc_envsync_apply_opts *opts;
+    bc_envsync_report rep;
+} apply_call;
+
+static bc_status run_apply_call(void *ctx, bc_error *err)
+{
+    apply_call *c = ctx;
+    return bc_envsync_apply(c->conv, c->plan, c->opts, &c->rep, err);
+}
+
 static bool apply_done(tui_dialog *d, tui_app *app, bool accepted)
 {
     env_state *s = d->ctx;
@@ -262,8 +292,9 @@ static bool apply_done(tui_dialog *d, tui_app *app, bool accepted)
                                 .who = admin->who,
                                 .site_url = site && *site ? site : NULL,
                                 .action = "env.sync"};
-    bc_envsync_report rep = {0};
-    bc_status st = bc_envsync_apply(s->conv, &s->plan, &ao, &rep, &err);
+    apply_call c = {.conv = s->conv, .plan = &s->plan, .opts = &ao};
+    bc_status st = tui_app_call(app, "applying the plan", false, run_apply_call, &c, &err);
+    bc_envsync_report rep = c.rep;
     if (st != BC_OK) {
         /* core's message says whether the deployment is unchanged (it listed it again) */
         bc_error failed = err;

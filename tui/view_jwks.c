@@ -87,30 +87,53 @@ static void describe_rows(jwks_state *s, const char *secret)
     }
 }
 
+/* The doctor, as tui_app_call runs it on the worker thread: results go to the call's own
+ * members, so the screen keeps drawing the previous ones meanwhile. */
+typedef struct {
+    bc_driver *driver;
+    bool sqlite;
+    const char *secret, *from;
+    bc_checks checks;
+    bc_jwks_rows rows;
+    char *target;
+} doctor_call;
+
+static bc_status run_doctor_call(void *ctx, bc_error *err)
+{
+    doctor_call *c = ctx;
+    if (c->sqlite)
+        return bc_jwks_target_doctor_sqlite(c->driver, c->secret, c->from, NULL, 0, &c->checks,
+                                            &c->rows, err);
+    /* The console's target is not a Convex connection the doctor can use: open the deployment
+     * the key verbs use, stopped by the console's Esc like the driver's own requests. */
+    bc_jwks_target t;
+    bc_status st = bc_jwks_target_open_env(&t, err);
+    if (st == BC_OK) {
+        c->target = bc_xstrdup(t.label);
+        bc_convex_set_cancel(t.dep.c, &c->driver->cancel);
+        st = bc_jwks_doctor_deployment(&t.dep, &c->checks, err);
+    }
+    bc_jwks_target_close(&t);
+    return st;
+}
+
 /* Run the doctor again (and read the rows of a SQLite app). */
 static bc_status load(jwks_state *s, tui_app *app, bc_error *err)
 {
-    release_results(s);
     const char *secret = secret_of(s, app);
     const char *from = s->secret ? "the secret typed here" : secret ? "BETTER_AUTH_SECRET" : NULL;
-    bc_status st;
-    if (s->sqlite) {
-        st = bc_jwks_target_doctor_sqlite(tui_app_driver(app), secret, from, NULL, 0, &s->checks,
-                                          &s->rows, err);
-        if (st == BC_OK)
-            describe_rows(s, secret);
-    } else {
-        /* The console's target is not a Convex connection the doctor can use: open the
-         * deployment the key verbs use. */
-        bc_jwks_target t;
-        st = bc_jwks_target_open_env(&t, err);
-        if (st == BC_OK) {
-            free(s->target);
-            s->target = bc_xstrdup(t.label);
-            st = bc_jwks_doctor_deployment(&t.dep, &s->checks, err);
-        }
-        bc_jwks_target_close(&t);
+    doctor_call c = {
+        .driver = tui_app_driver(app), .sqlite = s->sqlite, .secret = secret, .from = from};
+    bc_status st = tui_app_call(app, "running the doctor", true, run_doctor_call, &c, err);
+    release_results(s);
+    s->checks = c.checks;
+    s->rows = c.rows;
+    if (c.target) {
+        free(s->target);
+        s->target = c.target;
     }
+    if (st == BC_OK && s->sqlite)
+        describe_rows(s, secret);
     s->secret_from = from;
     if (s->sel >= s->checks.n + s->rows.n)
         s->sel = 0;

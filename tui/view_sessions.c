@@ -24,24 +24,39 @@ typedef struct {
     int height;
 } sessions_state;
 
+/* One page with its users' emails, as tui_app_call runs it on the worker thread. */
+typedef struct {
+    bc_driver *driver;
+    bc_session_query q;
+    bc_page *out;
+} page_call;
+
+static bc_status run_page_call(void *ctx, bc_error *err)
+{
+    page_call *c = ctx;
+    bc_status st = bc_driver_sessions_page(c->driver, &c->q, c->out, err);
+    if (st != BC_OK)
+        return st;
+    st = bc_users_attach_emails(c->driver, &c->out->rows, err);
+    if (st != BC_OK)
+        bc_page_release(c->out);
+    return st;
+}
+
 static bc_status fetch_sessions(void *ctx, bool flipped, const char *cursor, bool want_total,
                                 size_t limit, bc_page *out, bc_error *err)
 {
     (void)flipped; /* sessions come newest first only: the window pages forward instead */
     sessions_state *s = ctx;
-    bc_session_query q = {.active_only = s->show == SHOW_ACTIVE,
-                          .expired_only = s->show == SHOW_EXPIRED,
-                          .impersonation_only = s->show == SHOW_IMPERSONATION,
-                          .limit = limit,
-                          .cursor = cursor,
-                          .want_total = want_total};
-    bc_status st = bc_driver_sessions_page(s->driver, &q, out, err);
-    if (st != BC_OK)
-        return st;
-    st = bc_users_attach_emails(s->driver, &out->rows, err);
-    if (st != BC_OK)
-        bc_page_release(out);
-    return st;
+    page_call c = {.driver = s->driver,
+                   .q = {.active_only = s->show == SHOW_ACTIVE,
+                         .expired_only = s->show == SHOW_EXPIRED,
+                         .impersonation_only = s->show == SHOW_IMPERSONATION,
+                         .limit = limit,
+                         .cursor = cursor,
+                         .want_total = want_total},
+                   .out = out};
+    return tui_app_call(s->app, "reading sessions", true, run_page_call, &c, err);
 }
 
 static void reload(sessions_state *s, bool to_end)

@@ -28,17 +28,32 @@ typedef struct {
     int focus;
 } user_state;
 
-static bc_status load(user_state *s, tui_app *app, bc_error *err)
-{
+/* The user, sessions and accounts, as tui_app_call runs it on the worker thread. */
+typedef struct {
+    bc_driver *driver;
+    const char *key;
     bc_user_detail d;
-    bc_status st = bc_users_detail(tui_app_driver(app), s->key, false, &d, err);
+} detail_call;
+
+static bc_status run_detail_call(void *ctx, bc_error *err)
+{
+    detail_call *c = ctx;
+    bc_status st = bc_users_detail(c->driver, c->key, false, &c->d, err);
     if (st != BC_OK)
         return st;
-    st = bc_users_attach_emails(tui_app_driver(app), &d.sessions, err);
-    if (st != BC_OK) {
-        bc_users_detail_release(&d);
+    st = bc_users_attach_emails(c->driver, &c->d.sessions, err);
+    if (st != BC_OK)
+        bc_users_detail_release(&c->d);
+    return st;
+}
+
+static bc_status load(user_state *s, tui_app *app, bc_error *err)
+{
+    detail_call c = {.driver = tui_app_driver(app), .key = s->key};
+    bc_status st = tui_app_call(app, "reading the user", true, run_detail_call, &c, err);
+    if (st != BC_OK)
         return st;
-    }
+    bc_user_detail d = c.d;
     bc_users_detail_release(&s->d);
     s->d = d;
     /* 1 for the derived status line */

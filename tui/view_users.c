@@ -30,7 +30,6 @@ typedef struct {
     /* the search the rows in win were fetched for: accepting or cancelling a live search
      * refetches only when it differs (a refetch costs ~450 ms at a million users) */
     char search_fetched[256];
-    bool fetched_ok; /* false after a failed fetch: no rows are for any search */
     bool search_pending;
     int64_t search_due_us;
     int64_t last_fetch_us;
@@ -67,13 +66,30 @@ static bc_user_query build_query(const users_state *s)
     };
 }
 
+/* One page, as tui_app_call runs it on the worker thread: it owns a copy of the search text,
+ * which the line editor keeps changing meanwhile. */
+typedef struct {
+    bc_driver *driver;
+    char search[256];
+    bc_user_query q;
+    bc_page *out;
+} page_call;
+
+static bc_status run_page_call(void *ctx, bc_error *err)
+{
+    page_call *c = ctx;
+    return bc_driver_users_page(c->driver, &c->q, c->out, err);
+}
+
 static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool want_total,
                              size_t limit, bc_page *out, bc_error *err)
 {
     users_state *s = ctx;
-    bool prefix = s->search[0] == '^';
-    bc_user_query q = {
-        .search = s->search[0] ? s->search + (prefix ? 1 : 0) : NULL,
+    page_call c = {.driver = s->driver, .out = out};
+    snprintf(c.search, sizeof c.search, "%s", s->search);
+    bool prefix = c.search[0] == '^';
+    c.q = (bc_user_query){
+        .search = c.search[0] ? c.search + (prefix ? 1 : 0) : NULL,
         .search_mode = prefix ? BC_SEARCH_PREFIX : BC_SEARCH_CONTAINS,
         .role = role_values[s->role],
         .ban = s->ban,
@@ -85,22 +101,31 @@ static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool w
         .want_total = want_total,
     };
     int64_t t0 = tui_trace_now_us();
-    bc_status st = bc_driver_users_page(s->driver, &q, out, err);
-    s->last_fetch_us = tui_trace_now_us() - t0;
+    bc_status st = tui_app_call(s->app, c.search[0] && !prefix ? "searching" : "reading users",
+                                true, run_page_call, &c, err);
+    if (st != BC_CANCELLED)
+        s->last_fetch_us = tui_trace_now_us() - t0;
     return st;
 }
 
+/* Fetch the first page for the search and filters. A failed or stopped fetch keeps the rows
+ * there were (tui_rowwin_reset), which are still for search_fetched. */
 static void reload(users_state *s, bool to_end)
 {
     bc_error err = {0};
+    char wanted[sizeof s->search];
+    snprintf(wanted, sizeof wanted, "%s", s->search);
     s->search_pending = false;
-    s->fetched_ok = false;
-    if (tui_rowwin_reset(&s->win, to_end, &err) != BC_OK) {
+    bc_status st = tui_rowwin_reset(&s->win, to_end, &err);
+    if (st == BC_CANCELLED && strcmp(s->search, wanted) != 0)
+        return; /* typing went on: search_changed has the next fetch due */
+    if (st != BC_OK) {
+        if (st == BC_CANCELLED && !s->search_pending) /* the operator stopped it: say so */
+            snprintf(s->search, sizeof s->search, "%s", s->search_fetched);
         tui_app_error(s->app, &err);
         return;
     }
-    snprintf(s->search_fetched, sizeof s->search_fetched, "%s", s->search);
-    s->fetched_ok = true;
+    snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
     if (!filtered(s) && s->win.total >= 0)
         tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
 }
@@ -116,7 +141,6 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     bc_status st = tui_rowwin_reset(&s->win, false, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "reading users");
-    s->fetched_ok = true; /* for the empty search */
     if (s->win.total >= 0)
         tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
     return BC_OK;
@@ -283,9 +307,11 @@ static void move(users_state *s, int64_t delta)
 
 static void search_changed(void *ctx, tui_app *app, const char *text)
 {
-    (void)app;
     users_state *s = ctx;
     snprintf(s->search, sizeof s->search, "%s", text);
+    /* A fetch still running for an older text is of no use any more. */
+    if (tui_app_busy(app))
+        tui_app_cancel(app);
     int64_t delay = s->last_fetch_us * 2;
     s->search_due_us =
         tui_trace_now_us() + (delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
@@ -299,7 +325,7 @@ static void search_done(void *ctx, tui_app *app, const char *text, bool accepted
     snprintf(s->search, sizeof s->search, "%s", accepted ? text : s->search_before);
     /* Refetch only when the rows are not for this text (e.g. its live search is still due). */
     s->search_pending = false;
-    if (!s->fetched_ok || strcmp(s->search, s->search_fetched) != 0)
+    if (strcmp(s->search, s->search_fetched) != 0)
         reload(s, false);
 }
 

@@ -83,7 +83,7 @@ wait_screen() {
 }
 
 # The sequence: j x moves, C-f x 20, G, g, a search typed letter by letter (each letter waits
-# for the debounced fetch), Enter, q.
+# for the debounced fetch), Enter, then a second search typed while its fetches run, Enter, q.
 term=40
 for run in $(seq 1 "$runs"); do
     trace="$tmp/trace.$run"
@@ -110,6 +110,16 @@ for run in $(seq 1 "$runs"); do
         done
     done
     key Enter
+    # letters typed while a search runs: each is handled beside the fetch (a busy frame) and
+    # drops it; a pause longer than the debounce lets the next search start first
+    key /
+    key C-u
+    for c in j o n e s; do
+        sleep 0.3
+        key -l "$c"
+    done
+    wait_screen "search: jones"
+    key Enter
     tmux -L "$sock" send-keys q
     sleep 0.3
     tmux -L "$sock" kill-server 2>/dev/null || true
@@ -133,6 +143,7 @@ collect() {
             if (want == "all-keys") ok = f["event"] != "idle" && f["event"] != "resize"
             else if (want == "search-fetch") ok = f["event"] == "idle"
             else if (want == "typed") ok = f["event"] ~ /^[a-z]$/ && f["action"] == "-"
+            else if (want == "busy") ok = f["action"] == "(busy)"
             else if (want == "Enter") ok = f["event"] == "Enter"
             else ok = f["event"] == want && f["action"] != "-"
             if (ok) print f["total_ms"]
@@ -146,6 +157,7 @@ collect g g
 collect typed typed
 collect fetch search-fetch
 collect enter Enter
+collect busy busy
 grep -h '^startup_ms=' "$tmp"/trace.* | cut -d= -f2 >"$tmp/startup"
 cut -d= -f2 "$tmp/wall" >"$tmp/wallms"
 
@@ -172,6 +184,7 @@ section=$(
     row "g (first row)" g
     row "search: each typed letter (line editor)" typed
     row "search: the debounced fetch after a letter (idle frame)" fetch
+    row "search: a letter typed while a search runs (handled beside the fetch)" busy
     row "Enter (accept the search: fetches the query again)" enter
     echo
     echo "Keypress frames over 16 ms: $over of $total. Every frame over 16 ms (idle fetches included), by what woke it: $(cat "$tmp"/trace.* | awk '/^frame=/ { t = $0; sub(/.*total_ms=/, "", t); if (t + 0 > 16) { split($2, e, "="); n[e[2]]++ } } END { for (k in n) { printf "%s%s x%d", sep, k, n[k]; sep = ", " } }')."

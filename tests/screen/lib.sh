@@ -43,14 +43,15 @@ INSERT INTO account VALUES ('c1', 'u010', 'credential', 'u010', NULL, NULL, NULL
   'salt:hash', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');"
 }
 
-# start COLS ROWS [ARGS...]: run bcadmin on the fixture; the shell says how it ended.
+# start COLS ROWS [ARGS...]: run bcadmin on the fixture (TARGET="" leaves the target to
+# EXTRA_ENV); the shell says how it ended.
 start() {
     cols=$1 rows=$2
     shift 2
     tmux -L "$SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
         "env -i PATH=/usr/bin:/bin HOME=$DIR XDG_CONFIG_HOME=$DIR/config XDG_DATA_HOME=$DIR/data \
          LANG=C.UTF-8 TERM=tmux-256color BCADMIN_NOW=$NOW ${EXTRA_ENV:-} \
-         sh -c 'echo \$\$ >$DIR/pid; exec $BCADMIN --db $DIR/app.db $*'; \
+         sh -c 'echo \$\$ >$DIR/pid; exec $BCADMIN ${TARGET---db $DIR/app.db} $*'; \
          echo EXITED \$?; sleep 120"
     wait_for "bcadmin "
 }

@@ -172,6 +172,33 @@ static void empty_results_are_quiet(void **state)
     tui_rowwin_scroll(&f->w, 10);
 }
 
+/* A fetch that fails or is stopped (the console's Esc) leaves the rows, selection and total
+ * that were there: the screen never goes blank for a request that did not come back. */
+static void a_failed_fetch_keeps_the_rows(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    assert_int_equal(tui_rowwin_reset(&f->w, false, &err), BC_OK);
+    assert_int_equal(tui_rowwin_move(&f->w, 23, &err), BC_OK);
+    size_t n = f->w.rows.n;
+    bc_driver_interrupt(f->d);
+    f->search = "u1";
+    assert_int_equal(tui_rowwin_reset(&f->w, false, &err), BC_CANCELLED);
+    assert_int_equal(f->w.rows.n, n);
+    assert_int_equal(f->w.total, USERS);
+    assert_int_equal(selected_index(&f->w), 226);
+    f->search = NULL; /* the rows' own query, for refresh */
+    assert_int_equal(tui_rowwin_refresh(&f->w, "id", &err), BC_CANCELLED);
+    assert_int_equal(selected_index(&f->w), 226);
+    assert_int_equal(tui_rowwin_reset(&f->w, true, &err), BC_CANCELLED);
+    assert_int_equal(selected_index(&f->w), 226);
+    bc_driver_interrupt_clear(f->d);
+    f->search = "u1";
+    assert_int_equal(tui_rowwin_reset(&f->w, false, &err), BC_OK);
+    assert_int_equal(f->w.total, 100); /* u100-u199 */
+    assert_int_equal(selected_index(&f->w), 199);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +208,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(big_moves_land_on_the_right_row, setup, teardown),
         cmocka_unit_test_setup_teardown(refresh_keeps_the_selected_row, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_results_are_quiet, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_fetch_keeps_the_rows, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
