@@ -26,8 +26,9 @@
 #define MIN_COLS 60
 #define STACK_MAX 8
 #define DOUBLE_CLICK_US 400000
-/* A call that answers within this long never shows the busy line. */
-#define CALL_QUICK_MS 60
+/* A call that answers within this long never shows the busy line; a slower one shows it within
+ * a frame of the key that started it. */
+#define CALL_QUICK_MS 10
 /* How often the busy loop looks at the call and the keyboard. */
 #define CALL_TICK_MS 20
 #define QUEUE_MAX 64
@@ -73,6 +74,8 @@ struct tui_app {
     int64_t busy_since_us;
     int queued[QUEUE_MAX];
     size_t nqueued;
+    /* the frame being handled: when it started, and when the screen first changed (trace) */
+    int64_t frame_t0, frame_first_us;
 };
 
 bc_driver *tui_app_driver(tui_app *app)
@@ -1138,6 +1141,8 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
         app->busy_doing = doing;
         app->busy_since_us = tui_trace_now_us() - CALL_QUICK_MS * 1000;
         draw_frame(app);
+        if (app->frame_t0 && !app->frame_first_us) /* the event's first answer on the screen */
+            app->frame_first_us = tui_trace_now_us() - app->frame_t0;
         while (!call_wait(&j, 0)) {
             if (tui_term_stop_signal()) { /* SIGTERM and friends: stop reads, let writes end */
                 app->quit = true;
@@ -1154,7 +1159,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
             if (in.kind == TUI_IN_KEY) {
                 char label[32];
                 tui_key_name(in.key, label, sizeof label);
-                tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1);
+                tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1, 0);
             }
         }
         app->busy = false;
@@ -1247,6 +1252,8 @@ int tui_app_run(const tui_app_config *cfg)
     while (!app->quit) {
         tui_input in = app->nqueued ? next_queued(app) : tui_input_read(idle_timeout(app));
         int64_t t0 = tui_trace_now_us();
+        app->frame_t0 = t0;
+        app->frame_first_us = 0;
         tui_action traced = TUI_ACT_NONE;
         switch (in.kind) {
         case TUI_IN_INTERRUPT:
@@ -1276,7 +1283,7 @@ int tui_app_run(const tui_app_config *cfg)
         char label[32];
         event_label(&in, label, sizeof label);
         tui_trace_frame(label, traced ? tui_action_get(traced)->name : "-", t1 - t0,
-                        tui_trace_now_us() - t1);
+                        tui_trace_now_us() - t1, app->frame_first_us);
     }
     int sig = tui_term_stop_signal();
     if (app->dialog_on) {

@@ -44,14 +44,17 @@ void tui_trace_fetch(int64_t us)
     fetches++;
 }
 
-void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us)
+void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us,
+                     int64_t first_us)
 {
     if (trace_file) {
+        int64_t total = handle_us + draw_us;
         fprintf(trace_file,
                 "frame=%llu event=%s action=%s fetch_ms=%.3f fetches=%u handle_ms=%.3f "
-                "draw_ms=%.3f total_ms=%.3f\n",
+                "draw_ms=%.3f total_ms=%.3f first_ms=%.3f\n",
                 (unsigned long long)++frame_no, event, action, fetch_us / 1000.0, fetches,
-                handle_us / 1000.0, draw_us / 1000.0, (handle_us + draw_us) / 1000.0);
+                handle_us / 1000.0, draw_us / 1000.0, total / 1000.0,
+                (first_us ? first_us : total) / 1000.0);
         fflush(trace_file);
     }
     fetch_us = 0;

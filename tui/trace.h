@@ -17,8 +17,11 @@ void tui_trace_close(void);
 int64_t tui_trace_now_us(void);
 /* Account one data fetch (called by views around driver calls). */
 void tui_trace_fetch(int64_t us);
-/* Write the line of a finished frame: event names what woke us, handle/draw in microseconds. */
-void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us);
+/* Write the line of a finished frame: event names what woke us, handle/draw in microseconds;
+ * first_us is the time to the first screen flush after the event (the busy line, when the
+ * handling waited on a call; 0: the frame's own draw). */
+void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us,
+                     int64_t first_us);
 void tui_trace_startup(int64_t us);
 
 #endif
