@@ -3,7 +3,9 @@
  * Curses-free: it draws through draw.h and reads through input.h. Each screen is a view module
  * (view_users.c, view_user.c, view_sessions.c, view_help.c, view_audit.c, view_jwks.c,
  * view_checklist.c, view_env.c) that fills in one tui_view_ops; the
- * app routes actions (from the keymap or the `:` command line) to the view on top.
+ * app routes actions (from the keymap or the `:` command line) to the view on top. Views reach
+ * the deployment only through tui_app_call, which runs the call on a worker thread while the
+ * screen stays live (the one exception: `:as`, a single lookup that changes the top bar).
  */
 #ifndef TUI_APP_H
 #define TUI_APP_H
