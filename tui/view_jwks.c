@@ -300,6 +300,19 @@ static void jwks_draw(tui_view *v, tui_app *app, tui_rect r)
     draw_detail(s, r, r.y + r.h - 3);
 }
 
+/* A SQLite rotation, as tui_app_call runs it on the worker thread; never stopped half way. */
+typedef struct {
+    bc_driver *driver;
+    const bc_jwks_rotate_opts *opts;
+    bc_jwks_rotate_result res;
+} rotate_call;
+
+static bc_status run_rotate_call(void *ctx, bc_error *err)
+{
+    rotate_call *c = ctx;
+    return bc_jwks_rotate_sqlite(c->driver, c->opts, &c->res, err);
+}
+
 static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
 {
     jwks_state *s = d->ctx;
@@ -309,12 +322,13 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     bc_jwks_rotate_opts o = {.secret = secret_of(s, app),
                              .audit_db = admin->state,
                              .who = admin->state ? &admin->who : NULL};
-    bc_jwks_rotate_result res;
+    rotate_call c = {.driver = tui_app_driver(app), .opts = &o};
     bc_error err = {0};
-    if (bc_jwks_rotate_sqlite(tui_app_driver(app), &o, &res, &err) != BC_OK) {
+    if (tui_app_call(app, "rotating the key", false, run_rotate_call, &c, &err) != BC_OK) {
         tui_app_error(app, &err);
         return true;
     }
+    const bc_jwks_rotate_result res = c.res;
     char msg[512];
     snprintf(msg, sizeof msg,
              "new key %s (%s) is now the newest row; %zu older key%s stop signing and stay "
