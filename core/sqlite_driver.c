@@ -122,10 +122,21 @@ static bool is_busy(int rc)
  * (a WAL snapshot in recovery, a read lock upgrade). Retry those until the timeout is spent. */
 static bool retry_busy(sq *s, int rc, int64_t start)
 {
-    if (!is_busy(rc) || mono_ms() - start >= s->timeout_ms)
+    if (!is_busy(rc) || mono_ms() - start >= s->timeout_ms || atomic_load(&s->base.cancel))
         return false;
     sqlite3_sleep(10);
     return true;
+}
+
+/* The busy handler: wait out another connection's lock in 5 ms naps for up to timeout_ms (like
+ * sqlite3_busy_timeout), unless bc_driver_interrupt asks to stop waiting. */
+static int wait_for_lock(void *arg, int naps)
+{
+    sq *s = arg;
+    if (atomic_load(&s->base.cancel) || (int64_t)naps * 5 >= s->timeout_ms)
+        return 0;
+    sqlite3_sleep(5);
+    return 1;
 }
 
 /* The progress handler: non-zero makes the running statement fail with SQLITE_INTERRUPT. */
@@ -136,7 +147,7 @@ static int interrupted(void *arg)
 
 static bc_status db_fail(sq *s, int rc, bc_error *err, const char *what)
 {
-    if ((rc & 0xff) == SQLITE_INTERRUPT)
+    if ((rc & 0xff) == SQLITE_INTERRUPT || (is_busy(rc) && atomic_load(&s->base.cancel)))
         return bc_fail(err, BC_CANCELLED, "%s in %s", what, s->path);
     if (is_busy(rc))
         return bc_fail(err, BC_ERR, "database is locked by another process (file %s) while %s",
@@ -1623,7 +1634,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->db = db;
     s->path = bc_xstrdup(path);
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
-    sqlite3_busy_timeout(db, s->timeout_ms);
+    sqlite3_busy_handler(db, wait_for_lock, s);
     /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */
     sqlite3_progress_handler(db, 1000, interrupted, &s->base);
 

@@ -1,7 +1,7 @@
 /* Unit tests for bc_driver_interrupt on the SQLite driver: a call made while the stop flag is set
- * fails with BC_CANCELLED naming the file, from the calling thread or another one, and the
- * driver works normally once the flag is cleared. (The Convex driver's stop is tested against
- * the test deployment by tests/screen/busy.sh.) */
+ * fails with BC_CANCELLED naming the file, from the calling thread or another one; a call waiting
+ * for another process's lock stops waiting; the driver works normally once the flag is cleared.
+ * (The Convex driver's stop is tested against the test deployment by tests/screen/busy.sh.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 #include <pthread.h>
+#include <sqlite3.h>
+#include <time.h>
 
 #include "demo.h"
 #include "driver.h"
@@ -137,12 +139,60 @@ static void test_cleared_stop_leaves_no_trace(void **state)
     bc_driver_interrupt_clear(NULL);
 }
 
+static void *stop_soon(void *arg)
+{
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+    bc_driver_interrupt(arg);
+    return NULL;
+}
+
+/* A write waiting out another connection's lock (10 s allowed) stops when asked, as stopped,
+ * not as "locked"; once the lock is gone and the flag cleared, the same write goes through. */
+static void test_a_wait_for_a_lock_stops(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *app = NULL;
+    assert_int_equal(sqlite3_open(f->path, &app), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(app, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    bc_driver *w = NULL;
+    bc_error err = {0};
+    bc_sqlite_opts o = {.busy_timeout_ms = 10000};
+    assert_int_equal(bc_sqlite_open(f->path, &o, &w, &err), BC_OK);
+    const char *id = NULL;
+    bc_page p = {0};
+    bc_user_query q = {.limit = 1};
+    assert_int_equal(bc_driver_users_page(w, &q, &p, &err), BC_OK);
+    id = bc_record_text(&p.rows.items[0], "id");
+    bc_match m = {"id", &id, 1};
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name", "Stopped");
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, stop_soon, w), 0);
+    size_t changed = 0;
+    assert_int_equal(bc_driver_rows_update(w, BC_MODEL_USER, &m, &patch, &changed, &err),
+                     BC_CANCELLED);
+    pthread_join(t, NULL);
+    assert_non_null(strstr(err.msg, f->path));
+    assert_null(strstr(err.msg, "locked"));
+
+    assert_int_equal(sqlite3_exec(app, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(app);
+    bc_driver_interrupt_clear(w);
+    assert_int_equal(bc_driver_rows_update(w, BC_MODEL_USER, &m, &patch, &changed, &err), BC_OK);
+    assert_int_equal(changed, 1);
+    bc_record_release(&patch);
+    bc_page_release(&p);
+    bc_driver_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stopped_before_it_starts),
         cmocka_unit_test(test_stopped_from_another_thread),
         cmocka_unit_test(test_cleared_stop_leaves_no_trace),
+        cmocka_unit_test(test_a_wait_for_a_lock_stops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
