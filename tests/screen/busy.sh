@@ -4,7 +4,8 @@
 # the line editor keeps taking letters; a letter typed meanwhile drops the stale request and the
 # rows that come back are for the whole text. Esc stops a slow refresh at once and keeps the rows
 # on the screen; keys typed during a request run after it, in order; a slow ban cannot be stopped
-# half way; a slow switch of targets keeps the old screen until the new target has opened.
+# half way; a slow switch of targets keeps the old screen until the new target has opened; a
+# resize reflows and SIGTERM quits cleanly while a request is out.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$ACTIONS_H")/.." && pwd)
 PEERS="$ROOT/tests/peers"
@@ -64,6 +65,12 @@ before=$(requests)
 keys C-r
 wait_for "searching…"
 expect_screen_has "Esc stops"
+# a resize while the request is out reflows the screen at once
+tmux -L "$SOCK" resize-window -t 0 -x 50 -y 8
+wait_for "Terminal too small: 50x8"
+tmux -L "$SOCK" resize-window -t 0 -x 120 -y 40
+wait_for "searching…"
+expect_screen_has "user00012@example.com"
 keys Escape
 wait_for "stopped: "
 expect_screen_lacks "searching…"
@@ -111,3 +118,17 @@ wait_for "switched to convex self-hosted ${CX#http://}"
 fast
 keys q
 wait_for "EXITED 0"
+
+# --- SIGTERM while a request is out: the request stops, the terminal is restored ------------------
+tmux -L "$SOCK" kill-server
+SOCK="$SOCK-sigterm" # a fresh server: the old one may still be shutting down
+TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 40
+wait_for "user00030@example.com"
+slow 30000
+keys C-r
+wait_for "reading users…"
+kill -TERM "$(cat "$DIR/pid")"
+wait_for "EXITED 143"
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "still on the alternate screen after SIGTERM"
+[ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is hidden after SIGTERM"
+fast
