@@ -40,7 +40,6 @@ void bc_admin_release(bc_admin *a)
     *a = (bc_admin){0};
 }
 
-
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
 {
     return bc_lookup_user(a->driver, user, out, err);
@@ -85,27 +84,40 @@ bool bc_admin_has_actor(const bc_admin *a)
     return a->actor.n > 0;
 }
 
+bc_status bc_admin_check_actor(bc_admin *a, const char *user, bc_record *row, bc_error *err)
+{
+    bc_status st = bc_admin_find_user(a, user, row, err);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "acting admin (--as)");
+    if (!bc_admin_is_admin_user(a, row)) {
+        const char *role = bc_record_text(row, "role");
+        bc_fail(err, BC_REFUSED, "acting admin %s does not hold an admin role (role: %s)", user,
+                role ? role : "none");
+        bc_record_release(row);
+        return BC_REFUSED;
+    }
+    return BC_OK;
+}
+
 bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err)
 {
     bc_record row;
-    bc_status st = bc_admin_find_user(a, user, &row, err);
-    if (st != BC_OK)
-        return bc_error_prefix(err, "acting admin (--as)");
-    if (!bc_admin_is_admin_user(a, &row)) {
-        const char *role = bc_record_text(&row, "role");
-        bc_fail(err, BC_REFUSED, "acting admin %s does not hold an admin role (role: %s)", user,
-                role ? role : "none");
-        bc_record_release(&row);
-        return BC_REFUSED;
-    }
+    bc_status st = bc_admin_check_actor(a, user, &row, err);
+    if (st == BC_OK)
+        bc_admin_use_actor(a, &row);
+    return st;
+}
+
+void bc_admin_use_actor(bc_admin *a, bc_record *row)
+{
     bc_record_release(&a->actor);
     free(a->actor_label);
-    a->actor = row;
-    a->actor_label = bc_xasprintf("%s %s", bc_record_text(&row, "id"),
-                                  bc_record_text(&row, "email") ? bc_record_text(&row, "email")
-                                                                : "");
+    a->actor = *row;
+    *row = (bc_record){0};
+    a->actor_label =
+        bc_xasprintf("%s %s", bc_record_text(&a->actor, "id"),
+                     bc_record_text(&a->actor, "email") ? bc_record_text(&a->actor, "email") : "");
     a->who.actor = a->actor_label;
-    return BC_OK;
 }
 
 static const char *actor_id(const bc_admin *a)
@@ -150,8 +162,7 @@ bc_status bc_ban_expiry_parse(const char *s, int64_t now_ms, bc_ban_expiry *out,
 
 /* --- writing with an audit trail --------------------------------------------------------- */
 
-static bc_status audit_begin(bc_admin *a, const bc_audit_change *change, int64_t *id,
-                             bc_error *err)
+static bc_status audit_begin(bc_admin *a, const bc_audit_change *change, int64_t *id, bc_error *err)
 {
     if (!a->state)
         return bc_fail(err, BC_ERR, "no state database is open: bcadmin audits every change");
@@ -360,8 +371,8 @@ static bc_status insert_audited(bc_admin *a, const char *action, const char *sub
     return audit_end(a, audit_id, st, err);
 }
 
-bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms,
-                               bool allow_admin, bc_record *session, bc_error *err)
+bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms, bool allow_admin,
+                               bc_record *session, bc_error *err)
 {
     *session = (bc_record){0};
     if (!bc_admin_has_actor(a))
@@ -394,8 +405,8 @@ bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_m
         bc_random_id(token);
         bc_record *s = session;
         bc_record_set_text(s, "id", id);
-        bc_record_set_date(s, "expiresAt", now + (duration_ms > 0 ? duration_ms
-                                                                  : BC_IMPERSONATION_DEFAULT_MS));
+        bc_record_set_date(s, "expiresAt",
+                           now + (duration_ms > 0 ? duration_ms : BC_IMPERSONATION_DEFAULT_MS));
         bc_record_set_text(s, "token", token);
         bc_record_set_date(s, "createdAt", now);
         bc_record_set_date(s, "updatedAt", now);
@@ -403,8 +414,8 @@ bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_m
         bc_record_set_text(s, "userAgent", "bcadmin/" BCADMIN_VERSION);
         bc_record_set_text(s, "userId", bc_record_text(&row, "id"));
         bc_record_set_text(s, "impersonatedBy", actor_id(a));
-        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"), BC_MODEL_SESSION,
-                            s, err);
+        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"), BC_MODEL_SESSION, s,
+                            err);
         if (st != BC_OK)
             bc_record_release(session);
     }
@@ -428,8 +439,7 @@ static bc_status delete_sessions(bc_admin *a, const char *action, const char *su
     return audit_end(a, audit_id, st, err);
 }
 
-bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *deleted,
-                                      bc_error *err)
+bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *deleted, bc_error *err)
 {
     if (deleted)
         *deleted = 0;
@@ -555,8 +565,7 @@ static bc_status user_accounts(bc_admin *a, const char *user_id, bc_rows *out, b
     return bc_driver_rows_get(a->driver, BC_MODEL_ACCOUNT, &m, 0, out, err);
 }
 
-bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password,
-                                bc_error *err)
+bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err)
 {
     bc_status st = bc_password_check_length(password, err);
     if (st != BC_OK)
@@ -647,8 +656,8 @@ static bc_status name_created(bc_admin *a, int64_t audit_id, const char *email, 
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err ? err->msg : "unknown error");
         return bc_fail(err, BC_ERR,
-                       "user %s was created, but reading it back to learn its id failed: %s",
-                       email, why);
+                       "user %s was created, but reading it back to learn its id failed: %s", email,
+                       why);
     }
     const char *real = bc_record_text(&row, "id");
     if (real && strcmp(real, bc_record_text(user, "id")) != 0) {
@@ -659,9 +668,8 @@ static bc_status name_created(bc_admin *a, int64_t audit_id, const char *email, 
     return BC_OK;
 }
 
-bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
-                               const char *role, const char *password, bc_record *created,
-                               bc_error *err)
+bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name, const char *role,
+                               const char *password, bc_record *created, bc_error *err)
 {
     if (created)
         *created = (bc_record){0};
@@ -717,8 +725,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
             st = bc_driver_row_insert(a->driver, BC_MODEL_USER, &user, err);
         if (st == BC_OK) {
             st = bc_driver_row_insert(a->driver, BC_MODEL_ACCOUNT, &account, err);
-            st = partly_done(a, st, "the user row was created without its credential account",
-                             err);
+            st = partly_done(a, st, "the user row was created without its credential account", err);
         }
         if (st == BC_OK)
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
@@ -747,8 +754,9 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
 {
     static const char *const editable[] = {"name", "email", "emailVerified", "image"};
     if (!changes || changes->n == 0)
-        return bc_fail(err, BC_USAGE, "No data to update (give --name, --email, "
-                                      "--email-verified or --image)");
+        return bc_fail(err, BC_USAGE,
+                       "No data to update (give --name, --email, "
+                       "--email-verified or --image)");
     for (size_t i = 0; i < changes->n; i++) {
         bool ok = false;
         for (size_t j = 0; j < sizeof editable / sizeof *editable; j++)
@@ -783,8 +791,7 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
     return st;
 }
 
-bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account,
-                                  bc_error *err)
+bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account, bc_error *err)
 {
     bc_record row;
     bc_status st = bc_admin_find_user(a, user, &row, err);
@@ -913,9 +920,9 @@ static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_
         bc_audit_change change = {bc_admin_bulk_action_name(action->kind), ids[i],
                                   patch ? &before : NULL, patch, 0};
         if (audits->n == audits->cap)
-            audits->ids = bc_xrealloc(audits->ids,
-                                      (audits->cap = audits->cap ? audits->cap * 2 : 256) *
-                                          sizeof *audits->ids);
+            audits->ids =
+                bc_xrealloc(audits->ids, (audits->cap = audits->cap ? audits->cap * 2 : 256) *
+                                             sizeof *audits->ids);
         st = audit_begin(a, &change, &audits->ids[audits->n], err);
         if (st == BC_OK)
             audits->n++;

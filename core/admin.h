@@ -36,6 +36,11 @@ void bc_admin_release(bc_admin *a);
 
 /* Set the acting admin (--as / BCADMIN_AS): the user must exist and hold an admin role. */
 bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err);
+/* The two halves of it, for a caller that looks up on another thread: check_actor reads the
+ * user and checks the rule without changing a (*row is the caller's on success); use_actor makes
+ * *row the acting admin (it takes the row over and zeroes *row). */
+bc_status bc_admin_check_actor(bc_admin *a, const char *user, bc_record *row, bc_error *err);
+void bc_admin_use_actor(bc_admin *a, bc_record *row);
 bool bc_admin_has_actor(const bc_admin *a);
 /* Whether a user row's role list holds one of the admin roles. */
 bool bc_admin_is_admin_user(const bc_admin *a, const bc_record *user);
@@ -64,25 +69,22 @@ bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc
 /* A new session for the target with impersonatedBy = the acting admin (required), expiring
  * after duration_ms (0: one hour). Refused for admin targets unless allow_admin, and for a
  * target whose ban is in force. *session gets the new row, token unmasked (caller's). */
-bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms,
-                               bool allow_admin, bc_record *session, bc_error *err);
+bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_ms, bool allow_admin,
+                               bc_record *session, bc_error *err);
 /* Delete impersonation sessions: of one user, or of everyone when user is NULL. */
 bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *deleted,
                                       bc_error *err);
 /* Delete one session, given its id or its token. */
 bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *err);
-bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted,
-                                   bc_error *err);
+bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted, bc_error *err);
 /* Delete the user's sessions, then accounts, then the user. Refused for the acting admin. */
 bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
 /* Hash and store on the user's credential account (8..128 characters). */
-bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password,
-                                bc_error *err);
+bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err);
 /* A new user (email lowercased, must be new; role default "user") and its credential account.
  * *created gets the user row (caller's; may be NULL). */
-bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
-                               const char *role, const char *password, bc_record *created,
-                               bc_error *err);
+bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name, const char *role,
+                               const char *password, bc_record *created, bc_error *err);
 /* Update name, email (lowercased, unique), emailVerified or image: fields given in changes. */
 bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *changes,
                                bc_error *err);

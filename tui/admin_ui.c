@@ -729,14 +729,24 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
     start_form(app, f);
 }
 
+static bc_status run_check_actor(void *ctx, bc_error *err)
+{
+    read_call *c = ctx;
+    return bc_admin_check_actor(c->admin, c->user, c->out, err);
+}
+
 void tui_admin_act_as(tui_app *app, const char *user)
 {
     bc_admin *admin = tui_app_admin(app);
     bc_error err = {0};
-    if (bc_admin_set_actor(admin, user, &err) != BC_OK) {
+    bc_record row = {0};
+    read_call c = {.admin = admin, .user = user, .out = &row};
+    /* the lookup on the worker; the top bar's admin changes here, on the console's thread */
+    if (tui_app_call(app, "reading the user", true, run_check_actor, &c, &err) != BC_OK) {
         tui_app_error(app, &err);
         return;
     }
+    bc_admin_use_actor(admin, &row);
     tui_app_message(app, "acting as %s: changes are audited under this admin",
                     bc_record_text(&admin->actor, "email"));
 }

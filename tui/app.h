@@ -5,7 +5,7 @@
  * view_checklist.c, view_env.c) that fills in one tui_view_ops; the
  * app routes actions (from the keymap or the `:` command line) to the view on top. Views reach
  * the deployment only through tui_app_call, which runs the call on a worker thread while the
- * screen stays live (the one exception: `:as`, a single lookup that changes the top bar).
+ * screen stays live.
  */
 #ifndef TUI_APP_H
 #define TUI_APP_H
