@@ -7,22 +7,8 @@
 # half way; a slow switch of targets keeps the old screen until the new target has opened; a
 # resize reflows and SIGTERM quits cleanly while a request is out.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$ACTIONS_H")/.." && pwd)
-PEERS="$ROOT/tests/peers"
-[ -d "$PEERS/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed"; exit 77; }
-command -v node >/dev/null || { echo "SKIP: no node"; exit 77; }
 KEY='convex-self-hosted|0b5e55ed'
-node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" >"$DIR/cx.out" 2>"$DIR/cx.err" &
-CXPID=$!
-trap 'kill $CXPID 2>/dev/null; cleanup' EXIT INT TERM
-i=0
-until grep -q '^PORT ' "$DIR/cx.out"; do
-    i=$((i + 1))
-    [ $i -lt 1200 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
-    kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
-    sleep 0.1
-done
-CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$DIR/cx.out")"
+start_deployment "$KEY"
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":30}' \
     >/dev/null || fail "seeding failed"
 fast() { curl -sS -X DELETE "$CX/__test/faults" >/dev/null; }

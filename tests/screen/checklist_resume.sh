@@ -5,24 +5,9 @@
 # from the checklist screen asks its operator steps as dialogs (the window as a field, the user
 # notice as yes/no), S skips the timed monitor step after its id is typed, and r finishes it.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$SCHEMA")/.." && pwd)
-PEERS=$ROOT/tests/peers
-command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed" >&2; exit 77; }
-[ -d "$PEERS/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed" >&2; exit 77; }
 KEY='convex-self-hosted|0123456789abcdef'
 SECRET=0123456789abcdef0123456789abcdef0123456789ab
-node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" --env SITE_URL=http://localhost:3000 \
-    --env BETTER_AUTH_SECRET=$SECRET >"$DIR/cx.out" 2>"$DIR/cx.err" &
-CXPID=$!
-trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
-i=0
-until grep -q '^PORT ' "$DIR/cx.out"; do
-    i=$((i + 1))
-    [ $i -lt 1200 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
-    kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
-    sleep 0.1
-done
-CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
+start_deployment "$KEY" --env SITE_URL=http://localhost:3000 --env BETTER_AUTH_SECRET=$SECRET
 # Runs are recorded against the deployment's label, as every verb shows it.
 LABEL="self-hosted ${CX#http://} (key:$(printf %s "$KEY" | sha256sum | cut -c1-8))"
 CXENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY' CONVEX_SITE_URL=$CX"

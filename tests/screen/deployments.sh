@@ -3,22 +3,9 @@
 # selects (real better-convex functions under convex-test) and back, checked in the top bar; the
 # list shows the key's fingerprint and never the key.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$ACTIONS_H")/.." && pwd)
-PEERS="$ROOT/tests/peers"
-[ -d "$PEERS/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed"; exit 77; }
-command -v node >/dev/null || { echo "SKIP: no node"; exit 77; }
 KEY='convex-self-hosted|5c7ee75ec2e7'
-node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" >"$DIR/cx.out" 2>"$DIR/cx.err" &
-CXPID=$!
-trap 'kill $CXPID 2>/dev/null; cleanup' EXIT INT TERM
-i=0
-until grep -q '^PORT ' "$DIR/cx.out"; do
-    i=$((i + 1))
-    [ $i -lt 600 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
-    kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
-    sleep 0.1
-done
-PORT=$(awk '/^PORT /{print $2}' "$DIR/cx.out")
+start_deployment "$KEY"
+PORT=${CX##*:}
 curl -sS -X POST "http://127.0.0.1:$PORT/__test/seed" -H 'content-type: application/json' \
     -d '{"users":30}' >/dev/null || fail "seeding failed"
 

@@ -5,25 +5,10 @@
 # included rows reached the deployment. On a SQLite file the screen says it needs Convex, and
 # with --read-only P is refused.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$SCHEMA")/.." && pwd)
 BCADMIN=$(cd "$(dirname "$BCADMIN")" && pwd)/$(basename "$BCADMIN") # the console runs in $WORK
-PEERS=$ROOT/tests/peers
-command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed" >&2; exit 77; }
-[ -d "$PEERS/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed" >&2; exit 77; }
 KEY='convex-self-hosted|0123456789abcdef'
-node "$PEERS/convex-deployment/server.mjs" --admin-key "$KEY" --env SITE_URL=http://localhost:3000 \
-    --env KEEP=same --env OLD=before --env OTHER=old2 --env REMOTE_ONLY=r \
-    >"$DIR/cx.out" 2>"$DIR/cx.err" &
-CXPID=$!
-trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
-i=0
-until grep -qs '^PORT ' "$DIR/cx.out"; do
-    i=$((i + 1))
-    [ $i -lt 1200 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
-    kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
-    sleep 0.1
-done
-CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
+start_deployment "$KEY" --env SITE_URL=http://localhost:3000 \
+    --env KEEP=same --env OLD=before --env OTHER=old2 --env REMOTE_ONLY=r
 WORK=$DIR/work
 mkdir -p "$WORK/convex"
 # NEW is added, OLD and OTHER change, KEEP and SITE_URL are unchanged, BLANK is empty (skipped);

@@ -16,6 +16,28 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# start_deployment KEY [SERVER OPTIONS...]: the Convex test deployment (real better-convex
+# functions under convex-test, tests/peers/convex-deployment) on a loopback port, stopped when the
+# test ends; sets CX to its URL. Skips the test (77) without node or the npm packages.
+start_deployment() {
+    peers="$(cd "$(dirname "$SCHEMA")/.." && pwd)/tests/peers"
+    command -v node >/dev/null 2>&1 || { echo "SKIP: node is not installed" >&2; exit 77; }
+    [ -d "$peers/node_modules/convex-test" ] || { echo "SKIP: convex-test is not installed" >&2; exit 77; }
+    key=$1
+    shift
+    node "$peers/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$DIR/cx.out" 2>"$DIR/cx.err" &
+    CXPID=$!
+    trap 'kill $CXPID 2>/dev/null || true; cleanup' EXIT INT TERM
+    i=0
+    until grep -qs '^PORT ' "$DIR/cx.out"; do
+        i=$((i + 1)) # a loaded machine can take a minute to load the app's modules
+        [ $i -lt 1200 ] || fail "the test deployment did not start: $(cat "$DIR/cx.err")"
+        kill -0 $CXPID 2>/dev/null || fail "the test deployment died: $(cat "$DIR/cx.err")"
+        sleep 0.1
+    done
+    CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
+}
+
 fail() {
     printf 'FAIL (%s): %s\n' "$NAME" "$*" >&2
     echo "--- screen:" >&2
