@@ -128,14 +128,23 @@ static bool retry_busy(sq *s, int rc, int64_t start)
     return true;
 }
 
-/* The busy handler: wait out another connection's lock in 5 ms naps for up to timeout_ms (like
- * sqlite3_busy_timeout), unless bc_driver_interrupt asks to stop waiting. */
-static int wait_for_lock(void *arg, int naps)
+/* The busy handler: wait out another connection's lock for up to timeout_ms with the backoff of
+ * sqlite3_busy_timeout (retrying more often would keep taking the shared lock that a writer
+ * without a busy handler of its own needs to commit), unless bc_driver_interrupt asks to stop. */
+static int wait_for_lock(void *arg, int tries)
 {
+    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+    enum { NDELAYS = sizeof delays / sizeof delays[0] };
     sq *s = arg;
-    if (atomic_load(&s->base.cancel) || (int64_t)naps * 5 >= s->timeout_ms)
+    int64_t waited = 0;
+    for (int i = 0; i < tries; i++)
+        waited += delays[i < NDELAYS ? i : NDELAYS - 1];
+    int delay = delays[tries < NDELAYS ? tries : NDELAYS - 1];
+    if (atomic_load(&s->base.cancel) || waited >= s->timeout_ms)
         return 0;
-    sqlite3_sleep(5);
+    if (waited + delay > s->timeout_ms)
+        delay = (int)(s->timeout_ms - waited);
+    sqlite3_sleep(delay);
     return 1;
 }
 
