@@ -544,7 +544,8 @@ static bc_status act_rotate(bc_checklist_ctx *ctx, char **output, bc_error *err)
     return BC_OK;
 }
 
-/* rotateKeys took effect when the database's newest key is no longer the one recorded before. */
+/* rotateKeys took effect when the database's newest key is no longer the one recorded before, or
+ * when the old key is gone (then the key it was about to make is made here). */
 static bc_status examine_rotate(bc_checklist_ctx *ctx, bool *happened, char **note, bc_error *err)
 {
     *happened = false;
@@ -554,7 +555,21 @@ static bc_status examine_rotate(bc_checklist_ctx *ctx, bool *happened, char **no
     if (st != BC_OK)
         return st;
     const bc_jwks_row *newest = bc_jwks_rows_newest(&rows);
-    if (!old && !newest)
+    if (old && !newest) {
+        /* rotateKeys deletes every key, then makes one: cut off between the two (or still
+         * running on the deployment), it has done its irreversible half. getLatestJwks finishes
+         * it without deleting anything, and answers with the newest key if the deployment's own
+         * run made one meanwhile. */
+        bc_jwks_rows_release(&rows);
+        st = bc_jwks_deploy_latest(dep_of(ctx), &rows, err);
+        if (st != BC_OK)
+            return st;
+        *happened = true;
+        set_var(ctx, "new_kid", rows.rows[0].id);
+        *note = bc_xasprintf("the old key %s is gone (rotateKeys was cut off after deleting it); "
+                             "getLatestJwks made %s",
+                             old, rows.rows[0].id);
+    } else if (!old && !newest)
         st = bc_fail(err, BC_ERR, "no key before and none now: rotateKeys did not run");
     else if (newest && (!old || strcmp(newest->id, old) != 0)) {
         *happened = true;

@@ -54,6 +54,7 @@ CONVEX_KEY='convex-self-hosted|bcadmin-conformance-key'
 # cvx_start: start a fresh deployment (root layout `auth:*`), set CVX_URL, BA_PID and BA_URL.
 cvx_start() {
     local log="$BC_TMP/server.convex.$RANDOM" port=
+    : >"$log.out" # before the loop reads it (see ba_start)
     node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$CONVEX_KEY" --layout root \
         --env "BETTER_AUTH_SECRET=$BC_TEST_SECRET" >"$log.out" 2>"$log.err" &
     BA_PID=$!

@@ -134,6 +134,9 @@ ba_start() {
     local db=$1 secret=${2:-$BC_TEST_SECRET} log out
     log="$BC_TMP/server.$$.$RANDOM"
     out="$log.out"
+    # Made here, not by the background job's redirection: the loop below may read it first (a
+    # failing $(sed) in an assignment would end a `set -e` script silently with status 2).
+    : >"$out"
     node "$BC_SERVER_JS" "$db" "$secret" >"$out" 2>"$log.err" &
     BA_PID=$!
     bc_track_pid "$BA_PID"
