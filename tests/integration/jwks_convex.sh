@@ -81,8 +81,11 @@ fault '{"kind":"slow","fn":"auth:rotateKeys","ms":60000}'
 "$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
 bpid=$!
 # Generous waits: a loaded CI machine can take many seconds to get this far.
-for _ in $(seq 1 1200); do [ "$(cx_rows)" != "$old" ] && break; sleep 0.1; done
-[ "$(cx_rows)" != "$old" ] || bc_die "rotateKeys did not happen under the slow fault"
+# The slow fault holds the answer back once the action ran: wait for its new key (not merely the
+# old one gone, which is the moment between rotateKeys' delete and its create).
+new_key() { local r; r=$(cx_rows); [ -n "$r" ] && [ "$r" != "$old" ]; }
+for _ in $(seq 1 1200); do new_key && break; sleep 0.1; done
+new_key || bc_die "rotateKeys did not happen under the slow fault"
 kill -9 "$bpid"; wait "$bpid" 2>/dev/null || true
 curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 bc_assert_eq "the interrupted step is left running" running "$("$BCADMIN" checklist status --json | json_get 'j.steps.find(s => s.id === "rotate").state')"
