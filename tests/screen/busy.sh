@@ -12,10 +12,11 @@ start_deployment "$KEY"
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":30}' \
     >/dev/null || fail "seeding failed"
 fast() { curl -sS -X DELETE "$CX/__test/faults" >/dev/null; }
+# slow MS [FUNCTION]: every request (or only calls of FUNCTION) waits MS more, until fast.
 slow() {
     fast
     curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
-        -d "{\"kind\":\"latency\",\"fn\":\"auth:findMany\",\"ms\":$1,\"persistent\":true}" >/dev/null
+        -d "{\"kind\":\"latency\",${2:+\"fn\":\"$2\",}\"ms\":$1,\"persistent\":true}" >/dev/null
 }
 requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
@@ -25,7 +26,7 @@ wait_for "user00030@example.com"
 expect_screen_has " convex │ self-hosted ${CX#http://}"
 
 # --- a live search while findMany answers slowly -------------------------------------------
-slow 1500
+slow 1500 auth:findMany
 keys /
 text "user0001"
 wait_for "searching…"
@@ -46,7 +47,7 @@ wait_gone "searching"
 expect_screen_has "search: user00012"
 
 # --- Esc stops a slow refresh; the rows stay --------------------------------------------------
-slow 20000
+slow 20000 auth:findMany
 before=$(requests)
 keys C-r
 wait_for "searching…"
@@ -64,7 +65,7 @@ expect_screen_has "user00012@example.com"
 [ "$(requests)" -gt "$before" ] || fail "the refresh never reached the deployment"
 
 # --- keys typed during a request run after it, in order -----------------------------------------
-slow 700
+slow 700 auth:findMany
 keys C-r
 wait_for "searching…"
 keys ?
@@ -79,8 +80,7 @@ keys b
 wait_for "Ban user00012@example.com"
 keys Enter Enter
 wait_for "Ban user00012@example.com?"
-curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
-    -d '{"kind":"latency","ms":1500,"persistent":true}' >/dev/null
+slow 1500
 keys y
 wait_for "ban…"
 expect_screen_lacks "Esc stops"
@@ -95,8 +95,7 @@ wait_for "user00012@example.com          User 12              user       banned"
 # --- switching targets: the screen stays on the old one until the new one has opened ------------
 keys d
 wait_for "Switch to (Enter)"
-curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
-    -d '{"kind":"latency","ms":1500,"persistent":true}' >/dev/null
+slow 1500
 keys Enter
 wait_for "opening the target…"
 expect_screen_has "search: user00012"
@@ -110,7 +109,7 @@ tmux -L "$SOCK" kill-server
 SOCK="$SOCK-sigterm" # a fresh server: the old one may still be shutting down
 TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 40
 wait_for "user00030@example.com"
-slow 30000
+slow 30000 auth:findMany
 keys C-r
 wait_for "reading users…"
 kill -TERM "$(cat "$DIR/pid")"
