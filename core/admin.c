@@ -34,10 +34,17 @@ bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err
 void bc_admin_release(bc_admin *a)
 {
     bc_record_release(&a->actor);
+    bc_record_release(&a->changed);
     free(a->os_user);
     free(a->actor_label);
     free(a->target);
     *a = (bc_admin){0};
+}
+
+const bc_record *bc_admin_changed_user(const bc_admin *a, const char *id)
+{
+    const char *have = bc_record_text(&a->changed, "id");
+    return have && id && strcmp(have, id) == 0 ? &a->changed : NULL;
 }
 
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
@@ -221,21 +228,32 @@ static bc_status change_user(bc_admin *a, const char *action, const bc_record *u
     if (st != BC_OK)
         return st;
 
-    bc_match by_id = {"id", &id, 1}, by_user = {"userId", &id, 1};
-    size_t changed = 0;
+    /* The row and its sessions are independent writes: one round trip where the store sends
+     * them together. The row as written comes back with the write where the store returns it. */
+    bc_write w[2] = {
+        {.model = BC_MODEL_USER, .match = {"id", &id, 1}, .patch = patch},
+        {.model = BC_MODEL_SESSION, .match = {"userId", &id, 1}},
+    };
+    bc_record_release(&a->changed);
     st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
     if (st == BC_OK)
-        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, &changed, err);
-    if (st == BC_OK && changed == 0)
+        st = bc_driver_writes(a->driver, w, drop_sessions ? 2 : 1, err);
+    if (st == BC_OK && w[0].changed == 0)
         st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
-    if (st == BC_OK && drop_sessions) {
-        st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+    else if (st != BC_OK && w[0].status == BC_OK && w[0].changed)
         st = partly_done(a, st, "the user row was changed", err);
-    }
+    else if (st != BC_OK && drop_sessions && w[1].status == BC_OK && w[1].changed)
+        st = partly_done(a, st, "their sessions were revoked", err);
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
         rollback(a, st);
+    if (st == BC_OK && w[0].after.n)
+        a->changed = w[0].after;
+    else
+        bc_record_release(&w[0].after);
+    if (st == BC_OK && !a->changed.n) /* the store did not hand the row back: read it */
+        bc_driver_row_get(a->driver, BC_MODEL_USER, "id", id, &a->changed, NULL);
     return audit_end(a, audit_id, st, err);
 }
 

@@ -89,6 +89,50 @@ bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
     return d->ops->rows_delete(d, model, m, deleted, err);
 }
 
+bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        r[i].rows = (bc_rows){0};
+    bc_status st = BC_OK;
+    if (d->ops->reads) {
+        st = d->ops->reads(d, r, n, err);
+    } else {
+        for (size_t i = 0; i < n && st == BC_OK; i++)
+            st = d->ops->rows_get(d, r[i].model, r[i].match.field ? &r[i].match : NULL, r[i].limit,
+                                  &r[i].rows, err);
+    }
+    for (size_t i = 0; st != BC_OK && i < n; i++)
+        bc_rows_release(&r[i].rows);
+    return st;
+}
+
+bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        w[i].changed = 0;
+        w[i].after = (bc_record){0};
+        w[i].status = BC_OK;
+    }
+    if (d->read_only)
+        return refuse_write(d, err);
+    if (d->ops->writes)
+        return d->ops->writes(d, w, n, err);
+    bc_status first = BC_OK;
+    for (size_t i = 0; i < n; i++) {
+        const bc_match *m = w[i].match.field ? &w[i].match : NULL;
+        bc_error e = {0};
+        w[i].status = w[i].patch
+                          ? d->ops->rows_update(d, w[i].model, m, w[i].patch, &w[i].changed, &e)
+                          : d->ops->rows_delete(d, w[i].model, m, &w[i].changed, &e);
+        if (w[i].status != BC_OK && first == BC_OK) {
+            first = w[i].status;
+            if (err)
+                *err = e;
+        }
+    }
+    return first;
+}
+
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
 {
     if (!d->ops->txn)

@@ -91,6 +91,29 @@ typedef struct {
     size_t n;
 } bc_match;
 
+/* One read of a batch (bc_driver_reads): rows of model matching match (match.field NULL: every
+ * row), at most limit (0: no limit), in the store's natural order. rows is filled by the call and
+ * is the caller's (bc_rows_release), also when the batch fails. */
+typedef struct {
+    bc_model model;
+    bc_match match;
+    size_t limit;
+    bc_rows rows;
+} bc_read;
+
+/* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
+ * delete them when patch is NULL. changed gets the count; after gets the row as written when the
+ * write is a patch of exactly one row named by id and the store hands it back (Convex's
+ * updateOne), else stays empty. after is the caller's (bc_record_release). */
+typedef struct {
+    bc_model model;
+    bc_match match;
+    const bc_record *patch;
+    size_t changed;
+    bc_record after;
+    bc_status status; /* this write's own outcome (BC_OK until it fails) */
+} bc_write;
+
 /* --- the driver ---------------------------------------------------------------------------- */
 
 typedef struct bc_driver bc_driver;
@@ -113,6 +136,10 @@ typedef struct {
                              const bc_record *patch, size_t *changed, bc_error *err);
     bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                              bc_error *err);
+    /* Optional: independent reads / writes sent together (one round trip on Convex). NULL: the
+     * wrappers run them one after another through rows_get / rows_update / rows_delete. */
+    bc_status (*reads)(bc_driver *d, bc_read *r, size_t n, bc_error *err);
+    bc_status (*writes)(bc_driver *d, bc_write *w, size_t n, bc_error *err);
     /* Optional: group writes atomically (SQLite). NULL where the store has no transactions. */
     bc_status (*txn)(bc_driver *d, bc_txn_op op, bc_error *err);
 } bc_driver_ops;
@@ -144,6 +171,13 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                                 bc_error *err);
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+/* Independent reads, together where the store can. On failure every read's rows are released
+ * and err names the first read that failed. */
+bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err);
+/* Independent writes (no order between them), together where the store can; inside the caller's
+ * transaction where there is one. Every write is attempted; each has its own status, and the
+ * first failure is returned. The counts say what was applied, also after a failure. */
+bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
  * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any

@@ -13,9 +13,8 @@
 
 typedef struct {
     bc_record user;
-    bc_rows sessions; /* newest first, at most BC_PAGE_MAX */
+    bc_rows sessions; /* every session, newest first */
     bc_rows accounts;
-    bool sessions_truncated; /* the user has more sessions than were loaded */
 } bc_user_detail;
 
 /* The user named by key (an id, or an email when it holds '@') with its sessions and accounts.
@@ -26,7 +25,9 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
 void bc_users_detail_release(bc_user_detail *detail);
 
 /* Add "userEmail" (and "impersonatorEmail" where impersonatedBy is set) to each session row,
- * with one lookup for the whole list. Ids with no user are left without the field. */
-bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err);
+ * with one lookup for the whole list (none when every id is `known`'s, a user already read, or
+ * NULL). Ids with no user are left without the field. */
+bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_record *known,
+                                 bc_error *err);
 
 #endif

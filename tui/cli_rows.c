@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "lookup.h"
+#include "users.h"
 #include "print.h"
 #include "record_json.h"
 #include "xalloc.h"
@@ -299,32 +300,6 @@ static bc_status user_accounts(bc_cli *c, const char *user_id, bc_rows *out, bc_
     return bc_driver_rows_get(c->d, BC_MODEL_ACCOUNT, &m, 0, out, err);
 }
 
-/* Every session of one user, newest first (a user has few: they are gathered, not streamed). */
-static bc_status user_sessions(bc_cli *c, const char *user_id, bc_rows *out, bc_error *err)
-{
-    *out = (bc_rows){0};
-    bc_session_query q = {.user_id = user_id, .limit = BC_PAGE_MAX};
-    char *cursor = NULL;
-    bc_status st;
-    do {
-        bc_page page;
-        q.cursor = cursor;
-        st = bc_driver_sessions_page(c->d, &q, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st == BC_OK) {
-            for (size_t i = 0; i < page.rows.n; i++)
-                bc_rows_push(out, &page.rows.items[i]);
-            cursor = page.next_cursor;
-            page.next_cursor = NULL;
-        }
-        bc_page_release(&page);
-    } while (st == BC_OK && cursor);
-    if (st != BC_OK)
-        bc_rows_release(out);
-    return st;
-}
-
 bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err)
 {
     bc_record user;
@@ -364,7 +339,7 @@ static void print_fields(bc_cli *c, const bc_record *r, const char *status)
     bc_table_release(&t);
 }
 
-static void print_section(bc_cli *c, const row_kind *kind, bc_rows *rows)
+static void print_section(bc_cli *c, const row_kind *kind, const bc_rows *rows)
 {
     fprintf(c->out, "\n%s (%zu)\n", kind->key, rows->n);
     if (rows->n == 0)
@@ -379,40 +354,33 @@ static void print_section(bc_cli *c, const row_kind *kind, bc_rows *rows)
 
 bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
 {
-    bc_record user;
-    bc_status st = bc_lookup_user(c->d, c->args[0], &user, err);
+    /* Revealed here, masked below: the table columns mask secrets their own way. */
+    bc_user_detail detail;
+    bc_status st = bc_users_detail(c->d, c->args[0], true, &detail, err);
     if (st != BC_OK)
         return st;
-    const char *id = bc_record_text(&user, "id");
-    bc_rows sessions = {0}, accounts = {0};
-    st = user_sessions(c, id, &sessions, err);
-    if (st == BC_OK)
-        st = user_accounts(c, id, &accounts, err);
-    if (st != BC_OK)
-        goto done;
+    const bc_record *user = &detail.user;
+    const bc_rows *sessions = &detail.sessions, *accounts = &detail.accounts;
     if (!c->reveal)
-        bc_record_mask(BC_MODEL_USER, &user);
+        bc_record_mask(BC_MODEL_USER, &detail.user);
     if (c->format == BC_OUT_JSON) {
-        for (size_t i = 0; !c->reveal && i < sessions.n; i++)
-            bc_record_mask(BC_MODEL_SESSION, &sessions.items[i]);
-        for (size_t i = 0; !c->reveal && i < accounts.n; i++)
-            bc_record_mask(BC_MODEL_ACCOUNT, &accounts.items[i]);
+        for (size_t i = 0; !c->reveal && i < sessions->n; i++)
+            bc_record_mask(BC_MODEL_SESSION, &detail.sessions.items[i]);
+        for (size_t i = 0; !c->reveal && i < accounts->n; i++)
+            bc_record_mask(BC_MODEL_ACCOUNT, &detail.accounts.items[i]);
         json_t *doc = json_object();
-        json_object_set_new(doc, "user", bc_record_to_json(&user));
-        json_object_set_new(doc, "sessions", bc_rows_to_json(&sessions));
-        json_object_set_new(doc, "accounts", bc_rows_to_json(&accounts));
+        json_object_set_new(doc, "user", bc_record_to_json(user));
+        json_object_set_new(doc, "sessions", bc_rows_to_json(sessions));
+        json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
-        char *status = bc_describe_user_status(&user, c->now);
+        char *status = bc_describe_user_status(user, c->now);
         fputs("user\n", c->out);
-        print_fields(c, &user, status);
+        print_fields(c, user, status);
         free(status);
-        print_section(c, &sessions_kind, &sessions);
-        print_section(c, &accounts_kind, &accounts);
+        print_section(c, &sessions_kind, sessions);
+        print_section(c, &accounts_kind, accounts);
     }
-done:
-    bc_rows_release(&sessions);
-    bc_rows_release(&accounts);
-    bc_record_release(&user);
-    return st;
+    bc_users_detail_release(&detail);
+    return BC_OK;
 }
