@@ -29,7 +29,7 @@
 
 enum {
     ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
-    VALUE_CHUNK = 100,  /* values per `in` over an index (one merged stream per value) */
+    VALUE_CHUNK = 250,  /* values per `in` over an index (one merged stream per value) */
     WRITE_BATCH = 500,  /* rows per updateMany/deleteMany call */
     READ_BATCH = 1000,  /* rows per findMany call when reading everything */
     SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
@@ -395,29 +395,23 @@ static void jobs_release(job *jobs, size_t n)
     free(jobs);
 }
 
-static bc_status convex_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err)
+static void add_read_jobs(cv *c, bc_read *r, size_t n, job **jobs, size_t *n_jobs)
 {
-    cv *c = (cv *)d;
-    job *jobs = NULL;
-    size_t n_jobs = 0;
     for (size_t i = 0; i < n; i++) {
         const bc_match *mt = r[i].match.field ? &r[i].match : NULL;
         if (mt && mt->n == 0)
             continue;
         size_t batch = r[i].limit && r[i].limit < READ_BATCH ? r[i].limit : READ_BATCH;
-        job tmpl = {.rows = &r[i].rows, .limit = r[i].limit};
-        add_jobs(c, r[i].model, mt, "findMany", NULL, NULL, batch, &tmpl, &jobs, &n_jobs);
+        job tmpl = {.rows = &r[i].rows, .limit = r[i].limit, .status = &r[i].status};
+        add_jobs(c, r[i].model, mt, "findMany", NULL, NULL, batch, &tmpl, jobs, n_jobs);
     }
-    bc_status st = run_jobs(c, jobs, n_jobs, err);
-    jobs_release(jobs, n_jobs);
-    return st;
 }
 
 static bc_status convex_rows_get(bc_driver *d, bc_model model, const bc_match *mt, size_t limit,
                                  bc_rows *out, bc_error *err)
 {
     bc_read r = {.model = model, .match = mt ? *mt : (bc_match){0}, .limit = limit};
-    bc_status st = convex_reads(d, &r, 1, err);
+    bc_status st = bc_driver_reads(d, &r, 1, err);
     *out = r.rows;
     if (st != BC_OK)
         bc_rows_release(out);
@@ -490,18 +484,23 @@ static bc_status patch_check(bc_model model, const bc_record *patch, bc_error *e
     return BC_OK;
 }
 
-/* Independent writes in one go: a patch of one row by id is updateOne (its answer is the row as
- * written), others updateMany / deleteMany in chunks; all chunks of all writes share the rounds. */
-static bc_status convex_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+/* Independent reads and writes in one go: a patch of one row by id is updateOne (its answer is
+ * the row as written), other writes updateMany / deleteMany in chunks; every chunk of every read
+ * and write shares the rounds. */
+static bc_status convex_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                              bc_error *err)
 {
     cv *c = (cv *)d;
     job *jobs = NULL;
     size_t n_jobs = 0;
     bc_status st = BC_OK;
-    for (size_t i = 0; i < n && st == BC_OK; i++)
+    for (size_t i = 0; i < nw && st == BC_OK; i++)
         if (w[i].patch)
             st = patch_check(w[i].model, w[i].patch, err);
-    for (size_t i = 0; i < n && st == BC_OK; i++) {
+    if (st != BC_OK)
+        return st;
+    add_read_jobs(c, r, nr, &jobs, &n_jobs);
+    for (size_t i = 0; i < nw; i++) {
         const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
         if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
             continue;
@@ -517,8 +516,7 @@ static bc_status convex_writes(bc_driver *d, bc_write *w, size_t n, bc_error *er
         }
         bc_cv_free(doc);
     }
-    if (st == BC_OK)
-        st = run_jobs(c, jobs, n_jobs, err);
+    st = run_jobs(c, jobs, n_jobs, err);
     jobs_release(jobs, n_jobs);
     return st;
 }
@@ -527,7 +525,7 @@ static bc_status write_one(bc_driver *d, bc_model model, const bc_match *m,
                            const bc_record *patch, size_t *changed, bc_error *err)
 {
     bc_write w = {.model = model, .match = m ? *m : (bc_match){0}, .patch = patch};
-    bc_status st = convex_writes(d, &w, 1, err);
+    bc_status st = bc_driver_writes(d, &w, 1, err);
     bc_record_release(&w.after);
     if (st != BC_OK && w.changed)
         bc_error_prefix(err, "%zu %s row(s) were changed before this failure: ", w.changed,
@@ -682,13 +680,22 @@ static bc_cv *page_args(const page_spec *sp)
 
 static bc_status sort_check(const page_spec *sp, const fcall *f, bc_error *err)
 {
-    if (sp->needs_index && logged(f, "without an index"))
-        return bc_fail(err, BC_USAGE,
-                       "the deployment has no index to sort \"%s\" by %s (better-convex warned "
-                       "\"Querying without an index\" and would return rows unsorted): sort by "
-                       "created, email or name, or add an index on %s to the app's schema",
-                       bc_model_get(sp->model)->name, sp->sort, sp->sort);
-    return BC_OK;
+    if (!sp->needs_index || !logged(f, "without an index"))
+        return BC_OK;
+    /* Suggest the other sorts only: never the one being refused. */
+    bc_buf others = {0};
+    static const char *const keys[][2] = {
+        {"createdAt", "created"}, {"email", "email"}, {"name", "name"}};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (strcmp(keys[i][0], sp->sort) != 0)
+            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i][1]);
+    bc_fail(err, BC_USAGE,
+            "the deployment has no index to sort \"%s\" by %s (better-convex warned \"Querying "
+            "without an index\" and would return rows unsorted): sort by %s instead, or add an "
+            "index on %s to the app's schema",
+            bc_model_get(sp->model)->name, sp->sort, others.data, sp->sort);
+    bc_buf_release(&others);
+    return BC_USAGE;
 }
 
 /* Count rows matching the filter, reading at most COUNT_LIMIT: exact when that read is done. */
@@ -831,9 +838,15 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         else if (!at_start)
             out->prev_cursor = encode_cursor(f, &(position){0}, NULL, 0);
         free(h2);
-        if (sp->want_total && out->total < 0) { /* the count call failed: what is known */
+        if (sp->want_total && (out->total < 0 || (at_start && out->total < (int64_t)out->rows.n))) {
+            /* The count failed or read less than the page scanned: what is known, never less
+             * than the rows found from the start. */
             out->total = (int64_t)out->rows.n;
-            out->total_at_least = have_next || !at_start;
+            out->total_at_least = true;
+        }
+        if (sp->want_total && at_start && !have_next) { /* the whole filter was read: exact */
+            out->total = (int64_t)out->rows.n;
+            out->total_at_least = false;
         }
     }
     position_release(&next);
@@ -1068,8 +1081,7 @@ static const bc_driver_ops convex_ops = {
     .row_insert = convex_row_insert,
     .rows_update = convex_rows_update,
     .rows_delete = convex_rows_delete,
-    .reads = convex_reads,
-    .writes = convex_writes,
+    .batch = convex_batch,
     .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
 };
 

@@ -99,6 +99,7 @@ typedef struct {
     bc_match match;
     size_t limit;
     bc_rows rows;
+    bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;
 
 /* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
@@ -136,10 +137,10 @@ typedef struct {
                              const bc_record *patch, size_t *changed, bc_error *err);
     bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                              bc_error *err);
-    /* Optional: independent reads / writes sent together (one round trip on Convex). NULL: the
-     * wrappers run them one after another through rows_get / rows_update / rows_delete. */
-    bc_status (*reads)(bc_driver *d, bc_read *r, size_t n, bc_error *err);
-    bc_status (*writes)(bc_driver *d, bc_write *w, size_t n, bc_error *err);
+    /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
+     * the wrappers run them one after another through rows_get / rows_update / rows_delete. */
+    bc_status (*batch)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                       bc_error *err);
     /* Optional: group writes atomically (SQLite). NULL where the store has no transactions. */
     bc_status (*txn)(bc_driver *d, bc_txn_op op, bc_error *err);
 } bc_driver_ops;
@@ -171,12 +172,15 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                                 bc_error *err);
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
-/* Independent reads, together where the store can. On failure every read's rows are released
- * and err names the first read that failed. */
+/* Independent reads and writes (no order between any of them), together where the store can;
+ * inside the caller's transaction where there is one. Every one is attempted and has its own
+ * status; the first failure is returned (err names it). The write counts say what was applied,
+ * also after a failure; a failed read's rows are released. */
+bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                          bc_error *err);
+/* bc_driver_batch with reads only: on failure every read's rows are released. */
 bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err);
-/* Independent writes (no order between them), together where the store can; inside the caller's
- * transaction where there is one. Every write is attempted; each has its own status, and the
- * first failure is returned. The counts say what was applied, also after a failure. */
+/* bc_driver_batch with writes only. */
 bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement

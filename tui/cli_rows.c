@@ -194,11 +194,18 @@ static void emit_end(emitter *e, json_t *tail)
 typedef bc_status (*page_fn)(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
                              bc_error *err);
 
+/* Rows per request: --limit, else for --all the largest page (the stream goes at the
+ * deployment's pace, not the page size's), else the default. */
+static size_t page_size(const bc_cli *c)
+{
+    return c->limit ? c->limit : c->all ? BC_PAGE_MAX : 0;
+}
+
 static bc_status users_page(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
                             bc_error *err)
 {
     bc_user_query q = c->users;
-    q.limit = c->limit;
+    q.limit = page_size(c);
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_users_page(c->d, &q, out, err);
@@ -208,7 +215,7 @@ static bc_status sessions_page(bc_cli *c, const char *cursor, bool want_total, b
                                bc_error *err)
 {
     bc_session_query q = c->sessions;
-    q.limit = c->limit;
+    q.limit = page_size(c);
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_sessions_page(c->d, &q, out, err);
@@ -219,7 +226,8 @@ static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, 
     if (total < 0)
         fprintf(c->out, "showing %zu\n", shown);
     else
-        fprintf(c->out, "showing %zu of %" PRId64 "%s\n", shown, total, at_least ? "+" : "");
+        fprintf(c->out, "showing %zu of %" PRId64 "%s\n", shown, total,
+                at_least ? "+ so far (a lower bound: not every row was read)" : "");
     if (next)
         fprintf(c->out, "next cursor: %s\n", next);
 }
@@ -258,10 +266,19 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         if (!cursor || !c->all)
             break;
     }
+    if (st == BC_OK && c->all && !c->cursor) {
+        /* Every row from the start was streamed: that is the exact count. */
+        total = (int64_t)e.rows;
+        at_least = false;
+    } else if (at_least && !c->cursor && total < (int64_t)e.rows) {
+        total = (int64_t)e.rows; /* a lower bound never below the rows shown */
+    }
     json_t *tail = json_object();
-    json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
-    if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */
-        json_object_set_new(tail, "totalAtLeast", json_true());
+    /* "total" is exact; a lower bound (Convex cannot count cheaply, and a search has not
+     * scanned everything yet) is "totalAtLeast" instead. */
+    json_object_set_new(tail, "total", total < 0 || at_least ? json_null() : json_integer(total));
+    if (at_least)
+        json_object_set_new(tail, "totalAtLeast", json_integer(total));
     json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
     if (prev) /* the way back, when this is not the first page */
         json_object_set_new(tail, "prevCursor", json_string(prev));
