@@ -868,6 +868,7 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
     size_t cap = 0;
     bc_user_query q = *filter;
     q.limit = BC_PAGE_MAX;
+    q.stream = true; /* every page is read: as large as the store allows */
     q.want_total = false;
     char *cursor = NULL;
     bc_status st;

@@ -35,6 +35,11 @@ enum {
     SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
     SCAN_READS = 2000,  /* maximumRowsRead for calls whose filter runs after reading */
     CALL_BUDGET = 20,   /* calls one page may make before it returns what it found */
+    /* A streamed page (an export): 8,000 rows is ~4 MiB of typical auth rows, under Convex's
+     * per-call read limits (16 MiB, 32,000 documents) with room for rows twice that size; a
+     * filter applied after reading may read up to 16,000 documents for it. */
+    STREAM_BATCH = 8000,
+    STREAM_READS = 16000,
     COUNT_LIMIT = 1000, /* rows read to count; beyond it the total is a lower bound */
     HISTORY_MAX = 32,   /* earlier positions kept in a cursor for going back */
     IN_FLIGHT = 8,      /* calls sent at once: a handful, so a bulk change never floods */
@@ -579,6 +584,7 @@ typedef struct {
     const void *pred_ctx;
     char *canonical; /* ties cursors to the query */
     size_t limit;
+    bool stream; /* the caller reads every page: STREAM_BATCH rows per page */
     const char *cursor;
     bool want_total;
 } page_spec;
@@ -611,7 +617,7 @@ static bool decode_position(json_t *j, position *p)
         !json_is_integer(jb) || !(json_is_null(jk) || json_is_string(jk)) || !json_is_integer(ji))
         return false;
     json_int_t b = json_integer_value(jb), ki = json_integer_value(ji);
-    if (b < 0 || ki < 0 || b > READ_BATCH || ki >= READ_BATCH || (json_is_string(jk) && b == 0) ||
+    if (b < 0 || ki < 0 || b > STREAM_BATCH + 1 || ki > STREAM_BATCH || (json_is_string(jk) && b == 0) ||
         (json_is_string(js) && !*json_string_value(js)))
         return false;
     *p = (position){bc_xstrdup(json_string_value(js)), (size_t)b, bc_xstrdup(json_string_value(jk)),
@@ -721,7 +727,8 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     if (sp->limit > BC_PAGE_MAX)
         return bc_fail(err, BC_USAGE, "page size %zu is over the maximum of %d", sp->limit,
                        BC_PAGE_MAX);
-    size_t limit = sp->limit ? sp->limit : BC_PAGE_DEFAULT;
+    size_t limit = sp->stream ? STREAM_BATCH : sp->limit ? sp->limit : BC_PAGE_DEFAULT;
+    size_t scan_reads = sp->stream ? STREAM_READS : SCAN_READS;
     uint32_t f = bc_cursor_fingerprint(sp->canonical);
     position at, *hist;
     size_t n_hist;
@@ -743,7 +750,7 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         {
             fcall fc[2] = {0};
             bc_cv *args = bc_cv_copy(base);
-            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? SCAN_READS : 0));
+            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? scan_reads : 0));
             fcall_init(c, &fc[0], "findMany", args, true);
             size_t n = 1;
             if (calls == 0 && sp->want_total) {
@@ -958,6 +965,7 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
                     .pred = user_pred,
                     .pred_ctx = &pc,
                     .limit = q->limit,
+                    .stream = q->stream,
                     .cursor = q->cursor,
                     .want_total = q->want_total};
     /* Server-side: only after-read operators (they keep the sort's index), each a superset of
@@ -1036,6 +1044,7 @@ static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, b
                     .pred = session_pred,
                     .pred_ctx = q,
                     .limit = q->limit,
+                    .stream = q->stream,
                     .cursor = q->cursor,
                     .want_total = q->want_total};
     if (q->user_id)

@@ -57,6 +57,8 @@ typedef struct {
     size_t limit;       /* 0 means BC_PAGE_DEFAULT; at most BC_PAGE_MAX */
     const char *cursor; /* a next_cursor or prev_cursor from an earlier page of the same query */
     bool want_total;    /* also count every row the filter matches */
+    bool stream; /* every page will be read in turn (an export): a driver may return pages as
+                  * large as its store's per-request limits allow instead of limit rows */
 } bc_user_query;
 
 enum { BC_VERIFIED_ANY = 0, BC_VERIFIED_YES = 1, BC_VERIFIED_NO = 2 };
@@ -70,6 +72,7 @@ typedef struct {
     size_t limit;
     const char *cursor;
     bool want_total;
+    bool stream; /* as in bc_user_query */
 } bc_session_query;
 
 /* One window of rows. Cursors are opaque, NUL-terminated and owned by the page. */

@@ -72,6 +72,41 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
     return BC_OK;
 }
 
+bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
+                         int64_t *total, bc_error *err)
+{
+    bc_user_query pq = *q;
+    pq.cursor = NULL;
+    pq.limit = BC_PAGE_MAX;
+    pq.want_total = true;
+    pq.stream = true;
+    size_t n = 0;
+    char *cursor = NULL;
+    bc_status st;
+    do {
+        bc_page page;
+        pq.cursor = cursor;
+        st = bc_driver_users_page(d, &pq, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st != BC_OK)
+            break;
+        if (!pq.want_total || page.total < 0 || page.total_at_least) {
+            n += page.rows.n;
+            cursor = bc_xstrdup(page.next_cursor);
+        } else { /* the store counted it exactly */
+            n = (size_t)page.total;
+        }
+        pq.want_total = false;
+        bc_page_release(&page);
+        if (found)
+            atomic_store(found, n);
+    } while (cursor);
+    if (st == BC_OK)
+        *total = (int64_t)n;
+    return st;
+}
+
 void bc_users_detail_release(bc_user_detail *detail)
 {
     if (!detail)

@@ -206,6 +206,7 @@ static bc_status users_page(bc_cli *c, const char *cursor, bool want_total, bc_p
 {
     bc_user_query q = c->users;
     q.limit = page_size(c);
+    q.stream = c->all && !c->limit;
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_users_page(c->d, &q, out, err);
@@ -216,6 +217,7 @@ static bc_status sessions_page(bc_cli *c, const char *cursor, bool want_total, b
 {
     bc_session_query q = c->sessions;
     q.limit = page_size(c);
+    q.stream = c->all && !c->limit;
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_sessions_page(c->d, &q, out, err);
@@ -244,7 +246,8 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     bc_status st;
     for (;;) {
         bc_page page;
-        st = fetch(c, cursor, first, &page, err);
+        /* --all from the start counts what it streams: no count request. */
+        st = fetch(c, cursor, first && !(c->all && !c->cursor), &page, err);
         if (st != BC_OK) {
             bc_page_release(&page);
             break;
