@@ -1089,6 +1089,12 @@ static void queue_key(tui_app *app, int key)
         app->queued[app->nqueued++] = key;
 }
 
+/* Whether keys now go to a text field (the line editor or a dialog), for the trace. */
+static bool in_text_field(const tui_app *app)
+{
+    return app->prompt_on || app->dialog_on;
+}
+
 /* A key while a call runs: the line editor edits at once; what would finish it, and every other
  * key, waits for the call (they may start calls of their own). Esc stops the call instead (a
  * write says it cannot be stopped). */
@@ -1158,7 +1164,8 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
             draw_frame(app); /* the spinner turns */
             if (in.kind == TUI_IN_KEY) {
                 char label[32];
-                tui_key_name(in.key, label, sizeof label);
+                /* Typed ahead of a call: it may land in a field the call's answer opens. */
+                tui_trace_key_label(in.key, true, label, sizeof label);
                 tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1, 0);
             }
         }
@@ -1187,11 +1194,11 @@ static int idle_timeout(tui_app *app)
     return top && top->ops->idle_in ? top->ops->idle_in(top, app) : -1;
 }
 
-static void event_label(const tui_input *in, char *out, size_t size)
+static void event_label(const tui_input *in, bool in_text, char *out, size_t size)
 {
     switch (in->kind) {
     case TUI_IN_KEY:
-        tui_key_name(in->key, out, size);
+        tui_trace_key_label(in->key, in_text, out, size);
         return;
     case TUI_IN_MOUSE:
         snprintf(out, size, "mouse");
@@ -1255,6 +1262,7 @@ int tui_app_run(const tui_app_config *cfg)
         app->frame_t0 = t0;
         app->frame_first_us = 0;
         tui_action traced = TUI_ACT_NONE;
+        bool in_text = in_text_field(app); /* where the key goes, before it moves the focus */
         switch (in.kind) {
         case TUI_IN_INTERRUPT:
             app->quit = true;
@@ -1281,7 +1289,7 @@ int tui_app_run(const tui_app_config *cfg)
         int64_t t1 = tui_trace_now_us();
         draw_frame(app);
         char label[32];
-        event_label(&in, label, sizeof label);
+        event_label(&in, in_text, label, sizeof label);
         tui_trace_frame(label, traced ? tui_action_get(traced)->name : "-", t1 - t0,
                         tui_trace_now_us() - t1, app->frame_first_us);
     }
