@@ -266,9 +266,7 @@ static void add_indexes(tui_app *app)
         return;
     }
     bc_error err = {0};
-    if (app->driver->read_only) {
-        bc_fail(&err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
-                app->driver->label);
+    if (bc_driver_writable(app->driver, "db-index", &err) != BC_OK) {
         tui_app_error(app, &err);
         return;
     }
@@ -412,10 +410,7 @@ static void run_action(tui_app *app, tui_action a, const char *arg)
         return;
     if (tui_action_writes(a) && app->driver->read_only) {
         bc_error err = {0};
-        bc_fail(&err, BC_REFUSED,
-                "%s refused: %s is open read-only (--read-only); nothing was "
-                "changed",
-                tui_action_get(a)->name, app->label);
+        bc_read_only_refuse(app->label, tui_action_get(a)->name, &err);
         tui_app_error(app, &err);
         return;
     }
