@@ -444,7 +444,7 @@ static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
 static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
                               bc_error *err)
 {
-    uint64_t n;
+    uint64_t n = 0;
     bc_status st = BC_OK;
     switch (o->id) {
     case O_DB:
@@ -528,7 +528,8 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_LIMIT:
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
-        c->limit = (size_t)n;
+        if (st == BC_OK)
+            c->limit = (size_t)n;
         break;
     case O_CURSOR:
         c->cursor = val;
