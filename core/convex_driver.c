@@ -1209,6 +1209,8 @@ bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex
     c->base.production = o->production;
     c->base.read_only = o->read_only;
     c->cx = cx;
+    if (o->read_only)
+        bc_convex_set_read_only(cx, c->base.label);
     bc_convex_set_cancel(cx, &c->base.cancel);
 
     if (o->auth_functions || o->component) {

@@ -21,10 +21,20 @@ void bc_driver_close(bc_driver *d)
     free(label);
 }
 
+bc_status bc_read_only_refuse(const char *label, const char *what, bc_error *err)
+{
+    return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): %s refused; nothing was "
+                   "changed", label && *label ? label : "the target", what ? what : "the change");
+}
+
+bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err)
+{
+    return d->read_only ? bc_read_only_refuse(d->label, what, err) : BC_OK;
+}
+
 static bc_status refuse_write(bc_driver *d, bc_error *err)
 {
-    return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
-                   d->label ? d->label : "the target");
+    return bc_read_only_refuse(d->label, "the change", err);
 }
 
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err)

@@ -176,6 +176,13 @@ struct bc_driver {
 /* Close and free a driver (NULL is fine). */
 void bc_driver_close(bc_driver *d);
 
+/* --read-only, decided here for every write path (driver wrappers, index builds, key rotation,
+ * the demo file, Convex mutations and environment changes): BC_REFUSED with the one message
+ * "LABEL is open read-only (--read-only): WHAT refused; nothing was changed". */
+bc_status bc_read_only_refuse(const char *label, const char *what, bc_error *err);
+/* BC_OK when d may be written, else bc_read_only_refuse(d->label, what). */
+bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err);
+
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
 bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
                                   bc_error *err);

@@ -2143,8 +2143,7 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was added",
-                       s->path);
+        return bc_driver_writable(d, "adding indexes", err);
     /* Our own fixed scripts, run in one transaction so a lock leaves nothing half done. */
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
@@ -2161,8 +2160,7 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was removed",
-                       s->path);
+        return bc_driver_writable(d, "removing indexes", err);
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;

@@ -96,13 +96,21 @@ void tui_app_cancel(tui_app *app);
 /* Remember the number of users / sessions in the whole target (top bar totals). */
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least);
 
-/* The line editor in the bottom line (search, `:`). on_change runs after every edit (may be
- * NULL); on_done once, with accepted false for Esc. text is the starting content. */
+/* The line editor in the bottom line (search, `:`; prompt.h). on_change runs after every edit
+ * (may be NULL); on_done once, with accepted false for Esc. text is the starting content, drawn
+ * selected (typing replaces it); with no text, a line with a history starts from its last entry. */
+typedef enum {
+    TUI_HISTORY_NONE = 0,
+    TUI_HISTORY_SEARCH, /* every list's and the help's `/` line */
+    TUI_HISTORY_COMMAND,
+    TUI_HISTORY_KINDS
+} tui_history_kind;
 typedef struct {
     const char *prefix;
     void (*on_change)(void *ctx, tui_app *app, const char *text);
     void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted);
-    bool complete_actions; /* Tab completes action names (the `:` line) */
+    bool complete_actions; /* Tab opens the candidate menu of actions and arguments (`:`) */
+    tui_history_kind history;
     void *ctx;
 } tui_prompt_spec;
 void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text);

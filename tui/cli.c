@@ -1,6 +1,7 @@
 /* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
  * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
 #include "cli.h"
+#include "actions.h"
 #include "target.h"
 #include "tui.h"
 
@@ -451,7 +452,7 @@ static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
 static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
                               bc_error *err)
 {
-    uint64_t n;
+    uint64_t n = 0;
     bc_status st = BC_OK;
     switch (o->id) {
     case O_DB:
@@ -535,7 +536,8 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_LIMIT:
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
-        c->limit = (size_t)n;
+        if (st == BC_OK)
+            c->limit = (size_t)n;
         break;
     case O_DAYS:
         st = parse_count(o->name, val, 1, BC_STATS_DAYS_MAX, &n, err);
@@ -833,6 +835,11 @@ int bc_cli_main(int argc, char **argv)
                                        .url_for_key = c.url_for_key,
                                        .auth_functions = c.auth_functions,
                                        .component = c.component});
+    /* The verbs of the console's write actions (actions.h) are refused before anything opens;
+     * the rest write only through core, which refuses there (bc_read_only_refuse). */
+    if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&
+        !c.dry_run)
+        st = bc_read_only_refuse(c.db, p.verb->name, &err);
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)

@@ -82,6 +82,8 @@ static bc_status target_from_env(const bc_cli *c, env_target *t, bc_error *err)
     bc_env_source sources[] = {
         bc_env_process, {".env.local", dotenv_lookup, local}, {".env", dotenv_lookup, dot}};
     bc_status st = target_choose(&o, sources, 3, t, err);
+    if (st == BC_OK && c->read_only)
+        bc_convex_set_read_only(t->conv, t->label);
     bc_dotenv_free(local);
     bc_dotenv_free(dot);
     return st;

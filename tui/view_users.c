@@ -509,8 +509,11 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             reload(s, false);
             return true;
         }
-        tui_prompt_spec spec = {
-            .prefix = "/", .on_change = search_changed, .on_done = search_done, .ctx = s};
+        tui_prompt_spec spec = {.prefix = "/",
+                                .on_change = search_changed,
+                                .on_done = search_done,
+                                .history = TUI_HISTORY_SEARCH,
+                                .ctx = s};
         tui_app_prompt(app, &spec, s->search);
         return true;
     }
@@ -531,6 +534,14 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_REVERSE:
         s->ascending = !s->ascending;
         reload(s, false);
+        return true;
+    case TUI_ACT_BACK:
+        if (!s->search[0])
+            return false;
+        /* Esc drops an accepted search first; the next Esc goes back */
+        s->search[0] = '\0';
+        reload(s, false);
+        tui_app_message(app, "search cleared");
         return true;
     case TUI_ACT_CLEAR:
         s->search[0] = '\0';
