@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A copy of s[0..len) in which every byte that could act on a terminal is written visibly:
  * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls and line/paragraph
@@ -48,5 +49,8 @@ char *bc_text_fold(const char *s, size_t len, size_t *out_len);
  * a string folded by bc_text_fold, once hay is folded the same way. An empty needle is in every
  * text. ASCII text is compared in place; other text is folded into a stack buffer when it fits. */
 bool bc_text_contains_folded(const char *hay, size_t hn, const char *needle, size_t nn);
+
+/* n with thousands separators ("1,234,567"; "-12,000") into out (truncated to size). */
+void bc_text_count(char *out, size_t size, int64_t n);
 
 #endif

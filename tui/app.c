@@ -301,6 +301,13 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
         while (app->depth > 1)
             pop_view(app);
         return true;
+    case TUI_ACT_VIEW_OVERVIEW:
+        if (top_is(app, &tui_overview_view))
+            return false; /* the view counts again */
+        while (app->depth > 1)
+            pop_view(app);
+        tui_app_push(app, &tui_overview_view, NULL);
+        return true;
     case TUI_ACT_VIEW_SESSIONS:
         if (top && top->ops == &tui_sessions_view)
             return true;
@@ -1155,6 +1162,8 @@ int tui_app_run(const tui_app_config *cfg)
         code = 1;
         goto out;
     }
+    if (cfg->start_overview) /* over the users list: q goes back to it */
+        tui_app_push(app, &tui_overview_view, NULL);
     draw_frame(app);
     tui_trace_startup(tui_trace_now_us() - t_start);
     while (!app->quit) {

@@ -17,6 +17,8 @@
 #include "admin.h"
 #include "dialog.h"
 #include "driver.h"
+#include "jwk.h"
+#include "jwks_doctor.h"
 #include "keymap.h"
 #include "status.h"
 #include "target.h"
@@ -54,7 +56,15 @@ struct tui_view {
 };
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
-    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view;
+    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
+    tui_overview_view;
+
+/* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
+ * keys panel runs it too): SQLite checks the file's rows with secret (NULL: none); Convex opens
+ * the deployment the environment names. *checks, *rows (may be NULL) and *target (what was
+ * checked, or NULL) are the caller's, also on failure. */
+bc_status tui_jwks_doctor(tui_app *app, const char *secret, const char *from, bc_checks *checks,
+                          bc_jwks_rows *rows, char **target, bc_error *err);
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
@@ -166,6 +176,7 @@ typedef struct {
                        bc_driver **driver, const char **label, bool *demo);
     void *switch_ctx;
     int64_t started_us; /* tui_trace_now_us() when bcadmin started (0: when the app did) */
+    bool start_overview; /* open the Overview (screen 0) over the users list at start */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

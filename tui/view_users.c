@@ -130,18 +130,20 @@ static void reload(users_state *s, bool to_end)
         tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
 }
 
+/* arg: NULL for everyone; "banned" opens the list filtered to bans in force (the overview). */
 static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
-    (void)arg;
     users_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
     s->driver = tui_app_driver(app);
     s->app = app;
+    if (arg && strcmp(arg, "banned") == 0)
+        s->ban = BC_BAN_BANNED;
     tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
     bc_status st = tui_rowwin_reset(&s->win, false, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "reading users");
-    if (s->win.total >= 0)
+    if (!filtered(s) && s->win.total >= 0)
         tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
     return BC_OK;
 }
