@@ -162,3 +162,18 @@ char *bc_text_lower(const char *s, size_t len, size_t *out_len)
         *out_len = n;
     return r;
 }
+
+void bc_text_count(char *out, size_t size, int64_t n)
+{
+    char digits[32], grouped[48];
+    snprintf(digits, sizeof digits, "%llu",
+             n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n);
+    size_t len = strlen(digits), k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    snprintf(out, size, "%s%s", n < 0 ? "-" : "", grouped);
+}

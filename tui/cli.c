@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "isotime.h"
+#include "stats.h"
 #include "paths.h"
 #include "text.h"
 #include "xalloc.h"
@@ -71,6 +72,7 @@ const opt_def bc_cli_options[] = {
     {O_FORCE, "force", NULL, "replace an existing file"},
     {O_DROP, "drop", NULL,
      "remove bcadmin's indexes, search tables and triggers from the target instead"},
+    {O_DAYS, "days", "N", "days of sign-ups and new sessions per day, 1 to 366 (default 30)"},
     {O_FILE, "file", "FILE", "the local .env file (default convex/.env)"},
     {O_AGAINST, "against", "FILE",
      "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
@@ -136,6 +138,10 @@ const verb_def bc_cli_verbs[] = {
      bc_cli_demo},
     {"db index", "", 0, 0, BIT(O_DROP), true,
      "add bcadmin's browsing and search indexes to the target (idempotent)", bc_cli_db_index},
+    {"stats", "", 0, 0, BIT(O_DAYS) | BIT(O_JSON), true,
+     "the Overview's numbers: sign-ups and sessions per day, users, active sessions, accounts by "
+     "provider (exact on SQLite; on Convex from the newest rows, and says so)",
+     bc_cli_stats},
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
@@ -405,6 +411,10 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
         if (st == BC_OK)
             c->limit = (size_t)n;
+        break;
+    case O_DAYS:
+        st = parse_count(o->name, val, 1, BC_STATS_DAYS_MAX, &n, err);
+        c->days = (int)n;
         break;
     case O_CURSOR:
         c->cursor = val;

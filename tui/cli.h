@@ -49,6 +49,7 @@ typedef struct {
     uint64_t seed;
     bool force;
     bool drop; /* db index --drop */
+    int days;  /* stats --days, 0 when not given */
     /* env verbs */
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
@@ -93,6 +94,8 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_demo(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+/* cli_stats.c */
+bc_status bc_cli_stats(bc_cli *c, bc_error *err);
 /* The env verbs (cli_env.c). */
 bc_status bc_cli_env_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_diff(bc_cli *c, bc_error *err);

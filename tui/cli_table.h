@@ -55,6 +55,8 @@ typedef enum {
     O_FORCE,
     /* db index */
     O_DROP,
+    /* stats */
+    O_DAYS,
     /* env */
     O_FILE,
     O_AGAINST,

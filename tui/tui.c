@@ -109,6 +109,13 @@ static void set_label(console *c)
              path ? (slash ? slash + 1 : path) : c->target.d->label);
 }
 
+/* BCADMIN_START=overview opens the Overview (screen 0) first; anything else, the users list. */
+static bool start_overview(void)
+{
+    const char *v = env("BCADMIN_START");
+    return v && strcmp(v, "overview") == 0;
+}
+
 /* tui_app_config.open_target: open the choice (on the console's worker thread: reads c->opts
  * only). */
 static bc_status open_target(void *ctx, const bc_target_choice *choice, bc_target *next,
@@ -204,7 +211,8 @@ int tui_main(const tui_options *opts)
                           .open_target = open_target,
                           .use_target = use_target,
                           .switch_ctx = &con,
-                          .started_us = started};
+                          .started_us = started,
+                          .start_overview = start_overview()};
     int code = tui_app_run(&cfg);
     bc_admin_release(&admin);
     bc_state_close(state);
