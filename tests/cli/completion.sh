@@ -28,7 +28,7 @@ expect() {
 # The first words are those of every verb in the table (a new verb needs no change here).
 firsts=$("$BCADMIN" help --json | python3 -c 'import json,sys
 print(" ".join(sorted({v["name"].split()[0] for v in json.load(sys.stdin)["verbs"]})))')
-case " $firsts " in *" users "*" version "*) ;; *) fail "help --json first words: $firsts" ;; esac
+case " $firsts " in *" users "*) ;; *) fail "help --json first words: $firsts" ;; esac
 expect "$firsts" ""
 expect "users" us
 expect "check index" db ""
