@@ -52,6 +52,7 @@ typedef enum {
     O_ALL,
     O_JSON,
     O_CSV,
+    O_CSV_FORMULAS,
     O_REVEAL,
     /* demo */
     O_USERS,
@@ -144,6 +145,9 @@ static const opt_def options[] = {
     {O_JSON, "json", NULL,
      "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
+    {O_CSV_FORMULAS, "csv-formulas", NULL,
+     "CSV: keep cells starting with = + - @ as they are (default: a leading ' so a spreadsheet "
+     "never runs them)"},
     {O_REVEAL, "reveal", NULL,
      "show secrets (tokens, password hashes, variable values) instead of masking them"},
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
@@ -201,7 +205,8 @@ typedef struct {
     bc_status (*run)(bc_cli *c, bc_error *err);
 } verb_def;
 
-#define LIST_OPTS (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV))
+#define LIST_OPTS                                                                                  \
+    (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS))
 /* The users-list filters, which the bulk forms of the admin verbs take to select users. */
 #define FILTER_OPTS                                                                                \
     (BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |           \
@@ -215,7 +220,8 @@ static const verb_def verbs[] = {
     {"sessions list", "[USER]", 0, 1,
      BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) | BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
      true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
-    {"accounts list", "USER", 1, 1, BIT(O_JSON) | BIT(O_CSV) | BIT(O_REVEAL), true,
+    {"accounts list", "USER", 1, 1,
+     BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
      "the accounts (credential, social) of USER", bc_cli_accounts_list},
     {"demo", "", 0, 0, BIT(O_USERS) | BIT(O_SEED) | BIT(O_FORCE), false,
      "make a demo Better Auth database (at --db PATH, default "
@@ -551,6 +557,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_JSON:
         c->format = BC_OUT_JSON;
+        break;
+    case O_CSV_FORMULAS:
+        c->csv_formulas = true;
         break;
     case O_CSV:
         c->format = BC_OUT_CSV;
