@@ -10,15 +10,15 @@ usage_error() {
     shift
     run 2 "$@"
     has "$TMP/err" "bcadmin: $msg"
-    has "$TMP/err" "Try \`bcadmin --help\`"
+    has "$TMP/err" "Try \`bcadmin "
     [ ! -s "$TMP/out" ] || fail "$*: nothing on stdout"
 }
 usage_error 'unknown option --bogus for `bcadmin users list`' bc users list --bogus
-usage_error 'unknown option --json (verb options go after the verb)' bc --json users list
-usage_error 'unknown option -x (options are spelled --name)' bc users list -x
+usage_error '--json is an option of `bcadmin users list` (verb options go after the verb)' bc --json users list
+usage_error 'unknown option "-x": bcadmin'"'"'s only short options are -h (help) and -V (version); every other option is a long one, listed by `bcadmin help users list`' bc users list -x
 usage_error 'unknown verb "frobnicate"' bc frobnicate
 usage_error 'unknown verb "users frob"' bc users frob
-usage_error '`users` needs more: try `bcadmin users list`' bc users
+usage_error '`bcadmin users` needs one of its verbs after it: list, show, ban, unban, set-role, impersonate, stop-impersonating, remove, set-password, create, update (`bcadmin help users`)' bc users
 usage_error '--limit: "0" is not a whole number from 1 to 1000' bc users list --limit 0
 usage_error '--limit: "1001" is not a whole number from 1 to 1000' bc users list --limit 1001
 usage_error '--limit: "-5" is not a whole number' bc users list --limit -5
