@@ -162,3 +162,15 @@ char *bc_text_lower(const char *s, size_t len, size_t *out_len)
         *out_len = n;
     return r;
 }
+
+bool bc_text_typed_matches(const char *typed, const char *expected)
+{
+    if (!typed || !expected || !*expected)
+        return false;
+    while (*typed == ' ' || *typed == '\t')
+        typed++;
+    size_t n = strlen(typed);
+    while (n && strchr(" \t\r\n", typed[n - 1]))
+        n--;
+    return n == strlen(expected) && memcmp(typed, expected, n) == 0;
+}

@@ -20,6 +20,10 @@
  * The result is valid UTF-8 with no control characters. */
 char *bc_text_escape(const char *s, size_t len);
 
+/* Whether what an operator typed to confirm is expected: the same bytes once blanks (spaces,
+ * tabs, a line end) around it are dropped. The one rule for every typed confirmation. */
+bool bc_text_typed_matches(const char *typed, const char *expected);
+
 /* Whether s[0..len) can be printed raw (no byte would be changed by bc_text_escape). */
 bool bc_text_is_safe(const char *s, size_t len);
 
