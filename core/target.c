@@ -239,6 +239,8 @@ bc_status bc_target_open_convex(const bc_target_opts *o, bc_target *t, bc_error 
         t->label = bc_xstrdup(dep.label);
         t->name = bc_xstrdup(dep.name);
         t->production = dep.production;
+        if (o->read_only) /* every change refused on the wire too, driver or not */
+            bc_convex_set_read_only(t->conn, t->label);
         set_site_url(o, t);
         set_jwks_place(t);
     }

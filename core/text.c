@@ -174,3 +174,18 @@ bool bc_text_typed_matches(const char *typed, const char *expected)
         n--;
     return n == strlen(expected) && memcmp(typed, expected, n) == 0;
 }
+
+void bc_text_count(char *out, size_t size, int64_t n)
+{
+    char digits[32], grouped[48];
+    snprintf(digits, sizeof digits, "%llu",
+             n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n);
+    size_t len = strlen(digits), k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    snprintf(out, size, "%s%s", n < 0 ? "-" : "", grouped);
+}

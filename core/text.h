@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A copy of s[0..len) in which every byte that could act on a terminal is written visibly:
  * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls and line/paragraph
@@ -39,5 +40,8 @@ char *bc_text_fit(const char *s, size_t width, size_t *used);
  * Better Auth stores emails; invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be
  * NULL) gets the length. */
 char *bc_text_lower(const char *s, size_t len, size_t *out_len);
+
+/* n with thousands separators ("1,234,567"; "-12,000") into out (truncated to size). */
+void bc_text_count(char *out, size_t size, int64_t n);
 
 #endif

@@ -41,6 +41,8 @@
     X(BACK, "back", "Esc h Left", NAV, NULL, "Go back to the previous screen")                     \
     X(NEXT_PANE, "next-pane", "Tab", NAV, NULL, "Focus the next pane")                             \
     X(PREV_PANE, "prev-pane", "S-Tab", NAV, NULL, "Focus the previous pane")                       \
+    X(VIEW_OVERVIEW, "overview", "0", VIEW, "stats",                                               \
+      "Overview: sign-ups per day, users, bans, sessions, accounts, keys, audit at a glance")       \
     X(VIEW_USERS, "users", "1", VIEW, "users list", "Show the users table")                        \
     X(VIEW_SESSIONS, "sessions", "2", VIEW, "sessions list", "Show every user's sessions")         \
     X(SHOW_USER, "user", "", VIEW, "users show", "Open a user by id or email (:user EMAIL)")       \

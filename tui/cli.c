@@ -1,6 +1,7 @@
 /* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
  * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
 #include "cli.h"
+#include "actions.h"
 #include "target.h"
 #include "tui.h"
 
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "isotime.h"
+#include "stats.h"
 #include "paths.h"
 #include "text.h"
 #include "xalloc.h"
@@ -59,6 +61,8 @@ typedef enum {
     O_FORCE,
     /* db index */
     O_DROP,
+    /* stats */
+    O_DAYS,
     /* env */
     O_FILE,
     O_AGAINST,
@@ -157,6 +161,7 @@ static const opt_def options[] = {
     {O_FORCE, "force", NULL, "replace an existing file"},
     {O_DROP, "drop", NULL,
      "remove bcadmin's indexes, search tables and triggers from the target instead"},
+    {O_DAYS, "days", "N", "days of sign-ups and new sessions per day, 1 to 366 (default 30)"},
     {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
     {O_AGAINST, "against", "FILE",
      "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
@@ -228,6 +233,10 @@ static const verb_def verbs[] = {
      bc_cli_demo},
     {"db index", "", 0, 0, BIT(O_DROP), true,
      "add bcadmin's browsing and search indexes to the target (idempotent)", bc_cli_db_index},
+    {"stats", "", 0, 0, BIT(O_DAYS) | BIT(O_JSON), true,
+     "the Overview's numbers: sign-ups and sessions per day, users, active sessions, accounts by "
+     "provider (exact on SQLite; on Convex from the newest rows, and says so)",
+     bc_cli_stats},
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
@@ -453,7 +462,7 @@ static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
 static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
                               bc_error *err)
 {
-    uint64_t n;
+    uint64_t n = 0;
     bc_status st = BC_OK;
     switch (o->id) {
     case O_DB:
@@ -543,7 +552,12 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_LIMIT:
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
-        c->limit = (size_t)n;
+        if (st == BC_OK)
+            c->limit = (size_t)n;
+        break;
+    case O_DAYS:
+        st = parse_count(o->name, val, 1, BC_STATS_DAYS_MAX, &n, err);
+        c->days = (int)n;
         break;
     case O_CURSOR:
         c->cursor = val;
@@ -926,6 +940,13 @@ int bc_cli_main(int argc, char **argv)
                                        .component = c.component,
                                        .site_url = c.site_url,
                                        .auth_base_path = c.auth_base_path});
+    /* The verbs of the console's write actions (actions.h) are refused before anything opens;
+     * the rest write only through core, which refuses there (bc_read_only_refuse). */
+    if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&
+        !c.dry_run)
+        st = bc_read_only_refuse(c.db, p.verb->name, &err);
+    if (st == BC_OK)
+        c.verb = p.verb->name;
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)

@@ -50,6 +50,7 @@ typedef struct {
     uint64_t seed;
     bool force;
     bool drop; /* db index --drop */
+    int days;  /* stats --days, 0 when not given */
     /* env verbs */
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
@@ -68,6 +69,7 @@ typedef struct {
     bool filtered;   /* a users-list filter was given: the verb works on a selection */
 
     /* while running */
+    const char *verb; /* the verb's name ("users ban") */
     FILE *out;
     bool tty;     /* stdout is a terminal: escape and cut human output */
     int64_t now;  /* one clock reading for the whole run */
@@ -104,6 +106,8 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_demo(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+/* cli_stats.c */
+bc_status bc_cli_stats(bc_cli *c, bc_error *err);
 /* The env verbs (cli_env.c). */
 bc_status bc_cli_env_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_diff(bc_cli *c, bc_error *err);

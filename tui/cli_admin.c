@@ -81,15 +81,16 @@ typedef struct {
     bool ready;
 } admin_ctx;
 
-/* Refuse under --read-only, confirm on production (target.h's policy: y/N and the name on a
- * terminal, --yes without one), open the state database, set the acting admin. */
-static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *what, bc_error *err)
+/* Confirm on production (target.h's policy: y/N and the name on a terminal, --yes without one;
+ * --read-only was refused by the dispatcher), open the state database, set the acting admin. */
+static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
 {
     *x = (admin_ctx){0};
-    bc_status st = bc_target_check_write(&c->t, what, err);
+    bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "change it", err);
     if (st != BC_OK)
         return st;
-    char *q = bc_xasprintf("About to %s on %s. Go on?", what, c->t.label);
+    char *q = bc_xasprintf("About to run `bcadmin %s` on %s. Go on?", c->verb ? c->verb : "",
+                           c->t.label);
     st = bc_cli_confirm(c, q, false, err);
     free(q);
     if (st != BC_OK)
@@ -364,7 +365,7 @@ bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)
     if (st != BC_OK)
         return bc_error_prefix(err, "--expires");
     admin_ctx x;
-    st = admin_open(c, &x, "ban", err);
+    st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_BAN, .reason = c->reason, .expiry = expiry};
         st = run_bulk(c, &x, &a, err);
@@ -389,7 +390,7 @@ bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "users unban", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "unban", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_UNBAN};
         st = run_bulk(c, &x, &a, err);
@@ -412,7 +413,7 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "set roles", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
         st = run_bulk(c, &x, &a, err);
@@ -513,7 +514,7 @@ bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
     if (st != BC_OK)
         return st;
     admin_ctx x;
-    st = admin_open(c, &x, "impersonate", err);
+    st = admin_open(c, &x, err);
     bc_record session = {0};
     if (st == BC_OK)
         st = bc_admin_impersonate(&x.admin, c->args[0], duration, c->allow_admin_target, &session,
@@ -537,7 +538,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
                        "`bcadmin users stop-impersonating` needs USER or --all (not both)");
     admin_ctx x;
     size_t n = 0;
-    bc_status st = admin_open(c, &x, "stop impersonation sessions", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_stop_impersonating(&x.admin, c->every_user ? NULL : c->args[0], &n, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -552,7 +553,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "remove a user", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -582,7 +583,7 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "set a password", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     char *password = NULL;
     if (st == BC_OK)
@@ -611,7 +612,7 @@ bc_status bc_cli_users_create(bc_cli *c, bc_error *err)
     if (!c->email || !c->name)
         return bc_fail(err, BC_USAGE, "`bcadmin users create` needs --email E and --name N");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "create a user", err);
+    bc_status st = admin_open(c, &x, err);
     char *password = NULL;
     if (st == BC_OK)
         st = read_password(c->email, &password, err);
@@ -646,7 +647,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
     else if (c->image)
         bc_record_set_null(&changes, "image");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "update a user", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -663,7 +664,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
 bc_status bc_cli_sessions_revoke(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "revoke a session", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_revoke_session(&x.admin, c->args[0], err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -679,7 +680,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "sessions revoke-all", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "revoke sessions", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_REVOKE_SESSIONS};
         st = run_bulk(c, &x, &a, err);
@@ -698,7 +699,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
 bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "unlink an account", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_unlink_account(&x.admin, c->args[0], c->args[1], err);
     if (st == BC_OK) {
@@ -825,7 +826,7 @@ bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err)
     if (!*c->args[0] || *end || errno || id <= 0)
         return bc_fail(err, BC_USAGE, "audit undo: \"%s\" is not an audit entry id", c->args[0]);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "undo a change", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_undo(&x.admin, id, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
