@@ -356,7 +356,7 @@ void bc_target_close(bc_target *t)
 bc_status bc_target_check_write(const bc_target *t, const char *what, bc_error *err)
 {
     if (t->read_only || (t->d && t->d->read_only))
-        return bc_fail(err, BC_REFUSED, "--read-only: refusing to %s (nothing was changed)", what);
+        return bc_read_only_refuse(t->label, what, err);
     return BC_OK;
 }
 
@@ -530,7 +530,7 @@ bc_status bc_target_env_list(bc_target *t, json_t **vars, bc_error *err)
 bc_status bc_target_env_apply(bc_target *t, bc_envsync_plan *plan, const char *action,
                               bool write_offer, bc_envsync_report *rep, bc_error *err)
 {
-    bc_status st = bc_target_check_write(t, "change environment variables", err);
+    bc_status st = bc_target_check_write(t, "changing environment variables", err);
     if (st != BC_OK)
         return st;
     if (!t->conn)

@@ -106,7 +106,8 @@ bc_audit_who bc_target_who(const bc_target *t, const char *actor);
 
 /* --- production policy ------------------------------------------------------------------- */
 
-/* BC_REFUSED under --read-only ("--read-only: refusing to WHAT; nothing was changed"). */
+/* BC_REFUSED under --read-only (bc_read_only_refuse: "LABEL is open read-only (--read-only): WHAT
+ * refused; nothing was changed"). */
 bc_status bc_target_check_write(const bc_target *t, const char *what, bc_error *err);
 /* Whether a write needs the operator to type the target's name first (production). */
 bool bc_target_needs_name(const bc_target *t);

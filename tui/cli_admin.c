@@ -86,7 +86,7 @@ typedef struct {
 static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
 {
     *x = (admin_ctx){0};
-    bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "change it", err);
+    bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "the change", err);
     if (st != BC_OK)
         return st;
     char *q = bc_xasprintf("About to run `bcadmin %s` on %s. Go on?", c->verb ? c->verb : "",

@@ -359,7 +359,7 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         st = read_secret(c, &secret, &from, err);
     bc_state *s = NULL;
     if (st == BC_OK)
-        st = bc_target_check_write(&c->t, "rotate the key", err);
+        st = bc_target_check_write(&c->t, "jwks rotate", err);
     if (st == BC_OK) {
         char *q = bc_xasprintf("Rotate the signing key of %s?", c->t.label);
         st = bc_cli_confirm(c, q, false, err);
