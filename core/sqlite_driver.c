@@ -13,12 +13,14 @@
 #include "sqlite_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <unicase.h>
@@ -56,6 +58,7 @@ typedef struct {
     bc_driver base; /* first: the driver pointer is this struct's pointer */
     sqlite3 *db;
     char *path;
+    bool wal_was_there; /* read-only: the -wal or -shm file existed before we opened the file */
     int timeout_ms;
     bool in_txn;
     table tables[BC_MODEL_COUNT];
@@ -1916,6 +1919,36 @@ static bc_status sqlite_count_groups(bc_driver *d, const bc_count_query *q, cons
 
 /* --- open / close -------------------------------------------------------------------------- */
 
+static bool sidecar_exists(const char *path, const char *suffix)
+{
+    char *name = bc_xasprintf("%s%s", path, suffix);
+    bool there = access(name, F_OK) == 0;
+    free(name);
+    return there;
+}
+
+/* A read-only connection to a WAL file makes its -wal and -shm files when they are missing and
+ * cannot remove them. After closing, remove the ones we made when no other connection has the
+ * file open (every WAL connection holds a read lock on the -shm "DMS" byte, offset 128, the lock
+ * SQLite itself uses to find the first connection) and the -wal holds nothing. An open file
+ * description lock conflicts with those even inside this process. */
+static void remove_sidecars_we_made(const char *path)
+{
+    char *shm = bc_xasprintf("%s-shm", path), *wal = bc_xasprintf("%s-wal", path);
+    int fd = open(shm, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+    struct stat sb;
+    if (fd >= 0 && fcntl(fd, F_OFD_SETLK, &lk) == 0 &&
+        (stat(wal, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0))) {
+        unlink(wal);
+        unlink(shm);
+    }
+    if (fd >= 0)
+        close(fd); /* drops the lock */
+    free(shm);
+    free(wal);
+}
+
 static void sqlite_close(bc_driver *d)
 {
     sq *s = (sq *)d;
@@ -1928,6 +1961,8 @@ static void sqlite_close(bc_driver *d)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(s->db);
+    if (s->base.read_only && !s->wal_was_there)
+        remove_sidecars_we_made(s->path);
     free(s->count_key);
     free(s->path);
     free(s);
@@ -1964,6 +1999,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
         return bc_fail(err, BC_ERR, "%s is a directory, not a database file", path);
 
     bool ro = opts && opts->read_only;
+    bool wal_was_there = sidecar_exists(path, "-wal") || sidecar_exists(path, "-shm");
     sqlite3 *db = NULL;
     /* No SQLITE_OPEN_CREATE: a mistyped path must not leave an empty database behind. */
     int rc = sqlite3_open_v2(path, &db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
@@ -1978,6 +2014,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->base.read_only = ro;
     s->db = db;
     s->path = bc_xstrdup(path);
+    s->wal_was_there = wal_was_there;
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
     sqlite3_busy_handler(db, wait_for_lock, s);
     /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */

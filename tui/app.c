@@ -407,6 +407,12 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_DEMO:
         tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
         return true;
+    case TUI_ACT_VERSION:
+        tui_app_message(app, "bcadmin %s", BCADMIN_VERSION);
+        return true;
+    case TUI_ACT_COMPLETION:
+        tui_app_message(app, "run `bcadmin completion bash` (or zsh, fish) in a shell");
+        return true;
     case TUI_ACT_DEPLOYMENTS:
         tui_app_deployments(app);
         return true;

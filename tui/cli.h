@@ -55,6 +55,7 @@ typedef struct {
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
     bool auth, prune, dry_run;
+    bool exit_code; /* env diff --exit-code: differences are a failure */
     const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
     bool revoke_old;
@@ -137,5 +138,10 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err);
 bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err);
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err);
+
+/* What bcadmin says about itself (cli_help.c, cli_complete.c). */
+bc_status bc_cli_help(bc_cli *c, bc_error *err);
+bc_status bc_cli_version(bc_cli *c, bc_error *err);
+bc_status bc_cli_completion(bc_cli *c, bc_error *err);
 
 #endif

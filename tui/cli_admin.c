@@ -26,6 +26,7 @@
 #include "session_cookie.h"
 #include "state.h"
 #include "text.h"
+#include "users.h"
 #include "xalloc.h"
 
 #define AUDIT_DEFAULT_LIMIT 20
@@ -403,6 +404,20 @@ bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
     return st;
 }
 
+/* A role nobody holds is most likely a typo (amdin): say so, naming the roles in use. */
+static bc_status warn_unknown_roles(bc_cli *c, const char *roles, bc_error *err)
+{
+    char *warning = NULL;
+    bc_status st = bc_users_role_warning(c->d, roles, &warning, err);
+    if (warning) {
+        char *safe = bc_text_escape(warning, strlen(warning));
+        fprintf(stderr, "bcadmin: warning: %s\n", safe);
+        free(safe);
+    }
+    free(warning);
+    return st;
+}
+
 bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
 {
     /* `users set-role USER ROLE`, or `users set-role --search S ROLE`. */
@@ -414,6 +429,8 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                              "filters and ROLE[,ROLE]");
     admin_ctx x;
     bc_status st = admin_open(c, &x, err);
+    if (st == BC_OK)
+        st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
         st = run_bulk(c, &x, &a, err);

@@ -313,6 +313,36 @@ bc_status bc_cli_env_list(bc_cli *c, bc_error *err)
 
 /* --- env diff ------------------------------------------------------------------------------- */
 
+/* env diff --exit-code: differences are a failure (exit 1), for CI. */
+static bc_status drift(size_t n, const char *sides, bc_error *err)
+{
+    if (n == 0)
+        return BC_OK;
+    return bc_fail(err, BC_ERR, "%s differ in %zu name%s (--exit-code)", sides, n,
+                   n == 1 ? "" : "s");
+}
+
+/* The plan's rows that `env sync` would act on or stop at: add, change, remove, invalid,
+ * blocked. Names only the deployment has (JWKS, typically) are kept by a sync: not drift. */
+static size_t plan_differences(const bc_envsync_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        bc_envsync_kind k = p->items[i].kind;
+        n += k == BC_ENVSYNC_ADD || k == BC_ENVSYNC_CHANGE || k == BC_ENVSYNC_REMOVE ||
+             k == BC_ENVSYNC_INVALID || k == BC_ENVSYNC_BLOCKED;
+    }
+    return n;
+}
+
+static size_t cmp_differences(const bc_envsync_cmp *cmp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cmp->n; i++)
+        n += cmp->items[i].kind != BC_ENVSYNC_SAME;
+    return n;
+}
+
 static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
 {
     bc_target there = {0};
@@ -355,6 +385,8 @@ static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
         bc_table_release(&t);
         fprintf(c->out, "%zu of %zu names differ\n", differ, cmp.n);
     }
+    if (st == BC_OK && c->exit_code)
+        st = drift(cmp_differences(&cmp), "the two deployments", err);
     bc_envsync_cmp_release(&cmp);
     json_decref(a);
     json_decref(b);
@@ -381,6 +413,8 @@ bc_status bc_cli_env_diff(bc_cli *c, bc_error *err)
         bc_json_print(c->out, plan_json(c, &p, c->t.label));
     else if (st == BC_OK)
         print_plan(c, &p, c->t.label);
+    if (st == BC_OK && c->exit_code)
+        st = drift(plan_differences(&p), "the file and the deployment", err);
     bc_envsync_plan_release(&p);
     json_decref(vars);
     bc_dotenv_free(env);

@@ -2,7 +2,7 @@
 # --read-only refuses every verb that writes the target, with exit 4 and one message, and leaves
 # the file byte for byte as it was: each admin verb of the action table (checked below to be
 # complete), the command-line-only writers (demo --force, db index, db index --drop), and the
-# console's own demo database.
+# console's own demo database. Reading a WAL file leaves no -wal/-shm file behind.
 BCADMIN=$1
 SRC=$2
 . "$SRC/tests/cli/lib.sh"
@@ -49,6 +49,13 @@ has "$TMP/err" "open read-only (--read-only): making a demo database refused"
 # Reads still work.
 run 0 bc --read-only users list --limit 1
 run 0 bc --read-only db check
+
+# A WAL file read under --read-only keeps no -wal/-shm it did not have.
+sqlite3 "$DB" "PRAGMA journal_mode = WAL" >/dev/null
+run 0 bc --read-only users list
+run 0 bc --read-only db check
+run 4 bc --read-only users ban u2 --yes
+[ ! -e "$DB-wal" ] && [ ! -e "$DB-shm" ] || fail "--read-only left $(ls "$DB"-*) behind"
 
 # The console with nothing selected would make its demo database: not under --read-only.
 set +e

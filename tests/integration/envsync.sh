@@ -172,6 +172,17 @@ case "$out" in *quoted*) bc_die "env list without --reveal shows a value" ;; esa
 run env sync --auth --yes
 expect_rc 0 "second sync"
 contains "second sync has nothing to do" "$out" "nothing to do"
+# env diff --exit-code, the CI gate: 0 when in step (JWKS only on the deployment is no drift).
+run env diff --exit-code
+expect_rc 0 "env diff --exit-code in step"
+echo 'DRIFT=1' >>convex/.env
+run env diff --exit-code
+expect_rc 1 "env diff --exit-code after the file changed"
+contains "names the count" "$err" "the file and the deployment differ in 1 name (--exit-code)"
+contains "still prints the plan" "$out" "DRIFT"
+run env diff
+expect_rc 0 "env diff without --exit-code"
+sed -i '/^DRIFT=/d' convex/.env
 
 # --- 3. secret safety ---------------------------------------------------------------------------
 # a) the file loses its secret: the deployment's is kept, never overwritten or regenerated.
@@ -297,6 +308,9 @@ case "$out" in *"$NEW_SECRET"*) bc_die "the comparison shows a value" ;; esac
 run env diff --against "$BC_TMP/prod.env"
 expect_rc 0 "human diff --against"
 contains "count" "$out" "4 of 5 names differ"
+run env diff --against "$BC_TMP/prod.env" --exit-code
+expect_rc 1 "diff --against --exit-code"
+contains "--against --exit-code" "$err" "the two deployments differ in 4 names"
 # The global --url/--admin-key choose the deployment like the Convex CLI's flags.
 run --url "$PROD" --admin-key "$KEY_PROD" env list --json
 expect_rc 0 "env list with --url/--admin-key"
