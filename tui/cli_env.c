@@ -446,10 +446,12 @@ static bool take_offer(bc_cli *c, const bc_envsync_plan *p)
         return true;
     if (c->dry_run || !isatty(STDIN_FILENO))
         return false;
+    char *path = bc_text_escape(p->path, strlen(p->path));
     fprintf(stderr,
             "BETTER_AUTH_SECRET is on the deployment but not in %s; write the deployment's "
             "value there? [y/N] ",
-            p->path);
+            path);
+    free(path);
     fflush(stderr);
     char line[64];
     if (!fgets(line, sizeof line, stdin))
