@@ -1439,12 +1439,10 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
         }
         free(lo);
     } else if (*search && q->search_mode == BC_SEARCH_CONTAINS) {
-        /* Like Better Auth's list-users "contains" (LIKE '%s%': ASCII letters match either
-         * case, nothing else is special), by bcadmin_contains (registered at open). */
-        size_t n = strlen(search);
-        char *needle = bc_xmalloc(n + 1);
-        for (size_t i = 0; i <= n; i++)
-            needle[i] = (char)ascii_lower((unsigned char)search[i]);
+        /* Like Better Auth's list-users "contains" (nothing is special), but letters of every
+         * alphabet match either case (bc_text_fold), by bcadmin_contains (registered at open). */
+        size_t n;
+        char *needle = bc_text_fold(search, strlen(search), &n);
         put_and(w, &terms);
         bc_buf_puts(&w->sql, "bcadmin_contains(");
         qb_param(w, bc_value_textn(needle, n));
@@ -1585,31 +1583,11 @@ static bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, b
 
 /* --- substring search -------------------------------------------------------------------- */
 
-/* Whether h (hn bytes) contains the needle n (nn > 0 bytes, ASCII-lowercased, no NUL), ASCII
- * letters compared without case. LIKE reads text only up to a NUL: the leftmost match counts
- * only when no NUL comes before it (checked on a match, not on every byte). */
-static bool contains_nocase(const unsigned char *h, size_t hn, const unsigned char *n, size_t nn)
-{
-    if (nn > hn)
-        return false;
-    unsigned char first = n[0], first_up = first >= 'a' && first <= 'z' ? first - 32 : first;
-    for (size_t i = 0; i + nn <= hn; i++) {
-        if (h[i] != first && h[i] != first_up)
-            continue;
-        size_t j = 1;
-        while (j < nn && ascii_lower(h[i + j]) == n[j])
-            j++;
-        if (j == nn)
-            return memchr(h, 0, i) == NULL;
-    }
-    return false;
-}
-
-/* bcadmin_contains(needle, text...): 1 when one of the texts contains needle (already
- * ASCII-lowercased), what `text LIKE '%needle%' ESCAPE '\'` answers with the needle's % _ and \
- * escaped, checked in order so a match on the email skips the name. NULLs never match; numbers
- * are matched as their text, as LIKE does. One call per row instead of two LIKEs, each of which
- * re-reads the pattern for escapes and wildcards at every position. */
+/* bcadmin_contains(needle, text...): 1 when one of the texts contains needle (already folded by
+ * bc_text_fold), compared as bc_text_contains_folded does: `text LIKE '%needle%'` with the
+ * needle's % _ and \ taken as text and every alphabet's letters matching either case, checked in
+ * order so a match on the email skips the name. NULLs never match; numbers are matched as their
+ * text, as LIKE does. */
 static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const unsigned char *needle = sqlite3_value_text(argv[0]);
@@ -1620,8 +1598,8 @@ static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     for (int i = 1; i < argc; i++) {
         const unsigned char *h = sqlite3_value_text(argv[i]);
-        if (h &&
-            (nn == 0 || contains_nocase(h, (size_t)sqlite3_value_bytes(argv[i]), needle, nn))) {
+        if (h && bc_text_contains_folded((const char *)h, (size_t)sqlite3_value_bytes(argv[i]),
+                                         (const char *)needle, nn)) {
             sqlite3_result_int(ctx, 1);
             return;
         }
@@ -2478,8 +2456,8 @@ enum {
     SEARCH_SMALL = 256, /* ... or fewer rows than this whatever the table's size */
 };
 
-/* The index query for a substring search (search as given; letters are ASCII-folded here as
- * the matcher does), or NULL when the scan is the better plan or the only one: no index in the
+/* The index query for a substring search (search as given; folded here by bc_text_fold as the
+ * matcher folds it), or NULL when the scan is the better plan or the only one: no index in the
  * file, fewer than 3 characters, or even the rarest trigram in over 1/16 of the users (then
  * checking the candidates one by one costs more than reading every row: about 5 us a candidate
  * against 0.3 us a row).
@@ -2487,21 +2465,25 @@ enum {
  * Only trigrams of three ASCII characters are used. The index is a superset of the matches
  * only where a needle's trigrams are tokenized as they are in the row: for ASCII that holds
  * whatever surrounds them (invalid UTF-8 after a multi-byte character changes how the tokenizer
- * decodes it), and ASCII case folding is the same in every SQLite version that writes the file.
- * A needle without such a trigram (all non-ASCII) is scanned. */
+ * decodes it), and the trigram tokenizer folds case per character as bc_text_fold does, so an
+ * ASCII trigram of the folded needle is in the index wherever the row's folded text has it
+ * ("ştefan" probes "tef", which "ŞTEFAN" was indexed under). The exceptions are characters whose
+ * lowercase is longer than themselves (U+0130 İ); a needle without an ASCII trigram (all
+ * non-ASCII) is scanned. */
 static char *search_match(sq *s, const char *search)
 {
     size_t n = search ? strlen(search) : 0;
     if (n < 3 || !has_search_index(s))
         return NULL;
-    /* Distinct ASCII trigrams, folded, in needle order. */
-    char(*grams)[4] = bc_xcalloc(n, sizeof *grams);
+    char *folded = bc_text_fold(search, n, &n);
+    /* Distinct ASCII trigrams of the folded needle, in needle order. */
+    char(*grams)[4] = bc_xcalloc(n + 1, sizeof *grams);
     size_t ng = 0;
     for (size_t i = 0; i + 3 <= n; i++) {
-        const unsigned char *g = (const unsigned char *)search + i;
+        const unsigned char *g = (const unsigned char *)folded + i;
         if (g[0] >= 0x80 || g[1] >= 0x80 || g[2] >= 0x80)
             continue;
-        char t[4] = {(char)ascii_lower(g[0]), (char)ascii_lower(g[1]), (char)ascii_lower(g[2])};
+        char t[4] = {(char)g[0], (char)g[1], (char)g[2]};
         bool seen = false;
         for (size_t j = 0; j < ng && !seen; j++)
             seen = memcmp(grams[j], t, 3) == 0;
@@ -2558,6 +2540,7 @@ static char *search_match(sq *s, const char *search)
         match = bc_buf_take(&m);
     }
     free(grams);
+    free(folded);
     return match;
 }
 
