@@ -65,6 +65,9 @@ const opt_def bc_cli_options[] = {
     {O_JSON, "json", NULL,
      "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
+    {O_CSV_FORMULAS, "csv-formulas", NULL,
+     "CSV: keep cells starting with = + - @ as they are (default: a leading ' so a spreadsheet "
+     "never runs them)"},
     {O_REVEAL, "reveal", NULL,
      "show secrets (tokens, password hashes, variable values) instead of masking them"},
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
@@ -116,7 +119,8 @@ const size_t bc_cli_n_options = sizeof bc_cli_options / sizeof bc_cli_options[0]
 /* --- verbs ---------------------------------------------------------------------------------- */
 
 
-#define LIST_OPTS (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV))
+#define LIST_OPTS                                                                                  \
+    (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS))
 /* The users-list filters, which the bulk forms of the admin verbs take to select users. */
 #define FILTER_OPTS                                                                                \
     (BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |           \
@@ -130,7 +134,8 @@ const verb_def bc_cli_verbs[] = {
     {"sessions list", "[USER]", 0, 1,
      BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) | BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
      true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
-    {"accounts list", "USER", 1, 1, BIT(O_JSON) | BIT(O_CSV) | BIT(O_REVEAL), true,
+    {"accounts list", "USER", 1, 1,
+     BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
      "the accounts (credential, social) of USER", bc_cli_accounts_list},
     {"demo", "", 0, 0, BIT(O_USERS) | BIT(O_SEED) | BIT(O_FORCE), false,
      "make a demo Better Auth database (at --db PATH, default "
@@ -424,6 +429,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_JSON:
         c->format = BC_OUT_JSON;
+        break;
+    case O_CSV_FORMULAS:
+        c->csv_formulas = true;
         break;
     case O_CSV:
         c->format = BC_OUT_CSV;

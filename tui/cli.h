@@ -44,6 +44,7 @@ typedef struct {
     size_t limit;       /* --limit, 0 when not given */
     bool all;
     bc_out_format format;
+    bool csv_formulas; /* --csv-formulas: cells starting with = + - @ are not neutralised */
     bool reveal;
     uint64_t demo_users; /* demo --users */
     uint64_t seed;

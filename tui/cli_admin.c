@@ -34,6 +34,21 @@
 
 /* --- output --------------------------------------------------------------------------------- */
 
+/* Text for a terminal (a prompt naming a user): escaped like every string from the data, the
+ * prompt's own line breaks kept. */
+static void put_escaped(FILE *f, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *safe = bc_text_escape(p, n);
+        fputs(safe, f);
+        free(safe);
+        p += n;
+        if (*p)
+            fputc(*p++, f);
+    }
+}
+
 /* One human line, escaped so nothing from the data can act on a terminal. */
 static void say(bc_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(bc_cli *c, const char *fmt, ...)
@@ -157,9 +172,9 @@ static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const
                        "was changed",
                        what);
     }
-    char *safe = bc_text_escape(expected, strlen(expected));
-    fprintf(stderr, "%s\nType %s to confirm: ", what, safe);
-    free(safe);
+    char *prompt = bc_xasprintf("%s\nType %s to confirm: ", what, expected);
+    put_escaped(stderr, prompt);
+    free(prompt);
     fflush(stderr);
     char *line = read_line();
     bool ok = line && strcmp(line, expected) == 0;
@@ -183,7 +198,7 @@ static void restore_echo(int sig)
 
 static char *prompt_masked(const char *prompt)
 {
-    fputs(prompt, stderr);
+    put_escaped(stderr, prompt);
     fflush(stderr);
     struct termios quiet;
     bool masked = tcgetattr(STDIN_FILENO, &saved_termios) == 0;

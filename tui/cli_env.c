@@ -297,13 +297,15 @@ static bc_status open_audit(const bc_cli *c, const env_target *t, bc_state **s,
 static bool confirm(const bc_cli *c, const env_target *t, const char *question)
 {
     char line[512];
-    if (t->production) {
-        fprintf(c->out,
-                "%s\nThis is a PRODUCTION deployment: type its name (%s) to go on: ", question,
-                t->name);
-    } else {
-        fprintf(c->out, "%s [y/N] ", question);
-    }
+    char *q = bc_text_escape(question, strlen(question)); /* names a file and a deployment */
+    char *name = bc_text_escape(t->name, strlen(t->name));
+    if (t->production)
+        fprintf(c->out, "%s\nThis is a PRODUCTION deployment: type its name (%s) to go on: ", q,
+                name);
+    else
+        fprintf(c->out, "%s [y/N] ", q);
+    free(q);
+    free(name);
     fflush(c->out);
     if (!fgets(line, sizeof line, stdin))
         return false;

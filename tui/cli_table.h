@@ -48,6 +48,7 @@ typedef enum {
     O_ALL,
     O_JSON,
     O_CSV,
+    O_CSV_FORMULAS,
     O_REVEAL,
     /* demo */
     O_USERS,

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FIRST_DRAW_MS 200 /* work that ends sooner shows nothing */
+#define FIRST_DRAW_MS 200 /* work that ends sooner shows nothing (BCADMIN_PROGRESS_DELAY_MS) */
 #define REDRAW_MS 100
 
 static int64_t mono_ms(void)
@@ -22,6 +22,8 @@ static int64_t mono_ms(void)
 void bc_meter_start(bc_meter *m, const char *label)
 {
     *m = (bc_meter){.f = isatty(STDERR_FILENO) ? stderr : NULL, .label = label};
+    const char *delay = getenv("BCADMIN_PROGRESS_DELAY_MS");
+    m->delay_ms = delay && *delay ? atoll(delay) : FIRST_DRAW_MS;
     m->start_ms = m->phase_ms = mono_ms();
 }
 
@@ -58,10 +60,10 @@ void bc_meter_update(bc_meter *m, const char *what, uint64_t done, uint64_t tota
         m->what = what;
         m->phase_done = done;
         m->phase_ms = now;
-    } else if (now - m->start_ms < FIRST_DRAW_MS || now - m->last_ms < REDRAW_MS) {
+    } else if (now - m->start_ms < m->delay_ms || now - m->last_ms < REDRAW_MS) {
         return;
     }
-    if (now - m->start_ms < FIRST_DRAW_MS)
+    if (now - m->start_ms < m->delay_ms)
         return;
     m->last_ms = now;
     char count[32], all[32];

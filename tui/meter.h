@@ -16,6 +16,7 @@ typedef struct {
     FILE *f;      /* standard error, or NULL when it is not a terminal: nothing is drawn */
     const char *label; /* the verb ("demo", "db index") */
     int64_t start_ms, last_ms;
+    int64_t delay_ms; /* nothing is drawn before the work has run this long */
     const char *what; /* the phase last reported */
     uint64_t phase_done; /* count when the phase began: the rate counts this phase only */
     int64_t phase_ms;
