@@ -885,6 +885,7 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
                 *ids = bc_xrealloc(*ids, (cap = cap ? cap * 2 : 256) * sizeof **ids);
             (*ids)[(*n)++] = bc_xstrdup(bc_record_text(&page.rows.items[i], "id"));
         }
+        bc_progress_report(a->progress, "selecting users", *n, 0);
         cursor = bc_xstrdup(page.next_cursor);
         bc_page_release(&page);
     } while (cursor);
@@ -1107,6 +1108,7 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     }
     if (st == BC_OK)
         st = bc_driver_writes(a->driver, w, nw, err);
+    bc_progress_report(a->progress, "applying", k, k);
     /* Each part's own outcome, back from the shared array. */
     for (size_t i = 0, j = 0; i < np; i++) {
         bulk_part *p = &parts[i];

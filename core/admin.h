@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "driver.h"
+#include "progress.h"
 #include "record.h"
 #include "status.h"
 
@@ -31,6 +32,7 @@ typedef struct {
     const char *admin_roles; /* roles that count as admin, comma-separated; default "admin" */
     bc_record changed; /* the user row as the last single-user change left it (owned; empty
                         * before one): its answer, so showing the result costs no read */
+    const bc_progress *progress; /* bc_admin_select and bc_admin_bulk report here; may be NULL */
 } bc_admin;
 
 bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err);

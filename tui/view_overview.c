@@ -561,9 +561,10 @@ static void overview_draw(tui_view *v, tui_app *app, tui_rect r)
     for (int i = 0; i < P_COUNT; i++)
         s->panels[i].rect.h = 0;
     int y = r.y + 1, h = r.h - 1;
-    /* the charts side by side when wide, else the sessions chart only when there is height */
+    /* the charts side by side when each still has a column per day, else one above the other
+     * when there is height (else the sessions chart gives way) */
     int chart_h = h >= 34 ? 12 : h >= 26 ? 9 : 6;
-    if (r.w >= 140) {
+    if (r.w >= 140 && r.w / 2 >= s->days + 14) {
         draw_chart(s, 0, (tui_rect){y, r.x, chart_h, r.w / 2});
         draw_chart(s, 1, (tui_rect){y, r.x + r.w / 2, chart_h, r.w - r.w / 2});
         y += chart_h;
