@@ -1,4 +1,4 @@
-/* audit.h - the audit log in bcadmin's state database (migrations/0001_audit.sql, 0003).
+/* audit.h - the audit log in bcadmin's state database (migrations/0001_audit.sql, 0005).
  *
  * Every change is written before it is applied (state 'pending') and updated after ('done' or
  * 'failed' with the error), so a crash in between leaves a pending row that says what may have

@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "demo.h"
 #include "paths.h"
-#include "sqlite_driver.h"
+#include "target.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -45,16 +45,16 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
     if (c->drop) {
-        bool had = bc_sqlite_has_any_index(c->d);
-        bc_status st = bc_sqlite_drop_indexes(c->d, err);
+        bool had = bc_target_has_any_index(&c->t);
+        bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
             fprintf(c->out, "%s: %s\n", c->d->label,
                     had ? "bcadmin's indexes, search tables and triggers removed"
                         : "no bcadmin index was present");
         return st;
     }
-    bool had = bc_sqlite_has_indexes(c->d);
-    bc_status st = bc_sqlite_add_indexes(c->d, err);
+    bool had = bc_target_has_indexes(&c->t);
+    bc_status st = bc_target_add_indexes(&c->t, err);
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");
@@ -66,18 +66,14 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     /* Opening the target already ran the schema check; reaching here means it passed. */
     fprintf(c->out, "%s: Better Auth database OK\n", c->d->label);
     fprintf(c->out, "  browsing indexes: %s\n",
-            bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
+            bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
     fprintf(c->out, "  search index: %s\n",
-            bc_sqlite_has_search_index(c->d) ? "present (triggers on \"user\" keep it current)"
+            bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
                                              : "missing (substring search scans every user)");
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    bc_state *s = NULL;
-    if (st == BC_OK)
-        st = bc_state_open(path, &s, err);
-    if (st == BC_OK)
-        fprintf(c->out, "state database %s: schema version %d\n", path, bc_state_version(s));
-    bc_state_close(s);
-    free(path);
-    return st;
+    bc_state *s = bc_target_state(&c->t, err);
+    if (!s)
+        return err->status ? err->status : BC_ERR;
+    fprintf(c->out, "state database %s: schema version %d\n", bc_state_path(s),
+            bc_state_version(s));
+    return BC_OK;
 }
