@@ -272,7 +272,7 @@ static void add_indexes(tui_app *app)
         tui_app_error(app, &err);
         return;
     }
-    if (bc_sqlite_add_indexes(app->driver, &err) != BC_OK)
+    if (bc_sqlite_add_indexes(app->driver, NULL, &err) != BC_OK)
         tui_app_error(app, &err);
     else
         tui_app_message(app, "browsing and search indexes are in place");

@@ -1,9 +1,12 @@
 /* cli_db.c - the verbs that make or check database files: demo, db index, db check. */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "demo.h"
+#include "isotime.h"
 #include "paths.h"
 #include "sqlite_driver.h"
 #include "state.h"
@@ -41,6 +44,33 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
     return st;
 }
 
+/* db index: the build's progress on one line of a terminal's stderr (never in a pipe or file). */
+typedef struct {
+    bool tty, shown;
+    int64_t last_ms;
+} index_meter;
+
+static void show_progress(void *ctx, const char *step, int64_t done, int64_t total)
+{
+    index_meter *m = ctx;
+    int64_t now = bc_now_ms();
+    if (!m->tty || (done < total && now - m->last_ms < 200))
+        return;
+    m->last_ms = now;
+    m->shown = true;
+    fprintf(stderr, "\r\033[Kdb index: %s %" PRId64 "%% (%" PRId64 " of %" PRId64 ")", step,
+            total > 0 ? done * 100 / total : 100, done, total);
+    fflush(stderr);
+}
+
+static bc_driver *volatile stopping;
+
+static void stop_build(int sig)
+{
+    (void)sig;
+    bc_driver_interrupt(stopping);
+}
+
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
     if (c->drop) {
@@ -53,7 +83,19 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         return st;
     }
     bool had = bc_sqlite_has_indexes(c->d);
-    bc_status st = bc_sqlite_add_indexes(c->d, err);
+    /* Ctrl-C or a TERM stops the build between two statements: what is done stays done. */
+    stopping = c->d;
+    struct sigaction sa = {.sa_handler = stop_build}, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    index_meter m = {.tty = isatty(STDERR_FILENO) == 1};
+    bc_index_progress pr = {.fn = show_progress, .ctx = &m};
+    bc_status st = bc_sqlite_add_indexes(c->d, &pr, err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    stopping = NULL;
+    if (m.shown)
+        fputs("\r\033[K", stderr);
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");
