@@ -131,10 +131,11 @@ static bool retry_busy(sq *s, int rc, int64_t start)
 /* The busy handler: wait out another connection's lock for up to timeout_ms with the backoff of
  * sqlite3_busy_timeout (retrying more often would keep taking the shared lock that a writer
  * without a busy handler of its own needs to commit), unless bc_driver_interrupt asks to stop. */
+static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+enum { NDELAYS = sizeof delays / sizeof delays[0] };
+
 static int wait_for_lock(void *arg, int tries)
 {
-    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-    enum { NDELAYS = sizeof delays / sizeof delays[0] };
     sq *s = arg;
     int64_t waited = 0;
     for (int i = 0; i < tries; i++)
@@ -1746,11 +1747,11 @@ static bool has_asset_objects(sq *s, const char *asset)
 /* --- building the indexes on a live file ----------------------------------------------------
  *
  * `db index` runs while the app writes the same file, and SQLite builds an index only under the
- * write lock, so the build is cut into short transactions with a pause after each one, longer
- * than the longest wait of sqlite3_busy_timeout's backoff (100 ms), so an app write that waited
- * gets the lock in the pause: each browse index in a transaction of its own, then the search
- * index's tables and triggers in one, then its fill over successive rowid ranges of the user
- * table (search-index.sql's :lo/:hi statements), each range a transaction of about FILL_MS.
+ * write lock, so the build is cut into short transactions with a pause after each one in which
+ * an app write that waited gets the lock (pause_between): each browse index in a transaction of
+ * its own, then the search index's tables and triggers in one, then its fill over successive
+ * rowid ranges of the user table (search-index.sql's :lo/:hi statements), each range a
+ * transaction of about FILL_MS.
  *
  * Fill state: while the fill is unfinished, the search doc table holds one row whose id is a
  * BLOB (never equal to a user's text id, so no trigger and no search ever meets it) holding the
@@ -1760,9 +1761,9 @@ static bool has_asset_objects(sq *s, const char *asset)
  * the last range. While it exists, the plan does not use the index (has_search_index is false)
  * and the next `db index` resumes at the recorded rowid. */
 enum {
-    FILL_FIRST = 2000,  /* rowids in the first fill transaction */
-    FILL_MS = 150,      /* what each fill transaction aims to take */
-    INDEX_PAUSE = 120,  /* ms between transactions: a waiting writer's backoff is 100 ms */
+    FILL_FIRST = 2000,       /* rowids in the first fill transaction */
+    FILL_MS = 150,           /* what each fill transaction aims to take */
+    INDEX_PAUSE_MARGIN = 10, /* ms a pause lasts beyond a waiting writer's sleep */
 };
 
 static const char fill_state_sql[] =
@@ -1900,10 +1901,16 @@ static bc_status txn_end(sq *s, bc_status st, bc_error *err)
     return sqlite_txn(&s->base, BC_TXN_COMMIT, err);
 }
 
-/* The pause between two transactions; stopped by bc_driver_interrupt. */
-static bc_status pause_between(sq *s, bc_error *err)
+/* The pause after a transaction that took took_ms: longer than the sleep that a writer which
+ * waited through all of it is in (the busy handlers' backoff, delays[] above), so it gets the
+ * lock before the next transaction. Stopped by bc_driver_interrupt. */
+static bc_status pause_between(sq *s, int64_t took_ms, bc_error *err)
 {
-    sqlite3_sleep(INDEX_PAUSE);
+    int64_t waited = 0;
+    int i = 0;
+    while (i < NDELAYS - 1 && waited + delays[i] <= took_ms)
+        waited += delays[i++];
+    sqlite3_sleep(delays[i] + INDEX_PAUSE_MARGIN);
     return atomic_load(&s->base.cancel) ? bc_fail(err, BC_CANCELLED, "stopped") : BC_OK;
 }
 
@@ -1941,10 +1948,11 @@ static bc_status add_browse_indexes(sq *s, const bc_index_progress *pr, bc_error
         if (!present) {
             report(pr, "browse indexes", (int64_t)i, (int64_t)o.n);
             st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+            int64_t t0 = mono_ms();
             if (st == BC_OK)
                 st = txn_end(s, run_bound(s, stmt, 0, 0, "adding a browse index", err), err);
             if (st == BC_OK)
-                st = pause_between(s, err);
+                st = pause_between(s, mono_ms() - t0, err);
         }
         sqlite3_finalize(stmt);
         i++;
@@ -2025,8 +2033,8 @@ static bc_status fill_search_index(sq *s, const bc_index_progress *pr, bc_error 
     while (st == BC_OK) {
         report(pr, "search index", next - first, reserved - first);
         int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
-        int64_t t0 = mono_ms();
         st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        int64_t t0 = mono_ms();
         for (size_t i = 0; st == BC_OK && i < a.n_fill && next <= hi; i++)
             st = run_bound(s, a.fill[i], next, hi, "filling the search index", err);
         bool last = hi >= reserved - 1;
@@ -2040,8 +2048,9 @@ static bc_status fill_search_index(sq *s, const bc_index_progress *pr, bc_error 
         if (st != BC_OK || last)
             break;
         next = hi + 1;
-        batch = next_batch(batch, mono_ms() - t0);
-        st = pause_between(s, err);
+        int64_t took = mono_ms() - t0;
+        batch = next_batch(batch, took);
+        st = pause_between(s, took, err);
     }
     asset_stmts_release(&a);
     if (st == BC_OK)
@@ -2056,10 +2065,11 @@ static bc_status add_all_indexes(sq *s, const bc_index_progress *pr, bc_error *e
         return st;
     int64_t reserved, next;
     bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
+    int64_t t0 = mono_ms();
     if (!resume)
         st = start_search_index(s, err);
     if (st == BC_OK)
-        st = pause_between(s, err);
+        st = pause_between(s, mono_ms() - t0, err);
     return st == BC_OK ? fill_search_index(s, pr, err) : st;
 }
 
@@ -2107,6 +2117,12 @@ bool bc_sqlite_has_indexes(bc_driver *d)
 bool bc_sqlite_has_search_index(bc_driver *d)
 {
     return has_search_index((sq *)d);
+}
+
+bool bc_sqlite_search_index_unfinished(bc_driver *d)
+{
+    int64_t reserved, next;
+    return fill_state((sq *)d, &reserved, &next);
 }
 
 bool bc_sqlite_has_any_index(bc_driver *d)

@@ -55,6 +55,10 @@ bool bc_sqlite_has_indexes(bc_driver *d);
  * filled; without it a contains search scans every user, with the same results. */
 bool bc_sqlite_has_search_index(bc_driver *d);
 
+/* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
+ * finishes it). */
+bool bc_sqlite_search_index_unfinished(bc_driver *d);
+
 /* Whether any object bc_sqlite_add_indexes adds is present. */
 bool bc_sqlite_has_any_index(bc_driver *d);
 

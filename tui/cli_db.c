@@ -110,7 +110,9 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
             bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
     fprintf(c->out, "  search index: %s\n",
             bc_sqlite_has_search_index(c->d) ? "present (triggers on \"user\" keep it current)"
-                                             : "missing (substring search scans every user)");
+            : bc_sqlite_search_index_unfinished(c->d)
+                ? "unfinished (`bcadmin db index` finishes it; substring search scans until then)"
+                : "missing (substring search scans every user)");
     char *path = c->state ? bc_xstrdup(c->state) : NULL;
     bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
     bc_state *s = NULL;

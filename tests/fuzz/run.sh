@@ -10,7 +10,8 @@ set -eu
 build=$1 seconds=$2
 shift 2
 src=$(cd "$(dirname "$0")/../.." && pwd)
-targets=${*:-"dotenv convex_value convex_answer jwk jwt cursor dates record_json checklist deployment keymap"}
+# Every target built (tests/fuzz/meson.build lists them), unless some are named.
+targets=${*:-$(for f in "$build"/tests/fuzz/fuzz_*; do [ -f "$f" ] && [ -x "$f" ] && basename "$f"; done | sed 's/^fuzz_//')}
 artifacts=${FUZZ_ARTIFACTS:-$(pwd)}
 mkdir -p "$artifacts"
 work=$(mktemp -d)

@@ -1355,6 +1355,7 @@ static void search_index_build_resumes_after_a_stop(void **state)
     bc_driver_interrupt_clear(f->d);
     assert_true(bc_sqlite_has_any_index(f->d));
     assert_false(bc_sqlite_has_search_index(f->d));
+    assert_true(bc_sqlite_search_index_unfinished(f->d));
     assert_false(bc_sqlite_has_indexes(f->d));
     assert_false(plan_uses_index(f->d, "h1199@"));
     /* Some rows are in the index, not all; the app writes rows on both sides of the fill. */
@@ -1374,6 +1375,7 @@ static void search_index_build_resumes_after_a_stop(void **state)
     /* Resumed: finished, used, and equal to the scan. */
     assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
     assert_true(bc_sqlite_has_indexes(f->d));
+    assert_false(bc_sqlite_search_index_unfinished(f->d));
     assert_true(plan_uses_index(f->d, "h1199@"));
     assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
                        "(SELECT count(*) FROM user)", "1");
