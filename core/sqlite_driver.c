@@ -13,12 +13,14 @@
 #include "sqlite_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <unicase.h>
@@ -56,6 +58,7 @@ typedef struct {
     bc_driver base; /* first: the driver pointer is this struct's pointer */
     sqlite3 *db;
     char *path;
+    bool wal_was_there; /* read-only: the -wal or -shm file existed before we opened the file */
     int timeout_ms;
     bool in_txn;
     table tables[BC_MODEL_COUNT];
@@ -760,15 +763,30 @@ static bc_status sqlite_rows_delete(bc_driver *d, bc_model model, const bc_match
  * before any text and any text before any blob, so the type tests are range bounds ('' is the
  * least text, X'' the least blob) instead of typeof() calls: a count over the ban index then
  * evaluates no function per row. NULL is never after now (also under NOT). */
-static void put_date_after_now(qb *q, const char *col, int64_t now)
+static void put_date_after(qb *q, const char *col, int64_t now, bool unindexed)
 {
+    /* A unary + keeps SQLite from driving the query by this column's index. */
+    const char *p = unindexed ? "+" : "";
     char iso[BC_ISO_LEN + 1];
     bc_iso_format(now, iso);
-    bc_buf_printf(&q->sql, "(\"%s\" IS NOT NULL AND ((\"%s\" > ", col, col);
+    bc_buf_printf(&q->sql, "(%s\"%s\" IS NOT NULL AND ((%s\"%s\" > ", p, col, p, col);
     qb_param(q, bc_value_text(iso));
-    bc_buf_printf(&q->sql, " AND \"%s\" < X'') OR (\"%s\" > ", col, col);
+    bc_buf_printf(&q->sql, " AND %s\"%s\" < X'') OR (%s\"%s\" > ", p, col, p, col);
     qb_param(q, bc_value_int(now));
-    bc_buf_printf(&q->sql, " AND \"%s\" < '')))", col);
+    bc_buf_printf(&q->sql, " AND %s\"%s\" < '')))", p, col);
+}
+
+static void put_date_after_now(qb *q, const char *col, int64_t now)
+{
+    put_date_after(q, col, now, false);
+}
+
+/* The user's ban is in force at now: banned, with no expiry or one after now. */
+static void put_ban_in_force(qb *q, int64_t now)
+{
+    bc_buf_puts(&q->sql, "\"banned\" = 1 AND (\"banExpires\" IS NULL OR ");
+    put_date_after_now(q, "banExpires", now);
+    bc_buf_puts(&q->sql, ")");
 }
 
 static void put_and(qb *q, size_t *terms)
@@ -1423,9 +1441,7 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
         break;
     case BC_BAN_BANNED:
         put_and(w, &terms);
-        bc_buf_puts(&w->sql, "\"banned\" = 1 AND (\"banExpires\" IS NULL OR ");
-        put_date_after_now(w, "banExpires", now);
-        bc_buf_puts(&w->sql, ")");
+        put_ban_in_force(w, now);
         break;
     case BC_BAN_EXPIRED:
         put_and(w, &terms);
@@ -1582,7 +1598,357 @@ static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+/* --- counts for the overview (driver.h count ops) ----------------------------------------- */
+
+/* Every statement here is a count over an index range of assets/browse-indexes.sql (or the
+ * table's own count), never a read of every row; dates are compared in both stored forms, ISO
+ * text and epoch milliseconds (see put_date_after_now). */
+
+/* The WHERE clause (with " WHERE ") of a count query; false for an unknown kind or model.
+ * unindexed: another column's index drives the query (count_groups). */
+static bool put_count_filter(qb *w, const bc_count_query *q, bool unindexed)
+{
+    switch (q->kind) {
+    case BC_COUNT_ROWS:
+        return true;
+    case BC_COUNT_USERS_VERIFIED:
+        /* verified = every user minus the unverified, whose partial index is small */
+        return q->model == BC_MODEL_USER;
+    case BC_COUNT_USERS_BANNED:
+        bc_buf_puts(&w->sql, " WHERE ");
+        put_ban_in_force(w, q->now_ms);
+        return q->model == BC_MODEL_USER;
+    case BC_COUNT_BANS_ENDING: {
+        char now[BC_ISO_LEN + 1], until[BC_ISO_LEN + 1];
+        bc_iso_format(q->now_ms, now);
+        bc_iso_format(q->until_ms, until);
+        bc_buf_puts(&w->sql, " WHERE \"banned\" = 1 AND ((\"banExpires\" > ");
+        qb_param(w, bc_value_text(now));
+        bc_buf_puts(&w->sql, " AND \"banExpires\" <= ");
+        qb_param(w, bc_value_text(until));
+        bc_buf_puts(&w->sql, ") OR (\"banExpires\" > ");
+        qb_param(w, bc_value_int(q->now_ms));
+        bc_buf_puts(&w->sql, " AND \"banExpires\" <= ");
+        qb_param(w, bc_value_int(q->until_ms));
+        bc_buf_puts(&w->sql, "))");
+        return q->model == BC_MODEL_USER;
+    }
+    case BC_COUNT_SESSIONS_ACTIVE:
+        bc_buf_puts(&w->sql, " WHERE ");
+        put_date_after(w, "expiresAt", q->now_ms, unindexed);
+        return q->model == BC_MODEL_SESSION;
+    }
+    return false;
+}
+
+static bc_status check_count(sq *s, const bc_count_query *q, qb *w, bool unindexed,
+                             bc_error *err)
+{
+    if ((unsigned)q->model >= BC_MODEL_COUNT)
+        return bc_fail(err, BC_USAGE, "count: unknown model %d", (int)q->model);
+    bc_status st = need_table(s, q->model, err);
+    if (st == BC_OK && !put_count_filter(w, q, unindexed))
+        st = bc_fail(err, BC_USAGE, "count: kind %d does not apply to \"%s\"", (int)q->kind,
+                     bc_model_get(q->model)->name);
+    return st;
+}
+
+static bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0};
+    bc_status st = check_count(s, q, &w, false, err);
+    if (st == BC_OK && q->kind == BC_COUNT_USERS_VERIFIED) {
+        /* One statement, so both counts see the same rows. */
+        qb c = {0};
+        bc_buf_puts(&c.sql, "SELECT (SELECT count(*) FROM \"user\") - (SELECT count(*) FROM "
+                            "\"user\" WHERE \"emailVerified\" IS NOT 1)");
+        st = query_int(s, &c, n, "counting verified users", err);
+        qb_release(&c);
+    } else if (st == BC_OK) {
+        /* count_rows: the cached count, and the mapped count of every user. */
+        char *canon = bc_xasprintf("N|%d|%d|%lld|%lld", (int)q->model, (int)q->kind,
+                                   (long long)q->now_ms, (long long)q->until_ms);
+        if (q->kind == BC_COUNT_ROWS && q->model == BC_MODEL_USER) {
+            free(canon); /* the same key as the unfiltered users list, whose count it is */
+            canon = bc_xstrdup("U|0|0:|0:|0|0");
+        }
+        page_spec p = {.model = q->model, .where = &w, .canonical = canon};
+        st = count_rows(s, &p, n, err);
+        free(canon);
+    }
+    qb_release(&w);
+    return st;
+}
+
+/* Rows created on each day: one count over each day's range of the createdAt index, for the
+ * ISO text form ('YYYY-MM-DD' <= text < the next day's) and the epoch-millisecond form. */
+static bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                                      int64_t *counts, bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status st = (unsigned)model < BC_MODEL_COUNT ? need_table(s, model, err)
+                                                   : bc_fail(err, BC_USAGE, "unknown model");
+    if (st == BC_OK && !find_column(&s->tables[model], "createdAt", NULL))
+        st = bc_fail(err, BC_USAGE, "\"%s\" has no createdAt column", bc_model_get(model)->name);
+    for (int i = 0; i < days && st == BC_OK; i++) {
+        int64_t from = day0_ms + (int64_t)i * BC_DAY_MS, to = from + BC_DAY_MS;
+        char a[BC_ISO_LEN + 1], b[BC_ISO_LEN + 1];
+        bc_iso_format(from, a);
+        bc_iso_format(to, b);
+        qb q = {0};
+        for (int form = 0; form < 2; form++) {
+            bc_buf_puts(&q.sql, form ? " + (SELECT count(*) FROM " : "SELECT (SELECT count(*) FROM ");
+            put_ident(&q.sql, bc_model_get(model)->name);
+            bc_buf_puts(&q.sql, " WHERE \"createdAt\" >= ");
+            qb_param(&q, form ? bc_value_int(from) : bc_value_textn(a, 10));
+            bc_buf_puts(&q.sql, " AND \"createdAt\" < ");
+            qb_param(&q, form ? bc_value_int(to) : bc_value_textn(b, 10));
+            bc_buf_puts(&q.sql, ")");
+        }
+        st = query_int(s, &q, &counts[i], "counting rows per day", err);
+        qb_release(&q);
+    }
+    return st;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const bc_group_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+static void push_group(bc_group_counts *out, size_t *cap, const char *value, size_t len,
+                       int64_t n)
+{
+    if (out->n == *cap)
+        out->items = bc_xrealloc(out->items, (*cap = *cap ? *cap * 2 : 8) * sizeof *out->items);
+    out->items[out->n++] = (bc_group_count){bc_xstrndup(value, len), n};
+}
+
+/* SELECT field, count(*) ... GROUP BY field over the rows the filter selects, driven by the
+ * field's index (the filter's own columns are kept off their indexes): a few impersonation
+ * sessions among millions of active ones are found by impersonatedBy, not by expiresAt. */
+static bc_status groups_by_statement(sq *s, const bc_count_query *q, const char *field,
+                                     bc_group_counts *out, bc_error *err)
+{
+    qb w = {0}, g = {0};
+    bc_status st = check_count(s, q, &w, true, err);
+    if (st != BC_OK) {
+        qb_release(&w);
+        return st;
+    }
+    bc_buf_puts(&g.sql, "SELECT ");
+    put_ident(&g.sql, field);
+    bc_buf_puts(&g.sql, ", count(*) FROM ");
+    put_ident(&g.sql, bc_model_get(q->model)->name);
+    qb_append(&g, &w);
+    bc_buf_puts(&g.sql, w.sql.len ? " AND " : " WHERE ");
+    put_ident(&g.sql, field);
+    bc_buf_puts(&g.sql, " > '' GROUP BY 1"); /* text only: not NULL, not "" */
+    sqlite3_stmt *stmt = NULL;
+    st = start(s, &g, &stmt, err);
+    size_t cap = 0;
+    int rc = st == BC_OK ? first_step(s, stmt) : SQLITE_DONE;
+    for (; st == BC_OK && rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
+        const unsigned char *v = sqlite3_column_text(stmt, 0);
+        push_group(out, &cap, v ? (const char *)v : "", (size_t)sqlite3_column_bytes(stmt, 0),
+                   sqlite3_column_int64(stmt, 1));
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = db_fail(s, rc, err, "counting rows by value");
+    if (stmt)
+        finish(stmt);
+    qb_release(&g);
+    qb_release(&w);
+    return st;
+}
+
+enum { GROUP_CAP = 65536, GROUPS_MAX = 256 };
+
+/* Rows of the table in one range of the field's index ("IS NULL", "<= ''", "= ?"), counting
+ * at most cap of them (cap 0: all). */
+static bc_status count_range(sq *s, bc_model m, const char *field, const char *op,
+                             const char *value, int64_t cap, int64_t *n, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM ");
+    put_ident(&q.sql, bc_model_get(m)->name);
+    bc_buf_puts(&q.sql, " WHERE ");
+    put_ident(&q.sql, field);
+    bc_buf_printf(&q.sql, " %s", op);
+    if (value)
+        qb_param(&q, bc_value_text(value));
+    bc_buf_puts(&q.sql, " LIMIT ");
+    qb_param(&q, bc_value_int(cap ? cap : -1));
+    bc_buf_puts(&q.sql, ")");
+    bc_status st = query_int(s, &q, n, "counting rows by value", err);
+    qb_release(&q);
+    return st;
+}
+
+/* The distinct text values of field, by skipping through its index (one seek per value);
+ * false when there are more than GROUPS_MAX. */
+static bc_status distinct_values(sq *s, bc_model m, const char *field, bc_group_counts *out,
+                                 bool *few, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT ");
+    put_ident(&q.sql, field);
+    bc_buf_puts(&q.sql, " FROM ");
+    put_ident(&q.sql, bc_model_get(m)->name);
+    bc_buf_puts(&q.sql, " WHERE ");
+    put_ident(&q.sql, field);
+    bc_buf_puts(&q.sql, " > ? ORDER BY 1 LIMIT 1");
+    sqlite3_stmt *stmt;
+    bc_status st = prepare(s, q.sql.data, &stmt, err);
+    qb_release(&q);
+    size_t cap = 0;
+    char *last = bc_xstrdup("");
+    *few = true;
+    while (st == BC_OK) {
+        sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT);
+        int rc = first_step(s, stmt);
+        if (rc == SQLITE_ROW && out->n == GROUPS_MAX) {
+            *few = false;
+        } else if (rc == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(stmt, 0);
+            size_t len = (size_t)sqlite3_column_bytes(stmt, 0);
+            push_group(out, &cap, v ? v : "", len, -1);
+            free(last);
+            last = bc_xstrndup(v ? v : "", len);
+        } else if (rc != SQLITE_DONE) {
+            st = db_fail(s, rc, err, "reading the values of an index");
+        }
+        finish(stmt);
+        if (rc != SQLITE_ROW || !*few)
+            break;
+    }
+    free(last);
+    return st;
+}
+
+/* Every row of the table by field, through its index without reading it all: the distinct
+ * values one seek each, then each value's range counted up to a cap that grows fourfold while
+ * more than one range is over it; the one range left is every row minus the others (the
+ * table's own count). So the cost is the rows outside the largest value, however many rows it
+ * has: "credential" among a million accounts is never walked. One read transaction. */
+static bc_status groups_by_index(sq *s, bc_model m, const char *field, bc_group_counts *out,
+                                 bool *done, bc_error *err)
+{
+    *done = false;
+    bool own = !s->in_txn && run_plain(s, "BEGIN", "starting a read", err) == BC_OK;
+    if (!s->in_txn && !own)
+        return BC_ERR;
+    bool few = true;
+    bc_status st = distinct_values(s, m, field, out, &few, err);
+    /* NULL and "" (or number) rows are counted too, to take them off the table's count. */
+    size_t n = out->n, ranges = n + 2, over = 0;
+    int64_t *counts = bc_xcalloc(ranges, sizeof *counts);
+    bool *exact = bc_xcalloc(ranges, sizeof *exact);
+    for (int64_t cap = GROUP_CAP; st == BC_OK && few; cap *= 4) {
+        over = 0;
+        for (size_t i = 0; i < ranges && st == BC_OK; i++) {
+            if (exact[i])
+                continue;
+            st = i < n    ? count_range(s, m, field, "= ", out->items[i].value, cap, &counts[i], err)
+                 : i == n ? count_range(s, m, field, "IS NULL", NULL, cap, &counts[i], err)
+                          : count_range(s, m, field, "<= ''", NULL, cap, &counts[i], err);
+            exact[i] = counts[i] < cap;
+            over += !exact[i];
+        }
+        if (over <= 1)
+            break;
+    }
+    if (st == BC_OK && few && over == 1) {
+        /* The one range over the cap: what the others leave of the table. */
+        qb t = {0};
+        bc_buf_puts(&t.sql, "SELECT count(*) FROM ");
+        put_ident(&t.sql, bc_model_get(m)->name);
+        int64_t total = 0, others = 0;
+        st = query_int(s, &t, &total, "counting rows", err);
+        qb_release(&t);
+        size_t big = 0;
+        for (size_t i = 0; i < ranges; i++) {
+            if (exact[i])
+                others += counts[i];
+            else
+                big = i;
+        }
+        counts[big] = total - others;
+    }
+    for (size_t i = 0; i < n; i++)
+        out->items[i].n = counts[i];
+    free(counts);
+    free(exact);
+    if (own)
+        run_plain(s, "COMMIT", "ending a read", NULL);
+    *done = st == BC_OK && few;
+    return st;
+}
+
+static bc_status sqlite_count_groups(bc_driver *d, const bc_count_query *q, const char *field,
+                                     bc_group_counts *out, bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0};
+    bc_status st = check_count(s, q, &w, true, err);
+    qb_release(&w);
+    if (st == BC_OK && (q->kind == BC_COUNT_USERS_VERIFIED ||
+                        !find_column(&s->tables[q->model], field, NULL)))
+        st = bc_fail(err, BC_USAGE, "cannot count \"%s\" rows by \"%s\"",
+                     bc_model_get(q->model)->name, field);
+    if (st != BC_OK)
+        return st;
+    char *index = bc_xasprintf("bcadmin_%s_%s", bc_model_get(q->model)->name, field);
+    bool done = false;
+    if (q->kind == BC_COUNT_ROWS && has_object(s, "index", index))
+        st = groups_by_index(s, q->model, field, out, &done, err);
+    free(index);
+    if (st == BC_OK && !done) {
+        bc_group_counts_release(out);
+        st = groups_by_statement(s, q, field, out, err);
+    }
+    if (st != BC_OK)
+        bc_group_counts_release(out);
+    else if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, cmp_group);
+    return st;
+}
+
 /* --- open / close -------------------------------------------------------------------------- */
+
+static bool sidecar_exists(const char *path, const char *suffix)
+{
+    char *name = bc_xasprintf("%s%s", path, suffix);
+    bool there = access(name, F_OK) == 0;
+    free(name);
+    return there;
+}
+
+/* A read-only connection to a WAL file makes its -wal and -shm files when they are missing and
+ * cannot remove them. After closing, remove the ones we made when no other connection has the
+ * file open (every WAL connection holds a read lock on the -shm "DMS" byte, offset 128, the lock
+ * SQLite itself uses to find the first connection) and the -wal holds nothing. An open file
+ * description lock conflicts with those even inside this process. */
+static void remove_sidecars_we_made(const char *path)
+{
+    char *shm = bc_xasprintf("%s-shm", path), *wal = bc_xasprintf("%s-wal", path);
+    int fd = open(shm, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+    struct stat sb;
+    if (fd >= 0 && fcntl(fd, F_OFD_SETLK, &lk) == 0 &&
+        (stat(wal, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0))) {
+        unlink(wal);
+        unlink(shm);
+    }
+    if (fd >= 0)
+        close(fd); /* drops the lock */
+    free(shm);
+    free(wal);
+}
 
 static void sqlite_close(bc_driver *d)
 {
@@ -1596,6 +1962,8 @@ static void sqlite_close(bc_driver *d)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(s->db);
+    if (s->base.read_only && !s->wal_was_there)
+        remove_sidecars_we_made(s->path);
     free(s->count_key);
     free(s->path);
     free(s);
@@ -1611,6 +1979,9 @@ static const bc_driver_ops sqlite_ops = {
     .rows_update = sqlite_rows_update,
     .rows_delete = sqlite_rows_delete,
     .txn = sqlite_txn,
+    .count = sqlite_count,
+    .count_per_day = sqlite_count_per_day,
+    .count_groups = sqlite_count_groups,
 };
 
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
@@ -1629,6 +2000,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
         return bc_fail(err, BC_ERR, "%s is a directory, not a database file", path);
 
     bool ro = opts && opts->read_only;
+    bool wal_was_there = sidecar_exists(path, "-wal") || sidecar_exists(path, "-shm");
     sqlite3 *db = NULL;
     /* No SQLITE_OPEN_CREATE: a mistyped path must not leave an empty database behind. */
     int rc = sqlite3_open_v2(path, &db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
@@ -1643,6 +2015,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->base.read_only = ro;
     s->db = db;
     s->path = bc_xstrdup(path);
+    s->wal_was_there = wal_was_there;
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
     sqlite3_busy_handler(db, wait_for_lock, s);
     /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */
@@ -2077,8 +2450,7 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, const bc_index_progress *progress,
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was added",
-                       s->path);
+        return bc_driver_writable(d, "adding indexes", err);
     if (s->in_txn)
         return bc_fail(err, BC_USAGE, "a transaction is already open on %s", s->path);
     bc_status st = add_all_indexes(s, progress, err);
@@ -2094,8 +2466,7 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was removed",
-                       s->path);
+        return bc_driver_writable(d, "removing indexes", err);
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;

@@ -17,7 +17,9 @@ static bool is_dangerous(ucs4_t c)
     return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || /* C0, DEL, C1 */
            (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || /* bidi */
            c == 0x200e || c == 0x200f || c == 0x061c ||                     /* marks */
-           c == 0x2028 || c == 0x2029 || c == 0xfeff;                       /* separators, BOM */
+           c == 0x2028 || c == 0x2029 || c == 0xfeff ||                     /* separators, BOM */
+           (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || /* zero-width */
+           c == 0x180e || c == 0x00ad;                                      /* invisible */
 }
 
 /* Decode one character at s (n bytes left). Returns its length, or -1 for an invalid byte. */
@@ -62,6 +64,48 @@ char *bc_text_escape(const char *s, size_t len)
             continue;
         }
         if (is_dangerous(c))
+            escape_one(&out, c);
+        else
+            bc_buf_append(&out, s + i, (size_t)n);
+        i += (size_t)n;
+    }
+    return bc_buf_take(&out);
+}
+
+char *bc_text_json_safe(const char *json)
+{
+    bc_buf out = {0};
+    bc_buf_append(&out, "", 0);
+    size_t len = strlen(json), i = 0;
+    while (i < len) {
+        ucs4_t c;
+        int n = decode(json + i, len - i, &c);
+        if (n < 0) /* jansson never writes invalid UTF-8; keep the byte rather than lose it */
+            n = 1, c = 0;
+        if (c >= 0x7f && is_dangerous(c))
+            bc_buf_printf(&out, "\\u%04x", (unsigned)c);
+        else
+            bc_buf_append(&out, json + i, (size_t)n);
+        i += (size_t)n;
+    }
+    return bc_buf_take(&out);
+}
+
+char *bc_text_csv_cell(const char *s, bool neutralise)
+{
+    bc_buf out = {0};
+    bc_buf_append(&out, "", 0);
+    if (neutralise && s[0] && strchr("=+-@\t\r", s[0]))
+        bc_buf_puts(&out, "'");
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        ucs4_t c;
+        int n = decode(s + i, len - i, &c);
+        if (n < 0) {
+            bc_buf_printf(&out, "\\x%02x", (unsigned char)s[i++]);
+            continue;
+        }
+        if (is_dangerous(c) && c != '\n' && c != '\r' && c != '\t')
             escape_one(&out, c);
         else
             bc_buf_append(&out, s + i, (size_t)n);
@@ -161,4 +205,19 @@ char *bc_text_lower(const char *s, size_t len, size_t *out_len)
     if (out_len)
         *out_len = n;
     return r;
+}
+
+void bc_text_count(char *out, size_t size, int64_t n)
+{
+    char digits[32], grouped[48];
+    snprintf(digits, sizeof digits, "%llu",
+             n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n);
+    size_t len = strlen(digits), k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    snprintf(out, size, "%s%s", n < 0 ? "-" : "", grouped);
 }

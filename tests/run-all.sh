@@ -18,10 +18,24 @@ if [ -f tests/peers/package-lock.json ]; then
     fi
 fi
 
+# The builds a packager makes compile cleanly too (compile only, warnings as errors, the program):
+# -Dbuildtype=debug (-O0), -Dbuildtype=release (-O3) and clang.
+for b in debug release clang; do
+    dir=build-ci-$b
+    if [ ! -f "$dir/build.ninja" ]; then
+        case $b in
+        clang) CC=clang meson setup "$dir" -Dwerror=true -Dbench=false >/dev/null ;;
+        *) meson setup "$dir" -Dbuildtype=$b -Dwerror=true -Dbench=false >/dev/null ;;
+        esac
+    fi
+    ninja -C "$dir" tui/bcadmin >/dev/null
+    echo "compiled bcadmin in $dir"
+done
+
 meson test -C build --print-errorlogs --num-processes 2
 
 if [ ! -f build-asan/build.ninja ]; then
-    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
 fi
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -34,7 +48,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 # the worker). The other screen tests draw the same screens without new thread interplay;
 # under TSan the whole screen suite took about twice as long for nothing more.
 if [ ! -f build-tsan/build.ninja ]; then
-    meson setup build-tsan -Db_sanitize=thread -Dbench=false
+    meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Dbench=false
 fi
 ninja -C build-tsan
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
@@ -45,8 +59,8 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 # Fuzzing: every target of tests/fuzz for 5 s from its seed corpus (replaying every crash ever
 # found), in a clang build of its own; the gcc builds above stay as they are.
 if [ ! -f build-fuzz/build.ninja ]; then
-    CC=clang-14 meson setup build-fuzz -Dfuzz=true -Dbench=false -Db_sanitize=address,undefined \
-        -Db_lundef=false
+    CC=clang-14 meson setup build-fuzz -Dwerror=true -Dfuzz=true -Dbench=false \
+        -Db_sanitize=address,undefined -Db_lundef=false
 fi
 ninja -C build-fuzz $(sed -n "s/^  '\([a-z_]*\)' : .*/tests\/fuzz\/fuzz_\1/p" tests/fuzz/meson.build)
 FUZZ_ARTIFACTS="$root/build-fuzz/findings" tests/fuzz/run.sh build-fuzz 5

@@ -1056,6 +1056,49 @@ static void read_only_refuses_writes(void **state)
     assert_raw(f->raw, "SELECT count(*) FROM user", "10");
 }
 
+static bool sidecars(const fixture *f)
+{
+    char *wal = bc_xasprintf("%s-wal", f->path), *shm = bc_xasprintf("%s-shm", f->path);
+    bool there = access(wal, F_OK) == 0 || access(shm, F_OK) == 0;
+    free(wal);
+    free(shm);
+    return there;
+}
+
+/* A read-only open of a WAL file leaves no -wal/-shm behind that were not there, but never takes
+ * them from a connection that opened the file meanwhile (the app). */
+static void read_only_wal_leaves_no_files(void **state)
+{
+    fixture *f = *state;
+    exec(f->raw, "PRAGMA journal_mode = WAL");
+    sqlite3_close(f->raw);
+    f->raw = NULL;
+    assert_false(sidecars(f));
+    open_driver(f, true, 0);
+    assert_true(sidecars(f)); /* SQLite made them for the read-only connection */
+    assert_int_equal(sqlite3_open(f->path, &f->raw), SQLITE_OK);
+    assert_raw(f->raw, "SELECT count(*) FROM user", "10");
+    bc_driver_close(f->d);
+    f->d = NULL;
+    assert_true(sidecars(f)); /* the app still has the file open: its files stay */
+    exec(f->raw, "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "VALUES ('w1', 'W', 'w@example.com', 0, '2026-01-01', '2026-01-01')");
+    assert_raw(f->raw, "SELECT count(*) FROM user", "11");
+    sqlite3_close(f->raw);
+    f->raw = NULL;
+    assert_false(sidecars(f));
+    open_driver(f, true, 0);
+    bc_page p;
+    bc_error err = {0};
+    assert_int_equal(bc_driver_users_page(f->d, &(bc_user_query){.want_total = true}, &p, &err),
+                     BC_OK);
+    assert_int_equal(p.total, 11);
+    bc_page_release(&p);
+    bc_driver_close(f->d);
+    f->d = NULL;
+    assert_false(sidecars(f));
+}
+
 /* --- the substring-search index ------------------------------------------------------------- */
 
 /* Rows that are hard for a trigram index: LIKE's special characters, quotes, non-ASCII, invalid
@@ -1696,6 +1739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(counts_totals_and_refreshes_them, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(uses_the_browse_indexes, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(read_only_refuses_writes, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(read_only_wal_leaves_no_files, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_agrees_with_the_scan, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_follows_every_write, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,
