@@ -26,6 +26,7 @@
 #include "cursor.h"
 #include "encoding.h"
 #include "isotime.h"
+#include "text.h"
 
 enum {
     ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
@@ -917,9 +918,11 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
         if (q->search_mode == BC_SEARCH_PREFIX) {
             if (!email || strncmp(email, u->needle, strlen(u->needle)) != 0)
                 return false;
-        } else if (!(email && strcasestr(email, u->needle)) &&
-                   !(name && strcasestr(name, u->needle))) {
-            return false; /* ASCII case-insensitive, like SQLite's LIKE */
+        } else {
+            size_t nn = strlen(u->needle); /* folded: every alphabet's case, as on SQLite */
+            if (!(email && bc_text_contains_folded(email, strlen(email), u->needle, nn)) &&
+                !(name && bc_text_contains_folded(name, strlen(name), u->needle, nn)))
+                return false;
         }
     }
     if (q->role && *q->role && !list_has(bc_record_text(r, "role"), q->role))
@@ -1001,7 +1004,7 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
             sp.scans = true;
         }
     } else if (*search) {
-        pc.needle = bc_xstrdup(search);
+        pc.needle = bc_text_fold(search, strlen(search), NULL);
         sp.batch = SCAN_BATCH;
         sp.scans = true;
     }

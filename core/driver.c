@@ -3,6 +3,7 @@
 #include "driver.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void bc_page_release(bc_page *p)
 {
@@ -37,9 +38,50 @@ static bc_status refuse_write(bc_driver *d, bc_error *err)
     return bc_read_only_refuse(d->label, "the change", err);
 }
 
+/* Whether a search looks like something pasted whole: an id or a session token (Better Auth's
+ * are 32 characters, Convex ids about as long), not a word of an email or a name. */
+static bool pasted_key(const bc_user_query *q)
+{
+    const char *s = q->search;
+    if (!s || q->search_mode != BC_SEARCH_CONTAINS || q->cursor || q->role || q->ban ||
+        q->verified || strlen(s) < 20)
+        return false;
+    return strpbrk(s, " @\t") == NULL;
+}
+
+/* The user whose id, or whose session's token, is the search: two indexed reads, no scan. A
+ * failed read (a Convex id of the wrong shape is refused) only means "not a key", except a stop. */
+static bc_status exact_user(bc_driver *d, const bc_user_query *q, bc_page *out, bool *found,
+                            bc_error *err)
+{
+    bc_record u = {0}, session = {0};
+    bc_error ignored = {0};
+    bc_status st = bc_driver_row_get(d, BC_MODEL_USER, "id", q->search, &u, &ignored);
+    if (st != BC_OK && st != BC_CANCELLED &&
+        bc_driver_row_get(d, BC_MODEL_SESSION, "token", q->search, &session, &ignored) == BC_OK) {
+        const char *uid = bc_record_text(&session, "userId");
+        st = uid ? bc_driver_row_get(d, BC_MODEL_USER, "id", uid, &u, &ignored) : BC_NOT_FOUND;
+        bc_record_release(&session);
+    }
+    if (st == BC_CANCELLED || ignored.status == BC_CANCELLED)
+        return bc_fail(err, BC_CANCELLED, "stopped");
+    *found = st == BC_OK;
+    if (*found) {
+        bc_rows_push(&out->rows, &u);
+        out->total = 1;
+    }
+    return BC_OK;
+}
+
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err)
 {
     *out = (bc_page){.total = -1};
+    if (pasted_key(q)) {
+        bool found = false;
+        bc_status st = exact_user(d, q, out, &found, err);
+        if (st != BC_OK || found)
+            return st;
+    }
     return d->ops->users_page(d, q, out, err);
 }
 

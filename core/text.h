@@ -50,6 +50,19 @@ char *bc_text_fit(const char *s, size_t width, size_t *used);
  * NULL) gets the length. */
 char *bc_text_lower(const char *s, size_t len, size_t *out_len);
 
+/* The search key of s[0..len): each character by its simple lowercase mapping (after NFC when the
+ * text holds combining marks), so "ŞTEFAN", "Ştefan" and "ştefan", or a decomposed "É" and "é",
+ * give the same bytes; it is the per-character folding the search index's trigram tokenizer
+ * applies. The one folding rule of every search (both drivers, with or without the search index,
+ * the help screen): fold the needle once with this, then test rows with bc_text_contains_folded.
+ * Invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be NULL) gets the length. */
+char *bc_text_fold(const char *s, size_t len, size_t *out_len);
+
+/* Whether hay[0..hn) (up to its first NUL, as SQLite's LIKE reads text) contains needle[0..nn),
+ * a string folded by bc_text_fold, once hay is folded the same way. An empty needle is in every
+ * text. ASCII text is compared in place; other text is folded into a stack buffer when it fits. */
+bool bc_text_contains_folded(const char *hay, size_t hn, const char *needle, size_t nn);
+
 /* n with thousands separators ("1,234,567"; "-12,000") into out (truncated to size). */
 void bc_text_count(char *out, size_t size, int64_t n);
 

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "draw.h"
 #include "keymap.h"
+#include "text.h"
 #include "xalloc.h"
 
 typedef struct {
@@ -55,11 +56,15 @@ static void apply_search(help_state *s)
     s->shown = bc_xcalloc(s->n + 1, sizeof *s->shown);
     s->nshown = 0;
     s->top = s->sel = 0;
+    size_t nn;
+    char *needle = bc_text_fold(s->search, strlen(s->search), &nn);
     for (size_t i = 0; i < s->n; i++) {
+        const char *t = s->lines[i].text;
         bool title = s->lines[i].action == TUI_ACT_NONE;
-        if (!s->search[0] || title || strcasestr(s->lines[i].text, s->search))
+        if (title || bc_text_contains_folded(t, strlen(t), needle, nn))
             s->shown[s->nshown++] = i;
     }
+    free(needle);
     if (!s->search[0])
         return;
     /* Drop group titles left without a matching line. */

@@ -192,14 +192,16 @@ static void basis_line(overview_state *s, panel *p, bc_stats_part part)
 {
     const bc_stats_basis *b = &s->stats.basis[part];
     if (!b->done && !s->stats_error) {
-        line(p, TUI_S_DIM, b->read ? "counting\u2026 %lld rows read" : "counting\u2026",
-             (long long)b->read);
+        char n[32];
+        bc_text_count(n, sizeof n, b->read);
+        line(p, TUI_S_DIM, "counting\u2026 %s rows read", n);
         return;
     }
-    if (!b->exact) {
-        char *t = bc_stats_basis_text(&s->stats, part);
-        line(p, TUI_S_WARN, "based on the %s", t);
-        free(t);
+    if (!b->exact) { /* bc_stats_basis_text's words, short enough for a panel */
+        static const char *const what[BC_STATS_PARTS] = {"users", "sessions", "accounts"};
+        char n[32];
+        bc_text_count(n, sizeof n, b->read);
+        line(p, TUI_S_WARN, "newest %s %s read", n, what[part]);
     }
 }
 
@@ -549,8 +551,12 @@ static void overview_draw(tui_view *v, tui_app *app, tui_rect r)
     (void)app;
     overview_state *s = v->data;
     char title[200];
-    snprintf(title, sizeof title, "Overview  last %d days   f: 30/90 days   Enter: open the panel%s",
-             s->days, s->phase == L_DONE ? "" : "   filling in\u2026");
+    bool sampled = false;
+    for (int i = 0; i < BC_STATS_PARTS; i++)
+        sampled |= s->stats.basis[i].read && !s->stats.basis[i].exact;
+    snprintf(title, sizeof title, "Overview  last %d days   f: 30/90 days   Enter: open the panel%s%s",
+             s->days, s->phase == L_DONE ? "" : "   filling in\u2026",
+             sampled ? "   N+: at least N, counted from the newest rows" : "");
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     for (int i = 0; i < P_COUNT; i++)
         s->panels[i].rect.h = 0;
