@@ -8,6 +8,7 @@
 
 #include "embedded.h"
 #include "isotime.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* ---- runbooks ---------------------------------------------------------------------------- */
@@ -776,7 +777,7 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
         char *answer = NULL;
         st = ask(e, s, prompt, true, &answer, err);
         free(prompt);
-        if (st == BC_OK && strcmp(answer, name) != 0)
+        if (st == BC_OK && !bc_text_typed_matches(answer, name))
             st = bc_fail(err, BC_REFUSED, "step %s: \"%s\" is not the deployment's name (%s)",
                          s->id, answer, name);
         free(answer);

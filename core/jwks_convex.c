@@ -244,7 +244,13 @@ void bc_jwks_gather(const bc_jwks_deploy *dep, bc_jwks_gathered *g)
     size_t n = strlen(g->site_url);
     while (n && g->site_url[n - 1] == '/')
         n--;
-    char *url = bc_xasprintf("%.*s/api/auth/convex/jwks", (int)n, g->site_url);
+    const char *base = dep->auth_base_path && *dep->auth_base_path ? dep->auth_base_path
+                                                                    : "/api/auth";
+    size_t b = strlen(base);
+    while (b && base[b - 1] == '/')
+        b--;
+    char *url = bc_xasprintf("%.*s%s%.*s/convex/jwks", (int)n, g->site_url,
+                             base[0] == '/' ? "" : "/", (int)b, base);
     err = (bc_error){0};
     if (bc_http_get(url, &g->published, &g->published_status, &err) != BC_OK)
         g->published_error = bc_xstrdup(err.msg);

@@ -26,13 +26,6 @@ typedef struct {
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
                          bc_error *err);
 
-/* Progress of bc_sqlite_add_indexes: fn(ctx, step, done, total) with step "browse indexes"
- * (indexes made of total) or "search index" (user rowids filled of total). */
-typedef struct {
-    void (*fn)(void *ctx, const char *step, int64_t done, int64_t total);
-    void *ctx;
-} bc_index_progress;
-
 /* Add bcadmin's indexes to the file behind d; idempotent: the browsing indexes
  * (assets/browse-indexes.sql) and the substring-search index (assets/search-index.sql: an FTS5
  * trigram table kept in step by triggers on "user", so the app's own writes maintain it, filled
@@ -40,7 +33,8 @@ typedef struct {
  * pause between them (see sqlite_driver.c), so an app write waits at most about one
  * transaction: one browse index, or one range of the search index's fill. Stopped
  * (bc_driver_interrupt: BC_CANCELLED) or killed, it resumes where it was on the next call; an
- * unfinished search index is not used by searches. progress may be NULL. A finished search
+ * unfinished search index is not used by searches. progress (may be NULL) hears step "browse
+ * indexes" (indexes made of total) and "search index" (user rowids filled of total). A finished search
  * index is left as it is. */
 bc_status bc_sqlite_add_indexes(bc_driver *d, const bc_index_progress *progress, bc_error *err);
 

@@ -8,7 +8,7 @@
 #include "demo.h"
 #include "isotime.h"
 #include "paths.h"
-#include "sqlite_driver.h"
+#include "target.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -75,15 +75,15 @@ static void stop_build(int sig)
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
     if (c->drop) {
-        bool had = bc_sqlite_has_any_index(c->d);
-        bc_status st = bc_sqlite_drop_indexes(c->d, err);
+        bool had = bc_target_has_any_index(&c->t);
+        bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
             fprintf(c->out, "%s: %s\n", c->d->label,
                     had ? "bcadmin's indexes, search tables and triggers removed"
                         : "no bcadmin index was present");
         return st;
     }
-    bool had = bc_sqlite_has_indexes(c->d);
+    bool had = bc_target_has_indexes(&c->t);
     /* Ctrl-C or a TERM stops the build between two statements: what is done stays done. */
     stopping = c->d;
     struct sigaction sa = {.sa_handler = stop_build}, old_int, old_term;
@@ -91,7 +91,7 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     sigaction(SIGTERM, &sa, &old_term);
     index_meter m = {.tty = isatty(STDERR_FILENO) == 1};
     bc_index_progress pr = {.fn = show_progress, .ctx = &m};
-    bc_status st = bc_sqlite_add_indexes(c->d, &pr, err);
+    bc_status st = bc_target_add_indexes(&c->t, &pr, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     stopping = NULL;
@@ -108,20 +108,16 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     /* Opening the target already ran the schema check; reaching here means it passed. */
     fprintf(c->out, "%s: Better Auth database OK\n", c->d->label);
     fprintf(c->out, "  browsing indexes: %s\n",
-            bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
+            bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
     fprintf(c->out, "  search index: %s\n",
-            bc_sqlite_has_search_index(c->d) ? "present (triggers on \"user\" keep it current)"
-            : bc_sqlite_search_index_unfinished(c->d)
+            bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
+            : bc_target_search_index_unfinished(&c->t)
                 ? "unfinished (`bcadmin db index` finishes it; substring search scans until then)"
                 : "missing (substring search scans every user)");
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    bc_state *s = NULL;
-    if (st == BC_OK)
-        st = bc_state_open(path, &s, err);
-    if (st == BC_OK)
-        fprintf(c->out, "state database %s: schema version %d\n", path, bc_state_version(s));
-    bc_state_close(s);
-    free(path);
-    return st;
+    bc_state *s = bc_target_state(&c->t, err);
+    if (!s)
+        return err->status ? err->status : BC_ERR;
+    fprintf(c->out, "state database %s: schema version %d\n", bc_state_path(s),
+            bc_state_version(s));
+    return BC_OK;
 }
