@@ -40,6 +40,7 @@ typedef struct {
     char *name;              /* column name as the table declares it */
     char *decl;              /* declared type, lowercased ("" when none) */
     const bc_field_def *def; /* the Better Auth field, or NULL for an extra column */
+    bool notnull;            /* declared NOT NULL: keyset pages need no NULL terms */
 } column;
 
 typedef struct {
@@ -320,7 +321,7 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
     const bc_model_def *def = bc_model_get(m);
     table *t = &s->tables[m];
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT name, coalesce(type, '') FROM pragma_table_info(");
+    bc_buf_puts(&q.sql, "SELECT name, coalesce(type, ''), \"notnull\" FROM pragma_table_info(");
     qb_param(&q, bc_value_text(def->name));
     bc_buf_puts(&q.sql, ") ORDER BY cid");
     sqlite3_stmt *st;
@@ -342,6 +343,7 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
             .name = bc_xstrdup((const char *)sqlite3_column_text(st, 0)),
             .decl = bc_text_lower(decl ? decl : "", decl ? strlen(decl) : 0, NULL),
             .def = bc_model_field(m, (const char *)sqlite3_column_text(st, 0)),
+            .notnull = sqlite3_column_int(st, 2) != 0,
         };
     }
     finish(st);
@@ -843,6 +845,49 @@ static void qb_append(qb *dst, const qb *src)
     }
 }
 
+static bool column_nullable(const table *t, const char *name)
+{
+    const column *col = find_column(t, name, NULL);
+    return !col || !col->notnull;
+}
+
+/* The rows past cursor c in read order. SQLite sorts NULL before every value, so reading
+ * ascending the NULL keys come first and reading descending they come last; a cursor on a NULL
+ * key continues among the NULLs by id. Without NULLs (a NOT NULL column):
+ * key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite turns
+ * the first term into an index range even when the key carries a COLLATE, which it does not do
+ * for a row value, so a deep page never scans the rows before it. */
+static void put_past_cursor(qb *q, const page_spec *p, const bc_cursor *c, bool descending,
+                            bool nullable)
+{
+    const char *op = descending ? "<" : ">";
+    if (c->key.kind == BC_V_NULL) {
+        bc_buf_puts(&q->sql, "(");
+        put_sort_expr(&q->sql, p);
+        bc_buf_puts(&q->sql, descending ? " IS NULL AND \"id\" < " : " IS NOT NULL OR \"id\" > ");
+        qb_param(q, bc_value_copy(&c->id));
+        bc_buf_puts(&q->sql, ")");
+        return;
+    }
+    bc_buf_puts(&q->sql, "(");
+    put_sort_expr(&q->sql, p);
+    bc_buf_printf(&q->sql, " %s= ", op);
+    qb_param(q, bc_value_copy(&c->key));
+    bc_buf_puts(&q->sql, " AND (");
+    put_sort_expr(&q->sql, p);
+    bc_buf_printf(&q->sql, " %s ", op);
+    qb_param(q, bc_value_copy(&c->key));
+    bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
+    qb_param(q, bc_value_copy(&c->id));
+    bc_buf_puts(&q->sql, ")");
+    if (descending && nullable) {
+        bc_buf_puts(&q->sql, " OR ");
+        put_sort_expr(&q->sql, p);
+        bc_buf_puts(&q->sql, " IS NULL");
+    }
+    bc_buf_puts(&q->sql, ")");
+}
+
 /* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
 static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
 {
@@ -861,21 +906,8 @@ static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
     }
     qb_append(q, p->where);
     if (c) {
-        /* key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite
-         * turns the first term into an index range even when the key carries a COLLATE, which
-         * it does not do for a row value, so a deep page never scans the rows before it. */
-        const char *op = descending ? "<" : ">";
         bc_buf_puts(&q->sql, p->where->sql.len ? " AND " : " WHERE ");
-        put_sort_expr(&q->sql, p);
-        bc_buf_printf(&q->sql, " %s= ", op);
-        qb_param(q, bc_value_copy(&c->key));
-        bc_buf_puts(&q->sql, " AND (");
-        put_sort_expr(&q->sql, p);
-        bc_buf_printf(&q->sql, " %s ", op);
-        qb_param(q, bc_value_copy(&c->key));
-        bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
-        qb_param(q, bc_value_copy(&c->id));
-        bc_buf_puts(&q->sql, ")");
+        put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
     }
     bc_buf_puts(&q->sql, " ORDER BY ");
     put_sort_expr(&q->sql, p);

@@ -161,4 +161,27 @@ rows = {r[0]: r for r in csv.reader(open(sys.argv[1], newline=""))}
 assert rows["u2"][1] == '=HYPERLINK("http://x.test")' and rows["u3"][1] == "+1", rows
 assert rows["u4"][9] == "\ttab" and rows["u1"][1].startswith("a\\x7fb"), rows
 PY
+# A looser schema (name and createdAt nullable): --limit 1 pages reach the rows whose sort key
+# is NULL, in both directions, exactly as --all lists them.
+LOOSE="$TMP/loose.db"
+sed '3s/"name" text not null/"name" text/; 3s/"createdAt" date not null/"createdAt" date/' \
+    "$SRC/assets/better-auth-schema.sql" | sqlite3 "$LOOSE"
+sqlite3 "$LOOSE" "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES
+ ('n1', NULL, 'n1@x.test', 0, NULL, '2024-01-01T00:00:00.000Z'),
+ ('n2', 'Bob', 'n2@x.test', 0, '2024-03-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+ ('n3', NULL, 'n3@x.test', 0, '2024-02-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+ ('n4', 'al', 'n4@x.test', 0, NULL, '2024-01-01T00:00:00.000Z');"
+for sort in created created:asc name name:desc name:asc; do
+    run 0 "$BCADMIN" --db "$LOOSE" users list --sort "$sort" --all --json
+    all=$(json '" ".join(u["id"] for u in d["users"])')
+    [ "$(echo "$all" | wc -w)" = 4 ] || fail "--all --sort $sort: $all"
+    ids="" cursor=""
+    for _ in 1 2 3 4 5 6; do
+        run 0 "$BCADMIN" --db "$LOOSE" users list --sort "$sort" --limit 1 --json ${cursor:+--cursor "$cursor"}
+        ids="$ids${ids:+ }$(json '" ".join(u["id"] for u in d["users"])')"
+        cursor=$(json 'd["nextCursor"] or ""')
+        [ -n "$cursor" ] || break
+    done
+    [ "$ids" = "$all" ] || fail "--sort $sort --limit 1 pages reached [$ids], --all lists [$all]"
+done
 echo "ok users_list"
