@@ -218,11 +218,4 @@ bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const 
 void bc_driver_interrupt(bc_driver *d);
 void bc_driver_interrupt_clear(bc_driver *d);
 
-/* Progress of a long operation: fn(ctx, step, done, total), called between its parts (SQLite
- * index builds: sqlite_driver.h). */
-typedef struct {
-    void (*fn)(void *ctx, const char *step, int64_t done, int64_t total);
-    void *ctx;
-} bc_index_progress;
-
 #endif

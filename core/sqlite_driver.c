@@ -2251,6 +2251,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
 /* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
  * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
 static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+/* What each asset is, for progress reports. */
+static const char *const index_parts[] = {"the browsing indexes", "the search index"};
 
 static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
@@ -2492,14 +2494,8 @@ static bc_status pause_between(sq *s, int64_t took_ms, bc_error *err)
     return atomic_load(&s->base.cancel) ? bc_fail(err, BC_CANCELLED, "stopped") : BC_OK;
 }
 
-static void report(const bc_index_progress *pr, const char *step, int64_t done, int64_t total)
-{
-    if (pr && pr->fn)
-        pr->fn(pr->ctx, step, done, total);
-}
-
 /* Each browse index in a transaction of its own. */
-static bc_status add_browse_indexes(sq *s, const bc_index_progress *pr, bc_error *err)
+static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
 {
     const struct bc_embedded *e = index_asset("browse-indexes.sql", err);
     if (!e)
@@ -2524,7 +2520,7 @@ static bc_status add_browse_indexes(sq *s, const bc_index_progress *pr, bc_error
         bool present = one.n == 1 && has_object(s, one.items[0].type, one.items[0].name);
         index_objects_release(&one);
         if (!present) {
-            report(pr, "browse indexes", (int64_t)i, (int64_t)o.n);
+            bc_progress_report(pr, index_parts[0], i, o.n);
             st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
             int64_t t0 = mono_ms();
             if (st == BC_OK)
@@ -2536,7 +2532,7 @@ static bc_status add_browse_indexes(sq *s, const bc_index_progress *pr, bc_error
         i++;
     }
     if (st == BC_OK)
-        report(pr, "browse indexes", (int64_t)o.n, (int64_t)o.n);
+        bc_progress_report(pr, index_parts[0], o.n, o.n);
     index_objects_release(&o);
     return st;
 }
@@ -2600,7 +2596,7 @@ static int64_t next_batch(int64_t batch, int64_t took_ms)
 }
 
 /* Fill the search index from the recorded rowid to the reserved one, a range per transaction. */
-static bc_status fill_search_index(sq *s, const bc_index_progress *pr, bc_error *err)
+static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
 {
     int64_t reserved = 0, next = 0;
     if (!fill_state(s, &reserved, &next))
@@ -2609,7 +2605,7 @@ static bc_status fill_search_index(sq *s, const bc_index_progress *pr, bc_error 
     bc_status st = asset_prepare(s, "search-index.sql", false, &a, err);
     int64_t first = next, batch = next_batch(FILL_FIRST, FILL_MS);
     while (st == BC_OK) {
-        report(pr, "search index", next - first, reserved - first);
+        bc_progress_report(pr, index_parts[1], (uint64_t)(next - first), (uint64_t)(reserved - first));
         int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
         st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
         int64_t t0 = mono_ms();
@@ -2632,11 +2628,12 @@ static bc_status fill_search_index(sq *s, const bc_index_progress *pr, bc_error 
     }
     asset_stmts_release(&a);
     if (st == BC_OK)
-        report(pr, "search index", reserved - first, reserved - first);
+        bc_progress_report(pr, index_parts[1], (uint64_t)(reserved - first),
+                           (uint64_t)(reserved - first));
     return st;
 }
 
-static bc_status add_all_indexes(sq *s, const bc_index_progress *pr, bc_error *err)
+static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
 {
     bc_status st = add_browse_indexes(s, pr, err);
     if (st != BC_OK || has_search_index(s))
@@ -2651,7 +2648,12 @@ static bc_status add_all_indexes(sq *s, const bc_index_progress *pr, bc_error *e
     return st == BC_OK ? fill_search_index(s, pr, err) : st;
 }
 
-bc_status bc_sqlite_add_indexes(bc_driver *d, const bc_index_progress *progress, bc_error *err)
+bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
+{
+    return bc_sqlite_add_indexes_progress(d, NULL, err);
+}
+
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "driver.h"
+#include "progress.h"
 
 typedef struct {
     bool read_only;      /* open with SQLITE_OPEN_READONLY and refuse writes */
@@ -33,10 +34,11 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
  * pause between them (see sqlite_driver.c), so an app write waits at most about one
  * transaction: one browse index, or one range of the search index's fill. Stopped
  * (bc_driver_interrupt: BC_CANCELLED) or killed, it resumes where it was on the next call; an
- * unfinished search index is not used by searches. progress (may be NULL) hears step "browse
- * indexes" (indexes made of total) and "search index" (user rowids filled of total). A finished search
- * index is left as it is. */
-bc_status bc_sqlite_add_indexes(bc_driver *d, const bc_index_progress *progress, bc_error *err);
+ * unfinished search index is not used by searches. A finished search index is left as it is. */
+bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
+/* The same, reporting its progress: the browsing indexes made of all, then the users indexed
+ * of all (progress.h; may be NULL). */
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err);
 
 /* Remove everything bc_sqlite_add_indexes adds (indexes, search tables, triggers), in one
  * transaction; nothing else in the file changes. Idempotent. */

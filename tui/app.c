@@ -271,7 +271,7 @@ static void add_indexes(tui_app *app)
         tui_app_error(app, &err);
         return;
     }
-    if (bc_target_add_indexes(app->target, NULL, &err) != BC_OK)
+    if (bc_target_add_indexes(app->target, &err) != BC_OK)
         tui_app_error(app, &err);
     else
         tui_app_message(app, "browsing and search indexes are in place");

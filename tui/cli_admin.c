@@ -20,6 +20,8 @@
 #include "audit.h"
 #include "cli.h"
 #include "isotime.h"
+#include "meter.h"
+#include "paths.h"
 #include "target.h"
 #include "print.h"
 #include "record_json.h"
@@ -305,9 +307,16 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     char **ids = NULL;
     size_t n = 0, affected = 0, skipped = 0;
     bc_user_query filter = c->users;
+    bc_meter meter;
+    bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
+    bc_progress progress = bc_meter_progress(&meter);
+    x->admin.progress = &progress;
     bc_status st = bc_admin_select(&x->admin, &filter, &ids, &n, err);
-    if (st != BC_OK)
+    bc_meter_end(&meter);
+    if (st != BC_OK) {
+        x->admin.progress = NULL;
         return st;
+    }
     if (n == 0) {
         if (c->format == BC_OUT_JSON) {
             json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
@@ -332,8 +341,12 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     st = confirm_typed(c, true, what, expected, err);
     free(what);
     free(expected);
-    if (st == BC_OK)
+    if (st == BC_OK) {
+        bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
         st = bc_admin_bulk(&x->admin, action, ids, n, &affected, &skipped, err);
+        bc_meter_end(&meter);
+    }
+    x->admin.progress = NULL;
     bc_admin_ids_free(ids, n);
     if (st != BC_OK)
         return st;
@@ -786,8 +799,9 @@ static char *changes_text(const bc_audit_entry *e)
         if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
             continue;
         json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
-        char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        char *n = new ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        /* null and absent both read "-", as in every human table */
+        char *o = old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *n = new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
         bc_buf_puts(&b, b.len ? ", " : "");
         bc_buf_puts(&b, key);
         bc_buf_puts(&b, ": ");

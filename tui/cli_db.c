@@ -2,11 +2,10 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "demo.h"
-#include "isotime.h"
+#include "meter.h"
 #include "paths.h"
 #include "target.h"
 #include "state.h"
@@ -25,11 +24,18 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
         if (st == BC_OK)
             st = bc_paths_make_parents(path, err);
     }
-    bc_demo_opts opts = {.users = c->demo_users, .seed = c->seed, .force = c->force,
-                         .read_only = c->read_only};
+    bc_meter meter;
+    bc_meter_start(&meter, "demo");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_demo_opts opts = {.users = c->demo_users,
+                         .seed = c->seed,
+                         .force = c->force,
+                         .read_only = c->read_only,
+                         .progress = &progress};
     bc_demo_report rep = {0};
     if (st == BC_OK)
         st = bc_demo_create(path, &opts, &rep, err);
+    bc_meter_end(&meter);
     if (st == BC_OK) {
         fprintf(c->out,
                 "made demo database %s\n"
@@ -43,25 +49,6 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
     }
     free(path);
     return st;
-}
-
-/* db index: the build's progress on one line of a terminal's stderr (never in a pipe or file). */
-typedef struct {
-    bool tty, shown;
-    int64_t last_ms;
-} index_meter;
-
-static void show_progress(void *ctx, const char *step, int64_t done, int64_t total)
-{
-    index_meter *m = ctx;
-    int64_t now = bc_now_ms();
-    if (!m->tty || (done < total && now - m->last_ms < 200))
-        return;
-    m->last_ms = now;
-    m->shown = true;
-    fprintf(stderr, "\r\033[Kdb index: %s %" PRId64 "%% (%" PRId64 " of %" PRId64 ")", step,
-            total > 0 ? done * 100 / total : 100, done, total);
-    fflush(stderr);
 }
 
 static bc_driver *volatile stopping;
@@ -89,14 +76,14 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     struct sigaction sa = {.sa_handler = stop_build}, old_int, old_term;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    index_meter m = {.tty = isatty(STDERR_FILENO) == 1};
-    bc_index_progress pr = {.fn = show_progress, .ctx = &m};
-    bc_status st = bc_target_add_indexes(&c->t, &pr, err);
+    bc_meter meter;
+    bc_meter_start(&meter, "db index");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_status st = bc_target_add_indexes_progress(&c->t, &progress, err);
+    bc_meter_end(&meter);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     stopping = NULL;
-    if (m.shown)
-        fputs("\r\033[K", stderr);
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");

@@ -47,7 +47,7 @@ Try \`bcadmin --help\` for the verbs and options.
 OUT
 # BCADMIN_DB picks the target; --db wins over it.
 BCADMIN_DB="$DB" run 0 "$BCADMIN" users list --limit 1
-has "$TMP/out" "showing 1 of 5"
+has "$TMP/err" "showing 1 of 5"
 BCADMIN_DB="$TMP/nope.db" run 0 "$BCADMIN" --db "$DB" users list --limit 1
 
 # Missing file: exit 3 and never created.

@@ -1059,8 +1059,8 @@ static void uses_the_browse_indexes(void **state)
     fixture *f = *state;
     bc_error err = {0};
     assert_false(bc_sqlite_has_indexes(f->d));
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK); /* idempotent */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK); /* idempotent */
     assert_true(bc_sqlite_has_indexes(f->d));
 
     /* Enough rows that a scan is worth avoiding. */
@@ -1139,7 +1139,7 @@ static void read_only_refuses_writes(void **state)
     assert_int_equal(bc_driver_rows_update(f->d, BC_MODEL_USER, NULL, &r, NULL, &err), BC_REFUSED);
     assert_int_equal(bc_driver_rows_delete(f->d, BC_MODEL_USER, NULL, NULL, &err), BC_REFUSED);
     assert_int_equal(bc_driver_txn(f->d, BC_TXN_BEGIN, &err), BC_REFUSED);
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_REFUSED);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_REFUSED);
     bc_record_release(&r);
     assert_raw(f->raw, "SELECT count(*) FROM user", "10");
     bc_page p;
@@ -1315,7 +1315,7 @@ static void search_index_agrees_with_the_scan(void **state)
     search_agrees_everywhere(f->d, f->raw);
 
     /* The index made from the rows already there, then rows the triggers index. */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     assert_true(bc_sqlite_has_search_index(f->d));
     add_tricky_users(f->raw, "v");
     exec(f->raw, "UPDATE user SET name = 'Renamed Needle', email = 'fresh@y.io' WHERE id = 'u02';"
@@ -1350,7 +1350,7 @@ static void search_index_follows_every_write(void **state)
 {
     fixture *f = *state;
     bc_error err = {0};
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     /* Through the driver: insert, update email and name, delete. */
     bc_record r = new_user("n1", "newbie@example.com");
     assert_int_equal(bc_driver_row_insert(f->d, BC_MODEL_USER, &r, &err), BC_OK);
@@ -1402,14 +1402,14 @@ static void search_index_is_added_once_and_dropped(void **state)
     bc_error err = {0};
     assert_false(bc_sqlite_has_any_index(f->d));
     assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK); /* nothing to drop */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     assert_true(bc_sqlite_has_indexes(f->d));
     assert_true(bc_sqlite_has_any_index(f->d));
     const char *docs = "SELECT count(*) FROM bcadmin_user_search "
                        "WHERE bcadmin_user_search MATCH '\"ali\"'";
     assert_raw(f->raw, docs, "2");
     /* Again: nothing is added twice. */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     assert_raw(f->raw, docs, "2");
     assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "10");
     /* A part removed by hand: the index is missing, and adding rebuilds it whole. */
@@ -1417,7 +1417,7 @@ static void search_index_is_added_once_and_dropped(void **state)
     assert_false(bc_sqlite_has_search_index(f->d));
     assert_false(bc_sqlite_has_indexes(f->d));
     assert_false(plan_uses_index(f->d, "alice"));
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     assert_true(bc_sqlite_has_search_index(f->d));
     assert_raw(f->raw, docs, "2");
     assert_raw(f->raw, "SELECT count(*) FROM bcadmin_user_search_doc", "10");
@@ -1444,7 +1444,7 @@ static void search_index_is_used_when_selective(void **state)
 {
     fixture *f = *state;
     bc_error err = {0};
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     exec(f->raw, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
                  "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
                  "SELECT printf('b%05d', i), printf('Bulk %d', i), printf('b%d@bulk.io', i), 0, "
@@ -1480,11 +1480,11 @@ static char *index_terms(sqlite3 *raw)
     return out;
 }
 
-/* Stops the build once the search index's fill has done `after` rowids. */
-static void stop_after(void *ctx, const char *step, int64_t done, int64_t total)
+/* Stops the build once the search index's fill has done 400 rowids. */
+static void stop_after(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
     fixture *f = ctx;
-    if (strcmp(step, "search index") == 0 && done >= 400)
+    if (strcmp(what, "the search index") == 0 && done >= 400)
         bc_driver_interrupt(f->d);
 }
 
@@ -1501,8 +1501,8 @@ static void search_index_build_resumes_after_a_stop(void **state)
                  "SELECT printf('h%04d', i), printf('Hh %d', i), printf('h%d@kk.hk', i), 0, "
                  "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n");
     setenv("BCADMIN_INDEX_BATCH", "150", 1);
-    bc_index_progress stop = {.fn = stop_after, .ctx = f};
-    assert_int_equal(bc_sqlite_add_indexes(f->d, &stop, &err), BC_CANCELLED);
+    bc_progress stop = {.report = stop_after, .ctx = f};
+    assert_int_equal(bc_sqlite_add_indexes_progress(f->d, &stop, &err), BC_CANCELLED);
     assert_non_null(strstr(err.msg, "db index"));
     bc_driver_interrupt_clear(f->d);
     assert_true(bc_sqlite_has_any_index(f->d));
@@ -1525,7 +1525,7 @@ static void search_index_build_resumes_after_a_stop(void **state)
     assert_query(f->d, (bc_user_query){.search = "late mover"}, "h1100");
 
     /* Resumed: finished, used, and equal to the scan. */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     assert_true(bc_sqlite_has_indexes(f->d));
     assert_false(bc_sqlite_search_index_unfinished(f->d));
     assert_true(plan_uses_index(f->d, "h1199@"));
@@ -1546,7 +1546,7 @@ static void search_index_build_resumes_after_a_stop(void **state)
 
     /* The same rows indexed in one go give the same terms in the same number of documents. */
     assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
-    assert_int_equal(bc_sqlite_add_indexes(f->d, NULL, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
     char *fresh = index_terms(f->raw);
     assert_true(strlen(fresh) > 1000);
     assert_string_equal(resumed, fresh);

@@ -98,7 +98,7 @@ static int teardown(void **state)
 static void add_indexes(fixture *f)
 {
     bc_error err = {0};
-    if (bc_sqlite_add_indexes(f->d, NULL, &err) != BC_OK)
+    if (bc_sqlite_add_indexes(f->d, &err) != BC_OK)
         fail_msg("indexes: %s", err.msg);
 }
 
