@@ -2250,6 +2250,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
 /* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
  * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
 static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+/* What each asset is, for progress reports. */
+static const char *const index_parts[] = {"the browsing indexes", "the search index"};
 
 static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
@@ -2360,9 +2362,11 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-static bc_status add_all_indexes(sq *s, bc_error *err)
+static bc_status add_all_indexes(sq *s, const bc_progress *progress, bc_error *err)
 {
-    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++) {
+    size_t parts = sizeof index_assets / sizeof index_assets[0];
+    for (size_t i = 0; i < parts; i++) {
+        bc_progress_report(progress, index_parts[i], i, parts);
         const struct bc_embedded *e = index_asset(index_assets[i], err);
         if (!e)
             return BC_ERR;
@@ -2383,6 +2387,11 @@ static bc_status add_all_indexes(sq *s, bc_error *err)
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
 {
+    return bc_sqlite_add_indexes_progress(d, NULL, err);
+}
+
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err)
+{
     sq *s = (sq *)d;
     if (d->read_only)
         return bc_driver_writable(d, "adding indexes", err);
@@ -2390,7 +2399,7 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;
-    st = add_all_indexes(s, err);
+    st = add_all_indexes(s, progress, err);
     if (st != BC_OK) {
         sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
         return st;

@@ -497,8 +497,14 @@ static bc_status need_sqlite(const bc_target *t, bc_error *err)
 
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err)
 {
+    return bc_target_add_indexes_progress(t, NULL, err);
+}
+
+bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,
+                                         bc_error *err)
+{
     bc_status st = need_sqlite(t, err);
-    return st == BC_OK ? bc_sqlite_add_indexes(t->d, err) : st;
+    return st == BC_OK ? bc_sqlite_add_indexes_progress(t->d, progress, err) : st;
 }
 
 bc_status bc_target_drop_indexes(bc_target *t, bc_error *err)

@@ -29,6 +29,7 @@
 #include "envsync.h"
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
+#include "progress.h"
 #include "state.h"
 #include "status.h"
 
@@ -153,6 +154,9 @@ bool bc_target_has_indexes(bc_target *t);
 bool bc_target_has_search_index(bc_target *t);
 bool bc_target_has_any_index(bc_target *t);
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err);
+/* The same, reporting each part as it starts (progress.h; may be NULL). */
+bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,
+                                         bc_error *err);
 bc_status bc_target_drop_indexes(bc_target *t, bc_error *err);
 /* Whether creating a user on t skips the app's triggers (convex_driver.h): warn first. */
 bool bc_target_bypasses_triggers(const bc_target *t);

@@ -20,6 +20,8 @@
 #include "audit.h"
 #include "cli.h"
 #include "isotime.h"
+#include "meter.h"
+#include "paths.h"
 #include "target.h"
 #include "print.h"
 #include "record_json.h"
@@ -305,9 +307,16 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     char **ids = NULL;
     size_t n = 0, affected = 0, skipped = 0;
     bc_user_query filter = c->users;
+    bc_meter meter;
+    bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
+    bc_progress progress = bc_meter_progress(&meter);
+    x->admin.progress = &progress;
     bc_status st = bc_admin_select(&x->admin, &filter, &ids, &n, err);
-    if (st != BC_OK)
+    bc_meter_end(&meter);
+    if (st != BC_OK) {
+        x->admin.progress = NULL;
         return st;
+    }
     if (n == 0) {
         if (c->format == BC_OUT_JSON) {
             json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
@@ -332,8 +341,12 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     st = confirm_typed(c, true, what, expected, err);
     free(what);
     free(expected);
-    if (st == BC_OK)
+    if (st == BC_OK) {
+        bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
         st = bc_admin_bulk(&x->admin, action, ids, n, &affected, &skipped, err);
+        bc_meter_end(&meter);
+    }
+    x->admin.progress = NULL;
     bc_admin_ids_free(ids, n);
     if (st != BC_OK)
         return st;
@@ -769,6 +782,9 @@ static json_t *entry_json(const bc_audit_entry *e)
     json_object_set_new(j, "after", saved_json(e->after_json));
     json_object_set_new(j, "error", e->error ? json_string(e->error) : json_null());
     json_object_set_new(j, "undoOf", e->undo_of ? json_integer(e->undo_of) : json_null());
+    json_object_set_new(j, "label", e->label ? json_string(e->label) : json_null());
+    json_object_set_new(j, "members", json_integer(e->members));
+    json_object_set_new(j, "undone", json_boolean(e->undone));
     return j;
 }
 
@@ -786,8 +802,9 @@ static char *changes_text(const bc_audit_entry *e)
         if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
             continue;
         json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
-        char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        char *n = new ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        /* null and absent both read "-", as in every human table */
+        char *o = old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *n = new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
         bc_buf_puts(&b, b.len ? ", " : "");
         bc_buf_puts(&b, key);
         bc_buf_puts(&b, ": ");
@@ -836,7 +853,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
                                       : bc_xstrdup(e->action);
             const char *cells[] = {id,     e->started_at, e->state, e->actor ? e->actor : "-",
-                                   action, e->subject,    changes,  e->error};
+                                   action, e->label ? e->label : e->subject, changes, e->error};
             bc_table_row(&t, cells);
             free(changes);
             free(action);

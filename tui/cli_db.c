@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "demo.h"
+#include "meter.h"
 #include "paths.h"
 #include "target.h"
 #include "state.h"
@@ -22,11 +23,18 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
         if (st == BC_OK)
             st = bc_paths_make_parents(path, err);
     }
-    bc_demo_opts opts = {.users = c->demo_users, .seed = c->seed, .force = c->force,
-                         .read_only = c->read_only};
+    bc_meter meter;
+    bc_meter_start(&meter, "demo");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_demo_opts opts = {.users = c->demo_users,
+                         .seed = c->seed,
+                         .force = c->force,
+                         .read_only = c->read_only,
+                         .progress = &progress};
     bc_demo_report rep = {0};
     if (st == BC_OK)
         st = bc_demo_create(path, &opts, &rep, err);
+    bc_meter_end(&meter);
     if (st == BC_OK) {
         fprintf(c->out,
                 "made demo database %s\n"
@@ -54,7 +62,11 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         return st;
     }
     bool had = bc_target_has_indexes(&c->t);
-    bc_status st = bc_target_add_indexes(&c->t, err);
+    bc_meter meter;
+    bc_meter_start(&meter, "db index");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_status st = bc_target_add_indexes_progress(&c->t, &progress, err);
+    bc_meter_end(&meter);
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");

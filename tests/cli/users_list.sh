@@ -9,16 +9,19 @@ BCADMIN=$1 SRC=$2
 run 0 bc users list
 same_out "table" <<'OUT'
 email              name                     role        status                         verified  created
-eve@example.com    Eve 李小龙                           active                         no        2026-05-01 10:00
+eve@example.com    Eve 李小龙               -           active                         no        2026-05-01 10:00
 dave@example.com   Dave \x1b[31mRed\x1b[0m  user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com  Carol\nNewline           user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00
 bob@example.com    Bob, "the" Builder       user        banned                         no        2026-02-01 10:00
 alice@example.com  Alice Anders             admin       active                         yes       2026-01-01 10:00
+OUT
+# Piped, the footer goes to stderr: stdout is the table alone (on a terminal: terminal.sh).
+same_err "footer" <<'OUT'
 showing 5 of 5
 OUT
 # No verb at all means `users list`.
 run 0 "$BCADMIN" --db "$DB"
-has "$TMP/out" "showing 5 of 5"
+has "$TMP/err" "showing 5 of 5"
 
 # JSON: Better Auth names, ISO dates, real booleans, null, the extra column; escapes by jansson.
 run 0 bc users list --search BUIL --json
@@ -90,8 +93,9 @@ run 0 bc users list --sort email --limit 2 --json --cursor "$cursor"
 [ "$(json '[u["id"] for u in d["users"]], d["nextCursor"]')" = "(['u5'], None)" ] || fail "page 3"
 # The human footer names the same cursor.
 run 0 bc users list --sort email --limit 2
-has "$TMP/out" "showing 2 of 5"
-has "$TMP/out" "next cursor: "
+has "$TMP/err" "showing 2 of 5"
+has "$TMP/err" "next cursor: "
+! grep -q "showing\|next cursor" "$TMP/out" || fail "the footer is on stdout in a pipe"
 run 2 bc users list --cursor 'not a cursor!'
 has "$TMP/err" "cursor"
 
@@ -103,18 +107,18 @@ python3 -m json.tool "$TMP/out" >/dev/null || fail "--all --json is valid JSON"
 run 0 bc users list --all --limit 2 --csv
 [ "$(grep -c "@example.com" "$TMP/out")" = 5 ] || fail "--all csv has every row"
 [ "$(grep -c "^id,name," "$TMP/out")" = 1 ] || fail "--all csv has one header"
-# The table keeps the first page's widths (one page in memory); longer cells later overflow
-# their column but keep a gap (on a terminal they are cut instead, see terminal.sh).
+# --all keeps one column layout for the whole stream: every column is as wide as its limit from
+# the first page on, and a longer value is cut to it (piped or not; --csv/--json keep it whole).
 run 0 bc users list --all --limit 2 --sort email
 same_out "all table" <<'OUT'
-email              name                role   status  verified  created
-alice@example.com  Alice Anders        admin  active  yes       2026-01-01 10:00
-bob@example.com    Bob, "the" Builder  user   banned  no        2026-02-01 10:00
-carol@example.com  Carol\nNewline      user   banned until 2026-12-31 00:00  yes       2026-03-01 10:00
-dave@example.com   Dave \x1b[31mRed\x1b[0m  user,admin  ban expired  yes       2026-04-01 10:00
-eve@example.com    Eve 李小龙                 active  no        2026-05-01 10:00
-showing 5 of 5
+email                                     name                            role              status                         verified  created
+alice@example.com                         Alice Anders                    admin             active                         yes       2026-01-01 10:00
+bob@example.com                           Bob, "the" Builder              user              banned                         no        2026-02-01 10:00
+carol@example.com                         Carol\nNewline                  user              banned until 2026-12-31 00:00  yes       2026-03-01 10:00
+dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin        ban expired                    yes       2026-04-01 10:00
+eve@example.com                           Eve 李小龙                      -                 active                         no        2026-05-01 10:00
 OUT
+has "$TMP/err" "showing 5 of 5"
 
 # An empty result still has its shape.
 run 0 bc users list --prefix nobody --json
