@@ -362,13 +362,12 @@ static bc_status act_secret(bc_checklist_ctx *ctx, char **output, bc_error *err)
     if (len == 0)
         return bc_fail(err, BC_REFUSED,
                        "BETTER_AUTH_SECRET is not set on the deployment: set it first with "
-                       "`bcadmin env sync` (the key is encrypted with it when it is made), then "
-                       "`bcadmin checklist resume %lld`",
-                       (long long)ctx->run->id);
+                       "`bcadmin env sync --auth` (the key is encrypted with it when it is "
+                       "made)");
     if (len < 32)
         return bc_fail(err, BC_REFUSED,
-                       "BETTER_AUTH_SECRET has %zu characters; Better Auth needs at least 32: "
-                       "fix it with `bcadmin env sync`, then resume",
+                       "BETTER_AUTH_SECRET has %zu characters; Better Auth needs at least 32 "
+                       "(a longer one in convex/.env, then `bcadmin env sync --auth`)",
                        len);
     *output = bc_xasprintf("BETTER_AUTH_SECRET is set (%zu characters)", len);
     return BC_OK;

@@ -261,8 +261,13 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     ui_ctx *u = ctx;
     if (u->c->format == BC_OUT_JSON || state == BC_SS_RUNNING)
         return;
+    /* Progress goes to stderr so that stdout holds only the run's report. A failure's reason is
+     * the verb's final message: said once. */
+    if (state == BC_SS_FAILED) {
+        fprintf(stderr, "[%s] %s\n", bc_step_state_name(state), step->id);
+        return;
+    }
     char *t = safe(u->c, text);
-    /* Progress goes to stderr so that stdout holds only the run's report. */
     fprintf(stderr, "[%s] %s: %s\n", bc_step_state_name(state), step->id, t);
     free(t);
 }

@@ -4,7 +4,9 @@
 # key (a pseudo-terminal from script(1): no answer, a wrong name, the name; without a terminal
 # only --yes), "cannot reach URL" before any talk of missing functions, a URL with a path, the
 # layout remembered in the state database (a second process sends no probe; a changed
-# deployment re-detects), and `env sync --auth` on the generated/auth and component layouts.
+# deployment re-detects), `env sync --auth` on the generated/auth and component layouts, and the
+# key checklists on a self-hosted deployment whose site URL nobody knows: a bootstrap refused at
+# its precondition is "not started" and blocks nothing, the doctor warns instead of failing.
 # Usage: target.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -154,5 +156,43 @@ run "${C[@]}" env sync --auth --yes --file "$BC_TMP/comp.env"
 expect_rc 0 "env sync --auth on a component install"
 has "JWKS made" "$out" "set JWKS"
 [ "$(stats "j.byFunction['auth:getLatestJwks'] ?? 0")" -ge 1 ] || bc_die "getLatestJwks was not called at the root"
+cx_stop
+
+# --- 5. checklists that are easy to run again; a doctor that says what it does not know -------
+cx_start "$KEY" --env SITE_URL=http://localhost:3000
+S=(--url "$CX" --admin-key "$KEY")
+run "${S[@]}" jwks bootstrap --yes
+expect_rc 4 "bootstrap without a secret"
+has "names the command that works" "$err" "bcadmin env sync --auth"
+[ "$(grep -o 'env sync' <<<"$err" | wc -l)" = 1 ] || bc_die "the advice is repeated: $err"
+has "the run did not start" "$err" "did not start (it blocks nothing)"
+first=$("$BCADMIN" checklist list --json | json_get 'j.runs[0].id + " " + j.runs[0].state')
+bc_assert_eq "recorded as not started" "not started" "${first#* }"
+set +e
+printf '0123456789abcdef0123456789abcdef0123456789ab' | "$BCADMIN" "${S[@]}" --yes env set BETTER_AUTH_SECRET >/dev/null 2>"$BC_TMP/err"
+rc=$?
+set -e
+bc_assert_eq "the secret is set" 0 "$rc"
+run "${S[@]}" jwks bootstrap --yes --json
+expect_rc 0 "bootstrap again, after the secret"
+bc_assert_eq "a new run, done" done "$(json_get .state <<<"$out")"
+[ "$(json_get .run <<<"$out")" != "${first%% *}" ] || bc_die "the not-started run was reused"
+run "${S[@]}" jwks doctor
+expect_rc 0 "the doctor passes with what it cannot know"
+has "says what it does not know" "$out" "warn  site.urls"
+has "with the fix" "$out" "--site-url URL"
+run "${S[@]}" --site-url "$CX" jwks doctor
+expect_rc 0 "the doctor with --site-url"
+lacks "no site warning with --site-url" "$out" "warn  site.urls"
+# A second rotation while one is unfinished continues it (saying so) instead of refusing.
+run "${S[@]}" jwks rotate
+expect_rc 4 "a rotation waits for the operator without a terminal"
+run "${S[@]}" jwks rotate
+has "continues the unfinished run" "$err" "continuing the unfinished rotate run"
+# A mistyped URL: the run is not started and blocks nothing.
+run --url "http://127.0.0.1:9" --admin-key "$KEY" jwks bootstrap --yes
+has "cannot reach" "$err" "cannot reach http://127.0.0.1:9"
+bc_assert_eq "the mistyped URL's run is not started" "not started" \
+    "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].state')"
 cx_stop
 bc_log "ok"
