@@ -622,17 +622,54 @@ bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *passw
     return st;
 }
 
-/* A plausible email: one '@' with text on both sides, a dot in the domain, no spaces. */
-static bool email_valid(const char *email)
+static bool ascii_alnum(char c)
 {
-    const char *at = strchr(email, '@');
-    if (!at || at == email || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool ascii_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The domain of zod's rule: ([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,} */
+static bool email_domain_valid(const char *d)
+{
+    const char *tld = strrchr(d, '.');
+    if (!tld || strlen(tld + 1) < 2)
         return false;
-    for (const char *p = email; *p; p++)
-        if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+    for (const char *p = tld + 1; *p; p++)
+        if (!ascii_alpha(*p))
             return false;
-    const char *last = email + strlen(email) - 1;
-    return *last != '.' && at[1] != '.';
+    bool label_start = true;
+    for (const char *p = d; p < tld; p++) {
+        if (*p == '.') {
+            if (label_start)
+                return false; /* an empty label */
+            label_start = true;
+        } else if (label_start ? !ascii_alnum(*p) : !(ascii_alnum(*p) || *p == '-')) {
+            return false;
+        } else {
+            label_start = false;
+        }
+    }
+    return !label_start;
+}
+
+bool bc_admin_email_valid(const char *email)
+{
+    if (!email || email[0] == '.' || strstr(email, ".."))
+        return false;
+    const char *at = strchr(email, '@');
+    if (!at || at == email)
+        return false;
+    for (const char *p = email; p < at; p++)
+        if (!ascii_alnum(*p) && !strchr("_'+-.", *p))
+            return false;
+    char last = at[-1];
+    if (!ascii_alnum(last) && !strchr("_+-", last))
+        return false;
+    return email_domain_valid(at + 1);
 }
 
 /* BC_OK when no user other than except_id has this (lowercased) email. */
@@ -682,8 +719,10 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
 {
     if (created)
         *created = (bc_record){0};
-    if (!email || !email_valid(email))
-        return bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "");
+    if (!bc_admin_email_valid(email))
+        return bc_fail(err, BC_USAGE,
+                       "invalid email \"%s\": Better Auth refuses it at sign-up (INVALID_EMAIL)",
+                       email ? email : "");
     if (!name)
         return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
     char *roles = NULL;
@@ -781,8 +820,10 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
         return st;
     bc_record patch = bc_record_copy(changes);
     const char *email = bc_record_text(&patch, "email");
-    if (bc_record_get(&patch, "email") && (!email || !email_valid(email)))
-        st = bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "(null)");
+    if (bc_record_get(&patch, "email") && (!bc_admin_email_valid(email)))
+        st = bc_fail(err, BC_USAGE,
+                     "invalid email \"%s\": Better Auth refuses it at sign-up (INVALID_EMAIL)",
+                     email ? email : "(null)");
     if (st == BC_OK && email) {
         char *lower = bc_text_lower(email, strlen(email), NULL);
         st = email_free(a, lower, bc_record_text(&row, "id"), err);

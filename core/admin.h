@@ -83,6 +83,12 @@ bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *delete
 bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
 /* Hash and store on the user's credential account (8..128 characters). */
 bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err);
+/* Whether Better Auth 1.4.9 accepts email at sign-up: zod 4.3.6's z.email() rule (its regex
+ * /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
+ * applied to the email as typed, before lowercasing), checked against the real server in
+ * tests/integration/email_rule.sh. A user with any other email could never sign in. */
+bool bc_admin_email_valid(const char *email);
+
 /* A new user (email lowercased, must be new; role default "user") and its credential account.
  * *created gets the user row (caller's; may be NULL). */
 bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name, const char *role,
