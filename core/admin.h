@@ -79,7 +79,9 @@ bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *er
 bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted, bc_error *err);
 /* Delete the user's sessions, then accounts, then the user. Refused for the acting admin. */
 bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
-/* Hash and store on the user's credential account (8..128 characters). */
+/* Hash and store on the user's credential account (8..128 characters); a user without one
+ * (created without a password, or signing in through a social provider) gets one, as Better
+ * Auth 1.6+ does (accountId = the user id), so a password sign-in works on every line. */
 bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err);
 /* A new user (email lowercased, must be new; role default "user") and its credential account.
  * *created gets the user row (caller's; may be NULL). */

@@ -10,7 +10,8 @@
 #include "sqlite_driver.h"
 #include "xalloc.h"
 
-bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const char *secret, const char *secret_from,
+bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const bc_secrets *secrets,
+                                       const char *secret_from,
                                        const char *alg, int64_t now_ms, bc_checks *out,
                                        bc_jwks_rows *rows, bc_error *err)
 {
@@ -21,8 +22,9 @@ bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const char *secret, const c
     bc_status st = have_table ? bc_jwks_sqlite_rows(d, r, err) : BC_OK;
     if (st == BC_OK) {
         bc_jwks_sqlite_inputs in = {.rows = have_table ? r : NULL,
-                                    .secret = secret,
+                                    .secrets = secrets,
                                     .secret_from = secret_from,
+                                    .alg_column = bc_sqlite_line(d) == BC_LINE_1_7,
                                     .alg = alg,
                                     .now_ms = now_ms};
         st = bc_jwks_doctor_sqlite(&in, out, err);

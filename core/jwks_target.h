@@ -19,11 +19,13 @@
 #include "jwks_doctor.h"
 #include "status.h"
 
-/* Run the SQLite doctor over d's jwks table (a file without one fails rows.present). secret and
- * secret_from may be NULL (secret.present fails); alg NULL infers it; now_ms 0 is the clock. When
+/* Run the SQLite doctor over d's jwks table (a file without one fails rows.present), judged by
+ * the line the file's schema shows. secrets and secret_from may be NULL (secret.present fails);
+ * alg NULL infers it; now_ms 0 is the clock. When
  * rows is not NULL it receives the rows the checks looked at (the caller releases them, also on
  * failure). Fills *out (zero it first; the caller releases it). */
-bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const char *secret, const char *secret_from,
+bc_status bc_jwks_target_doctor_sqlite(bc_driver *d, const bc_secrets *secrets,
+                                       const char *secret_from,
                                        const char *alg, int64_t now_ms, bc_checks *out,
                                        bc_jwks_rows *rows, bc_error *err);
 

@@ -18,6 +18,7 @@
 #include "dialog.h"
 #include "driver.h"
 #include "keymap.h"
+#include "secretbox.h"
 #include "status.h"
 #include "target.h"
 
@@ -119,8 +120,11 @@ void tui_app_dialog(tui_app *app, const tui_dialog *d);
  * opened; tui_app_state_error then says why). */
 bc_admin *tui_app_admin(tui_app *app);
 const char *tui_app_state_error(tui_app *app);
-/* The app's secret (BETTER_AUTH_SECRET) for signed session cookies, or NULL. */
+/* The app's current secret (the first of BETTER_AUTH_SECRETS, else BETTER_AUTH_SECRET) for
+ * signed session cookies, or NULL. */
 const char *tui_app_secret(tui_app *app);
+/* All of the app's secrets from the environment (never NULL; maybe empty), for its keys. */
+const bc_secrets *tui_app_secrets(tui_app *app);
 /* The target's name as the top bar shows it (typed to confirm on production). */
 const char *tui_app_label(tui_app *app);
 /* After a write: close the user screen when its user is gone, then refresh every open view in
@@ -146,7 +150,7 @@ typedef struct {
     const char *keymap_path; /* NULL: tui_keymap_default_path() */
     bc_admin *admin;         /* borrowed; required */
     const char *state_error; /* why the state database is not open, or NULL */
-    const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
+    const bc_secrets *secrets; /* BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET (borrowed), or NULL */
     /* The deployment switcher (`d`): what to list, and how to switch (tui.c). open_target opens
      * choice into *next (zeroed; closed by the caller on failure) on the console's worker
      * thread, touching nothing else; use_target then closes the old target, keeps next and

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "convex_driver.h"
 #include "demo.h"
+#include "line.h"
 #include "paths.h"
 #include "sqlite_driver.h"
 #include "state.h"
@@ -43,6 +45,10 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
+    if (bc_driver_is_convex(c->d))
+        return bc_fail(err, BC_USAGE,
+                       "db index is for SQLite files (--db); a Convex deployment's indexes are "
+                       "declared in its schema");
     if (c->drop) {
         bool had = bc_sqlite_has_any_index(c->d);
         bc_status st = bc_sqlite_drop_indexes(c->d, err);
@@ -62,13 +68,22 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
 {
-    /* Opening the target already ran the schema check; reaching here means it passed. */
-    fprintf(c->out, "%s: Better Auth database OK\n", c->d->label);
-    fprintf(c->out, "  browsing indexes: %s\n",
-            bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
-    fprintf(c->out, "  search index: %s\n",
-            bc_sqlite_has_search_index(c->d) ? "present (triggers on \"user\" keep it current)"
-                                             : "missing (substring search scans every user)");
+    /* Opening the target already ran the schema check (SQLite) or found the auth functions
+     * (Convex); reaching here means it passed. */
+    bool convex = bc_driver_is_convex(c->d);
+    fprintf(c->out, "%s: Better Auth %s OK\n", c->d->label,
+            convex ? "functions" : "database");
+    fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
+    if (convex) {
+        fprintf(c->out, "  functions: %s\n", bc_convex_functions(c->d));
+    } else {
+        fprintf(c->out, "  browsing indexes: %s\n",
+                bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
+        fprintf(c->out, "  search index: %s\n",
+                bc_sqlite_has_search_index(c->d)
+                    ? "present (triggers on \"user\" keep it current)"
+                    : "missing (substring search scans every user)");
+    }
     char *path = c->state ? bc_xstrdup(c->state) : NULL;
     bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
     bc_state *s = NULL;

@@ -11,6 +11,7 @@
 #include "lookup.h"
 #include "print.h"
 #include "record_json.h"
+#include "users.h"
 #include "xalloc.h"
 
 /* How one kind of row is listed. */
@@ -409,6 +410,8 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         free(status);
         print_section(c, &sessions_kind, &sessions);
         print_section(c, &accounts_kind, &accounts);
+        if (!bc_users_has_password(&accounts))
+            fprintf(c->out, "  %s\n", BC_USERS_NO_PASSWORD);
     }
 done:
     bc_rows_release(&sessions);

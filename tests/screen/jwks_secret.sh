@@ -14,7 +14,7 @@ wait_for "The app's secret"
 expect_screen_has "BETTER_AUTH_SECRET is not set in bcadmin's environment."
 keys Escape
 wait_gone "The app's secret"
-expect_screen_has "▸fail   secret.present   no secret given: the private keys cannot be checked"
+expect_screen_has " fail   secret.present   no secret given: the private keys cannot be checked"
 expect_screen_has " RSA      2026-03-15 00:00 -                no secret"
 
 keys p
@@ -35,6 +35,6 @@ wait_for "secret  ••••••••••••••••••••�
 expect_screen_lacks "$SECRET"
 keys Enter
 wait_gone "The app's secret"
-wait_for "5 checks: 5 ok, 0 warn, 0 fail   secret: the secret typed here"
+wait_for "6 checks: 6 ok, 0 warn, 0 fail   secret: the secret typed here"
 expect_screen_has " RSA      2026-03-15 00:00 -                yes"
 ! grep -rqF "$SECRET" "$DIR/.local" 2>/dev/null || fail "the typed secret reached the state directory"

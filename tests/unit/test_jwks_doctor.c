@@ -30,7 +30,7 @@ static bc_jwks_row make_row(bc_jwk_type type, const char *secret, int64_t create
     assert_int_equal(bc_jwk_generate(type, &k, NULL), BC_OK);
     bc_jwks_row row;
     assert_int_equal(
-        bc_jwks_row_new(k, secret, NULL, bc_jwk_type_default_alg(type), created, &row, NULL),
+        bc_jwks_row_new(k, BC_SECRETS_LEGACY(secret), NULL, bc_jwk_type_default_alg(type), created, &row, NULL),
         BC_OK);
     bc_jwk_free(k);
     return row;
@@ -233,7 +233,7 @@ static void short_rsa(void **state)
     k.pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
     assert_non_null(k.pkey);
     bc_jwks_row r;
-    assert_int_equal(bc_jwks_row_new(&k, SECRET, NULL, "RS256", NOW, &r, NULL), BC_OK);
+    assert_int_equal(bc_jwks_row_new(&k, BC_SECRETS_LEGACY(SECRET), NULL, "RS256", NOW, &r, NULL), BC_OK);
     EVP_PKEY_free(k.pkey);
     set_jwks(f, &r, 1);
     bc_checks c = run(f);
@@ -285,7 +285,7 @@ static void missing_site_url(void **state)
 static bc_checks run_sqlite(const bc_jwks_rows *rows, const char *secret, const char *alg)
 {
     bc_jwks_sqlite_inputs in = {
-        .rows = rows, .secret = secret, .secret_from = "test", .alg = alg, .now_ms = NOW};
+        .rows = rows, .secrets = secret ? BC_SECRETS_LEGACY(secret) : NULL, .secret_from = "test", .alg = alg, .now_ms = NOW};
     bc_checks c = {0};
     assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
     return c;
