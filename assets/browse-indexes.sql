@@ -13,3 +13,7 @@ CREATE INDEX IF NOT EXISTS "bcadmin_session_impersonatedBy" ON "session" ("imper
 CREATE INDEX IF NOT EXISTS "bcadmin_user_email_createdAt" ON "user" ("email", "createdAt", "id");
 -- Banned users newest first, and their count: only banned rows, so it stays small.
 CREATE INDEX IF NOT EXISTS "bcadmin_user_banned_createdAt" ON "user" ("banned", "createdAt", "id", "banExpires") WHERE "banned" = 1;
+-- The overview's counts (core/stats): unverified users (verified = all - these; small while most
+-- users verify), accounts by provider.
+CREATE INDEX IF NOT EXISTS "bcadmin_user_unverified" ON "user" ("createdAt") WHERE "emailVerified" IS NOT 1;
+CREATE INDEX IF NOT EXISTS "bcadmin_account_providerId" ON "account" ("providerId");

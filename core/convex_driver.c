@@ -26,6 +26,7 @@
 #include "cursor.h"
 #include "encoding.h"
 #include "isotime.h"
+#include "text.h"
 
 enum {
     ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
@@ -917,9 +918,11 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
         if (q->search_mode == BC_SEARCH_PREFIX) {
             if (!email || strncmp(email, u->needle, strlen(u->needle)) != 0)
                 return false;
-        } else if (!(email && strcasestr(email, u->needle)) &&
-                   !(name && strcasestr(name, u->needle))) {
-            return false; /* ASCII case-insensitive, like SQLite's LIKE */
+        } else {
+            size_t nn = strlen(u->needle); /* folded: every alphabet's case, as on SQLite */
+            if (!(email && bc_text_contains_folded(email, strlen(email), u->needle, nn)) &&
+                !(name && bc_text_contains_folded(name, strlen(name), u->needle, nn)))
+                return false;
         }
     }
     if (q->role && *q->role && !list_has(bc_record_text(r, "role"), q->role))
@@ -1001,7 +1004,7 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
             sp.scans = true;
         }
     } else if (*search) {
-        pc.needle = bc_xstrdup(search);
+        pc.needle = bc_text_fold(search, strlen(search), NULL);
         sp.batch = SCAN_BATCH;
         sp.scans = true;
     }
@@ -1074,6 +1077,23 @@ static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, b
     return st;
 }
 
+/* Every row of a model, newest first: how core/stats reads what it cannot count here. */
+static bc_status convex_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
+                                  bc_page *out, bc_error *err)
+{
+    cv *c = (cv *)d;
+    if ((unsigned)model >= BC_MODEL_COUNT)
+        return bc_fail(err, BC_USAGE, "unknown model %d", (int)model);
+    page_spec sp = {.model = model,
+                    .sort = "createdAt",
+                    .limit = limit,
+                    .cursor = cursor,
+                    .canonical = bc_xasprintf("CR|%s", bc_model_get(model)->name)};
+    bc_status st = run_page(c, &sp, out, err);
+    free(sp.canonical);
+    return st;
+}
+
 /* --- open / close -------------------------------------------------------------------------- */
 
 static void convex_close(bc_driver *d)
@@ -1103,6 +1123,8 @@ static const bc_driver_ops convex_ops = {
     .rows_update = convex_rows_update,
     .rows_delete = convex_rows_delete,
     .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
+    /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
+    .rows_page = convex_rows_page,
 };
 
 typedef struct {
@@ -1190,6 +1212,8 @@ bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex
     c->base.production = o->production;
     c->base.read_only = o->read_only;
     c->cx = cx;
+    if (o->read_only)
+        bc_convex_set_read_only(cx, c->base.label);
     bc_convex_set_cancel(cx, &c->base.cancel);
 
     if (o->auth_functions || o->component) {

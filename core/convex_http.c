@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "driver.h"
 #include "xalloc.h"
 
 #define MAX_BODY (64u << 20) /* a hostile or broken peer cannot make us buffer more */
@@ -18,6 +19,7 @@ struct bc_convex {
     char *auth_header;
     size_t round_trips;
     const atomic_bool *cancel; /* bc_convex_set_cancel; NULL: never stopped */
+    char *read_only;           /* bc_convex_set_read_only: the label refusals name; NULL: writable */
 };
 
 /* One HTTP exchange. */
@@ -92,12 +94,35 @@ void bc_convex_free(bc_convex *c)
         memset(c->auth_header, 0, strlen(c->auth_header));
     free(c->auth_header);
     free(c->url);
+    free(c->read_only);
     free(c);
 }
 
 const char *bc_convex_url(const bc_convex *c)
 {
     return c->url;
+}
+
+void bc_convex_set_read_only(bc_convex *c, const char *label)
+{
+    free(c->read_only);
+    c->read_only = bc_xstrdup(label && *label ? label : c->url);
+}
+
+/* Under --read-only every call that is not a read, and the whole batch with it, is refused
+ * before anything is sent. */
+static bc_status refuse_writes(bc_convex *c, bc_convex_call *calls, size_t n)
+{
+    bc_status st = BC_OK;
+    for (size_t i = 0; c->read_only && i < n; i++)
+        if (!calls[i].read_only)
+            st = bc_read_only_refuse(c->read_only, calls[i].path, &calls[i].err);
+    for (size_t i = 0; st != BC_OK && i < n; i++) {
+        calls[i].status = BC_REFUSED;
+        if (calls[i].read_only)
+            bc_read_only_refuse(c->read_only, "the batch with a write", &calls[i].err);
+    }
+    return st;
 }
 
 void bc_convex_set_cancel(bc_convex *c, const atomic_bool *flag)
@@ -387,6 +412,10 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
 
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        calls[i].value = calls[i].error_data = calls[i].log_lines = NULL;
+    if (refuse_writes(c, calls, n) != BC_OK)
+        return BC_REFUSED;
     request *reqs = bc_xcalloc(n, sizeof *reqs);
     for (size_t i = 0; i < n; i++) {
         bc_convex_call *call = &calls[i];
@@ -476,6 +505,8 @@ bc_status bc_convex_env_list(bc_convex *c, json_t **vars, bc_error *err)
 
 bc_status bc_convex_env_update(bc_convex *c, json_t *changes, bc_error *err)
 {
+    if (c->read_only)
+        return bc_read_only_refuse(c->read_only, "changing environment variables", err);
     json_t *body = json_pack("{s:O}", "changes", changes);
     request r = {.method = "POST",
                  .url = bc_xasprintf("%s/api/update_environment_variables", c->url),

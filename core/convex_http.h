@@ -28,6 +28,9 @@ const char *bc_convex_url(const bc_convex *c);
 /* Requests stop (BC_CANCELLED) while *flag is true; it is polled every 50 ms and may be set from
  * another thread. The flag is borrowed and must outlive c (NULL: never stopped). */
 void bc_convex_set_cancel(bc_convex *c, const atomic_bool *flag);
+/* --read-only: from now on every call that is not marked read_only, and every environment
+ * change, is refused (bc_read_only_refuse naming label) before a request is sent. */
+void bc_convex_set_read_only(bc_convex *c, const char *label);
 
 typedef enum {
     BC_CALL_QUERY,

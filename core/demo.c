@@ -23,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "driver.h"
 #include "embedded.h"
 #include "isotime.h"
 #include "password.h"
@@ -1320,6 +1321,8 @@ bc_status bc_demo_create(const char *path, const bc_demo_opts *opts, bc_demo_rep
     if (report == NULL)
         report = &scratch;
     memset(report, 0, sizeof *report);
+    if (opts->read_only)
+        return bc_read_only_refuse(path, "making a demo database", err);
     bc_status s = check_target(path, opts, err);
     if (s != BC_OK)
         return s;

@@ -9,6 +9,7 @@
 #ifndef BC_DEMO_H
 #define BC_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -21,6 +22,7 @@ typedef struct {
     uint64_t seed;   /* 0 is a valid seed */
     int64_t now_ms;  /* the "current" time the data is built around; 0 means bc_now_ms() */
     int force;       /* replace an existing file instead of refusing */
+    bool read_only;  /* --read-only: refused (bc_read_only_refuse), nothing is written */
 } bc_demo_opts;
 
 typedef struct {

@@ -3,6 +3,7 @@
 #include "driver.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void bc_page_release(bc_page *p)
 {
@@ -21,15 +22,66 @@ void bc_driver_close(bc_driver *d)
     free(label);
 }
 
+bc_status bc_read_only_refuse(const char *label, const char *what, bc_error *err)
+{
+    return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): %s refused; nothing was "
+                   "changed", label && *label ? label : "the target", what ? what : "the change");
+}
+
+bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err)
+{
+    return d->read_only ? bc_read_only_refuse(d->label, what, err) : BC_OK;
+}
+
 static bc_status refuse_write(bc_driver *d, bc_error *err)
 {
-    return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
-                   d->label ? d->label : "the target");
+    return bc_read_only_refuse(d->label, "the change", err);
+}
+
+/* Whether a search looks like something pasted whole: an id or a session token (Better Auth's
+ * are 32 characters, Convex ids about as long), not a word of an email or a name. */
+static bool pasted_key(const bc_user_query *q)
+{
+    const char *s = q->search;
+    if (!s || q->search_mode != BC_SEARCH_CONTAINS || q->cursor || q->role || q->ban ||
+        q->verified || strlen(s) < 20)
+        return false;
+    return strpbrk(s, " @\t") == NULL;
+}
+
+/* The user whose id, or whose session's token, is the search: two indexed reads, no scan. A
+ * failed read (a Convex id of the wrong shape is refused) only means "not a key", except a stop. */
+static bc_status exact_user(bc_driver *d, const bc_user_query *q, bc_page *out, bool *found,
+                            bc_error *err)
+{
+    bc_record u = {0}, session = {0};
+    bc_error ignored = {0};
+    bc_status st = bc_driver_row_get(d, BC_MODEL_USER, "id", q->search, &u, &ignored);
+    if (st != BC_OK && st != BC_CANCELLED &&
+        bc_driver_row_get(d, BC_MODEL_SESSION, "token", q->search, &session, &ignored) == BC_OK) {
+        const char *uid = bc_record_text(&session, "userId");
+        st = uid ? bc_driver_row_get(d, BC_MODEL_USER, "id", uid, &u, &ignored) : BC_NOT_FOUND;
+        bc_record_release(&session);
+    }
+    if (st == BC_CANCELLED || ignored.status == BC_CANCELLED)
+        return bc_fail(err, BC_CANCELLED, "stopped");
+    *found = st == BC_OK;
+    if (*found) {
+        bc_rows_push(&out->rows, &u);
+        out->total = 1;
+    }
+    return BC_OK;
 }
 
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err)
 {
     *out = (bc_page){.total = -1};
+    if (pasted_key(q)) {
+        bool found = false;
+        bc_status st = exact_user(d, q, out, &found, err);
+        if (st != BC_OK || found)
+            return st;
+    }
     return d->ops->users_page(d, q, out, err);
 }
 
@@ -108,4 +160,53 @@ void bc_driver_interrupt_clear(bc_driver *d)
 {
     if (d)
         atomic_store(&d->cancel, false);
+}
+
+void bc_group_counts_release(bc_group_counts *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->items[i].value);
+    free(g->items);
+    *g = (bc_group_counts){0};
+}
+
+bool bc_driver_counts(const bc_driver *d)
+{
+    return d->ops->count && d->ops->count_per_day && d->ops->count_groups;
+}
+
+static bc_status no_op(const bc_driver *d, const char *what, bc_error *err)
+{
+    return bc_fail(err, BC_ERR, "a %s target cannot %s", d->ops->kind, what);
+}
+
+bc_status bc_driver_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err)
+{
+    *n = 0;
+    return d->ops->count ? d->ops->count(d, q, n, err) : no_op(d, "count rows cheaply", err);
+}
+
+bc_status bc_driver_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                                  int64_t *counts, bc_error *err)
+{
+    for (int i = 0; i < days; i++)
+        counts[i] = 0;
+    return d->ops->count_per_day ? d->ops->count_per_day(d, model, day0_ms, days, counts, err)
+                                 : no_op(d, "count rows per day cheaply", err);
+}
+
+bc_status bc_driver_count_groups(bc_driver *d, const bc_count_query *q, const char *field,
+                                 bc_group_counts *out, bc_error *err)
+{
+    *out = (bc_group_counts){0};
+    return d->ops->count_groups ? d->ops->count_groups(d, q, field, out, err)
+                                : no_op(d, "count rows by value cheaply", err);
+}
+
+bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
+                              bc_page *out, bc_error *err)
+{
+    *out = (bc_page){.total = -1};
+    return d->ops->rows_page ? d->ops->rows_page(d, model, limit, cursor, out, err)
+                             : no_op(d, "page through every row", err);
 }

@@ -91,6 +91,37 @@ typedef struct {
     size_t n;
 } bc_match;
 
+/* --- counts (core/stats.h) ---------------------------------------------------------------- */
+
+/* What a count takes: every row of a model, or the rows one of these rules selects. */
+typedef enum {
+    BC_COUNT_ROWS,            /* every row of the model */
+    BC_COUNT_USERS_VERIFIED,  /* users whose emailVerified is true */
+    BC_COUNT_USERS_BANNED,    /* users whose ban is in force at now_ms (BC_BAN_BANNED) */
+    BC_COUNT_BANS_ENDING,     /* of those, bans with an expiry at or before until_ms */
+    BC_COUNT_SESSIONS_ACTIVE, /* sessions whose expiresAt is after now_ms */
+} bc_count_kind;
+
+typedef struct {
+    bc_model model; /* user for the USERS_ and BANS_ kinds, session for SESSIONS_ACTIVE */
+    bc_count_kind kind;
+    int64_t now_ms, until_ms;
+} bc_count_query;
+
+/* One value of a field and how many rows hold it. The value is owned by the list. */
+typedef struct {
+    char *value;
+    int64_t n;
+} bc_group_count;
+
+/* Counts by value, largest first (ties by value); bc_group_counts_release. */
+typedef struct {
+    bc_group_count *items;
+    size_t n;
+} bc_group_counts;
+
+void bc_group_counts_release(bc_group_counts *g);
+
 /* --- the driver ---------------------------------------------------------------------------- */
 
 typedef struct bc_driver bc_driver;
@@ -115,6 +146,22 @@ typedef struct {
                              bc_error *err);
     /* Optional: group writes atomically (SQLite). NULL where the store has no transactions. */
     bc_status (*txn)(bc_driver *d, bc_txn_op op, bc_error *err);
+
+    /* Optional counting, for stores where a count is cheap (SQLite: index ranges, never a read
+     * of every row). NULL where counting means reading every row (Convex): core/stats then
+     * reads the newest rows through rows_page instead. All three or none. */
+    bc_status (*count)(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err);
+    /* Rows of model created on each of `days` UTC days: counts[i] for createdAt in
+     * [day0_ms + i days, day0_ms + (i + 1) days). */
+    bc_status (*count_per_day)(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                               int64_t *counts, bc_error *err);
+    /* The rows q selects, counted by each value of field (NULL and "" are not counted). */
+    bc_status (*count_groups)(bc_driver *d, const bc_count_query *q, const char *field,
+                              bc_group_counts *out, bc_error *err);
+    /* Optional: every row of model, newest first, limit (at most BC_PAGE_MAX) at a time; for
+     * stores without the counting ops. */
+    bc_status (*rows_page)(bc_driver *d, bc_model model, size_t limit, const char *cursor,
+                           bc_page *out, bc_error *err);
 } bc_driver_ops;
 
 struct bc_driver {
@@ -128,6 +175,13 @@ struct bc_driver {
 
 /* Close and free a driver (NULL is fine). */
 void bc_driver_close(bc_driver *d);
+
+/* --read-only, decided here for every write path (driver wrappers, index builds, key rotation,
+ * the demo file, Convex mutations and environment changes): BC_REFUSED with the one message
+ * "LABEL is open read-only (--read-only): WHAT refused; nothing was changed". */
+bc_status bc_read_only_refuse(const char *label, const char *what, bc_error *err);
+/* BC_OK when d may be written, else bc_read_only_refuse(d->label, what). */
+bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err);
 
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
 bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
@@ -144,6 +198,17 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                                 bc_error *err);
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+
+/* Whether the driver counts cheaply (the count ops exist); else the count calls fail (BC_ERR). */
+bool bc_driver_counts(const bc_driver *d);
+bc_status bc_driver_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err);
+bc_status bc_driver_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                                  int64_t *counts, bc_error *err);
+bc_status bc_driver_count_groups(bc_driver *d, const bc_count_query *q, const char *field,
+                                 bc_group_counts *out, bc_error *err);
+/* BC_ERR where the driver has no rows_page. */
+bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
+                              bc_page *out, bc_error *err);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
  * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any

@@ -996,3 +996,11 @@ bc_status bc_envsync_apply(bc_convex *c, bc_envsync_plan *p, const bc_envsync_ap
         run_doctor(c, o, rep);
     return st;
 }
+
+size_t bc_envsync_plan_differences(const bc_envsync_plan *plan)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < plan->n; i++)
+        n += plan->items[i].kind != BC_ENVSYNC_UNCHANGED && plan->items[i].kind != BC_ENVSYNC_EMPTY;
+    return n;
+}

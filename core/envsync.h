@@ -141,6 +141,9 @@ json_t *bc_envsync_plan_changes(const bc_envsync_plan *plan);
 size_t bc_envsync_plan_count(const bc_envsync_plan *plan, bc_envsync_kind kind);
 /* The item for name, or NULL (owned by the plan). */
 const bc_envsync_item *bc_envsync_plan_find(const bc_envsync_plan *plan, const char *name);
+/* Names on which the file and the deployment differ (every item but UNCHANGED and EMPTY): the
+ * drift the overview shows ("in sync" when 0). */
+size_t bc_envsync_plan_differences(const bc_envsync_plan *plan);
 /* Whether applying would change anything on the deployment or in the file. */
 bool bc_envsync_plan_has_work(const bc_envsync_plan *plan);
 

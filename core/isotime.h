@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define BC_ISO_LEN 24 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+#define BC_DAY_MS (24LL * 3600 * 1000)
 
 /* Write ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (at least BC_ISO_LEN + 1 bytes). */
 void bc_iso_format(int64_t ms, char out[BC_ISO_LEN + 1]);

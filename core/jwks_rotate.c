@@ -201,7 +201,7 @@ bc_status bc_jwks_rotate_sqlite(bc_driver *d, const bc_jwks_rotate_opts *o,
                        "no secret: set BETTER_AUTH_SECRET (and BETTER_AUTH_SECRETS if the app "
                        "uses versioned secrets) to the app's, or pass --secret-file FILE");
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only: key rotation refused", d->label);
+        return bc_driver_writable(d, "key rotation", err);
     if (o->alg) {
         bc_jwk_type t;
         bc_status st = bc_jwk_type_for_alg(o->alg, &t, err);

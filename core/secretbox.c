@@ -347,6 +347,11 @@ const char *bc_secrets_current_name(const bc_secrets *s, char *buf, size_t size)
     return buf;
 }
 
+const char *bc_secrets_env_name(const bc_secrets *s)
+{
+    return s && s->n ? "BETTER_AUTH_SECRETS" : "BETTER_AUTH_SECRET";
+}
+
 bc_status bc_secrets_encrypt(const bc_secrets *s, const void *plain, size_t plain_len,
                              const unsigned char *nonce, char **out, bc_error *err)
 {

@@ -92,6 +92,9 @@ const char *bc_secrets_current(const bc_secrets *s);
  * "BETTER_AUTH_SECRET", written into buf.  */
 const char *bc_secrets_current_name(const bc_secrets *s, char *buf, size_t size);
 
+/* The variable the current secret comes from: "BETTER_AUTH_SECRETS" or "BETTER_AUTH_SECRET". */
+const char *bc_secrets_env_name(const bc_secrets *s);
+
 /* symmetricEncrypt with the ring: "$ba$<current>$<hex>" when versions exist, else bare hex with
  * the legacy secret. The caller frees *out. */
 bc_status bc_secrets_encrypt(const bc_secrets *s, const void *plain, size_t plain_len,

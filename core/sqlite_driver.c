@@ -13,12 +13,14 @@
 #include "sqlite_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <unicase.h>
@@ -56,6 +58,7 @@ typedef struct {
     bc_driver base; /* first: the driver pointer is this struct's pointer */
     sqlite3 *db;
     char *path;
+    bool wal_was_there; /* read-only: the -wal or -shm file existed before we opened the file */
     int timeout_ms;
     bool in_txn;
     table tables[BC_MODEL_COUNT];
@@ -759,15 +762,30 @@ static bc_status sqlite_rows_delete(bc_driver *d, bc_model model, const bc_match
  * before any text and any text before any blob, so the type tests are range bounds ('' is the
  * least text, X'' the least blob) instead of typeof() calls: a count over the ban index then
  * evaluates no function per row. NULL is never after now (also under NOT). */
-static void put_date_after_now(qb *q, const char *col, int64_t now)
+static void put_date_after(qb *q, const char *col, int64_t now, bool unindexed)
 {
+    /* A unary + keeps SQLite from driving the query by this column's index. */
+    const char *p = unindexed ? "+" : "";
     char iso[BC_ISO_LEN + 1];
     bc_iso_format(now, iso);
-    bc_buf_printf(&q->sql, "(\"%s\" IS NOT NULL AND ((\"%s\" > ", col, col);
+    bc_buf_printf(&q->sql, "(%s\"%s\" IS NOT NULL AND ((%s\"%s\" > ", p, col, p, col);
     qb_param(q, bc_value_text(iso));
-    bc_buf_printf(&q->sql, " AND \"%s\" < X'') OR (\"%s\" > ", col, col);
+    bc_buf_printf(&q->sql, " AND %s\"%s\" < X'') OR (%s\"%s\" > ", p, col, p, col);
     qb_param(q, bc_value_int(now));
-    bc_buf_printf(&q->sql, " AND \"%s\" < '')))", col);
+    bc_buf_printf(&q->sql, " AND %s\"%s\" < '')))", p, col);
+}
+
+static void put_date_after_now(qb *q, const char *col, int64_t now)
+{
+    put_date_after(q, col, now, false);
+}
+
+/* The user's ban is in force at now: banned, with no expiry or one after now. */
+static void put_ban_in_force(qb *q, int64_t now)
+{
+    bc_buf_puts(&q->sql, "\"banned\" = 1 AND (\"banExpires\" IS NULL OR ");
+    put_date_after_now(q, "banExpires", now);
+    bc_buf_puts(&q->sql, ")");
 }
 
 static void put_and(qb *q, size_t *terms)
@@ -1389,12 +1407,10 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
         }
         free(lo);
     } else if (*search && q->search_mode == BC_SEARCH_CONTAINS) {
-        /* Like Better Auth's list-users "contains" (LIKE '%s%': ASCII letters match either
-         * case, nothing else is special), by bcadmin_contains (registered at open). */
-        size_t n = strlen(search);
-        char *needle = bc_xmalloc(n + 1);
-        for (size_t i = 0; i <= n; i++)
-            needle[i] = (char)ascii_lower((unsigned char)search[i]);
+        /* Like Better Auth's list-users "contains" (nothing is special), but letters of every
+         * alphabet match either case (bc_text_fold), by bcadmin_contains (registered at open). */
+        size_t n;
+        char *needle = bc_text_fold(search, strlen(search), &n);
         put_and(w, &terms);
         bc_buf_puts(&w->sql, "bcadmin_contains(");
         qb_param(w, bc_value_textn(needle, n));
@@ -1422,9 +1438,7 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
         break;
     case BC_BAN_BANNED:
         put_and(w, &terms);
-        bc_buf_puts(&w->sql, "\"banned\" = 1 AND (\"banExpires\" IS NULL OR ");
-        put_date_after_now(w, "banExpires", now);
-        bc_buf_puts(&w->sql, ")");
+        put_ban_in_force(w, now);
         break;
     case BC_BAN_EXPIRED:
         put_and(w, &terms);
@@ -1537,31 +1551,11 @@ static bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, b
 
 /* --- substring search -------------------------------------------------------------------- */
 
-/* Whether h (hn bytes) contains the needle n (nn > 0 bytes, ASCII-lowercased, no NUL), ASCII
- * letters compared without case. LIKE reads text only up to a NUL: the leftmost match counts
- * only when no NUL comes before it (checked on a match, not on every byte). */
-static bool contains_nocase(const unsigned char *h, size_t hn, const unsigned char *n, size_t nn)
-{
-    if (nn > hn)
-        return false;
-    unsigned char first = n[0], first_up = first >= 'a' && first <= 'z' ? first - 32 : first;
-    for (size_t i = 0; i + nn <= hn; i++) {
-        if (h[i] != first && h[i] != first_up)
-            continue;
-        size_t j = 1;
-        while (j < nn && ascii_lower(h[i + j]) == n[j])
-            j++;
-        if (j == nn)
-            return memchr(h, 0, i) == NULL;
-    }
-    return false;
-}
-
-/* bcadmin_contains(needle, text...): 1 when one of the texts contains needle (already
- * ASCII-lowercased), what `text LIKE '%needle%' ESCAPE '\'` answers with the needle's % _ and \
- * escaped, checked in order so a match on the email skips the name. NULLs never match; numbers
- * are matched as their text, as LIKE does. One call per row instead of two LIKEs, each of which
- * re-reads the pattern for escapes and wildcards at every position. */
+/* bcadmin_contains(needle, text...): 1 when one of the texts contains needle (already folded by
+ * bc_text_fold), compared as bc_text_contains_folded does: `text LIKE '%needle%'` with the
+ * needle's % _ and \ taken as text and every alphabet's letters matching either case, checked in
+ * order so a match on the email skips the name. NULLs never match; numbers are matched as their
+ * text, as LIKE does. */
 static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const unsigned char *needle = sqlite3_value_text(argv[0]);
@@ -1572,8 +1566,8 @@ static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     for (int i = 1; i < argc; i++) {
         const unsigned char *h = sqlite3_value_text(argv[i]);
-        if (h &&
-            (nn == 0 || contains_nocase(h, (size_t)sqlite3_value_bytes(argv[i]), needle, nn))) {
+        if (h && bc_text_contains_folded((const char *)h, (size_t)sqlite3_value_bytes(argv[i]),
+                                         (const char *)needle, nn)) {
             sqlite3_result_int(ctx, 1);
             return;
         }
@@ -1581,7 +1575,552 @@ static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+/* --- counts for the overview (driver.h count ops) ----------------------------------------- */
+
+/* Every statement here is a count over an index range of assets/browse-indexes.sql (or the
+ * table's own count), never a read of every row; dates are compared in both stored forms, ISO
+ * text and epoch milliseconds (see put_date_after_now). */
+
+/* The WHERE clause (with " WHERE ") of a count query; false for an unknown kind or model.
+ * unindexed: another column's index drives the query (count_groups). */
+static bool put_count_filter(qb *w, const bc_count_query *q, bool unindexed)
+{
+    switch (q->kind) {
+    case BC_COUNT_ROWS:
+        return true;
+    case BC_COUNT_USERS_VERIFIED:
+        /* verified = every user minus the unverified, whose partial index is small */
+        return q->model == BC_MODEL_USER;
+    case BC_COUNT_USERS_BANNED:
+        bc_buf_puts(&w->sql, " WHERE ");
+        put_ban_in_force(w, q->now_ms);
+        return q->model == BC_MODEL_USER;
+    case BC_COUNT_BANS_ENDING: {
+        char now[BC_ISO_LEN + 1], until[BC_ISO_LEN + 1];
+        bc_iso_format(q->now_ms, now);
+        bc_iso_format(q->until_ms, until);
+        bc_buf_puts(&w->sql, " WHERE \"banned\" = 1 AND ((\"banExpires\" > ");
+        qb_param(w, bc_value_text(now));
+        bc_buf_puts(&w->sql, " AND \"banExpires\" <= ");
+        qb_param(w, bc_value_text(until));
+        bc_buf_puts(&w->sql, ") OR (\"banExpires\" > ");
+        qb_param(w, bc_value_int(q->now_ms));
+        bc_buf_puts(&w->sql, " AND \"banExpires\" <= ");
+        qb_param(w, bc_value_int(q->until_ms));
+        bc_buf_puts(&w->sql, "))");
+        return q->model == BC_MODEL_USER;
+    }
+    case BC_COUNT_SESSIONS_ACTIVE:
+        bc_buf_puts(&w->sql, " WHERE ");
+        put_date_after(w, "expiresAt", q->now_ms, unindexed);
+        return q->model == BC_MODEL_SESSION;
+    }
+    return false;
+}
+
+static bc_status check_count(sq *s, const bc_count_query *q, qb *w, bool unindexed,
+                             bc_error *err)
+{
+    if ((unsigned)q->model >= BC_MODEL_COUNT)
+        return bc_fail(err, BC_USAGE, "count: unknown model %d", (int)q->model);
+    bc_status st = need_table(s, q->model, err);
+    if (st == BC_OK && !put_count_filter(w, q, unindexed))
+        st = bc_fail(err, BC_USAGE, "count: kind %d does not apply to \"%s\"", (int)q->kind,
+                     bc_model_get(q->model)->name);
+    return st;
+}
+
+/* A count walks every entry of an index range: memory-mapped, each page is read in place instead
+ * of copied through the page cache (a third of the time for the sessions' ranges at two million
+ * rows). The mapping is dropped after the count, so it is resident only while the count runs;
+ * not inside a transaction (the mapping size cannot change there). */
+static bool map_file(sq *s, bool on)
+{
+    if (s->in_txn)
+        return false;
+    return run_plain(s, on ? "PRAGMA mmap_size = 1099511627776" : "PRAGMA mmap_size = 0",
+                     on ? "mapping the file" : "unmapping the file", NULL) == BC_OK;
+}
+
+/* Sessions whose expiresAt is after now: the ISO-text range and the epoch-ms range of the
+ * expiresAt index counted apart and added (they cannot overlap); one range ORed with the other
+ * makes SQLite collect every matching rowid to remove duplicates, three times the work. */
+static bc_status count_active_sessions(sq *s, int64_t now, int64_t *n, bc_error *err)
+{
+    char iso[BC_ISO_LEN + 1];
+    bc_iso_format(now, iso);
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT (SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
+    qb_param(&q, bc_value_text(iso));
+    bc_buf_puts(&q.sql, " AND \"expiresAt\" < X'') + (SELECT count(*) FROM \"session\" WHERE "
+                        "\"expiresAt\" > ");
+    qb_param(&q, bc_value_int(now));
+    bc_buf_puts(&q.sql, " AND \"expiresAt\" < '')");
+    bc_status st = query_int(s, &q, n, "counting active sessions", err);
+    qb_release(&q);
+    return st;
+}
+
+static bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0};
+    bc_status st = check_count(s, q, &w, false, err);
+    bool mapped = st == BC_OK && map_file(s, true);
+    if (st == BC_OK && q->kind == BC_COUNT_SESSIONS_ACTIVE) {
+        st = count_active_sessions(s, q->now_ms, n, err);
+    } else if (st == BC_OK && q->kind == BC_COUNT_USERS_VERIFIED) {
+        /* One statement, so both counts see the same rows. */
+        qb c = {0};
+        bc_buf_puts(&c.sql, "SELECT (SELECT count(*) FROM \"user\") - (SELECT count(*) FROM "
+                            "\"user\" WHERE \"emailVerified\" IS NOT 1)");
+        st = query_int(s, &c, n, "counting verified users", err);
+        qb_release(&c);
+    } else if (st == BC_OK) {
+        /* count_rows: the cached count, and the mapped count of every user. */
+        char *canon = bc_xasprintf("N|%d|%d|%lld|%lld", (int)q->model, (int)q->kind,
+                                   (long long)q->now_ms, (long long)q->until_ms);
+        if (q->kind == BC_COUNT_ROWS && q->model == BC_MODEL_USER) {
+            free(canon); /* the same key as the unfiltered users list, whose count it is */
+            canon = bc_xstrdup("U|0|0:|0:|0|0");
+        }
+        page_spec p = {.model = q->model, .where = &w, .canonical = canon};
+        st = count_rows(s, &p, n, err);
+        free(canon);
+    }
+    if (mapped)
+        map_file(s, false);
+    qb_release(&w);
+    return st;
+}
+
+/* Whether an index of table starts with column (bcadmin's, or the app's own). */
+static bool has_index_on(sq *s, const char *table_name, const char *column_name)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM pragma_index_list(");
+    qb_param(&q, bc_value_text(table_name));
+    bc_buf_puts(&q.sql, ") AS l, pragma_index_info(l.name) AS i WHERE i.seqno = 0 AND i.name = ");
+    qb_param(&q, bc_value_text(column_name));
+    int64_t n = 0;
+    bool yes = query_int(s, &q, &n, "looking for an index", NULL) == BC_OK && n > 0;
+    qb_release(&q);
+    return yes;
+}
+
+/* Without an index on createdAt, a count per day would read the table once a day: read it once
+ * instead, the rows from the first day on, and put each in its day here. */
+static bc_status days_by_scan(sq *s, bc_model model, int64_t day0_ms, int days, int64_t *counts,
+                              bc_error *err)
+{
+    char day0[BC_ISO_LEN + 1];
+    bc_iso_format(day0_ms, day0);
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT \"createdAt\" FROM ");
+    put_ident(&q.sql, bc_model_get(model)->name);
+    bc_buf_puts(&q.sql, " WHERE \"createdAt\" >= ");
+    qb_param(&q, bc_value_textn(day0, 10));
+    bc_buf_puts(&q.sql, " OR (\"createdAt\" >= ");
+    qb_param(&q, bc_value_int(day0_ms));
+    bc_buf_puts(&q.sql, " AND \"createdAt\" < '')");
+    sqlite3_stmt *st;
+    bc_status status = start(s, &q, &st, err);
+    qb_release(&q);
+    if (status != BC_OK)
+        return status;
+    int rc = first_step(s, st);
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+        int64_t ms;
+        if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+            ms = sqlite3_column_int64(st, 0);
+        else if (!bc_iso_parse((const char *)sqlite3_column_text(st, 0),
+                               (size_t)sqlite3_column_bytes(st, 0), &ms))
+            continue;
+        int64_t i = ms >= day0_ms ? (ms - day0_ms) / BC_DAY_MS : -1;
+        if (i >= 0 && i < days)
+            counts[i]++;
+    }
+    if (rc != SQLITE_DONE)
+        status = db_fail(s, rc, err, "counting rows per day");
+    finish(st);
+    return status;
+}
+
+/* Rows created on each day: one count over each day's range of the createdAt index, for the
+ * ISO text form ('YYYY-MM-DD' <= text < the next day's) and the epoch-millisecond form. */
+static bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                                      int64_t *counts, bc_error *err)
+{
+    sq *s = (sq *)d;
+    bc_status st = (unsigned)model < BC_MODEL_COUNT ? need_table(s, model, err)
+                                                   : bc_fail(err, BC_USAGE, "unknown model");
+    if (st == BC_OK && !find_column(&s->tables[model], "createdAt", NULL))
+        st = bc_fail(err, BC_USAGE, "\"%s\" has no createdAt column", bc_model_get(model)->name);
+    if (st == BC_OK && !has_index_on(s, bc_model_get(model)->name, "createdAt"))
+        return days_by_scan(s, model, day0_ms, days, counts, err);
+    bool mapped = st == BC_OK && map_file(s, true);
+    for (int i = 0; i < days && st == BC_OK; i++) {
+        int64_t from = day0_ms + (int64_t)i * BC_DAY_MS, to = from + BC_DAY_MS;
+        char a[BC_ISO_LEN + 1], b[BC_ISO_LEN + 1];
+        bc_iso_format(from, a);
+        bc_iso_format(to, b);
+        qb q = {0};
+        for (int form = 0; form < 2; form++) {
+            bc_buf_puts(&q.sql, form ? " + (SELECT count(*) FROM " : "SELECT (SELECT count(*) FROM ");
+            put_ident(&q.sql, bc_model_get(model)->name);
+            bc_buf_puts(&q.sql, " WHERE \"createdAt\" >= ");
+            qb_param(&q, form ? bc_value_int(from) : bc_value_textn(a, 10));
+            bc_buf_puts(&q.sql, " AND \"createdAt\" < ");
+            qb_param(&q, form ? bc_value_int(to) : bc_value_textn(b, 10));
+            bc_buf_puts(&q.sql, ")");
+        }
+        st = query_int(s, &q, &counts[i], "counting rows per day", err);
+        qb_release(&q);
+    }
+    if (mapped)
+        map_file(s, false);
+    return st;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const bc_group_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+static void push_group(bc_group_counts *out, size_t *cap, const char *value, size_t len,
+                       int64_t n)
+{
+    if (out->n == *cap)
+        out->items = bc_xrealloc(out->items, (*cap = *cap ? *cap * 2 : 8) * sizeof *out->items);
+    out->items[out->n++] = (bc_group_count){bc_xstrndup(value, len), n};
+}
+
+/* SELECT field, count(*) ... GROUP BY field over the rows the filter selects, driven by the
+ * field's index (the filter's own columns are kept off their indexes): a few impersonation
+ * sessions among millions of active ones are found by impersonatedBy, not by expiresAt. */
+static bc_status groups_by_statement(sq *s, const bc_count_query *q, const char *field,
+                                     bc_group_counts *out, bc_error *err)
+{
+    qb w = {0}, g = {0};
+    bc_status st = check_count(s, q, &w, true, err);
+    if (st != BC_OK) {
+        qb_release(&w);
+        return st;
+    }
+    bc_buf_puts(&g.sql, "SELECT ");
+    put_ident(&g.sql, field);
+    bc_buf_puts(&g.sql, ", count(*) FROM ");
+    put_ident(&g.sql, bc_model_get(q->model)->name);
+    qb_append(&g, &w);
+    bc_buf_puts(&g.sql, w.sql.len ? " AND " : " WHERE ");
+    put_ident(&g.sql, field);
+    bc_buf_puts(&g.sql, " > '' GROUP BY 1"); /* text only: not NULL, not "" */
+    sqlite3_stmt *stmt = NULL;
+    st = start(s, &g, &stmt, err);
+    size_t cap = 0;
+    int rc = st == BC_OK ? first_step(s, stmt) : SQLITE_DONE;
+    for (; st == BC_OK && rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
+        const unsigned char *v = sqlite3_column_text(stmt, 0);
+        push_group(out, &cap, v ? (const char *)v : "", (size_t)sqlite3_column_bytes(stmt, 0),
+                   sqlite3_column_int64(stmt, 1));
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = db_fail(s, rc, err, "counting rows by value");
+    if (stmt)
+        finish(stmt);
+    qb_release(&g);
+    qb_release(&w);
+    return st;
+}
+
+enum { GROUP_CHUNK = 65536, GROUPS_MAX = 256 };
+
+/* Rows of the table in one range of the field's index ("<= ''": numbers and ""), all of them. */
+static bc_status count_range(sq *s, bc_model m, const char *field, const char *op, int64_t *n,
+                             bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
+    put_ident(&q.sql, bc_model_get(m)->name);
+    bc_buf_puts(&q.sql, " WHERE ");
+    put_ident(&q.sql, field);
+    bc_buf_printf(&q.sql, " %s", op);
+    bc_status st = query_int(s, &q, n, "counting rows by value", err);
+    qb_release(&q);
+    return st;
+}
+
+/* "FROM t WHERE field = ? (or IS NULL) AND rowid > ?" of one value's range. */
+static void put_value_range(qb *q, bc_model m, const char *field, const char *value,
+                            int64_t after)
+{
+    bc_buf_puts(&q->sql, " FROM ");
+    put_ident(&q->sql, bc_model_get(m)->name);
+    bc_buf_puts(&q->sql, " WHERE ");
+    put_ident(&q->sql, field);
+    if (value) {
+        bc_buf_puts(&q->sql, " = ");
+        qb_param(q, bc_value_text(value));
+    } else {
+        bc_buf_puts(&q->sql, " IS NULL");
+    }
+    bc_buf_puts(&q->sql, " AND rowid > ");
+    qb_param(q, bc_value_int(after));
+}
+
+/* The rest of one value's range after rowid `after`, added to *n. */
+static bc_status count_rest(sq *s, bc_model m, const char *field, const char *value,
+                           int64_t after, int64_t *n, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT count(*)");
+    put_value_range(&q, m, field, value, after);
+    int64_t rest = 0;
+    bc_status st = query_int(s, &q, &rest, "counting rows by value", err);
+    qb_release(&q);
+    *n += rest;
+    return st;
+}
+
+/* The rowid of the row `skip` rows into one value's range after rowid `after` (rowid order is
+ * the index's order within one value), or *found false when the range is shorter. */
+static bc_status rowid_at(sq *s, bc_model m, const char *field, const char *value, int64_t after,
+                          int64_t skip, int64_t *rowid, bool *found, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT rowid");
+    put_value_range(&q, m, field, value, after);
+    bc_buf_puts(&q.sql, " ORDER BY rowid LIMIT 1 OFFSET ");
+    qb_param(&q, bc_value_int(skip));
+    sqlite3_stmt *st;
+    bc_status status = start(s, &q, &st, err);
+    qb_release(&q);
+    if (status != BC_OK)
+        return status;
+    int rc = first_step(s, st);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        *rowid = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        status = db_fail(s, rc, err, "counting rows by value");
+    finish(st);
+    return status;
+}
+
+/* The first GROUP_CHUNK rows of one value's range (value NULL: the NULL range): when the range is
+ * that long, *after is the chunk's last rowid, *first its first and *more true; else the whole
+ * range is counted into *n. Skipping is cheaper than counting row by row in a subquery. */
+static bc_status count_chunk(sq *s, bc_model m, const char *field, const char *value,
+                             int64_t *after, int64_t *first, int64_t *n, bool *more, bc_error *err)
+{
+    bool found = false;
+    bc_status st = rowid_at(s, m, field, value, *after, GROUP_CHUNK - 1, after, &found, err);
+    *more = found;
+    if (st == BC_OK && found) {
+        *n += GROUP_CHUNK;
+        st = rowid_at(s, m, field, value, INT64_MIN, 0, first, &found, err);
+    } else if (st == BC_OK) {
+        st = count_rest(s, m, field, value, INT64_MIN, n, err);
+    }
+    return st;
+}
+
+/* The distinct text values of field, by skipping through its index (one seek per value);
+ * false when there are more than GROUPS_MAX. */
+static bc_status distinct_values(sq *s, bc_model m, const char *field, bc_group_counts *out,
+                                 bool *few, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT ");
+    put_ident(&q.sql, field);
+    bc_buf_puts(&q.sql, " FROM ");
+    put_ident(&q.sql, bc_model_get(m)->name);
+    bc_buf_puts(&q.sql, " WHERE ");
+    put_ident(&q.sql, field);
+    bc_buf_puts(&q.sql, " > ? ORDER BY 1 LIMIT 1");
+    sqlite3_stmt *stmt;
+    bc_status st = prepare(s, q.sql.data, &stmt, err);
+    qb_release(&q);
+    size_t cap = 0;
+    char *last = bc_xstrdup("");
+    *few = true;
+    while (st == BC_OK) {
+        sqlite3_bind_text(stmt, 1, last, -1, SQLITE_TRANSIENT);
+        int rc = first_step(s, stmt);
+        if (rc == SQLITE_ROW && out->n == GROUPS_MAX) {
+            *few = false;
+        } else if (rc == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(stmt, 0);
+            size_t len = (size_t)sqlite3_column_bytes(stmt, 0);
+            push_group(out, &cap, v ? v : "", len, -1);
+            free(last);
+            last = bc_xstrndup(v ? v : "", len);
+        } else if (rc != SQLITE_DONE) {
+            st = db_fail(s, rc, err, "reading the values of an index");
+        }
+        finish(stmt);
+        if (rc != SQLITE_ROW || !*few)
+            break;
+    }
+    free(last);
+    return st;
+}
+
+/* Every row of the table by field, through its index without reading it all: the distinct
+ * values one seek each, then the first chunk of every value's range; of the values that go on
+ * past it, all but the (likely) largest are counted to the end, and the largest is the table's
+ * count minus all the others. So the cost is about the rows outside the largest value, however
+ * many rows that one has: "credential" among a million accounts is never walked. One read
+ * transaction. */
+static bc_status groups_by_index(sq *s, bc_model m, const char *field, bc_group_counts *out,
+                                 bool *done, bc_error *err)
+{
+    *done = false;
+    bool mapped = map_file(s, true);
+    bool own = !s->in_txn && run_plain(s, "BEGIN", "starting a read", err) == BC_OK;
+    bc_status st = s->in_txn || own ? BC_OK : BC_ERR;
+    bool few = true;
+    if (st == BC_OK)
+        st = distinct_values(s, m, field, out, &few, err);
+    /* ranges: each value, then NULL; numbers and "" are counted whole (they are rare) */
+    size_t n = out->n, ranges = n + 1, open = ranges;
+    int64_t *counts = bc_xcalloc(ranges, sizeof *counts), *after = bc_xcalloc(ranges, sizeof *after);
+    bool *more = bc_xcalloc(ranges, sizeof *more);
+    for (size_t i = 0; i < ranges; i++) {
+        more[i] = true;
+        after[i] = INT64_MIN;
+    }
+    int64_t low = 0;
+    if (st == BC_OK && few)
+        st = count_range(s, m, field, "<= ''", &low, err);
+    int64_t *first = bc_xcalloc(ranges, sizeof *first);
+    for (size_t i = 0; i < ranges && st == BC_OK && few; i++) {
+        st = count_chunk(s, m, field, i < n ? out->items[i].value : NULL, &after[i], &first[i],
+                         &counts[i], &more[i], err);
+        open -= !more[i];
+    }
+    if (st == BC_OK && few && open > 1) {
+        /* Several values go on past the first chunk: guess which is largest from how densely
+         * its first chunk lies among the rowids (rows are mostly in insertion order), count
+         * the rest of the others whole, and leave that one to the subtraction below. */
+        qb t = {0};
+        bc_buf_puts(&t.sql, "SELECT max(rowid) FROM ");
+        put_ident(&t.sql, bc_model_get(m)->name);
+        int64_t last = 0;
+        st = query_int(s, &t, &last, "reading the last rowid", err);
+        qb_release(&t);
+        size_t guess = 0;
+        double best = -1;
+        for (size_t i = 0; i < ranges && st == BC_OK; i++) {
+            double est = more[i] ? (double)GROUP_CHUNK * (double)(last - first[i] + 1) /
+                                       (double)(after[i] - first[i] + 1)
+                                 : -1;
+            if (est > best)
+                best = est, guess = i;
+        }
+        for (size_t i = 0; i < ranges && st == BC_OK; i++) {
+            if (!more[i] || i == guess)
+                continue;
+            st = count_rest(s, m, field, i < n ? out->items[i].value : NULL, after[i], &counts[i],
+                            err);
+            more[i] = false;
+            open--;
+        }
+    }
+    free(first);
+    if (st == BC_OK && few && open == 1) {
+        /* The one range still going on: what the others leave of the table. */
+        qb t = {0};
+        bc_buf_puts(&t.sql, "SELECT count(*) FROM ");
+        put_ident(&t.sql, bc_model_get(m)->name);
+        int64_t total = 0, others = low;
+        st = query_int(s, &t, &total, "counting rows", err);
+        qb_release(&t);
+        size_t big = 0;
+        for (size_t i = 0; i < ranges; i++) {
+            if (more[i])
+                big = i;
+            else
+                others += counts[i];
+        }
+        counts[big] = total - others;
+    }
+    for (size_t i = 0; i < n; i++)
+        out->items[i].n = counts[i];
+    free(counts);
+    free(after);
+    free(more);
+    if (own)
+        run_plain(s, "COMMIT", "ending a read", NULL);
+    if (mapped)
+        map_file(s, false);
+    *done = st == BC_OK && few;
+    return st;
+}
+
+static bc_status sqlite_count_groups(bc_driver *d, const bc_count_query *q, const char *field,
+                                     bc_group_counts *out, bc_error *err)
+{
+    sq *s = (sq *)d;
+    qb w = {0};
+    bc_status st = check_count(s, q, &w, true, err);
+    qb_release(&w);
+    if (st == BC_OK && (q->kind == BC_COUNT_USERS_VERIFIED ||
+                        !find_column(&s->tables[q->model], field, NULL)))
+        st = bc_fail(err, BC_USAGE, "cannot count \"%s\" rows by \"%s\"",
+                     bc_model_get(q->model)->name, field);
+    if (st != BC_OK)
+        return st;
+    char *index = bc_xasprintf("bcadmin_%s_%s", bc_model_get(q->model)->name, field);
+    bool done = false;
+    if (q->kind == BC_COUNT_ROWS && has_object(s, "index", index))
+        st = groups_by_index(s, q->model, field, out, &done, err);
+    free(index);
+    if (st == BC_OK && !done) {
+        bc_group_counts_release(out);
+        st = groups_by_statement(s, q, field, out, err);
+    }
+    if (st != BC_OK)
+        bc_group_counts_release(out);
+    else if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, cmp_group);
+    return st;
+}
+
 /* --- open / close -------------------------------------------------------------------------- */
+
+static bool sidecar_exists(const char *path, const char *suffix)
+{
+    char *name = bc_xasprintf("%s%s", path, suffix);
+    bool there = access(name, F_OK) == 0;
+    free(name);
+    return there;
+}
+
+/* A read-only connection to a WAL file makes its -wal and -shm files when they are missing and
+ * cannot remove them. After closing, remove the ones we made when no other connection has the
+ * file open (every WAL connection holds a read lock on the -shm "DMS" byte, offset 128, the lock
+ * SQLite itself uses to find the first connection) and the -wal holds nothing. An open file
+ * description lock conflicts with those even inside this process. */
+static void remove_sidecars_we_made(const char *path)
+{
+    char *shm = bc_xasprintf("%s-shm", path), *wal = bc_xasprintf("%s-wal", path);
+    int fd = open(shm, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+    struct stat sb;
+    if (fd >= 0 && fcntl(fd, F_OFD_SETLK, &lk) == 0 &&
+        (stat(wal, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0))) {
+        unlink(wal);
+        unlink(shm);
+    }
+    if (fd >= 0)
+        close(fd); /* drops the lock */
+    free(shm);
+    free(wal);
+}
 
 static void sqlite_close(bc_driver *d)
 {
@@ -1595,6 +2134,8 @@ static void sqlite_close(bc_driver *d)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(s->db);
+    if (s->base.read_only && !s->wal_was_there)
+        remove_sidecars_we_made(s->path);
     free(s->count_key);
     free(s->path);
     free(s);
@@ -1610,6 +2151,9 @@ static const bc_driver_ops sqlite_ops = {
     .rows_update = sqlite_rows_update,
     .rows_delete = sqlite_rows_delete,
     .txn = sqlite_txn,
+    .count = sqlite_count,
+    .count_per_day = sqlite_count_per_day,
+    .count_groups = sqlite_count_groups,
 };
 
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
@@ -1628,6 +2172,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
         return bc_fail(err, BC_ERR, "%s is a directory, not a database file", path);
 
     bool ro = opts && opts->read_only;
+    bool wal_was_there = sidecar_exists(path, "-wal") || sidecar_exists(path, "-shm");
     sqlite3 *db = NULL;
     /* No SQLITE_OPEN_CREATE: a mistyped path must not leave an empty database behind. */
     int rc = sqlite3_open_v2(path, &db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
@@ -1642,6 +2187,7 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->base.read_only = ro;
     s->db = db;
     s->path = bc_xstrdup(path);
+    s->wal_was_there = wal_was_there;
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
     sqlite3_busy_handler(db, wait_for_lock, s);
     /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */
@@ -1807,8 +2353,7 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was added",
-                       s->path);
+        return bc_driver_writable(d, "adding indexes", err);
     /* Our own fixed scripts, run in one transaction so a lock leaves nothing half done. */
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
@@ -1825,8 +2370,7 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 {
     sq *s = (sq *)d;
     if (d->read_only)
-        return bc_fail(err, BC_REFUSED, "%s is open read-only (--read-only): no index was removed",
-                       s->path);
+        return bc_driver_writable(d, "removing indexes", err);
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;
@@ -1880,8 +2424,8 @@ enum {
     SEARCH_SMALL = 256, /* ... or fewer rows than this whatever the table's size */
 };
 
-/* The index query for a substring search (search as given; letters are ASCII-folded here as
- * the matcher does), or NULL when the scan is the better plan or the only one: no index in the
+/* The index query for a substring search (search as given; folded here by bc_text_fold as the
+ * matcher folds it), or NULL when the scan is the better plan or the only one: no index in the
  * file, fewer than 3 characters, or even the rarest trigram in over 1/16 of the users (then
  * checking the candidates one by one costs more than reading every row: about 5 us a candidate
  * against 0.3 us a row).
@@ -1889,21 +2433,25 @@ enum {
  * Only trigrams of three ASCII characters are used. The index is a superset of the matches
  * only where a needle's trigrams are tokenized as they are in the row: for ASCII that holds
  * whatever surrounds them (invalid UTF-8 after a multi-byte character changes how the tokenizer
- * decodes it), and ASCII case folding is the same in every SQLite version that writes the file.
- * A needle without such a trigram (all non-ASCII) is scanned. */
+ * decodes it), and the trigram tokenizer folds case per character as bc_text_fold does, so an
+ * ASCII trigram of the folded needle is in the index wherever the row's folded text has it
+ * ("ştefan" probes "tef", which "ŞTEFAN" was indexed under). The exceptions are characters whose
+ * lowercase is longer than themselves (U+0130 İ); a needle without an ASCII trigram (all
+ * non-ASCII) is scanned. */
 static char *search_match(sq *s, const char *search)
 {
     size_t n = search ? strlen(search) : 0;
     if (n < 3 || !has_search_index(s))
         return NULL;
-    /* Distinct ASCII trigrams, folded, in needle order. */
-    char(*grams)[4] = bc_xcalloc(n, sizeof *grams);
+    char *folded = bc_text_fold(search, n, &n);
+    /* Distinct ASCII trigrams of the folded needle, in needle order. */
+    char(*grams)[4] = bc_xcalloc(n + 1, sizeof *grams);
     size_t ng = 0;
     for (size_t i = 0; i + 3 <= n; i++) {
-        const unsigned char *g = (const unsigned char *)search + i;
+        const unsigned char *g = (const unsigned char *)folded + i;
         if (g[0] >= 0x80 || g[1] >= 0x80 || g[2] >= 0x80)
             continue;
-        char t[4] = {(char)ascii_lower(g[0]), (char)ascii_lower(g[1]), (char)ascii_lower(g[2])};
+        char t[4] = {(char)g[0], (char)g[1], (char)g[2]};
         bool seen = false;
         for (size_t j = 0; j < ng && !seen; j++)
             seen = memcmp(grams[j], t, 3) == 0;
@@ -1960,6 +2508,7 @@ static char *search_match(sq *s, const char *search)
         match = bc_buf_take(&m);
     }
     free(grams);
+    free(folded);
     return match;
 }
 

@@ -167,16 +167,36 @@ static bc_status create_private(const char *path, bc_error *err)
     bc_status st = bc_paths_make_parents(path, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "state database %s", path);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    /* Never through a symbolic link: whoever can place one chooses where the audit log goes. */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ELOOP)
+        return bc_fail(err, BC_REFUSED,
+                       "state database %s is a symbolic link: refused (give --state the real "
+                       "file's path)", path);
     if (fd < 0)
         return bc_fail(err, BC_ERR, "cannot open state database %s: %s", path, strerror(errno));
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return bc_fail(err, BC_ERR, "state database %s is not a regular file", path);
-    }
+    st = fstat(fd, &sb) == 0 ? BC_OK : bc_fail(err, BC_ERR, "cannot stat %s", path);
+    if (st == BC_OK && !S_ISREG(sb.st_mode))
+        st = bc_fail(err, BC_ERR, "state database %s is not a regular file", path);
+    else if (st == BC_OK && sb.st_uid != geteuid())
+        st = bc_fail(err, BC_REFUSED,
+                     "state database %s belongs to another user (uid %u): refused", path,
+                     (unsigned)sb.st_uid);
     close(fd);
-    return BC_OK;
+    return st;
+}
+
+/* Checked once the file is known to be bcadmin's (a foreign file gets that message instead). */
+static bc_status check_private(const char *path, bc_error *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !(sb.st_mode & 077))
+        return BC_OK;
+    return bc_fail(err, BC_REFUSED,
+                   "state database %s is open to other users (mode %04o): refused, as the audit "
+                   "log must be private; run `chmod 600 %s`",
+                   path, (unsigned)(sb.st_mode & 07777), path);
 }
 
 bc_status bc_state_open_with(const char *path, const struct bc_embedded *migrations, bc_state **out,
@@ -193,7 +213,7 @@ bc_status bc_state_open_with(const char *path, const struct bc_embedded *migrati
 
     bc_state *s = bc_xcalloc(1, sizeof *s);
     s->path = bc_xstrdup(path);
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         st = sqlite_fail(s, rc, "opening", err);
         bc_state_close(s);
@@ -201,6 +221,8 @@ bc_status bc_state_open_with(const char *path, const struct bc_embedded *migrati
     }
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     st = check_owner(s, latest, err);
+    if (st == BC_OK)
+        st = check_private(path, err);
     for (bool done = false; st == BC_OK && !done;)
         st = migrate_one(s, migrations, latest, &done, err);
     if (st != BC_OK) {

@@ -1,6 +1,7 @@
 /* state.h - bcadmin's own SQLite database (audit log, checklist runs) and its migration runner.
  *
- * The file is created with mode 0600 (its directories 0700). Its schema comes only from the
+ * The file is created with mode 0600 (its directories 0700); a symbolic link, another user's file
+ * or one open to other users (any group/other bit) is refused with the reason (BC_REFUSED). Its schema comes only from the
  * numbered migrations (migrations/NNNN_name.sql, embedded as bc_migrations). The schema version
  * is SQLite's PRAGMA user_version: the number of the last migration applied (0 = empty file);
  * PRAGMA application_id marks the file as bcadmin's (BC_STATE_APP_ID). Each pending migration

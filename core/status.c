@@ -33,7 +33,12 @@ bc_status bc_error_prefix(bc_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    /* prefix, ": ", then as much of the old message as fits (always NUL-terminated). */
+    int used = snprintf(err->msg, sizeof err->msg, "%s: ", prefix);
+    size_t at = used > 0 ? (size_t)used : 0;
+    size_t keep = strnlen(old, sizeof err->msg - 1 - at);
+    memcpy(err->msg + at, old, keep);
+    err->msg[at + keep] = '\0';
     return err->status;
 }
 

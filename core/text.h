@@ -13,12 +13,26 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A copy of s[0..len) in which every byte that could act on a terminal is written visibly:
- * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls and line/paragraph
- * separators as \uNNNN, bytes that are not valid UTF-8 as \xNN, and a backslash as itself.
+ * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls, line/paragraph
+ * separators and invisible characters (zero-width space/joiners, word joiner, soft hyphen, BOM) as
+ * \uNNNN, bytes that are not valid UTF-8 as \xNN, and a backslash as itself.
  * The result is valid UTF-8 with no control characters. */
 char *bc_text_escape(const char *s, size_t len);
+
+/* JSON text (jansson's output, which already escapes C0 controls) with every character from
+ * U+007F up that bc_text_escape would escape (DEL, C1 controls, bidi controls and marks,
+ * separators, invisible characters) written as \uNNNN: the same string once parsed, inert on a
+ * terminal or in an editor. */
+char *bc_text_json_safe(const char *json);
+
+/* One CSV cell's text before quoting: control and invisible characters escaped as in
+ * bc_text_escape except newline, CR and tab (kept; the CSV writer quotes them), and when
+ * neutralise, a cell starting with = + - @ TAB or CR gets a leading ' so a spreadsheet shows it
+ * instead of running it as a formula. */
+char *bc_text_csv_cell(const char *s, bool neutralise);
 
 /* Whether s[0..len) can be printed raw (no byte would be changed by bc_text_escape). */
 bool bc_text_is_safe(const char *s, size_t len);
@@ -35,5 +49,21 @@ char *bc_text_fit(const char *s, size_t width, size_t *used);
  * Better Auth stores emails; invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be
  * NULL) gets the length. */
 char *bc_text_lower(const char *s, size_t len, size_t *out_len);
+
+/* The search key of s[0..len): each character by its simple lowercase mapping (after NFC when the
+ * text holds combining marks), so "ŞTEFAN", "Ştefan" and "ştefan", or a decomposed "É" and "é",
+ * give the same bytes; it is the per-character folding the search index's trigram tokenizer
+ * applies. The one folding rule of every search (both drivers, with or without the search index,
+ * the help screen): fold the needle once with this, then test rows with bc_text_contains_folded.
+ * Invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be NULL) gets the length. */
+char *bc_text_fold(const char *s, size_t len, size_t *out_len);
+
+/* Whether hay[0..hn) (up to its first NUL, as SQLite's LIKE reads text) contains needle[0..nn),
+ * a string folded by bc_text_fold, once hay is folded the same way. An empty needle is in every
+ * text. ASCII text is compared in place; other text is folded into a stack buffer when it fits. */
+bool bc_text_contains_folded(const char *hay, size_t hn, const char *needle, size_t nn);
+
+/* n with thousands separators ("1,234,567"; "-12,000") into out (truncated to size). */
+void bc_text_count(char *out, size_t size, int64_t n);
 
 #endif

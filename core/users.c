@@ -124,3 +124,88 @@ bool bc_users_has_password(const bc_rows *accounts)
     }
     return false;
 }
+
+/* Adds each comma-separated role of list to *seen (a ",a,b," string) unless it is there. */
+static void add_roles(bc_buf *seen, const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        char *item = bc_xasprintf(",%.*s,", (int)len, p);
+        if (len && !(seen->data && strstr(seen->data, item)))
+            bc_buf_printf(seen, "%.*s,", (int)len, p);
+        free(item);
+        p += len + (p[len] == ',');
+    }
+}
+
+bc_status bc_users_roles_in_use(bc_driver *d, char **roles, bool *partial, bc_error *err)
+{
+    *roles = NULL;
+    bc_user_query q = {.limit = BC_PAGE_MAX};
+    bc_page page;
+    bc_status st = bc_driver_users_page(d, &q, &page, err);
+    if (st != BC_OK)
+        return st;
+    bc_buf seen = {0};
+    bc_buf_puts(&seen, ",");
+    for (size_t i = 0; i < page.rows.n; i++) {
+        const char *role = bc_record_text(&page.rows.items[i], "role");
+        add_roles(&seen, role ? role : "user"); /* NULL is the plugin's default role */
+    }
+    if (partial)
+        *partial = page.next_cursor != NULL;
+    bc_page_release(&page);
+    char *s = bc_buf_take(&seen);
+    size_t len = strlen(s);
+    /* ",a,b," -> "a, b" */
+    bc_buf out = {0};
+    bc_buf_puts(&out, "");
+    for (size_t i = 1; i + 1 < len; i++)
+        bc_buf_printf(&out, s[i] == ',' ? ", " : "%c", s[i]);
+    free(s);
+    *roles = bc_buf_take(&out);
+    return BC_OK;
+}
+
+bc_status bc_users_role_warning(bc_driver *d, const char *roles, char **warning, bc_error *err)
+{
+    *warning = NULL;
+    bc_buf unknown = {0};
+    for (const char *p = roles; p && *p;) {
+        p += strspn(p, " \t");
+        size_t len = strcspn(p, ",");
+        size_t keep = len;
+        while (keep && (p[keep - 1] == ' ' || p[keep - 1] == '\t'))
+            keep--;
+        char *role = bc_xasprintf("%.*s", (int)keep, p);
+        p += len + (p[len] == ',');
+        if (!*role || strcmp(role, "user") == 0 || strcmp(role, "admin") == 0) {
+            free(role);
+            continue;
+        }
+        bc_user_query q = {.role = role, .limit = 1};
+        bc_page page;
+        bc_status st = bc_driver_users_page(d, &q, &page, err);
+        bool held = st == BC_OK && page.rows.n > 0;
+        if (st == BC_OK)
+            bc_page_release(&page);
+        if (st == BC_OK && !held)
+            bc_buf_printf(&unknown, "%s\"%s\"", unknown.len ? ", " : "", role);
+        free(role);
+        if (st != BC_OK) {
+            bc_buf_release(&unknown);
+            return st;
+        }
+    }
+    if (!unknown.len)
+        return BC_OK;
+    char *in_use = NULL;
+    bool partial = false;
+    bc_status st = bc_users_roles_in_use(d, &in_use, &partial, err);
+    if (st == BC_OK)
+        *warning = bc_xasprintf("no user has the role %s yet; roles in use%s: %s", unknown.data,
+                                partial ? " (among the newest 1000 users)" : "", in_use);
+    free(in_use);
+    bc_buf_release(&unknown);
+    return st;
+}

@@ -38,4 +38,13 @@ bool bc_users_has_password(const bc_rows *accounts);
  * with one lookup for the whole list. Ids with no user are left without the field. */
 bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err);
 
+/* The roles the newest BC_PAGE_MAX users hold (a NULL role counts as "user"), in the order first
+ * seen, as "admin, user" into *roles (the caller frees). *partial (may be NULL) is set when the
+ * target has more users than that: the list may then miss a rare role. */
+bc_status bc_users_roles_in_use(bc_driver *d, char **roles, bool *partial, bc_error *err);
+/* For a role list about to be set ("user,amdin"): *warning (caller frees) names the roles no user
+ * holds yet, other than Better Auth's defaults user and admin, with the roles in use; NULL when
+ * every role is known. One single-row query per unfamiliar role. */
+bc_status bc_users_role_warning(bc_driver *d, const char *roles, char **warning, bc_error *err);
+
 #endif

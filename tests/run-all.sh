@@ -20,10 +20,24 @@ for peer in tests/peers tests/peers/ba-1.7 tests/peers/bc-0.11 tests/peers/cdba-
     fi
 done
 
+# The builds a packager makes compile cleanly too (compile only, warnings as errors, the program):
+# -Dbuildtype=debug (-O0), -Dbuildtype=release (-O3) and clang.
+for b in debug release clang; do
+    dir=build-ci-$b
+    if [ ! -f "$dir/build.ninja" ]; then
+        case $b in
+        clang) CC=clang meson setup "$dir" -Dwerror=true -Dbench=false >/dev/null ;;
+        *) meson setup "$dir" -Dbuildtype=$b -Dwerror=true -Dbench=false >/dev/null ;;
+        esac
+    fi
+    ninja -C "$dir" tui/bcadmin >/dev/null
+    echo "compiled bcadmin in $dir"
+done
+
 meson test -C build --print-errorlogs --num-processes 2
 
 if [ ! -f build-asan/build.ninja ]; then
-    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
 fi
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -41,10 +41,12 @@
     X(BACK, "back", "Esc h Left", NAV, NULL, "Go back to the previous screen")                     \
     X(NEXT_PANE, "next-pane", "Tab", NAV, NULL, "Focus the next pane")                             \
     X(PREV_PANE, "prev-pane", "S-Tab", NAV, NULL, "Focus the previous pane")                       \
+    X(VIEW_OVERVIEW, "overview", "0", VIEW, "stats",                                               \
+      "Overview: sign-ups per day, users, bans, sessions, accounts, keys, audit at a glance")       \
     X(VIEW_USERS, "users", "1", VIEW, "users list", "Show the users table")                        \
     X(VIEW_SESSIONS, "sessions", "2", VIEW, "sessions list", "Show every user's sessions")         \
     X(SHOW_USER, "user", "", VIEW, "users show", "Open a user by id or email (:user EMAIL)")       \
-    X(HELP, "help", "? F1", VIEW, NULL, "Show this help (type / to search it)")                    \
+    X(HELP, "help", "? F1", VIEW, "help", "Show this help (type / to search it)")                  \
     X(REDRAW, "redraw", "C-l", VIEW, NULL, "Redraw the whole screen")                              \
     X(QUIT, "quit", "Q C-c", VIEW, NULL, "Quit bcadmin from any screen")                           \
     X(DEPLOYMENTS, "deployments", "d", VIEW, NULL,                                                 \
@@ -118,7 +120,10 @@
     X(ENV_SYNC, "env-sync", "P", ADMIN, "env sync",                                                \
       "Env screen: apply the included rows in one request (typed name on production)")            \
     X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
-    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")
+    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")    \
+    X(VERSION, "version", "", CLI, "version", "Show bcadmin's version")                            \
+    X(COMPLETION, "completion", "", CLI, "completion",                                             \
+      "Print a shell completion script (run `bcadmin completion bash|zsh|fish`)")
 
 typedef enum {
     TUI_ACT_NONE = 0,

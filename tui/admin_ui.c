@@ -639,8 +639,7 @@ static void start_form(tui_app *app, flow *f)
         const char *image = bc_record_text(&u, "image");
         tui_dialog_field_add(&d, "Name", name, false, NULL);
         tui_dialog_field_add(&d, "Email", email, false, NULL);
-        tui_dialog_field_add(&d, "Email verified",
-                             bc_record_bool(&u, "emailVerified") ? "yes" : "no", false, NULL);
+        tui_dialog_field_add_yesno(&d, "Email verified", bc_record_bool(&u, "emailVerified"));
         tui_dialog_field_add(&d, "Image", image, false, NULL);
         bc_record_release(&u);
         break;

@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "input.h"
 #include "line.h"
+#include "prompt.h"
 #include "sqlite_driver.h"
 #include "table.h"
 #include "text.h"
@@ -49,11 +50,9 @@ struct tui_app {
     bool quit;
     int64_t total[2];
     bool total_at_least[2];
-    /* line editor */
+    /* the bottom line's editor (prompt_on mirrors prompt.on) */
     bool prompt_on;
-    tui_prompt_spec prompt;
-    char prompt_prefix[32];
-    char prompt_text[512];
+    tui_prompt prompt;
     /* menu */
     bool menu_on;
     tui_menu menu;
@@ -233,10 +232,7 @@ void tui_app_after_write(tui_app *app, bool user_gone)
 
 void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text)
 {
-    app->prompt = *spec;
-    snprintf(app->prompt_prefix, sizeof app->prompt_prefix, "%s", spec->prefix);
-    app->prompt.prefix = app->prompt_prefix;
-    snprintf(app->prompt_text, sizeof app->prompt_text, "%s", text ? text : "");
+    tui_prompt_open(&app->prompt, spec, text);
     app->prompt_on = true;
 }
 
@@ -273,9 +269,7 @@ static void add_indexes(tui_app *app)
         return;
     }
     bc_error err = {0};
-    if (app->driver->read_only) {
-        bc_fail(&err, BC_REFUSED, "%s is open read-only (--read-only): nothing was changed",
-                app->driver->label);
+    if (bc_driver_writable(app->driver, "db-index", &err) != BC_OK) {
         tui_app_error(app, &err);
         return;
     }
@@ -300,7 +294,10 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
             tui_app_push(app, &tui_help_view, NULL);
         return true;
     case TUI_ACT_COMMAND: {
-        tui_prompt_spec spec = {.prefix = ":", .on_done = command_done, .complete_actions = true};
+        tui_prompt_spec spec = {.prefix = ":",
+                                .on_done = command_done,
+                                .complete_actions = true,
+                                .history = TUI_HISTORY_COMMAND};
         tui_app_prompt(app, &spec, arg);
         return true;
     }
@@ -310,6 +307,13 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_VIEW_USERS:
         while (app->depth > 1)
             pop_view(app);
+        return true;
+    case TUI_ACT_VIEW_OVERVIEW:
+        if (top_is(app, &tui_overview_view))
+            return false; /* the view counts again */
+        while (app->depth > 1)
+            pop_view(app);
+        tui_app_push(app, &tui_overview_view, NULL);
         return true;
     case TUI_ACT_VIEW_SESSIONS:
         if (top && top->ops == &tui_sessions_view)
@@ -405,6 +409,12 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_DEMO:
         tui_app_message(app, "run `bcadmin demo` in a shell to make a demo database");
         return true;
+    case TUI_ACT_VERSION:
+        tui_app_message(app, "bcadmin %s", BCADMIN_VERSION);
+        return true;
+    case TUI_ACT_COMPLETION:
+        tui_app_message(app, "run `bcadmin completion bash` (or zsh, fish) in a shell");
+        return true;
     case TUI_ACT_DEPLOYMENTS:
         tui_app_deployments(app);
         return true;
@@ -419,10 +429,7 @@ static void run_action(tui_app *app, tui_action a, const char *arg)
         return;
     if (tui_action_writes(a) && app->driver->read_only) {
         bc_error err = {0};
-        bc_fail(&err, BC_REFUSED,
-                "%s refused: %s is open read-only (--read-only); nothing was "
-                "changed",
-                tui_action_get(a)->name, app->label);
+        bc_read_only_refuse(app->label, tui_action_get(a)->name, &err);
         tui_app_error(app, &err);
         return;
     }
@@ -466,7 +473,9 @@ static void command_done(void *ctx, tui_app *app, const char *text, bool accepte
     const char *arg = text + len;
     while (*arg == ' ')
         arg++;
-    tui_action a = tui_action_by_name(name);
+    /* `:q` quits, as in vi, less and k9s */
+    bool q = strcmp(name, "q") == 0 || strcmp(name, "q!") == 0;
+    tui_action a = q ? TUI_ACT_QUIT : tui_action_by_name(name);
     if (a == TUI_ACT_NONE && *arg) { /* a verb as the CLI spells it: "users show alice@x" */
         char verb[128];
         size_t vlen = len + 1 + strcspn(arg, " ");
@@ -493,89 +502,11 @@ static void command_done(void *ctx, tui_app *app, const char *text, bool accepte
 
 /* --- line editor ---------------------------------------------------------------------------- */
 
-static void prompt_finish(tui_app *app, bool accepted)
-{
-    tui_prompt_spec spec = app->prompt;
-    char text[sizeof app->prompt_text];
-    memcpy(text, app->prompt_text, sizeof text);
-    app->prompt_on = false;
-    if (spec.on_done)
-        spec.on_done(spec.ctx, app, text, accepted);
-}
-
-static void prompt_complete(tui_app *app)
-{
-    const char *names[64];
-    size_t common, n = tui_action_complete(app->prompt_text, names, 64, &common);
-    if (n == 0) {
-        tui_app_message(app, "no action starts with \"%s\"", app->prompt_text);
-        return;
-    }
-    snprintf(app->prompt_text, sizeof app->prompt_text, "%.*s%s", (int)common, names[0],
-             n == 1 ? " " : "");
-    if (n == 1) {
-        app->msg[0] = '\0';
-        return;
-    }
-    bc_buf list = {0};
-    for (size_t i = 0; i < n && i < 64; i++) {
-        bc_buf_puts(&list, names[i]);
-        bc_buf_puts(&list, "  ");
-    }
-    tui_app_message(app, "%s", list.data);
-    bc_buf_release(&list);
-}
-
 static void prompt_key(tui_app *app, int key)
 {
-    char *t = app->prompt_text;
-    size_t len = strlen(t);
-    switch (key) {
-    case TUI_KEY_ENTER:
-    case TUI_KEY_ENTER_FN:
-        prompt_finish(app, true);
-        return;
-    case TUI_KEY_ESC:
-    case TUI_KEY_CTRL('c'):
-    case TUI_KEY_CTRL('g'):
-        prompt_finish(app, false);
-        return;
-    case TUI_KEY_TAB:
-        if (app->prompt.complete_actions)
-            prompt_complete(app);
-        return;
-    case TUI_KEY_BACKSPACE:
-        if (len == 0) {
-            prompt_finish(app, false);
-            return;
-        }
-        while (len > 0 && ((unsigned char)t[len - 1] & 0xc0) == 0x80)
-            len--;
-        t[len ? len - 1 : 0] = '\0';
-        break;
-    case TUI_KEY_CTRL('u'):
-        t[0] = '\0';
-        break;
-    case TUI_KEY_CTRL('w'):
-        while (len > 0 && t[len - 1] == ' ')
-            len--;
-        while (len > 0 && t[len - 1] != ' ')
-            len--;
-        t[len] = '\0';
-        break;
-    default: {
-        if (key < 0x20 || key == 0x7f || key >= TUI_KEY_BASE)
-            return;
-        uint8_t buf[8];
-        int n = u8_uctomb(buf, (ucs4_t)key, (int)sizeof buf);
-        if (n <= 0 || len + (size_t)n >= sizeof app->prompt_text)
-            return;
-        memcpy(t + len, buf, (size_t)n);
-        t[len + (size_t)n] = '\0';
-    }
-    }
-    if (app->prompt.on_change)
-        app->prompt.on_change(app->prompt.ctx, app, t);
+    tui_prompt_key(&app->prompt, app, key);
+    /* on_done may have opened the next line */
+    app->prompt_on = app->prompt.on;
 }
 
 /* --- menus ---------------------------------------------------------------------------------- */
@@ -859,22 +790,7 @@ static void draw_bottom(tui_app *app, int y, int cols)
     if (app->busy)
         busy_text(app, busy, sizeof busy);
     if (app->prompt_on) {
-        int x = tui_draw_text(y, 0, cols, app->prompt.prefix, TUI_A_BOLD, false);
-        /* Show the end of a long line: the part being typed. */
-        char *safe = bc_text_escape(app->prompt_text, strlen(app->prompt_text));
-        const char *shown = safe;
-        while ((int)bc_text_width(shown) > cols - x - 1 && *shown) {
-            shown++;
-            while ((*shown & 0xc0) == 0x80)
-                shown++;
-        }
-        int used = tui_draw_text(y, x, cols - x, shown, 0, true);
-        free(safe);
-        /* The call's line goes at the right end while there is room beside the text. */
-        int bw = (int)bc_text_width(busy);
-        if (bw && x + used + 2 + bw <= cols)
-            tui_draw_text(y, cols - bw, bw, busy, TUI_S_DIM, false);
-        tui_draw_cursor(y, x + used < cols ? x + used : cols - 1);
+        tui_prompt_draw(&app->prompt, y, cols, busy[0] ? busy : NULL);
         return;
     }
     tui_draw_cursor(-1, 0);
@@ -1098,6 +1014,12 @@ static void queue_key(tui_app *app, int key)
         app->queued[app->nqueued++] = key;
 }
 
+/* Whether keys now go to a text field (the line editor or a dialog), for the trace. */
+static bool in_text_field(const tui_app *app)
+{
+    return app->prompt_on || app->dialog_on;
+}
+
 /* A key while a call runs: the line editor edits at once; what would finish it, and every other
  * key, waits for the call (they may start calls of their own). Esc stops the call instead (a
  * write says it cannot be stopped). */
@@ -1105,9 +1027,7 @@ static void busy_key(tui_app *app, int key)
 {
     bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
     if (app->prompt_on && !app->dialog_on && !app->nqueued) {
-        bool finishes = stop || key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN ||
-                        (key == TUI_KEY_BACKSPACE && !app->prompt_text[0]);
-        if (!finishes) {
+        if (!tui_prompt_key_waits(&app->prompt, key)) {
             prompt_key(app, key);
             return;
         }
@@ -1167,7 +1087,8 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
             draw_frame(app); /* the spinner turns */
             if (in.kind == TUI_IN_KEY) {
                 char label[32];
-                tui_key_name(in.key, label, sizeof label);
+                /* Typed ahead of a call: it may land in a field the call's answer opens. */
+                tui_trace_key_label(in.key, true, label, sizeof label);
                 tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1, 0);
             }
         }
@@ -1196,11 +1117,11 @@ static int idle_timeout(tui_app *app)
     return top && top->ops->idle_in ? top->ops->idle_in(top, app) : -1;
 }
 
-static void event_label(const tui_input *in, char *out, size_t size)
+static void event_label(const tui_input *in, bool in_text, char *out, size_t size)
 {
     switch (in->kind) {
     case TUI_IN_KEY:
-        tui_key_name(in->key, out, size);
+        tui_trace_key_label(in->key, in_text, out, size);
         return;
     case TUI_IN_MOUSE:
         snprintf(out, size, "mouse");
@@ -1256,6 +1177,8 @@ int tui_app_run(const tui_app_config *cfg)
         code = 1;
         goto out;
     }
+    if (cfg->start_overview) /* over the users list: q goes back to it */
+        tui_app_push(app, &tui_overview_view, NULL);
     draw_frame(app);
     tui_trace_startup(tui_trace_now_us() - t_start);
     while (!app->quit) {
@@ -1264,6 +1187,7 @@ int tui_app_run(const tui_app_config *cfg)
         app->frame_t0 = t0;
         app->frame_first_us = 0;
         tui_action traced = TUI_ACT_NONE;
+        bool in_text = in_text_field(app); /* where the key goes, before it moves the focus */
         switch (in.kind) {
         case TUI_IN_INTERRUPT:
             app->quit = true;
@@ -1290,7 +1214,7 @@ int tui_app_run(const tui_app_config *cfg)
         int64_t t1 = tui_trace_now_us();
         draw_frame(app);
         char label[32];
-        event_label(&in, label, sizeof label);
+        event_label(&in, in_text, label, sizeof label);
         tui_trace_frame(label, traced ? tui_action_get(traced)->name : "-", t1 - t0,
                         tui_trace_now_us() - t1, app->frame_first_us);
     }
@@ -1311,6 +1235,7 @@ out:
         pop_view(app);
     bc_target_choices_free(app->choices, app->n_choices);
     tui_keymap_release(&app->keymap);
+    tui_prompt_release(&app->prompt);
     tui_trace_close();
     free(app);
     return code;

@@ -17,6 +17,8 @@
 #include "admin.h"
 #include "dialog.h"
 #include "driver.h"
+#include "jwk.h"
+#include "jwks_doctor.h"
 #include "keymap.h"
 #include "secretbox.h"
 #include "status.h"
@@ -55,7 +57,15 @@ struct tui_view {
 };
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
-    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view;
+    tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
+    tui_overview_view;
+
+/* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
+ * keys panel runs it too): SQLite checks the file's rows with the secrets (NULL: none); Convex opens
+ * the deployment the environment names. *checks, *rows (may be NULL) and *target (what was
+ * checked, or NULL) are the caller's, also on failure. */
+bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
+                          bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err);
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
@@ -87,13 +97,21 @@ void tui_app_cancel(tui_app *app);
 /* Remember the number of users / sessions in the whole target (top bar totals). */
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least);
 
-/* The line editor in the bottom line (search, `:`). on_change runs after every edit (may be
- * NULL); on_done once, with accepted false for Esc. text is the starting content. */
+/* The line editor in the bottom line (search, `:`; prompt.h). on_change runs after every edit
+ * (may be NULL); on_done once, with accepted false for Esc. text is the starting content, drawn
+ * selected (typing replaces it); with no text, a line with a history starts from its last entry. */
+typedef enum {
+    TUI_HISTORY_NONE = 0,
+    TUI_HISTORY_SEARCH, /* every list's and the help's `/` line */
+    TUI_HISTORY_COMMAND,
+    TUI_HISTORY_KINDS
+} tui_history_kind;
 typedef struct {
     const char *prefix;
     void (*on_change)(void *ctx, tui_app *app, const char *text);
     void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted);
-    bool complete_actions; /* Tab completes action names (the `:` line) */
+    bool complete_actions; /* Tab opens the candidate menu of actions and arguments (`:`) */
+    tui_history_kind history;
     void *ctx;
 } tui_prompt_spec;
 void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text);
@@ -162,6 +180,7 @@ typedef struct {
                        bc_driver **driver, const char **label, bool *demo);
     void *switch_ctx;
     int64_t started_us; /* tui_trace_now_us() when bcadmin started (0: when the app did) */
+    bool start_overview; /* open the Overview (screen 0) over the users list at start */
 } tui_app_config;
 
 /* Run the console until the operator quits or a stop signal arrives; restores the terminal on

@@ -1,6 +1,10 @@
 /* cli.c - argument parsing and verb dispatch for bcadmin, from one table of verbs and one of
  * options; `bcadmin --help` is generated from the same tables, so it cannot drift. */
 #include "cli.h"
+#include "cli_complete.h"
+#include "cli_help.h"
+#include "cli_table.h"
+#include "actions.h"
 #include "target.h"
 #include "tui.h"
 
@@ -10,95 +14,16 @@
 #include <unistd.h>
 
 #include "isotime.h"
+#include "stats.h"
 #include "paths.h"
 #include "text.h"
 #include "xalloc.h"
 
 /* --- options ------------------------------------------------------------------------------- */
 
-typedef enum {
-    /* global: accepted before or after any verb */
-    O_DB,
-    O_URL,
-    O_ADMIN_KEY,
-    O_PROD,
-    O_AUTH_FUNCTIONS,
-    O_COMPONENT,
-    O_URL_FOR_KEY,
-    O_STATE,
-    O_READ_ONLY,
-    O_HELP,
-    O_VERSION,
-    O_AS,
-    O_YES,
-    /* users list */
-    O_SEARCH,
-    O_PREFIX,
-    O_ROLE,
-    O_BANNED,
-    O_ACTIVE_USERS,
-    O_BAN_EXPIRED,
-    O_VERIFIED,
-    O_SORT,
-    /* sessions list */
-    O_ACTIVE_SESSIONS,
-    O_EXPIRED,
-    O_IMPERSONATION,
-    /* lists */
-    O_LIMIT,
-    O_CURSOR,
-    O_ALL,
-    O_JSON,
-    O_CSV,
-    O_REVEAL,
-    /* demo */
-    O_USERS,
-    O_SEED,
-    O_FORCE,
-    /* db index */
-    O_DROP,
-    /* env */
-    O_FILE,
-    O_AGAINST,
-    O_AUTH,
-    O_ENV_FORCE,
-    O_PRUNE,
-    O_DRY_RUN,
-    O_ENV_YES,
-    /* jwks, checklist */
-    O_SECRET_FILE,
-    O_ALG,
-    O_REVOKE_OLD,
-    O_REDO,
-    /* admin verbs */
-    O_REASON,
-    O_EXPIRES,
-    O_DURATION,
-    O_ALLOW_ADMIN_TARGET,
-    O_EVERY_USER,
-    O_EMAIL,
-    O_NAME,
-    O_NEW_ROLE,
-    O_EMAIL_VERIFIED,
-    O_IMAGE,
-    O_COUNT
-} opt_id;
-
-#define BIT(o) (UINT64_C(1) << (o))
-#define GLOBAL_OPTS                                                                                \
-    (BIT(O_DB) | BIT(O_URL) | BIT(O_ADMIN_KEY) | BIT(O_PROD) | BIT(O_AUTH_FUNCTIONS) |             \
-     BIT(O_COMPONENT) | BIT(O_URL_FOR_KEY) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) |       \
-     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES))
-
-typedef struct {
-    opt_id id;
-    const char *name; /* without the leading "--" */
-    const char *arg;  /* the value's placeholder, NULL for a flag */
-    const char *help;
-} opt_def;
 
 /* Options sharing a name (--active) differ by verb; a verb's mask says which one it takes. */
-static const opt_def options[] = {
+const opt_def bc_cli_options[] = {
     {O_DB, "db", "PATH", "the Better Auth SQLite file to work on (default: $BCADMIN_DB)"},
     {O_URL, "url", "URL",
      "a Convex deployment's URL (with --admin-key; or overrides a deploy key's)"},
@@ -107,7 +32,7 @@ static const opt_def options[] = {
     {O_PROD, "prod", NULL, "act on the production deployment (refuses a dev: deploy key)"},
     {O_AUTH_FUNCTIONS, "auth-functions", "MODULE",
      "where better-convex's createApi functions live (default: detect auth, generated/auth)"},
-    {O_COMPONENT, "component", "PATH",
+    {O_COMPONENT, "component", "NAME",
      "a component install's path (adapter:* in it, e.g. betterAuth)"},
     {O_URL_FOR_KEY, "url-for-key", NULL,
      "ask Convex's url_for_key service for a deploy key's URL (default: "
@@ -123,12 +48,12 @@ static const opt_def options[] = {
     {O_YES, "yes", NULL, "do not ask for confirmation (scripts)"},
     {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
     {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
-    {O_ROLE, "role", "R", "users whose roles include R"},
+    {O_ROLE, "role", "ROLE", "users whose roles include ROLE"},
     {O_BANNED, "banned", NULL, "users banned now (no expiry, or expiry in the future)"},
     {O_ACTIVE_USERS, "active", NULL, "users not banned"},
     {O_BAN_EXPIRED, "ban-expired", NULL, "users whose ban expiry has passed"},
     {O_VERIFIED, "verified", "true|false", "users whose email is (not) verified"},
-    {O_SORT, "sort", "FIELD[:asc|desc]",
+    {O_SORT, "sort", "created|updated|email|name[:asc|desc]",
      "created (default, newest first), updated, email or "
      "name (A to Z first)"},
     {O_ACTIVE_SESSIONS, "active", NULL, "sessions that have not expired"},
@@ -140,6 +65,9 @@ static const opt_def options[] = {
     {O_JSON, "json", NULL,
      "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
+    {O_CSV_FORMULAS, "csv-formulas", NULL,
+     "CSV: keep cells starting with = + - @ as they are (default: a leading ' so a spreadsheet "
+     "never runs them)"},
     {O_REVEAL, "reveal", NULL,
      "show secrets (tokens, password hashes, variable values) instead of masking them"},
     {O_USERS, "users", "N", "how many users to make (default 10000)"},
@@ -147,7 +75,8 @@ static const opt_def options[] = {
     {O_FORCE, "force", NULL, "replace an existing file"},
     {O_DROP, "drop", NULL,
      "remove bcadmin's indexes, search tables and triggers from the target instead"},
-    {O_FILE, "file", "F", "the local .env file (default convex/.env)"},
+    {O_DAYS, "days", "N", "days of sign-ups and new sessions per day, 1 to 366 (default 30)"},
+    {O_FILE, "file", "FILE", "the local .env file (default convex/.env)"},
     {O_AGAINST, "against", "FILE",
      "compare with the deployment that FILE names (CONVEX_DEPLOY_KEY, or "
      "CONVEX_SELF_HOSTED_URL and CONVEX_SELF_HOSTED_ADMIN_KEY, in dotenv form)"},
@@ -160,13 +89,15 @@ static const opt_def options[] = {
     {O_PRUNE, "prune", NULL,
      "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
     {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
+    {O_EXIT_CODE, "exit-code", NULL,
+     "exit 1 when the two sides differ (a CI gate); 0 when they match"},
     {O_ENV_YES, "yes", NULL,
      "apply without asking (and copy a deployment-only secret into the file)"},
     {O_SECRET_FILE, "secret-file", "FILE",
      "read the app's secret from FILE (default: $BETTER_AUTH_SECRET, then $AUTH_SECRET): for "
      "JWKS keys and signed session cookies"},
-    {O_ALG, "alg", "ALG",
-     "the algorithm the app signs with: EdDSA, RS256, PS256, ES256, ES512 (default: its "
+    {O_ALG, "alg", "EdDSA|RS256|PS256|ES256|ES512",
+     "the algorithm the app signs with (default: its "
      "current keys')"},
     {O_REVOKE_OLD, "revoke-old", NULL,
      "delete the older keys instead of keeping them published for the grace period"},
@@ -179,30 +110,23 @@ static const opt_def options[] = {
     {O_EVERY_USER, "all", NULL, "every impersonation session, of every user"},
     {O_EMAIL, "email", "E", "email address (stored lowercased; must be unused)"},
     {O_NAME, "name", "N", "display name"},
-    {O_NEW_ROLE, "role", "R[,R]", "the new user's role(s) (default user)"},
+    {O_NEW_ROLE, "role", "ROLE[,ROLE]", "the new user's role(s) (default user)"},
     {O_EMAIL_VERIFIED, "email-verified", "true|false", "whether the email is verified"},
     {O_IMAGE, "image", "URL", "the user's image URL (\"\" clears it)"},
 };
+const size_t bc_cli_n_options = sizeof bc_cli_options / sizeof bc_cli_options[0];
 
 /* --- verbs ---------------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *name; /* one or two words */
-    const char *args; /* positional arguments for the usage text */
-    int min_args, max_args;
-    uint64_t opts; /* BIT(opt_id) of the verb's own options */
-    bool target;   /* opens --db / BCADMIN_DB before running */
-    const char *summary;
-    bc_status (*run)(bc_cli *c, bc_error *err);
-} verb_def;
 
-#define LIST_OPTS (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV))
+#define LIST_OPTS                                                                                  \
+    (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS))
 /* The users-list filters, which the bulk forms of the admin verbs take to select users. */
 #define FILTER_OPTS                                                                                \
     (BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |           \
      BIT(O_BAN_EXPIRED) | BIT(O_VERIFIED))
 
-static const verb_def verbs[] = {
+const verb_def bc_cli_verbs[] = {
     {"users list", "", 0, 0, FILTER_OPTS | BIT(O_SORT) | LIST_OPTS, true,
      "list users a page at a time (newest first)", bc_cli_users_list},
     {"users show", "USER", 1, 1, BIT(O_JSON) | BIT(O_REVEAL), true,
@@ -210,7 +134,8 @@ static const verb_def verbs[] = {
     {"sessions list", "[USER]", 0, 1,
      BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) | BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
      true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
-    {"accounts list", "USER", 1, 1, BIT(O_JSON) | BIT(O_CSV) | BIT(O_REVEAL), true,
+    {"accounts list", "USER", 1, 1,
+     BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
      "the accounts (credential, social) of USER", bc_cli_accounts_list},
     {"demo", "", 0, 0, BIT(O_USERS) | BIT(O_SEED) | BIT(O_FORCE), false,
      "make a demo Better Auth database (at --db PATH, default "
@@ -218,13 +143,18 @@ static const verb_def verbs[] = {
      bc_cli_demo},
     {"db index", "", 0, 0, BIT(O_DROP), true,
      "add bcadmin's browsing and search indexes to the target (idempotent)", bc_cli_db_index},
+    {"stats", "", 0, 0, BIT(O_DAYS) | BIT(O_JSON), true,
+     "the Overview's numbers: sign-ups and sessions per day, users, active sessions, accounts by "
+     "provider (exact on SQLite; on Convex from the newest rows, and says so)",
+     bc_cli_stats},
     {"db check", "", 0, 0, 0, true,
      "check that the target is a Better Auth database and open the state database",
      bc_cli_db_check},
     {"env list", "", 0, 0, BIT(O_FILE) | BIT(O_REVEAL) | BIT(O_JSON), false,
      "the deployment's environment variables (or with --file, a .env file as dotenv reads it)",
      bc_cli_env_list},
-    {"env diff", "", 0, 0, BIT(O_FILE) | BIT(O_AGAINST) | BIT(O_REVEAL) | BIT(O_JSON), false,
+    {"env diff", "", 0, 0, BIT(O_FILE) | BIT(O_AGAINST) | BIT(O_REVEAL) | BIT(O_JSON) | BIT(O_EXIT_CODE),
+     false,
      "what `env sync` would change; with --against, two deployments compared by value hash",
      bc_cli_env_diff},
     {"env sync", "", 0, 0,
@@ -291,8 +221,18 @@ static const verb_def verbs[] = {
     {"audit undo", "ID", 1, 1, BIT(O_JSON), true,
      "undo a ban, unban, role change or field update recorded as audit entry ID",
      bc_cli_audit_undo},
+    {"help", "[VERB [SUBVERB]]", 0, 2, BIT(O_JSON), false,
+     "the help of VERB only (`users`, `users list`); every verb without one; with --json the "
+     "verbs and options as JSON",
+     bc_cli_help},
+    {"version", "", 0, 0, 0, false, "print bcadmin's version (also -V, --version)", bc_cli_version},
+    {"completion", "bash|zsh|fish", 1, 1, 0, false,
+     "print the shell completion script (verbs, options, values, emails of a SQLite target)",
+     bc_cli_completion},
 };
-#define N_VERBS (sizeof verbs / sizeof verbs[0])
+const size_t bc_cli_n_verbs = sizeof bc_cli_verbs / sizeof bc_cli_verbs[0];
+#define N_VERBS bc_cli_n_verbs
+#define verbs bc_cli_verbs
 
 /* The verb names, for the check that each one is in the console's action table (actions.h). */
 const char *bc_cli_verb_name(size_t i)
@@ -319,59 +259,6 @@ static bool verb_prefix(const char *prefix)
         if (strncmp(verbs[i].name, prefix, n) == 0 && verbs[i].name[n] == ' ')
             return true;
     return false;
-}
-
-/* --- usage ---------------------------------------------------------------------------------- */
-
-static void print_option(FILE *f, const opt_def *o)
-{
-    char left[64];
-    snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-    fprintf(f, "      %-24s %s\n", left, o->help);
-}
-
-static void print_options(FILE *f, uint64_t mask)
-{
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if (mask & BIT(options[i].id))
-            print_option(f, &options[i]);
-}
-
-static void print_verb(FILE *f, const verb_def *v)
-{
-    fprintf(f, "  bcadmin %s%s%s%s\n      %s\n", v->name, *v->args ? " " : "", v->args,
-            v->opts ? " [OPTIONS]" : "", v->summary);
-    print_options(f, v->opts);
-}
-
-static void print_usage(FILE *f, const verb_def *only)
-{
-    fputs("usage: bcadmin [GLOBAL OPTIONS] VERB [ARGUMENTS] [OPTIONS]\n"
-          "bcadmin: an admin console for Better Auth databases.\n\n",
-          f);
-    if (only) {
-        print_verb(f, only);
-    } else {
-        fputs("Verbs:\n", f);
-        for (size_t i = 0; i < N_VERBS; i++)
-            print_verb(f, &verbs[i]);
-        fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on --db, "
-              "BCADMIN_DB, or else the demo database (made on first run); `users list` when\n"
-              "      stdout is not a terminal\n",
-              f);
-    }
-    fputs("\nGlobal options (anywhere on the line):\n", f);
-    print_options(f, GLOBAL_OPTS);
-    fputs("\nUSER is a user id or an email (matched lowercased). FILTERS are the options of\n"
-          "`users list` that select users (--search, --prefix, --role, --banned...).\n"
-          "Target: --db, else --url and --admin-key, else BCADMIN_DB, else a Convex deployment\n"
-          "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
-          "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
-          "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, CONVEX_*, CONVEX_SITE_URL,\n"
-          "BCADMIN_CONVEX_URL_FOR_KEY=1, "
-          "XDG_STATE_HOME, XDG_DATA_HOME.\n"
-          "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n",
-          f);
 }
 
 /* --- parsing -------------------------------------------------------------------------------- */
@@ -443,7 +330,7 @@ static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
 static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
                               bc_error *err)
 {
-    uint64_t n;
+    uint64_t n = 0;
     bc_status st = BC_OK;
     switch (o->id) {
     case O_DB:
@@ -527,7 +414,12 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_LIMIT:
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
-        c->limit = (size_t)n;
+        if (st == BC_OK)
+            c->limit = (size_t)n;
+        break;
+    case O_DAYS:
+        st = parse_count(o->name, val, 1, BC_STATS_DAYS_MAX, &n, err);
+        c->days = (int)n;
         break;
     case O_CURSOR:
         c->cursor = val;
@@ -537,6 +429,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_JSON:
         c->format = BC_OUT_JSON;
+        break;
+    case O_CSV_FORMULAS:
+        c->csv_formulas = true;
         break;
     case O_CSV:
         c->format = BC_OUT_CSV;
@@ -583,6 +478,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_ENV_YES:
         c->yes = true;
+        break;
+    case O_EXIT_CODE:
+        c->exit_code = true;
         break;
     case O_REDO:
         c->redo = val;
@@ -633,10 +531,10 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
     uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if ((mask & BIT(options[i].id)) && strlen(options[i].name) == len &&
-            strncmp(options[i].name, name, len) == 0)
-            return &options[i];
+    for (size_t i = 0; i < bc_cli_n_options; i++)
+        if ((mask & BIT(bc_cli_options[i].id)) && strlen(bc_cli_options[i].name) == len &&
+            strncmp(bc_cli_options[i].name, name, len) == 0)
+            return &bc_cli_options[i];
     return NULL;
 }
 
@@ -645,12 +543,9 @@ static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, in
     const char *name = argv[*i] + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const opt_def *o = find_option(p, name, len);
-    if (!o) {
-        if (!p->verb)
-            return usage(err, "unknown option --%.*s (verb options go after the verb)", (int)len,
-                         name);
-        return usage(err, "unknown option --%.*s for `bcadmin %s`", (int)len, name, p->verb->name);
-    }
+    if (!o)
+        return bc_cli_unknown_option(p->verb ? p->verb->name : NULL,
+                                     GLOBAL_OPTS | (p->verb ? p->verb->opts : 0), name, len, err);
     if (p->seen[o->id])
         return usage(err, "--%s is given twice", o->name);
     const char *val = NULL;
@@ -688,11 +583,11 @@ static bc_status parse_word(bc_cli *c, parse_state *p, const char *word, bc_erro
     char words[sizeof p->words];
     int n = snprintf(words, sizeof words, "%s%s%s", p->words, *p->words ? " " : "", word);
     if (n < 0 || (size_t)n >= sizeof words)
-        return usage(err, "unknown verb \"%s\"", word);
+        return bc_cli_unknown_verb(word, err);
     memcpy(p->words, words, sizeof words);
     p->verb = verb_named(words);
     if (!p->verb && !verb_prefix(words))
-        return usage(err, "unknown verb \"%s\"", words);
+        return bc_cli_unknown_verb(words, err);
     return BC_OK;
 }
 
@@ -731,10 +626,15 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
         }
         if (!options_done && strcmp(a, "-h") == 0)
             st = apply_option(c, p, find_option(p, "help", 4), NULL, err);
+        else if (!options_done && strcmp(a, "-V") == 0)
+            st = apply_option(c, p, find_option(p, "version", 7), NULL, err);
         else if (!options_done && strncmp(a, "--", 2) == 0)
             st = parse_long(c, p, argc, argv, &i, err);
         else if (!options_done && a[0] == '-' && a[1])
-            st = usage(err, "unknown option %s (options are spelled --name)", a);
+            st = usage(err,
+                       "unknown option \"%s\": bcadmin's only short options are -h (help) and -V "
+                       "(version); every other option is a long one, listed by `bcadmin help%s%s`",
+                       a, p->verb ? " " : "", p->verb ? p->verb->name : "");
         else
             st = parse_word(c, p, a, err);
         if (st != BC_OK)
@@ -742,8 +642,12 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
     }
     if (p->help || p->version)
         return BC_OK;
-    if (!p->verb && *p->words)
-        return usage(err, "`%s` needs more: try `bcadmin %s list`", p->words, p->words);
+    if (!p->verb && *p->words) {
+        char subverbs[256];
+        bc_cli_subverbs(p->words, subverbs, sizeof subverbs);
+        return usage(err, "`bcadmin %s` needs one of its verbs after it: %s (`bcadmin help %s`)",
+                     p->words, subverbs, p->words);
+    }
     if (!p->verb) {
         p->console = true;
         p->verb = verb_named(default_verb);
@@ -783,14 +687,16 @@ bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
     return st;
 }
 
-static void report(bc_status st, const bc_error *err)
+static void report(bc_status st, const bc_error *err, const verb_def *verb)
 {
     const char *msg = err->msg[0] ? err->msg : "failed";
     /* Messages can quote data from the target: keep escape sequences off a terminal. */
     char *safe = isatty(STDERR_FILENO) ? bc_text_escape(msg, strlen(msg)) : bc_xstrdup(msg);
     fprintf(stderr, "bcadmin: %s\n", safe);
     free(safe);
-    if (st == BC_USAGE)
+    if (st == BC_USAGE && verb && verb->run != bc_cli_help)
+        fprintf(stderr, "Try `bcadmin help %s` for its arguments and options.\n", verb->name);
+    else if (st == BC_USAGE)
         fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
 }
 
@@ -798,11 +704,17 @@ int bc_cli_main(int argc, char **argv)
 {
     bc_cli c = {
         .out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms(), .email_verified = -1};
+    /* The shells' completion scripts ask here (cli_complete.c); not a verb of the table. */
+    if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+        return bc_cli_complete_main(argc - 2, argv + 2, stdout);
     parse_state p = {0};
     bc_error err = {0};
     bc_status st = parse(&c, &p, argc, argv, &err);
+    bool parse_error = st != BC_OK; /* the hint then names the verb's own help */
     if (st == BC_OK && p.help) {
-        print_usage(stdout, p.verb);
+        const char *words = p.verb ? p.verb->name : p.words;
+        if (!*words || !bc_cli_verb_help(stdout, words))
+            bc_cli_usage(stdout);
         return 0;
     }
     if (st == BC_OK && p.version) {
@@ -821,6 +733,11 @@ int bc_cli_main(int argc, char **argv)
                                        .url_for_key = c.url_for_key,
                                        .auth_functions = c.auth_functions,
                                        .component = c.component});
+    /* The verbs of the console's write actions (actions.h) are refused before anything opens;
+     * the rest write only through core, which refuses there (bc_read_only_refuse). */
+    if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&
+        !c.dry_run)
+        st = bc_read_only_refuse(c.db, p.verb->name, &err);
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)
@@ -831,6 +748,6 @@ int bc_cli_main(int argc, char **argv)
             st = bc_fail(&err, BC_ERR, "writing to standard output failed: %s", strerror(errno));
     }
     if (st != BC_OK)
-        report(st, &err);
+        report(st, &err, parse_error && !p.console ? p.verb : NULL);
     return bc_status_exit_code(st);
 }

@@ -44,15 +44,18 @@ typedef struct {
     size_t limit;       /* --limit, 0 when not given */
     bool all;
     bc_out_format format;
+    bool csv_formulas; /* --csv-formulas: cells starting with = + - @ are not neutralised */
     bool reveal;
     uint64_t demo_users; /* demo --users */
     uint64_t seed;
     bool force;
     bool drop; /* db index --drop */
+    int days;  /* stats --days, 0 when not given */
     /* env verbs */
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
     bool auth, prune, dry_run;
+    bool exit_code; /* env diff --exit-code: differences are a failure */
     const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
     bool revoke_old;
@@ -92,6 +95,8 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_demo(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err);
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err);
+/* cli_stats.c */
+bc_status bc_cli_stats(bc_cli *c, bc_error *err);
 /* The env verbs (cli_env.c). */
 bc_status bc_cli_env_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_env_diff(bc_cli *c, bc_error *err);
@@ -121,5 +126,10 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err);
 bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err);
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err);
 bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err);
+
+/* What bcadmin says about itself (cli_help.c, cli_complete.c). */
+bc_status bc_cli_help(bc_cli *c, bc_error *err);
+bc_status bc_cli_version(bc_cli *c, bc_error *err);
+bc_status bc_cli_completion(bc_cli *c, bc_error *err);
 
 #endif

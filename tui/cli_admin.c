@@ -27,11 +27,27 @@
 #include "session_cookie.h"
 #include "state.h"
 #include "text.h"
+#include "users.h"
 #include "xalloc.h"
 
 #define AUDIT_DEFAULT_LIMIT 20
 
 /* --- output --------------------------------------------------------------------------------- */
+
+/* Text for a terminal (a prompt naming a user): escaped like every string from the data, the
+ * prompt's own line breaks kept. */
+static void put_escaped(FILE *f, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *safe = bc_text_escape(p, n);
+        fputs(safe, f);
+        free(safe);
+        p += n;
+        if (*p)
+            fputc(*p++, f);
+    }
+}
 
 /* One human line, escaped so nothing from the data can act on a terminal. */
 static void say(bc_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -93,12 +109,10 @@ static bc_status open_state(bc_cli *c, bc_state **out, bc_error *err)
     return st;
 }
 
-/* Refuse under --read-only, open the state database, set the acting admin. */
-static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *what, bc_error *err)
+/* Open the state database, set the acting admin (--read-only was refused by the dispatcher). */
+static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
 {
     *x = (admin_ctx){0};
-    if (c->read_only)
-        return bc_fail(err, BC_REFUSED, "--read-only: refusing to %s (nothing was changed)", what);
     bc_status st = open_state(c, &x->state, err);
     if (st != BC_OK)
         return st;
@@ -158,9 +172,9 @@ static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const
                        "was changed",
                        what);
     }
-    char *safe = bc_text_escape(expected, strlen(expected));
-    fprintf(stderr, "%s\nType %s to confirm: ", what, safe);
-    free(safe);
+    char *prompt = bc_xasprintf("%s\nType %s to confirm: ", what, expected);
+    put_escaped(stderr, prompt);
+    free(prompt);
     fflush(stderr);
     char *line = read_line();
     bool ok = line && strcmp(line, expected) == 0;
@@ -184,7 +198,7 @@ static void restore_echo(int sig)
 
 static char *prompt_masked(const char *prompt)
 {
-    fputs(prompt, stderr);
+    put_escaped(stderr, prompt);
     fflush(stderr);
     struct termios quiet;
     bool masked = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
@@ -370,7 +384,7 @@ bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)
     if (st != BC_OK)
         return bc_error_prefix(err, "--expires");
     admin_ctx x;
-    st = admin_open(c, &x, "ban", err);
+    st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_BAN, .reason = c->reason, .expiry = expiry};
         st = run_bulk(c, &x, &a, err);
@@ -395,7 +409,7 @@ bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "users unban", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "unban", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_UNBAN};
         st = run_bulk(c, &x, &a, err);
@@ -405,6 +419,20 @@ bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
             report_user(c, &x, "users.unban", c->args[0], "unbanned", NULL);
     }
     admin_close(&x);
+    return st;
+}
+
+/* A role nobody holds is most likely a typo (amdin): say so, naming the roles in use. */
+static bc_status warn_unknown_roles(bc_cli *c, const char *roles, bc_error *err)
+{
+    char *warning = NULL;
+    bc_status st = bc_users_role_warning(c->d, roles, &warning, err);
+    if (warning) {
+        char *safe = bc_text_escape(warning, strlen(warning));
+        fprintf(stderr, "bcadmin: warning: %s\n", safe);
+        free(safe);
+    }
+    free(warning);
     return st;
 }
 
@@ -418,7 +446,9 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "set roles", err);
+    bc_status st = admin_open(c, &x, err);
+    if (st == BC_OK)
+        st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
         st = run_bulk(c, &x, &a, err);
@@ -490,7 +520,7 @@ bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
     }
     const char *secret = bc_secrets_current(&secrets);
     admin_ctx x;
-    st = admin_open(c, &x, "impersonate", err);
+    st = admin_open(c, &x, err);
     bc_record session = {0};
     if (st == BC_OK)
         st = bc_admin_impersonate(&x.admin, c->args[0], duration, c->allow_admin_target, &session,
@@ -514,7 +544,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
                        "`bcadmin users stop-impersonating` needs USER or --all (not both)");
     admin_ctx x;
     size_t n = 0;
-    bc_status st = admin_open(c, &x, "stop impersonation sessions", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_stop_impersonating(&x.admin, c->every_user ? NULL : c->args[0], &n, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -529,7 +559,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "remove a user", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -559,7 +589,7 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "set a password", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     char *password = NULL;
     if (st == BC_OK)
@@ -588,7 +618,7 @@ bc_status bc_cli_users_create(bc_cli *c, bc_error *err)
     if (!c->email || !c->name)
         return bc_fail(err, BC_USAGE, "`bcadmin users create` needs --email E and --name N");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "create a user", err);
+    bc_status st = admin_open(c, &x, err);
     char *password = NULL;
     if (st == BC_OK)
         st = read_password(c->email, &password, err);
@@ -623,7 +653,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
     else if (c->image)
         bc_record_set_null(&changes, "image");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "update a user", err);
+    bc_status st = admin_open(c, &x, err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -640,7 +670,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
 bc_status bc_cli_sessions_revoke(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "revoke a session", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_revoke_session(&x.admin, c->args[0], err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -656,7 +686,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "sessions revoke-all", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "revoke sessions", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_REVOKE_SESSIONS};
         st = run_bulk(c, &x, &a, err);
@@ -675,7 +705,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
 bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "unlink an account", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_unlink_account(&x.admin, c->args[0], c->args[1], err);
     if (st == BC_OK) {
@@ -799,7 +829,7 @@ bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err)
     if (!*c->args[0] || *end || errno || id <= 0)
         return bc_fail(err, BC_USAGE, "audit undo: \"%s\" is not an audit entry id", c->args[0]);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, "undo a change", err);
+    bc_status st = admin_open(c, &x, err);
     if (st == BC_OK)
         st = bc_admin_undo(&x.admin, id, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)

@@ -24,7 +24,8 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
         if (st == BC_OK)
             st = bc_paths_make_parents(path, err);
     }
-    bc_demo_opts opts = {.users = c->demo_users, .seed = c->seed, .force = c->force};
+    bc_demo_opts opts = {.users = c->demo_users, .seed = c->seed, .force = c->force,
+                         .read_only = c->read_only};
     bc_demo_report rep = {0};
     if (st == BC_OK)
         st = bc_demo_create(path, &opts, &rep, err);

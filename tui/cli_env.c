@@ -82,6 +82,8 @@ static bc_status target_from_env(const bc_cli *c, env_target *t, bc_error *err)
     bc_env_source sources[] = {
         bc_env_process, {".env.local", dotenv_lookup, local}, {".env", dotenv_lookup, dot}};
     bc_status st = target_choose(&o, sources, 3, t, err);
+    if (st == BC_OK && c->read_only)
+        bc_convex_set_read_only(t->conv, t->label);
     bc_dotenv_free(local);
     bc_dotenv_free(dot);
     return st;
@@ -295,13 +297,15 @@ static bc_status open_audit(const bc_cli *c, const env_target *t, bc_state **s,
 static bool confirm(const bc_cli *c, const env_target *t, const char *question)
 {
     char line[512];
-    if (t->production) {
-        fprintf(c->out,
-                "%s\nThis is a PRODUCTION deployment: type its name (%s) to go on: ", question,
-                t->name);
-    } else {
-        fprintf(c->out, "%s [y/N] ", question);
-    }
+    char *q = bc_text_escape(question, strlen(question)); /* names a file and a deployment */
+    char *name = bc_text_escape(t->name, strlen(t->name));
+    if (t->production)
+        fprintf(c->out, "%s\nThis is a PRODUCTION deployment: type its name (%s) to go on: ", q,
+                name);
+    else
+        fprintf(c->out, "%s [y/N] ", q);
+    free(q);
+    free(name);
     fflush(c->out);
     if (!fgets(line, sizeof line, stdin))
         return false;
@@ -441,6 +445,36 @@ bc_status bc_cli_env_list(bc_cli *c, bc_error *err)
 
 /* --- env diff ------------------------------------------------------------------------------- */
 
+/* env diff --exit-code: differences are a failure (exit 1), for CI. */
+static bc_status drift(size_t n, const char *sides, bc_error *err)
+{
+    if (n == 0)
+        return BC_OK;
+    return bc_fail(err, BC_ERR, "%s differ in %zu name%s (--exit-code)", sides, n,
+                   n == 1 ? "" : "s");
+}
+
+/* The plan's rows that `env sync` would act on or stop at: add, change, remove, invalid,
+ * blocked. Names only the deployment has (JWKS, typically) are kept by a sync: not drift. */
+static size_t plan_differences(const bc_envsync_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        bc_envsync_kind k = p->items[i].kind;
+        n += k == BC_ENVSYNC_ADD || k == BC_ENVSYNC_CHANGE || k == BC_ENVSYNC_REMOVE ||
+             k == BC_ENVSYNC_INVALID || k == BC_ENVSYNC_BLOCKED;
+    }
+    return n;
+}
+
+static size_t cmp_differences(const bc_envsync_cmp *cmp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cmp->n; i++)
+        n += cmp->items[i].kind != BC_ENVSYNC_SAME;
+    return n;
+}
+
 static bc_status diff_against(bc_cli *c, env_target *here, bc_error *err)
 {
     env_target there = {0};
@@ -481,6 +515,8 @@ static bc_status diff_against(bc_cli *c, env_target *here, bc_error *err)
         bc_table_release(&t);
         fprintf(c->out, "%zu of %zu names differ\n", differ, cmp.n);
     }
+    if (st == BC_OK && c->exit_code)
+        st = drift(cmp_differences(&cmp), "the two deployments", err);
     bc_envsync_cmp_release(&cmp);
     json_decref(a);
     json_decref(b);
@@ -511,6 +547,8 @@ bc_status bc_cli_env_diff(bc_cli *c, bc_error *err)
         bc_json_print(c->out, plan_json(c, &p, t.label));
     else if (st == BC_OK)
         print_plan(c, &p, t.label);
+    if (st == BC_OK && c->exit_code)
+        st = drift(plan_differences(&p), "the file and the deployment", err);
     bc_envsync_plan_release(&p);
     json_decref(vars);
     bc_dotenv_free(env);

@@ -128,7 +128,7 @@ static void csv_header(emitter *e, const bc_record *first)
     for (size_t i = 0; first && i < first->n; i++)
         if (!bc_model_field(e->kind->model, first->fields[i].name))
             e->csv_names[e->ncsv++] = bc_xstrdup(first->fields[i].name);
-    bc_csv_row(e->c->out, (const char *const *)e->csv_names, e->ncsv);
+    bc_csv_row(e->c->out, (const char *const *)e->csv_names, e->ncsv, !e->c->csv_formulas);
 }
 
 static void emit_csv(emitter *e, const bc_record *r)
@@ -138,7 +138,7 @@ static void emit_csv(emitter *e, const bc_record *r)
     char **cells = bc_xcalloc(e->ncsv, sizeof *cells);
     for (size_t i = 0; i < e->ncsv; i++)
         cells[i] = text_of(r, e->csv_names[i]);
-    bc_csv_row(e->c->out, (const char *const *)cells, e->ncsv);
+    bc_csv_row(e->c->out, (const char *const *)cells, e->ncsv, !e->c->csv_formulas);
     for (size_t i = 0; i < e->ncsv; i++)
         free(cells[i]);
     free(cells);

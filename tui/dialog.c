@@ -38,29 +38,31 @@ int tui_dialog_field_add(tui_dialog *d, const char *label, const char *value, bo
     tui_dialog_field *f = &d->fields[d->nfields];
     *f = (tui_dialog_field){.masked = masked};
     snprintf(f->label, sizeof f->label, "%s", label);
-    snprintf(f->value, sizeof f->value, "%s", value ? value : "");
+    tui_line_set(f->value, sizeof f->value, &f->pos, value, true);
     snprintf(f->expect, sizeof f->expect, "%s", expect ? expect : "");
     return d->nfields++;
 }
 
-/* Remove the last character (not byte) of s. */
-static void drop_last_char(char *s)
+int tui_dialog_field_add_yesno(tui_dialog *d, const char *label, bool yes)
 {
-    size_t len = strlen(s);
-    while (len > 0 && ((unsigned char)s[len - 1] & 0xc0) == 0x80)
-        len--;
-    s[len ? len - 1 : 0] = '\0';
+    int i = tui_dialog_field_add(d, label, yes ? "yes" : "no", false, NULL);
+    if (i >= 0) {
+        d->fields[i].yesno = true;
+        d->fields[i].pos.selected = false;
+    }
+    return i;
 }
 
-static void insert_char(char *s, size_t size, int key)
+static void yesno_key(tui_dialog_field *f, int key)
 {
-    uint8_t buf[8];
-    int n = u8_uctomb(buf, (ucs4_t)key, (int)sizeof buf);
-    size_t len = strlen(s);
-    if (n <= 0 || len + (size_t)n >= size)
-        return;
-    memcpy(s + len, buf, (size_t)n);
-    s[len + (size_t)n] = '\0';
+    bool yes = strcmp(f->value, "yes") == 0;
+    if (key == ' ')
+        yes = !yes;
+    else if (key == 'y' || key == 'Y')
+        yes = true;
+    else if (key == 'n' || key == 'N')
+        yes = false;
+    snprintf(f->value, sizeof f->value, "%s", yes ? "yes" : "no");
 }
 
 /* The first typed confirmation that does not match, or -1. */
@@ -106,20 +108,11 @@ static tui_dialog_result form_key(tui_dialog *d, int key)
         if (d->nfields)
             d->focus = (d->focus + d->nfields - 1) % d->nfields;
         return TUI_DLG_KEEP;
-    case TUI_KEY_BACKSPACE:
-    case 0x7f:
-    case TUI_KEY_CTRL('h'):
-        if (f)
-            drop_last_char(f->value);
-        return TUI_DLG_KEEP;
-    case TUI_KEY_CTRL('u'):
-        if (f)
-            f->value[0] = '\0';
-        return TUI_DLG_KEEP;
     default:
-        /* C0 and C1 controls and DEL are never text */
-        if (f && key >= 0x20 && !(key >= 0x7f && key <= 0x9f) && key < TUI_KEY_BASE)
-            insert_char(f->value, sizeof f->value, key);
+        if (f && f->yesno)
+            yesno_key(f, key);
+        else if (f)
+            tui_line_key(f->value, sizeof f->value, &f->pos, key == 0x7f ? TUI_KEY_BACKSPACE : key);
         return TUI_DLG_KEEP;
     }
 }
@@ -210,19 +203,6 @@ static const char *hint_of(const tui_dialog *d)
                : "Enter: confirm    Esc: cancel";
 }
 
-/* The text shown for a field: bullets for a masked one. The caller frees. */
-static char *field_shown(const tui_dialog_field *f)
-{
-    if (!f->masked)
-        return bc_text_escape(f->value, strlen(f->value));
-    size_t chars = u8_mbsnlen((const uint8_t *)f->value, strlen(f->value));
-    bc_buf b = {0};
-    bc_buf_append(&b, "", 0);
-    for (size_t i = 0; i < chars; i++)
-        bc_buf_puts(&b, "\u2022");
-    return bc_buf_take(&b);
-}
-
 static int content_width(const tui_dialog *d, int label_w)
 {
     char *title = bc_text_escape(d->title, strlen(d->title));
@@ -297,20 +277,19 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
         bool focused = i == d->focus;
         tui_draw_text(row, x + 2, label_w, f->label, TUI_A_BOLD, true);
         int vx = x + 2 + label_w, vw = iw - label_w;
-        char *shown = field_shown(f);
-        const char *tail = shown; /* show the end of a long value: the part being typed */
-        while ((int)bc_text_width(tail) > vw - 1 && *tail) {
-            tail++;
-            while ((*tail & 0xc0) == 0x80)
-                tail++;
-        }
+        tui_style st = TUI_A_UNDERLINE | (focused ? TUI_A_BOLD : 0);
         tui_draw_fill(row, vx, vw, TUI_A_UNDERLINE);
-        int used =
-            tui_draw_text(row, vx, vw, tail, TUI_A_UNDERLINE | (focused ? TUI_A_BOLD : 0), false);
-        free(shown);
+        int cx;
+        if (f->yesno) {
+            cx = vx + tui_draw_text(row, vx, vw, f->value, st, false);
+            if (focused)
+                tui_draw_text(row, cx + 2, vx + vw - cx - 2, "Space, y or n", TUI_S_DIM, false);
+        } else {
+            cx = tui_line_draw(row, vx, vw, f->value, &f->pos, st, f->masked);
+        }
         if (focused) {
             cursor_y = row;
-            cursor_x = vx + used < vx + vw ? vx + used : vx + vw - 1;
+            cursor_x = cx < vx + vw ? cx : vx + vw - 1;
         }
     }
     if (d->error[0] && row <= last)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "draw.h"
+#include "lineedit.h"
 
 #define TUI_DIALOG_FIELDS 6
 #define TUI_DIALOG_LINES 10
@@ -27,7 +28,9 @@ typedef struct {
     char label[64];
     bool masked;                 /* drawn as one bullet per character (passwords) */
     char expect[256];            /* typed confirmation: accepted only when value equals this */
-    char value[TUI_DIALOG_TEXT]; /* UTF-8 */
+    bool yesno;                  /* value is "yes" or "no": Space toggles, y and n set it */
+    char value[TUI_DIALOG_TEXT]; /* UTF-8, edited by lineedit.h */
+    tui_line_pos pos;            /* a pre-filled value starts selected: typing replaces it */
 } tui_dialog_field;
 
 typedef struct tui_app tui_app;
@@ -60,6 +63,9 @@ void tui_dialog_error(tui_dialog *d, const char *fmt, ...) __attribute__((format
  * NULL. */
 int tui_dialog_field_add(tui_dialog *d, const char *label, const char *value, bool masked,
                          const char *expect);
+
+/* Append a yes/no field (Space toggles it, y and n set it); its value reads "yes" or "no". */
+int tui_dialog_field_add_yesno(tui_dialog *d, const char *label, bool yes);
 
 /* Apply one key (keymap.h codes). ACCEPT only when every typed confirmation matches; a mismatch
  * keeps the dialog open with d->error saying so. */

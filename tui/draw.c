@@ -107,6 +107,11 @@ void tui_term_done(void)
     fflush(stdout);
 }
 
+bool tui_draw_plain(void)
+{
+    return !use_color;
+}
+
 bool tui_term_active(void)
 {
     return screen != NULL;

@@ -44,6 +44,8 @@ bc_status tui_term_init(bc_error *err);
 /* Leave curses; safe to call twice and when init never ran. */
 void tui_term_done(void);
 bool tui_term_active(void);
+/* Whether drawing is plain: NO_COLOR or a terminal without colour (charts use ASCII then). */
+bool tui_draw_plain(void);
 /* A signal that asked bcadmin to stop (SIGTERM, SIGINT, SIGHUP), or 0. */
 int tui_term_stop_signal(void);
 void tui_term_size(int *rows, int *cols);

@@ -135,16 +135,18 @@ void bc_table_release(bc_table *t)
 
 /* --- CSV ------------------------------------------------------------------------------------ */
 
-void bc_csv_row(FILE *f, const char *const *fields, size_t n)
+void bc_csv_row(FILE *f, const char *const *fields, size_t n, bool neutralise)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
-        const char *s = fields[i];
-        if (!s)
+        if (!fields[i])
             continue;
+        char *cell = bc_text_csv_cell(fields[i], neutralise);
+        const char *s = cell;
         if (!strpbrk(s, ",\"\r\n")) {
             fputs(s, f);
+            free(cell);
             continue;
         }
         fputc('"', f);
@@ -154,18 +156,32 @@ void bc_csv_row(FILE *f, const char *const *fields, size_t n)
             fputc(*s, f);
         }
         fputc('"', f);
+        free(cell);
     }
     fputs("\r\n", f);
 }
 
 /* --- JSON ----------------------------------------------------------------------------------- */
 
+/* Every JSON text the verbs print goes through here: jansson's encoding, then the characters it
+ * leaves raw that could act on a terminal or hide text (text.h: bc_text_json_safe). */
+static void dump(json_t *j, FILE *f, size_t flags)
+{
+    char *text = json_dumps(j, flags);
+    if (!text)
+        return;
+    char *safe = bc_text_json_safe(text);
+    fputs(safe, f);
+    free(safe);
+    free(text);
+}
+
 void bc_json_stream_open(bc_json_stream *s, FILE *f, const char *key)
 {
     *s = (bc_json_stream){.f = f};
     json_t *k = json_string(key);
     fputc('{', f);
-    json_dumpf(k, f, JSON_FLAGS);
+    dump(k, f, JSON_FLAGS);
     fputs(":[", f);
     json_decref(k);
 }
@@ -173,7 +189,7 @@ void bc_json_stream_open(bc_json_stream *s, FILE *f, const char *key)
 void bc_json_stream_item(bc_json_stream *s, json_t *item)
 {
     fputs(s->items++ ? ",\n" : "\n", s->f);
-    json_dumpf(item, s->f, JSON_FLAGS);
+    dump(item, s->f, JSON_FLAGS);
     json_decref(item);
 }
 
@@ -186,9 +202,9 @@ void bc_json_stream_close(bc_json_stream *s, json_t *tail)
     {
         json_t *k = json_string(key);
         fputc(',', s->f);
-        json_dumpf(k, s->f, JSON_FLAGS);
+        dump(k, s->f, JSON_FLAGS);
         fputc(':', s->f);
-        json_dumpf(v, s->f, JSON_FLAGS);
+        dump(v, s->f, JSON_FLAGS);
         json_decref(k);
     }
     fputs("}\n", s->f);
@@ -197,7 +213,7 @@ void bc_json_stream_close(bc_json_stream *s, json_t *tail)
 
 void bc_json_print(FILE *f, json_t *doc)
 {
-    json_dumpf(doc, f, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    dump(doc, f, JSON_INDENT(2) | JSON_ENCODE_ANY);
     fputc('\n', f);
     json_decref(doc);
 }

@@ -3,7 +3,8 @@
  *
  * Human output is always escaped (text.h) so nothing from the data can act on a terminal, even
  * through a pipe to cat or less -R, and columns are aligned by display width; on a terminal, long
- * cells are also cut with an ellipsis. JSON is escaped by jansson and CSV quoted. Tables can be
+ * cells are also cut with an ellipsis. JSON is escaped by jansson plus \uNNNN for DEL, C1, bidi
+ * and invisible characters; CSV is quoted, control characters escaped and formulas neutralised. Tables can be
  * flushed page by page so an export of every row keeps one page in memory.
  */
 #ifndef BC_PRINT_H
@@ -49,9 +50,10 @@ void bc_table_release(bc_table *t);
 
 /* --- CSV ------------------------------------------------------------------------------------ */
 
-/* One RFC 4180 record: fields quoted when they hold a comma, quote, CR or LF (quotes doubled),
- * NULL fields empty, CRLF at the end. */
-void bc_csv_row(FILE *f, const char *const *fields, size_t n);
+/* One RFC 4180 record: each field made safe by bc_text_csv_cell (control characters escaped;
+ * with neutralise, a formula-like start gets a leading '), quoted when it holds a comma, quote,
+ * CR or LF (quotes doubled), NULL fields empty, CRLF at the end. */
+void bc_csv_row(FILE *f, const char *const *fields, size_t n, bool neutralise);
 
 /* --- JSON ----------------------------------------------------------------------------------- */
 

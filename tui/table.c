@@ -2,6 +2,7 @@
 #include "table.h"
 
 #include "describe.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,16 +76,7 @@ void tui_table_row(int y, int x, int total, const int *widths, int n, const char
 
 void tui_format_count(char *out, size_t size, int64_t n)
 {
-    char digits[32], grouped[48];
-    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
-    size_t len = strlen(digits), k = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            grouped[k++] = ',';
-        grouped[k++] = digits[i];
-    }
-    grouped[k] = '\0';
-    snprintf(out, size, "%s%s", n < 0 ? "-" : "", grouped);
+    bc_text_count(out, size, n);
 }
 
 void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t total,

@@ -112,6 +112,8 @@ bc_status bc_target_open_http(const bc_target_opts *o, bc_target *t, bc_error *e
         t->how = bc_xstrdup(dep.how);
         t->label = bc_xstrdup(dep.label);
         t->production = dep.production;
+        if (o->read_only)
+            bc_convex_set_read_only(t->conn, t->label);
     }
     bc_deployment_release(&dep);
     return st;

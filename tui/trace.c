@@ -1,9 +1,14 @@
 /* trace.c - per-frame timings for BCADMIN_TRACE. */
 #include "trace.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "keymap.h"
 
 static FILE *trace_file;
 static uint64_t frame_no;
@@ -16,12 +21,31 @@ bool tui_trace_open(const char **why)
     *why = NULL;
     if (!path || !*path)
         return false;
-    trace_file = fopen(path, "a");
+    /* Private from the start: a trace says when and how much the operator typed. */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077) &&
+        fchmod(fd, 0600) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    trace_file = fd >= 0 ? fdopen(fd, "a") : NULL;
     if (!trace_file) {
+        if (fd >= 0)
+            close(fd);
         *why = "cannot open the BCADMIN_TRACE file: tracing is off";
         return false;
     }
     return true;
+}
+
+void tui_trace_key_label(int key, bool in_text, char *out, size_t size)
+{
+    bool types = key >= ' ' && key != 0x7f && key < TUI_KEY_BASE;
+    if (in_text && types)
+        snprintf(out, size, "char");
+    else
+        tui_key_name(key, out, size);
 }
 
 void tui_trace_close(void)

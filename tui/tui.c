@@ -19,17 +19,20 @@
 #include "trace.h"
 #include "xalloc.h"
 
-static bc_status ensure_demo(const char *path, char *notice, size_t size, bc_error *err)
+static bc_status ensure_demo(const char *path, bool read_only, char *notice, size_t size,
+                             bc_error *err)
 {
     if (access(path, F_OK) == 0) {
         snprintf(notice, size, "No --db or BCADMIN_DB given: showing the demo database %s", path);
         return BC_OK;
     }
+    bc_demo_opts opts = {.read_only = read_only};
+    if (read_only) /* the same refusal bc_demo_create gives, before any directory is made */
+        return bc_read_only_refuse(path, "making the demo database", err);
     bc_status st = bc_paths_make_parents(path, err);
     if (st != BC_OK)
         return st;
     fprintf(stderr, "bcadmin: creating the demo database %s ...\n", path);
-    bc_demo_opts opts = {0};
     bc_demo_report report = {0};
     st = bc_demo_create(path, &opts, &report, err);
     if (st != BC_OK)
@@ -106,6 +109,13 @@ static void set_label(console *c)
              path ? (slash ? slash + 1 : path) : c->target.d->label);
 }
 
+/* BCADMIN_START=overview opens the Overview (screen 0) first; anything else, the users list. */
+static bool start_overview(void)
+{
+    const char *v = env("BCADMIN_START");
+    return v && strcmp(v, "overview") == 0;
+}
+
 /* tui_app_config.open_target: open the choice (on the console's worker thread: reads c->opts
  * only). */
 static bc_status open_target(void *ctx, const bc_target_choice *choice, bc_target *next,
@@ -163,7 +173,7 @@ int tui_main(const tui_options *opts)
         err = (bc_error){0};
         st = bc_paths_default_demo(&demo_path, &err);
         if (st == BC_OK)
-            st = ensure_demo(demo_path, notice, sizeof notice, &err);
+            st = ensure_demo(demo_path, opts->read_only, notice, sizeof notice, &err);
         if (st == BC_OK)
             st = bc_target_open_sqlite(demo_path, opts->read_only, &con.target, &err);
     }
@@ -207,7 +217,8 @@ int tui_main(const tui_options *opts)
                           .open_target = open_target,
                           .use_target = use_target,
                           .switch_ctx = &con,
-                          .started_us = started};
+                          .started_us = started,
+                          .start_overview = start_overview()};
     int code = tui_app_run(&cfg);
     bc_secrets_release(&secrets);
     bc_admin_release(&admin);

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "draw.h"
 #include "keymap.h"
+#include "text.h"
 #include "xalloc.h"
 
 typedef struct {
@@ -18,7 +19,7 @@ typedef struct {
     size_t n;
     size_t *shown; /* indices of lines matching the search */
     size_t nshown;
-    size_t top;
+    size_t top, sel; /* first shown line drawn; the selected one (Enter runs its action) */
     size_t actions; /* actions listed (write actions are left out under --read-only) */
     char search[128];
     int height;
@@ -54,12 +55,16 @@ static void apply_search(help_state *s)
     free(s->shown);
     s->shown = bc_xcalloc(s->n + 1, sizeof *s->shown);
     s->nshown = 0;
-    s->top = 0;
+    s->top = s->sel = 0;
+    size_t nn;
+    char *needle = bc_text_fold(s->search, strlen(s->search), &nn);
     for (size_t i = 0; i < s->n; i++) {
+        const char *t = s->lines[i].text;
         bool title = s->lines[i].action == TUI_ACT_NONE;
-        if (!s->search[0] || title || strcasestr(s->lines[i].text, s->search))
+        if (title || bc_text_contains_folded(t, strlen(t), needle, nn))
             s->shown[s->nshown++] = i;
     }
+    free(needle);
     if (!s->search[0])
         return;
     /* Drop group titles left without a matching line. */
@@ -71,6 +76,8 @@ static void apply_search(help_state *s)
             s->shown[k++] = s->shown[i];
     }
     s->nshown = k;
+    if (s->nshown > 1) /* the first action, not its group's title */
+        s->sel = 1;
 }
 
 static bc_status help_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
@@ -101,18 +108,23 @@ static void help_draw(tui_view *v, tui_app *app, tui_rect r)
     (void)app;
     help_state *s = v->data;
     char title[256];
-    snprintf(title, sizeof title, "Help  %zu actions%s%s%s   / search   q back", s->actions,
+    snprintf(title, sizeof title, "Help  %zu actions%s%s%s   / search   Enter runs   q back", s->actions,
              s->search[0] ? "   matching: \"" : "", s->search, s->search[0] ? "\"" : "");
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     tui_draw_text(r.y + 1, r.x, r.w, "  key(s)             action           what it does",
                   TUI_S_HEADER, true);
     s->height = r.h - 2;
-    if (s->nshown > (size_t)s->height && s->top > s->nshown - (size_t)s->height)
-        s->top = s->nshown - (size_t)s->height;
+    if (s->height < 1)
+        return;
+    if (s->sel < s->top)
+        s->top = s->sel;
+    if (s->sel >= s->top + (size_t)s->height)
+        s->top = s->sel - (size_t)s->height + 1;
     for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
-        const help_line *l = &s->lines[s->shown[s->top + (size_t)i]];
-        tui_draw_text(r.y + 2 + i, r.x, r.w, l->text,
-                      l->action == TUI_ACT_NONE ? TUI_A_BOLD | TUI_A_UNDERLINE : 0, true);
+        size_t k = s->top + (size_t)i;
+        const help_line *l = &s->lines[s->shown[k]];
+        tui_style st = l->action == TUI_ACT_NONE ? TUI_A_BOLD | TUI_A_UNDERLINE : 0;
+        tui_draw_text(r.y + 2 + i, r.x, r.w, l->text, k == s->sel ? TUI_S_SELECTED : st, true);
     }
     if (s->nshown == 0)
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No action matches the search.", TUI_S_DIM, false);
@@ -120,13 +132,24 @@ static void help_draw(tui_view *v, tui_app *app, tui_rect r)
 
 static void scroll(help_state *s, int64_t delta)
 {
-    int64_t t = (int64_t)s->top + delta;
-    int64_t max = (int64_t)s->nshown - s->height;
-    if (t > max)
-        t = max;
+    int64_t t = (int64_t)s->sel + delta;
+    if (t > (int64_t)s->nshown - 1)
+        t = (int64_t)s->nshown - 1;
     if (t < 0)
         t = 0;
-    s->top = (size_t)t;
+    s->sel = (size_t)t;
+}
+
+/* Enter on an action's line runs it where help was opened from. */
+static void run_selected(help_state *s, tui_app *app)
+{
+    if (s->sel >= s->nshown)
+        return;
+    tui_action a = s->lines[s->shown[s->sel]].action;
+    if (a == TUI_ACT_NONE)
+        return;
+    tui_app_run_action(app, TUI_ACT_HELP, NULL); /* closes this screen: s is gone */
+    tui_app_run_action(app, a, NULL);
 }
 
 static void search_changed(void *ctx, tui_app *app, const char *text)
@@ -165,7 +188,10 @@ static bool help_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
         scroll(s, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
         return true;
     case TUI_ACT_FIRST:
-        s->top = 0;
+        s->sel = 0;
+        return true;
+    case TUI_ACT_OPEN:
+        run_selected(s, app);
         return true;
     case TUI_ACT_LAST:
         scroll(s, (int64_t)s->nshown);
@@ -177,12 +203,20 @@ static bool help_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
         }
         tui_app_prompt(
             app,
-            &(tui_prompt_spec){
-                .prefix = "/", .on_change = search_changed, .on_done = search_done, .ctx = s},
+            &(tui_prompt_spec){.prefix = "/",
+                               .on_change = search_changed,
+                               .on_done = search_done,
+                               .history = TUI_HISTORY_SEARCH,
+                               .ctx = s},
             s->search);
         return true;
     case TUI_ACT_CLEAR:
         search_changed(s, app, "");
+        return true;
+    case TUI_ACT_BACK:
+        if (!s->search[0])
+            return false;
+        search_changed(s, app, ""); /* Esc drops the search first; the next goes back */
         return true;
     default:
         return false;

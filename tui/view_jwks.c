@@ -119,23 +119,39 @@ static bc_status run_doctor_call(void *ctx, bc_error *err)
     return st;
 }
 
+bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
+                          bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err)
+{
+    bc_driver *d = tui_app_driver(app);
+    doctor_call c = {
+        .driver = d, .sqlite = strcmp(d->ops->kind, "sqlite") == 0, .secret = secret, .from = from};
+    bc_status st = tui_app_call(app, "running the doctor", true, run_doctor_call, &c, err);
+    *checks = c.checks;
+    if (rows)
+        *rows = c.rows;
+    else
+        bc_jwks_rows_release(&c.rows);
+    *target = c.target;
+    return st;
+}
+
 /* Run the doctor again (and read the rows of a SQLite app). */
 static bc_status load(jwks_state *s, tui_app *app, bc_error *err)
 {
     const bc_secrets *secret = secret_of(s, app);
     const char *from = bc_secrets_any(&s->typed) ? "the secret typed here"
-                       : !secret                 ? NULL
-                       : secret->n               ? "BETTER_AUTH_SECRETS"
-                                                 : "BETTER_AUTH_SECRET";
-    doctor_call c = {
-        .driver = tui_app_driver(app), .sqlite = s->sqlite, .secret = secret, .from = from};
-    bc_status st = tui_app_call(app, "running the doctor", true, run_doctor_call, &c, err);
+                       : secret                  ? bc_secrets_env_name(secret)
+                                                 : NULL;
+    bc_checks checks = {0};
+    bc_jwks_rows rows = {0};
+    char *target = NULL;
+    bc_status st = tui_jwks_doctor(app, secret, from, &checks, &rows, &target, err);
     release_results(s);
-    s->checks = c.checks;
-    s->rows = c.rows;
-    if (c.target) {
+    s->checks = checks;
+    s->rows = rows;
+    if (target) {
         free(s->target);
-        s->target = c.target;
+        s->target = target;
     }
     if (st == BC_OK && s->sqlite)
         describe_rows(s, secret);

@@ -70,17 +70,21 @@ static void reload(sessions_state *s, bool to_end)
         tui_app_set_total(s->app, true, s->win.total, s->win.total_at_least);
 }
 
+/* arg: NULL for every session; "active" or "impersonation" opens the list filtered so. */
 static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
-    (void)arg;
     sessions_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
     s->driver = tui_app_driver(app);
     s->app = app;
+    if (arg && strcmp(arg, "active") == 0)
+        s->show = SHOW_ACTIVE;
+    else if (arg && strcmp(arg, "impersonation") == 0)
+        s->show = SHOW_IMPERSONATION;
     tui_rowwin_init(&s->win, fetch_sessions, s, false, tui_app_page_size(app));
     if (tui_rowwin_reset(&s->win, false, err) != BC_OK)
         return bc_error_prefix(err, "reading sessions");
-    if (s->win.total >= 0)
+    if (s->show == SHOW_ALL && s->win.total >= 0)
         tui_app_set_total(app, true, s->win.total, s->win.total_at_least);
     return BC_OK;
 }

@@ -130,18 +130,20 @@ static void reload(users_state *s, bool to_end)
         tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
 }
 
+/* arg: NULL for everyone; "banned" opens the list filtered to bans in force (the overview). */
 static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
-    (void)arg;
     users_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
     s->driver = tui_app_driver(app);
     s->app = app;
+    if (arg && strcmp(arg, "banned") == 0)
+        s->ban = BC_BAN_BANNED;
     tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
     bc_status st = tui_rowwin_reset(&s->win, false, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "reading users");
-    if (s->win.total >= 0)
+    if (!filtered(s) && s->win.total >= 0)
         tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
     return BC_OK;
 }
@@ -507,8 +509,11 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             reload(s, false);
             return true;
         }
-        tui_prompt_spec spec = {
-            .prefix = "/", .on_change = search_changed, .on_done = search_done, .ctx = s};
+        tui_prompt_spec spec = {.prefix = "/",
+                                .on_change = search_changed,
+                                .on_done = search_done,
+                                .history = TUI_HISTORY_SEARCH,
+                                .ctx = s};
         tui_app_prompt(app, &spec, s->search);
         return true;
     }
@@ -529,6 +534,14 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_REVERSE:
         s->ascending = !s->ascending;
         reload(s, false);
+        return true;
+    case TUI_ACT_BACK:
+        if (!s->search[0])
+            return false;
+        /* Esc drops an accepted search first; the next Esc goes back */
+        s->search[0] = '\0';
+        reload(s, false);
+        tui_app_message(app, "search cleared");
         return true;
     case TUI_ACT_CLEAR:
         s->search[0] = '\0';

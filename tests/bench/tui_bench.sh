@@ -142,7 +142,7 @@ collect() {
             ok = 0
             if (want == "all-keys") ok = f["event"] != "idle" && f["event"] != "resize"
             else if (want == "search-fetch") ok = f["event"] == "idle"
-            else if (want == "typed") ok = f["event"] ~ /^[a-z]$/ && f["action"] == "-"
+            else if (want == "typed") ok = f["event"] == "char" && f["action"] == "-"
             else if (want == "busy") ok = f["action"] == "(busy)"
             else if (want == "Enter" || want == "enter-rows") ok = f["event"] == "Enter"
             else ok = f["event"] == want && f["action"] != "-"

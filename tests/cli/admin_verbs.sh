@@ -41,6 +41,14 @@ same_out "set-role" <<'OUT'
 user eve@example.com (u5) now has role user, editor
 OUT
 want "role" "user,editor" "$(sql "SELECT role FROM user WHERE id='u5'")"
+# A role nobody holds yet is probably a typo: warned, naming the roles in use; then it is known.
+has "$TMP/err" 'bcadmin: warning: no user has the role "editor" yet; roles in use: user, admin'
+run 0 bc users set-role bob@example.com 'editor'
+[ ! -s "$TMP/err" ] || fail "a role in use was warned about: $(cat "$TMP/err")"
+run 0 bc users set-role bob@example.com amdin
+has "$TMP/err" 'warning: no user has the role "amdin" yet; roles in use: user, editor, admin'
+run 0 bc users set-role bob@example.com user
+[ ! -s "$TMP/err" ] || fail "the default role was warned about: $(cat "$TMP/err")"
 run 2 bc users set-role u5 'bad role'
 run 2 bc users set-role u5
 

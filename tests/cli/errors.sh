@@ -10,15 +10,15 @@ usage_error() {
     shift
     run 2 "$@"
     has "$TMP/err" "bcadmin: $msg"
-    has "$TMP/err" "Try \`bcadmin --help\`"
+    has "$TMP/err" "Try \`bcadmin "
     [ ! -s "$TMP/out" ] || fail "$*: nothing on stdout"
 }
 usage_error 'unknown option --bogus for `bcadmin users list`' bc users list --bogus
-usage_error 'unknown option --json (verb options go after the verb)' bc --json users list
-usage_error 'unknown option -x (options are spelled --name)' bc users list -x
+usage_error '--json is an option of `bcadmin users list` (verb options go after the verb)' bc --json users list
+usage_error 'unknown option "-x": bcadmin'"'"'s only short options are -h (help) and -V (version); every other option is a long one, listed by `bcadmin help users list`' bc users list -x
 usage_error 'unknown verb "frobnicate"' bc frobnicate
 usage_error 'unknown verb "users frob"' bc users frob
-usage_error '`users` needs more: try `bcadmin users list`' bc users
+usage_error '`bcadmin users` needs one of its verbs after it: list, show, ban, unban, set-role, impersonate, stop-impersonating, remove, set-password, create, update (`bcadmin help users`)' bc users
 usage_error '--limit: "0" is not a whole number from 1 to 1000' bc users list --limit 0
 usage_error '--limit: "1001" is not a whole number from 1 to 1000' bc users list --limit 1001
 usage_error '--limit: "-5" is not a whole number' bc users list --limit -5
@@ -111,6 +111,7 @@ sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
 run 4 bc db check --state "$TMP/elsewhere/s.db"
 has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 2: upgrade bcadmin"
 head -c 4096 /dev/urandom >"$TMP/garbage.db"
+chmod 600 "$TMP/garbage.db"
 run 1 bc --state "$TMP/garbage.db" db check
 has "$TMP/err" "state database $TMP/garbage.db is not a usable SQLite database"
 # Reads work on a read-only target.
@@ -132,4 +133,20 @@ run 0 "$BCADMIN" users show -h
 has "$TMP/out" "bcadmin users show USER"
 run 0 "$BCADMIN" --version
 grep -qE '^bcadmin [0-9]+\.[0-9]+\.[0-9]+$' "$TMP/out" || fail "--version: $(cat "$TMP/out")"
+# The state database (the audit log) must be private and reached directly: a file open to other
+# users, or a symbolic link, is refused with the reason and left as it is.
+run 0 bc --state "$TMP/state.db" db check
+[ "$(stat -c %a "$TMP/state.db")" = 600 ] || fail "the state database is not created 0600"
+chmod 666 "$TMP/state.db"
+run 4 bc --state "$TMP/state.db" db check
+has "$TMP/err" "state database $TMP/state.db is open to other users (mode 0666): refused"
+has "$TMP/err" "chmod 600"
+[ "$(stat -c %a "$TMP/state.db")" = 666 ] || fail "a refused state database was changed"
+chmod 600 "$TMP/state.db"
+ln -s "$TMP/state.db" "$TMP/link.db"
+run 4 bc --state "$TMP/link.db" db check
+has "$TMP/err" "state database $TMP/link.db is a symbolic link: refused"
+ln -s "$TMP/nowhere.db" "$TMP/dangling.db"
+run 4 bc --state "$TMP/dangling.db" users ban u2 --yes
+[ ! -e "$TMP/nowhere.db" ] || fail "a dangling state link was followed"
 echo "ok errors"

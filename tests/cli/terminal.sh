@@ -66,4 +66,41 @@ if grep -q "$ESC" "$TMP/raw"; then fail "json: an escape character reached the t
 run 0 bc users show u7 --json
 [ "$(json 'd["user"]["name"]')" = "Osc${ESC}]52;c;aGVsbG8=$(printf '\007')Bidi$(printf '\342\200\256')Cr$(printf '\r')" ] ||
     fail "json round-trips the raw name"
+# Confirmation prompts name the user's email escaped (an OSC 52 clipboard write, a screen clear,
+# a zero-width space): users remove, users set-password, a bulk form, users create --email.
+sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u8', 'Zero' || char(8203) || 'Width',
+ 'x' || char(27) || ']52;c;aGk=' || char(7) || char(27) || '[2J' || char(8203) || '@example.com', 1, NULL,
+ '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z', 'user', 0, NULL, NULL, NULL);"
+# on_tty_input INPUT CMD...: like on_tty, with INPUT typed on the pty.
+on_tty_input() {
+    input=$1
+    shift
+    cmd=""
+    for a in "$@"; do
+        cmd="$cmd '$a'"
+    done
+    set +e
+    { sleep 0.3; printf '%s' "$input"; sleep 0.3; } | script -qec "$cmd" /dev/null >"$TMP/raw"
+    rc=$?
+    set -e
+    tr -d '\r' <"$TMP/raw" >"$TMP/out"
+}
+for verb in "users remove u8" "users set-password u8" "users ban --search Zero"; do
+    # shellcheck disable=SC2086
+    on_tty_input "no
+no
+no
+" "$BCADMIN" --db "$DB" --state "$TMP/state.db" $verb
+    if grep -q "$ESC" "$TMP/raw"; then fail "$verb: an escape character reached the terminal"; fi
+    has "$TMP/out" 'x\x1b]52;c;aGk=\x07\x1b[2J\u200b@example.com'
+    [ "$rc" != 0 ] || fail "$verb went ahead without the typed confirmation"
+done
+on_tty_input "no
+" "$BCADMIN" --db "$DB" --state "$TMP/state.db" users create --email "new$(printf '\033')[2J@example.com" --name N
+if grep -q "$ESC" "$TMP/raw"; then fail "users create: the --email argument reached the terminal raw"; fi
+[ "$rc" != 0 ] || fail "users create accepted an email holding an escape"
+run 0 bc users show u8
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM user WHERE id = 'u8'")" = 1 ] || fail "u8 was removed"
+on_tty "$BCADMIN" --db "$DB" users show u8
+has "$TMP/out" 'Zero\u200bWidth'
 echo "ok terminal"

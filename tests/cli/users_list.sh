@@ -32,12 +32,13 @@ run 0 bc users list --json
     "(5, None, ['u5', 'u4', 'u3', 'u2', 'u1'])" ] || fail "json list: $(cat "$TMP/out")"
 [ "$(json 'd["users"][1]["name"]')" = "Dave ${ESC}[31mRed${ESC}[0m" ] || fail "json keeps raw text"
 
-# CSV: RFC 4180 quoting of commas, quotes and newlines; CRLF line ends; extra column last.
+# CSV: RFC 4180 quoting of commas, quotes and newlines; CRLF line ends; extra column last;
+# control characters escaped visibly (never raw).
 run 0 bc users list --csv
 printf '%s\r\n' \
     'id,name,email,emailVerified,image,createdAt,updatedAt,role,banned,banReason,banExpires,username' \
     'u5,Eve 李小龙,eve@example.com,false,https://img.example/eve.png,2026-05-01T10:00:00.000Z,2026-05-20T10:00:00.000Z,,false,,,eve' \
-    "u4,Dave ${ESC}[31mRed${ESC}[0m,dave@example.com,true,,2026-04-01T10:00:00.000Z,2026-04-01T10:00:00.000Z,\"user,admin\",true,No reason,2026-05-01T00:00:00.000Z," \
+    'u4,Dave \x1b[31mRed\x1b[0m,dave@example.com,true,,2026-04-01T10:00:00.000Z,2026-04-01T10:00:00.000Z,"user,admin",true,No reason,2026-05-01T00:00:00.000Z,' \
     "u3,\"Carol
 Newline\",carol@example.com,true,,2026-03-01T10:00:00.000Z,2026-03-01T10:00:00.000Z,user,true,abuse,2026-12-31T00:00:00.000Z," \
     'u2,"Bob, ""the"" Builder",bob@example.com,false,,2026-02-01T10:00:00.000Z,2026-02-01T10:00:00.000Z,user,true,spam,,' \
@@ -123,4 +124,41 @@ OUT
 run 0 bc users list --prefix nobody --csv
 printf '%s\r\n' 'id,name,email,emailVerified,image,createdAt,updatedAt,role,banned,banReason,banExpires' |
     same_out "empty csv"
+# Hostile text: JSON escapes DEL, C1 (U+009B CSI), bidi controls and marks and zero-width
+# characters as \uNNNN and still parses to the same string; CSV escapes control characters and
+# neutralises cells a spreadsheet would run (= + - @ TAB CR) unless --csv-formulas.
+HOSTILE="$TMP/hostile.db"
+make_fixture "$HOSTILE"
+sqlite3 "$HOSTILE" "UPDATE user SET name = 'a' || char(127) || 'b' || char(155) || 'c' || char(8238) ||
+  'd' || char(8294) || 'e' || char(1564) || 'f' || char(8206) || 'g' || char(8203) || 'h' WHERE id = 'u1';
+UPDATE user SET name = '=HYPERLINK(\"http://x.test\")' WHERE id = 'u2';
+UPDATE user SET name = '+1', banReason = '@SUM(A1)' WHERE id = 'u3';
+UPDATE user SET name = '-2', banReason = char(9) || 'tab' WHERE id = 'u4';
+UPDATE user SET name = char(13) || 'cr' WHERE id = 'u5';"
+run 0 "$BCADMIN" --db "$HOSTILE" users show u1 --json
+grep -qF '"name": "a\u007fb\u009bc\u202ed\u2066e\u061cf\u200eg\u200bh"' "$TMP/out" ||
+    fail "JSON does not escape DEL, C1, bidi and zero-width: $(cat "$TMP/out")"
+LC_ALL=C grep -q "$(printf '\302\233')" "$TMP/out" && fail "JSON holds a raw U+009B"
+[ "$(json 'd["user"]["name"] == "a\x7fb\x9bc\u202ed\u2066e\u061cf\u200eg\u200bh"')" = True ] ||
+    fail "the escaped JSON name does not parse back to the same string"
+run 0 "$BCADMIN" --db "$HOSTILE" users list --json
+[ "$(json '[u["name"] for u in d["users"] if u["id"] == "u1"][0] == "a\x7fb\x9bc\u202ed\u2066e\u061cf\u200eg\u200bh"')" = True ] ||
+    fail "users list --json does not round-trip the hostile name"
+run 0 "$BCADMIN" --db "$HOSTILE" users list --csv
+python3 - "$TMP/out" <<'PY' || fail "CSV cells are not neutralised: $(cat "$TMP/out")"
+import csv, sys
+rows = {r[0]: r for r in csv.reader(open(sys.argv[1], newline=""))}
+assert rows["u1"][1] == "a\\x7fb\\u009bc\\u202ed\\u2066e\\u061cf\\u200eg\\u200bh", rows["u1"][1]
+assert rows["u2"][1] == "'=HYPERLINK(\"http://x.test\")", rows["u2"][1]
+assert rows["u3"][1] == "'+1" and rows["u3"][9] == "'@SUM(A1)", rows["u3"]
+assert rows["u4"][1] == "'-2" and rows["u4"][9] == "'\ttab", rows["u4"]
+assert rows["u5"][1] == "'\rcr", rows["u5"]
+PY
+run 0 "$BCADMIN" --db "$HOSTILE" users list --csv --csv-formulas
+python3 - "$TMP/out" <<'PY' || fail "--csv-formulas changed cells: $(cat "$TMP/out")"
+import csv, sys
+rows = {r[0]: r for r in csv.reader(open(sys.argv[1], newline=""))}
+assert rows["u2"][1] == '=HYPERLINK("http://x.test")' and rows["u3"][1] == "+1", rows
+assert rows["u4"][9] == "\ttab" and rows["u1"][1].startswith("a\\x7fb"), rows
+PY
 echo "ok users_list"

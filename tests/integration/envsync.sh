@@ -92,6 +92,17 @@ bc_assert_eq "dry run changes nothing remotely" '{}' "$(remote)"
 grep -q BETTER_AUTH_SECRET convex/.env && bc_die "dry run wrote the secret to the file"
 contains "lint of the unpaired provider" "$out" "GOOGLE_CLIENT_ID is set but GOOGLE_CLIENT_SECRET is not"
 
+# --read-only: the plan is shown (--dry-run) but no change reaches the deployment.
+run --read-only env sync --auth --dry-run --json
+expect_rc 0 "dry run under --read-only"
+for verb in "env sync --auth --yes" "jwks bootstrap --yes"; do
+    # shellcheck disable=SC2086
+    run --read-only $verb
+    expect_rc 4 "--read-only $verb"
+    contains "--read-only $verb says why" "$err" "is open read-only (--read-only): "
+done
+bc_assert_eq "nothing applied under --read-only" '{}' "$(remote)"
+
 run env sync --auth
 expect_rc 4 "sync without --yes and without a terminal"
 contains "refusal says why" "$err" "pass --yes"
@@ -135,6 +146,19 @@ bc_assert_eq "audit order" "env.sync done,env.jwks.create done" \
 grep -qF "$SECRET" "$AUDIT" && bc_die "the audit log holds the secret"
 contains "audit holds hashes" "$(json_get '.[0].after_json' <<<"$rows")" '"BETTER_AUTH_SECRET":"<44 bytes, sha256:'
 
+# --read-only: no single variable changes either.
+before=$(remote)
+set +e
+printf 'other' | "$BCADMIN" --read-only env set SITE_URL >/dev/null 2>"$BC_TMP/err"
+rc=$?
+set -e
+err=$(cat "$BC_TMP/err")
+expect_rc 4 "--read-only env set"
+run --read-only env unset SITE_URL
+expect_rc 4 "--read-only env unset"
+contains "--read-only env unset says why" "$err" "changing environment variables refused"
+bc_assert_eq "env set/unset under --read-only changed nothing" "$before" "$(remote)"
+
 # --- 2. values round-trip byte for byte: file -> deployment -> env list --json --reveal -------
 run env list --json --reveal
 expect_rc 0 "env list"
@@ -148,6 +172,17 @@ case "$out" in *quoted*) bc_die "env list without --reveal shows a value" ;; esa
 run env sync --auth --yes
 expect_rc 0 "second sync"
 contains "second sync has nothing to do" "$out" "nothing to do"
+# env diff --exit-code, the CI gate: 0 when in step (JWKS only on the deployment is no drift).
+run env diff --exit-code
+expect_rc 0 "env diff --exit-code in step"
+echo 'DRIFT=1' >>convex/.env
+run env diff --exit-code
+expect_rc 1 "env diff --exit-code after the file changed"
+contains "names the count" "$err" "the file and the deployment differ in 1 name (--exit-code)"
+contains "still prints the plan" "$out" "DRIFT"
+run env diff
+expect_rc 0 "env diff without --exit-code"
+sed -i '/^DRIFT=/d' convex/.env
 
 # --- 3. secret safety ---------------------------------------------------------------------------
 # a) the file loses its secret: the deployment's is kept, never overwritten or regenerated.
@@ -273,6 +308,9 @@ case "$out" in *"$NEW_SECRET"*) bc_die "the comparison shows a value" ;; esac
 run env diff --against "$BC_TMP/prod.env"
 expect_rc 0 "human diff --against"
 contains "count" "$out" "4 of 5 names differ"
+run env diff --against "$BC_TMP/prod.env" --exit-code
+expect_rc 1 "diff --against --exit-code"
+contains "--against --exit-code" "$err" "the two deployments differ in 4 names"
 # The global --url/--admin-key choose the deployment like the Convex CLI's flags.
 run --url "$PROD" --admin-key "$KEY_PROD" env list --json
 expect_rc 0 "env list with --url/--admin-key"

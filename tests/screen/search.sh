@@ -29,9 +29,12 @@ case $enter_frame in
 *" fetches=0 "*) ;;
 *) fail "accepting the search refetched: $enter_frame" ;;
 esac
+# `/` opens with the accepted search selected: typing replaces it.
 keys /
-text "x"
+wait_for "/user017"
+text "q"
 wait_for "No user matches"
+expect_line 40 "/q"
 keys Escape
 wait_for "row 1 of 1   search: user017"
 keys F

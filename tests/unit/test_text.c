@@ -120,9 +120,53 @@ static void fits_with_ellipsis_at_character_boundaries(void **state)
     (void)used;
 }
 
+static bool has(const char *hay, const char *needle)
+{
+    size_t nn;
+    char *n = bc_text_fold(needle, strlen(needle), &nn);
+    bool r = bc_text_contains_folded(hay, strlen(hay), n, nn);
+    free(n);
+    return r;
+}
+
+static void folds_every_alphabet(void **state)
+{
+    (void)state;
+    assert_true(has("\xc5\x9etefan Pop", "\xc5\x9ftefan"));          /* Ştefan / ştefan */
+    assert_true(has("\xc3\x89" "COLE", "\xc3\xa9" "cole"));           /* ÉCOLE / école */
+    assert_true(has("E\xcc\x81" "COLE", "\xc3\xa9" "cole"));          /* decomposed É */
+    assert_true(has("\xce\x91\xce\x98\xce\x97\xce\x9d\xce\x91", "\xce\xb8\xce\xb7")); /* ΑΘΗΝΑ / θη */
+    assert_true(has("\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90", "\xd0\xbc\xd0\xbe\xd1\x81")); /* МОСКВА / мос */
+    assert_true(has("Alice@Example.COM", "example.com"));
+    /* an ASCII needle in other text: İ and the Kelvin sign lower to ASCII, a mark composes */
+    assert_true(has("\xc4\xb0STANBUL", "istanbul"));
+    assert_true(has("5 \xe2\x84\xaa", "5 k"));
+    assert_true(has("\xc5\x9etefan", "tefan"));
+    assert_false(has("Se\xcc\x81verine", "severine"));
+    assert_true(has("Se\xcc\x81verine", "s\xc3\xa9verine"));
+    assert_true(has("anything", ""));
+    assert_false(has("stefan", "\xc5\x9ftefan"));
+    assert_false(has("ab", "abc"));
+    /* text stops at a NUL, as LIKE reads it; broken UTF-8 folds its ASCII letters */
+    assert_false(bc_text_contains_folded("jo\0big", 6, "big", 3));
+    assert_true(bc_text_contains_folded("\xff" "ABC", 4, "abc", 3));
+    /* a long non-ASCII text (past the stack buffer) */
+    char longtext[2000] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(longtext, "\xc3\x89");
+    strcat(longtext, "NEEDLE");
+    assert_true(has(longtext, "\xc3\xa9needle"));
+    size_t n;
+    char *f = bc_text_fold("\xc5\x9eTEFAN", 7, &n);
+    assert_string_equal(f, "\xc5\x9ftefan");
+    assert_int_equal(n, 7);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(folds_every_alphabet),
         cmocka_unit_test(escapes_terminal_sequences),
         cmocka_unit_test(escapes_c1_bidi_and_broken_utf8),
         cmocka_unit_test(keeps_safe_text),
