@@ -58,7 +58,10 @@ CONVEX_KEY='convex-self-hosted|bcadmin-conformance-key'
 # functions at generated/auth:*); unset, the deployment of tests/peers (better-convex 0.6.4, auth:*).
 case ${BC_CONVEX_APP:-} in
 "") CVX_ARGS=(--layout root) CVX_FN=auth ;;
-bc-0.11) CVX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) CVX_FN=generated/auth ;;
+bc-0.11)
+    [ -d "$BC_PEERS_DIR/bc-0.11/node_modules/better-convex" ] ||
+        bc_skip "tests/peers/bc-0.11/node_modules is missing: run 'cd tests/peers/bc-0.11 && npm ci' first"
+    CVX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) CVX_FN=generated/auth ;;
 *) bc_die "BC_CONVEX_APP=$BC_CONVEX_APP: unknown app (bc-0.11)" ;;
 esac
 
@@ -484,6 +487,21 @@ for id in "$A_ID" "$B_ID"; do
     bc_assert_eq "removed user" null "$(drv user "$id")"
     bc_assert_eq "removed accounts" '[]' "$(drv accounts "$id")"
 done
+
+# better-convex 0.11 runs the app's triggers on every write through its functions: bcadmin's
+# writes must reach them (the test app records each in authEvents).
+if [ "${BC_CONVEX_APP:-}" = bc-0.11 ]; then
+    bc_log "better-convex 0.11: the app's triggers see bcadmin's create, ban and remove"
+    accounts_made() { cvx_call events:list '{}' | json_get "j.filter(e => e.model === 'account' && e.op === 'create').length"; }
+    before=$(accounts_made)
+    printf 'trigger-password-1' | bc_cli_ok users create --email trig@example.test --name Trig >/dev/null
+    T_ID=$(drv user_id trig@example.test)
+    bc_assert_eq "trigger event for the credential account bcadmin made" $((before + 1)) "$(accounts_made)"
+    bc_cli_ok users ban trig@example.test >/dev/null
+    bc_cli_ok users remove trig@example.test --yes >/dev/null
+    bc_assert_eq "trigger events for bcadmin's writes" "user:create user:update user:delete" \
+        "$(cvx_call events:list '{}' | json_get "j.filter(e => e.docId === '$T_ID').map(e => e.model + ':' + e.op).join(' ')")"
+fi
 
 # --- 3. concurrency: bulk ban of 1,000 users during 200 sign-ups -------------------------------
 

@@ -17,7 +17,10 @@ SECRET=0123456789abcdef0123456789abcdef0123456789ab
 unset BCADMIN_DB BETTER_AUTH_SECRET
 case ${BC_CONVEX_APP:-} in
 "") CX_ARGS=() FN=auth ;;
-bc-0.11) CX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) FN=generated/auth ;;
+bc-0.11)
+    [ -d "$BC_PEERS_DIR/bc-0.11/node_modules/better-convex" ] ||
+        bc_skip "tests/peers/bc-0.11/node_modules is missing: run 'cd tests/peers/bc-0.11 && npm ci' first"
+    CX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) FN=generated/auth ;;
 *) bc_die "BC_CONVEX_APP=$BC_CONVEX_APP: unknown app (bc-0.11)" ;;
 esac
 
