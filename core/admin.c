@@ -891,6 +891,7 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
                 *ids = bc_xrealloc(*ids, (cap = cap ? cap * 2 : 256) * sizeof **ids);
             (*ids)[(*n)++] = bc_xstrdup(bc_record_text(&page.rows.items[i], "id"));
         }
+        bc_progress_report(a->progress, "selecting users", *n, 0);
         cursor = bc_xstrdup(page.next_cursor);
         bc_page_release(&page);
     } while (cursor);
@@ -1018,6 +1019,7 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
             st = bulk_chunk(a, action, patch.n ? &patch : NULL, &keep, &audits, err);
         if (st == BC_OK)
             applied += keep.n;
+        bc_progress_report(a->progress, "applying", i + chunk, n);
         if (!atomic)
             audit_list_finish(a, &audits, st, err);
         bc_rows_release(&keep);

@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "driver.h"
+#include "progress.h"
 #include "record.h"
 #include "status.h"
 
@@ -29,6 +30,7 @@ typedef struct {
     bc_record actor;  /* the acting admin's user row; empty when none was given */
     char *os_user, *actor_label, *target;
     const char *admin_roles; /* roles that count as admin, comma-separated; default "admin" */
+    const bc_progress *progress; /* bc_admin_select and bc_admin_bulk report here; may be NULL */
 } bc_admin;
 
 bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err);

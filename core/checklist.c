@@ -8,6 +8,7 @@
 
 #include "embedded.h"
 #include "isotime.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* ---- runbooks ---------------------------------------------------------------------------- */
@@ -103,6 +104,8 @@ static bc_status parse_step(const json_t *obj, size_t i, bc_checklist_step *s, b
         st = member_bool(obj, "once", &s->once, where, err);
     if (st == BC_OK)
         st = member_bool(obj, "production_confirm", &s->production_confirm, where, err);
+    if (st == BC_OK)
+        st = member_bool(obj, "check", &s->check, where, err);
     if (st != BC_OK) {
         free(kind);
         return st;
@@ -776,7 +779,7 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
         char *answer = NULL;
         st = ask(e, s, prompt, true, &answer, err);
         free(prompt);
-        if (st == BC_OK && strcmp(answer, name) != 0)
+        if (st == BC_OK && !bc_text_typed_matches(answer, name))
             st = bc_fail(err, BC_REFUSED, "step %s: \"%s\" is not the deployment's name (%s)",
                          s->id, answer, name);
         free(answer);
@@ -805,6 +808,15 @@ static bc_status automatic_step(engine *e, size_t i, step_flow *flow, bc_error *
     }
     free(output);
     return st;
+}
+
+/* Whether steps 0..i are all preconditions that only read (a stop there changed nothing). */
+static bool only_checks_until(const bc_checklist *cl, size_t i)
+{
+    for (size_t k = 0; k <= i && k < cl->n; k++)
+        if (!cl->steps[k].check)
+            return false;
+    return true;
 }
 
 bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,
@@ -852,6 +864,8 @@ bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_
             *outcome = flow == STEP_PAUSE ? BC_RUN_PAUSED : BC_RUN_STOPPED;
             finished = false;
             st = BC_OK; /* the reason is in err; the run is recorded as it stands */
+            if (only_checks_until(cl, i))
+                st = set_run_state(db, run_id, "not started", true, err);
         } else if (st != BC_OK) {
             finished = false;
         }

@@ -31,6 +31,8 @@ typedef struct {
     char *prompt;            /* confirm / input steps: the question (defaults to the title) */
     bool once;               /* must never repeat without a typed decision (rotateKeys) */
     bool production_confirm; /* on a production target the operator types its name first */
+    bool check;              /* a precondition that only reads: a run stopped at one before any
+                                other step ran ends "not started" and blocks nothing */
     int wait_minutes;        /* a timed operator step: how long to watch before confirming */
 } bc_checklist_step;
 
@@ -162,7 +164,8 @@ typedef struct {
 } bc_checklist_opts;
 
 /* Run the run's steps from the first that is not done or skipped until the end, a pause or a
- * failure. *outcome says which; a failing step returns BC_OK with BC_RUN_STOPPED and its reason
+ * failure. A run stopped at a `check` step with only check steps before it changed nothing: it
+ * is recorded "not started" (finished, blocking nothing), the outcome still says why. *outcome says which; a failing step returns BC_OK with BC_RUN_STOPPED and its reason
  * in err (the step is recorded failed), so callers can show both. Errors of the state database
  * itself return BC_ERR. */
 bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,

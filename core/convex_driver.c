@@ -57,6 +57,10 @@ typedef struct {
     char *module;    /* "auth:" | "generated/auth:" | "adapter:" | custom "mod:" */
     char *component; /* NULL or "betterAuth" */
     char *functions; /* for bc_convex_functions */
+    bool own_cx;     /* cx was made here (else borrowed from the caller, bc_convex_opts.conn) */
+    bool trusted;    /* the layout came from the caller's cache, not from a probe */
+    void (*on_layout)(void *ctx, const char *functions);
+    void *layout_ctx;
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
@@ -1106,26 +1110,16 @@ static void convex_close(bc_driver *d)
     }
     free(c->alias_from);
     free(c->alias_to);
-    bc_convex_free(c->cx);
+    bc_convex_set_cancel(c->cx, NULL);
+    if (c->own_cx)
+        bc_convex_free(c->cx);
     free(c->module);
     free(c->component);
     free(c->functions);
     free(c);
 }
 
-static const bc_driver_ops convex_ops = {
-    .kind = "convex",
-    .close = convex_close,
-    .users_page = convex_users_page,
-    .sessions_page = convex_sessions_page,
-    .rows_get = convex_rows_get,
-    .row_insert = convex_row_insert,
-    .rows_update = convex_rows_update,
-    .rows_delete = convex_rows_delete,
-    .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
-    /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
-    .rows_page = convex_rows_page,
-};
+/* --- a cached layout that went stale --------------------------------------------------------- */
 
 typedef struct {
     layout layout;
@@ -1134,6 +1128,98 @@ typedef struct {
     const char *shown;
 } candidate;
 
+static const candidate known_layouts[] = {
+    {LAYOUT_ROOT, "auth:", NULL, "auth:* (better-convex <= 0.6)"},
+    {LAYOUT_GENERATED, "generated/auth:", NULL, "generated/auth:* (better-convex 0.11)"},
+    {LAYOUT_COMPONENT, "adapter:", "betterAuth",
+     "component betterAuth, adapter:* (@convex-dev/better-auth)"},
+};
+#define N_KNOWN (sizeof known_layouts / sizeof *known_layouts)
+
+static bc_status detect(cv *c, const candidate *cands, size_t n, bc_error *err);
+
+/* A call failed because the function is not where the cached layout said (the app moved to
+ * another better-convex version, or another deployment now answers at the URL): probe again once
+ * and report the new layout. True when the call should be repeated. */
+static bool redetect(cv *c, bc_status st, const bc_error *err)
+{
+    if (st == BC_OK || !c->trusted || !strstr(err->msg, "Could not find"))
+        return false;
+    c->trusted = false;
+    free(c->module);
+    free(c->component);
+    free(c->functions);
+    c->module = c->component = c->functions = NULL;
+    bc_error ignored = {0};
+    return detect(c, known_layouts, N_KNOWN, &ignored) == BC_OK;
+}
+
+/* Every op through the layout check: a "function not found" answer under a cached layout
+ * re-detects and repeats the call once (nothing ran: the function was not there). */
+#define LAYOUT_RETRY(call)                                                                         \
+    do {                                                                                           \
+        bc_status st_ = (call);                                                                    \
+        if (redetect((cv *)d, st_, err))                                                           \
+            st_ = (call);                                                                          \
+        return st_;                                                                                \
+    } while (0)
+
+static bc_status layout_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    LAYOUT_RETRY(convex_users_page(d, q, out, err));
+}
+
+static bc_status layout_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    LAYOUT_RETRY(convex_sessions_page(d, q, out, err));
+}
+
+static bc_status layout_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                                 bc_rows *out, bc_error *err)
+{
+    LAYOUT_RETRY(convex_rows_get(d, model, m, limit, out, err));
+}
+
+static bc_status layout_row_insert(bc_driver *d, bc_model model, const bc_record *row,
+                                   bc_error *err)
+{
+    LAYOUT_RETRY(convex_row_insert(d, model, row, err));
+}
+
+static bc_status layout_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                                    const bc_record *patch, size_t *changed, bc_error *err)
+{
+    LAYOUT_RETRY(convex_rows_update(d, model, m, patch, changed, err));
+}
+
+static bc_status layout_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
+                                    size_t *deleted, bc_error *err)
+{
+    LAYOUT_RETRY(convex_rows_delete(d, model, m, deleted, err));
+}
+
+static bc_status layout_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
+                                  bc_page *out, bc_error *err)
+{
+    LAYOUT_RETRY(convex_rows_page(d, model, limit, cursor, out, err));
+}
+
+static const bc_driver_ops convex_ops = {
+    .kind = "convex",
+    .close = convex_close,
+    .users_page = layout_users_page,
+    .sessions_page = layout_sessions_page,
+    .rows_get = layout_rows_get,
+    .row_insert = layout_row_insert,
+    .rows_update = layout_rows_update,
+    .rows_delete = layout_rows_delete,
+    .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
+    /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
+    .rows_page = layout_rows_page,
+};
+
 static void use(cv *c, const candidate *k)
 {
     c->layout = k->layout;
@@ -1141,6 +1227,8 @@ static void use(cv *c, const candidate *k)
     c->component = bc_xstrdup(k->component);
     c->functions = bc_xasprintf("%s%s%s*", k->component ? k->component : "",
                                 k->component ? "/" : "", k->module);
+    if (c->on_layout)
+        c->on_layout(c->layout_ctx, c->functions);
 }
 
 /* Ask every candidate layout at once for one user; keep the first (in order) that answers. */
@@ -1173,11 +1261,17 @@ static bc_status detect(cv *c, const candidate *cands, size_t n, bc_error *err)
                                              : raw[i].err.msg);
     }
     if (st != BC_OK) {
-        const bc_convex_call *refused = NULL;
+        const bc_convex_call *refused = NULL, *unreachable = NULL;
         for (size_t i = 0; i < n && !refused; i++)
             if (raw[i].http_status == 401 || raw[i].http_status == 403)
                 refused = &raw[i];
-        if (refused)
+        for (size_t i = 0; i < n && !unreachable; i++)
+            if (raw[i].http_status == 0 && raw[i].status != BC_OK)
+                unreachable = &raw[i];
+        if (unreachable && !refused)
+            bc_fail(err, unreachable->status == BC_CANCELLED ? BC_CANCELLED : BC_ERR, "%s",
+                    unreachable->err.msg);
+        else if (refused)
             bc_fail(err, BC_ERR, "%s refused the admin key: %s", bc_convex_url(c->cx),
                     refused->err.msg);
         else
@@ -1195,6 +1289,56 @@ static bc_status detect(cv *c, const candidate *cands, size_t n, bc_error *err)
     return st;
 }
 
+/* The candidate a layout string names: "auth:*", "generated/auth:*", "betterAuth/adapter:*", or
+ * the operator's --auth-functions / --component. module and shown are the caller's (free). */
+static candidate named_layout(const char *functions, const char *component, char **module,
+                              char **shown)
+{
+    /* "auth", "auth:" and "auth:*" all name the module auth */
+    int len = functions ? (int)strcspn(functions, ":") : 0;
+    *module = functions ? bc_xasprintf("%.*s:", len, functions) : bc_xstrdup("adapter:");
+    *shown = bc_xasprintf("%s%s%s*", component ? component : "", component ? "/" : "", *module);
+    return (candidate){component                                  ? LAYOUT_COMPONENT
+                       : strcmp(*module, "generated/auth:") == 0 ? LAYOUT_GENERATED
+                       : strcmp(*module, "auth:") == 0           ? LAYOUT_ROOT
+                                                                 : LAYOUT_CUSTOM,
+                       *module, component, *shown};
+}
+
+/* A remembered layout string ("betterAuth/adapter:*") as --auth-functions / --component. */
+static bc_status use_cached(cv *c, const char *functions)
+{
+    const char *slash = strstr(functions, "/adapter:");
+    char *component = slash ? bc_xstrndup(functions, (size_t)(slash - functions)) : NULL;
+    char *module, *shown;
+    candidate k = named_layout(slash ? NULL : functions, component, &module, &shown);
+    void (*report)(void *, const char *) = c->on_layout;
+    c->on_layout = NULL; /* already remembered */
+    use(c, &k);
+    c->on_layout = report;
+    c->trusted = true;
+    free(module);
+    free(shown);
+    free(component);
+    return BC_OK;
+}
+
+static bc_status find_functions(cv *c, const bc_convex_opts *o, bc_error *err)
+{
+    if (o->auth_functions || o->component) {
+        /* The operator said where: check it answers, with the same probe. */
+        char *module, *shown;
+        candidate k = named_layout(o->auth_functions, o->component, &module, &shown);
+        bc_status st = detect(c, &k, 1, err);
+        free(module);
+        free(shown);
+        return st;
+    }
+    if (o->cached_functions)
+        return use_cached(c, o->cached_functions);
+    return detect(c, known_layouts, N_KNOWN, err);
+}
+
 bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex_opts *o,
                          bc_driver **out, bc_error *err)
 {
@@ -1202,8 +1346,8 @@ bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex
     if (!o)
         o = &none;
     *out = NULL;
-    bc_convex *cx = NULL;
-    bc_status st = bc_convex_new(url, admin_key, &cx, err);
+    bc_convex *cx = o->conn;
+    bc_status st = cx ? BC_OK : bc_convex_new(url, admin_key, &cx, err);
     if (st != BC_OK)
         return st;
     cv *c = bc_xcalloc(1, sizeof *c);
@@ -1212,35 +1356,13 @@ bc_status bc_convex_open(const char *url, const char *admin_key, const bc_convex
     c->base.production = o->production;
     c->base.read_only = o->read_only;
     c->cx = cx;
+    c->own_cx = !o->conn;
+    c->on_layout = o->on_layout;
+    c->layout_ctx = o->layout_ctx;
     if (o->read_only)
         bc_convex_set_read_only(cx, c->base.label);
     bc_convex_set_cancel(cx, &c->base.cancel);
-
-    if (o->auth_functions || o->component) {
-        /* The operator said where: check it answers, with the same probe. */
-        /* "auth", "auth:" and "auth:*" all name the module auth */
-        int len = o->auth_functions ? (int)strcspn(o->auth_functions, ":") : 0;
-        char *module = o->auth_functions ? bc_xasprintf("%.*s:", len, o->auth_functions)
-                                         : bc_xstrdup("adapter:");
-        char *shown = bc_xasprintf("%s%s%s*", o->component ? o->component : "",
-                                   o->component ? "/" : "", module);
-        candidate k = {o->component                             ? LAYOUT_COMPONENT
-                       : strcmp(module, "generated/auth:") == 0 ? LAYOUT_GENERATED
-                       : strcmp(module, "auth:") == 0           ? LAYOUT_ROOT
-                                                                : LAYOUT_CUSTOM,
-                       module, o->component, shown};
-        st = detect(c, &k, 1, err);
-        free(module);
-        free(shown);
-    } else {
-        static const candidate known[] = {
-            {LAYOUT_ROOT, "auth:", NULL, "auth:* (better-convex <= 0.6)"},
-            {LAYOUT_GENERATED, "generated/auth:", NULL, "generated/auth:* (better-convex 0.11)"},
-            {LAYOUT_COMPONENT, "adapter:", "betterAuth",
-             "component betterAuth, adapter:* (@convex-dev/better-auth)"},
-        };
-        st = detect(c, known, sizeof known / sizeof *known, err);
-    }
+    st = find_functions(c, o, err);
     if (st != BC_OK) {
         char *label = c->base.label;
         convex_close(&c->base);

@@ -22,6 +22,15 @@ typedef struct {
     const char *label;          /* what the operator sees (copied); default: the URL */
     bool production;            /* marked PROD */
     bool read_only;
+    /* An open connection to use (borrowed: it must outlive the driver); url and admin_key are
+     * then ignored. NULL: the driver makes and owns its own. */
+    bc_convex *conn;
+    /* A layout found earlier ("auth:*", "generated/auth:*", "betterAuth/adapter:*"), used
+     * without a probe; a call that answers "function not found" then probes again once. */
+    const char *cached_functions;
+    /* Called with the layout whenever a probe finds one (at open, or after a stale cache). */
+    void (*on_layout)(void *ctx, const char *functions);
+    void *layout_ctx;
 } bc_convex_opts;
 
 /* Connect to url with admin_key (copied, never printed) and find the auth functions: one round

@@ -70,6 +70,13 @@ bc_status bc_convex_new(const char *url, const char *admin_key, bc_convex **out,
         return bc_fail(err, BC_USAGE,
                        "deployment URL \"%s\" must be https:// (plain http only to this machine)",
                        url ? url : "");
+    const char *host = strstr(url, "://");
+    const char *path = host ? strchr(host + 3, '/') : NULL;
+    if (path && path[strspn(path, "/")])
+        return bc_fail(err, BC_USAGE,
+                       "deployment URL \"%s\" has a path (%s): give the deployment's address "
+                       "alone, e.g. %.*s",
+                       url, path, (int)(path - url), url);
     if (!admin_key || !*admin_key)
         return bc_fail(err, BC_USAGE, "no admin or deploy key for %s", url);
     for (const char *p = admin_key; *p; p++)
@@ -326,12 +333,13 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
     if (r->curl_code != CURLE_OK) {
         const char *uncertain = r->retry_safe ? "" : UNCERTAIN;
         return bc_fail(
-            err, BC_ERR, "%s: network failure talking to %s: %s%s", what, r->url,
+            err, BC_ERR, "cannot reach %s (%s)%s; while calling %s", r->url,
             r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
             r->curl_code == CURLE_OPERATION_TIMEDOUT || r->curl_code == CURLE_RECV_ERROR ||
                     r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE
                 ? uncertain
-                : "");
+                : "",
+            what);
     }
     if (r->http_status == 200)
         return BC_OK;

@@ -307,6 +307,8 @@ typedef struct {
     word_list first, last, domains, agents;
     char password_hash[BC_PASSWORD_HASH_LEN + 1];
     bc_demo_report *report;
+    const bc_progress *progress;
+    uint64_t users_written, others_written;
 } demo;
 
 static rng row_rng(const demo *d, enum stream table, uint64_t user, uint64_t ordinal)
@@ -941,8 +943,15 @@ static bc_status insert_rows(demo *d, bc_error *err)
     if (rc != 0)
         s = bc_fail(err, BC_ERR, "demo: cannot start the row maker thread: %s", strerror(rc));
     for (chunk *c; s == BC_OK && (c = q_take(&q)) != NULL;) {
-        for (size_t i = 0; i < c->n && s == BC_OK; i++)
+        for (size_t i = 0; i < c->n && s == BC_OK; i++) {
             s = insert_row(d, &c->rows[i], err);
+            d->users_written += c->rows[i].table == T_USER;
+            d->others_written += c->rows[i].table != T_USER;
+        }
+        if (c->n && c->rows[c->n - 1].table == T_USER)
+            bc_progress_report(d->progress, "writing users", d->users_written, d->n);
+        else if (c->n)
+            bc_progress_report(d->progress, "writing sessions and accounts", d->others_written, 0);
         q_give_back(&q);
     }
     if (rc == 0) {
@@ -1231,10 +1240,12 @@ static bc_status fill(demo *d, bc_error *err)
     if (s == BC_OK)
         s = exec(d, "PRAGMA threads=2; PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112;",
                  err);
+    bc_progress_report(d->progress, "building the browsing indexes", 0, 0);
     if (s == BC_OK && indexes.len)
         s = exec(d, indexes.data, err);
     if (s == BC_OK)
         s = exec(d, "COMMIT", err);
+    bc_progress_report(d->progress, "building the search index", 0, 0);
     search_build_join(&search);
     if (s == BC_OK)
         s = search_index_add(d, &search, err);
@@ -1336,6 +1347,7 @@ bc_status bc_demo_create(const char *path, const bc_demo_opts *opts, bc_demo_rep
     d.now = opts->now_ms ? opts->now_ms : bc_now_ms();
     d.seed = opts->seed;
     d.n = n;
+    d.progress = opts->progress;
     s = load_lists(&d, err);
     if (s == BC_OK) {
         rng plan;

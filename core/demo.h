@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "progress.h"
+
 #include "status.h"
 
 #define BC_DEMO_PASSWORD "demo-password-123"
@@ -23,6 +25,7 @@ typedef struct {
     int64_t now_ms;  /* the "current" time the data is built around; 0 means bc_now_ms() */
     int force;       /* replace an existing file instead of refusing */
     bool read_only;  /* --read-only: refused (bc_read_only_refuse), nothing is written */
+    const bc_progress *progress; /* users written of users, then the index phases; may be NULL */
 } bc_demo_opts;
 
 typedef struct {

@@ -865,7 +865,7 @@ static bc_status new_jwks(const bc_jwks_deploy *dep, bool rotate, const bc_envsy
 static bc_status apply_jwks(bc_convex *c, bc_envsync_plan *p, const bc_envsync_apply_opts *o,
                             bc_envsync_report *rep, bc_error *err)
 {
-    bc_jwks_deploy dep = {.c = c, .module = o->auth_path};
+    bc_jwks_deploy dep = o->keys ? *o->keys : (bc_jwks_deploy){.c = c};
     bool rotate = p->jwks == BC_ENVSYNC_JWKS_ROTATE;
     char *text = NULL;
     bc_status st = new_jwks(&dep, rotate, p, &text, err);
@@ -904,7 +904,7 @@ static bc_status apply_jwks(bc_convex *c, bc_envsync_plan *p, const bc_envsync_a
 /* The JWKS doctor on the deployment as it now is: one step line per check that is not ok. */
 static void run_doctor(bc_convex *c, const bc_envsync_apply_opts *o, bc_envsync_report *rep)
 {
-    bc_jwks_deploy dep = {.c = c, .module = o->auth_path, .site_url = o->site_url};
+    bc_jwks_deploy dep = o->keys ? *o->keys : (bc_jwks_deploy){.c = c};
     bc_checks checks = {0};
     bc_error e = {0};
     if (bc_jwks_doctor_deployment(&dep, &checks, &e) != BC_OK) {

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "convex_http.h"
 #include "dotenv.h"
+#include "jwks_convex.h"
 #include "status.h"
 
 #define BC_ENVSYNC_VALUE_MAX 8192 /* bytes: Convex refuses longer values */
@@ -195,8 +196,9 @@ typedef struct {
     sqlite3 *audit;   /* the state database's connection: every request is audited (NULL: none) */
     bc_audit_who who; /* target_kind "convex", target = the deployment's label */
     bool write_offer; /* copy the deployment's secret into the file (secret_offer) */
-    const char *auth_path; /* module of getLatestJwks/rotateKeys/findMany; NULL: "auth" */
-    const char *site_url;  /* CONVEX_SITE_URL for the doctor when the deployment does not say */
+    /* Where getLatestJwks/rotateKeys/findMany live and the site URL (the target's detected
+     * layout, target.h), borrowed; NULL: auth:* on c and no site URL. */
+    const bc_jwks_deploy *keys;
     const char *action;    /* audit action of the variables request; NULL: "env.sync" */
 } bc_envsync_apply_opts;
 

@@ -244,7 +244,13 @@ void bc_jwks_gather(const bc_jwks_deploy *dep, bc_jwks_gathered *g)
     size_t n = strlen(g->site_url);
     while (n && g->site_url[n - 1] == '/')
         n--;
-    char *url = bc_xasprintf("%.*s/api/auth/convex/jwks", (int)n, g->site_url);
+    const char *base = dep->auth_base_path && *dep->auth_base_path ? dep->auth_base_path
+                                                                    : "/api/auth";
+    size_t b = strlen(base);
+    while (b && base[b - 1] == '/')
+        b--;
+    char *url = bc_xasprintf("%.*s%s%.*s/convex/jwks", (int)n, g->site_url,
+                             base[0] == '/' ? "" : "/", (int)b, base);
     err = (bc_error){0};
     if (bc_http_get(url, &g->published, &g->published_status, &err) != BC_OK)
         g->published_error = bc_xstrdup(err.msg);
@@ -373,13 +379,12 @@ static bc_status act_secret(bc_checklist_ctx *ctx, char **output, bc_error *err)
     if (len == 0)
         return bc_fail(err, BC_REFUSED,
                        "BETTER_AUTH_SECRET is not set on the deployment: set it first with "
-                       "`bcadmin env sync` (the key is encrypted with it when it is made), then "
-                       "`bcadmin checklist resume %lld`",
-                       (long long)ctx->run->id);
+                       "`bcadmin env sync --auth` (the key is encrypted with it when it is "
+                       "made)");
     if (len < 32)
         return bc_fail(err, BC_REFUSED,
-                       "BETTER_AUTH_SECRET has %zu characters; Better Auth needs at least 32: "
-                       "fix it with `bcadmin env sync`, then resume",
+                       "BETTER_AUTH_SECRET has %zu characters; Better Auth needs at least 32 "
+                       "(a longer one in convex/.env, then `bcadmin env sync --auth`)",
                        len);
     *output = bc_xasprintf("BETTER_AUTH_SECRET is set (%zu characters)", len);
     return BC_OK;

@@ -21,6 +21,8 @@ typedef struct {
     const char *component; /* componentPath of findMany (component installs: "betterAuth"), or
                               NULL; with it findMany is "adapter:findMany" */
     const char *site_url;  /* CONVEX_SITE_URL from bcadmin's environment, or NULL */
+    const char *auth_base_path; /* Better Auth's basePath ("/api/auth" when NULL): the site
+                                   publishes the keys at SITE + basePath + "/convex/jwks" */
 } bc_jwks_deploy;
 
 /* Everything the doctor looks at, gathered; bc_jwks_gathered_release frees it. */

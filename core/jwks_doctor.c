@@ -420,10 +420,14 @@ static void check_site_urls(convex_doc *d)
         return;
     }
     if (!csite) {
-        add(d->out, "site.urls", BC_CHECK_FAIL,
-            "set CONVEX_SITE_URL in bcadmin's environment or .env.local",
-            "CONVEX_SITE_URL is unknown: it is neither a deployment variable nor derivable from "
-            "the URL");
+        /* What cannot be known is not a failure: a self-hosted deployment does not say its site
+         * URL, and the site checks below are then not made (warnings). */
+        add(d->out, "site.urls", BC_CHECK_WARN,
+            "give --site-url URL, or set CONVEX_SITE_URL (in the environment, or in .env.local "
+            "as the Convex CLI writes it)",
+            "SITE_URL %s; CONVEX_SITE_URL is unknown (not a deployment variable, not derivable "
+            "from the URL): the site's published keys were not checked",
+            site);
         return;
     }
     add(d->out, "site.urls", BC_CHECK_OK, NULL, "SITE_URL %s; CONVEX_SITE_URL %s (%s)", site, csite,
@@ -442,7 +446,8 @@ static void check_published(convex_doc *d)
     if (d->in->published_status != 200) {
         add(d->out, "site.published", BC_CHECK_FAIL,
             "deploy the HTTP routes (authComponent.registerRoutes / the auth http router)",
-            "{CONVEX_SITE_URL}/api/auth/convex/jwks answered HTTP %ld", d->in->published_status);
+            "the site's published keys ({CONVEX_SITE_URL}{basePath}/convex/jwks) answered HTTP %ld",
+            d->in->published_status);
         return;
     }
     bc_error err = {0};

@@ -40,6 +40,7 @@ typedef struct {
     char *name;              /* column name as the table declares it */
     char *decl;              /* declared type, lowercased ("" when none) */
     const bc_field_def *def; /* the Better Auth field, or NULL for an extra column */
+    bool notnull;            /* declared NOT NULL: keyset pages need no NULL terms */
 } column;
 
 typedef struct {
@@ -319,7 +320,7 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
     const bc_model_def *def = bc_model_get(m);
     table *t = &s->tables[m];
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT name, coalesce(type, '') FROM pragma_table_info(");
+    bc_buf_puts(&q.sql, "SELECT name, coalesce(type, ''), \"notnull\" FROM pragma_table_info(");
     qb_param(&q, bc_value_text(def->name));
     bc_buf_puts(&q.sql, ") ORDER BY cid");
     sqlite3_stmt *st;
@@ -341,6 +342,7 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
             .name = bc_xstrdup((const char *)sqlite3_column_text(st, 0)),
             .decl = bc_text_lower(decl ? decl : "", decl ? strlen(decl) : 0, NULL),
             .def = bc_model_field(m, (const char *)sqlite3_column_text(st, 0)),
+            .notnull = sqlite3_column_int(st, 2) != 0,
         };
     }
     finish(st);
@@ -842,6 +844,49 @@ static void qb_append(qb *dst, const qb *src)
     }
 }
 
+static bool column_nullable(const table *t, const char *name)
+{
+    const column *col = find_column(t, name, NULL);
+    return !col || !col->notnull;
+}
+
+/* The rows past cursor c in read order. SQLite sorts NULL before every value, so reading
+ * ascending the NULL keys come first and reading descending they come last; a cursor on a NULL
+ * key continues among the NULLs by id. Without NULLs (a NOT NULL column):
+ * key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite turns
+ * the first term into an index range even when the key carries a COLLATE, which it does not do
+ * for a row value, so a deep page never scans the rows before it. */
+static void put_past_cursor(qb *q, const page_spec *p, const bc_cursor *c, bool descending,
+                            bool nullable)
+{
+    const char *op = descending ? "<" : ">";
+    if (c->key.kind == BC_V_NULL) {
+        bc_buf_puts(&q->sql, "(");
+        put_sort_expr(&q->sql, p);
+        bc_buf_puts(&q->sql, descending ? " IS NULL AND \"id\" < " : " IS NOT NULL OR \"id\" > ");
+        qb_param(q, bc_value_copy(&c->id));
+        bc_buf_puts(&q->sql, ")");
+        return;
+    }
+    bc_buf_puts(&q->sql, "(");
+    put_sort_expr(&q->sql, p);
+    bc_buf_printf(&q->sql, " %s= ", op);
+    qb_param(q, bc_value_copy(&c->key));
+    bc_buf_puts(&q->sql, " AND (");
+    put_sort_expr(&q->sql, p);
+    bc_buf_printf(&q->sql, " %s ", op);
+    qb_param(q, bc_value_copy(&c->key));
+    bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
+    qb_param(q, bc_value_copy(&c->id));
+    bc_buf_puts(&q->sql, ")");
+    if (descending && nullable) {
+        bc_buf_puts(&q->sql, " OR ");
+        put_sort_expr(&q->sql, p);
+        bc_buf_puts(&q->sql, " IS NULL");
+    }
+    bc_buf_puts(&q->sql, ")");
+}
+
 /* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
 static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
 {
@@ -860,21 +905,8 @@ static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
     }
     qb_append(q, p->where);
     if (c) {
-        /* key <= ?k AND (key < ?k OR id < ?id), not the row value (key, id) < (?k, ?id): SQLite
-         * turns the first term into an index range even when the key carries a COLLATE, which
-         * it does not do for a row value, so a deep page never scans the rows before it. */
-        const char *op = descending ? "<" : ">";
         bc_buf_puts(&q->sql, p->where->sql.len ? " AND " : " WHERE ");
-        put_sort_expr(&q->sql, p);
-        bc_buf_printf(&q->sql, " %s= ", op);
-        qb_param(q, bc_value_copy(&c->key));
-        bc_buf_puts(&q->sql, " AND (");
-        put_sort_expr(&q->sql, p);
-        bc_buf_printf(&q->sql, " %s ", op);
-        qb_param(q, bc_value_copy(&c->key));
-        bc_buf_printf(&q->sql, " OR \"id\" %s ", op);
-        qb_param(q, bc_value_copy(&c->id));
-        bc_buf_puts(&q->sql, ")");
+        put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
     }
     bc_buf_puts(&q->sql, " ORDER BY ");
     put_sort_expr(&q->sql, p);
@@ -2218,6 +2250,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
 /* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
  * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
 static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+/* What each asset is, for progress reports. */
+static const char *const index_parts[] = {"the browsing indexes", "the search index"};
 
 static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
@@ -2328,9 +2362,11 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-static bc_status add_all_indexes(sq *s, bc_error *err)
+static bc_status add_all_indexes(sq *s, const bc_progress *progress, bc_error *err)
 {
-    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++) {
+    size_t parts = sizeof index_assets / sizeof index_assets[0];
+    for (size_t i = 0; i < parts; i++) {
+        bc_progress_report(progress, index_parts[i], i, parts);
         const struct bc_embedded *e = index_asset(index_assets[i], err);
         if (!e)
             return BC_ERR;
@@ -2351,6 +2387,11 @@ static bc_status add_all_indexes(sq *s, bc_error *err)
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
 {
+    return bc_sqlite_add_indexes_progress(d, NULL, err);
+}
+
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err)
+{
     sq *s = (sq *)d;
     if (d->read_only)
         return bc_driver_writable(d, "adding indexes", err);
@@ -2358,7 +2399,7 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
     bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
     if (st != BC_OK)
         return st;
-    st = add_all_indexes(s, err);
+    st = add_all_indexes(s, progress, err);
     if (st != BC_OK) {
         sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
         return st;

@@ -15,6 +15,7 @@
 
 #include "driver.h"
 #include "line.h"
+#include "progress.h"
 
 typedef struct {
     bool read_only;      /* open with SQLITE_OPEN_READONLY and refuse writes */
@@ -32,6 +33,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
  * an FTS5 trigram table filled from the existing users, kept in step by triggers on "user",
  * so the app's own writes maintain it). A search index already present is left as it is. */
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
+/* The same, reporting each part (browsing indexes, search index) as it starts. */
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err);
 
 /* Remove everything bc_sqlite_add_indexes adds (indexes, search tables, triggers), in one
  * transaction; nothing else in the file changes. Idempotent. */

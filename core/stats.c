@@ -317,7 +317,8 @@ static bc_status name_impersonators(bc_driver *d, bc_stats *s, bc_error *err)
     for (size_t i = 0; i < n; i++) {
         const char *id = s->impersonating.items[i].value, *email = NULL;
         for (size_t u = 0; u < users.n && !email; u++)
-            if (strcmp(bc_record_text(&users.items[u], "id") ?: "", id) == 0)
+            if (bc_record_text(&users.items[u], "id") &&
+                strcmp(bc_record_text(&users.items[u], "id"), id) == 0)
                 email = bc_record_text(&users.items[u], "email");
         s->impersonators[i] = (bc_stats_impersonator){bc_xstrdup(id), email ? bc_xstrdup(email) : NULL,
                                                       s->impersonating.items[i].n};

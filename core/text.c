@@ -209,6 +209,18 @@ char *bc_text_lower(const char *s, size_t len, size_t *out_len)
     return r;
 }
 
+bool bc_text_typed_matches(const char *typed, const char *expected)
+{
+    if (!typed || !expected || !*expected)
+        return false;
+    while (*typed == ' ' || *typed == '\t')
+        typed++;
+    size_t n = strlen(typed);
+    while (n && strchr(" \t\r\n", typed[n - 1]))
+        n--;
+    return n == strlen(expected) && memcmp(typed, expected, n) == 0;
+}
+
 /* Lower the ASCII letters of buf[0..n) in place. */
 static void ascii_lower_in_place(char *buf, size_t n)
 {

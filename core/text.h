@@ -22,6 +22,10 @@
  * The result is valid UTF-8 with no control characters. */
 char *bc_text_escape(const char *s, size_t len);
 
+/* Whether what an operator typed to confirm is expected: the same bytes once blanks (spaces,
+ * tabs, a line end) around it are dropped. The one rule for every typed confirmation. */
+bool bc_text_typed_matches(const char *typed, const char *expected);
+
 /* JSON text (jansson's output, which already escapes C0 controls) with every character from
  * U+007F up that bc_text_escape would escape (DEL, C1 controls, bidi controls and marks,
  * separators, invisible characters) written as \uNNNN: the same string once parsed, inert on a

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "admin.h"
-#include "convex_driver.h"
+#include "target.h"
 #include "describe.h"
 #include "dialog.h"
 #include "isotime.h"
@@ -372,8 +372,9 @@ static void confirm(tui_app *app, flow *f, tui_dialog *d, const char *typed, con
             free(shown);
         }
         if (drv->production) {
-            tui_dialog_line(d, "PRODUCTION: type the deployment's name as well.");
-            tui_dialog_field_add(d, "Deployment name", "", false, tui_app_label(app));
+            const char *name = bc_target_typed_name(tui_app_target(app));
+            tui_dialog_line(d, "PRODUCTION: type the deployment's name as well: %s", name);
+            tui_dialog_field_add(d, "Deployment name", "", false, name);
         }
     }
     tui_app_dialog(app, d);
@@ -610,11 +611,11 @@ static void start_form(tui_app *app, flow *f)
     case TUI_ACT_CREATE_USER:
         snprintf(d.title, sizeof d.title, "Create a user");
         tui_dialog_line(&d, "A user with a password account (providerId \"credential\").");
-        if (bc_convex_bypasses_triggers(tui_app_driver(app))) {
+        if (bc_target_bypasses_triggers(tui_app_target(app))) {
             /* better-convex <= 0.6 and component installs run triggers only for callers that
              * pass function handles: the app's onCreate hooks will not see this user. */
             tui_dialog_line(&d, "WARNING: on %s, creating through the auth functions skips the",
-                            bc_convex_functions(tui_app_driver(app)));
+                            tui_app_target(app)->functions);
             tui_dialog_line(&d, "app's triggers (user.onCreate...): do their work yourself.");
             d.danger = true;
         }

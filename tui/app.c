@@ -18,7 +18,6 @@
 #include "input.h"
 #include "line.h"
 #include "prompt.h"
-#include "sqlite_driver.h"
 #include "table.h"
 #include "text.h"
 #include "trace.h"
@@ -37,7 +36,8 @@
 
 struct tui_app {
     const tui_app_config *cfg;
-    bc_driver *driver;
+    bc_target *target; /* the console's target (cfg->target, then the switched-to one) */
+    bc_driver *driver; /* target->d */
     const char *label; /* cfg->label, then the switched-to target's */
     bool demo;
     bc_target_choice *choices; /* the deployment switcher's, while its menu is open */
@@ -116,9 +116,14 @@ bc_admin *tui_app_admin(tui_app *app)
     return app->cfg->admin;
 }
 
+bc_target *tui_app_target(tui_app *app)
+{
+    return app->target;
+}
+
 const char *tui_app_state_error(tui_app *app)
 {
-    return app->cfg->state_error;
+    return app->target->state_error;
 }
 
 const char *tui_app_secret(tui_app *app)
@@ -264,7 +269,7 @@ static void act_as_done(void *ctx, tui_app *app, const char *text, bool accepted
 
 static void add_indexes(tui_app *app)
 {
-    if (strcmp(app->driver->ops->kind, "sqlite") != 0) {
+    if (!app->target->path) {
         tui_app_message(app, "db-index applies to SQLite files only");
         return;
     }
@@ -273,7 +278,7 @@ static void add_indexes(tui_app *app)
         tui_app_error(app, &err);
         return;
     }
-    if (bc_sqlite_add_indexes(app->driver, &err) != BC_OK)
+    if (bc_target_add_indexes(app->target, &err) != BC_OK)
         tui_app_error(app, &err);
     else
         tui_app_message(app, "browsing and search indexes are in place");
@@ -618,11 +623,12 @@ void tui_app_switch(tui_app *app, const bc_target_choice *choice)
     /* Every screen holds rows of the old target: close them all before it goes. */
     while (app->depth)
         pop_view(app);
-    bc_driver *driver = NULL;
+    bc_target *target = NULL;
     const char *label = NULL;
     bool demo = false;
-    app->cfg->use_target(app->cfg->switch_ctx, choice, &o.next, &driver, &label, &demo);
-    app->driver = driver;
+    app->cfg->use_target(app->cfg->switch_ctx, choice, &o.next, &target, &label, &demo);
+    app->target = target;
+    app->driver = target->d;
     app->label = label;
     app->demo = demo;
     app->total[0] = app->total[1] = -1;
@@ -633,7 +639,7 @@ void tui_app_switch(tui_app *app, const bc_target_choice *choice)
         app->msg_error = true;
         return;
     }
-    tui_app_message(app, "switched to %s %s", driver->ops->kind, label);
+    tui_app_message(app, "switched to %s %s", app->driver->ops->kind, label);
 }
 
 static bool deployments_activate(tui_menu *m, tui_app *app, int dir)
@@ -1152,7 +1158,8 @@ int tui_app_run(const tui_app_config *cfg)
     int64_t t_start = cfg->started_us ? cfg->started_us : tui_trace_now_us();
     tui_app *app = bc_xcalloc(1, sizeof *app);
     app->cfg = cfg;
-    app->driver = cfg->driver;
+    app->target = cfg->target;
+    app->driver = cfg->target->d;
     app->label = cfg->label;
     app->demo = cfg->demo;
     app->total[0] = app->total[1] = -1;

@@ -70,6 +70,8 @@ bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *fr
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
 bc_driver *tui_app_driver(tui_app *app);
+/* The console's target (core/target.h): every screen works on it, never on one of its own. */
+bc_target *tui_app_target(tui_app *app);
 const tui_keymap *tui_app_keymap(tui_app *app);
 /* Run an action as if its key was pressed (arg as from the command line, or NULL). */
 void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
@@ -143,7 +145,7 @@ const char *tui_app_state_error(tui_app *app);
 const char *tui_app_secret(tui_app *app);
 /* All of the app's secrets from the environment (never NULL; maybe empty), for its keys. */
 const bc_secrets *tui_app_secrets(tui_app *app);
-/* The target's name as the top bar shows it (typed to confirm on production). */
+/* The target's name as the top bar shows it. */
 const char *tui_app_label(tui_app *app);
 /* After a write: close the user screen when its user is gone, then refresh every open view in
  * place (selection kept where the row still exists). Call before setting the outcome message. */
@@ -161,23 +163,22 @@ size_t tui_app_page_size(tui_app *app);
 /* --- running ------------------------------------------------------------------------------- */
 
 typedef struct {
-    bc_driver *driver;       /* borrowed */
+    bc_target *target;       /* borrowed; replaced by the switcher (use_target) */
     const char *label;       /* the file or deployment name for the top bar */
     const char *notice;      /* a first message ("created demo database ...") or NULL */
     bool demo;               /* the demo database, opened because nothing was selected */
     const char *keymap_path; /* NULL: tui_keymap_default_path() */
     bc_admin *admin;         /* borrowed; required */
-    const char *state_error; /* why the state database is not open, or NULL */
     const bc_secrets *secrets; /* BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET (borrowed), or NULL */
     /* The deployment switcher (`d`): what to list, and how to switch (tui.c). open_target opens
      * choice into *next (zeroed; closed by the caller on failure) on the console's worker
      * thread, touching nothing else; use_target then closes the old target, keeps next and
-     * returns the new driver and label (valid until the next switch). NULL: no switcher. */
+     * returns the new target and label (valid until the next switch). NULL: no switcher. */
     const bc_target_opts *target_opts;
     bc_status (*open_target)(void *ctx, const bc_target_choice *choice, bc_target *next,
                              bc_error *err);
     void (*use_target)(void *ctx, const bc_target_choice *choice, bc_target *next,
-                       bc_driver **driver, const char **label, bool *demo);
+                       bc_target **target, const char **label, bool *demo);
     void *switch_ctx;
     int64_t started_us; /* tui_trace_now_us() when bcadmin started (0: when the app did) */
     bool start_overview; /* open the Overview (screen 0) over the users list at start */

@@ -45,7 +45,15 @@ const opt_def bc_cli_options[] = {
     {O_VERSION, "version", NULL, "print bcadmin's version"},
     {O_AS, "as", "EMAIL|ID",
      "the acting admin, recorded in the audit log and as impersonatedBy (default: $BCADMIN_AS)"},
-    {O_YES, "yes", NULL, "do not ask for confirmation (scripts)"},
+    {O_YES, "yes", NULL,
+     "do not ask for confirmation (scripts; required for writes on production without a "
+     "terminal)"},
+    {O_SITE_URL, "site-url", "URL",
+     "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment and "
+     ".env.local do not say"},
+    {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
+     "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
+     "published at SITE PATH/convex/jwks"},
     {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
     {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
     {O_ROLE, "role", "ROLE", "users whose roles include ROLE"},
@@ -372,6 +380,12 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_YES:
         c->yes = true;
         break;
+    case O_SITE_URL:
+        c->site_url = val;
+        break;
+    case O_AUTH_BASE_PATH:
+        c->auth_base_path = val;
+        break;
     case O_SEARCH:
         c->users.search = val;
         c->users.search_mode = BC_SEARCH_CONTAINS;
@@ -666,16 +680,14 @@ static bc_target_opts target_opts(const bc_cli *c)
                             .url_for_key = c->url_for_key,
                             .read_only = c->read_only,
                             .auth_functions = c->auth_functions,
-                            .component = c->component};
+                            .component = c->component,
+                            .state = c->state,
+                            .site_url = c->site_url,
+                            .auth_base_path = c->auth_base_path};
 }
 
-/* The one way verbs open their target (target.h): --db, --url/--admin-key, BCADMIN_DB, then a
- * Convex deployment from the environment, .env.local and .env. */
-bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
+static void print_warnings(const bc_cli *c)
 {
-    bc_target_opts o = target_opts(c);
-    o.read_only = o.read_only || read_only;
-    bc_status st = bc_target_open(&o, &c->t, err);
     /* dotenv's diagnostics: the operator should know a line was not read as meant. */
     for (size_t i = 0; i < c->t.env.n_warnings; i++) {
         const char *w = c->t.env.warnings[i];
@@ -683,7 +695,96 @@ bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
         fprintf(stderr, "bcadmin: %s\n", safe);
         free(safe);
     }
+}
+
+static bc_status open_target(bc_cli *c, bool read_only, bool connection_enough, bc_error *err)
+{
+    bc_target_opts o = target_opts(c);
+    o.read_only = o.read_only || read_only;
+    o.connection_enough = connection_enough;
+    bc_status st = bc_target_open(&o, &c->t, err);
+    print_warnings(c);
     c->d = c->t.d;
+    return st;
+}
+
+/* The one way verbs open their target (target.h): --db, --url/--admin-key, BCADMIN_DB, then a
+ * Convex deployment from the environment, .env.local and .env. */
+bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
+{
+    return open_target(c, read_only, false, err);
+}
+
+bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err)
+{
+    bc_status st = open_target(c, read_only, true, err);
+    if (st == BC_OK && c->t.driver_error) {
+        char *safe = bc_text_escape(c->t.driver_error, strlen(c->t.driver_error));
+        fprintf(stderr, "bcadmin: note: %s\n", safe);
+        free(safe);
+    }
+    return st;
+}
+
+/* One line from stdin without its line end; NULL at end of input. The caller frees. */
+static char *read_answer(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+static bool is_yes(const char *s)
+{
+    return s && (strcmp(s, "y") == 0 || strcmp(s, "Y") == 0 || strcmp(s, "yes") == 0);
+}
+
+bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_error *err)
+{
+    bool terminal = isatty(STDIN_FILENO) == 1;
+    bool name = false;
+    bc_status st = bc_target_confirm_rule(&c->t, c->yes, terminal, question, &name, err);
+    if (st != BC_OK || c->yes || (!name && !ask_anyway))
+        return st;
+    if (!terminal)
+        return bc_fail(err, BC_REFUSED,
+                       "not applied: standard input is not a terminal, so nobody can confirm; "
+                       "pass --yes to go on without asking");
+    char *q = bc_text_escape(question, strlen(question));
+    fprintf(stderr, "%s [y/N] ", q);
+    free(q);
+    fflush(stderr);
+    char *line = read_answer();
+    bool yes = is_yes(line);
+    free(line);
+    if (!yes)
+        return bc_fail(err, BC_REFUSED, "not applied: not confirmed (nothing was changed)");
+    if (!name)
+        return BC_OK;
+    char *shown = bc_text_escape(bc_target_typed_name(&c->t), strlen(bc_target_typed_name(&c->t)));
+    fprintf(stderr, "This is a PRODUCTION deployment: type its name (%s) to go on: ", shown);
+    fflush(stderr);
+    line = read_answer();
+    bool ok = line && bc_target_name_matches(&c->t, line);
+    if (!ok) {
+        char *typed = bc_text_escape(line ? line : "", strlen(line ? line : ""));
+        st = bc_fail(err, BC_REFUSED,
+                     "not applied: \"%s\" is not the deployment's name (%s); nothing was "
+                     "changed",
+                     typed, shown);
+        free(typed);
+    } else {
+        c->name_confirmed = true;
+    }
+    free(line);
+    free(shown);
     return st;
 }
 
@@ -732,12 +833,16 @@ int bc_cli_main(int argc, char **argv)
                                        .prod = c.prod,
                                        .url_for_key = c.url_for_key,
                                        .auth_functions = c.auth_functions,
-                                       .component = c.component});
+                                       .component = c.component,
+                                       .site_url = c.site_url,
+                                       .auth_base_path = c.auth_base_path});
     /* The verbs of the console's write actions (actions.h) are refused before anything opens;
      * the rest write only through core, which refuses there (bc_read_only_refuse). */
     if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&
         !c.dry_run)
         st = bc_read_only_refuse(c.db, p.verb->name, &err);
+    if (st == BC_OK)
+        c.verb = p.verb->name;
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)

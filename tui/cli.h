@@ -32,6 +32,7 @@ typedef struct {
     bool read_only;
     const char *as; /* --as, else BCADMIN_AS: the acting admin */
     bool yes;       /* --yes: no confirmation prompts */
+    const char *site_url, *auth_base_path; /* --site-url, --auth-base-path */
 
     /* the verb's positional arguments */
     const char *args[2];
@@ -70,11 +71,13 @@ typedef struct {
     bool filtered;   /* a users-list filter was given: the verb works on a selection */
 
     /* while running */
+    const char *verb; /* the verb's name ("users ban") */
     FILE *out;
     bool tty;     /* stdout is a terminal: escape and cut human output */
     int64_t now;  /* one clock reading for the whole run */
     bc_driver *d; /* the target, opened for verbs that need one (t.d) */
     bc_target t;  /* what bc_cli_open_target opened; closed after the verb */
+    bool name_confirmed; /* the operator typed the production target's name in this run */
 } bc_cli;
 
 /* The name of verb i ("users list"), or NULL past the last one. */
@@ -83,6 +86,16 @@ const char *bc_cli_verb_name(size_t i);
 /* Open the target the options and environment select into c->t and c->d (read_only forces
  * read-only); prints the dotenv files' warnings to stderr. */
 bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err);
+
+/* The same for the key and env verbs: a Convex deployment whose auth functions do not answer
+ * still opens (c->d NULL, a note on stderr says why), so they can diagnose it. */
+bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err);
+
+/* Before a write: on a production target (target.h's policy) ask question with y/N and then
+ * the deployment's name on the terminal; without a terminal refuse unless --yes. ask_anyway:
+ * ask the y/N on any target (a costly change), still refusing without a terminal and --yes.
+ * BC_REFUSED (nothing was changed) when not confirmed. */
+bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_error *err);
 
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);

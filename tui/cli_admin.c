@@ -20,7 +20,9 @@
 #include "audit.h"
 #include "cli.h"
 #include "isotime.h"
+#include "meter.h"
 #include "paths.h"
+#include "target.h"
 #include "print.h"
 #include "record_json.h"
 #include "secretbox.h"
@@ -94,29 +96,28 @@ static json_t *user_json(bc_record *user)
 /* --- the admin context ---------------------------------------------------------------------- */
 
 typedef struct {
-    bc_state *state;
     bc_admin admin;
     bool ready;
 } admin_ctx;
 
-static bc_status open_state(bc_cli *c, bc_state **out, bc_error *err)
-{
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    if (st == BC_OK)
-        st = bc_state_open(path, out, err);
-    free(path);
-    return st;
-}
-
-/* Open the state database, set the acting admin (--read-only was refused by the dispatcher). */
+/* Confirm on production (target.h's policy: y/N and the name on a terminal, --yes without one;
+ * --read-only was refused by the dispatcher), open the state database, set the acting admin. */
 static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
 {
     *x = (admin_ctx){0};
-    bc_status st = open_state(c, &x->state, err);
+    bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "the change", err);
     if (st != BC_OK)
         return st;
-    bc_admin_init(&x->admin, c->d, bc_state_db(x->state), err);
+    char *q = bc_xasprintf("About to run `bcadmin %s` on %s. Go on?", c->verb ? c->verb : "",
+                           c->t.label);
+    st = bc_cli_confirm(c, q, false, err);
+    free(q);
+    if (st != BC_OK)
+        return st;
+    bc_state *state = bc_target_state(&c->t, err);
+    if (!state)
+        return err->status ? err->status : BC_ERR;
+    bc_admin_init(&x->admin, c->d, bc_state_db(state), err);
     x->ready = true;
     const char *as = c->as;
     if (!as) {
@@ -131,7 +132,6 @@ static void admin_close(admin_ctx *x)
 {
     if (x->ready)
         bc_admin_release(&x->admin);
-    bc_state_close(x->state);
     *x = (admin_ctx){0};
 }
 
@@ -308,9 +308,16 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     char **ids = NULL;
     size_t n = 0, affected = 0, skipped = 0;
     bc_user_query filter = c->users;
+    bc_meter meter;
+    bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
+    bc_progress progress = bc_meter_progress(&meter);
+    x->admin.progress = &progress;
     bc_status st = bc_admin_select(&x->admin, &filter, &ids, &n, err);
-    if (st != BC_OK)
+    bc_meter_end(&meter);
+    if (st != BC_OK) {
+        x->admin.progress = NULL;
         return st;
+    }
     if (n == 0) {
         if (c->format == BC_OUT_JSON) {
             json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
@@ -335,8 +342,12 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     st = confirm_typed(c, true, what, expected, err);
     free(what);
     free(expected);
-    if (st == BC_OK)
+    if (st == BC_OK) {
+        bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
         st = bc_admin_bulk(&x->admin, action, ids, n, &affected, &skipped, err);
+        bc_meter_end(&meter);
+    }
+    x->admin.progress = NULL;
     bc_admin_ids_free(ids, n);
     if (st != BC_OK)
         return st;
@@ -760,8 +771,9 @@ static char *changes_text(const bc_audit_entry *e)
         if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
             continue;
         json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
-        char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        char *n = new ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        /* null and absent both read "-", as in every human table */
+        char *o = old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *n = new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
         bc_buf_puts(&b, b.len ? ", " : "");
         bc_buf_puts(&b, key);
         bc_buf_puts(&b, ": ");
@@ -778,8 +790,12 @@ static char *changes_text(const bc_audit_entry *e)
 
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
 {
-    bc_state *state = NULL;
-    bc_status st = open_state(c, &state, err);
+    if (!c->t.os_user) {
+        bc_target_opts o = {.state = c->state};
+        bc_target_init(&o, &c->t);
+    }
+    bc_state *state = bc_target_state(&c->t, err);
+    bc_status st = state ? BC_OK : err->status;
     bc_audit_entries list = {0};
     if (st == BC_OK)
         st = bc_audit_list(bc_state_db(state), c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list,
@@ -817,7 +833,6 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             say(c, "the audit log is empty");
     }
     bc_audit_entries_release(&list);
-    bc_state_close(state);
     return st;
 }
 

@@ -210,7 +210,8 @@ static void target_values(FILE *f, const line_state *s, bool roles, const char *
         return;
     bc_target t = {0};
     bc_error err = {0};
-    if (bc_target_open_sqlite(db, true, &t, &err) != BC_OK) {
+    bc_target_opts o = {.read_only = true};
+    if (bc_target_open_sqlite(db, &o, &t, &err) != BC_OK) {
         bc_target_close(&t);
         return;
     }

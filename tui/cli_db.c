@@ -6,8 +6,9 @@
 #include "convex_driver.h"
 #include "demo.h"
 #include "line.h"
+#include "meter.h"
 #include "paths.h"
-#include "sqlite_driver.h"
+#include "target.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -24,11 +25,18 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
         if (st == BC_OK)
             st = bc_paths_make_parents(path, err);
     }
-    bc_demo_opts opts = {.users = c->demo_users, .seed = c->seed, .force = c->force,
-                         .read_only = c->read_only};
+    bc_meter meter;
+    bc_meter_start(&meter, "demo");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_demo_opts opts = {.users = c->demo_users,
+                         .seed = c->seed,
+                         .force = c->force,
+                         .read_only = c->read_only,
+                         .progress = &progress};
     bc_demo_report rep = {0};
     if (st == BC_OK)
         st = bc_demo_create(path, &opts, &rep, err);
+    bc_meter_end(&meter);
     if (st == BC_OK) {
         fprintf(c->out,
                 "made demo database %s\n"
@@ -51,16 +59,20 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
                        "db index is for SQLite files (--db); a Convex deployment's indexes are "
                        "declared in its schema");
     if (c->drop) {
-        bool had = bc_sqlite_has_any_index(c->d);
-        bc_status st = bc_sqlite_drop_indexes(c->d, err);
+        bool had = bc_target_has_any_index(&c->t);
+        bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
             fprintf(c->out, "%s: %s\n", c->d->label,
                     had ? "bcadmin's indexes, search tables and triggers removed"
                         : "no bcadmin index was present");
         return st;
     }
-    bool had = bc_sqlite_has_indexes(c->d);
-    bc_status st = bc_sqlite_add_indexes(c->d, err);
+    bool had = bc_target_has_indexes(&c->t);
+    bc_meter meter;
+    bc_meter_start(&meter, "db index");
+    bc_progress progress = bc_meter_progress(&meter);
+    bc_status st = bc_target_add_indexes_progress(&c->t, &progress, err);
+    bc_meter_end(&meter);
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");
@@ -72,27 +84,22 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     /* Opening the target already ran the schema check (SQLite) or found the auth functions
      * (Convex); reaching here means it passed. */
     bool convex = bc_driver_is_convex(c->d);
-    fprintf(c->out, "%s: Better Auth %s OK\n", c->d->label,
-            convex ? "functions" : "database");
+    fprintf(c->out, "%s: Better Auth %s OK\n", c->d->label, convex ? "functions" : "database");
     fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
     if (convex) {
         fprintf(c->out, "  functions: %s\n", bc_convex_functions(c->d));
     } else {
         fprintf(c->out, "  browsing indexes: %s\n",
-                bc_sqlite_has_indexes(c->d) ? "present" : "missing (run `bcadmin db index`)");
+                bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
         fprintf(c->out, "  search index: %s\n",
-                bc_sqlite_has_search_index(c->d)
+                bc_target_has_search_index(&c->t)
                     ? "present (triggers on \"user\" keep it current)"
                     : "missing (substring search scans every user)");
     }
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    bc_state *s = NULL;
-    if (st == BC_OK)
-        st = bc_state_open(path, &s, err);
-    if (st == BC_OK)
-        fprintf(c->out, "state database %s: schema version %d\n", path, bc_state_version(s));
-    bc_state_close(s);
-    free(path);
-    return st;
+    bc_state *s = bc_target_state(&c->t, err);
+    if (!s)
+        return err->status ? err->status : BC_ERR;
+    fprintf(c->out, "state database %s: schema version %d\n", bc_state_path(s),
+            bc_state_version(s));
+    return BC_OK;
 }

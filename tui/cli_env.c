@@ -3,14 +3,12 @@
  * Every decision is core/envsync's; these functions pick the deployment, load the file, print
  * the plan (values masked unless --reveal, escaped for the terminal), ask before applying, and
  * print what was done. */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "convex_http.h"
-#include "deployment.h"
+#include "target.h"
 #include "dotenv.h"
 #include "envsync.h"
 #include "paths.h"
@@ -23,87 +21,17 @@
 
 /* --- the deployment ------------------------------------------------------------------------- */
 
-/* An open deployment and how to name it (never with its key). */
-typedef struct {
-    bc_convex *conv;
-    char *label; /* "http://127.0.0.1:3210 (key:1a2b3c4d)" */
-    char *name;  /* what an operator types to confirm on production */
-    bool production;
-} env_target;
-
-static void target_close(env_target *t)
+/* The deployment the verbs act on: the target every verb opens (bc_cli_open_conn: flags, then
+ * CONVEX_DEPLOY_KEY or CONVEX_SELF_HOSTED_* from the environment, .env.local, then .env), its
+ * connection enough even when the auth functions do not answer. */
+static bc_status open_deployment(bc_cli *c, bool read_only, bc_error *err)
 {
-    bc_convex_free(t->conv);
-    free(t->label);
-    free(t->name);
-    *t = (env_target){0};
-}
-
-/* A dotenv file as a place deployment variables come from. */
-static const char *dotenv_lookup(void *ctx, const char *name)
-{
-    const bc_dotenv_entry *e = ctx ? bc_dotenv_get(ctx, name) : NULL;
-    return e ? e->value : NULL;
-}
-
-/* Choose like the Convex CLI (deployment.h) from opts and sources, then open it. */
-static bc_status target_choose(const bc_deploy_opts *opts, const bc_env_source *sources, size_t n,
-                               env_target *t, bc_error *err)
-{
-    *t = (env_target){0};
-    bc_deployment dep;
-    bc_status st = bc_deployment_choose(opts, sources, n, &dep, err);
-    if (st != BC_OK)
-        return st;
-    st = bc_convex_new(dep.url, dep.key, &t->conv, err);
-    if (st == BC_OK) {
-        t->label = bc_xstrdup(dep.label);
-        t->name = bc_xstrdup(dep.name);
-        t->production = dep.production;
-    }
-    bc_deployment_release(&dep);
-    return st;
-}
-
-/* The deployment the verbs act on: --url/--admin-key/--prod, then CONVEX_DEPLOY_KEY or
- * CONVEX_SELF_HOSTED_* from the environment, .env.local, then .env (as the Convex CLI). */
-static bc_status target_from_env(const bc_cli *c, env_target *t, bc_error *err)
-{
-    const char *ask = getenv("BCADMIN_CONVEX_URL_FOR_KEY");
-    bool url_for_key = c->url_for_key || (ask && strcmp(ask, "1") == 0);
-    bc_deploy_opts o = {.url = c->url,
-                        .admin_key = c->admin_key,
-                        .prod = c->prod,
-                        .url_for_key = url_for_key ? bc_deployment_url_for_key : NULL};
-    bc_dotenv *local = NULL, *dot = NULL;
-    bc_error ignored = {0};
-    bc_dotenv_load(".env.local", &local, &ignored);
-    bc_dotenv_load(".env", &dot, &ignored);
-    bc_env_source sources[] = {
-        bc_env_process, {".env.local", dotenv_lookup, local}, {".env", dotenv_lookup, dot}};
-    bc_status st = target_choose(&o, sources, 3, t, err);
-    if (st == BC_OK && c->read_only)
-        bc_convex_set_read_only(t->conv, t->label);
-    bc_dotenv_free(local);
-    bc_dotenv_free(dot);
-    return st;
-}
-
-/* --against FILE: a dotenv file naming the other deployment (CONVEX_DEPLOY_KEY, or
- * CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY). */
-static bc_status target_from_file(const char *path, env_target *t, bc_error *err)
-{
-    *t = (env_target){0};
-    bc_dotenv *env = NULL;
-    bc_status st = bc_dotenv_load(path, &env, err);
-    if (st != BC_OK)
-        return bc_error_prefix(err, "--against");
-    bc_env_source source = {path, dotenv_lookup, env};
-    bc_deploy_opts o = {0};
-    st = target_choose(&o, &source, 1, t, err);
-    bc_dotenv_free(env);
-    if (st != BC_OK)
-        bc_error_prefix(err, "--against %s", path);
+    bc_status st = bc_cli_open_conn(c, read_only, err);
+    if (st == BC_OK && !c->t.conn)
+        st = bc_fail(err, BC_USAGE,
+                     "%s is a SQLite file: the env verbs work on a Convex deployment (select one "
+                     "with --url/--admin-key, CONVEX_DEPLOY_KEY or CONVEX_SELF_HOSTED_URL)",
+                     c->t.label ? c->t.label : "the target");
     return st;
 }
 
@@ -268,73 +196,17 @@ static bc_status load_file(const bc_cli *c, bc_dotenv **env, bc_error *err)
     return st;
 }
 
-static bc_status list_remote(env_target *t, json_t **vars, bc_error *err)
+static bc_status list_remote(bc_target *t, json_t **vars, bc_error *err)
 {
-    return bc_convex_env_list(t->conv, vars, err);
+    return bc_target_env_list(t, vars, err);
 }
 
-/* Open the state database for the audit log; who gets the operator and the deployment. */
-static bc_status open_audit(const bc_cli *c, const env_target *t, bc_state **s,
-                            bc_envsync_apply_opts *o, char **os_user, bc_error *err)
+/* Apply a plan (audited through the target), then print what happened. */
+static bc_status apply_plan(bc_cli *c, bc_envsync_plan *p, const char *action, bool write_offer,
+                            json_t *doc, bc_error *err)
 {
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    if (st == BC_OK && !c->state)
-        st = bc_paths_make_parents(path, err);
-    if (st == BC_OK)
-        st = bc_state_open(path, s, err);
-    free(path);
-    if (st != BC_OK)
-        return bc_error_prefix(err, "opening the audit log (nothing was changed)");
-    struct passwd *pw = getpwuid(getuid());
-    *os_user = pw ? bc_xstrdup(pw->pw_name) : bc_xasprintf("uid %u", (unsigned)getuid());
-    o->audit = bc_state_db(*s);
-    o->who = (bc_audit_who){*os_user, NULL, "convex", t->label};
-    return BC_OK;
-}
-
-/* Ask on the terminal: y/N, or on production the deployment's name typed out. */
-static bool confirm(const bc_cli *c, const env_target *t, const char *question)
-{
-    char line[512];
-    char *q = bc_text_escape(question, strlen(question)); /* names a file and a deployment */
-    char *name = bc_text_escape(t->name, strlen(t->name));
-    if (t->production)
-        fprintf(c->out, "%s\nThis is a PRODUCTION deployment: type its name (%s) to go on: ", q,
-                name);
-    else
-        fprintf(c->out, "%s [y/N] ", q);
-    free(q);
-    free(name);
-    fflush(c->out);
-    if (!fgets(line, sizeof line, stdin))
-        return false;
-    line[strcspn(line, "\r\n")] = 0;
-    if (t->production)
-        return strcmp(line, t->name) == 0;
-    return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0;
-}
-
-static bool interactive(void)
-{
-    return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-}
-
-/* Apply a plan with the audit log open, then print what happened. */
-static bc_status apply_plan(bc_cli *c, env_target *t, bc_envsync_plan *p, const char *action,
-                            bool write_offer, json_t *doc, bc_error *err)
-{
-    bc_state *s = NULL;
-    char *os_user = NULL;
-    const char *site = getenv("CONVEX_SITE_URL");
-    bc_envsync_apply_opts ao = {.write_offer = write_offer,
-                                .action = action,
-                                .site_url = site && *site ? site : NULL,
-                                .auth_path = c->auth_functions};
     bc_envsync_report rep = {0};
-    bc_status st = open_audit(c, t, &s, &ao, &os_user, err);
-    if (st == BC_OK)
-        st = bc_envsync_apply(t->conv, p, &ao, &rep, err);
+    bc_status st = bc_target_env_apply(&c->t, p, action, write_offer, &rep, err);
     if (doc) {
         json_object_set_new(doc, "applied", json_boolean(st == BC_OK));
         json_object_set_new(doc, "steps", lines_json(rep.steps, rep.n_steps));
@@ -347,8 +219,6 @@ static bc_status apply_plan(bc_cli *c, env_target *t, bc_envsync_plan *p, const 
             print_escaped_line(c->out, "", rep.steps[i]);
     }
     bc_envsync_report_release(&rep);
-    bc_state_close(s);
-    free(os_user);
     return st;
 }
 
@@ -428,18 +298,16 @@ bc_status bc_cli_env_list(bc_cli *c, bc_error *err)
         bc_dotenv_free(env);
         return BC_OK;
     }
-    env_target t;
     json_t *vars = NULL;
-    bc_status st = target_from_env(c, &t, err);
+    bc_status st = open_deployment(c, true, err);
     if (st == BC_OK)
-        st = list_remote(&t, &vars, err);
+        st = list_remote(&c->t, &vars, err);
     if (st == BC_OK) {
         json_t *s = sorted(vars);
         print_vars(c, s, NULL);
         json_decref(s);
     }
     json_decref(vars);
-    target_close(&t);
     return st;
 }
 
@@ -475,12 +343,14 @@ static size_t cmp_differences(const bc_envsync_cmp *cmp)
     return n;
 }
 
-static bc_status diff_against(bc_cli *c, env_target *here, bc_error *err)
+static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
 {
-    env_target there = {0};
+    bc_target there = {0};
     json_t *a = NULL, *b = NULL;
     bc_envsync_cmp cmp = {0};
-    bc_status st = target_from_file(c->against, &there, err);
+    bc_status st = bc_target_open_file(c->against, &there, err);
+    if (st != BC_OK)
+        bc_error_prefix(err, "--against %s", c->against);
     if (st == BC_OK)
         st = list_remote(here, &a, err);
     if (st == BC_OK)
@@ -520,117 +390,110 @@ static bc_status diff_against(bc_cli *c, env_target *here, bc_error *err)
     bc_envsync_cmp_release(&cmp);
     json_decref(a);
     json_decref(b);
-    target_close(&there);
+    bc_target_close(&there);
     return st;
 }
 
 bc_status bc_cli_env_diff(bc_cli *c, bc_error *err)
 {
-    env_target t;
-    bc_status st = target_from_env(c, &t, err);
-    if (st == BC_OK && c->against) {
-        st = diff_against(c, &t, err);
-        target_close(&t);
-        return st;
-    }
+    bc_status st = open_deployment(c, true, err);
+    if (st == BC_OK && c->against)
+        return diff_against(c, &c->t, err);
     bc_dotenv *env = NULL;
     json_t *vars = NULL;
     bc_envsync_plan p = {0};
     if (st == BC_OK)
         st = load_file(c, &env, err);
     if (st == BC_OK)
-        st = list_remote(&t, &vars, err);
+        st = list_remote(&c->t, &vars, err);
     bc_envsync_opts o = {0};
     if (st == BC_OK)
         st = bc_envsync_plan_file(env, vars, &o, &p, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
-        bc_json_print(c->out, plan_json(c, &p, t.label));
+        bc_json_print(c->out, plan_json(c, &p, c->t.label));
     else if (st == BC_OK)
-        print_plan(c, &p, t.label);
+        print_plan(c, &p, c->t.label);
     if (st == BC_OK && c->exit_code)
         st = drift(plan_differences(&p), "the file and the deployment", err);
     bc_envsync_plan_release(&p);
     json_decref(vars);
     bc_dotenv_free(env);
-    target_close(&t);
     return st;
 }
 
 /* --- env sync ------------------------------------------------------------------------------- */
 
-/* Whether to go on: --yes, or a yes on the terminal; BC_REFUSED without either. */
-static bc_status agree(bc_cli *c, env_target *t, const bc_envsync_plan *p, bc_error *err)
+/* Whether to go on: --yes, or a yes on the terminal (and the name on production). */
+static bc_status agree(bc_cli *c, const bc_envsync_plan *p, bc_error *err)
 {
-    if (c->yes)
-        return BC_OK;
-    if (!interactive())
-        return bc_fail(err, BC_REFUSED,
-                       "not applied: standard input is not a terminal, so nobody can confirm; "
-                       "pass --yes to apply without asking, or --dry-run to only see the plan");
     size_t n = 0;
     for (size_t i = 0; i < p->n; i++)
         n += p->items[i].include;
     char *q =
-        bc_xasprintf("Apply %zu change%s to %s in one request?", n, n == 1 ? "" : "s", t->label);
-    bool ok = confirm(c, t, q);
+        bc_xasprintf("Apply %zu change%s to %s in one request?", n, n == 1 ? "" : "s", c->t.label);
+    bc_status st = bc_cli_confirm(c, q, true, err);
     free(q);
-    return ok ? BC_OK : bc_fail(err, BC_REFUSED, "not applied: not confirmed");
+    return st;
 }
 
-/* The deployment's secret is not in the file: copy it there? --yes says yes. */
-static bool take_offer(bc_cli *c, env_target *t, const bc_envsync_plan *p)
+/* The deployment's secret is not in the file: copy it there? --yes says yes. Writing the local
+ * file is not a change on the deployment: a plain y/N. */
+static bool take_offer(bc_cli *c, const bc_envsync_plan *p)
 {
     if (!p->secret_offer)
         return false;
     if (c->yes)
         return true;
-    if (c->dry_run || !interactive())
+    if (c->dry_run || !isatty(STDIN_FILENO))
         return false;
-    env_target plain = *t;
-    plain.production = false; /* writing the local file is not a production change */
-    char *q = bc_xasprintf("BETTER_AUTH_SECRET is on the deployment but not in %s; write the "
-                           "deployment's value there?",
-                           p->path);
-    bool ok = confirm(c, &plain, q);
-    free(q);
-    return ok;
+    char *path = bc_text_escape(p->path, strlen(p->path));
+    fprintf(stderr,
+            "BETTER_AUTH_SECRET is on the deployment but not in %s; write the deployment's "
+            "value there? [y/N] ",
+            path);
+    free(path);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = 0;
+    return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0;
 }
 
 bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
 {
-    env_target t;
     bc_dotenv *env = NULL;
     json_t *vars = NULL;
     bc_envsync_plan p = {0};
-    bc_status st = target_from_env(c, &t, err);
+    bc_status st = open_deployment(c, false, err);
     if (st == BC_OK)
         st = load_file(c, &env, err);
     if (st == BC_OK)
-        st = list_remote(&t, &vars, err);
+        st = list_remote(&c->t, &vars, err);
     bc_envsync_opts o = {.auth = c->auth, .force = c->force, .prune = c->prune};
     if (st == BC_OK)
         st = bc_envsync_plan_file(env, vars, &o, &p, err);
     if (st != BC_OK)
         goto done;
     bool json = c->format == BC_OUT_JSON;
-    json_t *doc = json ? plan_json(c, &p, t.label) : NULL;
+    json_t *doc = json ? plan_json(c, &p, c->t.label) : NULL;
     if (!json)
-        print_plan(c, &p, t.label);
+        print_plan(c, &p, c->t.label);
     if (p.n_refusals) {
         st = bc_fail(err, BC_REFUSED, "nothing was changed: %zu refused (see above)", p.n_refusals);
     } else if (c->dry_run) {
         if (!json)
             fputs("dry run: nothing was changed\n", c->out);
     } else {
-        bool offer = take_offer(c, &t, &p);
+        bool offer = take_offer(c, &p);
         if (!bc_envsync_plan_has_work(&p) && !offer) {
             if (!json)
                 fputs("nothing to do: the deployment already matches\n", c->out);
         } else {
             if (bc_envsync_plan_has_work(&p))
-                st = agree(c, &t, &p, err);
+                st = agree(c, &p, err);
             if (st == BC_OK)
-                st = apply_plan(c, &t, &p, "env.sync", offer, doc, err);
+                st = apply_plan(c, &p, "env.sync", offer, doc, err);
         }
     }
     if (json) {
@@ -643,7 +506,6 @@ done:
     bc_envsync_plan_release(&p);
     json_decref(vars);
     bc_dotenv_free(env);
-    target_close(&t);
     return st;
 }
 
@@ -676,12 +538,11 @@ static bc_status read_stdin(char **out, size_t *len, bc_error *err)
 
 static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
 {
-    env_target t;
     json_t *vars = NULL;
     bc_envsync_plan p = {0};
-    bc_status st = target_from_env(c, &t, err);
+    bc_status st = open_deployment(c, false, err);
     if (st == BC_OK)
-        st = list_remote(&t, &vars, err);
+        st = list_remote(&c->t, &vars, err);
     bc_envsync_opts o = {.force = c->force, .only_local = true};
     if (st == BC_OK)
         st = bc_envsync_plan_make(l, 1, NULL, vars, &o, &p, err);
@@ -692,20 +553,24 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
         st = bc_fail(err, BC_USAGE, "%s: the value is empty (use `bcadmin env unset %s`)", it->name,
                      it->name);
     else if (st == BC_OK && l->remove && it->kind == BC_ENVSYNC_UNCHANGED)
-        st = bc_fail(err, BC_NOT_FOUND, "%s is not set on %s", it->name, t.label);
+        st = bc_fail(err, BC_NOT_FOUND, "%s is not set on %s", it->name, c->t.label);
     else if (st == BC_OK && p.n_refusals)
         st = bc_fail(err, BC_REFUSED, "nothing was changed: %s", p.refusals[0]);
     print_lines(stderr, "warnings", p.warnings, p.n_warnings);
     if (st == BC_OK && it->kind == BC_ENVSYNC_UNCHANGED) {
         fprintf(c->out, "%s already has this value\n", it->name);
     } else if (st == BC_OK) {
-        st = apply_plan(c, &t, &p, l->remove ? "env.unset" : "env.set", false, NULL, err);
+        char *q = bc_xasprintf("%s %s on %s?", l->remove ? "Remove" : "Set", it->name,
+                               c->t.label);
+        st = bc_cli_confirm(c, q, false, err);
+        free(q);
+        if (st == BC_OK)
+            st = apply_plan(c, &p, l->remove ? "env.unset" : "env.set", false, NULL, err);
         if (st == BC_OK)
             fprintf(c->out, "%s %s\n", it->name, l->remove ? "removed" : "set");
     }
     bc_envsync_plan_release(&p);
     json_decref(vars);
-    target_close(&t);
     return st;
 }
 

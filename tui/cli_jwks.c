@@ -2,23 +2,17 @@
  * status, resume). They choose the target, gather options, call core and print; the doctor's
  * checks, the rotation rules and the checklist engine all live in core. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "checklist.h"
 #include "cli.h"
-#include "convex_driver.h"
-#include "convex_http.h"
 #include "isotime.h"
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
 #include "jwks_rotate.h"
-#include "jwks_target.h"
-#include "paths.h"
 #include "print.h"
-#include "sqlite_driver.h"
 #include "target.h"
 #include "state.h"
 #include "text.h"
@@ -26,97 +20,14 @@
 
 /* --- targets ------------------------------------------------------------------------------ */
 
-/* The target every verb uses (bc_cli_open_target), seen by the key verbs: a SQLite file, or a
- * Convex deployment with the jwks actions' handle on it. */
-typedef struct {
-    bc_jwks_deploy dep;
-    const char *label; /* the driver's label: "self-hosted HOST (key:1a2b3c4d)", audit target */
-    bool production;
-    char *module, *component;
-} convex_target;
-
-/* The target for the key verbs: bc_cli_open_target, or, when a Convex deployment's auth
- * functions do not answer (a malformed JWKS breaks every function), the bare connection to the
- * same deployment so the doctor and the checklists can say what is wrong. */
-static bc_status open_for_keys(bc_cli *c, bool read_only, bc_error *err)
+/* The state database of the target, or of the options when no target is open yet. */
+static bc_state *state_of(bc_cli *c, bc_error *err)
 {
-    bc_status st = bc_cli_open_target(c, read_only, err);
-    if (st == BC_OK || !c->t.convex || st == BC_USAGE)
-        return st;
-    bc_target_opts o = {
-        .url = c->url, .admin_key = c->admin_key, .prod = c->prod, .url_for_key = c->url_for_key};
-    bc_error why = *err;
-    if (bc_target_open_http(&o, &c->t, err) != BC_OK) {
-        *err = why;
-        return st;
+    if (!c->t.os_user) {
+        bc_target_opts o = {.state = c->state};
+        bc_target_init(&o, &c->t);
     }
-    fprintf(stderr, "bcadmin: note: %s\n", why.msg);
-    return BC_OK;
-}
-
-/* Where the jwks actions' functions are, from the layout the driver detected
- * (bc_convex_functions): getLatestJwks and rotateKeys sit beside findMany in "auth:*" and
- * "generated/auth:*"; a component install ("betterAuth/adapter:*") keeps findMany in the
- * component and the key actions at the root (auth:*). */
-static bc_status convex_view(bc_cli *c, convex_target *t, bc_error *err)
-{
-    *t = (convex_target){0};
-    if (c->t.conn) {
-        /* the functions did not answer: the operator's --auth-functions / --component, else the
-         * guide's auth:* (the checks then say what fails) */
-        if (c->component)
-            t->component = bc_xstrdup(c->component);
-        if (c->auth_functions)
-            t->module = bc_xstrndup(c->auth_functions, strcspn(c->auth_functions, ":"));
-        t->dep =
-            (bc_jwks_deploy){.c = c->t.conn,
-                             .module = t->module,
-                             .component = t->component,
-                             .site_url = bc_env_sources_get(&c->t.env, "CONVEX_SITE_URL", NULL)};
-        t->label = c->t.label;
-        t->production = c->t.production;
-        return BC_OK;
-    }
-    if (!bc_driver_is_convex(c->d))
-        return bc_fail(err, BC_USAGE, "%s is not a Convex deployment", c->d->label);
-    const char *functions = bc_convex_functions(c->d);
-    const char *adapter = strstr(functions, "/adapter:");
-    if (adapter)
-        t->component = bc_xstrndup(functions, (size_t)(adapter - functions));
-    else
-        t->module = bc_xstrndup(functions, strcspn(functions, ":"));
-    t->dep = (bc_jwks_deploy){.c = bc_convex_driver_http(c->d),
-                              .module = t->module,
-                              .component = t->component,
-                              .site_url = bc_env_sources_get(&c->t.env, "CONVEX_SITE_URL", NULL)};
-    t->label = c->d->label;
-    t->production = c->d->production;
-    return BC_OK;
-}
-
-static void convex_view_release(convex_target *t)
-{
-    free(t->module);
-    free(t->component);
-    *t = (convex_target){0};
-}
-
-static bc_status open_state(bc_cli *c, bc_state **s, bc_error *err)
-{
-    char *path = c->state ? bc_xstrdup(c->state) : NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&path, err);
-    if (st == BC_OK && !c->state)
-        st = bc_paths_make_parents(path, err);
-    if (st == BC_OK)
-        st = bc_state_open(path, s, err);
-    free(path);
-    return st;
-}
-
-static char *os_user(void)
-{
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? bc_xstrdup(pw->pw_name) : bc_xasprintf("uid %u", (unsigned)getuid());
+    return bc_target_state(&c->t, err);
 }
 
 /* --- printing ----------------------------------------------------------------------------- */
@@ -212,7 +123,7 @@ static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
         return st;
     }
     bc_checks checks = {0};
-    st = bc_jwks_target_doctor_sqlite(c->d, &secrets, from, c->alg, c->now, &checks, NULL, err);
+    st = bc_target_doctor_sqlite(&c->t, &secrets, from, c->alg, c->now, &checks, NULL, err);
     if (st == BC_OK) {
         print_checks(c, path, &checks);
         if (bc_checks_failed(&checks))
@@ -225,7 +136,7 @@ static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
 
 bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
 {
-    bc_status st = open_for_keys(c, true, err);
+    bc_status st = bc_cli_open_conn(c, true, err);
     if (st != BC_OK)
         return st;
     if (c->t.path)
@@ -234,19 +145,18 @@ bc_status bc_cli_jwks_doctor(bc_cli *c, bc_error *err)
         return bc_fail(err, BC_USAGE,
                        "--secret-file and --alg are for SQLite apps (--db): a "
                        "Convex deployment's secret is read from the deployment");
-    convex_target t;
-    st = convex_view(c, &t, err);
+    const bc_jwks_deploy *keys;
+    st = bc_target_keys(&c->t, &keys, err);
     if (st != BC_OK)
         return st;
     bc_checks checks = {0};
-    st = bc_jwks_doctor_deployment(&t.dep, &checks, err);
+    st = bc_jwks_doctor_deployment(keys, &checks, err);
     if (st == BC_OK) {
-        print_checks(c, t.label, &checks);
+        print_checks(c, c->t.label, &checks);
         if (bc_checks_failed(&checks))
-            st = bc_fail(err, BC_ERR, "the JWKS doctor found problems on %s", t.label);
+            st = bc_fail(err, BC_ERR, "the JWKS doctor found problems on %s", c->t.label);
     }
     bc_checks_release(&checks);
-    convex_view_release(&t);
     return st;
 }
 
@@ -280,6 +190,11 @@ static bc_status cli_ask(void *ctx, const bc_checklist_step *step, const char *p
 {
     ui_ctx *u = ctx;
     *answer = NULL;
+    if (typed && (u->c->yes || u->c->name_confirmed)) {
+        /* the operator confirmed production for this run already (--yes, or the name typed) */
+        *answer = bc_xstrdup(bc_target_typed_name(&u->c->t));
+        return BC_OK;
+    }
     if (u->c->yes && !typed) {
         *answer = bc_xstrdup(step->kind == BC_STEP_INPUT ? "not given (--yes)" : "yes");
         return BC_OK;
@@ -302,37 +217,40 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     ui_ctx *u = ctx;
     if (u->c->format == BC_OUT_JSON || state == BC_SS_RUNNING)
         return;
+    /* Progress goes to stderr so that stdout holds only the run's report. A failure's reason is
+     * the verb's final message: said once. */
+    if (state == BC_SS_FAILED) {
+        fprintf(stderr, "[%s] %s\n", bc_step_state_name(state), step->id);
+        return;
+    }
     char *t = safe(u->c, text);
-    /* Progress goes to stderr so that stdout holds only the run's report. */
     fprintf(stderr, "[%s] %s: %s\n", bc_step_state_name(state), step->id, t);
     free(t);
 }
 
 /* Advance run_id of cl on the Convex target and print the run. */
-static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *cl, int64_t run_id,
-                                   convex_target *ct, const bc_audit_who *who, bc_error *err)
+static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id,
+                                   bc_error *err)
 {
-    sqlite3 *db = bc_state_db(s);
-    /* The engine's view of the target; the connection stays the CLI's (never closed here). */
-    bc_jwks_target view = {.dep = ct->dep, .label = (char *)ct->label, .production = ct->production};
-    bc_jwks_target *t = &view;
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
     bc_run_outcome outcome;
     bc_error why = {0};
-    bc_status st = bc_jwks_target_advance(db, cl, run_id, t, &ui, c->yes, who, &outcome, &why);
+    bc_status st = bc_target_checklist_advance(&c->t, cl, run_id, &ui, c->yes, &outcome, &why);
     if (st != BC_OK) {
         *err = why;
         return st;
     }
     bc_checklist_run run;
-    st = bc_checklist_run_get(db, run_id, &run, err);
+    st = bc_checklist_run_get(bc_state_db(bc_target_state(&c->t, NULL)), run_id, &run, err);
     if (st != BC_OK)
         return st;
     static const char *const names[] = {"done", "paused", "stopped"};
+    bool not_started = strcmp(run.state, "not started") == 0;
     if (c->format == BC_OUT_JSON) {
         json_t *doc = run_json(&run, cl);
-        json_object_set_new(doc, "outcome", json_string(names[outcome]));
+        json_object_set_new(doc, "outcome",
+                            json_string(not_started ? "not started" : names[outcome]));
         json_object_set_new(doc, "message",
                             outcome == BC_RUN_DONE ? json_null() : json_string(why.msg));
         bc_json_print(c->out, doc);
@@ -340,6 +258,10 @@ static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *c
         print_run_human(c, &run, cl);
     }
     bc_checklist_run_release(&run);
+    if (not_started)
+        return bc_fail(err, BC_REFUSED, "%s; run %lld did not start (it blocks nothing): run "
+                       "the same command again once that is done",
+                       why.msg, (long long)run_id);
     if (outcome == BC_RUN_PAUSED)
         return bc_fail(err, BC_REFUSED, "%s; run %lld is paused: `bcadmin checklist resume %lld`",
                        why.msg, (long long)run_id, (long long)run_id);
@@ -349,35 +271,37 @@ static bc_status advance_and_print(bc_cli *c, bc_state *s, const bc_checklist *c
     return BC_OK;
 }
 
-/* Start a new run of checklist id on the Convex deployment and advance it. */
+/* Start a run of checklist id on the Convex deployment, or continue its unfinished run of the
+ * same checklist (saying so), and advance it. */
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
-    convex_target t;
-    bc_status st = convex_view(c, &t, err);
+    const bc_jwks_deploy *keys;
+    bc_status st = bc_target_keys(&c->t, &keys, err);
     if (st != BC_OK)
         return st;
     bc_checklist *cl = NULL;
-    bc_state *s = NULL;
-    char *user = os_user();
-    bc_audit_who who = {user, NULL, "convex", t.label};
     st = bc_checklist_load(id, &cl, err);
-    if (st == BC_OK)
-        st = open_state(c, &s, err);
+    if (st == BC_OK) {
+        char *q = bc_xasprintf("Run the %s checklist on %s?", cl->id, c->t.label);
+        st = bc_cli_confirm(c, q, false, err);
+        free(q);
+    }
     int64_t run_id = 0;
+    bool continued = false;
     if (st == BC_OK)
-        st = bc_checklist_start(bc_state_db(s), cl, &who, &run_id, err);
+        st = bc_target_checklist_start(&c->t, cl, &run_id, &continued, err);
+    if (st == BC_OK && continued)
+        fprintf(stderr, "bcadmin: continuing the unfinished %s run %lld on %s\n", cl->id,
+                (long long)run_id, c->t.label);
     if (st == BC_OK)
-        st = advance_and_print(c, s, cl, run_id, &t, &who, err);
-    bc_state_close(s);
+        st = advance_and_print(c, cl, run_id, err);
     bc_checklist_free(cl);
-    free(user);
-    convex_view_release(&t);
     return st;
 }
 
 bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err)
 {
-    bc_status st = open_for_keys(c, false, err);
+    bc_status st = bc_cli_open_conn(c, false, err);
     if (st != BC_OK)
         return st;
     if (c->t.path)
@@ -396,9 +320,15 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         st = bc_secrets_load(c->secret_file, &secrets, &from, err);
     bc_state *s = NULL;
     if (st == BC_OK)
-        st = open_state(c, &s, err);
-    char *user = os_user();
-    bc_audit_who who = {user, NULL, "sqlite", path};
+        st = bc_target_check_write(&c->t, "jwks rotate", err);
+    if (st == BC_OK) {
+        char *q = bc_xasprintf("Rotate the signing key of %s?", c->t.label);
+        st = bc_cli_confirm(c, q, false, err);
+        free(q);
+    }
+    if (st == BC_OK && !(s = bc_target_state(&c->t, err)))
+        st = err->status ? err->status : BC_ERR;
+    bc_audit_who who = bc_target_who(&c->t, NULL);
     bc_jwks_rotate_result res;
     if (st == BC_OK) {
         bc_jwks_rotate_opts o = {.secrets = &secrets,
@@ -427,15 +357,13 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         if (!res.secret_checked)
             fprintf(c->out, "  note: there were no keys to check the secret against\n");
     }
-    bc_state_close(s);
-    free(user);
     bc_secrets_release(&secrets);
     return st;
 }
 
 bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err)
 {
-    bc_status st = open_for_keys(c, false, err);
+    bc_status st = bc_cli_open_conn(c, false, err);
     if (st != BC_OK)
         return st;
     if (c->t.path)
@@ -449,8 +377,8 @@ bc_status bc_cli_jwks_rotate(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
 {
-    bc_state *s = NULL;
-    bc_status st = open_state(c, &s, err);
+    bc_state *s = state_of(c, err);
+    bc_status st = s ? BC_OK : err->status;
     bc_checklist_runs runs = {0};
     if (st == BC_OK)
         st = bc_checklist_runs_list(bc_state_db(s), 100, &runs, err);
@@ -474,7 +402,6 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
         }
     }
     bc_checklist_runs_release(&runs);
-    bc_state_close(s);
     return st;
 }
 
@@ -505,8 +432,8 @@ static bc_status run_arg(const bc_cli *c, sqlite3 *db, bool active_only, int64_t
 
 bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err)
 {
-    bc_state *s = NULL;
-    bc_status st = open_state(c, &s, err);
+    bc_state *s = state_of(c, err);
+    bc_status st = s ? BC_OK : err->status;
     int64_t id = 0;
     if (st == BC_OK)
         st = run_arg(c, bc_state_db(s), false, &id, err);
@@ -522,14 +449,15 @@ bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err)
         print_run_human(c, &run, cl);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
-    bc_state_close(s);
     return st;
 }
 
 bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
 {
-    bc_state *s = NULL;
-    bc_status st = open_state(c, &s, err);
+    bc_status st = bc_cli_open_conn(c, false, err);
+    bc_state *s = st == BC_OK ? bc_target_state(&c->t, err) : NULL;
+    if (st == BC_OK && !s)
+        st = err->status ? err->status : BC_ERR;
     int64_t id = 0;
     if (st == BC_OK)
         st = run_arg(c, bc_state_db(s), true, &id, err);
@@ -539,17 +467,16 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
     bc_checklist *cl = NULL;
     if (st == BC_OK)
         st = bc_checklist_load(run.checklist, &cl, err);
-    convex_target t = {0};
-    if (st == BC_OK)
-        st = open_for_keys(c, false, err);
-    if (st == BC_OK)
-        st = convex_view(c, &t, err);
     /* A run belongs to one deployment: never finish it on another. */
-    if (st == BC_OK && strcmp(t.label, run.target) != 0)
+    if (st == BC_OK && strcmp(c->t.label, run.target) != 0)
         st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
-                     (long long)id, run.target, t.label);
-    char *user = os_user();
-    bc_audit_who who = {user, NULL, "convex", t.label};
+                     (long long)id, run.target, c->t.label);
+    if (st == BC_OK) {
+        char *q = bc_xasprintf("Resume run %lld (%s) on %s?", (long long)id, run.checklist,
+                               c->t.label);
+        st = bc_cli_confirm(c, q, false, err);
+        free(q);
+    }
     if (st == BC_OK && c->redo) {
         /* Repeating a finished step is the operator's typed decision, read from stdin. */
         char *typed = NULL;
@@ -561,11 +488,8 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         free(typed);
     }
     if (st == BC_OK)
-        st = advance_and_print(c, s, cl, id, &t, &who, err);
-    free(user);
-    convex_view_release(&t);
+        st = advance_and_print(c, cl, id, err);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
-    bc_state_close(s);
     return st;
 }

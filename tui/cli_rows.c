@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "lookup.h"
+#include "meter.h"
 #include "print.h"
 #include "record_json.h"
 #include "users.h"
@@ -43,7 +44,7 @@ static char *short_date(const bc_record *r, const char *field)
 }
 
 static const bc_print_col user_cols[] = {
-    {"email", 40}, {"name", 30}, {"role", 16}, {"status", 0}, {"verified", 0}, {"created", 0},
+    {"email", 40}, {"name", 30}, {"role", 16}, {"status", 29}, {"verified", 8}, {"created", 16},
 };
 
 static void user_cells(const bc_cli *c, const bc_record *u, char **out)
@@ -60,19 +61,20 @@ static const row_kind users_kind = {"users", BC_MODEL_USER, user_cols,
                                     sizeof user_cols / sizeof user_cols[0], user_cells};
 
 static const bc_print_col session_cols[] = {
-    {"id", 0},  {"user", 0},        {"status", 0},          {"expires", 0},
-    {"ip", 40}, {"user agent", 40}, {"impersonated by", 0},
+    {"id", 32}, {"user", 40},       {"status", 23},          {"expires", 16},
+    {"ip", 40}, {"user agent", 40}, {"impersonated by", 40},
 };
 
 static void session_cells(const bc_cli *c, const bc_record *s, char **out)
 {
     out[0] = text_of(s, "id");
-    out[1] = text_of(s, "userId");
+    /* Emails where the console shows them (bc_users_attach_emails); the id when the user is gone. */
+    out[1] = text_of(s, bc_record_text(s, "userEmail") ? "userEmail" : "userId");
     out[2] = bc_describe_session_status(s, c->now);
     out[3] = short_date(s, "expiresAt");
     out[4] = text_of(s, "ipAddress");
     out[5] = text_of(s, "userAgent");
-    out[6] = text_of(s, "impersonatedBy");
+    out[6] = text_of(s, bc_record_text(s, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy");
 }
 
 static const row_kind sessions_kind = {"sessions", BC_MODEL_SESSION, session_cols,
@@ -114,6 +116,7 @@ static void emit_begin(emitter *e, bc_cli *c, const row_kind *kind)
         bc_json_stream_open(&e->json, c->out, kind->key);
     else if (c->format == BC_OUT_HUMAN)
         bc_table_init(&e->table, c->out, c->tty, kind->cols, kind->ncols);
+    e->table.fixed = c->all && c->format == BC_OUT_HUMAN;
 }
 
 static void csv_header(emitter *e, const bc_record *first)
@@ -214,14 +217,17 @@ static bc_status sessions_page(bc_cli *c, const char *cursor, bool want_total, b
     return bc_driver_sessions_page(c->d, &q, out, err);
 }
 
+/* The footer is about the listing, not a row of it: on a terminal it follows the table; in a
+ * pipe it goes to standard error, so what a script reads is the table alone. */
 static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, const char *next)
 {
+    FILE *f = c->tty ? c->out : stderr;
     if (total < 0)
-        fprintf(c->out, "showing %zu\n", shown);
+        fprintf(f, "showing %zu\n", shown);
     else
-        fprintf(c->out, "showing %zu of %" PRId64 "%s\n", shown, total, at_least ? "+" : "");
+        fprintf(f, "showing %zu of %" PRId64 "%s\n", shown, total, at_least ? "+" : "");
     if (next)
-        fprintf(c->out, "next cursor: %s\n", next);
+        fprintf(f, "next cursor: %s\n", next);
 }
 
 /* One page, or every page with --all, through the emitter. */
@@ -234,6 +240,8 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     bool at_least = false, first = true;
     char *prev = NULL; /* the first page's way back (Convex cursors carry their history) */
     bc_status st;
+    bc_meter meter; /* --all: rows so far on a terminal's stderr */
+    bc_meter_start(&meter, kind->key);
     for (;;) {
         bc_page page;
         st = fetch(c, cursor, first, &page, err);
@@ -248,9 +256,19 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
             page.prev_cursor = NULL;
         }
         first = false;
+        bc_meter_end(&meter); /* the rows print on a clean line */
+        if (kind == &sessions_kind && c->format == BC_OUT_HUMAN)
+            st = bc_users_attach_emails(c->d, &page.rows, err);
+        if (st != BC_OK) {
+            bc_page_release(&page);
+            break;
+        }
         for (size_t i = 0; i < page.rows.n; i++)
             emit_row(&e, &page.rows.items[i]);
         emit_page_done(&e);
+        if (c->all)
+            bc_meter_update(&meter, "exporting", e.rows,
+                            total > 0 && !at_least ? (uint64_t)total : 0);
         free(cursor);
         cursor = page.next_cursor;
         page.next_cursor = NULL;
@@ -258,6 +276,7 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         if (!cursor || !c->all)
             break;
     }
+    bc_meter_end(&meter);
     json_t *tail = json_object();
     json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
     if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */

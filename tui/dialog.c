@@ -69,7 +69,7 @@ static void yesno_key(tui_dialog_field *f, int key)
 static int mismatched(const tui_dialog *d)
 {
     for (int i = 0; i < d->nfields; i++)
-        if (d->fields[i].expect[0] && strcmp(d->fields[i].value, d->fields[i].expect) != 0)
+        if (d->fields[i].expect[0] && !bc_text_typed_matches(d->fields[i].value, d->fields[i].expect))
             return i;
     return -1;
 }

@@ -48,10 +48,11 @@ void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, siz
  * through cat or less -R), and cut to the column's limit when writing to a terminal. */
 static char *prepare(const bc_table *t, size_t col, const char *raw)
 {
-    if (!raw)
-        raw = "";
+    if (!raw) /* NULL (or absent) reads "-" in every human table; JSON says null */
+        raw = "-";
     size_t max = t->cols[col].max;
-    return t->tty && max ? bc_text_fit(raw, max, NULL) : bc_text_escape(raw, strlen(raw));
+    return (t->tty || t->fixed) && max ? bc_text_fit(raw, max, NULL)
+                                       : bc_text_escape(raw, strlen(raw));
 }
 
 void bc_table_row(bc_table *t, const char *const *cells)
@@ -75,7 +76,7 @@ static void print_row(bc_table *t, char *const *cells)
         const char *cell = cells[c];
         size_t w = bc_text_width(cell);
         char *cut = NULL;
-        if (t->tty && w > t->width[c]) { /* a later page's longer value, widths already fixed */
+        if ((t->tty || t->fixed) && w > t->width[c]) { /* a later page's longer value */
             cut = bc_text_fit(cell, t->width[c], &w);
             cell = cut;
         }
@@ -102,6 +103,8 @@ void bc_table_flush(bc_table *t)
         for (size_t c = 0; c < t->ncols; c++) {
             if (header)
                 t->width[c] = bc_text_width(t->cols[c].header);
+            if (t->fixed && t->cols[c].max > t->width[c])
+                t->width[c] = t->cols[c].max;
             for (size_t r = 0; r < t->nrows; r++) {
                 size_t w = bc_text_width(t->cells[r * t->ncols + c]);
                 if (w > t->width[c])

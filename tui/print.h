@@ -38,6 +38,8 @@ typedef struct {
     char **cells;       /* nrows * ncols cells, owned */
     size_t nrows, cap;
     bool flushed; /* after the first flush the widths stay put */
+    bool fixed;   /* a stream of pages (--all): columns with a max are that wide from the start,
+                     and every cell is cut to its column, terminal or not: one layout throughout */
 } bc_table;
 
 void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, size_t ncols);

@@ -13,7 +13,6 @@
 #include "app.h"
 #include "demo.h"
 #include "paths.h"
-#include "sqlite_driver.h"
 #include "state.h"
 #include "target.h"
 #include "trace.h"
@@ -51,24 +50,6 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
-/* The state database (the audit log) for the admin actions. Browsing works without it, so a
- * failure is kept in *why (the caller frees) for the bottom line instead of stopping. */
-static bc_state *open_state(const char *path, char **why)
-{
-    bc_error err = {0};
-    char *owned = NULL;
-    bc_state *state = NULL;
-    bc_status st = path ? BC_OK : bc_paths_default_state(&owned, &err);
-    if (st == BC_OK)
-        st = bc_paths_make_parents(path ? path : owned, &err);
-    if (st == BC_OK)
-        st = bc_state_open(path ? path : owned, &state, &err);
-    if (st != BC_OK)
-        *why = bc_xstrdup(err.msg);
-    free(owned);
-    return state;
-}
-
 /* The acting admin from --as or BCADMIN_AS; a refusal goes to the bottom line. */
 static void set_actor(bc_admin *admin, const char *as, char *notice, size_t size)
 {
@@ -96,7 +77,6 @@ typedef struct {
     bc_target target;
     bc_target_opts opts;
     bc_admin *admin;
-    sqlite3 *state_db;
     char *actor; /* --as / BCADMIN_AS, applied again after a switch */
     char label[512];
 } console;
@@ -106,7 +86,14 @@ static void set_label(console *c)
     const char *path = c->target.path;
     const char *slash = path ? strrchr(path, '/') : NULL;
     snprintf(c->label, sizeof c->label, "%s",
-             path ? (slash ? slash + 1 : path) : c->target.d->label);
+             path ? (slash ? slash + 1 : path) : c->target.label);
+}
+
+/* The state database's connection for the admin actions (NULL when it could not open). */
+static sqlite3 *state_db(bc_target *t)
+{
+    bc_state *s = bc_target_state(t, NULL);
+    return s ? bc_state_db(s) : NULL;
 }
 
 /* BCADMIN_START=overview opens the Overview (screen 0) first; anything else, the users list. */
@@ -123,29 +110,30 @@ static bc_status open_target(void *ctx, const bc_target_choice *choice, bc_targe
 {
     const console *c = ctx;
     if (choice->kind == BC_CHOICE_SQLITE)
-        return bc_target_open_sqlite(choice->name, c->opts.read_only, next, err);
+        return bc_target_open_sqlite(choice->name, &c->opts, next, err);
     bc_status st = bc_target_sources(&c->opts, &next->env, err);
     if (st == BC_OK)
-        st = bc_target_open_convex(&c->opts, &next->env, next, err);
+        st = bc_target_open_convex(&c->opts, next, err);
     return st;
 }
 
-/* tui_app_config.use_target: once the new target opened, close the old one and point the admin
- * actions at the new one. */
+/* tui_app_config.use_target: once the new target opened, close the old one (keeping its state
+ * database) and point the admin actions at the new one. */
 static void use_target(void *ctx, const bc_target_choice *choice, bc_target *next,
-                       bc_driver **driver, const char **label, bool *demo)
+                       bc_target **target, const char **label, bool *demo)
 {
     console *c = ctx;
     bc_admin_release(c->admin);
+    bc_target_take_state(next, &c->target);
     bc_target_close(&c->target);
     c->target = *next;
     *next = (bc_target){0};
     bc_error ignored = {0};
-    bc_admin_init(c->admin, c->target.d, c->state_db, &ignored);
+    bc_admin_init(c->admin, c->target.d, state_db(&c->target), &ignored);
     if (c->actor)
         bc_admin_set_actor(c->admin, c->actor, &ignored);
     set_label(c);
-    *driver = c->target.d;
+    *target = &c->target;
     *label = c->label;
     *demo = strcmp(choice->from, "the demo database") == 0;
 }
@@ -161,7 +149,10 @@ int tui_main(const tui_options *opts)
                             .url_for_key = opts->url_for_key,
                             .read_only = opts->read_only,
                             .auth_functions = opts->auth_functions,
-                            .component = opts->component}};
+                            .component = opts->component,
+                            .state = opts->state,
+                            .site_url = opts->site_url,
+                            .auth_base_path = opts->auth_base_path}};
     char *demo_path = NULL;
     char notice[1024] = "";
     bc_error err = {0};
@@ -175,7 +166,7 @@ int tui_main(const tui_options *opts)
         if (st == BC_OK)
             st = ensure_demo(demo_path, opts->read_only, notice, sizeof notice, &err);
         if (st == BC_OK)
-            st = bc_target_open_sqlite(demo_path, opts->read_only, &con.target, &err);
+            st = bc_target_open_sqlite(demo_path, &con.opts, &con.target, &err);
     }
     if (st != BC_OK) {
         fprintf(stderr, "bcadmin: %s\n", err.msg);
@@ -185,17 +176,14 @@ int tui_main(const tui_options *opts)
     }
     if (!notice[0] && con.target.env.n_warnings)
         snprintf(notice, sizeof notice, "%s", con.target.env.warnings[0]);
-    if (!notice[0] && con.target.path && !bc_sqlite_has_indexes(con.target.d))
+    if (!notice[0] && con.target.path && !bc_target_has_indexes(&con.target))
         snprintf(notice, sizeof notice,
                  "%s has no browsing indexes (or no search index): sorting and search scan the "
                  "table (:db-index or `bcadmin db index` adds them)",
                  con.target.path);
-    char *state_error = NULL;
-    bc_state *state = open_state(opts->state, &state_error);
     bc_admin admin;
     con.admin = &admin;
-    con.state_db = state ? bc_state_db(state) : NULL;
-    bc_admin_init(&admin, con.target.d, con.state_db, &err);
+    bc_admin_init(&admin, con.target.d, state_db(&con.target), &err);
     const char *as = opts->as ? opts->as : env("BCADMIN_AS");
     con.actor = as ? bc_xstrdup(as) : NULL;
     set_actor(&admin, as, notice, sizeof notice);
@@ -206,12 +194,11 @@ int tui_main(const tui_options *opts)
     bc_error secrets_err = {0};
     if (bc_secrets_load(NULL, &secrets, &secrets_from, &secrets_err) != BC_OK && !notice[0])
         snprintf(notice, sizeof notice, "%s", secrets_err.msg);
-    tui_app_config cfg = {.driver = con.target.d,
+    tui_app_config cfg = {.target = &con.target,
                           .label = con.label,
                           .notice = notice[0] ? notice : NULL,
                           .demo = demo,
                           .admin = &admin,
-                          .state_error = state_error,
                           .secrets = &secrets,
                           .target_opts = &con.opts,
                           .open_target = open_target,
@@ -222,8 +209,6 @@ int tui_main(const tui_options *opts)
     int code = tui_app_run(&cfg);
     bc_secrets_release(&secrets);
     bc_admin_release(&admin);
-    bc_state_close(state);
-    free(state_error);
     free(con.actor);
     bc_target_close(&con.target);
     free(demo_path);

@@ -12,6 +12,7 @@ typedef struct {
     const char *as;      /* --as; NULL: BCADMIN_AS (`:as EMAIL` changes it in the console) */
     /* a Convex deployment (target.h): --url, --admin-key, --prod, ... */
     const char *url, *admin_key, *auth_functions, *component;
+    const char *site_url, *auth_base_path; /* --site-url, --auth-base-path (the key checks) */
     bool prod, url_for_key;
 } tui_options;
 

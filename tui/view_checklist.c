@@ -3,7 +3,7 @@
  * and recorded output in a pane below; r runs from the next step, S skips it, t retries the
  * selected step, B and K start a bootstrap or a rotation, A abandons a run.
  *
- * Everything goes through core/checklist (jwks_target.h drives it on the deployment). The engine
+ * Everything goes through core/checklist, driven on the console's target (target.h). The engine
  * asks the operator through bc_checklist_ui; its ask is synchronous but the console is not, so an
  * ask without a prepared answer records the question and pauses the run (BC_REFUSED), the view
  * shows it as a dialog (yes/no, a field, or the production name to type), and the answer is handed
@@ -18,7 +18,7 @@
 #include "checklist.h"
 #include "describe.h"
 #include "isotime.h"
-#include "jwks_target.h"
+#include "target.h"
 #include "table.h"
 #include "text.h"
 #include "xalloc.h"
@@ -50,25 +50,20 @@ typedef struct {
     answer answers[MAX_ANSWERS];
     size_t nanswers;
     question q;
-    char target_name[512]; /* the deployment label, for typed production confirmations */
+    char target_name[512]; /* the name typed to confirm on production (bc_target_typed_name) */
     char outcome[1100];    /* what the last advance ended with */
 } run_state;
 
 static sqlite3 *state_db(tui_app *app, bc_error *err)
 {
-    sqlite3 *db = tui_app_admin(app)->state;
-    if (!db) {
+    bc_state *state = bc_target_state(tui_app_target(app), NULL);
+    if (!state) {
         const char *why = tui_app_state_error(app);
         bc_fail(err, BC_ERR, "no state database, so no checklist runs: %s",
                 why ? why : "not opened");
+        return NULL;
     }
-    return db;
-}
-
-/* Who runs a checklist on t, for the audit log and the run's record. */
-static bc_audit_who who_for(const char *os_user, const bc_jwks_target *t)
-{
-    return (bc_audit_who){os_user, NULL, "convex", t->label};
+    return bc_state_db(state);
 }
 
 static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
@@ -145,8 +140,8 @@ static void show_question(run_state *s, tui_app *app);
  * a step such as rotateKeys must not be cut off in flight. */
 typedef struct {
     run_state *s;
-    const char *os_user;
-    bool opened; /* the deployment could be opened (else nothing ran) */
+    bc_target *target; /* the console's */
+    bool opened;       /* the target is a Convex deployment (else nothing ran) */
     char target_name[sizeof((run_state *)0)->target_name];
     bc_run_outcome outcome;
 } advance_call;
@@ -155,17 +150,14 @@ static bc_status run_advance_call(void *ctx, bc_error *err)
 {
     advance_call *c = ctx;
     run_state *s = c->s;
-    bc_jwks_target t;
-    bc_status st = bc_jwks_target_open_env(&t, err);
+    const bc_jwks_deploy *keys;
+    bc_status st = bc_target_keys(c->target, &keys, err);
     if (st != BC_OK)
         return st;
     c->opened = true;
-    snprintf(c->target_name, sizeof c->target_name, "%s", t.label);
-    bc_audit_who who = who_for(c->os_user, &t);
+    snprintf(c->target_name, sizeof c->target_name, "%s", bc_target_typed_name(c->target));
     bc_checklist_ui ui = {.ctx = s, .ask = ui_ask, .progress = ui_progress};
-    st = bc_jwks_target_advance(s->db, s->cl, s->run_id, &t, &ui, false, &who, &c->outcome, err);
-    bc_jwks_target_close(&t);
-    return st;
+    return bc_target_checklist_advance(c->target, s->cl, s->run_id, &ui, false, &c->outcome, err);
 }
 
 /* Advance the run on the deployment; shows the question it stopped at, or the outcome. */
@@ -179,7 +171,7 @@ static void advance(run_state *s, tui_app *app)
     bc_error err = {0};
     s->q.set = false;
     s->follow = 0;
-    advance_call c = {.s = s, .os_user = tui_app_admin(app)->os_user, .outcome = BC_RUN_STOPPED};
+    advance_call c = {.s = s, .target = tui_app_target(app), .outcome = BC_RUN_STOPPED};
     bc_status st = tui_app_call(app, "running the checklist", false, run_advance_call, &c, &err);
     if (!c.opened) {
         tui_app_error(app, &err);
@@ -665,7 +657,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
     if (!s->runs.n) {
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
                       "No checklist runs yet. B starts the first-deploy bootstrap, K a key "
-                      "rotation (on the Convex deployment in CONVEX_SELF_HOSTED_URL).",
+                      "rotation (on this Convex deployment).",
                       TUI_S_DIM, false);
         return;
     }
@@ -699,22 +691,21 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
     }
 }
 
-/* Start a new run of checklist id on the deployment and open it (it runs at once). */
+/* Start a run of checklist id on the console's target (or continue its unfinished run of the
+ * same checklist) and open it: it runs at once. */
 static void start_checklist(tui_app *app, const char *id)
 {
     bc_error err = {0};
-    sqlite3 *db = state_db(app, &err);
-    bc_jwks_target t = {0};
+    bc_target *t = tui_app_target(app);
+    const bc_jwks_deploy *keys;
     bc_checklist *cl = NULL;
     int64_t run_id = 0;
-    bc_status st = db ? bc_checklist_load(id, &cl, &err) : err.status;
+    bool continued = false;
+    bc_status st = bc_target_keys(t, &keys, &err);
     if (st == BC_OK)
-        st = bc_jwks_target_open_env(&t, &err);
-    if (st == BC_OK) {
-        bc_audit_who who = who_for(tui_app_admin(app)->os_user, &t);
-        st = bc_checklist_start(db, cl, &who, &run_id, &err);
-    }
-    bc_jwks_target_close(&t);
+        st = bc_checklist_load(id, &cl, &err);
+    if (st == BC_OK)
+        st = bc_target_checklist_start(t, cl, &run_id, &continued, &err);
     bc_checklist_free(cl);
     if (st != BC_OK) {
         tui_app_error(app, &err);
@@ -724,6 +715,63 @@ static void start_checklist(tui_app *app, const char *id)
     snprintf(arg, sizeof arg, "%lld", (long long)run_id);
     if (tui_app_push(app, &tui_run_view, arg))
         tui_app_run_action(app, TUI_ACT_CHECKLIST_RESUME, NULL);
+    if (continued)
+        tui_app_message(app, "continuing the unfinished %s run %lld", id, (long long)run_id);
+}
+
+typedef struct {
+    char id[16];
+} start_ctx;
+
+static bool start_done(tui_dialog *d, tui_app *app, bool accepted)
+{
+    start_ctx *c = d->ctx;
+    if (!accepted) {
+        tui_app_message(app, "nothing was started");
+        return true;
+    }
+    if (d->kind == TUI_DLG_FORM &&
+        !bc_target_name_matches(tui_app_target(app), d->fields[0].value)) {
+        tui_app_message(app, "\"%s\" is not %s: nothing was started", d->fields[0].value,
+                        bc_target_typed_name(tui_app_target(app)));
+        return true;
+    }
+    start_checklist(app, c->id);
+    return true;
+}
+
+/* B and K change the deployment's keys: ask first (the name typed on production). */
+static void confirm_start(tui_app *app, const char *id)
+{
+    bc_target *t = tui_app_target(app);
+    const bc_jwks_deploy *keys;
+    bc_error err = {0};
+    if (bc_target_keys(t, &keys, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return;
+    }
+    start_ctx *c = bc_xcalloc(1, sizeof *c);
+    snprintf(c->id, sizeof c->id, "%s", id);
+    bool rotate = strcmp(id, "rotate") == 0;
+    bool prod = bc_target_needs_name(t);
+    tui_dialog d = {.kind = prod ? TUI_DLG_FORM : TUI_DLG_YESNO,
+                    .danger = prod || rotate,
+                    .on_done = start_done,
+                    .ctx = c,
+                    .ctx_free = free};
+    snprintf(d.title, sizeof d.title, "%s on %.100s?",
+             rotate ? "Start a key rotation" : "Start the JWKS bootstrap", t->label);
+    d.wrap = true;
+    tui_dialog_line(&d, "%s",
+                    rotate ? "rotateKeys replaces the signing key: every token signed with the "
+                             "old key is refused until the client refreshes it (up to 15 "
+                             "minutes)."
+                           : "getLatestJwks makes the first signing key and JWKS is set to it.");
+    tui_dialog_line(&d, "An unfinished run of the same checklist on this deployment continues.");
+    if (prod)
+        tui_dialog_field_add(&d, "type the deployment's name", NULL, false,
+                             bc_target_typed_name(t));
+    tui_app_dialog(app, &d);
 }
 
 static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
@@ -759,10 +807,10 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
         return true;
     }
     case TUI_ACT_JWKS_BOOTSTRAP:
-        start_checklist(app, "bootstrap");
+        confirm_start(app, "bootstrap");
         return true;
     case TUI_ACT_JWKS_ROTATE:
-        start_checklist(app, "rotate");
+        confirm_start(app, "rotate");
         return true;
     case TUI_ACT_ABANDON_RUN:
         if (run)

@@ -12,7 +12,7 @@
 
 #include "admin.h"
 #include "app.h"
-#include "convex_driver.h"
+#include "target.h"
 #include "dotenv.h"
 #include "envsync.h"
 #include "table.h"
@@ -20,7 +20,7 @@
 #include "xalloc.h"
 
 typedef struct {
-    bc_convex *conv; /* borrowed from the console's driver; NULL: not a Convex deployment */
+    bc_target *target; /* the console's; its conn is NULL when it is not a Convex deployment */
     char *path;      /* the local file */
     bool loaded;     /* plan holds a plan */
     bc_envsync_plan plan;
@@ -49,20 +49,20 @@ static void release_plan(env_state *s)
 
 /* The deployment's variables, as tui_app_call runs it on the worker thread. */
 typedef struct {
-    bc_convex *conv;
+    bc_target *target;
     json_t *vars;
 } list_call;
 
 static bc_status run_list_call(void *ctx, bc_error *err)
 {
     list_call *c = ctx;
-    return bc_convex_env_list(c->conv, &c->vars, err);
+    return bc_target_env_list(c->target, &c->vars, err);
 }
 
 /* Make the plan again from the file and a fresh list of the deployment's variables. */
 static bc_status load(env_state *s, tui_app *app, bc_error *err)
 {
-    if (!s->conv) {
+    if (!s->target->conn) {
         release_plan(s);
         s->problem = bc_xstrdup("the Env screen works on a Convex deployment only: switch to one "
                                 "with d, or use `bcadmin env` on the command line");
@@ -72,7 +72,7 @@ static bc_status load(env_state *s, tui_app *app, bc_error *err)
     json_t *vars = NULL;
     bc_status st = bc_dotenv_load(s->path, &env, err);
     if (st == BC_OK) {
-        list_call c = {.conv = s->conv};
+        list_call c = {.target = s->target};
         st = tui_app_call(app, "listing the deployment's variables", true, run_list_call, &c, err);
         vars = c.vars;
     }
@@ -110,7 +110,7 @@ static bc_status env_open(tui_view *v, tui_app *app, const char *arg, bc_error *
     (void)err;
     env_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
-    s->conv = bc_convex_driver_http(tui_app_driver(app));
+    s->target = tui_app_target(app);
     s->path = bc_xstrdup(arg && *arg ? arg : BC_ENVSYNC_DEFAULT_FILE);
     bc_error e = {0};
     if (load(s, app, &e) != BC_OK)
@@ -259,16 +259,15 @@ static void env_draw(tui_view *v, tui_app *app, tui_rect r)
 
 /* The one update request and the check after it, on the worker thread; never stopped. */
 typedef struct {
-    bc_convex *conv;
+    bc_target *target;
     bc_envsync_plan *plan;
-    const bc_envsync_apply_opts *opts;
     bc_envsync_report rep;
 } apply_call;
 
 static bc_status run_apply_call(void *ctx, bc_error *err)
 {
     apply_call *c = ctx;
-    return bc_envsync_apply(c->conv, c->plan, c->opts, &c->rep, err);
+    return bc_target_env_apply(c->target, c->plan, "env.sync", false, &c->rep, err);
 }
 
 static bool apply_done(tui_dialog *d, tui_app *app, bool accepted)
@@ -279,20 +278,8 @@ static bool apply_done(tui_dialog *d, tui_app *app, bool accepted)
             tui_app_message(app, "not applied: nothing was changed");
         return true;
     }
-    bc_admin *admin = tui_app_admin(app);
     bc_error err = {0};
-    if (!admin->state) {
-        bc_fail(&err, BC_REFUSED, "the audit log is not open (%s): nothing was changed",
-                tui_app_state_error(app) ? tui_app_state_error(app) : "no state database");
-        tui_app_error(app, &err);
-        return true;
-    }
-    const char *site = getenv("CONVEX_SITE_URL");
-    bc_envsync_apply_opts ao = {.audit = admin->state,
-                                .who = admin->who,
-                                .site_url = site && *site ? site : NULL,
-                                .action = "env.sync"};
-    apply_call c = {.conv = s->conv, .plan = &s->plan, .opts = &ao};
+    apply_call c = {.target = s->target, .plan = &s->plan};
     bc_status st = tui_app_call(app, "applying the plan", false, run_apply_call, &c, &err);
     bc_envsync_report rep = c.rep;
     if (st != BC_OK) {
@@ -327,10 +314,10 @@ static void start_apply(env_state *s, tui_app *app)
         tui_app_message(app, "nothing to apply: no row is included (Space includes one)");
         return;
     }
-    bc_driver *drv = tui_app_driver(app);
     const char *label = tui_app_label(app);
-    tui_dialog d = {.kind = drv->production ? TUI_DLG_FORM : TUI_DLG_YESNO,
-                    .danger = drv->production,
+    bool prod = bc_target_needs_name(s->target);
+    tui_dialog d = {.kind = prod ? TUI_DLG_FORM : TUI_DLG_YESNO,
+                    .danger = prod,
                     .on_done = apply_done,
                     .ctx = s};
     snprintf(d.title, sizeof d.title, "Apply %zu change%s to %s?", n, n == 1 ? "" : "s", label);
@@ -340,9 +327,10 @@ static void start_apply(env_state *s, tui_app *app)
             tui_dialog_line(&d, "%-11s %s", bc_envsync_kind_name(it->kind), it->name);
     }
     tui_dialog_line(&d, "In one request (all or nothing), then the deployment is listed again.");
-    if (drv->production) {
-        tui_dialog_line(&d, "PRODUCTION: type the deployment's name to go on.");
-        tui_dialog_field_add(&d, "Deployment name", "", false, label);
+    if (prod) {
+        const char *name = bc_target_typed_name(s->target);
+        tui_dialog_line(&d, "PRODUCTION: type the deployment's name to go on: %s", name);
+        tui_dialog_field_add(&d, "Deployment name", "", false, name);
     }
     tui_app_dialog(app, &d);
 }

@@ -1,6 +1,6 @@
 /* view_jwks.c - the JWKS screen: the doctor's checks (ok / warn / fail, what was found, the fix)
  * and, for a SQLite app, its key rows (kid, type, created, expires, whether the secret opens
- * them) with a typed-confirmed rotation. Every rule is core's (jwks_target.h, jwks_rotate.h);
+ * them) with a typed-confirmed rotation. Every rule is core's (target.h, jwks_rotate.h);
  * this file gathers nothing itself and only draws.
  *
  * The app's secret comes from BETTER_AUTH_SECRET, else from a masked dialog; a typed secret lives
@@ -15,7 +15,7 @@
 #include "describe.h"
 #include "jwk.h"
 #include "jwks_rotate.h"
-#include "jwks_target.h"
+#include "target.h"
 #include "table.h"
 #include "xalloc.h"
 
@@ -91,47 +91,44 @@ static void describe_rows(jwks_state *s, const bc_secrets *secret)
 /* The doctor, as tui_app_call runs it on the worker thread: results go to the call's own
  * members, so the screen keeps drawing the previous ones meanwhile. */
 typedef struct {
-    bc_driver *driver;
+    bc_target *target; /* the console's */
     bool sqlite;
     const bc_secrets *secret;
     const char *from;
     bc_checks checks;
     bc_jwks_rows rows;
-    char *target;
+    char *label;
 } doctor_call;
 
 static bc_status run_doctor_call(void *ctx, bc_error *err)
 {
     doctor_call *c = ctx;
     if (c->sqlite)
-        return bc_jwks_target_doctor_sqlite(c->driver, c->secret, c->from, NULL, 0, &c->checks,
-                                            &c->rows, err);
-    /* The console's target is not a Convex connection the doctor can use: open the deployment
-     * the key verbs use, stopped by the console's Esc like the driver's own requests. */
-    bc_jwks_target t;
-    bc_status st = bc_jwks_target_open_env(&t, err);
+        return bc_target_doctor_sqlite(c->target, c->secret, c->from, NULL, 0, &c->checks,
+                                       &c->rows, err);
+    /* The console's own deployment, with its detected layout; its requests stop on Esc like
+     * the driver's (they share the connection). */
+    const bc_jwks_deploy *keys;
+    bc_status st = bc_target_keys(c->target, &keys, err);
     if (st == BC_OK) {
-        c->target = bc_xstrdup(t.label);
-        bc_convex_set_cancel(t.dep.c, &c->driver->cancel);
-        st = bc_jwks_doctor_deployment(&t.dep, &c->checks, err);
+        c->label = bc_xstrdup(c->target->label);
+        st = bc_jwks_doctor_deployment(keys, &c->checks, err);
     }
-    bc_jwks_target_close(&t);
     return st;
 }
 
 bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
                           bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err)
 {
-    bc_driver *d = tui_app_driver(app);
-    doctor_call c = {
-        .driver = d, .sqlite = strcmp(d->ops->kind, "sqlite") == 0, .secret = secret, .from = from};
+    bc_target *t = tui_app_target(app);
+    doctor_call c = {.target = t, .sqlite = t->path != NULL, .secret = secret, .from = from};
     bc_status st = tui_app_call(app, "running the doctor", true, run_doctor_call, &c, err);
     *checks = c.checks;
     if (rows)
         *rows = c.rows;
     else
         bc_jwks_rows_release(&c.rows);
-    *target = c.target;
+    *target = c.label;
     return st;
 }
 

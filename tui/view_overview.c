@@ -15,7 +15,7 @@
 #include "app.h"
 #include "audit.h"
 #include "checklist.h"
-#include "convex_driver.h"
+#include "target.h"
 #include "describe.h"
 #include "dotenv.h"
 #include "draw.h"
@@ -131,14 +131,14 @@ static void load_doctor(overview_state *s)
 }
 
 typedef struct {
-    bc_convex *conv;
+    bc_target *target;
     json_t *vars;
 } env_call;
 
 static bc_status run_env_call(void *ctx, bc_error *err)
 {
     env_call *c = ctx;
-    return bc_convex_env_list(c->conv, &c->vars, err);
+    return bc_target_env_list(c->target, &c->vars, err);
 }
 
 /* convex/.env against the deployment, as the Env screen plans it: how many names differ. */
@@ -146,7 +146,7 @@ static void load_env(overview_state *s)
 {
     bc_dotenv *env = NULL;
     bc_error err = {0};
-    env_call c = {.conv = bc_convex_driver_http(s->driver)};
+    env_call c = {.target = tui_app_target(s->app)};
     bc_status st = bc_dotenv_load(BC_ENVSYNC_DEFAULT_FILE, &env, &err);
     if (st == BC_OK)
         st = tui_app_call(s->app, "listing the deployment's variables", true, run_env_call, &c,
@@ -563,9 +563,10 @@ static void overview_draw(tui_view *v, tui_app *app, tui_rect r)
     for (int i = 0; i < P_COUNT; i++)
         s->panels[i].rect.h = 0;
     int y = r.y + 1, h = r.h - 1;
-    /* the charts side by side when wide, else the sessions chart only when there is height */
+    /* the charts side by side when each still has a column per day, else one above the other
+     * when there is height (else the sessions chart gives way) */
     int chart_h = h >= 34 ? 12 : h >= 26 ? 9 : 6;
-    if (r.w >= 140) {
+    if (r.w >= 140 && r.w / 2 >= s->days + 14) {
         draw_chart(s, 0, (tui_rect){y, r.x, chart_h, r.w / 2});
         draw_chart(s, 1, (tui_rect){y, r.x + r.w / 2, chart_h, r.w - r.w / 2});
         y += chart_h;

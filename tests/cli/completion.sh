@@ -33,8 +33,8 @@ expect "$firsts" ""
 expect "users" us
 expect "check index" db ""
 expect "set-password set-role show stop-impersonating" users s
-expect "--search --sort --state" users list --s
-expect "--active --admin-key --all --as --auth-functions" sessions list --a
+expect "--search --site-url --sort --state" users list --s
+expect "--active --admin-key --all --as --auth-base-path --auth-functions" sessions list --a
 expect "--db --drop" db index --d
 # option values from the placeholders
 expect "email email:asc email:desc" users list --sort em

@@ -32,7 +32,7 @@ if grep -q "$ESC" "$TMP/raw"; then fail "an escape character reached the termina
 if grep -q "$(printf '\007')" "$TMP/raw"; then fail "a BEL reached the terminal"; fi
 same_out "tty table" <<'OUT'
 email                                     name                            role        status                         verified  created
-eve@example.com                           Eve 李小龙                                  active                         no        2026-05-01 10:00
+eve@example.com                           Eve 李小龙                      -           active                         no        2026-05-01 10:00
 dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com                         Carol\nNewline                  user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00
 bob@example.com                           Bob, "the" Builder              user        banned                         no        2026-02-01 10:00
@@ -47,11 +47,12 @@ on_tty "$BCADMIN" --db "$DB" users show u7
 if grep -q "$ESC" "$TMP/raw"; then fail "users show: an escape character reached the terminal"; fi
 has "$TMP/out" '  name           Osc\x1b]52;c;aGVsbG8=\x07Bidi\u202eCr\r'
 
-# --all on a terminal keeps the first page's widths and cuts later, longer cells.
+# --all on a terminal keeps one layout: each column as wide as its limit from the first page on.
 on_tty "$BCADMIN" --db "$DB" users list --all --limit 2 --sort created:asc
 if grep -q "$ESC" "$TMP/raw"; then fail "--all: an escape character reached the terminal"; fi
-has "$TMP/out" 'alice@example.com                         Alice Anders                    adm…  active  yes'
-has "$TMP/out" 'carol@example.com                         Carol\nNewline                  user  banne…  yes'
+has "$TMP/out" 'alice@example.com                         Alice Anders                    admin             active                         yes       2026-01-01 10:00'
+has "$TMP/out" 'carol@example.com                         Carol\nNewline                  user              banned until 2026-12-31 00:00  yes'
+has "$TMP/out" 'a-very-long-mailbox-name-for-testing@su…  An Extremely Long Display Nam…  user '
 
 # An error message quoting hostile input is escaped on a terminal too.
 on_tty "$BCADMIN" --db "$DB" users show "x$(printf '\033')[2J@example.com"

@@ -9,16 +9,19 @@ BCADMIN=$1 SRC=$2
 run 0 bc users list
 same_out "table" <<'OUT'
 email              name                     role        status                         verified  created
-eve@example.com    Eve 李小龙                           active                         no        2026-05-01 10:00
+eve@example.com    Eve 李小龙               -           active                         no        2026-05-01 10:00
 dave@example.com   Dave \x1b[31mRed\x1b[0m  user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com  Carol\nNewline           user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00
 bob@example.com    Bob, "the" Builder       user        banned                         no        2026-02-01 10:00
 alice@example.com  Alice Anders             admin       active                         yes       2026-01-01 10:00
+OUT
+# Piped, the footer goes to stderr: stdout is the table alone (on a terminal: terminal.sh).
+same_err "footer" <<'OUT'
 showing 5 of 5
 OUT
 # No verb at all means `users list`.
 run 0 "$BCADMIN" --db "$DB"
-has "$TMP/out" "showing 5 of 5"
+has "$TMP/err" "showing 5 of 5"
 
 # JSON: Better Auth names, ISO dates, real booleans, null, the extra column; escapes by jansson.
 run 0 bc users list --search BUIL --json
@@ -90,8 +93,9 @@ run 0 bc users list --sort email --limit 2 --json --cursor "$cursor"
 [ "$(json '[u["id"] for u in d["users"]], d["nextCursor"]')" = "(['u5'], None)" ] || fail "page 3"
 # The human footer names the same cursor.
 run 0 bc users list --sort email --limit 2
-has "$TMP/out" "showing 2 of 5"
-has "$TMP/out" "next cursor: "
+has "$TMP/err" "showing 2 of 5"
+has "$TMP/err" "next cursor: "
+! grep -q "showing\|next cursor" "$TMP/out" || fail "the footer is on stdout in a pipe"
 run 2 bc users list --cursor 'not a cursor!'
 has "$TMP/err" "cursor"
 
@@ -103,18 +107,18 @@ python3 -m json.tool "$TMP/out" >/dev/null || fail "--all --json is valid JSON"
 run 0 bc users list --all --limit 2 --csv
 [ "$(grep -c "@example.com" "$TMP/out")" = 5 ] || fail "--all csv has every row"
 [ "$(grep -c "^id,name," "$TMP/out")" = 1 ] || fail "--all csv has one header"
-# The table keeps the first page's widths (one page in memory); longer cells later overflow
-# their column but keep a gap (on a terminal they are cut instead, see terminal.sh).
+# --all keeps one column layout for the whole stream: every column is as wide as its limit from
+# the first page on, and a longer value is cut to it (piped or not; --csv/--json keep it whole).
 run 0 bc users list --all --limit 2 --sort email
 same_out "all table" <<'OUT'
-email              name                role   status  verified  created
-alice@example.com  Alice Anders        admin  active  yes       2026-01-01 10:00
-bob@example.com    Bob, "the" Builder  user   banned  no        2026-02-01 10:00
-carol@example.com  Carol\nNewline      user   banned until 2026-12-31 00:00  yes       2026-03-01 10:00
-dave@example.com   Dave \x1b[31mRed\x1b[0m  user,admin  ban expired  yes       2026-04-01 10:00
-eve@example.com    Eve 李小龙                 active  no        2026-05-01 10:00
-showing 5 of 5
+email                                     name                            role              status                         verified  created
+alice@example.com                         Alice Anders                    admin             active                         yes       2026-01-01 10:00
+bob@example.com                           Bob, "the" Builder              user              banned                         no        2026-02-01 10:00
+carol@example.com                         Carol\nNewline                  user              banned until 2026-12-31 00:00  yes       2026-03-01 10:00
+dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin        ban expired                    yes       2026-04-01 10:00
+eve@example.com                           Eve 李小龙                      -                 active                         no        2026-05-01 10:00
 OUT
+has "$TMP/err" "showing 5 of 5"
 
 # An empty result still has its shape.
 run 0 bc users list --prefix nobody --json
@@ -161,4 +165,27 @@ rows = {r[0]: r for r in csv.reader(open(sys.argv[1], newline=""))}
 assert rows["u2"][1] == '=HYPERLINK("http://x.test")' and rows["u3"][1] == "+1", rows
 assert rows["u4"][9] == "\ttab" and rows["u1"][1].startswith("a\\x7fb"), rows
 PY
+# A looser schema (name and createdAt nullable): --limit 1 pages reach the rows whose sort key
+# is NULL, in both directions, exactly as --all lists them.
+LOOSE="$TMP/loose.db"
+sed '3s/"name" text not null/"name" text/; 3s/"createdAt" date not null/"createdAt" date/' \
+    "$SRC/assets/better-auth-schema.sql" | sqlite3 "$LOOSE"
+sqlite3 "$LOOSE" "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES
+ ('n1', NULL, 'n1@x.test', 0, NULL, '2024-01-01T00:00:00.000Z'),
+ ('n2', 'Bob', 'n2@x.test', 0, '2024-03-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+ ('n3', NULL, 'n3@x.test', 0, '2024-02-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'),
+ ('n4', 'al', 'n4@x.test', 0, NULL, '2024-01-01T00:00:00.000Z');"
+for sort in created created:asc name name:desc name:asc; do
+    run 0 "$BCADMIN" --db "$LOOSE" users list --sort "$sort" --all --json
+    all=$(json '" ".join(u["id"] for u in d["users"])')
+    [ "$(echo "$all" | wc -w)" = 4 ] || fail "--all --sort $sort: $all"
+    ids="" cursor=""
+    for _ in 1 2 3 4 5 6; do
+        run 0 "$BCADMIN" --db "$LOOSE" users list --sort "$sort" --limit 1 --json ${cursor:+--cursor "$cursor"}
+        ids="$ids${ids:+ }$(json '" ".join(u["id"] for u in d["users"])')"
+        cursor=$(json 'd["nextCursor"] or ""')
+        [ -n "$cursor" ] || break
+    done
+    [ "$ids" = "$all" ] || fail "--sort $sort --limit 1 pages reached [$ids], --all lists [$all]"
+done
 echo "ok users_list"

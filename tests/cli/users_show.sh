@@ -23,12 +23,12 @@ user
 
 sessions (2)
   id  user  status   expires           ip         user agent   impersonated by
-  s1  u1    active   2026-06-05 00:00  127.0.0.1  curl/8.0
-  s2  u1    expired  2026-05-01 00:00             Mozilla/5.0
+  s1  u1    active   2026-06-05 00:00  127.0.0.1  curl/8.0     -
+  s2  u1    expired  2026-05-01 00:00             Mozilla/5.0  -
 
 accounts (1)
   id  provider    account id  scope  password  created
-  a1  credential  u1                 ****0000  2026-01-01 10:00
+  a1  credential  u1          -      ****0000  2026-01-01 10:00
 OUT
 cp "$TMP/out" "$TMP/by-id"
 # By email, in any case: Better Auth stores emails lowercased.
@@ -113,12 +113,14 @@ run 3 bc accounts list nobody@example.com
 # Sessions: all, by user, filters, cursor.
 run 0 bc sessions list
 same_out "sessions table" <<'OUT'
-id  user  status                  expires           ip         user agent   impersonated by
-s3  u5    active (impersonation)  2026-06-01 01:00  10.0.0.2   Mozilla/5.0  u1
-s1  u1    active                  2026-06-05 00:00  127.0.0.1  curl/8.0
-s2  u1    expired                 2026-05-01 00:00             Mozilla/5.0
-showing 3 of 3
+id  user               status                  expires           ip         user agent   impersonated by
+s3  eve@example.com    active (impersonation)  2026-06-01 01:00  10.0.0.2   Mozilla/5.0  alice@example.com
+s1  alice@example.com  active                  2026-06-05 00:00  127.0.0.1  curl/8.0     -
+s2  alice@example.com  expired                 2026-05-01 00:00             Mozilla/5.0  -
 OUT
+# Sessions show their owner's and impersonator's emails, as the console does; the footer, piped,
+# is on stderr.
+has "$TMP/err" "showing 3 of 3"
 ids() {
     run 0 bc sessions list --json "$@"
     json '" ".join(s["id"] for s in d["sessions"])'
@@ -141,7 +143,7 @@ run 0 bc sessions list --all --limit 1 --json
 run 0 bc accounts list u5
 same_out "accounts table" <<'OUT'
 id  provider  account id  scope                 password  created
-a2  github    4242        read:user,user:email            2026-05-01 10:00
+a2  github    4242        read:user,user:email  -         2026-05-01 10:00
 OUT
 run 0 bc accounts list alice@example.com --json
 [ "$(json '[(a["providerId"], a["password"]) for a in d["accounts"]]')" = \

@@ -17,6 +17,7 @@ pid=""
 stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=""; }
 trap 'stop; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
+export XDG_STATE_HOME="$tmp/state" # bcadmin's state (and its layout cache) is this test's own
 
 KEY='convex-self-hosted|0123456789abcdef'
 start() { # LAYOUT
@@ -107,8 +108,9 @@ for layout in root generated component; do
     ctl POST /__test/faults "{\"kind\":\"status\",\"status\":503,\"fn\":\"$fn\",\"count\":2}" >/dev/null
     ctl POST /__test/stats/reset >/dev/null
     check "$layout: read after two 503s" "$(bc users list --json --limit 2 | js v.users.length)" 2
-    # probe (3 layouts at once) + 2 retries of the faulted one + the page and its count together
-    check "$layout: the read was retried" "$(ctl GET /__test/stats | js "v.requests+' '+v.byFunction['$fn']")" "7 3"
+    # no probe (the layout is remembered in the state database): the page and its count
+    # together, the two 503s retried
+    check "$layout: the read was retried" "$(ctl GET /__test/stats | js "v.requests+' '+v.byFunction['$fn']")" "4 2"
 done
 
 echo "# errors, writes and faults (root layout)"
@@ -210,7 +212,7 @@ echo "# over a thousand users: the total is what is known, a lower bound"
 ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts":false}' >/dev/null
 page=$(bc users list --limit 1 --json)
 check "count stops at 1000 and says so" "$(echo "$page" | js 'v.total+" "+v.totalAtLeast')" "1000 true"
-contains "human output says 1000+" "$(bc users list --limit 1)" "showing 1 of 1000+"
+contains "human output says 1000+ (the footer is on stderr in a pipe)" "$(bc users list --limit 1 2>&1 >/dev/null)" "showing 1 of 1000+"
 
 stop
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

@@ -330,12 +330,12 @@ if command -v script >/dev/null 2>&1; then
     bc_assert_eq "nothing applied after no" "$before" "$(remote)"
     printf 'y\n' | script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     bc_assert_eq "applied after yes" 1 "$(remote | json_get '.ASKED')"
-    # --prod: a y is not enough, the deployment's name must be typed.
+    # --prod: a y is not enough, the deployment's name must be typed after it.
     printf 'SITE_URL=http://localhost:3000\nKEEP=1\nASKED=2\n' >"$BC_TMP/tty.env"
     printf 'y\n' | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1 || true
     contains "production asks for the name" "$(cat "$BC_TMP/tty.out")" "PRODUCTION deployment: type its name (${DEV#http://})"
     bc_assert_eq "a y does not apply on production" 1 "$(remote | json_get '.ASKED')"
-    printf '%s\n' "${DEV#http://}" | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
+    printf 'y\n%s\n' "${DEV#http://}" | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     bc_assert_eq "the typed name applies" 2 "$(remote | json_get '.ASKED')"
 fi
 

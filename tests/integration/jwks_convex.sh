@@ -62,13 +62,14 @@ expect_fail() { # CHECK FIX_WORDS: the check fails and its fix mentions FIX_WORD
 cx_start --env SITE_URL=http://localhost:3000
 rc=0
 "$BCADMIN" jwks bootstrap --yes --json >"$BC_TMP/b0.json" 2>"$BC_TMP/b0.err" || rc=$?
-bc_assert_eq "bootstrap without BETTER_AUTH_SECRET stops" 1 "$rc"
+bc_assert_eq "bootstrap without BETTER_AUTH_SECRET stops" 4 "$rc"
+bc_assert_eq "refused at its precondition: not started" "not started" "$(json_get .state <"$BC_TMP/b0.json")"
 bc_assert_eq "it stopped at the secret step" "secret:failed" "$(json_get 'j.steps.filter(s => s.state !== "done").map(s => s.id + ":" + s.state)[0]' <"$BC_TMP/b0.json")"
 grep -q "env sync" "$BC_TMP/b0.err" || bc_die "bootstrap should send the operator to env sync: $(cat "$BC_TMP/b0.err")"
 bc_assert_eq "no key was made before the secret" "" "$(cx_rows)"
-run=$(json_get .run <"$BC_TMP/b0.json")
 cx_post /api/update_environment_variables "{\"changes\":[{\"name\":\"BETTER_AUTH_SECRET\",\"value\":\"$SECRET\"}]}" >/dev/null
-out=$("$BCADMIN" checklist resume "$run" --yes --json 2>"$BC_TMP/b1.err") || bc_die "resume of bootstrap failed: $(cat "$BC_TMP/b1.err")"
+# The refused run blocks nothing: the same command again is the way on.
+out=$("$BCADMIN" jwks bootstrap --yes --json 2>"$BC_TMP/b1.err") || bc_die "bootstrap after the secret failed: $(cat "$BC_TMP/b1.err")"
 bc_assert_eq "bootstrap done" "done" "$(echo "$out" | json_get .state)"
 kid=$(cx_rows)
 bc_assert_eq "JWKS holds the one key of the database" "$kid" "$(cx_jwks_kid)"

@@ -93,6 +93,8 @@ expect_screen_lacks "stopped"
 wait_for "user00012@example.com          User 12              user       banned"
 
 # --- switching targets: the screen stays on the old one until the new one has opened ------------
+# (the layout is remembered in the state database: forget it, so opening probes the deployment)
+sqlite3 "$DIR/.local/state/bcadmin/state.db" "DELETE FROM layout_cache"
 keys d
 wait_for "Switch to (Enter)"
 slow 1500

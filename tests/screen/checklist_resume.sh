@@ -1,8 +1,9 @@
 #!/bin/sh
 # A checklist run interrupted by kill -9 (bcadmin jwks bootstrap killed while getLatestJwks
 # answers, on the Convex test deployment) shows a banner on the first screen; 5 opens the run
-# (steps with their states, the output pane), r resumes it to the end. Then a rotation started
-# from the checklist screen asks its operator steps as dialogs (the window as a field, the user
+# (steps with their states, the output pane), r resumes it to the end. The console is opened on
+# the deployment itself (its screens use the console's target). Then a rotation started from the
+# checklist screen (K asks first) asks its operator steps as dialogs (the window as a field, the user
 # notice as yes/no), S skips the timed monitor step after its id is typed, and r finishes it.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0123456789abcdef'
@@ -18,7 +19,7 @@ cli() {
     env -i PATH=/usr/bin:/bin HOME="$DIR" BCADMIN_NOW=$NOW CONVEX_SELF_HOSTED_URL="$CX" \
         CONVEX_SELF_HOSTED_ADMIN_KEY="$KEY" CONVEX_SITE_URL="$CX" "$BCADMIN" "$@"
 }
-make_fixture 3
+curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":3}' >/dev/null
 
 # --- kill -9 while getLatestJwks answers ----------------------------------------------------------
 curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
@@ -49,7 +50,7 @@ wait $BPID 2>/dev/null || true
 curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 [ "$(run_state 1)" = active ] || fail "the killed run is $(run_state 1)"
 
-EXTRA_ENV="$CXENV" start 120 40
+TARGET= EXTRA_ENV="$CXENV" start 120 40
 wait_for "row 1 of 3"
 expect_screen_has "▲ 5 opens the unfinished checklist run #1: bootstrap at step latest-jwks (running) on self-hosted ${CX#http://} (key:…"
 keys 5
@@ -84,6 +85,8 @@ expect_screen_lacks "unfinished checklist run"
 keys 5
 wait_for "Checklists  1 run"
 keys K
+wait_for "Start a key rotation on $LABEL?"
+keys y
 wait_for "Step window: Schedule the window"
 text "tonight 22:00"
 keys Enter

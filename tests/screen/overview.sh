@@ -8,6 +8,11 @@
 DB="$DIR/demo.db"
 env BCADMIN_NOW=$NOW XDG_DATA_HOME="$DIR/data" "$BCADMIN" demo --db "$DB" --users 3000 --seed 7 \
     >"$DIR/demo.out" 2>&1 || fail "bcadmin demo: $(cat "$DIR/demo.out")"
+# One admin action before the console starts, in the state database the console reads
+# ($HOME/.local/state/bcadmin with the console's environment): the audit panel lists it.
+victim=$(sqlite3 "$DB" "SELECT email FROM \"user\" WHERE banned = 0 AND role = 'user' ORDER BY createdAt LIMIT 1")
+env -i PATH=/usr/bin:/bin HOME="$DIR" BCADMIN_NOW=$NOW "$BCADMIN" --db "$DB" --as admin@demo.bcadmin.test \
+    users ban "$victim" --reason overview-test >"$DIR/ban.out" 2>&1 || fail "ban: $(cat "$DIR/ban.out")"
 q() { sqlite3 "$DB" "$1"; }
 # 1234567 -> 1,234,567
 th() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
@@ -36,7 +41,7 @@ expect_screen_has "credential   $credential "
 expect_screen_has "New sessions per day"
 expect_screen_has "Signing keys (JWKS doctor)"
 expect_screen_has "a SQLite file has no deployment variables"
-expect_screen_has "no admin actions yet"
+screen | grep -q "#1 2026-03-15 00:00 users.ban  *done" || fail "no audit entry in the panel"
 # the top bar has the users total from the overview's count
 line 1 | grep -q "$users users │ overview" || fail "top bar: $(line 1)"
 
@@ -51,6 +56,15 @@ wait_for "▸ Bans"
 keys j Enter
 wait_for "Sessions  row 1 of"
 expect_screen_has "showing: impersonation only"
+# the audit panel (the ninth, one up from the last): the audit screen
+keys q
+wait_for "▸ Sessions"
+keys G
+wait_for "▸ Checklist runs"
+keys k Enter
+wait_for "Audit log  entry 1 of 1"
+keys q
+wait_for "▸ Latest admin actions"
 # 0 from another screen comes back to the overview
 keys 1
 wait_for "Users  row 1 of $users"

@@ -13,6 +13,9 @@ start_deployment "$KEY"
 # 14th; every 10th banned (every 20th until a year later), every 50th (i % 50 = 1) an admin.
 curl -sf -X POST "$CX/__test/seed" -H 'Content-Type: application/json' \
     -d '{"users": 2500, "startMs": 1773360000000}' >"$DIR/seed.out" || fail "seeding failed"
+# convex/.env beside the console: one variable the deployment lacks, one it has the same.
+mkdir -p "$DIR/convex"
+printf 'EXTRA=1\n' >"$DIR/convex/.env"
 ENVS="BCADMIN_NOW=$NOW BCADMIN_STATS_SAMPLE=2000 CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'"
 
 (cd "$DIR" && eval "env -i PATH=/usr/bin:/bin HOME=$DIR $ENVS \"$BCADMIN\" stats --json") \
@@ -54,8 +57,9 @@ expect_screen_has "credential   2,000+"
 expect_screen_has "newest 2,000 accounts read"
 expect_screen_has "(days before the rows read are incomplete)"
 expect_screen_has "busiest 2026-03-14: 1,061"
-# the deployment has no convex/.env beside it to compare with
-expect_screen_has "not compared:"
+# the doctor's verdict in one line (the test deployment has no JWKS yet), and the drift
+expect_screen_has "fail: jwks.set: JWKS is not set on the deployment"
+expect_screen_has "1 difference against convex/.env"
 keys Q
 wait_for "EXITED 0"
 echo "ok overview_convex"

@@ -321,6 +321,54 @@ static void pauses_and_refusals(void **state)
     bc_state_close(s);
 }
 
+static bc_status refused_check(bc_checklist_ctx *ctx, char **out, bc_error *err)
+{
+    return bc_fail(err, BC_REFUSED, "the precondition does not hold");
+}
+
+/* A run stopped at a precondition (a `check` step with only checks before it) changed nothing:
+ * it ends "not started", blocks nothing, and a new run of the same checklist starts at once;
+ * a stop after a step that is not a check leaves the run active. */
+static void refused_precondition_is_not_started(void **state)
+{
+    fx *f = *state;
+    bc_checklist *cl = NULL;
+    assert_int_equal(bc_checklist_parse(runbook, strlen(runbook), &cl, NULL), BC_OK);
+    cl->steps[0].check = true;
+    bc_checklist_action acts[4];
+    memcpy(acts, actions, sizeof acts);
+    acts[0].run = refused_check;
+    bc_state *s = NULL;
+    assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
+    int64_t run = 0, next = 0, active = 0;
+    bc_error e = {0};
+    bc_run_outcome o;
+    assert_int_equal(bc_checklist_start(bc_state_db(s), cl, &who, &run, &e), BC_OK);
+    assert_int_equal(
+        bc_checklist_advance(bc_state_db(s), cl, run, acts, 4, NULL, &ui, NULL, &who, &o, &e),
+        BC_OK);
+    assert_int_equal(o, BC_RUN_STOPPED);
+    assert_non_null(strstr(e.msg, "precondition does not hold"));
+    bc_checklist_run r;
+    assert_int_equal(bc_checklist_run_get(bc_state_db(s), run, &r, NULL), BC_OK);
+    assert_string_equal(r.state, "not started");
+    bc_checklist_run_release(&r);
+    assert_int_equal(bc_checklist_find_active(bc_state_db(s), cl->id, NULL, &active, &e), BC_OK);
+    assert_int_equal(active, 0);
+    assert_int_equal(bc_checklist_start(bc_state_db(s), cl, &who, &next, &e), BC_OK);
+    assert_true(next > run);
+    /* The same refusal at a step that is not a check: the run stays active (it may resume). */
+    cl->steps[0].check = false;
+    assert_int_equal(
+        bc_checklist_advance(bc_state_db(s), cl, next, acts, 4, NULL, &ui, NULL, &who, &o, &e),
+        BC_OK);
+    assert_int_equal(bc_checklist_run_get(bc_state_db(s), next, &r, NULL), BC_OK);
+    assert_string_equal(r.state, "active");
+    bc_checklist_run_release(&r);
+    bc_checklist_free(cl);
+    bc_state_close(s);
+}
+
 /* Skipping the next step is the operator's typed decision: a wrong or missing id, a step that
  * is not the next one, or a finished run are refused; a skipped step is not run and the run goes
  * on after it. */
@@ -434,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(done_once_step_needs_typed_id, setup, teardown),
         cmocka_unit_test_setup_teardown(satisfied_step_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(pauses_and_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(refused_precondition_is_not_started, setup, teardown),
         cmocka_unit_test_setup_teardown(skip_needs_typed_next_step, setup, teardown),
         cmocka_unit_test(parse_errors),
         cmocka_unit_test(embedded_runbooks),

@@ -280,6 +280,23 @@ static void missing_site_url(void **state)
     bc_checks_release(&c);
 }
 
+/* A self-hosted deployment whose site URL nobody knows: the doctor says what it could not check
+ * (warnings with the fix), and fails nothing for it. */
+static void unknown_convex_site_url_warns(void **state)
+{
+    fixture *f = *state;
+    bc_jwks_convex_inputs in = {.env = f->env,
+                                .db_rows = &f->db,
+                                .published_error = "CONVEX_SITE_URL is unknown",
+                                .now_ms = NOW};
+    bc_checks c = {0};
+    bc_jwks_doctor_convex(&in, &c, NULL);
+    expect(&c, "site.urls", BC_CHECK_WARN, "--site-url");
+    expect(&c, "site.published", BC_CHECK_WARN, NULL);
+    assert_false(bc_checks_failed(&c));
+    bc_checks_release(&c);
+}
+
 /* ---- SQLite ---- */
 
 static bc_checks run_sqlite(const bc_jwks_rows *rows, const char *secret, const char *alg)
@@ -460,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_algorithm, setup, teardown),
         cmocka_unit_test_setup_teardown(short_rsa, setup, teardown),
         cmocka_unit_test_setup_teardown(published_missing_kid, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_convex_site_url_warns, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_site_url, setup, teardown),
         cmocka_unit_test(sqlite_states),
         cmocka_unit_test(configured_alg),

@@ -654,6 +654,67 @@ static void sorts_and_pages_every_way(void **state)
                              limit, by_prefix[key][asc]);
 }
 
+/* SQLite's own ORDER BY of the whole table: the oracle for where NULL keys go. */
+static char *order_by_ids(sqlite3 *db, const char *order)
+{
+    char *sql = bc_xasprintf("SELECT group_concat(id, ' ') FROM (SELECT id FROM user ORDER BY %s)",
+                             order);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *ids = bc_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    free(sql);
+    return ids;
+}
+
+/* An app with a looser schema (name and createdAt nullable): pages of every size reach the rows
+ * whose sort key is NULL, forward and backward, in SQLite's order (NULL first ascending). */
+static void pages_reach_null_sort_keys(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    *state = f;
+    make_file(f);
+    char *schema = bc_xstrdup(bc_embedded_find(bc_assets, "better-auth-schema.sql")->data);
+    static const char *const strict[] = {"\"name\" text not null", "\"createdAt\" date not null"};
+    for (size_t i = 0; i < 2; i++) { /* the first of each is the user table's */
+        char *at = strstr(schema, strict[i]);
+        assert_non_null(at);
+        memset(at + strlen(strict[i]) - strlen(" not null"), ' ', strlen(" not null"));
+    }
+    exec(f->raw, schema);
+    free(schema);
+    exec(f->raw, "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+                 "('n1', NULL, 'n1@x.io', 0, NULL, '2024-01-01'),"
+                 "('n2', 'Bob', 'n2@x.io', 0, '2024-03-01', '2024-01-01'),"
+                 "('n3', NULL, 'n3@x.io', 0, '2024-02-01', '2024-01-01'),"
+                 "('n4', 'al', 'n4@x.io', 0, NULL, '2024-01-01'),"
+                 "('n5', 'Cy', 'n5@x.io', 0, '2024-02-01', '2024-01-01'),"
+                 "('n6', NULL, 'n6@x.io', 0, NULL, '2024-01-01')");
+    open_driver(f, false, 0);
+    static const struct {
+        bc_sort_key key;
+        const char *order;
+    } sorts[] = {{BC_SORT_CREATED, "createdAt %s, id %s"},
+                 {BC_SORT_NAME, "name COLLATE NOCASE %s, id %s"},
+                 {BC_SORT_EMAIL, "email %s, id %s"}};
+    for (size_t k = 0; k < 3; k++) {
+        for (int asc = 0; asc <= 1; asc++) {
+            const char *dir = asc ? "ASC" : "DESC";
+            char *order = bc_xasprintf(sorts[k].order, dir, dir);
+            char *want = order_by_ids(f->raw, order);
+            bc_user_query q = {.sort = sorts[k].key, .ascending = asc};
+            for (size_t limit = 1; limit <= 7; limit++)
+                check_paging(f->d, q, limit, want);
+            /* the one-scan substring path agrees */
+            q.search = "x.io";
+            check_paging(f->d, q, 1, want);
+            free(order);
+            free(want);
+        }
+    }
+}
+
 static void pages_through_equal_sort_keys(void **state)
 {
     fixture *f = *state;
@@ -1696,6 +1757,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(uses_the_browse_indexes, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(read_only_refuses_writes, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(read_only_wal_leaves_no_files, setup_seeded, teardown),
+        cmocka_unit_test_teardown(pages_reach_null_sort_keys, teardown),
         cmocka_unit_test_setup_teardown(search_index_agrees_with_the_scan, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_follows_every_write, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,

@@ -1,0 +1,198 @@
+#!/bin/bash
+# One target for every verb (core/target.h), on the Convex test deployment (real better-convex
+# functions under convex-test): the production policy of the verbs on a `prod:happy-cat-123|...`
+# key (a pseudo-terminal from script(1): no answer, a wrong name, the name; without a terminal
+# only --yes), "cannot reach URL" before any talk of missing functions, a URL with a path, the
+# layout remembered in the state database (a second process sends no probe; a changed
+# deployment re-detects), `env sync --auth` on the generated/auth and component layouts, and the
+# key checklists on a self-hosted deployment whose site URL nobody knows: a bootstrap refused at
+# its precondition is "not started" and blocks nothing, the doctor warns instead of failing.
+# Usage: target.sh BCADMIN SOURCE_ROOT
+set -eu
+. "$2/tests/peers/lib.sh"
+bc_require_peers
+[ -d "$BC_PEERS_DIR/node_modules/convex-test" ] || bc_skip "convex-test is not installed"
+bc_require_bcadmin "$(realpath "$1")"
+command -v script >/dev/null 2>&1 || bc_skip "script(1) is not installed"
+export XDG_STATE_HOME="$BC_TMP/state"
+unset BCADMIN_DB BETTER_AUTH_SECRET CONVEX_DEPLOY_KEY CONVEX_SELF_HOSTED_URL CONVEX_SELF_HOSTED_ADMIN_KEY CONVEX_SITE_URL || true
+cd "$BC_TMP"
+STATE="$XDG_STATE_HOME/bcadmin/state.db"
+PROD_KEY='prod:happy-cat-123|0123456789abcdef'
+
+# cx_start KEY [SERVER OPTIONS...]: a fresh deployment; sets CX and CXPID.
+cx_start() {
+    local key=$1 out="$BC_TMP/cx.$RANDOM"
+    shift
+    : >"$out"
+    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$out" 2>"$out.err" &
+    CXPID=$!
+    bc_track_pid "$CXPID"
+    for _ in $(seq 1 1200); do
+        grep -q '^PORT ' "$out" && break
+        kill -0 "$CXPID" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
+        sleep 0.1
+    done
+    grep -q '^PORT ' "$out" || bc_die "deployment printed no port: $(cat "$out.err")"
+    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
+}
+cx_stop() { kill "$CXPID" 2>/dev/null || true; wait "$CXPID" 2>/dev/null || true; }
+stats() { curl -sS "$CX/__test/stats" | json_get "$1"; }
+cached() { bc_sql "$STATE" "SELECT functions FROM layout_cache WHERE url = ?" "$CX" | json_get 'j.map(r => r.functions).join()'; }
+stats_reset() { curl -sS -X POST "$CX/__test/stats/reset" >/dev/null; }
+seed() { curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d "{\"users\":$1}" >/dev/null; }
+# banned EMAIL KEY [MODULE]: the user's banned field, read from the deployment directly.
+banned() {
+    curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' -H "Authorization: Convex $2" \
+        -d "{\"path\":\"${3:-auth}:findOne\",\"args\":{\"model\":\"user\",\"where\":[{\"field\":\"email\",\"value\":\"$1\"}]},\"format\":\"convex_encoded_json\"}" |
+        json_get 'String(j.value.banned)'
+}
+# run ARGS...: bcadmin without a terminal (stdin /dev/null); sets rc, out, err.
+run() {
+    set +e
+    out=$("$BCADMIN" "$@" </dev/null 2>"$BC_TMP/err")
+    rc=$?
+    set -e
+    err=$(cat "$BC_TMP/err")
+}
+# tty INPUT ARGS...: bcadmin on a pseudo-terminal fed INPUT; sets rc and out (both streams).
+tty() {
+    local input=$1 cmd="'$BCADMIN'" a
+    shift
+    for a in "$@"; do cmd="$cmd '$a'"; done
+    set +e
+    out=$(printf '%b' "$input" | script -qec "$cmd" /dev/null 2>&1)
+    rc=$?
+    set -e
+}
+expect_rc() { [ "$rc" = "$1" ] || bc_die "$2: exit $rc, want $1; out: ${out:0:600}; err: ${err:-}"; }
+has() { case "$2" in *"$3"*) ;; *) bc_die "$1: [${2:0:900}] lacks [$3]" ;; esac; }
+lacks() { case "$2" in *"$3"*) bc_die "$1: [${2:0:900}] has [$3]" ;; esac; }
+
+# --- 1. production policy of the verbs ---------------------------------------------------------
+cx_start "$PROD_KEY"
+seed 3
+P=(--url "$CX" --admin-key "$PROD_KEY")
+U=user00001@example.com
+run "${P[@]}" users ban "$U"
+expect_rc 4 "no terminal, no --yes"
+has "names the typed name and --yes" "$err" "happy-cat-123 is a PRODUCTION deployment"
+has "says --yes" "$err" "--yes"
+bc_assert_eq "not banned without --yes" false "$(banned "$U" "$PROD_KEY")"
+tty '' "${P[@]}" users ban "$U"
+expect_rc 4 "terminal, no answer"
+has "asks y/N" "$out" "[y/N]"
+bc_assert_eq "not banned without an answer" false "$(banned "$U" "$PROD_KEY")"
+tty 'y\nhappy-dog-123\n' "${P[@]}" users ban "$U"
+expect_rc 4 "terminal, wrong name"
+has "shows the name as it must be typed" "$out" "type its name (happy-cat-123)"
+has "names the wrong answer" "$out" '"happy-dog-123" is not the deployment'
+bc_assert_eq "not banned after a wrong name" false "$(banned "$U" "$PROD_KEY")"
+tty 'y\nhappy-cat-123\n' "${P[@]}" users ban "$U"
+expect_rc 0 "terminal, the name typed"
+bc_assert_eq "banned after the name" true "$(banned "$U" "$PROD_KEY")"
+run "${P[@]}" --yes users unban "$U"
+expect_rc 0 "no terminal, --yes"
+bc_assert_eq "unbanned with --yes" false "$(banned "$U" "$PROD_KEY")"
+# A bulk write asks the same, before its own count.
+tty 'y\nhappy-cat-123\nuser00002@example.com\n' "${P[@]}" users ban --search user00002
+expect_rc 0 "bulk ban after the name and the email"
+bc_assert_eq "bulk banned" true "$(banned user00002@example.com "$PROD_KEY")"
+# env set on production: the same rule.
+set +e
+out=$(printf on | "$BCADMIN" "${P[@]}" env set SOME_FLAG 2>"$BC_TMP/err")
+rc=$?
+set -e
+err=$(cat "$BC_TMP/err")
+expect_rc 4 "env set without --yes"
+has "env set refusal" "$err" "happy-cat-123 is a PRODUCTION deployment"
+
+# --- 2. what cannot be reached is said first ---------------------------------------------------
+run --url http://127.0.0.1:9 --admin-key "$PROD_KEY" users list
+expect_rc 1 "unreachable URL"
+has "cannot reach first" "$err" "bcadmin: cannot reach http://127.0.0.1:9"
+lacks "no talk of functions" "$err" "no better-convex auth functions"
+run --url "$CX/some/path" --admin-key "$PROD_KEY" users list
+expect_rc 2 "URL with a path"
+has "a path is refused" "$err" "has a path (/some/path)"
+cx_stop
+
+# --- 3. the layout, detected once and remembered -----------------------------------------------
+KEY='convex-self-hosted|0123456789abcdef'
+cx_start "$KEY" --layout generated
+seed 2
+G=(--url "$CX" --admin-key "$KEY")
+run "${G[@]}" users list --json
+expect_rc 0 "first process detects"
+[ "$(stats "j.byFunction['auth:findMany'] ?? 0")" -ge 1 ] || bc_die "the first process sent no probe"
+bc_assert_eq "remembered" "generated/auth:*" "$(cached)"
+stats_reset
+run "${G[@]}" users list --json
+expect_rc 0 "second process"
+bc_assert_eq "no probe of auth:*" 0 "$(stats "j.byFunction['auth:findMany'] ?? 0")"
+bc_assert_eq "no probe of the component" 0 "$(stats "j.byFunction['adapter:findMany'] ?? 0")"
+[ "$(stats "j.byFunction['generated/auth:findMany'] ?? 0")" -ge 1 ] || bc_die "the page was not read at generated/auth"
+# env sync --auth on generated/auth: the secret first, then getLatestJwks where the layout is.
+printf 'SITE_URL=http://localhost:3000\n' >"$BC_TMP/gen.env"
+run "${G[@]}" env sync --auth --yes --file "$BC_TMP/gen.env"
+expect_rc 0 "env sync --auth on generated/auth"
+[ "$(stats "j.byFunction['generated/auth:getLatestJwks'] ?? 0")" -ge 1 ] || bc_die "getLatestJwks was not called at generated/auth"
+bc_assert_eq "no call at auth:getLatestJwks" 0 "$(stats "j.byFunction['auth:getLatestJwks'] ?? 0")"
+# The same URL and key now answer with another layout: the cached one fails, bcadmin re-detects.
+port=${CX##*:}
+cx_stop
+cx_start "$KEY" --layout root --port "$port"
+seed 1
+run "${G[@]}" users list --json
+expect_rc 0 "a changed deployment re-detects"
+bc_assert_eq "the new layout is remembered" "auth:*" "$(cached)"
+cx_stop
+
+# --- 4. env sync --auth on a component install --------------------------------------------------
+cx_start "$KEY" --layout component
+C=(--url "$CX" --admin-key "$KEY")
+printf 'SITE_URL=http://localhost:3000\n' >"$BC_TMP/comp.env"
+run "${C[@]}" env sync --auth --yes --file "$BC_TMP/comp.env"
+expect_rc 0 "env sync --auth on a component install"
+has "JWKS made" "$out" "set JWKS"
+[ "$(stats "j.byFunction['auth:getLatestJwks'] ?? 0")" -ge 1 ] || bc_die "getLatestJwks was not called at the root"
+cx_stop
+
+# --- 5. checklists that are easy to run again; a doctor that says what it does not know -------
+cx_start "$KEY" --env SITE_URL=http://localhost:3000
+S=(--url "$CX" --admin-key "$KEY")
+run "${S[@]}" jwks bootstrap --yes
+expect_rc 4 "bootstrap without a secret"
+has "names the command that works" "$err" "bcadmin env sync --auth"
+[ "$(grep -o 'env sync' <<<"$err" | wc -l)" = 1 ] || bc_die "the advice is repeated: $err"
+has "the run did not start" "$err" "did not start (it blocks nothing)"
+first=$("$BCADMIN" checklist list --json | json_get 'j.runs[0].id + " " + j.runs[0].state')
+bc_assert_eq "recorded as not started" "not started" "${first#* }"
+set +e
+printf '0123456789abcdef0123456789abcdef0123456789ab' | "$BCADMIN" "${S[@]}" --yes env set BETTER_AUTH_SECRET >/dev/null 2>"$BC_TMP/err"
+rc=$?
+set -e
+bc_assert_eq "the secret is set" 0 "$rc"
+run "${S[@]}" jwks bootstrap --yes --json
+expect_rc 0 "bootstrap again, after the secret"
+bc_assert_eq "a new run, done" done "$(json_get .state <<<"$out")"
+[ "$(json_get .run <<<"$out")" != "${first%% *}" ] || bc_die "the not-started run was reused"
+run "${S[@]}" jwks doctor
+expect_rc 0 "the doctor passes with what it cannot know"
+has "says what it does not know" "$out" "warn  site.urls"
+has "with the fix" "$out" "--site-url URL"
+run "${S[@]}" --site-url "$CX" jwks doctor
+expect_rc 0 "the doctor with --site-url"
+lacks "no site warning with --site-url" "$out" "warn  site.urls"
+# A second rotation while one is unfinished continues it (saying so) instead of refusing.
+run "${S[@]}" jwks rotate
+expect_rc 4 "a rotation waits for the operator without a terminal"
+run "${S[@]}" jwks rotate
+has "continues the unfinished run" "$err" "continuing the unfinished rotate run"
+# A mistyped URL: the run is not started and blocks nothing.
+run --url "http://127.0.0.1:9" --admin-key "$KEY" jwks bootstrap --yes
+has "cannot reach" "$err" "cannot reach http://127.0.0.1:9"
+bc_assert_eq "the mistyped URL's run is not started" "not started" \
+    "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].state')"
+cx_stop
+bc_log "ok"
