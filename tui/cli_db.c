@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "convex_driver.h"
 #include "demo.h"
 #include "line.h"
 #include "meter.h"
@@ -54,10 +53,6 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
-    if (bc_driver_is_convex(c->d))
-        return bc_fail(err, BC_USAGE,
-                       "db index is for SQLite files (--db); a Convex deployment's indexes are "
-                       "declared in its schema");
     if (c->drop) {
         bool had = bc_target_has_any_index(&c->t);
         bc_status st = bc_target_drop_indexes(&c->t, err);
@@ -83,11 +78,11 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
 {
     /* Opening the target already ran the schema check (SQLite) or found the auth functions
      * (Convex); reaching here means it passed. */
-    bool convex = bc_driver_is_convex(c->d);
+    bool convex = c->t.convex;
     fprintf(c->out, "%s: Better Auth %s OK\n", c->d->label, convex ? "functions" : "database");
     fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
     if (convex) {
-        fprintf(c->out, "  functions: %s\n", bc_convex_functions(c->d));
+        fprintf(c->out, "  functions: %s\n", c->t.functions);
     } else {
         fprintf(c->out, "  browsing indexes: %s\n",
                 bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
