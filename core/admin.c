@@ -214,7 +214,12 @@ static bc_status change_user(bc_admin *a, const char *action, const bc_record *u
 {
     const char *id = bc_record_text(user, "id");
     bc_record before = values_before(user, patch);
-    bc_audit_change change = {action, id, &before, patch, undo_of};
+    bc_audit_change change = {.action = action,
+                              .subject = id,
+                              .before = &before,
+                              .after = patch,
+                              .undo_of = undo_of,
+                              .label = bc_record_text(user, "email")};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     bc_record_release(&before);
@@ -361,7 +366,7 @@ static bc_status insert_audited(bc_admin *a, const char *action, const char *sub
 {
     bc_record shown = bc_record_copy(row);
     bc_audit_scrub(model, &shown);
-    bc_audit_change change = {action, subject, NULL, &shown, 0};
+    bc_audit_change change = {.action = action, .subject = subject, .after = &shown};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     bc_record_release(&shown);
@@ -425,9 +430,10 @@ bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_m
 
 /* Delete sessions by id, audited as one entry naming how many. */
 static bc_status delete_sessions(bc_admin *a, const char *action, const char *subject,
-                                 const bc_match *m, size_t *deleted, bc_error *err)
+                                 const char *label, const bc_match *m, size_t *deleted,
+                                 bc_error *err)
 {
-    bc_audit_change change = {action, subject, NULL, NULL, 0};
+    bc_audit_change change = {.action = action, .subject = subject, .label = label};
     int64_t audit_id;
     size_t n = 0;
     bc_status st = audit_begin(a, &change, &audit_id, err);
@@ -476,7 +482,8 @@ bc_status bc_admin_stop_impersonating(bc_admin *a, const char *user, size_t *del
         size_t chunk = n - i < BULK_CHUNK ? n - i : BULK_CHUNK, got = 0;
         bc_match m = {"id", (const char *const *)ids + i, chunk};
         st = delete_sessions(a, "sessions.stop-impersonating",
-                             user ? bc_record_text(&row, "id") : "*", &m, &got, err);
+                             user ? bc_record_text(&row, "id") : "*",
+                             user ? bc_record_text(&row, "email") : "every user", &m, &got, err);
         if (deleted)
             *deleted += got;
     }
@@ -498,7 +505,7 @@ bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *er
     const char *id = bc_record_text(&row, "id");
     bc_match m = {"id", &id, 1};
     size_t n = 0;
-    st = delete_sessions(a, "sessions.revoke", id, &m, &n, err);
+    st = delete_sessions(a, "sessions.revoke", id, NULL, &m, &n, err);
     bc_record_release(&row);
     return st;
 }
@@ -511,7 +518,8 @@ bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *delete
         return st;
     const char *id = bc_record_text(&row, "id");
     bc_match m = {"userId", &id, 1};
-    st = delete_sessions(a, "sessions.revoke-all", id, &m, deleted, err);
+    st = delete_sessions(a, "sessions.revoke-all", id, bc_record_text(&row, "email"), &m, deleted,
+                         err);
     bc_record_release(&row);
     return st;
 }
@@ -530,7 +538,8 @@ bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err)
     const char *id = bc_record_text(&row, "id");
     bc_record before = bc_record_copy(&row);
     bc_audit_scrub(BC_MODEL_USER, &before);
-    bc_audit_change change = {"users.remove", id, &before, NULL, 0};
+    bc_audit_change change = {
+        .action = "users.remove", .subject = id, .before = &before, .label = bc_record_text(&row, "email")};
     int64_t audit_id;
     st = audit_begin(a, &change, &audit_id, err);
     bc_record_release(&before);
@@ -590,7 +599,7 @@ static bc_status store_password(bc_admin *a, const char *user_id, const bc_recor
     bc_record_set_date(&shown, "updatedAt", now);
     if (!credential)
         bc_record_set_text(&shown, "account", "created (providerId credential)");
-    bc_audit_change change = {"users.set-password", user_id, NULL, &shown, 0};
+    bc_audit_change change = {.action = "users.set-password", .subject = user_id, .after = &shown};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     if (st == BC_OK && credential) {
@@ -638,17 +647,54 @@ bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *passw
     return st;
 }
 
-/* A plausible email: one '@' with text on both sides, a dot in the domain, no spaces. */
-static bool email_valid(const char *email)
+static bool ascii_alnum(char c)
 {
-    const char *at = strchr(email, '@');
-    if (!at || at == email || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool ascii_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The domain of zod's rule: ([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,} */
+static bool email_domain_valid(const char *d)
+{
+    const char *tld = strrchr(d, '.');
+    if (!tld || strlen(tld + 1) < 2)
         return false;
-    for (const char *p = email; *p; p++)
-        if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+    for (const char *p = tld + 1; *p; p++)
+        if (!ascii_alpha(*p))
             return false;
-    const char *last = email + strlen(email) - 1;
-    return *last != '.' && at[1] != '.';
+    bool label_start = true;
+    for (const char *p = d; p < tld; p++) {
+        if (*p == '.') {
+            if (label_start)
+                return false; /* an empty label */
+            label_start = true;
+        } else if (label_start ? !ascii_alnum(*p) : !(ascii_alnum(*p) || *p == '-')) {
+            return false;
+        } else {
+            label_start = false;
+        }
+    }
+    return !label_start;
+}
+
+bool bc_admin_email_valid(const char *email)
+{
+    if (!email || email[0] == '.' || strstr(email, ".."))
+        return false;
+    const char *at = strchr(email, '@');
+    if (!at || at == email)
+        return false;
+    for (const char *p = email; p < at; p++)
+        if (!ascii_alnum(*p) && !strchr("_'+-.", *p))
+            return false;
+    char last = at[-1];
+    if (!ascii_alnum(last) && !strchr("_+-", last))
+        return false;
+    return email_domain_valid(at + 1);
 }
 
 /* BC_OK when no user other than except_id has this (lowercased) email. */
@@ -698,8 +744,10 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
 {
     if (created)
         *created = (bc_record){0};
-    if (!email || !email_valid(email))
-        return bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "");
+    if (!bc_admin_email_valid(email))
+        return bc_fail(err, BC_USAGE,
+                       "invalid email \"%s\": Better Auth refuses it at sign-up (INVALID_EMAIL)",
+                       email ? email : "");
     if (!name)
         return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
     char *roles = NULL;
@@ -741,7 +789,8 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     bc_record_set_date(&account, "createdAt", now);
     bc_record_set_date(&account, "updatedAt", now);
 
-    bc_audit_change change = {"users.create", id, NULL, &user, 0};
+    bc_audit_change change = {
+        .action = "users.create", .subject = id, .after = &user, .label = bc_record_text(&user, "email")};
     int64_t audit_id;
     st = audit_begin(a, &change, &audit_id, err);
     if (st == BC_OK) {
@@ -796,8 +845,10 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
         return st;
     bc_record patch = bc_record_copy(changes);
     const char *email = bc_record_text(&patch, "email");
-    if (bc_record_get(&patch, "email") && (!email || !email_valid(email)))
-        st = bc_fail(err, BC_USAGE, "invalid email \"%s\"", email ? email : "(null)");
+    if (bc_record_get(&patch, "email") && (!bc_admin_email_valid(email)))
+        st = bc_fail(err, BC_USAGE,
+                     "invalid email \"%s\": Better Auth refuses it at sign-up (INVALID_EMAIL)",
+                     email ? email : "(null)");
     if (st == BC_OK && email) {
         char *lower = bc_text_lower(email, strlen(email), NULL);
         st = email_free(a, lower, bc_record_text(&row, "id"), err);
@@ -843,7 +894,7 @@ bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *acc
         bc_record before = bc_record_copy(hit);
         bc_audit_scrub(BC_MODEL_ACCOUNT, &before);
         const char *account_id = bc_record_text(hit, "id");
-        bc_audit_change change = {"accounts.unlink", account_id, &before, NULL, 0};
+        bc_audit_change change = {.action = "accounts.unlink", .subject = account_id, .before = &before};
         int64_t audit_id;
         st = audit_begin(a, &change, &audit_id, err);
         bc_record_release(&before);
@@ -922,7 +973,38 @@ const char *bc_admin_bulk_action_name(bc_bulk_kind kind)
 typedef struct {
     int64_t *ids;
     size_t n, cap;
+    int64_t group;  /* the bulk action's own entry, which the ids are members of */
+    size_t members; /* entries made under it */
+    bc_buf label;   /* the first members' emails, for its label */
 } audit_list;
+
+enum { BULK_LABEL_EMAILS = 3 };
+
+/* The bulk action's own entry: begun before its members, finished and labelled after them. */
+static bc_status bulk_begin(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
+                            size_t n, audit_list *audits, bc_error *err)
+{
+    char *subject = bc_xasprintf("%zu users", n);
+    bc_audit_change change = {.action = bc_admin_bulk_action_name(action->kind),
+                              .subject = subject,
+                              .after = patch,
+                              .label = subject};
+    bc_status st = audit_begin(a, &change, &audits->group, err);
+    free(subject);
+    return st;
+}
+
+static void bulk_end(bc_admin *a, audit_list *audits, bc_status st, const bc_error *err)
+{
+    size_t n = audits->members;
+    char *label = bc_xasprintf("%zu user%s: %s%s", n, n == 1 ? "" : "s",
+                               audits->label.data ? audits->label.data : "",
+                               n > BULK_LABEL_EMAILS ? ", \u2026" : "");
+    bc_audit_set_label(a->state, audits->group, label, NULL);
+    free(label);
+    audit_end(a, audits->group, st, err);
+    bc_buf_release(&audits->label);
+}
 
 static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
 {
@@ -943,8 +1025,12 @@ static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_
     for (size_t i = 0; st == BC_OK && i < users->n; i++) {
         ids[i] = bc_record_text(&users->items[i], "id");
         bc_record before = patch ? values_before(&users->items[i], patch) : (bc_record){0};
-        bc_audit_change change = {bc_admin_bulk_action_name(action->kind), ids[i],
-                                  patch ? &before : NULL, patch, 0};
+        bc_audit_change change = {.action = bc_admin_bulk_action_name(action->kind),
+                                  .subject = ids[i],
+                                  .before = patch ? &before : NULL,
+                                  .after = patch,
+                                  .group_id = audits->group,
+                                  .label = bc_record_text(&users->items[i], "email")};
         if (audits->n == audits->cap)
             audits->ids =
                 bc_xrealloc(audits->ids, (audits->cap = audits->cap ? audits->cap * 2 : 256) *
@@ -952,6 +1038,9 @@ static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_
         st = audit_begin(a, &change, &audits->ids[audits->n], err);
         if (st == BC_OK)
             audits->n++;
+        if (st == BC_OK && ++audits->members <= BULK_LABEL_EMAILS)
+            bc_buf_printf(&audits->label, "%s%s", audits->members > 1 ? ", " : "",
+                          change.label ? change.label : ids[i]);
         bc_record_release(&before);
     }
     sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
@@ -999,6 +1088,12 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     bool atomic = a->driver->ops->txn != NULL;
     audit_list audits = {0};
     size_t applied = 0;
+    st = bulk_begin(a, action, patch.n ? &patch : NULL, n, &audits, err);
+    if (st != BC_OK) {
+        bc_record_release(&patch);
+        free(roles);
+        return st;
+    }
     st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
     for (size_t i = 0; st == BC_OK && i < n; i += BULK_CHUNK) {
         size_t chunk = n - i < BULK_CHUNK ? n - i : BULK_CHUNK;
@@ -1030,6 +1125,7 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     else if (atomic)
         rollback(a, st);
     audit_list_finish(a, &audits, st, err);
+    bulk_end(a, &audits, st, err);
     *affected = st == BC_OK || !atomic ? applied : 0;
     free(audits.ids);
     bc_record_release(&patch);
@@ -1051,7 +1147,8 @@ static bool reversible(const char *action)
 
 bool bc_admin_undoable(const bc_audit_entry *e)
 {
-    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0;
+    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0 &&
+           !e->undone;
 }
 
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
@@ -1080,6 +1177,116 @@ static bc_status record_from_text(const char *text, bc_record *out, bc_error *er
     return st;
 }
 
+/* One member of a bulk undo, read and checked before anything is written. */
+typedef struct {
+    int64_t id;
+    bc_record before, row;
+} undo_step;
+
+/* Read entry e's saved values and its user, and refuse when the user changed since. */
+static bc_status undo_prepare(bc_admin *a, const bc_audit_entry *e, undo_step *out, bc_error *err)
+{
+    bc_record after = {0};
+    *out = (undo_step){.id = e->id};
+    bc_status st = record_from_text(e->before_json, &out->before, err);
+    if (st == BC_OK)
+        st = record_from_text(e->after_json, &after, err);
+    if (st == BC_OK)
+        st = bc_admin_find_user(a, e->subject, &out->row, err);
+    const char *field = st == BC_OK ? changed_since(&out->row, &after) : NULL;
+    if (field)
+        st = bc_fail(err, BC_REFUSED,
+                     "user %s changed after entry %lld (its %s is no longer what that change "
+                     "wrote): undo refused",
+                     e->label ? e->label : e->subject, (long long)e->id, field);
+    bc_record_release(&after);
+    return st;
+}
+
+static void undo_steps_free(undo_step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bc_record_release(&steps[i].before);
+        bc_record_release(&steps[i].row);
+    }
+    free(steps);
+}
+
+/* Write each step's saved values back in one driver transaction (where there is one), each
+ * audited as a member of the undo entry audits->group. */
+static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list *audits,
+                            bc_error *err)
+{
+    bc_status st = BC_OK;
+    int64_t now = bc_now_ms();
+    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; st == BC_OK && i < n; i++) {
+        bc_record_set_date(&steps[i].before, "updatedAt", now);
+        bc_record was = values_before(&steps[i].row, &steps[i].before);
+        bc_audit_change change = {.action = "audit.undo",
+                                  .subject = bc_record_text(&steps[i].row, "id"),
+                                  .before = &was,
+                                  .after = &steps[i].before,
+                                  .undo_of = steps[i].id,
+                                  .group_id = audits->group,
+                                  .label = bc_record_text(&steps[i].row, "email")};
+        audits->ids = bc_xrealloc(audits->ids, (audits->n + 1) * sizeof *audits->ids);
+        st = audit_begin(a, &change, &audits->ids[audits->n], err);
+        if (st == BC_OK)
+            audits->n++;
+        bc_record_release(&was);
+    }
+    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    if (st == BC_OK)
+        st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+    for (size_t i = 0; st == BC_OK && i < n; i++) {
+        const char *id = bc_record_text(&steps[i].row, "id");
+        bc_match by_id = {"id", &id, 1};
+        size_t changed = 0;
+        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, &steps[i].before, &changed,
+                                   err);
+        if (st == BC_OK && changed == 0)
+            st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
+    }
+    if (st == BC_OK)
+        st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+    else
+        rollback(a, st);
+    audit_list_finish(a, audits, st, err);
+    return st;
+}
+
+/* A bulk entry: every member checked first, then undone under one undo entry of its own. */
+static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
+{
+    bc_audit_entries members;
+    bc_status st = bc_audit_members(a->state, e->id, &members, err);
+    if (st != BC_OK)
+        return st;
+    undo_step *steps = bc_xcalloc(members.n + 1, sizeof *steps);
+    size_t n = 0;
+    for (size_t i = 0; st == BC_OK && i < members.n; i++)
+        if (strcmp(members.items[i].state, "done") == 0)
+            st = undo_prepare(a, &members.items[i], &steps[n++], err);
+    char *label = bc_xasprintf("undo of #%lld: %s", (long long)e->id, e->label ? e->label : "");
+    char *subject = bc_xasprintf("%zu users", n);
+    bc_audit_change change = {
+        .action = "audit.undo", .subject = subject, .undo_of = e->id, .label = label};
+    audit_list audits = {0};
+    if (st == BC_OK)
+        st = audit_begin(a, &change, &audits.group, err);
+    if (st == BC_OK) {
+        st = undo_apply(a, steps, n, &audits, err);
+        audit_end(a, audits.group, st, err);
+    }
+    free(audits.ids);
+    free(label);
+    free(subject);
+    undo_steps_free(steps, n);
+    bc_audit_entries_release(&members);
+    return st;
+}
+
 bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
 {
     if (!a->state)
@@ -1088,8 +1295,9 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
     bc_status st = bc_audit_get(a->state, audit_id, &e, err);
     if (st != BC_OK)
         return st;
-    bc_record before = {0}, after = {0}, row = {0};
-    if (!reversible(e.action))
+    if (e.undone)
+        st = bc_fail(err, BC_REFUSED, "entry %lld is already undone", (long long)audit_id);
+    else if (!reversible(e.action))
         st = bc_fail(err, BC_REFUSED,
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
                      "field updates are reversible",
@@ -1100,25 +1308,20 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
     else if (strcmp(e.target, a->target) != 0)
         st = bc_fail(err, BC_REFUSED, "entry %lld changed %s, not %s: open that target to undo it",
                      (long long)audit_id, e.target, a->target);
-    if (st == BC_OK)
-        st = record_from_text(e.before_json, &before, err);
-    if (st == BC_OK)
-        st = record_from_text(e.after_json, &after, err);
-    if (st == BC_OK)
-        st = bc_admin_find_user(a, e.subject, &row, err);
-    const char *field = st == BC_OK ? changed_since(&row, &after) : NULL;
-    if (field)
-        st = bc_fail(err, BC_REFUSED,
-                     "user %s changed after entry %lld (its %s is no longer what that change "
-                     "wrote): undo refused",
-                     e.subject, (long long)audit_id, field);
-    if (st == BC_OK) {
-        bc_record_set_date(&before, "updatedAt", bc_now_ms());
-        st = change_user(a, "audit.undo", &row, &before, false, audit_id, err);
+    if (st == BC_OK && e.members > 0) {
+        st = undo_bulk(a, &e, err);
+        bc_audit_entry_release(&e);
+        return st;
     }
-    bc_record_release(&before);
-    bc_record_release(&after);
-    bc_record_release(&row);
+    undo_step step = {0};
+    if (st == BC_OK)
+        st = undo_prepare(a, &e, &step, err);
+    if (st == BC_OK) {
+        bc_record_set_date(&step.before, "updatedAt", bc_now_ms());
+        st = change_user(a, "audit.undo", &step.row, &step.before, false, audit_id, err);
+    }
+    bc_record_release(&step.before);
+    bc_record_release(&step.row);
     bc_audit_entry_release(&e);
     return st;
 }

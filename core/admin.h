@@ -85,6 +85,12 @@ bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
  * (created without a password, or signing in through a social provider) gets one, as Better
  * Auth 1.6+ does (accountId = the user id), so a password sign-in works on every line. */
 bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err);
+/* Whether Better Auth 1.4.9 accepts email at sign-up: zod 4.3.6's z.email() rule (its regex
+ * /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
+ * applied to the email as typed, before lowercasing), checked against the real server in
+ * tests/integration/email_rule.sh. A user with any other email could never sign in. */
+bool bc_admin_email_valid(const char *email);
+
 /* A new user (email lowercased, must be new; role default "user") and its credential account.
  * *created gets the user row (caller's; may be NULL). */
 bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name, const char *role,
@@ -114,13 +120,16 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
                           bc_error *err);
 void bc_admin_ids_free(char **ids, size_t n);
 /* Apply one action to every listed user in one transaction (where the driver has them). The
- * acting admin is skipped for ban, and reported in *skipped. */
+ * acting admin is skipped for ban, and reported in *skipped. Audited as ONE entry (its label
+ * "N users: the first emails") whose members are the entries of each user. */
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
                         size_t *affected, size_t *skipped, bc_error *err);
 
 /* --- undo -------------------------------------------------------------------------------- */
 /* Undo a done audit entry of a reversible action (ban, unban, role, field update): writes the
- * entry's "before" values back, audited with undo_of = id. */
+ * entry's "before" values back, audited with undo_of = id. A bulk entry is undone as one: every
+ * member (none may have changed since) in one transaction where the driver has them, audited as
+ * one undo entry with a member undo for each. */
 /* Whether bc_admin_undo could take this entry: a done entry of a reversible action (the console
  * marks such entries; bc_admin_undo still checks that the user has not changed since). */
 bool bc_admin_undoable(const bc_audit_entry *e);

@@ -36,7 +36,8 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
 {
     static const char sql[] =
         "INSERT INTO audit (started_at, os_user, actor, target_kind, target, action, subject,"
-        " before_json, after_json, state, undo_of) VALUES (?,?,?,?,?,?,?,?,?,'pending',?)";
+        " before_json, after_json, state, undo_of, group_id, label)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?)";
     sqlite3_stmt *st;
     *id = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -57,6 +58,11 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
         sqlite3_bind_int64(st, 10, change->undo_of);
     else
         sqlite3_bind_null(st, 10);
+    if (change->group_id > 0)
+        sqlite3_bind_int64(st, 11, change->group_id);
+    else
+        sqlite3_bind_null(st, 11);
+    bind_text(st, 12, change->label);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     free(before);
@@ -102,6 +108,19 @@ bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot name the row a change made");
 }
 
+bc_status bc_audit_set_label(sqlite3 *db, int64_t id, const char *label, bc_error *err)
+{
+    static const char sql[] = "UPDATE audit SET label = ? WHERE id = ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot label an entry");
+    bind_text(st, 1, label);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot label an entry");
+}
+
 static char *column(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -124,23 +143,54 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     e->state = column(st, 11);
     e->error = column(st, 12);
     e->undo_of = sqlite3_column_int64(st, 13);
+    e->group_id = sqlite3_column_int64(st, 14);
+    e->label = column(st, 15);
+    e->members = sqlite3_column_int64(st, 16);
+    e->undone = sqlite3_column_int(st, 17) != 0;
 }
 
+/* Every column, the members of a bulk entry and whether a completed undo of it exists. */
 #define ENTRY_COLUMNS                                                                              \
     "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
-    " before_json, after_json, state, error, undo_of"
+    " before_json, after_json, state, error, undo_of, group_id, label,"                           \
+    " (SELECT count(*) FROM audit m WHERE m.group_id = audit.id),"                                 \
+    " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done')"
 
 bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err)
 {
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
-                              " ORDER BY id DESC LIMIT ?2";
+                              " AND group_id IS NULL ORDER BY id DESC LIMIT ?2";
     *out = (bc_audit_entries){0};
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, "cannot read");
     sqlite3_bind_int64(st, 1, before_id);
     sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : 50);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap)
+            out->items = bc_xrealloc(out->items, (cap = cap ? cap * 2 : 32) * sizeof *out->items);
+        out->items[out->n] = (bc_audit_entry){0};
+        read_entry(st, &out->items[out->n++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        bc_audit_entries_release(out);
+        return db_fail(db, err, "cannot read");
+    }
+    return BC_OK;
+}
+
+bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_error *err)
+{
+    static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE group_id = ? ORDER BY id";
+    *out = (bc_audit_entries){0};
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, err, "cannot read");
+    sqlite3_bind_int64(st, 1, id);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -178,7 +228,8 @@ void bc_audit_entry_release(bc_audit_entry *e)
 {
     char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
                        &e->target_kind, &e->target,     &e->action,      &e->subject,
-                       &e->before_json, &e->after_json, &e->state,       &e->error};
+                       &e->before_json, &e->after_json, &e->state,       &e->error,
+                       &e->label};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);
     *e = (bc_audit_entry){0};

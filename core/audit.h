@@ -1,9 +1,12 @@
-/* audit.h - the audit log in bcadmin's state database (migrations/0001_audit.sql).
+/* audit.h - the audit log in bcadmin's state database (migrations/0001_audit.sql, 0005).
  *
  * Every change is written before it is applied (state 'pending') and updated after ('done' or
  * 'failed' with the error), so a crash in between leaves a pending row that says what may have
  * happened. Entries hold field values before and after, never secrets: callers pass records that
  * have been through bc_audit_scrub (tokens, hashes, keys and passwords removed).
+ *
+ * A bulk action is one entry whose members (group_id = its id) are the entries of each user it
+ * changed; bc_audit_list shows top-level entries only, bc_audit_members a bulk entry's members.
  *
  * Strings in bc_audit_entry are owned by the entry (bc_audit_entries_release frees them).
  */
@@ -11,6 +14,7 @@
 #define BC_AUDIT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -30,7 +34,9 @@ typedef struct {
     const char *subject; /* the row acted on: user id, session id, variable name */
     const bc_record *before;
     const bc_record *after;
-    int64_t undo_of; /* the entry this change undoes, or 0 */
+    int64_t undo_of;  /* the entry this change undoes, or 0 */
+    int64_t group_id; /* the bulk entry this change is a member of, or 0 */
+    const char *label; /* the subject as a person reads it (a user's email), or NULL */
 } bc_audit_change;
 
 /* Record a pending change; *id gets its row id for bc_audit_finish. */
@@ -43,11 +49,18 @@ bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *
 bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
                                const bc_record *after, bc_error *err);
 
+/* Set the label of an entry (a bulk entry's "N users: ..." once its users are known). */
+bc_status bc_audit_set_label(sqlite3 *db, int64_t id, const char *label, bc_error *err);
+
 typedef struct {
     int64_t id;
     char *started_at, *finished_at, *os_user, *actor, *target_kind, *target, *action, *subject;
     char *before_json, *after_json, *state, *error;
-    int64_t undo_of; /* 0 when not an undo */
+    int64_t undo_of;  /* 0 when not an undo */
+    int64_t group_id; /* the bulk entry it belongs to, or 0 */
+    int64_t members;  /* entries in this bulk entry (0: not a bulk entry) */
+    bool undone;      /* a completed undo of this entry exists */
+    char *label;      /* the subject as recorded for people (an email), or NULL */
 } bc_audit_entry;
 
 typedef struct {
@@ -55,9 +68,12 @@ typedef struct {
     size_t n;
 } bc_audit_entries;
 
-/* The newest `limit` entries, newest first (before_id > 0: only entries older than it). */
+/* The newest `limit` top-level entries, newest first (before_id > 0: only entries older than
+ * it); members of bulk entries are left out. */
 bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err);
+/* The members of bulk entry id, oldest first. */
+bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_error *err);
 bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err);
 void bc_audit_entry_release(bc_audit_entry *e);
 void bc_audit_entries_release(bc_audit_entries *list);

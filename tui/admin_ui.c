@@ -22,6 +22,11 @@ typedef struct {
     char **ids;         /* bulk actions: the users confirmed by count */
     size_t n;
     bool bulk;
+    char *first;        /* bulk: the first users' emails, for the confirmation */
+    size_t hidden;      /* bulk: marks outside the view's list */
+    bool hidden_unknown;
+    void (*done)(void *ctx);
+    void *done_ctx;
     char *session, *account;
     int64_t audit_id;
     /* gathered by the dialogs */
@@ -40,6 +45,7 @@ static void flow_free(void *p)
     free(f->user);
     free(f->email);
     bc_admin_ids_free(f->ids, f->n);
+    free(f->first);
     free(f->session);
     free(f->account);
     free(f->reason);
@@ -83,6 +89,43 @@ static bc_status run_find_user(void *ctx, bc_error *err)
 {
     read_call *c = ctx;
     return bc_admin_find_user(c->admin, c->user, c->out, err);
+}
+
+typedef struct {
+    bc_driver *driver;
+    char *const *ids;
+    size_t n;
+    bc_rows rows;
+} emails_call;
+
+static bc_status run_emails(void *ctx, bc_error *err)
+{
+    emails_call *c = ctx;
+    bc_match m = {"id", (const char *const *)c->ids, c->n};
+    return bc_driver_rows_get(c->driver, BC_MODEL_USER, &m, c->n, &c->rows, err);
+}
+
+enum { FIRST_SHOWN = 5 };
+
+/* "alice@x, bob@y, … (12 users)": the first users of a bulk action by email. */
+static void name_first(tui_app *app, flow *f)
+{
+    emails_call c = {.driver = tui_app_driver(app), .ids = f->ids};
+    c.n = f->n < FIRST_SHOWN ? f->n : FIRST_SHOWN;
+    bc_error err = {0};
+    bc_buf b = {0};
+    bc_buf_puts(&b, "Users: ");
+    if (tui_app_call(app, "reading the users", true, run_emails, &c, &err) == BC_OK) {
+        for (size_t i = 0; i < c.rows.n; i++)
+            bc_buf_printf(&b, "%s%s", i ? ", " : "", bc_record_text(&c.rows.items[i], "email"));
+        bc_rows_release(&c.rows);
+    } else {
+        for (size_t i = 0; i < c.n; i++)
+            bc_buf_printf(&b, "%s%s", i ? ", " : "", f->ids[i]);
+    }
+    if (f->n > c.n)
+        bc_buf_printf(&b, ", \u2026 and %zu more", f->n - c.n);
+    f->first = bc_buf_take(&b);
 }
 
 static bc_status run_select(void *ctx, bc_error *err)
@@ -158,6 +201,8 @@ static bc_status run_bulk(tui_app *app, flow *f, bc_error *err)
     bulk_call c = {.admin = tui_app_admin(app), .act = &act, .f = f};
     bc_status st = tui_app_call(app, action_name(f->action), false, run_bulk_call, &c, err);
     size_t affected = c.affected, skipped = c.skipped;
+    if (st == BC_OK && f->done) /* the marks did their job: clear them before the refresh */
+        f->done(f->done_ctx);
     tui_app_after_write(app, false);
     if (st == BC_OK)
         report_bulk(app, done, affected, skipped);
@@ -392,6 +437,12 @@ static void ask(tui_app *app, flow *f)
         typed = count;
         label = "Type the count";
         d.danger = true;
+        tui_dialog_line(&d, "%s", f->first ? f->first : "");
+        if (f->hidden)
+            tui_dialog_line(&d, "%zu of them are marked but outside the current search/filters.",
+                            f->hidden);
+        else if (f->hidden_unknown)
+            tui_dialog_line(&d, "Some may be marked but outside the current search/filters.");
     }
     switch (f->action) {
     case TUI_ACT_BAN:
@@ -405,6 +456,7 @@ static void ask(tui_app *app, flow *f)
             tui_dialog_line(&d, "Until:   %s UTC", until);
         }
         tui_dialog_line(&d, "Every session of %s is deleted.", f->bulk ? "each user" : "the user");
+        d.danger = true;
         break;
     case TUI_ACT_UNBAN:
         snprintf(d.title, sizeof d.title, "Unban %s?", who);
@@ -417,14 +469,17 @@ static void ask(tui_app *app, flow *f)
     case TUI_ACT_REVOKE_SESSIONS:
         snprintf(d.title, sizeof d.title, "Revoke every session of %s?", who);
         tui_dialog_line(&d, "They are signed out everywhere.");
+        d.danger = true;
         break;
     case TUI_ACT_REVOKE_SESSION:
         snprintf(d.title, sizeof d.title, "Revoke session %s?", f->session);
         tui_dialog_line(&d, "Owner: %s. That browser or client is signed out.", who);
+        d.danger = true;
         break;
     case TUI_ACT_STOP_IMPERSONATING:
         snprintf(d.title, sizeof d.title, "Stop impersonating %s?", who);
         tui_dialog_line(&d, "Deletes every impersonation session of the user.");
+        d.danger = true;
         break;
     case TUI_ACT_IMPERSONATE:
         snprintf(d.title, sizeof d.title, "Impersonate %s?", who);
@@ -676,6 +731,70 @@ static bool admin_ready(tui_app *app)
     return false;
 }
 
+/* --- the acting admin, asked up front ------------------------------------------------------ */
+
+typedef struct {
+    bc_driver *driver;
+    bc_page page;
+} admins_call;
+
+static bc_status run_admins(void *ctx, bc_error *err)
+{
+    admins_call *c = ctx;
+    bc_user_query q = {.role = "admin", .sort = BC_SORT_EMAIL, .ascending = true,
+                       .limit = TUI_MENU_MAX};
+    return bc_driver_users_page(c->driver, &q, &c->page, err);
+}
+
+static bool actor_picked(tui_menu *m, tui_app *app, int dir)
+{
+    if (dir < 0)
+        return false;
+    flow *f = m->ctx;
+    tui_admin_act_as(app, m->items[m->sel]);
+    if (!bc_admin_has_actor(tui_app_admin(app)))
+        return true; /* refused: the message says why; on_close frees the flow */
+    m->ctx = NULL;
+    start_form(app, f);
+    return true;
+}
+
+static void actor_menu_closed(tui_menu *m, tui_app *app)
+{
+    if (!m->ctx)
+        return;
+    flow *f = m->ctx;
+    if (!bc_admin_has_actor(tui_app_admin(app)))
+        tui_app_message(app, "%s needs an acting admin: cancelled (or :as EMAIL first)",
+                        action_name(f->action));
+    flow_free(f);
+}
+
+/* A menu of the admins to act as; the flow goes on once one is chosen. */
+static void pick_actor(tui_app *app, flow *f)
+{
+    admins_call c = {.driver = tui_app_driver(app)};
+    bc_error err = {0};
+    if (tui_app_call(app, "listing admins", true, run_admins, &c, &err) != BC_OK) {
+        tui_app_error(app, &err);
+        flow_free(f);
+        return;
+    }
+    tui_menu m = {.activate = actor_picked, .on_close = actor_menu_closed, .ctx = f};
+    snprintf(m.title, sizeof m.title, "%s needs an acting admin: act as", action_name(f->action));
+    for (size_t i = 0; i < c.page.rows.n && m.n < TUI_MENU_MAX; i++)
+        snprintf(m.items[m.n++], sizeof m.items[0], "%s",
+                 bc_record_text(&c.page.rows.items[i], "email"));
+    bc_page_release(&c.page);
+    if (!m.n) {
+        tui_app_message(app, "%s needs an acting admin, and no user holds the admin role",
+                        action_name(f->action));
+        flow_free(f);
+        return;
+    }
+    tui_app_menu(app, &m);
+}
+
 void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
 {
     if (!admin_ready(app))
@@ -700,6 +819,11 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
             flow_free(f);
             return;
         }
+        f->hidden = t->hidden;
+        f->hidden_unknown = t->hidden_unknown;
+        f->done = t->done;
+        f->done_ctx = t->done_ctx;
+        name_first(app, f);
     } else if (t) {
         f->user = t->user ? bc_xstrdup(t->user) : NULL;
         f->email = t->email ? bc_xstrdup(t->email) : NULL;
@@ -718,6 +842,10 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
         tui_app_message(app, "%s: select a %s first (Tab moves to its pane)", action_name(a),
                         a == TUI_ACT_REVOKE_SESSION ? "session" : "account");
         flow_free(f);
+        return;
+    }
+    if (a == TUI_ACT_IMPERSONATE && !bc_admin_has_actor(tui_app_admin(app))) {
+        pick_actor(app, f); /* asked first, not after the dialogs */
         return;
     }
     if (a == TUI_ACT_SET_ROLE && !f->bulk) {

@@ -1,7 +1,8 @@
 /* admin_ui.h - the console's admin actions: the dialogs each one needs (reason and expiry, roles,
  * duration, passwords, field edits), the confirmation that fits it (yes/no for reversible
- * changes; the user's email typed for removal, password changes and unlinking; the count typed
- * for bulk actions; the deployment's name typed as well on production), then the one core/admin
+ * changes, `y` for destructive ones (Enter alone never confirms them); the user's email typed for
+ * removal, password changes and unlinking; the count typed for bulk actions, whose dialog names the
+ * first users; the deployment's name typed as well on production), then the one core/admin
  * call and its outcome on the bottom line, after which every open view refreshes in place.
  *
  * No rule lives here: what may be done, and what it writes, is core/admin's to decide. Curses-free.
@@ -28,6 +29,12 @@ typedef struct {
     const char *session; /* a session id */
     const char *account; /* an account id */
     int64_t audit_id;
+    /* bulk: marks the view knows are outside its current list (search, filters), said in the
+     * confirmation; and what to run once the bulk action succeeded (the view clears its marks) */
+    size_t hidden;
+    bool hidden_unknown;
+    void (*done)(void *ctx);
+    void *done_ctx;
 } tui_admin_target;
 
 /* Start the dialogs of write action a on target t (or say on the bottom line why it cannot).

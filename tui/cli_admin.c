@@ -754,6 +754,9 @@ static json_t *entry_json(const bc_audit_entry *e)
     json_object_set_new(j, "after", saved_json(e->after_json));
     json_object_set_new(j, "error", e->error ? json_string(e->error) : json_null());
     json_object_set_new(j, "undoOf", e->undo_of ? json_integer(e->undo_of) : json_null());
+    json_object_set_new(j, "label", e->label ? json_string(e->label) : json_null());
+    json_object_set_new(j, "members", json_integer(e->members));
+    json_object_set_new(j, "undone", json_boolean(e->undone));
     return j;
 }
 
@@ -822,7 +825,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
                                       : bc_xstrdup(e->action);
             const char *cells[] = {id,     e->started_at, e->state, e->actor ? e->actor : "-",
-                                   action, e->subject,    changes,  e->error};
+                                   action, e->label ? e->label : e->subject, changes, e->error};
             bc_table_row(&t, cells);
             free(changes);
             free(action);

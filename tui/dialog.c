@@ -123,13 +123,17 @@ tui_dialog_result tui_dialog_key(tui_dialog *d, int key)
     if (key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g'))
         return TUI_DLG_CANCEL;
     switch (d->kind) {
-    case TUI_DLG_YESNO:
-        if (key == 'y' || key == 'Y' || key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN)
+    case TUI_DLG_YESNO: {
+        /* a destructive question never takes Enter for yes: a stray Enter changes nothing */
+        bool enter = key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN;
+        if (key == 'y' || key == 'Y' || (enter && !d->danger))
             return TUI_DLG_ACCEPT;
         if (key == 'n' || key == 'N' || key == 'q')
             return TUI_DLG_CANCEL;
-        tui_dialog_error(d, "y or Enter: yes   n or Esc: no");
+        tui_dialog_error(d, "%s", d->danger ? "y: yes   n or Esc: no   (Enter does not confirm)"
+                                            : "y or Enter: yes   n or Esc: no");
         return TUI_DLG_KEEP;
+    }
     case TUI_DLG_INFO:
         if (key == TUI_KEY_ENTER || key == TUI_KEY_ENTER_FN || key == 'q')
             return TUI_DLG_ACCEPT;
@@ -192,7 +196,7 @@ static const char *hint_of(const tui_dialog *d)
 {
     switch (d->kind) {
     case TUI_DLG_YESNO:
-        return "y or Enter: yes    n or Esc: no";
+        return d->danger ? "y: yes    n or Esc: no" : "y or Enter: yes    n or Esc: no";
     case TUI_DLG_INFO:
         return "Enter or Esc: close    (mouse is released: drag to select and copy)";
     case TUI_DLG_FORM:

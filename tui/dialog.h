@@ -20,7 +20,7 @@
 
 typedef enum {
     TUI_DLG_FORM,  /* fields; Enter on the last field accepts */
-    TUI_DLG_YESNO, /* y or Enter accepts, n or Esc declines */
+    TUI_DLG_YESNO, /* y (or Enter, unless danger) accepts, n or Esc declines */
     TUI_DLG_INFO,  /* text to read or copy; any of Enter, Esc, q closes */
 } tui_dialog_kind;
 
@@ -39,7 +39,7 @@ typedef struct tui_dialog tui_dialog;
 struct tui_dialog {
     tui_dialog_kind kind;
     char title[160];
-    bool danger; /* drawn in the danger style (removal, bulk, production) */
+    bool danger; /* drawn in the danger style (removal, bulk, production); a yes/no then needs y */
     char lines[TUI_DIALOG_LINES][TUI_DIALOG_TEXT];
     int nlines;
     bool wrap; /* INFO: wrap long lines instead of cutting them, so they can be copied whole */

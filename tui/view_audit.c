@@ -1,6 +1,8 @@
-/* view_audit.c - the audit log, newest first: state, action, subject, what changed; z undoes a
- * reversible entry (through core/admin, audited as well). */
+/* view_audit.c - the audit log, newest first: state, action, subject (its email), what changed;
+ * `/` filters it; z undoes a reversible entry not undone yet (a bulk entry as one), through
+ * core/admin, audited as well. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "describe.h"
 #include "isotime.h"
 #include "table.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define AUDIT_PAGE 200
@@ -22,9 +25,51 @@ typedef struct {
     bc_audit_entry *items;
     size_t n, cap;
     bool more; /* older entries may exist beyond the loaded ones */
-    size_t sel, top;
+    size_t *shown; /* indices of the entries the search matches (all without one) */
+    size_t nshown;
+    size_t sel, top; /* into shown */
     int height;
+    char search[128];
 } audit_state;
+
+static char *changes_text(const bc_audit_entry *e);
+
+static const bc_audit_entry *selected(const audit_state *s)
+{
+    return s->sel < s->nshown ? &s->items[s->shown[s->sel]] : NULL;
+}
+
+static bool matches(const bc_audit_entry *e, const char *needle, size_t nn)
+{
+    char *changes = changes_text(e);
+    const char *fields[] = {e->label, e->subject, e->action, e->state, e->actor, changes};
+    bool hit = false;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields && !hit; i++)
+        hit = fields[i] && bc_text_contains_folded(fields[i], strlen(fields[i]), needle, nn);
+    free(changes);
+    return hit;
+}
+
+/* The entries the search matches, keeping the selected one selected when it still shows. */
+static void apply_search(audit_state *s)
+{
+    int64_t keep = selected(s) ? selected(s)->id : 0;
+    free(s->shown);
+    s->shown = bc_xcalloc(s->n + 1, sizeof *s->shown);
+    s->nshown = 0;
+    size_t nn;
+    char *needle = bc_text_fold(s->search, strlen(s->search), &nn);
+    for (size_t i = 0; i < s->n; i++)
+        if (!nn || matches(&s->items[i], needle, nn))
+            s->shown[s->nshown++] = i;
+    free(needle);
+    s->sel = 0;
+    for (size_t i = 0; keep && i < s->nshown; i++)
+        if (s->items[s->shown[i]].id <= keep) {
+            s->sel = i;
+            break;
+        }
+}
 
 static void release_items(audit_state *s)
 {
@@ -47,13 +92,14 @@ static bc_status load_more(audit_state *s, bc_error *err)
     s->n += page.n;
     s->more = page.n == AUDIT_PAGE;
     free(page.items); /* the entries moved into s->items */
+    apply_search(s);
     return BC_OK;
 }
 
 /* Load again from the newest, as many as before, keeping the selected entry when it is there. */
 static bc_status reload(audit_state *s, bc_error *err)
 {
-    int64_t keep = s->sel < s->n ? s->items[s->sel].id : 0;
+    int64_t keep = selected(s) ? selected(s)->id : 0;
     size_t want = s->n > AUDIT_PAGE ? s->n : AUDIT_PAGE;
     release_items(s);
     bc_status st = BC_OK;
@@ -63,8 +109,8 @@ static bc_status reload(audit_state *s, bc_error *err)
             break;
     }
     s->sel = 0;
-    for (size_t i = 0; keep && i < s->n; i++)
-        if (s->items[i].id <= keep) {
+    for (size_t i = 0; keep && i < s->nshown; i++)
+        if (s->items[s->shown[i]].id <= keep) {
             s->sel = i;
             break;
         }
@@ -92,6 +138,7 @@ static void audit_close(tui_view *v)
         return;
     release_items(s);
     free(s->items);
+    free(s->shown);
     free(s);
 }
 
@@ -140,16 +187,16 @@ static char *changes_text(const bc_audit_entry *e)
 
 static const tui_col columns[] = {
     {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 7, 0, 0},    {"action", 19, 0, 0},
-    {"subject", 12, 1, 1}, {"undo", 4, 0, 3},     {"changes", 20, 4, 0},
+    {"subject", 24, 3, 1}, {"undo", 4, 0, 3},     {"changes", 20, 3, 0},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
 static void draw_detail(const audit_state *s, tui_rect r, int y)
 {
     tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
-    if (s->sel >= s->n)
+    const bc_audit_entry *e = selected(s);
+    if (!e)
         return;
-    const bc_audit_entry *e = &s->items[s->sel];
     char line[1024];
     snprintf(line, sizeof line, "#%lld %s %s  started %s  finished %s", (long long)e->id, e->action,
              e->state, e->started_at, e->finished_at ? e->finished_at : "-");
@@ -157,7 +204,11 @@ static void draw_detail(const audit_state *s, tui_rect r, int y)
     snprintf(line, sizeof line, "by %s as %s on %s %s", e->os_user,
              e->actor ? e->actor : "(no acting admin)", e->target_kind, e->target);
     tui_draw_text(y + 2, r.x + 1, r.w - 1, line, 0, false);
-    snprintf(line, sizeof line, "before: %s", e->before_json ? e->before_json : "-");
+    if (e->members)
+        snprintf(line, sizeof line, "%lld users (z undoes them all as one): %s",
+                 (long long)e->members, e->label ? e->label : "");
+    else
+        snprintf(line, sizeof line, "before: %s", e->before_json ? e->before_json : "-");
     tui_draw_text(y + 3, r.x + 1, r.w - 1, line, 0, false);
     snprintf(line, sizeof line, "after:  %s", e->after_json ? e->after_json : "-");
     tui_draw_text(y + 4, r.x + 1, r.w - 1, line, 0, false);
@@ -169,10 +220,13 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
 {
     (void)app;
     audit_state *s = v->data;
-    char title[160];
-    if (s->n)
-        snprintf(title, sizeof title, "Audit log  entry %zu of %zu%s   newest first   z: undo",
-                 s->sel + 1, s->n, s->more ? "+" : "");
+    char title[400];
+    if (s->nshown)
+        snprintf(title, sizeof title, "Audit log  entry %zu of %zu%s%s%s%s   newest first   z: undo",
+                 s->sel + 1, s->nshown, s->more ? "+" : "", s->search[0] ? "   search: " : "",
+                 s->search, s->search[0] ? " (Esc clears)" : "");
+    else if (s->search[0])
+        snprintf(title, sizeof title, "Audit log  no entry matches \"%s\" (Esc clears)", s->search);
     else
         snprintf(title, sizeof title, "Audit log  no entries yet");
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
@@ -187,9 +241,9 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
         s->top = s->sel;
     if (s->sel >= s->top + (size_t)s->height)
         s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->n; i++) {
+    for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
         size_t idx = s->top + (size_t)i;
-        const bc_audit_entry *e = &s->items[idx];
+        const bc_audit_entry *e = &s->items[s->shown[idx]];
         char id[24], started[BC_SHORT_DATE_LEN + 1] = "-";
         snprintf(id, sizeof id, "%lld", (long long)e->id);
         int64_t ms;
@@ -197,7 +251,8 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
             bc_describe_date(ms, started);
         char *changes = changes_text(e);
         const char *cells[NCOLS] = {
-            id, started, e->state, e->action, e->subject, bc_admin_undoable(e) ? "z" : "", changes};
+            id,      started, e->state, e->action, e->label ? e->label : e->subject,
+            bc_admin_undoable(e) ? "z" : (e->undone ? "done" : ""), changes};
         tui_style styles[NCOLS] = {0};
         styles[2] = strcmp(e->state, "done") == 0     ? TUI_S_GOOD
                     : strcmp(e->state, "failed") == 0 ? TUI_S_DANGER
@@ -211,17 +266,43 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
 
 static void move(audit_state *s, tui_app *app, int64_t delta)
 {
-    if (delta > 0 && s->more && s->sel + (size_t)delta >= s->n) {
+    /* past the loaded entries: older ones, until the move fits or there are no more (G) */
+    while (delta > 0 && s->more && s->sel + (size_t)delta >= s->nshown) {
         bc_error err = {0};
-        if (load_more(s, &err) != BC_OK)
+        int64_t keep = selected(s) ? selected(s)->id : 0;
+        if (load_more(s, &err) != BC_OK) {
             tui_app_error(app, &err);
+            break;
+        }
+        for (size_t i = 0; keep && i < s->nshown; i++)
+            if (s->items[s->shown[i]].id == keep)
+                s->sel = i;
     }
     int64_t t = (int64_t)s->sel + delta;
-    if (t >= (int64_t)s->n)
-        t = (int64_t)s->n - 1;
+    if (t >= (int64_t)s->nshown)
+        t = (int64_t)s->nshown - 1;
     if (t < 0)
         t = 0;
     s->sel = (size_t)t;
+}
+
+/* The search reads every entry: an audit log is small next to a user table. */
+static void search_changed(void *ctx, tui_app *app, const char *text)
+{
+    audit_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", text);
+    bc_error err = {0};
+    while (*text && s->more)
+        if (load_more(s, &err) != BC_OK) {
+            tui_app_error(app, &err);
+            break;
+        }
+    apply_search(s);
+}
+
+static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    search_changed(ctx, app, accepted ? text : "");
 }
 
 static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
@@ -247,11 +328,30 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         s->sel = 0;
         return true;
     case TUI_ACT_LAST:
-        move(s, app, (int64_t)s->n);
+        move(s, app, INT64_MAX / 2);
+        return true;
+    case TUI_ACT_SEARCH:
+        if (arg) {
+            search_changed(s, app, arg);
+            return true;
+        }
+        tui_app_prompt(app,
+                       &(tui_prompt_spec){.prefix = "/",
+                                          .on_change = search_changed,
+                                          .on_done = search_done,
+                                          .history = TUI_HISTORY_SEARCH,
+                                          .ctx = s},
+                       s->search);
+        return true;
+    case TUI_ACT_BACK:
+    case TUI_ACT_CLEAR:
+        if (!s->search[0])
+            return false;
+        search_changed(s, app, ""); /* Esc drops the search first; the next goes back */
         return true;
     case TUI_ACT_OPEN: {
         /* the subject of a user action is a user id */
-        const bc_audit_entry *e = s->sel < s->n ? &s->items[s->sel] : NULL;
+        const bc_audit_entry *e = selected(s);
         if (e && e->subject && strncmp(e->action, "users.", 6) == 0 &&
             strcmp(e->action, "users.remove") != 0)
             tui_app_push(app, &tui_user_view, e->subject);
@@ -263,10 +363,14 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         int64_t id = 0;
         if (arg)
             id = strtoll(arg, NULL, 10);
-        else if (s->sel < s->n)
-            id = s->items[s->sel].id;
+        else if (selected(s))
+            id = selected(s)->id;
         if (id <= 0) {
             tui_app_message(app, "undo: select an entry (or :undo ID)");
+            return true;
+        }
+        if (!arg && selected(s)->undone) {
+            tui_app_message(app, "entry #%lld is already undone", (long long)id);
             return true;
         }
         tui_admin_target t = {.audit_id = id};
@@ -292,12 +396,12 @@ static void audit_click(tui_view *v, tui_app *app, int y, int x)
     (void)x;
     audit_state *s = v->data;
     int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->n)
+    if (row >= 0 && row < s->height && s->top + (size_t)row < s->nshown)
         s->sel = s->top + (size_t)row;
 }
 
-static const tui_action audit_hints[] = {TUI_ACT_UNDO, TUI_ACT_OPEN, TUI_ACT_REFRESH,
-                                         TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
+static const tui_action audit_hints[] = {TUI_ACT_UNDO,    TUI_ACT_OPEN,       TUI_ACT_SEARCH,
+                                         TUI_ACT_REFRESH, TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
 
 const tui_view_ops tui_audit_view = {
     .name = "audit",

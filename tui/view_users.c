@@ -181,6 +181,29 @@ static void toggle_mark(users_state *s, const char *id)
     s->marks[s->nmarks++] = bc_xstrdup(id);
 }
 
+/* Marks outside the current list (the search and filters hide them): counted when every row of
+ * the list is loaded, else *unknown says some marks are not among the loaded rows. */
+static size_t hidden_marks(const users_state *s, bool *unknown)
+{
+    *unknown = false;
+    if (s->mark_all || !s->nmarks || !filtered(s))
+        return 0;
+    size_t shown = 0;
+    for (size_t i = 0; i < s->win.rows.n; i++)
+        if (is_marked(s, bc_record_text(&s->win.rows.items[i], "id")))
+            shown++;
+    bool whole = s->win.npages && !s->win.pages[0].before && !s->win.pages[s->win.npages - 1].after;
+    if (whole)
+        return s->nmarks - shown;
+    *unknown = shown < s->nmarks;
+    return 0;
+}
+
+static void marks_done(void *ctx)
+{
+    clear_marks(ctx);
+}
+
 static void users_close(tui_view *v)
 {
     users_state *s = v->data;
@@ -215,6 +238,12 @@ static void describe(const users_state *s, char *out, size_t size)
         bc_buf_puts(&b, "   marked: every match");
     else if (s->nmarks)
         bc_buf_printf(&b, "   marked: %zu", s->nmarks);
+    bool unknown;
+    size_t hidden = hidden_marks(s, &unknown);
+    if (hidden)
+        bc_buf_printf(&b, " (%zu outside this list)", hidden);
+    else if (unknown)
+        bc_buf_puts(&b, " (some may be outside this list)");
     snprintf(out, size, "%s", b.data);
     bc_buf_release(&b);
 }
@@ -466,7 +495,10 @@ static void start_admin(users_state *s, tui_app *app, tui_action a)
         .ids = s->nmarks && !s->mark_all ? s->marks : NULL,
         .n = s->mark_all ? 0 : s->nmarks,
         .filter = s->mark_all ? &q : NULL,
+        .done = marks_done,
+        .done_ctx = s,
     };
+    t.hidden = hidden_marks(s, &t.hidden_unknown);
     tui_admin_start(app, a, &t);
 }
 

@@ -97,9 +97,10 @@ PY
 expect
 check 30
 check 90
-# With bcadmin's indexes the same numbers come from other statements (index ranges, and the
-# largest group as the table's count minus the others).
-run 0 "$BCADMIN" --db "$DB" db index
+# With bcadmin's browsing indexes (the script `db index` runs first; its search index does not
+# matter here) the same numbers come from other statements: index ranges, and the largest group
+# as the table's count minus the others.
+sqlite3 "$DB" <"$SRC/assets/browse-indexes.sql"
 check 30
 check 1
 

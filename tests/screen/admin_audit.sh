@@ -10,6 +10,10 @@ EXTRA_ENV="BCADMIN_AS=user000@example.com" start 120 40
 wait_for "row 1 of 30"
 keys X
 wait_for "Revoke every session of user029@example.com?"
+# a destructive question: Enter alone does not confirm it
+keys Enter
+wait_for "(Enter does not confirm)"
+expect_screen_has "Revoke every session of user029@example.com?"
 keys y
 wait_for "revoked 0 sessions of user029@example.com"
 keys b
@@ -25,9 +29,9 @@ wait_for "banned user029@example.com until 2026-03-15 12:00"
 
 keys 3
 wait_for "Audit log  entry 1 of 2"
-expect_line 3 " #     started          state   action              subject           undo changes"
-expect_line 4 "▸2     2026-03-15 00:00 done    users.ban           u029              z    banned: false→true, banReason: null→audit m…"
-expect_line 5 " 1     2026-03-15 00:00 done    sessions.revoke-all u029"
+expect_line 3 " #     started          state   action              subject                          undo changes"
+expect_line 4 "▸2     2026-03-15 00:00 done    users.ban           user029@example.com              z    banned: false→true, banReaso…"
+expect_line 5 " 1     2026-03-15 00:00 done    sessions.revoke-all user029@example.com"
 expect_screen_has "#2 users.ban done  started 2026-03-15T00:00:00.000Z"
 expect_screen_has "as u000 user000@example.com on sqlite"
 expect_screen_has 'after:  {"banned":true,"banReason":"audit me","banExpires":"2026-03-15T12:00:00.000Z"'
@@ -43,7 +47,7 @@ wait_for "Undo audit entry #2?"
 keys y
 wait_for "undid audit entry #2 (the undo is audited too)"
 wait_for "Audit log  entry 2 of 3"
-expect_line 4 " 3     2026-03-15 00:00 done    audit.undo          u029              z    undo of #2: banned: true→false, banReason: …"
+expect_line 4 " 3     2026-03-15 00:00 done    audit.undo          user029@example.com              z    undo of #2: banned: true→fal…"
 [ "$(db "SELECT banned, banReason IS NULL, banExpires IS NULL FROM user WHERE id = 'u029'")" = "0|1|1" ] ||
     fail "undo row: $(db "SELECT * FROM user WHERE id = 'u029'")"
 [ "$(sqlite3 "$STATE" "SELECT action, undo_of, state FROM audit WHERE id = 3")" = "audit.undo|2|done" ] ||

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Bulk actions: Space marks rows, b bans the marked users after the count is typed (a wrong count
-# refuses); m marks every user the search matches, and the bulk ban skips the acting admin; a
-# bulk unban over the same match. Checked in the database and the audit log.
+# refuses), the dialog naming the first users; the marks are cleared after it; m marks every user
+# the search matches, and the bulk ban skips the acting admin; a bulk unban over the same match.
+# Each bulk action is ONE audit entry (emails shown) that one z undoes; an undone entry offers no
+# z; marks hidden by a search are shown in the header and the dialog. Checked in the database and
+# the audit log.
 . "$(dirname "$0")/lib.sh"
 make_fixture 40
 STATE=$DIR/.local/state/bcadmin/state.db
@@ -25,6 +28,7 @@ text "bulk"
 keys Enter Enter
 wait_for "Ban 3 users?"
 expect_screen_has "Every session of each user is deleted."
+expect_screen_has "Users: user037@example.com, user038@example.com, user039@example.com"
 text "4"
 keys Enter
 wait_for 'that is not "3": nothing was changed'
@@ -35,12 +39,11 @@ keys Enter
 wait_for "banned 3 users"
 [ "$(db "SELECT group_concat(id) FROM (SELECT id FROM user WHERE banned = 1 AND banReason = 'bulk'
   AND banExpires IS NULL ORDER BY id)")" = "u037,u038,u039" ] || fail "bulk ban: $(db "SELECT id, banned, banReason FROM user")"
-expect_line 4 "*user039@example.com            User 39              user       banned                        yes      2026-01-02 15:00"
-
-# m clears the marks, m again marks every match of the search
-keys m
-wait_for "marks cleared"
+# the marks are cleared once the action is done
+expect_line 4 " user039@example.com            User 39              user       banned                        yes      2026-01-02 15:00"
 expect_screen_lacks "marked:"
+
+# m marks every match of the search
 keys /
 text "^user00"
 keys Enter
@@ -61,11 +64,59 @@ wait_for "banned 9 users (1 skipped: you cannot ban yourself)"
 [ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banExpires = '2026-03-29T00:00:00.000Z'")" = 9 ] ||
     fail "filter ban: $(db "SELECT id, banReason, banExpires FROM user")"
 [ "$(db "SELECT banReason IS NULL FROM user WHERE id = 'u000'")" = 1 ] || fail "the acting admin banned themself"
+expect_screen_lacks "marked:"
+keys m
+wait_for "marked: every match"
 keys u
 wait_for "Unban 10 users?"
 text "10"
 keys Enter
 wait_for "unbanned 10 users"
 [ "$(db "SELECT count(*) FROM user WHERE id < 'u010' AND banned = 0")" = 10 ] || fail "filter unban"
-[ "$(sqlite3 "$STATE" "SELECT count(*) FROM audit WHERE action = 'users.ban' AND state = 'done'")" = 12 ] ||
-    fail "audit: $(sqlite3 "$STATE" "SELECT action, subject, state FROM audit")"
+# one entry per bulk action, its users inside
+[ "$(sqlite3 "$STATE" "SELECT group_concat(n) FROM (SELECT (SELECT count(*) FROM audit m
+  WHERE m.group_id = audit.id) AS n FROM audit WHERE action = 'users.ban' AND group_id IS NULL
+  AND state = 'done' ORDER BY id)")" = "3,9" ] ||
+    fail "audit: $(sqlite3 "$STATE" "SELECT id, action, subject, state, group_id FROM audit")"
+
+# the audit screen: one line per bulk action, with emails; one z undoes the whole unban
+keys 3
+wait_for "Audit log  entry 1 of 3"
+expect_screen_has "users.unban         10 users: user000@example.com, … z"
+expect_screen_has "users.ban           9 users: user001@example.com, u… z"
+keys z
+wait_for "Undo audit entry"
+keys Enter
+wait_for "undid audit entry"
+[ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banned = 1")" = 9 ] ||
+    fail "undoing the bulk unban: $(db "SELECT id, banned, banReason FROM user")"
+wait_for "audit.undo          undo of #"
+# the undone entry (still selected) offers no z any more, and a second z on it is refused
+expect_screen_has "users.unban         10 users: user000@example.com, … done"
+keys z
+wait_for "is already undone"
+# `/` searches the log
+keys /
+text "user039"
+wait_for "entry 1 of 1"
+expect_screen_has "3 users: user037@example.com"
+keys Escape
+wait_for "of 4   newest first"
+
+# a mark the search hides is said in the header and in the dialog
+keys 1
+wait_for "Users  row"
+keys F
+wait_for "row 1 of 40   sort"
+keys Space
+wait_for "marked: 1"
+keys /
+text "^user00"
+keys Enter
+wait_for "marked: 1 (1 outside this list)"
+keys j Space
+wait_for "marked: 2 (1 outside this list)"
+keys X
+wait_for "Revoke every session of 2 users?"
+expect_screen_has "1 of them are marked but outside the current search/filters."
+keys Escape

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Impersonation needs an acting admin (`:as` sets one; a non-admin is refused); the dialog shows
+# Impersonation needs an acting admin (asked up front with a menu of the admins; `:as` sets one;
+# a non-admin is refused); the dialog shows
 # the session token, its expiry, the Authorization header and the signed cookie (checked against
 # an HMAC made with openssl) matching the new session row; admins are refused as targets; I stops
 # the impersonation.
@@ -10,12 +11,20 @@ db() { sqlite3 "$DIR/app.db" "$1"; }
 SECRET=screen-test-secret-0123456789abcdefghij
 EXTRA_ENV="BETTER_AUTH_SECRET=$SECRET" start 120 40
 wait_for "row 1 of 20"
+# without an acting admin, i asks for one first: a menu of the admins (Esc cancels)
 keys i
-wait_for "Impersonate user019@example.com"
+wait_for "impersonate needs an acting admin: act as"
+expect_screen_has "user000@example.com"
+keys Escape
+wait_for "impersonate needs an acting admin: cancelled"
+expect_screen_lacks "Impersonate user019@example.com"
+keys i
+wait_for "impersonate needs an acting admin: act as"
 keys Enter
-wait_for "Impersonate user019@example.com?"
-keys y
-wait_for "error: impersonation needs the acting admin (--as EMAIL|ID or BCADMIN_AS)"
+wait_for "Impersonate user019@example.com"
+line 1 | grep -qF "app.db  as user000@example.com" || fail "the picked admin is not acting"
+keys Escape
+wait_gone "Impersonate user019@example.com"
 keys :
 text "as user001@example.com"
 keys Enter

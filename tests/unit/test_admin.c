@@ -567,8 +567,31 @@ static void test_bulk_ban(void **state)
         NULL);
     assert_one(f, "0", "SELECT count(*) FROM session WHERE userId LIKE 'b%'", NULL);
     assert_one(f, "0", "SELECT banned FROM \"user\" WHERE id=?", "adm");
-    assert_state(f, "1200", "SELECT count(*) FROM audit WHERE action='users.ban' AND state='done'",
+    /* one entry for the whole action; its members are the users' entries */
+    assert_state(f, "1200",
+                 "SELECT count(*) FROM audit WHERE action='users.ban' AND state='done' AND "
+                 "group_id = (SELECT id FROM audit WHERE action='users.ban' AND group_id IS NULL)",
                  NULL);
+    bc_audit_entries top;
+    assert_int_equal(bc_audit_list(f->a.state, 10, 0, &top, &err), BC_OK);
+    assert_int_equal(top.n, 1);
+    assert_int_equal(top.items[0].members, 1200);
+    assert_string_equal(top.items[0].state, "done");
+    assert_non_null(strstr(top.items[0].label, "1200 users: "));
+    assert_true(bc_admin_undoable(&top.items[0]));
+    int64_t bulk_id = top.items[0].id;
+    bc_audit_entries_release(&top);
+
+    /* z undoes the whole action as one: one undo entry, a member undo for each user */
+    assert_int_equal(bc_admin_undo(&f->a, bulk_id, &err), BC_OK);
+    assert_one(f, "0", "SELECT count(*) FROM \"user\" WHERE banReason='bulk'", NULL);
+    assert_state(f, "1|1200",
+                 "SELECT count(*) || '|' || max((SELECT count(*) FROM audit m WHERE m.group_id = u.id)) "
+                 "FROM audit u "
+                 "WHERE u.action='audit.undo' AND u.group_id IS NULL AND u.state='done'",
+                 NULL);
+    assert_int_equal(bc_admin_undo(&f->a, bulk_id, &err), BC_REFUSED);
+    assert_non_null(strstr(err.msg, "already undone"));
 
     bc_bulk_action role = {.kind = BC_BULK_SET_ROLE, .roles = "user,tester"};
     assert_int_equal(bc_admin_bulk(&f->a, &role, ids, n, &affected, &skipped, &err), BC_OK);
@@ -636,7 +659,13 @@ static void test_undo(void **state)
     assert_int_equal(bc_admin_undo(&f->a, role_id, &err), BC_OK);
     assert_one(f, "user", "SELECT role FROM \"user\" WHERE id=?", "u1");
 
-    /* Changed since: the ban entry wrote banned=1, the user is unbanned now. */
+    /* Undone once: never twice. */
+    assert_int_equal(bc_admin_undo(&f->a, ban_id, &err), BC_REFUSED);
+    assert_non_null(strstr(err.msg, "already undone"));
+    /* Changed since: the ban entry wrote banned=1, the user is unbanned now by hand. */
+    assert_int_equal(bc_admin_ban(&f->a, "u1", "y", never(), &err), BC_OK);
+    ban_id = last_audit_id(f);
+    assert_int_equal(bc_admin_unban(&f->a, "u1", &err), BC_OK);
     assert_int_equal(bc_admin_undo(&f->a, ban_id, &err), BC_REFUSED);
     assert_non_null(strstr(err.msg, "changed"));
     /* Not reversible, unknown, failed. */
