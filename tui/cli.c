@@ -70,8 +70,9 @@ const opt_def bc_cli_options[] = {
     {O_LIMIT, "limit", "N", "rows per page, 1 to 1000 (default 50)"},
     {O_CURSOR, "cursor", "C", "start at the page a previous nextCursor names (same filters)"},
     {O_ALL, "all", NULL, "every page, streamed one page at a time (for export)"},
-    {O_JSON, "json", NULL,
-     "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
+    {O_JSON, "json", "[FIELDS]",
+     "print JSON (Better Auth field names, ISO dates, real booleans); FIELDS (id,email,...) "
+     "keeps only those fields of each row"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
     {O_CSV_FORMULAS, "csv-formulas", NULL,
      "CSV: keep cells starting with = + - @ as they are (default: a leading ' so a spreadsheet "
@@ -91,9 +92,10 @@ const opt_def bc_cli_options[] = {
     {O_AUTH, "auth", NULL,
      "BETTER_AUTH_SECRET (generated only when set nowhere) and JWKS (created after the secret "
      "is live)"},
-    {O_ENV_FORCE, "force", NULL,
-     "change BETTER_AUTH_SECRET under an existing JWKS (the key is rotated), push a JWKS that "
-     "fails its checks"},
+    {O_ENV_FORCE, "force", NULL, "push a JWKS that fails its checks"},
+    {O_REPLACE_SECRET, "replace-secret", NULL,
+     "replace BETTER_AUTH_SECRET although keys depend on it: the replace-secret checklist sets "
+     "it and rotates the key right after, as one audited run"},
     {O_PRUNE, "prune", NULL,
      "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
     {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
@@ -167,10 +169,10 @@ const verb_def bc_cli_verbs[] = {
      bc_cli_env_diff},
     {"env sync", "", 0, 0,
      BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_ENV_YES) |
-         BIT(O_REVEAL) | BIT(O_JSON),
+         BIT(O_REVEAL) | BIT(O_JSON) | BIT(O_REPLACE_SECRET),
      false, "push the .env file to the deployment as ONE atomic change, verified and audited",
      bc_cli_env_sync},
-    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE), false,
+    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE) | BIT(O_REPLACE_SECRET) | BIT(O_ENV_YES), false,
      "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
     {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
      bc_cli_env_unset},
@@ -443,6 +445,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_JSON:
         c->format = BC_OUT_JSON;
+        c->json_fields = val;
         break;
     case O_CSV_FORMULAS:
         c->csv_formulas = true;
@@ -480,6 +483,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_DRY_RUN:
         c->dry_run = true;
+        break;
+    case O_REPLACE_SECRET:
+        c->replace_secret = true;
         break;
     case O_SECRET_FILE:
         c->secret_file = val;
@@ -563,7 +569,12 @@ static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, in
     if (p->seen[o->id])
         return usage(err, "--%s is given twice", o->name);
     const char *val = NULL;
-    if (o->arg && eq) {
+    if (o->id == O_JSON) { /* an optional value: --json=FIELDS, or a next word made of fields */
+        if (eq)
+            val = eq + 1;
+        else if (*i + 1 < argc && bc_cli_looks_like_fields(argv[*i + 1]))
+            val = argv[++*i];
+    } else if (o->arg && eq) {
         val = eq + 1;
     } else if (o->arg) {
         if (*i + 1 >= argc)
@@ -614,6 +625,13 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--banned, --active and --ban-expired exclude each other");
     if (p->seen[O_SEARCH] && p->seen[O_PREFIX])
         return usage(err, "--search and --prefix exclude each other");
+    if (c->json_fields && v->run != bc_cli_users_list && v->run != bc_cli_users_show &&
+        v->run != bc_cli_sessions_list && v->run != bc_cli_accounts_list)
+        return usage(err, "--json FIELDS picks fields of rows (users list, users show, sessions "
+                          "list, accounts list); `bcadmin %s` takes a plain --json",
+                     v->name);
+    if (c->json_fields && !*c->json_fields)
+        return usage(err, "--json=: name at least one field (id,email...)");
     if (p->seen[O_JSON] && p->seen[O_CSV])
         return usage(err, "--json and --csv exclude each other");
     if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])

@@ -45,6 +45,7 @@ typedef struct {
     size_t limit;       /* --limit, 0 when not given */
     bool all;
     bc_out_format format;
+    const char *json_fields; /* --json FIELDS: a comma list; NULL for every field */
     bool csv_formulas; /* --csv-formulas: cells starting with = + - @ are not neutralised */
     bool reveal;
     uint64_t demo_users; /* demo --users */
@@ -56,6 +57,7 @@ typedef struct {
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
     bool auth, prune, dry_run;
+    bool replace_secret; /* --replace-secret: the replace-secret checklist (secret + rotation) */
     bool exit_code; /* env diff --exit-code: differences are a failure */
     const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
@@ -97,8 +99,17 @@ bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err);
  * BC_REFUSED (nothing was changed) when not confirmed. */
 bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_error *err);
 
+/* Start (or continue) checklist id on the open Convex target and advance it, printing the run
+ * (cli_jwks.c). costly: ask y/N on any target (the name too on production); else only on
+ * production. */
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err);
+
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);
+
+/* Whether word is a comma list of field names of users, sessions or accounts ("id,email"): the
+ * word after --json is then its FIELDS rather than an argument (cli_rows.c). */
+bool bc_cli_looks_like_fields(const char *word);
 
 /* The verbs (cli_rows.c, cli_db.c). They print to c->out and fail through err. */
 bc_status bc_cli_users_list(bc_cli *c, bc_error *err);
