@@ -20,6 +20,7 @@
 #include "jwk.h"
 #include "jwks_doctor.h"
 #include "keymap.h"
+#include "secretbox.h"
 #include "status.h"
 #include "target.h"
 
@@ -57,14 +58,14 @@ struct tui_view {
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
     tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
-    tui_overview_view;
+    tui_overview_view, tui_messages_view;
 
 /* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
- * keys panel runs it too): SQLite checks the file's rows with secret (NULL: none); Convex opens
+ * keys panel runs it too): SQLite checks the file's rows with the secrets (NULL: none); Convex opens
  * the deployment the environment names. *checks, *rows (may be NULL) and *target (what was
  * checked, or NULL) are the caller's, also on failure. */
-bc_status tui_jwks_doctor(tui_app *app, const char *secret, const char *from, bc_checks *checks,
-                          bc_jwks_rows *rows, char **target, bc_error *err);
+bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
+                          bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err);
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
@@ -77,6 +78,14 @@ void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
 /* A message in the bottom line until the next key. */
 void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_app_error(tui_app *app, const bc_error *err);
+/* Every message and error of the session, oldest first (the message log screen, M); owned by
+ * the app, valid until the next message. */
+typedef struct {
+    int64_t at_ms;
+    bool error;
+    char *text;
+} tui_logged;
+const tui_logged *tui_app_log(const tui_app *app, size_t *n);
 /* Open a view on top of the stack; shows the error and returns false when it cannot open. */
 bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 /* Run fn(ctx, err) on a worker thread while the console stays live, and return its status.
@@ -139,8 +148,11 @@ void tui_app_dialog(tui_app *app, const tui_dialog *d);
  * opened; tui_app_state_error then says why). */
 bc_admin *tui_app_admin(tui_app *app);
 const char *tui_app_state_error(tui_app *app);
-/* The app's secret (BETTER_AUTH_SECRET) for signed session cookies, or NULL. */
+/* The app's current secret (the first of BETTER_AUTH_SECRETS, else BETTER_AUTH_SECRET) for
+ * signed session cookies, or NULL. */
 const char *tui_app_secret(tui_app *app);
+/* All of the app's secrets from the environment (never NULL; maybe empty), for its keys. */
+const bc_secrets *tui_app_secrets(tui_app *app);
 /* The target's name as the top bar shows it. */
 const char *tui_app_label(tui_app *app);
 /* After a write: close the user screen when its user is gone, then refresh every open view in
@@ -165,7 +177,7 @@ typedef struct {
     bool demo;               /* the demo database, opened because nothing was selected */
     const char *keymap_path; /* NULL: tui_keymap_default_path() */
     bc_admin *admin;         /* borrowed; required */
-    const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
+    const bc_secrets *secrets; /* BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET (borrowed), or NULL */
     /* The deployment switcher (`d`): what to list, and how to switch (tui.c). open_target opens
      * choice into *next (zeroed; closed by the caller on failure) on the console's worker
      * thread, touching nothing else; use_target then closes the old target, keeps next and

@@ -72,6 +72,7 @@ run 1 "$BCADMIN" --db "$TMP/other.db" db check
 run 0 bc db check
 same_out "db check" <<OUT
 $DB: Better Auth database OK
+  line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
 state database $TMP/state/bcadmin/state.db: schema version 5
