@@ -46,6 +46,12 @@ bool bc_sqlite_has_indexes(bc_driver *d);
  * it a contains search scans every user, with the same results. */
 bool bc_sqlite_has_search_index(bc_driver *d);
 
+/* SQLite's PRAGMA integrity_check over the whole file (reporting a running count to progress;
+ * stopped by bc_driver_interrupt). BC_OK with *problems NULL when the file is sound, or set to
+ * the problems found, one a line (at most 100; the caller frees it). */
+bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
+                                    bc_error *err);
+
 /* Whether any object bc_sqlite_add_indexes adds is present. */
 bool bc_sqlite_has_any_index(bc_driver *d);
 
