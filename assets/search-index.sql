@@ -31,7 +31,12 @@ CREATE TRIGGER IF NOT EXISTS "bcadmin_user_search_update" AFTER UPDATE OF "email
   INSERT INTO "bcadmin_user_search" ("rowid", "email", "name")
     SELECT "docid", new."email", new."name" FROM "bcadmin_user_search_doc" WHERE "id" = new."id";
 END;
--- Fill from the rows already there (bcadmin runs this script only on a file without the index).
--- The first docids are the rows' current rowids: one pass in storage order, no join.
-INSERT INTO "bcadmin_user_search_doc" ("docid", "id") SELECT rowid, "id" FROM "user" WHERE "id" IS NOT NULL;
-INSERT INTO "bcadmin_user_search" ("rowid", "email", "name") SELECT rowid, "email", "name" FROM "user" WHERE "id" IS NOT NULL;
+-- Fill from the rows already there, for user rowids :lo to :hi: bcadmin runs these in short
+-- transactions over successive ranges, behind the triggers above, so the app's writes are never
+-- held up for long (`bcadmin demo` runs them once over every row). A document's docid is its
+-- row's rowid: one pass in storage order. A user the triggers already indexed (written since the
+-- fill began) keeps its document; the second statement indexes only the documents the first made
+-- (docid = rowid: the triggers number theirs above every rowid the fill gives out, see
+-- sqlite_driver.c), so no row is indexed twice.
+INSERT OR IGNORE INTO "bcadmin_user_search_doc" ("docid", "id") SELECT rowid, "id" FROM "user" WHERE rowid BETWEEN :lo AND :hi AND "id" IS NOT NULL;
+INSERT INTO "bcadmin_user_search" ("rowid", "email", "name") SELECT u.rowid, u."email", u."name" FROM "user" AS u JOIN "bcadmin_user_search_doc" AS d ON d."docid" = u.rowid WHERE u.rowid BETWEEN :lo AND :hi AND d."id" = u."id";

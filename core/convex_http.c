@@ -418,6 +418,26 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
     json_decref(j);
 }
 
+/* A finished request's outcome into its call: transport failure, HTTP error or the answer. */
+static void read_answer(bc_convex_call *call, const request *r, const char *what)
+{
+    call->http_status = r->http_status;
+    call->status = transport_status(r, what, &call->err);
+    if (call->status == BC_OK)
+        read_function_answer(call, r, what);
+}
+
+void bc_convex_answer(bc_convex_call *call, long http_status, const char *body, size_t len,
+                      const char *url)
+{
+    call->value = call->error_data = call->log_lines = NULL;
+    call->err = (bc_error){0};
+    request r = {.url = (char *)url, .retry_safe = call->read_only, .http_status = http_status};
+    bc_buf_append(&r.response, body, len);
+    read_answer(call, &r, call->path);
+    bc_buf_release(&r.response);
+}
+
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -447,10 +467,7 @@ bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
         char what[256];
         snprintf(what, sizeof what, "%s%s%s", call->component ? call->component : "",
                  call->component ? "/" : "", call->path);
-        call->http_status = reqs[i].http_status;
-        call->status = transport_status(&reqs[i], what, &call->err);
-        if (call->status == BC_OK)
-            read_function_answer(call, &reqs[i], what);
+        read_answer(call, &reqs[i], what);
         if (first == BC_OK)
             first = call->status;
         free(reqs[i].url);

@@ -58,6 +58,11 @@ typedef struct {
 /* Run n calls concurrently. Returns BC_OK when all succeeded, else the first failure's status
  * (each call has its own status and error). */
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n);
+/* Read one call's HTTP answer (status and body, as received from url) into call exactly as
+ * bc_convex_run does: value, function error or HTTP failure. For replaying recorded answers
+ * (tests, the fuzzer). */
+void bc_convex_answer(bc_convex_call *call, long http_status, const char *body, size_t len,
+                      const char *url);
 /* Release what a call's results hold (value, error_data, log_lines). */
 void bc_convex_call_release(bc_convex_call *call);
 

@@ -1003,6 +1003,24 @@ static char *next_statement(const char **p, const char *end)
     return NULL;
 }
 
+/* Run one statement of an asset; a fill statement's rowid range (:lo, :hi) is every row. */
+static int run_statement(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK || st == NULL)
+        return rc;
+    int lo = sqlite3_bind_parameter_index(st, ":lo"), hi = sqlite3_bind_parameter_index(st, ":hi");
+    if (lo)
+        sqlite3_bind_int64(st, lo, INT64_MIN);
+    if (hi)
+        sqlite3_bind_int64(st, hi, INT64_MAX);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Run the statements of an embedded SQL asset. With defer != NULL, CREATE INDEX statements are
  * appended there instead (indexes build faster once the rows are in); the text SQLite stores
  * in sqlite_master is the same either way. Statements starting with skip are left out. */
@@ -1024,14 +1042,10 @@ static bc_status run_asset(demo *d, const char *asset, bc_buf *defer, const char
             free(stmt);
             continue;
         }
-        char *msg = NULL;
-        int rc = sqlite3_exec(d->db, stmt, NULL, NULL, &msg);
+        int rc = run_statement(d->db, stmt);
         free(stmt);
-        if (rc != SQLITE_OK) {
-            bc_status s = bc_fail(err, BC_ERR, "demo: %s: %s", asset, msg ? msg : "error");
-            sqlite3_free(msg);
-            return s;
-        }
+        if (rc != SQLITE_OK)
+            return bc_fail(err, BC_ERR, "demo: %s: %s", asset, sqlite3_errmsg(d->db));
     }
     return BC_OK;
 }

@@ -674,7 +674,7 @@ bc_status bc_dotenv_parse(const char *src, size_t len, const char *path, bc_dote
 {
     bc_dotenv *env = bc_xcalloc(1, sizeof *env);
     env->path = bc_xstrdup(path ? path : "<input>");
-    env->text = bc_xstrndup(src, len);
+    env->text = bc_xmemdup(src, len); /* every byte: a file may hold NULs */
     env->text_len = len;
     const char *nl = memchr(src, '\n', len);
     env->crlf = nl && nl > src && nl[-1] == '\r';
@@ -1090,7 +1090,7 @@ bc_status bc_dotenv_edit(const bc_dotenv *env, const bc_dotenv_change *changes, 
         }
     }
     if (s == BC_OK) {
-        *out = bc_xstrndup(cur->text, cur->text_len);
+        *out = bc_xmemdup(cur->text, cur->text_len);
         *out_len = cur->text_len;
     }
     bc_dotenv_free(cur);

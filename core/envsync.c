@@ -109,17 +109,6 @@ static void free_lines(char **lines, size_t n)
     free(lines);
 }
 
-/* A copy of len bytes plus a NUL; values may hold NUL bytes, so no strndup. */
-static char *dup_bytes(const char *v, size_t len)
-{
-    if (!v)
-        return NULL;
-    char *out = bc_xmalloc(len + 1);
-    memcpy(out, v, len);
-    out[len] = 0;
-    return out;
-}
-
 /* The string value of name in vars, or NULL; *len gets its length. */
 static const char *var_get(const json_t *vars, const char *name, size_t *len)
 {
@@ -190,7 +179,7 @@ static void plan_local(bc_envsync_plan *p, const bc_envsync_local *l, const json
     bc_envsync_item *it = add_item(p, l->name);
     size_t rlen = 0;
     const char *r = var_get(remote, l->name, &rlen);
-    it->remote = dup_bytes(r, rlen);
+    it->remote = bc_xmemdup(r, rlen);
     it->remote_len = rlen;
     it->line = l->line;
     bc_error e = {0};
@@ -201,7 +190,7 @@ static void plan_local(bc_envsync_plan *p, const bc_envsync_local *l, const json
             it->note = bc_xstrdup("not set on the deployment");
         return;
     }
-    it->local = dup_bytes(l->value ? l->value : "", l->value_len);
+    it->local = bc_xmemdup(l->value ? l->value : "", l->value_len);
     it->local_len = l->value_len;
     if (bc_envsync_name_check(l->name, &e) != BC_OK ||
         bc_envsync_value_check(l->value_len, &e) != BC_OK) {
@@ -237,7 +226,7 @@ static void plan_remote_only(bc_envsync_plan *p, const json_t *remote, const bc_
         if (plan_find(p, name))
             continue;
         bc_envsync_item *it = add_item(p, name);
-        it->remote = dup_bytes(json_string_value(v), json_string_length(v));
+        it->remote = bc_xmemdup(json_string_value(v), json_string_length(v));
         it->remote_len = json_string_length(v);
         it->kind = BC_ENVSYNC_REMOTE_ONLY;
         if (o->prune && is_protected(name)) {

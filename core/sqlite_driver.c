@@ -135,10 +135,11 @@ static bool retry_busy(sq *s, int rc, int64_t start)
 /* The busy handler: wait out another connection's lock for up to timeout_ms with the backoff of
  * sqlite3_busy_timeout (retrying more often would keep taking the shared lock that a writer
  * without a busy handler of its own needs to commit), unless bc_driver_interrupt asks to stop. */
+static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+enum { NDELAYS = sizeof delays / sizeof delays[0] };
+
 static int wait_for_lock(void *arg, int tries)
 {
-    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-    enum { NDELAYS = sizeof delays / sizeof delays[0] };
     sq *s = arg;
     int64_t waited = 0;
     for (int i = 0; i < tries; i++)
@@ -2376,9 +2377,51 @@ static bool has_asset_objects(sq *s, const char *asset)
     return all;
 }
 
+/* --- building the indexes on a live file ----------------------------------------------------
+ *
+ * `db index` runs while the app writes the same file, and SQLite builds an index only under the
+ * write lock, so the build is cut into short transactions with a pause after each one in which
+ * an app write that waited gets the lock (pause_between): each browse index in a transaction of
+ * its own, then the search index's tables and triggers in one, then its fill over successive
+ * rowid ranges of the user table (search-index.sql's :lo/:hi statements), each range a
+ * transaction of about FILL_MS.
+ *
+ * Fill state: while the fill is unfinished, the search doc table holds one row whose id is a
+ * BLOB (never equal to a user's text id, so no trigger and no search ever meets it) holding the
+ * next rowid to fill, at the docid one above the user table's largest rowid when the fill
+ * began. That docid makes the triggers number the documents of users written meanwhile above
+ * every rowid the fill still gives out as a docid. The row goes in the transaction that fills
+ * the last range. While it exists, the plan does not use the index (has_search_index is false)
+ * and the next `db index` resumes at the recorded rowid. */
+enum {
+    FILL_FIRST = 2000,       /* rowids in the first fill transaction */
+    FILL_MS = 150,           /* what each fill transaction aims to take */
+    INDEX_PAUSE_MARGIN = 10, /* ms a pause lasts beyond a waiting writer's sleep */
+};
+
+static const char fill_state_sql[] =
+    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER) FROM \"bcadmin_user_search_doc\" "
+    "WHERE \"id\" >= X'' LIMIT 1";
+
+/* The fill state (reserved docid, next rowid): false when there is none (or no doc table). */
+static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(s->db, fill_state_sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *reserved = sqlite3_column_int64(st, 0);
+        *next = sqlite3_column_int64(st, 1);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 static bool has_search_index(sq *s)
 {
-    return has_asset_objects(s, "search-index.sql");
+    int64_t reserved, next;
+    return has_asset_objects(s, "search-index.sql") && !fill_state(s, &reserved, &next);
 }
 
 static bc_status exec_script(sq *s, const char *sql, const char *what, bc_error *err)
@@ -2387,9 +2430,10 @@ static bc_status exec_script(sq *s, const char *sql, const char *what, bc_error 
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     bc_status st = BC_OK;
     if (rc != SQLITE_OK)
-        st = is_busy(rc) ? db_fail(s, rc, err, what)
-                         : bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path,
-                                   msg ? msg : sqlite3_errstr(rc));
+        st = is_busy(rc) || (rc & 0xff) == SQLITE_INTERRUPT
+                 ? db_fail(s, rc, err, what)
+                 : bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path,
+                           msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
     return st;
 }
@@ -2415,27 +2459,246 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-static bc_status add_all_indexes(sq *s, const bc_progress *progress, bc_error *err)
+/* One statement of an asset (split with SQLite's own tokenizer); parameters :lo and :hi get the
+ * rowid range. */
+static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
+                           bc_error *err)
 {
-    size_t parts = sizeof index_assets / sizeof index_assets[0];
-    for (size_t i = 0; i < parts; i++) {
-        bc_progress_report(progress, index_parts[i], i, parts);
-        const struct bc_embedded *e = index_asset(index_assets[i], err);
-        if (!e)
-            return BC_ERR;
-        /* The browse script is idempotent by itself. The search script also fills the index
-         * from the existing rows, so it runs only on a file without it; a partial one (an
-         * object removed by hand) is removed first and built again. */
-        bool search = strcmp(index_assets[i], "search-index.sql") == 0;
-        if (search && has_search_index(s))
+    int plo = sqlite3_bind_parameter_index(st, ":lo"), phi = sqlite3_bind_parameter_index(st, ":hi");
+    if (plo)
+        sqlite3_bind_int64(st, plo, lo);
+    if (phi)
+        sqlite3_bind_int64(st, phi, hi);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BC_OK : db_fail(s, rc, err, what);
+}
+
+/* The statements of an asset, prepared in order; those with parameters (the fill) apart. */
+typedef struct {
+    sqlite3_stmt *plain[32], *fill[4];
+    size_t n_plain, n_fill;
+} asset_stmts;
+
+static void asset_stmts_release(asset_stmts *a)
+{
+    for (size_t i = 0; i < a->n_plain; i++)
+        sqlite3_finalize(a->plain[i]);
+    for (size_t i = 0; i < a->n_fill; i++)
+        sqlite3_finalize(a->fill[i]);
+    *a = (asset_stmts){0};
+}
+
+/* Prepared one at a time, each only once the ones before it ran (a trigger needs its table):
+ * call with run set to execute the plain statements as they are prepared. */
+static bc_status asset_prepare(sq *s, const char *name, bool run, asset_stmts *a, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset(name, err);
+    if (!e)
+        return BC_ERR;
+    const char *p = e->data;
+    bc_status st = BC_OK;
+    while (st == BC_OK && *p) {
+        sqlite3_stmt *stmt = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(s->db, p, -1, &stmt, &tail);
+        if (rc != SQLITE_OK)
+            return db_fail(s, rc, err, "preparing bcadmin's index script");
+        p = tail;
+        if (!stmt)
             continue;
-        bc_status st = search ? drop_asset_objects(s, index_assets[i], err) : BC_OK;
-        if (st == BC_OK)
-            st = exec_script(s, e->data, "adding indexes", err);
-        if (st != BC_OK)
-            return st;
+        bool fill = sqlite3_bind_parameter_count(stmt) > 0;
+        size_t cap = fill ? sizeof a->fill / sizeof a->fill[0] : sizeof a->plain / sizeof a->plain[0];
+        if ((fill ? a->n_fill : a->n_plain) == cap) {
+            sqlite3_finalize(stmt);
+            return bc_fail(err, BC_ERR, "%s has too many statements", name);
+        }
+        if (fill)
+            a->fill[a->n_fill++] = stmt;
+        else
+            a->plain[a->n_plain++] = stmt;
+        if (run && !fill)
+            st = run_bound(s, stmt, 0, 0, "adding the search index", err);
     }
-    return BC_OK;
+    return st;
+}
+
+static bc_status txn_end(sq *s, bc_status st, bc_error *err)
+{
+    if (st != BC_OK) {
+        sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    return sqlite_txn(&s->base, BC_TXN_COMMIT, err);
+}
+
+/* The pause after a transaction that took took_ms: longer than the sleep that a writer which
+ * waited through all of it is in (the busy handlers' backoff, delays[] above), so it gets the
+ * lock before the next transaction. Stopped by bc_driver_interrupt. */
+static bc_status pause_between(sq *s, int64_t took_ms, bc_error *err)
+{
+    int64_t waited = 0;
+    int i = 0;
+    while (i < NDELAYS - 1 && waited + delays[i] <= took_ms)
+        waited += delays[i++];
+    sqlite3_sleep(delays[i] + INDEX_PAUSE_MARGIN);
+    return atomic_load(&s->base.cancel) ? bc_fail(err, BC_CANCELLED, "stopped") : BC_OK;
+}
+
+/* Each browse index in a transaction of its own. */
+static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset("browse-indexes.sql", err);
+    if (!e)
+        return BC_ERR;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bc_status st = BC_OK;
+    const char *p = e->data;
+    for (size_t i = 0; st == BC_OK && *p;) {
+        sqlite3_stmt *stmt = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(s->db, p, -1, &stmt, &tail);
+        if (rc != SQLITE_OK) {
+            st = db_fail(s, rc, err, "preparing bcadmin's index script");
+            break;
+        }
+        p = tail;
+        if (!stmt)
+            continue;
+        index_objects one = {0};
+        parse_objects(sqlite3_sql(stmt), &one);
+        bool present = one.n == 1 && has_object(s, one.items[0].type, one.items[0].name);
+        index_objects_release(&one);
+        if (!present) {
+            bc_progress_report(pr, index_parts[0], i, o.n);
+            st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+            int64_t t0 = mono_ms();
+            if (st == BC_OK)
+                st = txn_end(s, run_bound(s, stmt, 0, 0, "adding a browse index", err), err);
+            if (st == BC_OK)
+                st = pause_between(s, mono_ms() - t0, err);
+        }
+        sqlite3_finalize(stmt);
+        i++;
+    }
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[0], o.n, o.n);
+    index_objects_release(&o);
+    return st;
+}
+
+static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", \"id\") "
+                        "VALUES (");
+    qb_param(&q, bc_value_int(reserved));
+    bc_buf_puts(&q.sql, ", CAST(CAST(");
+    qb_param(&q, bc_value_int(next));
+    bc_buf_puts(&q.sql, " AS TEXT) AS BLOB))");
+    bc_status st = exec_qb(s, &q, NULL, "recording the search index's progress", err);
+    qb_release(&q);
+    return st;
+}
+
+/* The search index's tables and triggers, with the fill state, in one transaction (a partial
+ * index, an object removed by hand, is removed first). */
+static bc_status start_search_index(sq *s, bc_error *err)
+{
+    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    st = drop_asset_objects(s, "search-index.sql", err);
+    asset_stmts a = {0};
+    if (st == BC_OK)
+        st = asset_prepare(s, "search-index.sql", true, &a, err);
+    asset_stmts_release(&a);
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT coalesce(max(rowid), 0) FROM \"user\"");
+    int64_t max = 0;
+    if (st == BC_OK)
+        st = query_int(s, &q, &max, "reading the user table", err);
+    qb_release(&q);
+    qb q2 = {0};
+    bc_buf_puts(&q2.sql, "SELECT coalesce(min(rowid), 1) FROM \"user\"");
+    int64_t min = 1;
+    if (st == BC_OK)
+        st = query_int(s, &q2, &min, "reading the user table", err);
+    qb_release(&q2);
+    if (st == BC_OK)
+        st = set_fill_state(s, max + 1, min, err);
+    return txn_end(s, st, err);
+}
+
+/* How many rowids the next fill transaction takes: BCADMIN_INDEX_BATCH when set (tests), else
+ * scaled so a transaction takes about FILL_MS (at most doubling or halving at a time). */
+static int64_t next_batch(int64_t batch, int64_t took_ms)
+{
+    const char *fixed = getenv("BCADMIN_INDEX_BATCH");
+    if (fixed && atoll(fixed) > 0)
+        return atoll(fixed);
+    int64_t want = took_ms > 0 ? batch * FILL_MS / took_ms : batch * 2;
+    if (want > batch * 2)
+        want = batch * 2;
+    if (want < batch / 2)
+        want = batch / 2;
+    return want < 100 ? 100 : want;
+}
+
+/* Fill the search index from the recorded rowid to the reserved one, a range per transaction. */
+static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
+{
+    int64_t reserved = 0, next = 0;
+    if (!fill_state(s, &reserved, &next))
+        return bc_fail(err, BC_ERR, "the search index in %s has no fill state", s->path);
+    asset_stmts a = {0};
+    bc_status st = asset_prepare(s, "search-index.sql", false, &a, err);
+    int64_t first = next, batch = next_batch(FILL_FIRST, FILL_MS);
+    while (st == BC_OK) {
+        bc_progress_report(pr, index_parts[1], (uint64_t)(next - first), (uint64_t)(reserved - first));
+        int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
+        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        int64_t t0 = mono_ms();
+        for (size_t i = 0; st == BC_OK && i < a.n_fill && next <= hi; i++)
+            st = run_bound(s, a.fill[i], next, hi, "filling the search index", err);
+        bool last = hi >= reserved - 1;
+        if (st == BC_OK && last)
+            st = exec_script(s,
+                             "DELETE FROM \"bcadmin_user_search_doc\" WHERE \"id\" >= X''",
+                             "finishing the search index", err);
+        else if (st == BC_OK)
+            st = set_fill_state(s, reserved, hi + 1, err);
+        st = txn_end(s, st, err);
+        if (st != BC_OK || last)
+            break;
+        next = hi + 1;
+        int64_t took = mono_ms() - t0;
+        batch = next_batch(batch, took);
+        st = pause_between(s, took, err);
+    }
+    asset_stmts_release(&a);
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[1], (uint64_t)(reserved - first),
+                           (uint64_t)(reserved - first));
+    return st;
+}
+
+static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
+{
+    bc_status st = add_browse_indexes(s, pr, err);
+    if (st != BC_OK || has_search_index(s))
+        return st;
+    int64_t reserved, next;
+    bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
+    int64_t t0 = mono_ms();
+    if (!resume)
+        st = start_search_index(s, err);
+    if (st == BC_OK)
+        st = pause_between(s, mono_ms() - t0, err);
+    return st == BC_OK ? fill_search_index(s, pr, err) : st;
 }
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
@@ -2448,16 +2711,15 @@ bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progre
     sq *s = (sq *)d;
     if (d->read_only)
         return bc_driver_writable(d, "adding indexes", err);
-    /* Our own fixed scripts, run in one transaction so a lock leaves nothing half done. */
-    bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
-    if (st != BC_OK)
-        return st;
-    st = add_all_indexes(s, progress, err);
-    if (st != BC_OK) {
-        sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
-        return st;
-    }
-    return sqlite_txn(d, BC_TXN_COMMIT, err);
+    if (s->in_txn)
+        return bc_fail(err, BC_USAGE, "a transaction is already open on %s", s->path);
+    bc_status st = add_all_indexes(s, progress, err);
+    if (st == BC_CANCELLED)
+        bc_fail(err, st,
+                "building the indexes of %s was stopped; what was built is kept and the search "
+                "index is not used until it is finished: run `bcadmin db index` again",
+                s->path);
+    return st;
 }
 
 bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
@@ -2480,15 +2742,18 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 bool bc_sqlite_has_indexes(bc_driver *d)
 {
     sq *s = (sq *)d;
-    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++)
-        if (!has_asset_objects(s, index_assets[i]))
-            return false;
-    return true;
+    return has_asset_objects(s, "browse-indexes.sql") && has_search_index(s);
 }
 
 bool bc_sqlite_has_search_index(bc_driver *d)
 {
     return has_search_index((sq *)d);
+}
+
+bool bc_sqlite_search_index_unfinished(bc_driver *d)
+{
+    int64_t reserved, next;
+    return fill_state((sq *)d, &reserved, &next);
 }
 
 bool bc_sqlite_has_any_index(bc_driver *d)

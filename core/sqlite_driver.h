@@ -27,12 +27,17 @@ typedef struct {
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
                          bc_error *err);
 
-/* Add bcadmin's indexes to the file behind d, in one transaction; idempotent: the browsing
- * indexes (assets/browse-indexes.sql) and the substring-search index (assets/search-index.sql:
- * an FTS5 trigram table filled from the existing users, kept in step by triggers on "user",
- * so the app's own writes maintain it). A search index already present is left as it is. */
+/* Add bcadmin's indexes to the file behind d; idempotent: the browsing indexes
+ * (assets/browse-indexes.sql) and the substring-search index (assets/search-index.sql: an FTS5
+ * trigram table kept in step by triggers on "user", so the app's own writes maintain it, filled
+ * from the existing users). Built while the app writes the file: in short transactions with a
+ * pause between them (see sqlite_driver.c), so an app write waits at most about one
+ * transaction: one browse index, or one range of the search index's fill. Stopped
+ * (bc_driver_interrupt: BC_CANCELLED) or killed, it resumes where it was on the next call; an
+ * unfinished search index is not used by searches. A finished search index is left as it is. */
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
-/* The same, reporting each part (browsing indexes, search index) as it starts. */
+/* The same, reporting its progress: the browsing indexes made of all, then the users indexed
+ * of all (progress.h; may be NULL). */
 bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err);
 
 /* Remove everything bc_sqlite_add_indexes adds (indexes, search tables, triggers), in one
@@ -42,8 +47,8 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err);
 /* Whether all of bcadmin's indexes are present (the TUI suggests `bcadmin db index` otherwise). */
 bool bc_sqlite_has_indexes(bc_driver *d);
 
-/* Whether the substring-search index (table, doc table and all its triggers) is present; without
- * it a contains search scans every user, with the same results. */
+/* Whether the substring-search index (table, doc table and all its triggers) is present and
+ * filled; without it a contains search scans every user, with the same results. */
 bool bc_sqlite_has_search_index(bc_driver *d);
 
 /* SQLite's PRAGMA integrity_check over the whole file (reporting a running count to progress;
@@ -51,6 +56,10 @@ bool bc_sqlite_has_search_index(bc_driver *d);
  * the problems found, one a line (at most 100; the caller frees it). */
 bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
                                     bc_error *err);
+
+/* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
+ * finishes it). */
+bool bc_sqlite_search_index_unfinished(bc_driver *d);
 
 /* Whether any object bc_sqlite_add_indexes adds is present. */
 bool bc_sqlite_has_any_index(bc_driver *d);

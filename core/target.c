@@ -480,6 +480,11 @@ bool bc_target_has_search_index(bc_target *t)
     return !t->path || bc_sqlite_has_search_index(t->d);
 }
 
+bool bc_target_search_index_unfinished(bc_target *t)
+{
+    return t->path && bc_sqlite_search_index_unfinished(t->d);
+}
+
 bool bc_target_has_any_index(bc_target *t)
 {
     return t->path && bc_sqlite_has_any_index(t->d);

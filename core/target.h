@@ -153,6 +153,8 @@ bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int6
 bool bc_target_has_indexes(bc_target *t);
 bool bc_target_has_search_index(bc_target *t);
 bool bc_target_has_any_index(bc_target *t);
+/* Whether a stopped bc_target_add_indexes left the search index unfinished. */
+bool bc_target_search_index_unfinished(bc_target *t);
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err);
 /* The same, reporting each part as it starts (progress.h; may be NULL). */
 bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,

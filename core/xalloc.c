@@ -40,6 +40,16 @@ char *bc_xstrndup(const char *s, size_t n)
     return check(strndup(s, n));
 }
 
+char *bc_xmemdup(const void *p, size_t n)
+{
+    if (!p)
+        return NULL;
+    char *out = bc_xmalloc(n + 1);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return out;
+}
+
 char *bc_xasprintf(const char *fmt, ...)
 {
     va_list ap;

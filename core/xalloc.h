@@ -15,6 +15,8 @@ BC_NONNULL void *bc_xcalloc(size_t n, size_t size);
 BC_NONNULL void *bc_xrealloc(void *p, size_t n);
 char *bc_xstrdup(const char *s); /* NULL in, NULL out */
 BC_NONNULL char *bc_xstrndup(const char *s, size_t n);
+/* A copy of n bytes plus a NUL, NUL bytes included (text that may hold NULs); NULL in, NULL out. */
+char *bc_xmemdup(const void *p, size_t n);
 BC_NONNULL char *bc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable byte buffer, always NUL-terminated once anything was appended. Zero-initialise;

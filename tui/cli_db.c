@@ -1,5 +1,6 @@
 /* cli_db.c - the verbs that make or check database files: demo, db index, db check. */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,14 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
     return st;
 }
 
+static bc_driver *volatile stopping;
+
+static void stop_build(int sig)
+{
+    (void)sig;
+    bc_driver_interrupt(stopping);
+}
+
 bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
 {
     if (c->drop) {
@@ -64,11 +73,19 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         return st;
     }
     bool had = bc_target_has_indexes(&c->t);
+    /* Ctrl-C or a TERM stops the build between two statements: what is done stays done. */
+    stopping = c->d;
+    struct sigaction sa = {.sa_handler = stop_build}, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     bc_meter meter;
     bc_meter_start(&meter, "db index");
     bc_progress progress = bc_meter_progress(&meter);
     bc_status st = bc_target_add_indexes_progress(&c->t, &progress, err);
     bc_meter_end(&meter);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    stopping = NULL;
     if (st == BC_OK)
         fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
                 had ? "were already present" : "added");
@@ -119,7 +136,9 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
             bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
     fprintf(c->out, "  search index: %s\n",
             bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
-                                             : "missing (substring search scans every user)");
+            : bc_target_search_index_unfinished(&c->t)
+                ? "unfinished (`bcadmin db index` finishes it; substring search scans until then)"
+                : "missing (substring search scans every user)");
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)
         return err->status ? err->status : BC_ERR;

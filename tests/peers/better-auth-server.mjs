@@ -28,8 +28,9 @@ if (secret.length < 32) {
 const db = new Database(dbPath);
 // A live app would usually run in WAL mode; the tests want the file to behave like a default
 // better-sqlite3 app, so the journal mode is left as the file has it. A busy timeout keeps the
-// server from failing while bcadmin writes the same file.
-db.pragma("busy_timeout = 5000");
+// server from failing while bcadmin writes the same file: 5000 ms, better-sqlite3's default,
+// unless BA_BUSY_TIMEOUT_MS says otherwise (a test of how long bcadmin may hold the lock).
+db.pragma(`busy_timeout = ${Number(process.env.BA_BUSY_TIMEOUT_MS) || 5000}`);
 
 const server = http.createServer();
 // The base URL needs the port, which is only known after listen(); the handler is installed

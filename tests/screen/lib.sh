@@ -10,9 +10,20 @@ SOCK="bcadmin-screen-$NAME-$$"
 DIR=$(mktemp -d "/tmp/bcadmin-screen-$NAME-XXXXXX")
 NOW=2026-03-15T00:00:00Z
 
+# In a ThreadSanitizer build (tests/run-all.sh sets TSAN_OPTIONS) the console's reports go to
+# files, which fail the test: on the console's own screen a report could go unseen.
+TSAN_ENV=${TSAN_OPTIONS:+TSAN_OPTIONS=$TSAN_OPTIONS:log_path=$DIR/tsan}
+
 cleanup() {
+    status=$?
     tmux -L "$SOCK" kill-server 2>/dev/null || true
+    if [ -n "$TSAN_ENV" ] && ls "$DIR"/tsan.* >/dev/null 2>&1; then
+        printf 'FAIL (%s): ThreadSanitizer reported:\n' "$NAME" >&2
+        cat "$DIR"/tsan.* >&2
+        status=1
+    fi
     rm -rf "$DIR"
+    exit $status
 }
 trap cleanup EXIT INT TERM
 
@@ -72,7 +83,7 @@ start() {
     shift 2
     tmux -L "$SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
         "env -i PATH=/usr/bin:/bin HOME=$DIR XDG_CONFIG_HOME=$DIR/config XDG_DATA_HOME=$DIR/data \
-         LANG=C.UTF-8 TERM=tmux-256color BCADMIN_NOW=$NOW ${EXTRA_ENV:-} \
+         LANG=C.UTF-8 TERM=tmux-256color BCADMIN_NOW=$NOW $TSAN_ENV ${EXTRA_ENV:-} \
          sh -c 'echo \$\$ >$DIR/pid; exec $BCADMIN ${TARGET---db $DIR/app.db} $*'; \
          echo EXITED \$?; sleep 120"
     wait_for "bcadmin "

@@ -102,6 +102,17 @@ static void nul_bytes_are_kept(void **state)
     assert_int_equal(env->n_entries, 1);
     assert_int_equal(env->entries[0].value_len, 3);
     assert_memory_equal(env->entries[0].value, "a\0b", 3);
+    /* The file's text keeps every byte, so an edit keeps what follows a NUL (found by
+     * tests/fuzz/fuzz_dotenv: the text was cut at the NUL and the edit read past it). */
+    assert_int_equal(env->text_len, 6);
+    assert_memory_equal(env->text, "A=a\0b\n", 6);
+    bc_dotenv_change c = {.name = "B", .value = "2", .value_len = 1};
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(bc_dotenv_edit(env, &c, 1, &out, &len, &err), BC_OK);
+    assert_int_equal(len, 10);
+    assert_memory_equal(out, "A=a\0b\nB=2\n", 10);
+    free(out);
     bc_dotenv_free(env);
 }
 

@@ -1463,6 +1463,98 @@ static void search_index_is_used_when_selective(void **state)
     bc_page_release(&p);
 }
 
+/* The index's terms and how many documents hold each, as one string (fts5vocab). */
+static char *index_terms(sqlite3 *raw)
+{
+    exec(raw, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING "
+              "fts5vocab(main, bcadmin_user_search, row)");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT coalesce(group_concat(term || ':' || doc, ' '), '') "
+                                        "FROM (SELECT term, doc FROM temp.terms ORDER BY term)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char *out = bc_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* Stops the build once the search index's fill has done 400 rowids. */
+static void stop_after(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+    fixture *f = ctx;
+    if (strcmp(what, "the search index") == 0 && done >= 400)
+        bc_driver_interrupt(f->d);
+}
+
+/* `db index` fills the search index in short transactions; stopped half way, searches still
+ * agree with the scan (the unfinished index is not used), the app's writes meanwhile are kept,
+ * and the next call finishes an index equal to one built in one go. */
+static void search_index_build_resumes_after_a_stop(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    add_tricky_users(f->raw, "t");
+    exec(f->raw, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
+                 "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "SELECT printf('h%04d', i), printf('Hh %d', i), printf('h%d@kk.hk', i), 0, "
+                 "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n");
+    setenv("BCADMIN_INDEX_BATCH", "150", 1);
+    bc_progress stop = {.report = stop_after, .ctx = f};
+    assert_int_equal(bc_sqlite_add_indexes_progress(f->d, &stop, &err), BC_CANCELLED);
+    assert_non_null(strstr(err.msg, "db index"));
+    bc_driver_interrupt_clear(f->d);
+    assert_true(bc_sqlite_has_any_index(f->d));
+    assert_false(bc_sqlite_has_search_index(f->d));
+    assert_true(bc_sqlite_search_index_unfinished(f->d));
+    assert_false(bc_sqlite_has_indexes(f->d));
+    assert_false(plan_uses_index(f->d, "h1199@"));
+    /* Some rows are in the index, not all; the app writes rows on both sides of the fill. */
+    assert_raw(f->raw, "SELECT count(*) BETWEEN 300 AND 1000 FROM bcadmin_user_search_doc", "1");
+    exec(f->raw, "UPDATE user SET name = 'Early Renamed' WHERE id = 'u01';"
+                 "UPDATE user SET email = 'late@renamed.hk', name = 'Late Mover' WHERE id = 'h1100';"
+                 "UPDATE user SET id = 'h1101b' WHERE id = 'h1101';"
+                 "DELETE FROM user WHERE id IN ('u02', 'h1102', 'h0005');"
+                 "INSERT OR REPLACE INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "VALUES ('h1103', 'Replaced Late', 'replaced@late.hk', 0, 1, 1);"
+                 "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+                 "('n1', 'Newcomer During', 'newcomer@during.hk', 0, 1, 1);");
+    add_tricky_users(f->raw, "v");
+    search_agrees_everywhere(f->d, f->raw);
+    assert_query(f->d, (bc_user_query){.search = "late mover"}, "h1100");
+
+    /* Resumed: finished, used, and equal to the scan. */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_true(bc_sqlite_has_indexes(f->d));
+    assert_false(bc_sqlite_search_index_unfinished(f->d));
+    assert_true(plan_uses_index(f->d, "h1199@"));
+    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
+                       "(SELECT count(*) FROM user)", "1");
+    exec(f->raw,
+         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
+    search_agrees_everywhere(f->d, f->raw);
+    static const char *const needles[] = {"late", "h1101b", "newcomer", "replaced", "early",
+                                          "h0005@", "h1102@", "h1103@", "hh 110", "kk.hk"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
+        int64_t n;
+        char *want = like_ids(f->raw, needles[i], BC_SORT_CREATED, false, &n);
+        check_paging(f->d, (bc_user_query){.search = needles[i]}, 400, want);
+        free(want);
+    }
+    char *resumed = index_terms(f->raw);
+
+    /* The same rows indexed in one go give the same terms in the same number of documents. */
+    assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    char *fresh = index_terms(f->raw);
+    assert_true(strlen(fresh) > 1000);
+    assert_string_equal(resumed, fresh);
+    free(resumed);
+    free(fresh);
+    unsetenv("BCADMIN_INDEX_BATCH");
+}
+
 /* --- sessions, rows, transactions ------------------------------------------------------------ */
 
 static void add_session(sqlite3 *db, const char *id, const char *user, const char *created,
@@ -1763,6 +1855,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,
                                         teardown),
         cmocka_unit_test_setup_teardown(search_index_is_used_when_selective, setup_seeded,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(search_index_build_resumes_after_a_stop, setup_seeded,
                                         teardown),
         cmocka_unit_test_setup_teardown(lists_sessions, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(gets_updates_deletes_rows, setup_seeded, teardown),
