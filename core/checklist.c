@@ -186,8 +186,8 @@ bc_status bc_checklist_load(const char *id, bc_checklist **out, bc_error *err)
     const struct bc_embedded *e = strchr(id, '/') ? NULL : bc_embedded_find(bc_assets, name);
     if (!e)
         return bc_fail(err, BC_NOT_FOUND,
-                       "no checklist called \"%s\" (there are bootstrap and "
-                       "rotate)",
+                       "no checklist called \"%s\" (there are bootstrap, rotate and "
+                       "replace-secret)",
                        id);
     bc_status st = bc_checklist_parse(e->data, e->len, out, err);
     if (st != BC_OK)

@@ -247,6 +247,40 @@ static void refuse(bc_envsync_plan *p, bc_envsync_item *it, char *why)
     push_line(&p->refusals, &p->n_refusals, why);
 }
 
+/* The secret would change while keys depend on it (JWKS set, or key rows in the jwks table):
+ * every key would stop decrypting. Refused, unless --replace-secret hands the change to the
+ * replace-secret checklist (never a removal). */
+static bc_status guard_secret(bc_envsync_plan *p, bc_envsync_item *it, bool remote_jwks,
+                              const bc_envsync_opts *o)
+{
+    char *depend = remote_jwks && o->key_rows
+                       ? bc_xasprintf("JWKS is set and the jwks table holds %zu key row%s",
+                                      o->key_rows, o->key_rows == 1 ? "" : "s")
+                   : remote_jwks ? bc_xstrdup("JWKS is set")
+                                 : bc_xasprintf("the jwks table holds %zu key row%s", o->key_rows,
+                                                o->key_rows == 1 ? "" : "s");
+    bool remove = it->kind == BC_ENVSYNC_REMOVE;
+    if (o->replace_secret && !remove) {
+        it->include = false; /* the checklist sets it, then rotates at once */
+        set_note(it, bc_xasprintf("replaced by the replace-secret checklist (%s): the secret, "
+                                  "then rotateKeys and JWKS, as one audited run",
+                                  depend));
+        p->replace_secret = bc_xstrndup(it->local, it->local_len);
+        free(depend);
+        return BC_OK;
+    }
+    refuse(p, it,
+           bc_xasprintf("BETTER_AUTH_SECRET: %s the deployment's secret while keys depend on it (%s): "
+                        "every key would stop decrypting: all sign-ins fail until a rotation. "
+                        "Keep the deployment's secret%s",
+                        remove ? "removing" : "replacing", depend,
+                        remove ? ""
+                               : ", or replace it with --replace-secret, which rotates the key "
+                                 "right after as one audited checklist"));
+    free(depend);
+    return BC_OK;
+}
+
 /* BETTER_AUTH_SECRET: generate only when it is nowhere, never overwrite the deployment's by
  * omission, never change it under a JWKS without --force. */
 static bc_status plan_secret(bc_envsync_plan *p, const json_t *remote, const bc_envsync_opts *o,
@@ -297,26 +331,9 @@ static bc_status plan_secret(bc_envsync_plan *p, const json_t *remote, const bc_
     bool changes = it->kind == BC_ENVSYNC_CHANGE || it->kind == BC_ENVSYNC_REMOVE;
     if (!changes)
         return BC_OK;
-    if (remote_jwks && !jwks_replaced && !o->force) {
-        refuse(p, it,
-               bc_xasprintf(
-                   "BETTER_AUTH_SECRET: %s the deployment's secret while the deployment holds a "
-                   "JWKS would make the JWKS private key undecryptable (\"Failed to decrypt "
-                   "private key\" when tokens are signed), and a key rotation would have to "
-                   "follow. Keep the deployment's secret, or pass --force to change it and "
-                   "rotate the key",
-                   it->kind == BC_ENVSYNC_REMOVE ? "removing" : "replacing"));
-        return BC_OK;
-    }
-    if (remote_jwks && !jwks_replaced) {
-        set_note(it, bc_xstrdup(it->kind == BC_ENVSYNC_REMOVE
-                                    ? "forced: the JWKS key will no longer decrypt"
-                                    : "forced: the JWKS key is rotated once the new secret "
-                                      "is live"));
-        if (it->kind == BC_ENVSYNC_CHANGE)
-            p->jwks = BC_ENVSYNC_JWKS_ROTATE;
-        return BC_OK;
-    }
+    bool keys = remote_jwks || o->key_rows > 0;
+    if (keys && !jwks_replaced)
+        return guard_secret(p, it, remote_jwks, o);
     push_line(&p->warnings, &p->n_warnings,
               bc_xstrdup("BETTER_AUTH_SECRET changes: session cookies signed with the old secret "
                          "stop working, and keys in the jwks table encrypted with it stop "
@@ -372,8 +389,7 @@ static void plan_jwks(bc_envsync_plan *p, const bc_envsync_opts *o)
         return;
     }
     push_line(&p->warnings, &p->n_warnings,
-              bc_xasprintf("JWKS on the deployment: %s; rotate the key (`bcadmin env sync --auth "
-                           "--force` rotates it after a secret change)",
+              bc_xasprintf("JWKS on the deployment: %s; rotate the key (`bcadmin jwks rotate`)",
                            e.msg));
 }
 
@@ -474,6 +490,9 @@ void bc_envsync_plan_release(bc_envsync_plan *p)
     if (p->secret)
         OPENSSL_cleanse(p->secret, strlen(p->secret));
     free(p->secret);
+    if (p->replace_secret)
+        OPENSSL_cleanse(p->replace_secret, strlen(p->replace_secret));
+    free(p->replace_secret);
     free(p->path);
     json_decref(p->final);
     *p = (bc_envsync_plan){0};

@@ -86,7 +86,14 @@ typedef enum {
 
 typedef struct {
     bool auth;  /* --auth: BETTER_AUTH_SECRET and JWKS rules */
-    bool force; /* --force: allow a secret change under a JWKS (a key rotation follows) */
+    bool force; /* --force: push a JWKS that fails its checks */
+    /* Key rows in the deployment's jwks table (bc_jwks_deploy_rows); a caller that could not read
+     * them passes 1: a secret with keys depending on it is never replaced in a batch. */
+    size_t key_rows;
+    /* --replace-secret: a changed BETTER_AUTH_SECRET under keys is left out of the batch and
+     * marked for the replace-secret checklist (the secret, then rotateKeys and JWKS, audited as
+     * one run) instead of refused. */
+    bool replace_secret;
     bool prune; /* --prune: delete what only the deployment has (never the secret or JWKS) */
     /* Only the names in the local list matter (env set / env unset): remote-only names are
      * neither listed nor pruned. */
@@ -108,6 +115,9 @@ typedef struct {
     bool secret_generated; /* secret was generated: written to the file before pushing */
     bool secret_offer;     /* the deployment's secret is missing from the file: offer to copy it */
     bool force;            /* made with --force: a key that does not decrypt is rotated */
+    /* With replace_secret: the new BETTER_AUTH_SECRET (owned), for the replace-secret checklist;
+     * NULL when the secret does not change under keys. */
+    char *replace_secret;
     json_t *final;         /* every variable as the deployment will hold it (name -> value) */
 } bc_envsync_plan;
 

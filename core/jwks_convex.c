@@ -2,6 +2,8 @@
  * actions built on them; see jwks_convex.h. */
 #include "jwks_convex.h"
 
+#include "envsync.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,6 +625,83 @@ static bc_status act_verify_rotation(bc_checklist_ctx *ctx, char **output, bc_er
     return st;
 }
 
+/* The short hash of the deployment's BETTER_AUTH_SECRET (NULL when unset); the caller frees. */
+static bc_status deployed_secret_hash(const bc_jwks_deploy *dep, char **hash, bc_error *err)
+{
+    *hash = NULL;
+    json_t *env = NULL;
+    bc_status st = bc_convex_env_list(dep->c, &env, err);
+    if (st != BC_OK)
+        return st;
+    json_t *v = json_object_get(env, "BETTER_AUTH_SECRET");
+    if (json_is_string(v))
+        *hash = bc_envsync_hash(json_string_value(v), json_string_length(v));
+    json_decref(env);
+    return BC_OK;
+}
+
+/* The hash the replace-secret run is after: recorded by its secret step, else of the new secret
+ * this process holds; NULL when neither is known. The caller frees. */
+static char *wanted_secret_hash(const bc_checklist_ctx *ctx)
+{
+    const char *recorded = var_text(ctx, "secret_hash");
+    if (recorded)
+        return bc_xstrdup(recorded);
+    const char *s = dep_of(ctx)->new_secret;
+    return s && *s ? bc_envsync_hash(s, strlen(s)) : NULL;
+}
+
+/* The deployment already holds the new secret (satisfied, and examine after an interruption). */
+static bc_status secret_is_new(bc_checklist_ctx *ctx, bool *yes, char **note, bc_error *err)
+{
+    *yes = false;
+    char *want = wanted_secret_hash(ctx), *have = NULL;
+    if (!want)
+        return bc_fail(err, BC_ERR, "the new secret is not known to this run");
+    bc_status st = deployed_secret_hash(dep_of(ctx), &have, err);
+    if (st == BC_OK && have && strcmp(have, want) == 0) {
+        *yes = true;
+        *note = bc_xasprintf("the deployment holds the new secret (sha256:%s)", want);
+    }
+    free(want);
+    free(have);
+    return st;
+}
+
+static bc_status act_replace_secret(bc_checklist_ctx *ctx, char **output, bc_error *err)
+{
+    const bc_jwks_deploy *dep = dep_of(ctx);
+    if (!dep->new_secret || !*dep->new_secret)
+        return bc_fail(err, BC_REFUSED,
+                       "the new BETTER_AUTH_SECRET is not known to this run (it is never stored): "
+                       "give it again with `bcadmin env sync --replace-secret`");
+    if (strlen(dep->new_secret) < 32)
+        return bc_fail(err, BC_REFUSED,
+                       "the new BETTER_AUTH_SECRET has %zu characters; Better Auth needs at "
+                       "least 32",
+                       strlen(dep->new_secret));
+    char *old = NULL, *hash = bc_envsync_hash(dep->new_secret, strlen(dep->new_secret));
+    bc_status st = deployed_secret_hash(dep, &old, err);
+    set_var(ctx, "secret_hash", hash);
+    int64_t aid = 0;
+    if (st == BC_OK)
+        st = audit_begin(ctx, "env.replace_secret", "BETTER_AUTH_SECRET", old, hash, &aid, err);
+    if (st == BC_OK) {
+        json_t *changes = json_pack("[{s:s, s:s}]", "name", "BETTER_AUTH_SECRET", "value",
+                                    dep->new_secret);
+        st = bc_convex_env_update(dep->c, changes, err);
+        json_decref(changes);
+        audit_finish(ctx, aid, st == BC_OK ? NULL : err);
+    }
+    if (st == BC_OK)
+        *output = bc_xasprintf("BETTER_AUTH_SECRET replaced (sha256:%s -> sha256:%s): the key is "
+                               "rotated next",
+                               old ? old : "none", hash);
+    free(old);
+    free(hash);
+    return st;
+}
+
 static bc_status act_record(bc_checklist_ctx *ctx, char **output, bc_error *err)
 {
     const char *kid = var_text(ctx, "new_kid") ? var_text(ctx, "new_kid") : var_text(ctx, "kid");
@@ -643,6 +722,7 @@ const bc_checklist_action bc_jwks_actions[] = {
     {"convex.secret_present", act_secret, NULL, NULL},
     {"convex.get_latest_jwks", act_latest, NULL, NULL},
     {"convex.set_jwks", act_set_jwks, jwks_current, jwks_current},
+    {"convex.replace_secret", act_replace_secret, secret_is_new, secret_is_new},
     {"jwks.doctor", act_doctor, NULL, NULL},
     {"convex.impact", act_impact, NULL, NULL},
     {"convex.rotate_keys", act_rotate, NULL, examine_rotate},

@@ -21,6 +21,9 @@ typedef struct {
     const char *component; /* componentPath of findMany (component installs: "betterAuth"), or
                               NULL; with it findMany is "adapter:findMany" */
     const char *site_url;  /* CONVEX_SITE_URL from bcadmin's environment, or NULL */
+    /* The replace-secret checklist's new BETTER_AUTH_SECRET (borrowed, in memory only: never
+     * stored in the run), or NULL. */
+    const char *new_secret;
     const char *auth_base_path; /* Better Auth's basePath ("/api/auth" when NULL): the site
                                    publishes the keys at SITE + basePath + "/convex/jwks" */
 } bc_jwks_deploy;
@@ -62,7 +65,7 @@ bc_status bc_jwks_deploy_set_env(const bc_jwks_deploy *dep, const bc_jwks_rows *
 
 /* The checklist actions for a bc_jwks_deploy target (ctx->target): convex.reachable,
  * convex.secret_present, convex.get_latest_jwks, convex.set_jwks, jwks.doctor, convex.impact,
- * convex.rotate_keys, convex.verify_rotation, record. */
+ * convex.rotate_keys, convex.verify_rotation, convex.replace_secret, record. */
 extern const bc_checklist_action bc_jwks_actions[];
 extern const size_t bc_jwks_n_actions;
 

@@ -167,7 +167,8 @@ static void set_jwks_place(bc_target *t)
                                .module = t->jwks_module,
                                .component = t->jwks_component,
                                .site_url = t->site_url,
-                               .auth_base_path = t->auth_base_path};
+                               .auth_base_path = t->auth_base_path,
+                               .new_secret = t->jwks.new_secret};
 }
 
 /* --- opening ----------------------------------------------------------------------------- */
@@ -533,6 +534,17 @@ bool bc_target_bypasses_triggers(const bc_target *t)
 size_t bc_target_round_trips(const bc_target *t)
 {
     return t->conn ? bc_convex_round_trips(t->conn) : 0;
+}
+
+size_t bc_target_key_rows(bc_target *t)
+{
+    bc_jwks_rows rows;
+    bc_error ignored = {0};
+    if (!t->conn || bc_jwks_deploy_rows(&t->jwks, &rows, &ignored) != BC_OK)
+        return 1;
+    size_t n = rows.n;
+    bc_jwks_rows_release(&rows);
+    return n;
 }
 
 bc_status bc_target_env_list(bc_target *t, json_t **vars, bc_error *err)

@@ -169,6 +169,10 @@ bool bc_target_bypasses_triggers(const bc_target *t);
 /* Rounds of HTTP requests sent so far (Convex), for tests. */
 size_t bc_target_round_trips(const bc_target *t);
 
+/* How many key rows the deployment's jwks table holds, for the secret guard (envsync.h's
+ * key_rows): 1 when they cannot be read (a secret is never replaced on a guess). */
+size_t bc_target_key_rows(bc_target *t);
+
 /* The deployment's environment variables {"NAME":"value"} (caller's json_decref); BC_USAGE on
  * a SQLite target. */
 bc_status bc_target_env_list(bc_target *t, json_t **vars, bc_error *err);

@@ -302,6 +302,10 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_REDRAW:
         tui_draw_invalidate();
         return true;
+    case TUI_ACT_SUSPEND:
+        tui_term_suspend();
+        tui_draw_invalidate();
+        return true;
     case TUI_ACT_VIEW_USERS:
         while (app->depth > 1)
             pop_view(app);

@@ -91,9 +91,10 @@ const opt_def bc_cli_options[] = {
     {O_AUTH, "auth", NULL,
      "BETTER_AUTH_SECRET (generated only when set nowhere) and JWKS (created after the secret "
      "is live)"},
-    {O_ENV_FORCE, "force", NULL,
-     "change BETTER_AUTH_SECRET under an existing JWKS (the key is rotated), push a JWKS that "
-     "fails its checks"},
+    {O_ENV_FORCE, "force", NULL, "push a JWKS that fails its checks"},
+    {O_REPLACE_SECRET, "replace-secret", NULL,
+     "replace BETTER_AUTH_SECRET although keys depend on it: the replace-secret checklist sets "
+     "it and rotates the key right after, as one audited run"},
     {O_PRUNE, "prune", NULL,
      "remove what only the deployment has (never BETTER_AUTH_SECRET or JWKS)"},
     {O_DRY_RUN, "dry-run", NULL, "show the plan, change nothing"},
@@ -167,10 +168,10 @@ const verb_def bc_cli_verbs[] = {
      bc_cli_env_diff},
     {"env sync", "", 0, 0,
      BIT(O_FILE) | BIT(O_AUTH) | BIT(O_ENV_FORCE) | BIT(O_PRUNE) | BIT(O_DRY_RUN) | BIT(O_ENV_YES) |
-         BIT(O_REVEAL) | BIT(O_JSON),
+         BIT(O_REVEAL) | BIT(O_JSON) | BIT(O_REPLACE_SECRET),
      false, "push the .env file to the deployment as ONE atomic change, verified and audited",
      bc_cli_env_sync},
-    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE), false,
+    {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE) | BIT(O_REPLACE_SECRET) | BIT(O_ENV_YES), false,
      "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
     {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
      bc_cli_env_unset},
@@ -480,6 +481,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_DRY_RUN:
         c->dry_run = true;
+        break;
+    case O_REPLACE_SECRET:
+        c->replace_secret = true;
         break;
     case O_SECRET_FILE:
         c->secret_file = val;

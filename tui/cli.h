@@ -56,6 +56,7 @@ typedef struct {
     const char *env_file; /* --file */
     const char *against;  /* --against: a file naming another deployment */
     bool auth, prune, dry_run;
+    bool replace_secret; /* --replace-secret: the replace-secret checklist (secret + rotation) */
     bool exit_code; /* env diff --exit-code: differences are a failure */
     const char *secret_file; /* --secret-file: jwks verbs, impersonation cookies */
     const char *alg;         /* --alg */
@@ -96,6 +97,11 @@ bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err);
  * ask the y/N on any target (a costly change), still refusing without a terminal and --yes.
  * BC_REFUSED (nothing was changed) when not confirmed. */
 bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_error *err);
+
+/* Start (or continue) checklist id on the open Convex target and advance it, printing the run
+ * (cli_jwks.c). costly: ask y/N on any target (the name too on production); else only on
+ * production. */
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err);
 
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);

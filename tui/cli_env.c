@@ -201,6 +201,28 @@ static bc_status list_remote(bc_target *t, json_t **vars, bc_error *err)
     return bc_target_env_list(t, vars, err);
 }
 
+/* The plan's options from the command line and what the deployment holds: the secret guard
+ * needs the jwks table's key rows when there is a secret to protect. */
+static bc_envsync_opts plan_opts(bc_cli *c, const json_t *vars)
+{
+    bool secret = json_object_get(vars, BC_ENVSYNC_SECRET) != NULL;
+    return (bc_envsync_opts){.auth = c->auth,
+                             .force = c->force,
+                             .prune = c->prune,
+                             .replace_secret = c->replace_secret,
+                             .key_rows = secret ? bc_target_key_rows(&c->t) : 0};
+}
+
+/* --replace-secret: the new secret (held in memory only) goes to the replace-secret checklist,
+ * which sets it and rotates the key right after. */
+static bc_status replace_secret(bc_cli *c, const char *secret, bc_error *err)
+{
+    c->t.jwks.new_secret = secret;
+    bc_status st = bc_cli_run_checklist(c, "replace-secret", true, err);
+    c->t.jwks.new_secret = NULL;
+    return st;
+}
+
 /* Apply a plan (audited through the target), then print what happened. */
 static bc_status apply_plan(bc_cli *c, bc_envsync_plan *p, const char *action, bool write_offer,
                             json_t *doc, bc_error *err)
@@ -470,7 +492,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
         st = load_file(c, &env, err);
     if (st == BC_OK)
         st = list_remote(&c->t, &vars, err);
-    bc_envsync_opts o = {.auth = c->auth, .force = c->force, .prune = c->prune};
+    bc_envsync_opts o = st == BC_OK ? plan_opts(c, vars) : (bc_envsync_opts){0};
     if (st == BC_OK)
         st = bc_envsync_plan_file(env, vars, &o, &p, err);
     if (st != BC_OK)
@@ -487,7 +509,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
     } else {
         bool offer = take_offer(c, &p);
         if (!bc_envsync_plan_has_work(&p) && !offer) {
-            if (!json)
+            if (!json && !p.replace_secret)
                 fputs("nothing to do: the deployment already matches\n", c->out);
         } else {
             if (bc_envsync_plan_has_work(&p))
@@ -495,6 +517,12 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
             if (st == BC_OK)
                 st = apply_plan(c, &p, "env.sync", offer, doc, err);
         }
+        if (st == BC_OK && p.replace_secret)
+            st = replace_secret(c, p.replace_secret, err);
+        else if (st == BC_OK && c->replace_secret && !json)
+            fputs("--replace-secret: BETTER_AUTH_SECRET does not change under keys: nothing to "
+                  "replace\n",
+                  c->out);
     }
     if (json) {
         json_object_set_new(doc, "dryRun", json_boolean(c->dry_run));
@@ -543,7 +571,9 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
     bc_status st = open_deployment(c, false, err);
     if (st == BC_OK)
         st = list_remote(&c->t, &vars, err);
-    bc_envsync_opts o = {.force = c->force, .only_local = true};
+    bc_envsync_opts o = st == BC_OK ? plan_opts(c, vars) : (bc_envsync_opts){0};
+    o.auth = o.prune = false;
+    o.only_local = true;
     if (st == BC_OK)
         st = bc_envsync_plan_make(l, 1, NULL, vars, &o, &p, err);
     const bc_envsync_item *it = st == BC_OK ? &p.items[0] : NULL;
@@ -559,6 +589,8 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
     print_lines(stderr, "warnings", p.warnings, p.n_warnings);
     if (st == BC_OK && it->kind == BC_ENVSYNC_UNCHANGED) {
         fprintf(c->out, "%s already has this value\n", it->name);
+    } else if (st == BC_OK && p.replace_secret) {
+        st = replace_secret(c, p.replace_secret, err);
     } else if (st == BC_OK) {
         char *q = bc_xasprintf("%s %s on %s?", l->remove ? "Remove" : "Set", it->name,
                                c->t.label);

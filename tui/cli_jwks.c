@@ -319,6 +319,11 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
  * same checklist (saying so), and advance it. */
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
+    return bc_cli_run_checklist(c, id, false, err);
+}
+
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err)
+{
     const bc_jwks_deploy *keys;
     bc_status st = bc_target_keys(&c->t, &keys, err);
     if (st != BC_OK)
@@ -327,7 +332,7 @@ static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err
     st = bc_checklist_load(id, &cl, err);
     if (st == BC_OK) {
         char *q = bc_xasprintf("Run the %s checklist on %s?", cl->id, c->t.label);
-        st = bc_cli_confirm(c, q, false, err);
+        st = bc_cli_confirm(c, q, costly, err);
         free(q);
     }
     int64_t run_id = 0;

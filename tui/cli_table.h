@@ -68,6 +68,7 @@ typedef enum {
     O_PRUNE,
     O_DRY_RUN,
     O_ENV_YES,
+    O_REPLACE_SECRET,
     O_EXIT_CODE,
     /* jwks, checklist */
     O_SECRET_FILE,

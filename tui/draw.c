@@ -107,6 +107,26 @@ void tui_term_done(void)
     fflush(stdout);
 }
 
+void tui_term_suspend(void)
+{
+    if (!screen)
+        return;
+    mousemask(0, NULL);
+    curs_set(1);
+    endwin(); /* the shell gets its terminal back as it was */
+    fflush(stdout);
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGTSTP, &dfl, &old);
+    kill(getpid(), SIGTSTP); /* stopped here until the shell's fg sends SIGCONT */
+    sigaction(SIGTSTP, &old, NULL);
+    reset_prog_mode();
+    curs_set(0);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    clearok(curscr, TRUE);
+    refresh();
+}
+
 bool tui_draw_plain(void)
 {
     return !use_color;

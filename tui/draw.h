@@ -49,6 +49,8 @@ bool tui_draw_plain(void);
 /* A signal that asked bcadmin to stop (SIGTERM, SIGINT, SIGHUP), or 0. */
 int tui_term_stop_signal(void);
 void tui_term_size(int *rows, int *cols);
+/* Give the terminal back and stop (C-z): the shell's fg resumes the console, redrawn. */
+void tui_term_suspend(void);
 /* Capture the mouse (clicks, wheel) or leave it to the terminal, so a drag selects text. */
 void tui_term_mouse(bool capture);
 

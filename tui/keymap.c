@@ -223,7 +223,7 @@ static bc_status parse_line(tui_keymap *km, char *line, const char *where, bc_er
 
 bc_status tui_keymap_parse(tui_keymap *km, const char *path, const char *text, bc_error *err)
 {
-    size_t lineno = 0;
+    size_t lineno = 0, errors = 0;
     const char *p = text;
     while (*p) {
         const char *eol = strchr(p, '\n');
@@ -234,13 +234,24 @@ bc_status tui_keymap_parse(tui_keymap *km, const char *path, const char *text, b
             line[len - 1] = '\0';
         char where[512];
         snprintf(where, sizeof where, "%s:%zu", path, lineno);
-        bc_status st = parse_line(km, line, where, err);
+        bc_error one = {0};
+        if (parse_line(km, line, where, &one) != BC_OK) {
+            /* the lines after a bad one still apply; every error is told, in order, without the
+             * hints in parentheses once there are several */
+            char before[sizeof err->msg];
+            memcpy(before, err->msg, sizeof before);
+            if (errors++) {
+                before[strcspn(before, "(")] = '\0';
+                one.msg[strcspn(one.msg, "(")] = '\0';
+                bc_fail(err, BC_USAGE, "%.600s; %.400s", before, one.msg);
+            } else {
+                bc_fail(err, BC_USAGE, "%s", one.msg);
+            }
+        }
         free(line);
-        if (st != BC_OK)
-            return st;
         p += len + (eol ? 1 : 0);
     }
-    return BC_OK;
+    return errors ? BC_USAGE : BC_OK;
 }
 
 bc_status tui_keymap_load(tui_keymap *km, const char *path, bool *loaded, bc_error *err)

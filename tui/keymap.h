@@ -68,8 +68,9 @@ tui_action tui_keymap_lookup(const tui_keymap *km, int key);
 /* The names of the keys bound to action, space-separated, in binding order; caller frees. */
 char *tui_keymap_keys_of(const tui_keymap *km, tui_action action);
 
-/* Apply the bindings of text (the contents of the file called path, used in messages).
- * Stops at the first malformed line with BC_USAGE and "PATH:LINE: what is wrong". */
+/* Apply the bindings of text (the contents of the file called path, used in messages). A
+ * malformed line is skipped and the lines after it still apply; BC_USAGE then says
+ * "PATH:LINE: what is wrong" for every such line, in order ("; " between them). */
 bc_status tui_keymap_parse(tui_keymap *km, const char *path, const char *text, bc_error *err);
 /* Read and apply path; a missing file is not an error (*loaded says whether it existed). */
 bc_status tui_keymap_load(tui_keymap *km, const char *path, bool *loaded, bc_error *err);

@@ -51,12 +51,16 @@ static void release_plan(env_state *s)
 typedef struct {
     bc_target *target;
     json_t *vars;
+    size_t key_rows; /* the jwks table's rows, when there is a secret to protect */
 } list_call;
 
 static bc_status run_list_call(void *ctx, bc_error *err)
 {
     list_call *c = ctx;
-    return bc_target_env_list(c->target, &c->vars, err);
+    bc_status st = bc_target_env_list(c->target, &c->vars, err);
+    if (st == BC_OK && json_object_get(c->vars, BC_ENVSYNC_SECRET))
+        c->key_rows = bc_target_key_rows(c->target);
+    return st;
 }
 
 /* Make the plan again from the file and a fresh list of the deployment's variables. */
@@ -70,14 +74,16 @@ static bc_status load(env_state *s, tui_app *app, bc_error *err)
     }
     bc_dotenv *env = NULL;
     json_t *vars = NULL;
+    size_t key_rows = 0;
     bc_status st = bc_dotenv_load(s->path, &env, err);
     if (st == BC_OK) {
         list_call c = {.target = s->target};
         st = tui_app_call(app, "listing the deployment's variables", true, run_list_call, &c, err);
         vars = c.vars;
+        key_rows = c.key_rows;
     }
     release_plan(s); /* only now: the old plan stays on the screen while the list is read */
-    bc_envsync_opts o = {0};
+    bc_envsync_opts o = {.key_rows = key_rows};
     if (st == BC_OK) {
         st = bc_envsync_plan_file(env, vars, &o, &s->plan, err);
         s->loaded = true;

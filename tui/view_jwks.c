@@ -197,10 +197,9 @@ static bc_status jwks_open(tui_view *v, tui_app *app, const char *arg, bc_error 
     s->sqlite = strcmp(d->ops->kind, "sqlite") == 0;
     if (s->sqlite)
         s->target = bc_xstrdup(tui_app_label(app));
-    bc_status st = load(s, app, err);
-    if (st == BC_OK && s->sqlite && !tui_app_secret(app))
-        ask_secret(s, app);
-    return st;
+    /* No secret: the screen opens on the checks (secret.present says to press p), never on a
+     * modal prompt the operator did not ask for. */
+    return load(s, app, err);
 }
 
 static void jwks_close(tui_view *v)
@@ -243,6 +242,14 @@ static void draw_title(jwks_state *s, tui_rect r)
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
 }
 
+/* A fix as the console does it: the secret is typed after p, not given by a command-line option. */
+static const char *console_fix(const jwks_state *s, const bc_check *k)
+{
+    if (s->sqlite && strcmp(k->id, "secret.present") == 0 && k->status == BC_CHECK_FAIL)
+        return "press p to type the app's secret (kept in memory only), or set BETTER_AUTH_SECRET";
+    return k->fix;
+}
+
 /* The selected line's fix (a check) or facts (a key row), under the tables. */
 static void draw_detail(jwks_state *s, tui_rect r, int y)
 {
@@ -252,7 +259,7 @@ static void draw_detail(jwks_state *s, tui_rect r, int y)
         const bc_check *k = &s->checks.items[s->sel];
         snprintf(line, sizeof line, "%s: %s", k->id, k->message);
         tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
-        snprintf(line, sizeof line, "fix: %s", *k->fix ? k->fix : "nothing to do");
+        snprintf(line, sizeof line, "fix: %s", *k->fix ? console_fix(s, k) : "nothing to do");
         tui_draw_text(y + 2, r.x + 1, r.w - 1, line, k->status == BC_CHECK_OK ? 0 : TUI_S_WARN,
                       true);
         return;

@@ -198,25 +198,31 @@ bc_assert_eq "deployment secret unchanged" "$SECRET" "$(remote | json_get '.BETT
 bc_assert_eq "file got the deployment's secret" "$SECRET" "$(dotenv_parse convex/.env | json_get '.BETTER_AUTH_SECRET')"
 cmp -s <(remote | json_get '.JWKS') "$BC_TMP/jwks" || bc_die "JWKS changed"
 
-# b) a different secret in the file while the deployment holds a JWKS: refused without --force.
+# b) a different secret in the file while the deployment holds a JWKS: refused; only
+# --replace-secret changes it, with the rotation right after as one audited checklist.
 NEW_SECRET=bmV3LXNlY3JldC1mb3ItdGhlLWZvcmNlLXRlc3QtMDEyMzQ1Ng==
 node -e 'const fs=require("fs");const f=process.argv[1];fs.writeFileSync(f,fs.readFileSync(f,"utf8").replace(/^BETTER_AUTH_SECRET=.*$/m,"BETTER_AUTH_SECRET="+process.argv[2]))' convex/.env "$NEW_SECRET"
 before=$(remote)
 run env sync --auth --yes
 expect_rc 4 "secret change under a JWKS"
-contains "explains the key" "$out$err" "JWKS private key undecryptable"
-contains "explains the rotation" "$out$err" "key rotation would have to follow"
+contains "names the consequence" "$out$err" "every key would stop decrypting: all sign-ins fail until a rotation"
+contains "names the one way" "$out$err" "--replace-secret"
 bc_assert_eq "deployment unchanged after the refusal" "$before" "$(remote)"
 set +e
 printf '%s\n' "$NEW_SECRET" | "$BCADMIN" env set BETTER_AUTH_SECRET >/dev/null 2>"$BC_TMP/err"
 rc=$?
 set -e
 bc_assert_eq "env set of the secret is refused too" 4 "$rc"
-# --force: the secret changes, then the key is rotated under it in a second request.
-run env sync --auth --force --yes --json
-expect_rc 0 "forced secret change"
+run env sync --auth --force --yes
+expect_rc 4 "--force does not replace a secret under keys"
+bc_assert_eq "deployment unchanged after --force" "$before" "$(remote)"
+# --replace-secret: the replace-secret checklist sets the secret, then rotateKeys and JWKS.
+run env sync --auth --replace-secret --yes
+expect_rc 0 "secret replaced with its rotation"
 bc_assert_eq "secret changed" "$NEW_SECRET" "$(remote | json_get '.BETTER_AUTH_SECRET')"
-contains "rotated" "$(json_get '.steps.join("|")' <<<"$out")" "rotated a key with rotateKeys"
+bc_assert_eq "one replace-secret run, done" "replace-secret done" \
+    "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].checklist + " " + j.runs[0].state')"
+"$BCADMIN" jwks doctor >"$BC_TMP/doc.txt" 2>&1 || bc_die "doctor after --replace-secret: $(cat "$BC_TMP/doc.txt")"
 remote | json_get '.JWKS' >"$BC_TMP/jwks2"
 "$CRYPTO" row-open "$NEW_SECRET" <"$BC_TMP/jwks2" >/dev/null || bc_die "the rotated key does not decrypt with the new secret"
 "$CRYPTO" row-open "$SECRET" <"$BC_TMP/jwks2" >/dev/null 2>&1 && bc_die "the rotated key decrypts with the old secret"

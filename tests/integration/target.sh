@@ -6,7 +6,9 @@
 # layout remembered in the state database (a second process sends no probe; a changed
 # deployment re-detects), `env sync --auth` on the generated/auth and component layouts, and the
 # key checklists on a self-hosted deployment whose site URL nobody knows: a bootstrap refused at
-# its precondition is "not started" and blocks nothing, the doctor warns instead of failing.
+# its precondition is "not started" and blocks nothing, the doctor warns instead of failing; and
+# the secret guard: with a key row and no JWKS variable every path that would change
+# BETTER_AUTH_SECRET refuses, and --replace-secret runs the rotation right after.
 # Usage: target.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -194,5 +196,39 @@ run --url "http://127.0.0.1:9" --admin-key "$KEY" jwks bootstrap --yes
 has "cannot reach" "$err" "cannot reach http://127.0.0.1:9"
 bc_assert_eq "the mistyped URL's run is not started" "not started" \
     "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].state')"
+cx_stop
+
+# --- 6. never replace BETTER_AUTH_SECRET while keys depend on it -------------------------------
+A=0123456789abcdef0123456789abcdef0123456789ab
+B=bmV3LXNlY3JldC1mb3ItdGhlLWd1YXJkLXRlc3QtMDEyMzQ1Ng==
+cx_start "$KEY" --env SITE_URL=http://localhost:3000 --env BETTER_AUTH_SECRET=$A
+R=(--url "$CX" --admin-key "$KEY")
+curl -sS -X POST "$CX/api/action" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
+    -d '{"path":"auth:getLatestJwks","args":{},"format":"convex_encoded_json"}' >/dev/null
+secret_now() {
+    curl -sS "$CX/api/v1/list_environment_variables" -H "Authorization: Convex $KEY" |
+        json_get 'j.environmentVariables.BETTER_AUTH_SECRET'
+}
+printf 'SITE_URL=http://localhost:3000\nBETTER_AUTH_SECRET=%s\n' "$B" >"$BC_TMP/new.env"
+for flags in "" "--auth"; do
+    # shellcheck disable=SC2086
+    run "${R[@]}" env sync $flags --yes --file "$BC_TMP/new.env"
+    expect_rc 4 "env sync $flags under a key row"
+    has "names the consequence ($flags)" "$out" "every key would stop decrypting: all sign-ins fail until a rotation"
+    has "names the one way ($flags)" "$out" "--replace-secret"
+done
+set +e
+printf '%s' "$B" | "$BCADMIN" "${R[@]}" --yes env set BETTER_AUTH_SECRET >/dev/null 2>"$BC_TMP/err"
+rc=$?
+set -e
+bc_assert_eq "env set BETTER_AUTH_SECRET refused" 4 "$rc"
+has "env set says why" "$(cat "$BC_TMP/err")" "the jwks table holds 1 key row"
+bc_assert_eq "the secret is unchanged" "$A" "$(secret_now)"
+run "${R[@]}" env sync --replace-secret --yes --file "$BC_TMP/new.env"
+expect_rc 0 "--replace-secret"
+bc_assert_eq "the secret is replaced" "$B" "$(secret_now)"
+run "${R[@]}" --site-url "$CX" jwks doctor
+expect_rc 0 "the doctor is clean after --replace-secret"
+has "the key decrypts with the new secret" "$out" "ok    jwks.private_key   the private key decrypts with BETTER_AUTH_SECRET"
 cx_stop
 bc_log "ok"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Without BETTER_AUTH_SECRET the JWKS screen asks for the secret in a masked dialog: what is typed
+# Without BETTER_AUTH_SECRET the JWKS screen opens on its checks (no modal prompt; the fix says
+# "press p") and p asks for the secret in a masked dialog: what is typed
 # is drawn as bullets and never shown; Esc checks without it (the rows say "no secret"); a wrong
 # secret makes the rows fail to decrypt; the right one opens them. Nothing typed reaches a file:
 # BCADMIN_TRACE records a typed character only as "char", and the trace file is created 0600.
@@ -12,13 +13,17 @@ EXTRA_ENV="BCADMIN_TRACE=$DIR/trace"
 start 120 32
 wait_for "row 1 of 3"
 keys 4
+# no modal prompt on opening: the check says to press p
+wait_for "▸fail   secret.present   no secret given: the private keys cannot be checked"
+expect_screen_lacks "The app's secret"
+expect_screen_has "fix: press p to type the app's secret (kept in memory only), or set BETTER_AUTH_SECRET"
+expect_screen_has " RSA      2026-03-15 00:00 -                no secret"
+
+keys p
 wait_for "The app's secret"
 expect_screen_has "BETTER_AUTH_SECRET is not set in bcadmin's environment."
 keys Escape
 wait_gone "The app's secret"
-expect_screen_has "▸fail   secret.present   no secret given: the private keys cannot be checked"
-expect_screen_has " RSA      2026-03-15 00:00 -                no secret"
-
 keys p
 wait_for "The app's secret"
 text "wrong-secret-wrong-secret-wrong-secret"
@@ -55,7 +60,7 @@ until grep -q 'event=Enter' "$DIR/trace" && [ "$(grep -c 'event=char' "$DIR/trac
     sleep 0.05
 done
 [ "$(stat -c %a "$DIR/trace")" = 600 ] || fail "the trace file is mode $(stat -c %a "$DIR/trace"), not 600"
-# Only the keys typed outside a field (4, p, p, 1, /) are named; no other one-character event.
+# Only the keys typed outside a field (4, p, p, p, 1, /) are named; no other one-character event.
 named=$(sed -n 's/.* event=\([^ ]*\) .*/\1/p' "$DIR/trace" | awk 'length($0) == 1' | tr -d '\n')
-[ "$named" = "4pp1/" ] || fail "the trace names typed characters: \"$named\""
+[ "$named" = "4ppp1/" ] || fail "the trace names typed characters: \"$named\""
 ! grep -qE 'event=[^ ]*(wrong|user|0123)' "$DIR/trace" || fail "the trace holds typed text"

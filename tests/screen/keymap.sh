@@ -55,18 +55,22 @@ wait_for "move-down"
 screen | grep -F "move-down" | grep -qw "J" || fail "help does not show J for move-down"
 tmux -L "$SOCK" kill-server
 
-# A malformed line 3: reported with its file and line; line 2 is still in force.
+# Malformed lines 2 and 3: each reported with its file and line; lines 1 and 4 are in force.
 cat >"$KEYS" <<'EOF'
 unbind j
-bind J move-down
+bind C-x nosuchaction
 bind J fly-away
+bind J move-down
 EOF
 SOCK=$SOCK-bad
-start 120 40
+start 250 40
 wait_for "row 1 of 200"
 wait_for "keys:3: unknown action"
-line 40 | grep -qF "$KEYS:3: unknown action \"fly-away\"" ||
-    fail "the bottom line does not name the file and line: $(line 40)"
+screen | grep -qF "$KEYS:2: unknown action \"nosuchaction\"" ||
+    fail "the bottom line does not name the first bad line: $(line 40)"
+# every bad line is told, and line 4, after them, still applies (J moves down)
+screen | grep -qF "$KEYS:3: unknown action \"fly-away\"" ||
+    fail "the bottom line does not name the second bad line: $(screen | tail -3)"
 keys j
 keys J
 at_row 2

@@ -365,29 +365,56 @@ static void secret_change_under_jwks_is_refused(void **state)
     assert_int_equal(it->kind, BC_ENVSYNC_BLOCKED);
     assert_false(it->include);
     assert_int_equal(p.n_refusals, 1);
-    assert_non_null(strstr(p.refusals[0], "undecryptable"));
-    assert_non_null(strstr(p.refusals[0], "key rotation"));
-    assert_non_null(strstr(p.refusals[0], "--force"));
+    assert_non_null(strstr(p.refusals[0], "every key would stop decrypting"));
+    assert_non_null(strstr(p.refusals[0], "all sign-ins fail until a rotation"));
+    assert_non_null(strstr(p.refusals[0], "--replace-secret"));
     /* The deployment keeps its secret, and its JWKS still checks out against it. */
     assert_string_equal(p.secret, SECRET_A);
     assert_int_equal(p.jwks, BC_ENVSYNC_JWKS_CHECK);
     assert_false(has_line(p.warnings, p.n_warnings, "JWKS on the deployment"));
     bc_envsync_plan_release(&p);
 
-    /* Also without --auth: the rule protects the key whatever the flags. */
+    /* Also without --auth, and --force does not open it: the rule protects the key whatever the
+     * flags. */
     plan(local, 1, vars("BETTER_AUTH_SECRET", SECRET_A, "JWKS", jwks, NULL), NULL, &p);
     assert_int_equal(kind_of(&p, "BETTER_AUTH_SECRET"), BC_ENVSYNC_BLOCKED);
     bc_envsync_plan_release(&p);
-
-    /* --force: the change goes through and the key is rotated afterwards. */
     o.force = true;
     plan(local, 1, vars("BETTER_AUTH_SECRET", SECRET_A, "JWKS", jwks, NULL), &o, &p);
+    assert_int_equal(kind_of(&p, "BETTER_AUTH_SECRET"), BC_ENVSYNC_BLOCKED);
+    bc_envsync_plan_release(&p);
+
+    /* No JWKS variable, but key rows in the jwks table: the same refusal. */
+    bc_envsync_opts rows = {.key_rows = 1};
+    plan(local, 1, vars("BETTER_AUTH_SECRET", SECRET_A, NULL), &rows, &p);
+    assert_int_equal(kind_of(&p, "BETTER_AUTH_SECRET"), BC_ENVSYNC_BLOCKED);
+    assert_non_null(strstr(p.refusals[0], "the jwks table holds 1 key row"));
+    bc_envsync_plan_release(&p);
+
+    /* --replace-secret: left out of the batch, handed to the replace-secret checklist. */
+    bc_envsync_opts replace = {.auth = true, .replace_secret = true};
+    plan(local, 1, vars("BETTER_AUTH_SECRET", SECRET_A, "JWKS", jwks, NULL), &replace, &p);
     it = bc_envsync_plan_find(&p, "BETTER_AUTH_SECRET");
     assert_int_equal(it->kind, BC_ENVSYNC_CHANGE);
-    assert_true(it->include);
+    assert_false(it->include);
     assert_int_equal(p.n_refusals, 0);
-    assert_int_equal(p.jwks, BC_ENVSYNC_JWKS_ROTATE);
-    assert_string_equal(p.secret, SECRET_B);
+    assert_string_equal(p.replace_secret, SECRET_B);
+    json_t *batch = bc_envsync_plan_changes(&p);
+    size_t k;
+    json_t *change;
+    json_array_foreach(batch, k, change)
+    {
+        assert_string_not_equal(json_string_value(json_object_get(change, "name")),
+                                "BETTER_AUTH_SECRET");
+    }
+    json_decref(batch);
+    bc_envsync_plan_release(&p);
+    /* never a removal */
+    bc_envsync_local gone[] = {{.name = "BETTER_AUTH_SECRET", .remove = true}};
+    replace.only_local = true;
+    plan(gone, 1, vars("BETTER_AUTH_SECRET", SECRET_A, "JWKS", jwks, NULL), &replace, &p);
+    assert_int_equal(kind_of(&p, "BETTER_AUTH_SECRET"), BC_ENVSYNC_BLOCKED);
+    assert_null(p.replace_secret);
     bc_envsync_plan_release(&p);
     free(jwks);
 }

@@ -129,6 +129,17 @@ static void check_bad_line(const char *text, const char *want)
 static void malformed_lines_name_file_and_line(void **state)
 {
     (void)state;
+    /* a bad line does not stop the lines after it, and every error is told */
+    tui_keymap km;
+    tui_keymap_defaults(&km);
+    bc_error err = {0};
+    assert_int_equal(tui_keymap_parse(&km, "keys", "bind C-x nosuchaction\nunbind b\nfoo\n", &err),
+                     BC_USAGE);
+    int b;
+    tui_key_parse("b", &b);
+    assert_int_equal(tui_keymap_lookup(&km, b), TUI_ACT_NONE);
+    assert_non_null(strstr(err.msg, "keys:1: unknown action \"nosuchaction\" ; keys:3: "));
+    tui_keymap_release(&km);
     check_bad_line("bind j move-down\nbind k fly\n",
                    "/home/op/.config/bcadmin/keys:2: unknown action \"fly\"");
     check_bad_line("\n\nbind Hyper-x quit\n", "keys:3: unknown key \"Hyper-x\"");
