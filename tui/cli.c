@@ -70,8 +70,9 @@ const opt_def bc_cli_options[] = {
     {O_LIMIT, "limit", "N", "rows per page, 1 to 1000 (default 50)"},
     {O_CURSOR, "cursor", "C", "start at the page a previous nextCursor names (same filters)"},
     {O_ALL, "all", NULL, "every page, streamed one page at a time (for export)"},
-    {O_JSON, "json", NULL,
-     "print JSON (rows use Better Auth field names, ISO dates, real booleans)"},
+    {O_JSON, "json", "[FIELDS]",
+     "print JSON (Better Auth field names, ISO dates, real booleans); FIELDS (id,email,...) "
+     "keeps only those fields of each row"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
     {O_CSV_FORMULAS, "csv-formulas", NULL,
      "CSV: keep cells starting with = + - @ as they are (default: a leading ' so a spreadsheet "
@@ -444,6 +445,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         break;
     case O_JSON:
         c->format = BC_OUT_JSON;
+        c->json_fields = val;
         break;
     case O_CSV_FORMULAS:
         c->csv_formulas = true;
@@ -567,7 +569,12 @@ static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, in
     if (p->seen[o->id])
         return usage(err, "--%s is given twice", o->name);
     const char *val = NULL;
-    if (o->arg && eq) {
+    if (o->id == O_JSON) { /* an optional value: --json=FIELDS, or a next word made of fields */
+        if (eq)
+            val = eq + 1;
+        else if (*i + 1 < argc && bc_cli_looks_like_fields(argv[*i + 1]))
+            val = argv[++*i];
+    } else if (o->arg && eq) {
         val = eq + 1;
     } else if (o->arg) {
         if (*i + 1 >= argc)
@@ -618,6 +625,13 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--banned, --active and --ban-expired exclude each other");
     if (p->seen[O_SEARCH] && p->seen[O_PREFIX])
         return usage(err, "--search and --prefix exclude each other");
+    if (c->json_fields && v->run != bc_cli_users_list && v->run != bc_cli_users_show &&
+        v->run != bc_cli_sessions_list && v->run != bc_cli_accounts_list)
+        return usage(err, "--json FIELDS picks fields of rows (users list, users show, sessions "
+                          "list, accounts list); `bcadmin %s` takes a plain --json",
+                     v->name);
+    if (c->json_fields && !*c->json_fields)
+        return usage(err, "--json=: name at least one field (id,email...)");
     if (p->seen[O_JSON] && p->seen[O_CSV])
         return usage(err, "--json and --csv exclude each other");
     if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])

@@ -45,6 +45,7 @@ typedef struct {
     size_t limit;       /* --limit, 0 when not given */
     bool all;
     bc_out_format format;
+    const char *json_fields; /* --json FIELDS: a comma list; NULL for every field */
     bool csv_formulas; /* --csv-formulas: cells starting with = + - @ are not neutralised */
     bool reveal;
     uint64_t demo_users; /* demo --users */
@@ -105,6 +106,10 @@ bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error 
 
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);
+
+/* Whether word is a comma list of field names of users, sessions or accounts ("id,email"): the
+ * word after --json is then its FIELDS rather than an argument (cli_rows.c). */
+bool bc_cli_looks_like_fields(const char *word);
 
 /* The verbs (cli_rows.c, cli_db.c). They print to c->out and fail through err. */
 bc_status bc_cli_users_list(bc_cli *c, bc_error *err);

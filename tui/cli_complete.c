@@ -182,7 +182,7 @@ static void read_words(line_state *s, int n, char **w)
             if (o && o->id == O_DB && eq)
                 s->db = eq + 1;
             s->url |= o && o->id == O_URL;
-            if (o && o->arg && !eq)
+            if (o && o->arg && o->arg[0] != '[' && !eq) /* "[FIELDS]": an optional value */
                 s->pending = o;
         } else if (options_done || a[0] != '-') {
             take_word(s, a);

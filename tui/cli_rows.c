@@ -97,6 +97,65 @@ static void account_cells(const bc_cli *c, const bc_record *a, char **out)
 static const row_kind accounts_kind = {"accounts", BC_MODEL_ACCOUNT, account_cols,
                                        sizeof account_cols / sizeof account_cols[0], account_cells};
 
+/* --- --json FIELDS -------------------------------------------------------------------------- */
+
+bool bc_cli_looks_like_fields(const char *word)
+{
+    static const bc_model models[] = {BC_MODEL_USER, BC_MODEL_SESSION, BC_MODEL_ACCOUNT};
+    if (!*word)
+        return false;
+    for (const char *p = word; *p;) {
+        size_t len = strcspn(p, ",");
+        char *name = bc_xstrndup(p, len);
+        bool known = false;
+        for (size_t m = 0; m < sizeof models / sizeof models[0] && !known; m++)
+            known = len && bc_model_field(models[m], name) != NULL;
+        free(name);
+        if (!known)
+            return false;
+        p += len + (p[len] == ',');
+    }
+    return true;
+}
+
+/* Each name of --json FIELDS must be a field of the model or a column of the first row. */
+static bc_status check_fields(const bc_cli *c, bc_model model, const bc_record *first,
+                              bc_error *err)
+{
+    for (const char *p = c->json_fields; p && *p;) {
+        size_t len = strcspn(p, ",");
+        char *name = bc_xstrndup(p, len);
+        bool known = bc_model_field(model, name) || (first && bc_record_get(first, name));
+        bc_status st = known ? BC_OK
+                             : bc_fail(err, BC_USAGE, "--json: \"%s\" is not a field of %s rows",
+                                       name, bc_model_get(model)->name);
+        free(name);
+        if (st != BC_OK)
+            return st;
+        p += len + (p[len] == ',');
+    }
+    return BC_OK;
+}
+
+/* The row as JSON; with --json FIELDS only those fields, in that order (absent ones null). */
+static json_t *row_json(const bc_cli *c, const bc_record *r)
+{
+    json_t *all = bc_record_to_json(r);
+    if (!c->json_fields)
+        return all;
+    json_t *some = json_object();
+    for (const char *p = c->json_fields; *p;) {
+        size_t len = strcspn(p, ",");
+        char *name = bc_xstrndup(p, len);
+        json_t *v = json_object_get(all, name);
+        json_object_set(some, name, v ? v : json_null());
+        free(name);
+        p += len + (p[len] == ',');
+    }
+    json_decref(all);
+    return some;
+}
+
 /* --- the emitter ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -153,7 +212,7 @@ static void emit_row(emitter *e, bc_record *r)
         bc_record_mask(e->kind->model, r);
     e->rows++;
     if (e->c->format == BC_OUT_JSON) {
-        bc_json_stream_item(&e->json, bc_record_to_json(r));
+        bc_json_stream_item(&e->json, row_json(e->c, r));
     } else if (e->c->format == BC_OUT_CSV) {
         emit_csv(e, r);
     } else {
@@ -234,7 +293,7 @@ static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, 
 static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_error *err)
 {
     emitter e;
-    emit_begin(&e, c, kind);
+    bool begun = false; /* nothing is printed before the first page is in and checked */
     char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
     int64_t total = -1;
     bool at_least = false, first = true;
@@ -250,6 +309,13 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
             break;
         }
         if (first) {
+            st = check_fields(c, kind->model, page.rows.n ? &page.rows.items[0] : NULL, err);
+            if (st != BC_OK) {
+                bc_page_release(&page);
+                break;
+            }
+            emit_begin(&e, c, kind);
+            begun = true;
             total = page.total;
             at_least = page.total_at_least;
             prev = page.prev_cursor;
@@ -277,6 +343,10 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
             break;
     }
     bc_meter_end(&meter);
+    if (!begun) {
+        free(cursor);
+        return st;
+    }
     json_t *tail = json_object();
     json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
     if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */
@@ -356,6 +426,11 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err)
     bc_record_release(&user);
     if (st != BC_OK)
         return st;
+    st = check_fields(c, BC_MODEL_ACCOUNT, rows.n ? &rows.items[0] : NULL, err);
+    if (st != BC_OK) {
+        bc_rows_release(&rows);
+        return st;
+    }
     emitter e;
     emit_begin(&e, c, &accounts_kind);
     for (size_t i = 0; i < rows.n; i++)
@@ -417,8 +492,11 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
             bc_record_mask(BC_MODEL_SESSION, &sessions.items[i]);
         for (size_t i = 0; !c->reveal && i < accounts.n; i++)
             bc_record_mask(BC_MODEL_ACCOUNT, &accounts.items[i]);
+        st = check_fields(c, BC_MODEL_USER, &user, err);
+        if (st != BC_OK)
+            goto done;
         json_t *doc = json_object();
-        json_object_set_new(doc, "user", bc_record_to_json(&user));
+        json_object_set_new(doc, "user", row_json(c, &user));
         json_object_set_new(doc, "sessions", bc_rows_to_json(&sessions));
         json_object_set_new(doc, "accounts", bc_rows_to_json(&accounts));
         bc_json_print(c->out, doc);

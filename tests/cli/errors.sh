@@ -31,7 +31,9 @@ usage_error '--banned, --active and --ban-expired exclude each other' bc users l
 usage_error '--json and --csv exclude each other' bc users list --json --csv
 usage_error '--search and --prefix exclude each other' bc users list --search a --prefix b
 usage_error '--active and --expired exclude each other' bc sessions list --active --expired
-usage_error '--json takes no value (got "yes")' bc users list --json=yes
+usage_error '--json: "yes" is not a field of user rows' bc users list --json=yes
+usage_error '--json FIELDS picks fields of rows (users list, users show, sessions list, accounts list); `bcadmin audit` takes a plain --json' "$BCADMIN" audit --json=id
+usage_error '--json=: name at least one field (id,email...)' bc users list --json=
 usage_error '--limit is given twice' bc users list --limit 2 --limit 3
 usage_error '`bcadmin users show` needs USER' bc users show
 usage_error 'unexpected argument "extra" for `bcadmin users show`' bc users show u1 extra

@@ -99,6 +99,25 @@ has "$TMP/err" "next cursor: "
 run 2 bc users list --cursor 'not a cursor!'
 has "$TMP/err" "cursor"
 
+# --json FIELDS keeps only those fields, in that order (an app's own column with --json=); a word
+# after --json made of Better Auth field names is its FIELDS, any other word an argument.
+run 0 bc users list --sort email --limit 2 --json=email,username,role
+[ "$(json 'd["users"]')" = "[{'email': 'alice@example.com', 'username': 'alice', 'role': 'admin'}, {'email': 'bob@example.com', 'username': None, 'role': 'user'}]" ] ||
+    fail "--json=FIELDS: $(cat "$TMP/out")"
+[ "$(json 'list(d["users"][0])')" = "['email', 'username', 'role']" ] || fail "--json FIELDS order"
+[ "$(json 'd["total"]')" = 5 ] || fail "--json FIELDS keeps the page's total"
+run 0 bc users show --json email,banned u2
+[ "$(json 'd["user"]')" = "{'email': 'bob@example.com', 'banned': True}" ] || fail "show --json FIELDS: $(cat "$TMP/out")"
+run 2 bc users list --json email,username
+has "$TMP/err" 'unexpected argument "email,username"'
+run 0 bc users show --json bob@example.com
+[ "$(json 'd["user"]["id"]')" = u2 ] || fail "--json then USER: $(cat "$TMP/out")"
+run 0 bc sessions list --json=id,userId --limit 1
+[ "$(json 'd["sessions"]')" = "[{'id': 's3', 'userId': 'u5'}]" ] || fail "sessions --json=FIELDS"
+run 2 bc users list --json=email,nosuch
+has "$TMP/err" 'bcadmin: --json: "nosuch" is not a field of user rows'
+[ ! -s "$TMP/out" ] || fail "a bad field printed rows: $(cat "$TMP/out")"
+
 # --all streams every page as one valid document, in every format.
 run 0 bc users list --all --limit 2 --json
 python3 -m json.tool "$TMP/out" >/dev/null || fail "--all --json is valid JSON"
