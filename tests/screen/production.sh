@@ -1,0 +1,137 @@
+#!/bin/sh
+# The console on a production Convex deployment (the test deployment behind a
+# `prod:happy-cat-123|...` key), opened with --url/--admin-key and no environment: screens 4
+# (JWKS), 5 (checklists) and 6 (Env) talk to THAT deployment (counted at the deployment), and
+# every write asks for the name as the operator knows it, shown exactly as it must be typed:
+# a ban (a wrong name is refused in the dialog; Esc gives the keyboard back), a bulk ban, an env
+# apply, the bootstrap (B) and a rotation (K, and its rotateKeys step). Then the same console
+# opened with CONVEX_DEPLOY_KEY and --url.
+. "$(dirname "$0")/lib.sh"
+KEY='prod:happy-cat-123|0123456789abcdef'
+SECRET=0123456789abcdef0123456789abcdef0123456789ab
+start_deployment "$KEY" --env SITE_URL=http://localhost:3000 --env BETTER_AUTH_SECRET=$SECRET
+curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":3}' >/dev/null
+requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
+calls() { curl -sS "$CX/__test/stats" | grep -o "\"$1\":[0-9]*" | cut -d: -f2; }
+reset() { curl -sS -X POST "$CX/__test/stats/reset" >/dev/null; }
+banned() {
+    curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
+        -d "{\"path\":\"auth:findOne\",\"args\":{\"model\":\"user\",\"where\":[{\"field\":\"email\",\"value\":\"$1\"}]},\"format\":\"convex_encoded_json\"}" |
+        grep -o '"banned":[a-z]*' | cut -d: -f2
+}
+printf 'SITE_URL=http://localhost:3000\nFEATURE=on\n' >"$DIR/app.env"
+# The console on --url and --admin-key only (a wrapper keeps the key's quoting out of tmux).
+printf '#!/bin/sh\nexec %s --url %s --admin-key '"'"'%s'"'"' "$@"\n' "$BCADMIN" "$CX" "$KEY" >"$DIR/bc"
+chmod +x "$DIR/bc"
+BCADMIN=$DIR/bc TARGET= start 120 40
+wait_for "user00003@example.com"
+line 1 | grep -qF "PROD" || fail "the top bar does not mark production"
+
+# --- a ban: the dialog shows the name to type; a wrong one is refused; Esc gives keys back ------
+keys b
+wait_for "Ban user00003@example.com"
+keys Enter Enter
+wait_for "Ban user00003@example.com?"
+expect_screen_has "PRODUCTION: type the deployment's name as well: happy-cat-123"
+text "prod happy-cat-123"
+keys Enter
+wait_for 'that is not "happy-cat-123"'
+keys Escape
+wait_for "nothing was changed"
+[ "$(banned user00003@example.com)" = false ] || fail "a cancelled ban changed the user"
+keys j
+wait_for "row 2 of 3"
+keys k
+wait_for "row 1 of 3"
+keys b
+wait_for "Ban user00003@example.com"
+keys Enter Enter
+wait_for "Ban user00003@example.com?"
+text "happy-cat-123"
+keys Enter
+wait_for "banned user00003@example.com"
+[ "$(banned user00003@example.com)" = true ] || fail "the ban did not reach the deployment"
+
+# --- a bulk ban: the count, then the name ----------------------------------------------------
+keys j Space j Space
+wait_for "marked: 2"
+keys b
+wait_for "Ban 2 users"
+keys Enter Enter
+wait_for "Ban 2 users?"
+text "2"
+keys Tab
+text "happy-cat-123"
+keys Enter
+wait_for "banned 2 users"
+[ "$(banned user00001@example.com)" = true ] || fail "the bulk ban did not reach the deployment"
+
+# --- screen 4: the doctor on this deployment ---------------------------------------------------
+reset
+keys 4
+wait_for "JWKS doctor"
+[ "$(requests)" -gt 0 ] || fail "screen 4 sent nothing to the console's deployment"
+keys q
+
+# --- screen 6: the plan and an apply on this deployment, the name typed -------------------------
+reset
+keys :
+text "env $DIR/app.env"
+keys Enter
+wait_for "1 add"
+[ "$(calls /api/v1/list_environment_variables)" -ge 1 ] || fail "screen 6 did not list this deployment"
+keys P
+wait_for "PRODUCTION: type the deployment's name to go on: happy-cat-123"
+text "happy-cat-123"
+keys Enter
+wait_for "applied 1 change in one request"
+curl -sS "$CX/api/v1/list_environment_variables" -H "Authorization: Convex $KEY" | grep -q '"FEATURE":"on"' ||
+    fail "the env apply did not reach the deployment"
+keys q
+
+# --- screen 5: B and K ask for the name first, rotateKeys asks again ----------------------------
+reset
+keys 5
+wait_for "Checklists"
+keys B
+wait_for "Start the JWKS bootstrap on"
+text "happy-cat-123"
+keys Enter
+wait_for "run 1 is done"
+[ "$(calls auth:getLatestJwks)" -ge 1 ] || fail "the bootstrap did not run on the console's deployment"
+keys q
+wait_for "Checklists  1 run"
+keys K
+wait_for "Start a key rotation on"
+text "happy-dog-123"
+keys Enter
+wait_for 'that is not "happy-cat-123"'
+keys C-u
+text "happy-cat-123"
+keys Enter
+wait_for "Step window: Schedule the window"
+text "now"
+keys Enter
+wait_for "Step notice: Tell the users"
+keys y
+wait_for "type the deployment's name"
+text "happy-cat-123"
+keys Enter
+wait_for "step monitor: "
+[ "$(calls auth:rotateKeys)" = 1 ] || fail "rotateKeys ran $(calls auth:rotateKeys) times"
+keys q q q
+wait_for "EXITED 0"
+
+# --- CONVEX_DEPLOY_KEY with --url: the same deployment, and screen 4 talks to it ----------------
+tmux -L "$SOCK" kill-server
+SOCK="$SOCK-key"
+reset
+TARGET="--url $CX" EXTRA_ENV="CONVEX_DEPLOY_KEY='$KEY'" start 120 40
+wait_for "user00003@example.com"
+line 1 | grep -qF "happy-cat-123" || fail "the top bar does not name the deploy key's deployment"
+reset
+keys 4
+wait_for "JWKS doctor"
+[ "$(requests)" -gt 0 ] || fail "screen 4 sent nothing with CONVEX_DEPLOY_KEY and --url"
+keys q q
+wait_for "EXITED 0"
