@@ -50,6 +50,7 @@
     X(REDRAW, "redraw", "C-l", VIEW, NULL, "Redraw the whole screen")                              \
     X(QUIT, "quit", "Q C-c", VIEW, NULL, "Quit bcadmin from any screen")                           \
     X(SUSPEND, "suspend", "C-z", VIEW, NULL, "Suspend to the shell (fg comes back)")              \
+    X(MESSAGES, "messages", "M", VIEW, NULL, "Every message and error of this session, whole")    \
     X(DEPLOYMENTS, "deployments", "d", VIEW, NULL,                                                 \
       "Switch target: the Convex deployment and SQLite files the environment and files offer")     \
     X(SEARCH, "search", "/", LIST, NULL, "Search as you type (users: email or name)")              \

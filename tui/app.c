@@ -16,6 +16,7 @@
 #include "checklist.h"
 #include "draw.h"
 #include "input.h"
+#include "isotime.h"
 #include "prompt.h"
 #include "table.h"
 #include "text.h"
@@ -46,6 +47,8 @@ struct tui_app {
     int depth;
     char msg[1200];
     bool msg_error;
+    tui_logged *log; /* every message of the session */
+    size_t nlog;
     bool quit;
     int64_t total[2];
     bool total_at_least[2];
@@ -87,6 +90,28 @@ const tui_keymap *tui_app_keymap(tui_app *app)
     return &app->keymap;
 }
 
+#define LOG_MAX 5000
+
+static void log_message(tui_app *app)
+{
+    if (!app->msg[0])
+        return;
+    if (app->nlog == LOG_MAX) { /* the oldest goes */
+        free(app->log[0].text);
+        memmove(app->log, app->log + 1, (LOG_MAX - 1) * sizeof *app->log);
+        app->nlog--;
+    }
+    app->log = bc_xrealloc(app->log, (app->nlog + 1) * sizeof *app->log);
+    app->log[app->nlog++] =
+        (tui_logged){.at_ms = bc_now_ms(), .error = app->msg_error, .text = bc_xstrdup(app->msg)};
+}
+
+const tui_logged *tui_app_log(const tui_app *app, size_t *n)
+{
+    *n = app->nlog;
+    return app->log;
+}
+
 void tui_app_message(tui_app *app, const char *fmt, ...)
 {
     va_list ap;
@@ -94,6 +119,7 @@ void tui_app_message(tui_app *app, const char *fmt, ...)
     vsnprintf(app->msg, sizeof app->msg, fmt, ap);
     va_end(ap);
     app->msg_error = false;
+    log_message(app);
 }
 
 void tui_app_error(tui_app *app, const bc_error *err)
@@ -102,6 +128,7 @@ void tui_app_error(tui_app *app, const bc_error *err)
     bool stopped = err->status == BC_CANCELLED;
     snprintf(app->msg, sizeof app->msg, "%s: %s", stopped ? "stopped" : "error", err->msg);
     app->msg_error = !stopped;
+    log_message(app);
 }
 
 void tui_app_set_total(tui_app *app, bool sessions, int64_t total, bool at_least)
@@ -301,6 +328,12 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     }
     case TUI_ACT_REDRAW:
         tui_draw_invalidate();
+        return true;
+    case TUI_ACT_MESSAGES:
+        if (top && top->ops == &tui_messages_view)
+            pop_view(app);
+        else
+            tui_app_push(app, &tui_messages_view, NULL);
         return true;
     case TUI_ACT_SUSPEND:
         tui_term_suspend();
@@ -1238,6 +1271,9 @@ out:
     bc_target_choices_free(app->choices, app->n_choices);
     tui_keymap_release(&app->keymap);
     tui_prompt_release(&app->prompt);
+    for (size_t i = 0; i < app->nlog; i++)
+        free(app->log[i].text);
+    free(app->log);
     tui_trace_close();
     free(app);
     return code;

@@ -57,7 +57,7 @@ struct tui_view {
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
     tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
-    tui_overview_view;
+    tui_overview_view, tui_messages_view;
 
 /* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
  * keys panel runs it too): SQLite checks the file's rows with secret (NULL: none); Convex opens
@@ -77,6 +77,14 @@ void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
 /* A message in the bottom line until the next key. */
 void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_app_error(tui_app *app, const bc_error *err);
+/* Every message and error of the session, oldest first (the message log screen, M); owned by
+ * the app, valid until the next message. */
+typedef struct {
+    int64_t at_ms;
+    bool error;
+    char *text;
+} tui_logged;
+const tui_logged *tui_app_log(const tui_app *app, size_t *n);
 /* Open a view on top of the stack; shows the error and returns false when it cannot open. */
 bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 /* Run fn(ctx, err) on a worker thread while the console stays live, and return its status.

@@ -146,8 +146,7 @@ tui_dialog_result tui_dialog_key(tui_dialog *d, int key)
 
 /* --- drawing -------------------------------------------------------------------------------- */
 
-/* Split escaped text into pieces of at most width columns; returns how many (at most max). */
-static int wrap_text(const char *text, int width, char **out, int max)
+int tui_wrap_text(const char *text, int width, char **out, int max)
 {
     char *safe = bc_text_escape(text, strlen(text));
     int n = 0;
@@ -184,7 +183,7 @@ static int body_rows(const tui_dialog *d, int iw)
     int rows = 0;
     for (int i = 0; i < d->nlines; i++) {
         char *parts[WRAP_MAX];
-        int n = wrap_text(d->lines[i], iw, parts, WRAP_MAX);
+        int n = tui_wrap_text(d->lines[i], iw, parts, WRAP_MAX);
         rows += n;
         for (int k = 0; k < n; k++)
             free(parts[k]);
@@ -265,7 +264,7 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
             continue;
         }
         char *parts[WRAP_MAX];
-        int n = wrap_text(d->lines[i], iw, parts, WRAP_MAX);
+        int n = tui_wrap_text(d->lines[i], iw, parts, WRAP_MAX);
         for (int k = 0; k < n; k++) {
             /* already escaped: tui_draw_text leaves valid, control-free text as it is */
             if (row <= last)

@@ -71,6 +71,10 @@ int tui_dialog_field_add_yesno(tui_dialog *d, const char *label, bool yes);
  * keeps the dialog open with d->error saying so. */
 tui_dialog_result tui_dialog_key(tui_dialog *d, int key);
 
+/* Escape text and split it into pieces of at most width columns (the caller frees each); returns
+ * how many, at most max (the rest is dropped). Used wherever long text is wrapped, not cut. */
+int tui_wrap_text(const char *text, int width, char **out, int max);
+
 /* Draw centred in the area r (the space between the bars). */
 void tui_dialog_draw(const tui_dialog *d, int y, int x, int h, int w);
 
