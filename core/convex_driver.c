@@ -763,6 +763,7 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     char *s = bc_xstrdup(at.s);
     const char *skip = at.k;
     size_t skip_index = at.ki;
+    uint64_t scanned = 0; /* rows read, for a scan's progress */
     for (int calls = 0; st == BC_OK; calls++) {
         size_t want = limit - out->rows.n;
         size_t b = skip ? at.b : sp->batch ? (sp->batch > want + 1 ? sp->batch : want + 1) : want;
@@ -805,6 +806,9 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
             break;
         }
         size_t n = a.page->u.arr.n, from = 0;
+        scanned += n;
+        if (sp->scans)
+            bc_progress_report(c->base.progress, "scanning", scanned, 0);
         if (skip) {
             /* Resume after the last row shown; if it is gone, after its old place. */
             from = skip_index + 1 < n ? skip_index + 1 : n;

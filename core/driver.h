@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "progress.h"
 #include "record.h"
 #include "status.h"
 
@@ -171,6 +172,9 @@ struct bc_driver {
     bool read_only;  /* --read-only: every write is refused with BC_REFUSED */
     /* Set by bc_driver_interrupt from another thread; drivers poll it while a call runs. */
     atomic_bool cancel;
+    /* A call that reads many batches (a Convex scan for a search or filter) reports the rows
+     * read so far here; set by the caller around a call, NULL for none. Not owned. */
+    const bc_progress *progress;
 };
 
 /* Close and free a driver (NULL is fine). */

@@ -299,11 +299,14 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     bool at_least = false, first = true;
     char *prev = NULL; /* the first page's way back (Convex cursors carry their history) */
     bc_status st;
-    bc_meter meter; /* --all: rows so far on a terminal's stderr */
+    bc_meter meter; /* --all: rows so far; a Convex scan: rows read; on a terminal's stderr */
     bc_meter_start(&meter, kind->key);
+    bc_progress progress = bc_meter_progress(&meter);
     for (;;) {
         bc_page page;
+        c->d->progress = &progress;
         st = fetch(c, cursor, first, &page, err);
+        c->d->progress = NULL;
         if (st != BC_OK) {
             bc_page_release(&page);
             break;

@@ -213,6 +213,11 @@ ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts
 page=$(bc users list --limit 1 --json)
 check "count stops at 1000 and says so" "$(echo "$page" | js 'v.total+" "+v.totalAtLeast')" "1000 true"
 contains "human output says 1000+ (the footer is on stderr in a pipe)" "$(bc users list --limit 1 2>&1 >/dev/null)" "showing 1 of 1000+"
+# A search scans on Convex: on a terminal the rows read so far show on stderr; in a pipe nothing.
+script -qec "BCADMIN_PROGRESS_DELAY_MS=0 '$bcadmin' --url '$base' --admin-key '$KEY' users list --search nobody-at-all >/dev/null" \
+    /dev/null </dev/null >"$tmp/scan.tty" 2>&1 || true
+contains "a Convex scan shows the rows read on a terminal" "$(tr '\r' '\n' <"$tmp/scan.tty")" "users: scanning "
+contains "no progress in a pipe" "[$(BCADMIN_PROGRESS_DELAY_MS=0 bc users list --search nobody-at-all 2>&1 >/dev/null)]" "[showing 0"
 
 stop
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
