@@ -574,6 +574,51 @@ static bc_status user_accounts(bc_admin *a, const char *user_id, bc_rows *out, b
     return bc_driver_rows_get(a->driver, BC_MODEL_ACCOUNT, &m, 0, out, err);
 }
 
+/* The credential account a password goes into for a user who has none (made without a
+ * password, or through a social provider), as Better Auth 1.6+'s set-user-password makes it:
+ * accountId = the user id. */
+static void credential_account(const char *user_id, const char *hash, int64_t now, bc_record *r)
+{
+    char account_id[BC_ID_LEN + 1];
+    bc_random_id(account_id);
+    bc_record_set_text(r, "id", account_id);
+    bc_record_set_text(r, "accountId", user_id);
+    bc_record_set_text(r, "providerId", "credential");
+    bc_record_set_text(r, "userId", user_id);
+    bc_record_set_text(r, "password", hash);
+    bc_record_set_date(r, "createdAt", now);
+    bc_record_set_date(r, "updatedAt", now);
+}
+
+/* Store hash on the credential account, or create that account when there is none. */
+static bc_status store_password(bc_admin *a, const char *user_id, const bc_record *credential,
+                                const char *hash, bc_error *err)
+{
+    int64_t now = bc_now_ms();
+    bc_record patch = {0}, shown = {0};
+    bc_record_set_date(&shown, "updatedAt", now);
+    if (!credential)
+        bc_record_set_text(&shown, "account", "created (providerId credential)");
+    bc_audit_change change = {.action = "users.set-password", .subject = user_id, .after = &shown};
+    int64_t audit_id;
+    bc_status st = audit_begin(a, &change, &audit_id, err);
+    if (st == BC_OK && credential) {
+        bc_record_set_text(&patch, "password", hash);
+        bc_record_set_date(&patch, "updatedAt", now);
+        const char *account_id = bc_record_text(credential, "id");
+        bc_match m = {"id", &account_id, 1};
+        st = bc_driver_rows_update(a->driver, BC_MODEL_ACCOUNT, &m, &patch, NULL, err);
+        st = audit_end(a, audit_id, st, err);
+    } else if (st == BC_OK) {
+        credential_account(user_id, hash, now, &patch);
+        st = bc_driver_row_insert(a->driver, BC_MODEL_ACCOUNT, &patch, err);
+        st = audit_end(a, audit_id, st, err);
+    }
+    bc_record_release(&patch);
+    bc_record_release(&shown);
+    return st;
+}
+
 bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err)
 {
     bc_status st = bc_password_check_length(password, err);
@@ -592,31 +637,11 @@ bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *passw
         if (provider && strcmp(provider, "credential") == 0)
             credential = &accounts.items[i];
     }
-    if (st == BC_OK && !credential)
-        st = bc_fail(err, BC_NOT_FOUND,
-                     "%s has no password account (providerId \"credential\"): they sign in "
-                     "through a social provider; nothing was changed",
-                     user);
     char hash[BC_PASSWORD_HASH_LEN + 1];
     if (st == BC_OK)
         st = bc_password_hash(password, hash, err);
-    if (st == BC_OK) {
-        bc_record patch = {0}, shown = {0};
-        bc_record_set_text(&patch, "password", hash);
-        bc_record_set_date(&patch, "updatedAt", bc_now_ms());
-        bc_record_set_date(&shown, "updatedAt", bc_now_ms());
-        bc_audit_change change = {.action = "users.set-password", .subject = id, .after = &shown};
-        int64_t audit_id;
-        st = audit_begin(a, &change, &audit_id, err);
-        if (st == BC_OK) {
-            const char *account_id = bc_record_text(credential, "id");
-            bc_match m = {"id", &account_id, 1};
-            st = bc_driver_rows_update(a->driver, BC_MODEL_ACCOUNT, &m, &patch, NULL, err);
-            st = audit_end(a, audit_id, st, err);
-        }
-        bc_record_release(&patch);
-        bc_record_release(&shown);
-    }
+    if (st == BC_OK)
+        st = store_password(a, id, credential, hash, err);
     bc_rows_release(&accounts);
     bc_record_release(&row);
     return st;

@@ -81,7 +81,9 @@ bc_status bc_admin_revoke_session(bc_admin *a, const char *session, bc_error *er
 bc_status bc_admin_revoke_sessions(bc_admin *a, const char *user, size_t *deleted, bc_error *err);
 /* Delete the user's sessions, then accounts, then the user. Refused for the acting admin. */
 bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err);
-/* Hash and store on the user's credential account (8..128 characters). */
+/* Hash and store on the user's credential account (8..128 characters); a user without one
+ * (created without a password, or signing in through a social provider) gets one, as Better
+ * Auth 1.6+ does (accountId = the user id), so a password sign-in works on every line. */
 bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *password, bc_error *err);
 /* Whether Better Auth 1.4.9 accepts email at sign-up: zod 4.3.6's z.email() rule (its regex
  * /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,

@@ -294,7 +294,12 @@ static bc_status plan_secret(bc_envsync_plan *p, const json_t *remote, const bc_
     bool jwks_replaced = jw && sends(jw);
     const char *file = p->path ? p->path : "the file";
 
-    if (o->auth && !o->only_local && !local && !on_remote) {
+    /* Versioned secrets (BETTER_AUTH_SECRETS, 1.5+) in the file or on the deployment: the app
+     * has its current secret there, and a generated legacy one would only be noise. */
+    bc_envsync_item *versioned = plan_find(p, BC_ENVSYNC_SECRETS);
+    bool has_versions = var_get(remote, BC_ENVSYNC_SECRETS, NULL) ||
+                        (versioned && versioned->local && versioned->local_len > 0);
+    if (o->auth && !o->only_local && !local && !on_remote && !has_versions) {
         char *secret = NULL;
         if (o->generated_secret) {
             secret = bc_xstrdup(o->generated_secret);
@@ -365,8 +370,9 @@ static void plan_jwks(bc_envsync_plan *p, const bc_envsync_opts *o)
     bc_envsync_item *jw = plan_find(p, BC_ENVSYNC_JWKS);
     bc_envsync_item *sec = plan_find(p, BC_ENVSYNC_SECRET);
     bool pushed = jw && sends(jw) && jw->kind != BC_ENVSYNC_REMOVE;
-    bool secret_changes = sec && sends(sec);
-    if (p->jwks == BC_ENVSYNC_JWKS_ROTATE || !p->secret)
+    bc_envsync_item *secs = plan_find(p, BC_ENVSYNC_SECRETS);
+    bool secret_changes = (sec && sends(sec)) || (secs && sends(secs));
+    if (p->jwks == BC_ENVSYNC_JWKS_ROTATE || (!p->secret && !p->secrets))
         return;
     if (!jwks) {
         if (o->auth && !o->only_local)
@@ -377,7 +383,7 @@ static void plan_jwks(bc_envsync_plan *p, const bc_envsync_opts *o)
         return;
     p->jwks = BC_ENVSYNC_JWKS_CHECK;
     bc_error e = {0};
-    if (bc_envsync_jwks_check(jwks, jlen, p->secret, &e) == BC_OK)
+    if (bc_envsync_jwks_check(jwks, jlen, p->secret, p->secrets, &e) == BC_OK)
         return;
     if (pushed && !o->force) {
         char *l = where(p->path, jw->line);
@@ -436,6 +442,7 @@ bc_status bc_envsync_plan_make(const bc_envsync_local *local, size_t n, const ch
     qsort(out->items, out->n, sizeof *out->items, item_cmp);
     out->final = final_vars(out, remote);
     out->secret = bc_xstrdup(var_get(out->final, BC_ENVSYNC_SECRET, NULL));
+    out->secrets = bc_xstrdup(var_get(out->final, BC_ENVSYNC_SECRETS, NULL));
     plan_jwks(out, o);
     plan_refuse_invalid(out);
     if (!o->only_local)
@@ -490,6 +497,9 @@ void bc_envsync_plan_release(bc_envsync_plan *p)
     if (p->secret)
         OPENSSL_cleanse(p->secret, strlen(p->secret));
     free(p->secret);
+    if (p->secrets)
+        OPENSSL_cleanse(p->secrets, strlen(p->secrets));
+    free(p->secrets);
     if (p->replace_secret)
         OPENSSL_cleanse(p->replace_secret, strlen(p->replace_secret));
     free(p->replace_secret);
@@ -616,12 +626,15 @@ void bc_envsync_lint(const json_t *vars, char ***lines, size_t *n)
 static const char *const key_checks[] = {"jwks.set",        "jwks.one_key",     "jwks.algorithm",
                                          "jwks.public_key", "jwks.private_key", "jwks.test_token"};
 
-bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret, bc_error *err)
+bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret,
+                                const char *secrets, bc_error *err)
 {
     json_t *env = json_object();
     json_object_set_new(env, BC_ENVSYNC_JWKS, json_stringn(jwks, len));
     if (secret)
         json_object_set_new(env, BC_ENVSYNC_SECRET, json_string(secret));
+    if (secrets)
+        json_object_set_new(env, BC_ENVSYNC_SECRETS, json_string(secrets));
     bc_jwks_convex_inputs in = {.env = env};
     bc_checks checks = {0};
     bc_status st = bc_jwks_doctor_convex(&in, &checks, err);
@@ -838,8 +851,8 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
 
 /* getLatestJwks or rotateKeys on the deployment: the JWKS value for the key it returns, checked
  * against the final secret (the caller frees). */
-static bc_status new_jwks(const bc_jwks_deploy *dep, bool rotate, const char *secret, char **out,
-                          bc_error *err)
+static bc_status new_jwks(const bc_jwks_deploy *dep, bool rotate, const bc_envsync_plan *p,
+                          char **out, bc_error *err)
 {
     bc_jwks_rows rows = {0};
     *out = NULL;
@@ -848,7 +861,7 @@ static bc_status new_jwks(const bc_jwks_deploy *dep, bool rotate, const char *se
     char *text = st == BC_OK ? bc_jwks_env_format(&rows) : NULL;
     bc_jwks_rows_release(&rows);
     if (st == BC_OK)
-        st = bc_envsync_jwks_check(text, strlen(text), secret, err);
+        st = bc_envsync_jwks_check(text, strlen(text), p->secret, p->secrets, err);
     if (st != BC_OK) {
         free(text);
         return st;
@@ -863,13 +876,13 @@ static bc_status apply_jwks(bc_convex *c, bc_envsync_plan *p, const bc_envsync_a
     bc_jwks_deploy dep = o->keys ? *o->keys : (bc_jwks_deploy){.c = c};
     bool rotate = p->jwks == BC_ENVSYNC_JWKS_ROTATE;
     char *text = NULL;
-    bc_status st = new_jwks(&dep, rotate, p->secret, &text, err);
+    bc_status st = new_jwks(&dep, rotate, p, &text, err);
     /* An older key row made under another secret: getLatestJwks hands it back as it is. */
     if (st != BC_OK && !rotate && p->force) {
         step(rep, bc_xasprintf("getLatestJwks gave a key that fails the check (%s): rotating",
                                err->msg));
         rotate = true;
-        st = new_jwks(&dep, rotate, p->secret, &text, err);
+        st = new_jwks(&dep, rotate, p, &text, err);
     } else if (st != BC_OK && !rotate) {
         bc_error_prefix(err, "the key getLatestJwks returned cannot be used (pass --force to "
                              "rotate keys)");

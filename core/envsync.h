@@ -28,6 +28,7 @@
 #define BC_ENVSYNC_NAME_MAX 256   /* characters: Convex refuses longer names */
 #define BC_ENVSYNC_SECRET_MIN 32  /* Better Auth 1.4.9 refuses shorter secrets outside tests */
 #define BC_ENVSYNC_SECRET "BETTER_AUTH_SECRET"
+#define BC_ENVSYNC_SECRETS "BETTER_AUTH_SECRETS" /* versioned secrets, 1.5+ */
 #define BC_ENVSYNC_JWKS "JWKS"
 #define BC_ENVSYNC_DEFAULT_FILE "convex/.env" /* the local file `env` verbs and the Env screen read */
 
@@ -112,6 +113,7 @@ typedef struct {
     size_t n_refusals;
     bc_envsync_jwks_step jwks;
     char *secret;          /* BETTER_AUTH_SECRET once the plan is applied, or NULL */
+    char *secrets;         /* BETTER_AUTH_SECRETS (versioned, Better Auth 1.5+) then, or NULL */
     bool secret_generated; /* secret was generated: written to the file before pushing */
     bool secret_offer;     /* the deployment's secret is missing from the file: offer to copy it */
     bool force;            /* made with --force: a key that does not decrypt is rotated */
@@ -167,7 +169,8 @@ void bc_envsync_lint(const json_t *vars, char ***lines, size_t *n);
  * (jwks_doctor.h: valid JSON in the Convex CLI's form, exactly one key, RS256 with RSA 2048+,
  * the private key decrypts with secret and matches the public key, a test token verifies).
  * BC_OK, or BC_ERR with the first failing check. */
-bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret, bc_error *err);
+bc_status bc_envsync_jwks_check(const char *jwks, size_t len, const char *secret,
+                                const char *secrets, bc_error *err);
 
 /* ---- comparing two deployments ------------------------------------------------------------ */
 

@@ -694,7 +694,7 @@ bc_status bc_jwks_row_public_jwk(const bc_jwks_row *row, bc_jwk **out, bc_error 
     return BC_OK;
 }
 
-bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const char *secret, bc_jwk **out,
+bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const bc_secrets *secrets, bc_jwk **out,
                                   bc_error *err)
 {
     const char *stored = row->private_key ? row->private_key : "";
@@ -714,15 +714,21 @@ bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const char *secret, bc
                            row->id);
         }
         bc_error inner = {0};
-        bc_status st = bc_secretbox_decrypt(secret ? secret : "", json_string_value(quoted),
-                                            json_string_length(quoted), &plain, &plain_len, &inner);
+        bc_status st = bc_secrets_decrypt(secrets, json_string_value(quoted),
+                                          json_string_length(quoted), &plain, &plain_len, &inner);
         json_decref(quoted);
         if (st != BC_OK) {
-            if (strstr(inner.msg, "does not decrypt"))
+            long v = bc_jwks_row_secret_version(row);
+            if (strstr(inner.msg, "does not decrypt") && v < 0)
                 return bc_fail(err, BC_ERR,
                                "privateKey of key %s does not decrypt with this secret (wrong "
                                "BETTER_AUTH_SECRET?)",
                                row->id);
+            if (strstr(inner.msg, "does not decrypt"))
+                return bc_fail(err, BC_ERR,
+                               "privateKey of key %s does not decrypt with this secret (wrong "
+                               "version %ld in BETTER_AUTH_SECRETS?)",
+                               row->id, v);
             return bc_fail(err, BC_ERR, "privateKey of key %s: %s", row->id, inner.msg);
         }
     }
@@ -737,13 +743,21 @@ bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const char *secret, bc
     return BC_OK;
 }
 
-bc_status bc_jwks_row_open(const bc_jwks_row *row, const char *secret, bc_jwk **pub, bc_jwk **priv,
-                           bc_error *err)
+long bc_jwks_row_secret_version(const bc_jwks_row *row)
+{
+    const char *p = row->private_key ? row->private_key : "";
+    if (strncmp(p, "\"$ba$", 5) != 0 || p[5] < '0' || p[5] > '9')
+        return -1;
+    return strtol(p + 5, NULL, 10);
+}
+
+bc_status bc_jwks_row_open(const bc_jwks_row *row, const bc_secrets *secrets, bc_jwk **pub,
+                           bc_jwk **priv, bc_error *err)
 {
     bc_jwk *p = NULL, *s = NULL;
     if (bc_jwks_row_public_jwk(row, &p, err) != BC_OK)
         return BC_ERR;
-    if (bc_jwks_row_private_jwk(row, secret, &s, err) != BC_OK) {
+    if (bc_jwks_row_private_jwk(row, secrets, &s, err) != BC_OK) {
         bc_jwk_free(p);
         return BC_ERR;
     }
@@ -763,8 +777,8 @@ bc_status bc_jwks_row_open(const bc_jwks_row *row, const char *secret, bc_jwk **
     return BC_OK;
 }
 
-bc_status bc_jwks_row_new(const bc_jwk *priv, const char *secret, const char *id, const char *alg,
-                          int64_t created_at_ms, bc_jwks_row *row, bc_error *err)
+bc_status bc_jwks_row_new(const bc_jwk *priv, const bc_secrets *secrets, const char *id,
+                          const char *alg, int64_t created_at_ms, bc_jwks_row *row, bc_error *err)
 {
     memset(row, 0, sizeof *row);
     if (!priv->is_private)
@@ -779,7 +793,7 @@ bc_status bc_jwks_row_new(const bc_jwk *priv, const char *secret, const char *id
     }
     char *hex = NULL;
     bc_status st =
-        bc_secretbox_encrypt(secret, private_text, strlen(private_text), NULL, &hex, err);
+        bc_secrets_encrypt(secrets, private_text, strlen(private_text), NULL, &hex, err);
     OPENSSL_clear_free(private_text, strlen(private_text));
     if (st != BC_OK) {
         free(public_text);

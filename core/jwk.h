@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "secretbox.h"
 #include "status.h"
 
 typedef enum {
@@ -127,20 +128,25 @@ json_t *bc_jwks_row_to_json(const bc_jwks_row *row);
 bool bc_jwks_row_is_encrypted(const bc_jwks_row *row);
 /* The row's public key; errors start with "publicKey of key <id>". */
 bc_status bc_jwks_row_public_jwk(const bc_jwks_row *row, bc_jwk **out, bc_error *err);
-/* The row's private key, decrypted with secret (BETTER_AUTH_SECRET); errors start with
- * "privateKey of key <id>", e.g. "... does not decrypt with this secret (wrong
- * BETTER_AUTH_SECRET?)". The key's kid is the row id. */
-bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const char *secret, bc_jwk **out,
+/* The row's private key, decrypted with the app's secrets (a "$ba$<v>$" value with version v of
+ * BETTER_AUTH_SECRETS, bare hex with BETTER_AUTH_SECRET); errors start with "privateKey of key
+ * <id>", e.g. "... does not decrypt with this secret (wrong BETTER_AUTH_SECRET?)". The key's
+ * kid is the row id. */
+bc_status bc_jwks_row_private_jwk(const bc_jwks_row *row, const bc_secrets *secrets, bc_jwk **out,
                                   bc_error *err);
 /* Both halves, checked against each other; either out pointer may be NULL when not wanted. */
-bc_status bc_jwks_row_open(const bc_jwks_row *row, const char *secret, bc_jwk **pub, bc_jwk **priv,
-                           bc_error *err);
+bc_status bc_jwks_row_open(const bc_jwks_row *row, const bc_secrets *secrets, bc_jwk **pub,
+                           bc_jwk **priv, bc_error *err);
+/* The secret version a row's private key is encrypted with: -1 for bare hex (the legacy
+ * secret) or a plain JWK, else the "$ba$<v>$" version. */
+long bc_jwks_row_secret_version(const bc_jwks_row *row);
 
 /* A new row for a private key, as the jwt plugin's createJwk writes it: publicKey = public JWK
- * JSON, privateKey = JSON-quoted symmetricEncrypt(secret, private JWK JSON). id NULL draws a new
- * 32-character id; alg may be NULL (stored in row->alg for the Convex JWKS form). */
-bc_status bc_jwks_row_new(const bc_jwk *priv, const char *secret, const char *id, const char *alg,
-                          int64_t created_at_ms, bc_jwks_row *row, bc_error *err);
+ * JSON, privateKey = JSON-quoted symmetricEncrypt(current secret, private JWK JSON) - in the
+ * "$ba$<current>$" envelope when the secrets are versioned. id NULL draws a new 32-character id;
+ * alg may be NULL (stored in row->alg for the Convex JWKS form and the 1.7 alg column). */
+bc_status bc_jwks_row_new(const bc_jwk *priv, const bc_secrets *secrets, const char *id,
+                          const char *alg, int64_t created_at_ms, bc_jwks_row *row, bc_error *err);
 
 /* The public key set a server publishes for these rows (kid = id, alg = row alg, else
  * default_alg, which may be NULL). */

@@ -359,7 +359,24 @@ static bc_status act_secret(bc_checklist_ctx *ctx, char **output, bc_error *err)
     if (st != BC_OK)
         return st;
     const char *s = json_string_value(json_object_get(env, "BETTER_AUTH_SECRET"));
+    const char *versions = json_string_value(json_object_get(env, "BETTER_AUTH_SECRETS"));
     size_t len = s ? strlen(s) : 0;
+    if (versions && *versions) {
+        /* Better Auth 1.5+ versioned secrets: new keys use the current (first) one. */
+        bc_secrets ring = {0};
+        bc_error why = {0};
+        char name[64];
+        st = bc_secrets_parse(versions, s, &ring, &why);
+        json_decref(env);
+        if (st == BC_OK)
+            *output = bc_xasprintf("BETTER_AUTH_SECRETS is set (%zu version%s, current %s)",
+                                   ring.n, ring.n == 1 ? "" : "s",
+                                   bc_secrets_current_name(&ring, name, sizeof name));
+        bc_secrets_release(&ring);
+        return st == BC_OK ? BC_OK
+                           : bc_fail(err, BC_REFUSED, "%s on the deployment: fix it, then resume",
+                                     why.msg);
+    }
     json_decref(env);
     if (len == 0)
         return bc_fail(err, BC_REFUSED,

@@ -7,6 +7,7 @@
 
 #include "isotime.h"
 #include "jwt.h"
+#include "line.h"
 #include "xalloc.h"
 
 /* ---- the list ---------------------------------------------------------------------------- */
@@ -85,6 +86,43 @@ const bc_jwks_row *bc_jwks_rows_newest(const bc_jwks_rows *rows)
         if (!best || rows->rows[i].created_at > best->created_at)
             best = &rows->rows[i];
     return best;
+}
+
+static bool is_live(const bc_jwks_row *r, int64_t now)
+{
+    return r->expires_at == BC_JWKS_NO_TIME || r->expires_at > now;
+}
+
+/* The newest row for which keep() holds. */
+static const bc_jwks_row *newest_where(const bc_jwks_rows *rows, const char *alg, int64_t now)
+{
+    const bc_jwks_row *best = NULL;
+    for (size_t i = 0; rows && i < rows->n; i++) {
+        const bc_jwks_row *r = &rows->rows[i];
+        if (!is_live(r, now) || (alg && r->alg && strcmp(r->alg, alg) != 0))
+            continue;
+        if (!best || r->created_at > best->created_at)
+            best = r;
+    }
+    return best;
+}
+
+const bc_jwks_row *bc_jwks_signing_row(const bc_jwks_rows *rows, const char *configured_alg,
+                                       bool alg_column, int64_t now_ms, const char **sign_alg)
+{
+    const bc_jwks_row *key = NULL;
+    if (!alg_column) {
+        key = bc_jwks_rows_newest(rows);
+        if (key && !is_live(key, now_ms))
+            key = NULL;
+    } else {
+        key = newest_where(rows, configured_alg, now_ms);
+        if (!key)
+            key = newest_where(rows, NULL, now_ms);
+    }
+    if (sign_alg)
+        *sign_alg = key && alg_column && key->alg ? key->alg : configured_alg;
+    return key;
 }
 
 static const bc_jwks_row *rows_oldest(const bc_jwks_rows *rows)
@@ -248,16 +286,26 @@ static void check_public_key(convex_doc *d)
 
 static void check_private_key(convex_doc *d)
 {
-    const char *secret = env_text(d->in->env, "BETTER_AUTH_SECRET");
     if (!d->key)
         return not_checked(d, "jwks.private_key", "JWKS has no key");
-    if (!secret)
-        return not_checked(d, "jwks.private_key", "BETTER_AUTH_SECRET is not set");
+    bc_secrets secrets = {0};
     bc_error err = {0};
-    if (bc_jwks_row_private_jwk(d->key, secret, &d->priv, &err) != BC_OK) {
+    if (bc_secrets_parse(env_text(d->in->env, "BETTER_AUTH_SECRETS"),
+                         env_text(d->in->env, "BETTER_AUTH_SECRET"), &secrets, &err) != BC_OK) {
+        bc_secrets_release(&secrets);
+        return not_checked(d, "jwks.private_key", err.msg);
+    }
+    if (!bc_secrets_any(&secrets)) {
+        bc_secrets_release(&secrets);
+        return not_checked(d, "jwks.private_key",
+                           "neither BETTER_AUTH_SECRET nor BETTER_AUTH_SECRETS is set");
+    }
+    bc_status st = bc_jwks_row_private_jwk(d->key, &secrets, &d->priv, &err);
+    bc_secrets_release(&secrets);
+    if (st != BC_OK) {
         add(d->out, "jwks.private_key", BC_CHECK_FAIL,
-            "put back the BETTER_AUTH_SECRET the key was made with, or run `bcadmin jwks rotate` "
-            "to make a key under the current secret",
+            "put back the BETTER_AUTH_SECRET (or BETTER_AUTH_SECRETS version) the key was made "
+            "with, or run `bcadmin jwks rotate` to make a key under the current secret",
             "%s (signing fails with \"Failed to decrypt private key\")", err.msg);
         return;
     }
@@ -266,8 +314,15 @@ static void check_private_key(convex_doc *d)
             "the private key does not match the public key: %s", err.msg);
         return;
     }
-    add(d->out, "jwks.private_key", BC_CHECK_OK, NULL,
-        "the private key decrypts with BETTER_AUTH_SECRET and matches the public key");
+    long v = bc_jwks_row_secret_version(d->key);
+    if (v >= 0)
+        add(d->out, "jwks.private_key", BC_CHECK_OK, NULL,
+            "the private key decrypts with version %ld of BETTER_AUTH_SECRETS and matches the "
+            "public key",
+            v);
+    else
+        add(d->out, "jwks.private_key", BC_CHECK_OK, NULL,
+            "the private key decrypts with BETTER_AUTH_SECRET and matches the public key");
 }
 
 static void check_secret(convex_doc *d)
@@ -275,6 +330,30 @@ static void check_secret(convex_doc *d)
     if (!d->in->env)
         return not_checked(d, "secret.present", "the environment could not be read");
     const char *secret = env_text(d->in->env, "BETTER_AUTH_SECRET");
+    const char *versions = env_text(d->in->env, "BETTER_AUTH_SECRETS");
+    if (versions) {
+        bc_secrets secrets = {0};
+        bc_error err = {0};
+        char name[64];
+        if (bc_secrets_parse(versions, secret, &secrets, &err) != BC_OK)
+            add(d->out, "secret.present", BC_CHECK_FAIL,
+                "fix BETTER_AUTH_SECRETS: comma-separated version:secret entries, the current "
+                "first",
+                "%s (Better Auth refuses to start)", err.msg);
+        else if (strlen(bc_secrets_current(&secrets)) < 32)
+            add(d->out, "secret.present", BC_CHECK_WARN,
+                "make the current secret at least 32 characters (`openssl rand -base64 32`)",
+                "the current secret (%s) has %zu characters; Better Auth 1.5+ warns under 32",
+                bc_secrets_current_name(&secrets, name, sizeof name),
+                strlen(bc_secrets_current(&secrets)));
+        else
+            add(d->out, "secret.present", BC_CHECK_OK, NULL,
+                "BETTER_AUTH_SECRETS holds %zu version%s, the current is %s%s", secrets.n,
+                secrets.n == 1 ? "" : "s", bc_secrets_current_name(&secrets, name, sizeof name),
+                secret ? "; BETTER_AUTH_SECRET reads older bare-hex values" : "");
+        bc_secrets_release(&secrets);
+        return;
+    }
     if (!secret) {
         add(d->out, "secret.present", BC_CHECK_FAIL,
             "set BETTER_AUTH_SECRET with `bcadmin env sync` (before any key is made)",
@@ -464,24 +543,136 @@ static const char *const fix_sqlite_rotate =
     "run `bcadmin jwks rotate` with the app's secret (and --alg if the server is configured "
     "for another algorithm)";
 
+/* secret.present: what the app's secrets are; false when there is none. */
+static bool sqlite_secret(const bc_jwks_sqlite_inputs *in, const char *from, bc_checks *out)
+{
+    const char *current = bc_secrets_current(in->secrets);
+    char name[64];
+    if (!current) {
+        add(out, "secret.present", BC_CHECK_FAIL,
+            "set BETTER_AUTH_SECRET (and BETTER_AUTH_SECRETS if the app uses versioned secrets) "
+            "or pass --secret-file FILE",
+            "no secret given: the private keys cannot be checked");
+        return false;
+    }
+    if (in->secrets->n)
+        add(out, "secret.present", strlen(current) < 32 ? BC_CHECK_WARN : BC_CHECK_OK,
+            strlen(current) < 32 ? "use a current secret of 32+ characters" : NULL,
+            "BETTER_AUTH_SECRETS holds %zu version%s, the current is %s (%zu characters)%s",
+            in->secrets->n, in->secrets->n == 1 ? "" : "s",
+            bc_secrets_current_name(in->secrets, name, sizeof name), strlen(current),
+            in->secrets->legacy ? "; BETTER_AUTH_SECRET reads bare-hex rows" : "");
+    else if (strlen(current) < 32)
+        add(out, "secret.present", BC_CHECK_WARN, "use the app's real secret (32+ characters)",
+            "%s has %zu characters; Better Auth 1.4.9 refuses secrets under 32 (1.5+ warns)",
+            from, strlen(current));
+    else
+        add(out, "secret.present", BC_CHECK_OK, NULL, "secret from %s (%zu characters)", from,
+            strlen(current));
+    return true;
+}
+
+/* rows.decrypt: every row, the signing one included. */
+static void sqlite_decrypt(const bc_jwks_sqlite_inputs *in, bool have_secret,
+                           const bc_jwks_row *signing, const char *from, bc_checks *out)
+{
+    size_t n = in->rows ? in->rows->n : 0;
+    if (!have_secret) {
+        add(out, "rows.decrypt", BC_CHECK_FAIL, "give the secret first", "not checked: no secret");
+        return;
+    }
+    if (n == 0) {
+        add(out, "rows.decrypt", BC_CHECK_OK, NULL, "no rows to decrypt");
+        return;
+    }
+    size_t bad = 0, versioned = 0;
+    char first_bad[1100] = "";
+    bool signing_bad = false;
+    for (size_t i = 0; i < n; i++) {
+        bc_error e = {0};
+        versioned += bc_jwks_row_secret_version(&in->rows->rows[i]) >= 0;
+        if (bc_jwks_row_open(&in->rows->rows[i], in->secrets, NULL, NULL, &e) != BC_OK) {
+            if (!bad++)
+                snprintf(first_bad, sizeof first_bad, "%s", e.msg);
+            if (&in->rows->rows[i] == signing)
+                signing_bad = true;
+        }
+    }
+    if (bad == 0 && versioned)
+        add(out, "rows.decrypt", BC_CHECK_OK, NULL,
+            "every row decrypts with %s and matches its public key (%zu in a \"$ba$<version>$\" "
+            "envelope)",
+            from, versioned);
+    else if (bad == 0)
+        add(out, "rows.decrypt", BC_CHECK_OK, NULL,
+            "every row decrypts with %s and matches its public key", from);
+    else
+        add(out, "rows.decrypt", signing_bad ? BC_CHECK_FAIL : BC_CHECK_WARN,
+            signing_bad ? fix_sqlite_rotate
+                        : "older rows only verify old tokens; remove them with `bcadmin jwks "
+                          "rotate --revoke-old` once their tokens have expired",
+            "%zu of %zu rows do not open with %s: %s", bad, n, from, first_bad);
+}
+
+/* newest.usable: the row the server signs with, judged as the file's line does. */
+static void sqlite_usable(const bc_jwks_sqlite_inputs *in, bool have_secret,
+                          const bc_jwks_row *signing, const char *sign_alg, const char *why,
+                          bc_checks *out)
+{
+    const bc_jwks_row *newest = bc_jwks_rows_newest(in->rows);
+    const char *alg = bc_jwks_configured_alg(in->rows, in->alg, NULL);
+    const char *line = in->alg_column ? "Better Auth 1.7" : "Better Auth 1.4.9 to 1.6";
+    if (!signing) {
+        add(out, "newest.usable", BC_CHECK_OK, NULL,
+            newest ? "no live row; the server will make a %s key at the next signed token"
+                   : "no rows; the server will make a %s key at the first signed token",
+            alg);
+        return;
+    }
+    char kid[16];
+    short_id(signing->id, kid);
+    bc_jwk *pub = NULL;
+    bc_error e = {0};
+    if (bc_jwks_row_public_jwk(signing, &pub, &e) != BC_OK) {
+        add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
+            "the row %s the server signs with has a broken public key: %s", kid, e.msg);
+    } else if (!bc_jwk_alg_fits(pub->type, sign_alg)) {
+        add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
+            "the row %s the server signs with is a %s key but %s signs it as %s (%s): every "
+            "get-session fails with HTTP 500",
+            kid, bc_jwk_type_name(pub->type), line, sign_alg, why);
+    } else if (have_secret && bc_jwks_row_open(signing, in->secrets, NULL, NULL, &e) != BC_OK) {
+        add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
+            "the row %s, which the server signs with, does not open: every get-session fails "
+            "with HTTP 500 (%s)",
+            kid, e.msg);
+    } else if (pub->type == BC_JWK_RSA && bc_jwk_bits(pub) < 2048) {
+        add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
+            "the row %s the server signs with is RSA with %d bits; at least 2048 are needed", kid,
+            bc_jwk_bits(pub));
+    } else {
+        bool own = in->alg_column && signing->alg && strcmp(signing->alg, alg) != 0;
+        add(out, "newest.usable", have_secret ? BC_CHECK_OK : BC_CHECK_WARN,
+            have_secret ? NULL : "give the secret to check the private key",
+            "%s signs with row %s (%s) as %s (%s)%s%s", line, kid,
+            bc_jwk_type_name(pub->type), sign_alg,
+            own ? "the row's own alg: no row has the configured one" : why,
+            signing != newest ? "; it is not the newest row" : "",
+            have_secret ? "" : "; its private key was not checked");
+    }
+    bc_jwk_free(pub);
+}
+
 bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out, bc_error *err)
 {
+    (void)err;
     int64_t now = in->now_ms ? in->now_ms : bc_now_ms();
     int64_t grace = in->grace_ms > 0 ? in->grace_ms : BC_JWKS_GRACE_DEFAULT_MS;
     const char *from = in->secret_from ? in->secret_from : "the secret";
-    /* secret.present */
-    if (!in->secret || !*in->secret)
-        add(out, "secret.present", BC_CHECK_FAIL,
-            "set BETTER_AUTH_SECRET to the app's secret or pass --secret-file FILE",
-            "no secret given: the private keys cannot be checked");
-    else if (strlen(in->secret) < 32)
-        add(out, "secret.present", BC_CHECK_WARN, "use the app's real secret (32+ characters)",
-            "%s has %zu characters; Better Auth 1.4.9 refuses secrets under 32 outside tests", from,
-            strlen(in->secret));
-    else
-        add(out, "secret.present", BC_CHECK_OK, NULL, "secret from %s (%zu characters)", from,
-            strlen(in->secret));
-    bool have_secret = in->secret && *in->secret;
+    bc_ba_line line = !in->rows ? BC_LINE_UNKNOWN : in->alg_column ? BC_LINE_1_7
+                                                                   : BC_LINE_1_4_TO_1_6;
+    add(out, "schema.line", BC_CHECK_OK, NULL, "%s", bc_ba_line_describe(line));
+    bool have_secret = sqlite_secret(in, from, out);
 
     /* rows.present */
     size_t n = in->rows ? in->rows->n : 0;
@@ -495,73 +686,12 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
     else
         add(out, "rows.present", BC_CHECK_OK, NULL, "%zu key row%s", n, n == 1 ? "" : "s");
 
-    const bc_jwks_row *newest = bc_jwks_rows_newest(in->rows);
-    /* rows.decrypt: every row, newest included */
-    if (!have_secret) {
-        add(out, "rows.decrypt", BC_CHECK_FAIL, "give the secret first", "not checked: no secret");
-    } else if (n == 0) {
-        add(out, "rows.decrypt", BC_CHECK_OK, NULL, "no rows to decrypt");
-    } else {
-        size_t bad = 0;
-        char first_bad[1100] = "";
-        bool newest_bad = false;
-        for (size_t i = 0; i < n; i++) {
-            bc_error e = {0};
-            if (bc_jwks_row_open(&in->rows->rows[i], in->secret, NULL, NULL, &e) != BC_OK) {
-                if (!bad++)
-                    snprintf(first_bad, sizeof first_bad, "%s", e.msg);
-                if (&in->rows->rows[i] == newest)
-                    newest_bad = true;
-            }
-        }
-        if (bad == 0)
-            add(out, "rows.decrypt", BC_CHECK_OK, NULL,
-                "every row decrypts with %s and matches its public key", from);
-        else
-            add(out, "rows.decrypt", newest_bad ? BC_CHECK_FAIL : BC_CHECK_WARN,
-                newest_bad ? fix_sqlite_rotate
-                           : "older rows only verify old tokens; remove them with `bcadmin jwks "
-                             "rotate --revoke-old` once their tokens have expired",
-                "%zu of %zu rows do not open with %s: %s", bad, n, from, first_bad);
-    }
-
-    /* newest.usable */
-    const char *why = NULL;
+    const char *why = NULL, *sign_alg = NULL;
     const char *alg = bc_jwks_configured_alg(in->rows, in->alg, &why);
-    if (!newest) {
-        add(out, "newest.usable", BC_CHECK_OK, NULL, "no newest row; the server will make a %s key",
-            alg);
-    } else {
-        char kid[16];
-        short_id(newest->id, kid);
-        bc_jwk *pub = NULL;
-        bc_error e = {0};
-        if (bc_jwks_row_public_jwk(newest, &pub, &e) != BC_OK) {
-            add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
-                "the newest row %s has a broken public key: %s", kid, e.msg);
-        } else if (!bc_jwk_alg_fits(pub->type, alg)) {
-            add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
-                "the newest row %s is a %s key but the server signs with %s (%s): every "
-                "get-session fails with HTTP 500",
-                kid, bc_jwk_type_name(pub->type), alg, why);
-        } else if (have_secret && bc_jwks_row_open(newest, in->secret, NULL, NULL, &e) != BC_OK) {
-            add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
-                "the newest row %s, which the server signs with, does not open: every "
-                "get-session fails with HTTP 500 (%s)",
-                kid, e.msg);
-        } else if (pub->type == BC_JWK_RSA && bc_jwk_bits(pub) < 2048) {
-            add(out, "newest.usable", BC_CHECK_FAIL, fix_sqlite_rotate,
-                "the newest row %s is RSA with %d bits; at least 2048 are needed", kid,
-                bc_jwk_bits(pub));
-        } else {
-            add(out, "newest.usable", have_secret ? BC_CHECK_OK : BC_CHECK_WARN,
-                have_secret ? NULL : "give the secret to check the private key",
-                "the newest row %s is a %s key the server can sign with as %s (%s)%s", kid,
-                bc_jwk_type_name(pub->type), alg, why,
-                have_secret ? "" : "; its private key was not checked");
-        }
-        bc_jwk_free(pub);
-    }
+    const bc_jwks_row *signing = bc_jwks_signing_row(in->rows, alg, in->alg_column, now, &sign_alg);
+    sqlite_decrypt(in, have_secret, signing, from, out);
+    sqlite_usable(in, have_secret, signing, sign_alg, why, out);
+    const bc_jwks_row *newest = bc_jwks_rows_newest(in->rows);
 
     /* newest.expiry */
     size_t gone = 0;

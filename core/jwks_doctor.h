@@ -61,9 +61,10 @@ bc_status bc_jwks_doctor_convex(const bc_jwks_convex_inputs *in, bc_checks *out,
 
 /* What the SQLite doctor looks at. */
 typedef struct {
-    const bc_jwks_rows *rows; /* the jwks table (NULL: the file has none) */
-    const char *secret;       /* the app's secret, or NULL when none was given */
-    const char *secret_from;  /* "BETTER_AUTH_SECRET", "--secret-file F" */
+    const bc_jwks_rows *rows;   /* the jwks table (NULL: the file has none) */
+    const bc_secrets *secrets;  /* the app's secrets, or NULL when none was given */
+    const char *secret_from;    /* "BETTER_AUTH_SECRET", "--secret-file F" */
+    bool alg_column;            /* the table has 1.7's alg/crv columns */
     const char *alg;          /* the server's configured algorithm, NULL to infer it */
     int64_t grace_ms;         /* the plugin's jwks.gracePeriod; 0 = its default, 30 days */
     int64_t now_ms;           /* 0: the clock */
@@ -74,11 +75,20 @@ typedef struct {
  * made that one itself); else EdDSA, the plugin's default. *why points to static text. */
 const char *bc_jwks_configured_alg(const bc_jwks_rows *rows, const char *alg, const char **why);
 
-/* The newest row (greatest createdAt; the one the server signs with), or NULL. */
+/* The newest row (greatest createdAt), or NULL. */
 const bc_jwks_row *bc_jwks_rows_newest(const bc_jwks_rows *rows);
 
-/* The SQLite checks, in this order: secret.present, rows.present, rows.decrypt, newest.usable,
- * newest.expiry. */
+/* The row the server signs with, per line. Up to 1.6 (alg_column false): the newest live row,
+ * signed as the configured alg. 1.7 (alg_column true): the newest live row whose alg is the
+ * configured one or NULL, else the newest live row, signed with the row's own alg (NULL: the
+ * configured one). Live = no expiresAt or one after now. *sign_alg gets the algorithm it signs
+ * with. NULL when no row is live (the server then makes a new key). */
+const bc_jwks_row *bc_jwks_signing_row(const bc_jwks_rows *rows, const char *configured_alg,
+                                       bool alg_column, int64_t now_ms, const char **sign_alg);
+
+/* The SQLite checks, in this order: schema.line (the Better Auth line the table shows),
+ * secret.present, rows.present, rows.decrypt, newest.usable (the row the server signs with,
+ * chosen and judged as the file's line does: bc_jwks_signing_row), newest.expiry. */
 bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out, bc_error *err);
 
 #define BC_JWKS_GRACE_DEFAULT_MS (30LL * 24 * 3600 * 1000)

@@ -7,6 +7,7 @@
 #include "isotime.h"
 #include "jwks_doctor.h"
 #include "record_json.h"
+#include "sqlite_driver.h"
 #include "xalloc.h"
 
 bc_status bc_jwks_sqlite_rows(bc_driver *d, bc_jwks_rows *out, bc_error *err)
@@ -29,19 +30,14 @@ bc_status bc_jwks_sqlite_rows(bc_driver *d, bc_jwks_rows *out, bc_error *err)
     return st;
 }
 
-/* Whether the table has the 1.7.x alg column (seen on a row). */
+/* Whether the table has 1.7's alg and crv columns (the schema says so, rows or not). */
 static bool has_alg_column(bc_driver *d)
 {
-    bc_rows rows = {0};
-    bool yes = false;
-    if (bc_driver_rows_get(d, BC_MODEL_JWKS, NULL, 1, &rows, NULL) == BC_OK && rows.n)
-        yes = bc_record_get(&rows.items[0], "alg") != NULL;
-    bc_rows_release(&rows);
-    return yes;
+    return bc_sqlite_line(d) == BC_LINE_1_7;
 }
 
 /* The secret must open at least one existing row: otherwise it is not the server's. */
-static bc_status check_secret(const bc_jwks_rows *rows, const char *secret, bool *checked,
+static bc_status check_secret(const bc_jwks_rows *rows, const bc_secrets *secret, bool *checked,
                               bc_error *err)
 {
     *checked = false;
@@ -65,7 +61,7 @@ static bc_status check_secret(const bc_jwks_rows *rows, const char *secret, bool
 }
 
 /* Make and check the new row: it opens with the secret and fits the algorithm. */
-static bc_status make_row(const char *alg, const char *secret, int64_t created, bool alg_column,
+static bc_status make_row(const char *alg, const bc_secrets *secret, int64_t created, bool alg_column,
                           bc_jwks_row *row, bc_error *err)
 {
     bc_jwk_type type;
@@ -141,7 +137,7 @@ static bc_status retire_old(bc_driver *d, const bc_jwks_rows *old, const bc_jwks
 }
 
 /* Read back inside the transaction: the new row must be the newest and open with the secret. */
-static bc_status verify_stored(bc_driver *d, const char *kid, const char *secret, const char *alg,
+static bc_status verify_stored(bc_driver *d, const char *kid, const bc_secrets *secret, const char *alg,
                                bc_error *err)
 {
     bc_jwks_rows rows;
@@ -170,7 +166,7 @@ static bc_status rotate_in_txn(bc_driver *d, const bc_jwks_rotate_opts *o, int64
         return st;
     const char *alg = bc_jwks_configured_alg(&old, o->alg, &res->alg_why);
     snprintf(res->alg, sizeof res->alg, "%s", alg);
-    st = check_secret(&old, o->secret, &res->secret_checked, err);
+    st = check_secret(&old, o->secrets, &res->secret_checked, err);
     /* The server signs with the row of greatest createdAt: be later than every row, even one
      * written by a server whose clock runs ahead. */
     const bc_jwks_row *newest = bc_jwks_rows_newest(&old);
@@ -179,7 +175,7 @@ static bc_status rotate_in_txn(bc_driver *d, const bc_jwks_rotate_opts *o, int64
         created = newest->created_at + 1;
     bc_jwks_row row = {0};
     if (st == BC_OK)
-        st = make_row(res->alg, o->secret, created, has_alg_column(d), &row, err);
+        st = make_row(res->alg, o->secrets, created, has_alg_column(d), &row, err);
     if (st == BC_OK) {
         bc_record r = {0};
         row_record(&row, &r);
@@ -190,7 +186,7 @@ static bc_status rotate_in_txn(bc_driver *d, const bc_jwks_rotate_opts *o, int64
     if (st == BC_OK)
         st = retire_old(d, &old, o, now, res, err);
     if (st == BC_OK)
-        st = verify_stored(d, row.id, o->secret, res->alg, err);
+        st = verify_stored(d, row.id, o->secrets, res->alg, err);
     bc_jwks_row_release(&row);
     bc_jwks_rows_release(&old);
     return st;
@@ -200,10 +196,10 @@ bc_status bc_jwks_rotate_sqlite(bc_driver *d, const bc_jwks_rotate_opts *o,
                                 bc_jwks_rotate_result *res, bc_error *err)
 {
     *res = (bc_jwks_rotate_result){0};
-    if (!o->secret || !*o->secret)
+    if (!bc_secrets_any(o->secrets))
         return bc_fail(err, BC_USAGE,
-                       "no secret: set BETTER_AUTH_SECRET to the app's secret or "
-                       "pass --secret-file FILE");
+                       "no secret: set BETTER_AUTH_SECRET (and BETTER_AUTH_SECRETS if the app "
+                       "uses versioned secrets) to the app's, or pass --secret-file FILE");
     if (d->read_only)
         return bc_driver_writable(d, "key rotation", err);
     if (o->alg) {

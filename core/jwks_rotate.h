@@ -26,7 +26,7 @@
 bc_status bc_jwks_sqlite_rows(bc_driver *d, bc_jwks_rows *out, bc_error *err);
 
 typedef struct {
-    const char *secret;      /* the app's secret (required) */
+    const bc_secrets *secrets; /* the app's secrets (required): new rows use the current one */
     const char *alg;         /* --alg, or NULL: the app's current key type */
     bool revoke_old;         /* delete the older rows instead of expiring them */
     int64_t now_ms;          /* 0: the clock */

@@ -3,10 +3,13 @@
  * subkey, and the IETF ChaCha20-Poly1305 of OpenSSL runs with 4 zero bytes || nonce[16..24]. */
 #include "secretbox.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -212,4 +215,244 @@ bc_status bc_secretbox_decrypt(const char *secret, const char *hex, size_t hex_l
     if (plain_len)
         *plain_len = out_len;
     return BC_OK;
+}
+
+/* ---- the app's secrets --------------------------------------------------------------------- */
+
+static const char envelope_prefix[] = "$ba$";
+
+static char *trimmed_copy(const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+                   s[len - 1] == '\r'))
+        len--;
+    return bc_xstrndup(s, len);
+}
+
+/* parseInt(text, 10) as the library reads a version: leading digits, the rest ignored. */
+static bool parse_version(const char *text, unsigned *out)
+{
+    const char *p = text;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '+')
+        p++;
+    if (*p < '0' || *p > '9')
+        return false;
+    unsigned long v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (unsigned long)(*p - '0');
+        if (v > 1000000000UL)
+            return false;
+    }
+    *out = (unsigned)v;
+    return true;
+}
+
+static bc_status add_entry(bc_secrets *out, const char *entry, size_t len, size_t index,
+                           bc_error *err)
+{
+    char *e = trimmed_copy(entry, len);
+    char *colon = strchr(e, ':');
+    bc_status st = BC_OK;
+    unsigned version = 0;
+    if (!colon) {
+        st = bc_fail(err, BC_USAGE,
+                     "BETTER_AUTH_SECRETS entry %zu has no ':' (expected version:secret)", index);
+    } else {
+        *colon = '\0';
+        char *value = trimmed_copy(colon + 1, strlen(colon + 1));
+        if (!parse_version(e, &version))
+            st = bc_fail(err, BC_USAGE,
+                         "BETTER_AUTH_SECRETS entry %zu: the version '%s' is not a non-negative "
+                         "integer",
+                         index, e);
+        else if (!*value)
+            st = bc_fail(err, BC_USAGE, "BETTER_AUTH_SECRETS entry %zu: version %u has no secret",
+                         index, version);
+        for (size_t i = 0; st == BC_OK && i < out->n; i++)
+            if (out->versions[i].version == version)
+                st = bc_fail(err, BC_USAGE,
+                             "BETTER_AUTH_SECRETS entry %zu: version %u appears twice", index,
+                             version);
+        if (st == BC_OK) {
+            out->versions = bc_xrealloc(out->versions, (out->n + 1) * sizeof *out->versions);
+            out->versions[out->n++] = (bc_secret_version){version, value};
+        } else {
+            OPENSSL_clear_free(value, strlen(value));
+        }
+    }
+    OPENSSL_clear_free(e, len + 1);
+    return st;
+}
+
+bc_status bc_secrets_parse(const char *versions_text, const char *legacy, bc_secrets *out,
+                           bc_error *err)
+{
+    *out = (bc_secrets){0};
+    if (legacy && *legacy)
+        out->legacy = bc_xstrdup(legacy);
+    if (!versions_text || !*versions_text)
+        return BC_OK;
+    const char *p = versions_text;
+    for (size_t index = 1;; index++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (add_entry(out, p, len, index, err) != BC_OK)
+            return BC_USAGE;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return BC_OK;
+}
+
+void bc_secrets_legacy(const char *secret, bc_secrets *out)
+{
+    *out = (bc_secrets){0};
+    if (secret && *secret)
+        out->legacy = bc_xstrdup(secret);
+}
+
+void bc_secrets_release(bc_secrets *s)
+{
+    if (s->legacy)
+        OPENSSL_clear_free(s->legacy, strlen(s->legacy));
+    for (size_t i = 0; i < s->n; i++)
+        OPENSSL_clear_free(s->versions[i].value, strlen(s->versions[i].value));
+    free(s->versions);
+    *s = (bc_secrets){0};
+}
+
+bool bc_secrets_any(const bc_secrets *s)
+{
+    return s && (s->n > 0 || s->legacy);
+}
+
+const char *bc_secrets_current(const bc_secrets *s)
+{
+    if (!s)
+        return NULL;
+    return s->n ? s->versions[0].value : s->legacy;
+}
+
+const char *bc_secrets_current_name(const bc_secrets *s, char *buf, size_t size)
+{
+    if (s && s->n)
+        snprintf(buf, size, "version %u", s->versions[0].version);
+    else
+        snprintf(buf, size, "BETTER_AUTH_SECRET");
+    return buf;
+}
+
+const char *bc_secrets_env_name(const bc_secrets *s)
+{
+    return s && s->n ? "BETTER_AUTH_SECRETS" : "BETTER_AUTH_SECRET";
+}
+
+bc_status bc_secrets_encrypt(const bc_secrets *s, const void *plain, size_t plain_len,
+                             const unsigned char *nonce, char **out, bc_error *err)
+{
+    const char *secret = bc_secrets_current(s);
+    if (!secret)
+        return bc_fail(err, BC_USAGE, "no secret to encrypt with");
+    char *hex = NULL;
+    if (bc_secretbox_encrypt(secret, plain, plain_len, nonce, &hex, err) != BC_OK)
+        return BC_ERR;
+    if (s->n) {
+        *out = bc_xasprintf("%s%u$%s", envelope_prefix, s->versions[0].version, hex);
+        free(hex);
+    } else {
+        *out = hex;
+    }
+    return BC_OK;
+}
+
+bc_status bc_secrets_decrypt(const bc_secrets *s, const char *text, size_t len, char **plain,
+                             size_t *plain_len, bc_error *err)
+{
+    size_t plen = sizeof envelope_prefix - 1;
+    const char *dollar = len > plen && memcmp(text, envelope_prefix, plen) == 0
+                             ? memchr(text + plen, '$', len - plen)
+                             : NULL;
+    unsigned version = 0;
+    if (dollar) {
+        char *v = bc_xstrndup(text + plen, (size_t)(dollar - text - plen));
+        bool ok = parse_version(v, &version);
+        free(v);
+        if (!ok)
+            return bc_fail(err, BC_ERR, "the \"$ba$<version>$\" envelope has no valid version");
+        const char *secret = NULL;
+        for (size_t i = 0; s && i < s->n; i++)
+            if (s->versions[i].version == version)
+                secret = s->versions[i].value;
+        if (!secret)
+            return bc_fail(err, BC_ERR, "encrypted with secret version %u, but %s", version,
+                           s && s->n ? "BETTER_AUTH_SECRETS does not hold it (retired?)"
+                                     : "BETTER_AUTH_SECRETS is not set");
+        size_t skip = (size_t)(dollar + 1 - text);
+        return bc_secretbox_decrypt(secret, dollar + 1, len - skip, plain, plain_len, err);
+    }
+    if (!s || !s->legacy)
+        return bc_fail(err, BC_ERR,
+                       "a bare-hex value needs the legacy BETTER_AUTH_SECRET, which is not set");
+    return bc_secretbox_decrypt(s->legacy, text, len, plain, plain_len, err);
+}
+
+static const char *env_or_null(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static bc_status read_first_line(const char *path, char **out, bc_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return bc_fail(err, errno == ENOENT ? BC_NOT_FOUND : BC_ERR, "--secret-file %s: %s", path,
+                       strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    bool failed = ferror(f);
+    fclose(f);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    if (failed || n <= 0) {
+        if (line)
+            OPENSSL_clear_free(line, cap);
+        return bc_fail(err, BC_USAGE, "--secret-file %s: %s", path,
+                       failed ? "reading failed" : "the file is empty");
+    }
+    *out = line;
+    return BC_OK;
+}
+
+bc_status bc_secrets_load(const char *secret_file, bc_secrets *out, const char **from,
+                          bc_error *err)
+{
+    *out = (bc_secrets){0};
+    *from = NULL;
+    if (secret_file) {
+        char *line = NULL;
+        bc_status st = read_first_line(secret_file, &line, err);
+        if (st != BC_OK)
+            return st;
+        out->legacy = line;
+        *from = "--secret-file";
+        return BC_OK;
+    }
+    const char *legacy = env_or_null("BETTER_AUTH_SECRET");
+    const char *legacy_name = "BETTER_AUTH_SECRET";
+    if (!legacy) {
+        legacy = env_or_null("AUTH_SECRET");
+        legacy_name = "AUTH_SECRET";
+    }
+    const char *versions = env_or_null("BETTER_AUTH_SECRETS");
+    bc_status st = bc_secrets_parse(versions, legacy, out, err);
+    if (st == BC_OK && bc_secrets_any(out))
+        *from = versions ? "BETTER_AUTH_SECRETS" : legacy_name;
+    return st;
 }

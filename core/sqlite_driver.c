@@ -2876,6 +2876,25 @@ bool bc_sqlite_has_model(bc_driver *d, bc_model m)
     return ((sq *)d)->tables[m].present;
 }
 
+bool bc_sqlite_has_column(bc_driver *d, bc_model m, const char *name)
+{
+    const table *t = &((sq *)d)->tables[m];
+    for (size_t i = 0; t->present && i < t->n; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+bc_ba_line bc_sqlite_line(bc_driver *d)
+{
+    if (bc_sqlite_has_column(d, BC_MODEL_JWKS, "alg") &&
+        bc_sqlite_has_column(d, BC_MODEL_JWKS, "crv"))
+        return BC_LINE_1_7;
+    if (bc_sqlite_has_model(d, BC_MODEL_JWKS))
+        return BC_LINE_1_4_TO_1_6;
+    return BC_LINE_UNKNOWN;
+}
+
 char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
 {
     sq *s = (sq *)d;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "driver.h"
+#include "line.h"
 #include "progress.h"
 
 typedef struct {
@@ -68,6 +69,14 @@ bool bc_sqlite_has_any_index(bc_driver *d);
  * account always do once open succeeded; verification and jwks are optional (ops on an absent
  * one give BC_NOT_FOUND). */
 bool bc_sqlite_has_model(bc_driver *d, bc_model m);
+
+/* Whether the table of model m has a column of this name. */
+bool bc_sqlite_has_column(bc_driver *d, bc_model m, const char *name);
+
+/* The Better Auth line the file's schema shows: 1.7 adds jwks."alg" and jwks."crv"; 1.4.9 to
+ * 1.6 have identical schemas (told apart by nothing in the file); without a jwks table (no jwt
+ * plugin) nothing shows the line. */
+bc_ba_line bc_sqlite_line(bc_driver *d);
 
 /* SQLite's EXPLAIN QUERY PLAN for the page query q would run (for a substring search, its one
  * statement over every match: a scan of the table, or the search index's candidates), one step per

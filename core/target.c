@@ -403,9 +403,9 @@ bc_status bc_target_keys(bc_target *t, const bc_jwks_deploy **out, bc_error *err
     return BC_OK;
 }
 
-bc_status bc_target_doctor_sqlite(bc_target *t, const char *secret, const char *secret_from,
-                                  const char *alg, int64_t now_ms, bc_checks *out,
-                                  bc_jwks_rows *rows, bc_error *err)
+bc_status bc_target_doctor_sqlite(bc_target *t, const bc_secrets *secrets,
+                                  const char *secret_from, const char *alg, int64_t now_ms,
+                                  bc_checks *out, bc_jwks_rows *rows, bc_error *err)
 {
     bc_jwks_rows own = {0};
     bc_jwks_rows *r = rows ? rows : &own;
@@ -414,8 +414,9 @@ bc_status bc_target_doctor_sqlite(bc_target *t, const char *secret, const char *
     bc_status st = have_table ? bc_jwks_sqlite_rows(t->d, r, err) : BC_OK;
     if (st == BC_OK) {
         bc_jwks_sqlite_inputs in = {.rows = have_table ? r : NULL,
-                                    .secret = secret,
+                                    .secrets = secrets,
                                     .secret_from = secret_from,
+                                    .alg_column = bc_sqlite_line(t->d) == BC_LINE_1_7,
                                     .alg = alg,
                                     .now_ms = now_ms};
         st = bc_jwks_doctor_sqlite(&in, out, err);

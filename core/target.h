@@ -127,12 +127,13 @@ bc_status bc_target_confirm_rule(const bc_target *t, bool yes, bool terminal, co
 /* The key actions' handle; BC_USAGE naming the target when it is not a Convex deployment. */
 bc_status bc_target_keys(bc_target *t, const bc_jwks_deploy **out, bc_error *err);
 
-/* Run the SQLite doctor over t's jwks table (a file without one fails rows.present). secret and
- * secret_from may be NULL; alg NULL infers it; now_ms 0 is the clock. rows (may be NULL) receives
- * the rows looked at (the caller releases them). *out is the caller's (zero it first). */
-bc_status bc_target_doctor_sqlite(bc_target *t, const char *secret, const char *secret_from,
-                                  const char *alg, int64_t now_ms, bc_checks *out,
-                                  bc_jwks_rows *rows, bc_error *err);
+/* Run the SQLite doctor over t's jwks table (a file without one fails rows.present), judged by
+ * the line the file's schema shows. secrets (the app's BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET)
+ * and secret_from may be NULL; alg NULL infers it; now_ms 0 is the clock. rows (may be NULL)
+ * receives the rows looked at (the caller releases them). *out is the caller's (zero it first). */
+bc_status bc_target_doctor_sqlite(bc_target *t, const bc_secrets *secrets,
+                                  const char *secret_from, const char *alg, int64_t now_ms,
+                                  bc_checks *out, bc_jwks_rows *rows, bc_error *err);
 
 /* Start a run of checklist cl on t, or continue the unfinished run of the same checklist on the
  * same target (*continued set; the caller says so). */

@@ -115,6 +115,16 @@ bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err)
     return BC_OK;
 }
 
+bool bc_users_has_password(const bc_rows *accounts)
+{
+    for (size_t i = 0; accounts && i < accounts->n; i++) {
+        const char *p = bc_record_text(&accounts->items[i], "providerId");
+        if (p && strcmp(p, "credential") == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Adds each comma-separated role of list to *seen (a ",a,b," string) unless it is there. */
 static void add_roles(bc_buf *seen, const char *list)
 {

@@ -25,6 +25,15 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
                           bc_error *err);
 void bc_users_detail_release(bc_user_detail *detail);
 
+/* Whether these accounts hold a credential (password) account. Users created without a
+ * password (Better Auth 1.5+) or through a social provider have none: they cannot sign in with
+ * a password until `users set-password` makes one. */
+bool bc_users_has_password(const bc_rows *accounts);
+/* The words for such a user, for every place that shows one. */
+#define BC_USERS_NO_PASSWORD                                                                       \
+    "no password: no credential account (created without one, or social sign-in only); "       \
+    "set-password makes one"
+
 /* Add "userEmail" (and "impersonatorEmail" where impersonatedBy is set) to each session row,
  * with one lookup for the whole list. Ids with no user are left without the field. */
 bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: unit, screen and integration tests in the normal build, then the same
-# suite again in an AddressSanitizer + UndefinedBehaviorSanitizer build, the unit and
+# suite again in an AddressSanitizer + UndefinedBehaviorSanitizer build without the version
+# matrix (suite 'matrix': the same code paths against other peer lines), the unit and
 # worker-thread screen tests in a ThreadSanitizer build, and a short run of every fuzz target.
 # Expects .ci/setup to have run (it installs packages and builds ./build). Starts every server
 # it needs itself, on loopback, and stops them on exit.
@@ -8,15 +9,17 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# npm fixtures for the real peers (Better Auth server, convex-test deployment), from the lockfile.
-if [ -f tests/peers/package-lock.json ]; then
-    stamp=tests/peers/node_modules/.bcadmin-lock
-    if ! cmp -s tests/peers/package-lock.json "$stamp" 2>/dev/null; then
+# npm fixtures for the real peers (Better Auth server, convex-test deployment) and the version
+# matrix's lines (tests/peers/<line>/), each from its own lockfile, reinstalled when it changed.
+for peer in tests/peers tests/peers/ba-1.7 tests/peers/bc-0.11 tests/peers/cdba-0.12; do
+    [ -f "$peer/package-lock.json" ] || continue
+    stamp=$peer/node_modules/.bcadmin-lock
+    if ! cmp -s "$peer/package-lock.json" "$stamp" 2>/dev/null; then
         [ -f /usr/include/node/node.h ] && export npm_config_nodedir=/usr
-        (cd tests/peers && npm ci --no-audit --no-fund)
-        cp tests/peers/package-lock.json "$stamp"
+        (cd "$peer" && npm ci --no-audit --no-fund)
+        cp "$peer/package-lock.json" "$stamp"
     fi
-fi
+done
 
 # The builds a packager makes compile cleanly too (compile only, warnings as errors, the program):
 # -Dbuildtype=debug (-O0), -Dbuildtype=release (-O3) and clang.
@@ -39,7 +42,7 @@ if [ ! -f build-asan/build.ninja ]; then
 fi
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --num-processes 2
+    meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite matrix
 
 # ThreadSanitizer: the console's worker thread (tui/app.c) against the unit tests (the
 # interrupt tests stop SQLite and Convex calls from another thread) and the screen tests that

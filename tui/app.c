@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "input.h"
 #include "isotime.h"
+#include "line.h"
 #include "prompt.h"
 #include "table.h"
 #include "text.h"
@@ -154,7 +155,13 @@ const char *tui_app_state_error(tui_app *app)
 
 const char *tui_app_secret(tui_app *app)
 {
-    return app->cfg->secret;
+    return bc_secrets_current(app->cfg->secrets);
+}
+
+const bc_secrets *tui_app_secrets(tui_app *app)
+{
+    static const bc_secrets none = {0};
+    return app->cfg->secrets ? app->cfg->secrets : &none;
 }
 
 const char *tui_app_label(tui_app *app)
@@ -742,7 +749,9 @@ static void draw_top_bar(tui_app *app, int cols)
     int x = 0;
     x += tui_draw_text(0, x, cols - x, " bcadmin ", TUI_S_BAR | TUI_A_BOLD, false);
     char part[512];
-    snprintf(part, sizeof part, " %s \u2502 %s ", app->driver->ops->kind, app->label);
+    /* the line the target shows (schema or functions), never assumed */
+    snprintf(part, sizeof part, " %s \u2502 %s \u2502 %s ", app->driver->ops->kind, app->label,
+             bc_line_of_driver(app->driver, true));
     x += tui_draw_text(0, x, cols - x, part, TUI_S_BAR, false);
     if (app->demo)
         x += 1 + tui_draw_text(0, x + 1, cols - x - 1, "[DEMO: no --db given]",

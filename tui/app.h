@@ -20,6 +20,7 @@
 #include "jwk.h"
 #include "jwks_doctor.h"
 #include "keymap.h"
+#include "secretbox.h"
 #include "status.h"
 #include "target.h"
 
@@ -60,11 +61,11 @@ extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_
     tui_overview_view, tui_messages_view;
 
 /* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
- * keys panel runs it too): SQLite checks the file's rows with secret (NULL: none); Convex opens
+ * keys panel runs it too): SQLite checks the file's rows with the secrets (NULL: none); Convex opens
  * the deployment the environment names. *checks, *rows (may be NULL) and *target (what was
  * checked, or NULL) are the caller's, also on failure. */
-bc_status tui_jwks_doctor(tui_app *app, const char *secret, const char *from, bc_checks *checks,
-                          bc_jwks_rows *rows, char **target, bc_error *err);
+bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
+                          bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err);
 
 /* --- what views may ask of the app ---------------------------------------------------------- */
 
@@ -147,8 +148,11 @@ void tui_app_dialog(tui_app *app, const tui_dialog *d);
  * opened; tui_app_state_error then says why). */
 bc_admin *tui_app_admin(tui_app *app);
 const char *tui_app_state_error(tui_app *app);
-/* The app's secret (BETTER_AUTH_SECRET) for signed session cookies, or NULL. */
+/* The app's current secret (the first of BETTER_AUTH_SECRETS, else BETTER_AUTH_SECRET) for
+ * signed session cookies, or NULL. */
 const char *tui_app_secret(tui_app *app);
+/* All of the app's secrets from the environment (never NULL; maybe empty), for its keys. */
+const bc_secrets *tui_app_secrets(tui_app *app);
 /* The target's name as the top bar shows it. */
 const char *tui_app_label(tui_app *app);
 /* After a write: close the user screen when its user is gone, then refresh every open view in
@@ -173,7 +177,7 @@ typedef struct {
     bool demo;               /* the demo database, opened because nothing was selected */
     const char *keymap_path; /* NULL: tui_keymap_default_path() */
     bc_admin *admin;         /* borrowed; required */
-    const char *secret;      /* BETTER_AUTH_SECRET, or NULL */
+    const bc_secrets *secrets; /* BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET (borrowed), or NULL */
     /* The deployment switcher (`d`): what to list, and how to switch (tui.c). open_target opens
      * choice into *next (zeroed; closed by the caller on failure) on the console's worker
      * thread, touching nothing else; use_target then closes the old target, keeps next and

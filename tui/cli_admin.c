@@ -25,6 +25,7 @@
 #include "target.h"
 #include "print.h"
 #include "record_json.h"
+#include "secretbox.h"
 #include "session_cookie.h"
 #include "state.h"
 #include "text.h"
@@ -474,40 +475,6 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
     return st;
 }
 
-/* The app's secret, to sign the session cookie: --secret-file, else BETTER_AUTH_SECRET; NULL
- * when neither is given. The caller frees (and wipes). */
-static bc_status app_secret(bc_cli *c, char **out, bc_error *err)
-{
-    *out = NULL;
-    if (!c->secret_file) {
-        const char *env = getenv("BETTER_AUTH_SECRET");
-        *out = env && *env ? bc_xstrdup(env) : NULL;
-        return BC_OK;
-    }
-    FILE *f = fopen(c->secret_file, "r");
-    if (!f)
-        return bc_fail(err, errno == ENOENT ? BC_NOT_FOUND : BC_ERR, "--secret-file %s: %s",
-                       c->secret_file, strerror(errno));
-    bc_buf b = {0};
-    char chunk[1024];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        bc_buf_append(&b, chunk, n);
-    bool failed = ferror(f);
-    fclose(f);
-    bc_buf_puts(&b, "");
-    char *s = bc_buf_take(&b);
-    size_t len = strlen(s);
-    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        s[--len] = '\0';
-    if (failed || len == 0) {
-        password_free(s);
-        return bc_fail(err, BC_ERR, "--secret-file %s: %s", c->secret_file,
-                       failed ? "reading failed" : "the file is empty");
-    }
-    *out = s;
-    return BC_OK;
-}
 
 static void print_impersonation(bc_cli *c, const char *user, const bc_record *s, const char *cookie)
 {
@@ -545,7 +512,7 @@ static void print_impersonation(bc_cli *c, const char *user, const bc_record *s,
     if (cookie)
         say(c, "  cookie:     %s=%s", BC_SESSION_COOKIE_NAME, cookie);
     else
-        say(c, "  cookie:     (give --secret-file or BETTER_AUTH_SECRET to get the signed cookie)");
+        say(c, "  cookie:     (give --secret-file, BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS to get the signed cookie)");
 }
 
 bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
@@ -554,10 +521,15 @@ bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
     if (c->duration && (!bc_duration_parse(c->duration, &duration) || duration <= 0))
         return bc_fail(err, BC_USAGE, "--duration: \"%s\" is not a duration (30m, 1h, 2d)",
                        c->duration);
-    char *secret = NULL;
-    bc_status st = app_secret(c, &secret, err);
-    if (st != BC_OK)
+    /* Cookies are signed with the app's current secret (the first of BETTER_AUTH_SECRETS). */
+    bc_secrets secrets = {0};
+    const char *from = NULL;
+    bc_status st = bc_secrets_load(c->secret_file, &secrets, &from, err);
+    if (st != BC_OK) {
+        bc_secrets_release(&secrets);
         return st;
+    }
+    const char *secret = bc_secrets_current(&secrets);
     admin_ctx x;
     st = admin_open(c, &x, err);
     bc_record session = {0};
@@ -571,7 +543,7 @@ bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
         free(cookie);
     }
     bc_record_release(&session);
-    password_free(secret);
+    bc_secrets_release(&secrets);
     admin_close(&x);
     return st;
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "demo.h"
+#include "line.h"
 #include "meter.h"
 #include "paths.h"
 #include "target.h"
@@ -126,19 +127,28 @@ static bc_status check_integrity(bc_cli *c, bc_error *err)
 
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
 {
-    /* Opening the target already ran the schema check; reaching here means it passed. */
+    /* Opening the target already ran the schema check (SQLite) or found the auth functions
+     * (Convex); reaching here means it passed. */
     bc_status st = check_integrity(c, err);
     if (st != BC_OK)
         return st;
-    fprintf(c->out, "%s: Better Auth database OK%s\n", c->d->label,
+    bool convex = c->t.convex;
+    fprintf(c->out, "%s: Better Auth %s OK%s\n", c->d->label, convex ? "functions" : "database",
             c->t.path ? " (integrity check passed)" : "");
-    fprintf(c->out, "  browsing indexes: %s\n",
-            bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
-    fprintf(c->out, "  search index: %s\n",
-            bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
-            : bc_target_search_index_unfinished(&c->t)
-                ? "unfinished (`bcadmin db index` finishes it; substring search scans until then)"
-                : "missing (substring search scans every user)");
+    fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
+    if (convex) {
+        fprintf(c->out, "  functions: %s\n", c->t.functions);
+    } else {
+        fprintf(c->out, "  browsing indexes: %s\n",
+                bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
+        fprintf(c->out, "  search index: %s\n",
+                bc_target_has_search_index(&c->t)
+                    ? "present (triggers on \"user\" keep it current)"
+                : bc_target_search_index_unfinished(&c->t)
+                    ? "unfinished (`bcadmin db index` finishes it; substring search scans until "
+                      "then)"
+                    : "missing (substring search scans every user)");
+    }
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)
         return err->status ? err->status : BC_ERR;

@@ -20,12 +20,6 @@
 
 /* --- targets ------------------------------------------------------------------------------ */
 
-static const char *env_value(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
-
 /* The state database of the target, or of the options when no target is open yet. */
 static bc_state *state_of(bc_cli *c, bc_error *err)
 {
@@ -34,46 +28,6 @@ static bc_state *state_of(bc_cli *c, bc_error *err)
         bc_target_init(&o, &c->t);
     }
     return bc_target_state(&c->t, err);
-}
-
-/* The app's secret: --secret-file (first line, without the newline), else the environment. */
-static bc_status read_secret(const bc_cli *c, char **secret, const char **from, bc_error *err)
-{
-    *secret = NULL;
-    *from = NULL;
-    if (!c->secret_file) {
-        const char *names[] = {"BETTER_AUTH_SECRET", "AUTH_SECRET"};
-        for (size_t i = 0; i < 2; i++)
-            if (env_value(names[i])) {
-                *secret = bc_xstrdup(env_value(names[i]));
-                *from = names[i];
-                return BC_OK;
-            }
-        return BC_OK;
-    }
-    FILE *f = fopen(c->secret_file, "r");
-    if (!f)
-        return bc_fail(err, BC_NOT_FOUND, "--secret-file %s: %s", c->secret_file, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    if (n <= 0) {
-        free(line);
-        return bc_fail(err, BC_USAGE, "--secret-file %s is empty", c->secret_file);
-    }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = 0;
-    *secret = line;
-    *from = "--secret-file";
-    return BC_OK;
-}
-
-static void free_secret(char *s)
-{
-    if (s)
-        memset(s, 0, strlen(s));
-    free(s);
 }
 
 /* --- printing ----------------------------------------------------------------------------- */
@@ -161,20 +115,22 @@ static void print_run_human(bc_cli *c, const bc_checklist_run *run, const bc_che
 
 static bc_status doctor_sqlite(bc_cli *c, const char *path, bc_error *err)
 {
-    char *secret = NULL;
+    bc_secrets secrets = {0};
     const char *from = NULL;
-    bc_status st = read_secret(c, &secret, &from, err);
-    if (st != BC_OK)
+    bc_status st = bc_secrets_load(c->secret_file, &secrets, &from, err);
+    if (st != BC_OK) {
+        bc_secrets_release(&secrets);
         return st;
+    }
     bc_checks checks = {0};
-    st = bc_target_doctor_sqlite(&c->t, secret, from, c->alg, c->now, &checks, NULL, err);
+    st = bc_target_doctor_sqlite(&c->t, &secrets, from, c->alg, c->now, &checks, NULL, err);
     if (st == BC_OK) {
         print_checks(c, path, &checks);
         if (bc_checks_failed(&checks))
             st = bc_fail(err, BC_ERR, "the JWKS doctor found problems in %s", path);
     }
     bc_checks_release(&checks);
-    free_secret(secret);
+    bc_secrets_release(&secrets);
     return st;
 }
 
@@ -363,10 +319,10 @@ bc_status bc_cli_jwks_bootstrap(bc_cli *c, bc_error *err)
 static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
 {
     bc_status st = BC_OK;
-    char *secret = NULL;
+    bc_secrets secrets = {0};
     const char *from = NULL;
     if (st == BC_OK)
-        st = read_secret(c, &secret, &from, err);
+        st = bc_secrets_load(c->secret_file, &secrets, &from, err);
     bc_state *s = NULL;
     if (st == BC_OK)
         st = bc_target_check_write(&c->t, "jwks rotate", err);
@@ -380,7 +336,7 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
     bc_audit_who who = bc_target_who(&c->t, NULL);
     bc_jwks_rotate_result res;
     if (st == BC_OK) {
-        bc_jwks_rotate_opts o = {.secret = secret,
+        bc_jwks_rotate_opts o = {.secrets = &secrets,
                                  .alg = c->alg,
                                  .revoke_old = c->revoke_old,
                                  .audit_db = bc_state_db(s),
@@ -406,7 +362,7 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         if (!res.secret_checked)
             fprintf(c->out, "  note: there were no keys to check the secret against\n");
     }
-    free_secret(secret);
+    bc_secrets_release(&secrets);
     return st;
 }
 

@@ -510,6 +510,8 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         free(status);
         print_section(c, &sessions_kind, &sessions);
         print_section(c, &accounts_kind, &accounts);
+        if (!bc_users_has_password(&accounts))
+            fprintf(c->out, "  %s\n", BC_USERS_NO_PASSWORD);
     }
 done:
     bc_rows_release(&sessions);

@@ -188,12 +188,18 @@ int tui_main(const tui_options *opts)
     con.actor = as ? bc_xstrdup(as) : NULL;
     set_actor(&admin, as, notice, sizeof notice);
     set_label(&con);
+    /* The app's secrets as it reads them; a malformed BETTER_AUTH_SECRETS is said, not fatal. */
+    bc_secrets secrets = {0};
+    const char *secrets_from = NULL;
+    bc_error secrets_err = {0};
+    if (bc_secrets_load(NULL, &secrets, &secrets_from, &secrets_err) != BC_OK && !notice[0])
+        snprintf(notice, sizeof notice, "%s", secrets_err.msg);
     tui_app_config cfg = {.target = &con.target,
                           .label = con.label,
                           .notice = notice[0] ? notice : NULL,
                           .demo = demo,
                           .admin = &admin,
-                          .secret = env("BETTER_AUTH_SECRET"),
+                          .secrets = &secrets,
                           .target_opts = &con.opts,
                           .open_target = open_target,
                           .use_target = use_target,
@@ -201,6 +207,7 @@ int tui_main(const tui_options *opts)
                           .started_us = started,
                           .start_overview = start_overview()};
     int code = tui_app_run(&cfg);
+    bc_secrets_release(&secrets);
     bc_admin_release(&admin);
     free(con.actor);
     bc_target_close(&con.target);

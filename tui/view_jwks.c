@@ -27,7 +27,7 @@ typedef struct {
 
 typedef struct {
     bool sqlite;
-    char *secret; /* typed in the dialog (owned, wiped), or NULL */
+    bc_secrets typed; /* the legacy secret typed in the dialog (owned, wiped), or empty */
     const char *secret_from;
     bool asked; /* the secret dialog was shown once */
     bc_checks checks;
@@ -38,17 +38,18 @@ typedef struct {
     int height;
 } jwks_state;
 
-static const char *secret_of(const jwks_state *s, tui_app *app)
+/* The typed secret, else the app's secrets from the environment (NULL: none). */
+static const bc_secrets *secret_of(const jwks_state *s, tui_app *app)
 {
-    return s->secret ? s->secret : tui_app_secret(app);
+    if (bc_secrets_any(&s->typed))
+        return &s->typed;
+    const bc_secrets *env = tui_app_secrets(app);
+    return bc_secrets_any(env) ? env : NULL;
 }
 
 static void wipe_secret(jwks_state *s)
 {
-    if (s->secret)
-        explicit_bzero(s->secret, strlen(s->secret));
-    free(s->secret);
-    s->secret = NULL;
+    bc_secrets_release(&s->typed);
 }
 
 static void release_results(jwks_state *s)
@@ -61,7 +62,7 @@ static void release_results(jwks_state *s)
     s->info = NULL;
 }
 
-static void describe_rows(jwks_state *s, const char *secret)
+static void describe_rows(jwks_state *s, const bc_secrets *secret)
 {
     s->info = bc_xcalloc(s->rows.n + 1, sizeof *s->info);
     for (size_t i = 0; i < s->rows.n; i++) {
@@ -92,7 +93,8 @@ static void describe_rows(jwks_state *s, const char *secret)
 typedef struct {
     bc_target *target; /* the console's */
     bool sqlite;
-    const char *secret, *from;
+    const bc_secrets *secret;
+    const char *from;
     bc_checks checks;
     bc_jwks_rows rows;
     char *label;
@@ -115,8 +117,8 @@ static bc_status run_doctor_call(void *ctx, bc_error *err)
     return st;
 }
 
-bc_status tui_jwks_doctor(tui_app *app, const char *secret, const char *from, bc_checks *checks,
-                          bc_jwks_rows *rows, char **target, bc_error *err)
+bc_status tui_jwks_doctor(tui_app *app, const bc_secrets *secret, const char *from,
+                          bc_checks *checks, bc_jwks_rows *rows, char **target, bc_error *err)
 {
     bc_target *t = tui_app_target(app);
     doctor_call c = {.target = t, .sqlite = t->path != NULL, .secret = secret, .from = from};
@@ -133,8 +135,10 @@ bc_status tui_jwks_doctor(tui_app *app, const char *secret, const char *from, bc
 /* Run the doctor again (and read the rows of a SQLite app). */
 static bc_status load(jwks_state *s, tui_app *app, bc_error *err)
 {
-    const char *secret = secret_of(s, app);
-    const char *from = s->secret ? "the secret typed here" : secret ? "BETTER_AUTH_SECRET" : NULL;
+    const bc_secrets *secret = secret_of(s, app);
+    const char *from = bc_secrets_any(&s->typed) ? "the secret typed here"
+                       : secret                  ? bc_secrets_env_name(secret)
+                                                 : NULL;
     bc_checks checks = {0};
     bc_jwks_rows rows = {0};
     char *target = NULL;
@@ -168,7 +172,7 @@ static bool secret_done(tui_dialog *d, tui_app *app, bool accepted)
     jwks_state *s = d->ctx;
     if (accepted && d->fields[0].value[0]) {
         wipe_secret(s);
-        s->secret = bc_xstrdup(d->fields[0].value);
+        bc_secrets_legacy(d->fields[0].value, &s->typed);
     }
     reload(s, app, accepted ? "checked with the secret typed here (kept in memory only)" : NULL);
     return true;
@@ -340,7 +344,7 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     if (!accepted)
         return true;
     bc_admin *admin = tui_app_admin(app);
-    bc_jwks_rotate_opts o = {.secret = secret_of(s, app),
+    bc_jwks_rotate_opts o = {.secrets = secret_of(s, app),
                              .audit_db = admin->state,
                              .who = admin->state ? &admin->who : NULL};
     rotate_call c = {.driver = tui_app_driver(app), .opts = &o};

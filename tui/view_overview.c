@@ -114,9 +114,11 @@ static void load_doctor(overview_state *s)
     bc_checks checks = {0};
     char *target = NULL;
     bc_error err = {0};
-    const char *secret = tui_app_secret(s->app);
-    bc_status st = tui_jwks_doctor(s->app, secret, secret ? "BETTER_AUTH_SECRET" : NULL, &checks,
-                                   NULL, &target, &err);
+    const bc_secrets *secrets = tui_app_secrets(s->app);
+    bool any = bc_secrets_any(secrets);
+    bc_status st = tui_jwks_doctor(s->app, any ? secrets : NULL,
+                                   any ? bc_secrets_env_name(secrets) : NULL, &checks, NULL,
+                                   &target, &err);
     if (st == BC_OK)
         doctor_verdict(s, &checks, target);
     else

@@ -239,8 +239,8 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
     p->y = y + 2;
     p->h = h - 2;
     pane_scroll(p, p->h);
-    if (p->n == 0 && p->h > 0)
-        tui_draw_text(p->y, r.x + 2, r.w - 2, "no accounts", TUI_S_DIM, false);
+    if (!bc_users_has_password(&s->d.accounts) && p->h > (int)p->n)
+        tui_draw_text(p->y + (int)p->n, r.x + 2, r.w - 2, BC_USERS_NO_PASSWORD, TUI_S_DIM, false);
     for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
         size_t idx = p->top + (size_t)i;
         const bc_record *row = &s->d.accounts.items[idx];

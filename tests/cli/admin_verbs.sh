@@ -81,7 +81,7 @@ want "impersonation row" "u5|u1|2026-06-01T00:30:00.000Z|" \
     "$(sql "SELECT userId||'|'||impersonatedBy||'|'||expiresAt||'|'||ipAddress FROM session WHERE token='$token'")"
 run 0 bc --as u1 users impersonate eve@example.com
 has "$TMP/out" "Authorization: Bearer "
-has "$TMP/out" "give --secret-file or BETTER_AUTH_SECRET"
+has "$TMP/out" "give --secret-file, BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS"
 BETTER_AUTH_SECRET=bcadmin-test-secret-0123456789abcdef run 0 bc --as u1 users impersonate eve@example.com
 has "$TMP/out" "cookie:     better-auth.session_token="
 run 3 bc --as u1 users impersonate eve@example.com --secret-file "$TMP/nope"
@@ -110,7 +110,6 @@ OUT
 run 2 bc users set-password alice@example.com </dev/null
 has "$TMP/err" "no password on standard input"
 printf 'short\n' | run 2 bc users set-password alice@example.com
-printf 'long-enough-1' | run 3 bc users set-password eve@example.com
 
 # create and update
 printf 'created-pass-1' | run 0 bc users create --email New@Example.com --name 'New User' --role user,tester --json
@@ -130,6 +129,10 @@ run 2 bc users update new@example.com --email-verified maybe
 run 4 bc accounts unlink eve@example.com a2
 has "$TMP/err" "only account"
 run 3 bc accounts unlink eve@example.com nope
+# eve has no credential account: set-password makes one (accountId = her id), as Better Auth 1.6+
+printf 'long-enough-1' | run 0 bc users set-password eve@example.com
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM account WHERE userId = (SELECT id FROM user WHERE email = 'eve@example.com') AND providerId = 'credential' AND accountId = userId")" = 1 ] ||
+    fail "set-password made no credential account for eve"
 
 # remove: without a terminal it goes ahead; the rows are gone
 run 0 bc users remove new@example.com </dev/null

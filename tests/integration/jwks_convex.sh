@@ -3,6 +3,8 @@
 # deployment (real better-convex getLatestJwks/rotateKeys): bootstrap from a fresh deployment,
 # rotation, kill -9 of bcadmin while rotateKeys answers and while JWKS is being set, then resume
 # (rotateKeys never runs twice), and the doctor's verdict on each broken state.
+# BC_CONVEX_APP=bc-0.11 runs it all on the better-convex 0.11 app (Better Auth 1.5, functions at
+# generated/auth:*); unset, on the deployment of tests/peers (better-convex 0.6.4, auth:*).
 # Usage: jwks_convex.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -13,11 +15,19 @@ export XDG_STATE_HOME="$BC_TMP/state"
 KEY='convex-self-hosted|0123456789abcdef'
 SECRET=0123456789abcdef0123456789abcdef0123456789ab
 unset BCADMIN_DB BETTER_AUTH_SECRET
+case ${BC_CONVEX_APP:-} in
+"") CX_ARGS=() FN=auth ;;
+bc-0.11)
+    [ -d "$BC_PEERS_DIR/bc-0.11/node_modules/better-convex" ] ||
+        bc_skip "tests/peers/bc-0.11/node_modules is missing: run 'cd tests/peers/bc-0.11 && npm ci' first"
+    CX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) FN=generated/auth ;;
+*) bc_die "BC_CONVEX_APP=$BC_CONVEX_APP: unknown app (bc-0.11)" ;;
+esac
 
 # cx_start [--env N=V]...: a fresh deployment; sets CX (its URL) and the bcadmin target.
 cx_start() {
     local out="$BC_TMP/cx.$RANDOM" pid
-    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" "$@" >"$out" 2>"$out.err" &
+    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" "${CX_ARGS[@]}" "$@" >"$out" 2>"$out.err" &
     pid=$!
     BC_SERVER_PIDS+=("$pid")
     for _ in $(seq 1 1200); do
@@ -32,7 +42,7 @@ cx_start() {
 cx_post() { curl -sS -X POST "$CX$1" -H 'content-type: application/json' -H "Authorization: Convex $KEY" -d "$2"; }
 cx_env() { curl -sS "$CX/api/v1/list_environment_variables" -H "Authorization: Convex $KEY"; }
 cx_call() { cx_post /api/function "{\"path\":\"$1\",\"args\":$2,\"format\":\"convex_encoded_json\"}" | json_get .value; }
-cx_rows() { cx_call auth:findMany '{"model":"jwks","paginationOpts":{"numItems":100,"cursor":null}}' | json_get 'j.page.map(r => r.id ?? r._id).join(" ")'; }
+cx_rows() { cx_call "$FN:findMany" '{"model":"jwks","paginationOpts":{"numItems":100,"cursor":null}}' | json_get 'j.page.map(r => r.id ?? r._id).join(" ")'; }
 cx_jwks_kid() { cx_env | json_get 'JSON.parse(j.environmentVariables.JWKS).map(r => r.id).join(" ")'; }
 cx_calls() { curl -sS "$CX/__test/stats" | json_get "j.byFunction['$1'] ?? 0"; }
 fault() { curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' -d "$1" >/dev/null; }
@@ -74,11 +84,11 @@ new=$(cx_rows)
 [ "$new" != "$kid" ] || bc_die "rotation kept the old key"
 bc_assert_eq "JWKS holds the new key" "$new" "$(cx_jwks_kid)"
 bc_assert_eq "verify step" done "$(echo "$out" | json_get 'j.steps.find(s => s.id === "verify").state')"
-bc_assert_eq "rotateKeys ran once" 1 "$(cx_calls auth:rotateKeys)"
+bc_assert_eq "rotateKeys ran once" 1 "$(cx_calls $FN:rotateKeys)"
 
 # --- kill -9 while rotateKeys answers: resume examines, never repeats rotateKeys ----------------
 old=$new
-fault '{"kind":"slow","fn":"auth:rotateKeys","ms":60000}'
+fault '{"kind":"slow","fn":"'"$FN"':rotateKeys","ms":60000}'
 "$BCADMIN" jwks rotate --yes --json >/dev/null 2>&1 &
 bpid=$!
 # Generous waits: a loaded CI machine can take many seconds to get this far.
@@ -92,7 +102,7 @@ curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 bc_assert_eq "the interrupted step is left running" running "$("$BCADMIN" checklist status --json | json_get 'j.steps.find(s => s.id === "rotate").state')"
 out=$("$BCADMIN" checklist resume --yes --json 2>"$BC_TMP/k1.err") || bc_die "resume after kill failed: $(cat "$BC_TMP/k1.err")"
 bc_assert_eq "resumed run done" done "$(echo "$out" | json_get .state)"
-bc_assert_eq "rotateKeys ran once for this run" 2 "$(cx_calls auth:rotateKeys)"
+bc_assert_eq "rotateKeys ran once for this run" 2 "$(cx_calls $FN:rotateKeys)"
 echo "$out" | json_get 'j.steps.find(s => s.id === "rotate").note' | grep -q "found done on resume" ||
     bc_die "the rotate step should be found done on resume: $out"
 bc_assert_eq "consistent after resume" "$(cx_rows)" "$(cx_jwks_kid)"
@@ -118,7 +128,7 @@ sleep 0.2
 [ "$(cx_rows)" != "$old" ] || bc_die "rotateKeys should have happened before the kill"
 expect_fail jwks.current "bootstrap"
 out=$("$BCADMIN" checklist resume --yes --json 2>"$BC_TMP/k2.err") || bc_die "resume failed: $(cat "$BC_TMP/k2.err")"
-bc_assert_eq "rotateKeys not repeated on resume" 3 "$(cx_calls auth:rotateKeys)"
+bc_assert_eq "rotateKeys not repeated on resume" 3 "$(cx_calls $FN:rotateKeys)"
 bc_assert_eq "consistent after resume" "$(cx_rows)" "$(cx_jwks_kid)"
 "$BCADMIN" jwks doctor >/dev/null 2>&1 || bc_die "doctor not clean after resume"
 
@@ -127,13 +137,13 @@ run=$(echo "$out" | json_get .run)
 rc=0
 echo nope | "$BCADMIN" checklist resume "$run" --redo rotate --yes >/dev/null 2>&1 || rc=$?
 bc_assert_eq "redo without the typed id is refused" 4 "$rc"
-bc_assert_eq "no rotateKeys for a refused redo" 3 "$(cx_calls auth:rotateKeys)"
+bc_assert_eq "no rotateKeys for a refused redo" 3 "$(cx_calls $FN:rotateKeys)"
 
 # --- the doctor on broken states ---------------------------------------------------------------
 good=$(cx_env | json_get .environmentVariables.JWKS)
 setenv() { cx_post /api/update_environment_variables "$(json_obj name "$1" value "$2" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({changes:[JSON.parse(s)]})))')" >/dev/null; }
 # stale key id: a new row in the database, JWKS untouched
-cx_call auth:rotateKeys '{}' >/dev/null
+cx_call "$FN:rotateKeys" '{}' >/dev/null
 expect_fail jwks.current "bootstrap"
 "$BCADMIN" jwks bootstrap --yes >/dev/null 2>&1 || bc_die "bootstrap did not repair the stale JWKS"
 good=$(cx_env | json_get .environmentVariables.JWKS)

@@ -1,9 +1,11 @@
 #!/bin/bash
-# `bcadmin jwks rotate` and `jwks doctor` on a SQLite app served by the REAL Better Auth 1.4.9
-# server: the server signs with the key bcadmin put in its database, bcadmin (bc-crypto-tool)
-# verifies that token against the server's /api/auth/jwks, get-session keeps working after every
-# rotation, a wrong secret is refused without a change, and the doctor catches a newest row of
-# the wrong type (which the server then really fails on).
+# `bcadmin jwks rotate` and `jwks doctor` on a SQLite app served by the REAL Better Auth server
+# (1.4.9, or the line BC_BA_LINE names): the server signs with the key bcadmin put in its
+# database, bcadmin (bc-crypto-tool) verifies that token against the server's /api/auth/jwks,
+# get-session keeps working after every rotation, a wrong secret is refused without a change, and
+# the doctor judges a newest row of another type as the line does: up to 1.6 the server fails
+# every get-session on it (and the doctor says so); 1.7 signs with the row's own alg (and the
+# doctor agrees).
 # Usage: jwks_sqlite.sh BCADMIN SOURCE_ROOT BC_CRYPTO_TOOL
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -26,7 +28,7 @@ first=$(newest)
 
 # The doctor is clean on the server's own key.
 out=$(bc_cli_json jwks doctor --json)
-bc_assert_eq "doctor statuses on the server's key" "ok ok ok ok ok" \
+bc_assert_eq "doctor statuses on the server's key" "ok ok ok ok ok ok" \
     "$(echo "$out" | json_get 'j.checks.map(c => c.status).join(" ")')"
 
 # token_kid: a JWT from the server, checked against its published keys; prints the kid.
@@ -64,17 +66,33 @@ rc=0
 bc_cli jwks doctor --secret-file "$BC_TMP/wrong" >/dev/null || rc=$?
 bc_assert_eq "doctor fails with the wrong secret" 1 "$rc"
 
-# An RSA row on this EdDSA server: the doctor says get-session fails, and the server agrees.
+# An RSA row on this EdDSA server: up to 1.6 the doctor says get-session fails, and the server
+# agrees; 1.7 signs RS256 tokens with it, and the doctor agrees.
 bc_cli_ok jwks rotate --alg RS256 >/dev/null
-ba_get /get-session "$token" >/dev/null
-bc_assert_eq "the real server fails get-session on an RSA newest row" 500 "$(ba_status)"
 rc=0
 out=$(bc_cli jwks doctor --json) || rc=$?
-bc_assert_eq "doctor exit on the wrong-type newest row" 1 "$rc"
-bc_assert_eq "doctor names the newest row" fail "$(echo "$out" | json_get 'j.checks.find(c => c.id === "newest.usable").status')"
-# Rotating again without --alg goes back to the type of the server's own first key.
+line=$(echo "$out" | json_get 'j.checks.find(c => c.id === "schema.line").message')
+if ba_at_least 1.7; then
+    case $line in "Better Auth 1.7"*) ;; *) bc_die "doctor's line on $BA_VERSION: $line" ;; esac
+    bc_assert_eq "Better Auth $BA_VERSION signs with the RSA row (the row's own alg)" \
+        "$(newest)" "$(token_kid)"
+    ba_get /get-session "$token" >/dev/null
+    ba_expect 200
+    bc_assert_eq "doctor exit on an RSA newest row under 1.7" 0 "$rc"
+    bc_assert_eq "doctor: usable" ok "$(echo "$out" | json_get 'j.checks.find(c => c.id === "newest.usable").status')"
+    # Without --alg, the newest row's alg column names the algorithm: RS256 again.
+    want_alg=RS256
+else
+    case $line in "Better Auth 1.4.9 to 1.6"*) ;; *) bc_die "doctor's line on $BA_VERSION: $line" ;; esac
+    ba_get /get-session "$token" >/dev/null
+    bc_assert_eq "the real server fails get-session on an RSA newest row" 500 "$(ba_status)"
+    bc_assert_eq "doctor exit on the wrong-type newest row" 1 "$rc"
+    bc_assert_eq "doctor names the newest row" fail "$(echo "$out" | json_get 'j.checks.find(c => c.id === "newest.usable").status')"
+    # Rotating again without --alg goes back to the type of the server's own first key.
+    want_alg=EdDSA
+fi
 r=$(bc_cli_json jwks rotate --json --revoke-old)
-bc_assert_eq "rotate infers EdDSA from the server's first key" EdDSA "$(echo "$r" | json_get .alg)"
+bc_assert_eq "rotate infers the app's algorithm" "$want_alg" "$(echo "$r" | json_get .alg)"
 bc_assert_eq "--revoke-old leaves one row" 1 "$(count)"
 ba_get /get-session "$token" >/dev/null
 ba_expect 200

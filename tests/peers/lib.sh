@@ -22,9 +22,15 @@ BC_PEERS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BC_SERVER_JS="$BC_PEERS_DIR/better-auth-server.mjs"
 BC_TEST_NAME=${BC_TEST_NAME:-$(basename "$0" .sh)}
 BC_TEST_SECRET=${BC_TEST_SECRET:-bcadmin-test-secret-0123456789abcdef}
+# The Better Auth line the server runs: 1.4 (tests/peers, the default), 1.5 (bc-0.11), 1.6
+# (cdba-0.12) or 1.7 (ba-1.7); each pinned by its own lockfile.
+BC_BA_LINE=${BC_BA_LINE:-1.4}
 BC_TARGET_ARGS=()
 BC_SERVER_PIDS=()
 BA_URL=${BA_URL:-}
+# The Better Auth version the server runs (ba_start reads it from the server; the Convex test
+# deployment of tests/peers runs 1.4.9).
+BA_VERSION=${BA_VERSION:-1.4.9}
 BA_PID=
 BA_PORT=
 
@@ -89,7 +95,22 @@ bc_require_peers() {
     if [ ! -d "$BC_PEERS_DIR/node_modules/better-auth" ] || [ ! -d "$BC_PEERS_DIR/node_modules/better-sqlite3" ]; then
         bc_skip "tests/peers/node_modules is missing: run 'cd tests/peers && npm ci' first"
     fi
+    local dir
+    dir=$(bc_ba_line_dir) || bc_die "BC_BA_LINE=$BC_BA_LINE: unknown line (1.4, 1.5, 1.6, 1.7)"
+    [ -d "$dir/node_modules/better-auth" ] ||
+        bc_skip "$dir/node_modules is missing: run 'cd $dir && npm ci' first"
     command -v curl >/dev/null 2>&1 || bc_die "curl is not installed"
+}
+
+# bc_ba_line_dir: the peer directory of $BC_BA_LINE.
+bc_ba_line_dir() {
+    case $BC_BA_LINE in
+    1.4) echo "$BC_PEERS_DIR" ;;
+    1.5) echo "$BC_PEERS_DIR/bc-0.11" ;;
+    1.6) echo "$BC_PEERS_DIR/cdba-0.12" ;;
+    1.7) echo "$BC_PEERS_DIR/ba-1.7" ;;
+    *) return 1 ;;
+    esac
 }
 
 # bc_require_bcadmin PATH: the binary under test.
@@ -137,7 +158,7 @@ ba_start() {
     # Made here, not by the background job's redirection: the loop below may read it first (a
     # failing $(sed) in an assignment would end a `set -e` script silently with status 2).
     : >"$out"
-    node "$BC_SERVER_JS" "$db" "$secret" >"$out" 2>"$log.err" &
+    BA_PEER_DIR=$(bc_ba_line_dir) node "$BC_SERVER_JS" "$db" "$secret" >"$out" 2>"$log.err" &
     BA_PID=$!
     bc_track_pid "$BA_PID"
     BA_PORT=
@@ -151,8 +172,23 @@ ba_start() {
     done
     [ -n "$BA_PORT" ] || bc_die "Better Auth server on $db printed no port within 120 s: $(cat "$log.err")"
     BA_URL="http://127.0.0.1:$BA_PORT/api/auth"
+    # The line that runs, as the server read it from the package (never assumed).
+    BA_VERSION=$(sed -n 's/^BETTER_AUTH //p' "$out")
+    case $BA_VERSION in
+    "$BC_BA_LINE".*) ;;
+    *) bc_die "BC_BA_LINE=$BC_BA_LINE but the server runs Better Auth '$BA_VERSION'" ;;
+    esac
     # shellcheck disable=SC2034 # for callers
     BA_LOG="$log.err"
+}
+
+# ba_at_least MAJOR.MINOR: whether the server's line ($BA_VERSION) is that line or newer.
+ba_at_least() {
+    local want_major=${1%%.*} want_minor=${1#*.} major minor
+    major=${BA_VERSION%%.*}
+    minor=${BA_VERSION#*.}
+    minor=${minor%%.*}
+    [ "$major" -gt "$want_major" ] || { [ "$major" -eq "$want_major" ] && [ "$minor" -ge "$want_minor" ]; }
 }
 
 # ba_stop: stop the server started last (also done by the exit trap).

@@ -17,14 +17,15 @@ rows() { sqlite3 "$DIR/app.db" "SELECT count(*) FROM jwks"; }
 EXTRA_ENV="BETTER_AUTH_SECRET=$SECRET" start 120 32
 wait_for "row 1 of 5"
 keys 4
-wait_for "JWKS doctor  app.db  5 checks: 5 ok, 0 warn, 0 fail   secret: BETTER_AUTH_SECRET"
+wait_for "JWKS doctor  app.db  6 checks: 6 ok, 0 warn, 0 fail   secret: BETTER_AUTH_SECRET"
 expect_line 3 " status check            message"
-expect_line 4 "▸ok     secret.present   secret from BETTER_AUTH_SECRET (44 characters)"
-expect_line 5 " ok     rows.present     1 key row"
+expect_line 4 "▸ok     schema.line      Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)"
+expect_line 5 " ok     secret.present   secret from BETTER_AUTH_SECRET (44 characters)"
+expect_line 6 " ok     rows.present     1 key row"
 expect_screen_has " ok     rows.decrypt     every row decrypts with BETTER_AUTH_SECRET and matches its public key"
-expect_line 9 "Key rows (1, newest signs)"
-expect_line 10 " kid                              type     created          expires          decrypts"
-expect_line 11 " $kid Ed25519  2026-03-15 00:00 -                yes"
+expect_line 10 "Key rows (1, newest signs)"
+expect_line 11 " kid                              type     created          expires          decrypts"
+expect_line 12 " $kid Ed25519  2026-03-15 00:00 -                yes"
 expect_screen_has " fix: nothing to do"
 # the selected key row shows its facts in the pane
 keys Tab
@@ -46,7 +47,7 @@ new=$(sqlite3 "$DIR/app.db" "SELECT id FROM jwks WHERE id != '$kid'")
 wait_for "Key rows (2, newest signs)"
 expect_screen_has " $kid Ed25519  2026-03-15 00:00 2026-03-15 00:00 yes"
 expect_screen_has "▸$new Ed25519  2026-03-15 00:00 -                yes"
-expect_screen_has "5 checks: 5 ok, 0 warn, 0 fail"
+expect_screen_has "6 checks: 6 ok, 0 warn, 0 fail"
 cli jwks doctor >"$DIR/doctor.txt" 2>&1 || fail "doctor after the screen's rotation: $(cat "$DIR/doctor.txt")"
 # the rotation is audited
 [ "$(sqlite3 "$DIR/.local/state/bcadmin/state.db" "SELECT action, state FROM audit ORDER BY id DESC LIMIT 1")" = "jwks.rotate|done" ] ||

@@ -14,8 +14,11 @@ start 120 32
 wait_for "row 1 of 3"
 keys 4
 # no modal prompt on opening: the check says to press p
-wait_for "▸fail   secret.present   no secret given: the private keys cannot be checked"
+wait_for " fail   secret.present   no secret given: the private keys cannot be checked"
 expect_screen_lacks "The app's secret"
+expect_screen_has "▸ok     schema.line      Better Auth 1.4.9 to 1.6"
+keys Down
+wait_for "▸fail   secret.present   no secret given: the private keys cannot be checked"
 expect_screen_has "fix: press p to type the app's secret (kept in memory only), or set BETTER_AUTH_SECRET"
 expect_screen_has " RSA      2026-03-15 00:00 -                no secret"
 
@@ -42,7 +45,7 @@ wait_for "secret  ••••••••••••••••••••�
 expect_screen_lacks "$SECRET"
 keys Enter
 wait_gone "The app's secret"
-wait_for "5 checks: 5 ok, 0 warn, 0 fail   secret: the secret typed here"
+wait_for "6 checks: 6 ok, 0 warn, 0 fail   secret: the secret typed here"
 expect_screen_has " RSA      2026-03-15 00:00 -                yes"
 ! grep -rqF "$SECRET" "$DIR/.local" 2>/dev/null || fail "the typed secret reached the state directory"
 

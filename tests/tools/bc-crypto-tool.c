@@ -10,6 +10,8 @@
  *   row-new SECRET KEYFILE [ALG]   -> JWKS env value (one row) for that private key
  *   row-open SECRET                stdin JWKS env value -> private JWK of each row, one a line
  *   cookie SECRET TOKEN            -> signed session cookie value
+ * encrypt, decrypt, row-new and row-open use $BETTER_AUTH_SECRETS too when it is set (versioned
+ * secrets, Better Auth 1.5+: "$ba$<version>$" values), with SECRET as the legacy secret.
  * Errors go to stderr with exit status 1; usage errors exit 2.
  */
 #include <stdio.h>
@@ -69,6 +71,12 @@ static int usage(void)
     return 2;
 }
 
+/* The ring the app would have: $BETTER_AUTH_SECRETS and SECRET as the legacy secret. */
+static bc_status ring_of(const char *secret, bc_secrets *ring, bc_error *err)
+{
+    return bc_secrets_parse(getenv("BETTER_AUTH_SECRETS"), secret, ring, err);
+}
+
 static int cmd_encrypt(int argc, char **argv)
 {
     bc_error err = {0};
@@ -80,7 +88,11 @@ static int cmd_encrypt(int argc, char **argv)
             return usage();
     }
     char *plain = read_all(stdin, &len), *hex = NULL;
-    bc_status st = bc_secretbox_encrypt(argv[2], plain, len, nonce, &hex, &err);
+    bc_secrets ring;
+    bc_status st = ring_of(argv[2], &ring, &err);
+    if (st == BC_OK)
+        st = bc_secrets_encrypt(&ring, plain, len, nonce, &hex, &err);
+    bc_secrets_release(&ring);
     free(plain);
     free(nonce);
     if (st != BC_OK)
@@ -95,7 +107,11 @@ static int cmd_decrypt(char **argv)
     bc_error err = {0};
     size_t len, plain_len;
     char *hex = trimmed_stdin(&len), *plain = NULL;
-    bc_status st = bc_secretbox_decrypt(argv[2], hex, len, &plain, &plain_len, &err);
+    bc_secrets ring;
+    bc_status st = ring_of(argv[2], &ring, &err);
+    if (st == BC_OK)
+        st = bc_secrets_decrypt(&ring, hex, len, &plain, &plain_len, &err);
+    bc_secrets_release(&ring);
     free(hex);
     if (st != BC_OK)
         return fail(&err);
@@ -218,8 +234,12 @@ static int cmd_row_new(int argc, char **argv)
     if (st != BC_OK)
         return fail(&err);
     bc_jwks_rows rows = {bc_xcalloc(1, sizeof(bc_jwks_row)), 1};
-    st = bc_jwks_row_new(key, argv[2], NULL, argc > 4 ? argv[4] : NULL, bc_now_ms(), &rows.rows[0],
-                         &err);
+    bc_secrets ring;
+    st = ring_of(argv[2], &ring, &err);
+    if (st == BC_OK)
+        st = bc_jwks_row_new(key, &ring, NULL, argc > 4 ? argv[4] : NULL, bc_now_ms(),
+                             &rows.rows[0], &err);
+    bc_secrets_release(&ring);
     bc_jwk_free(key);
     if (st != BC_OK) {
         bc_jwks_rows_release(&rows);
@@ -242,9 +262,12 @@ static int cmd_row_open(char **argv)
     free(text);
     if (st != BC_OK)
         return fail(&err);
+    bc_secrets ring = {0};
+    if (st == BC_OK)
+        st = ring_of(argv[2], &ring, &err);
     for (size_t i = 0; i < rows.n && st == BC_OK; i++) {
         bc_jwk *priv = NULL;
-        st = bc_jwks_row_open(&rows.rows[i], argv[2], NULL, &priv, &err);
+        st = bc_jwks_row_open(&rows.rows[i], &ring, NULL, &priv, &err);
         if (st == BC_OK) {
             char *out = bc_jwk_to_text(priv, true);
             printf("%s\n", out);
@@ -253,6 +276,7 @@ static int cmd_row_open(char **argv)
         bc_jwk_free(priv);
     }
     bc_jwks_rows_release(&rows);
+    bc_secrets_release(&ring);
     return st == BC_OK ? 0 : fail(&err);
 }
 

@@ -1,4 +1,4 @@
-/* crypto_vectors.h - test helper: the better-auth 1.4.9 vectors file (tests/vectors), loaded with
+/* crypto_vectors.h - test helper: the better-auth vectors files (tests/vectors), loaded with
  * jansson, and lookups by dotted path ("jwks_rows.eddsa.row.id"). Test-only; failures abort the
  * test through cmocka. */
 #ifndef BC_TEST_CRYPTO_VECTORS_H
@@ -38,6 +38,14 @@ static inline const char *vstr(json_t *root, const char *path)
     if (!s)
         fail_msg("vectors %s is not a string", path);
     return s;
+}
+
+static inline json_int_t vint(json_t *root, const char *path)
+{
+    json_t *v = vget(root, path);
+    if (!json_is_integer(v))
+        fail_msg("vectors %s is not an integer", path);
+    return json_integer_value(v);
 }
 
 /* A vector's JSON value as compact text, for the parsers that take text. The caller frees. */

@@ -385,8 +385,15 @@ static void test_set_password(void **state)
     free(hash);
     assert_one(f, "2026-01-01T00:00:00.000Z", "SELECT updatedAt FROM account WHERE id=?", "a1");
     assert_one(f, "NULL", "SELECT coalesce(password,'NULL') FROM account WHERE id=?", "a2");
-    /* No credential account: nothing to set. */
-    assert_int_equal(bc_admin_set_password(&f->a, "u2", "long-enough-1", &err), BC_NOT_FOUND);
+    /* No credential account: one is made, as Better Auth 1.6+ does (accountId = the user id). */
+    assert_int_equal(bc_admin_set_password(&f->a, "u2", "long-enough-1", &err), BC_OK);
+    char *made = one(f->raw,
+                     "SELECT password FROM account WHERE userId=? AND providerId='credential' "
+                     "AND accountId=userId",
+                     "u2");
+    assert_true(bc_password_verify("long-enough-1", made));
+    assert_not_in_audit(f, made);
+    free(made);
 }
 
 /* --- create / update ----------------------------------------------------------------------------

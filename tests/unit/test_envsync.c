@@ -32,7 +32,7 @@ static char *make_jwks(const char *secret, int keys)
         bc_jwk *k = NULL;
         assert_int_equal(bc_jwk_generate(BC_JWK_RSA, &k, &err), BC_OK);
         assert_int_equal(
-            bc_jwks_row_new(k, secret, NULL, "RS256", 1767225600000, &rows.rows[i], &err), BC_OK);
+            bc_jwks_row_new(k, BC_SECRETS_LEGACY(secret), NULL, "RS256", 1767225600000, &rows.rows[i], &err), BC_OK);
         bc_jwk_free(k);
     }
     char *text = bc_jwks_env_format(&rows);
@@ -477,26 +477,26 @@ static void jwks_check_finds_problems(void **state)
     (void)state;
     bc_error err = {0};
     char *one = make_jwks(SECRET_A, 1);
-    assert_int_equal(bc_envsync_jwks_check(one, strlen(one), SECRET_A, &err), BC_OK);
-    assert_int_equal(bc_envsync_jwks_check(one, strlen(one), SECRET_B, &err), BC_ERR);
+    assert_int_equal(bc_envsync_jwks_check(one, strlen(one), SECRET_A, NULL, &err), BC_OK);
+    assert_int_equal(bc_envsync_jwks_check(one, strlen(one), SECRET_B, NULL, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "does not decrypt"));
     char *two = make_jwks(SECRET_A, 2);
-    assert_int_equal(bc_envsync_jwks_check(two, strlen(two), SECRET_A, &err), BC_ERR);
+    assert_int_equal(bc_envsync_jwks_check(two, strlen(two), SECRET_A, NULL, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "2 keys"));
-    assert_int_equal(bc_envsync_jwks_check("[]", 2, SECRET_A, &err), BC_ERR);
+    assert_int_equal(bc_envsync_jwks_check("[]", 2, SECRET_A, NULL, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "empty array"));
     /* The Convex auth config needs RS256: an Ed25519 key is refused. */
     bc_jwk *ed = NULL;
     bc_jwks_rows rows = {.rows = bc_xcalloc(1, sizeof(bc_jwks_row)), .n = 1};
     assert_int_equal(bc_jwk_generate(BC_JWK_ED25519, &ed, &err), BC_OK);
-    assert_int_equal(bc_jwks_row_new(ed, SECRET_A, NULL, "EdDSA", 1, &rows.rows[0], &err), BC_OK);
+    assert_int_equal(bc_jwks_row_new(ed, BC_SECRETS_LEGACY(SECRET_A), NULL, "EdDSA", 1, &rows.rows[0], &err), BC_OK);
     char *edtext = bc_jwks_env_format(&rows);
-    assert_int_equal(bc_envsync_jwks_check(edtext, strlen(edtext), SECRET_A, &err), BC_ERR);
+    assert_int_equal(bc_envsync_jwks_check(edtext, strlen(edtext), SECRET_A, NULL, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "jwks.algorithm"));
     free(edtext);
     bc_jwks_rows_release(&rows);
     bc_jwk_free(ed);
-    assert_int_equal(bc_envsync_jwks_check("nope", 4, SECRET_A, &err), BC_ERR);
+    assert_int_equal(bc_envsync_jwks_check("nope", 4, SECRET_A, NULL, &err), BC_ERR);
     assert_non_null(strstr(err.msg, "JWKS"));
     free(one);
     free(two);

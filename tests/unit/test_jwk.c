@@ -55,7 +55,7 @@ static void vector_rows_decrypt(void **state)
         const char *secret = vstr(v, path);
         bc_jwk *priv = NULL, *pub = NULL;
         bc_error err = {0};
-        assert_int_equal(bc_jwks_row_private_jwk(&row, secret, &priv, &err), BC_OK);
+        assert_int_equal(bc_jwks_row_private_jwk(&row, BC_SECRETS_LEGACY(secret), &priv, &err), BC_OK);
         assert_true(priv->is_private);
         assert_string_equal(priv->kid, row.id);
         json_t *mine = bc_jwk_to_json(priv, true);
@@ -74,7 +74,7 @@ static void vector_rows_decrypt(void **state)
         bc_jwk_free(priv);
         bc_jwk_free(pub);
 
-        assert_int_equal(bc_jwks_row_open(&row, secret, &pub, &priv, &err), BC_OK);
+        assert_int_equal(bc_jwks_row_open(&row, BC_SECRETS_LEGACY(secret), &pub, &priv, &err), BC_OK);
         assert_int_equal(bc_jwk_bits(priv), i == 0 ? 256 : 2048);
         assert_int_equal(priv->type, i == 0 ? BC_JWK_ED25519 : BC_JWK_RSA);
         bc_jwk_free(priv);
@@ -91,7 +91,7 @@ static void wrong_secret_names_the_key(void **state)
     load_row(v, "eddsa", &row);
     bc_jwk *priv = NULL;
     bc_error err = {0};
-    assert_int_equal(bc_jwks_row_private_jwk(&row, vstr(v, "symmetric_encrypt.other_secret.secret"),
+    assert_int_equal(bc_jwks_row_private_jwk(&row, BC_SECRETS_LEGACY(vstr(v, "symmetric_encrypt.other_secret.secret")),
                                              &priv, &err),
                      BC_ERR);
     assert_null(priv);
@@ -100,7 +100,7 @@ static void wrong_secret_names_the_key(void **state)
              "privateKey of key %s does not decrypt with this secret (wrong BETTER_AUTH_SECRET?)",
              row.id);
     assert_string_equal(err.msg, want);
-    assert_int_equal(bc_jwks_row_open(&row, "", NULL, NULL, &err), BC_ERR);
+    assert_int_equal(bc_jwks_row_open(&row, BC_SECRETS_LEGACY(""), NULL, NULL, &err), BC_ERR);
     expect_msg(&err, "does not decrypt");
     bc_jwks_row_release(&row);
     json_decref(v);
@@ -162,7 +162,7 @@ static void mismatched_halves(void **state)
     ed.public_key =
         strdup("{\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\","
                "\"kty\":\"OKP\"}");
-    assert_int_equal(bc_jwks_row_open(&ed, vstr(v, "jwks_rows.eddsa.secret"), NULL, NULL, &err),
+    assert_int_equal(bc_jwks_row_open(&ed, BC_SECRETS_LEGACY(vstr(v, "jwks_rows.eddsa.secret")), NULL, NULL, &err),
                      BC_ERR);
     expect_msg(&err, "key eeCzI6IzNdQgObsed9lHWbujBFs6yP86");
     expect_msg(&err, "does not belong");
@@ -250,7 +250,7 @@ static void new_row_round_trip_and_env_value(void **state)
     assert_int_equal(bc_jwk_generate(BC_JWK_RSA, &key, &err), BC_OK);
     bc_jwks_rows rows = {calloc(1, sizeof(bc_jwks_row)), 1};
     assert_int_equal(
-        bc_jwks_row_new(key, secret, NULL, "RS256", 1767225600000, &rows.rows[0], &err), BC_OK);
+        bc_jwks_row_new(key, BC_SECRETS_LEGACY(secret), NULL, "RS256", 1767225600000, &rows.rows[0], &err), BC_OK);
     assert_int_equal(strlen(rows.rows[0].id), 32);
     assert_true(bc_jwks_row_is_encrypted(&rows.rows[0]));
     char *env = bc_jwks_env_format(&rows);
@@ -269,10 +269,10 @@ static void new_row_round_trip_and_env_value(void **state)
     assert_string_equal(parsed.rows[0].alg, "RS256");
     assert_int_equal(parsed.rows[0].created_at, 1767225600000);
     bc_jwk *priv = NULL, *pub = NULL;
-    assert_int_equal(bc_jwks_row_open(&parsed.rows[0], secret, &pub, &priv, &err), BC_OK);
+    assert_int_equal(bc_jwks_row_open(&parsed.rows[0], BC_SECRETS_LEGACY(secret), &pub, &priv, &err), BC_OK);
     assert_int_equal(bc_jwk_match(priv, key, &err), BC_OK);
     assert_string_equal(priv->alg, "RS256");
-    assert_int_equal(bc_jwks_row_open(&parsed.rows[0], "ключ-secret", NULL, NULL, &err), BC_ERR);
+    assert_int_equal(bc_jwks_row_open(&parsed.rows[0], BC_SECRETS_LEGACY("ключ-secret"), NULL, NULL, &err), BC_ERR);
     expect_msg(&err, "wrong BETTER_AUTH_SECRET?");
     bc_jwk_free(priv);
     bc_jwk_free(pub);
@@ -285,7 +285,7 @@ static void new_row_round_trip_and_env_value(void **state)
     char *text = bc_jwk_to_text(key, false);
     assert_int_equal(bc_jwk_parse(text, strlen(text), false, &pub_only, &err), BC_OK);
     bc_jwks_row row;
-    assert_int_equal(bc_jwks_row_new(pub_only, secret, "id", NULL, 0, &row, &err), BC_USAGE);
+    assert_int_equal(bc_jwks_row_new(pub_only, BC_SECRETS_LEGACY(secret), "id", NULL, 0, &row, &err), BC_USAGE);
     free(text);
     bc_jwk_free(pub_only);
     bc_jwk_free(key);
@@ -390,14 +390,14 @@ static void malformed_rows(void **state)
     load_row(v, "eddsa", &row);
     memmove(row.private_key, row.private_key + 1, strlen(row.private_key));
     row.private_key[strlen(row.private_key) - 1] = '\0';
-    assert_int_equal(bc_jwks_row_private_jwk(&row, secret, &key, &err), BC_ERR);
+    assert_int_equal(bc_jwks_row_private_jwk(&row, BC_SECRETS_LEGACY(secret), &key, &err), BC_ERR);
     expect_msg(&err, "neither a JSON-quoted hex string nor a JWK");
     bc_jwks_row_release(&row);
 
     /* quoted but cut short */
     load_row(v, "eddsa", &row);
     strcpy(row.private_key, "\"6b67efd5\"");
-    assert_int_equal(bc_jwks_row_private_jwk(&row, secret, &key, &err), BC_ERR);
+    assert_int_equal(bc_jwks_row_private_jwk(&row, BC_SECRETS_LEGACY(secret), &key, &err), BC_ERR);
     expect_msg(&err, "privateKey of key eeCzI6IzNdQgObsed9lHWbujBFs6yP86: too short");
     bc_jwks_row_release(&row);
 

@@ -30,7 +30,7 @@ static bc_jwks_row make_row(bc_jwk_type type, const char *secret, int64_t create
     assert_int_equal(bc_jwk_generate(type, &k, NULL), BC_OK);
     bc_jwks_row row;
     assert_int_equal(
-        bc_jwks_row_new(k, secret, NULL, bc_jwk_type_default_alg(type), created, &row, NULL),
+        bc_jwks_row_new(k, BC_SECRETS_LEGACY(secret), NULL, bc_jwk_type_default_alg(type), created, &row, NULL),
         BC_OK);
     bc_jwk_free(k);
     return row;
@@ -233,7 +233,7 @@ static void short_rsa(void **state)
     k.pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
     assert_non_null(k.pkey);
     bc_jwks_row r;
-    assert_int_equal(bc_jwks_row_new(&k, SECRET, NULL, "RS256", NOW, &r, NULL), BC_OK);
+    assert_int_equal(bc_jwks_row_new(&k, BC_SECRETS_LEGACY(SECRET), NULL, "RS256", NOW, &r, NULL), BC_OK);
     EVP_PKEY_free(k.pkey);
     set_jwks(f, &r, 1);
     bc_checks c = run(f);
@@ -302,10 +302,93 @@ static void unknown_convex_site_url_warns(void **state)
 static bc_checks run_sqlite(const bc_jwks_rows *rows, const char *secret, const char *alg)
 {
     bc_jwks_sqlite_inputs in = {
-        .rows = rows, .secret = secret, .secret_from = "test", .alg = alg, .now_ms = NOW};
+        .rows = rows, .secrets = secret ? BC_SECRETS_LEGACY(secret) : NULL, .secret_from = "test", .alg = alg, .now_ms = NOW};
     bc_checks c = {0};
     assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
     return c;
+}
+
+static bc_checks run_line(const bc_jwks_rows *rows, const bc_secrets *secrets, bool alg_column)
+{
+    bc_jwks_sqlite_inputs in = {.rows = rows,
+                                .secrets = secrets,
+                                .secret_from = "test",
+                                .alg = "EdDSA",
+                                .alg_column = alg_column,
+                                .now_ms = NOW};
+    bc_checks c = {0};
+    assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
+    return c;
+}
+
+static const char *usable_message(const bc_checks *c)
+{
+    return bc_checks_find(c, "newest.usable")->message;
+}
+
+/* The row the server signs with, per line, under an EdDSA configuration: an older EdDSA row and
+ * a newer RS256 one. Up to 1.6 the newest row signs as EdDSA (HTTP 500); 1.7 picks the newest row
+ * of the configured alg, else the newest live row under its own alg - a NULL alg counting as the
+ * configured one. */
+static void sqlite_lines(void **state)
+{
+    (void)state;
+    bc_jwks_row r[2] = {make_row(BC_JWK_ED25519, SECRET, NOW - 5000),
+                        make_row(BC_JWK_RSA, SECRET, NOW - 1000)};
+    bc_jwks_rows rows = {r, 2};
+    bc_checks c = run_line(&rows, BC_SECRETS_LEGACY(SECRET), false);
+    expect(&c, "newest.usable", BC_CHECK_FAIL, "jwks rotate");
+    assert_non_null(strstr(usable_message(&c), "Better Auth 1.4.9 to 1.6"));
+    assert_non_null(strstr(bc_checks_find(&c, "schema.line")->message, "1.4.9 to 1.6"));
+    bc_checks_release(&c);
+    c = run_line(&rows, BC_SECRETS_LEGACY(SECRET), true);
+    expect(&c, "newest.usable", BC_CHECK_OK, NULL);
+    assert_non_null(strstr(usable_message(&c), "not the newest row"));
+    assert_non_null(strstr(bc_checks_find(&c, "schema.line")->message, "1.7"));
+    bc_checks_release(&c);
+    /* the EdDSA row expired: 1.7 signs RS256 with the RSA row's own alg */
+    r[0].expires_at = NOW - 1;
+    c = run_line(&rows, BC_SECRETS_LEGACY(SECRET), true);
+    expect(&c, "newest.usable", BC_CHECK_OK, NULL);
+    assert_non_null(strstr(usable_message(&c), "as RS256"));
+    bc_checks_release(&c);
+    /* ...unless the RSA row has no alg (written before the column): then it signs as EdDSA */
+    free(r[1].alg);
+    r[1].alg = NULL;
+    c = run_line(&rows, BC_SECRETS_LEGACY(SECRET), true);
+    expect(&c, "newest.usable", BC_CHECK_FAIL, NULL);
+    bc_checks_release(&c);
+    bc_jwks_row_release(&r[0]);
+    bc_jwks_row_release(&r[1]);
+}
+
+/* Versioned secrets: a row in the "$ba$2$" envelope opens with the ring, not with the legacy
+ * secret alone (the doctor says which variable is missing). */
+static void sqlite_versioned(void **state)
+{
+    (void)state;
+    bc_secrets ring;
+    bc_error err = {0};
+    assert_int_equal(bc_secrets_parse("2:current-secret-0123456789abcdef0123456789,1:older-one",
+                                      SECRET, &ring, &err),
+                     BC_OK);
+    bc_jwk *k = NULL;
+    assert_int_equal(bc_jwk_generate(BC_JWK_ED25519, &k, NULL), BC_OK);
+    bc_jwks_row r[1];
+    assert_int_equal(bc_jwks_row_new(k, &ring, NULL, "EdDSA", NOW - 1000, &r[0], NULL), BC_OK);
+    bc_jwk_free(k);
+    assert_int_equal(bc_jwks_row_secret_version(&r[0]), 2);
+    bc_jwks_rows rows = {r, 1};
+    bc_checks c = run_line(&rows, &ring, true);
+    assert_false(bc_checks_failed(&c));
+    assert_non_null(strstr(bc_checks_find(&c, "secret.present")->message, "version 2"));
+    bc_checks_release(&c);
+    c = run_line(&rows, BC_SECRETS_LEGACY(SECRET), true);
+    expect(&c, "rows.decrypt", BC_CHECK_FAIL, NULL);
+    assert_non_null(strstr(bc_checks_find(&c, "rows.decrypt")->message, "BETTER_AUTH_SECRETS"));
+    bc_checks_release(&c);
+    bc_jwks_row_release(&r[0]);
+    bc_secrets_release(&ring);
 }
 
 static void sqlite_states(void **state)
@@ -385,6 +468,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(healthy, setup, teardown),
         cmocka_unit_test_setup_teardown(two_keys, setup, teardown),
+        cmocka_unit_test(sqlite_lines),
+        cmocka_unit_test(sqlite_versioned),
         cmocka_unit_test_setup_teardown(wrong_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(stale_kid, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_secret, setup, teardown),

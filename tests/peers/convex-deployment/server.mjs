@@ -8,14 +8,29 @@ import http from "node:http";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes, scryptSync } from "node:crypto";
 import { register } from "node:module";
-import { dirname, join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { formatWithOptions, parseArgs } from "node:util";
 
-const here = dirname(fileURLToPath(import.meta.url));
-register("./loader.mjs", import.meta.url, { data: { appRoot: pathToFileURL(here + "/").href } });
+// --app DIR: another app and its own packages (a peer line, e.g. tests/peers/bc-0.11), read
+// before anything is imported so the loader can resolve this file's packages from there.
+const appArg = process.argv.indexOf("--app");
+const appDir = appArg > 0 ? resolvePath(process.argv[appArg + 1] ?? ".") : null;
+const here = appDir ?? dirname(fileURLToPath(import.meta.url));
+register("./loader.mjs", import.meta.url, {
+  data: {
+    appRoot: pathToFileURL(here + "/").href,
+    ...(appDir ? { packagesFrom: pathToFileURL(appDir + "/").href, server: import.meta.url } : {}),
+  },
+});
 
 const { convexTest } = await import("convex-test");
+// The Better Auth line the app runs, printed before the port so a test can check it.
+const packagesDir = appDir ?? join(dirname(fileURLToPath(import.meta.url)), "..");
+const betterAuthVersion = JSON.parse(
+  readFileSync(join(packagesDir, "node_modules/better-auth/package.json")),
+).version;
 const { convexToJson, jsonToConvex } = await import("convex/values");
 
 // --- options ----------------------------------------------------------------------------------
@@ -25,6 +40,8 @@ const USAGE = `usage: node server.mjs [options]
                        (default $CONVEX_TEST_ADMIN_KEY or "convex-self-hosted|bcadmin-test-key")
   --instance-name NAME deployment name used in error messages (default "bcadmin-test")
   --layout L           root (auth:*), generated (generated/auth:*), component (betterAuth adapter:*)
+  --app DIR            serve the app in DIR/convex (every module in it; with --layout component,
+                       DIR/convex/betterAuth is the component) on DIR's own packages
   --port N             port on 127.0.0.1 (default 0: a free one); prints "PORT <n>" when listening
   --latency MS         added to every /api request (default $CONVEX_TEST_LATENCY_MS or 0)
   --env NAME=VALUE     initial deployment environment variable (repeatable)
@@ -36,6 +53,7 @@ const { values: opt } = parseArgs({
     "admin-key": { type: "string" },
     "instance-name": { type: "string", default: "bcadmin-test" },
     layout: { type: "string", default: "root" },
+    app: { type: "string" },
     port: { type: "string", default: "0" },
     latency: { type: "string" },
     env: { type: "string", multiple: true, default: [] },
@@ -71,7 +89,25 @@ const importAt = (rel) => () => import(`${fileUrl(rel)}?gen=${gen}`);
 
 // convex-test finds a module by its key relative to the directory holding `_generated`; the key
 // need not be the file's real name, which lets one layout serve generated/http.js as `http`.
+// Every module file under DIR (relative keys), for --app.
+function walk(dir, skip) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && p !== skip) out.push(...walk(p, skip));
+    else if (e.isFile() && e.name.endsWith(".js")) out.push(p);
+  }
+  return out;
+}
+function appModules(prefix, dir, skip) {
+  const m = {};
+  for (const f of walk(dir, skip)) m[`./${prefix}/${relative(dir, f)}`] = importAt(relative(here, f));
+  return m;
+}
+
 function rootModules() {
+  if (appDir)
+    return appModules("convex", join(here, "convex"), LAYOUT === "component" ? join(here, "convex/betterAuth") : null);
   if (LAYOUT === "component") {
     const m = {};
     for (const f of ["_generated/server.js", "_generated/api.js", "schema.js", "auth.js", "http.js"])
@@ -94,6 +130,7 @@ function rootModules() {
 }
 
 function componentModules() {
+  if (appDir) return appModules("betterAuth", join(here, "convex/betterAuth"), null);
   const m = {};
   for (const f of ["_generated/server.js", "schema.js", "auth.js", "adapter.js"])
     m[`./betterAuth/${f}`] = importAt(`component-app/convex/betterAuth/${f}`);
@@ -102,8 +139,9 @@ function componentModules() {
 
 const modulesFor = { "": rootModules() };
 if (LAYOUT === "component") modulesFor.betterAuth = componentModules();
-const authConfigFile =
-  LAYOUT === "component" ? "component-app/convex/auth.config.js" : "convex/auth.config.js";
+const appPath = (rel) => (appDir ? rel.replace(/^component-app\//, "") : rel);
+const authConfigFile = appPath(
+  LAYOUT === "component" ? "component-app/convex/auth.config.js" : "convex/auth.config.js");
 
 // --- environment: what functions see through process.env ------------------------------------
 
@@ -158,11 +196,11 @@ async function exclusive(fn) {
 
 // --- convex-test ------------------------------------------------------------------------------
 
-const rootSchema = (await import(fileUrl(
-  LAYOUT === "component" ? "component-app/convex/schema.js" : "convex/schema.js"))).default;
+const rootSchema = (await import(fileUrl(appPath(
+  LAYOUT === "component" ? "component-app/convex/schema.js" : "convex/schema.js")))).default;
 const t = convexTest(rootSchema, modulesFor[""]);
 if (LAYOUT === "component") {
-  const componentSchema = (await import(fileUrl("component-app/convex/betterAuth/schema.js")))
+  const componentSchema = (await import(fileUrl(appPath("component-app/convex/betterAuth/schema.js"))))
     .default;
   t.registerComponent("betterAuth", componentSchema, modulesFor.betterAuth);
 }
@@ -708,6 +746,6 @@ server.keepAliveTimeout = 5000;
 server.listen(Number(opt.port), "127.0.0.1", () => {
   port = server.address().port;
   installEnv(deploymentEnv);
-  process.stdout.write(`PORT ${port}\n`);
+  process.stdout.write(`BETTER_AUTH ${betterAuthVersion}\nPORT ${port}\n`);
 });
 for (const sig of ["SIGTERM", "SIGINT"]) process.on(sig, () => server.close(() => process.exit(0)) && setTimeout(() => process.exit(0), 500).unref());
