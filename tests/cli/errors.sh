@@ -71,12 +71,8 @@ run 1 "$BCADMIN" --db "$TMP/other.db" db check
 # db check opens the state database (created 0600) and reports both; db index adds indexes.
 run 0 bc db check
 same_out "db check" <<OUT
-<<<<<<< HEAD
 $DB: Better Auth database OK (integrity check passed)
-=======
-$DB: Better Auth database OK
   line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
->>>>>>> main
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
 state database $TMP/state/bcadmin/state.db: schema version 5
