@@ -130,17 +130,6 @@ static bool logged(const fcall *f, const char *needle)
 
 /* --- small helpers ------------------------------------------------------------------------- */
 
-static char *lowercase(const char *s)
-{
-    size_t n = 0, len = strlen(s);
-    uint8_t *low = u8_tolower((const uint8_t *)s, len, NULL, NULL, NULL, &n);
-    if (!low)
-        return bc_xstrdup(s);
-    char *r = bc_xstrndup((const char *)low, n);
-    free(low);
-    return r;
-}
-
 /* Better Auth's id field is Convex's _id. */
 static const char *wire_field(const char *field)
 {
@@ -155,15 +144,12 @@ static const char *alias(const cv *c, const char *value)
     return value;
 }
 
-/* A match value as sent: ids given to inserted rows translated, user emails lowercased. */
+/* A match value as sent: ids given to inserted rows translated (emails arrive lowercased from
+ * driver.c's email rule). */
 static bc_cv *match_value(const cv *c, bc_model m, const char *field, const char *value)
 {
-    if (m == BC_MODEL_USER && strcmp(field, "email") == 0) {
-        char *low = lowercase(value);
-        bc_cv *v = bc_cv_string(low);
-        free(low);
-        return v;
-    }
+    if (m == BC_MODEL_USER && strcmp(field, "email") == 0)
+        return bc_cv_string(value);
     return bc_cv_string(alias(c, value));
 }
 
@@ -490,9 +476,7 @@ static bc_cv *to_doc(cv *c, bc_model m, const bc_record *r)
             continue;
         const char *to = alias(c, f->value.u.text);
         if (m == BC_MODEL_USER && strcmp(f->name, "email") == 0) {
-            char *low = lowercase(f->value.u.text);
-            bc_record_set_text(&copy, f->name, low);
-            free(low);
+            continue; /* lowercased above the seam (driver.c), never an alias */
         } else if (to != f->value.u.text) {
             bc_record_set_text(&copy, f->name, to);
         }
@@ -994,7 +978,7 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
     /* Server-side: only after-read operators (they keep the sort's index), each a superset of
      * the exact test user_pred applies. */
     if (*search && q->search_mode == BC_SEARCH_PREFIX) {
-        pc.needle = lowercase(search);
+        pc.needle = bc_text_lower(search, strlen(search), NULL);
         if (q->sort == BC_SORT_EMAIL) {
             /* A range on the email index: [prefix, prefix with its last byte + 1). */
             size_t n = strlen(pc.needle);

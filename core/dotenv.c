@@ -474,7 +474,9 @@ static void add_diag(bc_dotenv *env, size_t *cap, bc_dotenv_diag_kind kind, unsi
 static bool looks_like_entry(const text *t, unsigned l)
 {
     size_t i = t->lines[l - 1], end = l < t->n_lines ? t->lines[l] - 1 : t->n;
-    i = skip_ws(t, i);
+    i = skip_ws(t, i); /* a blank line: past its end, since line breaks are white space too */
+    if (i >= end)
+        return false;
     if (end - i > 7 && memcmp(t->s + i, "export", 6) == 0 && ws_len(t, i + 6))
         i = skip_ws(t, i + 6);
     if (i >= end || !(isalpha((unsigned char)t->s[i]) || t->s[i] == '_'))

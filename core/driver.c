@@ -1,9 +1,66 @@
 /* driver.c - the wrappers every caller uses instead of a driver's ops: read-only is enforced
- * here, once, for both drivers. */
+ * here, once, for both drivers, and so is the email rule (a user's email is written and matched
+ * lowercased, bc_text_lower), so both drivers see the same bytes. */
 #include "driver.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "text.h"
+#include "xalloc.h"
+
+/* --- the email rule ------------------------------------------------------------------------ */
+
+/* Better Auth stores a user's email as JavaScript's toLowerCase gives it: every value written to
+ * or matched against user.email goes through bc_text_lower here, never in a driver. */
+static bool user_email(bc_model m, const char *field)
+{
+    return m == BC_MODEL_USER && field && strcmp(field, "email") == 0;
+}
+
+typedef struct {
+    bc_match m;
+    char **lowered;
+} email_match;
+
+/* m with its email values lowercased (points into e), or m itself. */
+static const bc_match *email_match_of(bc_model model, const bc_match *m, email_match *e)
+{
+    *e = (email_match){0};
+    if (!m || !user_email(model, m->field) || m->n == 0)
+        return m;
+    e->lowered = bc_xcalloc(m->n, sizeof *e->lowered);
+    for (size_t i = 0; i < m->n; i++)
+        e->lowered[i] = m->values[i] ? bc_text_lower(m->values[i], strlen(m->values[i]), NULL)
+                                     : NULL;
+    e->m = (bc_match){m->field, (const char *const *)e->lowered, m->n};
+    return &e->m;
+}
+
+static void email_match_release(email_match *e)
+{
+    for (size_t i = 0; e->lowered && i < e->m.n; i++)
+        free(e->lowered[i]);
+    free(e->lowered);
+}
+
+/* A copy of r with its email lowercased when it is a user row; the caller releases it. */
+static bc_record email_record(bc_model model, const bc_record *r)
+{
+    bc_record copy = bc_record_copy(r);
+    for (size_t i = 0; model == BC_MODEL_USER && i < copy.n; i++) {
+        bc_field *f = &copy.fields[i];
+        if (!user_email(model, f->name) || f->value.kind != BC_V_TEXT)
+            continue;
+        size_t n;
+        char *low = bc_text_lower(f->value.u.text, f->value.len, &n);
+        bc_value v = bc_value_textn(low, n);
+        free(low);
+        bc_value_release(&f->value);
+        f->value = v;
+    }
+    return copy;
+}
 
 void bc_page_release(bc_page *p)
 {
@@ -96,7 +153,10 @@ bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, si
                              bc_rows *out, bc_error *err)
 {
     *out = (bc_rows){0};
-    return d->ops->rows_get(d, model, m, limit, out, err);
+    email_match e;
+    bc_status st = d->ops->rows_get(d, model, email_match_of(model, m, &e), limit, out, err);
+    email_match_release(&e);
+    return st;
 }
 
 bc_status bc_driver_row_get(bc_driver *d, bc_model model, const char *field, const char *value,
@@ -122,7 +182,10 @@ bc_status bc_driver_row_insert(bc_driver *d, bc_model model, const bc_record *ro
 {
     if (d->read_only)
         return refuse_write(d, err);
-    return d->ops->row_insert(d, model, row, err);
+    bc_record r = email_record(model, row);
+    bc_status st = d->ops->row_insert(d, model, &r, err);
+    bc_record_release(&r);
+    return st;
 }
 
 bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
@@ -130,7 +193,13 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 {
     if (d->read_only)
         return refuse_write(d, err);
-    return d->ops->rows_update(d, model, m, patch, changed, err);
+    email_match e;
+    bc_record p = email_record(model, patch);
+    bc_status st =
+        d->ops->rows_update(d, model, email_match_of(model, m, &e), &p, changed, err);
+    bc_record_release(&p);
+    email_match_release(&e);
+    return st;
 }
 
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
@@ -138,7 +207,10 @@ bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
 {
     if (d->read_only)
         return refuse_write(d, err);
-    return d->ops->rows_delete(d, model, m, deleted, err);
+    email_match e;
+    bc_status st = d->ops->rows_delete(d, model, email_match_of(model, m, &e), deleted, err);
+    email_match_release(&e);
+    return st;
 }
 
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)

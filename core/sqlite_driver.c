@@ -509,20 +509,6 @@ static bc_record decode_row(const table *t, sqlite3_stmt *st)
 
 /* --- writing values ------------------------------------------------------------------------ */
 
-/* The value to store for field of model: dates become Better Auth's ISO text (in bind_value),
- * and the user's email is lowercased so no mixed-case email is ever written. */
-static bc_value encode(bc_model m, const char *field, const bc_value *v)
-{
-    if (m == BC_MODEL_USER && strcmp(field, "email") == 0 && v->kind == BC_V_TEXT) {
-        size_t n;
-        char *low = bc_text_lower(v->u.text, v->len, &n);
-        bc_value out = bc_value_textn(low, n);
-        free(low);
-        return out;
-    }
-    return bc_value_copy(v);
-}
-
 static bc_status check_fields(sq *s, bc_model m, const bc_record *r, bc_error *err)
 {
     const table *t = &s->tables[m];
@@ -548,9 +534,7 @@ static bc_status put_match(sq *s, bc_model m, qb *q, const bc_match *match, size
     for (size_t i = from; i < to; i++) {
         if (i > from)
             bc_buf_puts(&q->sql, ", ");
-        bc_value v = bc_value_text(match->values[i]);
-        qb_param(q, encode(m, match->field, &v));
-        bc_value_release(&v);
+        qb_param(q, bc_value_text(match->values[i]));
     }
     if (to - from != 1)
         bc_buf_puts(&q->sql, ")");
@@ -686,7 +670,7 @@ static bc_status sqlite_row_insert(bc_driver *d, bc_model model, const bc_record
     for (size_t i = 0; i < row->n; i++) {
         if (i)
             bc_buf_puts(&q.sql, ", ");
-        qb_param(&q, encode(model, row->fields[i].name, &row->fields[i].value));
+        qb_param(&q, bc_value_copy(&row->fields[i].value));
     }
     bc_buf_puts(&q.sql, ")");
     char *what = bc_xasprintf("inserting into \"%s\"", bc_model_get(model)->name);
@@ -717,7 +701,7 @@ static bc_status write_rows(sq *s, bc_model model, const bc_match *m, const bc_r
                     bc_buf_puts(&q.sql, ", ");
                 put_ident(&q.sql, patch->fields[i].name);
                 bc_buf_puts(&q.sql, " = ");
-                qb_param(&q, encode(model, patch->fields[i].name, &patch->fields[i].value));
+                qb_param(&q, bc_value_copy(&patch->fields[i].value));
             }
         }
         size_t from = c * IN_CHUNK, to = m ? (m->n < from + IN_CHUNK ? m->n : from + IN_CHUNK) : 0;

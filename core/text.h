@@ -50,8 +50,8 @@ size_t bc_text_width(const char *s);
 char *bc_text_fit(const char *s, size_t width, size_t *used);
 
 /* s[0..len) lowercased as JavaScript's toLowerCase does (full Unicode case mapping), the way
- * Better Auth stores emails; invalid UTF-8 gets only its ASCII letters lowered. *out_len (may be
- * NULL) gets the length. */
+ * Better Auth stores emails; an invalid UTF-8 sequence becomes U+FFFD, as JavaScript decodes it.
+ * *out_len (may be NULL) gets the length. */
 char *bc_text_lower(const char *s, size_t len, size_t *out_len);
 
 /* The search key of s[0..len): each character by its simple lowercase mapping (after NFC when the

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The whole test suite: unit, screen and integration tests in the normal build, then the same
 # suite again in an AddressSanitizer + UndefinedBehaviorSanitizer build without the version
-# matrix (suite 'matrix': the same code paths against other peer lines), the unit and
-# worker-thread screen tests in a ThreadSanitizer build, and a short run of every fuzz target.
+# matrix (suite 'matrix': the same code paths against other peer lines), the unit and screen
+# tests that run two threads in a ThreadSanitizer build, and a short run of every fuzz target.
 # Expects .ci/setup to have run (it installs packages and builds ./build). Starts every server
 # it needs itself, on loopback, and stops them on exit.
 set -eu
@@ -44,27 +44,31 @@ ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite matrix
 
-# ThreadSanitizer: the console's worker thread (tui/app.c) against the unit tests (the
-# interrupt tests stop SQLite and Convex calls from another thread) and the screen tests that
-# drive the console through the worker: busy (latency, typing and Esc during requests), search,
-# deployments (switching on the worker), checklist_resume and the admin_* screens (writes on
-# the worker). The other screen tests draw the same screens without new thread interplay;
-# under TSan the whole screen suite took about twice as long for nothing more.
+# ThreadSanitizer: it reports races between threads, so it runs what runs two threads: the unit
+# tests that do (interrupt: SQLite and Convex calls stopped from another thread; sqlite_driver:
+# the same on the driver; demo: the search index built on a thread of its own; rowwin: rows
+# loaded beside the window on screen) and the screen tests that drive the console through its
+# worker thread (tui/app.c) with new interplay: busy (latency, typing and Esc during requests),
+# search, deployments (switching on the worker), checklist_resume, overview (panels loaded in
+# steps) and the admin_* screens (writes on the worker). The other unit tests are single-threaded
+# (TSan checks nothing there), and the other screen tests draw the same screens through the same
+# calls: the whole screen suite took twice as long here for no other code path.
 if [ ! -f build-tsan/build.ninja ]; then
     meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Dbench=false
 fi
 ninja -C build-tsan
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    meson test -C build-tsan --print-errorlogs --num-processes 2 --suite unit \
-    busy search deployments checklist_resume admin_ban admin_detail admin_readonly admin_bulk \
-    admin_audit admin_impersonate admin_forms
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+meson test -C build-tsan --print-errorlogs --num-processes 2 interrupt sqlite_driver demo rowwin \
+    busy search deployments checklist_resume overview admin_ban admin_detail admin_readonly \
+    admin_bulk admin_audit admin_impersonate admin_forms
+unset TSAN_OPTIONS
 
-# Fuzzing: every target of tests/fuzz for 5 s from its seed corpus (replaying every crash ever
+# Fuzzing: every target of tests/fuzz for 4 s from its seed corpus (replaying every crash ever
 # found), in a clang build of its own; the gcc builds above stay as they are.
 if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang-14 meson setup build-fuzz -Dwerror=true -Dfuzz=true -Dbench=false \
         -Db_sanitize=address,undefined -Db_lundef=false
 fi
 ninja -C build-fuzz $(sed -n "s/^  '\([a-z_]*\)' : .*/tests\/fuzz\/fuzz_\1/p" tests/fuzz/meson.build)
-FUZZ_ARTIFACTS="$root/build-fuzz/findings" tests/fuzz/run.sh build-fuzz 5
+FUZZ_ARTIFACTS="$root/build-fuzz/findings" tests/fuzz/run.sh build-fuzz 4
 echo "all tests passed (normal, sanitizer, thread-sanitizer and fuzz builds) in $root"
