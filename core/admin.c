@@ -17,7 +17,7 @@
 #include "record_json.h"
 #include "xalloc.h"
 
-#define BULK_CHUNK 500 /* ids per IN (...) statement or Convex call */
+#define BULK_CHUNK 500 /* users per chunk: their ids in one IN (...) or Convex call */
 
 /* --- setup and lookups ------------------------------------------------------------------- */
 
@@ -34,10 +34,17 @@ bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err
 void bc_admin_release(bc_admin *a)
 {
     bc_record_release(&a->actor);
+    bc_record_release(&a->changed);
     free(a->os_user);
     free(a->actor_label);
     free(a->target);
     *a = (bc_admin){0};
+}
+
+const bc_record *bc_admin_changed_user(const bc_admin *a, const char *id)
+{
+    const char *have = bc_record_text(&a->changed, "id");
+    return have && id && strcmp(have, id) == 0 ? &a->changed : NULL;
 }
 
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
@@ -226,21 +233,32 @@ static bc_status change_user(bc_admin *a, const char *action, const bc_record *u
     if (st != BC_OK)
         return st;
 
-    bc_match by_id = {"id", &id, 1}, by_user = {"userId", &id, 1};
-    size_t changed = 0;
+    /* The row and its sessions are independent writes: one round trip where the store sends
+     * them together. The row as written comes back with the write where the store returns it. */
+    bc_write w[2] = {
+        {.model = BC_MODEL_USER, .match = {"id", &id, 1}, .patch = patch},
+        {.model = BC_MODEL_SESSION, .match = {"userId", &id, 1}},
+    };
+    bc_record_release(&a->changed);
     st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
     if (st == BC_OK)
-        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, &changed, err);
-    if (st == BC_OK && changed == 0)
+        st = bc_driver_writes(a->driver, w, drop_sessions ? 2 : 1, err);
+    if (st == BC_OK && w[0].changed == 0)
         st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
-    if (st == BC_OK && drop_sessions) {
-        st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
+    else if (st != BC_OK && w[0].status == BC_OK && w[0].changed)
         st = partly_done(a, st, "the user row was changed", err);
-    }
+    else if (st != BC_OK && drop_sessions && w[1].status == BC_OK && w[1].changed)
+        st = partly_done(a, st, "their sessions were revoked", err);
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
         rollback(a, st);
+    if (st == BC_OK && w[0].after.n)
+        a->changed = w[0].after;
+    else
+        bc_record_release(&w[0].after);
+    if (st == BC_OK && !a->changed.n) /* the store did not hand the row back: read it */
+        bc_driver_row_get(a->driver, BC_MODEL_USER, "id", id, &a->changed, NULL);
     return audit_end(a, audit_id, st, err);
 }
 
@@ -926,6 +944,7 @@ bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids,
     size_t cap = 0;
     bc_user_query q = *filter;
     q.limit = BC_PAGE_MAX;
+    q.stream = true; /* every page is read: as large as the store allows */
     q.want_total = false;
     char *cursor = NULL;
     bc_status st;
@@ -969,88 +988,191 @@ const char *bc_admin_bulk_action_name(bc_bulk_kind kind)
     return "users.bulk";
 }
 
-/* Audit ids of a bulk action, finished together once its outcome is known. */
+/* One chunk of a bulk action: its users as read just before the change (the audit's "before"),
+ * the patch over them and the delete of their sessions, each with its own outcome. */
 typedef struct {
-    int64_t *ids;
-    size_t n, cap;
-    int64_t group;  /* the bulk action's own entry, which the ids are members of */
+    bc_read users;
+    const char **ids; /* of the rows read (borrowed from users) */
+    int64_t *audit;   /* a pending entry per row */
+    bc_write update, drop;
+    bool written; /* the update went out (it may have failed) */
+} bulk_part;
+
+/* The bulk action's own audit entry, whose members are the entries of each user. */
+typedef struct {
+    int64_t id;
     size_t members; /* entries made under it */
     bc_buf label;   /* the first members' emails, for its label */
-} audit_list;
+} bulk_group;
 
 enum { BULK_LABEL_EMAILS = 3 };
 
 /* The bulk action's own entry: begun before its members, finished and labelled after them. */
 static bc_status bulk_begin(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
-                            size_t n, audit_list *audits, bc_error *err)
+                            size_t n, bulk_group *g, bc_error *err)
 {
     char *subject = bc_xasprintf("%zu users", n);
     bc_audit_change change = {.action = bc_admin_bulk_action_name(action->kind),
                               .subject = subject,
                               .after = patch,
                               .label = subject};
-    bc_status st = audit_begin(a, &change, &audits->group, err);
+    bc_status st = audit_begin(a, &change, &g->id, err);
     free(subject);
     return st;
 }
 
-static void bulk_end(bc_admin *a, audit_list *audits, bc_status st, const bc_error *err)
+static void bulk_end(bc_admin *a, bulk_group *g, bc_status st, const bc_error *err)
 {
-    size_t n = audits->members;
+    size_t n = g->members;
     char *label = bc_xasprintf("%zu user%s: %s%s", n, n == 1 ? "" : "s",
-                               audits->label.data ? audits->label.data : "",
+                               g->label.data ? g->label.data : "",
                                n > BULK_LABEL_EMAILS ? ", \u2026" : "");
-    bc_audit_set_label(a->state, audits->group, label, NULL);
+    bc_audit_set_label(a->state, g->id, label, NULL);
     free(label);
-    audit_end(a, audits->group, st, err);
-    bc_buf_release(&audits->label);
+    audit_end(a, g->id, st, err);
+    bc_buf_release(&g->label);
 }
 
-static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
+static const char *bulk_done_word(bc_bulk_kind kind)
 {
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
-    for (size_t i = 0; i < l->n; i++)
-        audit_end(a, l->ids[i], st, err);
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
-    l->n = 0;
+    switch (kind) {
+    case BC_BULK_BAN:
+        return "banned";
+    case BC_BULK_UNBAN:
+        return "unbanned";
+    case BC_BULK_REVOKE_SESSIONS:
+        return "signed out";
+    case BC_BULK_SET_ROLE:
+        return "given the role";
+    }
+    return "changed";
 }
 
-/* One chunk of a bulk action: a pending audit entry per user, then one statement per table. */
-static bc_status bulk_chunk(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
-                            const bc_rows *users, audit_list *audits, bc_error *err)
+/* Pending audit entries for a part's rows, in one state transaction. */
+static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
+                                  const bc_record *patch, bulk_part *p, bulk_group *g,
+                                  bc_error *err)
 {
-    const char **ids = bc_xcalloc(users->n, sizeof *ids);
     bc_status st = BC_OK;
+    size_t n = p->users.rows.n;
+    p->ids = bc_xcalloc(n + 1, sizeof *p->ids);
+    p->audit = bc_xcalloc(n + 1, sizeof *p->audit);
     sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
-    for (size_t i = 0; st == BC_OK && i < users->n; i++) {
-        ids[i] = bc_record_text(&users->items[i], "id");
-        bc_record before = patch ? values_before(&users->items[i], patch) : (bc_record){0};
+    for (size_t i = 0; st == BC_OK && i < n; i++) {
+        const bc_record *row = &p->users.rows.items[i];
+        p->ids[i] = bc_record_text(row, "id");
+        bc_record before = patch ? values_before(row, patch) : (bc_record){0};
         bc_audit_change change = {.action = bc_admin_bulk_action_name(action->kind),
-                                  .subject = ids[i],
+                                  .subject = p->ids[i],
                                   .before = patch ? &before : NULL,
                                   .after = patch,
-                                  .group_id = audits->group,
-                                  .label = bc_record_text(&users->items[i], "email")};
-        if (audits->n == audits->cap)
-            audits->ids =
-                bc_xrealloc(audits->ids, (audits->cap = audits->cap ? audits->cap * 2 : 256) *
-                                             sizeof *audits->ids);
-        st = audit_begin(a, &change, &audits->ids[audits->n], err);
-        if (st == BC_OK)
-            audits->n++;
-        if (st == BC_OK && ++audits->members <= BULK_LABEL_EMAILS)
-            bc_buf_printf(&audits->label, "%s%s", audits->members > 1 ? ", " : "",
-                          change.label ? change.label : ids[i]);
+                                  .group_id = g->id,
+                                  .label = bc_record_text(row, "email")};
+        st = audit_begin(a, &change, &p->audit[i], err);
+        if (st == BC_OK && ++g->members <= BULK_LABEL_EMAILS)
+            bc_buf_printf(&g->label, "%s%s", g->members > 1 ? ", " : "",
+                          change.label ? change.label : p->ids[i]);
         bc_record_release(&before);
     }
     sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
-    bc_match by_id = {"id", ids, users->n}, by_user = {"userId", ids, users->n};
-    if (st == BC_OK && patch)
-        st = bc_driver_rows_update(a->driver, BC_MODEL_USER, &by_id, patch, NULL, err);
-    if (st == BC_OK && (action->kind == BC_BULK_BAN || action->kind == BC_BULK_REVOKE_SESSIONS))
-        st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
-    free(ids);
     return st;
+}
+
+/* Whether a row holds every value of patch: the write that set them was applied. */
+static bool row_has(const bc_record *row, const bc_record *patch)
+{
+    for (size_t i = 0; i < patch->n; i++) {
+        const bc_value *v = bc_record_get(row, patch->fields[i].name);
+        bc_value null = bc_value_null();
+        if (!bc_value_equal(v ? v : &null, &patch->fields[i].value))
+            return false;
+    }
+    return true;
+}
+
+/* After a failed update whose outcome is unknown (no transactions): read the part's rows again
+ * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
+static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *parts, size_t n,
+                        bool **applied)
+{
+    bc_read *r = bc_xcalloc(n + 1, sizeof *r);
+    for (size_t i = 0; i < n; i++) {
+        applied[i] = bc_xcalloc(parts[i].users.rows.n + 1, sizeof **applied);
+        if (parts[i].written && parts[i].update.status != BC_OK)
+            r[i] = (bc_read){.model = BC_MODEL_USER,
+                             .match = {"id", parts[i].ids, parts[i].users.rows.n}};
+    }
+    bc_driver_reads(a->driver, r, n, NULL);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < r[i].rows.n; k++) {
+            const char *id = bc_record_text(&r[i].rows.items[k], "id");
+            for (size_t j = 0; id && j < parts[i].users.rows.n; j++)
+                if (strcmp(parts[i].ids[j], id) == 0)
+                    applied[i][j] = row_has(&r[i].rows.items[k], patch);
+        }
+        bc_rows_release(&r[i].rows);
+    }
+    free(r);
+}
+
+static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record *patch,
+                            char **roles, bc_error *err)
+{
+    switch (action->kind) {
+    case BC_BULK_BAN:
+        if (!action->expiry.never && action->expiry.at_ms <= now)
+            return bc_fail(err, BC_USAGE, "the ban expiry is in the past");
+        ban_patch(patch, action->reason, action->expiry, now);
+        break;
+    case BC_BULK_UNBAN:
+        unban_patch(patch, now);
+        break;
+    case BC_BULK_SET_ROLE: {
+        bc_status st = normalise_roles(action->roles, roles, err);
+        if (st != BC_OK)
+            return st;
+        bc_record_set_text(patch, "role", *roles);
+        bc_record_set_date(patch, "updatedAt", now);
+        break;
+    }
+    case BC_BULK_REVOKE_SESSIONS:
+        break;
+    }
+    return BC_OK;
+}
+
+/* Finish every audit entry with what happened to its user; counts what was applied whole
+ * (*applied) and rows changed whose sessions stayed (*partial). */
+static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bool has_patch,
+                        bc_status st, const bc_error *err, bool **verified, size_t *applied,
+                        size_t *partial)
+{
+    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        bulk_part *p = &parts[i];
+        bool drop_ok = p->drop.status == BC_OK;
+        /* Without a patch (revoking sessions) the delete is the change. */
+        bool row_ok = p->written && p->update.status == BC_OK && (has_patch || drop_ok);
+        for (size_t j = 0; p->audit && j < p->users.rows.n; j++) {
+            bool changed = !atomic && (row_ok || (verified && verified[i][j]));
+            if (atomic && st == BC_OK)
+                changed = true;
+            const char *why = NULL;
+            char msg[sizeof err->msg + 96];
+            if (!changed) {
+                why = st == BC_OK ? "not applied" : err->msg;
+            } else if (!drop_ok) {
+                snprintf(msg, sizeof msg, "the user row was changed, but their sessions were not "
+                                          "revoked: %s", p->drop.status != BC_OK ? err->msg : "");
+                why = msg;
+                (*partial)++;
+            }
+            if (changed && drop_ok)
+                (*applied)++;
+            bc_audit_finish(a->state, p->audit[j], why, NULL);
+        }
+    }
+    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
 }
 
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
@@ -1063,71 +1185,110 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     bc_record patch = {0};
     char *roles = NULL;
     int64_t now = bc_now_ms();
-    bc_status st = BC_OK;
-    switch (action->kind) {
-    case BC_BULK_BAN:
-        if (!action->expiry.never && action->expiry.at_ms <= now)
-            return bc_fail(err, BC_USAGE, "the ban expiry is in the past");
-        ban_patch(&patch, action->reason, action->expiry, now);
-        break;
-    case BC_BULK_UNBAN:
-        unban_patch(&patch, now);
-        break;
-    case BC_BULK_SET_ROLE:
-        st = normalise_roles(action->roles, &roles, err);
-        if (st != BC_OK)
-            return st;
-        bc_record_set_text(&patch, "role", roles);
-        bc_record_set_date(&patch, "updatedAt", now);
-        break;
-    case BC_BULK_REVOKE_SESSIONS:
-        break;
+    bc_status st = bulk_patch(action, now, &patch, &roles, err);
+    if (st != BC_OK)
+        return st;
+    /* The acting admin never bans themself, even inside a filter that matches them. */
+    const char **keep = bc_xcalloc(n + 1, sizeof *keep);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (action->kind == BC_BULK_BAN && actor_id(a) && strcmp(ids[i], actor_id(a)) == 0)
+            (*skipped)++;
+        else
+            keep[k++] = ids[i];
     }
-    /* With a transaction the whole selection is one change: audit entries are finished when
-     * it commits or rolls back. Without one (Convex) each chunk stands on its own. */
+    bool drop = action->kind == BC_BULK_BAN || action->kind == BC_BULK_REVOKE_SESSIONS;
     bool atomic = a->driver->ops->txn != NULL;
-    audit_list audits = {0};
-    size_t applied = 0;
-    st = bulk_begin(a, action, patch.n ? &patch : NULL, n, &audits, err);
+    size_t np = (k + BULK_CHUNK - 1) / BULK_CHUNK;
+    bulk_part *parts = bc_xcalloc(np + 1, sizeof *parts);
+    bc_read *reads = bc_xcalloc(np + 1, sizeof *reads);
+    for (size_t i = 0; i < np; i++) {
+        size_t from = i * BULK_CHUNK, len = k - from < BULK_CHUNK ? k - from : BULK_CHUNK;
+        reads[i] = (bc_read){.model = BC_MODEL_USER, .match = {"id", keep + from, len}};
+    }
+    bulk_group group = {0};
+    st = bulk_begin(a, action, patch.n ? &patch : NULL, n, &group, err);
     if (st != BC_OK) {
+        free(parts);
+        free(reads);
+        free(keep);
         bc_record_release(&patch);
         free(roles);
         return st;
     }
+    /* One round: every chunk's rows as they are now (the audit's "before"). Then the audit
+     * entries, then one more: every chunk's patch and session delete together. */
     st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
-    for (size_t i = 0; st == BC_OK && i < n; i += BULK_CHUNK) {
-        size_t chunk = n - i < BULK_CHUNK ? n - i : BULK_CHUNK;
-        bc_match m = {"id", (const char *const *)ids + i, chunk};
-        bc_rows users;
-        st = bc_driver_rows_get(a->driver, BC_MODEL_USER, &m, 0, &users, err);
-        if (st != BC_OK)
-            break;
-        /* The acting admin never bans themself, even inside a filter that matches them. */
-        bc_rows keep = {0};
-        for (size_t j = 0; j < users.n; j++) {
-            if (action->kind == BC_BULK_BAN && is_actor(a, &users.items[j]))
-                (*skipped)++;
-            else
-                bc_rows_push(&keep, &users.items[j]);
-        }
-        if (keep.n)
-            st = bulk_chunk(a, action, patch.n ? &patch : NULL, &keep, &audits, err);
-        if (st == BC_OK)
-            applied += keep.n;
-        bc_progress_report(a->progress, "applying", i + chunk, n);
-        if (!atomic)
-            audit_list_finish(a, &audits, st, err);
-        bc_rows_release(&keep);
-        bc_rows_release(&users);
+    if (st == BC_OK)
+        st = bc_driver_reads(a->driver, reads, np, err);
+    bc_write *w = bc_xcalloc(2 * np + 1, sizeof *w);
+    size_t nw = 0;
+    for (size_t i = 0; st == BC_OK && i < np; i++) {
+        bulk_part *p = &parts[i];
+        p->users = reads[i];
+        reads[i].rows = (bc_rows){0};
+        st = bulk_audit_begin(a, action, patch.n ? &patch : NULL, p, &group, err);
+        size_t m = p->users.rows.n;
+        if (m && patch.n)
+            w[nw++] = (bc_write){.model = BC_MODEL_USER, .match = {"id", p->ids, m},
+                                 .patch = &patch};
+        if (m && drop)
+            w[nw++] = (bc_write){.model = BC_MODEL_SESSION, .match = {"userId", p->ids, m}};
+    }
+    if (st == BC_OK)
+        st = bc_driver_writes(a->driver, w, nw, err);
+    bc_progress_report(a->progress, "applying", k, k);
+    /* Each part's own outcome, back from the shared array. */
+    for (size_t i = 0, j = 0; i < np; i++) {
+        bulk_part *p = &parts[i];
+        p->update.status = p->drop.status = BC_OK;
+        if (!p->users.rows.n || j >= nw)
+            continue;
+        p->written = true;
+        if (patch.n)
+            p->update = w[j++];
+        if (drop)
+            p->drop = w[j++];
+    }
+    bool **verified = NULL;
+    if (st != BC_OK && !atomic && patch.n) {
+        verified = bc_xcalloc(np + 1, sizeof *verified);
+        bulk_verify(a, &patch, parts, np, verified);
     }
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else if (atomic)
         rollback(a, st);
-    audit_list_finish(a, &audits, st, err);
-    bulk_end(a, &audits, st, err);
+    size_t applied = 0, partial = 0;
+    bulk_finish(a, parts, np, atomic, patch.n > 0, st, err, verified, &applied, &partial);
     *affected = st == BC_OK || !atomic ? applied : 0;
-    free(audits.ids);
+    if (st != BC_OK && !atomic && applied == k && partial == 0)
+        st = BC_OK; /* the failed answers came after the writes: every row holds the change */
+    if (st != BC_OK && !atomic) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        bc_buf more = {0};
+        if (partial)
+            bc_buf_printf(&more, "; %zu more had the change but kept their sessions: run "
+                                 "`bcadmin sessions revoke-all --banned` for them", partial);
+        bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)", applied, k,
+                bulk_done_word(action->kind), more.len ? more.data : "", why);
+        bc_buf_release(&more);
+    }
+    bulk_end(a, &group, st, err);
+    for (size_t i = 0; i < np; i++) {
+        bc_rows_release(&parts[i].users.rows);
+        bc_rows_release(&reads[i].rows);
+        free(parts[i].ids);
+        free(parts[i].audit);
+        if (verified)
+            free(verified[i]);
+    }
+    free(verified);
+    free(parts);
+    free(reads);
+    free(w);
+    free(keep);
     bc_record_release(&patch);
     free(roles);
     return st;
@@ -1210,6 +1371,23 @@ static void undo_steps_free(undo_step *steps, size_t n)
         bc_record_release(&steps[i].row);
     }
     free(steps);
+}
+
+/* Audit ids of a group of changes (an undo of a bulk entry), finished together once their
+ * outcome is known. */
+typedef struct {
+    int64_t *ids;
+    size_t n, cap;
+    int64_t group; /* the entry the ids are members of */
+} audit_list;
+
+static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
+{
+    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; i < l->n; i++)
+        audit_end(a, l->ids[i], st, err);
+    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    l->n = 0;
 }
 
 /* Write each step's saved values back in one driver transaction (where there is one), each

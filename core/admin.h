@@ -30,6 +30,8 @@ typedef struct {
     bc_record actor;  /* the acting admin's user row; empty when none was given */
     char *os_user, *actor_label, *target;
     const char *admin_roles; /* roles that count as admin, comma-separated; default "admin" */
+    bc_record changed; /* the user row as the last single-user change left it (owned; empty
+                        * before one): its answer, so showing the result costs no read */
     const bc_progress *progress; /* bc_admin_select and bc_admin_bulk report here; may be NULL */
 } bc_admin;
 
@@ -46,6 +48,10 @@ void bc_admin_use_actor(bc_admin *a, bc_record *row);
 bool bc_admin_has_actor(const bc_admin *a);
 /* Whether a user row's role list holds one of the admin roles. */
 bool bc_admin_is_admin_user(const bc_admin *a, const bc_record *user);
+
+/* The row the last single-user change wrote, when it was the user with this id (borrowed from a,
+ * valid until the next change), else NULL. */
+const bc_record *bc_admin_changed_user(const bc_admin *a, const char *id);
 
 /* Find a user by id or email (lowercased). BC_NOT_FOUND names what was looked for. */
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err);

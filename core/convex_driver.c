@@ -30,25 +30,23 @@
 
 enum {
     ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
-    VALUE_CHUNK = 100,  /* values per `in` over an index (one merged stream per value) */
+    VALUE_CHUNK = 250,  /* values per `in` over an index (one merged stream per value) */
     WRITE_BATCH = 500,  /* rows per updateMany/deleteMany call */
     READ_BATCH = 1000,  /* rows per findMany call when reading everything */
     SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
     SCAN_READS = 2000,  /* maximumRowsRead for calls whose filter runs after reading */
     CALL_BUDGET = 20,   /* calls one page may make before it returns what it found */
+    /* A streamed page (an export): 8,000 rows is ~4 MiB of typical auth rows, under Convex's
+     * per-call read limits (16 MiB, 32,000 documents) with room for rows twice that size; a
+     * filter applied after reading may read up to 16,000 documents for it. */
+    STREAM_BATCH = 8000,
+    STREAM_READS = 16000,
     COUNT_LIMIT = 1000, /* rows read to count; beyond it the total is a lower bound */
     HISTORY_MAX = 32,   /* earlier positions kept in a cursor for going back */
-    PREFETCH_MS = 2000, /* how long a prefetched detail read may be reused */
+    IN_FLIGHT = 8,      /* calls sent at once: a handful, so a bulk change never floods */
 };
 
 typedef enum { LAYOUT_ROOT, LAYOUT_GENERATED, LAYOUT_COMPONENT, LAYOUT_CUSTOM } layout;
-
-typedef struct {
-    char *key;    /* the call's arguments without paginationOpts */
-    bc_cv *value; /* findMany's answer for cursor null */
-    size_t batch; /* numItems it was asked with */
-    int64_t at;
-} prefetched;
 
 typedef struct {
     bc_driver base;
@@ -64,7 +62,6 @@ typedef struct {
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
-    prefetched cache[3];
 } cv;
 
 static const bc_driver_ops convex_ops;
@@ -172,40 +169,6 @@ static bc_cv *pagination(const char *cursor, size_t n, size_t max_reads)
     return p;
 }
 
-static void invalidate_cache(cv *c)
-{
-    for (size_t i = 0; i < sizeof c->cache / sizeof *c->cache; i++) {
-        free(c->cache[i].key);
-        bc_cv_free(c->cache[i].value);
-        c->cache[i] = (prefetched){0};
-    }
-}
-
-/* A prefetched first batch for these arguments (consumed), or NULL. */
-static bc_cv *cache_take(cv *c, const char *key, size_t *batch)
-{
-    int64_t now = bc_now_ms();
-    for (size_t i = 0; i < sizeof c->cache / sizeof *c->cache; i++) {
-        prefetched *p = &c->cache[i];
-        if (p->key && strcmp(p->key, key) == 0 && now - p->at <= PREFETCH_MS) {
-            bc_cv *v = p->value;
-            *batch = p->batch;
-            free(p->key);
-            *p = (prefetched){0};
-            return v;
-        }
-    }
-    return NULL;
-}
-
-static void cache_put(cv *c, size_t slot, char *key, bc_cv *value, size_t batch)
-{
-    prefetched *p = &c->cache[slot];
-    free(p->key);
-    bc_cv_free(p->value);
-    *p = (prefetched){key, value, batch, bc_now_ms()};
-}
-
 /* findMany's answer: {page, isDone, continueCursor}. */
 typedef struct {
     const bc_cv *page;
@@ -229,13 +192,20 @@ static bc_status read_answer(const bc_cv *v, const char *what, fm_answer *a, bc_
 
 /* --- finding rows: the job runner ---------------------------------------------------------- */
 
-/* One independent paged call sequence (findMany / updateMany / deleteMany over one where). */
+/* One independent paged call sequence (findMany / updateMany / deleteMany over one where, or one
+ * updateOne), with where its results go. */
 typedef struct {
     const char *fn;
     bc_cv *base; /* the arguments without paginationOpts (owned) */
     char *cursor;
     bool done;
     size_t batch;
+    bc_model model;
+    bc_rows *rows;  /* a read: where its rows go */
+    size_t limit;   /* a read: at most this many rows (0: no limit) */
+    size_t *count;  /* a write: where its count is added */
+    bc_record *after; /* updateOne: where the row it returns goes */
+    bc_status *status; /* where this job's failure goes (NULL: nowhere but the result) */
 } job;
 
 static void job_release(job *j)
@@ -244,85 +214,138 @@ static void job_release(job *j)
     free(j->cursor);
 }
 
-/* Run jobs in rounds: every unfinished job sends its next call in the same round trip. Pages of
- * findMany rows are decoded into rows (up to limit); write jobs add their count to *count. */
-static bc_status run_jobs(cv *c, bc_model m, job *jobs, size_t n, bool read, size_t limit,
-                          bc_rows *rows, size_t *count, bc_error *err)
+static bool job_full(const job *j)
+{
+    return j->rows && j->limit && j->rows->n >= j->limit;
+}
+
+/* Read one answer into the job's destination and advance it. */
+static bc_status job_answer(job *j, const fcall *f, const bc_cv *v, bc_error *e)
+{
+    fm_answer a = {0};
+    bc_status cs = BC_OK;
+    if (j->after) {
+        /* updateOne: the row as written. */
+        cs = bc_cv_doc_to_record(j->model, v, j->after, e);
+        if (cs == BC_OK && j->count)
+            *j->count += 1;
+        j->done = true;
+        return cs;
+    }
+    if (j->rows) {
+        cs = read_answer(v, f->path, &a, e);
+        for (size_t d = 0; cs == BC_OK && d < a.page->u.arr.n && !job_full(j); d++) {
+            bc_record r = {0};
+            cs = bc_cv_doc_to_record(j->model, a.page->u.arr.items[d], &r, e);
+            if (cs == BC_OK)
+                bc_rows_push(j->rows, &r);
+        }
+    } else {
+        const bc_cv *cnt = bc_cv_get(v, "count");
+        a.next = bc_cv_get_string(v, "continueCursor");
+        if (!cnt || cnt->kind != BC_CV_FLOAT || !bc_cv_get_bool(v, "isDone", &a.done))
+            cs = bc_fail(e, BC_ERR, "%s: the answer has no count/isDone", f->path);
+        else if (j->count)
+            *j->count += (size_t)cnt->u.f;
+    }
+    if (cs == BC_OK) {
+        j->done = a.done || !a.next || !*a.next || job_full(j);
+        free(j->cursor);
+        j->cursor = bc_xstrdup(a.next);
+    }
+    return cs;
+}
+
+/* updateOne of a row that is not there: better-convex throws "Failed to update <model>". */
+static bool update_missed(const job *j, const fcall *f)
+{
+    return j->after && f->call.status != BC_OK && f->call.http_status == 200 &&
+           strstr(f->call.err.msg, "Failed to update");
+}
+
+/* Run jobs in rounds: every unfinished job sends its next call, at most IN_FLIGHT at once (one
+ * round trip). Every answer is read, also after a failure, so the counts say what was applied;
+ * a failed job stops, the others go on. Returns the first failure. */
+static bc_status run_jobs(cv *c, job *jobs, size_t n, bc_error *err)
 {
     bc_status st = BC_OK;
-    fcall *calls = bc_xcalloc(n, sizeof *calls);
-    size_t *index = bc_xcalloc(n, sizeof *index);
+    fcall *calls = bc_xcalloc(IN_FLIGHT, sizeof *calls);
+    size_t index[IN_FLIGHT];
+    bc_convex_call raw[IN_FLIGHT];
     for (;;) {
-        if (limit && rows && rows->n >= limit)
-            break;
         size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (jobs[i].done)
+        for (size_t i = 0; i < n && k < IN_FLIGHT; i++) {
+            job *j = &jobs[i];
+            if (j->done || job_full(j))
                 continue;
-            bc_cv *args = bc_cv_copy(jobs[i].base);
-            bc_cv_set(args, "paginationOpts", pagination(jobs[i].cursor, jobs[i].batch, 0));
-            fcall_init(c, &calls[k], jobs[i].fn, args, read);
+            bc_cv *args = bc_cv_copy(j->base);
+            if (!j->after)
+                bc_cv_set(args, "paginationOpts", pagination(j->cursor, j->batch, 0));
+            fcall_init(c, &calls[k], j->fn, args, j->rows != NULL);
             index[k++] = i;
         }
         if (k == 0)
             break;
-        bc_convex_call *raw = bc_xcalloc(k, sizeof *raw);
         for (size_t i = 0; i < k; i++)
             raw[i] = calls[i].call;
         bc_convex_run(c->cx, raw, k);
-        for (size_t i = 0; i < k; i++)
-            calls[i].call = raw[i];
-        free(raw);
-        /* Every answer is read, also after a failure, so the count says what was applied. */
         for (size_t i = 0; i < k; i++) {
+            calls[i].call = raw[i];
             job *j = &jobs[index[i]];
             bc_error e = {0};
             bc_cv *v = NULL;
-            bc_status cs = fcall_value(&calls[i], &v, &e);
-            fm_answer a = {0};
-            if (cs == BC_OK && read) {
-                cs = read_answer(v, calls[i].path, &a, &e);
-                for (size_t d = 0; cs == BC_OK && st == BC_OK && d < a.page->u.arr.n; d++) {
-                    if (limit && rows->n >= limit)
-                        break;
-                    bc_record r = {0};
-                    cs = bc_cv_doc_to_record(m, a.page->u.arr.items[d], &r, &e);
-                    if (cs == BC_OK)
-                        bc_rows_push(rows, &r);
-                }
-            } else if (cs == BC_OK) {
-                const bc_cv *cnt = bc_cv_get(v, "count");
-                a.next = bc_cv_get_string(v, "continueCursor");
-                if (!cnt || cnt->kind != BC_CV_FLOAT || !bc_cv_get_bool(v, "isDone", &a.done))
-                    cs = bc_fail(&e, BC_ERR, "%s: the answer has no count/isDone", calls[i].path);
-                else if (count)
-                    *count += (size_t)cnt->u.f;
+            bc_status cs;
+            if (update_missed(j, &calls[i])) {
+                j->done = true;
+                cs = BC_OK;
+            } else {
+                cs = fcall_value(&calls[i], &v, &e);
+                if (cs == BC_OK)
+                    cs = job_answer(j, &calls[i], v, &e);
             }
-            if (cs == BC_OK) {
-                j->done = a.done || !a.next || !*a.next;
-                free(j->cursor);
-                j->cursor = bc_xstrdup(a.next);
-            } else if (st == BC_OK) {
-                st = cs;
-                if (err)
-                    *err = e;
+            if (cs != BC_OK) {
+                j->done = true;
+                if (j->status)
+                    *j->status = cs;
+                if (st == BC_OK) {
+                    st = cs;
+                    if (err)
+                        *err = e;
+                }
             }
             bc_cv_free(v);
-        }
-        for (size_t i = 0; i < k; i++)
             fcall_release(&calls[i]);
-        if (st != BC_OK)
+        }
+        if (st == BC_CANCELLED)
             break;
     }
     free(calls);
-    free(index);
     return st;
 }
 
-/* Jobs for rows of m matching mt: `in` over _id chunks, per-value calls for email (its index is
- * compound, where `in` fails), `in` chunks over other fields, or everything. */
-static size_t make_jobs(cv *c, bc_model m, const bc_match *mt, const char *fn, bc_cv *extra,
-                        const char *extra_key, size_t batch, job **out)
+/* Arguments for fn over model with where: findMany takes them flat, writes under "input". */
+static bc_cv *job_args(const char *fn, const char *model, bc_cv *where, const char *extra_key,
+                       const bc_cv *extra)
+{
+    bc_cv *input = bc_cv_object();
+    bc_cv_set(input, "model", bc_cv_string(model));
+    if (where)
+        bc_cv_set(input, "where", where);
+    if (strcmp(fn, "findMany") == 0)
+        return input;
+    if (extra)
+        bc_cv_set(input, extra_key, bc_cv_copy(extra));
+    bc_cv *args = bc_cv_object();
+    bc_cv_set(args, "input", input);
+    return args;
+}
+
+/* Append to *jobs the jobs for rows of m matching mt: `in` over _id chunks, per-value calls for
+ * email (its index is compound, where `in` fails), `in` chunks over other fields, or everything.
+ * Returns how many were added; each starts from tmpl (destinations). */
+static size_t add_jobs(cv *c, bc_model m, const bc_match *mt, const char *fn, const bc_cv *extra,
+                       const char *extra_key, size_t batch, const job *tmpl, job **jobs,
+                       size_t *n)
 {
     const char *model = bc_model_get(m)->name;
     size_t n_jobs;
@@ -335,12 +358,11 @@ static size_t make_jobs(cv *c, bc_model m, const bc_match *mt, const char *fn, b
         n_jobs = mt->n, per = 1;
     else
         per = id ? ID_CHUNK : VALUE_CHUNK, n_jobs = (mt->n + per - 1) / per;
-    job *jobs = bc_xcalloc(n_jobs ? n_jobs : 1, sizeof *jobs);
+    *jobs = bc_xrealloc(*jobs, (*n + n_jobs + 1) * sizeof **jobs);
     for (size_t j = 0; j < n_jobs; j++) {
-        bc_cv *input = bc_cv_object();
-        bc_cv_set(input, "model", bc_cv_string(model));
+        bc_cv *where = NULL;
         if (mt) {
-            bc_cv *where = bc_cv_array();
+            where = bc_cv_array();
             size_t from = j * per, to = from + per < mt->n ? from + per : mt->n;
             if (to - from == 1) {
                 where_add(where, wire_field(mt->field), "eq",
@@ -351,118 +373,47 @@ static size_t make_jobs(cv *c, bc_model m, const bc_match *mt, const char *fn, b
                     bc_cv_push(list, match_value(c, m, mt->field, mt->values[i]));
                 where_add(where, wire_field(mt->field), "in", list);
             }
-            bc_cv_set(input, "where", where);
         }
-        bc_cv *args;
-        if (strcmp(fn, "findMany") == 0) {
-            args = input;
-        } else {
-            if (extra)
-                bc_cv_set(input, extra_key, bc_cv_copy(extra));
-            args = bc_cv_object();
-            bc_cv_set(args, "input", input);
-        }
-        jobs[j] = (job){.fn = fn, .base = args, .batch = batch};
+        job *jb = &(*jobs)[(*n)++];
+        *jb = *tmpl;
+        jb->fn = fn;
+        jb->base = job_args(fn, model, where, extra_key, extra);
+        jb->batch = batch;
+        jb->model = m;
     }
-    *out = jobs;
     return n_jobs;
+}
+
+static void jobs_release(job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        job_release(&jobs[i]);
+    free(jobs);
+}
+
+static void add_read_jobs(cv *c, bc_read *r, size_t n, job **jobs, size_t *n_jobs)
+{
+    for (size_t i = 0; i < n; i++) {
+        const bc_match *mt = r[i].match.field ? &r[i].match : NULL;
+        if (mt && mt->n == 0)
+            continue;
+        size_t batch = r[i].limit && r[i].limit < READ_BATCH ? r[i].limit : READ_BATCH;
+        job tmpl = {.rows = &r[i].rows, .limit = r[i].limit, .status = &r[i].status};
+        add_jobs(c, r[i].model, mt, "findMany", NULL, NULL, batch, &tmpl, jobs, n_jobs);
+    }
 }
 
 static bc_status convex_rows_get(bc_driver *d, bc_model model, const bc_match *mt, size_t limit,
                                  bc_rows *out, bc_error *err)
 {
-    cv *c = (cv *)d;
-    if (mt && mt->n == 0)
-        return BC_OK;
-    job *jobs;
-    size_t n = make_jobs(c, model, mt, "findMany", NULL, NULL,
-                         limit && limit < READ_BATCH ? limit : READ_BATCH, &jobs);
-    /* A user looked up by id is the start of a detail view: ask for its sessions and accounts in
-     * the same round trip, kept for a moment for the calls that follow. */
-    bool detail = model == BC_MODEL_USER && mt && mt->n == 1 && strcmp(mt->field, "id") == 0;
-    bc_status st;
-    if (detail) {
-        fcall calls[3] = {0};
-        const char *id = alias(c, mt->values[0]);
-        bc_cv *base[3] = {bc_cv_copy(jobs[0].base), bc_cv_object(), bc_cv_object()};
-        for (int i = 1; i < 3; i++) {
-            bc_cv_set(base[i], "model", bc_cv_string(i == 1 ? "session" : "account"));
-            bc_cv *where = bc_cv_array();
-            where_add(where, "userId", "eq", bc_cv_string(id));
-            bc_cv_set(base[i], "where", where);
-        }
-        bc_cv *sort = bc_cv_object(); /* exactly what sessions_page asks */
-        bc_cv_set(sort, "field", bc_cv_string("createdAt"));
-        bc_cv_set(sort, "direction", bc_cv_string("desc"));
-        bc_cv_set(base[1], "sortBy", sort);
-        char *keys[3];
-        for (int i = 0; i < 3; i++) {
-            keys[i] = bc_cv_dump(base[i]);
-            bc_cv_set(base[i], "paginationOpts", pagination(NULL, i ? READ_BATCH : 1, 0));
-            fcall_init(c, &calls[i], "findMany", base[i], true);
-        }
-        bc_convex_call raw[3] = {calls[0].call, calls[1].call, calls[2].call};
-        bc_convex_run(c->cx, raw, 3);
-        for (int i = 0; i < 3; i++)
-            calls[i].call = raw[i];
-        bc_cv *v = NULL;
-        fm_answer a;
-        st = fcall_value(&calls[0], &v, err);
-        if (st == BC_OK)
-            st = read_answer(v, calls[0].path, &a, err);
-        for (size_t i = 0; st == BC_OK && i < a.page->u.arr.n && i < 1; i++) {
-            bc_record r = {0};
-            st = bc_cv_doc_to_record(model, a.page->u.arr.items[i], &r, err);
-            if (st == BC_OK)
-                bc_rows_push(out, &r);
-        }
-        bc_cv_free(v);
-        for (int i = 1; i < 3; i++) {
-            bc_cv *pv = NULL;
-            if (st == BC_OK && out->n == 1 && fcall_value(&calls[i], &pv, NULL) == BC_OK) {
-                cache_put(c, (size_t)i, keys[i], pv, READ_BATCH);
-                keys[i] = NULL;
-            }
-            free(keys[i]);
-        }
-        free(keys[0]);
-        for (int i = 0; i < 3; i++)
-            fcall_release(&calls[i]);
-    } else {
-        /* The prefetched batch, when this is one of the detail's reads. */
-        bc_cv *pv = NULL;
-        size_t b = 0;
-        if (n == 1 && mt && mt->n == 1) {
-            char *key = bc_cv_dump(jobs[0].base);
-            pv = cache_take(c, key, &b);
-            free(key);
-        }
-        st = BC_OK;
-        if (pv) {
-            fm_answer a;
-            st = read_answer(pv, "findMany", &a, err);
-            for (size_t i = 0; st == BC_OK && i < a.page->u.arr.n; i++) {
-                if (limit && out->n >= limit)
-                    break;
-                bc_record r = {0};
-                st = bc_cv_doc_to_record(model, a.page->u.arr.items[i], &r, err);
-                if (st == BC_OK)
-                    bc_rows_push(out, &r);
-            }
-            jobs[0].done = st == BC_OK && a.done;
-            jobs[0].cursor = st == BC_OK ? bc_xstrdup(a.next) : NULL;
-            bc_cv_free(pv);
-        }
-        if (st == BC_OK)
-            st = run_jobs(c, model, jobs, n, true, limit, out, NULL, err);
-    }
-    for (size_t i = 0; i < n; i++)
-        job_release(&jobs[i]);
-    free(jobs);
+    bc_read r = {.model = model, .match = mt ? *mt : (bc_match){0}, .limit = limit};
+    bc_status st = bc_driver_reads(d, &r, 1, err);
+    *out = r.rows;
     if (st != BC_OK)
         bc_rows_release(out);
     return st;
 }
+
 
 /* --- writes -------------------------------------------------------------------------------- */
 
@@ -492,7 +443,6 @@ static bc_status convex_row_insert(bc_driver *d, bc_model model, const bc_record
     cv *c = (cv *)d;
     if (row->n == 0)
         return bc_fail(err, BC_USAGE, "nothing to insert into \"%s\"", bc_model_get(model)->name);
-    invalidate_cache(c);
     bc_cv *input = bc_cv_object();
     bc_cv_set(input, "model", bc_cv_string(bc_model_get(model)->name));
     bc_cv_set(input, "data", to_doc(c, model, row));
@@ -519,52 +469,76 @@ static bc_status convex_row_insert(bc_driver *d, bc_model model, const bc_record
     return st;
 }
 
-static bc_status write_many(cv *c, bc_model model, const bc_match *mt, const char *fn,
-                            bc_cv *update, size_t *changed, bc_error *err)
+static bc_status patch_check(bc_model model, const bc_record *patch, bc_error *err)
 {
-    size_t total = 0;
-    if (changed)
-        *changed = 0;
-    if (mt && mt->n == 0) {
-        bc_cv_free(update);
-        return BC_OK;
+    for (size_t i = 0; i < patch->n; i++)
+        if (strcmp(patch->fields[i].name, "id") == 0 || patch->fields[i].name[0] == '_')
+            return bc_fail(err, BC_USAGE, "field \"%s\" of \"%s\" cannot be changed on Convex",
+                           patch->fields[i].name, bc_model_get(model)->name);
+    return BC_OK;
+}
+
+/* Independent reads and writes in one go: a patch of one row by id is updateOne (its answer is
+ * the row as written), other writes updateMany / deleteMany in chunks; every chunk of every read
+ * and write shares the rounds. */
+static bc_status convex_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                              bc_error *err)
+{
+    cv *c = (cv *)d;
+    job *jobs = NULL;
+    size_t n_jobs = 0;
+    bc_status st = BC_OK;
+    for (size_t i = 0; i < nw && st == BC_OK; i++)
+        if (w[i].patch)
+            st = patch_check(w[i].model, w[i].patch, err);
+    if (st != BC_OK)
+        return st;
+    add_read_jobs(c, r, nr, &jobs, &n_jobs);
+    for (size_t i = 0; i < nw; i++) {
+        const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
+        if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
+            continue;
+        job tmpl = {.count = &w[i].changed, .status = &w[i].status};
+        bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
+        bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
+        if (one) {
+            tmpl.after = &w[i].after;
+            add_jobs(c, w[i].model, mt, "updateOne", doc, "update", 0, &tmpl, &jobs, &n_jobs);
+        } else {
+            add_jobs(c, w[i].model, mt, doc ? "updateMany" : "deleteMany", doc, "update",
+                     WRITE_BATCH, &tmpl, &jobs, &n_jobs);
+        }
+        bc_cv_free(doc);
     }
-    invalidate_cache(c);
-    job *jobs;
-    size_t n = make_jobs(c, model, mt, fn, update, "update", WRITE_BATCH, &jobs);
-    bc_cv_free(update);
-    bc_status st = run_jobs(c, model, jobs, n, false, 0, NULL, &total, err);
-    for (size_t i = 0; i < n; i++)
-        job_release(&jobs[i]);
-    free(jobs);
-    if (st != BC_OK && total)
-        bc_error_prefix(err, "%zu %s row(s) were changed before this failure: ", total,
+    st = run_jobs(c, jobs, n_jobs, err);
+    jobs_release(jobs, n_jobs);
+    return st;
+}
+
+static bc_status write_one(bc_driver *d, bc_model model, const bc_match *m,
+                           const bc_record *patch, size_t *changed, bc_error *err)
+{
+    bc_write w = {.model = model, .match = m ? *m : (bc_match){0}, .patch = patch};
+    bc_status st = bc_driver_writes(d, &w, 1, err);
+    bc_record_release(&w.after);
+    if (st != BC_OK && w.changed)
+        bc_error_prefix(err, "%zu %s row(s) were changed before this failure: ", w.changed,
                         bc_model_get(model)->name);
     if (changed)
-        *changed = st == BC_OK ? total : 0;
+        *changed = st == BC_OK ? w.changed : 0;
     return st;
 }
 
 static bc_status convex_rows_update(bc_driver *d, bc_model model, const bc_match *m,
                                     const bc_record *patch, size_t *changed, bc_error *err)
 {
-    cv *c = (cv *)d;
-    if (patch->n == 0) {
-        if (changed)
-            *changed = 0;
-        return BC_OK;
-    }
-    for (size_t i = 0; i < patch->n; i++)
-        if (strcmp(patch->fields[i].name, "id") == 0 || patch->fields[i].name[0] == '_')
-            return bc_fail(err, BC_USAGE, "field \"%s\" of \"%s\" cannot be changed on Convex",
-                           patch->fields[i].name, bc_model_get(model)->name);
-    return write_many(c, model, m, "updateMany", to_doc(c, model, patch), changed, err);
+    return write_one(d, model, m, patch, changed, err);
 }
 
 static bc_status convex_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
                                     size_t *deleted, bc_error *err)
 {
-    return write_many((cv *)d, model, m, "deleteMany", NULL, deleted, err);
+    return write_one(d, model, m, NULL, deleted, err);
 }
 
 /* --- pages --------------------------------------------------------------------------------- */
@@ -599,6 +573,7 @@ typedef struct {
     const void *pred_ctx;
     char *canonical; /* ties cursors to the query */
     size_t limit;
+    bool stream; /* the caller reads every page: STREAM_BATCH rows per page */
     const char *cursor;
     bool want_total;
 } page_spec;
@@ -631,7 +606,7 @@ static bool decode_position(json_t *j, position *p)
         !json_is_integer(jb) || !(json_is_null(jk) || json_is_string(jk)) || !json_is_integer(ji))
         return false;
     json_int_t b = json_integer_value(jb), ki = json_integer_value(ji);
-    if (b < 0 || ki < 0 || b > READ_BATCH || ki >= READ_BATCH || (json_is_string(jk) && b == 0) ||
+    if (b < 0 || ki < 0 || b > STREAM_BATCH + 1 || ki > STREAM_BATCH || (json_is_string(jk) && b == 0) ||
         (json_is_string(js) && !*json_string_value(js)))
         return false;
     *p = (position){bc_xstrdup(json_string_value(js)), (size_t)b, bc_xstrdup(json_string_value(jk)),
@@ -700,13 +675,22 @@ static bc_cv *page_args(const page_spec *sp)
 
 static bc_status sort_check(const page_spec *sp, const fcall *f, bc_error *err)
 {
-    if (sp->needs_index && logged(f, "without an index"))
-        return bc_fail(err, BC_USAGE,
-                       "the deployment has no index to sort \"%s\" by %s (better-convex warned "
-                       "\"Querying without an index\" and would return rows unsorted): sort by "
-                       "created, email or name, or add an index on %s to the app's schema",
-                       bc_model_get(sp->model)->name, sp->sort, sp->sort);
-    return BC_OK;
+    if (!sp->needs_index || !logged(f, "without an index"))
+        return BC_OK;
+    /* Suggest the other sorts only: never the one being refused. */
+    bc_buf others = {0};
+    static const char *const keys[][2] = {
+        {"createdAt", "created"}, {"email", "email"}, {"name", "name"}};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (strcmp(keys[i][0], sp->sort) != 0)
+            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i][1]);
+    bc_fail(err, BC_USAGE,
+            "the deployment has no index to sort \"%s\" by %s (better-convex warned \"Querying "
+            "without an index\" and would return rows unsorted): sort by %s instead, or add an "
+            "index on %s to the app's schema",
+            bc_model_get(sp->model)->name, sp->sort, others.data, sp->sort);
+    bc_buf_release(&others);
+    return BC_USAGE;
 }
 
 /* Count rows matching the filter, reading at most COUNT_LIMIT: exact when that read is done. */
@@ -732,7 +716,8 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     if (sp->limit > BC_PAGE_MAX)
         return bc_fail(err, BC_USAGE, "page size %zu is over the maximum of %d", sp->limit,
                        BC_PAGE_MAX);
-    size_t limit = sp->limit ? sp->limit : BC_PAGE_DEFAULT;
+    size_t limit = sp->stream ? STREAM_BATCH : sp->limit ? sp->limit : BC_PAGE_DEFAULT;
+    size_t scan_reads = sp->stream ? STREAM_READS : SCAN_READS;
     uint32_t f = bc_cursor_fingerprint(sp->canonical);
     position at, *hist;
     size_t n_hist;
@@ -741,7 +726,6 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         return st;
     int64_t now = bc_now_ms();
     bc_cv *base = page_args(sp);
-    char *key = bc_cv_dump(base);
     position next = {0};
     bool have_next = false;
     char *s = bc_xstrdup(at.s);
@@ -753,12 +737,10 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         size_t b = skip ? at.b : sp->batch ? (sp->batch > want + 1 ? sp->batch : want + 1) : want;
         bc_cv *v = NULL;
         size_t got_b = b;
-        if (!s && !skip && calls == 0 && (v = cache_take(c, key, &got_b)) && sp->want_total)
-            count_from(sp, v, now, out); /* a prefetched first batch is what a count reads */
-        if (!v) {
+        {
             fcall fc[2] = {0};
             bc_cv *args = bc_cv_copy(base);
-            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? SCAN_READS : 0));
+            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? scan_reads : 0));
             fcall_init(c, &fc[0], "findMany", args, true);
             size_t n = 1;
             if (calls == 0 && sp->want_total) {
@@ -856,9 +838,15 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         else if (!at_start)
             out->prev_cursor = encode_cursor(f, &(position){0}, NULL, 0);
         free(h2);
-        if (sp->want_total && out->total < 0) { /* the count call failed: what is known */
+        if (sp->want_total && (out->total < 0 || (at_start && out->total < (int64_t)out->rows.n))) {
+            /* The count failed or read less than the page scanned: what is known, never less
+             * than the rows found from the start. */
             out->total = (int64_t)out->rows.n;
-            out->total_at_least = have_next || !at_start;
+            out->total_at_least = true;
+        }
+        if (sp->want_total && at_start && !have_next) { /* the whole filter was read: exact */
+            out->total = (int64_t)out->rows.n;
+            out->total_at_least = false;
         }
     }
     position_release(&next);
@@ -867,7 +855,6 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
         position_release(&hist[i]);
     free(hist);
     free(s);
-    free(key);
     bc_cv_free(base);
     if (st != BC_OK)
         bc_page_release(out);
@@ -973,6 +960,7 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
                     .pred = user_pred,
                     .pred_ctx = &pc,
                     .limit = q->limit,
+                    .stream = q->stream,
                     .cursor = q->cursor,
                     .want_total = q->want_total};
     /* Server-side: only after-read operators (they keep the sort's index), each a superset of
@@ -1051,6 +1039,7 @@ static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, b
                     .pred = session_pred,
                     .pred_ctx = q,
                     .limit = q->limit,
+                    .stream = q->stream,
                     .cursor = q->cursor,
                     .want_total = q->want_total};
     if (q->user_id)
@@ -1091,7 +1080,6 @@ static bc_status convex_rows_page(bc_driver *d, bc_model model, size_t limit, co
 static void convex_close(bc_driver *d)
 {
     cv *c = (cv *)d;
-    invalidate_cache(c);
     for (size_t i = 0; i < c->n_alias; i++) {
         free(c->alias_from[i]);
         free(c->alias_to[i]);
@@ -1188,6 +1176,21 @@ static bc_status layout_rows_delete(bc_driver *d, bc_model model, const bc_match
     LAYOUT_RETRY(convex_rows_delete(d, model, m, deleted, err));
 }
 
+static bc_status layout_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                              bc_error *err)
+{
+    bc_status st = convex_batch(d, r, nr, w, nw, err);
+    if (!redetect((cv *)d, st, err))
+        return st;
+    for (size_t i = 0; i < nr; i++) { /* nothing ran: the function was not there */
+        bc_rows_release(&r[i].rows);
+        r[i].status = BC_OK;
+    }
+    for (size_t i = 0; i < nw; i++)
+        w[i].changed = 0, w[i].status = BC_OK;
+    return convex_batch(d, r, nr, w, nw, err);
+}
+
 static bc_status layout_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                                   bc_page *out, bc_error *err)
 {
@@ -1203,6 +1206,7 @@ static const bc_driver_ops convex_ops = {
     .row_insert = layout_row_insert,
     .rows_update = layout_rows_update,
     .rows_delete = layout_rows_delete,
+    .batch = layout_batch,
     .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
     /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
     .rows_page = layout_rows_page,

@@ -193,11 +193,14 @@ static CURL *make_easy(bc_convex *c, request *r, struct curl_slist **headers)
     return h;
 }
 
-/* Whether a finished request should be sent again. */
+/* Whether a finished request should be sent again: a read after a passing failure; any request
+ * the deployment turned away with 429 (rate limited before running anything, so a write too). */
 static bool should_retry(const request *r)
 {
-    if (!r->retry_safe || r->attempts >= MAX_ATTEMPTS || r->too_big)
+    if (r->attempts >= MAX_ATTEMPTS || r->too_big)
         return false;
+    if (!r->retry_safe)
+        return r->curl_code == CURLE_OK && r->http_status == 429;
     if (r->curl_code != CURLE_OK)
         return r->curl_code == CURLE_COULDNT_CONNECT || r->curl_code == CURLE_OPERATION_TIMEDOUT ||
                r->curl_code == CURLE_RECV_ERROR || r->curl_code == CURLE_SEND_ERROR ||
@@ -351,10 +354,13 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
     const char *hint = "";
     if (r->http_status == 401 || r->http_status == 403)
         hint = " (check the admin or deploy key)";
-    else if (r->http_status == 429 || r->http_status == 503)
+    else if (r->http_status == 429 || (r->http_status == 503 && r->retry_safe))
         hint = r->retry_safe ? " (retried with backoff; the deployment is overloaded)"
-                             : " (the deployment is overloaded; the change was not applied "
-                               "by this request and was not retried)";
+                             : " (retried with backoff; the deployment is still rate-limiting, "
+                               "and the change was not applied by this request)";
+    else if (r->http_status == 503)
+        hint = " (the deployment is overloaded; the change was not applied by this request and "
+               "was not retried)";
     else if (r->http_status >= 500 && !r->retry_safe)
         /* An internal error or a gateway's answer does not say whether the function ran. */
         hint = " (not retried; the change may or may not have been applied: check before "
@@ -378,6 +384,8 @@ static const char *kind_endpoint(bc_call_kind kind)
         return "/api/mutation";
     case BC_CALL_ACTION:
         return "/api/action";
+    case BC_CALL_ENV_LIST:
+        return "/api/v1/list_environment_variables";
     case BC_CALL_FUNCTION:
         break;
     }
@@ -418,12 +426,28 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
     json_decref(j);
 }
 
+static json_t *env_of(const json_t *answer, const char *url, bc_error *err);
+
+static void read_env_answer(bc_convex_call *call, const request *r, const char *url)
+{
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, NULL);
+    call->value = j ? env_of(j, url, &call->err) : NULL;
+    call->status = call->value ? BC_OK
+                   : j         ? BC_ERR
+                               : bc_fail(&call->err, BC_ERR,
+                                         "listing environment variables: malformed JSON from %s",
+                                         url);
+    json_decref(j);
+}
+
 /* A finished request's outcome into its call: transport failure, HTTP error or the answer. */
 static void read_answer(bc_convex_call *call, const request *r, const char *what)
 {
     call->http_status = r->http_status;
     call->status = transport_status(r, what, &call->err);
-    if (call->status == BC_OK)
+    if (call->status == BC_OK && call->kind == BC_CALL_ENV_LIST)
+        read_env_answer(call, r, r->url);
+    else if (call->status == BC_OK)
         read_function_answer(call, r, what);
 }
 
@@ -449,6 +473,12 @@ bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
         bc_convex_call *call = &calls[i];
         call->value = call->error_data = call->log_lines = NULL;
         call->err = (bc_error){0};
+        if (call->kind == BC_CALL_ENV_LIST) {
+            reqs[i] = (request){.method = "GET",
+                                .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
+                                .retry_safe = true};
+            continue;
+        }
         json_t *args = call->args ? json_incref(call->args) : json_object();
         json_t *body = json_pack("{s:s, s:o, s:s}", "path", call->path, "args", args, "format",
                                  "convex_encoded_json");
@@ -465,8 +495,9 @@ bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
     for (size_t i = 0; i < n; i++) {
         bc_convex_call *call = &calls[i];
         char what[256];
+        bool env = call->kind == BC_CALL_ENV_LIST;
         snprintf(what, sizeof what, "%s%s%s", call->component ? call->component : "",
-                 call->component ? "/" : "", call->path);
+                 call->component ? "/" : "", env ? "listing environment variables" : call->path);
         read_answer(call, &reqs[i], what);
         if (first == BC_OK)
             first = call->status;
@@ -501,31 +532,37 @@ static bc_status single(bc_convex *c, request *r, const char *what, json_t **ans
     return st;
 }
 
-bc_status bc_convex_env_list(bc_convex *c, json_t **vars, bc_error *err)
+/* The environmentVariables object of a list answer (a new reference), or NULL with err set. */
+static json_t *env_of(const json_t *answer, const char *url, bc_error *err)
 {
-    *vars = NULL;
-    request r = {.method = "GET",
-                 .url = bc_xasprintf("%s/api/v1/list_environment_variables", c->url),
-                 .retry_safe = true};
-    json_t *answer = NULL;
-    bc_status st = single(c, &r, "listing environment variables", &answer, err);
-    if (st != BC_OK)
-        return st;
     json_t *env = json_object_get(answer, "environmentVariables");
     const char *name;
     json_t *value;
     bool ok = json_is_object(env);
     json_object_foreach(env, name, value) ok = ok && json_is_string(value);
     if (!ok) {
-        json_decref(answer);
-        return bc_fail(err, BC_ERR,
-                       "listing environment variables: the answer from %s has no "
-                       "\"environmentVariables\" object of strings",
-                       c->url);
+        bc_fail(err, BC_ERR,
+                "listing environment variables: the answer from %s has no "
+                "\"environmentVariables\" object of strings",
+                url);
+        return NULL;
     }
-    *vars = json_incref(env);
-    json_decref(answer);
-    return BC_OK;
+    return json_incref(env);
+}
+
+bc_status bc_convex_env_list(bc_convex *c, json_t **vars, bc_error *err)
+{
+    bc_convex_call call = {.kind = BC_CALL_ENV_LIST, .read_only = true};
+    bc_status st = bc_convex_run(c, &call, 1);
+    if (st != BC_OK) {
+        *err = call.err;
+        *vars = NULL;
+    } else {
+        *vars = call.value;
+        call.value = NULL;
+    }
+    bc_convex_call_release(&call);
+    return st;
 }
 
 bc_status bc_convex_env_update(bc_convex *c, json_t *changes, bc_error *err)

@@ -37,6 +37,8 @@ typedef enum {
     BC_CALL_MUTATION,
     BC_CALL_ACTION,
     BC_CALL_FUNCTION, /* /api/function: any kind, and the only way to reach a component */
+    BC_CALL_ENV_LIST, /* not a function: the environment variables (value: {"NAME":"value"}), so
+                       * they can be read in the same round trip as function calls */
 } bc_call_kind;
 
 /* One function call. Fill the first block; bc_convex_run fills the second. */

@@ -213,6 +213,67 @@ bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m,
     return st;
 }
 
+static void first_failure(bc_status st, const bc_error *e, bc_status *first, bc_error *err)
+{
+    if (st != BC_OK && *first == BC_OK) {
+        *first = st;
+        if (err)
+            *err = *e;
+    }
+}
+
+/* One after another, for a driver without a batch op. */
+static bc_status batch_in_turn(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                               bc_error *err)
+{
+    bc_status first = BC_OK;
+    for (size_t i = 0; i < nr; i++) {
+        bc_error e = {0};
+        r[i].status = d->ops->rows_get(d, r[i].model, r[i].match.field ? &r[i].match : NULL,
+                                       r[i].limit, &r[i].rows, &e);
+        first_failure(r[i].status, &e, &first, err);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const bc_match *m = w[i].match.field ? &w[i].match : NULL;
+        bc_error e = {0};
+        w[i].status = w[i].patch
+                          ? d->ops->rows_update(d, w[i].model, m, w[i].patch, &w[i].changed, &e)
+                          : d->ops->rows_delete(d, w[i].model, m, &w[i].changed, &e);
+        first_failure(w[i].status, &e, &first, err);
+    }
+    return first;
+}
+
+bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                          bc_error *err)
+{
+    for (size_t i = 0; i < nr; i++)
+        r[i].rows = (bc_rows){0}, r[i].status = BC_OK;
+    for (size_t i = 0; i < nw; i++)
+        w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK;
+    if (nw && d->read_only)
+        return refuse_write(d, err);
+    bc_status st = d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err)
+                                 : batch_in_turn(d, r, nr, w, nw, err);
+    for (size_t i = 0; i < nr; i++)
+        if (r[i].status != BC_OK)
+            bc_rows_release(&r[i].rows);
+    return st;
+}
+
+bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err)
+{
+    bc_status st = bc_driver_batch(d, r, n, NULL, 0, err);
+    for (size_t i = 0; st != BC_OK && i < n; i++)
+        bc_rows_release(&r[i].rows);
+    return st;
+}
+
+bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+{
+    return bc_driver_batch(d, NULL, 0, w, n, err);
+}
+
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
 {
     if (!d->ops->txn)

@@ -58,6 +58,8 @@ typedef struct {
     size_t limit;       /* 0 means BC_PAGE_DEFAULT; at most BC_PAGE_MAX */
     const char *cursor; /* a next_cursor or prev_cursor from an earlier page of the same query */
     bool want_total;    /* also count every row the filter matches */
+    bool stream; /* every page will be read in turn (an export): a driver may return pages as
+                  * large as its store's per-request limits allow instead of limit rows */
 } bc_user_query;
 
 enum { BC_VERIFIED_ANY = 0, BC_VERIFIED_YES = 1, BC_VERIFIED_NO = 2 };
@@ -71,6 +73,7 @@ typedef struct {
     size_t limit;
     const char *cursor;
     bool want_total;
+    bool stream; /* as in bc_user_query */
 } bc_session_query;
 
 /* One window of rows. Cursors are opaque, NUL-terminated and owned by the page. */
@@ -91,6 +94,30 @@ typedef struct {
     const char *const *values;
     size_t n;
 } bc_match;
+
+/* One read of a batch (bc_driver_reads): rows of model matching match (match.field NULL: every
+ * row), at most limit (0: no limit), in the store's natural order. rows is filled by the call and
+ * is the caller's (bc_rows_release), also when the batch fails. */
+typedef struct {
+    bc_model model;
+    bc_match match;
+    size_t limit;
+    bc_rows rows;
+    bc_status status; /* this read's own outcome (BC_OK until it fails) */
+} bc_read;
+
+/* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
+ * delete them when patch is NULL. changed gets the count; after gets the row as written when the
+ * write is a patch of exactly one row named by id and the store hands it back (Convex's
+ * updateOne), else stays empty. after is the caller's (bc_record_release). */
+typedef struct {
+    bc_model model;
+    bc_match match;
+    const bc_record *patch;
+    size_t changed;
+    bc_record after;
+    bc_status status; /* this write's own outcome (BC_OK until it fails) */
+} bc_write;
 
 /* --- counts (core/stats.h) ---------------------------------------------------------------- */
 
@@ -145,6 +172,10 @@ typedef struct {
                              const bc_record *patch, size_t *changed, bc_error *err);
     bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                              bc_error *err);
+    /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
+     * the wrappers run them one after another through rows_get / rows_update / rows_delete. */
+    bc_status (*batch)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                       bc_error *err);
     /* Optional: group writes atomically (SQLite). NULL where the store has no transactions. */
     bc_status (*txn)(bc_driver *d, bc_txn_op op, bc_error *err);
 
@@ -202,6 +233,16 @@ bc_status bc_driver_rows_update(bc_driver *d, bc_model model, const bc_match *m,
 bc_status bc_driver_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                                 bc_error *err);
 bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+/* Independent reads and writes (no order between any of them), together where the store can;
+ * inside the caller's transaction where there is one. Every one is attempted and has its own
+ * status; the first failure is returned (err names it). The write counts say what was applied,
+ * also after a failure; a failed read's rows are released. */
+bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                          bc_error *err);
+/* bc_driver_batch with reads only: on failure every read's rows are released. */
+bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err);
+/* bc_driver_batch with writes only. */
+bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err);
 
 /* Whether the driver counts cheaply (the count ops exist); else the count calls fail (BC_ERR). */
 bool bc_driver_counts(const bc_driver *d);

@@ -57,43 +57,58 @@ static bc_status rows_from_value(const json_t *v, const char *what, bc_jwks_rows
     return BC_OK;
 }
 
-/* findMany over every page of model (at most max_pages pages of 1000); *page_rows gets the
- * documents. */
-static bc_status find_all(const bc_jwks_deploy *dep, const char *model, json_t *where,
-                          size_t max_pages, json_t **docs, bool *complete, bc_error *err)
+static char *find_path(const bc_jwks_deploy *dep)
 {
-    char *path = dep->component ? bc_xstrdup("adapter:findMany")
-                                : bc_xasprintf("%s:findMany", module_of(dep));
+    return dep->component ? bc_xstrdup("adapter:findMany")
+                          : bc_xasprintf("%s:findMany", module_of(dep));
+}
+
+static json_t *find_args(const char *model, json_t *where, json_t *cursor)
+{
+    json_t *args = json_pack("{s:s, s:{s:i, s:O}}", "model", model, "paginationOpts", "numItems",
+                             1000, "cursor", cursor);
+    if (where)
+        json_object_set(args, "where", where);
+    return args;
+}
+
+/* Add a findMany answer's page to all; *cursor becomes its continueCursor. */
+static bc_status take_page(json_t *all, json_t *v, const char *path, const char *model,
+                           json_t **cursor, bool *done, bc_error *err)
+{
+    json_t *items = json_object_get(v, "page");
+    if (!json_is_array(items))
+        return bc_fail(err, BC_ERR, "%s on %s returned no page", path, model);
+    json_array_extend(all, items);
+    *done = json_is_true(json_object_get(v, "isDone"));
+    json_decref(*cursor);
+    *cursor = json_incref(json_object_get(v, "continueCursor"));
+    if (!*cursor)
+        *cursor = json_null();
+    return BC_OK;
+}
+
+/* findMany over every page of model (at most max_pages pages of 1000), starting with first (the
+ * answer for the first page, already read; stolen) when given; *docs gets the documents. */
+static bc_status find_all(const bc_jwks_deploy *dep, const char *model, json_t *where,
+                          size_t max_pages, json_t *first, json_t **docs, bool *complete,
+                          bc_error *err)
+{
+    char *path = find_path(dep);
     json_t *all = json_array(), *cursor = json_null();
     bc_status st = BC_OK;
-    *complete = false;
-    for (size_t page = 0; page < max_pages && st == BC_OK; page++) {
-        json_t *args = json_pack("{s:s, s:{s:i, s:O}}", "model", model, "paginationOpts",
-                                 "numItems", 1000, "cursor", cursor);
-        if (where)
-            json_object_set(args, "where", where);
-        json_t *v = NULL;
-        st = call(dep, path, dep->component, args, true, &v, err);
-        if (st != BC_OK)
-            break;
-        json_t *items = json_object_get(v, "page");
-        if (!json_is_array(items)) {
-            json_decref(v);
-            st = bc_fail(err, BC_ERR, "%s on %s returned no page", path, model);
-            break;
-        }
-        json_array_extend(all, items);
-        bool done = json_is_true(json_object_get(v, "isDone"));
-        json_decref(cursor);
-        cursor = json_incref(json_object_get(v, "continueCursor"));
-        if (!cursor)
-            cursor = json_null();
+    bool done = false;
+    for (size_t page = 0; page < max_pages && st == BC_OK && !done; page++) {
+        json_t *v = first;
+        first = NULL;
+        if (!v)
+            st = call(dep, path, dep->component, find_args(model, where, cursor), true, &v, err);
+        if (st == BC_OK)
+            st = take_page(all, v, path, model, &cursor, &done, err);
         json_decref(v);
-        if (done) {
-            *complete = true;
-            break;
-        }
     }
+    *complete = done;
+    json_decref(first);
     json_decref(cursor);
     free(path);
     if (st != BC_OK) {
@@ -104,17 +119,23 @@ static bc_status find_all(const bc_jwks_deploy *dep, const char *model, json_t *
     return BC_OK;
 }
 
-bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
+static bc_status rows_from_docs(const bc_jwks_deploy *dep, json_t *first, bc_jwks_rows *out,
+                                bc_error *err)
 {
     json_t *docs = NULL;
     bool complete;
     *out = (bc_jwks_rows){0};
-    bc_status st = find_all(dep, "jwks", NULL, 10, &docs, &complete, err);
+    bc_status st = find_all(dep, "jwks", NULL, 10, first, &docs, &complete, err);
     if (st != BC_OK)
         return st;
     st = rows_from_value(docs, "the jwks table", out, err);
     json_decref(docs);
     return st;
+}
+
+bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err)
+{
+    return rows_from_docs(dep, NULL, out, err);
 }
 
 static bc_status key_action(const bc_jwks_deploy *dep, const char *fn, bc_jwks_rows *out,
@@ -228,14 +249,29 @@ void bc_jwks_gathered_release(bc_jwks_gathered *g)
 void bc_jwks_gather(const bc_jwks_deploy *dep, bc_jwks_gathered *g)
 {
     *g = (bc_jwks_gathered){0};
-    bc_error err = {0};
-    if (bc_convex_env_list(dep->c, &g->env, &err) != BC_OK)
-        g->env_error = bc_xstrdup(err.msg);
-    err = (bc_error){0};
-    if (bc_jwks_deploy_rows(dep, &g->rows, &err) == BC_OK)
+    /* The variables and the key rows are independent: one round trip. */
+    char *path = find_path(dep);
+    json_t *args = find_args("jwks", NULL, json_null());
+    bc_convex_call calls[2] = {
+        {.kind = BC_CALL_ENV_LIST, .read_only = true},
+        {.kind = BC_CALL_FUNCTION, .path = path, .component = dep->component, .args = args,
+         .read_only = true},
+    };
+    bc_convex_run(dep->c, calls, 2);
+    json_decref(args);
+    if (calls[0].status == BC_OK)
+        g->env = json_incref(calls[0].value);
+    else
+        g->env_error = bc_xstrdup(calls[0].err.msg);
+    bc_error err = calls[1].err;
+    if (calls[1].status == BC_OK &&
+        rows_from_docs(dep, json_incref(calls[1].value), &g->rows, &err) == BC_OK)
         g->have_rows = true;
     else
         g->rows_error = bc_xstrdup(err.msg);
+    bc_convex_call_release(&calls[0]);
+    bc_convex_call_release(&calls[1]);
+    free(path);
     const char *from = NULL;
     g->site_url = bc_jwks_site_url(dep, g->env, &from);
     g->site_url_from = bc_xstrdup(from);
@@ -531,7 +567,7 @@ static bc_status act_impact(bc_checklist_ctx *ctx, char **output, bc_error *err)
                               (json_int_t)ctx->now_ms);
     json_t *docs = NULL;
     bool complete = false;
-    st = find_all(dep, "session", where, 20, &docs, &complete, err);
+    st = find_all(dep, "session", where, 20, NULL, &docs, &complete, err);
     json_decref(where);
     if (st == BC_OK) {
         char age[64] = "no key yet";

@@ -11,4 +11,9 @@
  * for an empty name. *out is the caller's (bc_record_release). */
 bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_error *err);
 
+/* The field a name is looked up by: "email" when it contains '@', else "id" (static). */
+const char *bc_lookup_field(const char *user);
+/* The BC_NOT_FOUND error for a user name nothing matched. */
+bc_status bc_lookup_not_found(const bc_driver *d, const char *user, bc_error *err);
+
 #endif

@@ -8,33 +8,60 @@
 #include "model.h"
 #include "xalloc.h"
 
+/* Newest first; equal times by id, so both drivers give the same order. */
+static int session_newest_first(const void *pa, const void *pb)
+{
+    const bc_record *a = pa, *b = pb;
+    int64_t ta = 0, tb = 0;
+    bc_record_date(a, "createdAt", &ta);
+    bc_record_date(b, "createdAt", &tb);
+    if (ta != tb)
+        return ta < tb ? 1 : -1;
+    const char *ia = bc_record_text(a, "id"), *ib = bc_record_text(b, "id");
+    return strcmp(ib ? ib : "", ia ? ia : "");
+}
+
 bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_detail *out,
                           bc_error *err)
 {
     *out = (bc_user_detail){0};
-    bc_status st = bc_lookup_user(d, key, &out->user, err);
-    if (st != BC_OK)
-        return st;
-    const char *id = bc_record_text(&out->user, "id");
-    bc_session_query sq = {.user_id = id, .limit = BC_PAGE_MAX};
-    bc_page page;
-    st = bc_driver_sessions_page(d, &sq, &page, err);
+    if (!key || !*key)
+        return bc_lookup_user(d, key, &out->user, err); /* its usage error */
+    /* By email the id comes first (one read); by id the user, its sessions and accounts are
+     * independent reads that go out together. */
+    bool by_email = strcmp(bc_lookup_field(key), "email") == 0;
+    if (by_email) {
+        bc_status st = bc_lookup_user(d, key, &out->user, err);
+        if (st != BC_OK)
+            return st;
+    }
+    const char *id = by_email ? bc_record_text(&out->user, "id") : key;
+    bc_read r[3] = {
+        {.model = BC_MODEL_SESSION, .match = {"userId", &id, 1}},
+        {.model = BC_MODEL_ACCOUNT, .match = {"userId", &id, 1}},
+        {.model = BC_MODEL_USER, .match = {"id", &id, 1}, .limit = 1},
+    };
+    bc_status st = bc_driver_reads(d, r, by_email ? 2 : 3, err);
     if (st != BC_OK) {
-        bc_error_prefix(err, "sessions of user %s", id);
+        bc_error_prefix(err, "user %s", key);
         bc_users_detail_release(out);
         return st;
     }
-    out->sessions = page.rows;
-    out->sessions_truncated = page.next_cursor != NULL;
-    page.rows = (bc_rows){0};
-    bc_page_release(&page);
-    bc_match m = {"userId", &id, 1};
-    st = bc_driver_rows_get(d, BC_MODEL_ACCOUNT, &m, BC_PAGE_MAX, &out->accounts, err);
-    if (st != BC_OK) {
-        bc_error_prefix(err, "accounts of user %s", id);
-        bc_users_detail_release(out);
-        return st;
+    if (!by_email) {
+        if (r[2].rows.n == 0) {
+            for (size_t i = 0; i < 3; i++)
+                bc_rows_release(&r[i].rows);
+            return bc_lookup_not_found(d, key, err);
+        }
+        out->user = r[2].rows.items[0];
+        r[2].rows.items[0] = (bc_record){0};
+        bc_rows_release(&r[2].rows);
     }
+    out->sessions = r[0].rows;
+    out->accounts = r[1].rows;
+    if (out->sessions.n > 1)
+        qsort(out->sessions.items, out->sessions.n, sizeof *out->sessions.items,
+              session_newest_first);
     if (!reveal) {
         bc_record_mask(BC_MODEL_USER, &out->user);
         for (size_t i = 0; i < out->sessions.n; i++)
@@ -43,6 +70,41 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
             bc_record_mask(BC_MODEL_ACCOUNT, &out->accounts.items[i]);
     }
     return BC_OK;
+}
+
+bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
+                         int64_t *total, bc_error *err)
+{
+    bc_user_query pq = *q;
+    pq.cursor = NULL;
+    pq.limit = BC_PAGE_MAX;
+    pq.want_total = true;
+    pq.stream = true;
+    size_t n = 0;
+    char *cursor = NULL;
+    bc_status st;
+    do {
+        bc_page page;
+        pq.cursor = cursor;
+        st = bc_driver_users_page(d, &pq, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st != BC_OK)
+            break;
+        if (!pq.want_total || page.total < 0 || page.total_at_least) {
+            n += page.rows.n;
+            cursor = bc_xstrdup(page.next_cursor);
+        } else { /* the store counted it exactly */
+            n = (size_t)page.total;
+        }
+        pq.want_total = false;
+        bc_page_release(&page);
+        if (found)
+            atomic_store(found, n);
+    } while (cursor);
+    if (st == BC_OK)
+        *total = (int64_t)n;
+    return st;
 }
 
 void bc_users_detail_release(bc_user_detail *detail)
@@ -56,7 +118,7 @@ void bc_users_detail_release(bc_user_detail *detail)
 }
 
 /* Collect distinct ids of `field` across the sessions (small lists: linear dedupe is fine). */
-static size_t collect_ids(const bc_rows *sessions, const char *const **ids_out)
+static size_t collect_ids(const bc_rows *sessions, const char *skip, const char *const **ids_out)
 {
     const char **ids = bc_xcalloc(sessions->n * 2 + 1, sizeof *ids);
     size_t n = 0;
@@ -66,7 +128,7 @@ static size_t collect_ids(const bc_rows *sessions, const char *const **ids_out)
             const char *id = bc_record_text(&sessions->items[i], fields[f]);
             if (!id)
                 continue;
-            bool seen = false;
+            bool seen = skip && strcmp(skip, id) == 0;
             for (size_t k = 0; k < n && !seen; k++)
                 seen = strcmp(ids[k], id) == 0;
             if (!seen)
@@ -87,12 +149,13 @@ static const char *email_of(const bc_rows *users, const char *id)
     return NULL;
 }
 
-bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err)
+bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_record *known,
+                                 bc_error *err)
 {
     if (sessions->n == 0)
         return BC_OK;
     const char *const *ids;
-    size_t n = collect_ids(sessions, &ids);
+    size_t n = collect_ids(sessions, known ? bc_record_text(known, "id") : NULL, &ids);
     bc_rows users = {0};
     bc_status st = BC_OK;
     if (n > 0) {
@@ -102,6 +165,10 @@ bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err)
     free((void *)ids);
     if (st != BC_OK)
         return bc_error_prefix(err, "owners of %zu sessions", sessions->n);
+    if (known) {
+        bc_record copy = bc_record_copy(known);
+        bc_rows_push(&users, &copy);
+    }
     for (size_t i = 0; i < sessions->n; i++) {
         bc_record *s = &sessions->items[i];
         const char *email = email_of(&users, bc_record_text(s, "userId"));

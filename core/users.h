@@ -5,6 +5,7 @@
 #ifndef BC_USERS_H
 #define BC_USERS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "driver.h"
@@ -13,9 +14,8 @@
 
 typedef struct {
     bc_record user;
-    bc_rows sessions; /* newest first, at most BC_PAGE_MAX */
+    bc_rows sessions; /* every session, newest first */
     bc_rows accounts;
-    bool sessions_truncated; /* the user has more sessions than were loaded */
 } bc_user_detail;
 
 /* The user named by key (an id, or an email when it holds '@') with its sessions and accounts.
@@ -35,8 +35,18 @@ bool bc_users_has_password(const bc_rows *accounts);
     "set-password makes one"
 
 /* Add "userEmail" (and "impersonatorEmail" where impersonatedBy is set) to each session row,
- * with one lookup for the whole list. Ids with no user are left without the field. */
-bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, bc_error *err);
+ * with one lookup for the whole list (none when every id is `known`'s, a user already read, or
+ * NULL). Ids with no user are left without the field. */
+bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_record *known,
+                                 bc_error *err);
+
+/* Count every user the query matches (its search and filters; sort, limit, cursor and the
+ * want_total flag are ignored): the store's own count when it is exact, else by reading every
+ * match, page after page, in the largest pages the store allows. *found (may be NULL) is set
+ * after each page, so another thread can show how far the scan got. BC_CANCELLED when the driver
+ * is interrupted (bc_driver_interrupt); *total is set only on success. */
+bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
+                         int64_t *total, bc_error *err);
 
 /* The roles the newest BC_PAGE_MAX users hold (a NULL role counts as "user"), in the order first
  * seen, as "admin, user" into *roles (the caller frees). *partial (may be NULL) is set when the

@@ -59,6 +59,8 @@
     X(REVERSE, "reverse", "O", LIST, NULL, "Reverse the sort direction")                           \
     X(CLEAR, "clear", "F", LIST, NULL, "Clear the search and every filter")                        \
     X(REFRESH, "refresh", "C-r F5", LIST, NULL, "Fetch again, keeping the selected row")           \
+    X(COUNT_ALL, "count", "#", LIST, NULL,                                                             \
+      "Count every user the search and filters match (on Convex a scan: progress shown, Esc stops)") \
     X(ACCOUNTS, "accounts", "a", DETAIL, "accounts list", "Focus the user's accounts pane")        \
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
     X(VIEW_AUDIT, "audit", "3", VIEW, "audit", "Show the audit log (newest first; z undoes)")      \

@@ -74,6 +74,7 @@ struct tui_app {
     /* the call on the worker thread (tui_app_call), and keys that wait for it */
     bool busy, busy_cancellable, busy_stopping, busy_refused;
     const char *busy_doing;
+    const atomic_size_t *busy_found; /* tui_app_call_progress: shown while the call runs */
     int64_t busy_since_us;
     int queued[QUEUE_MAX];
     size_t nqueued;
@@ -819,6 +820,11 @@ static void busy_text(const tui_app *app, char *out, size_t size)
     int64_t ms = (tui_trace_now_us() - app->busy_since_us) / 1000;
     int len = snprintf(out, size, "%s %s\u2026", spin[(ms / 100) % 10],
                        app->busy_stopping ? "stopping" : app->busy_doing);
+    if (app->busy_found && len > 0 && (size_t)len < size) {
+        char n[32];
+        tui_format_count(n, sizeof n, (int64_t)atomic_load(app->busy_found));
+        len += snprintf(out + len, size - (size_t)len, " %s found so far", n);
+    }
     if (ms >= 1000 && len > 0 && (size_t)len < size)
         len += snprintf(out + len, size - (size_t)len, " %.1f s", (double)ms / 1000);
     if (app->busy_cancellable && !app->busy_stopping && len > 0 && (size_t)len < size)
@@ -1046,6 +1052,11 @@ void tui_app_cancel(tui_app *app)
     bc_driver_interrupt(app->driver);
 }
 
+void tui_app_call_progress(tui_app *app, const atomic_size_t *found)
+{
+    app->busy_found = found;
+}
+
 bool tui_app_busy(const tui_app *app)
 {
     return app->busy;
@@ -1137,6 +1148,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
         }
         app->busy = false;
     }
+    app->busy_found = NULL;
     if (threaded)
         pthread_join(thread, NULL);
     pthread_cond_destroy(&j.cv);

@@ -10,6 +10,7 @@
 #ifndef TUI_APP_H
 #define TUI_APP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -100,6 +101,9 @@ bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 typedef bc_status (*tui_call_fn)(void *ctx, bc_error *err);
 bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
                        bc_error *err);
+/* For the next tui_app_call only: a count the worker raises as it goes, shown beside the spinner
+ * as "N found so far" (borrowed; it must outlive the call). */
+void tui_app_call_progress(tui_app *app, const atomic_size_t *found);
 /* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
 bool tui_app_busy(const tui_app *app);
 /* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */

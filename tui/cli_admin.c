@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -87,10 +88,13 @@ static void print_json(bc_cli *c, const char *action, json_t *more)
 }
 
 /* The user row as a JSON answer, secrets masked. */
-static json_t *user_json(bc_record *user)
+static json_t *user_json(const bc_record *user)
 {
-    bc_record_mask(BC_MODEL_USER, user);
-    return bc_record_to_json(user);
+    bc_record copy = bc_record_copy(user);
+    bc_record_mask(BC_MODEL_USER, &copy);
+    json_t *j = bc_record_to_json(&copy);
+    bc_record_release(&copy);
+    return j;
 }
 
 /* --- the admin context ---------------------------------------------------------------------- */
@@ -369,21 +373,25 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
 static void report_user(bc_cli *c, admin_ctx *x, const char *action, const char *user,
                         const char *done, const char *detail)
 {
-    bc_record row;
+    bc_record row = {0};
+    const bc_record *written = bc_admin_changed_user(&x->admin, user);
+    const char *email = bc_record_text(&x->admin.changed, "email");
+    if (!written && email && strcasecmp(email, user) == 0) /* the user named by email */
+        written = &x->admin.changed;
     bc_error ignored = {0};
-    bool found = bc_admin_find_user(&x->admin, user, &row, &ignored) == BC_OK;
+    if (!written && bc_admin_find_user(&x->admin, user, &row, &ignored) == BC_OK)
+        written = &row;
     if (c->format == BC_OUT_JSON) {
         json_t *j = json_object();
-        json_object_set_new(j, "user", found ? user_json(&row) : json_null());
+        json_object_set_new(j, "user", written ? user_json(written) : json_null());
         print_json(c, action, j);
-    } else if (found) {
-        say(c, "%s %s (%s)%s", done, text_or(&row, "email", ""), text_or(&row, "id", ""),
+    } else if (written) {
+        say(c, "%s %s (%s)%s", done, text_or(written, "email", ""), text_or(written, "id", ""),
             detail ? detail : "");
     } else {
         say(c, "%s %s%s", done, user, detail ? detail : "");
     }
-    if (found)
-        bc_record_release(&row);
+    bc_record_release(&row);
 }
 
 bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)

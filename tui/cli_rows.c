@@ -256,11 +256,19 @@ static void emit_end(emitter *e, json_t *tail)
 typedef bc_status (*page_fn)(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
                              bc_error *err);
 
+/* Rows per request: --limit, else for --all the largest page (the stream goes at the
+ * deployment's pace, not the page size's), else the default. */
+static size_t page_size(const bc_cli *c)
+{
+    return c->limit ? c->limit : c->all ? BC_PAGE_MAX : 0;
+}
+
 static bc_status users_page(bc_cli *c, const char *cursor, bool want_total, bc_page *out,
                             bc_error *err)
 {
     bc_user_query q = c->users;
-    q.limit = c->limit;
+    q.limit = page_size(c);
+    q.stream = c->all && !c->limit;
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_users_page(c->d, &q, out, err);
@@ -270,7 +278,8 @@ static bc_status sessions_page(bc_cli *c, const char *cursor, bool want_total, b
                                bc_error *err)
 {
     bc_session_query q = c->sessions;
-    q.limit = c->limit;
+    q.limit = page_size(c);
+    q.stream = c->all && !c->limit;
     q.cursor = cursor;
     q.want_total = want_total;
     return bc_driver_sessions_page(c->d, &q, out, err);
@@ -284,7 +293,8 @@ static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, 
     if (total < 0)
         fprintf(f, "showing %zu\n", shown);
     else
-        fprintf(f, "showing %zu of %" PRId64 "%s\n", shown, total, at_least ? "+" : "");
+        fprintf(f, "showing %zu of %" PRId64 "%s\n", shown, total,
+                at_least ? "+ so far (a lower bound: not every row was read)" : "");
     if (next)
         fprintf(f, "next cursor: %s\n", next);
 }
@@ -327,7 +337,7 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         first = false;
         bc_meter_end(&meter); /* the rows print on a clean line */
         if (kind == &sessions_kind && c->format == BC_OUT_HUMAN)
-            st = bc_users_attach_emails(c->d, &page.rows, err);
+            st = bc_users_attach_emails(c->d, &page.rows, NULL, err);
         if (st != BC_OK) {
             bc_page_release(&page);
             break;
@@ -350,10 +360,19 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         free(cursor);
         return st;
     }
+    if (st == BC_OK && c->all && !c->cursor) {
+        /* Every row from the start was streamed: that is the exact count. */
+        total = (int64_t)e.rows;
+        at_least = false;
+    } else if (at_least && !c->cursor && total < (int64_t)e.rows) {
+        total = (int64_t)e.rows; /* a lower bound never below the rows shown */
+    }
     json_t *tail = json_object();
-    json_object_set_new(tail, "total", total < 0 ? json_null() : json_integer(total));
-    if (at_least) /* a lower bound ("1,000+"): Convex cannot count cheaply */
-        json_object_set_new(tail, "totalAtLeast", json_true());
+    /* "total" is exact; a lower bound (Convex cannot count cheaply, and a search has not
+     * scanned everything yet) is "totalAtLeast" instead. */
+    json_object_set_new(tail, "total", total < 0 || at_least ? json_null() : json_integer(total));
+    if (at_least)
+        json_object_set_new(tail, "totalAtLeast", json_integer(total));
     json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
     if (prev) /* the way back, when this is not the first page */
         json_object_set_new(tail, "prevCursor", json_string(prev));
@@ -390,32 +409,6 @@ static bc_status user_accounts(bc_cli *c, const char *user_id, bc_rows *out, bc_
 {
     bc_match m = {"userId", &user_id, 1};
     return bc_driver_rows_get(c->d, BC_MODEL_ACCOUNT, &m, 0, out, err);
-}
-
-/* Every session of one user, newest first (a user has few: they are gathered, not streamed). */
-static bc_status user_sessions(bc_cli *c, const char *user_id, bc_rows *out, bc_error *err)
-{
-    *out = (bc_rows){0};
-    bc_session_query q = {.user_id = user_id, .limit = BC_PAGE_MAX};
-    char *cursor = NULL;
-    bc_status st;
-    do {
-        bc_page page;
-        q.cursor = cursor;
-        st = bc_driver_sessions_page(c->d, &q, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st == BC_OK) {
-            for (size_t i = 0; i < page.rows.n; i++)
-                bc_rows_push(out, &page.rows.items[i]);
-            cursor = page.next_cursor;
-            page.next_cursor = NULL;
-        }
-        bc_page_release(&page);
-    } while (st == BC_OK && cursor);
-    if (st != BC_OK)
-        bc_rows_release(out);
-    return st;
 }
 
 bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err)
@@ -462,7 +455,7 @@ static void print_fields(bc_cli *c, const bc_record *r, const char *status)
     bc_table_release(&t);
 }
 
-static void print_section(bc_cli *c, const row_kind *kind, bc_rows *rows)
+static void print_section(bc_cli *c, const row_kind *kind, const bc_rows *rows)
 {
     fprintf(c->out, "\n%s (%zu)\n", kind->key, rows->n);
     if (rows->n == 0)
@@ -477,45 +470,40 @@ static void print_section(bc_cli *c, const row_kind *kind, bc_rows *rows)
 
 bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
 {
-    bc_record user;
-    bc_status st = bc_lookup_user(c->d, c->args[0], &user, err);
+    /* Revealed here, masked below: the table columns mask secrets their own way. */
+    bc_user_detail detail;
+    bc_status st = bc_users_detail(c->d, c->args[0], true, &detail, err);
     if (st != BC_OK)
         return st;
-    const char *id = bc_record_text(&user, "id");
-    bc_rows sessions = {0}, accounts = {0};
-    st = user_sessions(c, id, &sessions, err);
-    if (st == BC_OK)
-        st = user_accounts(c, id, &accounts, err);
-    if (st != BC_OK)
-        goto done;
+    const bc_record *user = &detail.user;
+    const bc_rows *sessions = &detail.sessions, *accounts = &detail.accounts;
     if (!c->reveal)
-        bc_record_mask(BC_MODEL_USER, &user);
+        bc_record_mask(BC_MODEL_USER, &detail.user);
     if (c->format == BC_OUT_JSON) {
-        for (size_t i = 0; !c->reveal && i < sessions.n; i++)
-            bc_record_mask(BC_MODEL_SESSION, &sessions.items[i]);
-        for (size_t i = 0; !c->reveal && i < accounts.n; i++)
-            bc_record_mask(BC_MODEL_ACCOUNT, &accounts.items[i]);
-        st = check_fields(c, BC_MODEL_USER, &user, err);
-        if (st != BC_OK)
-            goto done;
+        for (size_t i = 0; !c->reveal && i < sessions->n; i++)
+            bc_record_mask(BC_MODEL_SESSION, &detail.sessions.items[i]);
+        for (size_t i = 0; !c->reveal && i < accounts->n; i++)
+            bc_record_mask(BC_MODEL_ACCOUNT, &detail.accounts.items[i]);
+        st = check_fields(c, BC_MODEL_USER, user, err);
+        if (st != BC_OK) {
+            bc_users_detail_release(&detail);
+            return st;
+        }
         json_t *doc = json_object();
-        json_object_set_new(doc, "user", row_json(c, &user));
-        json_object_set_new(doc, "sessions", bc_rows_to_json(&sessions));
-        json_object_set_new(doc, "accounts", bc_rows_to_json(&accounts));
+        json_object_set_new(doc, "user", row_json(c, user));
+        json_object_set_new(doc, "sessions", bc_rows_to_json(sessions));
+        json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
-        char *status = bc_describe_user_status(&user, c->now);
+        char *status = bc_describe_user_status(user, c->now);
         fputs("user\n", c->out);
-        print_fields(c, &user, status);
+        print_fields(c, user, status);
         free(status);
-        print_section(c, &sessions_kind, &sessions);
-        print_section(c, &accounts_kind, &accounts);
-        if (!bc_users_has_password(&accounts))
+        print_section(c, &sessions_kind, sessions);
+        print_section(c, &accounts_kind, accounts);
+        if (!bc_users_has_password(accounts))
             fprintf(c->out, "  %s\n", BC_USERS_NO_PASSWORD);
     }
-done:
-    bc_rows_release(&sessions);
-    bc_rows_release(&accounts);
-    bc_record_release(&user);
-    return st;
+    bc_users_detail_release(&detail);
+    return BC_OK;
 }

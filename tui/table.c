@@ -87,6 +87,9 @@ void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t
         snprintf(out, size, "no rows");
         return;
     }
+    /* A lower bound is never below what is on screen: the rows seen are rows found. */
+    if (at_least && pos >= 0 && total < pos + 1)
+        total = pos + 1;
     if (total >= 0)
         tui_format_count(t, sizeof t, total);
     else
@@ -95,7 +98,7 @@ void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t
         tui_format_count(p, sizeof p, pos + 1);
     else
         snprintf(p, sizeof p, "?");
-    snprintf(out, size, "row %s of %s%s", p, t, at_least ? "+" : "");
+    snprintf(out, size, "row %s of %s%s", p, t, at_least ? "+ so far" : "");
 }
 
 void tui_date_field(const bc_record *r, const char *field, char out[32])

@@ -37,7 +37,7 @@ static bc_status run_page_call(void *ctx, bc_error *err)
     bc_status st = bc_driver_sessions_page(c->driver, &c->q, c->out, err);
     if (st != BC_OK)
         return st;
-    st = bc_users_attach_emails(c->driver, &c->out->rows, err);
+    st = bc_users_attach_emails(c->driver, &c->out->rows, NULL, err);
     if (st != BC_OK)
         bc_page_release(c->out);
     return st;

@@ -41,7 +41,7 @@ static bc_status run_detail_call(void *ctx, bc_error *err)
     bc_status st = bc_users_detail(c->driver, c->key, false, &c->d, err);
     if (st != BC_OK)
         return st;
-    st = bc_users_attach_emails(c->driver, &c->d.sessions, err);
+    st = bc_users_attach_emails(c->driver, &c->d.sessions, &c->d.user, err);
     if (st != BC_OK)
         bc_users_detail_release(&c->d);
     return st;
@@ -184,8 +184,7 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     for (size_t i = 0; i < s->d.sessions.n; i++)
         active += bc_describe_session_active(&s->d.sessions.items[i], now);
     char extra[96];
-    snprintf(extra, sizeof extra, "(%zu%s, %zu active)", s->d.sessions.n,
-             s->d.sessions_truncated ? "+" : "", active);
+    snprintf(extra, sizeof extra, "(%zu, %zu active)", s->d.sessions.n, active);
     pane_title(s, PANE_SESSIONS, y, r, extra);
     int widths[NSCOLS];
     tui_table_layout(session_cols, NSCOLS, r.w, widths);

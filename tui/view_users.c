@@ -1,4 +1,5 @@
 /* view_users.c - the users table: live search, filter and sort menus, keyset paging. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,6 +505,56 @@ static void start_admin(users_state *s, tui_app *app, tui_action a)
 
 /* --- actions -------------------------------------------------------------------------------- */
 
+/* The exact count, as tui_app_call runs it on the worker thread (the search text copied). */
+typedef struct {
+    bc_driver *driver;
+    char search[256];
+    bc_user_query q;
+    atomic_size_t found;
+    int64_t total;
+} count_call;
+
+static bc_status run_count_call(void *ctx, bc_error *err)
+{
+    count_call *c = ctx;
+    return bc_users_count(c->driver, &c->q, &c->found, &c->total, err);
+}
+
+/* Finish the count of the search and filters: a scan on Convex, with progress; Esc stops it. */
+static void count_all(users_state *s, tui_app *app)
+{
+    char n[32];
+    if (s->win.total >= 0 && !s->win.total_at_least) {
+        tui_format_count(n, sizeof n, s->win.total);
+        tui_app_message(app, "%s users match (an exact count)", n);
+        return;
+    }
+    count_call *c = bc_xcalloc(1, sizeof *c);
+    c->driver = s->driver;
+    snprintf(c->search, sizeof c->search, "%s", s->search);
+    c->q = build_query(s);
+    if (c->q.search)
+        c->q.search = c->search + (c->search[0] == '^');
+    atomic_init(&c->found, 0);
+    tui_app_call_progress(app, &c->found);
+    bc_error err = {0};
+    bc_status st = tui_app_call(app, "counting", true, run_count_call, c, &err);
+    if (st == BC_OK) {
+        s->win.total = c->total;
+        s->win.total_at_least = false;
+        if (!filtered(s))
+            tui_app_set_total(app, false, c->total, false);
+        tui_format_count(n, sizeof n, c->total);
+        tui_app_message(app, "%s users match (an exact count)", n);
+    } else if (st == BC_CANCELLED) {
+        tui_format_count(n, sizeof n, (int64_t)atomic_load(&c->found));
+        tui_app_message(app, "count stopped: %s found so far", n);
+    } else {
+        tui_app_error(app, &err);
+    }
+    free(c);
+}
+
 static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     users_state *s = v->data;
@@ -614,6 +665,9 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_SET_PASSWORD:
     case TUI_ACT_EDIT_USER:
         start_admin(s, app, a);
+        return true;
+    case TUI_ACT_COUNT_ALL:
+        count_all(s, app);
         return true;
     case TUI_ACT_REFRESH: {
         bc_error err = {0};

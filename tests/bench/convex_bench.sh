@@ -1,80 +1,94 @@
 #!/bin/bash
-# convex_bench.sh - the Convex driver benchmark of issue 5 (run by hand, not by `meson test`):
-# with 50 ms of latency added to every request of the Convex test deployment, round trips and wall
-# time of bcadmin's driver (through bc-convex-tool, which runs driver.h) for: first users page,
-# next page, user detail, a ban, a bulk ban of 1,000 users; beside a naive client making one
-# function call at a time over a kept-alive connection (node fetch). Prints a Markdown table.
+# convex_bench.sh - round trips per operation on Convex as an operator feels them (issue 11), run
+# by hand, not by `meson test`. Every operation is the real bcadmin binary as a whole process, by
+# email, against the Convex test deployment, once with no added latency and once with LATENCY ms
+# added to every request: rounds = (t_LATENCY - t_0) / LATENCY is the number of requests that
+# waited on the network one after another (the process's own work cancels out). Beside each: the
+# goal of issue 11 and a naive client's sequential calls (one function call at a time, the
+# obvious calls for the operation: its rounds are its calls). Then export (--all --json) and a
+# substring search over 10,000 and 50,000 seeded users: rows per second at LATENCY and rounds.
+# The console's open-user is measured through bc-convex-tool `show ID`, which runs the same core
+# call the console runs (bc_users_detail), by the driver's own round count.
 #
-# Usage: tests/bench/convex_bench.sh [--build DIR] [--latency MS] [--naive-bulk N]
-#   --naive-bulk N  users the naive bulk ban really runs on (default 100; its time is scaled to
-#                   1,000, since 2,000 sequential calls at 50 ms take close to two minutes)
-# Wall times include one process start; the driver's open (one probe round trip) is measured
-# alone (`which`) and subtracted.
+# Usage: tests/bench/convex_bench.sh [--build DIR] [--latency MS] [--sizes "10000 50000"]
+# Prints a Markdown table; run it with `nice` on a shared machine.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build="$root/build" latency=50 naive_bulk=100
+build="$root/build" latency=300 sizes="10000 50000"
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift ;;
     --latency) latency=$2; shift ;;
-    --naive-bulk) naive_bulk=$2; shift ;;
-    *) echo "usage: $0 [--build DIR] [--latency MS] [--naive-bulk N]" >&2; exit 2 ;;
+    --sizes) sizes=$2; shift ;;
+    *) echo "usage: $0 [--build DIR] [--latency MS] [--sizes \"N ...\"]" >&2; exit 2 ;;
     esac
     shift
 done
-tool="$build/tests/bc-convex-tool"
-[ -x "$tool" ] || { echo "no $tool: build first" >&2; exit 1; }
+bcadmin="$build/tui/bcadmin" tool="$build/tests/bc-convex-tool"
+[ -x "$bcadmin" ] && [ -x "$tool" ] || { echo "build first ($bcadmin, $tool)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/bcadmin-convex-bench.XXXXXX)
 KEY='convex-self-hosted|bench0123456789'
-node "$root/tests/peers/convex-deployment/server.mjs" --admin-key "$KEY" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 600); do grep -q '^PORT ' "$tmp/out" && break; sleep 0.1; done
-CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$tmp/out")"
-export CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY
-ctl() { curl -sS -X "$1" "$CX$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
-requests() { ctl GET /__test/stats | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).requests))'; }
-now_ms() { date +%s%3N; }
-jget() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(eval(process.argv[1]))})' "$1"; }
-
-ctl POST /__test/seed '{"users":1500,"sessionsPerUser":1}' >/dev/null
-ctl POST /__test/latency "{\"ms\":$latency}" >/dev/null
-
-# run NAME CMD...: wall ms (minus the open) and requests beyond the open's probe
-open_ms=0
-run() {
-    local name=$1 before t0 t1 after
-    shift
-    before=$(requests)
-    t0=$(now_ms)
-    "$tool" "$@" >"$tmp/$name.json"
-    t1=$(now_ms)
-    after=$(requests)
-    echo "$name $(((t1 - t0) - open_ms)) $((after - before - 1 - 1))" # - probe - the stats GET
+pid=""
+start() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    node --max-old-space-size=4096 "$root/tests/peers/convex-deployment/server.mjs" --admin-key "$KEY" \
+        >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 1 1200); do grep -q '^PORT ' "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$tmp/out")"
 }
-# the deployment's first calls warm convex-test up: open a few times, keep the fastest
-"$tool" users --limit 50 >/dev/null
-best=999999
-for _ in 1 2 3; do
-    read -r _ o _ < <(run open which)
-    [ "$o" -lt "$best" ] && best=$o
-done
-open_ms=$best
-read -r _ first_ms first_rt < <(run first users --limit 50)
-cursor=$(jget 'j.next' <"$tmp/first.json")
-read -r _ next_ms next_rt < <(run next users --limit 50 --cursor "$cursor")
-id=$(jget 'j.rows[2].id' <"$tmp/first.json")
-read -r _ show_ms show_rt < <(run show show "$id")
-show_seq=$(jget 'j.roundTrips' <"$tmp/show.json")
-id2=$(jget 'j.rows.filter(r => !r.banned)[5].id' <"$tmp/first.json")
-read -r _ ban_ms ban_rt < <(run ban ban "$id2")
-ban_seq=$(jget 'j.roundTrips' <"$tmp/ban.json")
-read -r _ bulk_ms bulk_rt < <(run bulk bulk-ban 1000)
-bulk_seq=$(jget 'j.roundTrips' <"$tmp/bulk.json")
-bulk_changed=$(jget 'j.changed' <"$tmp/bulk.json")
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+ctl() { curl -sS -X "$1" "$CX$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+now_ms() { date +%s%3N; }
+export XDG_STATE_HOME="$tmp/state" BCADMIN_AS=user00001@example.com
+bc() { "$bcadmin" --url "$CX" --admin-key "$KEY" "$@"; }
+lat() { ctl POST /__test/latency "{\"ms\":$1}" >/dev/null; }
+# timed MS CMD...: wall ms of CMD with MS of latency per request
+timed() {
+    local ms=$1 t0
+    shift
+    lat "$ms"
+    t0=$(now_ms)
+    "$@" >"$tmp/last" 2>&1 || true
+    echo $(($(now_ms) - t0))
+    lat 0
+}
+# rounds T0 T1: rounds to one decimal
+rounds() { awk -v a="$1" -v b="$2" -v l="$latency" 'BEGIN { printf "%.1f", (b - a) / l }'; }
+# measure NAME RESET CMD...: RESET (a shell function, may be :) runs before each timing
+measure() {
+    local name=$1 reset=$2 a b
+    shift 2
+    $reset; a=$(timed 0 "$@")
+    $reset; b=$(timed "$latency" "$@")
+    echo "$name|$a|$b|$(rounds "$a" "$b")"
+}
 
-# The naive client: one call at a time, the obvious calls for each operation.
-naive=$(CX=$CX KEY=$KEY N=$naive_bulk node --input-type=module -e '
+start
+ctl POST /__test/seed '{"users":1111,"sessionsPerUser":1}' >/dev/null # 1,000 active, less the admin
+bc users list --limit 5 >/dev/null                                     # warm convex-test up
+open_ok() { :; }
+unban_one() { bc users unban user00007@example.com >/dev/null 2>&1 || true; }
+reset_bulk() {
+    bc --yes users unban --banned >/dev/null 2>&1 || true
+    bc --yes users ban --search 0@example.com >/dev/null 2>&1 || true # the seed's every 10th
+}
+rows=()
+rows+=("$(measure "users list --limit 1 (a new process, layout cached)" open_ok bc users list --limit 1)")
+rows+=("$(measure "users show EMAIL" open_ok bc users show user00005@example.com)")
+rows+=("$(measure "users ban EMAIL" unban_one bc users ban user00007@example.com)")
+rows+=("$(measure "jwks doctor" open_ok bc jwks doctor)")
+rows+=("$(measure "bulk ban of 1,000 (users ban --active --yes)" reset_bulk bc --yes users ban --active)")
+bulk_out=$(cat "$tmp/last")
+uid=$(bc users show user00009@example.com --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).user.id))')
+lat "$latency"
+console_rounds=$("$tool" --url "$CX" --admin-key "$KEY" show "$uid" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).roundTrips))')
+lat 0
+ctl POST /__test/seed '{"users":4889,"offset":20000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+rows+=("$(measure "users list --all --json, 6,000 users" open_ok bc users list --all --json)")
+
+# The naive client: one call at a time (node fetch, kept-alive), the obvious calls.
+naive=$(CX=$CX KEY=$KEY node --input-type=module -e '
 const call = async (path, args) => {
   const r = await fetch(process.env.CX + "/api/function", {method: "POST",
     headers: {"content-type": "application/json", authorization: "Convex " + process.env.KEY},
@@ -82,44 +96,79 @@ const call = async (path, args) => {
   const j = await r.json(); if (j.status !== "success") throw new Error(path + ": " + j.errorMessage);
   return j.value;
 };
-const page = (model, extra, n, cursor = null) => call("auth:findMany", {model, ...extra, paginationOpts: {numItems: n, cursor}});
-const time = async (f) => { const t = performance.now(); const calls = await f(); return [Math.round(performance.now() - t), calls]; };
+const page = (model, where, n, cursor = null) => call("auth:findMany", {model, ...(where ? {where} : {}), paginationOpts: {numItems: n, cursor}});
+let calls = 0; const counted = (f) => async (...a) => { calls++; return f(...a); };
+const c = counted(call), p = counted(page);
 const out = {};
-let first;
-out.first = await time(async () => { first = await page("user", {sortBy: {field: "createdAt", direction: "desc"}}, 50); return 1; });
-out.next = await time(async () => { await page("user", {sortBy: {field: "createdAt", direction: "desc"}}, 50, first.continueCursor); return 1; });
-const users = (await page("user", {}, 1200)).page.filter(u => !u.banned);
-const id = users[5]._id;
-out.show = await time(async () => {
-  await call("auth:findOne", {model: "user", where: [{field: "_id", value: id}]});
-  await page("session", {where: [{field: "userId", value: id}]}, 100);
-  await page("account", {where: [{field: "userId", value: id}]}, 100);
-  return 3; });
-const banOne = async (uid) => {
-  await call("auth:updateOne", {input: {model: "user", where: [{field: "_id", value: uid}], update: {banned: true, banReason: "bench"}}});
-  const s = await page("session", {where: [{field: "userId", value: uid}]}, 100);
-  for (const row of s.page) await call("auth:deleteOne", {input: {model: "session", where: [{field: "_id", value: row._id}]}});
-  return 2 + s.page.length; };
-out.ban = await time(() => banOne(users[6]._id));
-const n = Number(process.env.N);
-out.bulk = await time(async () => { let c = 0; for (const u of users.slice(10, 10 + n)) c += await banOne(u._id); return c; });
+const run = async (name, f) => { calls = 0; await f(); out[name] = calls; };
+await run("show", async () => {
+  const u = (await p("user", [{field: "email", value: "user00005@example.com"}], 1)).page[0];
+  await p("session", [{field: "userId", value: u._id}], 100);
+  await p("account", [{field: "userId", value: u._id}], 100); });
+await run("ban", async () => {
+  const u = (await p("user", [{field: "email", value: "user00003@example.com"}], 1)).page[0];
+  await c("auth:updateOne", {input: {model: "user", where: [{field: "_id", value: u._id}], update: {banned: true}}});
+  const s = await p("session", [{field: "userId", value: u._id}], 100);
+  for (const row of s.page) await c("auth:deleteOne", {input: {model: "session", where: [{field: "_id", value: row._id}]}});
+  await p("user", [{field: "_id", value: u._id}], 1); });
+await run("doctor", async () => { calls++; await p("jwks", null, 100); });
+await run("all", async () => { let cur = null, done = false;
+  while (!done) { const r = await p("user", null, 50, cur); cur = r.continueCursor; done = r.isDone; } });
 console.log(JSON.stringify(out));
 ')
-nj() { echo "$naive" | jget "$1"; }
-nb_ms=$(nj "j.bulk[0]") nb_calls=$(nj "j.bulk[1]")
-scale() { echo $(( $1 * 1000 / naive_bulk )); }
+nj() { echo "$naive" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)['"\"$1\""']))'; }
 
-cat <<EOF2
-Latency added per request: ${latency} ms. bcadmin: bc-convex-tool through driver.h (process start
-included, the driver's open of ${open_ms} ms subtracted). Naive: one call at a time (node fetch,
-kept-alive). Sequential round trips: bcadmin's own count (bc_convex_driver_round_trips; a
-concurrent batch counts once); requests: what the deployment saw (GET /__test/stats).
+big=()
+for n in $sizes; do
+    start
+    t0=$(now_ms)
+    off=0
+    while [ "$off" -lt "$n" ]; do # seed in slices: one request per 5,000 users
+        step=$((n - off < 5000 ? n - off : 5000))
+        ctl POST /__test/seed "{\"users\":$step,\"offset\":$off,\"sessionsPerUser\":0,\"accounts\":false}" >/dev/null
+        off=$((off + step))
+    done
+    seed_s=$(( ($(now_ms) - t0) / 1000 ))
+    bc users list --limit 5 >/dev/null
+    e=$(measure "export" open_ok bc users list --all --json)
+    exported=$(tail -c 200 "$tmp/last" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    s=$(measure "search" open_ok bc users list --search "user0$((n / 20000))999" --all --json)
+    IFS='|' read -r _ ea eb er <<<"$e"
+    IFS='|' read -r _ sa sb sr <<<"$s"
+    big+=("| export, $n users (--all --json: $exported rows) | $er | $((n * 1000 / eb)) | $ea / $eb |")
+    big+=("| substring search over $n users (--search, --all) | $sr | $((n * 1000 / sb)) | $sa / $sb |")
+    echo "seeded $n in ${seed_s}s" >&2
+done
 
-| operation | bcadmin sequential round trips | bcadmin requests | bcadmin wall ms | naive calls (all sequential) | naive wall ms |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| first users page (50) | ${first_rt} (requests) | ${first_rt} | ${first_ms} | $(nj "j.first[1]") | $(nj "j.first[0]") |
-| next page (50) | ${next_rt} (requests) | ${next_rt} | ${next_ms} | $(nj "j.next[1]") | $(nj "j.next[0]") |
-| user detail (user, sessions, accounts) | ${show_seq} | ${show_rt} | ${show_ms} | $(nj "j.show[1]") | $(nj "j.show[0]") |
-| ban (user + its sessions) | ${ban_seq} | ${ban_rt} | ${ban_ms} | $(nj "j.ban[1]") | $(nj "j.ban[0]") |
-| bulk ban of 1,000 users (${bulk_changed} changed) | ${bulk_seq} | ${bulk_rt} | ${bulk_ms} | $(scale "$nb_calls") (${nb_calls} for ${naive_bulk}) | $(scale "$nb_ms") (${nb_ms} for ${naive_bulk}, scaled) |
-EOF2
+cat <<EOF
+Latency added per request: ${latency} ms. bcadmin: the real binary as a whole process, by email;
+rounds = (t_${latency} − t_0) / ${latency}; the function layout is cached in the state database by
+the first process (issue 10), so these send no probe. The ban and the bulk ban run with
+BCADMIN_AS (one lookup of the acting admin, included). Naive: one function call at a time; its
+rounds are its calls. Bulk output: ${bulk_out}
+
+| operation | goal (issue 11) | bcadmin rounds | naive rounds | t_0 / t_${latency} ms |
+| --- | ---: | ---: | ---: | ---: |
+EOF
+goal() {
+    case $1 in
+    "users list --limit 1"*) echo "1 (0 for detection)" ;; "users show"*) echo "≤ 2" ;; "users ban"*) echo "≤ 2" ;;
+    "jwks"*) echo 1 ;; bulk*) echo "≤ 4" ;; *6,000*) echo "≤ 8" ;; *) echo "" ;;
+    esac
+}
+naive_of() {
+    case $1 in
+    "users list"*) echo 2 ;; "users show"*) nj show ;; "users ban"*) nj ban ;;
+    "jwks"*) nj doctor ;; *6,000*) nj all ;;
+    bulk*) echo "≈ 3,000 (3 per user)" ;; *) echo "" ;;
+    esac
+}
+for r in "${rows[@]}"; do
+    IFS='|' read -r name a b rd <<<"$r"
+    echo "| $name | $(goal "$name") | $rd | $(naive_of "$name") | $a / $b |"
+done
+echo "| console: open a user (bc_users_detail by id, driver's count) | 1 | $console_rounds | 3 | |"
+echo
+echo "| large read | rounds | rows/s at ${latency} ms | t_0 / t_${latency} ms |"
+echo "| --- | ---: | ---: | ---: |"
+printf '%s\n' "${big[@]}"

@@ -17,6 +17,7 @@
 #include "convex_driver.h"
 #include "deployment.h"
 #include "isotime.h"
+#include "users.h"
 
 static json_t *record_json(const bc_record *r)
 {
@@ -199,28 +200,16 @@ int main(int argc, char **argv)
             out = page_json(&p);
         bc_page_release(&p);
     } else if (st == BC_OK && strcmp(cmd, "show") == 0 && i < argc) {
-        /* what a detail view reads: the user, its sessions page, its accounts */
+        /* what a detail view reads (users.h): the user, its sessions, its accounts */
         size_t before = bc_convex_driver_round_trips(d);
-        const char *key = argv[i];
-        bc_record user = {0};
-        bc_page sessions = {0};
-        bc_rows accounts = {0};
-        st = bc_driver_row_get(d, BC_MODEL_USER, strchr(key, '@') ? "email" : "id", key, &user,
-                               &err);
-        const char *id = st == BC_OK ? bc_record_text(&user, "id") : NULL;
-        bc_session_query sq = {.user_id = id};
+        bc_user_detail detail;
+        st = bc_users_detail(d, argv[i], true, &detail, &err);
         if (st == BC_OK)
-            st = bc_driver_sessions_page(d, &sq, &sessions, &err);
-        bc_match m = {"userId", &id, 1};
-        if (st == BC_OK)
-            st = bc_driver_rows_get(d, BC_MODEL_ACCOUNT, &m, 0, &accounts, &err);
-        if (st == BC_OK)
-            out = json_pack("{s:o,s:o,s:o,s:I}", "user", record_json(&user), "sessions",
-                            page_json(&sessions), "accounts", rows_json(&accounts), "roundTrips",
+            out = json_pack("{s:o,s:o,s:o,s:I}", "user", record_json(&detail.user), "sessions",
+                            rows_json(&detail.sessions), "accounts", rows_json(&detail.accounts),
+                            "roundTrips",
                             (json_int_t)(bc_convex_driver_round_trips(d) - before));
-        bc_record_release(&user);
-        bc_page_release(&sessions);
-        bc_rows_release(&accounts);
+        bc_users_detail_release(&detail);
     } else if (st == BC_OK && strcmp(cmd, "sessions") == 0) {
         bc_session_query sq = {.user_id = i < argc ? argv[i] : NULL};
         bc_page p;

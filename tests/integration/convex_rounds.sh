@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Round trips and honest counts on Convex (issue 11), through the real bcadmin binary by email,
+# against the Convex test deployment (real better-convex 0.6.4 createApi under convex-test):
+# - request budgets read from the deployment's own stats (GET /__test/stats). The first process
+#   finds the functions and caches the layout in the state database, so the processes measured
+#   send no probe; every request waits 150 ms, so requests sent together overlap and maxInFlight
+#   shows how many went out at once: users show EMAIL is the
+#   lookup then sessions + accounts together; users ban EMAIL is the lookup then the row's
+#   updateOne + the session delete together, with no re-read; jwks doctor reads the variables and
+#   the key rows together;
+# - counts past the newest 1,000 rows: a search that finds an old row counts it, a search with no
+#   match ends exact, --all reports what it streamed, JSON says total vs totalAtLeast;
+# - bulk ban of 899 users in concurrent chunks: a 429 in the middle is waited out; a 500 before
+#   one chunk ran leaves an exact audit and "N of 899 users banned; re-run to finish", and the
+#   re-run finishes; a 500 after a chunk ran is verified as applied.
+# Usage: convex_rounds.sh BCADMIN BC_CONVEX_TOOL
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+peers="$here/../peers"
+bcadmin=$1
+[ -d "$peers/node_modules/convex-test" ] || { echo "SKIP: npm packages missing in tests/peers"; exit 77; }
+
+tmp=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+KEY='convex-self-hosted|0123456789abcdef'
+node "$peers/convex-deployment/server.mjs" --admin-key "$KEY" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 1 1200); do
+    grep -q '^PORT ' "$tmp/out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/err"; echo "server died"; exit 1; }
+    sleep 0.1
+done
+base="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$tmp/out")"
+
+failures=0
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; failures=$((failures + 1)); }
+check() { if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got [$2], want [$3]"; fi; }
+contains() { if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: [$2] lacks [$3]"; fi; }
+js() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);
+             const r=('"$1"');console.log(typeof r==="string"?r:JSON.stringify(r))})' "${@:2}"; }
+ctl() { curl -sS -X "$1" "$base$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+export XDG_STATE_HOME="$tmp/state"
+bc() { "$bcadmin" --url "$base" --admin-key "$KEY" "$@"; }
+# stats CMD...: run it with fresh stats; prints "requests maxInFlight byFunction"
+stats() {
+    ctl POST /__test/stats/reset >/dev/null
+    "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err" || true
+    ctl GET /__test/stats | js '[v.requests, v.maxInFlight, JSON.stringify(v.byFunction)].join(" ")'
+}
+
+ctl POST /__test/seed '{"users":1000}' >/dev/null # user00001 (admin) .. user01000; every 10th banned
+ctl POST /__test/latency '{"ms":150}' >/dev/null
+
+echo "# budgets (the layout cached by the first process: no probe after it)"
+bc users list --limit 1 >/dev/null
+s=$(stats bc users list --limit 1)
+check "a new process sends no probe (the page and its count)" "${s% *}" "2 2"
+s=$(stats bc users show user00005@example.com --json)
+check "users show EMAIL: the user, 1 session, 1 account" "$(js 'v.user.email+" "+v.sessions.length+" "+v.accounts.length' <"$tmp/cmd.out")" \
+    "user00005@example.com 1 1"
+# the lookup, then sessions + accounts together: 3 requests, 2 at once (2 rounds)
+check "users show EMAIL: 3 requests, 2 in flight" "${s% *}" "3 2"
+uid=$(js v.user.id <"$tmp/cmd.out")
+s=$(stats bc users show "$uid" --json)
+check "users show ID: user, sessions, accounts in one round" "${s% *}" "3 3"
+export BCADMIN_AS=user00001@example.com
+s=$(stats bc users ban user00007@example.com)
+contains "users ban EMAIL: reported from the write's answer" "$(cat "$tmp/cmd.out")" "banned user00007@example.com ("
+# the acting admin + the lookup, then updateOne and the session delete together; no re-read
+check "users ban EMAIL: requests and what they were" "$s" \
+    '4 2 {"auth:findMany":2,"auth:updateOne":1,"auth:deleteMany":1}'
+check "users ban EMAIL: applied" "$(bc users show user00007@example.com --json | js 'String(v.user.banned)+" "+v.sessions.length')" "true 0"
+ctl POST /__test/stats/reset >/dev/null
+bc jwks doctor --json >/dev/null 2>&1 || true
+check "jwks doctor: variables and key rows together" \
+    "$(ctl GET /__test/stats | js '[v.byRoute["/api/v1/list_environment_variables"], v.byFunction["auth:findMany"], v.maxInFlight].join(" ")')" "1 1 2"
+ctl POST /__test/latency '{"ms":0}' >/dev/null
+
+echo "# bulk ban in concurrent chunks"
+# users.ban entries of single users (a bulk's own entry, whose members they are, left out)
+banned_count() { sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE action = 'users.ban' AND state = '$1' AND id NOT IN (SELECT group_id FROM audit WHERE group_id IS NOT NULL)"; }
+active() { bc users list --active --all --json | js 'v.total'; }
+# lift only the bans of the last bulk: the seed's every-10th ban stays (their ids are not in it)
+reset() { bc users unban --banned --search user0 --yes >/dev/null; bc users ban --search 0@example.com --yes >/dev/null; }
+bc users unban user00007@example.com >/dev/null
+# the 900 active users of the seed, less the acting admin: 899 to ban, in chunks of 500 and 399
+# 1. a 429 in the middle of the concurrent chunks is waited out
+ctl POST /__test/faults '{"kind":"status","status":429,"fn":"auth:updateMany","count":2}' >/dev/null
+s=$(stats bc users ban --active --yes)
+check "429 mid-chunk: retried, all banned" "$(cat "$tmp/cmd.out")" "banned 899 users (the acting admin was skipped)"
+check "429 mid-chunk: both faults used" "$(ctl GET /__test/faults | js 'v.faults.length')" 0
+# the acting admin, the selection (one read), the rows again (2 chunks), then 2 updates and
+# 4 session deletes (250 users each) together, and the 2 updates turned away with 429 again
+check "bulk requests" "$(echo "$s" | cut -d' ' -f1) $(echo "$s" | cut -d' ' -f3 | js 'Object.entries(v).sort().join(" ")')" \
+    "12 auth:deleteMany,4 auth:findMany,4 auth:updateMany,2"
+check "429: audit exact" "$(banned_count done)" 900 # 899 + user00007 above
+reset
+check "reset: 900 active again" "$(active)" 900
+# 2. a 500 before one chunk ran: exact audit, honest message, the re-run finishes
+done0=$(banned_count done)
+ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany"}' >/dev/null
+out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
+check "500 mid-chunk: exit 1" "$rc" 1
+n=$(echo "$out" | sed -n 's/.*: \([0-9]*\) of 899 users banned; re-run to finish.*/\1/p')
+if [ "$n" = 500 ] || [ "$n" = 399 ]; then ok "500 mid-chunk: one chunk stands ($n of 899)"; else bad "500 mid-chunk: message [$out]"; n=0; fi
+contains "500 mid-chunk: says what failed" "$out" "HTTP 500"
+check "500 mid-chunk: active users left" "$(active)" $((899 - n + 1))
+check "500 mid-chunk: audit done for exactly those" "$(banned_count done)" $((done0 + n))
+check "500 mid-chunk: audit failed for the rest" "$(banned_count failed)" $((899 - n))
+check "500 mid-chunk: the bulk's own entry says what stands" \
+    "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes(process.argv[1])' "$n of 899 users banned; re-run to finish")" "failed true"
+out=$(bc users ban --active --yes 2>&1)
+check "re-run finishes" "$out" "banned $((899 - n)) users (the acting admin was skipped)"
+check "re-run: only the acting admin is active" "$(active)" 1
+reset
+# 3. a 500 after a chunk ran: the rows are read back and hold the ban, so it is done
+ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany","phase":"after"}' >/dev/null
+out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
+check "500 after the write: verified, exit 0" "$rc $out" "0 banned 899 users (the acting admin was skipped)"
+check "500 after the write: no new failed entry" "$(banned_count failed)" $((899 - n))
+ctl DELETE /__test/faults >/dev/null
+
+echo "# counts past the newest 1,000 rows"
+ctl POST /__test/seed '{"users":1200,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+# user00005 is older than the 1,200 newer users: the count's first read does not reach it
+out=$(bc users list --search user00005 --json)
+check "search for an old row: found and counted exactly" "$(echo "$out" | js '[v.users.length, v.total, v.totalAtLeast ?? "-"].join(" ")')" "1 1 -"
+out=$(bc users list --search no-such-user --json)
+check "search with no match: the scan ends, the count is exact" "$(echo "$out" | js '[v.users.length, v.total].join(" ")')" "0 0"
+out=$(bc users list --all --json)
+check "--all: the total is what it streamed" "$(echo "$out" | js '[v.users.length, v.total].join(" ")')" "2200 2200"
+out=$(bc users list --limit 10 --json)
+check "one page: a lower bound, said as such" "$(echo "$out" | js '[v.total, v.totalAtLeast].join(" ")')" " 1000"
+contains "human footer says it is a lower bound (on stderr in a pipe)" "$(bc users list --limit 10 2>&1 >/dev/null)" "showing 10 of 1000+ so far"
+out=$(bc users list --sort updated 2>&1) || true
+contains "unindexed sort: refused with the reason" "$out" "no index to sort \"user\" by updatedAt"
+contains "unindexed sort: suggests the others" "$out" "sort by created, email, name instead"
+out=$(bc users list --sort name --limit 2 --json)
+check "--sort name is served" "$(echo "$out" | js 'v.users.length')" 2
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

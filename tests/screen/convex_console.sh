@@ -1,0 +1,52 @@
+#!/bin/sh
+# The console on Convex (issue 11), on the Convex test deployment:
+# - opening a user from the list is one round trip with no request sent twice: with 150 ms added
+#   to every request, Enter reads the user, its sessions and its accounts together (3 requests,
+#   all 3 in flight at once) and nothing else (the owner email of the user's own sessions comes
+#   from the user just read);
+# - past 1,000 users the position reads "of 1,000+ so far"; `#` finishes the count (exact), and
+#   on a slow scan shows progress and stops on Esc.
+. "$(dirname "$0")/lib.sh"
+KEY='convex-self-hosted|0be11e5e'
+start_deployment "$KEY"
+ctl() { curl -sS -X "$1" "$CX$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+ctl POST /__test/seed '{"users":30,"sessionsPerUser":2}' >/dev/null || fail "seeding failed"
+
+TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 40
+wait_for "user00030@example.com"
+wait_for "row 1 of 30"
+ctl POST /__test/latency '{"ms":150}' >/dev/null
+ctl POST /__test/stats/reset >/dev/null
+keys Enter
+wait_for "Sessions (2, 2 active)"
+expect_screen_has "user00030@example.com"
+sleep 1 # anything sent after the screen is drawn would show in the stats now
+stats=$(ctl GET /__test/stats)
+requests=$(echo "$stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')
+in_flight=$(echo "$stats" | sed -n 's/.*"maxInFlight":\([0-9]*\).*/\1/p')
+[ "$requests $in_flight" = "3 3" ] || fail "opening a user sent $requests requests, $in_flight at once: $stats"
+ctl POST /__test/latency '{"ms":0}' >/dev/null
+keys Escape
+wait_for "row 1 of 30"
+
+ctl POST /__test/seed '{"users":2500,"offset":1000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+keys C-r
+wait_for "row 1 of 1,000+ so far"
+keys '#'
+wait_for "2,530 users match (an exact count)"
+wait_for "row 1 of 2,530 "
+# a search: its count is a lower bound until the scan ends
+keys /
+text "user0"
+keys Enter
+wait_for "search: user0"
+wait_for "+ so far"
+ctl POST /__test/faults '{"kind":"latency","fn":"auth:findMany","ms":20000,"persistent":true}' >/dev/null
+keys '#'
+wait_for "counting"
+expect_screen_has "0 found so far"
+expect_screen_has "Esc stops"
+keys Escape
+wait_for "count stopped: 0 found so far"
+ctl DELETE /__test/faults >/dev/null
+keys q
