@@ -168,6 +168,11 @@ static bc_status db_fail(sq *s, int rc, bc_error *err, const char *what)
                        s->path, what);
     if ((rc & 0xff) == SQLITE_NOTADB)
         return bc_fail(err, BC_ERR, "%s is not a SQLite database (or it is encrypted)", s->path);
+    if ((rc & 0xff) == SQLITE_CORRUPT)
+        return bc_fail(err, BC_ERR,
+                       "%s is damaged (SQLite found corruption while %s); the change was not "
+                       "made. Run `bcadmin db check` and restore the file from a backup",
+                       s->path, what);
     return bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path, sqlite3_errmsg(s->db));
 }
 
@@ -2227,6 +2232,54 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
         return st;
     }
     *out = &s->base;
+    return BC_OK;
+}
+
+/* --- integrity ---------------------------------------------------------------------------- */
+
+typedef struct {
+    bc_driver *d;
+    const bc_progress *progress;
+    uint64_t ticks;
+} check_ctx;
+
+/* The progress handler while the check runs: a count for the meter, and Esc / signals stop. */
+static int check_tick(void *arg)
+{
+    check_ctx *c = arg;
+    bc_progress_report(c->progress, "checking integrity", ++c->ticks, 0);
+    return atomic_load(&c->d->cancel);
+}
+
+bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
+                                    bc_error *err)
+{
+    sq *s = (sq *)d;
+    *problems = NULL;
+    check_ctx ctx = {d, progress, 0};
+    sqlite3_progress_handler(s->db, 100000, check_tick, &ctx);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(100)", -1, &st, NULL);
+    bc_buf out = {0};
+    if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *line = (const char *)sqlite3_column_text(st, 0);
+            if (line && strcmp(line, "ok") != 0 && strncmp(line, "*** in database ", 16) != 0)
+                bc_buf_printf(&out, "%s%s", out.len ? "\n" : "", line);
+        }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(st);
+    sqlite3_progress_handler(s->db, 1000, interrupted, &s->base);
+    /* A file too damaged to walk fails the check itself: that is a finding, not an error. */
+    if (rc != SQLITE_OK && (rc & 0xff) == SQLITE_CORRUPT)
+        bc_buf_printf(&out, "%s%s", out.len ? "\n" : "", sqlite3_errmsg(s->db));
+    else if (rc != SQLITE_OK) {
+        bc_buf_release(&out);
+        return db_fail(s, rc, err, "checking integrity");
+    }
+    *problems = out.len ? bc_buf_take(&out) : NULL;
+    bc_buf_release(&out);
     return BC_OK;
 }
 

@@ -52,6 +52,12 @@ bool bc_sqlite_has_indexes(bc_driver *d);
  * filled; without it a contains search scans every user, with the same results. */
 bool bc_sqlite_has_search_index(bc_driver *d);
 
+/* SQLite's PRAGMA integrity_check over the whole file (reporting a running count to progress;
+ * stopped by bc_driver_interrupt). BC_OK with *problems NULL when the file is sound, or set to
+ * the problems found, one a line (at most 100; the caller frees it). */
+bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
+                                    bc_error *err);
+
 /* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
  * finishes it). */
 bool bc_sqlite_search_index_unfinished(bc_driver *d);

@@ -502,6 +502,13 @@ static bc_status need_sqlite(const bc_target *t, bc_error *err)
                    t->label ? t->label : "the target");
 }
 
+bc_status bc_target_integrity_check(bc_target *t, const bc_progress *progress, char **problems,
+                                    bc_error *err)
+{
+    *problems = NULL;
+    return t->path ? bc_sqlite_integrity_check(t->d, progress, problems, err) : BC_OK;
+}
+
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err)
 {
     return bc_target_add_indexes_progress(t, NULL, err);

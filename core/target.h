@@ -161,6 +161,10 @@ bc_status bc_target_add_indexes(bc_target *t, bc_error *err);
 bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,
                                          bc_error *err);
 bc_status bc_target_drop_indexes(bc_target *t, bc_error *err);
+/* SQLite files: SQLite's integrity check (bc_sqlite_integrity_check; *problems NULL when sound,
+ * else the caller's text). A Convex target has no file to check: BC_OK, *problems NULL. */
+bc_status bc_target_integrity_check(bc_target *t, const bc_progress *progress, char **problems,
+                                    bc_error *err);
 /* Whether creating a user on t skips the app's triggers (convex_driver.h): warn first. */
 bool bc_target_bypasses_triggers(const bc_target *t);
 /* Rounds of HTTP requests sent so far (Convex), for tests. */

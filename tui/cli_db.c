@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "demo.h"
@@ -10,6 +11,7 @@
 #include "paths.h"
 #include "target.h"
 #include "state.h"
+#include "text.h"
 #include "xalloc.h"
 
 bc_status bc_cli_demo(bc_cli *c, bc_error *err)
@@ -91,12 +93,48 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     return st;
 }
 
+/* A SQLite file: SQLite's own integrity check of every page and index (a running count on a
+ * terminal's stderr while it reads a large file). */
+static bc_status check_integrity(bc_cli *c, bc_error *err)
+{
+    bc_meter meter;
+    bc_meter_start(&meter, "db check");
+    bc_progress progress = bc_meter_progress(&meter);
+    char *problems = NULL;
+    bc_status st = bc_target_integrity_check(&c->t, &progress, &problems, err);
+    bc_meter_end(&meter);
+    if (st != BC_OK || !problems)
+        return st;
+    /* The first findings, one a line (escaped: they quote names from the file). */
+    size_t n = 0;
+    for (char *line = problems; line && *line; n++) {
+        size_t len = strcspn(line, "\n");
+        if (n < 10) {
+            char *safe = bc_text_escape(line, len);
+            fprintf(stderr, "bcadmin: %s: %s\n", c->d->label, safe);
+            free(safe);
+        }
+        line = line[len] ? line + len + 1 : NULL;
+    }
+    if (n > 10)
+        fprintf(stderr, "bcadmin: %s: ... and %zu more\n", c->d->label, n - 10);
+    free(problems);
+    return bc_fail(err, BC_ERR,
+                   "%s is damaged: SQLite's integrity check found %zu problem%s. Restore it from a "
+                   "backup (or recover it with the sqlite3 shell's .recover) before writing to it",
+                   c->d->label, n, n == 1 ? "" : "s");
+}
+
 bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
 {
     /* Opening the target already ran the schema check (SQLite) or found the auth functions
      * (Convex); reaching here means it passed. */
+    bc_status st = check_integrity(c, err);
+    if (st != BC_OK)
+        return st;
     bool convex = c->t.convex;
-    fprintf(c->out, "%s: Better Auth %s OK\n", c->d->label, convex ? "functions" : "database");
+    fprintf(c->out, "%s: Better Auth %s OK%s\n", c->d->label, convex ? "functions" : "database",
+            c->t.path ? " (integrity check passed)" : "");
     fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
     if (convex) {
         fprintf(c->out, "  functions: %s\n", c->t.functions);

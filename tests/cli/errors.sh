@@ -71,7 +71,7 @@ run 1 "$BCADMIN" --db "$TMP/other.db" db check
 # db check opens the state database (created 0600) and reports both; db index adds indexes.
 run 0 bc db check
 same_out "db check" <<OUT
-$DB: Better Auth database OK
+$DB: Better Auth database OK (integrity check passed)
   line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
@@ -135,6 +135,30 @@ run 0 "$BCADMIN" users show -h
 has "$TMP/out" "bcadmin users show USER"
 run 0 "$BCADMIN" --version
 grep -qE '^bcadmin [0-9]+\.[0-9]+\.[0-9]+$' "$TMP/out" || fail "--version: $(cat "$TMP/out")"
+# A damaged file: db check runs SQLite's integrity check and fails naming what it found; a write
+# that meets the damage says so and exits non-zero, changing nothing.
+DAMAGED="$TMP/damaged.db"
+cp "$DB" "$DAMAGED"
+run 0 "$BCADMIN" --db "$DAMAGED" db check
+has "$TMP/out" "(integrity check passed)"
+sqlite3 "$DAMAGED" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET rootpage =
+  (SELECT rootpage FROM sqlite_schema WHERE name = 'account_userId_idx')
+  WHERE name = 'session_userId_idx';"
+run 1 "$BCADMIN" --db "$DAMAGED" db check
+has "$TMP/err" "damaged.db is damaged: SQLite's integrity check found"
+has "$TMP/err" "missing from index session_userId_idx"
+# (a file large enough that the ban's session delete walks the swapped index)
+"$BCADMIN" demo --db "$TMP/damaged2.db" --users 200 --seed 7 >/dev/null
+sqlite3 "$TMP/damaged2.db" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET rootpage =
+  (SELECT rootpage FROM sqlite_schema WHERE name = 'account_userId_idx')
+  WHERE name = 'session_userId_idx';"
+victim=$(sqlite3 "$TMP/damaged2.db" "SELECT email FROM user WHERE role = 'user' AND id IN
+  (SELECT userId FROM session) ORDER BY email LIMIT 1")
+run 1 "$BCADMIN" --db "$TMP/damaged2.db" --state "$TMP/state-d.db" users ban "$victim" --yes
+has "$TMP/err" "damaged2.db is damaged (SQLite found corruption while"
+[ "$(sqlite3 "$TMP/damaged2.db" "SELECT banned FROM user WHERE email = '$victim'")" != 1 ] ||
+    fail "the ban went ahead on a damaged file"
+
 # The state database (the audit log) must be private and reached directly: a file open to other
 # users, or a symbolic link, is refused with the reason and left as it is.
 run 0 bc --state "$TMP/state.db" db check
