@@ -253,7 +253,7 @@ const char *bc_cli_verb_name(size_t i)
 /* What `bcadmin` does with no verb. */
 static const char *const default_verb = "users list";
 
-static const verb_def *verb_named(const char *name)
+const verb_def *bc_cli_verb_named(const char *name)
 {
     for (size_t i = 0; i < N_VERBS; i++)
         if (strcmp(verbs[i].name, name) == 0)
@@ -262,7 +262,7 @@ static const verb_def *verb_named(const char *name)
 }
 
 /* Whether some verb starts with the words in `prefix` followed by a space. */
-static bool verb_prefix(const char *prefix)
+bool bc_cli_verb_prefix(const char *prefix)
 {
     size_t n = strlen(prefix);
     for (size_t i = 0; i < N_VERBS; i++)
@@ -592,7 +592,7 @@ static bc_status parse_word(bc_cli *c, parse_state *p, const char *word, bc_erro
         /* "audit" is a verb and so is "audit undo": a longer verb wins over an argument. */
         char longer[sizeof p->words];
         int n = snprintf(longer, sizeof longer, "%s %s", p->words, word);
-        const verb_def *v = n > 0 && (size_t)n < sizeof longer ? verb_named(longer) : NULL;
+        const verb_def *v = n > 0 && (size_t)n < sizeof longer ? bc_cli_verb_named(longer) : NULL;
         if (v) {
             memcpy(p->words, longer, sizeof longer);
             p->verb = v;
@@ -610,8 +610,8 @@ static bc_status parse_word(bc_cli *c, parse_state *p, const char *word, bc_erro
     if (n < 0 || (size_t)n >= sizeof words)
         return bc_cli_unknown_verb(word, err);
     memcpy(p->words, words, sizeof words);
-    p->verb = verb_named(words);
-    if (!p->verb && !verb_prefix(words))
+    p->verb = bc_cli_verb_named(words);
+    if (!p->verb && !bc_cli_verb_prefix(words))
         return bc_cli_unknown_verb(words, err);
     return BC_OK;
 }
@@ -682,7 +682,7 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
     }
     if (!p->verb) {
         p->console = true;
-        p->verb = verb_named(default_verb);
+        p->verb = bc_cli_verb_named(default_verb);
     }
     return check_combination(c, p, err);
 }

@@ -113,23 +113,6 @@ typedef struct {
     const opt_def *pending; /* the last word was this option, which wants a value */
 } line_state;
 
-static const verb_def *verb_named(const char *name)
-{
-    for (size_t i = 0; i < bc_cli_n_verbs; i++)
-        if (strcmp(bc_cli_verbs[i].name, name) == 0)
-            return &bc_cli_verbs[i];
-    return NULL;
-}
-
-static bool verb_prefix(const char *words)
-{
-    size_t n = strlen(words);
-    for (size_t i = 0; i < bc_cli_n_verbs; i++)
-        if (strncmp(bc_cli_verbs[i].name, words, n) == 0 && bc_cli_verbs[i].name[n] == ' ')
-            return true;
-    return false;
-}
-
 static uint64_t mask_of(const line_state *s)
 {
     return GLOBAL_OPTS | (s->verb ? s->verb->opts : 0);
@@ -155,9 +138,10 @@ static void take_word(line_state *s, const char *w)
     char longer[sizeof s->words];
     int n = snprintf(longer, sizeof longer, "%s%s%s", s->words, *s->words ? " " : "", w);
     bool fits = n > 0 && (size_t)n < sizeof longer;
-    if (fits && s->npos == 0 && (verb_named(longer) || (!s->verb && verb_prefix(longer)))) {
+    bool verb_word = bc_cli_verb_named(longer) || (!s->verb && bc_cli_verb_prefix(longer));
+    if (fits && s->npos == 0 && verb_word) {
         memcpy(s->words, longer, sizeof longer);
-        s->verb = verb_named(longer);
+        s->verb = bc_cli_verb_named(longer);
         return;
     }
     if (s->npos < 2)

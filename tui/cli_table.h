@@ -122,4 +122,9 @@ extern const size_t bc_cli_n_options;
 extern const verb_def bc_cli_verbs[];
 extern const size_t bc_cli_n_verbs;
 
+/* The verb called name ("users list"), or NULL. */
+const verb_def *bc_cli_verb_named(const char *name);
+/* Whether some verb starts with the words in prefix followed by a space ("users"). */
+bool bc_cli_verb_prefix(const char *prefix);
+
 #endif
