@@ -587,7 +587,7 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
         char *what = bc_xasprintf("Remove %s with all their sessions and accounts? This cannot be "
                                   "undone.",
                                   email);
-        st = confirm_typed(c, false, what, email, err);
+        st = confirm_typed(c, true, what, email, err);
         free(what);
     }
     if (st == BC_OK)

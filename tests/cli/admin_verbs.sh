@@ -134,8 +134,11 @@ printf 'long-enough-1' | run 0 bc users set-password eve@example.com
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM account WHERE userId = (SELECT id FROM user WHERE email = 'eve@example.com') AND providerId = 'credential' AND accountId = userId")" = 1 ] ||
     fail "set-password made no credential account for eve"
 
-# remove: without a terminal it goes ahead; the rows are gone
-run 0 bc users remove new@example.com </dev/null
+# remove: without a terminal it needs --yes (like the bulk forms); then the rows are gone
+run 4 bc users remove new@example.com </dev/null
+has "$TMP/err" "add --yes to confirm"
+want "refused removal kept the user" 1 "$(sql "SELECT count(*) FROM user WHERE email='new@example.com'")"
+run 0 bc users remove new@example.com --yes </dev/null
 has "$TMP/out" "removed new@example.com"
 want "removed rows" 0 "$(sql "SELECT count(*) FROM user WHERE email='new@example.com'")"
 
