@@ -141,7 +141,8 @@ bc_cli_ok() {
 bc_cli_json() {
     local out
     out=$(bc_cli_ok "$@") || exit 1
-    node -e 'JSON.parse(process.argv[1])' "$out" 2>/dev/null ||
+    # on standard input: one argument may not exceed 128 KiB (an --all export does)
+    printf '%s' "$out" | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' 2>/dev/null ||
         bc_die "bcadmin ${BC_TARGET_ARGS[*]} $* did not print JSON: ${out:0:300}"
     printf '%s\n' "$out"
 }

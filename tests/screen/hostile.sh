@@ -23,6 +23,6 @@ esc=$(printf '\033')
 [ -z "$(tmux -L "$SOCK" list-buffers)" ] || fail "OSC 52 reached the clipboard"
 [ "$(pane '#{pane_title}')" != pwned ] || fail "the window title changed"
 [ "$(pane '#{cursor_flag}')" = 0 ] || fail "the cursor became visible"
-expect_line 1 " bcadmin  sqlite │ app.db                                                                               21 users │ user"
+expect_line 1 " bcadmin  sqlite │ app.db │ BA 1.4-1.6                                                                  21 users │ user"
 keys q
 wait_for "row 1 of 21"

@@ -12,7 +12,7 @@ SECRET=0123456789abcdef0123456789abcdef0123456789ab
 start_deployment "$KEY" --env SITE_URL=http://localhost:3000 --env BETTER_AUTH_SECRET=$SECRET
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":3}' >/dev/null
 requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
-calls() { curl -sS "$CX/__test/stats" | grep -o "\"$1\":[0-9]*" | cut -d: -f2; }
+calls() { curl -sS "$CX/__test/stats" | grep -o "\"$1\":[0-9]*" | sed "s/.*://"; }
 reset() { curl -sS -X POST "$CX/__test/stats/reset" >/dev/null; }
 banned() {
     curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
