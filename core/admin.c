@@ -1279,6 +1279,7 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     for (size_t i = 0; i < np; i++) {
         bc_rows_release(&parts[i].users.rows);
         bc_rows_release(&reads[i].rows);
+        bc_record_release(&parts[i].update.after); /* a one-user chunk's updateOne answer */
         free(parts[i].ids);
         free(parts[i].audit);
         if (verified)

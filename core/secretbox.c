@@ -255,6 +255,7 @@ static bc_status add_entry(bc_secrets *out, const char *entry, size_t len, size_
                            bc_error *err)
 {
     char *e = trimmed_copy(entry, len);
+    size_t e_size = strlen(e) + 1; /* the copy is trimmed: shorter than len, and cut at ':' below */
     char *colon = strchr(e, ':');
     bc_status st = BC_OK;
     unsigned version = 0;
@@ -284,7 +285,7 @@ static bc_status add_entry(bc_secrets *out, const char *entry, size_t len, size_
             OPENSSL_clear_free(value, strlen(value));
         }
     }
-    OPENSSL_clear_free(e, len + 1);
+    OPENSSL_clear_free(e, e_size);
     return st;
 }
 
