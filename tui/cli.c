@@ -745,7 +745,7 @@ bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err)
 }
 
 /* One line from stdin without its line end; NULL at end of input. The caller frees. */
-static char *read_answer(void)
+char *bc_cli_read_line(void)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -779,7 +779,7 @@ bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_er
     fprintf(stderr, "%s [y/N] ", q);
     free(q);
     fflush(stderr);
-    char *line = read_answer();
+    char *line = bc_cli_read_line();
     bool yes = is_yes(line);
     free(line);
     if (!yes)
@@ -789,7 +789,7 @@ bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_er
     char *shown = bc_text_escape(bc_target_typed_name(&c->t), strlen(bc_target_typed_name(&c->t)));
     fprintf(stderr, "This is a PRODUCTION deployment: type its name (%s) to go on: ", shown);
     fflush(stderr);
-    line = read_answer();
+    line = bc_cli_read_line();
     bool ok = line && bc_target_name_matches(&c->t, line);
     if (!ok) {
         char *typed = bc_text_escape(line ? line : "", strlen(line ? line : ""));

@@ -156,4 +156,7 @@ bc_status bc_cli_help(bc_cli *c, bc_error *err);
 bc_status bc_cli_version(bc_cli *c, bc_error *err);
 bc_status bc_cli_completion(bc_cli *c, bc_error *err);
 
+/* One line from stdin without its line end; NULL at end of input. The caller frees. */
+char *bc_cli_read_line(void);
+
 #endif

@@ -146,21 +146,6 @@ static bool stdin_tty(void)
     return isatty(STDIN_FILENO) == 1;
 }
 
-/* One line from stdin without its line end; NULL at end of input. The caller frees. */
-static char *read_line(void)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n < 0) {
-        free(line);
-        return NULL;
-    }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    return line;
-}
-
 /* Ask the operator to type `expected` (an email, a count) before a costly change. Without a
  * terminal the change needs --yes when required is set, and goes ahead otherwise. */
 static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const char *expected,
@@ -180,7 +165,7 @@ static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const
     put_escaped(stderr, prompt);
     free(prompt);
     fflush(stderr);
-    char *line = read_line();
+    char *line = bc_cli_read_line();
     bool ok = line && strcmp(line, expected) == 0;
     free(line);
     if (!ok)
@@ -214,7 +199,7 @@ static char *prompt_masked(const char *prompt)
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
-    char *line = read_line();
+    char *line = bc_cli_read_line();
     if (masked) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
         echo_off = 0;
