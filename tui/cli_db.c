@@ -148,6 +148,13 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
                     ? "unfinished (`bcadmin db index` finishes it; substring search scans until "
                       "then)"
                     : "missing (substring search scans every user)");
+        fprintf(c->out, "  overview summary: %s\n",
+                bc_target_has_summary(&c->t)
+                    ? "present (triggers on \"user\" and \"session\" keep it current)"
+                : bc_target_summary_unfinished(&c->t)
+                    ? "unfinished (`bcadmin db index` finishes it; the overview counts over the "
+                      "indexes until then)"
+                    : "missing (the overview counts over the createdAt and expiresAt indexes)");
     }
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)

@@ -43,14 +43,26 @@ INSERT INTO account SELECT 'h' || id, id, 'github', id, NULL, NULL, NULL, NULL, 
   "createdAt", "createdAt" FROM "user" WHERE rowid % 160 = 0;
 SQL
 
-# check DAYS: stats --json --days DAYS against plain SQL over the same file at the same clock.
+# check DAYS [WHEN]: stats --json --days DAYS against plain SQL over the same file at the same
+# clock; the sessions list filtered to active or expired counts as many as SQL too.
 check() {
     run 0 "$BCADMIN" --db "$DB" stats --json --days "$1"
     python3 "$SRC/tests/tools/stats_vs_sql.py" "$DB" "$TMP/out" || fail "stats --days $1 differs from SQL${2:+ ($2)}"
+    cp "$TMP/out.sql.json" "$TMP/sql.json"
+    for status in active expired; do
+        run 0 "$BCADMIN" --db "$DB" sessions list --$status --limit 1 --json
+        python3 - "$TMP/out" "$TMP/sql.json" "$status" <<'PY' || fail "sessions list --$status${2:+ ($2)}"
+import json, sys
+got, want, status = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+n = want["active"] if status == "active" else want["sessions"] - want["active"]
+if got["total"] != n:
+    sys.exit(f"sessions list --{status}: total {got['total']}, SQL says {n}")
+PY
+    done
 }
 check 30
 # the fixture really has what the test is about
-python3 - "$TMP/out.sql.json" <<'PY' || fail "the fixture lacks what the test is about"
+python3 - "$TMP/sql.json" <<'PY' || fail "the fixture lacks what the test is about"
 import json, sys
 want = json.load(open(sys.argv[1]))
 assert want["signups"].get("2026-05-19") and not want["signups"].get("2026-05-20")
