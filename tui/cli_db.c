@@ -88,8 +88,8 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     sigaction(SIGTERM, &old_term, NULL);
     stopping = NULL;
     if (st == BC_OK)
-        fprintf(c->out, "%s: browsing and search indexes and the overview summary %s\n", c->d->label,
-                had ? "were already present" : "added");
+        fprintf(c->out, "%s: browsing and search indexes and the overview summary %s\n",
+                c->d->label, had ? "were already present" : "added");
     return st;
 }
 
