@@ -426,7 +426,8 @@ static bool summary_next(sq *s, char tbl[16], int64_t *next, int64_t *last)
                            "ORDER BY \"tbl\" LIMIT 1",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(tbl, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+        const unsigned char *name = sqlite3_column_text(st, 0);
+        snprintf(tbl, 16, "%s", name ? (const char *)name : "");
         *next = sqlite3_column_int64(st, 1);
         *last = sqlite3_column_int64(st, 2);
         found = true;
@@ -491,6 +492,13 @@ static bc_status fill_summary(sq *s, const bc_progress *pr, bc_error *err)
     sq_qb_release(&left);
     char tbl[16];
     while (st == BC_OK && summary_next(s, tbl, &next, &last)) {
+        if (strcmp(tbl, summary_tables[0]) != 0 && strcmp(tbl, summary_tables[1]) != 0) {
+            st = bc_fail(err, BC_ERR,
+                         "the overview summary's fill state in %s names no table it counts: run "
+                         "`bcadmin db index --drop`, then `bcadmin db index`",
+                         s->path);
+            break;
+        }
         bc_progress_report(pr, index_parts[2], (uint64_t)done, (uint64_t)total);
         int64_t hi = last - next >= batch ? next + batch - 1 : last;
         st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
