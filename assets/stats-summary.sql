@@ -26,72 +26,57 @@
 -- would leave it counted: Better Auth never writes with REPLACE.
 CREATE TABLE IF NOT EXISTS "bcadmin_stats_day" ("kind" TEXT NOT NULL, "day" NOT NULL, "n" INTEGER NOT NULL, PRIMARY KEY ("kind", "day")) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS "bcadmin_stats_fill" ("tbl" TEXT PRIMARY KEY, "next" INTEGER NOT NULL, "last" INTEGER NOT NULL);
+-- Every counted date of every row with its key: the one place the key rule is written. A lookup
+-- by table and rowid reads that row alone (SQLite pushes the terms into each branch).
+CREATE VIEW IF NOT EXISTS "bcadmin_stats_keys" AS
+  SELECT "tbl", "rid", "kind", CASE WHEN typeof(v) = 'text' THEN substr(v, 1, 10)
+    WHEN typeof(v) IN ('integer', 'real') THEN CASE WHEN v >= 0 THEN CAST(v AS INTEGER) / 86400000
+      ELSE (CAST(v AS INTEGER) - (v < CAST(v AS INTEGER)) + 1) / 86400000 - 1 END END AS "day"
+  FROM (SELECT 'user' AS "tbl", rowid AS "rid", 'user.createdAt' AS "kind", "createdAt" AS v FROM "user"
+    UNION ALL SELECT 'session', rowid, 'session.createdAt', "createdAt" FROM "session"
+    UNION ALL SELECT 'session', rowid, 'session.expiresAt', "expiresAt" FROM "session");
+-- Counting a row in (n = 1) or out (n = -1): a row goes to the summary through this view, whose
+-- trigger adds its keys' counts, unless the fill has yet to reach it.
+CREATE VIEW IF NOT EXISTS "bcadmin_stats_change" AS SELECT NULL AS "tbl", NULL AS "rid", NULL AS "n";
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_change_add" INSTEAD OF INSERT ON "bcadmin_stats_change" BEGIN
+  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
+    SELECT "kind", "day", new."n" FROM "bcadmin_stats_keys" WHERE "tbl" = new."tbl" AND "rid" = new."rid" AND "day" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" AS f WHERE f."tbl" = new."tbl" AND new."rid" BETWEEN f."next" AND f."last")
+    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+END;
+-- A row is counted out before it is deleted or changed (its old dates are still in the table) and
+-- counted in after it is inserted or changed. Updates that touch neither date nor rowid pass by.
 CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_insert" AFTER INSERT ON "user" BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'user.createdAt', k, 1 FROM (SELECT CASE WHEN typeof(new."createdAt") = 'text' THEN substr(new."createdAt", 1, 10) WHEN typeof(new."createdAt") IN ('integer', 'real') THEN CASE WHEN new."createdAt" >= 0 THEN CAST(new."createdAt" AS INTEGER) / 86400000 ELSE (CAST(new."createdAt" AS INTEGER) - (new."createdAt" < CAST(new."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'user' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+  INSERT INTO "bcadmin_stats_change" VALUES ('user', new.rowid, 1);
 END;
-CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_delete" AFTER DELETE ON "user" BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'user.createdAt', k, -1 FROM (SELECT CASE WHEN typeof(old."createdAt") = 'text' THEN substr(old."createdAt", 1, 10) WHEN typeof(old."createdAt") IN ('integer', 'real') THEN CASE WHEN old."createdAt" >= 0 THEN CAST(old."createdAt" AS INTEGER) / 86400000 ELSE (CAST(old."createdAt" AS INTEGER) - (old."createdAt" < CAST(old."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'user' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_delete" BEFORE DELETE ON "user" BEGIN
+  INSERT INTO "bcadmin_stats_change" VALUES ('user', old.rowid, -1);
 END;
-CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_update" AFTER UPDATE ON "user"
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_update_old" BEFORE UPDATE ON "user"
   WHEN old."createdAt" IS NOT new."createdAt" OR old.rowid IS NOT new.rowid BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'user.createdAt', k, -1 FROM (SELECT CASE WHEN typeof(old."createdAt") = 'text' THEN substr(old."createdAt", 1, 10) WHEN typeof(old."createdAt") IN ('integer', 'real') THEN CASE WHEN old."createdAt" >= 0 THEN CAST(old."createdAt" AS INTEGER) / 86400000 ELSE (CAST(old."createdAt" AS INTEGER) - (old."createdAt" < CAST(old."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'user' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'user.createdAt', k, 1 FROM (SELECT CASE WHEN typeof(new."createdAt") = 'text' THEN substr(new."createdAt", 1, 10) WHEN typeof(new."createdAt") IN ('integer', 'real') THEN CASE WHEN new."createdAt" >= 0 THEN CAST(new."createdAt" AS INTEGER) / 86400000 ELSE (CAST(new."createdAt" AS INTEGER) - (new."createdAt" < CAST(new."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'user' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+  INSERT INTO "bcadmin_stats_change" VALUES ('user', old.rowid, -1);
+END;
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_user_update_new" AFTER UPDATE ON "user"
+  WHEN old."createdAt" IS NOT new."createdAt" OR old.rowid IS NOT new.rowid BEGIN
+  INSERT INTO "bcadmin_stats_change" VALUES ('user', new.rowid, 1);
 END;
 CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_insert" AFTER INSERT ON "session" BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.createdAt', k, 1 FROM (SELECT CASE WHEN typeof(new."createdAt") = 'text' THEN substr(new."createdAt", 1, 10) WHEN typeof(new."createdAt") IN ('integer', 'real') THEN CASE WHEN new."createdAt" >= 0 THEN CAST(new."createdAt" AS INTEGER) / 86400000 ELSE (CAST(new."createdAt" AS INTEGER) - (new."createdAt" < CAST(new."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.expiresAt', k, 1 FROM (SELECT CASE WHEN typeof(new."expiresAt") = 'text' THEN substr(new."expiresAt", 1, 10) WHEN typeof(new."expiresAt") IN ('integer', 'real') THEN CASE WHEN new."expiresAt" >= 0 THEN CAST(new."expiresAt" AS INTEGER) / 86400000 ELSE (CAST(new."expiresAt" AS INTEGER) - (new."expiresAt" < CAST(new."expiresAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+  INSERT INTO "bcadmin_stats_change" VALUES ('session', new.rowid, 1);
 END;
-CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_delete" AFTER DELETE ON "session" BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.createdAt', k, -1 FROM (SELECT CASE WHEN typeof(old."createdAt") = 'text' THEN substr(old."createdAt", 1, 10) WHEN typeof(old."createdAt") IN ('integer', 'real') THEN CASE WHEN old."createdAt" >= 0 THEN CAST(old."createdAt" AS INTEGER) / 86400000 ELSE (CAST(old."createdAt" AS INTEGER) - (old."createdAt" < CAST(old."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.expiresAt', k, -1 FROM (SELECT CASE WHEN typeof(old."expiresAt") = 'text' THEN substr(old."expiresAt", 1, 10) WHEN typeof(old."expiresAt") IN ('integer', 'real') THEN CASE WHEN old."expiresAt" >= 0 THEN CAST(old."expiresAt" AS INTEGER) / 86400000 ELSE (CAST(old."expiresAt" AS INTEGER) - (old."expiresAt" < CAST(old."expiresAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_delete" BEFORE DELETE ON "session" BEGIN
+  INSERT INTO "bcadmin_stats_change" VALUES ('session', old.rowid, -1);
 END;
-CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_update" AFTER UPDATE ON "session"
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_update_old" BEFORE UPDATE ON "session"
   WHEN old."createdAt" IS NOT new."createdAt" OR old."expiresAt" IS NOT new."expiresAt" OR old.rowid IS NOT new.rowid BEGIN
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.createdAt', k, -1 FROM (SELECT CASE WHEN typeof(old."createdAt") = 'text' THEN substr(old."createdAt", 1, 10) WHEN typeof(old."createdAt") IN ('integer', 'real') THEN CASE WHEN old."createdAt" >= 0 THEN CAST(old."createdAt" AS INTEGER) / 86400000 ELSE (CAST(old."createdAt" AS INTEGER) - (old."createdAt" < CAST(old."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.createdAt', k, 1 FROM (SELECT CASE WHEN typeof(new."createdAt") = 'text' THEN substr(new."createdAt", 1, 10) WHEN typeof(new."createdAt") IN ('integer', 'real') THEN CASE WHEN new."createdAt" >= 0 THEN CAST(new."createdAt" AS INTEGER) / 86400000 ELSE (CAST(new."createdAt" AS INTEGER) - (new."createdAt" < CAST(new."createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.expiresAt', k, -1 FROM (SELECT CASE WHEN typeof(old."expiresAt") = 'text' THEN substr(old."expiresAt", 1, 10) WHEN typeof(old."expiresAt") IN ('integer', 'real') THEN CASE WHEN old."expiresAt" >= 0 THEN CAST(old."expiresAt" AS INTEGER) / 86400000 ELSE (CAST(old."expiresAt" AS INTEGER) - (old."expiresAt" < CAST(old."expiresAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND old.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-  INSERT INTO "bcadmin_stats_day" ("kind", "day", "n")
-    SELECT 'session.expiresAt', k, 1 FROM (SELECT CASE WHEN typeof(new."expiresAt") = 'text' THEN substr(new."expiresAt", 1, 10) WHEN typeof(new."expiresAt") IN ('integer', 'real') THEN CASE WHEN new."expiresAt" >= 0 THEN CAST(new."expiresAt" AS INTEGER) / 86400000 ELSE (CAST(new."expiresAt" AS INTEGER) - (new."expiresAt" < CAST(new."expiresAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k)
-    WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "bcadmin_stats_fill" WHERE "tbl" = 'session' AND new.rowid BETWEEN "next" AND "last")
-    ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+  INSERT INTO "bcadmin_stats_change" VALUES ('session', old.rowid, -1);
+END;
+CREATE TRIGGER IF NOT EXISTS "bcadmin_stats_session_update_new" AFTER UPDATE ON "session"
+  WHEN old."createdAt" IS NOT new."createdAt" OR old."expiresAt" IS NOT new."expiresAt" OR old.rowid IS NOT new.rowid BEGIN
+  INSERT INTO "bcadmin_stats_change" VALUES ('session', new.rowid, 1);
 END;
 -- Fill: count the rows of a table's rowids :TABLE_lo to :TABLE_hi (the parameters name the table
 -- whose fill range they take). bcadmin runs these in short transactions over successive ranges
 -- and moves "bcadmin_stats_fill" past each in the same transaction; `bcadmin demo` runs them
 -- once over every row.
-INSERT INTO "bcadmin_stats_day" ("kind", "day", "n") SELECT 'user.createdAt', k, count(*) FROM (SELECT CASE WHEN typeof("createdAt") = 'text' THEN substr("createdAt", 1, 10) WHEN typeof("createdAt") IN ('integer', 'real') THEN CASE WHEN "createdAt" >= 0 THEN CAST("createdAt" AS INTEGER) / 86400000 ELSE (CAST("createdAt" AS INTEGER) - ("createdAt" < CAST("createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k FROM "user" WHERE rowid BETWEEN :user_lo AND :user_hi) WHERE k IS NOT NULL GROUP BY k ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-INSERT INTO "bcadmin_stats_day" ("kind", "day", "n") SELECT 'session.createdAt', k, count(*) FROM (SELECT CASE WHEN typeof("createdAt") = 'text' THEN substr("createdAt", 1, 10) WHEN typeof("createdAt") IN ('integer', 'real') THEN CASE WHEN "createdAt" >= 0 THEN CAST("createdAt" AS INTEGER) / 86400000 ELSE (CAST("createdAt" AS INTEGER) - ("createdAt" < CAST("createdAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k FROM "session" WHERE rowid BETWEEN :session_lo AND :session_hi) WHERE k IS NOT NULL GROUP BY k ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
-INSERT INTO "bcadmin_stats_day" ("kind", "day", "n") SELECT 'session.expiresAt', k, count(*) FROM (SELECT CASE WHEN typeof("expiresAt") = 'text' THEN substr("expiresAt", 1, 10) WHEN typeof("expiresAt") IN ('integer', 'real') THEN CASE WHEN "expiresAt" >= 0 THEN CAST("expiresAt" AS INTEGER) / 86400000 ELSE (CAST("expiresAt" AS INTEGER) - ("expiresAt" < CAST("expiresAt" AS INTEGER)) + 1) / 86400000 - 1 END END AS k FROM "session" WHERE rowid BETWEEN :session_lo AND :session_hi) WHERE k IS NOT NULL GROUP BY k ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+INSERT INTO "bcadmin_stats_day" ("kind", "day", "n") SELECT "kind", "day", count(*) FROM "bcadmin_stats_keys" WHERE "tbl" = 'user' AND "rid" BETWEEN :user_lo AND :user_hi AND "day" IS NOT NULL GROUP BY "kind", "day" ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";
+INSERT INTO "bcadmin_stats_day" ("kind", "day", "n") SELECT "kind", "day", count(*) FROM "bcadmin_stats_keys" WHERE "tbl" = 'session' AND "rid" BETWEEN :session_lo AND :session_hi AND "day" IS NOT NULL GROUP BY "kind", "day" ON CONFLICT ("kind", "day") DO UPDATE SET "n" = "n" + excluded."n";

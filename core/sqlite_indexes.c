@@ -31,8 +31,8 @@ static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 /* One object a script makes, read from its `CREATE <kind> IF NOT EXISTS "name"` statements:
  * the scripts themselves are the one list of what bcadmin adds to a file. */
 typedef struct {
-    const char *type; /* as sqlite_schema says: index, table (also virtual) or trigger */
-    const char *drop; /* DROP INDEX / TABLE / TRIGGER */
+    const char *type; /* as sqlite_schema says: index, table (also virtual), view or trigger */
+    const char *drop; /* DROP INDEX / TABLE / VIEW / TRIGGER */
     char *name;
 } index_object;
 
@@ -57,6 +57,7 @@ static void parse_objects(const char *sql, index_objects *out)
         {"CREATE INDEX IF NOT EXISTS \"", "index", "DROP INDEX"},
         {"CREATE TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
         {"CREATE VIRTUAL TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE VIEW IF NOT EXISTS \"", "view", "DROP VIEW"},
         {"CREATE TRIGGER IF NOT EXISTS \"", "trigger", "DROP TRIGGER"},
     };
     for (const char *p = strstr(sql, "CREATE "); p; p = strstr(p + 1, "CREATE ")) {
