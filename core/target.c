@@ -98,6 +98,18 @@ bc_audit_who bc_target_who(const bc_target *t, const char *actor)
                           t->label ? t->label : ""};
 }
 
+bc_status bc_target_reconcile(bc_target *t, bc_error *err)
+{
+    if (t->reconcile_tried || !t->d)
+        return BC_OK;
+    t->reconcile_tried = true;
+    bc_state *s = bc_target_state(t, NULL);
+    if (!s)
+        return BC_OK;
+    bc_audit_who who = bc_target_who(t, NULL);
+    return bc_audit_reconcile(bc_state_db(s), t->d, who.target, &t->reconciled, err);
+}
+
 /* --- the layout cache -------------------------------------------------------------------- */
 
 static char *layout_cached(bc_target *t)
