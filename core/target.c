@@ -65,7 +65,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
 {
     if (t->state || t->state_error) {
         if (!t->state && err)
-            bc_fail(err, BC_ERR, "%s", t->state_error);
+            bc_fail(err, t->state_status, "%s", t->state_error);
         return t->state;
     }
     bc_error e = {0};
@@ -78,6 +78,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
     free(path);
     if (st != BC_OK) {
         t->state_error = bc_xstrdup(e.msg);
+        t->state_status = st;
         if (err)
             *err = e;
     }
