@@ -550,7 +550,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 /* The option called name among the global ones and those of the verb named so far. */
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
-    uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    opt_mask mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
     for (size_t i = 0; i < bc_cli_n_options; i++)
         if ((mask & BIT(bc_cli_options[i].id)) && strlen(bc_cli_options[i].name) == len &&
             strncmp(bc_cli_options[i].name, name, len) == 0)
