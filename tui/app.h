@@ -39,7 +39,8 @@ typedef struct {
     bc_status (*open)(tui_view *v, tui_app *app, const char *arg, bc_error *err);
     void (*draw)(tui_view *v, tui_app *app, tui_rect r);
     /* Run an action (arg from the command line, or NULL); false when the view has no use for it,
-     * so the app can fall back to its own meaning or say so. */
+     * so the app can fall back to its own meaning or say so. The movement actions never reach it
+     * when the view has a list (view.h). Optional. */
     bool (*handle)(tui_view *v, tui_app *app, tui_action a, const char *arg);
     /* A click in r at (y, x), before the app selects the row under it in v->list (a view with
      * panes focuses the one clicked here); optional. */

@@ -120,9 +120,13 @@ static void help_draw(tui_view *v, tui_app *app, tui_rect r)
     size_t k;
     for (int i = 0; tui_list_row(&s->list, i, &k); i++) {
         const help_line *l = &s->lines[s->shown[k]];
-        tui_style st = l->action == TUI_ACT_NONE ? TUI_A_BOLD | TUI_A_UNDERLINE : 0;
-        tui_draw_text(r.y + 2 + i, r.x, r.w, l->text,
-                      tui_list_selected(&s->list, k) ? TUI_S_SELECTED : st, true);
+        bool group = l->action == TUI_ACT_NONE, sel = tui_list_selected(&s->list, k);
+        tui_style st = sel ? TUI_S_SELECTED : group ? TUI_A_BOLD | TUI_A_UNDERLINE : 0;
+        /* the selection says so in text too, as a table row's does: ▸ in the first column */
+        int x = sel && group ? tui_draw_text(r.y + 2 + i, r.x, 1, "\u25b8", st, false) : 0;
+        tui_draw_text(r.y + 2 + i, r.x + x, r.w - x, l->text, st, true);
+        if (sel && !group)
+            tui_draw_text(r.y + 2 + i, r.x, 1, "\u25b8", st, false);
     }
     if (s->nshown == 0)
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No action matches the search.", TUI_S_DIM, false);

@@ -84,22 +84,12 @@ static void messages_draw(tui_view *v, tui_app *app, tui_rect r)
     }
 }
 
-static bool messages_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
-{
-    (void)v;
-    (void)app;
-    (void)arg;
-    (void)a;
-    return false;
-}
-
 static const tui_action messages_hints[] = {TUI_ACT_MESSAGES, TUI_ACT_NONE};
 
 const tui_view_ops tui_messages_view = {
     .name = "messages",
     .open = messages_open,
     .draw = messages_draw,
-    .handle = messages_handle,
     .hints = messages_hints,
     .close = messages_close,
 };
