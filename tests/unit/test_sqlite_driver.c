@@ -1492,6 +1492,20 @@ static char *index_terms(sqlite3 *raw)
     return out;
 }
 
+/* Finish an unfinished build: the index is then used, holds one document per user and passes
+ * FTS5's own integrity check. */
+static void finish_index(fixture *f)
+{
+    bc_error err = {0};
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_false(bc_sqlite_search_index_unfinished(f->d));
+    assert_true(plan_uses_index(f->d, "h1199@"));
+    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
+                       "(SELECT count(*) FROM user)", "1");
+    exec(f->raw,
+         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
+}
+
 /* Stops the build once the search index's fill has done 400 rowids. */
 static void stop_after(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
@@ -1537,14 +1551,8 @@ static void search_index_build_resumes_after_a_stop(void **state)
     assert_query(f->d, (bc_user_query){.search = "late mover"}, "h1100");
 
     /* Resumed: finished, used, and equal to the scan. */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    finish_index(f);
     assert_true(bc_sqlite_has_indexes(f->d));
-    assert_false(bc_sqlite_search_index_unfinished(f->d));
-    assert_true(plan_uses_index(f->d, "h1199@"));
-    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
-                       "(SELECT count(*) FROM user)", "1");
-    exec(f->raw,
-         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
     search_agrees_everywhere(f->d, f->raw);
     static const char *const needles[] = {"late", "h1101b", "newcomer", "replaced", "early",
                                           "h0005@", "h1102@", "h1103@", "hh 110", "kk.hk"};
@@ -1610,13 +1618,7 @@ static void search_index_fill_survives_vacuum(void **state)
     /* the VACUUM did renumber: the last row moved down by the 200 deleted before it */
     assert_raw(f->raw, "SELECT rowid FROM user WHERE id = 'h1200'", "1010");
 
-    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
-    assert_false(bc_sqlite_search_index_unfinished(f->d));
-    assert_true(plan_uses_index(f->d, "h1199@"));
-    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
-                       "(SELECT count(*) FROM user)", "1");
-    exec(f->raw,
-         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
+    finish_index(f);
     static const char *const needles[] = {"h500@", "h600@", "h700@", "h1200@", "kk.hk", "hh 5"};
     for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
         int64_t n;
