@@ -1308,10 +1308,17 @@ static bool reversible(const char *action)
     return false;
 }
 
+/* A change known to stand: finished by its writer, or found applied after its writer stopped
+ * (audit_reconcile.h; a bulk entry some of whose members were applied counts too). */
+static bool stands(const char *state)
+{
+    return strcmp(state, "done") == 0 || strcmp(state, "applied") == 0 ||
+           strcmp(state, "partly applied") == 0;
+}
+
 bool bc_admin_undoable(const bc_audit_entry *e)
 {
-    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0 &&
-           !e->undone;
+    return e->action && e->state && reversible(e->action) && stands(e->state) && !e->undone;
 }
 
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
@@ -1446,7 +1453,7 @@ static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
     undo_step *steps = bc_xcalloc(members.n + 1, sizeof *steps);
     size_t n = 0;
     for (size_t i = 0; st == BC_OK && i < members.n; i++)
-        if (strcmp(members.items[i].state, "done") == 0)
+        if (stands(members.items[i].state))
             st = undo_prepare(a, &members.items[i], &steps[n++], err);
     char *label = bc_xasprintf("undo of #%lld: %s", (long long)e->id, e->label ? e->label : "");
     char *subject = bc_xasprintf("%zu users", n);
@@ -1482,8 +1489,8 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
                      "field updates are reversible",
                      (long long)audit_id, e.action);
-    else if (strcmp(e.state, "done") != 0)
-        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
+    else if (!stands(e.state))
+        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a change that was applied can be undone",
                      (long long)audit_id, e.state);
     else if (strcmp(e.target, a->target) != 0)
         st = bc_fail(err, BC_REFUSED, "entry %lld changed %s, not %s: open that target to undo it",

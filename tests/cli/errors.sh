@@ -75,7 +75,7 @@ $DB: Better Auth database OK (integrity check passed)
   line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
-state database $TMP/state/bcadmin/state.db: schema version 5
+state database $TMP/state/bcadmin/state.db: schema version 6
 OUT
 [ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
 [ "$(stat -c %a "$TMP/state/bcadmin")" = 700 ] || fail "state directory mode 0700"
@@ -107,11 +107,11 @@ $DB: no bcadmin index was present
 OUT
 run 0 bc db index
 run 0 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 5"
+has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 6"
 # A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
 sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
 run 4 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 5: upgrade bcadmin"
+has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 6: upgrade bcadmin"
 head -c 4096 /dev/urandom >"$TMP/garbage.db"
 chmod 600 "$TMP/garbage.db"
 run 1 bc --state "$TMP/garbage.db" db check
