@@ -175,4 +175,23 @@ has "$TMP/err" "state database $TMP/link.db is a symbolic link: refused"
 ln -s "$TMP/nowhere.db" "$TMP/dangling.db"
 run 4 bc --state "$TMP/dangling.db" users ban u2 --yes
 [ ! -e "$TMP/nowhere.db" ] || fail "a dangling state link was followed"
+
+# A list that fails prints nothing to standard output (no header, no half-open JSON or CSV):
+# the reason goes to stderr alone, whatever the format and wherever the failure comes from.
+cp "$DB" "$TMP/nocol.db"
+sqlite3 "$TMP/nocol.db" 'ALTER TABLE "session" RENAME COLUMN "token" TO "tok"; ALTER TABLE "user" RENAME COLUMN "name" TO "nom"'
+for format in "" --json --csv; do
+    for args in "users list --cursor damaged" "sessions list --cursor damaged" "users list --sort nope" \
+        "--db $TMP/nocol.db users list" "--db $TMP/nocol.db sessions list" "users list --all --cursor damaged" \
+        "sessions list nobody@example.com"; do
+        # shellcheck disable=SC2086
+        set +e
+        bc $args $format >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        set -e
+        [ "$rc" -ne 0 ] || fail "$args $format did not fail"
+        [ ! -s "$TMP/out" ] || fail "$args $format failed (exit $rc) yet printed: $(cat "$TMP/out")"
+        [ -s "$TMP/err" ] || fail "$args $format failed without saying why"
+    done
+done
 echo "ok errors"
