@@ -65,7 +65,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
 {
     if (t->state || t->state_error) {
         if (!t->state && err)
-            bc_fail(err, BC_ERR, "%s", t->state_error);
+            bc_fail(err, t->state_status, "%s", t->state_error);
         return t->state;
     }
     bc_error e = {0};
@@ -78,6 +78,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
     free(path);
     if (st != BC_OK) {
         t->state_error = bc_xstrdup(e.msg);
+        t->state_status = st;
         if (err)
             *err = e;
     }
@@ -96,6 +97,18 @@ bc_audit_who bc_target_who(const bc_target *t, const char *actor)
 {
     return (bc_audit_who){t->os_user, actor, t->convex ? "convex" : "sqlite",
                           t->label ? t->label : ""};
+}
+
+bc_status bc_target_reconcile(bc_target *t, bc_error *err)
+{
+    if (t->reconcile_tried || !t->d)
+        return BC_OK;
+    t->reconcile_tried = true;
+    bc_state *s = bc_target_state(t, NULL);
+    if (!s)
+        return BC_OK;
+    bc_audit_who who = bc_target_who(t, NULL);
+    return bc_audit_reconcile(bc_state_db(s), t->d, who.target, &t->reconciled, err);
 }
 
 /* --- the layout cache -------------------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "audit_reconcile.h"
 #include "checklist.h"
 #include "deployment.h"
 #include "driver.h"
@@ -78,6 +79,9 @@ typedef struct {
     /* the state database and the audit identity */
     bc_state *state;
     char *state_path, *state_error;
+    bc_status state_status;        /* why it did not open (with state_error) */
+    bool reconcile_tried;          /* bc_target_reconcile ran for this target */
+    bc_reconcile_counts reconciled; /* what it settled */
     char *os_user;
 } bc_target;
 
@@ -108,6 +112,13 @@ void bc_target_take_state(bc_target *to, bc_target *from);
 
 /* Who and where, for audit entries: actor may be NULL. Points into t (and actor). */
 bc_audit_who bc_target_who(const bc_target *t, const char *actor);
+
+/* Settle the audit entries of this target that a stopped bcadmin left pending
+ * (audit_reconcile.h), once per open target: the verbs and the console call it right after
+ * opening. Needs the driver (nothing to do without one) and the state database (a state
+ * database that cannot be opened is left for the verbs that need it to report). t->reconciled
+ * gets what was settled. */
+bc_status bc_target_reconcile(bc_target *t, bc_error *err);
 
 /* --- production policy ------------------------------------------------------------------- */
 

@@ -556,7 +556,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 /* The option called name among the global ones and those of the verb named so far. */
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
-    uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    opt_mask mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
     for (size_t i = 0; i < bc_cli_n_options; i++)
         if ((mask & BIT(bc_cli_options[i].id)) && strlen(bc_cli_options[i].name) == len &&
             strncmp(bc_cli_options[i].name, name, len) == 0)
@@ -722,6 +722,13 @@ static void print_warnings(const bc_cli *c)
     }
 }
 
+static void print_note(const char *note)
+{
+    char *safe = bc_text_escape(note, strlen(note));
+    fprintf(stderr, "bcadmin: note: %s\n", safe);
+    free(safe);
+}
+
 static bc_status open_target(bc_cli *c, bool read_only, bool connection_enough, bc_error *err)
 {
     bc_target_opts o = target_opts(c);
@@ -730,6 +737,12 @@ static bc_status open_target(bc_cli *c, bool read_only, bool connection_enough, 
     bc_status st = bc_target_open(&o, &c->t, err);
     print_warnings(c);
     c->d = c->t.d;
+    bc_error unsettled = {0};
+    char note[1024];
+    if (st == BC_OK && bc_target_reconcile(&c->t, &unsettled) != BC_OK)
+        print_note(unsettled.msg);
+    else if (st == BC_OK && bc_reconcile_summary(&c->t.reconciled, note, sizeof note))
+        print_note(note);
     return st;
 }
 
@@ -743,11 +756,8 @@ bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
 bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err)
 {
     bc_status st = open_target(c, read_only, true, err);
-    if (st == BC_OK && c->t.driver_error) {
-        char *safe = bc_text_escape(c->t.driver_error, strlen(c->t.driver_error));
-        fprintf(stderr, "bcadmin: note: %s\n", safe);
-        free(safe);
-    }
+    if (st == BC_OK && c->t.driver_error)
+        print_note(c->t.driver_error);
     return st;
 }
 

@@ -750,6 +750,7 @@ static json_t *entry_json(const bc_audit_entry *e)
     json_object_set_new(j, "label", e->label ? json_string(e->label) : json_null());
     json_object_set_new(j, "members", json_integer(e->members));
     json_object_set_new(j, "undone", json_boolean(e->undone));
+    json_object_set_new(j, "writerPid", e->writer_pid ? json_integer(e->writer_pid) : json_null());
     return j;
 }
 
@@ -786,9 +787,14 @@ static char *changes_text(const bc_audit_entry *e)
 
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
 {
+    /* The target, when one is given, settles what a stopped bcadmin left pending first; the log
+     * itself needs only the state database. */
     if (!c->t.os_user) {
-        bc_target_opts o = {.state = c->state};
-        bc_target_init(&o, &c->t);
+        bc_error ignored = {0};
+        if (bc_cli_open_target(c, true, &ignored) != BC_OK && !c->t.os_user) {
+            bc_target_opts o = {.state = c->state};
+            bc_target_init(&o, &c->t);
+        }
     }
     bc_state *state = bc_target_state(&c->t, err);
     bc_status st = state ? BC_OK : err->status;

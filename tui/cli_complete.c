@@ -113,7 +113,7 @@ typedef struct {
     const opt_def *pending; /* the last word was this option, which wants a value */
 } line_state;
 
-static uint64_t mask_of(const line_state *s)
+static opt_mask mask_of(const line_state *s)
 {
     return GLOBAL_OPTS | (s->verb ? s->verb->opts : 0);
 }
@@ -261,7 +261,7 @@ static void placeholder_values(FILE *f, const line_state *s, const char *ph, con
 
 static void option_names(FILE *f, const line_state *s, const char *cur)
 {
-    uint64_t mask = mask_of(s);
+    opt_mask mask = mask_of(s);
     for (size_t i = 0; i < bc_cli_n_options; i++) {
         const opt_def *o = &bc_cli_options[i];
         if (mask & BIT(o->id))
