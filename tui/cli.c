@@ -776,6 +776,25 @@ char *bc_cli_read_line(void)
     return line;
 }
 
+void bc_cli_vline(FILE *f, const char *fmt, va_list ap)
+{
+    char *line = NULL;
+    if (vasprintf(&line, fmt, ap) < 0)
+        return;
+    char *safe = bc_text_escape(line, strlen(line));
+    fprintf(f, "%s\n", safe);
+    free(safe);
+    free(line);
+}
+
+void bc_cli_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bc_cli_vline(f, fmt, ap);
+    va_end(ap);
+}
+
 static bool is_yes(const char *s)
 {
     return s && (strcmp(s, "y") == 0 || strcmp(s, "Y") == 0 || strcmp(s, "yes") == 0);

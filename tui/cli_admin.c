@@ -58,16 +58,8 @@ static void say(bc_cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *line = NULL;
-    if (vasprintf(&line, fmt, ap) < 0)
-        line = NULL;
+    bc_cli_vline(c->out, fmt, ap);
     va_end(ap);
-    if (!line)
-        return;
-    char *safe = bc_text_escape(line, strlen(line));
-    fprintf(c->out, "%s\n", safe);
-    free(safe);
-    free(line);
 }
 
 static const char *text_or(const bc_record *r, const char *field, const char *fallback)
@@ -431,11 +423,8 @@ static bc_status warn_unknown_roles(bc_cli *c, const char *roles, bc_error *err)
 {
     char *warning = NULL;
     bc_status st = bc_users_role_warning(c->d, roles, &warning, err);
-    if (warning) {
-        char *safe = bc_text_escape(warning, strlen(warning));
-        fprintf(stderr, "bcadmin: warning: %s\n", safe);
-        free(safe);
-    }
+    if (warning)
+        bc_cli_line(stderr, "bcadmin: warning: %s", warning);
     free(warning);
     return st;
 }

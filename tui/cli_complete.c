@@ -14,6 +14,7 @@
 
 #include "target.h"
 #include "users.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* --- the shell scripts ------------------------------------------------------------------------- */
@@ -176,11 +177,13 @@ static void read_words(line_state *s, int n, char **w)
 
 /* --- candidates ---------------------------------------------------------------------------------- */
 
-/* Prints prefix + cand (len bytes of it) when it starts with what is typed. */
+/* Prints prefix + cand (len bytes of it) when it starts with what is typed and is plain text. */
 static void offer(FILE *f, const char *prefix, const char *cand, size_t len, const char *cur)
 {
     char *full = bc_xasprintf("%s%.*s", prefix, (int)len, cand);
-    if (strncmp(full, cur, strlen(cur)) == 0)
+    /* A value holding escape sequences or controls (hostile data in the target) is never
+     * offered: the shell would print it raw, and escaping it would complete another word. */
+    if (strncmp(full, cur, strlen(cur)) == 0 && bc_text_is_safe(full, strlen(full)))
         fprintf(f, "%s\n", full);
     free(full);
 }
