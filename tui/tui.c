@@ -146,7 +146,8 @@ int tui_main(const tui_options *opts)
                             .component = opts->component,
                             .state = opts->state,
                             .site_url = opts->site_url,
-                            .auth_base_path = opts->auth_base_path}};
+                            .auth_base_path = opts->auth_base_path,
+                            .jwks_module = opts->jwks_module}};
     char *demo_path = NULL;
     char notice[1024] = "";
     bc_error err = {0};
