@@ -190,7 +190,7 @@ static char *changes_text(const bc_audit_entry *e)
 }
 
 static const tui_col columns[] = {
-    {"#", 5, 0, 0, false},        {"started", 16, 0, 2, true},  {"state", 7, 0, 0, false},
+    {"#", 5, 0, 0, false},        {"started", 16, 0, 2, true},  {"state", 14, 0, 0, false},
     {"action", 19, 0, 0, false},  {"subject", 24, 3, 1, false}, {"undo", 4, 0, 3, false},
     {"changes", 20, 3, 0, false},
 };
@@ -253,7 +253,7 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
             id,      started, e->state, e->action, e->label ? e->label : e->subject,
             bc_admin_undoable(e) ? "z" : (e->undone ? "done" : ""), changes};
         tui_style styles[NCOLS] = {0};
-        styles[2] = strcmp(e->state, "done") == 0     ? TUI_S_GOOD
+        styles[2] = strcmp(e->state, "done") == 0 || strcmp(e->state, "applied") == 0 ? TUI_S_GOOD
                     : strcmp(e->state, "failed") == 0 ? TUI_S_DANGER
                                                       : TUI_S_WARN;
         tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles,
