@@ -16,6 +16,7 @@
 #include "state.h"
 #include "target.h"
 #include "trace.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 static bc_status ensure_demo(const char *path, bool read_only, char *notice, size_t size,
@@ -136,6 +137,16 @@ int tui_main(const tui_options *opts)
 {
     int64_t started = tui_trace_now_us();
     set_locale();
+    const char *times = env("BCADMIN_TIMES");
+    if (times) {
+        tui_time_mode mode;
+        bc_error terr = {0};
+        if (tui_time_parse_mode(times, "BCADMIN_TIMES", &mode, &terr) != BC_OK) {
+            fprintf(stderr, "bcadmin: %s\n", terr.msg);
+            return bc_status_exit_code(terr.status);
+        }
+        tui_time_set_mode(mode);
+    }
     console con = {.opts = {.db = opts->db_path && *opts->db_path ? opts->db_path : NULL,
                             .url = opts->url,
                             .admin_key = opts->admin_key,

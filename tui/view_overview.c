@@ -24,6 +24,7 @@
 #include "stats.h"
 #include "table.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define LINES_MAX 8
@@ -332,10 +333,8 @@ static void format_local(overview_state *s)
     } else if (bc_audit_list(db, AUDIT_SHOWN, 0, &list, NULL) == BC_OK) {
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
-            char when[BC_SHORT_DATE_LEN + 1] = "-";
-            int64_t ms;
-            if (e->started_at && bc_iso_parse(e->started_at, strlen(e->started_at), &ms))
-                bc_describe_date(ms, when);
+            char when[TUI_TIME_TEXT];
+            tui_time_iso(e->started_at, 0, when, sizeof when);
             line(p, strcmp(e->state, "failed") == 0 ? TUI_S_DANGER : 0, "#%lld %s %-22s %-7s %s",
                  (long long)e->id, when, e->action, e->state, e->subject ? e->subject : "");
         }
