@@ -12,6 +12,7 @@
 #include "isotime.h"
 #include "process.h"
 #include "record_json.h"
+#include "state_db.h"
 #include "xalloc.h"
 
 #define READ_CHUNK 500 /* ids per read: one IN (...) or Convex call */
@@ -443,9 +444,10 @@ static void settle_group(sqlite3 *db, entry *e)
         settle(e, state, "%zu applied, %zu not applied, %zu unknown", yes, no, unknown);
 }
 
-bc_status bc_audit_reconcile(sqlite3 *db, bc_driver *d, const char *target,
+bc_status bc_audit_reconcile(bc_state *state, bc_driver *d, const char *target,
                              bc_reconcile_counts *counts, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     if (counts)
         *counts = (bc_reconcile_counts){0};
     entry *es;

@@ -43,6 +43,8 @@ typedef struct {
     const char *state;          /* --state: the state database; NULL: the default path */
     const char *site_url;       /* --site-url: CONVEX_SITE_URL when the deployment has none */
     const char *auth_base_path; /* --auth-base-path: Better Auth's basePath (default /api/auth) */
+    const char *jwks_module;    /* --jwks-module: where the app wrote getLatestJwks/rotateKeys
+                                   (else BCADMIN_JWKS_MODULE; else found: jwks_convex.h) */
     /* A Convex deployment whose auth functions do not answer still opens, with t->d NULL and
      * t->driver_error saying why: the key and env verbs must diagnose such a deployment (a
      * broken JWKS breaks every function). */
@@ -66,6 +68,8 @@ typedef struct {
     bool layout_cached;  /* it came from the state database (no probe was sent) */
     bc_jwks_deploy jwks; /* the key actions' handle (getLatestJwks, rotateKeys, jwks rows) */
     char *jwks_module, *jwks_component, *site_url, *auth_base_path; /* what jwks points at */
+    char *key_module; /* the operator's module of the key actions, or NULL */
+    char *key_found;  /* where a search found them (kept while the layout stays) */
 
     /* policy */
     char *label; /* the display name (top bar, audit log, checklist runs) */

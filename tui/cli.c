@@ -54,6 +54,9 @@ const opt_def bc_cli_options[] = {
     {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
      "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
      "published at SITE PATH/convex/jwks"},
+    {O_JWKS_MODULE, "jwks-module", "MODULE",
+     "the app's module holding getLatestJwks and rotateKeys on a component install (default: "
+     "$BCADMIN_JWKS_MODULE, else found in the deployment's function list)"},
     {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
     {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
     {O_ROLE, "role", "ROLE", "users whose roles include ROLE"},
@@ -388,6 +391,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_AUTH_BASE_PATH:
         c->auth_base_path = val;
         break;
+    case O_JWKS_MODULE:
+        c->jwks_module = val;
+        break;
     case O_SEARCH:
         c->users.search = val;
         c->users.search_mode = BC_SEARCH_CONTAINS;
@@ -701,7 +707,8 @@ static bc_target_opts target_opts(const bc_cli *c)
                             .component = c->component,
                             .state = c->state,
                             .site_url = c->site_url,
-                            .auth_base_path = c->auth_base_path};
+                            .auth_base_path = c->auth_base_path,
+                            .jwks_module = c->jwks_module};
 }
 
 static void print_warnings(const bc_cli *c)
@@ -882,7 +889,8 @@ int bc_cli_main(int argc, char **argv)
                                        .auth_functions = c.auth_functions,
                                        .component = c.component,
                                        .site_url = c.site_url,
-                                       .auth_base_path = c.auth_base_path});
+                                       .auth_base_path = c.auth_base_path,
+                                       .jwks_module = c.jwks_module});
     /* The verbs of the console's write actions (actions.h) are refused before anything opens;
      * the rest write only through core, which refuses there (bc_read_only_refuse). */
     if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&

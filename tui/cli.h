@@ -34,6 +34,7 @@ typedef struct {
     const char *as; /* --as, else BCADMIN_AS: the acting admin */
     bool yes;       /* --yes: no confirmation prompts */
     const char *site_url, *auth_base_path; /* --site-url, --auth-base-path */
+    const char *jwks_module;               /* --jwks-module */
 
     /* the verb's positional arguments */
     const char *args[2];

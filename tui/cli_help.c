@@ -43,7 +43,7 @@ static const char notes[] =
     "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
     "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
     "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, CONVEX_*, CONVEX_SITE_URL,\n"
-    "BCADMIN_CONVEX_URL_FOR_KEY=1, BCADMIN_START=overview (the console opens on the Overview),\n"
+    "BCADMIN_JWKS_MODULE, BCADMIN_CONVEX_URL_FOR_KEY=1, BCADMIN_START=overview (the console opens on the Overview),\n"
     "BCADMIN_STATS_SAMPLE=N (rows per table the Overview and `stats` read on Convex, default\n"
     "10000), XDG_STATE_HOME, XDG_DATA_HOME.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n";

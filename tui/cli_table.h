@@ -31,6 +31,7 @@ typedef enum {
     O_YES,
     O_SITE_URL,
     O_AUTH_BASE_PATH,
+    O_JWKS_MODULE,
     /* users list */
     O_SEARCH,
     O_PREFIX,
@@ -99,7 +100,8 @@ _Static_assert(O_COUNT <= (int)(sizeof(opt_mask) * 8), "a verb's options no long
 #define GLOBAL_OPTS                                                                                \
     (BIT(O_DB) | BIT(O_URL) | BIT(O_ADMIN_KEY) | BIT(O_PROD) | BIT(O_AUTH_FUNCTIONS) |             \
      BIT(O_COMPONENT) | BIT(O_URL_FOR_KEY) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) |       \
-     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES) | BIT(O_SITE_URL) | BIT(O_AUTH_BASE_PATH))
+     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES) | BIT(O_SITE_URL) | BIT(O_AUTH_BASE_PATH) |     \
+     BIT(O_JWKS_MODULE))
 
 typedef struct {
     opt_id id;
