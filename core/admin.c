@@ -11,6 +11,7 @@
 #include "describe.h"
 #include "ids.h"
 #include "lookup.h"
+#include "state_db.h"
 #include "isotime.h"
 #include "password.h"
 #include "text.h"
@@ -21,7 +22,7 @@
 
 /* --- setup and lookups ------------------------------------------------------------------- */
 
-bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err)
+bc_status bc_admin_init(bc_admin *a, bc_driver *d, bc_state *state, bc_error *err)
 {
     *a = (bc_admin){.driver = d, .state = state, .admin_roles = "admin"};
     struct passwd *pw = getpwuid(getuid());
@@ -885,6 +886,64 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
     return st;
 }
 
+/* Whether account row r is what the operator named: its row id, "PROVIDER:ACCOUNT_ID" (Better
+ * Auth's providerId and accountId pair, as its unlink-account takes them), or (when by_provider)
+ * its provider id alone. */
+static bool account_named(const bc_record *r, const char *name, bool by_provider)
+{
+    const char *id = bc_record_text(r, "id"), *provider = bc_record_text(r, "providerId"),
+               *account_id = bc_record_text(r, "accountId");
+    if (!by_provider && id && strcmp(id, name) == 0)
+        return true;
+    size_t plen = provider ? strlen(provider) : 0;
+    if (!by_provider && provider && account_id && strncmp(name, provider, plen) == 0 &&
+        name[plen] == ':' && strcmp(name + plen + 1, account_id) == 0)
+        return true;
+    return by_provider && provider && strcmp(provider, name) == 0;
+}
+
+/* The account a name picks among a user's accounts. A provider id that matches several
+ * (two GitHub accounts) picks none: Better Auth's unlink-account would silently take the first it
+ * finds, so the operator is asked for the one meant instead (BC_USAGE, naming each). */
+static bc_status pick_account(const bc_rows *accounts, const char *user, const char *name,
+                              const bc_record **hit, bc_error *err)
+{
+    *hit = NULL;
+    for (size_t i = 0; !*hit && i < accounts->n; i++)
+        if (account_named(&accounts->items[i], name, false))
+            *hit = &accounts->items[i];
+    size_t n = 0;
+    for (size_t i = 0; !*hit && i < accounts->n; i++)
+        n += account_named(&accounts->items[i], name, true);
+    if (*hit)
+        return BC_OK;
+    if (n == 0)
+        return bc_fail(err, BC_NOT_FOUND,
+                       "%s has no account with id, provider or provider:accountId \"%s\"", user,
+                       name);
+    bc_buf which = {0};
+    for (size_t i = 0; i < accounts->n; i++) {
+        const bc_record *r = &accounts->items[i];
+        if (!account_named(r, name, true))
+            continue;
+        if (n == 1) {
+            *hit = r;
+            break;
+        }
+        const char *account_id = bc_record_text(r, "accountId");
+        bc_buf_printf(&which, "%s%s (%s:%s)", which.len ? ", " : "", bc_record_text(r, "id"),
+                      name, account_id ? account_id : "");
+    }
+    if (*hit)
+        return BC_OK;
+    bc_fail(err, BC_USAGE,
+            "%s has %zu %s accounts: name the one to unlink by its id or as PROVIDER:ACCOUNT_ID "
+            "(%s)",
+            user, n, name, which.data);
+    bc_buf_release(&which);
+    return BC_USAGE;
+}
+
 bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account, bc_error *err)
 {
     bc_record row;
@@ -894,16 +953,9 @@ bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *acc
     bc_rows accounts;
     st = user_accounts(a, bc_record_text(&row, "id"), &accounts, err);
     const bc_record *hit = NULL;
-    for (size_t i = 0; st == BC_OK && i < accounts.n; i++) {
-        const char *id = bc_record_text(&accounts.items[i], "id");
-        const char *provider = bc_record_text(&accounts.items[i], "providerId");
-        if ((id && strcmp(id, account) == 0) || (provider && strcmp(provider, account) == 0))
-            hit = &accounts.items[i];
-    }
-    if (st == BC_OK && !hit)
-        st = bc_fail(err, BC_NOT_FOUND, "%s has no account with id or provider \"%s\"", user,
-                     account);
-    else if (st == BC_OK && accounts.n == 1)
+    if (st == BC_OK)
+        st = pick_account(&accounts, user, account, &hit, err);
+    if (st == BC_OK && accounts.n == 1)
         st = bc_fail(err, BC_REFUSED,
                      "that is the only account of %s: Better Auth refuses to unlink a user's "
                      "last account",
@@ -912,7 +964,10 @@ bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *acc
         bc_record before = bc_record_copy(hit);
         bc_audit_scrub(BC_MODEL_ACCOUNT, &before);
         const char *account_id = bc_record_text(hit, "id");
-        bc_audit_change change = {.action = "accounts.unlink", .subject = account_id, .before = &before};
+        bc_audit_change change = {.action = "accounts.unlink",
+                                  .subject = account_id,
+                                  .before = &before,
+                                  .label = bc_record_text(&row, "email")};
         int64_t audit_id;
         st = audit_begin(a, &change, &audit_id, err);
         bc_record_release(&before);
@@ -1057,7 +1112,7 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
     size_t n = p->users.rows.n;
     p->ids = bc_xcalloc(n + 1, sizeof *p->ids);
     p->audit = bc_xcalloc(n + 1, sizeof *p->audit);
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         const bc_record *row = &p->users.rows.items[i];
         p->ids[i] = bc_record_text(row, "id");
@@ -1074,21 +1129,10 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
                           change.label ? change.label : p->ids[i]);
         bc_record_release(&before);
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     return st;
 }
 
-/* Whether a row holds every value of patch: the write that set them was applied. */
-static bool row_has(const bc_record *row, const bc_record *patch)
-{
-    for (size_t i = 0; i < patch->n; i++) {
-        const bc_value *v = bc_record_get(row, patch->fields[i].name);
-        bc_value null = bc_value_null();
-        if (!bc_value_equal(v ? v : &null, &patch->fields[i].value))
-            return false;
-    }
-    return true;
-}
 
 /* After a failed update whose outcome is unknown (no transactions): read the part's rows again
  * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
@@ -1108,7 +1152,7 @@ static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *parts, s
             const char *id = bc_record_text(&r[i].rows.items[k], "id");
             for (size_t j = 0; id && j < parts[i].users.rows.n; j++)
                 if (strcmp(parts[i].ids[j], id) == 0)
-                    applied[i][j] = row_has(&r[i].rows.items[k], patch);
+                    applied[i][j] = bc_record_holds(&r[i].rows.items[k], patch);
         }
         bc_rows_release(&r[i].rows);
     }
@@ -1147,7 +1191,7 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
                         bc_status st, const bc_error *err, bool **verified, size_t *applied,
                         size_t *partial)
 {
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < n; i++) {
         bulk_part *p = &parts[i];
         bool drop_ok = p->drop.status == BC_OK;
@@ -1172,7 +1216,7 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
             bc_audit_finish(a->state, p->audit[j], why, NULL);
         }
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
 }
 
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
@@ -1307,10 +1351,17 @@ static bool reversible(const char *action)
     return false;
 }
 
+/* A change known to stand: finished by its writer, or found applied after its writer stopped
+ * (audit_reconcile.h; a bulk entry some of whose members were applied counts too). */
+static bool stands(const char *state)
+{
+    return strcmp(state, "done") == 0 || strcmp(state, "applied") == 0 ||
+           strcmp(state, "partly applied") == 0;
+}
+
 bool bc_admin_undoable(const bc_audit_entry *e)
 {
-    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0 &&
-           !e->undone;
+    return e->action && e->state && reversible(e->action) && stands(e->state) && !e->undone;
 }
 
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
@@ -1384,10 +1435,10 @@ typedef struct {
 
 static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
 {
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < l->n; i++)
         audit_end(a, l->ids[i], st, err);
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     l->n = 0;
 }
 
@@ -1398,7 +1449,7 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
 {
     bc_status st = BC_OK;
     int64_t now = bc_now_ms();
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         bc_record_set_date(&steps[i].before, "updatedAt", now);
         bc_record was = values_before(&steps[i].row, &steps[i].before);
@@ -1415,7 +1466,7 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
             audits->n++;
         bc_record_release(&was);
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
@@ -1445,7 +1496,7 @@ static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
     undo_step *steps = bc_xcalloc(members.n + 1, sizeof *steps);
     size_t n = 0;
     for (size_t i = 0; st == BC_OK && i < members.n; i++)
-        if (strcmp(members.items[i].state, "done") == 0)
+        if (stands(members.items[i].state))
             st = undo_prepare(a, &members.items[i], &steps[n++], err);
     char *label = bc_xasprintf("undo of #%lld: %s", (long long)e->id, e->label ? e->label : "");
     char *subject = bc_xasprintf("%zu users", n);
@@ -1481,8 +1532,8 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
                      "field updates are reversible",
                      (long long)audit_id, e.action);
-    else if (strcmp(e.state, "done") != 0)
-        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
+    else if (!stands(e.state))
+        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a change that was applied can be undone",
                      (long long)audit_id, e.state);
     else if (strcmp(e.target, a->target) != 0)
         st = bc_fail(err, BC_REFUSED, "entry %lld changed %s, not %s: open that target to undo it",

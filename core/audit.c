@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "isotime.h"
+#include "process.h"
+#include "state_db.h"
 #include "record_json.h"
 #include "xalloc.h"
 
@@ -31,13 +33,14 @@ static bc_status db_fail(sqlite3 *db, bc_error *err, const char *what)
     return bc_fail(err, BC_ERR, "audit log: %s: %s", what, sqlite3_errmsg(db));
 }
 
-bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_change *change,
+bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audit_change *change,
                          int64_t *id, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] =
         "INSERT INTO audit (started_at, os_user, actor, target_kind, target, action, subject,"
-        " before_json, after_json, state, undo_of, group_id, label)"
-        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?)";
+        " before_json, after_json, state, undo_of, group_id, label, writer_pid, writer_start)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)";
     sqlite3_stmt *st;
     *id = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -63,6 +66,8 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
     else
         sqlite3_bind_null(st, 11);
     bind_text(st, 12, change->label);
+    sqlite3_bind_int64(st, 13, bc_process_self_pid());
+    bind_text(st, 14, bc_process_self_start());
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     free(before);
@@ -73,8 +78,9 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
     return BC_OK;
 }
 
-bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *err)
+bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] =
         "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
     sqlite3_stmt *st;
@@ -91,9 +97,10 @@ bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot finish an entry");
 }
 
-bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
+bc_status bc_audit_set_subject(bc_state *state, int64_t id, const char *subject,
                                const bc_record *after, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET subject = ?, after_json = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -108,8 +115,9 @@ bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot name the row a change made");
 }
 
-bc_status bc_audit_set_label(sqlite3 *db, int64_t id, const char *label, bc_error *err)
+bc_status bc_audit_set_label(bc_state *state, int64_t id, const char *label, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET label = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -147,6 +155,8 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     e->label = column(st, 15);
     e->members = sqlite3_column_int64(st, 16);
     e->undone = sqlite3_column_int(st, 17) != 0;
+    e->writer_pid = sqlite3_column_int64(st, 18);
+    e->writer_start = column(st, 19);
 }
 
 /* Every column, the members of a bulk entry and whether a completed undo of it exists. */
@@ -154,11 +164,13 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
     " before_json, after_json, state, error, undo_of, group_id, label,"                           \
     " (SELECT count(*) FROM audit m WHERE m.group_id = audit.id),"                                 \
-    " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done')"
+    " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done'),"             \
+    " writer_pid, writer_start"
 
-bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
+bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
                               " AND group_id IS NULL ORDER BY id DESC LIMIT ?2";
     *out = (bc_audit_entries){0};
@@ -183,8 +195,9 @@ bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_e
     return BC_OK;
 }
 
-bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_error *err)
+bc_status bc_audit_members(bc_state *state, int64_t id, bc_audit_entries *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE group_id = ? ORDER BY id";
     *out = (bc_audit_entries){0};
     sqlite3_stmt *st;
@@ -207,8 +220,9 @@ bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_er
     return BC_OK;
 }
 
-bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err)
+bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE id = ?";
     *out = (bc_audit_entry){0};
     sqlite3_stmt *st;
@@ -229,7 +243,7 @@ void bc_audit_entry_release(bc_audit_entry *e)
     char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
                        &e->target_kind, &e->target,     &e->action,      &e->subject,
                        &e->before_json, &e->after_json, &e->state,       &e->error,
-                       &e->label};
+                       &e->label,       &e->writer_start};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);
     *e = (bc_audit_entry){0};

@@ -9,6 +9,8 @@
 #include "admin_ui.h"
 #include "draw.h"
 #include "text.h"
+#include "timefmt.h"
+#include "view.h"
 
 /* --- actions -------------------------------------------------------------------------------- */
 
@@ -70,6 +72,27 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_REDRAW:
         tui_draw_invalidate();
         return true;
+    case TUI_ACT_RECORD:
+        if (top && top->ops == &tui_record_view) {
+            app_pop_view(app);
+            return true;
+        }
+        if (tui_view_show_record(top, app))
+            return true;
+        tui_app_message(app, "record: the %s screen has no rows to show whole",
+                        top ? top->ops->name : "current");
+        return true;
+    case TUI_ACT_TIMES: {
+        tui_time_mode m = (tui_time_mode)((tui_time_get_mode() + 1) % TUI_TIME_MODES);
+        tui_time_set_mode(m);
+        if (m == TUI_TIME_RELATIVE)
+            tui_app_message(app, "times: relative (\"3 min ago\"); T again: local");
+        else if (m == TUI_TIME_UTC)
+            tui_app_message(app, "times: UTC");
+        else
+            tui_app_message(app, "times: local (%s)", tui_time_zone());
+        return true;
+    }
     case TUI_ACT_MESSAGES:
         if (top && top->ops == &tui_messages_view)
             app_pop_view(app);
@@ -212,7 +235,10 @@ void app_run_action(tui_app *app, tui_action a, const char *arg)
     if (run_global(app, a, arg))
         return;
     tui_view *top = app_top_view(app);
-    if (top && top->ops->handle(top, app, a, arg))
+    /* every list view moves through its one list position (view.h) */
+    if (top && tui_view_navigate(top, app, a))
+        return;
+    if (top && top->ops->handle && top->ops->handle(top, app, a, arg))
         return;
     if (a == TUI_ACT_BACK || a == TUI_ACT_CLOSE) {
         /* Only q leaves the program: a stray Esc (or an escape sequence the terminal description

@@ -32,32 +32,23 @@ static bc_state *state_of(bc_cli *c, bc_error *err)
 
 /* --- printing ----------------------------------------------------------------------------- */
 
-static char *safe(const bc_cli *c, const char *s)
-{
-    return bc_text_escape(s ? s : "", strlen(s ? s : ""));
-}
-
 static void print_checks(bc_cli *c, const char *target, const bc_checks *checks)
 {
     if (c->format == BC_OUT_JSON) {
         bc_json_print(c->out, bc_checks_to_json(checks));
         return;
     }
-    char *t = safe(c, target);
-    fprintf(c->out, "JWKS doctor: %s\n", t);
-    free(t);
+    bc_cli_line(c->out, "JWKS doctor: %s", target ? target : "");
     size_t bad = 0;
     for (size_t i = 0; i < checks->n; i++) {
         const bc_check *k = &checks->items[i];
-        char *m = safe(c, k->message), *f = safe(c, k->fix);
-        fprintf(c->out, "  %-4s  %-18s %s\n", bc_check_status_name(k->status), k->id, m);
-        if (k->status != BC_CHECK_OK && *f)
-            fprintf(c->out, "  %-4s  %-18s fix: %s\n", "", "", f);
+        bc_cli_line(c->out, "  %-4s  %-18s %s", bc_check_status_name(k->status), k->id,
+                    k->message ? k->message : "");
+        if (k->status != BC_CHECK_OK && k->fix && *k->fix)
+            bc_cli_line(c->out, "  %-4s  %-18s fix: %s", "", "", k->fix);
         bad += k->status == BC_CHECK_FAIL;
-        free(m);
-        free(f);
     }
-    fprintf(c->out, "%zu check%s, %zu failed\n", checks->n, checks->n == 1 ? "" : "s", bad);
+    bc_cli_line(c->out, "%zu check%s, %zu failed", checks->n, checks->n == 1 ? "" : "s", bad);
 }
 
 static json_t *run_json(const bc_checklist_run *run, const bc_checklist *cl)
@@ -89,25 +80,17 @@ static json_t *run_json(const bc_checklist_run *run, const bc_checklist *cl)
 
 static void print_run_human(bc_cli *c, const bc_checklist_run *run, const bc_checklist *cl)
 {
-    char *t = safe(c, run->target);
-    fprintf(c->out, "run %lld: %s checklist on %s (%s) - %s\n", (long long)run->id, run->checklist,
-            t, run->target_kind, run->state);
-    free(t);
+    bc_cli_line(c->out, "run %lld: %s checklist on %s (%s) - %s", (long long)run->id,
+                run->checklist, run->target, run->target_kind, run->state);
     for (size_t i = 0; i < run->n; i++) {
         const bc_step_record *s = &run->steps[i];
         const char *title = cl && i < cl->n ? cl->steps[i].title : s->step_id;
-        fprintf(c->out, "  %zu. [%-7s] %-12s %s\n", i + 1, bc_step_state_name(s->state), s->step_id,
-                title);
-        if (s->output && *s->output) {
-            char *o = safe(c, s->output);
-            fprintf(c->out, "       %s\n", o);
-            free(o);
-        }
-        if (s->note) {
-            char *n = safe(c, s->note);
-            fprintf(c->out, "       note: %s\n", n);
-            free(n);
-        }
+        bc_cli_line(c->out, "  %zu. [%-7s] %-12s %s", i + 1, bc_step_state_name(s->state),
+                    s->step_id, title);
+        if (s->output && *s->output)
+            bc_cli_line(c->out, "       %s", s->output);
+        if (s->note)
+            bc_cli_line(c->out, "       note: %s", s->note);
     }
 }
 
@@ -169,19 +152,13 @@ typedef struct {
 /* One line from stdin after a prompt on stderr (stdout may be JSON). */
 static bc_status read_line(const char *prompt, char **answer, bc_error *err)
 {
-    fprintf(stderr, "%s: ", prompt);
+    char *shown = bc_text_escape(prompt, strlen(prompt));
+    fprintf(stderr, "%s: ", shown);
+    free(shown);
     fflush(stderr);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n <= 0) {
-        free(line);
-        *answer = NULL;
+    *answer = bc_cli_read_line();
+    if (!*answer)
         return bc_fail(err, BC_REFUSED, "no answer to \"%s\"", prompt);
-    }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = 0;
-    *answer = line;
     return BC_OK;
 }
 
@@ -203,7 +180,9 @@ static bc_status cli_ask(void *ctx, const bc_checklist_step *step, const char *p
         return bc_fail(err, BC_REFUSED,
                        "step %s waits for the operator (%s): run on a terminal or pass --yes",
                        step->id, prompt);
-    fprintf(stderr, "\n%s\n  %s\n", step->title, step->explanation);
+    fputc('\n', stderr);
+    bc_cli_line(stderr, "%s", step->title);
+    bc_cli_line(stderr, "  %s", step->explanation);
     char *full =
         bc_xasprintf("%s%s", prompt, step->kind == BC_STEP_CONFIRM && !typed ? " [y/N]" : "");
     bc_status st = read_line(full, answer, err);
@@ -220,17 +199,14 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     /* Progress goes to stderr so that stdout holds only the run's report. A failure's reason is
      * the verb's final message: said once. */
     if (state == BC_SS_FAILED) {
-        fprintf(stderr, "[%s] %s\n", bc_step_state_name(state), step->id);
+        bc_cli_line(stderr, "[%s] %s", bc_step_state_name(state), step->id);
         return;
     }
-    char *t = safe(u->c, text);
-    fprintf(stderr, "[%s] %s: %s\n", bc_step_state_name(state), step->id, t);
-    free(t);
+    bc_cli_line(stderr, "[%s] %s: %s", bc_step_state_name(state), step->id, text ? text : "");
 }
 
 /* Advance run_id of cl on the Convex target and print the run. */
-static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id,
-                                   bc_error *err)
+static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id, bc_error *err)
 {
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
@@ -242,7 +218,7 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
         return st;
     }
     bc_checklist_run run;
-    st = bc_checklist_run_get(bc_state_db(bc_target_state(&c->t, NULL)), run_id, &run, err);
+    st = bc_checklist_run_get(bc_target_state(&c->t, NULL), run_id, &run, err);
     if (st != BC_OK)
         return st;
     static const char *const names[] = {"done", "paused", "stopped"};
@@ -259,7 +235,8 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
     }
     bc_checklist_run_release(&run);
     if (not_started)
-        return bc_fail(err, BC_REFUSED, "%s; run %lld did not start (it blocks nothing): run "
+        return bc_fail(err, BC_REFUSED,
+                       "%s; run %lld did not start (it blocks nothing): run "
                        "the same command again once that is done",
                        why.msg, (long long)run_id);
     if (outcome == BC_RUN_PAUSED)
@@ -296,8 +273,8 @@ bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error 
     if (st == BC_OK)
         st = bc_target_checklist_start(&c->t, cl, &run_id, &continued, err);
     if (st == BC_OK && continued)
-        fprintf(stderr, "bcadmin: continuing the unfinished %s run %lld on %s\n", cl->id,
-                (long long)run_id, c->t.label);
+        bc_cli_line(stderr, "bcadmin: continuing the unfinished %s run %lld on %s", cl->id,
+                    (long long)run_id, c->t.label);
     if (st == BC_OK)
         st = advance_and_print(c, cl, run_id, err);
     bc_checklist_free(cl);
@@ -339,7 +316,7 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         bc_jwks_rotate_opts o = {.secrets = &secrets,
                                  .alg = c->alg,
                                  .revoke_old = c->revoke_old,
-                                 .audit_db = bc_state_db(s),
+                                 .audit_db = s,
                                  .who = &who};
         st = bc_jwks_rotate_sqlite(c->d, &o, &res, err);
     }
@@ -349,18 +326,18 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
                                         (int)res.expired, "deleted", (int)res.deleted, "kept",
                                         (int)res.kept, "secretChecked", res.secret_checked));
     } else if (st == BC_OK) {
-        fprintf(c->out, "new key %s (%s, %s) is now the newest row of %s\n", res.kid, res.alg,
-                res.alg_why, path);
+        bc_cli_line(c->out, "new key %s (%s, %s) is now the newest row of %s", res.kid, res.alg,
+                    res.alg_why, path);
         if (res.deleted)
-            fprintf(c->out, "  %zu older key%s deleted (--revoke-old)\n", res.deleted,
-                    res.deleted == 1 ? "" : "s");
+            bc_cli_line(c->out, "  %zu older key%s deleted (--revoke-old)", res.deleted,
+                        res.deleted == 1 ? "" : "s");
         if (res.expired)
-            fprintf(c->out,
-                    "  %zu older key%s stop signing now and stay published for the server's "
-                    "grace period (30 days by default)\n",
-                    res.expired, res.expired == 1 ? "" : "s");
+            bc_cli_line(c->out,
+                        "  %zu older key%s stop signing now and stay published for the server's "
+                        "grace period (30 days by default)",
+                        res.expired, res.expired == 1 ? "" : "s");
         if (!res.secret_checked)
-            fprintf(c->out, "  note: there were no keys to check the secret against\n");
+            bc_cli_line(c->out, "  note: there were no keys to check the secret against");
     }
     bc_secrets_release(&secrets);
     return st;
@@ -386,7 +363,7 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
     bc_status st = s ? BC_OK : err->status;
     bc_checklist_runs runs = {0};
     if (st == BC_OK)
-        st = bc_checklist_runs_list(bc_state_db(s), 100, &runs, err);
+        st = bc_checklist_runs_list(s, 100, &runs, err);
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < runs.n; i++)
@@ -400,17 +377,16 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
             size_t done = 0;
             for (size_t j = 0; j < r->n; j++)
                 done += r->steps[j].state == BC_SS_DONE || r->steps[j].state == BC_SS_SKIPPED;
-            char *t = safe(c, r->target);
-            fprintf(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s\n", (long long)r->id,
-                    r->checklist, r->state, done, r->n, r->started_at, t);
-            free(t);
+            bc_cli_line(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s", (long long)r->id,
+                        r->checklist, r->state, done, r->n, r->started_at, r->target);
         }
     }
     bc_checklist_runs_release(&runs);
     return st;
 }
 
-static bc_status run_arg(const bc_cli *c, sqlite3 *db, bool active_only, int64_t *id, bc_error *err)
+static bc_status run_arg(const bc_cli *c, bc_state *db, bool active_only, int64_t *id,
+                         bc_error *err)
 {
     if (c->nargs) {
         char *end;
@@ -441,10 +417,10 @@ bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err)
     bc_status st = s ? BC_OK : err->status;
     int64_t id = 0;
     if (st == BC_OK)
-        st = run_arg(c, bc_state_db(s), false, &id, err);
+        st = run_arg(c, s, false, &id, err);
     bc_checklist_run run = {0};
     if (st == BC_OK)
-        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+        st = bc_checklist_run_get(s, id, &run, err);
     bc_checklist *cl = NULL;
     if (st == BC_OK && bc_checklist_load(run.checklist, &cl, NULL) != BC_OK)
         cl = NULL;
@@ -465,10 +441,10 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = err->status ? err->status : BC_ERR;
     int64_t id = 0;
     if (st == BC_OK)
-        st = run_arg(c, bc_state_db(s), true, &id, err);
+        st = run_arg(c, s, true, &id, err);
     bc_checklist_run run = {0};
     if (st == BC_OK)
-        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+        st = bc_checklist_run_get(s, id, &run, err);
     bc_checklist *cl = NULL;
     if (st == BC_OK)
         st = bc_checklist_load(run.checklist, &cl, err);
@@ -477,8 +453,8 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
                      (long long)id, run.target, c->t.label);
     if (st == BC_OK) {
-        char *q = bc_xasprintf("Resume run %lld (%s) on %s?", (long long)id, run.checklist,
-                               c->t.label);
+        char *q =
+            bc_xasprintf("Resume run %lld (%s) on %s?", (long long)id, run.checklist, c->t.label);
         st = bc_cli_confirm(c, q, false, err);
         free(q);
     }
@@ -489,7 +465,7 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = read_line(prompt, &typed, err);
         free(prompt);
         if (st == BC_OK)
-            st = bc_checklist_redo(bc_state_db(s), id, cl, c->redo, typed, err);
+            st = bc_checklist_redo(s, id, cl, c->redo, typed, err);
         free(typed);
     }
     if (st == BC_OK)

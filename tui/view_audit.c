@@ -15,20 +15,21 @@
 #include "isotime.h"
 #include "table.h"
 #include "text.h"
+#include "view.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define AUDIT_PAGE 200
 #define DETAIL_ROWS 5
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_audit_entry *items;
     size_t n, cap;
     bool more; /* older entries may exist beyond the loaded ones */
     size_t *shown; /* indices of the entries the search matches (all without one) */
     size_t nshown;
-    size_t sel, top; /* into shown */
-    int height;
+    tui_list list; /* over shown */
     char search[128];
 } audit_state;
 
@@ -36,7 +37,7 @@ static char *changes_text(const bc_audit_entry *e);
 
 static const bc_audit_entry *selected(const audit_state *s)
 {
-    return s->sel < s->nshown ? &s->items[s->shown[s->sel]] : NULL;
+    return s->list.sel < s->nshown ? &s->items[s->shown[s->list.sel]] : NULL;
 }
 
 static bool matches(const bc_audit_entry *e, const char *needle, size_t nn)
@@ -48,6 +49,18 @@ static bool matches(const bc_audit_entry *e, const char *needle, size_t nn)
         hit = fields[i] && bc_text_contains_folded(fields[i], strlen(fields[i]), needle, nn);
     free(changes);
     return hit;
+}
+
+/* Select the entry keep (the newest one at or below it when it is gone), else the first. */
+static void select_entry(audit_state *s, int64_t keep)
+{
+    tui_list_count(&s->list, s->nshown);
+    tui_list_select(&s->list, 0);
+    for (size_t i = 0; keep && i < s->nshown; i++)
+        if (s->items[s->shown[i]].id <= keep) {
+            tui_list_select(&s->list, i);
+            break;
+        }
 }
 
 /* The entries the search matches, keeping the selected one selected when it still shows. */
@@ -63,12 +76,7 @@ static void apply_search(audit_state *s)
         if (!nn || matches(&s->items[i], needle, nn))
             s->shown[s->nshown++] = i;
     free(needle);
-    s->sel = 0;
-    for (size_t i = 0; keep && i < s->nshown; i++)
-        if (s->items[s->shown[i]].id <= keep) {
-            s->sel = i;
-            break;
-        }
+    select_entry(s, keep);
 }
 
 static void release_items(audit_state *s)
@@ -108,12 +116,7 @@ static bc_status reload(audit_state *s, bc_error *err)
         if (!s->more)
             break;
     }
-    s->sel = 0;
-    for (size_t i = 0; keep && i < s->nshown; i++)
-        if (s->items[s->shown[i]].id <= keep) {
-            s->sel = i;
-            break;
-        }
+    select_entry(s, keep);
     return st;
 }
 
@@ -122,6 +125,7 @@ static bc_status audit_open(tui_view *v, tui_app *app, const char *arg, bc_error
     (void)arg;
     audit_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = tui_app_admin(app)->state;
     if (!s->db) {
         const char *why = tui_app_state_error(app);
@@ -186,8 +190,9 @@ static char *changes_text(const bc_audit_entry *e)
 }
 
 static const tui_col columns[] = {
-    {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 7, 0, 0},    {"action", 19, 0, 0},
-    {"subject", 24, 3, 1}, {"undo", 4, 0, 3},     {"changes", 20, 3, 0},
+    {"#", 5, 0, 0, false},        {"started", 16, 0, 2, true},  {"state", 14, 0, 0, false},
+    {"action", 19, 0, 0, false},  {"subject", 24, 3, 1, false}, {"undo", 4, 0, 3, false},
+    {"changes", 20, 3, 0, false},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -197,9 +202,11 @@ static void draw_detail(const audit_state *s, tui_rect r, int y)
     const bc_audit_entry *e = selected(s);
     if (!e)
         return;
-    char line[1024];
+    char line[1024], started[TUI_TIME_TEXT], finished[TUI_TIME_TEXT];
+    tui_time_iso(e->started_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, started, sizeof started);
+    tui_time_iso(e->finished_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, finished, sizeof finished);
     snprintf(line, sizeof line, "#%lld %s %s  started %s  finished %s", (long long)e->id, e->action,
-             e->state, e->started_at, e->finished_at ? e->finished_at : "-");
+             e->state, started, finished);
     tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, false);
     snprintf(line, sizeof line, "by %s as %s on %s %s", e->os_user,
              e->actor ? e->actor : "(no acting admin)", e->target_kind, e->target);
@@ -223,7 +230,7 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
     char title[400];
     if (s->nshown)
         snprintf(title, sizeof title, "Audit log  entry %zu of %zu%s%s%s%s   newest first   z: undo",
-                 s->sel + 1, s->nshown, s->more ? "+" : "", s->search[0] ? "   search: " : "",
+                 s->list.sel + 1, s->nshown, s->more ? "+" : "", s->search[0] ? "   search: " : "",
                  s->search, s->search[0] ? " (Esc clears)" : "");
     else if (s->search[0])
         snprintf(title, sizeof title, "Audit log  no entry matches \"%s\" (Esc clears)", s->search);
@@ -234,56 +241,46 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
     tui_table_layout(columns, NCOLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, -1, false);
     int detail = r.h > 14 ? DETAIL_ROWS + 1 : 0;
-    s->height = r.h - 2 - detail;
-    if (s->height <= 0)
-        return;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
-        size_t idx = s->top + (size_t)i;
+    tui_list_place(&s->list, r.y + 2, r.h - 2 - detail);
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_audit_entry *e = &s->items[s->shown[idx]];
-        char id[24], started[BC_SHORT_DATE_LEN + 1] = "-";
+        char id[24], started[TUI_TIME_TEXT];
         snprintf(id, sizeof id, "%lld", (long long)e->id);
-        int64_t ms;
-        if (e->started_at && bc_iso_parse(e->started_at, strlen(e->started_at), &ms))
-            bc_describe_date(ms, started);
+        tui_time_iso(e->started_at, 0, started, sizeof started);
         char *changes = changes_text(e);
         const char *cells[NCOLS] = {
             id,      started, e->state, e->action, e->label ? e->label : e->subject,
             bc_admin_undoable(e) ? "z" : (e->undone ? "done" : ""), changes};
         tui_style styles[NCOLS] = {0};
-        styles[2] = strcmp(e->state, "done") == 0     ? TUI_S_GOOD
+        styles[2] = strcmp(e->state, "done") == 0 || strcmp(e->state, "applied") == 0 ? TUI_S_GOOD
                     : strcmp(e->state, "failed") == 0 ? TUI_S_DANGER
                                                       : TUI_S_WARN;
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles,
+                      tui_list_selected(&s->list, idx));
         free(changes);
     }
-    if (detail)
+    if (detail && s->list.h > 0)
         draw_detail(s, r, r.y + r.h - detail);
 }
 
-static void move(audit_state *s, tui_app *app, int64_t delta)
+/* Moving past the loaded entries loads older ones until the move fits or there are no more
+ * (G reaches the true end). */
+static void audit_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 {
-    /* past the loaded entries: older ones, until the move fits or there are no more (G) */
-    while (delta > 0 && s->more && s->sel + (size_t)delta >= s->nshown) {
+    audit_state *s = v->data;
+    if (a == TUI_ACT_LAST)
+        delta = INT64_MAX / 2;
+    while (delta > 0 && s->more && s->list.sel + (size_t)delta >= s->nshown) {
         bc_error err = {0};
         int64_t keep = selected(s) ? selected(s)->id : 0;
         if (load_more(s, &err) != BC_OK) {
             tui_app_error(app, &err);
             break;
         }
-        for (size_t i = 0; keep && i < s->nshown; i++)
-            if (s->items[s->shown[i]].id == keep)
-                s->sel = i;
+        select_entry(s, keep);
     }
-    int64_t t = (int64_t)s->sel + delta;
-    if (t >= (int64_t)s->nshown)
-        t = (int64_t)s->nshown - 1;
-    if (t < 0)
-        t = 0;
-    s->sel = (size_t)t;
+    tui_list_move(&s->list, delta);
 }
 
 /* The search reads every entry: an audit log is small next to a user table. */
@@ -308,28 +305,7 @@ static void search_done(void *ctx, tui_app *app, const char *text, bool accepted
 static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     audit_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        move(s, app, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        move(s, app, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-    case TUI_ACT_HALF_DOWN:
-        move(s, app, a == TUI_ACT_PAGE_DOWN ? page : page / 2);
-        return true;
-    case TUI_ACT_PAGE_UP:
-    case TUI_ACT_HALF_UP:
-        move(s, app, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
-        return true;
-    case TUI_ACT_FIRST:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        move(s, app, INT64_MAX / 2);
-        return true;
     case TUI_ACT_SEARCH:
         if (arg) {
             search_changed(s, app, arg);
@@ -390,14 +366,37 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     }
 }
 
-static void audit_click(tui_view *v, tui_app *app, int y, int x)
+static bool audit_record(tui_view *v, tui_app *app, tui_fields *out)
 {
     (void)app;
-    (void)x;
     audit_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->nshown)
-        s->sel = s->top + (size_t)row;
+    const bc_audit_entry *e = selected(s);
+    if (!e)
+        return false;
+    tui_fields_title(out, "Audit entry #%lld %s", (long long)e->id, e->action);
+    tui_fields_add(out, "action", e->action);
+    tui_fields_add(out, "state", e->state);
+    tui_fields_add_time(out, "started", e->started_at);
+    tui_fields_add_time(out, "finished", e->finished_at);
+    tui_fields_add(out, "subject", e->subject);
+    tui_fields_add(out, "label", e->label);
+    tui_fields_add(out, "by (os user)", e->os_user);
+    tui_fields_add(out, "acting admin", e->actor);
+    tui_fields_addf(out, "target", "%s %s", e->target_kind, e->target);
+    char *changes = changes_text(e);
+    tui_fields_add(out, "changes", changes);
+    free(changes);
+    tui_fields_add(out, "before", e->before_json);
+    tui_fields_add(out, "after", e->after_json);
+    if (e->members)
+        tui_fields_addf(out, "members", "%lld (z undoes them all as one)", (long long)e->members);
+    if (e->group_id)
+        tui_fields_addf(out, "member of", "#%lld", (long long)e->group_id);
+    if (e->undo_of)
+        tui_fields_addf(out, "undo of", "#%lld", (long long)e->undo_of);
+    tui_fields_add(out, "undone", e->undone ? "yes" : "no");
+    tui_fields_add(out, "error", e->error);
+    return true;
 }
 
 static const tui_action audit_hints[] = {TUI_ACT_UNDO,    TUI_ACT_OPEN,       TUI_ACT_SEARCH,
@@ -408,7 +407,8 @@ const tui_view_ops tui_audit_view = {
     .open = audit_open,
     .draw = audit_draw,
     .handle = audit_handle,
-    .click = audit_click,
+    .seek = audit_seek,
+    .record = audit_record,
     .hints = audit_hints,
     .close = audit_close,
 };

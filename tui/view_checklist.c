@@ -21,6 +21,7 @@
 #include "target.h"
 #include "table.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* --- shared: the deployment and the engine ---------------------------------------------------- */
@@ -40,13 +41,12 @@ typedef struct {
 } question;
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     int64_t run_id;
     bc_checklist_run run;
     bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
-    size_t sel, top;
+    tui_list list; /* over the run's steps */
     size_t follow; /* 1 + the step the engine last reported (0: none yet) */
-    int height;
     answer answers[MAX_ANSWERS];
     size_t nanswers;
     question q;
@@ -54,7 +54,7 @@ typedef struct {
     char outcome[1100];    /* what the last advance ended with */
 } run_state;
 
-static sqlite3 *state_db(tui_app *app, bc_error *err)
+static bc_state *state_db(tui_app *app, bc_error *err)
 {
     bc_state *state = bc_target_state(tui_app_target(app), NULL);
     if (!state) {
@@ -63,7 +63,7 @@ static sqlite3 *state_db(tui_app *app, bc_error *err)
                 why ? why : "not opened");
         return NULL;
     }
-    return bc_state_db(state);
+    return state;
 }
 
 static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
@@ -96,7 +96,7 @@ static void ui_progress(void *ctx, const bc_checklist_step *step, bc_step_state 
     (void)text;
     run_state *s = ctx;
     /* Follow the engine: the output pane shows the step that just changed (once the engine is
-     * back: it runs on the console's worker thread while the screen draws s->sel). */
+     * back: it runs on the console's worker thread while the screen draws the selection). */
     for (size_t i = 0; s->cl && i < s->cl->n; i++)
         if (&s->cl->steps[i] == step)
             s->follow = i + 1;
@@ -119,8 +119,7 @@ static bc_status run_load(run_state *s, bc_error *err)
     bc_status st = bc_checklist_run_get(s->db, s->run_id, &s->run, err);
     if (st == BC_OK && !s->cl && bc_checklist_load(s->run.checklist, &s->cl, NULL) != BC_OK)
         s->cl = NULL;
-    if (s->sel >= s->run.n)
-        s->sel = 0;
+    tui_list_count(&s->list, s->run.n);
     return st;
 }
 
@@ -179,7 +178,7 @@ static void advance(run_state *s, tui_app *app)
     }
     snprintf(s->target_name, sizeof s->target_name, "%s", c.target_name);
     if (s->follow)
-        s->sel = s->follow - 1;
+        tui_list_select(&s->list, s->follow - 1);
     bc_run_outcome outcome = c.outcome;
     /* Every open screen (this run, the list under it) shows the run as it now stands. */
     tui_app_after_write(app, false);
@@ -206,7 +205,7 @@ static void advance(run_state *s, tui_app *app)
     }
     size_t next = next_step(&s->run);
     if (next < s->run.n)
-        s->sel = next;
+        tui_list_select(&s->list, next);
 }
 
 static bool question_done(tui_dialog *d, tui_app *app, bool accepted)
@@ -262,6 +261,7 @@ static bc_status run_open(tui_view *v, tui_app *app, const char *arg, bc_error *
 {
     run_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = state_db(app, err);
     if (!s->db)
         return err->status;
@@ -273,7 +273,7 @@ static bc_status run_open(tui_view *v, tui_app *app, const char *arg, bc_error *
     bc_status st = run_load(s, err);
     if (st == BC_OK) {
         size_t next = next_step(&s->run);
-        s->sel = next < s->run.n ? next : 0;
+        tui_list_select(&s->list, next < s->run.n ? next : 0);
     }
     return st;
 }
@@ -290,7 +290,8 @@ static void run_close(tui_view *v)
 }
 
 static const tui_col step_cols[] = {
-    {"#", 3, 0, 0}, {"state", 8, 0, 0}, {"step", 12, 0, 1}, {"kind", 9, 0, 2}, {"title", 20, 1, 0},
+    {"#", 3, 0, 0, false},    {"state", 8, 0, 0, false},  {"step", 12, 0, 1, false},
+    {"kind", 9, 0, 2, false}, {"title", 20, 1, 0, false},
 };
 
 static tui_style state_style(bc_step_state st)
@@ -354,15 +355,16 @@ static int draw_wrapped(int y, int x, int w, int max, const char *label, const c
 static void draw_output(run_state *s, tui_rect r, int y, int h)
 {
     tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
-    if (s->sel >= s->run.n || h < 2)
+    if (s->list.sel >= s->run.n || h < 2)
         return;
-    const bc_step_record *rec = &s->run.steps[s->sel];
-    const bc_checklist_step *def = s->cl && s->sel < s->cl->n ? &s->cl->steps[s->sel] : NULL;
-    char line[512];
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
+    const bc_checklist_step *def = s->cl && s->list.sel < s->cl->n ? &s->cl->steps[s->list.sel] : NULL;
+    char line[512], started[TUI_TIME_TEXT], finished[TUI_TIME_TEXT];
+    tui_time_iso(rec->started_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, started, sizeof started);
+    tui_time_iso(rec->finished_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, finished, sizeof finished);
     snprintf(line, sizeof line, "Step %zu %s: %s  (%s, attempts %d, started %s, finished %s)",
-             s->sel + 1, rec->step_id, bc_step_state_name(rec->state),
-             def ? bc_step_kind_name(def->kind) : "?", rec->attempts,
-             rec->started_at ? rec->started_at : "-", rec->finished_at ? rec->finished_at : "-");
+             s->list.sel + 1, rec->step_id, bc_step_state_name(rec->state),
+             def ? bc_step_kind_name(def->kind) : "?", rec->attempts, started, finished);
     tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
     int used = 2, x = r.x + 1, w = r.w - 1;
     if (def)
@@ -391,16 +393,11 @@ static void run_draw(tui_view *v, tui_app *app, tui_rect r)
     int pane = r.h >= 20 ? r.h / 2 : r.h - 2 - (int)s->run.n;
     if (pane < 4)
         pane = 0;
-    s->height = r.h - 2 - pane;
-    if (s->height <= 0)
+    tui_list_place(&s->list, r.y + 2, r.h - 2 - pane);
+    if (s->list.h <= 0)
         return;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    size_t next = next_step(&s->run);
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->run.n; i++) {
-        size_t idx = s->top + (size_t)i;
+    size_t next = next_step(&s->run), idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_step_record *rec = &s->run.steps[idx];
         const bc_checklist_step *def = s->cl && idx < s->cl->n ? &s->cl->steps[idx] : NULL;
         char num[32], kind[16];
@@ -410,7 +407,8 @@ static void run_draw(tui_view *v, tui_app *app, tui_rect r)
         const char *cells[5] = {num, bc_step_state_name(rec->state), rec->step_id, kind,
                                 def ? def->title : ""};
         tui_style styles[5] = {0, state_style(rec->state), 0, TUI_S_DIM, 0};
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, 5, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, 5, cells, styles,
+                      tui_list_selected(&s->list, idx));
     }
     if (pane)
         draw_output(s, r, r.y + r.h - pane, pane);
@@ -465,11 +463,11 @@ static bool redo_done(tui_dialog *d, tui_app *app, bool accepted)
 
 static void start_retry(run_state *s, tui_app *app)
 {
-    if (s->sel >= s->run.n || !s->cl)
+    if (s->list.sel >= s->run.n || !s->cl)
         return;
-    const bc_step_record *rec = &s->run.steps[s->sel];
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
     if (rec->state == BC_SS_FAILED || rec->state == BC_SS_RUNNING) {
-        if (s->sel != next_step(&s->run)) {
+        if (s->list.sel != next_step(&s->run)) {
             tui_app_message(app, "an earlier step comes first: r runs the next step");
             return;
         }
@@ -480,7 +478,7 @@ static void start_retry(run_state *s, tui_app *app)
         tui_app_message(app, "step %s has not run yet: r runs the next step", rec->step_id);
         return;
     }
-    const bc_checklist_step *def = &s->cl->steps[s->sel];
+    const bc_checklist_step *def = &s->cl->steps[s->list.sel];
     tui_dialog d = {.kind = TUI_DLG_FORM, .danger = true, .on_done = redo_done, .ctx = s};
     snprintf(d.title, sizeof d.title, "Run step %s again?", rec->step_id);
     tui_dialog_line(&d, "%s (%s)", def->title, bc_step_state_name(rec->state));
@@ -498,7 +496,7 @@ static bool abandon_done(tui_dialog *d, tui_app *app, bool accepted)
     if (!accepted)
         return true;
     bc_error err = {0};
-    sqlite3 *db = state_db(app, &err);
+    bc_state *db = state_db(app, &err);
     if (!db || bc_checklist_abandon(db, *id, &err) != BC_OK)
         tui_app_error(app, &err);
     else
@@ -529,22 +527,6 @@ static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     (void)arg;
     run_state *s = v->data;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        if (s->sel + 1 < s->run.n)
-            s->sel++;
-        return true;
-    case TUI_ACT_MOVE_UP:
-        if (s->sel > 0)
-            s->sel--;
-        return true;
-    case TUI_ACT_FIRST:
-    case TUI_ACT_PAGE_UP:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-    case TUI_ACT_PAGE_DOWN:
-        s->sel = s->run.n ? s->run.n - 1 : 0;
-        return true;
     case TUI_ACT_CHECKLIST_RESUME:
         if (strcmp(s->run.state, "active") != 0)
             tui_app_message(app, "run %lld is %s: nothing to run", (long long)s->run_id,
@@ -572,14 +554,30 @@ static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     }
 }
 
-static void run_click(tui_view *v, tui_app *app, int y, int x)
+/* The selected step whole: its explanation, recorded output and note are never cut here. */
+static bool run_record(tui_view *v, tui_app *app, tui_fields *out)
 {
     (void)app;
-    (void)x;
     run_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->run.n)
-        s->sel = s->top + (size_t)row;
+    if (s->list.sel >= s->run.n)
+        return false;
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
+    const bc_checklist_step *def =
+        s->cl && s->list.sel < s->cl->n ? &s->cl->steps[s->list.sel] : NULL;
+    tui_fields_title(out, "Run #%lld step %zu %s", (long long)s->run_id, s->list.sel + 1,
+                     rec->step_id);
+    tui_fields_add(out, "step", rec->step_id);
+    tui_fields_add(out, "title", def ? def->title : NULL);
+    tui_fields_add(out, "state", bc_step_state_name(rec->state));
+    tui_fields_add(out, "kind", def ? bc_step_kind_name(def->kind) : NULL);
+    tui_fields_addf(out, "attempts", "%d", rec->attempts);
+    tui_fields_add_time(out, "started", rec->started_at);
+    tui_fields_add_time(out, "finished", rec->finished_at);
+    tui_fields_add(out, "explanation", def ? def->explanation : NULL);
+    tui_fields_add(out, "output", rec->output && *rec->output ? rec->output : "(none recorded)");
+    tui_fields_add(out, "note", rec->note);
+    tui_fields_add(out, "last outcome", s->outcome[0] ? s->outcome : NULL);
+    return true;
 }
 
 static const tui_action run_hints[] = {TUI_ACT_CHECKLIST_RESUME, TUI_ACT_SKIP_STEP,
@@ -590,7 +588,7 @@ const tui_view_ops tui_run_view = {
     .open = run_open,
     .draw = run_draw,
     .handle = run_handle,
-    .click = run_click,
+    .record = run_record,
     .hints = run_hints,
     .close = run_close,
 };
@@ -599,22 +597,22 @@ const tui_view_ops tui_run_view = {
  */
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_checklist_runs runs;
-    size_t sel, top;
-    int height;
+    tui_list list; /* over runs */
 } list_state;
 
 static bc_status list_load(list_state *s, bc_error *err)
 {
-    int64_t keep = s->sel < s->runs.n ? s->runs.items[s->sel].id : 0;
+    int64_t keep = s->list.sel < s->runs.n ? s->runs.items[s->list.sel].id : 0;
     bc_checklist_runs_release(&s->runs);
     s->runs = (bc_checklist_runs){0};
     bc_status st = bc_checklist_runs_list(s->db, 0, &s->runs, err);
-    s->sel = 0;
+    tui_list_count(&s->list, s->runs.n);
+    tui_list_select(&s->list, 0);
     for (size_t i = 0; keep && i < s->runs.n; i++)
         if (s->runs.items[i].id == keep)
-            s->sel = i;
+            tui_list_select(&s->list, i);
     return st;
 }
 
@@ -623,6 +621,7 @@ static bc_status list_open(tui_view *v, tui_app *app, const char *arg, bc_error 
     (void)arg;
     list_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = state_db(app, err);
     return s->db ? list_load(s, err) : err->status;
 }
@@ -637,8 +636,9 @@ static void list_close(tui_view *v)
 }
 
 static const tui_col run_cols[] = {
-    {"#", 4, 0, 0},          {"checklist", 9, 0, 0}, {"state", 9, 0, 0},   {"steps", 5, 0, 1},
-    {"next step", 14, 0, 2}, {"started", 16, 0, 3},  {"target", 16, 1, 1},
+    {"#", 4, 0, 0, false},       {"checklist", 9, 0, 0, false},  {"state", 9, 0, 0, false},
+    {"steps", 5, 0, 1, false},   {"next step", 14, 0, 2, false}, {"started", 16, 0, 3, true},
+    {"target", 16, 1, 1, false},
 };
 #define RUN_COLS ((int)(sizeof run_cols / sizeof run_cols[0]))
 
@@ -653,7 +653,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
     int widths[RUN_COLS];
     tui_table_layout(run_cols, RUN_COLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, run_cols, widths, RUN_COLS, -1, false);
-    s->height = r.h - 2;
+    tui_list_place(&s->list, r.y + 2, r.h - 2);
     if (!s->runs.n) {
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
                       "No checklist runs yet. B starts the first-deploy bootstrap, K a key "
@@ -661,15 +661,11 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                       TUI_S_DIM, false);
         return;
     }
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->runs.n; i++) {
-        size_t idx = s->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_checklist_run *run = &s->runs.items[idx];
         size_t next = next_step(run);
-        char id[24], steps[32], nextc[96], started[BC_SHORT_DATE_LEN + 1] = "-";
+        char id[24], steps[32], nextc[96], started[TUI_TIME_TEXT];
         snprintf(id, sizeof id, "%lld", (long long)run->id);
         snprintf(steps, sizeof steps, "%zu/%zu", next, run->n);
         if (next < run->n && strcmp(run->state, "active") == 0)
@@ -677,9 +673,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                      bc_step_state_name(run->steps[next].state));
         else
             snprintf(nextc, sizeof nextc, "-");
-        int64_t ms;
-        if (run->started_at && bc_iso_parse(run->started_at, strlen(run->started_at), &ms))
-            bc_describe_date(ms, started);
+        tui_time_iso(run->started_at, 0, started, sizeof started);
         const char *cells[RUN_COLS] = {id,    run->checklist, run->state, steps,
                                        nextc, started,        run->target};
         tui_style styles[RUN_COLS] = {0};
@@ -687,7 +681,8 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                     : strcmp(run->state, "active") == 0 ? TUI_S_WARN | TUI_A_BOLD
                     : strcmp(run->state, "failed") == 0 ? TUI_S_DANGER
                                                         : TUI_S_DIM;
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, RUN_COLS, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, RUN_COLS, cells, styles,
+                      tui_list_selected(&s->list, idx));
     }
 }
 
@@ -778,24 +773,8 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
 {
     (void)arg;
     list_state *s = v->data;
-    const bc_checklist_run *run = s->sel < s->runs.n ? &s->runs.items[s->sel] : NULL;
+    const bc_checklist_run *run = s->list.sel < s->runs.n ? &s->runs.items[s->list.sel] : NULL;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        if (s->sel + 1 < s->runs.n)
-            s->sel++;
-        return true;
-    case TUI_ACT_MOVE_UP:
-        if (s->sel > 0)
-            s->sel--;
-        return true;
-    case TUI_ACT_FIRST:
-    case TUI_ACT_PAGE_UP:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-    case TUI_ACT_PAGE_DOWN:
-        s->sel = s->runs.n ? s->runs.n - 1 : 0;
-        return true;
     case TUI_ACT_OPEN:
     case TUI_ACT_CHECKLIST_RESUME: {
         if (!run)
@@ -827,14 +806,27 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     }
 }
 
-static void list_click(tui_view *v, tui_app *app, int y, int x)
+static bool list_record(tui_view *v, tui_app *app, tui_fields *out)
 {
     (void)app;
-    (void)x;
     list_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->runs.n)
-        s->sel = s->top + (size_t)row;
+    if (s->list.sel >= s->runs.n)
+        return false;
+    const bc_checklist_run *run = &s->runs.items[s->list.sel];
+    tui_fields_title(out, "Checklist run #%lld %s", (long long)run->id, run->checklist);
+    tui_fields_add(out, "checklist", run->checklist);
+    tui_fields_add(out, "state", run->state);
+    tui_fields_addf(out, "target", "%s %s", run->target_kind, run->target);
+    tui_fields_add(out, "by (os user)", run->os_user);
+    tui_fields_add_time(out, "started", run->started_at);
+    tui_fields_add_time(out, "updated", run->updated_at);
+    tui_fields_add_time(out, "finished", run->finished_at);
+    for (size_t i = 0; i < run->n; i++) {
+        const bc_step_record *rec = &run->steps[i];
+        tui_fields_addf(out, rec->step_id, "%s%s%s", bc_step_state_name(rec->state),
+                        rec->note ? ": " : "", rec->note ? rec->note : "");
+    }
+    return true;
 }
 
 static const tui_action list_hints[] = {TUI_ACT_OPEN,           TUI_ACT_CHECKLIST_RESUME,
@@ -846,7 +838,7 @@ const tui_view_ops tui_checklists_view = {
     .open = list_open,
     .draw = list_draw,
     .handle = list_handle,
-    .click = list_click,
+    .record = list_record,
     .hints = list_hints,
     .close = list_close,
 };

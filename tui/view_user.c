@@ -6,26 +6,26 @@
 
 #include "admin_ui.h"
 #include "app.h"
+#include "fields.h"
 #include "isotime.h"
 #include "model.h"
 #include "table.h"
 #include "describe.h"
 #include "users.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 enum { PANE_FIELDS, PANE_SESSIONS, PANE_ACCOUNTS, PANE_COUNT };
 static const char *const pane_titles[] = {"Fields", "Sessions", "Accounts"};
 
-typedef struct {
-    size_t sel, top, n;
-    int y, h; /* where the rows were last drawn */
-} pane;
+typedef tui_list pane;
 
 typedef struct {
     char *key;
     bc_user_detail d;
     pane panes[PANE_COUNT];
     int focus;
+    tui_view *view; /* this screen: its list is the focused pane */
 } user_state;
 
 /* The user, sessions and accounts, as tui_app_call runs it on the worker thread. */
@@ -58,11 +58,8 @@ static bc_status load(user_state *s, tui_app *app, bc_error *err)
     s->d = d;
     /* 1 for the derived status line */
     size_t counts[PANE_COUNT] = {d.user.n + 1, d.sessions.n, d.accounts.n};
-    for (int i = 0; i < PANE_COUNT; i++) {
-        s->panes[i].n = counts[i];
-        if (s->panes[i].sel >= counts[i])
-            s->panes[i].sel = counts[i] ? counts[i] - 1 : 0;
-    }
+    for (int i = 0; i < PANE_COUNT; i++)
+        tui_list_count(&s->panes[i], counts[i]);
     return BC_OK;
 }
 
@@ -70,6 +67,8 @@ static bc_status user_open(tui_view *v, tui_app *app, const char *arg, bc_error 
 {
     user_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    s->view = v;
+    v->list = &s->panes[PANE_FIELDS];
     if (!arg || !*arg)
         return bc_fail(err, BC_USAGE, "which user? give an id or an email (:user EMAIL)");
     s->key = bc_xstrdup(arg);
@@ -84,40 +83,6 @@ static void user_close(tui_view *v)
     bc_users_detail_release(&s->d);
     free(s->key);
     free(s);
-}
-
-/* A field's value as text; the caller frees it. Drawing escapes it. */
-static char *value_text(const bc_value *v)
-{
-    char iso[BC_ISO_LEN + 1];
-    switch (v->kind) {
-    case BC_V_NULL:
-        return bc_xstrdup("null");
-    case BC_V_TEXT:
-        return bc_xstrdup(v->u.text);
-    case BC_V_INT:
-        return bc_xasprintf("%" PRId64, v->u.i);
-    case BC_V_REAL:
-        return bc_xasprintf("%g", v->u.r);
-    case BC_V_BOOL:
-        return bc_xstrdup(v->u.b ? "true" : "false");
-    case BC_V_DATE:
-        bc_iso_format(v->u.ms, iso);
-        return bc_xstrdup(iso);
-    case BC_V_BLOB:
-        return bc_xasprintf("<%zu bytes of binary data>", v->len);
-    }
-    return bc_xstrdup("?");
-}
-
-static void pane_scroll(pane *p, int visible)
-{
-    if (visible <= 0)
-        return;
-    if (p->sel < p->top)
-        p->top = p->sel;
-    if (p->sel >= p->top + (size_t)visible)
-        p->top = p->sel - (size_t)visible + 1;
 }
 
 static void pane_title(user_state *s, int which, int y, tui_rect r, const char *extra)
@@ -135,14 +100,12 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
     char extra[64];
     snprintf(extra, sizeof extra, "(%zu)", s->d.user.n);
     pane_title(s, PANE_FIELDS, y, r, extra);
-    p->y = y + 1;
-    p->h = h - 1;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 1, h - 1);
     int64_t now = bc_now_ms();
     int label_w = 24;
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
-        bool sel = s->focus == PANE_FIELDS && idx == p->sel;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
+        bool sel = s->focus == PANE_FIELDS && tui_list_selected(p, idx);
         tui_style base = sel ? TUI_S_SELECTED : 0;
         int row = p->y + i;
         tui_draw_fill(row, r.x, r.w, base);
@@ -159,7 +122,7 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
             const bc_field *f = &s->d.user.fields[idx - 1];
             bool known = bc_model_field(BC_MODEL_USER, f->name) != NULL;
             snprintf(label, sizeof label, "%s%s", f->name, known ? "" : " (extra)");
-            value = value_text(&f->value);
+            value = tui_value_text(&f->value);
             if (f->value.kind == BC_V_NULL)
                 vstyle |= TUI_S_DIM;
         }
@@ -170,9 +133,10 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
 }
 
 static const tui_col session_cols[] = {
-    {"state", 23, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
-    {"ip", 15, 1, 3},    {"user agent", 16, 3, 1}, {"impersonated by", 16, 2, 0},
-    {"token", 8, 0, 4},
+    {"state", 23, 0, 0, false},      {"created", 16, 0, 2, true},
+    {"expires", 16, 0, 0, true},     {"ip", 15, 1, 3, false},
+    {"user agent", 16, 3, 1, false}, {"impersonated by", 16, 2, 0, false},
+    {"token", 8, 0, 4, false},
 };
 #define NSCOLS ((int)(sizeof session_cols / sizeof session_cols[0]))
 
@@ -189,17 +153,15 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     int widths[NSCOLS];
     tui_table_layout(session_cols, NSCOLS, r.w, widths);
     tui_table_header(y + 1, r.x, r.w, session_cols, widths, NSCOLS, -1, false);
-    p->y = y + 2;
-    p->h = h - 2;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 2, h - 2);
     if (p->n == 0 && p->h > 0)
         tui_draw_text(p->y, r.x + 2, r.w - 2, "no sessions", TUI_S_DIM, false);
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.sessions.items[idx];
         bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
-        char created[32], expires[32];
+        char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
         char *state = bc_describe_session_status(row, now);
@@ -215,14 +177,14 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
         if (imp)
             styles[5] = TUI_S_WARN;
         tui_table_row(p->y + i, r.x, r.w, widths, NSCOLS, cells, styles,
-                      s->focus == PANE_SESSIONS && idx == p->sel);
+                      s->focus == PANE_SESSIONS && tui_list_selected(p, idx));
         free(state);
     }
 }
 
 static const tui_col account_cols[] = {
-    {"provider", 12, 1, 0}, {"account id", 16, 2, 0}, {"created", 16, 0, 1},
-    {"scope", 10, 2, 2},    {"password", 10, 0, 3},
+    {"provider", 12, 1, 0, false}, {"account id", 16, 2, 0, false}, {"created", 16, 0, 1, true},
+    {"scope", 10, 2, 2, false},    {"password", 10, 0, 3, false},
 };
 #define NACOLS ((int)(sizeof account_cols / sizeof account_cols[0]))
 
@@ -235,22 +197,20 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
     int widths[NACOLS];
     tui_table_layout(account_cols, NACOLS, r.w, widths);
     tui_table_header(y + 1, r.x, r.w, account_cols, widths, NACOLS, -1, false);
-    p->y = y + 2;
-    p->h = h - 2;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 2, h - 2);
     if (!bc_users_has_password(&s->d.accounts) && p->h > (int)p->n)
         tui_draw_text(p->y + (int)p->n, r.x + 2, r.w - 2, BC_USERS_NO_PASSWORD, TUI_S_DIM, false);
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.accounts.items[idx];
-        char created[32];
+        char created[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         const char *password = bc_record_text(row, "password");
         const char *cells[NACOLS] = {bc_record_text(row, "providerId"),
                                      bc_record_text(row, "accountId"), created,
                                      bc_record_text(row, "scope"), password ? password : "-"};
         tui_table_row(p->y + i, r.x, r.w, widths, NACOLS, cells, NULL,
-                      s->focus == PANE_ACCOUNTS && idx == p->sel);
+                      s->focus == PANE_ACCOUNTS && tui_list_selected(p, idx));
     }
 }
 
@@ -282,16 +242,10 @@ static void user_draw(tui_view *v, tui_app *app, tui_rect r)
         draw_accounts(s, r, y + fields_h + sessions_h, accounts_h);
 }
 
-static void pane_move(pane *p, int64_t delta)
+static void focus(user_state *s, int which)
 {
-    if (p->n == 0)
-        return;
-    int64_t t = (int64_t)p->sel + delta;
-    if (t < 0)
-        t = 0;
-    if (t >= (int64_t)p->n)
-        t = (int64_t)p->n - 1;
-    p->sel = (size_t)t;
+    s->focus = which;
+    s->view->list = &s->panes[which];
 }
 
 /* The user's admin actions; a session or an account from the focused pane's selection. */
@@ -311,31 +265,18 @@ static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
 {
     (void)arg;
     user_state *s = v->data;
-    pane *p = &s->panes[s->focus];
-    int page = p->h > 1 ? p->h - 1 : 1;
-    int delta;
-    if (tui_action_step(a, page, &delta)) {
-        pane_move(p, delta);
-        return true;
-    }
     switch (a) {
-    case TUI_ACT_FIRST:
-        p->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        p->sel = p->n ? p->n - 1 : 0;
-        return true;
     case TUI_ACT_NEXT_PANE:
-        s->focus = (s->focus + 1) % PANE_COUNT;
+        focus(s, (s->focus + 1) % PANE_COUNT);
         return true;
     case TUI_ACT_PREV_PANE:
-        s->focus = (s->focus + PANE_COUNT - 1) % PANE_COUNT;
+        focus(s, (s->focus + PANE_COUNT - 1) % PANE_COUNT);
         return true;
     case TUI_ACT_ACCOUNTS:
-        s->focus = PANE_ACCOUNTS;
+        focus(s, PANE_ACCOUNTS);
         return true;
     case TUI_ACT_SESSIONS_PANE:
-        s->focus = PANE_SESSIONS;
+        focus(s, PANE_SESSIONS);
         return true;
     case TUI_ACT_BAN:
     case TUI_ACT_UNBAN:
@@ -368,15 +309,39 @@ static void user_click(tui_view *v, tui_app *app, int y, int x)
     (void)app;
     (void)x;
     user_state *s = v->data;
+    /* a click on a pane (its title, header or rows) focuses it; the app selects the row */
     for (int i = 0; i < PANE_COUNT; i++) {
         pane *p = &s->panes[i];
         if (y >= p->y - 2 && y < p->y + p->h) {
-            s->focus = i;
-            if (y >= p->y && p->top + (size_t)(y - p->y) < p->n)
-                p->sel = p->top + (size_t)(y - p->y);
+            focus(s, i);
             return;
         }
     }
+}
+
+/* The focused pane's row: the user (every field), a session or an account. */
+static bool user_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    user_state *s = v->data;
+    const char *email = bc_record_text(&s->d.user, "email");
+    const pane *p = &s->panes[s->focus];
+    if (s->focus == PANE_FIELDS) {
+        tui_fields_title(out, "User %s", email);
+        char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
+        tui_fields_add(out, "status (derived)", status);
+        free(status);
+        tui_fields_add_record(out, &s->d.user);
+        return true;
+    }
+    const bc_rows *rows = s->focus == PANE_SESSIONS ? &s->d.sessions : &s->d.accounts;
+    if (p->sel >= rows->n)
+        return false;
+    const bc_record *row = &rows->items[p->sel];
+    tui_fields_title(out, "%s %s of %s", s->focus == PANE_SESSIONS ? "Session" : "Account",
+                     bc_record_text(row, "id"), email);
+    tui_fields_add_record(out, row);
+    return true;
 }
 
 static const tui_action user_hints[] = {
@@ -390,6 +355,7 @@ const tui_view_ops tui_user_view = {
     .draw = user_draw,
     .handle = user_handle,
     .click = user_click,
+    .record = user_record,
     .hints = user_hints,
     .close = user_close,
 };
