@@ -52,6 +52,9 @@ bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err);
 /* Fetch the rows around the selection again; select the row whose id_field equals the selected
  * one's if it still exists, else the row now at the same place. */
 bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err);
+/* The total counted after the rows (a search's count, filled in when ready): also places a
+ * window read from the end (its position was unknown without it). */
+void tui_rowwin_set_total(tui_rowwin *w, int64_t total, bool at_least);
 /* Keep the selection inside a view of height rows (adjusts top). */
 void tui_rowwin_scroll(tui_rowwin *w, size_t height);
 /* The selected record or NULL when empty. */
