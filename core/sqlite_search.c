@@ -215,7 +215,7 @@ bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool desce
     if (status == BC_OK) {
         int rc = sq_first_step(s, st);
         for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-            if (++n % 1024 == 0 && s->base.found) /* for "N found so far" on another thread */
+            if (++n % 256 == 0 && s->base.found) /* for "N found so far" on another thread */
                 atomic_store(s->base.found, (size_t)n);
             bc_value key = column_view(st, 1), id = column_view(st, 2);
             if (!c || read_order(p, descending, &key, &id, &c->key, &c->id) > 0)

@@ -565,8 +565,8 @@ static bc_status run_count_call(void *ctx, bc_error *err)
 static void count_rows(users_state *s, tui_app *app, bool asked)
 {
     char n[32];
-    s->count_pending = false;
     if (s->win.total >= 0 && !s->win.total_at_least) {
+        s->count_pending = false;
         tui_format_count(n, sizeof n, s->win.total);
         if (asked)
             tui_app_message(app, "%s users match (an exact count)", n);
@@ -583,9 +583,21 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
     if (!asked)
         tui_app_call_background(app);
     bc_error err = {0};
+    /* count_pending stays set while it runs: the position line says "(counting)" */
     bc_status st = tui_app_call(app, "counting", true, run_count_call, c, &err);
-    if (strcmp(c->search, s->search) != 0) {
-        /* the search changed meanwhile: its own rows and count are due */
+    /* A changed search has its own rows and count due; a key that stopped the count to run
+     * (not Esc) has it counted again once the keys pause. */
+    bool changed = strcmp(c->search, s->search) != 0;
+    bool again = !changed && st == BC_CANCELLED && !asked && tui_app_call_yielded(app);
+    if (!changed)
+        s->count_pending = again;
+    if (again) {
+        s->count_due_us = tui_trace_now_us() + COUNT_RETRY_US;
+        free(c);
+        return;
+    }
+    if (changed) {
+        /* nothing to show */
     } else if (st == BC_OK) {
         tui_rowwin_set_total(&s->win, c->total, false);
         if (!filtered(s))
@@ -595,12 +607,10 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
             tui_app_message(app, "%s users match (an exact count)", n);
         if (s->count_typed_us) /* filled in on the screen in this frame */
             tui_trace_count_since(s->count_typed_us);
-    } else if (st == BC_CANCELLED && !asked && tui_app_call_yielded(app)) {
-        /* a key stopped it to run: count again once the keys pause */
-        s->count_pending = true;
-        s->count_due_us = tui_trace_now_us() + COUNT_RETRY_US;
     } else if (st == BC_CANCELLED) {
         int64_t found = (int64_t)atomic_load(&c->found);
+        if (s->win.base == 0 && found < (int64_t)s->win.rows.n) /* the rows shown match too */
+            found = (int64_t)s->win.rows.n;
         tui_rowwin_set_total(&s->win, found, true);
         tui_format_count(n, sizeof n, found);
         tui_app_message(app, "count stopped: %s found so far (# counts them all)", n);
