@@ -401,11 +401,11 @@ char *sq_search_match(sq *s, const char *search, int64_t *docs_out, int64_t *row
 
 /* Whether a page without its total is looked for in the sort order first (page_spec.walk):
  * always without the index's candidates; with them, when the rarest trigram is common enough
- * that limit + 1 matches are likely within half the walk's rows (docs / rows is at least the
- * share of users that match it; few candidates are cheaper to check than any walk). */
+ * that limit + 1 matches would be within the walk's rows if every user it is in matched (it is
+ * in at least as many users as match; few candidates are cheaper to check than any walk). */
 bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_t limit)
 {
     if (!match)
         return true;
-    return docs > 0 && rows > 0 && docs * s->walk_rows >= 2 * (int64_t)(limit + 1) * rows;
+    return docs > 0 && rows > 0 && docs * s->walk_rows >= (int64_t)(limit + 1) * rows;
 }

@@ -160,8 +160,10 @@ static void reload(users_state *s, bool to_end)
     }
     snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
     loaded(s);
-    if (s->typed_us) /* a live search's rows: drawn in this frame */
+    if (s->typed_us) /* a live search's rows: drawn in this frame, the count too when known */
         tui_trace_rows_since(s->typed_us);
+    if (s->typed_us && s->win.total >= 0)
+        tui_trace_count_since(s->typed_us);
     s->count_typed_us = s->typed_us;
     s->typed_us = 0;
 }
