@@ -14,6 +14,7 @@
 #include "input.h"
 #include "isotime.h"
 #include "trace.h"
+#include "view.h"
 #include "xalloc.h"
 
 #define DOUBLE_CLICK_US 400000
@@ -196,7 +197,8 @@ void tui_app_after_write(tui_app *app, bool user_gone)
     if (user_gone && top && top->ops == &tui_user_view && app->depth > 1)
         app_pop_view(app);
     for (int i = 0; i < app->depth; i++)
-        app->stack[i].ops->handle(&app->stack[i], app, TUI_ACT_REFRESH, NULL);
+        if (app->stack[i].ops->handle)
+            app->stack[i].ops->handle(&app->stack[i], app, TUI_ACT_REFRESH, NULL);
 }
 
 void tui_app_prompt(tui_app *app, const tui_prompt_spec *spec, const char *text)
@@ -261,6 +263,7 @@ static void dialog_key(tui_app *app, int key)
 
 static void on_key(tui_app *app, int key)
 {
+    app->last_click_us = 0; /* a double-click is two clicks with no key between them */
     if (app->dialog_on) {
         dialog_key(app, key);
         return;
@@ -311,14 +314,15 @@ static void on_mouse(tui_app *app, const tui_input *in)
         return;
     }
     tui_view *top = app_top_view(app);
-    if (!top || !top->ops->click || in->y < top->rect.y || in->y >= top->rect.y + top->rect.h)
+    if (!top || (!top->ops->click && !top->list) || in->y < top->rect.y ||
+        in->y >= top->rect.y + top->rect.h)
         return;
     int64_t now = tui_trace_now_us();
     bool dbl = now - app->last_click_us < DOUBLE_CLICK_US && in->y == app->last_click_y;
     app->last_click_us = dbl ? 0 : now;
     app->last_click_y = in->y;
-    top->ops->click(top, app, in->y, in->x);
-    if (dbl)
+    bool on_row = tui_view_click(top, app, in->y, in->x);
+    if (dbl && (on_row || !top->list)) /* a list opens the row double-clicked, not a header */
         app_run_action(app, TUI_ACT_OPEN, NULL);
 }
 

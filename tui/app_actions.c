@@ -9,6 +9,7 @@
 #include "admin_ui.h"
 #include "draw.h"
 #include "text.h"
+#include "view.h"
 
 /* --- actions -------------------------------------------------------------------------------- */
 
@@ -212,7 +213,10 @@ void app_run_action(tui_app *app, tui_action a, const char *arg)
     if (run_global(app, a, arg))
         return;
     tui_view *top = app_top_view(app);
-    if (top && top->ops->handle(top, app, a, arg))
+    /* every list view moves through its one list position (view.h) */
+    if (top && tui_view_navigate(top, app, a))
+        return;
+    if (top && top->ops->handle && top->ops->handle(top, app, a, arg))
         return;
     if (a == TUI_ACT_BACK || a == TUI_ACT_CLOSE) {
         /* Only q leaves the program: a stray Esc (or an escape sequence the terminal description

@@ -321,12 +321,18 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
             bc_page_release(&page);
             break;
         }
-        if (first) {
+        /* Everything a page needs is read before its first byte is printed: a failure on the
+         * first page leaves standard output empty (no header, no half-open JSON). */
+        if (first)
             st = check_fields(c, kind->model, page.rows.n ? &page.rows.items[0] : NULL, err);
-            if (st != BC_OK) {
-                bc_page_release(&page);
-                break;
-            }
+        if (st == BC_OK && kind == &sessions_kind && c->format == BC_OUT_HUMAN)
+            st = bc_users_attach_emails(c->d, &page.rows, NULL, err);
+        bc_meter_end(&meter); /* the rows print on a clean line */
+        if (st != BC_OK) {
+            bc_page_release(&page);
+            break;
+        }
+        if (first) {
             emit_begin(&e, c, kind);
             begun = true;
             total = page.total;
@@ -335,13 +341,6 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
             page.prev_cursor = NULL;
         }
         first = false;
-        bc_meter_end(&meter); /* the rows print on a clean line */
-        if (kind == &sessions_kind && c->format == BC_OUT_HUMAN)
-            st = bc_users_attach_emails(c->d, &page.rows, NULL, err);
-        if (st != BC_OK) {
-            bc_page_release(&page);
-            break;
-        }
         for (size_t i = 0; i < page.rows.n; i++)
             emit_row(&e, &page.rows.items[i]);
         emit_page_done(&e);
@@ -366,6 +365,19 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
         at_least = false;
     } else if (at_least && !c->cursor && total < (int64_t)e.rows) {
         total = (int64_t)e.rows; /* a lower bound never below the rows shown */
+    }
+    if (st != BC_OK) {
+        /* --all failed part way: the rows before the failure are out; JSON stays unterminated so
+         * that no parser takes it for the whole, and no footer claims a count. */
+        if (c->format == BC_OUT_HUMAN)
+            bc_table_release(&e.table);
+        for (size_t i = 0; i < e.ncsv; i++)
+            free(e.csv_names[i]);
+        free(e.csv_names);
+        free(prev);
+        free(cursor);
+        fflush(c->out);
+        return st;
     }
     json_t *tail = json_object();
     /* "total" is exact; a lower bound (Convex cannot count cheaply, and a search has not
