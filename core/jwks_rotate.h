@@ -11,7 +11,6 @@
 #ifndef BC_JWKS_ROTATE_H
 #define BC_JWKS_ROTATE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +31,7 @@ typedef struct {
                                 algorithm (bc_target_rotate_sqlite asks it), or NULL */
     bool revoke_old;         /* delete the older rows instead of expiring them */
     int64_t now_ms;          /* 0: the clock */
-    sqlite3 *audit_db;       /* the state database for the audit entry, or NULL */
+    bc_state *audit_db;      /* the state database for the audit entry, or NULL */
     const bc_audit_who *who; /* with audit_db */
 } bc_jwks_rotate_opts;
 

@@ -4,7 +4,6 @@
 #include "target.h"
 
 #include <pwd.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "jwks_rotate.h"
 #include "paths.h"
 #include "sqlite_driver.h"
+#include "state_db.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -108,7 +108,7 @@ bc_status bc_target_reconcile(bc_target *t, bc_error *err)
     if (!s)
         return BC_OK;
     bc_audit_who who = bc_target_who(t, NULL);
-    return bc_audit_reconcile(bc_state_db(s), t->d, who.target, &t->reconciled, err);
+    return bc_audit_reconcile(s, t->d, who.target, &t->reconciled, err);
 }
 
 /* --- the layout cache -------------------------------------------------------------------- */
@@ -525,12 +525,12 @@ bc_status bc_target_checklist_start(bc_target *t, const bc_checklist *cl, int64_
     if (!s)
         return err->status ? err->status : BC_ERR;
     bc_audit_who who = bc_target_who(t, NULL);
-    bc_status st = bc_checklist_find_active(bc_state_db(s), cl->id, who.target, run_id, err);
+    bc_status st = bc_checklist_find_active(s, cl->id, who.target, run_id, err);
     if (st != BC_OK || *run_id) {
         *continued = st == BC_OK;
         return st;
     }
-    return bc_checklist_start(bc_state_db(s), cl, &who, run_id, err);
+    return bc_checklist_start(s, cl, &who, run_id, err);
 }
 
 bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int64_t run_id,
@@ -543,9 +543,8 @@ bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int6
     bc_state *s = st == BC_OK ? bc_target_state(t, err) : NULL;
     if (!s)
         return st != BC_OK ? st : BC_ERR;
-    sqlite3 *db = bc_state_db(s);
     bc_checklist_run run;
-    st = bc_checklist_run_get(db, run_id, &run, err);
+    st = bc_checklist_run_get(s, run_id, &run, err);
     if (st != BC_OK)
         return st;
     if (strcmp(run.target, t->label) != 0)
@@ -557,7 +556,7 @@ bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int6
     bc_checklist_opts opts = {
         .production = t->production, .target_name = bc_target_typed_name(t), .no_wait = no_wait};
     bc_audit_who who = bc_target_who(t, NULL);
-    return bc_checklist_advance(db, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, (void *)dep,
+    return bc_checklist_advance(s, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, (void *)dep,
                                 ui, &opts, &who, outcome, err);
 }
 
@@ -660,7 +659,7 @@ bc_status bc_target_env_apply(bc_target *t, bc_envsync_plan *plan, const char *a
     bc_state *s = bc_target_state(t, err);
     if (!s)
         return bc_error_prefix(err, "opening the audit log (nothing was changed)");
-    bc_envsync_apply_opts ao = {.audit = bc_state_db(s),
+    bc_envsync_apply_opts ao = {.audit = s,
                                 .who = bc_target_who(t, NULL),
                                 .write_offer = write_offer,
                                 .keys = &t->jwks,

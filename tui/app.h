@@ -20,6 +20,7 @@
 #include "driver.h"
 #include "jwk.h"
 #include "jwks_doctor.h"
+#include "fields.h"
 #include "keymap.h"
 #include "list.h"
 #include "secretbox.h"
@@ -49,6 +50,9 @@ typedef struct {
      * by delta rows (tui_list_delta), fetching the rows past the loaded ones; for g/G fetch the
      * true end. Optional: without it the app moves v->list within its rows. */
     void (*seek)(tui_view *v, tui_app *app, tui_action a, int64_t delta);
+    /* The selected row whole for the record view (v): fill *out (fields.h) and return true, or
+     * false when nothing is selected. Optional: without it v says there is no record here. */
+    bool (*record)(tui_view *v, tui_app *app, tui_fields *out);
     /* Milliseconds until the view wants idle() (-1: never); idle runs deferred work such as a
      * debounced search. Both optional. */
     int (*idle_in)(tui_view *v, tui_app *app);
@@ -68,10 +72,9 @@ struct tui_view {
     tui_list *list;
 };
 
-
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
     tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
-    tui_overview_view, tui_messages_view;
+    tui_overview_view, tui_messages_view, tui_record_view;
 
 /* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
  * keys panel runs it too): SQLite checks the file's rows with the secrets (NULL: none); Convex opens

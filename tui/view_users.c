@@ -251,8 +251,8 @@ static void describe(const users_state *s, char *out, size_t size)
 }
 
 static const tui_col columns[] = {
-    {"email", 20, 3, 0},  {"name", 12, 2, 0},    {"role", 10, 0, 3},
-    {"status", 29, 0, 0}, {"verified", 8, 0, 2}, {"created", 16, 0, 1},
+    {"email", 20, 3, 0, false},  {"name", 12, 2, 0, false},    {"role", 10, 0, 3, false},
+    {"status", 29, 0, 0, false}, {"verified", 8, 0, 2, false}, {"created", 16, 0, 1, true},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -274,7 +274,7 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
                           int64_t now, bool selected, bool marked)
 {
     char *status = bc_describe_user_status(u, now);
-    char created[32];
+    char created[TUI_TIME_TEXT];
     tui_date_field(u, "createdAt", created);
     const char *cells[NCOLS] = {
         bc_record_text(u, "email"),
@@ -666,6 +666,18 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     }
 }
 
+static bool users_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    users_state *s = v->data;
+    const bc_record *u = tui_rowwin_selected(&s->win);
+    if (!u)
+        return false;
+    tui_fields_title(out, "User %s", bc_record_text(u, "email"));
+    tui_fields_add_record(out, u);
+    return true;
+}
+
 static const tui_action users_hints[] = {TUI_ACT_OPEN,    TUI_ACT_SEARCH,        TUI_ACT_FILTER,
                                          TUI_ACT_SORT,    TUI_ACT_MARK,          TUI_ACT_BAN,
                                          TUI_ACT_REFRESH, TUI_ACT_VIEW_SESSIONS, TUI_ACT_NONE};
@@ -676,6 +688,7 @@ const tui_view_ops tui_users_view = {
     .draw = users_draw,
     .handle = users_handle,
     .seek = users_seek,
+    .record = users_record,
     .idle_in = users_idle_in,
     .idle = users_idle,
     .hints = users_hints,
