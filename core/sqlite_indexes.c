@@ -591,7 +591,7 @@ static bool summary_next(sq *s, summary_fill *f)
 
 bool sq_has_summary(sq *s)
 {
-    summary_fill f;
+    summary_fill f = {0};
     bool filling = summary_next(s, &f);
     summary_fill_release(&f);
     return has_asset_objects(s, "stats-summary.sql") && !filling;
@@ -756,7 +756,7 @@ static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
         st = start_and_fill(s, resume, start_search_index, fill_search_index, pr, err);
     }
     if (st == BC_OK && !sq_has_summary(s)) {
-        summary_fill f;
+        summary_fill f = {0};
         bool resume = has_asset_objects(s, "stats-summary.sql") && summary_next(s, &f);
         summary_fill_release(&f);
         st = start_and_fill(s, resume, start_summary, fill_summary, pr, err);
@@ -815,7 +815,7 @@ bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d)
     sq *s = (sq *)d;
     if (!has_asset_objects(s, "stats-summary.sql"))
         return BC_SQLITE_SUMMARY_MISSING;
-    summary_fill f;
+    summary_fill f = {0};
     bool filling = summary_next(s, &f);
     summary_fill_release(&f);
     return filling ? BC_SQLITE_SUMMARY_UNFINISHED : BC_SQLITE_SUMMARY_PRESENT;
