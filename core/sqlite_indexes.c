@@ -261,10 +261,7 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-/* One statement of an asset (split with SQLite's own tokenizer); parameters named ...lo and
- * ...hi (:lo, :user_lo) get the rowid range. */
-static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
-                           bc_error *err)
+void bc_sqlite_bind_range(sqlite3_stmt *st, int64_t lo, int64_t hi)
 {
     for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
         const char *name = sqlite3_bind_parameter_name(st, i);
@@ -274,6 +271,13 @@ static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, cons
         else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
             sqlite3_bind_int64(st, i, hi);
     }
+}
+
+/* One statement of an asset (split with SQLite's own tokenizer), its fill range bound. */
+static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
+                           bc_error *err)
+{
+    bc_sqlite_bind_range(st, lo, hi);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
@@ -422,18 +426,29 @@ static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error 
                              : sq_db_fail(s, rc, err, "recording the search index's progress");
 }
 
-/* The search index's tables and triggers, with the fill state, in one transaction (a partial
- * index, an object removed by hand, is removed first). */
-static bc_status start_search_index(sq *s, bc_error *err)
+/* Begin a transaction and make the objects of an asset afresh in it (a partial set, an object
+ * removed by hand, is removed first). BC_OK: the transaction is open (txn_end ends it); else
+ * none is (a failure after BEGIN is ended by the caller's txn_end too). */
+static bc_status begin_asset(sq *s, const char *asset, bool *open, bc_error *err)
 {
     bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
-    if (st != BC_OK)
-        return st;
-    st = drop_asset_objects(s, "search-index.sql", err);
+    *open = st == BC_OK;
+    if (st == BC_OK)
+        st = drop_asset_objects(s, asset, err);
     asset_stmts a = {0};
     if (st == BC_OK)
-        st = asset_prepare(s, "search-index.sql", true, &a, err);
+        st = asset_prepare(s, asset, true, &a, err);
     asset_stmts_release(&a);
+    return st;
+}
+
+/* The search index's tables and triggers, with the fill state, in one transaction. */
+static bc_status start_search_index(sq *s, bc_error *err)
+{
+    bool open;
+    bc_status st = begin_asset(s, "search-index.sql", &open, err);
+    if (!open)
+        return st;
     qb q = {0};
     bc_buf_puts(&q.sql, "SELECT coalesce(max(rowid), 0) FROM \"user\"");
     int64_t max = 0;
@@ -629,18 +644,13 @@ static bc_status set_summary_fill(sq *s, const char *tbl, int64_t from, const fi
     return st;
 }
 
-/* The summary's tables and triggers, with the fill state, in one transaction (a partial summary,
- * an object removed by hand, is removed first). */
+/* The summary's tables and triggers, with the fill state, in one transaction. */
 static bc_status start_summary(sq *s, bc_error *err)
 {
-    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
-    if (st != BC_OK)
+    bool open;
+    bc_status st = begin_asset(s, "stats-summary.sql", &open, err);
+    if (!open)
         return st;
-    st = drop_asset_objects(s, "stats-summary.sql", err);
-    asset_stmts a = {0};
-    if (st == BC_OK)
-        st = asset_prepare(s, "stats-summary.sql", true, &a, err);
-    asset_stmts_release(&a);
     for (size_t i = 0; st == BC_OK && i < sizeof summary_tables / sizeof summary_tables[0]; i++) {
         const char *tbl = summary_tables[i];
         qb q = {0};
