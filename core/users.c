@@ -72,9 +72,32 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
     return BC_OK;
 }
 
+typedef struct {
+    atomic_size_t *found;
+    size_t n;
+} count_sink;
+
+static bc_status count_rows(void *ctx, bc_rows *rows, bc_error *err)
+{
+    count_sink *c = ctx;
+    c->n += rows->n;
+    if (c->found)
+        atomic_store(c->found, c->n);
+    return BC_OK;
+}
+
 bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
                          int64_t *total, bc_error *err)
 {
+    if (bc_driver_streams(d)) { /* no cheap count: every row, read as fast as the store can */
+        bc_user_query all = *q;
+        all.cursor = NULL;
+        count_sink c = {found, 0};
+        bc_status st = bc_driver_users_each(d, &all, count_rows, &c, err);
+        if (st == BC_OK)
+            *total = (int64_t)c.n;
+        return st;
+    }
     bc_user_query pq = *q;
     pq.cursor = NULL;
     pq.limit = BC_PAGE_MAX;
