@@ -4,7 +4,8 @@
  * A bc_convex keeps its multi handle from round to round: the multi handle owns libcurl's
  * connection cache, so a new round reuses the TCP (and TLS) connections of the last one instead
  * of paying for new handshakes; over HTTPS the requests of a round share one HTTP/2 connection
- * where the deployment offers it. */
+ * where the deployment offers it. Writes are the exception: each goes on a fresh connection (see
+ * make_easy), so libcurl never resends one by itself. */
 #include "convex_http.h"
 
 #include <curl/curl.h>
@@ -201,6 +202,11 @@ static CURL *make_easy(bc_convex *c, request *r, struct curl_slist **headers)
     curl_easy_setopt(h, CURLOPT_USERAGENT, "bcadmin/" BCADMIN_VERSION);
     if (strncmp(r->url, "https://", 8) == 0) /* wait to share an HTTP/2 connection */
         curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    /* libcurl sends a request again by itself when a kept connection turns out closed before
+     * any answer came: harmless for a read, a second run for a write whose answer was lost. So
+     * a write goes on a connection of its own, where a lost answer is reported, never resent. */
+    if (!r->retry_safe)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     if (strcmp(r->method, "POST") == 0) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
