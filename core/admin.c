@@ -930,6 +930,64 @@ bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *c
     return st;
 }
 
+/* Whether account row r is what the operator named: its row id, "PROVIDER:ACCOUNT_ID" (Better
+ * Auth's providerId and accountId pair, as its unlink-account takes them), or (when by_provider)
+ * its provider id alone. */
+static bool account_named(const bc_record *r, const char *name, bool by_provider)
+{
+    const char *id = bc_record_text(r, "id"), *provider = bc_record_text(r, "providerId"),
+               *account_id = bc_record_text(r, "accountId");
+    if (!by_provider && id && strcmp(id, name) == 0)
+        return true;
+    size_t plen = provider ? strlen(provider) : 0;
+    if (!by_provider && provider && account_id && strncmp(name, provider, plen) == 0 &&
+        name[plen] == ':' && strcmp(name + plen + 1, account_id) == 0)
+        return true;
+    return by_provider && provider && strcmp(provider, name) == 0;
+}
+
+/* The account a name picks among a user's accounts. A provider id that matches several
+ * (two GitHub accounts) picks none: Better Auth's unlink-account would silently take the first it
+ * finds, so the operator is asked for the one meant instead (BC_USAGE, naming each). */
+static bc_status pick_account(const bc_rows *accounts, const char *user, const char *name,
+                              const bc_record **hit, bc_error *err)
+{
+    *hit = NULL;
+    for (size_t i = 0; !*hit && i < accounts->n; i++)
+        if (account_named(&accounts->items[i], name, false))
+            *hit = &accounts->items[i];
+    size_t n = 0;
+    for (size_t i = 0; !*hit && i < accounts->n; i++)
+        n += account_named(&accounts->items[i], name, true);
+    if (*hit)
+        return BC_OK;
+    if (n == 0)
+        return bc_fail(err, BC_NOT_FOUND,
+                       "%s has no account with id, provider or provider:accountId \"%s\"", user,
+                       name);
+    bc_buf which = {0};
+    for (size_t i = 0; i < accounts->n; i++) {
+        const bc_record *r = &accounts->items[i];
+        if (!account_named(r, name, true))
+            continue;
+        if (n == 1) {
+            *hit = r;
+            break;
+        }
+        const char *account_id = bc_record_text(r, "accountId");
+        bc_buf_printf(&which, "%s%s (%s:%s)", which.len ? ", " : "", bc_record_text(r, "id"),
+                      name, account_id ? account_id : "");
+    }
+    if (*hit)
+        return BC_OK;
+    bc_fail(err, BC_USAGE,
+            "%s has %zu %s accounts: name the one to unlink by its id or as PROVIDER:ACCOUNT_ID "
+            "(%s)",
+            user, n, name, which.data);
+    bc_buf_release(&which);
+    return BC_USAGE;
+}
+
 bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account, bc_error *err)
 {
     bc_record row;
@@ -939,16 +997,9 @@ bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *acc
     bc_rows accounts;
     st = user_accounts(a, bc_record_text(&row, "id"), &accounts, err);
     const bc_record *hit = NULL;
-    for (size_t i = 0; st == BC_OK && i < accounts.n; i++) {
-        const char *id = bc_record_text(&accounts.items[i], "id");
-        const char *provider = bc_record_text(&accounts.items[i], "providerId");
-        if ((id && strcmp(id, account) == 0) || (provider && strcmp(provider, account) == 0))
-            hit = &accounts.items[i];
-    }
-    if (st == BC_OK && !hit)
-        st = bc_fail(err, BC_NOT_FOUND, "%s has no account with id or provider \"%s\"", user,
-                     account);
-    else if (st == BC_OK && accounts.n == 1)
+    if (st == BC_OK)
+        st = pick_account(&accounts, user, account, &hit, err);
+    if (st == BC_OK && accounts.n == 1)
         st = bc_fail(err, BC_REFUSED,
                      "that is the only account of %s: Better Auth refuses to unlink a user's "
                      "last account",
@@ -957,7 +1008,10 @@ bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *acc
         bc_record before = bc_record_copy(hit);
         bc_audit_scrub(BC_MODEL_ACCOUNT, &before);
         const char *account_id = bc_record_text(hit, "id");
-        bc_audit_change change = {.action = "accounts.unlink", .subject = account_id, .before = &before};
+        bc_audit_change change = {.action = "accounts.unlink",
+                                  .subject = account_id,
+                                  .before = &before,
+                                  .label = bc_record_text(&row, "email")};
         int64_t audit_id;
         st = audit_begin(a, &change, &audit_id, err);
         bc_record_release(&before);
@@ -1350,10 +1404,17 @@ static bool reversible(const char *action)
     return false;
 }
 
+/* A change known to stand: finished by its writer, or found applied after its writer stopped
+ * (audit_reconcile.h; a bulk entry some of whose members were applied counts too). */
+static bool stands(const char *state)
+{
+    return strcmp(state, "done") == 0 || strcmp(state, "applied") == 0 ||
+           strcmp(state, "partly applied") == 0;
+}
+
 bool bc_admin_undoable(const bc_audit_entry *e)
 {
-    return e->action && e->state && reversible(e->action) && strcmp(e->state, "done") == 0 &&
-           !e->undone;
+    return e->action && e->state && reversible(e->action) && stands(e->state) && !e->undone;
 }
 
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
@@ -1488,7 +1549,7 @@ static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
     undo_step *steps = bc_xcalloc(members.n + 1, sizeof *steps);
     size_t n = 0;
     for (size_t i = 0; st == BC_OK && i < members.n; i++)
-        if (strcmp(members.items[i].state, "done") == 0)
+        if (stands(members.items[i].state))
             st = undo_prepare(a, &members.items[i], &steps[n++], err);
     char *label = bc_xasprintf("undo of #%lld: %s", (long long)e->id, e->label ? e->label : "");
     char *subject = bc_xasprintf("%zu users", n);
@@ -1524,8 +1585,8 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
                      "field updates are reversible",
                      (long long)audit_id, e.action);
-    else if (strcmp(e.state, "done") != 0)
-        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a completed change can be undone",
+    else if (!stands(e.state))
+        st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a change that was applied can be undone",
                      (long long)audit_id, e.state);
     else if (strcmp(e.target, a->target) != 0)
         st = bc_fail(err, BC_REFUSED, "entry %lld changed %s, not %s: open that target to undo it",

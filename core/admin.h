@@ -114,7 +114,10 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
 /* Update name, email (lowercased, unique), emailVerified or image: fields given in changes. */
 bc_status bc_admin_update_user(bc_admin *a, const char *user, const bc_record *changes,
                                bc_error *err);
-/* Delete one account (id, or provider id) of the user; refused when it is the last one. */
+/* Delete one account of the user, named by its row id, as "PROVIDER:ACCOUNT_ID" (Better Auth's
+ * providerId + accountId pair) or by its provider id when the user has one account of that
+ * provider (several: BC_USAGE naming each, never a silent pick); refused when it is the last one
+ * (BC_REFUSED). */
 bc_status bc_admin_unlink_account(bc_admin *a, const char *user, const char *account,
                                   bc_error *err);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "isotime.h"
+#include "process.h"
 #include "record_json.h"
 #include "xalloc.h"
 
@@ -36,8 +37,8 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
 {
     static const char sql[] =
         "INSERT INTO audit (started_at, os_user, actor, target_kind, target, action, subject,"
-        " before_json, after_json, state, undo_of, group_id, label)"
-        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?)";
+        " before_json, after_json, state, undo_of, group_id, label, writer_pid, writer_start)"
+        " VALUES (?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?)";
     sqlite3_stmt *st;
     *id = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -63,6 +64,8 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
     else
         sqlite3_bind_null(st, 11);
     bind_text(st, 12, change->label);
+    sqlite3_bind_int64(st, 13, bc_process_self_pid());
+    bind_text(st, 14, bc_process_self_start());
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     free(before);
@@ -147,6 +150,8 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     e->label = column(st, 15);
     e->members = sqlite3_column_int64(st, 16);
     e->undone = sqlite3_column_int(st, 17) != 0;
+    e->writer_pid = sqlite3_column_int64(st, 18);
+    e->writer_start = column(st, 19);
 }
 
 /* Every column, the members of a bulk entry and whether a completed undo of it exists. */
@@ -154,7 +159,8 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
     " before_json, after_json, state, error, undo_of, group_id, label,"                           \
     " (SELECT count(*) FROM audit m WHERE m.group_id = audit.id),"                                 \
-    " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done')"
+    " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done'),"             \
+    " writer_pid, writer_start"
 
 bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err)
@@ -229,7 +235,7 @@ void bc_audit_entry_release(bc_audit_entry *e)
     char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
                        &e->target_kind, &e->target,     &e->action,      &e->subject,
                        &e->before_json, &e->after_json, &e->state,       &e->error,
-                       &e->label};
+                       &e->label,       &e->writer_start};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);
     *e = (bc_audit_entry){0};

@@ -61,6 +61,8 @@ typedef struct {
     int64_t members;  /* entries in this bulk entry (0: not a bulk entry) */
     bool undone;      /* a completed undo of this entry exists */
     char *label;      /* the subject as recorded for people (an email), or NULL */
+    int64_t writer_pid; /* the process that wrote it (process.h), or 0 when not recorded */
+    char *writer_start; /* that process's start "BOOT_ID:TICKS", or NULL */
 } bc_audit_entry;
 
 typedef struct {

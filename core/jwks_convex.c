@@ -138,14 +138,223 @@ bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_e
     return rows_from_docs(dep, NULL, out, err);
 }
 
+/* ---- where the app wrote the key actions ------------------------------------------------- */
+
+/* The module names apps give the static-JWKS actions, the guide's first. */
+static const char *const usual_key_modules[] = {"auth", "jwks", "keys", "authKeys"};
+#define N_USUAL (sizeof usual_key_modules / sizeof *usual_key_modules)
+
+/* Whether the function list's entry is the action fn of a root module; *module (the caller's)
+ * gets the module's name without ".js". */
+static bool spec_action(const json_t *entry, const char *fn, char **module)
+{
+    const char *id = json_string_value(json_object_get(entry, "identifier"));
+    const char *type = json_string_value(json_object_get(entry, "functionType"));
+    const char *colon = id ? strrchr(id, ':') : NULL;
+    if (!colon || !type || strcmp(type, "Action") != 0 || strcmp(colon + 1, fn) != 0)
+        return false;
+    size_t n = (size_t)(colon - id);
+    if (n > 3 && strncmp(colon - 3, ".js", 3) == 0)
+        n -= 3;
+    *module = bc_xstrndup(id, n);
+    return true;
+}
+
+/* How well module suits: 0 no getLatestJwks action, 2 getLatestJwks only, 4 with rotateKeys
+ * too; +1 for "auth", the guide's name. */
+static int spec_score(const json_t *spec, const char *module)
+{
+    int score = 0;
+    size_t i;
+    json_t *entry;
+    json_array_foreach(spec, i, entry) {
+        char *m = NULL;
+        if (spec_action(entry, "getLatestJwks", &m) && strcmp(m, module) == 0)
+            score |= 2;
+        free(m);
+        m = NULL;
+        if (spec_action(entry, "rotateKeys", &m) && strcmp(m, module) == 0)
+            score |= 4;
+        free(m);
+    }
+    return score < 2 ? 0 : score + (strcmp(module, "auth") == 0);
+}
+
+/* The module of the function list (an array of apiSpec entries) that suits best (spec_score);
+ * NULL when none has a getLatestJwks action, or, with *ambiguous (the caller's) naming them,
+ * when several suit equally. The result is the caller's. */
+static char *module_from_spec(const json_t *spec, char **ambiguous)
+{
+    *ambiguous = NULL;
+    char *best = NULL;
+    int best_score = 0;
+    bc_buf tie = {0};
+    size_t i;
+    json_t *entry;
+    json_array_foreach(spec, i, entry) {
+        char *module = NULL;
+        if (!spec_action(entry, "getLatestJwks", &module))
+            continue;
+        int score = spec_score(spec, module);
+        if (score > best_score) {
+            free(best);
+            best = module;
+            best_score = score;
+            bc_buf_release(&tie);
+            bc_buf_puts(&tie, module);
+        } else {
+            if (score == best_score)
+                bc_buf_printf(&tie, ", %s", module);
+            free(module);
+        }
+    }
+    if (best && strchr(tie.data, ',')) {
+        *ambiguous = bc_buf_take(&tie);
+        free(best);
+        best = NULL;
+    }
+    bc_buf_release(&tie);
+    return best;
+}
+
+/* One probe's verdict for the error text. */
+static const char *probe_verdict(const bc_convex_call *c)
+{
+    if (c->status == BC_OK)
+        return "a query, not an action";
+    return strstr(c->err.msg, "Could not find") ? "not found" : c->err.msg;
+}
+
+/* The usual module names probed: the first whose getLatestJwks is an action (see
+ * bc_jwks_key_module). *out is the caller's; list_error says why the function list was not used. */
+static bc_status probe_key_module(const bc_jwks_deploy *dep, const char *list_error, char **out,
+                                  bc_error *err)
+{
+    bc_convex_call calls[N_USUAL];
+    char *paths[N_USUAL];
+    json_t *none = json_object();
+    for (size_t i = 0; i < N_USUAL; i++) {
+        /* As a query: the deployment answers "defined as Action" without running it. */
+        paths[i] = bc_xasprintf("%s:getLatestJwks", usual_key_modules[i]);
+        calls[i] = (bc_convex_call){
+            .kind = BC_CALL_QUERY, .path = paths[i], .args = none, .read_only = true};
+    }
+    bc_convex_run(dep->c, calls, N_USUAL);
+    bc_status st = BC_ERR;
+    for (size_t i = 0; i < N_USUAL && st != BC_OK; i++)
+        if (calls[i].status != BC_OK && strstr(calls[i].err.msg, "but it is defined as Action")) {
+            *out = bc_xstrdup(usual_key_modules[i]);
+            st = BC_OK;
+        }
+    if (st != BC_OK) {
+        bc_buf tried = {0};
+        for (size_t i = 0; i < N_USUAL; i++)
+            bc_buf_printf(&tried, "; %s: %s", paths[i], probe_verdict(&calls[i]));
+        bc_fail(err, BC_ERR,
+                "the app's getLatestJwks action was not found on %s; tried the function list "
+                "(_system/cli/modules:apiSpec: %s)%s. Name its module with --jwks-module MODULE "
+                "(or BCADMIN_JWKS_MODULE)",
+                bc_convex_url(dep->c), list_error, tried.data);
+        bc_buf_release(&tried);
+    }
+    for (size_t i = 0; i < N_USUAL; i++) {
+        bc_convex_call_release(&calls[i]);
+        free(paths[i]);
+    }
+    json_decref(none);
+    return st;
+}
+
+/* Search the deployment for the key actions (see bc_jwks_key_module): the function list, else
+ * (a second round trip) the probes. */
+static bc_status find_key_module(const bc_jwks_deploy *dep, char **out, const char **how,
+                                 bc_error *err)
+{
+    json_t *none = json_object();
+    bc_convex_call list = {.kind = BC_CALL_FUNCTION,
+                           .path = "_system/cli/modules:apiSpec",
+                           .args = none,
+                           .read_only = true};
+    bc_convex_run(dep->c, &list, 1);
+    json_decref(none);
+    bc_status st = BC_ERR;
+    *out = NULL;
+    if (list.http_status == 0 && list.status != BC_OK) { /* unreachable, or stopped */
+        st = list.status;
+        *err = list.err;
+    } else if (list.status == BC_OK && json_is_array(list.value)) {
+        char *ambiguous = NULL;
+        *out = module_from_spec(list.value, &ambiguous);
+        *how = "from the deployment's function list";
+        if (*out)
+            st = BC_OK;
+        else if (ambiguous)
+            bc_fail(err, BC_ERR,
+                    "several modules on %s export getLatestJwks and rotateKeys (%s): give the "
+                    "one bcadmin should call with --jwks-module MODULE (or BCADMIN_JWKS_MODULE)",
+                    bc_convex_url(dep->c), ambiguous);
+        else
+            bc_fail(err, BC_ERR,
+                    "the app's getLatestJwks action was not found on %s: the deployment's "
+                    "function list (%zu entries) has no module with a getLatestJwks action. "
+                    "Write getLatestJwks and rotateKeys as the @convex-dev/better-auth guide "
+                    "shows (internal actions calling createAuth(ctx).api.getLatestJwks() and "
+                    ".rotateKeys()), or name their module with --jwks-module MODULE (or "
+                    "BCADMIN_JWKS_MODULE)",
+                    bc_convex_url(dep->c), json_array_size(list.value));
+        free(ambiguous);
+    } else {
+        *how = "probed";
+        st = probe_key_module(dep, list.status == BC_OK ? "not a list" : list.err.msg, out, err);
+    }
+    bc_convex_call_release(&list);
+    return st;
+}
+
+bc_status bc_jwks_key_module(const bc_jwks_deploy *dep, char **module, const char **how,
+                             bc_error *err)
+{
+    const char *ignored;
+    if (!how)
+        how = &ignored;
+    *module = NULL;
+    if (dep->key_module && *dep->key_module) {
+        *how = "given";
+        *module = bc_xstrdup(dep->key_module);
+        return BC_OK;
+    }
+    if (!dep->component) {
+        *how = "beside findMany";
+        *module = bc_xstrdup(module_of(dep));
+        return BC_OK;
+    }
+    if (dep->found && *dep->found) {
+        *how = "found earlier";
+        *module = bc_xstrdup(*dep->found);
+        return BC_OK;
+    }
+    bc_status st = find_key_module(dep, module, how, err);
+    if (st == BC_OK && dep->found)
+        *dep->found = bc_xstrdup(*module);
+    return st;
+}
+
 static bc_status key_action(const bc_jwks_deploy *dep, const char *fn, bc_jwks_rows *out,
                             bc_error *err)
 {
-    char *path = bc_xasprintf("%s:%s", module_of(dep), fn);
+    char *module;
+    const char *how;
+    bc_status st = bc_jwks_key_module(dep, &module, &how, err);
+    if (st != BC_OK)
+        return st;
+    char *path = bc_xasprintf("%s:%s", module, fn);
     json_t *v = NULL;
     /* Neither is repeated on failure: rotateKeys must never run twice by accident, and
      * getLatestJwks may create a row. */
-    bc_status st = call(dep, path, NULL, json_object(), false, &v, err);
+    st = call(dep, path, NULL, json_object(), false, &v, err);
+    if (st != BC_OK && strcmp(how, "given") == 0 && strstr(err->msg, "Could not find"))
+        bc_error_prefix(err, "--jwks-module / BCADMIN_JWKS_MODULE names module %s", module);
+    free(module);
     if (st == BC_OK) {
         st = rows_from_value(v, path, out, err);
         if (st == BC_OK && out->n == 0) {
@@ -373,17 +582,28 @@ static bc_status act_reachable(bc_checklist_ctx *ctx, char **output, bc_error *e
     bc_status st = bc_convex_env_list(dep_of(ctx)->c, &env, err);
     if (st != BC_OK)
         return st;
+    const bc_jwks_deploy *dep = dep_of(ctx);
     bc_jwks_rows rows;
-    st = bc_jwks_deploy_rows(dep_of(ctx), &rows, err);
-    if (st == BC_OK) {
-        *output = bc_xasprintf("%zu environment variables; auth functions answer at %s:* (%zu "
-                               "key row%s)",
-                               json_object_size(env), module_of(dep_of(ctx)), rows.n,
-                               rows.n == 1 ? "" : "s");
-        bc_jwks_rows_release(&rows);
-    } else {
-        bc_error_prefix(err, "the auth functions do not answer (are they deployed?)");
+    st = bc_jwks_deploy_rows(dep, &rows, err);
+    if (st != BC_OK) {
+        json_decref(env);
+        return bc_error_prefix(err, "the auth functions do not answer (are they deployed?)");
     }
+    /* The key actions' module is found here, before anything changes: an app whose actions
+     * cannot be found stops at this step. */
+    char *module = NULL;
+    const char *how = NULL;
+    st = bc_jwks_key_module(dep, &module, &how, err);
+    if (st == BC_OK)
+        *output = bc_xasprintf(
+            "%zu environment variables; auth functions answer at %s%s%s:* (%zu key row%s); "
+            "getLatestJwks and rotateKeys at %s:*%s%s%s",
+            json_object_size(env), dep->component ? dep->component : "",
+            dep->component ? "/" : "", dep->component ? "adapter" : module_of(dep), rows.n,
+            rows.n == 1 ? "" : "s", module, dep->component ? " (" : "",
+            dep->component ? how : "", dep->component ? ")" : "");
+    bc_jwks_rows_release(&rows);
+    free(module);
     json_decref(env);
     return st;
 }

@@ -26,6 +26,12 @@ typedef struct {
     const char *new_secret;
     const char *auth_base_path; /* Better Auth's basePath ("/api/auth" when NULL): the site
                                    publishes the keys at SITE + basePath + "/convex/jwks" */
+    /* Where getLatestJwks / rotateKeys live. Beside findMany (module) unless the operator named
+     * the module (key_module: --jwks-module, BCADMIN_JWKS_MODULE); on a component install the
+     * app wrote them in a module of its choosing, found on first use (bc_jwks_key_module) and
+     * kept in *found (a string its owner frees; found may be NULL: not kept). */
+    const char *key_module;
+    char **found;
 } bc_jwks_deploy;
 
 /* Everything the doctor looks at, gathered; bc_jwks_gathered_release frees it. */
@@ -52,6 +58,16 @@ bc_status bc_jwks_doctor_deployment(const bc_jwks_deploy *dep, bc_checks *out, b
 /* The site URL: the deployment's CONVEX_SITE_URL variable, else dep->site_url, else derived from
  * https://NAME.convex.cloud (-> .convex.site). *from says which (static). Caller frees. */
 char *bc_jwks_site_url(const bc_jwks_deploy *dep, const json_t *env, const char **from);
+
+/* The module holding the key actions (*module is the caller's). On a component install
+ * without key_module, the first call searches in one round trip: the deployment's function list
+ * (_system/cli/modules:apiSpec, what `npx convex function-spec` reads) names the root modules
+ * with a getLatestJwks action; when the list cannot be read, the usual module names (auth, jwks,
+ * keys, authKeys) are probed through /api/query, which tells an action apart without running it.
+ * *how (static, may be NULL) says which. A failure names everything that was tried and the
+ * option to give. */
+bc_status bc_jwks_key_module(const bc_jwks_deploy *dep, char **module, const char **how,
+                             bc_error *err);
 
 /* The jwks rows in the deployment's database (findMany). */
 bc_status bc_jwks_deploy_rows(const bc_jwks_deploy *dep, bc_jwks_rows *out, bc_error *err);

@@ -65,7 +65,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
 {
     if (t->state || t->state_error) {
         if (!t->state && err)
-            bc_fail(err, BC_ERR, "%s", t->state_error);
+            bc_fail(err, t->state_status, "%s", t->state_error);
         return t->state;
     }
     bc_error e = {0};
@@ -78,6 +78,7 @@ bc_state *bc_target_state(bc_target *t, bc_error *err)
     free(path);
     if (st != BC_OK) {
         t->state_error = bc_xstrdup(e.msg);
+        t->state_status = st;
         if (err)
             *err = e;
     }
@@ -96,6 +97,18 @@ bc_audit_who bc_target_who(const bc_target *t, const char *actor)
 {
     return (bc_audit_who){t->os_user, actor, t->convex ? "convex" : "sqlite",
                           t->label ? t->label : ""};
+}
+
+bc_status bc_target_reconcile(bc_target *t, bc_error *err)
+{
+    if (t->reconcile_tried || !t->d)
+        return BC_OK;
+    t->reconcile_tried = true;
+    bc_state *s = bc_target_state(t, NULL);
+    if (!s)
+        return BC_OK;
+    bc_audit_who who = bc_target_who(t, NULL);
+    return bc_audit_reconcile(bc_state_db(s), t->d, who.target, &t->reconciled, err);
 }
 
 /* --- the layout cache -------------------------------------------------------------------- */
@@ -151,12 +164,14 @@ static void layout_found(void *ctx, const char *functions)
 
 /* Where the key actions live, from the layout: getLatestJwks and rotateKeys sit beside findMany
  * in "auth:*" and "generated/auth:*"; a component install ("betterAuth/adapter:*") keeps findMany
- * in the component and the key actions at the root (auth:*). */
+ * in the component and the key actions in a module the app wrote at the root, named by the
+ * operator (key_module) or found on first use (key_found, forgotten when the layout changes). */
 static void set_jwks_place(bc_target *t)
 {
     free(t->jwks_module);
     free(t->jwks_component);
-    t->jwks_module = t->jwks_component = NULL;
+    free(t->key_found);
+    t->jwks_module = t->jwks_component = t->key_found = NULL;
     const char *f = t->functions ? t->functions : "auth:*";
     const char *adapter = strstr(f, "/adapter:");
     if (adapter)
@@ -168,7 +183,9 @@ static void set_jwks_place(bc_target *t)
                                .component = t->jwks_component,
                                .site_url = t->site_url,
                                .auth_base_path = t->auth_base_path,
-                               .new_secret = t->jwks.new_secret};
+                               .new_secret = t->jwks.new_secret,
+                               .key_module = t->key_module,
+                               .found = &t->key_found};
 }
 
 /* --- opening ----------------------------------------------------------------------------- */
@@ -195,6 +212,11 @@ static void set_site_url(const bc_target_opts *o, bc_target *t)
     const char *site = o->site_url ? o->site_url : bc_env_sources_get(&t->env, "CONVEX_SITE_URL", NULL);
     free(t->site_url);
     t->site_url = site ? bc_xstrdup(site) : NULL;
+    /* --jwks-module, else BCADMIN_JWKS_MODULE from the same places */
+    const char *keys = o->jwks_module ? o->jwks_module
+                                      : bc_env_sources_get(&t->env, "BCADMIN_JWKS_MODULE", NULL);
+    free(t->key_module);
+    t->key_module = keys && *keys ? bc_xstrndup(keys, strcspn(keys, ":")) : NULL;
 }
 
 /* Open the driver over t->conn: the operator's --auth-functions / --component, else the
@@ -346,7 +368,8 @@ void bc_target_close(bc_target *t)
     char **owned[] = {&t->driver_error, &t->path,           &t->url,        &t->fingerprint,
                       &t->how,          &t->functions,      &t->jwks_module, &t->jwks_component,
                       &t->site_url,     &t->auth_base_path, &t->label,      &t->name,
-                      &t->state_path,   &t->state_error,    &t->os_user};
+                      &t->state_path,   &t->state_error,    &t->os_user,    &t->key_module,
+                      &t->key_found};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(*owned[i]);
     *t = (bc_target){0};

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "audit_reconcile.h"
 #include "checklist.h"
 #include "deployment.h"
 #include "driver.h"
@@ -42,6 +43,8 @@ typedef struct {
     const char *state;          /* --state: the state database; NULL: the default path */
     const char *site_url;       /* --site-url: CONVEX_SITE_URL when the deployment has none */
     const char *auth_base_path; /* --auth-base-path: Better Auth's basePath (default /api/auth) */
+    const char *jwks_module;    /* --jwks-module: where the app wrote getLatestJwks/rotateKeys
+                                   (else BCADMIN_JWKS_MODULE; else found: jwks_convex.h) */
     /* A Convex deployment whose auth functions do not answer still opens, with t->d NULL and
      * t->driver_error saying why: the key and env verbs must diagnose such a deployment (a
      * broken JWKS breaks every function). */
@@ -65,6 +68,8 @@ typedef struct {
     bool layout_cached;  /* it came from the state database (no probe was sent) */
     bc_jwks_deploy jwks; /* the key actions' handle (getLatestJwks, rotateKeys, jwks rows) */
     char *jwks_module, *jwks_component, *site_url, *auth_base_path; /* what jwks points at */
+    char *key_module; /* the operator's module of the key actions, or NULL */
+    char *key_found;  /* where a search found them (kept while the layout stays) */
 
     /* policy */
     char *label; /* the display name (top bar, audit log, checklist runs) */
@@ -74,6 +79,9 @@ typedef struct {
     /* the state database and the audit identity */
     bc_state *state;
     char *state_path, *state_error;
+    bc_status state_status;        /* why it did not open (with state_error) */
+    bool reconcile_tried;          /* bc_target_reconcile ran for this target */
+    bc_reconcile_counts reconciled; /* what it settled */
     char *os_user;
 } bc_target;
 
@@ -104,6 +112,13 @@ void bc_target_take_state(bc_target *to, bc_target *from);
 
 /* Who and where, for audit entries: actor may be NULL. Points into t (and actor). */
 bc_audit_who bc_target_who(const bc_target *t, const char *actor);
+
+/* Settle the audit entries of this target that a stopped bcadmin left pending
+ * (audit_reconcile.h), once per open target: the verbs and the console call it right after
+ * opening. Needs the driver (nothing to do without one) and the state database (a state
+ * database that cannot be opened is left for the verbs that need it to report). t->reconciled
+ * gets what was settled. */
+bc_status bc_target_reconcile(bc_target *t, bc_error *err);
 
 /* --- production policy ------------------------------------------------------------------- */
 

@@ -48,7 +48,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 # tests that do (interrupt: SQLite and Convex calls stopped from another thread; sqlite_driver:
 # the same on the driver; demo: the search index built on a thread of its own; rowwin: rows
 # loaded beside the window on screen) and the screen tests that drive the console through its
-# worker thread (tui/app.c) with new interplay: busy (latency, typing and Esc during requests),
+# worker thread (tui/app_call.c) with new interplay: busy (latency, typing and Esc during requests),
 # search, deployments (switching on the worker), checklist_resume, overview (panels loaded in
 # steps) and the admin_* screens (writes on the worker). The other unit tests are single-threaded
 # (TSan checks nothing there), and the other screen tests draw the same screens through the same

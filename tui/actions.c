@@ -75,29 +75,3 @@ size_t tui_action_complete(const char *prefix, const char **out, size_t max, siz
         *common = first ? shared : plen;
     return n;
 }
-
-bool tui_action_step(tui_action a, int page, int *delta)
-{
-    switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        *delta = 1;
-        return true;
-    case TUI_ACT_MOVE_UP:
-        *delta = -1;
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-        *delta = page;
-        return true;
-    case TUI_ACT_PAGE_UP:
-        *delta = -page;
-        return true;
-    case TUI_ACT_HALF_DOWN:
-        *delta = page / 2;
-        return true;
-    case TUI_ACT_HALF_UP:
-        *delta = -page / 2;
-        return true;
-    default:
-        return false;
-    }
-}

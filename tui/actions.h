@@ -161,9 +161,6 @@ tui_action tui_action_by_name(const char *name);
 tui_action tui_action_by_verb(const char *verb);
 const char *tui_group_title(tui_group g);
 
-/* For the relative movement actions (down, up, page, half page), the rows to move when a screen
- * shows page rows: true and *delta set; false for every other action. */
-bool tui_action_step(tui_action a, int page, int *delta);
 /* Whether the action changes the target (its group is ADMIN): hidden and refused read-only. */
 bool tui_action_writes(tui_action a);
 

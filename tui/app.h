@@ -21,6 +21,7 @@
 #include "jwk.h"
 #include "jwks_doctor.h"
 #include "keymap.h"
+#include "list.h"
 #include "secretbox.h"
 #include "status.h"
 #include "target.h"
@@ -38,10 +39,16 @@ typedef struct {
     bc_status (*open)(tui_view *v, tui_app *app, const char *arg, bc_error *err);
     void (*draw)(tui_view *v, tui_app *app, tui_rect r);
     /* Run an action (arg from the command line, or NULL); false when the view has no use for it,
-     * so the app can fall back to its own meaning or say so. */
+     * so the app can fall back to its own meaning or say so. The movement actions never reach it
+     * when the view has a list (view.h). Optional. */
     bool (*handle)(tui_view *v, tui_app *app, tui_action a, const char *arg);
-    /* A click in r at (y, x); optional. */
+    /* A click in r at (y, x), before the app selects the row under it in v->list (a view with
+     * panes focuses the one clicked here); optional. */
     void (*click)(tui_view *v, tui_app *app, int y, int x);
+    /* A list fetched in pages (users, sessions, audit): move v->list for the movement action a
+     * by delta rows (tui_list_delta), fetching the rows past the loaded ones; for g/G fetch the
+     * true end. Optional: without it the app moves v->list within its rows. */
+    void (*seek)(tui_view *v, tui_app *app, tui_action a, int64_t delta);
     /* Milliseconds until the view wants idle() (-1: never); idle runs deferred work such as a
      * debounced search. Both optional. */
     int (*idle_in)(tui_view *v, tui_app *app);
@@ -55,7 +62,12 @@ struct tui_view {
     const tui_view_ops *ops;
     void *data;
     tui_rect rect; /* where it was last drawn (for mouse clicks) */
+    /* The list the movement keys, clicks and the wheel move (list.h), in the view's own data;
+     * NULL for a view without one. The app moves it (view.h); the view draws what it leaves
+     * visible. */
+    tui_list *list;
 };
+
 
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
     tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,

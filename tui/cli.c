@@ -54,6 +54,9 @@ const opt_def bc_cli_options[] = {
     {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
      "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
      "published at SITE PATH/convex/jwks"},
+    {O_JWKS_MODULE, "jwks-module", "MODULE",
+     "the app's module holding getLatestJwks and rotateKeys on a component install (default: "
+     "$BCADMIN_JWKS_MODULE, else found in the deployment's function list)"},
     {O_SEARCH, "search", "S", "case-insensitive substring of email or name"},
     {O_PREFIX, "prefix", "P", "email starts with P (fast: uses the email index)"},
     {O_ROLE, "role", "ROLE", "users whose roles include ROLE"},
@@ -388,6 +391,9 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
     case O_AUTH_BASE_PATH:
         c->auth_base_path = val;
         break;
+    case O_JWKS_MODULE:
+        c->jwks_module = val;
+        break;
     case O_SEARCH:
         c->users.search = val;
         c->users.search_mode = BC_SEARCH_CONTAINS;
@@ -550,7 +556,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
 /* The option called name among the global ones and those of the verb named so far. */
 static const opt_def *find_option(const parse_state *p, const char *name, size_t len)
 {
-    uint64_t mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
+    opt_mask mask = GLOBAL_OPTS | (p->verb ? p->verb->opts : 0);
     for (size_t i = 0; i < bc_cli_n_options; i++)
         if ((mask & BIT(bc_cli_options[i].id)) && strlen(bc_cli_options[i].name) == len &&
             strncmp(bc_cli_options[i].name, name, len) == 0)
@@ -701,7 +707,8 @@ static bc_target_opts target_opts(const bc_cli *c)
                             .component = c->component,
                             .state = c->state,
                             .site_url = c->site_url,
-                            .auth_base_path = c->auth_base_path};
+                            .auth_base_path = c->auth_base_path,
+                            .jwks_module = c->jwks_module};
 }
 
 static void print_warnings(const bc_cli *c)
@@ -715,6 +722,13 @@ static void print_warnings(const bc_cli *c)
     }
 }
 
+static void print_note(const char *note)
+{
+    char *safe = bc_text_escape(note, strlen(note));
+    fprintf(stderr, "bcadmin: note: %s\n", safe);
+    free(safe);
+}
+
 static bc_status open_target(bc_cli *c, bool read_only, bool connection_enough, bc_error *err)
 {
     bc_target_opts o = target_opts(c);
@@ -723,6 +737,12 @@ static bc_status open_target(bc_cli *c, bool read_only, bool connection_enough, 
     bc_status st = bc_target_open(&o, &c->t, err);
     print_warnings(c);
     c->d = c->t.d;
+    bc_error unsettled = {0};
+    char note[1024];
+    if (st == BC_OK && bc_target_reconcile(&c->t, &unsettled) != BC_OK)
+        print_note(unsettled.msg);
+    else if (st == BC_OK && bc_reconcile_summary(&c->t.reconciled, note, sizeof note))
+        print_note(note);
     return st;
 }
 
@@ -736,11 +756,8 @@ bc_status bc_cli_open_target(bc_cli *c, bool read_only, bc_error *err)
 bc_status bc_cli_open_conn(bc_cli *c, bool read_only, bc_error *err)
 {
     bc_status st = open_target(c, read_only, true, err);
-    if (st == BC_OK && c->t.driver_error) {
-        char *safe = bc_text_escape(c->t.driver_error, strlen(c->t.driver_error));
-        fprintf(stderr, "bcadmin: note: %s\n", safe);
-        free(safe);
-    }
+    if (st == BC_OK && c->t.driver_error)
+        print_note(c->t.driver_error);
     return st;
 }
 
@@ -757,6 +774,25 @@ char *bc_cli_read_line(void)
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
     return line;
+}
+
+void bc_cli_vline(FILE *f, const char *fmt, va_list ap)
+{
+    char *line = NULL;
+    if (vasprintf(&line, fmt, ap) < 0)
+        return;
+    char *safe = bc_text_escape(line, strlen(line));
+    fprintf(f, "%s\n", safe);
+    free(safe);
+    free(line);
+}
+
+void bc_cli_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bc_cli_vline(f, fmt, ap);
+    va_end(ap);
 }
 
 static bool is_yes(const char *s)
@@ -853,7 +889,8 @@ int bc_cli_main(int argc, char **argv)
                                        .auth_functions = c.auth_functions,
                                        .component = c.component,
                                        .site_url = c.site_url,
-                                       .auth_base_path = c.auth_base_path});
+                                       .auth_base_path = c.auth_base_path,
+                                       .jwks_module = c.jwks_module});
     /* The verbs of the console's write actions (actions.h) are refused before anything opens;
      * the rest write only through core, which refuses there (bc_read_only_refuse). */
     if (st == BC_OK && c.read_only && tui_action_writes(tui_action_by_verb(p.verb->name)) &&

@@ -9,6 +9,7 @@
 #ifndef BC_CLI_H
 #define BC_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ typedef struct {
     const char *as; /* --as, else BCADMIN_AS: the acting admin */
     bool yes;       /* --yes: no confirmation prompts */
     const char *site_url, *auth_base_path; /* --site-url, --auth-base-path */
+    const char *jwks_module;               /* --jwks-module */
 
     /* the verb's positional arguments */
     const char *args[2];
@@ -158,5 +160,12 @@ bc_status bc_cli_completion(bc_cli *c, bc_error *err);
 
 /* One line from stdin without its line end; NULL at end of input. The caller frees. */
 char *bc_cli_read_line(void);
+
+/* Print one formatted line to f (the newline is added) with every character that is not plain
+ * text shown visibly (bc_text_escape: escape sequences, controls, bidi and zero-width
+ * characters): the one way verbs print lines that hold text from a target, a deployment, a file
+ * or the state database. */
+void bc_cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bc_cli_vline(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

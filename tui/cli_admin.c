@@ -58,16 +58,8 @@ static void say(bc_cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *line = NULL;
-    if (vasprintf(&line, fmt, ap) < 0)
-        line = NULL;
+    bc_cli_vline(c->out, fmt, ap);
     va_end(ap);
-    if (!line)
-        return;
-    char *safe = bc_text_escape(line, strlen(line));
-    fprintf(c->out, "%s\n", safe);
-    free(safe);
-    free(line);
 }
 
 static const char *text_or(const bc_record *r, const char *field, const char *fallback)
@@ -438,11 +430,8 @@ static bc_status warn_unknown_roles(bc_cli *c, const char *roles, bc_error *err)
 {
     char *warning = NULL;
     bc_status st = bc_users_role_warning(c->d, roles, &warning, err);
-    if (warning) {
-        char *safe = bc_text_escape(warning, strlen(warning));
-        fprintf(stderr, "bcadmin: warning: %s\n", safe);
-        free(safe);
-    }
+    if (warning)
+        bc_cli_line(stderr, "bcadmin: warning: %s", warning);
     free(warning);
     return st;
 }
@@ -757,6 +746,7 @@ static json_t *entry_json(const bc_audit_entry *e)
     json_object_set_new(j, "label", e->label ? json_string(e->label) : json_null());
     json_object_set_new(j, "members", json_integer(e->members));
     json_object_set_new(j, "undone", json_boolean(e->undone));
+    json_object_set_new(j, "writerPid", e->writer_pid ? json_integer(e->writer_pid) : json_null());
     return j;
 }
 
@@ -793,9 +783,14 @@ static char *changes_text(const bc_audit_entry *e)
 
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
 {
+    /* The target, when one is given, settles what a stopped bcadmin left pending first; the log
+     * itself needs only the state database. */
     if (!c->t.os_user) {
-        bc_target_opts o = {.state = c->state};
-        bc_target_init(&o, &c->t);
+        bc_error ignored = {0};
+        if (bc_cli_open_target(c, true, &ignored) != BC_OK && !c->t.os_user) {
+            bc_target_opts o = {.state = c->state};
+            bc_target_init(&o, &c->t);
+        }
     }
     bc_state *state = bc_target_state(&c->t, err);
     bc_status st = state ? BC_OK : err->status;

@@ -14,6 +14,7 @@
 
 #include "target.h"
 #include "users.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* --- the shell scripts ------------------------------------------------------------------------- */
@@ -113,7 +114,7 @@ typedef struct {
     const opt_def *pending; /* the last word was this option, which wants a value */
 } line_state;
 
-static uint64_t mask_of(const line_state *s)
+static opt_mask mask_of(const line_state *s)
 {
     return GLOBAL_OPTS | (s->verb ? s->verb->opts : 0);
 }
@@ -176,11 +177,13 @@ static void read_words(line_state *s, int n, char **w)
 
 /* --- candidates ---------------------------------------------------------------------------------- */
 
-/* Prints prefix + cand (len bytes of it) when it starts with what is typed. */
+/* Prints prefix + cand (len bytes of it) when it starts with what is typed and is plain text. */
 static void offer(FILE *f, const char *prefix, const char *cand, size_t len, const char *cur)
 {
     char *full = bc_xasprintf("%s%.*s", prefix, (int)len, cand);
-    if (strncmp(full, cur, strlen(cur)) == 0)
+    /* A value holding escape sequences or controls (hostile data in the target) is never
+     * offered: the shell would print it raw, and escaping it would complete another word. */
+    if (strncmp(full, cur, strlen(cur)) == 0 && bc_text_is_safe(full, strlen(full)))
         fprintf(f, "%s\n", full);
     free(full);
 }
@@ -261,7 +264,7 @@ static void placeholder_values(FILE *f, const line_state *s, const char *ph, con
 
 static void option_names(FILE *f, const line_state *s, const char *cur)
 {
-    uint64_t mask = mask_of(s);
+    opt_mask mask = mask_of(s);
     for (size_t i = 0; i < bc_cli_n_options; i++) {
         const opt_def *o = &bc_cli_options[i];
         if (mask & BIT(o->id))

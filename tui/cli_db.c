@@ -40,15 +40,14 @@ bc_status bc_cli_demo(bc_cli *c, bc_error *err)
         st = bc_demo_create(path, &opts, &rep, err);
     bc_meter_end(&meter);
     if (st == BC_OK) {
-        fprintf(c->out,
-                "made demo database %s\n"
-                "  %" PRIu64 " users (%" PRIu64 " admins, %" PRIu64 " banned), %" PRIu64
-                " sessions, %" PRIu64 " accounts\n"
-                "  password of every credential user: %s\n"
-                "  an admin: %s\n"
-                "try: bcadmin --db %s users list\n",
-                path, rep.users, rep.admins, rep.banned, rep.sessions, rep.accounts,
-                BC_DEMO_PASSWORD, rep.first_admin_email, path);
+        bc_cli_line(c->out, "made demo database %s", path);
+        bc_cli_line(c->out,
+                    "  %" PRIu64 " users (%" PRIu64 " admins, %" PRIu64 " banned), %" PRIu64
+                    " sessions, %" PRIu64 " accounts",
+                    rep.users, rep.admins, rep.banned, rep.sessions, rep.accounts);
+        bc_cli_line(c->out, "  password of every credential user: %s", BC_DEMO_PASSWORD);
+        bc_cli_line(c->out, "  an admin: %s", rep.first_admin_email);
+        bc_cli_line(c->out, "try: bcadmin --db %s users list", path);
     }
     free(path);
     return st;
@@ -68,7 +67,7 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         bool had = bc_target_has_any_index(&c->t);
         bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
-            fprintf(c->out, "%s: %s\n", c->d->label,
+            bc_cli_line(c->out, "%s: %s", c->d->label,
                     had ? "bcadmin's indexes, search tables and triggers removed"
                         : "no bcadmin index was present");
         return st;
@@ -88,7 +87,7 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     sigaction(SIGTERM, &old_term, NULL);
     stopping = NULL;
     if (st == BC_OK)
-        fprintf(c->out, "%s: browsing and search indexes %s\n", c->d->label,
+        bc_cli_line(c->out, "%s: browsing and search indexes %s", c->d->label,
                 had ? "were already present" : "added");
     return st;
 }
@@ -110,14 +109,12 @@ static bc_status check_integrity(bc_cli *c, bc_error *err)
     for (char *line = problems; line && *line; n++) {
         size_t len = strcspn(line, "\n");
         if (n < 10) {
-            char *safe = bc_text_escape(line, len);
-            fprintf(stderr, "bcadmin: %s: %s\n", c->d->label, safe);
-            free(safe);
+            bc_cli_line(stderr, "bcadmin: %s: %.*s", c->d->label, (int)len, line);
         }
         line = line[len] ? line + len + 1 : NULL;
     }
     if (n > 10)
-        fprintf(stderr, "bcadmin: %s: ... and %zu more\n", c->d->label, n - 10);
+        bc_cli_line(stderr, "bcadmin: %s: ... and %zu more", c->d->label, n - 10);
     free(problems);
     return bc_fail(err, BC_ERR,
                    "%s is damaged: SQLite's integrity check found %zu problem%s. Restore it from a "
@@ -133,11 +130,11 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     if (st != BC_OK)
         return st;
     bool convex = c->t.convex;
-    fprintf(c->out, "%s: Better Auth %s OK%s\n", c->d->label, convex ? "functions" : "database",
-            c->t.path ? " (integrity check passed)" : "");
-    fprintf(c->out, "  line: %s\n", bc_line_of_driver(c->d, false));
+    bc_cli_line(c->out, "%s: Better Auth %s OK%s", c->d->label, convex ? "functions" : "database",
+                c->t.path ? " (integrity check passed)" : "");
+    bc_cli_line(c->out, "  line: %s", bc_line_of_driver(c->d, false));
     if (convex) {
-        fprintf(c->out, "  functions: %s\n", c->t.functions);
+        bc_cli_line(c->out, "  functions: %s", c->t.functions ? c->t.functions : "-");
     } else {
         fprintf(c->out, "  browsing indexes: %s\n",
                 bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
@@ -152,7 +149,7 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)
         return err->status ? err->status : BC_ERR;
-    fprintf(c->out, "state database %s: schema version %d\n", bc_state_path(s),
-            bc_state_version(s));
+    bc_cli_line(c->out, "state database %s: schema version %d", bc_state_path(s),
+                bc_state_version(s));
     return BC_OK;
 }

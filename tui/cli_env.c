@@ -59,20 +59,13 @@ static json_t *json_shown(const bc_cli *c, const char *v, size_t len)
     return j;
 }
 
-static void print_escaped_line(FILE *f, const char *prefix, const char *s)
-{
-    char *e = bc_text_escape(s, strlen(s));
-    fprintf(f, "%s%s\n", prefix, e);
-    free(e);
-}
-
 static void print_lines(FILE *f, const char *title, char **lines, size_t n)
 {
     if (!n)
         return;
     fprintf(f, "%s:\n", title);
     for (size_t i = 0; i < n; i++)
-        print_escaped_line(f, "  ", lines[i]);
+        bc_cli_line(f, "  %s", lines[i]);
 }
 
 static const char *jwks_step_name(bc_envsync_jwks_step s)
@@ -105,9 +98,7 @@ static const char *const jwks_step_text[] = {
 static void print_plan(const bc_cli *c, const bc_envsync_plan *p, const char *label)
 {
     FILE *f = c->out;
-    char *l = bc_text_escape(label, strlen(label));
-    fprintf(f, "%s -> %s\n", p->path ? p->path : "(no file)", l);
-    free(l);
+    bc_cli_line(f, "%s -> %s", p->path ? p->path : "(no file)", label);
     static const bc_print_col cols[] = {{"", 0}, {"NAME", 40}, {"VALUE", 60}, {"NOTE", 0}};
     bc_table t;
     bc_table_init(&t, f, c->tty, cols, 4);
@@ -238,7 +229,7 @@ static bc_status apply_plan(bc_cli *c, bc_envsync_plan *p, const char *action, b
             json_object_set_new(doc, "error", json_string(err->msg));
     } else {
         for (size_t i = 0; i < rep.n_steps; i++)
-            print_escaped_line(c->out, "", rep.steps[i]);
+            bc_cli_line(c->out, "%s", rep.steps[i]);
     }
     bc_envsync_report_release(&rep);
     return st;
@@ -312,7 +303,7 @@ bc_status bc_cli_env_list(bc_cli *c, bc_error *err)
                                     json_stringn(env->entries[i].value, env->entries[i].value_len));
         for (size_t i = 0; i < env->n_diags; i++) {
             char *d = bc_dotenv_diag_format(env, &env->diags[i]);
-            print_escaped_line(stderr, "bcadmin: ", d);
+            bc_cli_line(stderr, "bcadmin: %s", d);
             free(d);
         }
         print_vars(c, vars, env);
@@ -390,8 +381,8 @@ static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
         bc_json_print(c->out, json_pack("{s:s,s:s,s:o}", "here", here->label, "there", there.label,
                                         "items", items));
     } else if (st == BC_OK) {
-        print_escaped_line(c->out, "here:  ", here->label);
-        print_escaped_line(c->out, "there: ", there.label);
+        bc_cli_line(c->out, "here:  %s", here->label);
+        bc_cli_line(c->out, "there: %s", there.label);
         static const bc_print_col cols[] = {{"NAME", 40}, {"STATUS", 0}, {"HERE", 0}, {"THERE", 0}};
         bc_table t;
         bc_table_init(&t, c->out, c->tty, cols, 4);
@@ -588,7 +579,7 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
         st = bc_fail(err, BC_REFUSED, "nothing was changed: %s", p.refusals[0]);
     print_lines(stderr, "warnings", p.warnings, p.n_warnings);
     if (st == BC_OK && it->kind == BC_ENVSYNC_UNCHANGED) {
-        fprintf(c->out, "%s already has this value\n", it->name);
+        bc_cli_line(c->out, "%s already has this value", it->name);
     } else if (st == BC_OK && p.replace_secret) {
         st = replace_secret(c, p.replace_secret, err);
     } else if (st == BC_OK) {
@@ -599,7 +590,7 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
         if (st == BC_OK)
             st = apply_plan(c, &p, l->remove ? "env.unset" : "env.set", false, NULL, err);
         if (st == BC_OK)
-            fprintf(c->out, "%s %s\n", it->name, l->remove ? "removed" : "set");
+            bc_cli_line(c->out, "%s %s", it->name, l->remove ? "removed" : "set");
     }
     bc_envsync_plan_release(&p);
     json_decref(vars);

@@ -22,7 +22,7 @@ static void print_option(FILE *f, const opt_def *o)
         fprintf(f, "      %-24s %s\n", left, o->help);
 }
 
-static void print_options(FILE *f, uint64_t mask)
+static void print_options(FILE *f, opt_mask mask)
 {
     for (size_t i = 0; i < bc_cli_n_options; i++)
         if (mask & BIT(bc_cli_options[i].id))
@@ -43,7 +43,7 @@ static const char notes[] =
     "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
     "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
     "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, CONVEX_*, CONVEX_SITE_URL,\n"
-    "BCADMIN_CONVEX_URL_FOR_KEY=1, BCADMIN_START=overview (the console opens on the Overview),\n"
+    "BCADMIN_JWKS_MODULE, BCADMIN_CONVEX_URL_FOR_KEY=1, BCADMIN_START=overview (the console opens on the Overview),\n"
     "BCADMIN_STATS_SAMPLE=N (rows per table the Overview and `stats` read on Convex, default\n"
     "10000), XDG_STATE_HOME, XDG_DATA_HOME.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n";
@@ -90,7 +90,7 @@ bool bc_cli_verb_help(FILE *f, const char *words)
 
 /* --- the JSON description ---------------------------------------------------------------------- */
 
-static json_t *options_json(uint64_t mask)
+static json_t *options_json(opt_mask mask)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < bc_cli_n_options; i++) {
@@ -212,7 +212,7 @@ bool bc_cli_suggest_verb(const char *words, char *out, size_t size)
     return true;
 }
 
-bool bc_cli_suggest_option(const char *name, uint64_t mask, char *out, size_t size)
+bool bc_cli_suggest_option(const char *name, opt_mask mask, char *out, size_t size)
 {
     closest c = {.word = name, .best_d = SIZE_MAX};
     for (size_t i = 0; i < bc_cli_n_options; i++)
@@ -243,7 +243,7 @@ bc_status bc_cli_unknown_verb(const char *words, bc_error *err)
     return bc_fail(err, BC_USAGE, "unknown verb \"%s\"", words);
 }
 
-bc_status bc_cli_unknown_option(const char *verb, uint64_t mask, const char *name, size_t len,
+bc_status bc_cli_unknown_option(const char *verb, opt_mask mask, const char *name, size_t len,
                                 bc_error *err)
 {
     char typed[64], near[64];

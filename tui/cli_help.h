@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_table.h"
 #include "status.h"
 
 /* Every verb and option (`bcadmin --help`). */
@@ -24,14 +25,14 @@ void bc_cli_subverbs(const char *group, char *out, size_t size);
  * out; false when nothing is close. */
 bool bc_cli_suggest_verb(const char *words, char *out, size_t size);
 /* The option among mask closest to name (without "--"); false when nothing is close. */
-bool bc_cli_suggest_option(const char *name, uint64_t mask, char *out, size_t size);
+bool bc_cli_suggest_option(const char *name, opt_mask mask, char *out, size_t size);
 /* The first verb that takes an option called name, or NULL. Static: never free. */
 const char *bc_cli_option_owner(const char *name);
 
 /* Usage errors (BC_USAGE) for a mistyped verb or option, with the closest match when one is near
  * ("unknown verb "usrs"; did you mean `bcadmin users`?"). verb may be NULL (none named yet). */
 bc_status bc_cli_unknown_verb(const char *words, bc_error *err);
-bc_status bc_cli_unknown_option(const char *verb, uint64_t mask, const char *name, size_t len,
+bc_status bc_cli_unknown_option(const char *verb, opt_mask mask, const char *name, size_t len,
                                 bc_error *err);
 
 #endif

@@ -32,32 +32,23 @@ static bc_state *state_of(bc_cli *c, bc_error *err)
 
 /* --- printing ----------------------------------------------------------------------------- */
 
-static char *safe(const bc_cli *c, const char *s)
-{
-    return bc_text_escape(s ? s : "", strlen(s ? s : ""));
-}
-
 static void print_checks(bc_cli *c, const char *target, const bc_checks *checks)
 {
     if (c->format == BC_OUT_JSON) {
         bc_json_print(c->out, bc_checks_to_json(checks));
         return;
     }
-    char *t = safe(c, target);
-    fprintf(c->out, "JWKS doctor: %s\n", t);
-    free(t);
+    bc_cli_line(c->out, "JWKS doctor: %s", target ? target : "");
     size_t bad = 0;
     for (size_t i = 0; i < checks->n; i++) {
         const bc_check *k = &checks->items[i];
-        char *m = safe(c, k->message), *f = safe(c, k->fix);
-        fprintf(c->out, "  %-4s  %-18s %s\n", bc_check_status_name(k->status), k->id, m);
-        if (k->status != BC_CHECK_OK && *f)
-            fprintf(c->out, "  %-4s  %-18s fix: %s\n", "", "", f);
+        bc_cli_line(c->out, "  %-4s  %-18s %s", bc_check_status_name(k->status), k->id,
+                    k->message ? k->message : "");
+        if (k->status != BC_CHECK_OK && k->fix && *k->fix)
+            bc_cli_line(c->out, "  %-4s  %-18s fix: %s", "", "", k->fix);
         bad += k->status == BC_CHECK_FAIL;
-        free(m);
-        free(f);
     }
-    fprintf(c->out, "%zu check%s, %zu failed\n", checks->n, checks->n == 1 ? "" : "s", bad);
+    bc_cli_line(c->out, "%zu check%s, %zu failed", checks->n, checks->n == 1 ? "" : "s", bad);
 }
 
 static json_t *run_json(const bc_checklist_run *run, const bc_checklist *cl)
@@ -89,25 +80,17 @@ static json_t *run_json(const bc_checklist_run *run, const bc_checklist *cl)
 
 static void print_run_human(bc_cli *c, const bc_checklist_run *run, const bc_checklist *cl)
 {
-    char *t = safe(c, run->target);
-    fprintf(c->out, "run %lld: %s checklist on %s (%s) - %s\n", (long long)run->id, run->checklist,
-            t, run->target_kind, run->state);
-    free(t);
+    bc_cli_line(c->out, "run %lld: %s checklist on %s (%s) - %s", (long long)run->id,
+                run->checklist, run->target, run->target_kind, run->state);
     for (size_t i = 0; i < run->n; i++) {
         const bc_step_record *s = &run->steps[i];
         const char *title = cl && i < cl->n ? cl->steps[i].title : s->step_id;
-        fprintf(c->out, "  %zu. [%-7s] %-12s %s\n", i + 1, bc_step_state_name(s->state), s->step_id,
-                title);
-        if (s->output && *s->output) {
-            char *o = safe(c, s->output);
-            fprintf(c->out, "       %s\n", o);
-            free(o);
-        }
-        if (s->note) {
-            char *n = safe(c, s->note);
-            fprintf(c->out, "       note: %s\n", n);
-            free(n);
-        }
+        bc_cli_line(c->out, "  %zu. [%-7s] %-12s %s", i + 1, bc_step_state_name(s->state),
+                    s->step_id, title);
+        if (s->output && *s->output)
+            bc_cli_line(c->out, "       %s", s->output);
+        if (s->note)
+            bc_cli_line(c->out, "       note: %s", s->note);
     }
 }
 
@@ -169,19 +152,13 @@ typedef struct {
 /* One line from stdin after a prompt on stderr (stdout may be JSON). */
 static bc_status read_line(const char *prompt, char **answer, bc_error *err)
 {
-    fprintf(stderr, "%s: ", prompt);
+    char *shown = bc_text_escape(prompt, strlen(prompt));
+    fprintf(stderr, "%s: ", shown);
+    free(shown);
     fflush(stderr);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, stdin);
-    if (n <= 0) {
-        free(line);
-        *answer = NULL;
+    *answer = bc_cli_read_line();
+    if (!*answer)
         return bc_fail(err, BC_REFUSED, "no answer to \"%s\"", prompt);
-    }
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = 0;
-    *answer = line;
     return BC_OK;
 }
 
@@ -203,7 +180,9 @@ static bc_status cli_ask(void *ctx, const bc_checklist_step *step, const char *p
         return bc_fail(err, BC_REFUSED,
                        "step %s waits for the operator (%s): run on a terminal or pass --yes",
                        step->id, prompt);
-    fprintf(stderr, "\n%s\n  %s\n", step->title, step->explanation);
+    fputc('\n', stderr);
+    bc_cli_line(stderr, "%s", step->title);
+    bc_cli_line(stderr, "  %s", step->explanation);
     char *full =
         bc_xasprintf("%s%s", prompt, step->kind == BC_STEP_CONFIRM && !typed ? " [y/N]" : "");
     bc_status st = read_line(full, answer, err);
@@ -220,12 +199,10 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     /* Progress goes to stderr so that stdout holds only the run's report. A failure's reason is
      * the verb's final message: said once. */
     if (state == BC_SS_FAILED) {
-        fprintf(stderr, "[%s] %s\n", bc_step_state_name(state), step->id);
+        bc_cli_line(stderr, "[%s] %s", bc_step_state_name(state), step->id);
         return;
     }
-    char *t = safe(u->c, text);
-    fprintf(stderr, "[%s] %s: %s\n", bc_step_state_name(state), step->id, t);
-    free(t);
+    bc_cli_line(stderr, "[%s] %s: %s", bc_step_state_name(state), step->id, text ? text : "");
 }
 
 /* Advance run_id of cl on the Convex target and print the run. */
@@ -296,8 +273,8 @@ bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error 
     if (st == BC_OK)
         st = bc_target_checklist_start(&c->t, cl, &run_id, &continued, err);
     if (st == BC_OK && continued)
-        fprintf(stderr, "bcadmin: continuing the unfinished %s run %lld on %s\n", cl->id,
-                (long long)run_id, c->t.label);
+        bc_cli_line(stderr, "bcadmin: continuing the unfinished %s run %lld on %s", cl->id,
+                    (long long)run_id, c->t.label);
     if (st == BC_OK)
         st = advance_and_print(c, cl, run_id, err);
     bc_checklist_free(cl);
@@ -349,18 +326,18 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
                                         (int)res.expired, "deleted", (int)res.deleted, "kept",
                                         (int)res.kept, "secretChecked", res.secret_checked));
     } else if (st == BC_OK) {
-        fprintf(c->out, "new key %s (%s, %s) is now the newest row of %s\n", res.kid, res.alg,
-                res.alg_why, path);
+        bc_cli_line(c->out, "new key %s (%s, %s) is now the newest row of %s", res.kid, res.alg,
+                    res.alg_why, path);
         if (res.deleted)
-            fprintf(c->out, "  %zu older key%s deleted (--revoke-old)\n", res.deleted,
-                    res.deleted == 1 ? "" : "s");
+            bc_cli_line(c->out, "  %zu older key%s deleted (--revoke-old)", res.deleted,
+                        res.deleted == 1 ? "" : "s");
         if (res.expired)
-            fprintf(c->out,
-                    "  %zu older key%s stop signing now and stay published for the server's "
-                    "grace period (30 days by default)\n",
-                    res.expired, res.expired == 1 ? "" : "s");
+            bc_cli_line(c->out,
+                        "  %zu older key%s stop signing now and stay published for the server's "
+                        "grace period (30 days by default)",
+                        res.expired, res.expired == 1 ? "" : "s");
         if (!res.secret_checked)
-            fprintf(c->out, "  note: there were no keys to check the secret against\n");
+            bc_cli_line(c->out, "  note: there were no keys to check the secret against");
     }
     bc_secrets_release(&secrets);
     return st;
@@ -400,10 +377,8 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
             size_t done = 0;
             for (size_t j = 0; j < r->n; j++)
                 done += r->steps[j].state == BC_SS_DONE || r->steps[j].state == BC_SS_SKIPPED;
-            char *t = safe(c, r->target);
-            fprintf(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s\n", (long long)r->id,
-                    r->checklist, r->state, done, r->n, r->started_at, t);
-            free(t);
+            bc_cli_line(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s", (long long)r->id,
+                        r->checklist, r->state, done, r->n, r->started_at, r->target);
         }
     }
     bc_checklist_runs_release(&runs);

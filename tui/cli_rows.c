@@ -313,18 +313,19 @@ static bc_status list_batch(void *ctx, bc_rows *rows, bc_error *err)
 {
     lister *l = ctx;
     bc_cli *c = l->c;
+    /* Everything a batch needs is read before its first byte is printed: a failure on the first
+     * batch leaves standard output empty (no header, no half-open JSON). */
+    bc_status st = BC_OK;
+    if (!l->begun)
+        st = check_fields(c, l->kind->model, rows->n ? &rows->items[0] : NULL, err);
+    if (st == BC_OK && l->kind == &sessions_kind && c->format == BC_OUT_HUMAN)
+        st = bc_users_attach_emails(c->d, rows, NULL, err);
+    bc_meter_end(&l->meter); /* the rows print on a clean line */
+    if (st != BC_OK)
+        return st;
     if (!l->begun) {
-        bc_status st = check_fields(c, l->kind->model, rows->n ? &rows->items[0] : NULL, err);
-        if (st != BC_OK)
-            return st;
         emit_begin(&l->e, c, l->kind);
         l->begun = true;
-    }
-    bc_meter_end(&l->meter); /* the rows print on a clean line */
-    if (l->kind == &sessions_kind && c->format == BC_OUT_HUMAN) {
-        bc_status st = bc_users_attach_emails(c->d, rows, NULL, err);
-        if (st != BC_OK)
-            return st;
     }
     for (size_t i = 0; i < rows->n; i++)
         emit_row(&l->e, &rows->items[i]);
@@ -339,6 +340,17 @@ static void list_end(lister *l, bc_status st, int64_t total, bool at_least, cons
                      const char *prev)
 {
     bc_cli *c = l->c;
+    if (st != BC_OK) {
+        /* --all failed part way: the rows before the failure are out; JSON stays unterminated so
+         * that no parser takes it for the whole, and no footer claims a count. */
+        if (c->format == BC_OUT_HUMAN)
+            bc_table_release(&l->e.table);
+        for (size_t i = 0; i < l->e.ncsv; i++)
+            free(l->e.csv_names[i]);
+        free(l->e.csv_names);
+        fflush(c->out);
+        return;
+    }
     json_t *tail = json_object();
     /* "total" is exact; a lower bound (Convex cannot count cheaply, and a search has not
      * scanned everything yet) is "totalAtLeast" instead. */

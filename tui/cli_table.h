@@ -31,6 +31,7 @@ typedef enum {
     O_YES,
     O_SITE_URL,
     O_AUTH_BASE_PATH,
+    O_JWKS_MODULE,
     /* users list */
     O_SEARCH,
     O_PREFIX,
@@ -88,13 +89,19 @@ typedef enum {
     O_IMAGE,
     O_COUNT
 } opt_id;
-_Static_assert(O_COUNT <= 64, "a verb's options are a 64-bit mask");
+/* A set of options: one bit per opt_id. 128 bits (GCC and Clang's unsigned __int128, usable in
+ * the constant initialisers of the verb table, which a struct of words is not); the assertion
+ * stops the build the day the options outgrow it, and O_COUNT itself is checked against the
+ * type's width rather than a number written here. */
+typedef unsigned __int128 opt_mask;
+_Static_assert(O_COUNT <= (int)(sizeof(opt_mask) * 8), "a verb's options no longer fit opt_mask");
 
-#define BIT(o) (UINT64_C(1) << (o))
+#define BIT(o) ((opt_mask)1 << (o))
 #define GLOBAL_OPTS                                                                                \
     (BIT(O_DB) | BIT(O_URL) | BIT(O_ADMIN_KEY) | BIT(O_PROD) | BIT(O_AUTH_FUNCTIONS) |             \
      BIT(O_COMPONENT) | BIT(O_URL_FOR_KEY) | BIT(O_STATE) | BIT(O_READ_ONLY) | BIT(O_HELP) |       \
-     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES) | BIT(O_SITE_URL) | BIT(O_AUTH_BASE_PATH))
+     BIT(O_VERSION) | BIT(O_AS) | BIT(O_YES) | BIT(O_SITE_URL) | BIT(O_AUTH_BASE_PATH) |     \
+     BIT(O_JWKS_MODULE))
 
 typedef struct {
     opt_id id;
@@ -110,7 +117,7 @@ typedef struct {
     const char *name; /* one or two words */
     const char *args; /* positional arguments for the usage text */
     int min_args, max_args;
-    uint64_t opts; /* BIT(opt_id) of the verb's own options */
+    opt_mask opts; /* BIT(opt_id) of the verb's own options */
     bool target;   /* opens --db / BCADMIN_DB before running */
     const char *summary;
     bc_status (*run)(bc_cli *c, bc_error *err);

@@ -34,7 +34,7 @@ static void clear_rows(tui_rowwin *w)
     for (size_t i = 0; i < w->npages; i++)
         release_page(&w->pages[i]);
     w->npages = 0;
-    w->sel = w->top = 0;
+    w->pos.sel = w->pos.top = w->pos.n = 0;
 }
 
 void tui_rowwin_release(tui_rowwin *w)
@@ -83,8 +83,8 @@ static void drop_first_page(tui_rowwin *w)
     release_page(&w->pages[0]);
     memmove(w->pages, w->pages + 1, (w->npages - 1) * sizeof w->pages[0]);
     w->npages--;
-    w->sel = w->sel >= k ? w->sel - k : 0;
-    w->top = w->top >= k ? w->top - k : 0;
+    w->pos.sel = w->pos.sel >= k ? w->pos.sel - k : 0;
+    w->pos.top = w->pos.top >= k ? w->pos.top - k : 0;
     if (w->base >= 0)
         w->base += (int64_t)k;
 }
@@ -97,8 +97,8 @@ static void drop_last_page(tui_rowwin *w)
     w->rows.n -= last->n;
     release_page(last);
     w->npages--;
-    if (w->sel >= w->rows.n)
-        w->sel = w->rows.n ? w->rows.n - 1 : 0;
+    if (w->pos.sel >= w->rows.n)
+        w->pos.sel = w->rows.n ? w->rows.n - 1 : 0;
 }
 
 /* Append the page after the window; returns the rows added (0 at the end). */
@@ -158,8 +158,8 @@ static bc_status prepend_page(tui_rowwin *w, size_t *added, bc_error *err)
     memmove(w->pages + 1, w->pages, w->npages * sizeof w->pages[0]);
     w->pages[0] = meta;
     w->npages++;
-    w->sel += meta.n;
-    w->top += meta.n;
+    w->pos.sel += meta.n;
+    w->pos.top += meta.n;
     if (w->base >= 0)
         w->base = w->base >= (int64_t)meta.n ? w->base - (int64_t)meta.n : 0;
     *added = meta.n;
@@ -192,8 +192,12 @@ static bc_status take(tui_rowwin *w, tui_rowwin *n, bc_status st)
         clear_rows(n);
         return st;
     }
+    tui_list pos = w->pos; /* where the view draws it stays */
     clear_rows(w);
     *w = *n;
+    w->pos.y = pos.y;
+    w->pos.h = pos.h;
+    w->pos.n = w->rows.n;
     return BC_OK;
 }
 
@@ -219,7 +223,7 @@ static bc_status reset_into(tui_rowwin *w, bool to_end, bc_error *err)
     } else if (w->total >= 0 && !w->total_at_least) {
         w->base = w->total - (int64_t)w->rows.n;
     }
-    w->sel = w->rows.n ? (to_end ? w->rows.n - 1 : 0) : 0;
+    w->pos.sel = w->rows.n ? (to_end ? w->rows.n - 1 : 0) : 0;
     return BC_OK;
 }
 
@@ -240,17 +244,17 @@ bc_status tui_rowwin_reset(tui_rowwin *w, bool to_end, bc_error *err)
     return take(w, &n, reset_into(&n, to_end, err));
 }
 
-bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
+static bc_status move_by(tui_rowwin *w, int64_t delta, bc_error *err)
 {
     if (w->npages == 0)
         return BC_OK;
-    int64_t target = (int64_t)w->sel + delta;
+    int64_t target = (int64_t)w->pos.sel + delta;
     while (target >= (int64_t)w->rows.n) {
-        size_t before = w->rows.n, old_sel = w->sel, added;
-        w->sel = w->rows.n - 1;
+        size_t before = w->rows.n, old_sel = w->pos.sel, added;
+        w->pos.sel = w->rows.n - 1;
         bc_status st = append_page(w, &added, err);
         if (st != BC_OK) {
-            w->sel = old_sel;
+            w->pos.sel = old_sel;
             return st;
         }
         if (!added)
@@ -260,7 +264,7 @@ bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
     }
     while (target < 0) {
         size_t added;
-        w->sel = 0;
+        w->pos.sel = 0;
         bc_status st = prepend_page(w, &added, err);
         if (st != BC_OK)
             return st;
@@ -272,21 +276,22 @@ bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
         target = 0;
     if (target >= (int64_t)w->rows.n)
         target = w->rows.n ? (int64_t)w->rows.n - 1 : 0;
-    w->sel = (size_t)target;
+    w->pos.sel = (size_t)target;
     return BC_OK;
 }
 
-bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err)
+static bc_status refresh(tui_rowwin *w, const char *id_field, bc_error *err)
 {
     if (w->npages == 0)
         return tui_rowwin_reset(w, false, err);
     size_t start = 0, pi = 0;
-    while (pi + 1 < w->npages && w->sel >= start + w->pages[pi].n)
+    while (pi + 1 < w->npages && w->pos.sel >= start + w->pages[pi].n)
         start += w->pages[pi++].n;
     const bc_record *cur = tui_rowwin_selected(w);
     char *id = cur ? bc_xstrdup(bc_record_text(cur, id_field)) : NULL;
     char *origin = bc_xstrdup(w->pages[pi].origin);
-    size_t offset = w->sel - start, screen_row = w->sel >= w->top ? w->sel - w->top : 0;
+    size_t offset = w->pos.sel - start;
+    size_t screen_row = w->pos.sel >= w->pos.top ? w->pos.sel - w->pos.top : 0;
     int64_t page_base = w->base >= 0 ? w->base + (int64_t)start : -1;
     tui_rowwin n = empty_like(w);
     bc_status st = take(w, &n, load_first(&n, origin, err));
@@ -302,38 +307,69 @@ bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err)
     w->base = !w->pages[0].origin ? (w->flipped ? -1 : 0) : page_base;
     if (w->flipped && !w->pages[0].origin && w->total >= 0 && !w->total_at_least)
         w->base = w->total - (int64_t)w->rows.n;
-    w->sel = w->rows.n ? (offset < w->rows.n ? offset : w->rows.n - 1) : 0;
+    w->pos.sel = w->rows.n ? (offset < w->rows.n ? offset : w->rows.n - 1) : 0;
     for (size_t i = 0; id && i < w->rows.n; i++) {
         const char *rid = bc_record_text(&w->rows.items[i], id_field);
         if (rid && strcmp(rid, id) == 0) {
-            w->sel = i;
+            w->pos.sel = i;
             break;
         }
     }
     free(id);
-    w->top = w->sel >= screen_row ? w->sel - screen_row : 0;
+    w->pos.top = w->pos.sel >= screen_row ? w->pos.sel - screen_row : 0;
     return st;
 }
 
-void tui_rowwin_scroll(tui_rowwin *w, size_t height)
+bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
 {
-    if (height == 0)
-        return;
-    if (w->sel < w->top)
-        w->top = w->sel;
-    if (w->sel >= w->top + height)
-        w->top = w->sel - height + 1;
-    /* Fill the view when rows above are available (after a jump to the end). */
-    if (w->rows.n >= height && w->top + height > w->rows.n)
-        w->top = w->rows.n - height;
+    bc_status st = move_by(w, delta, err);
+    w->pos.n = w->rows.n;
+    return st;
+}
+
+bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err)
+{
+    bc_status st = refresh(w, id_field, err);
+    tui_list_count(&w->pos, w->rows.n);
+    return st;
+}
+
+bc_status tui_rowwin_seek(tui_rowwin *w, tui_action a, int64_t delta, bool *reset, bc_error *err)
+{
+    *reset = false;
+    bool first = a == TUI_ACT_FIRST;
+    if (!first && a != TUI_ACT_LAST)
+        return tui_rowwin_move(w, delta, err);
+    const tui_rowwin_page *edge = w->npages ? &w->pages[first ? 0 : w->npages - 1] : NULL;
+    if (edge && !(first ? edge->before : edge->after)) {
+        tui_list_move(&w->pos, delta);
+        return BC_OK;
+    }
+    if (first || w->can_flip || !edge) {
+        *reset = true;
+        return BC_OK;
+    }
+    /* no reverse order to ask for: page on from here, within the budget */
+    int64_t stop = tui_trace_now_us() + LAST_BUDGET_US;
+    bc_status st = BC_OK;
+    while (st == BC_OK && tui_rowwin_more(w) && tui_trace_now_us() < stop)
+        st = tui_rowwin_move(w, (int64_t)w->page_size, err);
+    if (st == BC_OK)
+        tui_list_move(&w->pos, (int64_t)w->rows.n);
+    return st;
+}
+
+bool tui_rowwin_more(const tui_rowwin *w)
+{
+    return w->npages && w->pages[w->npages - 1].after;
 }
 
 const bc_record *tui_rowwin_selected(const tui_rowwin *w)
 {
-    return w->rows.n ? &w->rows.items[w->sel] : NULL;
+    return w->pos.sel < w->rows.n ? &w->rows.items[w->pos.sel] : NULL;
 }
 
 int64_t tui_rowwin_position(const tui_rowwin *w)
 {
-    return w->base >= 0 ? w->base + (int64_t)w->sel : -1;
+    return w->base >= 0 ? w->base + (int64_t)w->pos.sel : -1;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "driver.h"
+#include "list.h"
 
 #define TUI_ROWWIN_PAGES 4
 
@@ -40,7 +41,9 @@ typedef struct {
     int64_t base;  /* absolute position of rows.items[0], or -1 when unknown */
     int64_t total; /* rows matching, or -1 */
     bool total_at_least;
-    size_t sel, top;
+    /* the selection among the loaded rows: the view points its tui_view.list here (pos.n is
+     * rows.n after every call) */
+    tui_list pos;
 } tui_rowwin;
 
 void tui_rowwin_init(tui_rowwin *w, tui_fetch_fn fetch, void *ctx, bool can_flip, size_t page_size);
@@ -49,11 +52,16 @@ void tui_rowwin_release(tui_rowwin *w);
 bc_status tui_rowwin_reset(tui_rowwin *w, bool to_end, bc_error *err);
 /* Move the selection by delta rows, fetching pages as needed; stops at the ends. */
 bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err);
+/* A movement action of the view's list (list.h) by delta: j/k and pages fetch past the loaded rows;
+ * g/G move within the window when its end is loaded. Otherwise *reset asks the caller to start the
+ * window again at that end (tui_rowwin_reset), except G on a query that cannot be flipped, which
+ * pages on from here within a time budget (tui_rowwin_more then says whether rows follow). */
+bc_status tui_rowwin_seek(tui_rowwin *w, tui_action a, int64_t delta, bool *reset, bc_error *err);
+/* Whether rows follow the last loaded one. */
+bool tui_rowwin_more(const tui_rowwin *w);
 /* Fetch the rows around the selection again; select the row whose id_field equals the selected
  * one's if it still exists, else the row now at the same place. */
 bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err);
-/* Keep the selection inside a view of height rows (adjusts top). */
-void tui_rowwin_scroll(tui_rowwin *w, size_t height);
 /* The selected record or NULL when empty. */
 const bc_record *tui_rowwin_selected(const tui_rowwin *w);
 /* Absolute position of the selection (0-based), or -1 when unknown. */

@@ -129,6 +129,7 @@ static void use_target(void *ctx, const bc_target_choice *choice, bc_target *nex
     c->target = *next;
     *next = (bc_target){0};
     bc_error ignored = {0};
+    bc_target_reconcile(&c->target, &ignored);
     bc_admin_init(c->admin, c->target.d, state_db(&c->target), &ignored);
     if (c->actor)
         bc_admin_set_actor(c->admin, c->actor, &ignored);
@@ -152,7 +153,8 @@ int tui_main(const tui_options *opts)
                             .component = opts->component,
                             .state = opts->state,
                             .site_url = opts->site_url,
-                            .auth_base_path = opts->auth_base_path}};
+                            .auth_base_path = opts->auth_base_path,
+                            .jwks_module = opts->jwks_module}};
     char *demo_path = NULL;
     char notice[1024] = "";
     bc_error err = {0};
@@ -174,6 +176,11 @@ int tui_main(const tui_options *opts)
         free(demo_path);
         return bc_status_exit_code(err.status);
     }
+    bc_error unsettled = {0};
+    if (bc_target_reconcile(&con.target, &unsettled) != BC_OK)
+        snprintf(notice, sizeof notice, "%s", unsettled.msg);
+    else
+        bc_reconcile_summary(&con.target.reconciled, notice, sizeof notice);
     if (!notice[0] && con.target.env.n_warnings)
         snprintf(notice, sizeof notice, "%s", con.target.env.warnings[0]);
     if (!notice[0] && con.target.path && !bc_target_has_indexes(&con.target))

@@ -13,6 +13,7 @@ typedef struct {
     /* a Convex deployment (target.h): --url, --admin-key, --prod, ... */
     const char *url, *admin_key, *auth_functions, *component;
     const char *site_url, *auth_base_path; /* --site-url, --auth-base-path (the key checks) */
+    const char *jwks_module;               /* --jwks-module (the key actions' module) */
     bool prod, url_for_key;
 } tui_options;
 

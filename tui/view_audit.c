@@ -15,6 +15,7 @@
 #include "isotime.h"
 #include "table.h"
 #include "text.h"
+#include "view.h"
 #include "xalloc.h"
 
 #define AUDIT_PAGE 200
@@ -27,8 +28,7 @@ typedef struct {
     bool more; /* older entries may exist beyond the loaded ones */
     size_t *shown; /* indices of the entries the search matches (all without one) */
     size_t nshown;
-    size_t sel, top; /* into shown */
-    int height;
+    tui_list list; /* over shown */
     char search[128];
 } audit_state;
 
@@ -36,7 +36,7 @@ static char *changes_text(const bc_audit_entry *e);
 
 static const bc_audit_entry *selected(const audit_state *s)
 {
-    return s->sel < s->nshown ? &s->items[s->shown[s->sel]] : NULL;
+    return s->list.sel < s->nshown ? &s->items[s->shown[s->list.sel]] : NULL;
 }
 
 static bool matches(const bc_audit_entry *e, const char *needle, size_t nn)
@@ -48,6 +48,18 @@ static bool matches(const bc_audit_entry *e, const char *needle, size_t nn)
         hit = fields[i] && bc_text_contains_folded(fields[i], strlen(fields[i]), needle, nn);
     free(changes);
     return hit;
+}
+
+/* Select the entry keep (the newest one at or below it when it is gone), else the first. */
+static void select_entry(audit_state *s, int64_t keep)
+{
+    tui_list_count(&s->list, s->nshown);
+    tui_list_select(&s->list, 0);
+    for (size_t i = 0; keep && i < s->nshown; i++)
+        if (s->items[s->shown[i]].id <= keep) {
+            tui_list_select(&s->list, i);
+            break;
+        }
 }
 
 /* The entries the search matches, keeping the selected one selected when it still shows. */
@@ -63,12 +75,7 @@ static void apply_search(audit_state *s)
         if (!nn || matches(&s->items[i], needle, nn))
             s->shown[s->nshown++] = i;
     free(needle);
-    s->sel = 0;
-    for (size_t i = 0; keep && i < s->nshown; i++)
-        if (s->items[s->shown[i]].id <= keep) {
-            s->sel = i;
-            break;
-        }
+    select_entry(s, keep);
 }
 
 static void release_items(audit_state *s)
@@ -108,12 +115,7 @@ static bc_status reload(audit_state *s, bc_error *err)
         if (!s->more)
             break;
     }
-    s->sel = 0;
-    for (size_t i = 0; keep && i < s->nshown; i++)
-        if (s->items[s->shown[i]].id <= keep) {
-            s->sel = i;
-            break;
-        }
+    select_entry(s, keep);
     return st;
 }
 
@@ -122,6 +124,7 @@ static bc_status audit_open(tui_view *v, tui_app *app, const char *arg, bc_error
     (void)arg;
     audit_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = tui_app_admin(app)->state;
     if (!s->db) {
         const char *why = tui_app_state_error(app);
@@ -186,7 +189,7 @@ static char *changes_text(const bc_audit_entry *e)
 }
 
 static const tui_col columns[] = {
-    {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 7, 0, 0},    {"action", 19, 0, 0},
+    {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 14, 0, 0},    {"action", 19, 0, 0},
     {"subject", 24, 3, 1}, {"undo", 4, 0, 3},     {"changes", 20, 3, 0},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
@@ -223,7 +226,7 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
     char title[400];
     if (s->nshown)
         snprintf(title, sizeof title, "Audit log  entry %zu of %zu%s%s%s%s   newest first   z: undo",
-                 s->sel + 1, s->nshown, s->more ? "+" : "", s->search[0] ? "   search: " : "",
+                 s->list.sel + 1, s->nshown, s->more ? "+" : "", s->search[0] ? "   search: " : "",
                  s->search, s->search[0] ? " (Esc clears)" : "");
     else if (s->search[0])
         snprintf(title, sizeof title, "Audit log  no entry matches \"%s\" (Esc clears)", s->search);
@@ -234,15 +237,9 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
     tui_table_layout(columns, NCOLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, -1, false);
     int detail = r.h > 14 ? DETAIL_ROWS + 1 : 0;
-    s->height = r.h - 2 - detail;
-    if (s->height <= 0)
-        return;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
-        size_t idx = s->top + (size_t)i;
+    tui_list_place(&s->list, r.y + 2, r.h - 2 - detail);
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_audit_entry *e = &s->items[s->shown[idx]];
         char id[24], started[BC_SHORT_DATE_LEN + 1] = "-";
         snprintf(id, sizeof id, "%lld", (long long)e->id);
@@ -254,36 +251,34 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
             id,      started, e->state, e->action, e->label ? e->label : e->subject,
             bc_admin_undoable(e) ? "z" : (e->undone ? "done" : ""), changes};
         tui_style styles[NCOLS] = {0};
-        styles[2] = strcmp(e->state, "done") == 0     ? TUI_S_GOOD
+        styles[2] = strcmp(e->state, "done") == 0 || strcmp(e->state, "applied") == 0 ? TUI_S_GOOD
                     : strcmp(e->state, "failed") == 0 ? TUI_S_DANGER
                                                       : TUI_S_WARN;
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles,
+                      tui_list_selected(&s->list, idx));
         free(changes);
     }
-    if (detail)
+    if (detail && s->list.h > 0)
         draw_detail(s, r, r.y + r.h - detail);
 }
 
-static void move(audit_state *s, tui_app *app, int64_t delta)
+/* Moving past the loaded entries loads older ones until the move fits or there are no more
+ * (G reaches the true end). */
+static void audit_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 {
-    /* past the loaded entries: older ones, until the move fits or there are no more (G) */
-    while (delta > 0 && s->more && s->sel + (size_t)delta >= s->nshown) {
+    audit_state *s = v->data;
+    if (a == TUI_ACT_LAST)
+        delta = INT64_MAX / 2;
+    while (delta > 0 && s->more && s->list.sel + (size_t)delta >= s->nshown) {
         bc_error err = {0};
         int64_t keep = selected(s) ? selected(s)->id : 0;
         if (load_more(s, &err) != BC_OK) {
             tui_app_error(app, &err);
             break;
         }
-        for (size_t i = 0; keep && i < s->nshown; i++)
-            if (s->items[s->shown[i]].id == keep)
-                s->sel = i;
+        select_entry(s, keep);
     }
-    int64_t t = (int64_t)s->sel + delta;
-    if (t >= (int64_t)s->nshown)
-        t = (int64_t)s->nshown - 1;
-    if (t < 0)
-        t = 0;
-    s->sel = (size_t)t;
+    tui_list_move(&s->list, delta);
 }
 
 /* The search reads every entry: an audit log is small next to a user table. */
@@ -308,28 +303,7 @@ static void search_done(void *ctx, tui_app *app, const char *text, bool accepted
 static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     audit_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        move(s, app, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        move(s, app, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-    case TUI_ACT_HALF_DOWN:
-        move(s, app, a == TUI_ACT_PAGE_DOWN ? page : page / 2);
-        return true;
-    case TUI_ACT_PAGE_UP:
-    case TUI_ACT_HALF_UP:
-        move(s, app, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
-        return true;
-    case TUI_ACT_FIRST:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        move(s, app, INT64_MAX / 2);
-        return true;
     case TUI_ACT_SEARCH:
         if (arg) {
             search_changed(s, app, arg);
@@ -390,16 +364,6 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     }
 }
 
-static void audit_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    audit_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->nshown)
-        s->sel = s->top + (size_t)row;
-}
-
 static const tui_action audit_hints[] = {TUI_ACT_UNDO,    TUI_ACT_OPEN,       TUI_ACT_SEARCH,
                                          TUI_ACT_REFRESH, TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
 
@@ -408,7 +372,7 @@ const tui_view_ops tui_audit_view = {
     .open = audit_open,
     .draw = audit_draw,
     .handle = audit_handle,
-    .click = audit_click,
+    .seek = audit_seek,
     .hints = audit_hints,
     .close = audit_close,
 };

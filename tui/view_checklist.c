@@ -44,9 +44,8 @@ typedef struct {
     int64_t run_id;
     bc_checklist_run run;
     bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
-    size_t sel, top;
+    tui_list list; /* over the run's steps */
     size_t follow; /* 1 + the step the engine last reported (0: none yet) */
-    int height;
     answer answers[MAX_ANSWERS];
     size_t nanswers;
     question q;
@@ -96,7 +95,7 @@ static void ui_progress(void *ctx, const bc_checklist_step *step, bc_step_state 
     (void)text;
     run_state *s = ctx;
     /* Follow the engine: the output pane shows the step that just changed (once the engine is
-     * back: it runs on the console's worker thread while the screen draws s->sel). */
+     * back: it runs on the console's worker thread while the screen draws the selection). */
     for (size_t i = 0; s->cl && i < s->cl->n; i++)
         if (&s->cl->steps[i] == step)
             s->follow = i + 1;
@@ -119,8 +118,7 @@ static bc_status run_load(run_state *s, bc_error *err)
     bc_status st = bc_checklist_run_get(s->db, s->run_id, &s->run, err);
     if (st == BC_OK && !s->cl && bc_checklist_load(s->run.checklist, &s->cl, NULL) != BC_OK)
         s->cl = NULL;
-    if (s->sel >= s->run.n)
-        s->sel = 0;
+    tui_list_count(&s->list, s->run.n);
     return st;
 }
 
@@ -179,7 +177,7 @@ static void advance(run_state *s, tui_app *app)
     }
     snprintf(s->target_name, sizeof s->target_name, "%s", c.target_name);
     if (s->follow)
-        s->sel = s->follow - 1;
+        tui_list_select(&s->list, s->follow - 1);
     bc_run_outcome outcome = c.outcome;
     /* Every open screen (this run, the list under it) shows the run as it now stands. */
     tui_app_after_write(app, false);
@@ -206,7 +204,7 @@ static void advance(run_state *s, tui_app *app)
     }
     size_t next = next_step(&s->run);
     if (next < s->run.n)
-        s->sel = next;
+        tui_list_select(&s->list, next);
 }
 
 static bool question_done(tui_dialog *d, tui_app *app, bool accepted)
@@ -262,6 +260,7 @@ static bc_status run_open(tui_view *v, tui_app *app, const char *arg, bc_error *
 {
     run_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = state_db(app, err);
     if (!s->db)
         return err->status;
@@ -273,7 +272,7 @@ static bc_status run_open(tui_view *v, tui_app *app, const char *arg, bc_error *
     bc_status st = run_load(s, err);
     if (st == BC_OK) {
         size_t next = next_step(&s->run);
-        s->sel = next < s->run.n ? next : 0;
+        tui_list_select(&s->list, next < s->run.n ? next : 0);
     }
     return st;
 }
@@ -354,13 +353,13 @@ static int draw_wrapped(int y, int x, int w, int max, const char *label, const c
 static void draw_output(run_state *s, tui_rect r, int y, int h)
 {
     tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
-    if (s->sel >= s->run.n || h < 2)
+    if (s->list.sel >= s->run.n || h < 2)
         return;
-    const bc_step_record *rec = &s->run.steps[s->sel];
-    const bc_checklist_step *def = s->cl && s->sel < s->cl->n ? &s->cl->steps[s->sel] : NULL;
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
+    const bc_checklist_step *def = s->cl && s->list.sel < s->cl->n ? &s->cl->steps[s->list.sel] : NULL;
     char line[512];
     snprintf(line, sizeof line, "Step %zu %s: %s  (%s, attempts %d, started %s, finished %s)",
-             s->sel + 1, rec->step_id, bc_step_state_name(rec->state),
+             s->list.sel + 1, rec->step_id, bc_step_state_name(rec->state),
              def ? bc_step_kind_name(def->kind) : "?", rec->attempts,
              rec->started_at ? rec->started_at : "-", rec->finished_at ? rec->finished_at : "-");
     tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
@@ -391,16 +390,11 @@ static void run_draw(tui_view *v, tui_app *app, tui_rect r)
     int pane = r.h >= 20 ? r.h / 2 : r.h - 2 - (int)s->run.n;
     if (pane < 4)
         pane = 0;
-    s->height = r.h - 2 - pane;
-    if (s->height <= 0)
+    tui_list_place(&s->list, r.y + 2, r.h - 2 - pane);
+    if (s->list.h <= 0)
         return;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    size_t next = next_step(&s->run);
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->run.n; i++) {
-        size_t idx = s->top + (size_t)i;
+    size_t next = next_step(&s->run), idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_step_record *rec = &s->run.steps[idx];
         const bc_checklist_step *def = s->cl && idx < s->cl->n ? &s->cl->steps[idx] : NULL;
         char num[32], kind[16];
@@ -410,7 +404,8 @@ static void run_draw(tui_view *v, tui_app *app, tui_rect r)
         const char *cells[5] = {num, bc_step_state_name(rec->state), rec->step_id, kind,
                                 def ? def->title : ""};
         tui_style styles[5] = {0, state_style(rec->state), 0, TUI_S_DIM, 0};
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, 5, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, 5, cells, styles,
+                      tui_list_selected(&s->list, idx));
     }
     if (pane)
         draw_output(s, r, r.y + r.h - pane, pane);
@@ -465,11 +460,11 @@ static bool redo_done(tui_dialog *d, tui_app *app, bool accepted)
 
 static void start_retry(run_state *s, tui_app *app)
 {
-    if (s->sel >= s->run.n || !s->cl)
+    if (s->list.sel >= s->run.n || !s->cl)
         return;
-    const bc_step_record *rec = &s->run.steps[s->sel];
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
     if (rec->state == BC_SS_FAILED || rec->state == BC_SS_RUNNING) {
-        if (s->sel != next_step(&s->run)) {
+        if (s->list.sel != next_step(&s->run)) {
             tui_app_message(app, "an earlier step comes first: r runs the next step");
             return;
         }
@@ -480,7 +475,7 @@ static void start_retry(run_state *s, tui_app *app)
         tui_app_message(app, "step %s has not run yet: r runs the next step", rec->step_id);
         return;
     }
-    const bc_checklist_step *def = &s->cl->steps[s->sel];
+    const bc_checklist_step *def = &s->cl->steps[s->list.sel];
     tui_dialog d = {.kind = TUI_DLG_FORM, .danger = true, .on_done = redo_done, .ctx = s};
     snprintf(d.title, sizeof d.title, "Run step %s again?", rec->step_id);
     tui_dialog_line(&d, "%s (%s)", def->title, bc_step_state_name(rec->state));
@@ -529,22 +524,6 @@ static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     (void)arg;
     run_state *s = v->data;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        if (s->sel + 1 < s->run.n)
-            s->sel++;
-        return true;
-    case TUI_ACT_MOVE_UP:
-        if (s->sel > 0)
-            s->sel--;
-        return true;
-    case TUI_ACT_FIRST:
-    case TUI_ACT_PAGE_UP:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-    case TUI_ACT_PAGE_DOWN:
-        s->sel = s->run.n ? s->run.n - 1 : 0;
-        return true;
     case TUI_ACT_CHECKLIST_RESUME:
         if (strcmp(s->run.state, "active") != 0)
             tui_app_message(app, "run %lld is %s: nothing to run", (long long)s->run_id,
@@ -572,16 +551,6 @@ static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     }
 }
 
-static void run_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    run_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->run.n)
-        s->sel = s->top + (size_t)row;
-}
-
 static const tui_action run_hints[] = {TUI_ACT_CHECKLIST_RESUME, TUI_ACT_SKIP_STEP,
                                        TUI_ACT_RETRY_STEP, TUI_ACT_ABANDON_RUN, TUI_ACT_NONE};
 
@@ -590,7 +559,6 @@ const tui_view_ops tui_run_view = {
     .open = run_open,
     .draw = run_draw,
     .handle = run_handle,
-    .click = run_click,
     .hints = run_hints,
     .close = run_close,
 };
@@ -601,20 +569,20 @@ const tui_view_ops tui_run_view = {
 typedef struct {
     sqlite3 *db;
     bc_checklist_runs runs;
-    size_t sel, top;
-    int height;
+    tui_list list; /* over runs */
 } list_state;
 
 static bc_status list_load(list_state *s, bc_error *err)
 {
-    int64_t keep = s->sel < s->runs.n ? s->runs.items[s->sel].id : 0;
+    int64_t keep = s->list.sel < s->runs.n ? s->runs.items[s->list.sel].id : 0;
     bc_checklist_runs_release(&s->runs);
     s->runs = (bc_checklist_runs){0};
     bc_status st = bc_checklist_runs_list(s->db, 0, &s->runs, err);
-    s->sel = 0;
+    tui_list_count(&s->list, s->runs.n);
+    tui_list_select(&s->list, 0);
     for (size_t i = 0; keep && i < s->runs.n; i++)
         if (s->runs.items[i].id == keep)
-            s->sel = i;
+            tui_list_select(&s->list, i);
     return st;
 }
 
@@ -623,6 +591,7 @@ static bc_status list_open(tui_view *v, tui_app *app, const char *arg, bc_error 
     (void)arg;
     list_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->db = state_db(app, err);
     return s->db ? list_load(s, err) : err->status;
 }
@@ -653,7 +622,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
     int widths[RUN_COLS];
     tui_table_layout(run_cols, RUN_COLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, run_cols, widths, RUN_COLS, -1, false);
-    s->height = r.h - 2;
+    tui_list_place(&s->list, r.y + 2, r.h - 2);
     if (!s->runs.n) {
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
                       "No checklist runs yet. B starts the first-deploy bootstrap, K a key "
@@ -661,12 +630,8 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                       TUI_S_DIM, false);
         return;
     }
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->runs.n; i++) {
-        size_t idx = s->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_checklist_run *run = &s->runs.items[idx];
         size_t next = next_step(run);
         char id[24], steps[32], nextc[96], started[BC_SHORT_DATE_LEN + 1] = "-";
@@ -687,7 +652,8 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                     : strcmp(run->state, "active") == 0 ? TUI_S_WARN | TUI_A_BOLD
                     : strcmp(run->state, "failed") == 0 ? TUI_S_DANGER
                                                         : TUI_S_DIM;
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, RUN_COLS, cells, styles, idx == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, RUN_COLS, cells, styles,
+                      tui_list_selected(&s->list, idx));
     }
 }
 
@@ -778,24 +744,8 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
 {
     (void)arg;
     list_state *s = v->data;
-    const bc_checklist_run *run = s->sel < s->runs.n ? &s->runs.items[s->sel] : NULL;
+    const bc_checklist_run *run = s->list.sel < s->runs.n ? &s->runs.items[s->list.sel] : NULL;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        if (s->sel + 1 < s->runs.n)
-            s->sel++;
-        return true;
-    case TUI_ACT_MOVE_UP:
-        if (s->sel > 0)
-            s->sel--;
-        return true;
-    case TUI_ACT_FIRST:
-    case TUI_ACT_PAGE_UP:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-    case TUI_ACT_PAGE_DOWN:
-        s->sel = s->runs.n ? s->runs.n - 1 : 0;
-        return true;
     case TUI_ACT_OPEN:
     case TUI_ACT_CHECKLIST_RESUME: {
         if (!run)
@@ -827,16 +777,6 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     }
 }
 
-static void list_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    list_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && row < s->height && s->top + (size_t)row < s->runs.n)
-        s->sel = s->top + (size_t)row;
-}
-
 static const tui_action list_hints[] = {TUI_ACT_OPEN,           TUI_ACT_CHECKLIST_RESUME,
                                         TUI_ACT_JWKS_BOOTSTRAP, TUI_ACT_JWKS_ROTATE,
                                         TUI_ACT_ABANDON_RUN,    TUI_ACT_NONE};
@@ -846,7 +786,6 @@ const tui_view_ops tui_checklists_view = {
     .open = list_open,
     .draw = list_draw,
     .handle = list_handle,
-    .click = list_click,
     .hints = list_hints,
     .close = list_close,
 };

@@ -26,8 +26,7 @@ typedef struct {
     bc_envsync_plan plan;
     char *problem; /* why there is no plan (not Convex, no file...), or NULL */
     bool reveal;
-    size_t sel, top;
-    int height;
+    tui_list list; /* over plan.items */
 } env_state;
 
 /* The rows a view may leave out of the batch (envsync.h). */
@@ -97,8 +96,7 @@ static bc_status load(env_state *s, tui_app *app, bc_error *err)
     }
     json_decref(vars);
     bc_dotenv_free(env);
-    if (s->sel >= s->plan.n)
-        s->sel = s->plan.n ? s->plan.n - 1 : 0;
+    tui_list_count(&s->list, s->plan.n);
     return st;
 }
 
@@ -116,6 +114,7 @@ static bc_status env_open(tui_view *v, tui_app *app, const char *arg, bc_error *
     (void)err;
     env_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     s->target = tui_app_target(app);
     s->path = bc_xstrdup(arg && *arg ? arg : BC_ENVSYNC_DEFAULT_FILE);
     bc_error e = {0};
@@ -203,8 +202,8 @@ static void draw_notes(env_state *s, tui_rect r, int y, int h)
     h--;
     char line[1200];
     const bc_envsync_plan *p = &s->plan;
-    if (h > 0 && s->sel < p->n) {
-        const bc_envsync_item *it = &p->items[s->sel];
+    if (h > 0 && s->list.sel < p->n) {
+        const bc_envsync_item *it = &p->items[s->list.sel];
         snprintf(line, sizeof line, "%s (%s)%s%s", it->name, bc_envsync_kind_name(it->kind),
                  it->note ? ": " : "", it->note ? it->note : "");
         tui_draw_text(y++, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
@@ -231,18 +230,14 @@ static void env_draw(tui_view *v, tui_app *app, tui_rect r)
     int notes = 2 + (int)(p->n_refusals + p->n_warnings);
     if (notes > r.h / 3)
         notes = r.h / 3 > 2 ? r.h / 3 : 2;
-    s->height = r.h - 2 - notes;
-    if (s->height <= 0)
+    tui_list_place(&s->list, r.y + 2, r.h - 2 - notes);
+    if (s->list.h <= 0)
         return;
     int w[NCOLS];
     tui_table_layout(cols, NCOLS, r.w, w);
     tui_table_header(r.y + 1, r.x, r.w, cols, w, NCOLS, -1, false);
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < p->n; i++) {
-        size_t k = s->top + (size_t)i;
+    size_t k;
+    for (int i = 0; tui_list_row(&s->list, i, &k); i++) {
         const bc_envsync_item *it = &p->items[k];
         char *local = shown(s, it->local, it->local_len);
         char *remote = shown(s, it->remote, it->remote_len);
@@ -253,14 +248,14 @@ static void env_draw(tui_view *v, tui_app *app, tui_rect r)
         const char *cells[NCOLS] = {in,    it->name, bc_envsync_kind_name(it->kind),
                                     local, remote,   ln};
         tui_style styles[NCOLS] = {0, 0, kind_style(it->kind), 0, 0, 0};
-        tui_table_row(r.y + 2 + i, r.x, r.w, w, NCOLS, cells, styles, k == s->sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, w, NCOLS, cells, styles, tui_list_selected(&s->list, k));
         free(local);
         free(remote);
     }
     if (!p->n)
         tui_draw_text(r.y + 2, r.x + 1, r.w - 1, "no variables in the file or on the deployment",
                       TUI_S_DIM, true);
-    draw_notes(s, r, r.y + 2 + s->height, notes);
+    draw_notes(s, r, r.y + 2 + s->list.h, notes);
 }
 
 /* The one update request and the check after it, on the worker thread; never stopped. */
@@ -343,39 +338,23 @@ static void start_apply(env_state *s, tui_app *app)
 
 static void toggle(env_state *s, tui_app *app)
 {
-    if (!s->loaded || s->sel >= s->plan.n)
+    if (!s->loaded || s->list.sel >= s->plan.n)
         return;
-    bc_envsync_item *it = &s->plan.items[s->sel];
+    bc_envsync_item *it = &s->plan.items[s->list.sel];
     if (!togglable(it)) {
         tui_app_message(app, "%s is %s: only add, change and remove rows can be applied", it->name,
                         bc_envsync_kind_name(it->kind));
         return;
     }
     it->include = !it->include;
-    if (s->sel + 1 < s->plan.n)
-        s->sel++;
+    tui_list_move(&s->list, 1);
 }
 
 static bool env_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     (void)arg;
     env_state *s = v->data;
-    size_t n = s->plan.n;
-    int delta;
-    if (tui_action_step(a, s->height > 1 ? s->height : 1, &delta)) {
-        if (delta < 0)
-            s->sel = s->sel > (size_t)-delta ? s->sel - (size_t)-delta : 0;
-        else
-            s->sel = n && s->sel + (size_t)delta < n ? s->sel + (size_t)delta : n ? n - 1 : 0;
-        return true;
-    }
     switch (a) {
-    case TUI_ACT_FIRST:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        s->sel = n ? n - 1 : 0;
-        return true;
     case TUI_ACT_REFRESH:
     case TUI_ACT_ENV_DIFF:
         reload(s, app, "listed the deployment again (include marks reset)");
@@ -394,19 +373,6 @@ static bool env_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     }
 }
 
-static void env_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    env_state *s = v->data;
-    int line = y - (v->rect.y + 2);
-    if (line < 0 || line >= s->height)
-        return;
-    size_t k = s->top + (size_t)line;
-    if (k < s->plan.n)
-        s->sel = k;
-}
-
 static const tui_action env_hints[] = {TUI_ACT_MARK, TUI_ACT_ENV_REVEAL, TUI_ACT_ENV_SYNC,
                                        TUI_ACT_REFRESH, TUI_ACT_NONE};
 
@@ -415,7 +381,6 @@ const tui_view_ops tui_env_view = {
     .open = env_open,
     .draw = env_draw,
     .handle = env_handle,
-    .click = env_click,
     .hints = env_hints,
     .close = env_close,
 };

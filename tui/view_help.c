@@ -19,10 +19,9 @@ typedef struct {
     size_t n;
     size_t *shown; /* indices of lines matching the search */
     size_t nshown;
-    size_t top, sel; /* first shown line drawn; the selected one (Enter runs its action) */
+    tui_list list;  /* over shown; Enter runs the selected line's action */
     size_t actions; /* actions listed (write actions are left out under --read-only) */
     char search[128];
-    int height;
 } help_state;
 
 static void build(help_state *s, tui_app *app)
@@ -55,7 +54,7 @@ static void apply_search(help_state *s)
     free(s->shown);
     s->shown = bc_xcalloc(s->n + 1, sizeof *s->shown);
     s->nshown = 0;
-    s->top = s->sel = 0;
+    s->list.top = 0;
     size_t nn;
     char *needle = bc_text_fold(s->search, strlen(s->search), &nn);
     for (size_t i = 0; i < s->n; i++) {
@@ -65,8 +64,11 @@ static void apply_search(help_state *s)
             s->shown[s->nshown++] = i;
     }
     free(needle);
-    if (!s->search[0])
+    if (!s->search[0]) {
+        tui_list_count(&s->list, s->nshown);
+        tui_list_select(&s->list, 0);
         return;
+    }
     /* Drop group titles left without a matching line. */
     size_t k = 0;
     for (size_t i = 0; i < s->nshown; i++) {
@@ -76,8 +78,8 @@ static void apply_search(help_state *s)
             s->shown[k++] = s->shown[i];
     }
     s->nshown = k;
-    if (s->nshown > 1) /* the first action, not its group's title */
-        s->sel = 1;
+    tui_list_count(&s->list, s->nshown);
+    tui_list_select(&s->list, s->nshown > 1 ? 1 : 0); /* the first action, not its group's title */
 }
 
 static bc_status help_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
@@ -85,6 +87,7 @@ static bc_status help_open(tui_view *v, tui_app *app, const char *arg, bc_error 
     (void)err;
     help_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->list;
     build(s, app);
     snprintf(s->search, sizeof s->search, "%s", arg ? arg : "");
     apply_search(s);
@@ -113,39 +116,28 @@ static void help_draw(tui_view *v, tui_app *app, tui_rect r)
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     tui_draw_text(r.y + 1, r.x, r.w, "  key(s)             action           what it does",
                   TUI_S_HEADER, true);
-    s->height = r.h - 2;
-    if (s->height < 1)
-        return;
-    if (s->sel < s->top)
-        s->top = s->sel;
-    if (s->sel >= s->top + (size_t)s->height)
-        s->top = s->sel - (size_t)s->height + 1;
-    for (int i = 0; i < s->height && s->top + (size_t)i < s->nshown; i++) {
-        size_t k = s->top + (size_t)i;
+    tui_list_place(&s->list, r.y + 2, r.h - 2);
+    size_t k;
+    for (int i = 0; tui_list_row(&s->list, i, &k); i++) {
         const help_line *l = &s->lines[s->shown[k]];
-        tui_style st = l->action == TUI_ACT_NONE ? TUI_A_BOLD | TUI_A_UNDERLINE : 0;
-        tui_draw_text(r.y + 2 + i, r.x, r.w, l->text, k == s->sel ? TUI_S_SELECTED : st, true);
+        bool group = l->action == TUI_ACT_NONE, sel = tui_list_selected(&s->list, k);
+        tui_style st = sel ? TUI_S_SELECTED : group ? TUI_A_BOLD | TUI_A_UNDERLINE : 0;
+        /* the selection says so in text too, as a table row's does: ▸ in the first column */
+        int x = sel && group ? tui_draw_text(r.y + 2 + i, r.x, 1, "\u25b8", st, false) : 0;
+        tui_draw_text(r.y + 2 + i, r.x + x, r.w - x, l->text, st, true);
+        if (sel && !group)
+            tui_draw_text(r.y + 2 + i, r.x, 1, "\u25b8", st, false);
     }
     if (s->nshown == 0)
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No action matches the search.", TUI_S_DIM, false);
 }
 
-static void scroll(help_state *s, int64_t delta)
-{
-    int64_t t = (int64_t)s->sel + delta;
-    if (t > (int64_t)s->nshown - 1)
-        t = (int64_t)s->nshown - 1;
-    if (t < 0)
-        t = 0;
-    s->sel = (size_t)t;
-}
-
 /* Enter on an action's line runs it where help was opened from. */
 static void run_selected(help_state *s, tui_app *app)
 {
-    if (s->sel >= s->nshown)
+    if (s->list.sel >= s->nshown)
         return;
-    tui_action a = s->lines[s->shown[s->sel]].action;
+    tui_action a = s->lines[s->shown[s->list.sel]].action;
     if (a == TUI_ACT_NONE)
         return;
     tui_app_run_action(app, TUI_ACT_HELP, NULL); /* closes this screen: s is gone */
@@ -171,30 +163,9 @@ static void search_done(void *ctx, tui_app *app, const char *text, bool accepted
 static bool help_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     help_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-        scroll(s, 1);
-        return true;
-    case TUI_ACT_MOVE_UP:
-        scroll(s, -1);
-        return true;
-    case TUI_ACT_PAGE_DOWN:
-    case TUI_ACT_HALF_DOWN:
-        scroll(s, a == TUI_ACT_PAGE_DOWN ? page : page / 2);
-        return true;
-    case TUI_ACT_PAGE_UP:
-    case TUI_ACT_HALF_UP:
-        scroll(s, a == TUI_ACT_PAGE_UP ? -page : -page / 2);
-        return true;
-    case TUI_ACT_FIRST:
-        s->sel = 0;
-        return true;
     case TUI_ACT_OPEN:
         run_selected(s, app);
-        return true;
-    case TUI_ACT_LAST:
-        scroll(s, (int64_t)s->nshown);
         return true;
     case TUI_ACT_SEARCH:
         if (arg) {

@@ -34,8 +34,9 @@ typedef struct {
     bc_jwks_rows rows;
     row_info *info;
     char *target; /* what the doctor looked at */
-    size_t sel, top;
-    int height;
+    tui_list checks_list, rows_list; /* the checks; the key rows (a SQLite app) */
+    bool on_rows; /* the key rows have the focus (Tab) */
+    tui_view *view; /* this screen (its list follows the focus) */
 } jwks_state;
 
 /* The typed secret, else the app's secrets from the environment (NULL: none). */
@@ -153,8 +154,8 @@ static bc_status load(jwks_state *s, tui_app *app, bc_error *err)
     if (st == BC_OK && s->sqlite)
         describe_rows(s, secret);
     s->secret_from = from;
-    if (s->sel >= s->checks.n + s->rows.n)
-        s->sel = 0;
+    tui_list_count(&s->checks_list, s->checks.n);
+    tui_list_count(&s->rows_list, s->rows.n);
     return st;
 }
 
@@ -197,6 +198,8 @@ static bc_status jwks_open(tui_view *v, tui_app *app, const char *arg, bc_error 
     (void)arg;
     jwks_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    v->list = &s->checks_list;
+    s->view = v;
     bc_driver *d = tui_app_driver(app);
     s->sqlite = strcmp(d->ops->kind, "sqlite") == 0;
     if (s->sqlite)
@@ -259,8 +262,10 @@ static void draw_detail(jwks_state *s, tui_rect r, int y)
 {
     tui_draw_hline(y, r.x, r.w, TUI_S_DIM);
     char line[1200];
-    if (s->sel < s->checks.n) {
-        const bc_check *k = &s->checks.items[s->sel];
+    if (!s->on_rows) {
+        if (s->checks_list.sel >= s->checks.n)
+            return;
+        const bc_check *k = &s->checks.items[s->checks_list.sel];
         snprintf(line, sizeof line, "%s: %s", k->id, k->message);
         tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
         snprintf(line, sizeof line, "fix: %s", *k->fix ? console_fix(s, k) : "nothing to do");
@@ -268,7 +273,7 @@ static void draw_detail(jwks_state *s, tui_rect r, int y)
                       true);
         return;
     }
-    size_t i = s->sel - s->checks.n;
+    size_t i = s->rows_list.sel;
     if (i >= s->rows.n)
         return;
     const bc_jwks_row *row = &s->rows.rows[i];
@@ -279,49 +284,69 @@ static void draw_detail(jwks_state *s, tui_rect r, int y)
     tui_draw_text(y + 2, r.x + 1, r.w - 1, line, 0, true);
 }
 
+/* Focus the key rows (selecting row) or the checks. */
+static void focus_rows(jwks_state *s, tui_view *v, bool rows, size_t row)
+{
+    s->on_rows = rows;
+    v->list = rows ? &s->rows_list : &s->checks_list;
+    if (rows)
+        tui_list_select(&s->rows_list, row);
+}
+
+static void draw_checks(jwks_state *s, tui_rect r, int y, int h)
+{
+    int cw[3];
+    tui_table_layout(check_cols, 3, r.w, cw);
+    tui_table_header(y, r.x, r.w, check_cols, cw, 3, -1, false);
+    tui_list_place(&s->checks_list, y + 1, h - 1);
+    size_t k;
+    for (int i = 0; tui_list_row(&s->checks_list, i, &k); i++) {
+        const bc_check *c = &s->checks.items[k];
+        const char *cells[3] = {bc_check_status_name(c->status), c->id, c->message};
+        tui_style styles[3] = {status_style(c->status), 0, 0};
+        tui_table_row(y + 1 + i, r.x, r.w, cw, 3, cells, styles,
+                      !s->on_rows && tui_list_selected(&s->checks_list, k));
+    }
+}
+
+static void draw_rows(jwks_state *s, tui_rect r, int y, int h)
+{
+    char t[64];
+    snprintf(t, sizeof t, "Key rows (%zu, newest signs)", s->rows.n);
+    tui_draw_text(y, r.x, r.w, t, TUI_S_TITLE, true);
+    int rw[5];
+    tui_table_layout(row_cols, 5, r.w, rw);
+    tui_table_header(y + 1, r.x, r.w, row_cols, rw, 5, -1, false);
+    tui_list_place(&s->rows_list, y + 2, h - 2);
+    size_t k;
+    for (int i = 0; tui_list_row(&s->rows_list, i, &k); i++) {
+        const row_info *in = &s->info[k];
+        const char *cells[5] = {s->rows.rows[k].id, in->type, in->created, in->expires,
+                                in->decrypts};
+        tui_style styles[5] = {0};
+        styles[4] = strcmp(in->decrypts, "yes") == 0 ? TUI_S_GOOD : TUI_S_WARN;
+        tui_table_row(y + 2 + i, r.x, r.w, rw, 5, cells, styles,
+                      s->on_rows && tui_list_selected(&s->rows_list, k));
+    }
+}
+
 static void jwks_draw(tui_view *v, tui_app *app, tui_rect r)
 {
     (void)app;
     jwks_state *s = v->data;
     draw_title(s, r);
-    int cw[3], rw[5];
-    tui_table_layout(check_cols, 3, r.w, cw);
-    tui_table_layout(row_cols, 5, r.w, rw);
-    size_t lines = s->checks.n + (s->sqlite ? s->rows.n + 2 : 0);
-    s->height = r.h - 2 - 3;
-    if (s->height <= 0)
+    int h = r.h - 1 - 3; /* below the title, above the detail */
+    if (h <= 1)
         return;
-    /* One scrolling list: the checks, then a header and the key rows. */
-    size_t sel_line = s->sel < s->checks.n ? s->sel : s->sel + 2;
-    if (sel_line < s->top)
-        s->top = sel_line;
-    if (sel_line >= s->top + (size_t)s->height)
-        s->top = sel_line - (size_t)s->height + 1;
-    tui_table_header(r.y + 1, r.x, r.w, check_cols, cw, 3, -1, false);
-    for (int i = 0; i < s->height && s->top + (size_t)i < lines; i++) {
-        size_t ln = s->top + (size_t)i;
-        int y = r.y + 2 + i;
-        if (ln < s->checks.n) {
-            const bc_check *k = &s->checks.items[ln];
-            const char *cells[3] = {bc_check_status_name(k->status), k->id, k->message};
-            tui_style styles[3] = {status_style(k->status), 0, 0};
-            tui_table_row(y, r.x, r.w, cw, 3, cells, styles, ln == s->sel);
-        } else if (ln == s->checks.n) {
-            char t[64];
-            snprintf(t, sizeof t, "Key rows (%zu, newest signs)", s->rows.n);
-            tui_draw_text(y, r.x, r.w, t, TUI_S_TITLE, true);
-        } else if (ln == s->checks.n + 1) {
-            tui_table_header(y, r.x, r.w, row_cols, rw, 5, -1, false);
-        } else {
-            size_t k = ln - s->checks.n - 2;
-            const row_info *in = &s->info[k];
-            const char *cells[5] = {s->rows.rows[k].id, in->type, in->created, in->expires,
-                                    in->decrypts};
-            tui_style styles[5] = {0};
-            styles[4] = strcmp(in->decrypts, "yes") == 0 ? TUI_S_GOOD : TUI_S_WARN;
-            tui_table_row(y, r.x, r.w, rw, 5, cells, styles, s->checks.n + k == s->sel);
-        }
-    }
+    /* the checks, then (a SQLite app) the key rows with their title and header */
+    int checks_h = 1 + (int)s->checks.n;
+    if (s->sqlite && checks_h > h - 3)
+        checks_h = h - 3 > h / 2 ? h - 3 : h / 2;
+    if (checks_h > h)
+        checks_h = h;
+    draw_checks(s, r, r.y + 1, checks_h);
+    if (s->sqlite && h - checks_h >= 3)
+        draw_rows(s, r, r.y + 1 + checks_h, h - checks_h);
     draw_detail(s, r, r.y + r.h - 3);
 }
 
@@ -362,7 +387,7 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     reload(s, app, msg);
     const bc_jwks_row *newest = bc_jwks_rows_newest(&s->rows);
     if (newest) /* select the new key's row */
-        s->sel = s->checks.n + (size_t)(newest - s->rows.rows);
+        focus_rows(s, s->view, true, (size_t)(newest - s->rows.rows));
     return true;
 }
 
@@ -392,33 +417,11 @@ static bool jwks_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
 {
     (void)arg;
     jwks_state *s = v->data;
-    size_t n = s->checks.n + s->rows.n;
-    size_t page = s->height > 1 ? (size_t)s->height - 1 : 1;
     switch (a) {
-    case TUI_ACT_MOVE_DOWN:
-    case TUI_ACT_PAGE_DOWN:
-    case TUI_ACT_HALF_DOWN: {
-        size_t by = a == TUI_ACT_MOVE_DOWN ? 1 : a == TUI_ACT_PAGE_DOWN ? page : page / 2;
-        s->sel = n && s->sel + by < n ? s->sel + by : n ? n - 1 : 0;
-        return true;
-    }
-    case TUI_ACT_MOVE_UP:
-    case TUI_ACT_PAGE_UP:
-    case TUI_ACT_HALF_UP: {
-        size_t by = a == TUI_ACT_MOVE_UP ? 1 : a == TUI_ACT_PAGE_UP ? page : page / 2;
-        s->sel = s->sel > by ? s->sel - by : 0;
-        return true;
-    }
-    case TUI_ACT_FIRST:
-        s->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        s->sel = n ? n - 1 : 0;
-        return true;
     case TUI_ACT_NEXT_PANE:
     case TUI_ACT_PREV_PANE:
         /* between the checks and the key rows */
-        s->sel = s->sel < s->checks.n && s->rows.n ? s->checks.n : 0;
+        focus_rows(s, v, !s->on_rows && s->rows.n, s->rows_list.sel);
         return true;
     case TUI_ACT_REFRESH:
     case TUI_ACT_JWKS_DOCTOR:
@@ -437,19 +440,15 @@ static bool jwks_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     }
 }
 
+/* A click on the other table focuses it (the app then selects the row clicked). */
 static void jwks_click(tui_view *v, tui_app *app, int y, int x)
 {
     (void)app;
     (void)x;
     jwks_state *s = v->data;
-    int line = y - (v->rect.y + 2);
-    if (line < 0 || line >= s->height)
-        return;
-    size_t ln = s->top + (size_t)line;
-    if (ln < s->checks.n)
-        s->sel = ln;
-    else if (ln >= s->checks.n + 2 && ln - 2 < s->checks.n + s->rows.n)
-        s->sel = ln - 2;
+    const tui_list *other = s->on_rows ? &s->checks_list : &s->rows_list;
+    if (y >= other->y && y < other->y + other->h && (size_t)(y - other->y) < other->n)
+        focus_rows(s, v, !s->on_rows, s->rows_list.sel);
 }
 
 static const tui_action jwks_hints[] = {TUI_ACT_REFRESH, TUI_ACT_JWKS_ROTATE, TUI_ACT_NEXT_PANE,

@@ -13,10 +13,8 @@
 #define PIECES 64
 
 typedef struct {
-    size_t top;    /* first screen line shown, in the wrapped log */
-    bool at_end;   /* follow the newest message */
-    int height;
-    size_t lines;  /* wrapped lines at the last draw */
+    tui_list list; /* a pager over the wrapped lines */
+    bool opened;   /* drawn once (it opens at the newest line) */
 } messages_state;
 
 static bc_status messages_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
@@ -25,8 +23,9 @@ static bc_status messages_open(tui_view *v, tui_app *app, const char *arg, bc_er
     (void)arg;
     (void)err;
     messages_state *s = bc_xcalloc(1, sizeof *s);
-    s->at_end = true;
+    s->list.pager = true;
     v->data = s;
+    v->list = &s->list;
     return BC_OK;
 }
 
@@ -54,10 +53,9 @@ static void messages_draw(tui_view *v, tui_app *app, tui_rect r)
     char title[128];
     snprintf(title, sizeof title, "Messages  %zu this session, oldest first (times in UTC)", n);
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
-    s->height = r.h - 1;
-    if (s->height <= 0)
+    if (r.h <= 1)
         return;
-    /* count the wrapped lines, then draw the window of them */
+    /* count the wrapped lines, then draw the window of them; at the end, follow the newest */
     size_t total = 0;
     char *parts[PIECES];
     for (size_t i = 0; i < n; i++) {
@@ -66,54 +64,23 @@ static void messages_draw(tui_view *v, tui_app *app, tui_rect r)
         for (int j = 0; j < k; j++)
             free(parts[j]);
     }
-    s->lines = total;
-    size_t max_top = total > (size_t)s->height ? total - (size_t)s->height : 0;
-    if (s->at_end || s->top > max_top)
-        s->top = max_top;
+    bool at_end = !s->opened || s->list.top + (size_t)s->list.h >= s->list.n;
+    s->opened = true;
+    tui_list_count(&s->list, total);
+    tui_list_place(&s->list, r.y + 1, r.h - 1);
+    if (at_end)
+        tui_list_move(&s->list, (int64_t)total);
     if (n == 0)
         tui_draw_text(r.y + 2, r.x + 2, r.w - 2, "No message yet.", TUI_S_DIM, false);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         int k = pieces_of(&log[i], r.w - 1, parts);
         for (int j = 0; j < k; j++, at++) {
-            if (at >= s->top && at < s->top + (size_t)s->height)
-                tui_draw_text(r.y + 1 + (int)(at - s->top), r.x + (j ? 1 : 0), r.w - 1, parts[j],
+            if (at >= s->list.top && at < s->list.top + (size_t)s->list.h)
+                tui_draw_text(r.y + 1 + (int)(at - s->list.top), r.x + (j ? 1 : 0), r.w - 1, parts[j],
                               log[i].error ? TUI_S_DANGER : 0, false);
             free(parts[j]);
         }
-    }
-}
-
-static void scroll(messages_state *s, int64_t delta)
-{
-    int64_t t = (int64_t)s->top + delta;
-    int64_t max = (int64_t)s->lines - s->height;
-    if (max < 0)
-        max = 0;
-    s->top = (size_t)(t < 0 ? 0 : t > max ? max : t);
-    s->at_end = s->top == (size_t)max;
-}
-
-static bool messages_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
-{
-    (void)app;
-    (void)arg;
-    messages_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1, delta;
-    if (tui_action_step(a, page, &delta)) {
-        scroll(s, delta);
-        return true;
-    }
-    switch (a) {
-    case TUI_ACT_FIRST:
-        s->top = 0;
-        s->at_end = false;
-        return true;
-    case TUI_ACT_LAST:
-        s->at_end = true;
-        return true;
-    default:
-        return false;
     }
 }
 
@@ -123,7 +90,6 @@ const tui_view_ops tui_messages_view = {
     .name = "messages",
     .open = messages_open,
     .draw = messages_draw,
-    .handle = messages_handle,
     .hints = messages_hints,
     .close = messages_close,
 };

@@ -10,6 +10,7 @@
 #include "table.h"
 #include "describe.h"
 #include "users.h"
+#include "view.h"
 #include "xalloc.h"
 
 enum { SHOW_ALL, SHOW_ACTIVE, SHOW_EXPIRED, SHOW_IMPERSONATION, SHOW_COUNT };
@@ -21,7 +22,6 @@ typedef struct {
     tui_app *app;
     tui_rowwin win;
     int show;
-    int height;
 } sessions_state;
 
 /* One page with its users' emails, as tui_app_call runs it on the worker thread. */
@@ -82,6 +82,7 @@ static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_er
     else if (arg && strcmp(arg, "impersonation") == 0)
         s->show = SHOW_IMPERSONATION;
     tui_rowwin_init(&s->win, fetch_sessions, s, false, tui_app_page_size(app));
+    v->list = &s->win.pos;
     if (tui_rowwin_reset(&s->win, false, err) != BC_OK)
         return bc_error_prefix(err, "reading sessions");
     if (s->show == SHOW_ALL && s->win.total >= 0)
@@ -118,15 +119,12 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
     int widths[NCOLS];
     tui_table_layout(columns, NCOLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, 2, false);
-    s->height = r.h - 2;
-    if (s->height <= 0)
-        return;
-    tui_rowwin_scroll(&s->win, (size_t)s->height);
+    tui_list_place(&s->win.pos, r.y + 2, r.h - 2);
     if (s->win.rows.n == 0)
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No sessions to show.", TUI_S_DIM, false);
     int64_t now = bc_now_ms();
-    for (int i = 0; i < s->height && s->win.top + (size_t)i < s->win.rows.n; i++) {
-        size_t idx = s->win.top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->win.pos, i, &idx); i++) {
         const bc_record *row = &s->win.rows.items[idx];
         bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
@@ -146,7 +144,8 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
         tui_style styles[NCOLS] = {expired ? TUI_S_DIM : TUI_S_GOOD};
         if (imp)
             styles[6] = TUI_S_WARN;
-        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles, idx == s->win.sel);
+        tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles,
+                      tui_list_selected(&s->win.pos, idx));
         free(state);
     }
 }
@@ -163,39 +162,22 @@ static bool filter_activate(tui_menu *m, tui_app *app, int dir)
     return true;
 }
 
-static void move(sessions_state *s, int64_t delta)
+static void reload_at(void *ctx, bool to_end)
 {
-    bc_error err = {0};
-    if (tui_rowwin_move(&s->win, delta, &err) != BC_OK)
-        tui_app_error(s->app, &err);
+    reload(ctx, to_end);
+}
+
+static void sessions_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
+{
+    sessions_state *s = v->data;
+    tui_view_seek_rows(app, &s->win, a, delta, reload_at, s);
 }
 
 static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     (void)arg;
     sessions_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1;
-    int delta;
-    if (tui_action_step(a, page, &delta)) {
-        move(s, delta);
-        return true;
-    }
     switch (a) {
-    case TUI_ACT_FIRST:
-        if (s->win.npages && !s->win.pages[0].before)
-            s->win.sel = 0;
-        else
-            reload(s, false);
-        return true;
-    case TUI_ACT_LAST:
-        if (s->win.npages && s->win.pages[s->win.npages - 1].after) {
-            /* page on from where we are, within the window's time budget */
-            move(s, (int64_t)s->win.page_size * 20);
-            if (s->win.pages[s->win.npages - 1].after)
-                tui_app_message(app, "paged forward 20 pages: press G again to go on");
-        }
-        s->win.sel = s->win.rows.n ? s->win.rows.n - 1 : 0;
-        return true;
     case TUI_ACT_OPEN: {
         const bc_record *row = tui_rowwin_selected(&s->win);
         if (row)
@@ -239,16 +221,6 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
     }
 }
 
-static void sessions_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    sessions_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row >= 0 && (size_t)row + s->win.top < s->win.rows.n)
-        s->win.sel = s->win.top + (size_t)row;
-}
-
 static const tui_action sessions_hints[] = {TUI_ACT_OPEN,           TUI_ACT_FILTER,
                                             TUI_ACT_REVOKE_SESSION, TUI_ACT_REFRESH,
                                             TUI_ACT_VIEW_USERS,     TUI_ACT_NONE};
@@ -258,7 +230,7 @@ const tui_view_ops tui_sessions_view = {
     .open = sessions_open,
     .draw = sessions_draw,
     .handle = sessions_handle,
-    .click = sessions_click,
+    .seek = sessions_seek,
     .hints = sessions_hints,
     .close = sessions_close,
 };

@@ -16,16 +16,14 @@
 enum { PANE_FIELDS, PANE_SESSIONS, PANE_ACCOUNTS, PANE_COUNT };
 static const char *const pane_titles[] = {"Fields", "Sessions", "Accounts"};
 
-typedef struct {
-    size_t sel, top, n;
-    int y, h; /* where the rows were last drawn */
-} pane;
+typedef tui_list pane;
 
 typedef struct {
     char *key;
     bc_user_detail d;
     pane panes[PANE_COUNT];
     int focus;
+    tui_view *view; /* this screen: its list is the focused pane */
 } user_state;
 
 /* The user, sessions and accounts, as tui_app_call runs it on the worker thread. */
@@ -58,11 +56,8 @@ static bc_status load(user_state *s, tui_app *app, bc_error *err)
     s->d = d;
     /* 1 for the derived status line */
     size_t counts[PANE_COUNT] = {d.user.n + 1, d.sessions.n, d.accounts.n};
-    for (int i = 0; i < PANE_COUNT; i++) {
-        s->panes[i].n = counts[i];
-        if (s->panes[i].sel >= counts[i])
-            s->panes[i].sel = counts[i] ? counts[i] - 1 : 0;
-    }
+    for (int i = 0; i < PANE_COUNT; i++)
+        tui_list_count(&s->panes[i], counts[i]);
     return BC_OK;
 }
 
@@ -70,6 +65,8 @@ static bc_status user_open(tui_view *v, tui_app *app, const char *arg, bc_error 
 {
     user_state *s = bc_xcalloc(1, sizeof *s);
     v->data = s;
+    s->view = v;
+    v->list = &s->panes[PANE_FIELDS];
     if (!arg || !*arg)
         return bc_fail(err, BC_USAGE, "which user? give an id or an email (:user EMAIL)");
     s->key = bc_xstrdup(arg);
@@ -110,16 +107,6 @@ static char *value_text(const bc_value *v)
     return bc_xstrdup("?");
 }
 
-static void pane_scroll(pane *p, int visible)
-{
-    if (visible <= 0)
-        return;
-    if (p->sel < p->top)
-        p->top = p->sel;
-    if (p->sel >= p->top + (size_t)visible)
-        p->top = p->sel - (size_t)visible + 1;
-}
-
 static void pane_title(user_state *s, int which, int y, tui_rect r, const char *extra)
 {
     bool focused = s->focus == which;
@@ -135,14 +122,12 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
     char extra[64];
     snprintf(extra, sizeof extra, "(%zu)", s->d.user.n);
     pane_title(s, PANE_FIELDS, y, r, extra);
-    p->y = y + 1;
-    p->h = h - 1;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 1, h - 1);
     int64_t now = bc_now_ms();
     int label_w = 24;
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
-        bool sel = s->focus == PANE_FIELDS && idx == p->sel;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
+        bool sel = s->focus == PANE_FIELDS && tui_list_selected(p, idx);
         tui_style base = sel ? TUI_S_SELECTED : 0;
         int row = p->y + i;
         tui_draw_fill(row, r.x, r.w, base);
@@ -189,13 +174,11 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     int widths[NSCOLS];
     tui_table_layout(session_cols, NSCOLS, r.w, widths);
     tui_table_header(y + 1, r.x, r.w, session_cols, widths, NSCOLS, -1, false);
-    p->y = y + 2;
-    p->h = h - 2;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 2, h - 2);
     if (p->n == 0 && p->h > 0)
         tui_draw_text(p->y, r.x + 2, r.w - 2, "no sessions", TUI_S_DIM, false);
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.sessions.items[idx];
         bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
@@ -215,7 +198,7 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
         if (imp)
             styles[5] = TUI_S_WARN;
         tui_table_row(p->y + i, r.x, r.w, widths, NSCOLS, cells, styles,
-                      s->focus == PANE_SESSIONS && idx == p->sel);
+                      s->focus == PANE_SESSIONS && tui_list_selected(p, idx));
         free(state);
     }
 }
@@ -235,13 +218,11 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
     int widths[NACOLS];
     tui_table_layout(account_cols, NACOLS, r.w, widths);
     tui_table_header(y + 1, r.x, r.w, account_cols, widths, NACOLS, -1, false);
-    p->y = y + 2;
-    p->h = h - 2;
-    pane_scroll(p, p->h);
+    tui_list_place(p, y + 2, h - 2);
     if (!bc_users_has_password(&s->d.accounts) && p->h > (int)p->n)
         tui_draw_text(p->y + (int)p->n, r.x + 2, r.w - 2, BC_USERS_NO_PASSWORD, TUI_S_DIM, false);
-    for (int i = 0; i < p->h && p->top + (size_t)i < p->n; i++) {
-        size_t idx = p->top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.accounts.items[idx];
         char created[32];
         tui_date_field(row, "createdAt", created);
@@ -250,7 +231,7 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
                                      bc_record_text(row, "accountId"), created,
                                      bc_record_text(row, "scope"), password ? password : "-"};
         tui_table_row(p->y + i, r.x, r.w, widths, NACOLS, cells, NULL,
-                      s->focus == PANE_ACCOUNTS && idx == p->sel);
+                      s->focus == PANE_ACCOUNTS && tui_list_selected(p, idx));
     }
 }
 
@@ -282,16 +263,10 @@ static void user_draw(tui_view *v, tui_app *app, tui_rect r)
         draw_accounts(s, r, y + fields_h + sessions_h, accounts_h);
 }
 
-static void pane_move(pane *p, int64_t delta)
+static void focus(user_state *s, int which)
 {
-    if (p->n == 0)
-        return;
-    int64_t t = (int64_t)p->sel + delta;
-    if (t < 0)
-        t = 0;
-    if (t >= (int64_t)p->n)
-        t = (int64_t)p->n - 1;
-    p->sel = (size_t)t;
+    s->focus = which;
+    s->view->list = &s->panes[which];
 }
 
 /* The user's admin actions; a session or an account from the focused pane's selection. */
@@ -311,31 +286,18 @@ static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
 {
     (void)arg;
     user_state *s = v->data;
-    pane *p = &s->panes[s->focus];
-    int page = p->h > 1 ? p->h - 1 : 1;
-    int delta;
-    if (tui_action_step(a, page, &delta)) {
-        pane_move(p, delta);
-        return true;
-    }
     switch (a) {
-    case TUI_ACT_FIRST:
-        p->sel = 0;
-        return true;
-    case TUI_ACT_LAST:
-        p->sel = p->n ? p->n - 1 : 0;
-        return true;
     case TUI_ACT_NEXT_PANE:
-        s->focus = (s->focus + 1) % PANE_COUNT;
+        focus(s, (s->focus + 1) % PANE_COUNT);
         return true;
     case TUI_ACT_PREV_PANE:
-        s->focus = (s->focus + PANE_COUNT - 1) % PANE_COUNT;
+        focus(s, (s->focus + PANE_COUNT - 1) % PANE_COUNT);
         return true;
     case TUI_ACT_ACCOUNTS:
-        s->focus = PANE_ACCOUNTS;
+        focus(s, PANE_ACCOUNTS);
         return true;
     case TUI_ACT_SESSIONS_PANE:
-        s->focus = PANE_SESSIONS;
+        focus(s, PANE_SESSIONS);
         return true;
     case TUI_ACT_BAN:
     case TUI_ACT_UNBAN:
@@ -368,12 +330,11 @@ static void user_click(tui_view *v, tui_app *app, int y, int x)
     (void)app;
     (void)x;
     user_state *s = v->data;
+    /* a click on a pane (its title, header or rows) focuses it; the app selects the row */
     for (int i = 0; i < PANE_COUNT; i++) {
         pane *p = &s->panes[i];
         if (y >= p->y - 2 && y < p->y + p->h) {
-            s->focus = i;
-            if (y >= p->y && p->top + (size_t)(y - p->y) < p->n)
-                p->sel = p->top + (size_t)(y - p->y);
+            focus(s, i);
             return;
         }
     }

@@ -12,6 +12,7 @@
 #include "trace.h"
 #include "describe.h"
 #include "users.h"
+#include "view.h"
 #include "xalloc.h"
 
 /* Live search waits this long after the last key when fetches are slow. */
@@ -40,7 +41,6 @@ typedef struct {
     bc_sort_key sort;
     bool ascending;
     int menu_before[3]; /* filter values when the filter menu opened */
-    int height;         /* rows of the table last drawn */
     /* marks for bulk actions: user ids, or every user the search and filters match */
     char **marks;
     size_t nmarks, marks_cap;
@@ -141,6 +141,7 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     if (arg && strcmp(arg, "banned") == 0)
         s->ban = BC_BAN_BANNED;
     tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
+    v->list = &s->win.pos;
     bc_status st = tui_rowwin_reset(&s->win, false, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "reading users");
@@ -308,10 +309,7 @@ static void users_draw(tui_view *v, tui_app *app, tui_rect r)
     int widths[NCOLS];
     tui_table_layout(columns, NCOLS, r.w, widths);
     tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, sort_column(s->sort), s->ascending);
-    s->height = r.h - 2;
-    if (s->height <= 0)
-        return;
-    tui_rowwin_scroll(&s->win, (size_t)s->height);
+    tui_list_place(&s->win.pos, r.y + 2, r.h - 2);
     if (s->win.rows.n == 0) {
         tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
                       filtered(s) ? "No user matches. F clears the search and filters."
@@ -320,19 +318,23 @@ static void users_draw(tui_view *v, tui_app *app, tui_rect r)
         return;
     }
     int64_t now = bc_now_ms();
-    for (int i = 0; i < s->height && s->win.top + (size_t)i < s->win.rows.n; i++) {
-        size_t idx = s->win.top + (size_t)i;
+    size_t idx;
+    for (int i = 0; tui_list_row(&s->win.pos, i, &idx); i++) {
         const bc_record *u = &s->win.rows.items[idx];
-        draw_user_row(r.y + 2 + i, &r, widths, u, now, idx == s->win.sel,
+        draw_user_row(r.y + 2 + i, &r, widths, u, now, tui_list_selected(&s->win.pos, idx),
                       is_marked(s, bc_record_text(u, "id")));
     }
 }
 
-static void move(users_state *s, int64_t delta)
+static void reload_at(void *ctx, bool to_end)
 {
-    bc_error err = {0};
-    if (tui_rowwin_move(&s->win, delta, &err) != BC_OK)
-        tui_app_error(s->app, &err);
+    reload(ctx, to_end);
+}
+
+static void users_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
+{
+    users_state *s = v->data;
+    tui_view_seek_rows(app, &s->win, a, delta, reload_at, s);
 }
 
 /* --- search --------------------------------------------------------------------------------- */
@@ -558,27 +560,7 @@ static void count_all(users_state *s, tui_app *app)
 static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     users_state *s = v->data;
-    int page = s->height > 1 ? s->height - 1 : 1;
-    const tui_rowwin_page *first = s->win.npages ? &s->win.pages[0] : NULL;
-    const tui_rowwin_page *last = s->win.npages ? &s->win.pages[s->win.npages - 1] : NULL;
-    int delta;
-    if (tui_action_step(a, page, &delta)) {
-        move(s, delta);
-        return true;
-    }
     switch (a) {
-    case TUI_ACT_FIRST:
-        if (first && !first->before)
-            s->win.sel = 0;
-        else
-            reload(s, false);
-        return true;
-    case TUI_ACT_LAST:
-        if (last && !last->after)
-            s->win.sel = s->win.rows.n ? s->win.rows.n - 1 : 0;
-        else
-            reload(s, true);
-        return true;
     case TUI_ACT_OPEN: {
         const bc_record *u = tui_rowwin_selected(&s->win);
         if (u)
@@ -642,7 +624,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             return true;
         }
         toggle_mark(s, bc_record_text(u, "id"));
-        move(s, 1);
+        tui_view_navigate(v, app, TUI_ACT_MOVE_DOWN);
         return true;
     }
     case TUI_ACT_MARK_FILTER:
@@ -684,17 +666,6 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     }
 }
 
-static void users_click(tui_view *v, tui_app *app, int y, int x)
-{
-    (void)app;
-    (void)x;
-    users_state *s = v->data;
-    int row = y - (v->rect.y + 2);
-    if (row < 0 || (size_t)row + s->win.top >= s->win.rows.n)
-        return;
-    s->win.sel = s->win.top + (size_t)row;
-}
-
 static const tui_action users_hints[] = {TUI_ACT_OPEN,    TUI_ACT_SEARCH,        TUI_ACT_FILTER,
                                          TUI_ACT_SORT,    TUI_ACT_MARK,          TUI_ACT_BAN,
                                          TUI_ACT_REFRESH, TUI_ACT_VIEW_SESSIONS, TUI_ACT_NONE};
@@ -704,7 +675,7 @@ const tui_view_ops tui_users_view = {
     .open = users_open,
     .draw = users_draw,
     .handle = users_handle,
-    .click = users_click,
+    .seek = users_seek,
     .idle_in = users_idle_in,
     .idle = users_idle,
     .hints = users_hints,

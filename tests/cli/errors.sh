@@ -75,7 +75,7 @@ $DB: Better Auth database OK (integrity check passed)
   line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
-state database $TMP/state/bcadmin/state.db: schema version 5
+state database $TMP/state/bcadmin/state.db: schema version 6
 OUT
 [ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
 [ "$(stat -c %a "$TMP/state/bcadmin")" = 700 ] || fail "state directory mode 0700"
@@ -107,11 +107,11 @@ $DB: no bcadmin index was present
 OUT
 run 0 bc db index
 run 0 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 5"
+has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 6"
 # A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
 sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
 run 4 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 5: upgrade bcadmin"
+has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 6: upgrade bcadmin"
 head -c 4096 /dev/urandom >"$TMP/garbage.db"
 chmod 600 "$TMP/garbage.db"
 run 1 bc --state "$TMP/garbage.db" db check
@@ -175,4 +175,23 @@ has "$TMP/err" "state database $TMP/link.db is a symbolic link: refused"
 ln -s "$TMP/nowhere.db" "$TMP/dangling.db"
 run 4 bc --state "$TMP/dangling.db" users ban u2 --yes
 [ ! -e "$TMP/nowhere.db" ] || fail "a dangling state link was followed"
+
+# A list that fails prints nothing to standard output (no header, no half-open JSON or CSV):
+# the reason goes to stderr alone, whatever the format and wherever the failure comes from.
+cp "$DB" "$TMP/nocol.db"
+sqlite3 "$TMP/nocol.db" 'ALTER TABLE "session" RENAME COLUMN "token" TO "tok"; ALTER TABLE "user" RENAME COLUMN "name" TO "nom"'
+for format in "" --json --csv; do
+    for args in "users list --cursor damaged" "sessions list --cursor damaged" "users list --sort nope" \
+        "--db $TMP/nocol.db users list" "--db $TMP/nocol.db sessions list" "users list --all --cursor damaged" \
+        "sessions list nobody@example.com"; do
+        # shellcheck disable=SC2086
+        set +e
+        bc $args $format >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        set -e
+        [ "$rc" -ne 0 ] || fail "$args $format did not fail"
+        [ ! -s "$TMP/out" ] || fail "$args $format failed (exit $rc) yet printed: $(cat "$TMP/out")"
+        [ -s "$TMP/err" ] || fail "$args $format failed without saying why"
+    done
+done
 echo "ok errors"

@@ -104,4 +104,37 @@ run 0 bc users show u8
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM user WHERE id = 'u8'")" = 1 ] || fail "u8 was removed"
 on_tty "$BCADMIN" --db "$DB" users show u8
 has "$TMP/out" 'Zero\u200bWidth'
+
+# Key ids, file paths and checklist text from the target or the state database, on a terminal:
+# the key verbs, db and demo print them escaped too (tui/cli_*.c print through bc_cli_line). The
+# progress line's own \r ESC[K may appear on a loaded machine: the checks look for the data's.
+HOSTILE_DB="$TMP/app$(printf '\033')]0;title$(printf '\007').db"
+export BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef
+on_tty "$BCADMIN" --db "$HOSTILE_DB" demo --users 5
+[ "$rc" = 0 ] || fail "demo on a hostile path: exit $rc: $(cat "$TMP/out")"
+if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "demo: the path reached the terminal raw"; fi
+has "$TMP/out" 'made demo database '"$TMP"'/app\x1b]0;title\x07.db'
+on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" jwks rotate --yes
+[ "$rc" = 0 ] || fail "jwks rotate: exit $rc: $(cat "$TMP/out")"
+if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "jwks rotate: the path reached the terminal raw"; fi
+has "$TMP/out" 'is now the newest row of '"$TMP"'/app\x1b]0;title\x07.db'
+sqlite3 "$HOSTILE_DB" "INSERT INTO jwks SELECT 'kid' || char(27) || '[2J' || char(7), publicKey, privateKey,
+ '2030-01-01T00:00:00.000Z', NULL FROM jwks LIMIT 1"
+on_tty "$BCADMIN" --db "$HOSTILE_DB" jwks doctor
+if grep -q "$ESC]0;\|$ESC\[2J" "$TMP/raw"; then fail "jwks doctor: a key id reached the terminal raw"; fi
+if grep -q "$(printf '\007')" "$TMP/raw"; then fail "jwks doctor: a BEL reached the terminal"; fi
+has "$TMP/out" 'JWKS doctor: '"$TMP"'/app\x1b]0;title\x07.db'
+has "$TMP/out" 'signs with row kid\x1b[2J\x07 ('
+on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db check
+if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db check: the path reached the terminal raw"; fi
+has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: Better Auth database OK'
+on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db index
+if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db index: the path reached the terminal raw"; fi
+has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: browsing and search indexes were already present'
+unset BETTER_AUTH_SECRET
+# Completion never offers a value holding an escape sequence (the shell would print it raw).
+"$BCADMIN" __complete --db "$DB" users show x >"$TMP/words"
+if grep -q "$ESC" "$TMP/words"; then fail "completion offered an email holding an escape"; fi
+"$BCADMIN" __complete --db "$DB" users show os >"$TMP/words"
+[ "$(cat "$TMP/words")" = osc@example.com ] || fail "completion lost the plain emails: $(cat "$TMP/words")"
 echo "ok terminal"

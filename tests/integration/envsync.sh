@@ -343,6 +343,17 @@ if command -v script >/dev/null 2>&1; then
     bc_assert_eq "a y does not apply on production" 1 "$(remote | json_get '.ASKED')"
     printf 'y\n%s\n' "${DEV#http://}" | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     bc_assert_eq "the typed name applies" 2 "$(remote | json_get '.ASKED')"
+    # Hostile values on a terminal: the plan and the list show escape sequences visibly, never
+    # raw (an OSC 52 would set the clipboard, BEL rings); --json keeps the value itself.
+    printf 'SITE_URL=http://localhost:3000\nKEEP=1\nASKED=2\nHOSTILE="a\033]52;c;aGk=\007b"\n' >"$BC_TMP/tty.env"
+    script -qec "'$BCADMIN' env sync --file '$BC_TMP/tty.env' --reveal --yes" /dev/null </dev/null >"$BC_TMP/tty.out" 2>&1
+    contains "the plan shows the value escaped" "$(cat "$BC_TMP/tty.out")" 'a\x1b]52;c;aGk=\x07b'
+    ! grep -q "$(printf '\033')]52" "$BC_TMP/tty.out" || bc_die "env sync: an escape sequence reached the terminal"
+    ! grep -q "$(printf '\007')" "$BC_TMP/tty.out" || bc_die "env sync: a BEL reached the terminal"
+    bc_assert_eq "stored as written" "$(printf 'a\033]52;c;aGk=\007b')" "$(remote | json_get '.HOSTILE')"
+    script -qec "'$BCADMIN' env list --reveal" /dev/null </dev/null >"$BC_TMP/tty.out" 2>&1
+    contains "env list shows the value escaped" "$(cat "$BC_TMP/tty.out")" 'a\x1b]52;c;aGk=\x07b'
+    ! grep -q "$(printf '\033')]52" "$BC_TMP/tty.out" || bc_die "env list: an escape sequence reached the terminal"
 fi
 
 bc_log "ok"

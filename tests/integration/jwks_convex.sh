@@ -4,7 +4,8 @@
 # rotation, kill -9 of bcadmin while rotateKeys answers and while JWKS is being set, then resume
 # (rotateKeys never runs twice), and the doctor's verdict on each broken state.
 # BC_CONVEX_APP=bc-0.11 runs it all on the better-convex 0.11 app (Better Auth 1.5, functions at
-# generated/auth:*); unset, on the deployment of tests/peers (better-convex 0.6.4, auth:*).
+# generated/auth:*), and `env sync --auth` on a fresh deployment of it; unset, on the deployment
+# of tests/peers (better-convex 0.6.4, auth:*).
 # Usage: jwks_convex.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -171,4 +172,18 @@ expect_fail jwks.set "bootstrap"
 # missing JWKS on a fresh deployment
 cx_start --env SITE_URL=http://localhost:3000 --env "BETTER_AUTH_SECRET=$SECRET"
 expect_fail jwks.set "bootstrap"
+
+# --- env sync --auth on the app's line (target.sh covers the 0.6.4 deployment's layouts) ---------
+# A fresh deployment without a secret: the secret is generated, written to the file and pushed,
+# then JWKS is made by the app's getLatestJwks, and the doctor finds everything in order.
+if [ -n "${BC_CONVEX_APP:-}" ]; then
+    cx_start
+    printf 'SITE_URL=http://localhost:3000\n' >"$BC_TMP/app.env"
+    "$BCADMIN" env sync --auth --yes --file "$BC_TMP/app.env" >"$BC_TMP/sync.out" 2>&1 ||
+        bc_die "env sync --auth failed: $(cat "$BC_TMP/sync.out")"
+    grep -q '^BETTER_AUTH_SECRET=' "$BC_TMP/app.env" || bc_die "env sync --auth wrote no secret to the file"
+    [ "$(cx_calls $FN:getLatestJwks)" -ge 1 ] || bc_die "env sync --auth did not call $FN:getLatestJwks"
+    bc_assert_eq "JWKS is the key getLatestJwks made" "$(cx_rows)" "$(cx_jwks_kid)"
+    "$BCADMIN" jwks doctor >"$BC_TMP/doc.txt" 2>&1 || bc_die "doctor after env sync --auth: $(cat "$BC_TMP/doc.txt")"
+fi
 echo "jwks_convex: ok"

@@ -29,9 +29,9 @@ wait_for "banned user029@example.com until 2026-03-15 12:00"
 
 keys 3
 wait_for "Audit log  entry 1 of 2"
-expect_line 3 " #     started          state   action              subject                          undo changes"
-expect_line 4 "▸2     2026-03-15 00:00 done    users.ban           user029@example.com              z    banned: false→true, banReaso…"
-expect_line 5 " 1     2026-03-15 00:00 done    sessions.revoke-all user029@example.com"
+expect_line 3 " #     started          state          action              subject                       undo changes"
+expect_line 4 "▸2     2026-03-15 00:00 done           users.ban           user029@example.com           z    banned: false→true, banR…"
+expect_line 5 " 1     2026-03-15 00:00 done           sessions.revoke-all user029@example.com"
 expect_screen_has "#2 users.ban done  started 2026-03-15T00:00:00.000Z"
 expect_screen_has "as u000 user000@example.com on sqlite"
 expect_screen_has 'after:  {"banned":true,"banReason":"audit me","banExpires":"2026-03-15T12:00:00.000Z"'
@@ -47,7 +47,7 @@ wait_for "Undo audit entry #2?"
 keys y
 wait_for "undid audit entry #2 (the undo is audited too)"
 wait_for "Audit log  entry 2 of 3"
-expect_line 4 " 3     2026-03-15 00:00 done    audit.undo          user029@example.com              z    undo of #2: banned: true→fal…"
+expect_line 4 " 3     2026-03-15 00:00 done           audit.undo          user029@example.com           z    undo of #2: banned: true…"
 [ "$(db "SELECT banned, banReason IS NULL, banExpires IS NULL FROM user WHERE id = 'u029'")" = "0|1|1" ] ||
     fail "undo row: $(db "SELECT * FROM user WHERE id = 'u029'")"
 [ "$(sqlite3 "$STATE" "SELECT action, undo_of, state FROM audit WHERE id = 3")" = "audit.undo|2|done" ] ||

@@ -82,8 +82,8 @@ wait_for "unbanned 10 users"
 # the audit screen: one line per bulk action, with emails; one z undoes the whole unban
 keys 3
 wait_for "Audit log  entry 1 of 3"
-expect_screen_has "users.unban         10 users: user000@example.com, … z"
-expect_screen_has "users.ban           9 users: user001@example.com, u… z"
+expect_screen_has "users.unban         10 users: user000@example.co… z"
+expect_screen_has "users.ban           9 users: user001@example.com… z"
 keys z
 wait_for "Undo audit entry"
 keys Enter
@@ -92,7 +92,7 @@ wait_for "undid audit entry"
     fail "undoing the bulk unban: $(db "SELECT id, banned, banReason FROM user")"
 wait_for "audit.undo          undo of #"
 # the undone entry (still selected) offers no z any more, and a second z on it is refused
-expect_screen_has "users.unban         10 users: user000@example.com, … done"
+expect_screen_has "users.unban         10 users: user000@example.co… done"
 keys z
 wait_for "is already undone"
 # `/` searches the log

@@ -22,7 +22,7 @@ text "sort"
 wait_for "matching: \"sort\""
 expect_line 3 "  key(s)             action           what it does"
 expect_line 4 "Lists: users and sessions"
-expect_line 5 "  o                  sort             Sort menu: column and direction"
+expect_line 5 "▸ o                  sort             Sort menu: column and direction"
 expect_line 6 "  O                  reverse          Reverse the sort direction"
 expect_screen_lacks "move-down"
 keys Enter q

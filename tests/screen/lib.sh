@@ -90,6 +90,17 @@ start() {
 }
 
 keys() { tmux -L "$SOCK" send-keys "$@"; }
+# mouse_report BUTTON X Y: one X10 mouse report (button 0 press, 3 release, 64/65 wheel up/down;
+# 0-based column and row), typed with `text "$(mouse_report ...)"`: curses reads the encoding
+# tmux-256color's kmous names, ESC [ M then three bytes (value + 32, column + 33, row + 33).
+mouse_report() {
+    printf '\033[M'
+    for v in $(($1 + 32)) $(($2 + 33)) $(($3 + 33)); do
+        # shellcheck disable=SC2059
+        printf "\\$(printf %o "$v")"
+    done
+}
+click() { mouse_report 0 "$1" "$2" && mouse_report 3 "$1" "$2"; }
 text() { tmux -L "$SOCK" send-keys -l "$1"; }
 screen() { tmux -L "$SOCK" capture-pane -p; }
 pane() { tmux -L "$SOCK" display-message -p "$1"; }

@@ -8,16 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 make_fixture 200
 
-# mouse_report BUTTON X Y: one X10 report (button 0 press, 3 release, 64/65 wheel up/down).
-mouse_report() {
-    printf '\033[M'
-    for v in $(($1 + 32)) $(($2 + 33)) $(($3 + 33)); do
-        # shellcheck disable=SC2059
-        printf "\\$(printf %o "$v")"
-    done
-}
-click() { mouse_report 0 "$1" "$2" && mouse_report 3 "$1" "$2"; }
-
 # at_row N: once every event sent so far is handled (the search prompt opened last is shown),
 # the users table is on row N; the prompt is closed again.
 at_row() {

@@ -169,7 +169,8 @@ static void empty_results_are_quiet(void **state)
     assert_int_equal(tui_rowwin_refresh(&f->w, "id", &err), BC_OK);
     assert_int_equal(tui_rowwin_reset(&f->w, true, &err), BC_OK);
     assert_int_equal(f->w.rows.n, 0);
-    tui_rowwin_scroll(&f->w, 10);
+    tui_list_place(&f->w.pos, 0, 10);
+    assert_int_equal(f->w.pos.top, 0);
 }
 
 /* A fetch that fails or is stopped (the console's Esc) leaves the rows, selection and total

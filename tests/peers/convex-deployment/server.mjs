@@ -324,6 +324,36 @@ function errorText(e) {
   return [`Uncaught ${name}: ${message}`, ...frames].join("\n");
 }
 
+// The system function `npx convex function-spec` reads (convex-backend's system-udfs,
+// _system/cli/modules:apiSpec): every function of the root's modules - identifier
+// "module.js:name", functionType, visibility, args and returns validators - and the HTTP routes.
+// Admin only; the answer is a plain array.
+async function apiSpec() {
+  const out = [];
+  const modules = modulesFor[""];
+  for (const key of Object.keys(modules).sort()) {
+    if (key.includes("/_generated/")) continue;
+    const path = key.replace(/^\.\/convex\//, "");
+    const mod = await modules[key]();
+    for (const [name, fn] of Object.entries(mod)) {
+      const type = fn?.isQuery === true ? "Query" : fn?.isMutation === true ? "Mutation" : fn?.isAction === true ? "Action" : null;
+      if (type)
+        out.push({
+          identifier: `${path}:${name}`,
+          functionType: type,
+          visibility: { kind: fn.isInternal === true ? "internal" : "public" },
+          args: JSON.parse(fn.exportArgs()),
+          returns: JSON.parse(fn.exportReturns()) ?? { type: "any" },
+        });
+    }
+    if (typeof mod.default?.getRoutes === "function")
+      for (const [routePath, method] of mod.default.getRoutes())
+        out.push({ functionType: "HttpAction", method, path: routePath });
+  }
+  return out;
+}
+const SYSTEM_FUNCTIONS = { "_system/cli/modules:apiSpec": apiSpec };
+
 async function callFunction({ route, identity, body }) {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw shapeError("invalid type: expected struct UdfPostRequest");
@@ -348,6 +378,13 @@ async function callFunction({ route, identity, body }) {
 
   const logLines = [];
   const answer = (v) => (logLines.length ? { ...v, logLines } : v);
+  if (m[1].startsWith("_system/")) {
+    // System modules need an admin identity; the test deployment has only these.
+    const system = SYSTEM_FUNCTIONS[udfPath];
+    if (identity !== "admin" || componentPath || !system || (route !== "function" && route !== "query"))
+      return { status: "error", errorMessage: notFound(udfPath, componentPath) };
+    return { status: "success", value: convexToJson(await system()) };
+  }
   const modules = modulesFor[componentPath];
   let fn;
   try {

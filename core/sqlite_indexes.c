@@ -1,0 +1,485 @@
+/* sqlite_indexes.c - the SQLite driver's browse and search indexes (`bcadmin db index`): built
+ * on a live file in short transactions, the search index filled in rowid ranges, dropped again. */
+#include "sqlite_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+
+/* --- browse and search indexes ------------------------------------------------------------ */
+
+/* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
+ * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
+static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+/* What each asset is, for progress reports. */
+static const char *const index_parts[] = {"the browsing indexes", "the search index"};
+
+static const struct bc_embedded *index_asset(const char *name, bc_error *err)
+{
+    const struct bc_embedded *e = bc_embedded_find(bc_assets, name);
+    if (!e)
+        bc_fail(err, BC_ERR, "%s is missing from this build", name);
+    return e;
+}
+
+/* One object a script makes, read from its `CREATE <kind> IF NOT EXISTS "name"` statements:
+ * the scripts themselves are the one list of what bcadmin adds to a file. */
+typedef struct {
+    const char *type; /* as sqlite_schema says: index, table (also virtual) or trigger */
+    const char *drop; /* DROP INDEX / TABLE / TRIGGER */
+    char *name;
+} index_object;
+
+typedef struct {
+    index_object *items;
+    size_t n;
+} index_objects;
+
+static void index_objects_release(index_objects *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->items[i].name);
+    free(o->items);
+    *o = (index_objects){0};
+}
+
+static void parse_objects(const char *sql, index_objects *out)
+{
+    static const struct {
+        const char *marker, *type, *drop;
+    } kinds[] = {
+        {"CREATE INDEX IF NOT EXISTS \"", "index", "DROP INDEX"},
+        {"CREATE TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE VIRTUAL TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE TRIGGER IF NOT EXISTS \"", "trigger", "DROP TRIGGER"},
+    };
+    for (const char *p = strstr(sql, "CREATE "); p; p = strstr(p + 1, "CREATE ")) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            size_t len = strlen(kinds[k].marker);
+            if (strncmp(p, kinds[k].marker, len) != 0)
+                continue;
+            const char *name = p + len, *end = strchr(name, '"');
+            if (!end)
+                break;
+            out->items = bc_xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+            out->items[out->n++] = (index_object){kinds[k].type, kinds[k].drop,
+                                                  bc_xstrndup(name, (size_t)(end - name))};
+            break;
+        }
+    }
+}
+
+/* Whether every object of the script `asset` is in the file. */
+static bool has_asset_objects(sq *s, const char *asset)
+{
+    const struct bc_embedded *e = index_asset(asset, NULL);
+    if (!e)
+        return false;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bool all = o.n > 0;
+    for (size_t i = 0; i < o.n && all; i++)
+        all = sq_has_object(s, o.items[i].type, o.items[i].name);
+    index_objects_release(&o);
+    return all;
+}
+
+/* --- building the indexes on a live file ----------------------------------------------------
+ *
+ * `db index` runs while the app writes the same file, and SQLite builds an index only under the
+ * write lock, so the build is cut into short transactions with a pause after each one in which
+ * an app write that waited gets the lock (pause_between): each browse index in a transaction of
+ * its own, then the search index's tables and triggers in one, then its fill over successive
+ * rowid ranges of the user table (search-index.sql's :lo/:hi statements), each range a
+ * transaction of about FILL_MS.
+ *
+ * Fill state: while the fill is unfinished, the search doc table holds one row whose id is a
+ * BLOB (never equal to a user's text id, so no trigger and no search ever meets it) holding the
+ * next rowid to fill, at the docid one above the user table's largest rowid when the fill
+ * began. That docid makes the triggers number the documents of users written meanwhile above
+ * every rowid the fill still gives out as a docid. The row goes in the transaction that fills
+ * the last range. While it exists, the plan does not use the index (has_search_index is false)
+ * and the next `db index` resumes at the recorded rowid. */
+enum {
+    FILL_FIRST = 2000,       /* rowids in the first fill transaction */
+    FILL_MS = 150,           /* what each fill transaction aims to take */
+    INDEX_PAUSE_MARGIN = 10, /* ms a pause lasts beyond a waiting writer's sleep */
+};
+
+static const char fill_state_sql[] =
+    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER) FROM \"bcadmin_user_search_doc\" "
+    "WHERE \"id\" >= X'' LIMIT 1";
+
+/* The fill state (reserved docid, next rowid): false when there is none (or no doc table). */
+static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(s->db, fill_state_sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *reserved = sqlite3_column_int64(st, 0);
+        *next = sqlite3_column_int64(st, 1);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+bool sq_has_search_index(sq *s)
+{
+    int64_t reserved, next;
+    return has_asset_objects(s, "search-index.sql") && !fill_state(s, &reserved, &next);
+}
+
+static bc_status exec_script(sq *s, const char *sql, const char *what, bc_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    bc_status st = BC_OK;
+    if (rc != SQLITE_OK)
+        st = sq_is_busy(rc) || (rc & 0xff) == SQLITE_INTERRUPT
+                 ? sq_db_fail(s, rc, err, what)
+                 : bc_fail(err, BC_ERR, "%s in %s: %s", what, s->path,
+                           msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return st;
+}
+
+/* DROP ... IF EXISTS for every object of the script, last made first (triggers before the
+ * tables they write). */
+static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset(asset, err);
+    if (!e)
+        return BC_ERR;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bc_buf sql = {0};
+    for (size_t i = o.n; i > 0; i--) {
+        bc_buf_printf(&sql, "%s IF EXISTS ", o.items[i - 1].drop);
+        sq_put_ident(&sql, o.items[i - 1].name);
+        bc_buf_puts(&sql, ";\n");
+    }
+    index_objects_release(&o);
+    bc_status st = sql.len ? exec_script(s, sql.data, "removing indexes", err) : BC_OK;
+    bc_buf_release(&sql);
+    return st;
+}
+
+/* One statement of an asset (split with SQLite's own tokenizer); parameters :lo and :hi get the
+ * rowid range. */
+static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
+                           bc_error *err)
+{
+    int plo = sqlite3_bind_parameter_index(st, ":lo"),
+        phi = sqlite3_bind_parameter_index(st, ":hi");
+    if (plo)
+        sqlite3_bind_int64(st, plo, lo);
+    if (phi)
+        sqlite3_bind_int64(st, phi, hi);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? BC_OK : sq_db_fail(s, rc, err, what);
+}
+
+/* The statements of an asset, prepared in order; those with parameters (the fill) apart. */
+typedef struct {
+    sqlite3_stmt *plain[32], *fill[4];
+    size_t n_plain, n_fill;
+} asset_stmts;
+
+static void asset_stmts_release(asset_stmts *a)
+{
+    for (size_t i = 0; i < a->n_plain; i++)
+        sqlite3_finalize(a->plain[i]);
+    for (size_t i = 0; i < a->n_fill; i++)
+        sqlite3_finalize(a->fill[i]);
+    *a = (asset_stmts){0};
+}
+
+/* Prepared one at a time, each only once the ones before it ran (a trigger needs its table):
+ * call with run set to execute the plain statements as they are prepared. */
+static bc_status asset_prepare(sq *s, const char *name, bool run, asset_stmts *a, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset(name, err);
+    if (!e)
+        return BC_ERR;
+    const char *p = e->data;
+    bc_status st = BC_OK;
+    while (st == BC_OK && *p) {
+        sqlite3_stmt *stmt = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(s->db, p, -1, &stmt, &tail);
+        if (rc != SQLITE_OK)
+            return sq_db_fail(s, rc, err, "preparing bcadmin's index script");
+        p = tail;
+        if (!stmt)
+            continue;
+        bool fill = sqlite3_bind_parameter_count(stmt) > 0;
+        size_t cap =
+            fill ? sizeof a->fill / sizeof a->fill[0] : sizeof a->plain / sizeof a->plain[0];
+        if ((fill ? a->n_fill : a->n_plain) == cap) {
+            sqlite3_finalize(stmt);
+            return bc_fail(err, BC_ERR, "%s has too many statements", name);
+        }
+        if (fill)
+            a->fill[a->n_fill++] = stmt;
+        else
+            a->plain[a->n_plain++] = stmt;
+        if (run && !fill)
+            st = run_bound(s, stmt, 0, 0, "adding the search index", err);
+    }
+    return st;
+}
+
+static bc_status txn_end(sq *s, bc_status st, bc_error *err)
+{
+    if (st != BC_OK) {
+        sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    return sqlite_txn(&s->base, BC_TXN_COMMIT, err);
+}
+
+/* The pause after a transaction that took took_ms: longer than the sleep that a writer which
+ * waited through all of it is in (the busy handlers' backoff, sq_delays[] above), so it gets the
+ * lock before the next transaction. Stopped by bc_driver_interrupt. */
+static bc_status pause_between(sq *s, int64_t took_ms, bc_error *err)
+{
+    int64_t waited = 0;
+    int i = 0;
+    while (i < SQ_NDELAYS - 1 && waited + sq_delays[i] <= took_ms)
+        waited += sq_delays[i++];
+    sqlite3_sleep(sq_delays[i] + INDEX_PAUSE_MARGIN);
+    return atomic_load(&s->base.cancel) ? bc_fail(err, BC_CANCELLED, "stopped") : BC_OK;
+}
+
+/* Each browse index in a transaction of its own. */
+static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
+{
+    const struct bc_embedded *e = index_asset("browse-indexes.sql", err);
+    if (!e)
+        return BC_ERR;
+    index_objects o = {0};
+    parse_objects(e->data, &o);
+    bc_status st = BC_OK;
+    const char *p = e->data;
+    for (size_t i = 0; st == BC_OK && *p;) {
+        sqlite3_stmt *stmt = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(s->db, p, -1, &stmt, &tail);
+        if (rc != SQLITE_OK) {
+            st = sq_db_fail(s, rc, err, "preparing bcadmin's index script");
+            break;
+        }
+        p = tail;
+        if (!stmt)
+            continue;
+        index_objects one = {0};
+        parse_objects(sqlite3_sql(stmt), &one);
+        bool present = one.n == 1 && sq_has_object(s, one.items[0].type, one.items[0].name);
+        index_objects_release(&one);
+        if (!present) {
+            bc_progress_report(pr, index_parts[0], i, o.n);
+            st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+            int64_t t0 = sq_mono_ms();
+            if (st == BC_OK)
+                st = txn_end(s, run_bound(s, stmt, 0, 0, "adding a browse index", err), err);
+            if (st == BC_OK)
+                st = pause_between(s, sq_mono_ms() - t0, err);
+        }
+        sqlite3_finalize(stmt);
+        i++;
+    }
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[0], o.n, o.n);
+    index_objects_release(&o);
+    return st;
+}
+
+static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error *err)
+{
+    qb q = {0};
+    bc_buf_puts(&q.sql, "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", \"id\") "
+                        "VALUES (");
+    sq_qb_param(&q, bc_value_int(reserved));
+    bc_buf_puts(&q.sql, ", CAST(CAST(");
+    sq_qb_param(&q, bc_value_int(next));
+    bc_buf_puts(&q.sql, " AS TEXT) AS BLOB))");
+    bc_status st = sq_exec_qb(s, &q, NULL, "recording the search index's progress", err);
+    sq_qb_release(&q);
+    return st;
+}
+
+/* The search index's tables and triggers, with the fill state, in one transaction (a partial
+ * index, an object removed by hand, is removed first). */
+static bc_status start_search_index(sq *s, bc_error *err)
+{
+    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    st = drop_asset_objects(s, "search-index.sql", err);
+    asset_stmts a = {0};
+    if (st == BC_OK)
+        st = asset_prepare(s, "search-index.sql", true, &a, err);
+    asset_stmts_release(&a);
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT coalesce(max(rowid), 0) FROM \"user\"");
+    int64_t max = 0;
+    if (st == BC_OK)
+        st = sq_query_int(s, &q, &max, "reading the user table", err);
+    sq_qb_release(&q);
+    qb q2 = {0};
+    bc_buf_puts(&q2.sql, "SELECT coalesce(min(rowid), 1) FROM \"user\"");
+    int64_t min = 1;
+    if (st == BC_OK)
+        st = sq_query_int(s, &q2, &min, "reading the user table", err);
+    sq_qb_release(&q2);
+    if (st == BC_OK)
+        st = set_fill_state(s, max + 1, min, err);
+    return txn_end(s, st, err);
+}
+
+/* How many rowids the next fill transaction takes: BCADMIN_INDEX_BATCH when set (tests), else
+ * scaled so a transaction takes about FILL_MS (at most doubling or halving at a time). */
+static int64_t next_batch(int64_t batch, int64_t took_ms)
+{
+    const char *fixed = getenv("BCADMIN_INDEX_BATCH");
+    if (fixed && atoll(fixed) > 0)
+        return atoll(fixed);
+    int64_t want = took_ms > 0 ? batch * FILL_MS / took_ms : batch * 2;
+    if (want > batch * 2)
+        want = batch * 2;
+    if (want < batch / 2)
+        want = batch / 2;
+    return want < 100 ? 100 : want;
+}
+
+/* Fill the search index from the recorded rowid to the reserved one, a range per transaction. */
+static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
+{
+    int64_t reserved = 0, next = 0;
+    if (!fill_state(s, &reserved, &next))
+        return bc_fail(err, BC_ERR, "the search index in %s has no fill state", s->path);
+    asset_stmts a = {0};
+    bc_status st = asset_prepare(s, "search-index.sql", false, &a, err);
+    int64_t first = next, batch = next_batch(FILL_FIRST, FILL_MS);
+    while (st == BC_OK) {
+        bc_progress_report(pr, index_parts[1], (uint64_t)(next - first),
+                           (uint64_t)(reserved - first));
+        int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
+        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        int64_t t0 = sq_mono_ms();
+        for (size_t i = 0; st == BC_OK && i < a.n_fill && next <= hi; i++)
+            st = run_bound(s, a.fill[i], next, hi, "filling the search index", err);
+        bool last = hi >= reserved - 1;
+        if (st == BC_OK && last)
+            st = exec_script(s, "DELETE FROM \"bcadmin_user_search_doc\" WHERE \"id\" >= X''",
+                             "finishing the search index", err);
+        else if (st == BC_OK)
+            st = set_fill_state(s, reserved, hi + 1, err);
+        st = txn_end(s, st, err);
+        if (st != BC_OK || last)
+            break;
+        next = hi + 1;
+        int64_t took = sq_mono_ms() - t0;
+        batch = next_batch(batch, took);
+        st = pause_between(s, took, err);
+    }
+    asset_stmts_release(&a);
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[1], (uint64_t)(reserved - first),
+                           (uint64_t)(reserved - first));
+    return st;
+}
+
+static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
+{
+    bc_status st = add_browse_indexes(s, pr, err);
+    if (st != BC_OK || sq_has_search_index(s))
+        return st;
+    int64_t reserved, next;
+    bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
+    int64_t t0 = sq_mono_ms();
+    if (!resume)
+        st = start_search_index(s, err);
+    if (st == BC_OK)
+        st = pause_between(s, sq_mono_ms() - t0, err);
+    return st == BC_OK ? fill_search_index(s, pr, err) : st;
+}
+
+bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
+{
+    return bc_sqlite_add_indexes_progress(d, NULL, err);
+}
+
+bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err)
+{
+    sq *s = (sq *)d;
+    if (d->read_only)
+        return bc_driver_writable(d, "adding indexes", err);
+    if (s->in_txn)
+        return bc_fail(err, BC_USAGE, "a transaction is already open on %s", s->path);
+    bc_status st = add_all_indexes(s, progress, err);
+    if (st == BC_CANCELLED)
+        bc_fail(err, st,
+                "building the indexes of %s was stopped; what was built is kept and the search "
+                "index is not used until it is finished: run `bcadmin db index` again",
+                s->path);
+    return st;
+}
+
+bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
+{
+    sq *s = (sq *)d;
+    if (d->read_only)
+        return bc_driver_writable(d, "removing indexes", err);
+    bc_status st = sqlite_txn(d, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    for (size_t i = sizeof index_assets / sizeof index_assets[0]; i > 0 && st == BC_OK; i--)
+        st = drop_asset_objects(s, index_assets[i - 1], err);
+    if (st != BC_OK) {
+        sqlite_txn(d, BC_TXN_ROLLBACK, NULL);
+        return st;
+    }
+    return sqlite_txn(d, BC_TXN_COMMIT, err);
+}
+
+bool bc_sqlite_has_indexes(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    return has_asset_objects(s, "browse-indexes.sql") && sq_has_search_index(s);
+}
+
+bool bc_sqlite_has_search_index(bc_driver *d)
+{
+    return sq_has_search_index((sq *)d);
+}
+
+bool bc_sqlite_search_index_unfinished(bc_driver *d)
+{
+    int64_t reserved, next;
+    return fill_state((sq *)d, &reserved, &next);
+}
+
+bool bc_sqlite_has_any_index(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    for (size_t i = 0; i < sizeof index_assets / sizeof index_assets[0]; i++) {
+        const struct bc_embedded *e = index_asset(index_assets[i], NULL);
+        index_objects o = {0};
+        if (e)
+            parse_objects(e->data, &o);
+        bool any = false;
+        for (size_t j = 0; j < o.n && !any; j++)
+            any = sq_has_object(s, o.items[j].type, o.items[j].name);
+        index_objects_release(&o);
+        if (any)
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,173 @@
+/* sqlite_internal.h - what the pieces of the SQLite driver share: the connection (sq), the
+ * statement builder (qb), the page spec, and the functions one piece calls in another. Private to
+ * core/sqlite_*.c; everyone else uses sqlite_driver.h. Ownership as in each function's comment in
+ * its .c file. */
+#ifndef BC_SQLITE_INTERNAL_H
+#define BC_SQLITE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "cursor.h"
+#include "sqlite_driver.h"
+#include "xalloc.h"
+
+enum {
+    DEFAULT_BUSY_MS = 5000,
+    STMT_CACHE = 48,
+    IN_CHUNK = 500, /* values per IN (...) list, well under SQLite's variable limit */
+};
+
+typedef struct {
+    char *name;              /* column name as the table declares it */
+    char *decl;              /* declared type, lowercased ("" when none) */
+    const bc_field_def *def; /* the Better Auth field, or NULL for an extra column */
+    bool notnull;            /* declared NOT NULL: keyset pages need no NULL terms */
+} column;
+
+typedef struct {
+    bool present;
+    column *cols; /* select order: known fields in model order, then extras in table order */
+    size_t n;
+    char *select_list; /* quoted, comma-separated column names in that order */
+} table;
+
+typedef struct {
+    char *sql;
+    sqlite3_stmt *st;
+} cached_stmt;
+
+typedef struct {
+    bc_driver base; /* first: the driver pointer is this struct's pointer */
+    sqlite3 *db;
+    char *path;
+    bool wal_was_there; /* read-only: the -wal or -shm file existed before we opened the file */
+    int timeout_ms;
+    bool in_txn;
+    table tables[BC_MODEL_COUNT];
+    cached_stmt stmts[STMT_CACHE];
+    size_t next_evict;
+    /* The last count, reused while the filter, the file (data_version, which other connections'
+     * commits change) and our own writes (total_changes) are unchanged. */
+    char *count_key;
+    int64_t count_data_version, count_changes, count_value;
+} sq;
+
+/* A statement under construction: SQL text and its parameters, bound in order. */
+typedef struct {
+    bc_buf sql;
+    bc_value *params;
+    size_t n, cap;
+} qb;
+
+/* The keyset page machinery shared by users and sessions. */
+typedef struct {
+    bc_model model;
+    char kind;          /* cursor kind */
+    uint8_t sort;       /* cursor sort id */
+    const char *column; /* the sort column */
+    bool nocase;        /* compare the sort column with COLLATE NOCASE */
+    bool ascending;
+    const qb *where; /* " WHERE ..." or empty, with its parameters */
+    const char *canonical;
+    bool time_dependent; /* the filter compares with now: the cached count ages */
+    /* The filter has to look at every row anyway (substring search): one scan of the table in
+     * storage order, counting and keeping the page in a heap (scan_page), beats walking the
+     * sort index, which visits the rows in random order (measured 0.46 s against 4.8 s for a
+     * search without matches in a million users), and a second scan for the count. */
+    bool scan;
+    /* The filter is a range on an index that also holds the sort key and id (prefix search on
+     * ("email", "createdAt", "id")): pick the page's rowids from that index alone, then read
+     * only those rows, instead of reading every matching row to sort it (7,900 random row reads
+     * for a three-letter prefix in a million users). */
+    bool deferred;
+    /* With scan: the FTS5 query (search_match) whose matches in bcadmin_user_search are the
+     * only rows the scan has to look at, or NULL to look at every row. */
+    const char *match;
+    size_t limit;
+    const char *cursor;
+    bool want_total;
+} page_spec;
+/* Keys of the first and last rows of a page, as stored, for the cursors. */
+typedef struct {
+    bc_value first_key, first_id, last_key, last_id;
+} page_edges;
+
+/* The busy handler's backoff (sqlite_stmt.c), also what pauses between index builds wait out. */
+enum { SQ_NDELAYS = 12 };
+
+/* sqlite_stmt.c */
+int64_t sq_mono_ms(void);
+void sq_put_ident(bc_buf *b, const char *name);
+void sq_qb_param(qb *q, bc_value v);
+void sq_qb_release(qb *q);
+bool sq_is_busy(int rc);
+extern const int sq_delays[];
+int sq_wait_for_lock(void *arg, int tries);
+int sq_interrupted(void *arg);
+bc_status sq_db_fail(sq *s, int rc, bc_error *err, const char *what);
+bc_status sq_prepare(sq *s, const char *sql, sqlite3_stmt **out, bc_error *err);
+void sq_bind_value(sqlite3_stmt *st, int i, const bc_value *v);
+bc_status sq_start(sq *s, const qb *q, sqlite3_stmt **out, bc_error *err);
+int sq_first_step(sq *s, sqlite3_stmt *st);
+void sq_finish(sqlite3_stmt *st);
+bc_status sq_exec_qb(sq *s, const qb *q, size_t *changes, const char *what, bc_error *err);
+bc_status sq_query_int(sq *s, const qb *q, int64_t *out, const char *what, bc_error *err);
+
+/* sqlite_schema.c */
+void sq_table_release(table *t);
+bc_status sq_load_schema(sq *s, bc_error *err);
+const column *sq_find_column(const table *t, const char *name, size_t *index);
+bc_status sq_need_table(sq *s, bc_model m, bc_error *err);
+
+/* sqlite_values.c */
+bc_value sq_raw_value(sqlite3_stmt *st, int i);
+bc_record sq_decode_row(const table *t, sqlite3_stmt *st);
+bc_status sq_check_fields(sq *s, bc_model m, const bc_record *r, bc_error *err);
+bc_status sq_put_match(sq *s, bc_model m, qb *q, const bc_match *match, size_t from, size_t to,
+                       bc_error *err);
+
+/* sqlite_rows.c */
+bc_status sq_run_plain(sq *s, const char *sql, const char *what, bc_error *err);
+bc_status sqlite_txn(bc_driver *d, bc_txn_op op, bc_error *err);
+bc_status sqlite_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
+                          bc_rows *out, bc_error *err);
+bc_status sqlite_row_insert(bc_driver *d, bc_model model, const bc_record *row, bc_error *err);
+bc_status sqlite_rows_update(bc_driver *d, bc_model model, const bc_match *m,
+                             const bc_record *patch, size_t *changed, bc_error *err);
+bc_status sqlite_rows_delete(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
+                             bc_error *err);
+
+/* sqlite_pages.c */
+void sq_put_date_after(qb *q, const char *col, int64_t now, bool unindexed);
+void sq_put_date_after_now(qb *q, const char *col, int64_t now);
+void sq_put_ban_in_force(qb *q, int64_t now);
+void sq_qb_append(qb *dst, const qb *src);
+bool sq_has_object(sq *s, const char *type, const char *name);
+char *sq_count_key(const page_spec *p);
+bc_status sq_data_version(sq *s, int64_t *version, bc_error *err);
+bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err);
+bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
+bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                               bc_error *err);
+
+/* sqlite_search.c */
+void sq_build_scan_sql(const page_spec *p, qb *q);
+bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool descending, bc_page *out,
+                       page_edges *e, bool *more, int64_t *total, bc_error *err);
+void sq_contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+char *sq_search_match(sq *s, const char *search);
+
+/* sqlite_counts.c */
+bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err);
+bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
+                               int64_t *counts, bc_error *err);
+bc_status sqlite_count_groups(bc_driver *d, const bc_count_query *q, const char *field,
+                              bc_group_counts *out, bc_error *err);
+
+/* sqlite_indexes.c */
+bool sq_has_search_index(sq *s);
+
+#endif

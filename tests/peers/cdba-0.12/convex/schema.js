@@ -1,0 +1,4 @@
+// The app's own tables: none; the auth tables belong to the betterAuth component.
+import { defineSchema } from "convex/server";
+
+export default defineSchema({});

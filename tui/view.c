@@ -1,0 +1,34 @@
+/* view.c - the list position every view shares (view.h). */
+#include "view.h"
+
+bool tui_view_navigate(tui_view *v, tui_app *app, tui_action a)
+{
+    int64_t delta;
+    if (!v->list || !tui_list_delta(v->list, a, &delta))
+        return false;
+    if (v->ops->seek)
+        v->ops->seek(v, app, a, delta);
+    else
+        tui_list_move(v->list, delta);
+    return true;
+}
+
+bool tui_view_click(tui_view *v, tui_app *app, int y, int x)
+{
+    if (v->ops->click)
+        v->ops->click(v, app, y, x);
+    return v->list && tui_list_click(v->list, y);
+}
+
+void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta,
+                        void (*reload)(void *ctx, bool to_end), void *ctx)
+{
+    bool reset;
+    bc_error err = {0};
+    if (tui_rowwin_seek(w, a, delta, &reset, &err) != BC_OK)
+        tui_app_error(app, &err);
+    else if (reset)
+        reload(ctx, a == TUI_ACT_LAST);
+    else if (a == TUI_ACT_LAST && tui_rowwin_more(w))
+        tui_app_message(app, "paged forward as far as time allowed: press G again to go on");
+}

@@ -1,0 +1,24 @@
+/* view.h - what every view shares through tui_view (app.h): its list position, moved by the
+ * movement actions, clicks and the wheel here, in one place, for every list view.
+ */
+#ifndef TUI_VIEW_H
+#define TUI_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "rowwin.h"
+
+/* The movement actions (j/k, pages, halves, g/G) move v->list, through ops->seek when the view has
+ * one; true when a is one of them and v has a list. */
+bool tui_view_navigate(tui_view *v, tui_app *app, tui_action a);
+/* A click at (y, x): ops->click first (a view with panes focuses the one clicked), then the row
+ * drawn at line y of v->list is selected; true when a row was. */
+bool tui_view_click(tui_view *v, tui_app *app, int y, int x);
+/* ops->seek of a view whose list is a keyset window w: reload(ctx, to_end) starts the window again
+ * at an end when g/G must fetch it; errors and "press G again" go to the bottom line. */
+void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta,
+                        void (*reload)(void *ctx, bool to_end), void *ctx);
+
+#endif
