@@ -21,6 +21,7 @@
 #include "jwk.h"
 #include "jwks_doctor.h"
 #include "keymap.h"
+#include "users.h"
 #include "list.h"
 #include "secretbox.h"
 #include "status.h"
@@ -113,9 +114,10 @@ bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 typedef bc_status (*tui_call_fn)(void *ctx, bc_error *err);
 bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
                        bc_error *err);
-/* For the next tui_app_call only: a count the worker raises as it goes, shown beside the spinner
- * as "N found so far" (borrowed; it must outlive the call). */
-void tui_app_call_progress(tui_app *app, const atomic_size_t *found);
+/* For the next tui_app_call only: a count's progress the worker raises as it goes, shown beside
+ * the spinner as "N found so far, R rows read" and, once the share of the table read is known,
+ * "of ~T (P%)" (borrowed; it must outlive the call). */
+void tui_app_call_progress(tui_app *app, const bc_count_progress *progress);
 /* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
 bool tui_app_busy(const tui_app *app);
 /* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */

@@ -53,7 +53,7 @@ struct tui_app {
     /* the call on the worker thread (tui_app_call), and keys that wait for it */
     bool busy, busy_cancellable, busy_stopping, busy_refused;
     const char *busy_doing;
-    const atomic_size_t *busy_found; /* tui_app_call_progress: shown while the call runs */
+    const bc_count_progress *busy_found; /* tui_app_call_progress: shown while the call runs */
     int64_t busy_since_us;
     int queued[QUEUE_MAX];
     size_t nqueued;

@@ -512,14 +512,14 @@ typedef struct {
     bc_driver *driver;
     char search[256];
     bc_user_query q;
-    atomic_size_t found;
+    bc_count_progress progress;
     int64_t total;
 } count_call;
 
 static bc_status run_count_call(void *ctx, bc_error *err)
 {
     count_call *c = ctx;
-    return bc_users_count(c->driver, &c->q, &c->found, &c->total, err);
+    return bc_users_count(c->driver, &c->q, &c->progress, &c->total, err);
 }
 
 /* Finish the count of the search and filters: a scan on Convex, with progress; Esc stops it. */
@@ -537,8 +537,10 @@ static void count_all(users_state *s, tui_app *app)
     c->q = build_query(s);
     if (c->q.search)
         c->q.search = c->search + (c->search[0] == '^');
-    atomic_init(&c->found, 0);
-    tui_app_call_progress(app, &c->found);
+    atomic_init(&c->progress.found, 0);
+    atomic_init(&c->progress.scanned, 0);
+    atomic_init(&c->progress.table_estimate, 0);
+    tui_app_call_progress(app, &c->progress);
     bc_error err = {0};
     bc_status st = tui_app_call(app, "counting", true, run_count_call, c, &err);
     if (st == BC_OK) {
@@ -549,8 +551,10 @@ static void count_all(users_state *s, tui_app *app)
         tui_format_count(n, sizeof n, c->total);
         tui_app_message(app, "%s users match (an exact count)", n);
     } else if (st == BC_CANCELLED) {
-        tui_format_count(n, sizeof n, (int64_t)atomic_load(&c->found));
-        tui_app_message(app, "count stopped: %s found so far", n);
+        char scanned[32];
+        tui_format_count(n, sizeof n, (int64_t)atomic_load(&c->progress.found));
+        tui_format_count(scanned, sizeof scanned, (int64_t)atomic_load(&c->progress.scanned));
+        tui_app_message(app, "count stopped: %s found so far in %s rows read", n, scanned);
     } else {
         tui_app_error(app, &err);
     }

@@ -515,6 +515,7 @@ function addFault(f) {
     ms: Number(f.ms ?? 1000),
     phase: f.phase ?? DEFAULT_PHASE[f.kind],
     data: f.data ?? { code: "INJECTED" },
+    skip: Number(f.skip ?? 0), // matching requests let through untouched first
   };
   if (!["before", "after"].includes(fault.phase))
     throw new HttpError(400, "BadFault", `phase must be before or after`);
@@ -528,6 +529,10 @@ function takeFaults(path, fnPath) {
     if (f.remaining <= 0) continue;
     if (f.path && !path.startsWith(f.path)) continue;
     if (f.fn && f.fn !== fnPath) continue;
+    if (f.skip > 0) {
+      f.skip--;
+      continue;
+    }
     f.remaining--;
     hit.push(f);
   }
