@@ -367,8 +367,8 @@ static void list_end(lister *l, bc_status st, int64_t total, bool at_least, cons
 
 typedef bc_status (*each_fn)(bc_cli *c, bc_rows_sink sink, void *ctx, bc_error *err);
 
-/* --all from the start: every row through the store's fastest whole read, in order; the total
- * is the number streamed. */
+/* --all from the start on a store that streams: every row through its fastest whole read, in
+ * order; the total is the number streamed. */
 static bc_status run_all(bc_cli *c, const row_kind *kind, each_fn each, bc_error *err)
 {
     lister l = {.c = c, .kind = kind};
@@ -390,7 +390,9 @@ static bc_status run_all(bc_cli *c, const row_kind *kind, each_fn each, bc_error
 static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, each_fn each,
                           bc_error *err)
 {
-    if (c->all && !c->limit && !c->cursor)
+    /* A store that reads a whole query faster than page by page (Convex); the others page on,
+     * with the total their first page counts for the meter. */
+    if (c->all && !c->limit && !c->cursor && bc_driver_streams(c->d))
         return run_all(c, kind, each, err);
     lister l = {.c = c, .kind = kind};
     char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
