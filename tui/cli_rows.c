@@ -305,6 +305,7 @@ typedef struct {
     const row_kind *kind;
     emitter e;
     bool begun;
+    bool streaming; /* run_all: batches from the store's whole read */
     bc_meter meter; /* --all: rows so far; a Convex scan: rows read; on a terminal's stderr */
 } lister;
 
@@ -330,7 +331,7 @@ static bc_status list_batch(void *ctx, bc_rows *rows, bc_error *err)
     for (size_t i = 0; i < rows->n; i++)
         emit_row(&l->e, &rows->items[i]);
     emit_page_done(&l->e);
-    if (c->all)
+    if (l->streaming) /* page by page, the loop reports with the total its first page counted */
         bc_meter_update(&l->meter, "exporting", l->e.rows, 0);
     return BC_OK;
 }
@@ -371,7 +372,7 @@ typedef bc_status (*each_fn)(bc_cli *c, bc_rows_sink sink, void *ctx, bc_error *
  * order; the total is the number streamed. */
 static bc_status run_all(bc_cli *c, const row_kind *kind, each_fn each, bc_error *err)
 {
-    lister l = {.c = c, .kind = kind};
+    lister l = {.c = c, .kind = kind, .streaming = true};
     bc_meter_start(&l.meter, kind->key);
     bc_progress progress = bc_meter_progress(&l.meter);
     c->d->progress = &progress;
