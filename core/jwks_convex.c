@@ -542,7 +542,7 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
                              bc_error *err)
 {
     *id = 0;
-    if (!ctx->db)
+    if (!ctx->state)
         return BC_OK;
     bc_record before = {0}, after = {0};
     char run[32];
@@ -554,7 +554,7 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
     bc_audit_change change = {
         .action = action, .subject = subject, .before = &before, .after = &after};
     bc_audit_who who = ctx->who ? *ctx->who : (bc_audit_who){0};
-    bc_status st = bc_audit_begin(ctx->db, &who, &change, id, err);
+    bc_status st = bc_audit_begin(ctx->state, &who, &change, id, err);
     bc_record_release(&before);
     bc_record_release(&after);
     return st;
@@ -562,8 +562,8 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
 
 static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
 {
-    if (ctx->db && id)
-        bc_audit_finish(ctx->db, id, failure ? failure->msg : NULL, NULL);
+    if (ctx->state && id)
+        bc_audit_finish(ctx->state, id, failure ? failure->msg : NULL, NULL);
 }
 
 static const char *var_text(const bc_checklist_ctx *ctx, const char *name)

@@ -120,6 +120,8 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, bc_count_progress
     size_t n = 0;
     char *cursor = NULL;
     bc_status st;
+    atomic_size_t *was = d->found;
+    d->found = progress ? &progress->found : NULL;
     do {
         bc_page page;
         pq.cursor = cursor;
@@ -139,6 +141,7 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, bc_count_progress
         if (progress)
             atomic_store(&progress->found, n);
     } while (cursor);
+    d->found = was;
     if (st == BC_OK)
         *total = (int64_t)n;
     return st;

@@ -52,8 +52,9 @@ typedef struct {
 /* Count every user the query matches (its search and filters; sort, limit, cursor and the
  * want_total flag are ignored): the store's own count when it is exact, else by reading every
  * match as fast as the store allows (bc_driver_users_each). *progress (may be NULL) is updated
- * as the reading goes. BC_CANCELLED when the driver is interrupted (bc_driver_interrupt);
- * *total is set only on success. */
+ * as the reading goes: after each batch, and match by match where the store counts that way
+ * (d->found). BC_CANCELLED when the driver is interrupted (bc_driver_interrupt); *total is set
+ * only on success. */
 bc_status bc_users_count(bc_driver *d, const bc_user_query *q, bc_count_progress *progress,
                          int64_t *total, bc_error *err);
 

@@ -37,20 +37,25 @@
     X(FIRST, "first", "g Home", NAV, NULL, "Go to the first row")                                  \
     X(LAST, "last", "G End", NAV, NULL, "Go to the last row (fetched from the end, not paged)")    \
     X(OPEN, "open", "Enter l Right", NAV, NULL, "Open the selected row")                           \
+    X(RECORD, "record", "v", NAV, NULL,                                                            \
+      "Show the selected row's whole record: every field, nothing cut, long values wrapped")       \
     X(CLOSE, "close", "q", NAV, NULL, "Close this screen; on the first screen, quit")              \
     X(BACK, "back", "Esc h Left", NAV, NULL, "Go back to the previous screen")                     \
     X(NEXT_PANE, "next-pane", "Tab", NAV, NULL, "Focus the next pane")                             \
     X(PREV_PANE, "prev-pane", "S-Tab", NAV, NULL, "Focus the previous pane")                       \
     X(VIEW_OVERVIEW, "overview", "0", VIEW, "stats",                                               \
-      "Overview: sign-ups per day, users, bans, sessions, accounts, keys, audit at a glance")       \
+      "Overview: sign-ups per day, users, bans, sessions, accounts, keys, audit at a glance")      \
     X(VIEW_USERS, "users", "1", VIEW, "users list", "Show the users table")                        \
     X(VIEW_SESSIONS, "sessions", "2", VIEW, "sessions list", "Show every user's sessions")         \
     X(SHOW_USER, "user", "", VIEW, "users show", "Open a user by id or email (:user EMAIL)")       \
     X(HELP, "help", "? F1", VIEW, "help", "Show this help (type / to search it)")                  \
     X(REDRAW, "redraw", "C-l", VIEW, NULL, "Redraw the whole screen")                              \
     X(QUIT, "quit", "Q C-c", VIEW, NULL, "Quit bcadmin from any screen")                           \
-    X(SUSPEND, "suspend", "C-z", VIEW, NULL, "Suspend to the shell (fg comes back)")              \
-    X(MESSAGES, "messages", "M", VIEW, NULL, "Every message and error of this session, whole")    \
+    X(SUSPEND, "suspend", "C-z", VIEW, NULL, "Suspend to the shell (fg comes back)")               \
+    X(MESSAGES, "messages", "M", VIEW, NULL, "Every message and error of this session, whole")     \
+    X(TIMES, "times", "T", VIEW, NULL,                                                             \
+      "Times: local with its zone, UTC, or relative (\"3 min ago\"); BCADMIN_TIMES sets the "      \
+      "first")                                                                                     \
     X(DEPLOYMENTS, "deployments", "d", VIEW, NULL,                                                 \
       "Switch target: the Convex deployment and SQLite files the environment and files offer")     \
     X(SEARCH, "search", "/", LIST, NULL, "Search as you type (users: email or name)")              \
@@ -59,13 +64,14 @@
     X(REVERSE, "reverse", "O", LIST, NULL, "Reverse the sort direction")                           \
     X(CLEAR, "clear", "F", LIST, NULL, "Clear the search and every filter")                        \
     X(REFRESH, "refresh", "C-r F5", LIST, NULL, "Fetch again, keeping the selected row")           \
-    X(COUNT_ALL, "count", "#", LIST, NULL,                                                             \
-      "Count every user the search and filters match (on Convex a scan: progress shown, Esc stops)") \
+    X(COUNT_ALL, "count", "#", LIST, NULL,                                                         \
+      "Count every user the search and filters match (on Convex a scan: progress shown, Esc "      \
+      "stops)")                                                                                    \
     X(ACCOUNTS, "accounts", "a", DETAIL, "accounts list", "Focus the user's accounts pane")        \
     X(SESSIONS_PANE, "sessions-pane", "s", DETAIL, NULL, "Focus the user's sessions pane")         \
     X(VIEW_AUDIT, "audit", "3", VIEW, "audit", "Show the audit log (newest first; z undoes)")      \
     X(MARK, "mark", "Space", LIST, NULL,                                                           \
-      "Mark or unmark the selected user for a bulk action (Env screen: include the row or not)")  \
+      "Mark or unmark the selected user for a bulk action (Env screen: include the row or not)")   \
     X(MARK_FILTER, "mark-filter", "m", LIST, NULL,                                                 \
       "Mark every user the search and filters match (again: clear marks)")                         \
     X(COMMAND, "command", ":", PROMPT, NULL, "Type an action name (Tab completes, Enter runs)")    \
@@ -95,36 +101,36 @@
       "Unlink the selected account (accounts pane; never the last one)")                           \
     X(UNDO, "undo", "z", ADMIN, "audit undo",                                                      \
       "Undo the selected audit entry (bans, roles, edits)")                                        \
-    X(JWKS_DOCTOR, "jwks", "4", VIEW, "jwks doctor",                                                \
-      "JWKS screen: the doctor's checks, the key rows of a SQLite app")                           \
-    X(CHECKLIST_LIST, "checklists", "5", VIEW, "checklist list",                                  \
-      "Checklist runs (opens the unfinished one when there is one)")                              \
-    X(CHECKLIST_STATUS, "checklist", "", VIEW, "checklist status",                                \
-      "Open a checklist run and its steps (:checklist RUN)")                                      \
+    X(JWKS_DOCTOR, "jwks", "4", VIEW, "jwks doctor",                                               \
+      "JWKS screen: the doctor's checks, the key rows of a SQLite app")                            \
+    X(CHECKLIST_LIST, "checklists", "5", VIEW, "checklist list",                                   \
+      "Checklist runs (opens the unfinished one when there is one)")                               \
+    X(CHECKLIST_STATUS, "checklist", "", VIEW, "checklist status",                                 \
+      "Open a checklist run and its steps (:checklist RUN)")                                       \
     X(ABANDON_RUN, "abandon-run", "A", OPS, NULL,                                                  \
-      "Abandon the selected unfinished run (it stops blocking a new one)")                        \
+      "Abandon the selected unfinished run (it stops blocking a new one)")                         \
     X(JWKS_BOOTSTRAP, "jwks-bootstrap", "B", ADMIN, "jwks bootstrap",                              \
-      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                          \
+      "First-deploy checklist: secret, getLatestJwks, set JWKS, verify")                           \
     X(JWKS_ROTATE, "jwks-rotate", "K", ADMIN, "jwks rotate",                                       \
-      "Key rotation (a checklist on Convex; a new key row on SQLite, typed confirmation)")        \
+      "Key rotation (a checklist on Convex; a new key row on SQLite, typed confirmation)")         \
     X(CHECKLIST_RESUME, "run-step", "r", ADMIN, "checklist resume",                                \
       "Run the checklist from its next step (resume an interrupted run)")                          \
-    X(SKIP_STEP, "skip-step", "S", ADMIN, NULL,                                                    \
-      "Skip the run's next step (type its id)")                                                   \
+    X(SKIP_STEP, "skip-step", "S", ADMIN, NULL, "Skip the run's next step (type its id)")          \
     X(RETRY_STEP, "retry-step", "t", ADMIN, NULL,                                                  \
-      "Run the selected step again (a done step: type its id), then go on")                       \
+      "Run the selected step again (a done step: type its id), then go on")                        \
     X(DB_INDEX, "db-index", "", CLI, "db index", "Add bcadmin's browsing indexes to the file")     \
     X(DB_CHECK, "db-check", "", CLI, "db check",                                                   \
       "Check that the target is a Better Auth database")                                           \
-    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")             \
-    X(ENV_LIST, "env-list", "", CLI, "env list", "List a Convex deployment's variables")          \
-    X(ENV_DIFF, "env", "6", VIEW, "env diff",                                                       \
-      "Env screen: convex/.env against the deployment's variables (:env FILE for another file)")  \
-    X(ENV_REVEAL, "reveal", "v", OPS, NULL, "Env screen: show the values instead of their hashes") \
+    X(DEMO, "demo", "", CLI, "demo", "Create a demo database (run `bcadmin demo`)")                \
+    X(ENV_LIST, "env-list", "", CLI, "env list", "List a Convex deployment's variables")           \
+    X(ENV_DIFF, "env", "6", VIEW, "env diff",                                                      \
+      "Env screen: convex/.env against the deployment's variables (:env FILE for another file)")   \
+    X(ENV_REVEAL, "reveal", "V", OPS, NULL,                                                        \
+      "Env screen: show the values instead of their hashes (v on a row then shows them whole)")    \
     X(ENV_SYNC, "env-sync", "P", ADMIN, "env sync",                                                \
-      "Env screen: apply the included rows in one request (typed name on production)")            \
-    X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")             \
-    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")    \
+      "Env screen: apply the included rows in one request (typed name on production)")             \
+    X(ENV_SET, "env-set", "", CLI, "env set", "Set one variable from standard input")              \
+    X(ENV_UNSET, "env-unset", "", CLI, "env unset", "Remove one variable from the deployment")     \
     X(VERSION, "version", "", CLI, "version", "Show bcadmin's version")                            \
     X(COMPLETION, "completion", "", CLI, "completion",                                             \
       "Print a shell completion script (run `bcadmin completion bash|zsh|fish`)")

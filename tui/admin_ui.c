@@ -13,6 +13,7 @@
 #include "isotime.h"
 #include "session_cookie.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* One action in progress, from its first dialog to its outcome. */
@@ -214,8 +215,8 @@ static void show_impersonation(tui_app *app, const flow *f, const bc_record *s)
     const char *token = bc_record_text(s, "token");
     int64_t until = 0;
     bc_record_date(s, "expiresAt", &until);
-    char iso[BC_ISO_LEN + 1];
-    bc_iso_format(until, iso);
+    char iso[TUI_TIME_TEXT];
+    tui_time_text(until, TUI_TIME_ZONE | TUI_TIME_SECONDS, iso, sizeof iso);
     tui_dialog d = {.kind = TUI_DLG_INFO, .wrap = true};
     snprintf(d.title, sizeof d.title, "Impersonating %s", f->email ? f->email : f->user);
     /* Each value on a line of its own, so a drag over one line copies it whole. */
@@ -319,8 +320,8 @@ static bc_status run_single(tui_app *app, flow *f, bc_error *err)
         if (f->expiry.never) {
             tui_app_message(app, "banned %s permanently; their sessions are revoked", who);
         } else {
-            char until[BC_SHORT_DATE_LEN + 1];
-            bc_describe_date(f->expiry.at_ms, until);
+            char until[TUI_TIME_TEXT];
+            tui_time_text(f->expiry.at_ms, TUI_TIME_ZONE, until, sizeof until);
             tui_app_message(app, "banned %s until %s; their sessions are revoked", who, until);
         }
         break;
@@ -451,9 +452,9 @@ static void ask(tui_app *app, flow *f)
         if (f->expiry.never) {
             tui_dialog_line(&d, "Until:   never (a permanent ban)");
         } else {
-            char until[BC_SHORT_DATE_LEN + 1];
-            bc_describe_date(f->expiry.at_ms, until);
-            tui_dialog_line(&d, "Until:   %s UTC", until);
+            char until[TUI_TIME_TEXT];
+            tui_time_text(f->expiry.at_ms, TUI_TIME_ZONE, until, sizeof until);
+            tui_dialog_line(&d, "Until:   %s", until);
         }
         tui_dialog_line(&d, "Every session of %s is deleted.", f->bulk ? "each user" : "the user");
         d.danger = true;

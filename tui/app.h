@@ -20,6 +20,7 @@
 #include "driver.h"
 #include "jwk.h"
 #include "jwks_doctor.h"
+#include "fields.h"
 #include "keymap.h"
 #include "users.h"
 #include "list.h"
@@ -50,6 +51,9 @@ typedef struct {
      * by delta rows (tui_list_delta), fetching the rows past the loaded ones; for g/G fetch the
      * true end. Optional: without it the app moves v->list within its rows. */
     void (*seek)(tui_view *v, tui_app *app, tui_action a, int64_t delta);
+    /* The selected row whole for the record view (v): fill *out (fields.h) and return true, or
+     * false when nothing is selected. Optional: without it v says there is no record here. */
+    bool (*record)(tui_view *v, tui_app *app, tui_fields *out);
     /* Milliseconds until the view wants idle() (-1: never); idle runs deferred work such as a
      * debounced search. Both optional. */
     int (*idle_in)(tui_view *v, tui_app *app);
@@ -69,10 +73,9 @@ struct tui_view {
     tui_list *list;
 };
 
-
 extern const tui_view_ops tui_users_view, tui_user_view, tui_sessions_view, tui_help_view,
     tui_audit_view, tui_jwks_view, tui_checklists_view, tui_run_view, tui_env_view,
-    tui_overview_view, tui_messages_view;
+    tui_overview_view, tui_messages_view, tui_record_view;
 
 /* The JWKS doctor on the console's target through tui_app_call (view_jwks.c; the overview's
  * keys panel runs it too): SQLite checks the file's rows with the secrets (NULL: none); Convex opens
@@ -118,6 +121,12 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
  * the spinner as "N found so far, R rows read" and, once the share of the table read is known,
  * "of ~T (P%)" (borrowed; it must outlive the call). */
 void tui_app_call_progress(tui_app *app, const bc_count_progress *progress);
+/* For the next tui_app_call only (a cancellable read): it runs behind the screen, so keys never
+ * wait for it. The line editor edits as with any call; Esc stops it and does nothing else; any
+ * other key stops it and then runs. tui_app_call_yielded then says whether a key other than Esc
+ * stopped it (the caller may run it again once the keys pause). */
+void tui_app_call_background(tui_app *app);
+bool tui_app_call_yielded(const tui_app *app);
 /* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
 bool tui_app_busy(const tui_app *app);
 /* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */

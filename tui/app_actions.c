@@ -9,6 +9,7 @@
 #include "admin_ui.h"
 #include "draw.h"
 #include "text.h"
+#include "timefmt.h"
 #include "view.h"
 
 /* --- actions -------------------------------------------------------------------------------- */
@@ -71,6 +72,27 @@ static bool run_global(tui_app *app, tui_action a, const char *arg)
     case TUI_ACT_REDRAW:
         tui_draw_invalidate();
         return true;
+    case TUI_ACT_RECORD:
+        if (top && top->ops == &tui_record_view) {
+            app_pop_view(app);
+            return true;
+        }
+        if (tui_view_show_record(top, app))
+            return true;
+        tui_app_message(app, "record: the %s screen has no rows to show whole",
+                        top ? top->ops->name : "current");
+        return true;
+    case TUI_ACT_TIMES: {
+        tui_time_mode m = (tui_time_mode)((tui_time_get_mode() + 1) % TUI_TIME_MODES);
+        tui_time_set_mode(m);
+        if (m == TUI_TIME_RELATIVE)
+            tui_app_message(app, "times: relative (\"3 min ago\"); T again: local");
+        else if (m == TUI_TIME_UTC)
+            tui_app_message(app, "times: UTC");
+        else
+            tui_app_message(app, "times: local (%s)", tui_time_zone());
+        return true;
+    }
     case TUI_ACT_MESSAGES:
         if (top && top->ops == &tui_messages_view)
             app_pop_view(app);

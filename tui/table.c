@@ -49,8 +49,9 @@ void tui_table_header(int y, int x, int total, const tui_col *cols, const int *w
     for (int i = 0; i < n; i++) {
         if (!widths[i])
             continue;
-        char title[64];
-        snprintf(title, sizeof title, "%s%s", cols[i].title,
+        char title[96];
+        const char *zone = cols[i].time ? tui_time_zone() : "";
+        snprintf(title, sizeof title, "%s%s%s%s", cols[i].title, *zone ? " " : "", zone,
                  i == sort_col ? (ascending ? " \u25b2" : " \u25bc") : "");
         tui_draw_text(y, cx, widths[i], title, TUI_S_HEADER, true);
         cx += widths[i] + 1;
@@ -101,11 +102,11 @@ void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t
     snprintf(out, size, "row %s of %s%s", p, t, at_least ? "+ so far" : "");
 }
 
-void tui_date_field(const bc_record *r, const char *field, char out[32])
+void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEXT])
 {
     int64_t ms;
     if (bc_record_date(r, field, &ms))
-        bc_describe_date(ms, out);
+        tui_time_text(ms, 0, out, TUI_TIME_TEXT);
     else
-        snprintf(out, 32, "-");
+        snprintf(out, TUI_TIME_TEXT, "-");
 }

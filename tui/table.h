@@ -8,12 +8,14 @@
 
 #include "draw.h"
 #include "record.h"
+#include "timefmt.h"
 
 typedef struct {
     const char *title;
     int width; /* fixed width, or the minimum of a flexible column */
     int flex;  /* share of the spare width (0: fixed) */
     int drop;  /* 0: always shown; columns with the highest drop go first when narrow */
+    bool time; /* a time column (timefmt.h): its header names the zone */
 } tui_col;
 
 #define TUI_TABLE_MAX_COLS 12
@@ -27,8 +29,9 @@ void tui_table_header(int y, int x, int total, const tui_col *cols, const int *w
 void tui_table_row(int y, int x, int total, const int *widths, int n, const char *const *cells,
                    const tui_style *styles, bool selected);
 
-/* A date field as "YYYY-MM-DD HH:MM" (describe.h), or "-" when the row has none. */
-void tui_date_field(const bc_record *r, const char *field, char out[32]);
+/* A date field as a table cell (tui_time_text: no zone, the header names it), or "-" when the row
+ * has none. */
+void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEXT]);
 
 /* "1,234,567" into out. */
 void tui_format_count(char *out, size_t size, int64_t n);

@@ -16,6 +16,9 @@ bool tui_view_navigate(tui_view *v, tui_app *app, tui_action a);
 /* A click at (y, x): ops->click first (a view with panes focuses the one clicked), then the row
  * drawn at line y of v->list is selected; true when a row was. */
 bool tui_view_click(tui_view *v, tui_app *app, int y, int x);
+/* v: open the record view on v's selected row (ops->record); false when v has no records, so
+ * the app can say so. Defined in view_record.c. */
+bool tui_view_show_record(tui_view *v, tui_app *app);
 /* ops->seek of a view whose list is a keyset window w: reload(ctx, to_end) starts the window again
  * at an end when g/G must fetch it; errors and "press G again" go to the bottom line. */
 void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta,

@@ -16,13 +16,14 @@
 #include "table.h"
 #include "text.h"
 #include "view.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define AUDIT_PAGE 200
 #define DETAIL_ROWS 5
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_audit_entry *items;
     size_t n, cap;
     bool more; /* older entries may exist beyond the loaded ones */
@@ -189,8 +190,9 @@ static char *changes_text(const bc_audit_entry *e)
 }
 
 static const tui_col columns[] = {
-    {"#", 5, 0, 0},        {"started", 16, 0, 2}, {"state", 14, 0, 0},    {"action", 19, 0, 0},
-    {"subject", 24, 3, 1}, {"undo", 4, 0, 3},     {"changes", 20, 3, 0},
+    {"#", 5, 0, 0, false},        {"started", 16, 0, 2, true},  {"state", 14, 0, 0, false},
+    {"action", 19, 0, 0, false},  {"subject", 24, 3, 1, false}, {"undo", 4, 0, 3, false},
+    {"changes", 20, 3, 0, false},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -200,9 +202,11 @@ static void draw_detail(const audit_state *s, tui_rect r, int y)
     const bc_audit_entry *e = selected(s);
     if (!e)
         return;
-    char line[1024];
+    char line[1024], started[TUI_TIME_TEXT], finished[TUI_TIME_TEXT];
+    tui_time_iso(e->started_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, started, sizeof started);
+    tui_time_iso(e->finished_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, finished, sizeof finished);
     snprintf(line, sizeof line, "#%lld %s %s  started %s  finished %s", (long long)e->id, e->action,
-             e->state, e->started_at, e->finished_at ? e->finished_at : "-");
+             e->state, started, finished);
     tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, false);
     snprintf(line, sizeof line, "by %s as %s on %s %s", e->os_user,
              e->actor ? e->actor : "(no acting admin)", e->target_kind, e->target);
@@ -241,11 +245,9 @@ static void audit_draw(tui_view *v, tui_app *app, tui_rect r)
     size_t idx;
     for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_audit_entry *e = &s->items[s->shown[idx]];
-        char id[24], started[BC_SHORT_DATE_LEN + 1] = "-";
+        char id[24], started[TUI_TIME_TEXT];
         snprintf(id, sizeof id, "%lld", (long long)e->id);
-        int64_t ms;
-        if (e->started_at && bc_iso_parse(e->started_at, strlen(e->started_at), &ms))
-            bc_describe_date(ms, started);
+        tui_time_iso(e->started_at, 0, started, sizeof started);
         char *changes = changes_text(e);
         const char *cells[NCOLS] = {
             id,      started, e->state, e->action, e->label ? e->label : e->subject,
@@ -364,6 +366,39 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     }
 }
 
+static bool audit_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    audit_state *s = v->data;
+    const bc_audit_entry *e = selected(s);
+    if (!e)
+        return false;
+    tui_fields_title(out, "Audit entry #%lld %s", (long long)e->id, e->action);
+    tui_fields_add(out, "action", e->action);
+    tui_fields_add(out, "state", e->state);
+    tui_fields_add_time(out, "started", e->started_at);
+    tui_fields_add_time(out, "finished", e->finished_at);
+    tui_fields_add(out, "subject", e->subject);
+    tui_fields_add(out, "label", e->label);
+    tui_fields_add(out, "by (os user)", e->os_user);
+    tui_fields_add(out, "acting admin", e->actor);
+    tui_fields_addf(out, "target", "%s %s", e->target_kind, e->target);
+    char *changes = changes_text(e);
+    tui_fields_add(out, "changes", changes);
+    free(changes);
+    tui_fields_add(out, "before", e->before_json);
+    tui_fields_add(out, "after", e->after_json);
+    if (e->members)
+        tui_fields_addf(out, "members", "%lld (z undoes them all as one)", (long long)e->members);
+    if (e->group_id)
+        tui_fields_addf(out, "member of", "#%lld", (long long)e->group_id);
+    if (e->undo_of)
+        tui_fields_addf(out, "undo of", "#%lld", (long long)e->undo_of);
+    tui_fields_add(out, "undone", e->undone ? "yes" : "no");
+    tui_fields_add(out, "error", e->error);
+    return true;
+}
+
 static const tui_action audit_hints[] = {TUI_ACT_UNDO,    TUI_ACT_OPEN,       TUI_ACT_SEARCH,
                                          TUI_ACT_REFRESH, TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
 
@@ -373,6 +408,7 @@ const tui_view_ops tui_audit_view = {
     .draw = audit_draw,
     .handle = audit_handle,
     .seek = audit_seek,
+    .record = audit_record,
     .hints = audit_hints,
     .close = audit_close,
 };

@@ -21,6 +21,7 @@
 #include "target.h"
 #include "table.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* --- shared: the deployment and the engine ---------------------------------------------------- */
@@ -40,7 +41,7 @@ typedef struct {
 } question;
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     int64_t run_id;
     bc_checklist_run run;
     bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
@@ -53,7 +54,7 @@ typedef struct {
     char outcome[1100];    /* what the last advance ended with */
 } run_state;
 
-static sqlite3 *state_db(tui_app *app, bc_error *err)
+static bc_state *state_db(tui_app *app, bc_error *err)
 {
     bc_state *state = bc_target_state(tui_app_target(app), NULL);
     if (!state) {
@@ -62,7 +63,7 @@ static sqlite3 *state_db(tui_app *app, bc_error *err)
                 why ? why : "not opened");
         return NULL;
     }
-    return bc_state_db(state);
+    return state;
 }
 
 static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
@@ -289,7 +290,8 @@ static void run_close(tui_view *v)
 }
 
 static const tui_col step_cols[] = {
-    {"#", 3, 0, 0}, {"state", 8, 0, 0}, {"step", 12, 0, 1}, {"kind", 9, 0, 2}, {"title", 20, 1, 0},
+    {"#", 3, 0, 0, false},    {"state", 8, 0, 0, false},  {"step", 12, 0, 1, false},
+    {"kind", 9, 0, 2, false}, {"title", 20, 1, 0, false},
 };
 
 static tui_style state_style(bc_step_state st)
@@ -357,11 +359,12 @@ static void draw_output(run_state *s, tui_rect r, int y, int h)
         return;
     const bc_step_record *rec = &s->run.steps[s->list.sel];
     const bc_checklist_step *def = s->cl && s->list.sel < s->cl->n ? &s->cl->steps[s->list.sel] : NULL;
-    char line[512];
+    char line[512], started[TUI_TIME_TEXT], finished[TUI_TIME_TEXT];
+    tui_time_iso(rec->started_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, started, sizeof started);
+    tui_time_iso(rec->finished_at, TUI_TIME_ZONE | TUI_TIME_SECONDS, finished, sizeof finished);
     snprintf(line, sizeof line, "Step %zu %s: %s  (%s, attempts %d, started %s, finished %s)",
              s->list.sel + 1, rec->step_id, bc_step_state_name(rec->state),
-             def ? bc_step_kind_name(def->kind) : "?", rec->attempts,
-             rec->started_at ? rec->started_at : "-", rec->finished_at ? rec->finished_at : "-");
+             def ? bc_step_kind_name(def->kind) : "?", rec->attempts, started, finished);
     tui_draw_text(y + 1, r.x + 1, r.w - 1, line, TUI_A_BOLD, true);
     int used = 2, x = r.x + 1, w = r.w - 1;
     if (def)
@@ -493,7 +496,7 @@ static bool abandon_done(tui_dialog *d, tui_app *app, bool accepted)
     if (!accepted)
         return true;
     bc_error err = {0};
-    sqlite3 *db = state_db(app, &err);
+    bc_state *db = state_db(app, &err);
     if (!db || bc_checklist_abandon(db, *id, &err) != BC_OK)
         tui_app_error(app, &err);
     else
@@ -551,6 +554,32 @@ static bool run_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     }
 }
 
+/* The selected step whole: its explanation, recorded output and note are never cut here. */
+static bool run_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    run_state *s = v->data;
+    if (s->list.sel >= s->run.n)
+        return false;
+    const bc_step_record *rec = &s->run.steps[s->list.sel];
+    const bc_checklist_step *def =
+        s->cl && s->list.sel < s->cl->n ? &s->cl->steps[s->list.sel] : NULL;
+    tui_fields_title(out, "Run #%lld step %zu %s", (long long)s->run_id, s->list.sel + 1,
+                     rec->step_id);
+    tui_fields_add(out, "step", rec->step_id);
+    tui_fields_add(out, "title", def ? def->title : NULL);
+    tui_fields_add(out, "state", bc_step_state_name(rec->state));
+    tui_fields_add(out, "kind", def ? bc_step_kind_name(def->kind) : NULL);
+    tui_fields_addf(out, "attempts", "%d", rec->attempts);
+    tui_fields_add_time(out, "started", rec->started_at);
+    tui_fields_add_time(out, "finished", rec->finished_at);
+    tui_fields_add(out, "explanation", def ? def->explanation : NULL);
+    tui_fields_add(out, "output", rec->output && *rec->output ? rec->output : "(none recorded)");
+    tui_fields_add(out, "note", rec->note);
+    tui_fields_add(out, "last outcome", s->outcome[0] ? s->outcome : NULL);
+    return true;
+}
+
 static const tui_action run_hints[] = {TUI_ACT_CHECKLIST_RESUME, TUI_ACT_SKIP_STEP,
                                        TUI_ACT_RETRY_STEP, TUI_ACT_ABANDON_RUN, TUI_ACT_NONE};
 
@@ -559,6 +588,7 @@ const tui_view_ops tui_run_view = {
     .open = run_open,
     .draw = run_draw,
     .handle = run_handle,
+    .record = run_record,
     .hints = run_hints,
     .close = run_close,
 };
@@ -567,7 +597,7 @@ const tui_view_ops tui_run_view = {
  */
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_checklist_runs runs;
     tui_list list; /* over runs */
 } list_state;
@@ -606,8 +636,9 @@ static void list_close(tui_view *v)
 }
 
 static const tui_col run_cols[] = {
-    {"#", 4, 0, 0},          {"checklist", 9, 0, 0}, {"state", 9, 0, 0},   {"steps", 5, 0, 1},
-    {"next step", 14, 0, 2}, {"started", 16, 0, 3},  {"target", 16, 1, 1},
+    {"#", 4, 0, 0, false},       {"checklist", 9, 0, 0, false},  {"state", 9, 0, 0, false},
+    {"steps", 5, 0, 1, false},   {"next step", 14, 0, 2, false}, {"started", 16, 0, 3, true},
+    {"target", 16, 1, 1, false},
 };
 #define RUN_COLS ((int)(sizeof run_cols / sizeof run_cols[0]))
 
@@ -634,7 +665,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
     for (int i = 0; tui_list_row(&s->list, i, &idx); i++) {
         const bc_checklist_run *run = &s->runs.items[idx];
         size_t next = next_step(run);
-        char id[24], steps[32], nextc[96], started[BC_SHORT_DATE_LEN + 1] = "-";
+        char id[24], steps[32], nextc[96], started[TUI_TIME_TEXT];
         snprintf(id, sizeof id, "%lld", (long long)run->id);
         snprintf(steps, sizeof steps, "%zu/%zu", next, run->n);
         if (next < run->n && strcmp(run->state, "active") == 0)
@@ -642,9 +673,7 @@ static void list_draw(tui_view *v, tui_app *app, tui_rect r)
                      bc_step_state_name(run->steps[next].state));
         else
             snprintf(nextc, sizeof nextc, "-");
-        int64_t ms;
-        if (run->started_at && bc_iso_parse(run->started_at, strlen(run->started_at), &ms))
-            bc_describe_date(ms, started);
+        tui_time_iso(run->started_at, 0, started, sizeof started);
         const char *cells[RUN_COLS] = {id,    run->checklist, run->state, steps,
                                        nextc, started,        run->target};
         tui_style styles[RUN_COLS] = {0};
@@ -777,6 +806,29 @@ static bool list_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     }
 }
 
+static bool list_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    list_state *s = v->data;
+    if (s->list.sel >= s->runs.n)
+        return false;
+    const bc_checklist_run *run = &s->runs.items[s->list.sel];
+    tui_fields_title(out, "Checklist run #%lld %s", (long long)run->id, run->checklist);
+    tui_fields_add(out, "checklist", run->checklist);
+    tui_fields_add(out, "state", run->state);
+    tui_fields_addf(out, "target", "%s %s", run->target_kind, run->target);
+    tui_fields_add(out, "by (os user)", run->os_user);
+    tui_fields_add_time(out, "started", run->started_at);
+    tui_fields_add_time(out, "updated", run->updated_at);
+    tui_fields_add_time(out, "finished", run->finished_at);
+    for (size_t i = 0; i < run->n; i++) {
+        const bc_step_record *rec = &run->steps[i];
+        tui_fields_addf(out, rec->step_id, "%s%s%s", bc_step_state_name(rec->state),
+                        rec->note ? ": " : "", rec->note ? rec->note : "");
+    }
+    return true;
+}
+
 static const tui_action list_hints[] = {TUI_ACT_OPEN,           TUI_ACT_CHECKLIST_RESUME,
                                         TUI_ACT_JWKS_BOOTSTRAP, TUI_ACT_JWKS_ROTATE,
                                         TUI_ACT_ABANDON_RUN,    TUI_ACT_NONE};
@@ -786,6 +838,7 @@ const tui_view_ops tui_checklists_view = {
     .open = list_open,
     .draw = list_draw,
     .handle = list_handle,
+    .record = list_record,
     .hints = list_hints,
     .close = list_close,
 };

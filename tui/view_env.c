@@ -150,8 +150,8 @@ static size_t included(const bc_envsync_plan *p)
 }
 
 static const tui_col cols[] = {
-    {"in", 3, 0, 0},     {"name", 16, 1, 0},       {"kind", 11, 0, 0},
-    {"local", 18, 1, 1}, {"deployment", 18, 1, 1}, {"line", 5, 0, 2},
+    {"in", 3, 0, 0, false},     {"name", 16, 1, 0, false},       {"kind", 11, 0, 0, false},
+    {"local", 18, 1, 1, false}, {"deployment", 18, 1, 1, false}, {"line", 5, 0, 2, false},
 };
 #define NCOLS 6
 
@@ -373,6 +373,31 @@ static bool env_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
     }
 }
 
+/* The row whole: the values masked as the table shows them until V reveals them. */
+static bool env_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    env_state *s = v->data;
+    if (!s->loaded || s->list.sel >= s->plan.n)
+        return false;
+    const bc_envsync_item *it = &s->plan.items[s->list.sel];
+    tui_fields_title(out, "Variable %s (%s)", it->name,
+                     s->reveal ? "values shown" : "values masked: V reveals them");
+    tui_fields_add(out, "name", it->name);
+    tui_fields_add(out, "kind", bc_envsync_kind_name(it->kind));
+    tui_fields_add(out, "included", togglable(it) ? (it->include ? "yes" : "no") : "-");
+    char *local = shown(s, it->local, it->local_len);
+    char *remote = shown(s, it->remote, it->remote_len);
+    tui_fields_addf(out, "local", "%s", local);
+    tui_fields_addf(out, "deployment", "%s", remote);
+    free(local);
+    free(remote);
+    if (it->line)
+        tui_fields_addf(out, "line", "%s:%u", s->path, it->line);
+    tui_fields_add(out, "note", it->note);
+    return true;
+}
+
 static const tui_action env_hints[] = {TUI_ACT_MARK, TUI_ACT_ENV_REVEAL, TUI_ACT_ENV_SYNC,
                                        TUI_ACT_REFRESH, TUI_ACT_NONE};
 
@@ -381,6 +406,7 @@ const tui_view_ops tui_env_view = {
     .open = env_open,
     .draw = env_draw,
     .handle = env_handle,
+    .record = env_record,
     .hints = env_hints,
     .close = env_close,
 };

@@ -194,6 +194,31 @@ static bool help_handle(tui_view *v, tui_app *app, tui_action a, const char *arg
     }
 }
 
+/* The selected action whole: its keys, name, verb and help line. */
+static bool help_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    help_state *s = v->data;
+    if (s->list.sel >= s->nshown)
+        return false;
+    tui_action a = s->lines[s->shown[s->list.sel]].action;
+    const tui_action_info *info = tui_action_get(a);
+    if (!info)
+        return false;
+    tui_fields_title(out, "Action %s", info->name);
+    char *keys = tui_keymap_keys_of(tui_app_keymap(app), a);
+    if (*keys)
+        tui_fields_add(out, "keys", keys);
+    else
+        tui_fields_addf(out, "keys", "none: type :%s", info->name);
+    free(keys);
+    tui_fields_add(out, "action", info->name);
+    tui_fields_add(out, "group", tui_group_title(info->group));
+    tui_fields_add(out, "what it does", info->help);
+    if (info->verb)
+        tui_fields_addf(out, "command line", "bcadmin %s", info->verb);
+    return true;
+}
+
 static const tui_action help_hints[] = {TUI_ACT_SEARCH, TUI_ACT_NONE};
 
 const tui_view_ops tui_help_view = {
@@ -201,6 +226,7 @@ const tui_view_ops tui_help_view = {
     .open = help_open,
     .draw = help_draw,
     .handle = help_handle,
+    .record = help_record,
     .hints = help_hints,
     .close = help_close,
 };

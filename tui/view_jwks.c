@@ -17,11 +17,12 @@
 #include "jwks_rotate.h"
 #include "target.h"
 #include "table.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 typedef struct {
     char type[16];
-    char created[BC_SHORT_DATE_LEN + 1], expires[BC_SHORT_DATE_LEN + 1];
+    char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
     const char *decrypts; /* "yes", "no", "no secret", "plain" */
 } row_info;
 
@@ -77,9 +78,9 @@ static void describe_rows(jwks_state *s, const bc_secrets *secret)
         snprintf(in->created, sizeof in->created, "-");
         snprintf(in->expires, sizeof in->expires, "-");
         if (r->created_at != BC_JWKS_NO_TIME)
-            bc_describe_date(r->created_at, in->created);
+            tui_time_text(r->created_at, 0, in->created, sizeof in->created);
         if (r->expires_at != BC_JWKS_NO_TIME)
-            bc_describe_date(r->expires_at, in->expires);
+            tui_time_text(r->expires_at, 0, in->expires, sizeof in->expires);
         if (!bc_jwks_row_is_encrypted(r))
             in->decrypts = "plain";
         else if (!secret)
@@ -221,13 +222,13 @@ static void jwks_close(tui_view *v)
 }
 
 static const tui_col check_cols[] = {
-    {"status", 6, 0, 0},
-    {"check", 16, 0, 1},
-    {"message", 30, 1, 0},
+    {"status", 6, 0, 0, false},
+    {"check", 16, 0, 1, false},
+    {"message", 30, 1, 0, false},
 };
 static const tui_col row_cols[] = {
-    {"kid", 32, 0, 0},     {"type", 8, 0, 0},     {"created", 16, 0, 2},
-    {"expires", 16, 0, 1}, {"decrypts", 9, 0, 0},
+    {"kid", 32, 0, 0, false},    {"type", 8, 0, 0, false},     {"created", 16, 0, 2, true},
+    {"expires", 16, 0, 1, true}, {"decrypts", 9, 0, 0, false},
 };
 
 static tui_style status_style(bc_check_status st)
@@ -352,7 +353,7 @@ static void jwks_draw(tui_view *v, tui_app *app, tui_rect r)
 
 /* A SQLite rotation, as tui_app_call runs it on the worker thread; never stopped half way. */
 typedef struct {
-    bc_driver *driver;
+    bc_target *target;
     const bc_jwks_rotate_opts *opts;
     bc_jwks_rotate_result res;
 } rotate_call;
@@ -360,7 +361,7 @@ typedef struct {
 static bc_status run_rotate_call(void *ctx, bc_error *err)
 {
     rotate_call *c = ctx;
-    return bc_jwks_rotate_sqlite(c->driver, c->opts, &c->res, err);
+    return bc_target_rotate_sqlite(c->target, c->opts, &c->res, err);
 }
 
 static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
@@ -372,7 +373,7 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     bc_jwks_rotate_opts o = {.secrets = secret_of(s, app),
                              .audit_db = admin->state,
                              .who = admin->state ? &admin->who : NULL};
-    rotate_call c = {.driver = tui_app_driver(app), .opts = &o};
+    rotate_call c = {.target = tui_app_target(app), .opts = &o};
     bc_error err = {0};
     if (tui_app_call(app, "rotating the key", false, run_rotate_call, &c, &err) != BC_OK) {
         tui_app_error(app, &err);
@@ -451,6 +452,40 @@ static void jwks_click(tui_view *v, tui_app *app, int y, int x)
         focus_rows(s, v, !s->on_rows, s->rows_list.sel);
 }
 
+/* The selected check (message and fix whole) or key row (its public key whole). */
+static bool jwks_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    jwks_state *s = v->data;
+    if (!s->on_rows) {
+        if (s->checks_list.sel >= s->checks.n)
+            return false;
+        const bc_check *k = &s->checks.items[s->checks_list.sel];
+        tui_fields_title(out, "Check %s", k->id);
+        tui_fields_add(out, "check", k->id);
+        tui_fields_add(out, "status", bc_check_status_name(k->status));
+        tui_fields_add(out, "message", k->message);
+        tui_fields_add(out, "fix", *k->fix ? console_fix(s, k) : "nothing to do");
+        return true;
+    }
+    size_t i = s->rows_list.sel;
+    if (i >= s->rows.n)
+        return false;
+    const bc_jwks_row *row = &s->rows.rows[i];
+    tui_fields_title(out, "Key row %s", row->id);
+    tui_fields_add(out, "kid", row->id);
+    tui_fields_add(out, "type", s->info[i].type);
+    tui_fields_add(out, "alg", row->alg);
+    tui_fields_add(out, "crv", row->crv);
+    if (row->created_at != BC_JWKS_NO_TIME)
+        tui_fields_add_ms(out, "created", row->created_at);
+    if (row->expires_at != BC_JWKS_NO_TIME)
+        tui_fields_add_ms(out, "expires", row->expires_at);
+    tui_fields_add(out, "decrypts", s->info[i].decrypts);
+    tui_fields_add(out, "publicKey", row->public_key);
+    return true;
+}
+
 static const tui_action jwks_hints[] = {TUI_ACT_REFRESH, TUI_ACT_JWKS_ROTATE, TUI_ACT_NEXT_PANE,
                                         TUI_ACT_CHECKLIST_LIST, TUI_ACT_NONE};
 
@@ -460,6 +495,7 @@ const tui_view_ops tui_jwks_view = {
     .draw = jwks_draw,
     .handle = jwks_handle,
     .click = jwks_click,
+    .record = jwks_record,
     .hints = jwks_hints,
     .close = jwks_close,
 };

@@ -8,6 +8,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "isotime.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define PIECES 64
@@ -34,12 +35,12 @@ static void messages_close(tui_view *v)
     free(v->data);
 }
 
-/* "12:04:31Z error: ..." and its wrapped pieces; returns how many. */
+/* "2026-03-15 12:04:31 UTC  error: ..." and its wrapped pieces; returns how many. */
 static int pieces_of(const tui_logged *m, int width, char **out)
 {
-    char iso[BC_ISO_LEN + 1];
-    bc_iso_format(m->at_ms, iso);
-    char *line = bc_xasprintf("%.8sZ  %s", iso + 11, m->text);
+    char when[TUI_TIME_TEXT];
+    tui_time_text(m->at_ms, TUI_TIME_ZONE | TUI_TIME_SECONDS, when, sizeof when);
+    char *line = bc_xasprintf("%s  %s", when, m->text);
     int n = tui_wrap_text(line, width, out, PIECES);
     free(line);
     return n;
@@ -51,7 +52,7 @@ static void messages_draw(tui_view *v, tui_app *app, tui_rect r)
     size_t n;
     const tui_logged *log = tui_app_log(app, &n);
     char title[128];
-    snprintf(title, sizeof title, "Messages  %zu this session, oldest first (times in UTC)", n);
+    snprintf(title, sizeof title, "Messages  %zu this session, oldest first", n);
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     if (r.h <= 1)
         return;

@@ -24,6 +24,7 @@
 #include "stats.h"
 #include "table.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define LINES_MAX 8
@@ -322,7 +323,7 @@ static void format_ops(overview_state *s)
 /* The latest audit entries and an unfinished checklist run: the state database, read here. */
 static void format_local(overview_state *s)
 {
-    sqlite3 *db = tui_app_admin(s->app)->state;
+    bc_state *db = tui_app_admin(s->app)->state;
     panel *p = &s->panels[P_AUDIT];
     *p = (panel){.title = "Latest admin actions (audit log)"};
     bc_audit_entries list = {0};
@@ -332,10 +333,8 @@ static void format_local(overview_state *s)
     } else if (bc_audit_list(db, AUDIT_SHOWN, 0, &list, NULL) == BC_OK) {
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
-            char when[BC_SHORT_DATE_LEN + 1] = "-";
-            int64_t ms;
-            if (e->started_at && bc_iso_parse(e->started_at, strlen(e->started_at), &ms))
-                bc_describe_date(ms, when);
+            char when[TUI_TIME_TEXT];
+            tui_time_iso(e->started_at, 0, when, sizeof when);
             line(p, strcmp(e->state, "failed") == 0 ? TUI_S_DANGER : 0, "#%lld %s %-22s %-7s %s",
                  (long long)e->id, when, e->action, e->state, e->subject ? e->subject : "");
         }

@@ -100,9 +100,13 @@ static void sessions_close(tui_view *v)
 }
 
 static const tui_col columns[] = {
-    {"state", 23, 0, 0},           {"user", 20, 3, 0}, {"created", 16, 0, 3},
-    {"expires", 16, 0, 0},         {"ip", 15, 0, 4},   {"user agent", 12, 2, 2},
-    {"impersonated by", 16, 2, 1},
+    {"state", 23, 0, 0, false},
+    {"user", 20, 3, 0, false},
+    {"created", 16, 0, 3, true},
+    {"expires", 16, 0, 0, true},
+    {"ip", 15, 0, 4, false},
+    {"user agent", 12, 2, 2, false},
+    {"impersonated by", 16, 2, 1, false},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -130,7 +134,7 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
         const char *imp = bc_record_text(row, "impersonatedBy");
         const char *by = bc_record_text(row, "impersonatorEmail");
         const char *owner = bc_record_text(row, "userEmail");
-        char created[32], expires[32];
+        char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
         char *state = bc_describe_session_status(row, now);
@@ -221,6 +225,20 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
     }
 }
 
+static bool sessions_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    sessions_state *s = v->data;
+    const bc_record *row = tui_rowwin_selected(&s->win);
+    if (!row)
+        return false;
+    tui_fields_title(out, "Session %s of %s", bc_record_text(row, "id"),
+                     bc_record_text(row, "userEmail") ? bc_record_text(row, "userEmail")
+                                                      : bc_record_text(row, "userId"));
+    tui_fields_add_record(out, row);
+    return true;
+}
+
 static const tui_action sessions_hints[] = {TUI_ACT_OPEN,           TUI_ACT_FILTER,
                                             TUI_ACT_REVOKE_SESSION, TUI_ACT_REFRESH,
                                             TUI_ACT_VIEW_USERS,     TUI_ACT_NONE};
@@ -231,6 +249,7 @@ const tui_view_ops tui_sessions_view = {
     .draw = sessions_draw,
     .handle = sessions_handle,
     .seek = sessions_seek,
+    .record = sessions_record,
     .hints = sessions_hints,
     .close = sessions_close,
 };

@@ -6,11 +6,13 @@
 
 #include "admin_ui.h"
 #include "app.h"
+#include "fields.h"
 #include "isotime.h"
 #include "model.h"
 #include "table.h"
 #include "describe.h"
 #include "users.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 enum { PANE_FIELDS, PANE_SESSIONS, PANE_ACCOUNTS, PANE_COUNT };
@@ -83,30 +85,6 @@ static void user_close(tui_view *v)
     free(s);
 }
 
-/* A field's value as text; the caller frees it. Drawing escapes it. */
-static char *value_text(const bc_value *v)
-{
-    char iso[BC_ISO_LEN + 1];
-    switch (v->kind) {
-    case BC_V_NULL:
-        return bc_xstrdup("null");
-    case BC_V_TEXT:
-        return bc_xstrdup(v->u.text);
-    case BC_V_INT:
-        return bc_xasprintf("%" PRId64, v->u.i);
-    case BC_V_REAL:
-        return bc_xasprintf("%g", v->u.r);
-    case BC_V_BOOL:
-        return bc_xstrdup(v->u.b ? "true" : "false");
-    case BC_V_DATE:
-        bc_iso_format(v->u.ms, iso);
-        return bc_xstrdup(iso);
-    case BC_V_BLOB:
-        return bc_xasprintf("<%zu bytes of binary data>", v->len);
-    }
-    return bc_xstrdup("?");
-}
-
 static void pane_title(user_state *s, int which, int y, tui_rect r, const char *extra)
 {
     bool focused = s->focus == which;
@@ -144,7 +122,7 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
             const bc_field *f = &s->d.user.fields[idx - 1];
             bool known = bc_model_field(BC_MODEL_USER, f->name) != NULL;
             snprintf(label, sizeof label, "%s%s", f->name, known ? "" : " (extra)");
-            value = value_text(&f->value);
+            value = tui_value_text(&f->value);
             if (f->value.kind == BC_V_NULL)
                 vstyle |= TUI_S_DIM;
         }
@@ -155,9 +133,10 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
 }
 
 static const tui_col session_cols[] = {
-    {"state", 23, 0, 0}, {"created", 16, 0, 2},    {"expires", 16, 0, 0},
-    {"ip", 15, 1, 3},    {"user agent", 16, 3, 1}, {"impersonated by", 16, 2, 0},
-    {"token", 8, 0, 4},
+    {"state", 23, 0, 0, false},      {"created", 16, 0, 2, true},
+    {"expires", 16, 0, 0, true},     {"ip", 15, 1, 3, false},
+    {"user agent", 16, 3, 1, false}, {"impersonated by", 16, 2, 0, false},
+    {"token", 8, 0, 4, false},
 };
 #define NSCOLS ((int)(sizeof session_cols / sizeof session_cols[0]))
 
@@ -182,7 +161,7 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
         const bc_record *row = &s->d.sessions.items[idx];
         bool expired = !bc_describe_session_active(row, now);
         const char *imp = bc_record_text(row, "impersonatedBy");
-        char created[32], expires[32];
+        char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
         char *state = bc_describe_session_status(row, now);
@@ -204,8 +183,8 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
 }
 
 static const tui_col account_cols[] = {
-    {"provider", 12, 1, 0}, {"account id", 16, 2, 0}, {"created", 16, 0, 1},
-    {"scope", 10, 2, 2},    {"password", 10, 0, 3},
+    {"provider", 12, 1, 0, false}, {"account id", 16, 2, 0, false}, {"created", 16, 0, 1, true},
+    {"scope", 10, 2, 2, false},    {"password", 10, 0, 3, false},
 };
 #define NACOLS ((int)(sizeof account_cols / sizeof account_cols[0]))
 
@@ -224,7 +203,7 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
     size_t idx;
     for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.accounts.items[idx];
-        char created[32];
+        char created[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         const char *password = bc_record_text(row, "password");
         const char *cells[NACOLS] = {bc_record_text(row, "providerId"),
@@ -340,6 +319,31 @@ static void user_click(tui_view *v, tui_app *app, int y, int x)
     }
 }
 
+/* The focused pane's row: the user (every field), a session or an account. */
+static bool user_record(tui_view *v, tui_app *app, tui_fields *out)
+{
+    (void)app;
+    user_state *s = v->data;
+    const char *email = bc_record_text(&s->d.user, "email");
+    const pane *p = &s->panes[s->focus];
+    if (s->focus == PANE_FIELDS) {
+        tui_fields_title(out, "User %s", email);
+        char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
+        tui_fields_add(out, "status (derived)", status);
+        free(status);
+        tui_fields_add_record(out, &s->d.user);
+        return true;
+    }
+    const bc_rows *rows = s->focus == PANE_SESSIONS ? &s->d.sessions : &s->d.accounts;
+    if (p->sel >= rows->n)
+        return false;
+    const bc_record *row = &rows->items[p->sel];
+    tui_fields_title(out, "%s %s of %s", s->focus == PANE_SESSIONS ? "Session" : "Account",
+                     bc_record_text(row, "id"), email);
+    tui_fields_add_record(out, row);
+    return true;
+}
+
 static const tui_action user_hints[] = {
     TUI_ACT_NEXT_PANE,       TUI_ACT_BAN,         TUI_ACT_UNBAN,
     TUI_ACT_SET_ROLE,        TUI_ACT_IMPERSONATE, TUI_ACT_REVOKE_SESSION,
@@ -351,6 +355,7 @@ const tui_view_ops tui_user_view = {
     .draw = user_draw,
     .handle = user_handle,
     .click = user_click,
+    .record = user_record,
     .hints = user_hints,
     .close = user_close,
 };

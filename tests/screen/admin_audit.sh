@@ -24,15 +24,15 @@ text "12h"
 keys Enter
 wait_for "Ban user029@example.com?"
 keys y
-wait_for "banned user029@example.com until 2026-03-15 12:00"
+wait_for "banned user029@example.com until 2026-03-15 12:00 UTC"
 [ "$(db "SELECT banned FROM user WHERE id = 'u029'")" = 1 ] || fail "not banned"
 
 keys 3
 wait_for "Audit log  entry 1 of 2"
-expect_line 3 " #     started          state          action              subject                       undo changes"
+expect_line 3 " #     started UTC      state          action              subject                       undo changes"
 expect_line 4 "▸2     2026-03-15 00:00 done           users.ban           user029@example.com           z    banned: false→true, banR…"
 expect_line 5 " 1     2026-03-15 00:00 done           sessions.revoke-all user029@example.com"
-expect_screen_has "#2 users.ban done  started 2026-03-15T00:00:00.000Z"
+expect_screen_has "#2 users.ban done  started 2026-03-15 00:00:00 UTC"
 expect_screen_has "as u000 user000@example.com on sqlite"
 expect_screen_has 'after:  {"banned":true,"banReason":"audit me","banExpires":"2026-03-15T12:00:00.000Z"'
 

@@ -32,7 +32,7 @@ wait_for "Ban user010@example.com?"
 expect_screen_has "Reason:  spam"
 expect_screen_has "Until:   2026-03-22 00:00 UTC"
 keys y
-wait_for "banned user010@example.com until 2026-03-22 00:00; their sessions are revoked"
+wait_for "banned user010@example.com until 2026-03-22 00:00 UTC; their sessions are revoked"
 expect_line 4 "▸user010@example.com            User 10              user       banned until 2026-03-22 00:00 no       2026-01-01 10:00"
 [ "$(db "SELECT banned, banReason, banExpires FROM user WHERE id = 'u010'")" = "1|spam|2026-03-22T00:00:00.000Z" ] ||
     fail "ban row: $(db "SELECT * FROM user WHERE id = 'u010'")"

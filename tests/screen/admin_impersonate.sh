@@ -44,7 +44,7 @@ token=$(db "SELECT token FROM session WHERE userId = 'u019'")
 [ ${#token} = 32 ] || fail "no session row: $(db "SELECT * FROM session")"
 [ "$(db "SELECT impersonatedBy, expiresAt FROM session WHERE userId = 'u019'")" = "u000|2026-03-15T01:00:00.000Z" ] ||
     fail "session: $(db "SELECT * FROM session WHERE userId = 'u019'")"
-expect_screen_has "expires 2026-03-15T01:00:00.000Z (recorded with impersonatedBy)"
+expect_screen_has "expires 2026-03-15 01:00:00 UTC (recorded with impersonatedBy)"
 expect_screen_has "│ $token "
 expect_screen_has "│ Authorization: Bearer $token "
 sig=$(printf '%s' "$token" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64 |

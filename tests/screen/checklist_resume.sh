@@ -60,7 +60,7 @@ expect_line 4 " 1   done     reachable    automatic Deployment reachable, auth f
 expect_line 5 " 2   done     secret       automatic BETTER_AUTH_SECRET is set"
 expect_line 6 "▸▶3  running  latest-jwks  automatic Make the signing key (getLatestJwks)"
 expect_line 7 " 4   pending  set-jwks     automatic Set JWKS to the key"
-expect_screen_has " Step 3 latest-jwks: running  (automatic, attempts 1, started 2026-03-15T00:00:00.000Z, finished -)"
+expect_screen_has " Step 3 latest-jwks: running  (automatic, attempts 1, started 2026-03-15 00:00:00 UTC, finished -)"
 expect_screen_has " Runs the getLatestJwks action, which returns the newest key row and creates one when the table is empty. Safe to"
 expect_screen_has " repeat."
 expect_screen_has " output: (none recorded)"
@@ -72,11 +72,18 @@ wait_for "run 1 is done"
 expect_screen_has "Run #1  First-deploy JWKS bootstrap  done  on $LABEL  6/6 steps"
 expect_line 6 " 3   done     latest-jwks  automatic Make the signing key (getLatestJwks)"
 expect_screen_has "last: done: every step is done or skipped"
+# v: the selected step whole (its explanation unwrapped by the pane's three lines, its output)
+keys v
+wait_for "Run #1 step 6"
+expect_screen_has " last outcome  done: every step is done or skipped"
+keys v
+wait_for "last: done: every step is done or skipped"
 [ "$(run_state 1)" = done ] || fail "run 1 is $(run_state 1) after r"
 cli jwks doctor >"$DIR/doctor.txt" 2>&1 || fail "doctor after the resumed bootstrap: $(cat "$DIR/doctor.txt")"
 keys q
 wait_for "Checklists  1 run, newest first"
 expect_line 4 "▸1    bootstrap done      6/6   -              2026-03-15 00:00 $LABEL"
+expect_line 3 " #    checklist state     steps next step      started UTC      target"
 keys q
 wait_for "Users  row 1 of 3"
 expect_screen_lacks "unfinished checklist run"

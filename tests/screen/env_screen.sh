@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Env screen (6) on the Convex test deployment: convex/.env against the deployment's variables
-# as a diff table (add, change, unchanged, deployment only, empty; values masked, v reveals),
+# as a diff table (add, change, unchanged, deployment only, empty; values masked, V reveals),
 # Space leaves one change out, P applies after a yes, and `bcadmin env list` shows that only the
 # included rows reached the deployment. On a SQLite file the screen says it needs Convex, and
 # with --read-only P is refused.
@@ -65,7 +65,7 @@ expect_row SITE_URL " SITE_URL unchanged $(mask http://localhost:3000) $(mask ht
 expect_screen_has " BLANK (empty): empty: skipped"
 expect_screen_has " convex/.env:7: ignored: dotenv ignores this line"
 expect_screen_lacks "hello world"
-keys v
+keys V
 wait_for "3 included; values shown"
 expect_row OLD " [x] OLD change after before 3"
 expect_row NEW " [x] NEW add hello world - 5"

@@ -24,7 +24,7 @@ expect_line 5 " ok     secret.present   secret from BETTER_AUTH_SECRET (44 chara
 expect_line 6 " ok     rows.present     1 key row"
 expect_screen_has " ok     rows.decrypt     every row decrypts with BETTER_AUTH_SECRET and matches its public key"
 expect_line 10 "Key rows (1, newest signs)"
-expect_line 11 " kid                              type     created          expires          decrypts"
+expect_line 11 " kid                              type     created UTC      expires UTC      decrypts"
 expect_line 12 " $kid Ed25519  2026-03-15 00:00 -                yes"
 expect_screen_has " fix: nothing to do"
 # the selected key row shows its facts in the pane

@@ -83,7 +83,7 @@ start() {
     shift 2
     tmux -L "$SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
         "env -i PATH=/usr/bin:/bin HOME=$DIR XDG_CONFIG_HOME=$DIR/config XDG_DATA_HOME=$DIR/data \
-         LANG=C.UTF-8 TERM=tmux-256color BCADMIN_NOW=$NOW $TSAN_ENV ${EXTRA_ENV:-} \
+         LANG=C.UTF-8 TZ=UTC TERM=tmux-256color BCADMIN_NOW=$NOW $TSAN_ENV ${EXTRA_ENV:-} \
          sh -c 'echo \$\$ >$DIR/pid; exec $BCADMIN ${TARGET---db $DIR/app.db} $*'; \
          echo EXITED \$?; sleep 120"
     wait_for "bcadmin "

@@ -15,7 +15,7 @@ keys M
 # three: the opening notice (which Z's message replaced on the bottom line) is kept too
 wait_for "Messages  3 this session"
 expect_screen_has "has n"
-expect_screen_has "Z  Z is not bound to anything (? lists the keys)"
+expect_screen_has "2026-03-15 00:00:00 UTC  Z is not bound to anything (? list"
 # the error, wrapped over lines: joined, it is whole
 whole=$(screen | sed -n '4,$p' | sed 's/^ //' | tr -d '\n')
 case $whole in

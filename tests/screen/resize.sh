@@ -18,5 +18,5 @@ wait_for "Terminal too small: 50x8"
 expect_screen_has "bcadmin needs at least 60x10"
 expect_screen_lacks "user199"
 tmux -L "$SOCK" resize-window -t 0 -x 120 -y 40
-wait_for "created ▼"
+wait_for "created UTC ▼"
 [ "$(screen)" = "$before" ] || fail "the screen differs after growing back"
