@@ -1133,17 +1133,6 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
     return st;
 }
 
-/* Whether a row holds every value of patch: the write that set them was applied. */
-static bool row_has(const bc_record *row, const bc_record *patch)
-{
-    for (size_t i = 0; i < patch->n; i++) {
-        const bc_value *v = bc_record_get(row, patch->fields[i].name);
-        bc_value null = bc_value_null();
-        if (!bc_value_equal(v ? v : &null, &patch->fields[i].value))
-            return false;
-    }
-    return true;
-}
 
 /* After a failed update whose outcome is unknown (no transactions): read the part's rows again
  * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
@@ -1163,7 +1152,7 @@ static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *parts, s
             const char *id = bc_record_text(&r[i].rows.items[k], "id");
             for (size_t j = 0; id && j < parts[i].users.rows.n; j++)
                 if (strcmp(parts[i].ids[j], id) == 0)
-                    applied[i][j] = row_has(&r[i].rows.items[k], patch);
+                    applied[i][j] = bc_record_holds(&r[i].rows.items[k], patch);
         }
         bc_rows_release(&r[i].rows);
     }

@@ -243,17 +243,6 @@ static const bc_record *find(const lookup *l, const char *value, size_t *first, 
     return end > lo ? l->index[lo].row : NULL;
 }
 
-/* Whether row holds every value of fields (absent = null). */
-static bool row_holds(const bc_record *row, const bc_record *fields)
-{
-    for (size_t i = 0; i < fields->n; i++) {
-        const bc_value *v = bc_record_get(row, fields->fields[i].name);
-        bc_value null = bc_value_null();
-        if (!bc_value_equal(v ? v : &null, &fields->fields[i].value))
-            return false;
-    }
-    return true;
-}
 
 static void settle(entry *e, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -322,11 +311,11 @@ static void settle_patches(bc_driver *d, entry *es, size_t n)
             settle_unreadable(e, &users);
         else if (!row)
             settle(e, "unknown", "the user is gone, so what it held cannot be read");
-        else if (row_holds(row, &e->after)) {
+        else if (bc_record_holds(row, &e->after)) {
             settle(e, "applied", "the user shows the change");
             if (e->ban)
                 ids[bans++] = e->subject; /* and their old sessions must be gone */
-        } else if (row_holds(row, &e->before))
+        } else if (bc_record_holds(row, &e->before))
             settle(e, "not applied", "the user still shows the values from before");
         else
             settle(e, "unknown", "the user changed since (neither the old nor the new values)");

@@ -100,30 +100,114 @@ static bool has_asset_objects(sq *s, const char *asset)
  * began. That docid makes the triggers number the documents of users written meanwhile above
  * every rowid the fill still gives out as a docid. The row goes in the transaction that fills
  * the last range. While it exists, the plan does not use the index (has_search_index is false)
- * and the next `db index` resumes at the recorded rowid. */
+ * and the next `db index` resumes at the recorded rowid.
+ *
+ * The BLOB also names the first row the fill has not reached ("NEXT ROWID ID"): rowids can be
+ * renumbered between two fill transactions (SQLite's VACUUM renumbers a table that has no
+ * INTEGER PRIMARY KEY and no index, and says it may do so to any table without an INTEGER
+ * PRIMARY KEY; a dump and reload does too), and rows not yet filled could then land below the
+ * next rowid and never be indexed. Each fill transaction first checks that this row is still at
+ * its rowid (renumbering keeps the order of rows, so if the first unfilled row did not move, no
+ * unfilled row moved below it); if it moved or is gone, the fill starts over. */
 enum {
     FILL_FIRST = 2000,       /* rowids in the first fill transaction */
     FILL_MS = 150,           /* what each fill transaction aims to take */
     INDEX_PAUSE_MARGIN = 10, /* ms a pause lasts beyond a waiting writer's sleep */
+    FILL_RESTARTS = 3,       /* starts over at most this often in one run, then gives up */
 };
 
 static const char fill_state_sql[] =
-    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER) FROM \"bcadmin_user_search_doc\" "
-    "WHERE \"id\" >= X'' LIMIT 1";
+    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER), CAST(\"id\" AS TEXT) "
+    "FROM \"bcadmin_user_search_doc\" WHERE \"id\" >= X'' LIMIT 1";
 
-/* The fill state (reserved docid, next rowid): false when there is none (or no doc table). */
-static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+/* The first user row at or after the fill's next rowid: rowid 0 when there is none (id NULL);
+ * known false when the state was written before it was recorded. id is owned. */
+typedef struct {
+    bool known;
+    int64_t rowid;
+    char *id;
+} fill_mark;
+
+static void fill_mark_release(fill_mark *m)
+{
+    free(m->id);
+    *m = (fill_mark){0};
+}
+
+/* The fill state (reserved docid, next rowid, the first unfilled row when mark is given): false
+ * when there is none (or no doc table). */
+static bool fill_state_mark(sq *s, int64_t *reserved, int64_t *next, fill_mark *mark)
 {
     sqlite3_stmt *st = NULL;
     bool found = false;
+    if (mark)
+        *mark = (fill_mark){0};
     if (sqlite3_prepare_v2(s->db, fill_state_sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *reserved = sqlite3_column_int64(st, 0);
         *next = sqlite3_column_int64(st, 1);
         found = true;
+        const char *text = (const char *)sqlite3_column_text(st, 2);
+        const char *sp = text ? strchr(text, ' ') : NULL;
+        if (mark && sp) {
+            char *end;
+            mark->rowid = strtoll(sp + 1, &end, 10);
+            mark->known = *end == ' ';
+            mark->id = mark->known && mark->rowid > 0 ? bc_xstrdup(end + 1) : NULL;
+        }
     }
     sqlite3_finalize(st);
     return found;
+}
+
+static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+{
+    return fill_state_mark(s, reserved, next, NULL);
+}
+
+/* The first user row at or after rowid from (rowid 0 when there is none). */
+static bc_status first_unfilled(sq *s, int64_t from, fill_mark *m, bc_error *err)
+{
+    *m = (fill_mark){.known = true};
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT rowid, CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid >= ? "
+                                "ORDER BY rowid LIMIT 1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, from);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            m->rowid = sqlite3_column_int64(st, 0);
+            const char *id = (const char *)sqlite3_column_text(st, 1);
+            m->id = bc_xstrdup(id ? id : "");
+            rc = SQLITE_DONE;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BC_OK : sq_db_fail(s, rc, err, "reading the user table");
+}
+
+/* Whether the first unfilled row is still where the fill state says: false when the state does
+ * not name it (written by an older bcadmin), or the row moved or is gone. */
+static bool fill_mark_holds(sq *s, const fill_mark *m)
+{
+    if (!m->known)
+        return false;
+    if (m->rowid <= 0)
+        return true; /* nothing was left to fill when it was recorded */
+    sqlite3_stmt *st = NULL;
+    bool holds = false;
+    if (sqlite3_prepare_v2(s->db, "SELECT CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, m->rowid);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(st, 0);
+            holds = strcmp(id ? id : "", m->id ? m->id : "") == 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return holds;
 }
 
 bool sq_has_search_index(sq *s)
@@ -300,18 +384,30 @@ static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
     return st;
 }
 
+/* Record the fill state: the next rowid to fill and the first unfilled row at or after it. */
 static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error *err)
 {
-    qb q = {0};
-    bc_buf_puts(&q.sql, "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", \"id\") "
-                        "VALUES (");
-    sq_qb_param(&q, bc_value_int(reserved));
-    bc_buf_puts(&q.sql, ", CAST(CAST(");
-    sq_qb_param(&q, bc_value_int(next));
-    bc_buf_puts(&q.sql, " AS TEXT) AS BLOB))");
-    bc_status st = sq_exec_qb(s, &q, NULL, "recording the search index's progress", err);
-    sq_qb_release(&q);
-    return st;
+    fill_mark m;
+    bc_status st = first_unfilled(s, next, &m, err);
+    if (st != BC_OK)
+        return st;
+    char *text = bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid,
+                              m.id ? m.id : "");
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", "
+                                "\"id\") VALUES (?, CAST(? AS BLOB))",
+                                -1, &stmt, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(stmt, 1, reserved);
+        sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(stmt);
+    }
+    sqlite3_finalize(stmt);
+    free(text);
+    fill_mark_release(&m);
+    return rc == SQLITE_DONE ? BC_OK
+                             : sq_db_fail(s, rc, err, "recording the search index's progress");
 }
 
 /* The search index's tables and triggers, with the fill state, in one transaction (a partial
@@ -358,7 +454,8 @@ static int64_t next_batch(int64_t batch, int64_t took_ms)
     return want < 100 ? 100 : want;
 }
 
-/* Fill the search index from the recorded rowid to the reserved one, a range per transaction. */
+/* Fill the search index from the recorded rowid to the reserved one, a range per transaction;
+ * start over (at most FILL_RESTARTS times) when the rows were renumbered meanwhile. */
 static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
 {
     int64_t reserved = 0, next = 0;
@@ -367,12 +464,37 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
     asset_stmts a = {0};
     bc_status st = asset_prepare(s, "search-index.sql", false, &a, err);
     int64_t first = next, batch = next_batch(FILL_FIRST, FILL_MS);
+    int restarts = 0;
     while (st == BC_OK) {
         bc_progress_report(pr, index_parts[1], (uint64_t)(next - first),
                            (uint64_t)(reserved - first));
         int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
         st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
         int64_t t0 = sq_mono_ms();
+        fill_mark mark = {0};
+        bool moved = st == BC_OK && fill_state_mark(s, &reserved, &next, &mark) &&
+                     !fill_mark_holds(s, &mark);
+        fill_mark_release(&mark);
+        if (moved) {
+            /* renumbered since the last range: what was filled no longer says which rows are
+             * left, so the index is made again from the first row */
+            sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+            asset_stmts_release(&a);
+            if (++restarts > FILL_RESTARTS) {
+                st = bc_fail(err, BC_ERR,
+                             "the user table of %s was renumbered %d times while the search index "
+                             "was filled (VACUUM?): run `bcadmin db index` again when it is quiet",
+                             s->path, restarts);
+                break;
+            }
+            st = start_search_index(s, err);
+            if (st == BC_OK && !fill_state(s, &reserved, &next))
+                st = bc_fail(err, BC_ERR, "the search index in %s has no fill state", s->path);
+            if (st == BC_OK)
+                st = asset_prepare(s, "search-index.sql", false, &a, err);
+            first = next;
+            continue;
+        }
         for (size_t i = 0; st == BC_OK && i < a.n_fill && next <= hi; i++)
             st = run_bound(s, a.fill[i], next, hi, "filling the search index", err);
         bool last = hi >= reserved - 1;

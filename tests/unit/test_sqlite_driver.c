@@ -1492,6 +1492,20 @@ static char *index_terms(sqlite3 *raw)
     return out;
 }
 
+/* Finish an unfinished build: the index is then used, holds one document per user and passes
+ * FTS5's own integrity check. */
+static void finish_index(fixture *f)
+{
+    bc_error err = {0};
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    assert_false(bc_sqlite_search_index_unfinished(f->d));
+    assert_true(plan_uses_index(f->d, "h1199@"));
+    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
+                       "(SELECT count(*) FROM user)", "1");
+    exec(f->raw,
+         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
+}
+
 /* Stops the build once the search index's fill has done 400 rowids. */
 static void stop_after(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
@@ -1537,14 +1551,8 @@ static void search_index_build_resumes_after_a_stop(void **state)
     assert_query(f->d, (bc_user_query){.search = "late mover"}, "h1100");
 
     /* Resumed: finished, used, and equal to the scan. */
-    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    finish_index(f);
     assert_true(bc_sqlite_has_indexes(f->d));
-    assert_false(bc_sqlite_search_index_unfinished(f->d));
-    assert_true(plan_uses_index(f->d, "h1199@"));
-    assert_raw(f->raw, "SELECT (SELECT count(*) FROM bcadmin_user_search_doc) = "
-                       "(SELECT count(*) FROM user)", "1");
-    exec(f->raw,
-         "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')");
     search_agrees_everywhere(f->d, f->raw);
     static const char *const needles[] = {"late", "h1101b", "newcomer", "replaced", "early",
                                           "h0005@", "h1102@", "h1103@", "hh 110", "kk.hk"};
@@ -1564,6 +1572,62 @@ static void search_index_build_resumes_after_a_stop(void **state)
     assert_string_equal(resumed, fresh);
     free(resumed);
     free(fresh);
+    unsetenv("BCADMIN_INDEX_BATCH");
+}
+
+/* A VACUUM between two fill transactions. SQLite's VACUUM renumbers the rows of a table with no
+ * INTEGER PRIMARY KEY and no index (an app with a looser schema: "id" without PRIMARY KEY, and
+ * bcadmin's browse indexes dropped again), so rows the fill had not reached move below the rowid
+ * it would resume at. The resumed build sees that its first unfilled row moved and starts over:
+ * every user is in the index and searches equal the scan. On the Better Auth schema (a primary
+ * key index) the VACUUM keeps the rowids and the build simply resumes. */
+static void search_index_fill_survives_vacuum(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    /* the looser schema: the same columns, no primary key, no index */
+    exec(f->raw, "CREATE TABLE loose AS SELECT * FROM \"user\"; DROP TABLE \"user\";"
+                 "ALTER TABLE loose RENAME TO \"user\"");
+    exec(f->raw, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
+                 "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+                 "SELECT printf('h%04d', i), printf('Hh %d', i), printf('h%d@kk.hk', i), 0, "
+                 "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n");
+    open_driver(f, false, 0);
+    setenv("BCADMIN_INDEX_BATCH", "150", 1);
+    bc_progress stop = {.report = stop_after, .ctx = f};
+    assert_int_equal(bc_sqlite_add_indexes_progress(f->d, &stop, &err), BC_CANCELLED);
+    bc_driver_interrupt_clear(f->d);
+    assert_true(bc_sqlite_search_index_unfinished(f->d));
+    assert_raw(f->raw, "SELECT count(*) BETWEEN 300 AND 1000 FROM bcadmin_user_search_doc", "1");
+    /* the app deletes early rows, removes the browse indexes and runs a real VACUUM */
+    exec(f->raw, "DELETE FROM user WHERE id BETWEEN 'h0010' AND 'h0209'");
+    sqlite3_stmt *st;
+    bc_buf drops = {0};
+    assert_int_equal(sqlite3_prepare_v2(f->raw, "SELECT name FROM sqlite_master WHERE type = "
+                                                "'index' AND tbl_name = 'user'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        bc_buf_printf(&drops, "DROP INDEX \"%s\";", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_non_null(drops.data);
+    exec(f->raw, drops.data);
+    bc_buf_release(&drops);
+    assert_raw(f->raw, "SELECT rowid FROM user WHERE id = 'h1200'", "1210");
+    exec(f->raw, "VACUUM");
+    /* the VACUUM did renumber: the last row moved down by the 200 deleted before it */
+    assert_raw(f->raw, "SELECT rowid FROM user WHERE id = 'h1200'", "1010");
+
+    finish_index(f);
+    static const char *const needles[] = {"h500@", "h600@", "h700@", "h1200@", "kk.hk", "hh 5"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
+        int64_t n;
+        char *want = like_ids(f->raw, needles[i], BC_SORT_CREATED, false, &n);
+        assert_true(n > 0);
+        check_paging(f->d, (bc_user_query){.search = needles[i]}, 400, want);
+        free(want);
+    }
+    search_agrees_everywhere(f->d, f->raw);
     unsetenv("BCADMIN_INDEX_BATCH");
 }
 
@@ -1869,6 +1933,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_index_is_used_when_selective, setup_seeded,
                                         teardown),
         cmocka_unit_test_setup_teardown(search_index_build_resumes_after_a_stop, setup_seeded,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(search_index_fill_survives_vacuum, setup_seeded,
                                         teardown),
         cmocka_unit_test_setup_teardown(lists_sessions, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(gets_updates_deletes_rows, setup_seeded, teardown),
