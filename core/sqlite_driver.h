@@ -20,6 +20,9 @@
 typedef struct {
     bool read_only;      /* open with SQLITE_OPEN_READONLY and refuse writes */
     int busy_timeout_ms; /* 0 means the default (5000) */
+    /* Rows a substring search's page walks in the sort order before it answers by a scan
+     * instead; 0 means the default (16,384). Tests set a small one to take the scan. */
+    int walk_rows;
 } bc_sqlite_opts;
 
 /* Open path as a driver. Errors: BC_NOT_FOUND when the file does not exist; BC_ERR naming every
@@ -79,8 +82,9 @@ bool bc_sqlite_has_column(bc_driver *d, bc_model m, const char *name);
 bc_ba_line bc_sqlite_line(bc_driver *d);
 
 /* SQLite's EXPLAIN QUERY PLAN for the page query q would run (for a substring search, its one
- * statement over every match: a scan of the table, or the search index's candidates), one step per
- * line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the
+ * statement over every match: a scan of the table, or the search index's candidates; a page
+ * without its total walks the sort order first and takes this plan only when that walk comes up
+ * short), one step per line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the
  * caller frees it. */
 char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err);
 

@@ -111,13 +111,35 @@ static void put_past_cursor(qb *q, const page_spec *p, const bc_cursor *c, bool 
     bc_buf_puts(&q->sql, ")");
 }
 
-/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
-static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
+/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. With walk (a
+ * search's first look, see page_spec): SELECT ..., (filter) [WHERE past the cursor] ORDER BY
+ * key, id LIMIT walk: the rows in the sort order, each with whether it matches. */
+static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, int64_t walk, qb *q)
 {
     const table *t = &s->tables[p->model];
     bool backward = c && c->backward;
     bool descending = p->ascending == backward; /* !ascending XOR backward */
     const char *dir = descending ? " DESC" : " ASC";
+    if (walk) {
+        /* The filter's terms as a column: " WHERE a AND b" becomes ", (a AND b)". */
+        static const char where[] = " WHERE ";
+        qb flag = {.params = p->where->params, .n = p->where->n}; /* parameters borrowed */
+        bc_buf_printf(&flag.sql, ", (%s)", p->where->sql.data + strlen(where));
+        bc_buf_printf(&q->sql, "SELECT %s", t->select_list);
+        sq_qb_append(q, &flag);
+        bc_buf_release(&flag.sql);
+        bc_buf_puts(&q->sql, " FROM ");
+        sq_put_ident(&q->sql, bc_model_get(p->model)->name);
+        if (c) {
+            bc_buf_puts(&q->sql, " WHERE ");
+            put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
+        }
+        bc_buf_puts(&q->sql, " ORDER BY ");
+        put_sort_expr(&q->sql, p);
+        bc_buf_printf(&q->sql, "%s, \"id\"%s LIMIT ", dir, dir);
+        sq_qb_param(q, bc_value_int(walk));
+        return;
+    }
     if (p->deferred) {
         /* The outer loop is the subquery (CROSS JOIN keeps SQLite from reordering the join), so
          * rows come out in its order; "bc_k" has no column named like the table's. */
@@ -242,16 +264,45 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
     return BC_OK;
 }
 
-/* The rows of one page in read order by one sorted statement (build_page_sql). */
+/* Whether SQLite reads q's rows in its ORDER BY from an index, without sorting them first. */
+static bool sorts_by_index(sq *s, const qb *q)
+{
+    qb x = {0};
+    bc_buf_puts(&x.sql, "EXPLAIN QUERY PLAN ");
+    sq_qb_append(&x, q);
+    sqlite3_stmt *st;
+    bool indexed = sq_start(s, &x, &st, NULL) == BC_OK;
+    sq_qb_release(&x);
+    if (!indexed)
+        return false;
+    int rc;
+    while (indexed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(st, 3);
+        indexed = !detail || !strstr(detail, "TEMP B-TREE");
+    }
+    sq_finish(st);
+    return indexed;
+}
+
+/* The rows of one page in read order by one sorted statement (build_page_sql). With p->walk:
+ * the sort order is walked for at most s->walk_rows rows, keeping the matching ones; *walked_out
+ * is set when that did not answer (the rows ran out of the budget before the page was full, or
+ * the walk would have had to sort the table first) and the page is still empty. */
 static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_page *out,
-                             page_edges *e, bool *more, bc_error *err)
+                             page_edges *e, bool *more, bool *walked_out, bc_error *err)
 {
     const table *t = &s->tables[p->model];
     size_t key_col = 0, id_col = 0;
     sq_find_column(t, p->column, &key_col);
     sq_find_column(t, "id", &id_col);
+    int64_t walk = p->walk ? s->walk_rows : 0, visited = 0;
     qb q = {0};
-    build_page_sql(s, p, c, &q);
+    build_page_sql(s, p, c, walk, &q);
+    if (walk && !sorts_by_index(s, &q)) {
+        sq_qb_release(&q);
+        *walked_out = true;
+        return BC_OK;
+    }
     sqlite3_stmt *st;
     bc_status status = sq_start(s, &q, &st, err);
     sq_qb_release(&q);
@@ -259,6 +310,9 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
         return status;
     int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+        visited++;
+        if (walk && !sqlite3_column_int(st, (int)t->n))
+            continue;
         if (out->rows.n == p->limit) {
             *more = true;
             break;
@@ -277,6 +331,17 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
     sq_finish(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         status = sq_db_fail(s, rc, err, "reading a page");
+    if (status == BC_OK && walk && !*more && visited >= walk) {
+        /* the budget ran out: the rest of the table may still hold matches */
+        bc_page_release(out);
+        *out = (bc_page){.total = -1};
+        bc_value_release(&e->first_key);
+        bc_value_release(&e->first_id);
+        bc_value_release(&e->last_key);
+        bc_value_release(&e->last_id);
+        *e = (page_edges){0};
+        *walked_out = true;
+    }
     return status;
 }
 
@@ -317,7 +382,16 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     page_edges e = {0};
     bool more = false;
     bool descending = spec.ascending == (have && c.backward); /* as build_page_sql reads */
-    if (spec.scan) {
+    bool walked_out = false;
+    if (spec.scan && spec.walk) {
+        int64_t version;
+        status = sq_data_version(s, &version, err);
+        if (status == BC_OK)
+            status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, &walked_out, err);
+        if (status == BC_OK && !walked_out && !have && !more) /* the whole table was walked */
+            remember_count(s, sq_count_key(&spec), version, out->total = (int64_t)out->rows.n);
+    }
+    if (spec.scan && (!spec.walk || walked_out)) {
         int64_t version, total = -1;
         status = sq_data_version(s, &version, err);
         if (status == BC_OK)
@@ -325,11 +399,10 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
                 sq_scan_page(s, &spec, have ? &c : NULL, descending, out, &e, &more, &total, err);
         if (status == BC_OK) {
             remember_count(s, sq_count_key(&spec), version, total);
-            if (spec.want_total)
-                out->total = total;
+            out->total = total; /* counted anyway: the caller need not count again */
         }
-    } else {
-        status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, err);
+    } else if (!spec.scan) {
+        status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, &walked_out, err);
     }
     bc_value first_key = e.first_key, first_id = e.first_id, last_key = e.last_key,
              last_id = e.last_id;
@@ -488,8 +561,12 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     page_spec p;
     char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
-    if (st == BC_OK && p.scan)
-        p.match = match = sq_search_match(s, q->search);
+    if (st == BC_OK && p.scan) {
+        int64_t docs, rows;
+        p.match = match = sq_search_match(s, q->search, &docs, &rows);
+        p.walk = !q->want_total &&
+                 sq_search_walks(s, match, docs, rows, p.limit ? p.limit : BC_PAGE_DEFAULT);
+    }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
     free(match);
@@ -551,7 +628,7 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
     char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
     if (st == BC_OK && p.scan)
-        p.match = match = sq_search_match(s, q->search);
+        p.match = match = sq_search_match(s, q->search, &(int64_t){0}, &(int64_t){0});
     if (st == BC_OK) {
         if (!p.limit)
             p.limit = BC_PAGE_DEFAULT;
@@ -562,7 +639,7 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
         if (p.scan)
             sq_build_scan_sql(&p, &full);
         else
-            build_page_sql(s, &p, have ? &c : NULL, &full);
+            build_page_sql(s, &p, have ? &c : NULL, 0, &full);
         sqlite3_stmt *stmt = NULL;
         int rc = sqlite3_prepare_v2(s->db, full.sql.data, -1, &stmt, NULL);
         if (rc != SQLITE_OK) {

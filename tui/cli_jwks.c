@@ -324,7 +324,7 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
                                  .revoke_old = c->revoke_old,
                                  .audit_db = s,
                                  .who = &who};
-        st = bc_jwks_rotate_sqlite(c->d, &o, &res, err);
+        st = bc_target_rotate_sqlite(&c->t, &o, &res, err);
     }
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         bc_json_print(c->out, json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b}", "kid", res.kid,
