@@ -21,6 +21,8 @@ const here = appDir ?? dirname(fileURLToPath(import.meta.url));
 register("./loader.mjs", import.meta.url, {
   data: {
     appRoot: pathToFileURL(here + "/").href,
+    // the codegen stand-ins every app re-exports; their imports resolve from the app's packages
+    stubs: new URL("./convex/_generated/", import.meta.url).href,
     ...(appDir ? { packagesFrom: pathToFileURL(appDir + "/").href, server: import.meta.url } : {}),
   },
 });
@@ -129,17 +131,21 @@ function rootModules() {
   return m;
 }
 
+// convex-test finds a component's root by a module under `_generated`; the component's own files
+// import nothing from there, so the app's stand-in is named there.
 function componentModules() {
-  if (appDir) return appModules("betterAuth", join(here, "convex/betterAuth"), null);
-  const m = {};
-  for (const f of ["_generated/server.js", "schema.js", "auth.js", "adapter.js"])
-    m[`./betterAuth/${f}`] = importAt(`component-app/convex/betterAuth/${f}`);
+  const m = appDir ? appModules("betterAuth", join(here, "convex/betterAuth"), null) : {};
+  if (!appDir)
+    for (const f of ["schema.js", "auth.js", "adapter.js"])
+      m[`./betterAuth/${f}`] = importAt(`component-app/convex/betterAuth/${f}`);
+  if (!Object.keys(m).some((k) => k.includes("/_generated/")))
+    m["./betterAuth/_generated/server.js"] = importAt(appPath("component-app/convex/_generated/server.js"));
   return m;
 }
 
+const appPath = (rel) => (appDir ? rel.replace(/^component-app\//, "") : rel);
 const modulesFor = { "": rootModules() };
 if (LAYOUT === "component") modulesFor.betterAuth = componentModules();
-const appPath = (rel) => (appDir ? rel.replace(/^component-app\//, "") : rel);
 const authConfigFile = appPath(
   LAYOUT === "component" ? "component-app/convex/auth.config.js" : "convex/auth.config.js");
 
