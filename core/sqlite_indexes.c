@@ -1,7 +1,9 @@
-/* sqlite_indexes.c - the SQLite driver's browse and search indexes (`bcadmin db index`): built
- * on a live file in short transactions, the search index filled in rowid ranges, dropped again. */
+/* sqlite_indexes.c - the SQLite driver's browse and search indexes and the overview summary
+ * (`bcadmin db index`): built on a live file in short transactions, the search index and the
+ * summary filled in rowid ranges, dropped again. */
 #include "sqlite_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +12,13 @@
 /* --- browse and search indexes ------------------------------------------------------------ */
 
 /* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
- * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
-static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+ * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step), then
+ * the overview summary (per-day counts and the triggers on "user" and "session" that keep them). */
+static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql",
+                                           "stats-summary.sql"};
 /* What each asset is, for progress reports. */
-static const char *const index_parts[] = {"the browsing indexes", "the search index"};
+static const char *const index_parts[] = {"the browsing indexes", "the search index",
+                                          "the overview summary"};
 
 static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
@@ -26,8 +31,8 @@ static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 /* One object a script makes, read from its `CREATE <kind> IF NOT EXISTS "name"` statements:
  * the scripts themselves are the one list of what bcadmin adds to a file. */
 typedef struct {
-    const char *type; /* as sqlite_schema says: index, table (also virtual) or trigger */
-    const char *drop; /* DROP INDEX / TABLE / TRIGGER */
+    const char *type; /* as sqlite_schema says: index, table (also virtual), view or trigger */
+    const char *drop; /* DROP INDEX / TABLE / VIEW / TRIGGER */
     char *name;
 } index_object;
 
@@ -52,6 +57,7 @@ static void parse_objects(const char *sql, index_objects *out)
         {"CREATE INDEX IF NOT EXISTS \"", "index", "DROP INDEX"},
         {"CREATE TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
         {"CREATE VIRTUAL TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE VIEW IF NOT EXISTS \"", "view", "DROP VIEW"},
         {"CREATE TRIGGER IF NOT EXISTS \"", "trigger", "DROP TRIGGER"},
     };
     for (const char *p = strstr(sql, "CREATE "); p; p = strstr(p + 1, "CREATE ")) {
@@ -251,17 +257,19 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-/* One statement of an asset (split with SQLite's own tokenizer); parameters :lo and :hi get the
- * rowid range. */
+/* One statement of an asset (split with SQLite's own tokenizer); parameters named ...lo and
+ * ...hi (:lo, :user_lo) get the rowid range. */
 static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
                            bc_error *err)
 {
-    int plo = sqlite3_bind_parameter_index(st, ":lo"),
-        phi = sqlite3_bind_parameter_index(st, ":hi");
-    if (plo)
-        sqlite3_bind_int64(st, plo, lo);
-    if (phi)
-        sqlite3_bind_int64(st, phi, hi);
+    for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        size_t len = name ? strlen(name) : 0;
+        if (len >= 2 && strcmp(name + len - 2, "lo") == 0)
+            sqlite3_bind_int64(st, i, lo);
+        else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
+            sqlite3_bind_int64(st, i, hi);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
@@ -518,19 +526,161 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
     return st;
 }
 
+/* --- the overview summary (assets/stats-summary.sql) --------------------------------------
+ *
+ * Its tables and triggers go in one transaction with the fill state: per table ("user",
+ * "session"), the rowids the triggers leave to the fill, the table's smallest to its largest
+ * when the fill began (rows written later are the triggers'). The fill then counts successive
+ * rowid ranges of each table, a transaction of about FILL_MS each, moving the table's "next"
+ * past the range in the same transaction and removing its row after the last range. The
+ * summary is read only once the fill table is empty (sq_has_summary); the next `db index`
+ * resumes an unfinished fill where it was. */
+
+static const char *const summary_tables[] = {"user", "session"};
+
+/* The first table whose fill is unfinished, with its range: false when none is (or there is no
+ * fill table). */
+static bool summary_next(sq *s, char tbl[16], int64_t *next, int64_t *last)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT \"tbl\", \"next\", \"last\" FROM \"bcadmin_stats_fill\" "
+                           "ORDER BY \"tbl\" LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 0);
+        snprintf(tbl, 16, "%s", name ? (const char *)name : "");
+        *next = sqlite3_column_int64(st, 1);
+        *last = sqlite3_column_int64(st, 2);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+bool sq_has_summary(sq *s)
+{
+    char tbl[16];
+    int64_t next, last;
+    return has_asset_objects(s, "stats-summary.sql") && !summary_next(s, tbl, &next, &last);
+}
+
+/* The summary's tables and triggers, with the fill state, in one transaction (a partial summary,
+ * an object removed by hand, is removed first). */
+static bc_status start_summary(sq *s, bc_error *err)
+{
+    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    st = drop_asset_objects(s, "stats-summary.sql", err);
+    asset_stmts a = {0};
+    if (st == BC_OK)
+        st = asset_prepare(s, "stats-summary.sql", true, &a, err);
+    asset_stmts_release(&a);
+    for (size_t i = 0; st == BC_OK && i < sizeof summary_tables / sizeof summary_tables[0]; i++) {
+        qb q = {0};
+        bc_buf_puts(&q.sql, "INSERT INTO \"bcadmin_stats_fill\" (\"tbl\", \"next\", \"last\") "
+                            "SELECT t, lo, hi FROM (SELECT ");
+        sq_qb_param(&q, bc_value_text(summary_tables[i]));
+        bc_buf_puts(&q.sql, " AS t, min(rowid) AS lo, max(rowid) AS hi FROM ");
+        sq_put_ident(&q.sql, summary_tables[i]);
+        bc_buf_puts(&q.sql, ") WHERE lo IS NOT NULL");
+        st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+        sq_qb_release(&q);
+    }
+    return txn_end(s, st, err);
+}
+
+/* Whether a fill statement of stats-summary.sql counts table tbl: its parameters are named
+ * after the table whose rowids they take (:user_lo). */
+static bool fills_table(sqlite3_stmt *st, const char *tbl)
+{
+    const char *name = sqlite3_bind_parameter_name(st, 1);
+    size_t n = strlen(tbl);
+    return name && strncmp(name + 1, tbl, n) == 0 && name[n + 1] == '_';
+}
+
+/* Count the rows of each table's unfinished range, a rowid range per transaction. */
+static bc_status fill_summary(sq *s, const bc_progress *pr, bc_error *err)
+{
+    asset_stmts a = {0};
+    bc_status st = asset_prepare(s, "stats-summary.sql", false, &a, err);
+    qb left = {0};
+    bc_buf_puts(&left.sql, "SELECT coalesce(sum(\"last\" - \"next\" + 1), 0) FROM "
+                           "\"bcadmin_stats_fill\"");
+    int64_t total = 0, done = 0, batch = next_batch(FILL_FIRST, FILL_MS), next, last;
+    if (st == BC_OK)
+        st = sq_query_int(s, &left, &total, "reading the overview summary's progress", err);
+    sq_qb_release(&left);
+    char tbl[16];
+    while (st == BC_OK && summary_next(s, tbl, &next, &last)) {
+        if (strcmp(tbl, summary_tables[0]) != 0 && strcmp(tbl, summary_tables[1]) != 0) {
+            st = bc_fail(err, BC_ERR,
+                         "the overview summary's fill state in %s names no table it counts: run "
+                         "`bcadmin db index --drop`, then `bcadmin db index`",
+                         s->path);
+            break;
+        }
+        bc_progress_report(pr, index_parts[2], (uint64_t)done, (uint64_t)total);
+        int64_t hi = last - next >= batch ? next + batch - 1 : last;
+        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        int64_t t0 = sq_mono_ms();
+        for (size_t i = 0; st == BC_OK && i < a.n_fill; i++)
+            if (fills_table(a.fill[i], tbl))
+                st = run_bound(s, a.fill[i], next, hi, "filling the overview summary", err);
+        qb q = {0};
+        bc_buf_puts(&q.sql, hi >= last ? "DELETE FROM \"bcadmin_stats_fill\" WHERE \"tbl\" = "
+                                       : "UPDATE \"bcadmin_stats_fill\" SET \"next\" = ");
+        if (hi < last) {
+            sq_qb_param(&q, bc_value_int(hi + 1));
+            bc_buf_puts(&q.sql, " WHERE \"tbl\" = ");
+        }
+        sq_qb_param(&q, bc_value_text(tbl));
+        if (st == BC_OK)
+            st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+        sq_qb_release(&q);
+        st = txn_end(s, st, err);
+        done += hi - next + 1;
+        int64_t took = sq_mono_ms() - t0;
+        batch = next_batch(batch, took);
+        if (st == BC_OK)
+            st = pause_between(s, took, err);
+    }
+    asset_stmts_release(&a);
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[2], (uint64_t)total, (uint64_t)total);
+    return st;
+}
+
+/* Start (unless resuming an unfinished fill), pause for a waiting writer, fill. */
+static bc_status start_and_fill(sq *s, bool resume, bc_status (*begin)(sq *, bc_error *),
+                                bc_status (*fill)(sq *, const bc_progress *, bc_error *),
+                                const bc_progress *pr, bc_error *err)
+{
+    int64_t t0 = sq_mono_ms();
+    bc_status st = resume ? BC_OK : begin(s, err);
+    if (st == BC_OK)
+        st = pause_between(s, sq_mono_ms() - t0, err);
+    return st == BC_OK ? fill(s, pr, err) : st;
+}
+
 static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
 {
     bc_status st = add_browse_indexes(s, pr, err);
-    if (st != BC_OK || sq_has_search_index(s))
-        return st;
-    int64_t reserved, next;
-    bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
-    int64_t t0 = sq_mono_ms();
-    if (!resume)
-        st = start_search_index(s, err);
-    if (st == BC_OK)
-        st = pause_between(s, sq_mono_ms() - t0, err);
-    return st == BC_OK ? fill_search_index(s, pr, err) : st;
+    if (st == BC_OK && !sq_has_search_index(s)) {
+        int64_t reserved, next;
+        bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
+        st = start_and_fill(s, resume, start_search_index, fill_search_index, pr, err);
+    }
+    if (st == BC_OK && !sq_has_summary(s)) {
+        char tbl[16];
+        int64_t next, last;
+        bool resume =
+            has_asset_objects(s, "stats-summary.sql") && summary_next(s, tbl, &next, &last);
+        st = start_and_fill(s, resume, start_summary, fill_summary, pr, err);
+    }
+    return st;
 }
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
@@ -549,7 +699,8 @@ bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progre
     if (st == BC_CANCELLED)
         bc_fail(err, st,
                 "building the indexes of %s was stopped; what was built is kept and the search "
-                "index is not used until it is finished: run `bcadmin db index` again",
+                "index and the overview summary are not used until they are finished: run "
+                "`bcadmin db index` again",
                 s->path);
     return st;
 }
@@ -574,7 +725,19 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 bool bc_sqlite_has_indexes(bc_driver *d)
 {
     sq *s = (sq *)d;
-    return has_asset_objects(s, "browse-indexes.sql") && sq_has_search_index(s);
+    return has_asset_objects(s, "browse-indexes.sql") && sq_has_search_index(s) &&
+           sq_has_summary(s);
+}
+
+bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    char tbl[16];
+    int64_t next, last;
+    if (!has_asset_objects(s, "stats-summary.sql"))
+        return BC_SQLITE_SUMMARY_MISSING;
+    return summary_next(s, tbl, &next, &last) ? BC_SQLITE_SUMMARY_UNFINISHED
+                                              : BC_SQLITE_SUMMARY_PRESENT;
 }
 
 bool bc_sqlite_has_search_index(bc_driver *d)

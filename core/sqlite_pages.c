@@ -238,19 +238,25 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
         return BC_OK;
     }
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
-    sq_put_ident(&q.sql, bc_model_get(p->model)->name);
-    sq_qb_append(&q, p->where);
+    if (p->count) {
+        sq_qb_append(&q, p->count);
+    } else {
+        bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
+        sq_put_ident(&q.sql, bc_model_get(p->model)->name);
+        sq_qb_append(&q, p->where);
+    }
     /* An unfiltered count reads every page of the narrowest index: through the page cache that
      * is one read() and one copy per page, 5 to 20 ms for a million users on a new connection;
      * memory-mapped, about 1 ms. Only for the users table with the ban index of
      * browse-indexes.sql, which SQLite picks for it and which is small (10 MB per million
      * users, mostly NULL or 0): the pages a mapped count touches count as resident while it
      * runs, and the mapping is dropped right after. Without it (another index, 45 MB, or the
-     * sessions' expiresAt index, 65 MB for two million) the count reads through the cache. */
+     * sessions' expiresAt index, 65 MB for two million) the count reads through the cache;
+     * a cheaper count of its own (the active sessions' ranges) is mapped as the overview's are. */
     bool mapped =
-        !p->where->sql.len && p->model == BC_MODEL_USER && !s->in_txn &&
-        sq_has_object(s, "index", "bcadmin_user_banned") &&
+        !s->in_txn &&
+        (p->count || (!p->where->sql.len && p->model == BC_MODEL_USER &&
+                      sq_has_object(s, "index", "bcadmin_user_banned"))) &&
         sq_run_plain(s, "PRAGMA mmap_size = 1099511627776", "mapping the file", NULL) == BC_OK;
     st = sq_query_int(s, &q, total, "counting rows", err);
     if (mapped)
@@ -602,10 +608,21 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         bc_buf_puts(&w.sql, "\"userId\" = ");
         sq_qb_param(&w, bc_value_text(q->user_id));
     }
+    int64_t now = bc_now_ms();
     if (q->active_only || q->expired_only) {
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, q->active_only ? "" : "NOT ");
-        sq_put_date_after_now(&w, "expiresAt", bc_now_ms());
+        sq_put_date_after_now(&w, "expiresAt", now);
+    }
+    /* Every active (or expired) session: counted as the overview counts them, over index ranges
+     * per stored form or from the summary, not by the ORed filter (which collects every
+     * matching rowid to remove duplicates). Expired = every session - active (the filter says a
+     * NULL expiresAt is not active, and NOT of it is true). */
+    qb count = {0};
+    if ((q->active_only || q->expired_only) && !q->user_id && !q->impersonation_only) {
+        bc_buf_puts(&count.sql,
+                    q->active_only ? "SELECT " : "SELECT (SELECT count(*) FROM \"session\") - ");
+        sq_put_active_sessions(s, &count, now);
     }
     if (q->impersonation_only) {
         put_and(&w, &terms);
@@ -618,11 +635,13 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         .where = &w,
         .canonical = canon.data,
         .time_dependent = q->active_only || q->expired_only,
+        .count = count.sql.len ? &count : NULL,
         .limit = q->limit,
         .cursor = q->cursor,
         .want_total = q->want_total,
     };
     bc_status st = run_page(s, &p, out, err);
+    sq_qb_release(&count);
     sq_qb_release(&w);
     bc_buf_release(&canon);
     return st;

@@ -577,6 +577,16 @@ bool bc_target_search_index_unfinished(bc_target *t)
     return t->path && bc_sqlite_search_index_unfinished(t->d);
 }
 
+bool bc_target_has_summary(bc_target *t)
+{
+    return !t->path || bc_sqlite_summary_state(t->d) == BC_SQLITE_SUMMARY_PRESENT;
+}
+
+bool bc_target_summary_unfinished(bc_target *t)
+{
+    return t->path && bc_sqlite_summary_state(t->d) == BC_SQLITE_SUMMARY_UNFINISHED;
+}
+
 bool bc_target_has_any_index(bc_target *t)
 {
     return t->path && bc_sqlite_has_any_index(t->d);

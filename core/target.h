@@ -180,6 +180,10 @@ bool bc_target_has_search_index(bc_target *t);
 bool bc_target_has_any_index(bc_target *t);
 /* Whether a stopped bc_target_add_indexes left the search index unfinished. */
 bool bc_target_search_index_unfinished(bc_target *t);
+/* The overview summary (per-day counts kept by triggers): present and filled; unfinished (a
+ * stopped bc_target_add_indexes left its fill half done). */
+bool bc_target_has_summary(bc_target *t);
+bool bc_target_summary_unfinished(bc_target *t);
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err);
 /* The same, reporting each part as it starts (progress.h; may be NULL). */
 bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,
