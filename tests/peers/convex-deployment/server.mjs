@@ -230,7 +230,10 @@ for (const [method, level] of [
 
 // --- HTTP helpers -----------------------------------------------------------------------------
 
-const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0 };
+// connections: TCP connections accepted (a client that keeps its connections opens few);
+// rounds: requests that arrived while none was in flight, i.e. rounds of requests sent together
+// by a client that waits for a round's answers before the next (the round trips it waited on).
+const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0 };
 
 function send(res, status, body, headers = {}) {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -518,6 +521,7 @@ function addFault(f) {
     ms: Number(f.ms ?? 1000),
     phase: f.phase ?? DEFAULT_PHASE[f.kind],
     data: f.data ?? { code: "INJECTED" },
+    skip: Number(f.skip ?? 0), // matching requests let through untouched first
   };
   if (!["before", "after"].includes(fault.phase))
     throw new HttpError(400, "BadFault", `phase must be before or after`);
@@ -531,6 +535,10 @@ function takeFaults(path, fnPath) {
     if (f.remaining <= 0) continue;
     if (f.path && !path.startsWith(f.path)) continue;
     if (f.fn && f.fn !== fnPath) continue;
+    if (f.skip > 0) {
+      f.skip--;
+      continue;
+    }
     f.remaining--;
     hit.push(f);
   }
@@ -660,7 +668,7 @@ async function control(req, res, path) {
   }
   if (path === "/__test/stats" && req.method === "GET") return send(res, 200, stats);
   if (path === "/__test/stats/reset" && req.method === "POST") {
-    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight });
+    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0 });
     return send(res, 200, stats);
   }
   if (path === "/__test/seed" && req.method === "POST") return send(res, 200, await seed(await readJson(req)));
@@ -737,6 +745,7 @@ async function handle(req, res) {
 
   stats.requests++;
   stats.byRoute[path] = (stats.byRoute[path] ?? 0) + 1;
+  if (stats.inFlight === 0) stats.rounds++;
   stats.inFlight++;
   stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
   try {
@@ -785,6 +794,7 @@ const server = http.createServer((req, res) => {
     else res.destroy();
   });
 });
+server.on("connection", () => stats.connections++);
 server.keepAliveTimeout = 5000;
 server.listen(Number(opt.port), "127.0.0.1", () => {
   port = server.address().port;
