@@ -11,6 +11,7 @@
 #include "describe.h"
 #include "ids.h"
 #include "lookup.h"
+#include "state_db.h"
 #include "isotime.h"
 #include "password.h"
 #include "text.h"
@@ -21,7 +22,7 @@
 
 /* --- setup and lookups ------------------------------------------------------------------- */
 
-bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err)
+bc_status bc_admin_init(bc_admin *a, bc_driver *d, bc_state *state, bc_error *err)
 {
     *a = (bc_admin){.driver = d, .state = state, .admin_roles = "admin"};
     struct passwd *pw = getpwuid(getuid());
@@ -1111,7 +1112,7 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
     size_t n = p->users.rows.n;
     p->ids = bc_xcalloc(n + 1, sizeof *p->ids);
     p->audit = bc_xcalloc(n + 1, sizeof *p->audit);
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         const bc_record *row = &p->users.rows.items[i];
         p->ids[i] = bc_record_text(row, "id");
@@ -1128,21 +1129,10 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
                           change.label ? change.label : p->ids[i]);
         bc_record_release(&before);
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     return st;
 }
 
-/* Whether a row holds every value of patch: the write that set them was applied. */
-static bool row_has(const bc_record *row, const bc_record *patch)
-{
-    for (size_t i = 0; i < patch->n; i++) {
-        const bc_value *v = bc_record_get(row, patch->fields[i].name);
-        bc_value null = bc_value_null();
-        if (!bc_value_equal(v ? v : &null, &patch->fields[i].value))
-            return false;
-    }
-    return true;
-}
 
 /* After a failed update whose outcome is unknown (no transactions): read the part's rows again
  * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
@@ -1162,7 +1152,7 @@ static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *parts, s
             const char *id = bc_record_text(&r[i].rows.items[k], "id");
             for (size_t j = 0; id && j < parts[i].users.rows.n; j++)
                 if (strcmp(parts[i].ids[j], id) == 0)
-                    applied[i][j] = row_has(&r[i].rows.items[k], patch);
+                    applied[i][j] = bc_record_holds(&r[i].rows.items[k], patch);
         }
         bc_rows_release(&r[i].rows);
     }
@@ -1201,7 +1191,7 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
                         bc_status st, const bc_error *err, bool **verified, size_t *applied,
                         size_t *partial)
 {
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < n; i++) {
         bulk_part *p = &parts[i];
         bool drop_ok = p->drop.status == BC_OK;
@@ -1226,7 +1216,7 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
             bc_audit_finish(a->state, p->audit[j], why, NULL);
         }
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
 }
 
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
@@ -1445,10 +1435,10 @@ typedef struct {
 
 static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
 {
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < l->n; i++)
         audit_end(a, l->ids[i], st, err);
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     l->n = 0;
 }
 
@@ -1459,7 +1449,7 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
 {
     bc_status st = BC_OK;
     int64_t now = bc_now_ms();
-    sqlite3_exec(a->state, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         bc_record_set_date(&steps[i].before, "updatedAt", now);
         bc_record was = values_before(&steps[i].row, &steps[i].before);
@@ -1476,7 +1466,7 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
             audits->n++;
         bc_record_release(&was);
     }
-    sqlite3_exec(a->state, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
     for (size_t i = 0; st == BC_OK && i < n; i++) {

@@ -11,7 +11,6 @@
 #ifndef BC_ADMIN_H
 #define BC_ADMIN_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,13 +18,14 @@
 #include "driver.h"
 #include "progress.h"
 #include "record.h"
+#include "state.h"
 #include "status.h"
 
 #define BC_IMPERSONATION_DEFAULT_MS (3600 * 1000LL)
 
 typedef struct {
     bc_driver *driver;
-    sqlite3 *state;   /* audit log; required for every write */
+    bc_state *state;  /* audit log; required for every write */
     bc_audit_who who; /* strings below are owned by the bc_admin */
     bc_record actor;  /* the acting admin's user row; empty when none was given */
     char *os_user, *actor_label, *target;
@@ -35,7 +35,7 @@ typedef struct {
     const bc_progress *progress; /* bc_admin_select and bc_admin_bulk report here; may be NULL */
 } bc_admin;
 
-bc_status bc_admin_init(bc_admin *a, bc_driver *d, sqlite3 *state, bc_error *err);
+bc_status bc_admin_init(bc_admin *a, bc_driver *d, bc_state *state, bc_error *err);
 void bc_admin_release(bc_admin *a);
 
 /* Set the acting admin (--as / BCADMIN_AS): the user must exist and hold an admin role. */

@@ -6,6 +6,7 @@
 
 #include "isotime.h"
 #include "process.h"
+#include "state_db.h"
 #include "record_json.h"
 #include "xalloc.h"
 
@@ -32,9 +33,10 @@ static bc_status db_fail(sqlite3 *db, bc_error *err, const char *what)
     return bc_fail(err, BC_ERR, "audit log: %s: %s", what, sqlite3_errmsg(db));
 }
 
-bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_change *change,
+bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audit_change *change,
                          int64_t *id, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] =
         "INSERT INTO audit (started_at, os_user, actor, target_kind, target, action, subject,"
         " before_json, after_json, state, undo_of, group_id, label, writer_pid, writer_start)"
@@ -76,8 +78,9 @@ bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_ch
     return BC_OK;
 }
 
-bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *err)
+bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] =
         "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
     sqlite3_stmt *st;
@@ -94,9 +97,10 @@ bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot finish an entry");
 }
 
-bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
+bc_status bc_audit_set_subject(bc_state *state, int64_t id, const char *subject,
                                const bc_record *after, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET subject = ?, after_json = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -111,8 +115,9 @@ bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, "cannot name the row a change made");
 }
 
-bc_status bc_audit_set_label(sqlite3 *db, int64_t id, const char *label, bc_error *err)
+bc_status bc_audit_set_label(bc_state *state, int64_t id, const char *label, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET label = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -162,9 +167,10 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done'),"             \
     " writer_pid, writer_start"
 
-bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
+bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
                               " AND group_id IS NULL ORDER BY id DESC LIMIT ?2";
     *out = (bc_audit_entries){0};
@@ -189,8 +195,9 @@ bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_e
     return BC_OK;
 }
 
-bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_error *err)
+bc_status bc_audit_members(bc_state *state, int64_t id, bc_audit_entries *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE group_id = ? ORDER BY id";
     *out = (bc_audit_entries){0};
     sqlite3_stmt *st;
@@ -213,8 +220,9 @@ bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_er
     return BC_OK;
 }
 
-bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err)
+bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE id = ?";
     *out = (bc_audit_entry){0};
     sqlite3_stmt *st;

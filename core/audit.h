@@ -13,12 +13,12 @@
 #ifndef BC_AUDIT_H
 #define BC_AUDIT_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "model.h"
 #include "record.h"
+#include "state.h"
 #include "status.h"
 
 typedef struct {
@@ -40,17 +40,17 @@ typedef struct {
 } bc_audit_change;
 
 /* Record a pending change; *id gets its row id for bc_audit_finish. */
-bc_status bc_audit_begin(sqlite3 *db, const bc_audit_who *who, const bc_audit_change *change,
+bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audit_change *change,
                          int64_t *id, bc_error *err);
 /* Mark a pending change done (error NULL) or failed (error = what went wrong). */
-bc_status bc_audit_finish(sqlite3 *db, int64_t id, const char *error, bc_error *ignored);
+bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *ignored);
 /* Name the row a change made once it exists: where the store chooses ids (Convex), the subject
  * and the after recorded by bc_audit_begin held the id bcadmin proposed, not the real one. */
-bc_status bc_audit_set_subject(sqlite3 *db, int64_t id, const char *subject,
+bc_status bc_audit_set_subject(bc_state *state, int64_t id, const char *subject,
                                const bc_record *after, bc_error *err);
 
 /* Set the label of an entry (a bulk entry's "N users: ..." once its users are known). */
-bc_status bc_audit_set_label(sqlite3 *db, int64_t id, const char *label, bc_error *err);
+bc_status bc_audit_set_label(bc_state *state, int64_t id, const char *label, bc_error *err);
 
 typedef struct {
     int64_t id;
@@ -72,11 +72,11 @@ typedef struct {
 
 /* The newest `limit` top-level entries, newest first (before_id > 0: only entries older than
  * it); members of bulk entries are left out. */
-bc_status bc_audit_list(sqlite3 *db, size_t limit, int64_t before_id, bc_audit_entries *out,
+bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_audit_entries *out,
                         bc_error *err);
 /* The members of bulk entry id, oldest first. */
-bc_status bc_audit_members(sqlite3 *db, int64_t id, bc_audit_entries *out, bc_error *err);
-bc_status bc_audit_get(sqlite3 *db, int64_t id, bc_audit_entry *out, bc_error *err);
+bc_status bc_audit_members(bc_state *state, int64_t id, bc_audit_entries *out, bc_error *err);
+bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_error *err);
 void bc_audit_entry_release(bc_audit_entry *e);
 void bc_audit_entries_release(bc_audit_entries *list);
 

@@ -12,6 +12,7 @@
 #include "isotime.h"
 #include "process.h"
 #include "record_json.h"
+#include "state_db.h"
 #include "xalloc.h"
 
 #define READ_CHUNK 500 /* ids per read: one IN (...) or Convex call */
@@ -242,17 +243,6 @@ static const bc_record *find(const lookup *l, const char *value, size_t *first, 
     return end > lo ? l->index[lo].row : NULL;
 }
 
-/* Whether row holds every value of fields (absent = null). */
-static bool row_holds(const bc_record *row, const bc_record *fields)
-{
-    for (size_t i = 0; i < fields->n; i++) {
-        const bc_value *v = bc_record_get(row, fields->fields[i].name);
-        bc_value null = bc_value_null();
-        if (!bc_value_equal(v ? v : &null, &fields->fields[i].value))
-            return false;
-    }
-    return true;
-}
 
 static void settle(entry *e, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -321,11 +311,11 @@ static void settle_patches(bc_driver *d, entry *es, size_t n)
             settle_unreadable(e, &users);
         else if (!row)
             settle(e, "unknown", "the user is gone, so what it held cannot be read");
-        else if (row_holds(row, &e->after)) {
+        else if (bc_record_holds(row, &e->after)) {
             settle(e, "applied", "the user shows the change");
             if (e->ban)
                 ids[bans++] = e->subject; /* and their old sessions must be gone */
-        } else if (row_holds(row, &e->before))
+        } else if (bc_record_holds(row, &e->before))
             settle(e, "not applied", "the user still shows the values from before");
         else
             settle(e, "unknown", "the user changed since (neither the old nor the new values)");
@@ -454,9 +444,10 @@ static void settle_group(sqlite3 *db, entry *e)
         settle(e, state, "%zu applied, %zu not applied, %zu unknown", yes, no, unknown);
 }
 
-bc_status bc_audit_reconcile(sqlite3 *db, bc_driver *d, const char *target,
+bc_status bc_audit_reconcile(bc_state *state, bc_driver *d, const char *target,
                              bc_reconcile_counts *counts, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     if (counts)
         *counts = (bc_reconcile_counts){0};
     entry *es;

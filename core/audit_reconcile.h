@@ -17,11 +17,11 @@
 #ifndef BC_AUDIT_RECONCILE_H
 #define BC_AUDIT_RECONCILE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "driver.h"
+#include "state.h"
 #include "status.h"
 
 typedef struct {
@@ -32,7 +32,7 @@ typedef struct {
 /* Settle the pending entries of target (its audit label) whose writer is gone, reading d.
  * *counts (may be NULL) gets what was settled. Fails only when the state database cannot be read
  * or written; a target that cannot be read makes its entries 'unknown'. */
-bc_status bc_audit_reconcile(sqlite3 *db, bc_driver *d, const char *target,
+bc_status bc_audit_reconcile(bc_state *state, bc_driver *d, const char *target,
                              bc_reconcile_counts *counts, bc_error *err);
 
 /* One sentence for the operator about what was settled ("3 audit entries a stopped bcadmin left

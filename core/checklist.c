@@ -8,6 +8,7 @@
 
 #include "embedded.h"
 #include "isotime.h"
+#include "state_db.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -240,9 +241,10 @@ static bc_status exec(sqlite3 *db, const char *sql, const char *types, const voi
     return rc == SQLITE_DONE ? BC_OK : db_fail(db, err, what);
 }
 
-bc_status bc_checklist_find_active(sqlite3 *db, const char *checklist, const char *target,
+bc_status bc_checklist_find_active(bc_state *state, const char *checklist, const char *target,
                                    int64_t *id, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT id FROM checklist_run WHERE state = 'active'"
                               " AND (?1 IS NULL OR checklist = ?1) AND (?2 IS NULL OR target = ?2)"
                               " ORDER BY id DESC LIMIT 1";
@@ -261,12 +263,13 @@ bc_status bc_checklist_find_active(sqlite3 *db, const char *checklist, const cha
                : db_fail(db, err, "cannot look for unfinished runs");
 }
 
-bc_status bc_checklist_start(sqlite3 *db, const bc_checklist *cl, const bc_audit_who *who,
+bc_status bc_checklist_start(bc_state *state, const bc_checklist *cl, const bc_audit_who *who,
                              int64_t *id, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     *id = 0;
     int64_t active;
-    bc_status st = bc_checklist_find_active(db, cl->id, who->target, &active, err);
+    bc_status st = bc_checklist_find_active(state, cl->id, who->target, &active, err);
     if (st != BC_OK)
         return st;
     if (active)
@@ -386,8 +389,9 @@ static void read_run(sqlite3_stmt *st, bc_checklist_run *run)
     }
 }
 
-bc_status bc_checklist_run_get(sqlite3 *db, int64_t id, bc_checklist_run *out, bc_error *err)
+bc_status bc_checklist_run_get(bc_state *state, int64_t id, bc_checklist_run *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " RUN_COLUMNS " FROM checklist_run WHERE id = ?";
     *out = (bc_checklist_run){0};
     sqlite3_stmt *st;
@@ -409,8 +413,9 @@ bc_status bc_checklist_run_get(sqlite3 *db, int64_t id, bc_checklist_run *out, b
     return s;
 }
 
-bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out, bc_error *err)
+bc_status bc_checklist_runs_list(bc_state *state, size_t limit, bc_checklist_runs *out, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " RUN_COLUMNS " FROM checklist_run ORDER BY id DESC LIMIT ?";
     *out = (bc_checklist_runs){0};
     sqlite3_stmt *st;
@@ -444,10 +449,11 @@ static bc_status set_run_state(sqlite3 *db, int64_t id, const char *state, bool 
                 "sssi", v, err, "cannot update a run");
 }
 
-bc_status bc_checklist_abandon(sqlite3 *db, int64_t run_id, bc_error *err)
+bc_status bc_checklist_abandon(bc_state *state, int64_t run_id, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     bc_checklist_run run;
-    bc_status st = bc_checklist_run_get(db, run_id, &run, err);
+    bc_status st = bc_checklist_run_get(state, run_id, &run, err);
     if (st != BC_OK)
         return st;
     bool active = strcmp(run.state, "active") == 0;
@@ -458,9 +464,10 @@ bc_status bc_checklist_abandon(sqlite3 *db, int64_t run_id, bc_error *err)
     return set_run_state(db, run_id, "abandoned", true, err);
 }
 
-bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+bc_status bc_checklist_redo(bc_state *state, int64_t run_id, const bc_checklist *cl,
                             const char *step_id, const char *typed, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     size_t idx = 0;
     while (idx < cl->n && strcmp(cl->steps[idx].id, step_id) != 0)
         idx++;
@@ -472,7 +479,7 @@ bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
                        step_id, typed ? typed : "",
                        cl->steps[idx].once ? ": it must not run twice by accident" : "");
     bc_checklist_run run;
-    bc_status st = bc_checklist_run_get(db, run_id, &run, err);
+    bc_status st = bc_checklist_run_get(state, run_id, &run, err);
     if (st != BC_OK)
         return st;
     bool matches = strcmp(run.checklist, cl->id) == 0;
@@ -501,11 +508,12 @@ bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
     return st;
 }
 
-bc_status bc_checklist_skip(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+bc_status bc_checklist_skip(bc_state *state, int64_t run_id, const bc_checklist *cl,
                             const char *step_id, const char *typed, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     bc_checklist_run run;
-    bc_status st = bc_checklist_run_get(db, run_id, &run, err);
+    bc_status st = bc_checklist_run_get(state, run_id, &run, err);
     if (st != BC_OK)
         return st;
     size_t next = 0;
@@ -819,15 +827,16 @@ static bool only_checks_until(const bc_checklist *cl, size_t i)
     return true;
 }
 
-bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,
+bc_status bc_checklist_advance(bc_state *state, const bc_checklist *cl, int64_t run_id,
                                const bc_checklist_action *actions, size_t n_actions, void *target,
                                const bc_checklist_ui *ui, const bc_checklist_opts *opts,
                                const bc_audit_who *who, bc_run_outcome *outcome, bc_error *err)
 {
+    sqlite3 *db = bc_state_db(state);
     *outcome = BC_RUN_STOPPED;
     engine e = {
         .db = db, .cl = cl, .actions = actions, .n_actions = n_actions, .ui = ui, .opts = opts};
-    bc_status st = bc_checklist_run_get(db, run_id, &e.run, err);
+    bc_status st = bc_checklist_run_get(state, run_id, &e.run, err);
     if (st != BC_OK)
         return st;
     if (strcmp(e.run.checklist, cl->id) != 0 || e.run.n != cl->n) {
@@ -849,7 +858,7 @@ bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_
             st = bc_fail(err, BC_REFUSED, "run %lld is %s", (long long)run_id, e.run.state);
     }
     e.ctx = (bc_checklist_ctx){
-        .db = db, .who = who, .target = target, .vars = e.run.vars, .run = &e.run};
+        .state = state, .who = who, .target = target, .vars = e.run.vars, .run = &e.run};
     bool finished = st == BC_OK && *outcome != BC_RUN_DONE;
     for (size_t i = 0; finished && i < cl->n; i++) {
         bc_step_state ss = e.run.steps[i].state;

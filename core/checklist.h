@@ -12,12 +12,12 @@
 #define BC_CHECKLIST_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "audit.h"
+#include "state.h"
 #include "status.h"
 
 /* ---- runbooks ---- */
@@ -92,33 +92,33 @@ void bc_checklist_runs_release(bc_checklist_runs *runs);
 /* Start a run of cl on who's target with every step pending; *id gets its number. Refused
  * (BC_REFUSED, naming the run to resume) when an active run of the same checklist on the same
  * target exists. */
-bc_status bc_checklist_start(sqlite3 *db, const bc_checklist *cl, const bc_audit_who *who,
+bc_status bc_checklist_start(bc_state *state, const bc_checklist *cl, const bc_audit_who *who,
                              int64_t *id, bc_error *err);
 /* The newest active run of checklist (NULL: any) on target (NULL: any); *id = 0 when none. */
-bc_status bc_checklist_find_active(sqlite3 *db, const char *checklist, const char *target,
+bc_status bc_checklist_find_active(bc_state *state, const char *checklist, const char *target,
                                    int64_t *id, bc_error *err);
-bc_status bc_checklist_run_get(sqlite3 *db, int64_t id, bc_checklist_run *out, bc_error *err);
+bc_status bc_checklist_run_get(bc_state *state, int64_t id, bc_checklist_run *out, bc_error *err);
 /* The newest runs first, at most limit (0: 100). */
-bc_status bc_checklist_runs_list(sqlite3 *db, size_t limit, bc_checklist_runs *out, bc_error *err);
+bc_status bc_checklist_runs_list(bc_state *state, size_t limit, bc_checklist_runs *out, bc_error *err);
 /* Put a done / skipped / failed step (and every later one) back to pending so the next advance
  * runs it again. typed must equal the step id: this is the operator's explicit decision to
  * repeat, required above all for `once` steps. BC_REFUSED when it does not match. */
-bc_status bc_checklist_redo(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+bc_status bc_checklist_redo(bc_state *state, int64_t run_id, const bc_checklist *cl,
                             const char *step_id, const char *typed, bc_error *err);
 /* Skip the run's next step (the first not done or skipped) by the operator's decision: typed must
  * equal its id (BC_REFUSED otherwise, and for a step that is not the next one or a run that is
  * not active). The step is recorded skipped with a note saying so; the next advance goes on
  * after it. */
-bc_status bc_checklist_skip(sqlite3 *db, int64_t run_id, const bc_checklist *cl,
+bc_status bc_checklist_skip(bc_state *state, int64_t run_id, const bc_checklist *cl,
                             const char *step_id, const char *typed, bc_error *err);
 /* Mark an active run abandoned (it no longer blocks a new one). */
-bc_status bc_checklist_abandon(sqlite3 *db, int64_t run_id, bc_error *err);
+bc_status bc_checklist_abandon(bc_state *state, int64_t run_id, bc_error *err);
 
 /* ---- actions and the engine ---- */
 
 /* What an action sees. */
 typedef struct {
-    sqlite3 *db;             /* the state database (audit log) */
+    bc_state *state;         /* the state database (audit log) */
     const bc_audit_who *who; /* for audit entries */
     void *target;            /* the action table's own context (a JWKS deployment...) */
     json_t *vars;            /* the run's facts; an action may add to them (saved after it) */
@@ -168,7 +168,7 @@ typedef struct {
  * is recorded "not started" (finished, blocking nothing), the outcome still says why. *outcome says which; a failing step returns BC_OK with BC_RUN_STOPPED and its reason
  * in err (the step is recorded failed), so callers can show both. Errors of the state database
  * itself return BC_ERR. */
-bc_status bc_checklist_advance(sqlite3 *db, const bc_checklist *cl, int64_t run_id,
+bc_status bc_checklist_advance(bc_state *state, const bc_checklist *cl, int64_t run_id,
                                const bc_checklist_action *actions, size_t n_actions, void *target,
                                const bc_checklist_ui *ui, const bc_checklist_opts *opts,
                                const bc_audit_who *who, bc_run_outcome *outcome, bc_error *err);

@@ -1003,18 +1003,22 @@ static char *next_statement(const char **p, const char *end)
     return NULL;
 }
 
-/* Run one statement of an asset; a fill statement's rowid range (:lo, :hi) is every row. */
+/* Run one statement of an asset; a fill statement's rowid range (:lo and :hi, or :TABLE_lo and
+ * :TABLE_hi) is every row. */
 static int run_statement(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK || st == NULL)
         return rc;
-    int lo = sqlite3_bind_parameter_index(st, ":lo"), hi = sqlite3_bind_parameter_index(st, ":hi");
-    if (lo)
-        sqlite3_bind_int64(st, lo, INT64_MIN);
-    if (hi)
-        sqlite3_bind_int64(st, hi, INT64_MAX);
+    for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        size_t len = name ? strlen(name) : 0;
+        if (len >= 2 && strcmp(name + len - 2, "lo") == 0)
+            sqlite3_bind_int64(st, i, INT64_MIN);
+        else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
+            sqlite3_bind_int64(st, i, INT64_MAX);
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     sqlite3_finalize(st);
@@ -1264,6 +1268,14 @@ static bc_status fill(demo *d, bc_error *err)
     if (s == BC_OK)
         s = search_index_add(d, &search, err);
     search_build_end(&search);
+    /* The overview's summary: its tables and triggers, filled from every row at once. */
+    bc_progress_report(d->progress, "building the overview summary", 0, 0);
+    if (s == BC_OK)
+        s = exec(d, "BEGIN", err);
+    if (s == BC_OK)
+        s = run_asset(d, "stats-summary.sql", NULL, NULL, err);
+    if (s == BC_OK)
+        s = exec(d, "COMMIT", err);
     /* Leave a normal rollback-journal database behind, whatever the temp file used. */
     if (s == BC_OK)
         s = exec(d, "PRAGMA journal_mode=DELETE; PRAGMA locking_mode=NORMAL;", err);

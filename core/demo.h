@@ -1,7 +1,7 @@
 /* demo.h - synthetic Better Auth databases for trying bcadmin and for benchmarks.
  *
  * Creates a new file with the exact Better Auth 1.4.9 schema (assets/better-auth-schema.sql),
- * bcadmin's browsing indexes, and N deterministic users (same seed, same file contents apart from
+ * bcadmin's browsing indexes, search index and overview summary, and N deterministic users (same seed, same file contents apart from
  * SQLite's page layout): realistic names and emails including non-ASCII names, a few admins,
  * banned users (expired, future and permanent bans), sessions (active, expired, impersonation),
  * credential and social accounts. Every credential user's password is BC_DEMO_PASSWORD.

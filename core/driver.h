@@ -219,6 +219,10 @@ struct bc_driver {
     /* A call that reads many batches (a Convex scan for a search or filter) reports the rows
      * read so far here; set by the caller around a call, NULL for none. Not owned. */
     const bc_progress *progress;
+    /* A call that counts matches one by one (a SQLite search's scan) stores the matches found
+     * so far here as it goes, so another thread can show them; set by the caller around a call,
+     * NULL for none. Not owned. */
+    atomic_size_t *found;
 };
 
 /* Close and free a driver (NULL is fine). */

@@ -14,7 +14,6 @@
 #define BC_ENVSYNC_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -203,7 +202,7 @@ void bc_envsync_cmp_release(bc_envsync_cmp *cmp);
 /* ---- applying --------------------------------------------------------------------------- */
 
 typedef struct {
-    sqlite3 *audit;   /* the state database's connection: every request is audited (NULL: none) */
+    bc_state *audit;  /* the state database: every request is audited (NULL: none) */
     bc_audit_who who; /* target_kind "convex", target = the deployment's label */
     bool write_offer; /* copy the deployment's secret into the file (secret_offer) */
     /* Where getLatestJwks/rotateKeys/findMany live and the site URL (the target's detected

@@ -614,13 +614,85 @@ static void sqlite_decrypt(const bc_jwks_sqlite_inputs *in, bool have_secret,
             "%zu of %zu rows do not open with %s: %s", bad, n, from, first_bad);
 }
 
+const char *bc_jwks_published_alg(const char *published, const bc_jwks_rows *rows, char *buf,
+                                  size_t size, const char **why)
+{
+    bc_jwk_set *set = NULL;
+    if (!published || bc_jwk_set_parse(published, strlen(published), &set, NULL) != BC_OK) {
+        *why = "the server's answer is not a key set";
+        return NULL;
+    }
+    const char *alg = NULL;
+    size_t seen = 0;
+    for (size_t i = 0; rows && i < rows->n && !alg; i++) {
+        const bc_jwk *k = bc_jwk_set_find(set, rows->rows[i].id);
+        seen += k != NULL;
+        if (k && k->alg && !rows->rows[i].alg) {
+            snprintf(buf, size, "%s", k->alg);
+            alg = buf;
+        }
+    }
+    bc_jwk_set_free(set);
+    if (!alg)
+        *why = seen ? "every key it publishes carries its row's own alg (Better Auth 1.7), so its "
+                      "configured one does not show"
+                    : "it publishes none of this file's keys: is it the server of another "
+                      "database?";
+    return alg;
+}
+
+/* server.alg: what the server's published keys say; *alg (NULL: nothing) and *why are what
+ * newest.usable then takes, unless --alg was given. */
+static const char *sqlite_server_alg(const bc_jwks_sqlite_inputs *in, char *buf, size_t size,
+                                     bc_checks *out)
+{
+    static const char *const fix_url =
+        "check that the app's server runs at that URL (--site-url, BETTER_AUTH_URL), or pass "
+        "--alg";
+    if (!in->server_url)
+        return NULL;
+    if (!in->rows || in->rows->n == 0) {
+        add(out, "server.alg", BC_CHECK_OK, NULL,
+            "not asked: the file has no key rows (asking would make the server create one)");
+        return NULL;
+    }
+    if (!in->published) {
+        add(out, "server.alg", BC_CHECK_WARN, fix_url,
+            "the keys the server publishes at %s could not be read (%s): its configured "
+            "algorithm is inferred",
+            in->server_url, in->published_error ? in->published_error : "not fetched");
+        return NULL;
+    }
+    if (in->published_status != 200) {
+        add(out, "server.alg", BC_CHECK_WARN, fix_url,
+            "%s answered HTTP %ld: the server's configured algorithm is inferred", in->server_url,
+            in->published_status);
+        return NULL;
+    }
+    const char *why = NULL;
+    const char *alg = bc_jwks_published_alg(in->published, in->rows, buf, size, &why);
+    if (!alg) {
+        bool other = strstr(why, "another database") != NULL;
+        add(out, "server.alg", other ? BC_CHECK_WARN : BC_CHECK_OK,
+            other ? "point --site-url / BETTER_AUTH_URL at the server of this file" : NULL,
+            "%s: %s", in->server_url, why);
+        return NULL;
+    }
+    add(out, "server.alg", in->alg && strcmp(in->alg, alg) != 0 ? BC_CHECK_WARN : BC_CHECK_OK,
+        in->alg && strcmp(in->alg, alg) != 0 ? "drop --alg, or change the server's configuration"
+                                             : NULL,
+        "the server publishes its keys at %s as %s: its configured algorithm%s%s", in->server_url,
+        alg, in->alg && strcmp(in->alg, alg) != 0 ? "; --alg says " : "",
+        in->alg && strcmp(in->alg, alg) != 0 ? in->alg : "");
+    return alg;
+}
+
 /* newest.usable: the row the server signs with, judged as the file's line does. */
-static void sqlite_usable(const bc_jwks_sqlite_inputs *in, bool have_secret,
+static void sqlite_usable(const bc_jwks_sqlite_inputs *in, bool have_secret, const char *alg,
                           const bc_jwks_row *signing, const char *sign_alg, const char *why,
                           bc_checks *out)
 {
     const bc_jwks_row *newest = bc_jwks_rows_newest(in->rows);
-    const char *alg = bc_jwks_configured_alg(in->rows, in->alg, NULL);
     const char *line = in->alg_column ? "Better Auth 1.7" : "Better Auth 1.4.9 to 1.6";
     if (!signing) {
         add(out, "newest.usable", BC_CHECK_OK, NULL,
@@ -688,9 +760,20 @@ bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out,
 
     const char *why = NULL, *sign_alg = NULL;
     const char *alg = bc_jwks_configured_alg(in->rows, in->alg, &why);
+    bc_checks server = {0}; /* server.alg goes after rows.decrypt */
+    char published[16];
+    const char *from_server = sqlite_server_alg(in, published, sizeof published, &server);
+    if (from_server && !in->alg) {
+        alg = from_server;
+        why = "the server's published keys";
+    }
     const bc_jwks_row *signing = bc_jwks_signing_row(in->rows, alg, in->alg_column, now, &sign_alg);
     sqlite_decrypt(in, have_secret, signing, from, out);
-    sqlite_usable(in, have_secret, signing, sign_alg, why, out);
+    for (size_t i = 0; i < server.n; i++)
+        add(out, server.items[i].id, server.items[i].status, server.items[i].fix, "%s",
+            server.items[i].message);
+    bc_checks_release(&server);
+    sqlite_usable(in, have_secret, alg, signing, sign_alg, why, out);
     const bc_jwks_row *newest = bc_jwks_rows_newest(in->rows);
 
     /* newest.expiry */

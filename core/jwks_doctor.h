@@ -68,6 +68,13 @@ typedef struct {
     const char *alg;          /* the server's configured algorithm, NULL to infer it */
     int64_t grace_ms;         /* the plugin's jwks.gracePeriod; 0 = its default, 30 days */
     int64_t now_ms;           /* 0: the clock */
+    /* The app's server, when its URL is known: the key set it publishes at {base}/jwks, where
+     * the jwt plugin fills in its configured algorithm for every row without an alg of its own
+     * (every row up to 1.6). NULL server_url: not asked (server.alg is left out). */
+    const char *server_url;      /* what was fetched */
+    const char *published;       /* its body, or NULL */
+    long published_status;       /* its HTTP status */
+    const char *published_error; /* why it could not be fetched, or NULL */
 } bc_jwks_sqlite_inputs;
 
 /* The algorithm the app is taken to be configured with, and why: alg when given; else the newest
@@ -86,9 +93,18 @@ const bc_jwks_row *bc_jwks_rows_newest(const bc_jwks_rows *rows);
 const bc_jwks_row *bc_jwks_signing_row(const bc_jwks_rows *rows, const char *configured_alg,
                                        bool alg_column, int64_t now_ms, const char **sign_alg);
 
+/* The algorithm a server's published key set (the body of its {base}/jwks) shows it is
+ * configured with: the alg published for a row of rows that has none of its own (the jwt plugin
+ * fills in keyPairConfig.alg there). Copied into buf; NULL when the set shows none, with *why
+ * (static) saying why. */
+const char *bc_jwks_published_alg(const char *published, const bc_jwks_rows *rows, char *buf,
+                                  size_t size, const char **why);
+
 /* The SQLite checks, in this order: schema.line (the Better Auth line the table shows),
- * secret.present, rows.present, rows.decrypt, newest.usable (the row the server signs with,
- * chosen and judged as the file's line does: bc_jwks_signing_row), newest.expiry. */
+ * secret.present, rows.present, rows.decrypt, server.alg (only with server_url: what the
+ * server's published keys say of its configured algorithm, which then wins over the inferred
+ * one), newest.usable (the row the server signs with, chosen and judged as the file's line does:
+ * bc_jwks_signing_row), newest.expiry. */
 bc_status bc_jwks_doctor_sqlite(const bc_jwks_sqlite_inputs *in, bc_checks *out, bc_error *err);
 
 #define BC_JWKS_GRACE_DEFAULT_MS (30LL * 24 * 3600 * 1000)

@@ -165,6 +165,10 @@ static bc_status rotate_in_txn(bc_driver *d, const bc_jwks_rotate_opts *o, int64
     if (st != BC_OK)
         return st;
     const char *alg = bc_jwks_configured_alg(&old, o->alg, &res->alg_why);
+    if (!o->alg && o->server_alg) {
+        alg = o->server_alg;
+        res->alg_why = "published by the app's server";
+    }
     snprintf(res->alg, sizeof res->alg, "%s", alg);
     st = check_secret(&old, o->secrets, &res->secret_checked, err);
     /* The server signs with the row of greatest createdAt: be later than every row, even one

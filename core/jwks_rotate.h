@@ -11,7 +11,6 @@
 #ifndef BC_JWKS_ROTATE_H
 #define BC_JWKS_ROTATE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,9 +27,11 @@ bc_status bc_jwks_sqlite_rows(bc_driver *d, bc_jwks_rows *out, bc_error *err);
 typedef struct {
     const bc_secrets *secrets; /* the app's secrets (required): new rows use the current one */
     const char *alg;         /* --alg, or NULL: the app's current key type */
+    const char *server_alg;  /* without alg: what the app's server publishes as its configured
+                                algorithm (bc_target_rotate_sqlite asks it), or NULL */
     bool revoke_old;         /* delete the older rows instead of expiring them */
     int64_t now_ms;          /* 0: the clock */
-    sqlite3 *audit_db;       /* the state database for the audit entry, or NULL */
+    bc_state *audit_db;      /* the state database for the audit entry, or NULL */
     const bc_audit_who *who; /* with audit_db */
 } bc_jwks_rotate_opts;
 

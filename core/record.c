@@ -171,6 +171,17 @@ bool bc_record_date(const bc_record *r, const char *name, int64_t *ms)
     return true;
 }
 
+bool bc_record_holds(const bc_record *row, const bc_record *fields)
+{
+    bc_value null = bc_value_null();
+    for (size_t i = 0; i < fields->n; i++) {
+        const bc_value *v = bc_record_get(row, fields->fields[i].name);
+        if (!bc_value_equal(v ? v : &null, &fields->fields[i].value))
+            return false;
+    }
+    return true;
+}
+
 bc_record bc_record_copy(const bc_record *r)
 {
     bc_record c = {0};

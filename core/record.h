@@ -85,6 +85,9 @@ bool bc_record_bool(const bc_record *r, const char *name);
 /* Date of a field in ms; returns false (and leaves *ms) when absent, NULL or not a date. */
 bool bc_record_date(const bc_record *r, const char *name, int64_t *ms);
 
+/* Whether row holds every value of fields (a field absent from row counts as null). */
+bool bc_record_holds(const bc_record *row, const bc_record *fields);
+
 bc_record bc_record_copy(const bc_record *r);
 void bc_record_release(bc_record *r); /* frees contents, leaves an empty record */
 

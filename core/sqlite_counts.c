@@ -1,5 +1,6 @@
 /* sqlite_counts.c - the SQLite driver's counts for the overview (driver.h count ops): totals,
- * counts per day and per value, over index ranges where the file has the indexes. */
+ * counts per day and per value, from the overview summary or over index ranges where the file has
+ * them. */
 #include "sqlite_internal.h"
 
 #include <stdlib.h>
@@ -10,8 +11,67 @@
 /* --- counts for the overview (driver.h count ops) ----------------------------------------- */
 
 /* Every statement here is a count over an index range of assets/browse-indexes.sql (or the
- * table's own count), never a read of every row; dates are compared in both stored forms, ISO
- * text and epoch milliseconds (see put_date_after_now). */
+ * table's own count) or a sum over the overview summary (assets/stats-summary.sql), never a read
+ * of every row; dates are compared in both stored forms, ISO text and epoch milliseconds (see
+ * put_date_after_now). */
+
+/* --- the overview summary --------------------------------------------------------------------
+ *
+ * stats-summary.sql counts a text date under its first 10 characters and a number (epoch ms)
+ * under its UTC day number, so the rows an index range would find for [from, to) (midnights) are
+ * the keys from 'YYYY-MM-DD' up to the next day's, and the day numbers from / DAY up to to / DAY:
+ * the same rows, exactly, whatever text or number the app stored. */
+
+/* (The summed count of kind's keys from lo up to hi), hi NULL: to the end of lo's type (text
+ * ends before any blob, numbers before any text). */
+static void put_summary_range(qb *q, const char *kind, bc_value lo, const bc_value *hi)
+{
+    bool text = lo.kind == BC_V_TEXT;
+    bc_buf_puts(&q->sql, "(SELECT coalesce(sum(\"n\"), 0) FROM \"bcadmin_stats_day\" WHERE "
+                         "\"kind\" = ");
+    sq_qb_param(q, bc_value_text(kind));
+    bc_buf_puts(&q->sql, " AND \"day\" >= ");
+    sq_qb_param(q, lo);
+    bc_buf_puts(&q->sql, " AND \"day\" < ");
+    if (hi)
+        sq_qb_param(q, *hi);
+    else
+        bc_buf_puts(&q->sql, text ? "X''" : "''");
+    bc_buf_puts(&q->sql, ")");
+}
+
+/* The midnight (UTC) that starts the day of ms. */
+static int64_t day_start(int64_t ms)
+{
+    return ms - ((ms % BC_DAY_MS) + BC_DAY_MS) % BC_DAY_MS;
+}
+
+/* The date of midnight ms, "YYYY-MM-DD", as a value. */
+static bc_value day_text(int64_t ms)
+{
+    char iso[BC_ISO_LEN + 1];
+    bc_iso_format(ms, iso);
+    return bc_value_textn(iso, 10);
+}
+
+/* Rows created on each day, from the summary's kind (one statement a day). */
+static bc_status days_from_summary(sq *s, const char *kind, int64_t day0_ms, int days,
+                                   int64_t *counts, bc_error *err)
+{
+    bc_status st = BC_OK;
+    for (int i = 0; i < days && st == BC_OK; i++) {
+        int64_t from = day0_ms + (int64_t)i * BC_DAY_MS, to = from + BC_DAY_MS;
+        bc_value text_to = day_text(to), day_to = bc_value_int(to / BC_DAY_MS);
+        qb q = {0};
+        bc_buf_puts(&q.sql, "SELECT ");
+        put_summary_range(&q, kind, day_text(from), &text_to);
+        bc_buf_puts(&q.sql, " + ");
+        put_summary_range(&q, kind, bc_value_int(from / BC_DAY_MS), &day_to);
+        st = sq_query_int(s, &q, &counts[i], "counting rows per day", err);
+        sq_qb_release(&q);
+    }
+    return st;
+}
 
 /* The WHERE clause (with " WHERE ") of a count query; false for an unknown kind or model.
  * unindexed: another column's index drives the query (count_groups). */
@@ -73,20 +133,46 @@ static bool map_file(sq *s, bool on)
                         on ? "mapping the file" : "unmapping the file", NULL) == BC_OK;
 }
 
-/* Sessions whose expiresAt is after now: the ISO-text range and the epoch-ms range of the
- * expiresAt index counted apart and added (they cannot overlap); one range ORed with the other
- * makes SQLite collect every matching rowid to remove duplicates, three times the work. */
-static bc_status count_active_sessions(sq *s, int64_t now, int64_t *n, bc_error *err)
+/* (Sessions whose expiresAt is after now), in one expression. Each stored form is a range of
+ * the expiresAt index, counted apart and added (they cannot overlap; one range ORed with the
+ * other makes SQLite collect every matching rowid to remove duplicates, three times the work).
+ * With the summary, only today's part of each range is walked: the sessions expiring on the
+ * days after today are the summary's. */
+void sq_put_active_sessions(sq *s, qb *q, int64_t now)
 {
     char iso[BC_ISO_LEN + 1];
     bc_iso_format(now, iso);
+    bool summary = sq_has_summary(s);
+    int64_t tomorrow = day_start(now) + BC_DAY_MS;
+    bc_buf_puts(&q->sql, "((SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
+    sq_qb_param(q, bc_value_text(iso));
+    bc_buf_puts(&q->sql, " AND \"expiresAt\" < ");
+    if (summary)
+        sq_qb_param(q, day_text(tomorrow));
+    else
+        bc_buf_puts(&q->sql, "X''");
+    bc_buf_puts(&q->sql, ") + (SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
+    sq_qb_param(q, bc_value_int(now));
+    bc_buf_puts(&q->sql, " AND \"expiresAt\" < ");
+    if (summary)
+        sq_qb_param(q, bc_value_int(tomorrow));
+    else
+        bc_buf_puts(&q->sql, "''");
+    bc_buf_puts(&q->sql, ")");
+    if (summary) {
+        bc_buf_puts(&q->sql, " + ");
+        put_summary_range(q, "session.expiresAt", day_text(tomorrow), NULL);
+        bc_buf_puts(&q->sql, " + ");
+        put_summary_range(q, "session.expiresAt", bc_value_int(tomorrow / BC_DAY_MS), NULL);
+    }
+    bc_buf_puts(&q->sql, ")");
+}
+
+static bc_status count_active_sessions(sq *s, int64_t now, int64_t *n, bc_error *err)
+{
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT (SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
-    sq_qb_param(&q, bc_value_text(iso));
-    bc_buf_puts(&q.sql, " AND \"expiresAt\" < X'') + (SELECT count(*) FROM \"session\" WHERE "
-                        "\"expiresAt\" > ");
-    sq_qb_param(&q, bc_value_int(now));
-    bc_buf_puts(&q.sql, " AND \"expiresAt\" < '')");
+    bc_buf_puts(&q.sql, "SELECT ");
+    sq_put_active_sessions(s, &q, now);
     bc_status st = sq_query_int(s, &q, n, "counting active sessions", err);
     sq_qb_release(&q);
     return st;
@@ -177,8 +263,9 @@ static bc_status days_by_scan(sq *s, bc_model model, int64_t day0_ms, int days, 
     return status;
 }
 
-/* Rows created on each day: one count over each day's range of the createdAt index, for the
- * ISO text form ('YYYY-MM-DD' <= text < the next day's) and the epoch-millisecond form. */
+/* Rows created on each day: from the summary for users and sessions when the file has it, else
+ * one count over each day's range of the createdAt index, for the ISO text form ('YYYY-MM-DD' <=
+ * text < the next day's) and the epoch-millisecond form. */
 bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
                                int64_t *counts, bc_error *err)
 {
@@ -187,6 +274,9 @@ bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, in
                                                     : bc_fail(err, BC_USAGE, "unknown model");
     if (st == BC_OK && !sq_find_column(&s->tables[model], "createdAt", NULL))
         st = bc_fail(err, BC_USAGE, "\"%s\" has no createdAt column", bc_model_get(model)->name);
+    if (st == BC_OK && (model == BC_MODEL_USER || model == BC_MODEL_SESSION) && sq_has_summary(s))
+        return days_from_summary(s, model == BC_MODEL_USER ? "user.createdAt" : "session.createdAt",
+                                 day0_ms, days, counts, err);
     if (st == BC_OK && !has_index_on(s, bc_model_get(model)->name, "createdAt"))
         return days_by_scan(s, model, day0_ms, days, counts, err);
     bool mapped = st == BC_OK && map_file(s, true);

@@ -120,6 +120,9 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->path = bc_xstrdup(path);
     s->wal_was_there = wal_was_there;
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
+    s->walk_rows = opts && opts->walk_rows > 0 ? opts->walk_rows : SQ_WALK_ROWS;
+    const char *slow = getenv("BCADMIN_SQLITE_SLOW_US");
+    s->slow_us = slow ? atoi(slow) : 0;
     sqlite3_busy_handler(db, sq_wait_for_lock, s);
     /* bc_driver_interrupt: a long scan stops within a thousand VM steps. */
     sqlite3_progress_handler(db, 1000, sq_interrupted, &s->base);

@@ -20,6 +20,9 @@
 typedef struct {
     bool read_only;      /* open with SQLITE_OPEN_READONLY and refuse writes */
     int busy_timeout_ms; /* 0 means the default (5000) */
+    /* Rows a substring search's page walks in the sort order before it answers by a scan
+     * instead; 0 means the default (16,384). Tests set a small one to take the scan. */
+    int walk_rows;
 } bc_sqlite_opts;
 
 /* Open path as a driver. Errors: BC_NOT_FOUND when the file does not exist; BC_ERR naming every
@@ -29,13 +32,14 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
                          bc_error *err);
 
 /* Add bcadmin's indexes to the file behind d; idempotent: the browsing indexes
- * (assets/browse-indexes.sql) and the substring-search index (assets/search-index.sql: an FTS5
+ * (assets/browse-indexes.sql), the substring-search index (assets/search-index.sql: an FTS5
  * trigram table kept in step by triggers on "user", so the app's own writes maintain it, filled
- * from the existing users). Built while the app writes the file: in short transactions with a
- * pause between them (see sqlite_driver.c), so an app write waits at most about one
- * transaction: one browse index, or one range of the search index's fill. Stopped
- * (bc_driver_interrupt: BC_CANCELLED) or killed, it resumes where it was on the next call; an
- * unfinished search index is not used by searches. A finished search index is left as it is. */
+ * from the existing users) and the overview summary (assets/stats-summary.sql: per-day counts
+ * kept by triggers on "user" and "session", filled from the existing rows). Built while the app
+ * writes the file: in short transactions with a pause between them (see sqlite_indexes.c), so an
+ * app write waits at most about one transaction: one browse index, or one range of a fill.
+ * Stopped (bc_driver_interrupt: BC_CANCELLED) or killed, it resumes where it was on the next
+ * call; an unfinished search index or summary is not used. Finished ones are left as they are. */
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
 /* The same, reporting its progress: the browsing indexes made of all, then the users indexed
  * of all (progress.h; may be NULL). */
@@ -45,7 +49,8 @@ bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progre
  * transaction; nothing else in the file changes. Idempotent. */
 bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err);
 
-/* Whether all of bcadmin's indexes are present (the TUI suggests `bcadmin db index` otherwise). */
+/* Whether all of bcadmin's indexes (the summary included) are present and filled (the TUI
+ * suggests `bcadmin db index` otherwise). */
 bool bc_sqlite_has_indexes(bc_driver *d);
 
 /* Whether the substring-search index (table, doc table and all its triggers) is present and
@@ -61,6 +66,17 @@ bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, c
 /* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
  * finishes it). */
 bool bc_sqlite_search_index_unfinished(bc_driver *d);
+
+/* The overview summary (assets/stats-summary.sql: rows created and sessions expiring per UTC
+ * day, kept by triggers on "user" and "session"): present and filled (the overview's counts read
+ * it), unfinished (a stopped bc_sqlite_add_indexes; not read until the next call finishes it), or
+ * missing (the overview counts over the createdAt and expiresAt indexes). */
+typedef enum {
+    BC_SQLITE_SUMMARY_MISSING,
+    BC_SQLITE_SUMMARY_UNFINISHED,
+    BC_SQLITE_SUMMARY_PRESENT,
+} bc_sqlite_summary;
+bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d);
 
 /* Whether any object bc_sqlite_add_indexes adds is present. */
 bool bc_sqlite_has_any_index(bc_driver *d);
@@ -79,8 +95,9 @@ bool bc_sqlite_has_column(bc_driver *d, bc_model m, const char *name);
 bc_ba_line bc_sqlite_line(bc_driver *d);
 
 /* SQLite's EXPLAIN QUERY PLAN for the page query q would run (for a substring search, its one
- * statement over every match: a scan of the table, or the search index's candidates), one step per
- * line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the
+ * statement over every match: a scan of the table, or the search index's candidates; a page
+ * without its total walks the sort order first and takes this plan only when that walk comes up
+ * short), one step per line: for tests, benchmarks and diagnostics. NULL (with err set) when q is invalid; else the
  * caller frees it. */
 char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err);
 

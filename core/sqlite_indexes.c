@@ -1,7 +1,9 @@
-/* sqlite_indexes.c - the SQLite driver's browse and search indexes (`bcadmin db index`): built
- * on a live file in short transactions, the search index filled in rowid ranges, dropped again. */
+/* sqlite_indexes.c - the SQLite driver's browse and search indexes and the overview summary
+ * (`bcadmin db index`): built on a live file in short transactions, the search index and the
+ * summary filled in rowid ranges, dropped again. */
 #include "sqlite_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +12,13 @@
 /* --- browse and search indexes ------------------------------------------------------------ */
 
 /* The scripts `bcadmin db index` runs, in order: the browse indexes, then the substring-search
- * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step). */
-static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql"};
+ * index (an FTS5 table, its doc table and the triggers on "user" that keep them in step), then
+ * the overview summary (per-day counts and the triggers on "user" and "session" that keep them). */
+static const char *const index_assets[] = {"browse-indexes.sql", "search-index.sql",
+                                           "stats-summary.sql"};
 /* What each asset is, for progress reports. */
-static const char *const index_parts[] = {"the browsing indexes", "the search index"};
+static const char *const index_parts[] = {"the browsing indexes", "the search index",
+                                          "the overview summary"};
 
 static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 {
@@ -26,8 +31,8 @@ static const struct bc_embedded *index_asset(const char *name, bc_error *err)
 /* One object a script makes, read from its `CREATE <kind> IF NOT EXISTS "name"` statements:
  * the scripts themselves are the one list of what bcadmin adds to a file. */
 typedef struct {
-    const char *type; /* as sqlite_schema says: index, table (also virtual) or trigger */
-    const char *drop; /* DROP INDEX / TABLE / TRIGGER */
+    const char *type; /* as sqlite_schema says: index, table (also virtual), view or trigger */
+    const char *drop; /* DROP INDEX / TABLE / VIEW / TRIGGER */
     char *name;
 } index_object;
 
@@ -52,6 +57,7 @@ static void parse_objects(const char *sql, index_objects *out)
         {"CREATE INDEX IF NOT EXISTS \"", "index", "DROP INDEX"},
         {"CREATE TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
         {"CREATE VIRTUAL TABLE IF NOT EXISTS \"", "table", "DROP TABLE"},
+        {"CREATE VIEW IF NOT EXISTS \"", "view", "DROP VIEW"},
         {"CREATE TRIGGER IF NOT EXISTS \"", "trigger", "DROP TRIGGER"},
     };
     for (const char *p = strstr(sql, "CREATE "); p; p = strstr(p + 1, "CREATE ")) {
@@ -100,30 +106,114 @@ static bool has_asset_objects(sq *s, const char *asset)
  * began. That docid makes the triggers number the documents of users written meanwhile above
  * every rowid the fill still gives out as a docid. The row goes in the transaction that fills
  * the last range. While it exists, the plan does not use the index (has_search_index is false)
- * and the next `db index` resumes at the recorded rowid. */
+ * and the next `db index` resumes at the recorded rowid.
+ *
+ * The BLOB also names the first row the fill has not reached ("NEXT ROWID ID"): rowids can be
+ * renumbered between two fill transactions (SQLite's VACUUM renumbers a table that has no
+ * INTEGER PRIMARY KEY and no index, and says it may do so to any table without an INTEGER
+ * PRIMARY KEY; a dump and reload does too), and rows not yet filled could then land below the
+ * next rowid and never be indexed. Each fill transaction first checks that this row is still at
+ * its rowid (renumbering keeps the order of rows, so if the first unfilled row did not move, no
+ * unfilled row moved below it); if it moved or is gone, the fill starts over. */
 enum {
     FILL_FIRST = 2000,       /* rowids in the first fill transaction */
     FILL_MS = 150,           /* what each fill transaction aims to take */
     INDEX_PAUSE_MARGIN = 10, /* ms a pause lasts beyond a waiting writer's sleep */
+    FILL_RESTARTS = 3,       /* starts over at most this often in one run, then gives up */
 };
 
 static const char fill_state_sql[] =
-    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER) FROM \"bcadmin_user_search_doc\" "
-    "WHERE \"id\" >= X'' LIMIT 1";
+    "SELECT \"docid\", CAST(CAST(\"id\" AS TEXT) AS INTEGER), CAST(\"id\" AS TEXT) "
+    "FROM \"bcadmin_user_search_doc\" WHERE \"id\" >= X'' LIMIT 1";
 
-/* The fill state (reserved docid, next rowid): false when there is none (or no doc table). */
-static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+/* The first user row at or after the fill's next rowid: rowid 0 when there is none (id NULL);
+ * known false when the state was written before it was recorded. id is owned. */
+typedef struct {
+    bool known;
+    int64_t rowid;
+    char *id;
+} fill_mark;
+
+static void fill_mark_release(fill_mark *m)
+{
+    free(m->id);
+    *m = (fill_mark){0};
+}
+
+/* The fill state (reserved docid, next rowid, the first unfilled row when mark is given): false
+ * when there is none (or no doc table). */
+static bool fill_state_mark(sq *s, int64_t *reserved, int64_t *next, fill_mark *mark)
 {
     sqlite3_stmt *st = NULL;
     bool found = false;
+    if (mark)
+        *mark = (fill_mark){0};
     if (sqlite3_prepare_v2(s->db, fill_state_sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *reserved = sqlite3_column_int64(st, 0);
         *next = sqlite3_column_int64(st, 1);
         found = true;
+        const char *text = (const char *)sqlite3_column_text(st, 2);
+        const char *sp = text ? strchr(text, ' ') : NULL;
+        if (mark && sp) {
+            char *end;
+            mark->rowid = strtoll(sp + 1, &end, 10);
+            mark->known = *end == ' ';
+            mark->id = mark->known && mark->rowid > 0 ? bc_xstrdup(end + 1) : NULL;
+        }
     }
     sqlite3_finalize(st);
     return found;
+}
+
+static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
+{
+    return fill_state_mark(s, reserved, next, NULL);
+}
+
+/* The first user row at or after rowid from (rowid 0 when there is none). */
+static bc_status first_unfilled(sq *s, int64_t from, fill_mark *m, bc_error *err)
+{
+    *m = (fill_mark){.known = true};
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT rowid, CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid >= ? "
+                                "ORDER BY rowid LIMIT 1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, from);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            m->rowid = sqlite3_column_int64(st, 0);
+            const char *id = (const char *)sqlite3_column_text(st, 1);
+            m->id = bc_xstrdup(id ? id : "");
+            rc = SQLITE_DONE;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? BC_OK : sq_db_fail(s, rc, err, "reading the user table");
+}
+
+/* Whether the first unfilled row is still where the fill state says: false when the state does
+ * not name it (written by an older bcadmin), or the row moved or is gone. */
+static bool fill_mark_holds(sq *s, const fill_mark *m)
+{
+    if (!m->known)
+        return false;
+    if (m->rowid <= 0)
+        return true; /* nothing was left to fill when it was recorded */
+    sqlite3_stmt *st = NULL;
+    bool holds = false;
+    if (sqlite3_prepare_v2(s->db, "SELECT CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, m->rowid);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(st, 0);
+            holds = strcmp(id ? id : "", m->id ? m->id : "") == 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return holds;
 }
 
 bool sq_has_search_index(sq *s)
@@ -167,17 +257,19 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-/* One statement of an asset (split with SQLite's own tokenizer); parameters :lo and :hi get the
- * rowid range. */
+/* One statement of an asset (split with SQLite's own tokenizer); parameters named ...lo and
+ * ...hi (:lo, :user_lo) get the rowid range. */
 static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
                            bc_error *err)
 {
-    int plo = sqlite3_bind_parameter_index(st, ":lo"),
-        phi = sqlite3_bind_parameter_index(st, ":hi");
-    if (plo)
-        sqlite3_bind_int64(st, plo, lo);
-    if (phi)
-        sqlite3_bind_int64(st, phi, hi);
+    for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        size_t len = name ? strlen(name) : 0;
+        if (len >= 2 && strcmp(name + len - 2, "lo") == 0)
+            sqlite3_bind_int64(st, i, lo);
+        else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
+            sqlite3_bind_int64(st, i, hi);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
@@ -300,18 +392,30 @@ static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
     return st;
 }
 
+/* Record the fill state: the next rowid to fill and the first unfilled row at or after it. */
 static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error *err)
 {
-    qb q = {0};
-    bc_buf_puts(&q.sql, "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", \"id\") "
-                        "VALUES (");
-    sq_qb_param(&q, bc_value_int(reserved));
-    bc_buf_puts(&q.sql, ", CAST(CAST(");
-    sq_qb_param(&q, bc_value_int(next));
-    bc_buf_puts(&q.sql, " AS TEXT) AS BLOB))");
-    bc_status st = sq_exec_qb(s, &q, NULL, "recording the search index's progress", err);
-    sq_qb_release(&q);
-    return st;
+    fill_mark m;
+    bc_status st = first_unfilled(s, next, &m, err);
+    if (st != BC_OK)
+        return st;
+    char *text = bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid,
+                              m.id ? m.id : "");
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", "
+                                "\"id\") VALUES (?, CAST(? AS BLOB))",
+                                -1, &stmt, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(stmt, 1, reserved);
+        sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(stmt);
+    }
+    sqlite3_finalize(stmt);
+    free(text);
+    fill_mark_release(&m);
+    return rc == SQLITE_DONE ? BC_OK
+                             : sq_db_fail(s, rc, err, "recording the search index's progress");
 }
 
 /* The search index's tables and triggers, with the fill state, in one transaction (a partial
@@ -358,7 +462,8 @@ static int64_t next_batch(int64_t batch, int64_t took_ms)
     return want < 100 ? 100 : want;
 }
 
-/* Fill the search index from the recorded rowid to the reserved one, a range per transaction. */
+/* Fill the search index from the recorded rowid to the reserved one, a range per transaction;
+ * start over (at most FILL_RESTARTS times) when the rows were renumbered meanwhile. */
 static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
 {
     int64_t reserved = 0, next = 0;
@@ -367,12 +472,37 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
     asset_stmts a = {0};
     bc_status st = asset_prepare(s, "search-index.sql", false, &a, err);
     int64_t first = next, batch = next_batch(FILL_FIRST, FILL_MS);
+    int restarts = 0;
     while (st == BC_OK) {
         bc_progress_report(pr, index_parts[1], (uint64_t)(next - first),
                            (uint64_t)(reserved - first));
         int64_t hi = next + batch - 1 < reserved - 1 ? next + batch - 1 : reserved - 1;
         st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
         int64_t t0 = sq_mono_ms();
+        fill_mark mark = {0};
+        bool moved = st == BC_OK && fill_state_mark(s, &reserved, &next, &mark) &&
+                     !fill_mark_holds(s, &mark);
+        fill_mark_release(&mark);
+        if (moved) {
+            /* renumbered since the last range: what was filled no longer says which rows are
+             * left, so the index is made again from the first row */
+            sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+            asset_stmts_release(&a);
+            if (++restarts > FILL_RESTARTS) {
+                st = bc_fail(err, BC_ERR,
+                             "the user table of %s was renumbered %d times while the search index "
+                             "was filled (VACUUM?): run `bcadmin db index` again when it is quiet",
+                             s->path, restarts);
+                break;
+            }
+            st = start_search_index(s, err);
+            if (st == BC_OK && !fill_state(s, &reserved, &next))
+                st = bc_fail(err, BC_ERR, "the search index in %s has no fill state", s->path);
+            if (st == BC_OK)
+                st = asset_prepare(s, "search-index.sql", false, &a, err);
+            first = next;
+            continue;
+        }
         for (size_t i = 0; st == BC_OK && i < a.n_fill && next <= hi; i++)
             st = run_bound(s, a.fill[i], next, hi, "filling the search index", err);
         bool last = hi >= reserved - 1;
@@ -396,19 +526,161 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
     return st;
 }
 
+/* --- the overview summary (assets/stats-summary.sql) --------------------------------------
+ *
+ * Its tables and triggers go in one transaction with the fill state: per table ("user",
+ * "session"), the rowids the triggers leave to the fill, the table's smallest to its largest
+ * when the fill began (rows written later are the triggers'). The fill then counts successive
+ * rowid ranges of each table, a transaction of about FILL_MS each, moving the table's "next"
+ * past the range in the same transaction and removing its row after the last range. The
+ * summary is read only once the fill table is empty (sq_has_summary); the next `db index`
+ * resumes an unfinished fill where it was. */
+
+static const char *const summary_tables[] = {"user", "session"};
+
+/* The first table whose fill is unfinished, with its range: false when none is (or there is no
+ * fill table). */
+static bool summary_next(sq *s, char tbl[16], int64_t *next, int64_t *last)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT \"tbl\", \"next\", \"last\" FROM \"bcadmin_stats_fill\" "
+                           "ORDER BY \"tbl\" LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 0);
+        snprintf(tbl, 16, "%s", name ? (const char *)name : "");
+        *next = sqlite3_column_int64(st, 1);
+        *last = sqlite3_column_int64(st, 2);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+bool sq_has_summary(sq *s)
+{
+    char tbl[16];
+    int64_t next, last;
+    return has_asset_objects(s, "stats-summary.sql") && !summary_next(s, tbl, &next, &last);
+}
+
+/* The summary's tables and triggers, with the fill state, in one transaction (a partial summary,
+ * an object removed by hand, is removed first). */
+static bc_status start_summary(sq *s, bc_error *err)
+{
+    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return st;
+    st = drop_asset_objects(s, "stats-summary.sql", err);
+    asset_stmts a = {0};
+    if (st == BC_OK)
+        st = asset_prepare(s, "stats-summary.sql", true, &a, err);
+    asset_stmts_release(&a);
+    for (size_t i = 0; st == BC_OK && i < sizeof summary_tables / sizeof summary_tables[0]; i++) {
+        qb q = {0};
+        bc_buf_puts(&q.sql, "INSERT INTO \"bcadmin_stats_fill\" (\"tbl\", \"next\", \"last\") "
+                            "SELECT t, lo, hi FROM (SELECT ");
+        sq_qb_param(&q, bc_value_text(summary_tables[i]));
+        bc_buf_puts(&q.sql, " AS t, min(rowid) AS lo, max(rowid) AS hi FROM ");
+        sq_put_ident(&q.sql, summary_tables[i]);
+        bc_buf_puts(&q.sql, ") WHERE lo IS NOT NULL");
+        st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+        sq_qb_release(&q);
+    }
+    return txn_end(s, st, err);
+}
+
+/* Whether a fill statement of stats-summary.sql counts table tbl: its parameters are named
+ * after the table whose rowids they take (:user_lo). */
+static bool fills_table(sqlite3_stmt *st, const char *tbl)
+{
+    const char *name = sqlite3_bind_parameter_name(st, 1);
+    size_t n = strlen(tbl);
+    return name && strncmp(name + 1, tbl, n) == 0 && name[n + 1] == '_';
+}
+
+/* Count the rows of each table's unfinished range, a rowid range per transaction. */
+static bc_status fill_summary(sq *s, const bc_progress *pr, bc_error *err)
+{
+    asset_stmts a = {0};
+    bc_status st = asset_prepare(s, "stats-summary.sql", false, &a, err);
+    qb left = {0};
+    bc_buf_puts(&left.sql, "SELECT coalesce(sum(\"last\" - \"next\" + 1), 0) FROM "
+                           "\"bcadmin_stats_fill\"");
+    int64_t total = 0, done = 0, batch = next_batch(FILL_FIRST, FILL_MS), next, last;
+    if (st == BC_OK)
+        st = sq_query_int(s, &left, &total, "reading the overview summary's progress", err);
+    sq_qb_release(&left);
+    char tbl[16];
+    while (st == BC_OK && summary_next(s, tbl, &next, &last)) {
+        if (strcmp(tbl, summary_tables[0]) != 0 && strcmp(tbl, summary_tables[1]) != 0) {
+            st = bc_fail(err, BC_ERR,
+                         "the overview summary's fill state in %s names no table it counts: run "
+                         "`bcadmin db index --drop`, then `bcadmin db index`",
+                         s->path);
+            break;
+        }
+        bc_progress_report(pr, index_parts[2], (uint64_t)done, (uint64_t)total);
+        int64_t hi = last - next >= batch ? next + batch - 1 : last;
+        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        int64_t t0 = sq_mono_ms();
+        for (size_t i = 0; st == BC_OK && i < a.n_fill; i++)
+            if (fills_table(a.fill[i], tbl))
+                st = run_bound(s, a.fill[i], next, hi, "filling the overview summary", err);
+        qb q = {0};
+        bc_buf_puts(&q.sql, hi >= last ? "DELETE FROM \"bcadmin_stats_fill\" WHERE \"tbl\" = "
+                                       : "UPDATE \"bcadmin_stats_fill\" SET \"next\" = ");
+        if (hi < last) {
+            sq_qb_param(&q, bc_value_int(hi + 1));
+            bc_buf_puts(&q.sql, " WHERE \"tbl\" = ");
+        }
+        sq_qb_param(&q, bc_value_text(tbl));
+        if (st == BC_OK)
+            st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+        sq_qb_release(&q);
+        st = txn_end(s, st, err);
+        done += hi - next + 1;
+        int64_t took = sq_mono_ms() - t0;
+        batch = next_batch(batch, took);
+        if (st == BC_OK)
+            st = pause_between(s, took, err);
+    }
+    asset_stmts_release(&a);
+    if (st == BC_OK)
+        bc_progress_report(pr, index_parts[2], (uint64_t)total, (uint64_t)total);
+    return st;
+}
+
+/* Start (unless resuming an unfinished fill), pause for a waiting writer, fill. */
+static bc_status start_and_fill(sq *s, bool resume, bc_status (*begin)(sq *, bc_error *),
+                                bc_status (*fill)(sq *, const bc_progress *, bc_error *),
+                                const bc_progress *pr, bc_error *err)
+{
+    int64_t t0 = sq_mono_ms();
+    bc_status st = resume ? BC_OK : begin(s, err);
+    if (st == BC_OK)
+        st = pause_between(s, sq_mono_ms() - t0, err);
+    return st == BC_OK ? fill(s, pr, err) : st;
+}
+
 static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
 {
     bc_status st = add_browse_indexes(s, pr, err);
-    if (st != BC_OK || sq_has_search_index(s))
-        return st;
-    int64_t reserved, next;
-    bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
-    int64_t t0 = sq_mono_ms();
-    if (!resume)
-        st = start_search_index(s, err);
-    if (st == BC_OK)
-        st = pause_between(s, sq_mono_ms() - t0, err);
-    return st == BC_OK ? fill_search_index(s, pr, err) : st;
+    if (st == BC_OK && !sq_has_search_index(s)) {
+        int64_t reserved, next;
+        bool resume = has_asset_objects(s, "search-index.sql") && fill_state(s, &reserved, &next);
+        st = start_and_fill(s, resume, start_search_index, fill_search_index, pr, err);
+    }
+    if (st == BC_OK && !sq_has_summary(s)) {
+        char tbl[16];
+        int64_t next, last;
+        bool resume =
+            has_asset_objects(s, "stats-summary.sql") && summary_next(s, tbl, &next, &last);
+        st = start_and_fill(s, resume, start_summary, fill_summary, pr, err);
+    }
+    return st;
 }
 
 bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err)
@@ -427,7 +699,8 @@ bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progre
     if (st == BC_CANCELLED)
         bc_fail(err, st,
                 "building the indexes of %s was stopped; what was built is kept and the search "
-                "index is not used until it is finished: run `bcadmin db index` again",
+                "index and the overview summary are not used until they are finished: run "
+                "`bcadmin db index` again",
                 s->path);
     return st;
 }
@@ -452,7 +725,19 @@ bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err)
 bool bc_sqlite_has_indexes(bc_driver *d)
 {
     sq *s = (sq *)d;
-    return has_asset_objects(s, "browse-indexes.sql") && sq_has_search_index(s);
+    return has_asset_objects(s, "browse-indexes.sql") && sq_has_search_index(s) &&
+           sq_has_summary(s);
+}
+
+bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d)
+{
+    sq *s = (sq *)d;
+    char tbl[16];
+    int64_t next, last;
+    if (!has_asset_objects(s, "stats-summary.sql"))
+        return BC_SQLITE_SUMMARY_MISSING;
+    return summary_next(s, tbl, &next, &last) ? BC_SQLITE_SUMMARY_UNFINISHED
+                                              : BC_SQLITE_SUMMARY_PRESENT;
 }
 
 bool bc_sqlite_has_search_index(bc_driver *d)

@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 enum {
+    SQ_WALK_ROWS = 16384,
     DEFAULT_BUSY_MS = 5000,
     STMT_CACHE = 48,
     IN_CHUNK = 500, /* values per IN (...) list, well under SQLite's variable limit */
@@ -53,6 +54,12 @@ typedef struct {
      * commits change) and our own writes (total_changes) are unchanged. */
     char *count_key;
     int64_t count_data_version, count_changes, count_value;
+    /* A substring search's first look in the sort order visits at most this many rows (see
+     * run_page in sqlite_pages.c); bc_sqlite_opts.walk_rows, else SQ_WALK_ROWS. */
+    int64_t walk_rows;
+    /* BCADMIN_SQLITE_SLOW_US (tests): microseconds slept every thousand VM steps, so a long
+     * statement is long enough to watch and stop. 0: none. */
+    int slow_us;
 } sq;
 
 /* A statement under construction: SQL text and its parameters, bound in order. */
@@ -73,6 +80,9 @@ typedef struct {
     const qb *where; /* " WHERE ..." or empty, with its parameters */
     const char *canonical;
     bool time_dependent; /* the filter compares with now: the cached count ages */
+    /* A statement counting the rows the filter selects a cheaper way (SELECT n), or NULL for
+     * count(*) with the WHERE clause. */
+    const qb *count;
     /* The filter has to look at every row anyway (substring search): one scan of the table in
      * storage order, counting and keeping the page in a heap (scan_page), beats walking the
      * sort index, which visits the rows in random order (measured 0.46 s against 4.8 s for a
@@ -86,6 +96,11 @@ typedef struct {
     /* With scan: the FTS5 query (search_match) whose matches in bcadmin_user_search are the
      * only rows the scan has to look at, or NULL to look at every row. */
     const char *match;
+    /* With scan, for a page without its total: first walk the sort index from the cursor,
+     * checking each row, and stop at limit + 1 matches (a needle common enough finds its page
+     * in a few hundred rows); only when walk_rows rows did not fill the page (or the file has no
+     * index for the sort) answer by the scan or the candidates. */
+    bool walk;
     size_t limit;
     const char *cursor;
     bool want_total;
@@ -158,9 +173,11 @@ void sq_build_scan_sql(const page_spec *p, qb *q);
 bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool descending, bc_page *out,
                        page_edges *e, bool *more, int64_t *total, bc_error *err);
 void sq_contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
-char *sq_search_match(sq *s, const char *search);
+char *sq_search_match(sq *s, const char *search, int64_t *docs, int64_t *rows);
+bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_t limit);
 
 /* sqlite_counts.c */
+void sq_put_active_sessions(sq *s, qb *q, int64_t now);
 bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err);
 bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
                                int64_t *counts, bc_error *err);
@@ -169,5 +186,7 @@ bc_status sqlite_count_groups(bc_driver *d, const bc_count_query *q, const char 
 
 /* sqlite_indexes.c */
 bool sq_has_search_index(sq *s);
+/* Whether the overview summary (assets/stats-summary.sql) is present and filled. */
+bool sq_has_summary(sq *s);
 
 #endif

@@ -111,13 +111,35 @@ static void put_past_cursor(qb *q, const page_spec *p, const bc_cursor *c, bool 
     bc_buf_puts(&q->sql, ")");
 }
 
-/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. */
-static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, qb *q)
+/* SELECT ... WHERE filter [AND past the cursor] ORDER BY key, id LIMIT n+1. With walk (a
+ * search's first look, see page_spec): SELECT ..., (filter) [WHERE past the cursor] ORDER BY
+ * key, id LIMIT walk: the rows in the sort order, each with whether it matches. */
+static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, int64_t walk, qb *q)
 {
     const table *t = &s->tables[p->model];
     bool backward = c && c->backward;
     bool descending = p->ascending == backward; /* !ascending XOR backward */
     const char *dir = descending ? " DESC" : " ASC";
+    if (walk) {
+        /* The filter's terms as a column: " WHERE a AND b" becomes ", (a AND b)". */
+        static const char where[] = " WHERE ";
+        qb flag = {.params = p->where->params, .n = p->where->n}; /* parameters borrowed */
+        bc_buf_printf(&flag.sql, ", (%s)", p->where->sql.data + strlen(where));
+        bc_buf_printf(&q->sql, "SELECT %s", t->select_list);
+        sq_qb_append(q, &flag);
+        bc_buf_release(&flag.sql);
+        bc_buf_puts(&q->sql, " FROM ");
+        sq_put_ident(&q->sql, bc_model_get(p->model)->name);
+        if (c) {
+            bc_buf_puts(&q->sql, " WHERE ");
+            put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
+        }
+        bc_buf_puts(&q->sql, " ORDER BY ");
+        put_sort_expr(&q->sql, p);
+        bc_buf_printf(&q->sql, "%s, \"id\"%s LIMIT ", dir, dir);
+        sq_qb_param(q, bc_value_int(walk));
+        return;
+    }
     if (p->deferred) {
         /* The outer loop is the subquery (CROSS JOIN keeps SQLite from reordering the join), so
          * rows come out in its order; "bc_k" has no column named like the table's. */
@@ -216,19 +238,25 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
         return BC_OK;
     }
     qb q = {0};
-    bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
-    sq_put_ident(&q.sql, bc_model_get(p->model)->name);
-    sq_qb_append(&q, p->where);
+    if (p->count) {
+        sq_qb_append(&q, p->count);
+    } else {
+        bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
+        sq_put_ident(&q.sql, bc_model_get(p->model)->name);
+        sq_qb_append(&q, p->where);
+    }
     /* An unfiltered count reads every page of the narrowest index: through the page cache that
      * is one read() and one copy per page, 5 to 20 ms for a million users on a new connection;
      * memory-mapped, about 1 ms. Only for the users table with the ban index of
      * browse-indexes.sql, which SQLite picks for it and which is small (10 MB per million
      * users, mostly NULL or 0): the pages a mapped count touches count as resident while it
      * runs, and the mapping is dropped right after. Without it (another index, 45 MB, or the
-     * sessions' expiresAt index, 65 MB for two million) the count reads through the cache. */
+     * sessions' expiresAt index, 65 MB for two million) the count reads through the cache;
+     * a cheaper count of its own (the active sessions' ranges) is mapped as the overview's are. */
     bool mapped =
-        !p->where->sql.len && p->model == BC_MODEL_USER && !s->in_txn &&
-        sq_has_object(s, "index", "bcadmin_user_banned") &&
+        !s->in_txn &&
+        (p->count || (!p->where->sql.len && p->model == BC_MODEL_USER &&
+                      sq_has_object(s, "index", "bcadmin_user_banned"))) &&
         sq_run_plain(s, "PRAGMA mmap_size = 1099511627776", "mapping the file", NULL) == BC_OK;
     st = sq_query_int(s, &q, total, "counting rows", err);
     if (mapped)
@@ -242,16 +270,45 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
     return BC_OK;
 }
 
-/* The rows of one page in read order by one sorted statement (build_page_sql). */
+/* Whether SQLite reads q's rows in its ORDER BY from an index, without sorting them first. */
+static bool sorts_by_index(sq *s, const qb *q)
+{
+    qb x = {0};
+    bc_buf_puts(&x.sql, "EXPLAIN QUERY PLAN ");
+    sq_qb_append(&x, q);
+    sqlite3_stmt *st;
+    bool indexed = sq_start(s, &x, &st, NULL) == BC_OK;
+    sq_qb_release(&x);
+    if (!indexed)
+        return false;
+    int rc;
+    while (indexed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(st, 3);
+        indexed = !detail || !strstr(detail, "TEMP B-TREE");
+    }
+    sq_finish(st);
+    return indexed;
+}
+
+/* The rows of one page in read order by one sorted statement (build_page_sql). With p->walk:
+ * the sort order is walked for at most s->walk_rows rows, keeping the matching ones; *walked_out
+ * is set when that did not answer (the rows ran out of the budget before the page was full, or
+ * the walk would have had to sort the table first) and the page is still empty. */
 static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_page *out,
-                             page_edges *e, bool *more, bc_error *err)
+                             page_edges *e, bool *more, bool *walked_out, bc_error *err)
 {
     const table *t = &s->tables[p->model];
     size_t key_col = 0, id_col = 0;
     sq_find_column(t, p->column, &key_col);
     sq_find_column(t, "id", &id_col);
+    int64_t walk = p->walk ? s->walk_rows : 0, visited = 0;
     qb q = {0};
-    build_page_sql(s, p, c, &q);
+    build_page_sql(s, p, c, walk, &q);
+    if (walk && !sorts_by_index(s, &q)) {
+        sq_qb_release(&q);
+        *walked_out = true;
+        return BC_OK;
+    }
     sqlite3_stmt *st;
     bc_status status = sq_start(s, &q, &st, err);
     sq_qb_release(&q);
@@ -259,6 +316,9 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
         return status;
     int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+        visited++;
+        if (walk && !sqlite3_column_int(st, (int)t->n))
+            continue;
         if (out->rows.n == p->limit) {
             *more = true;
             break;
@@ -277,6 +337,17 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
     sq_finish(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         status = sq_db_fail(s, rc, err, "reading a page");
+    if (status == BC_OK && walk && !*more && visited >= walk) {
+        /* the budget ran out: the rest of the table may still hold matches */
+        bc_page_release(out);
+        *out = (bc_page){.total = -1};
+        bc_value_release(&e->first_key);
+        bc_value_release(&e->first_id);
+        bc_value_release(&e->last_key);
+        bc_value_release(&e->last_id);
+        *e = (page_edges){0};
+        *walked_out = true;
+    }
     return status;
 }
 
@@ -317,7 +388,16 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     page_edges e = {0};
     bool more = false;
     bool descending = spec.ascending == (have && c.backward); /* as build_page_sql reads */
-    if (spec.scan) {
+    bool walked_out = false;
+    if (spec.scan && spec.walk) {
+        int64_t version;
+        status = sq_data_version(s, &version, err);
+        if (status == BC_OK)
+            status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, &walked_out, err);
+        if (status == BC_OK && !walked_out && !have && !more) /* the whole table was walked */
+            remember_count(s, sq_count_key(&spec), version, out->total = (int64_t)out->rows.n);
+    }
+    if (spec.scan && (!spec.walk || walked_out)) {
         int64_t version, total = -1;
         status = sq_data_version(s, &version, err);
         if (status == BC_OK)
@@ -325,11 +405,10 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
                 sq_scan_page(s, &spec, have ? &c : NULL, descending, out, &e, &more, &total, err);
         if (status == BC_OK) {
             remember_count(s, sq_count_key(&spec), version, total);
-            if (spec.want_total)
-                out->total = total;
+            out->total = total; /* counted anyway: the caller need not count again */
         }
-    } else {
-        status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, err);
+    } else if (!spec.scan) {
+        status = sorted_page(s, &spec, have ? &c : NULL, out, &e, &more, &walked_out, err);
     }
     bc_value first_key = e.first_key, first_id = e.first_id, last_key = e.last_key,
              last_id = e.last_id;
@@ -488,8 +567,12 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     page_spec p;
     char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
-    if (st == BC_OK && p.scan)
-        p.match = match = sq_search_match(s, q->search);
+    if (st == BC_OK && p.scan) {
+        int64_t docs, rows;
+        p.match = match = sq_search_match(s, q->search, &docs, &rows);
+        p.walk = !q->want_total &&
+                 sq_search_walks(s, match, docs, rows, p.limit ? p.limit : BC_PAGE_DEFAULT);
+    }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
     free(match);
@@ -539,10 +622,21 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         bc_buf_puts(&w.sql, "\"userId\" = ");
         sq_qb_param(&w, bc_value_text(q->user_id));
     }
+    int64_t now = bc_now_ms();
     if (q->active_only || q->expired_only) {
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, q->active_only ? "" : "NOT ");
-        sq_put_date_after_now(&w, "expiresAt", bc_now_ms());
+        sq_put_date_after_now(&w, "expiresAt", now);
+    }
+    /* Every active (or expired) session: counted as the overview counts them, over index ranges
+     * per stored form or from the summary, not by the ORed filter (which collects every
+     * matching rowid to remove duplicates). Expired = every session - active (the filter says a
+     * NULL expiresAt is not active, and NOT of it is true). */
+    qb count = {0};
+    if ((q->active_only || q->expired_only) && !q->user_id && !q->impersonation_only) {
+        bc_buf_puts(&count.sql,
+                    q->active_only ? "SELECT " : "SELECT (SELECT count(*) FROM \"session\") - ");
+        sq_put_active_sessions(s, &count, now);
     }
     if (q->impersonation_only) {
         put_and(&w, &terms);
@@ -561,11 +655,13 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         .where = &w,
         .canonical = canon.data,
         .time_dependent = q->active_only || q->expired_only,
+        .count = count.sql.len ? &count : NULL,
         .limit = q->limit,
         .cursor = q->cursor,
         .want_total = q->want_total,
     };
     bc_status st = run_page(s, &p, out, err);
+    sq_qb_release(&count);
     sq_qb_release(&w);
     bc_buf_release(&canon);
     return st;
@@ -582,7 +678,7 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
     char *match = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
     if (st == BC_OK && p.scan)
-        p.match = match = sq_search_match(s, q->search);
+        p.match = match = sq_search_match(s, q->search, &(int64_t){0}, &(int64_t){0});
     if (st == BC_OK) {
         if (!p.limit)
             p.limit = BC_PAGE_DEFAULT;
@@ -593,7 +689,7 @@ char *bc_sqlite_users_plan(bc_driver *d, const bc_user_query *q, bc_error *err)
         if (p.scan)
             sq_build_scan_sql(&p, &full);
         else
-            build_page_sql(s, &p, have ? &c : NULL, &full);
+            build_page_sql(s, &p, have ? &c : NULL, 0, &full);
         sqlite3_stmt *stmt = NULL;
         int rc = sqlite3_prepare_v2(s->db, full.sql.data, -1, &stmt, NULL);
         if (rc != SQLITE_OK) {

@@ -215,7 +215,8 @@ bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool desce
     if (status == BC_OK) {
         int rc = sq_first_step(s, st);
         for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-            n++;
+            if (++n % 256 == 0 && s->base.found) /* for "N found so far" on another thread */
+                atomic_store(s->base.found, (size_t)n);
             bc_value key = column_view(st, 1), id = column_view(st, 2);
             if (!c || read_order(p, descending, &key, &id, &c->key, &c->id) > 0)
                 heap_offer(&h, sqlite3_column_int64(st, 0), &key, &id);
@@ -317,9 +318,13 @@ enum {
  * ASCII trigram of the folded needle is in the index wherever the row's folded text has it
  * ("ştefan" probes "tef", which "ŞTEFAN" was indexed under). The exceptions are characters whose
  * lowercase is longer than themselves (U+0130 İ); a needle without an ASCII trigram (all
- * non-ASCII) is scanned. */
-char *sq_search_match(sq *s, const char *search)
+ * non-ASCII) is scanned.
+ *
+ * With a query: *docs gets the users its rarest trigram is in (at least the matches) and *rows
+ * the users indexed, or -1 when they were not looked up (few candidates). */
+char *sq_search_match(sq *s, const char *search, int64_t *docs_out, int64_t *rows_out)
 {
+    *docs_out = *rows_out = -1;
     size_t n = search ? strlen(search) : 0;
     if (n < 3 || !sq_has_search_index(s))
         return NULL;
@@ -373,6 +378,8 @@ char *sq_search_match(sq *s, const char *search)
         ok = sq_query_int(s, &q, &rows, "reading the search index", NULL) == BC_OK &&
              docs[0] * SEARCH_SHARE <= rows;
         sq_qb_release(&q);
+        *docs_out = docs[0];
+        *rows_out = rows;
     }
     char *match = NULL;
     if (ok) {
@@ -390,4 +397,15 @@ char *sq_search_match(sq *s, const char *search)
     free(grams);
     free(folded);
     return match;
+}
+
+/* Whether a page without its total is looked for in the sort order first (page_spec.walk):
+ * always without the index's candidates; with them, when the rarest trigram is common enough
+ * that limit + 1 matches would be within the walk's rows if every user it is in matched (it is
+ * in at least as many users as match; few candidates are cheaper to check than any walk). */
+bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_t limit)
+{
+    if (!match)
+        return true;
+    return docs > 0 && rows > 0 && docs * s->walk_rows >= (int64_t)(limit + 1) * rows;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "isotime.h"
 
@@ -83,7 +84,10 @@ int sq_wait_for_lock(void *arg, int tries)
 /* The progress handler: non-zero makes the running statement fail with SQLITE_INTERRUPT. */
 int sq_interrupted(void *arg)
 {
-    return atomic_load(&((bc_driver *)arg)->cancel);
+    const sq *s = arg; /* &s->base, its first member */
+    if (s->slow_us > 0)
+        usleep((useconds_t)s->slow_us);
+    return atomic_load(&s->base.cancel);
 }
 
 bc_status sq_db_fail(sq *s, int rc, bc_error *err, const char *what)

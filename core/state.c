@@ -1,5 +1,5 @@
 /* state.c - open bcadmin's state database and run the embedded migrations over it. */
-#include "state.h"
+#include "state_db.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -254,7 +254,7 @@ int bc_state_version(const bc_state *s)
 
 sqlite3 *bc_state_db(bc_state *s)
 {
-    return s->db;
+    return s ? s->db : NULL;
 }
 
 const char *bc_state_path(const bc_state *s)

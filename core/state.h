@@ -11,8 +11,6 @@
 #ifndef BC_STATE_H
 #define BC_STATE_H
 
-#include <sqlite3.h>
-
 #include "embedded.h"
 #include "status.h"
 
@@ -40,10 +38,6 @@ void bc_state_close(bc_state *s);
 
 /* The schema version now in the file. */
 int bc_state_version(const bc_state *s);
-
-/* The open connection, for the modules that keep their tables here (audit, checklists). Owned by
- * s. */
-sqlite3 *bc_state_db(bc_state *s);
 
 /* The file path (owned by s). */
 const char *bc_state_path(const bc_state *s);

@@ -4,7 +4,6 @@
 #include "target.h"
 
 #include <pwd.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "jwks_rotate.h"
 #include "paths.h"
 #include "sqlite_driver.h"
+#include "state_db.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -108,7 +108,7 @@ bc_status bc_target_reconcile(bc_target *t, bc_error *err)
     if (!s)
         return BC_OK;
     bc_audit_who who = bc_target_who(t, NULL);
-    return bc_audit_reconcile(bc_state_db(s), t->d, who.target, &t->reconciled, err);
+    return bc_audit_reconcile(s, t->d, who.target, &t->reconciled, err);
 }
 
 /* --- the layout cache -------------------------------------------------------------------- */
@@ -197,6 +197,11 @@ bc_status bc_target_open_sqlite(const char *path, const bc_target_opts *o, bc_ta
         begin(o, t);
     bc_sqlite_opts so = {.read_only = o->read_only};
     bc_status st = bc_sqlite_open(path, &so, &t->d, err);
+    /* The app's server, for what its published keys say (--site-url, else BETTER_AUTH_URL as
+     * Better Auth reads it). */
+    const char *server = o->site_url ? o->site_url : env_value("BETTER_AUTH_URL");
+    free(t->site_url);
+    t->site_url = server ? bc_xstrdup(server) : NULL;
     if (st == BC_OK) {
         t->path = bc_xstrdup(path);
         t->label = bc_xstrdup(t->d->label ? t->d->label : path);
@@ -426,6 +431,59 @@ bc_status bc_target_keys(bc_target *t, const bc_jwks_deploy **out, bc_error *err
     return BC_OK;
 }
 
+/* Where the app's server publishes its keys: the URL as Better Auth takes a baseURL (one with a
+ * path is the auth base path itself; without, --auth-base-path or /api/auth follows), then
+ * /jwks. The caller frees. */
+static char *server_jwks_url(const bc_target *t)
+{
+    const char *base = t->site_url;
+    size_t n = strlen(base);
+    while (n && base[n - 1] == '/')
+        n--;
+    const char *scheme = strstr(base, "://");
+    const char *path = scheme ? memchr(scheme + 3, '/', n - (size_t)(scheme + 3 - base)) : NULL;
+    if (path)
+        return bc_xasprintf("%.*s/jwks", (int)n, base);
+    const char *bp = t->auth_base_path && *t->auth_base_path ? t->auth_base_path : "/api/auth";
+    size_t b = strlen(bp);
+    while (b && bp[b - 1] == '/')
+        b--;
+    return bc_xasprintf("%.*s%s%.*s/jwks", (int)n, base, bp[0] == '/' ? "" : "/", (int)b, bp);
+}
+
+/* What the app's server publishes, when t knows the server: *url (NULL: no server) and, when the
+ * file has key rows (an empty table is not asked about: the server would make a key to
+ * answer), *body and *status, or why->msg. The strings are the caller's. */
+static bool ask_server(const bc_target *t, const bc_jwks_rows *rows, char **url, char **body,
+                       long *status, bc_error *why)
+{
+    *url = *body = NULL;
+    *status = 0;
+    if (!t->site_url || !*t->site_url)
+        return false;
+    *url = server_jwks_url(t);
+    return rows->n > 0 && bc_http_get(*url, body, status, why) == BC_OK;
+}
+
+bc_status bc_target_rotate_sqlite(bc_target *t, const bc_jwks_rotate_opts *opts,
+                                  bc_jwks_rotate_result *res, bc_error *err)
+{
+    bc_jwks_rotate_opts o = *opts;
+    char alg[16], *url = NULL, *published = NULL;
+    long status = 0;
+    bc_error why = {0};
+    bc_jwks_rows rows = {0};
+    const char *ignored;
+    if (!o.alg && bc_sqlite_has_model(t->d, BC_MODEL_JWKS) &&
+        bc_jwks_sqlite_rows(t->d, &rows, &why) == BC_OK &&
+        ask_server(t, &rows, &url, &published, &status, &why) && status == 200)
+        o.server_alg = bc_jwks_published_alg(published, &rows, alg, sizeof alg, &ignored);
+    bc_jwks_rows_release(&rows);
+    free(url);
+    free(published);
+    return bc_jwks_rotate_sqlite(t->d, &o, res, err);
+}
+
 bc_status bc_target_doctor_sqlite(bc_target *t, const bc_secrets *secrets,
                                   const char *secret_from, const char *alg, int64_t now_ms,
                                   bc_checks *out, bc_jwks_rows *rows, bc_error *err)
@@ -435,15 +493,25 @@ bc_status bc_target_doctor_sqlite(bc_target *t, const bc_secrets *secrets,
     *r = (bc_jwks_rows){0};
     bool have_table = bc_sqlite_has_model(t->d, BC_MODEL_JWKS);
     bc_status st = have_table ? bc_jwks_sqlite_rows(t->d, r, err) : BC_OK;
+    char *url = NULL, *published = NULL;
+    long status = 0;
+    bc_error why = {0};
+    bool asked = st == BC_OK && ask_server(t, r, &url, &published, &status, &why);
     if (st == BC_OK) {
         bc_jwks_sqlite_inputs in = {.rows = have_table ? r : NULL,
                                     .secrets = secrets,
                                     .secret_from = secret_from,
                                     .alg_column = bc_sqlite_line(t->d) == BC_LINE_1_7,
                                     .alg = alg,
-                                    .now_ms = now_ms};
+                                    .now_ms = now_ms,
+                                    .server_url = url,
+                                    .published = asked ? published : NULL,
+                                    .published_status = status,
+                                    .published_error = why.msg[0] ? why.msg : NULL};
         st = bc_jwks_doctor_sqlite(&in, out, err);
     }
+    free(url);
+    free(published);
     bc_jwks_rows_release(&own);
     return st;
 }
@@ -457,12 +525,12 @@ bc_status bc_target_checklist_start(bc_target *t, const bc_checklist *cl, int64_
     if (!s)
         return err->status ? err->status : BC_ERR;
     bc_audit_who who = bc_target_who(t, NULL);
-    bc_status st = bc_checklist_find_active(bc_state_db(s), cl->id, who.target, run_id, err);
+    bc_status st = bc_checklist_find_active(s, cl->id, who.target, run_id, err);
     if (st != BC_OK || *run_id) {
         *continued = st == BC_OK;
         return st;
     }
-    return bc_checklist_start(bc_state_db(s), cl, &who, run_id, err);
+    return bc_checklist_start(s, cl, &who, run_id, err);
 }
 
 bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int64_t run_id,
@@ -475,9 +543,8 @@ bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int6
     bc_state *s = st == BC_OK ? bc_target_state(t, err) : NULL;
     if (!s)
         return st != BC_OK ? st : BC_ERR;
-    sqlite3 *db = bc_state_db(s);
     bc_checklist_run run;
-    st = bc_checklist_run_get(db, run_id, &run, err);
+    st = bc_checklist_run_get(s, run_id, &run, err);
     if (st != BC_OK)
         return st;
     if (strcmp(run.target, t->label) != 0)
@@ -489,7 +556,7 @@ bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int6
     bc_checklist_opts opts = {
         .production = t->production, .target_name = bc_target_typed_name(t), .no_wait = no_wait};
     bc_audit_who who = bc_target_who(t, NULL);
-    return bc_checklist_advance(db, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, (void *)dep,
+    return bc_checklist_advance(s, cl, run_id, bc_jwks_actions, bc_jwks_n_actions, (void *)dep,
                                 ui, &opts, &who, outcome, err);
 }
 
@@ -508,6 +575,16 @@ bool bc_target_has_search_index(bc_target *t)
 bool bc_target_search_index_unfinished(bc_target *t)
 {
     return t->path && bc_sqlite_search_index_unfinished(t->d);
+}
+
+bool bc_target_has_summary(bc_target *t)
+{
+    return !t->path || bc_sqlite_summary_state(t->d) == BC_SQLITE_SUMMARY_PRESENT;
+}
+
+bool bc_target_summary_unfinished(bc_target *t)
+{
+    return t->path && bc_sqlite_summary_state(t->d) == BC_SQLITE_SUMMARY_UNFINISHED;
 }
 
 bool bc_target_has_any_index(bc_target *t)
@@ -592,7 +669,7 @@ bc_status bc_target_env_apply(bc_target *t, bc_envsync_plan *plan, const char *a
     bc_state *s = bc_target_state(t, err);
     if (!s)
         return bc_error_prefix(err, "opening the audit log (nothing was changed)");
-    bc_envsync_apply_opts ao = {.audit = bc_state_db(s),
+    bc_envsync_apply_opts ao = {.audit = s,
                                 .who = bc_target_who(t, NULL),
                                 .write_offer = write_offer,
                                 .keys = &t->jwks,

@@ -30,6 +30,7 @@
 #include "envsync.h"
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
+#include "jwks_rotate.h"
 #include "progress.h"
 #include "state.h"
 #include "status.h"
@@ -41,7 +42,8 @@ typedef struct {
     const char *auth_functions, *component;
     const char *dir;            /* where .env.local and .env are read; NULL: working directory */
     const char *state;          /* --state: the state database; NULL: the default path */
-    const char *site_url;       /* --site-url: CONVEX_SITE_URL when the deployment has none */
+    const char *site_url;       /* --site-url: CONVEX_SITE_URL when the deployment has none; on
+                                   SQLite the app's server (else BETTER_AUTH_URL) */
     const char *auth_base_path; /* --auth-base-path: Better Auth's basePath (default /api/auth) */
     const char *jwks_module;    /* --jwks-module: where the app wrote getLatestJwks/rotateKeys
                                    (else BCADMIN_JWKS_MODULE; else found: jwks_convex.h) */
@@ -143,12 +145,19 @@ bc_status bc_target_confirm_rule(const bc_target *t, bool yes, bool terminal, co
 bc_status bc_target_keys(bc_target *t, const bc_jwks_deploy **out, bc_error *err);
 
 /* Run the SQLite doctor over t's jwks table (a file without one fails rows.present), judged by
- * the line the file's schema shows. secrets (the app's BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET)
+ * the line the file's schema shows. With the app's server known (--site-url, BETTER_AUTH_URL:
+ * t->site_url) and key rows in the file, the keys the server publishes are read for its
+ * configured algorithm (server.alg). secrets (the app's BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET)
  * and secret_from may be NULL; alg NULL infers it; now_ms 0 is the clock. rows (may be NULL)
  * receives the rows looked at (the caller releases them). *out is the caller's (zero it first). */
 bc_status bc_target_doctor_sqlite(bc_target *t, const bc_secrets *secrets,
                                   const char *secret_from, const char *alg, int64_t now_ms,
                                   bc_checks *out, bc_jwks_rows *rows, bc_error *err);
+
+/* Rotate the SQLite key (jwks_rotate.h) of t: without opts->alg, the algorithm the app's server
+ * publishes as configured (as the doctor reads it) wins over the inferred one. */
+bc_status bc_target_rotate_sqlite(bc_target *t, const bc_jwks_rotate_opts *opts,
+                                  bc_jwks_rotate_result *res, bc_error *err);
 
 /* Start a run of checklist cl on t, or continue the unfinished run of the same checklist on the
  * same target (*continued set; the caller says so). */
@@ -171,6 +180,10 @@ bool bc_target_has_search_index(bc_target *t);
 bool bc_target_has_any_index(bc_target *t);
 /* Whether a stopped bc_target_add_indexes left the search index unfinished. */
 bool bc_target_search_index_unfinished(bc_target *t);
+/* The overview summary (per-day counts kept by triggers): present and filled; unfinished (a
+ * stopped bc_target_add_indexes left its fill half done). */
+bool bc_target_has_summary(bc_target *t);
+bool bc_target_summary_unfinished(bc_target *t);
 bc_status bc_target_add_indexes(bc_target *t, bc_error *err);
 /* The same, reporting each part as it starts (progress.h; may be NULL). */
 bc_status bc_target_add_indexes_progress(bc_target *t, const bc_progress *progress,

@@ -83,6 +83,8 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *fo
     size_t n = 0;
     char *cursor = NULL;
     bc_status st;
+    atomic_size_t *was = d->found;
+    d->found = found;
     do {
         bc_page page;
         pq.cursor = cursor;
@@ -102,6 +104,7 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *fo
         if (found)
             atomic_store(found, n);
     } while (cursor);
+    d->found = was;
     if (st == BC_OK)
         *total = (int64_t)n;
     return st;

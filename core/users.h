@@ -43,7 +43,8 @@ bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_recor
 /* Count every user the query matches (its search and filters; sort, limit, cursor and the
  * want_total flag are ignored): the store's own count when it is exact, else by reading every
  * match, page after page, in the largest pages the store allows. *found (may be NULL) is set
- * after each page, so another thread can show how far the scan got. BC_CANCELLED when the driver
+ * after each page, and as it goes where the store counts match by match (d->found), so another
+ * thread can show how far the count got. BC_CANCELLED when the driver
  * is interrupted (bc_driver_interrupt); *total is set only on success. */
 bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
                          int64_t *total, bc_error *err);

@@ -145,12 +145,12 @@ void app_refresh_banner(tui_app *app)
 {
     app->banner_run = 0;
     app->banner[0] = '\0';
-    sqlite3 *db = app->cfg->admin ? app->cfg->admin->state : NULL;
+    bc_state *state = app->cfg->admin ? app->cfg->admin->state : NULL;
     int64_t id = 0;
-    if (!db || bc_checklist_find_active(db, NULL, NULL, &id, NULL) != BC_OK || !id)
+    if (!state || bc_checklist_find_active(state, NULL, NULL, &id, NULL) != BC_OK || !id)
         return;
     bc_checklist_run run;
-    if (bc_checklist_run_get(db, id, &run, NULL) != BC_OK)
+    if (bc_checklist_run_get(state, id, &run, NULL) != BC_OK)
         return;
     size_t i = 0;
     while (i < run.n && (run.steps[i].state == BC_SS_DONE || run.steps[i].state == BC_SS_SKIPPED))

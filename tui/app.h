@@ -119,6 +119,12 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
 /* For the next tui_app_call only: a count the worker raises as it goes, shown beside the spinner
  * as "N found so far" (borrowed; it must outlive the call). */
 void tui_app_call_progress(tui_app *app, const atomic_size_t *found);
+/* For the next tui_app_call only (a cancellable read): it runs behind the screen, so keys never
+ * wait for it. The line editor edits as with any call; Esc stops it and does nothing else; any
+ * other key stops it and then runs. tui_app_call_yielded then says whether a key other than Esc
+ * stopped it (the caller may run it again once the keys pause). */
+void tui_app_call_background(tui_app *app);
+bool tui_app_call_yielded(const tui_app *app);
 /* Whether a call is running (only true inside tui_app_call's own loop: from on_change). */
 bool tui_app_busy(const tui_app *app);
 /* Stop the running cancellable call (a live search whose text changed); no-op otherwise. */

@@ -71,6 +71,16 @@ void tui_app_call_progress(tui_app *app, const atomic_size_t *found)
     app->busy_found = found;
 }
 
+void tui_app_call_background(tui_app *app)
+{
+    app->call_background = true;
+}
+
+bool tui_app_call_yielded(const tui_app *app)
+{
+    return app->busy_yielded;
+}
+
 bool tui_app_busy(const tui_app *app)
 {
     return app->busy;
@@ -84,15 +94,25 @@ static void queue_key(tui_app *app, int key)
 
 /* A key while a call runs: the line editor edits at once; what would finish it, and every other
  * key, waits for the call (they may start calls of their own). Esc stops the call instead (a
- * write says it cannot be stopped). */
+ * write says it cannot be stopped). A call behind the screen (tui_app_call_background) makes no
+ * key wait: Esc only stops it, any other key stops it and runs right after. */
 static void busy_key(tui_app *app, int key)
 {
     bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
-    if (app->prompt_on && !app->dialog_on && !app->nqueued) {
-        if (!tui_prompt_key_waits(&app->prompt, key)) {
-            app_prompt_key(app, key);
-            return;
+    bool edits = app->prompt_on && !app->dialog_on && !app->nqueued;
+    if (edits && !tui_prompt_key_waits(&app->prompt, key)) {
+        app_prompt_key(app, key);
+        return;
+    }
+    if (app->busy_background) {
+        tui_app_cancel(app);
+        if (!stop) {
+            app->busy_yielded = true;
+            queue_key(app, key);
         }
+        return;
+    }
+    if (edits) {
         if (stop)
             tui_app_cancel(app);
         queue_key(app, key);
@@ -111,8 +131,11 @@ static void busy_key(tui_app *app, int key)
 bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
                        bc_error *err)
 {
+    bool background = app->call_background && cancellable;
+    app->call_background = false;
     if (app->busy)
         return bc_fail(err, BC_ERR, "%s: %s is still running", doing, app->busy_doing);
+    app->busy_yielded = false;
     bc_driver_interrupt_clear(app->driver);
     call_job j = {.fn = fn, .ctx = ctx};
     pthread_condattr_t ca;
@@ -129,6 +152,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
         app->busy = true;
         app->busy_cancellable = cancellable;
         app->busy_stopping = app->busy_refused = false;
+        app->busy_background = background;
         app->busy_doing = doing;
         app->busy_since_us = tui_trace_now_us() - CALL_QUICK_MS * 1000;
         app_draw_frame(app);
@@ -154,7 +178,7 @@ bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_ca
                 tui_trace_frame(label, "(busy)", t1 - t0, tui_trace_now_us() - t1, 0);
             }
         }
-        app->busy = false;
+        app->busy = app->busy_background = false;
     }
     app->busy_found = NULL;
     if (threaded)

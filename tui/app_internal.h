@@ -54,6 +54,9 @@ struct tui_app {
     bool busy, busy_cancellable, busy_stopping, busy_refused;
     const char *busy_doing;
     const atomic_size_t *busy_found; /* tui_app_call_progress: shown while the call runs */
+    /* tui_app_call_background: asked for the next call; the running call is one; the last call
+     * was stopped by a key other than Esc (tui_app_call_yielded) */
+    bool call_background, busy_background, busy_yielded;
     int64_t busy_since_us;
     int queued[QUEUE_MAX];
     size_t nqueued;

@@ -50,7 +50,8 @@ const opt_def bc_cli_options[] = {
      "terminal)"},
     {O_SITE_URL, "site-url", "URL",
      "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment and "
-     ".env.local do not say"},
+     ".env.local do not say; on SQLite the app's server (default $BETTER_AUTH_URL), whose "
+     "published keys show its configured algorithm"},
     {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
      "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
      "published at SITE PATH/convex/jwks"},

@@ -104,8 +104,8 @@ static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
     bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "the change", err);
     if (st != BC_OK)
         return st;
-    char *q = bc_xasprintf("About to run `bcadmin %s` on %s. Go on?", c->verb ? c->verb : "",
-                           c->t.label);
+    char *q =
+        bc_xasprintf("About to run `bcadmin %s` on %s. Go on?", c->verb ? c->verb : "", c->t.label);
     st = bc_cli_confirm(c, q, false, err);
     free(q);
     if (st != BC_OK)
@@ -113,7 +113,7 @@ static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
     bc_state *state = bc_target_state(&c->t, err);
     if (!state)
         return err->status ? err->status : BC_ERR;
-    bc_admin_init(&x->admin, c->d, bc_state_db(state), err);
+    bc_admin_init(&x->admin, c->d, state, err);
     x->ready = true;
     const char *as = c->as;
     if (!as) {
@@ -281,7 +281,6 @@ static const char *bulk_done_text(bc_bulk_kind kind)
     return "changed";
 }
 
-
 /* Select the users the filters match, confirm with the count (or the email of a lone user), and
  * apply the action to all of them in one transaction. */
 static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action, bc_error *err)
@@ -313,11 +312,12 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     if (n == 1 && bc_admin_find_user(&x->admin, ids[0], &lone, err) == BC_OK &&
         bc_record_text(&lone, "email")) {
         expected = bc_xstrdup(bc_record_text(&lone, "email"));
-        what =
-            bc_xasprintf("%s would change 1 user (%s)", bc_admin_bulk_action_name(action->kind), expected);
+        what = bc_xasprintf("%s would change 1 user (%s)", bc_admin_bulk_action_name(action->kind),
+                            expected);
     } else {
         expected = bc_xasprintf("%zu", n);
-        what = bc_xasprintf("%s would change %zu users", bc_admin_bulk_action_name(action->kind), n);
+        what =
+            bc_xasprintf("%s would change %zu users", bc_admin_bulk_action_name(action->kind), n);
     }
     bc_record_release(&lone);
     st = confirm_typed(c, true, what, expected, err);
@@ -457,7 +457,6 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
     return st;
 }
 
-
 static void print_impersonation(bc_cli *c, const char *user, const bc_record *s, const char *cookie)
 {
     const char *token = text_or(s, "token", "");
@@ -494,7 +493,8 @@ static void print_impersonation(bc_cli *c, const char *user, const bc_record *s,
     if (cookie)
         say(c, "  cookie:     %s=%s", BC_SESSION_COOKIE_NAME, cookie);
     else
-        say(c, "  cookie:     (give --secret-file, BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS to get the signed cookie)");
+        say(c, "  cookie:     (give --secret-file, BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS to "
+               "get the signed cookie)");
 }
 
 bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
@@ -758,8 +758,10 @@ static char *changes_text(const bc_audit_entry *e)
             continue;
         json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
         /* null and absent both read "-", as in every human table */
-        char *o = old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        char *n = new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *o =
+            old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        char *n =
+            new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
         bc_buf_puts(&b, b.len ? ", " : "");
         bc_buf_puts(&b, key);
         bc_buf_puts(&b, ": ");
@@ -789,8 +791,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
     bc_status st = state ? BC_OK : err->status;
     bc_audit_entries list = {0};
     if (st == BC_OK)
-        st = bc_audit_list(bc_state_db(state), c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list,
-                           err);
+        st = bc_audit_list(state, c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list, err);
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < list.n; i++)
@@ -812,8 +813,10 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             char *changes = changes_text(e);
             char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
                                       : bc_xstrdup(e->action);
-            const char *cells[] = {id,     e->started_at, e->state, e->actor ? e->actor : "-",
-                                   action, e->label ? e->label : e->subject, changes, e->error};
+            const char *cells[] = {id,       e->started_at,
+                                   e->state, e->actor ? e->actor : "-",
+                                   action,   e->label ? e->label : e->subject,
+                                   changes,  e->error};
             bc_table_row(&t, cells);
             free(changes);
             free(action);

@@ -87,8 +87,8 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
     sigaction(SIGTERM, &old_term, NULL);
     stopping = NULL;
     if (st == BC_OK)
-        bc_cli_line(c->out, "%s: browsing and search indexes %s", c->d->label,
-                had ? "were already present" : "added");
+        bc_cli_line(c->out, "%s: browsing and search indexes and the overview summary %s",
+                    c->d->label, had ? "were already present" : "added");
     return st;
 }
 
@@ -145,6 +145,13 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
                     ? "unfinished (`bcadmin db index` finishes it; substring search scans until "
                       "then)"
                     : "missing (substring search scans every user)");
+        fprintf(c->out, "  overview summary: %s\n",
+                bc_target_has_summary(&c->t)
+                    ? "present (triggers on \"user\" and \"session\" keep it current)"
+                : bc_target_summary_unfinished(&c->t)
+                    ? "unfinished (`bcadmin db index` finishes it; the overview counts over the "
+                      "indexes until then)"
+                    : "missing (the overview counts over the createdAt and expiresAt indexes)");
     }
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)

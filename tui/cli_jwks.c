@@ -205,9 +205,10 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     bc_cli_line(stderr, "[%s] %s: %s", bc_step_state_name(state), step->id, text ? text : "");
 }
 
-/* Advance run_id of cl on the Convex target and print the run. */
+/* Advance run_id of cl on the Convex target and print the run; with --json and a non-NULL
+ * run_doc, the run's document goes to *run_doc (the caller's) for the caller's one document. */
 static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id,
-                                   bc_error *err)
+                                   json_t **run_doc, bc_error *err)
 {
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
@@ -219,7 +220,7 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
         return st;
     }
     bc_checklist_run run;
-    st = bc_checklist_run_get(bc_state_db(bc_target_state(&c->t, NULL)), run_id, &run, err);
+    st = bc_checklist_run_get(bc_target_state(&c->t, NULL), run_id, &run, err);
     if (st != BC_OK)
         return st;
     static const char *const names[] = {"done", "paused", "stopped"};
@@ -230,13 +231,17 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
                             json_string(not_started ? "not started" : names[outcome]));
         json_object_set_new(doc, "message",
                             outcome == BC_RUN_DONE ? json_null() : json_string(why.msg));
-        bc_json_print(c->out, doc);
+        if (run_doc)
+            *run_doc = doc;
+        else
+            bc_json_print(c->out, doc);
     } else {
         print_run_human(c, &run, cl);
     }
     bc_checklist_run_release(&run);
     if (not_started)
-        return bc_fail(err, BC_REFUSED, "%s; run %lld did not start (it blocks nothing): run "
+        return bc_fail(err, BC_REFUSED,
+                       "%s; run %lld did not start (it blocks nothing): run "
                        "the same command again once that is done",
                        why.msg, (long long)run_id);
     if (outcome == BC_RUN_PAUSED)
@@ -252,10 +257,11 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
  * same checklist (saying so), and advance it. */
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
-    return bc_cli_run_checklist(c, id, false, err);
+    return bc_cli_run_checklist(c, id, false, NULL, err);
 }
 
-bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err)
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, json_t **run_doc,
+                               bc_error *err)
 {
     const bc_jwks_deploy *keys;
     bc_status st = bc_target_keys(&c->t, &keys, err);
@@ -276,7 +282,7 @@ bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error 
         bc_cli_line(stderr, "bcadmin: continuing the unfinished %s run %lld on %s", cl->id,
                     (long long)run_id, c->t.label);
     if (st == BC_OK)
-        st = advance_and_print(c, cl, run_id, err);
+        st = advance_and_print(c, cl, run_id, run_doc, err);
     bc_checklist_free(cl);
     return st;
 }
@@ -316,9 +322,9 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
         bc_jwks_rotate_opts o = {.secrets = &secrets,
                                  .alg = c->alg,
                                  .revoke_old = c->revoke_old,
-                                 .audit_db = bc_state_db(s),
+                                 .audit_db = s,
                                  .who = &who};
-        st = bc_jwks_rotate_sqlite(c->d, &o, &res, err);
+        st = bc_target_rotate_sqlite(&c->t, &o, &res, err);
     }
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         bc_json_print(c->out, json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b}", "kid", res.kid,
@@ -363,7 +369,7 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
     bc_status st = s ? BC_OK : err->status;
     bc_checklist_runs runs = {0};
     if (st == BC_OK)
-        st = bc_checklist_runs_list(bc_state_db(s), 100, &runs, err);
+        st = bc_checklist_runs_list(s, 100, &runs, err);
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < runs.n; i++)
@@ -385,7 +391,8 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
     return st;
 }
 
-static bc_status run_arg(const bc_cli *c, sqlite3 *db, bool active_only, int64_t *id, bc_error *err)
+static bc_status run_arg(const bc_cli *c, bc_state *db, bool active_only, int64_t *id,
+                         bc_error *err)
 {
     if (c->nargs) {
         char *end;
@@ -416,10 +423,10 @@ bc_status bc_cli_checklist_status(bc_cli *c, bc_error *err)
     bc_status st = s ? BC_OK : err->status;
     int64_t id = 0;
     if (st == BC_OK)
-        st = run_arg(c, bc_state_db(s), false, &id, err);
+        st = run_arg(c, s, false, &id, err);
     bc_checklist_run run = {0};
     if (st == BC_OK)
-        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+        st = bc_checklist_run_get(s, id, &run, err);
     bc_checklist *cl = NULL;
     if (st == BC_OK && bc_checklist_load(run.checklist, &cl, NULL) != BC_OK)
         cl = NULL;
@@ -440,10 +447,10 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = err->status ? err->status : BC_ERR;
     int64_t id = 0;
     if (st == BC_OK)
-        st = run_arg(c, bc_state_db(s), true, &id, err);
+        st = run_arg(c, s, true, &id, err);
     bc_checklist_run run = {0};
     if (st == BC_OK)
-        st = bc_checklist_run_get(bc_state_db(s), id, &run, err);
+        st = bc_checklist_run_get(s, id, &run, err);
     bc_checklist *cl = NULL;
     if (st == BC_OK)
         st = bc_checklist_load(run.checklist, &cl, err);
@@ -452,8 +459,8 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = bc_fail(err, BC_REFUSED, "run %lld is on %s but bcadmin now points at %s",
                      (long long)id, run.target, c->t.label);
     if (st == BC_OK) {
-        char *q = bc_xasprintf("Resume run %lld (%s) on %s?", (long long)id, run.checklist,
-                               c->t.label);
+        char *q =
+            bc_xasprintf("Resume run %lld (%s) on %s?", (long long)id, run.checklist, c->t.label);
         st = bc_cli_confirm(c, q, false, err);
         free(q);
     }
@@ -464,11 +471,11 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         st = read_line(prompt, &typed, err);
         free(prompt);
         if (st == BC_OK)
-            st = bc_checklist_redo(bc_state_db(s), id, cl, c->redo, typed, err);
+            st = bc_checklist_redo(s, id, cl, c->redo, typed, err);
         free(typed);
     }
     if (st == BC_OK)
-        st = advance_and_print(c, cl, id, err);
+        st = advance_and_print(c, cl, id, NULL, err);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
     return st;

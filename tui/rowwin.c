@@ -320,6 +320,14 @@ static bc_status refresh(tui_rowwin *w, const char *id_field, bc_error *err)
     return st;
 }
 
+void tui_rowwin_set_total(tui_rowwin *w, int64_t total, bool at_least)
+{
+    w->total = total;
+    w->total_at_least = at_least;
+    if (w->flipped && w->npages == 1 && !w->pages[0].origin && total >= 0 && !at_least)
+        w->base = total - (int64_t)w->rows.n;
+}
+
 bc_status tui_rowwin_move(tui_rowwin *w, int64_t delta, bc_error *err)
 {
     bc_status st = move_by(w, delta, err);

@@ -62,6 +62,9 @@ bool tui_rowwin_more(const tui_rowwin *w);
 /* Fetch the rows around the selection again; select the row whose id_field equals the selected
  * one's if it still exists, else the row now at the same place. */
 bc_status tui_rowwin_refresh(tui_rowwin *w, const char *id_field, bc_error *err);
+/* The total counted after the rows (a search's count, filled in when ready): also places a
+ * window read from the end (its position was unknown without it). */
+void tui_rowwin_set_total(tui_rowwin *w, int64_t total, bool at_least);
 /* The selected record or NULL when empty. */
 const bc_record *tui_rowwin_selected(const tui_rowwin *w);
 /* Absolute position of the selection (0-based), or -1 when unknown. */

@@ -14,6 +14,7 @@ static FILE *trace_file;
 static uint64_t frame_no;
 static int64_t fetch_us;
 static unsigned fetches;
+static int64_t rows_since_us, count_since_us; /* 0: the frame shows neither */
 
 bool tui_trace_open(const char **why)
 {
@@ -72,17 +73,33 @@ void tui_trace_frame(const char *event, const char *action, int64_t handle_us, i
                      int64_t first_us)
 {
     if (trace_file) {
-        int64_t total = handle_us + draw_us;
+        int64_t total = handle_us + draw_us, now = tui_trace_now_us();
         fprintf(trace_file,
                 "frame=%llu event=%s action=%s fetch_ms=%.3f fetches=%u handle_ms=%.3f "
-                "draw_ms=%.3f total_ms=%.3f first_ms=%.3f\n",
+                "draw_ms=%.3f total_ms=%.3f first_ms=%.3f",
                 (unsigned long long)++frame_no, event, action, fetch_us / 1000.0, fetches,
                 handle_us / 1000.0, draw_us / 1000.0, total / 1000.0,
                 (first_us ? first_us : total) / 1000.0);
+        if (rows_since_us)
+            fprintf(trace_file, " rows_ms=%.3f", (now - rows_since_us) / 1000.0);
+        if (count_since_us)
+            fprintf(trace_file, " count_ms=%.3f", (now - count_since_us) / 1000.0);
+        fputc('\n', trace_file);
         fflush(trace_file);
     }
     fetch_us = 0;
     fetches = 0;
+    rows_since_us = count_since_us = 0;
+}
+
+void tui_trace_rows_since(int64_t since_us)
+{
+    rows_since_us = since_us;
+}
+
+void tui_trace_count_since(int64_t since_us)
+{
+    count_since_us = since_us;
 }
 
 void tui_trace_startup(int64_t us)

@@ -1,5 +1,6 @@
 /* trace.h - the opt-in frame-time trace: BCADMIN_TRACE=FILE appends one line per frame
- *     frame=N event=KEY action=NAME fetch_ms=F fetches=K draw_ms=D total_ms=T
+ *     frame=N event=KEY action=NAME fetch_ms=F fetches=K draw_ms=D total_ms=T [rows_ms=R]
+ *     [count_ms=C]
  * plus a "startup_ms=" line for the first frame (from opening the target to the first screen), so
  * slow frames can be found and benchmarked. Curses-free; does nothing when the variable is unset.
  * The file is created 0600 (an existing one is tightened to it) and never holds a typed character.
@@ -29,5 +30,10 @@ void tui_trace_fetch(int64_t us);
 void tui_trace_frame(const char *event, const char *action, int64_t handle_us, int64_t draw_us,
                      int64_t first_us);
 void tui_trace_startup(int64_t us);
+/* The frame being handled shows the rows of a search whose text changed at since_us (the letter
+ * typed): its line gets rows_ms, from then to the end of its draw (time to rows on screen). */
+void tui_trace_rows_since(int64_t since_us);
+/* The same for the search's count filled in on the screen: count_ms. */
+void tui_trace_count_since(int64_t since_us);
 
 #endif

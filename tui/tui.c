@@ -90,13 +90,6 @@ static void set_label(console *c)
              path ? (slash ? slash + 1 : path) : c->target.label);
 }
 
-/* The state database's connection for the admin actions (NULL when it could not open). */
-static sqlite3 *state_db(bc_target *t)
-{
-    bc_state *s = bc_target_state(t, NULL);
-    return s ? bc_state_db(s) : NULL;
-}
-
 /* BCADMIN_START=overview opens the Overview (screen 0) first; anything else, the users list. */
 static bool start_overview(void)
 {
@@ -131,7 +124,7 @@ static void use_target(void *ctx, const bc_target_choice *choice, bc_target *nex
     *next = (bc_target){0};
     bc_error ignored = {0};
     bc_target_reconcile(&c->target, &ignored);
-    bc_admin_init(c->admin, c->target.d, state_db(&c->target), &ignored);
+    bc_admin_init(c->admin, c->target.d, bc_target_state(&c->target, NULL), &ignored);
     if (c->actor)
         bc_admin_set_actor(c->admin, c->actor, &ignored);
     set_label(c);
@@ -201,7 +194,7 @@ int tui_main(const tui_options *opts)
                  con.target.path);
     bc_admin admin;
     con.admin = &admin;
-    bc_admin_init(&admin, con.target.d, state_db(&con.target), &err);
+    bc_admin_init(&admin, con.target.d, bc_target_state(&con.target, NULL), &err);
     const char *as = opts->as ? opts->as : env("BCADMIN_AS");
     con.actor = as ? bc_xstrdup(as) : NULL;
     set_actor(&admin, as, notice, sizeof notice);

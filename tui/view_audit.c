@@ -23,7 +23,7 @@
 #define DETAIL_ROWS 5
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_audit_entry *items;
     size_t n, cap;
     bool more; /* older entries may exist beyond the loaded ones */

@@ -41,7 +41,7 @@ typedef struct {
 } question;
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     int64_t run_id;
     bc_checklist_run run;
     bc_checklist *cl; /* NULL when this bcadmin has no such runbook */
@@ -54,7 +54,7 @@ typedef struct {
     char outcome[1100];    /* what the last advance ended with */
 } run_state;
 
-static sqlite3 *state_db(tui_app *app, bc_error *err)
+static bc_state *state_db(tui_app *app, bc_error *err)
 {
     bc_state *state = bc_target_state(tui_app_target(app), NULL);
     if (!state) {
@@ -63,7 +63,7 @@ static sqlite3 *state_db(tui_app *app, bc_error *err)
                 why ? why : "not opened");
         return NULL;
     }
-    return bc_state_db(state);
+    return state;
 }
 
 static bc_status ui_ask(void *ctx, const bc_checklist_step *step, const char *prompt, bool typed,
@@ -496,7 +496,7 @@ static bool abandon_done(tui_dialog *d, tui_app *app, bool accepted)
     if (!accepted)
         return true;
     bc_error err = {0};
-    sqlite3 *db = state_db(app, &err);
+    bc_state *db = state_db(app, &err);
     if (!db || bc_checklist_abandon(db, *id, &err) != BC_OK)
         tui_app_error(app, &err);
     else
@@ -597,7 +597,7 @@ const tui_view_ops tui_run_view = {
  */
 
 typedef struct {
-    sqlite3 *db;
+    bc_state *db;
     bc_checklist_runs runs;
     tui_list list; /* over runs */
 } list_state;

@@ -353,7 +353,7 @@ static void jwks_draw(tui_view *v, tui_app *app, tui_rect r)
 
 /* A SQLite rotation, as tui_app_call runs it on the worker thread; never stopped half way. */
 typedef struct {
-    bc_driver *driver;
+    bc_target *target;
     const bc_jwks_rotate_opts *opts;
     bc_jwks_rotate_result res;
 } rotate_call;
@@ -361,7 +361,7 @@ typedef struct {
 static bc_status run_rotate_call(void *ctx, bc_error *err)
 {
     rotate_call *c = ctx;
-    return bc_jwks_rotate_sqlite(c->driver, c->opts, &c->res, err);
+    return bc_target_rotate_sqlite(c->target, c->opts, &c->res, err);
 }
 
 static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
@@ -373,7 +373,7 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     bc_jwks_rotate_opts o = {.secrets = secret_of(s, app),
                              .audit_db = admin->state,
                              .who = admin->state ? &admin->who : NULL};
-    rotate_call c = {.driver = tui_app_driver(app), .opts = &o};
+    rotate_call c = {.target = tui_app_target(app), .opts = &o};
     bc_error err = {0};
     if (tui_app_call(app, "rotating the key", false, run_rotate_call, &c, &err) != BC_OK) {
         tui_app_error(app, &err);

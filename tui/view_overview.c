@@ -323,7 +323,7 @@ static void format_ops(overview_state *s)
 /* The latest audit entries and an unfinished checklist run: the state database, read here. */
 static void format_local(overview_state *s)
 {
-    sqlite3 *db = tui_app_admin(s->app)->state;
+    bc_state *db = tui_app_admin(s->app)->state;
     panel *p = &s->panels[P_AUDIT];
     *p = (panel){.title = "Latest admin actions (audit log)"};
     bc_audit_entries list = {0};

@@ -1,4 +1,10 @@
-/* view_users.c - the users table: live search, filter and sort menus, keyset paging. */
+/* view_users.c - the users table: live search, filter and sort menus, keyset paging.
+ *
+ * A filtered list on a driver that counts (SQLite) shows its first page first and its count
+ * after it: the page is fetched without the total, then the count runs as a call of its own
+ * behind the screen (tui_app_call_background) and fills in the position line when it is ready.
+ * A new letter drops it, Esc stops it (the rows stay), any other key stops it and runs, and it
+ * starts again once the keys pause. */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +21,12 @@
 #include "view.h"
 #include "xalloc.h"
 
-/* Live search waits this long after the last key when fetches are slow. */
-#define SEARCH_DELAY_MAX_US 250000
+/* Live search waits for a pause in the typing as long as the last fetch took, at most this:
+ * a pasted text is one fetch, and every letter's rows are on the screen soon after it (a fetch
+ * that a new letter makes useless is stopped at once). */
+#define SEARCH_DELAY_MAX_US 15000
+/* A count stopped by a key (not Esc) starts again after the keys pause this long. */
+#define COUNT_RETRY_US 300000
 
 static const char *const role_values[] = {NULL, "admin", "user"};
 static const char *const ban_labels[] = {"any", "active", "banned", "ban expired"};
@@ -45,11 +55,23 @@ typedef struct {
     char **marks;
     size_t nmarks, marks_cap;
     bool mark_all;
+    /* The count after the rows: due at count_due_us while count_pending. */
+    bool count_pending;
+    int64_t count_due_us;
+    /* When the search text changed (the letter typed), for the trace's time to rows and to the
+     * count; 0 when the rows on screen are not a live search's. */
+    int64_t typed_us, count_typed_us;
 } users_state;
 
 static bool filtered(const users_state *s)
 {
     return s->search[0] || s->role || s->ban || s->verified;
+}
+
+/* Whether the first page comes without its total and the count follows it (see above). */
+static bool counts_after_rows(const users_state *s)
+{
+    return filtered(s) && bc_driver_counts(s->driver);
 }
 
 /* The query of the search, filters and sort (search points into s). */
@@ -99,7 +121,7 @@ static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool w
         .ascending = flipped ? !s->ascending : s->ascending,
         .limit = limit,
         .cursor = cursor,
-        .want_total = want_total,
+        .want_total = want_total && !counts_after_rows(s),
     };
     int64_t t0 = tui_trace_now_us();
     bc_status st = tui_app_call(s->app, c.search[0] && !prefix ? "searching" : "reading users",
@@ -107,6 +129,16 @@ static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool w
     if (st != BC_CANCELLED)
         s->last_fetch_us = tui_trace_now_us() - t0;
     return st;
+}
+
+/* After the window was loaded: the top bar's total, or the count due behind the rows (the
+ * driver may have counted anyway, when it had to read every row to find the page). */
+static void loaded(users_state *s)
+{
+    if (!filtered(s) && s->win.total >= 0)
+        tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
+    s->count_pending = s->win.total < 0 && counts_after_rows(s);
+    s->count_due_us = tui_trace_now_us();
 }
 
 /* Fetch the first page for the search and filters. A failed or stopped fetch keeps the rows
@@ -127,8 +159,13 @@ static void reload(users_state *s, bool to_end)
         return;
     }
     snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
-    if (!filtered(s) && s->win.total >= 0)
-        tui_app_set_total(s->app, false, s->win.total, s->win.total_at_least);
+    loaded(s);
+    if (s->typed_us) /* a live search's rows: drawn in this frame, the count too when known */
+        tui_trace_rows_since(s->typed_us);
+    if (s->typed_us && s->win.total >= 0)
+        tui_trace_count_since(s->typed_us);
+    s->count_typed_us = s->typed_us;
+    s->typed_us = 0;
 }
 
 /* arg: NULL for everyone; "banned" opens the list filtered to bans in force (the overview). */
@@ -145,8 +182,7 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     bc_status st = tui_rowwin_reset(&s->win, false, err);
     if (st != BC_OK)
         return bc_error_prefix(err, "reading users");
-    if (!filtered(s) && s->win.total >= 0)
-        tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
+    loaded(s);
     return BC_OK;
 }
 
@@ -222,7 +258,8 @@ static void describe(const users_state *s, char *out, size_t size)
     tui_list_position(range, sizeof range, tui_rowwin_position(&s->win), s->win.rows.n,
                       s->win.total, s->win.total_at_least);
     bc_buf b = {0};
-    bc_buf_printf(&b, "Users  %s", range);
+    bc_buf_printf(&b, "Users  %s%s", range,
+                  s->count_pending && s->win.total < 0 && s->win.rows.n ? " (counting)" : "");
     if (s->search[0])
         bc_buf_printf(&b, "   search%s: %s", s->search[0] == '^' ? " (email prefix)" : "",
                       s->search + (s->search[0] == '^'));
@@ -343,13 +380,14 @@ static void search_changed(void *ctx, tui_app *app, const char *text)
 {
     users_state *s = ctx;
     snprintf(s->search, sizeof s->search, "%s", text);
-    /* A fetch still running for an older text is of no use any more. */
+    /* A fetch or count still running for an older text is of no use any more. */
     if (tui_app_busy(app))
         tui_app_cancel(app);
-    int64_t delay = s->last_fetch_us * 2;
-    s->search_due_us =
-        tui_trace_now_us() + (delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
+    int64_t now = tui_trace_now_us(), delay = s->last_fetch_us;
+    s->search_due_us = now + (delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
     s->search_pending = true;
+    s->count_pending = false;
+    s->typed_us = now;
 }
 
 static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
@@ -367,18 +405,21 @@ static int users_idle_in(tui_view *v, tui_app *app)
 {
     (void)app;
     users_state *s = v->data;
-    if (!s->search_pending)
+    if (!s->search_pending && !s->count_pending)
         return -1;
-    int64_t left = s->search_due_us - tui_trace_now_us();
-    return left > 0 ? (int)(left / 1000) : 0;
+    int64_t left = (s->search_pending ? s->search_due_us : s->count_due_us) - tui_trace_now_us();
+    return left > 0 ? (int)((left + 999) / 1000) : 0;
 }
+
+static void count_rows(users_state *s, tui_app *app, bool asked);
 
 static void users_idle(tui_view *v, tui_app *app)
 {
-    (void)app;
     users_state *s = v->data;
     if (s->search_pending)
         reload(s, false);
+    else if (s->count_pending && s->count_due_us <= tui_trace_now_us())
+        count_rows(s, app, false);
 }
 
 /* --- menus ---------------------------------------------------------------------------------- */
@@ -522,13 +563,17 @@ static bc_status run_count_call(void *ctx, bc_error *err)
     return bc_users_count(c->driver, &c->q, &c->found, &c->total, err);
 }
 
-/* Finish the count of the search and filters: a scan on Convex, with progress; Esc stops it. */
-static void count_all(users_state *s, tui_app *app)
+/* Count the search and filters: asked (`#`) finishes a count and says the number (a scan on
+ * Convex, with progress); else it is the count after the rows, behind the screen (see the top).
+ * Esc stops either: the rows stay, with what was found so far as a lower bound. */
+static void count_rows(users_state *s, tui_app *app, bool asked)
 {
     char n[32];
     if (s->win.total >= 0 && !s->win.total_at_least) {
+        s->count_pending = false;
         tui_format_count(n, sizeof n, s->win.total);
-        tui_app_message(app, "%s users match (an exact count)", n);
+        if (asked)
+            tui_app_message(app, "%s users match (an exact count)", n);
         return;
     }
     count_call *c = bc_xcalloc(1, sizeof *c);
@@ -539,21 +584,44 @@ static void count_all(users_state *s, tui_app *app)
         c->q.search = c->search + (c->search[0] == '^');
     atomic_init(&c->found, 0);
     tui_app_call_progress(app, &c->found);
+    if (!asked)
+        tui_app_call_background(app);
     bc_error err = {0};
+    /* count_pending stays set while it runs: the position line says "(counting)" */
     bc_status st = tui_app_call(app, "counting", true, run_count_call, c, &err);
-    if (st == BC_OK) {
-        s->win.total = c->total;
-        s->win.total_at_least = false;
+    /* A changed search has its own rows and count due; a key that stopped the count to run
+     * (not Esc) has it counted again once the keys pause. */
+    bool changed = strcmp(c->search, s->search) != 0;
+    bool again = !changed && st == BC_CANCELLED && !asked && tui_app_call_yielded(app);
+    if (!changed)
+        s->count_pending = again;
+    if (again) {
+        s->count_due_us = tui_trace_now_us() + COUNT_RETRY_US;
+        free(c);
+        return;
+    }
+    if (changed) {
+        /* nothing to show */
+    } else if (st == BC_OK) {
+        tui_rowwin_set_total(&s->win, c->total, false);
         if (!filtered(s))
             tui_app_set_total(app, false, c->total, false);
         tui_format_count(n, sizeof n, c->total);
-        tui_app_message(app, "%s users match (an exact count)", n);
+        if (asked)
+            tui_app_message(app, "%s users match (an exact count)", n);
+        if (s->count_typed_us) /* filled in on the screen in this frame */
+            tui_trace_count_since(s->count_typed_us);
     } else if (st == BC_CANCELLED) {
-        tui_format_count(n, sizeof n, (int64_t)atomic_load(&c->found));
-        tui_app_message(app, "count stopped: %s found so far", n);
+        int64_t found = (int64_t)atomic_load(&c->found);
+        if (s->win.base == 0 && found < (int64_t)s->win.rows.n) /* the rows shown match too */
+            found = (int64_t)s->win.rows.n;
+        tui_rowwin_set_total(&s->win, found, true);
+        tui_format_count(n, sizeof n, found);
+        tui_app_message(app, "count stopped: %s found so far (# counts them all)", n);
     } else {
         tui_app_error(app, &err);
     }
+    s->count_typed_us = 0;
     free(c);
 }
 
@@ -649,16 +717,16 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         start_admin(s, app, a);
         return true;
     case TUI_ACT_COUNT_ALL:
-        count_all(s, app);
+        count_rows(s, app, true);
         return true;
     case TUI_ACT_REFRESH: {
         bc_error err = {0};
-        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK)
+        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK) {
             tui_app_error(app, &err);
-        else
-            tui_app_message(app, "refreshed");
-        if (!filtered(s) && s->win.total >= 0)
-            tui_app_set_total(app, false, s->win.total, s->win.total_at_least);
+            return true;
+        }
+        tui_app_message(app, "refreshed");
+        loaded(s);
         return true;
     }
     default:

@@ -4,7 +4,10 @@
 # shell running the best SQL for the same numbers on the same file (bcadmin's indexes, the file
 # memory-mapped, ISO dates only), in one run. Reports wall-clock medians and CPU time (user + sys
 # per overview: on a shared machine CPU time is what a quiet one's wall time would be) and the
-# ratio, and rewrites the table in tests/bench/README.md.
+# ratio; then the paths a user takes, as whole processes: `bcadmin stats --json` (start, open,
+# count, print) and the console from its start to the whole overview drawn (BCADMIN_START=overview
+# under tmux, Q once no panel is filling in), CPU time medians. Rewrites the table in
+# tests/bench/README.md.
 #
 # Usage: tests/bench/overview_bench.sh [--build DIR] [--db PATH] [--reps N] [--no-readme]
 set -eu
@@ -78,6 +81,33 @@ shell_cpu() {
     node -e "process.stdout.write(String(((($u1 + $s1) - ($u0 + $s0)) * 1000 / $k).toFixed(1)))"
 }
 
+# process_cpu CMD...: CPU ms (user + sys, 10 ms resolution) of one run of a whole process.
+process_cpu() {
+    /usr/bin/time -f '%U %S' -o "$BC_TMP/ptime" "$@" >/dev/null 2>&1 || bc_die "$* failed"
+    read -r u s <"$BC_TMP/ptime"
+    node -e "process.stdout.write(String(Math.round(($u + $s) * 1000)))"
+}
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# console_cpu: CPU ms of the console from its start to the whole overview drawn, then Q.
+console_cpu() {
+    local sock="bcadmin-bench-$$" i s
+    rm -f "$BC_TMP/ctime"
+    tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
+        "env -i PATH=/usr/bin:/bin HOME=$BC_TMP XDG_STATE_HOME=$BC_TMP/state LANG=C.UTF-8 TERM=tmux-256color BCADMIN_START=overview /usr/bin/time -f '%U %S' -o $BC_TMP/ctime $BCADMIN --read-only --db $db; sleep 30"
+    for i in $(seq 1 600); do
+        s=$(tmux -L "$sock" capture-pane -p 2>/dev/null || true)
+        if printf '%s' "$s" | grep -q "Sign-ups per day" && ! printf '%s' "$s" | grep -q "filling in"; then
+            break
+        fi
+        sleep 0.02
+    done
+    tmux -L "$sock" send-keys Q
+    for i in $(seq 1 500); do [ -s "$BC_TMP/ctime" ] && break; sleep 0.02; done
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    read -r u s <"$BC_TMP/ctime"
+    node -e "process.stdout.write(String(Math.round(($u + $s) * 1000)))"
+}
+
 declare -A row
 for days in 30 90; do
     bc_log "overview of $days days: bcadmin"
@@ -92,7 +122,18 @@ process.stdout.write(JSON.stringify({wall: w.overview_ms, users: w.users_panel_m
   users_cpu: c.users_panel_ms, shell: s.o.median_ms}));' "$BC_TMP/wall.json" "$BC_TMP/cpu.json" "$BC_TMP/shell.json")
     row[$days]=$(node -e 'const r = JSON.parse(process.argv[1]); r.shell_cpu = Number(process.argv[2]);
 process.stdout.write(JSON.stringify(r));' "${row[$days]}" "$(shell_cpu "$sql" 5)")
+    bc_log "overview of $days days: bcadmin stats --json, whole processes"
+    runs=""
+    for ((i = 0; i < 5; i++)); do
+        runs="$runs $(process_cpu env XDG_STATE_HOME="$BC_TMP/state" "$BCADMIN" --read-only --db "$db" stats --json --days "$days")"
+    done
+    row[$days]=$(node -e 'const r = JSON.parse(process.argv[1]); r.stats_cpu = Number(process.argv[2]);
+process.stdout.write(JSON.stringify(r));' "${row[$days]}" "$(echo "$runs" | median)")
 done
+bc_log "the console from its start to the whole overview drawn"
+runs=""
+for ((i = 0; i < 5; i++)); do runs="$runs $(console_cpu)"; done
+console=$(echo "$runs" | median)
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 table=$(node -e '
@@ -101,12 +142,14 @@ const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const lines = [];
 lines.push(`Run of ${new Date().toISOString().replace(/\.\d+Z/, "Z")}: ${meta.users.toLocaleString("en")} users, ${meta.sessions.toLocaleString("en")} sessions, ${meta.accounts.toLocaleString("en")} accounts (demo-1000000, bcadmin\x27s indexes); ${meta.reps} repetitions, medians; load average before / after: ${meta.load0} / ${meta.load1}.`);
 lines.push("");
-lines.push("| overview | bcadmin wall ms | sqlite3 shell wall ms | bcadmin / shell | bcadmin CPU ms | shell CPU ms | bcadmin / shell (CPU) | users panel (first on screen) wall / CPU ms |");
-lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+lines.push("| overview | bcadmin wall ms | sqlite3 shell wall ms | bcadmin / shell | bcadmin CPU ms | shell CPU ms | bcadmin / shell (CPU) | users panel (first on screen) wall / CPU ms | `bcadmin stats --json` process CPU ms |");
+lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const [d, r] of [[30, r30], [90, r90]])
-  lines.push(`| ${d} days | ${f(r.wall)} | ${f(r.shell)} | ${(r.wall / r.shell).toFixed(2)}× | ${f(r.cpu)} | ${f(r.shell_cpu)} | ${(r.cpu / r.shell_cpu).toFixed(2)}× | ${f(r.users)} / ${f(r.users_cpu)} |`);
+  lines.push(`| ${d} days | ${f(r.wall)} | ${f(r.shell)} | ${(r.wall / r.shell).toFixed(2)}× | ${f(r.cpu)} | ${f(r.shell_cpu)} | ${(r.cpu / r.shell_cpu).toFixed(2)}× | ${f(r.users)} / ${f(r.users_cpu)} | ${f(r.stats_cpu)} |`);
+lines.push("");
+lines.push(`The console from its start to the whole overview drawn (30 days, every panel in): ${meta.console} ms of CPU (median of 5 processes; 10 ms resolution).`);
 process.stdout.write(lines.join("\n"));' "${row[30]}" "${row[90]}" \
-    "{\"users\":$n_users,\"sessions\":$n_sessions,\"accounts\":$n_accounts,\"reps\":$reps,\"load0\":\"$load0\",\"load1\":\"$load1\"}")
+    "{\"users\":$n_users,\"sessions\":$n_sessions,\"accounts\":$n_accounts,\"reps\":$reps,\"load0\":\"$load0\",\"load1\":\"$load1\",\"console\":$console}")
 echo "$table"
 if [ "$readme" = 1 ]; then
     node -e '

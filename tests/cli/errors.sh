@@ -75,6 +75,7 @@ $DB: Better Auth database OK (integrity check passed)
   line: Better Auth 1.4.9 to 1.6 (jwks without alg and crv; their schemas are identical)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
+  overview summary: missing (the overview counts over the createdAt and expiresAt indexes)
 state database $TMP/state/bcadmin/state.db: schema version 6
 OUT
 [ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
@@ -83,11 +84,11 @@ run 4 bc --read-only db index
 has "$TMP/err" "read-only"
 run 0 bc db index
 same_out "db index" <<OUT
-$DB: browsing and search indexes added
+$DB: browsing and search indexes and the overview summary added
 OUT
 run 0 bc db index
 same_out "db index again" <<OUT
-$DB: browsing and search indexes were already present
+$DB: browsing and search indexes and the overview summary were already present
 OUT
 run 0 bc db check --state "$TMP/elsewhere/s.db"
 has "$TMP/out" "browsing indexes: present"

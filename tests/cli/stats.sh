@@ -1,10 +1,12 @@
 #!/bin/sh
 # `bcadmin stats`: every number of --json equals what SQL over the same file says (per-day
 # sign-ups and new sessions, users verified / admins / banned in force / bans ending within a
-# week, active and impersonation sessions, accounts by provider), on a file of 80,000 users with
-# known dates (some days empty, some dates stored as epoch milliseconds), counted without
-# bcadmin's indexes and again with them (where the largest value of a field is what the others
-# leave of the table's count); then bad input. usage: stats.sh BCADMIN SOURCE_ROOT
+# week, active and impersonation sessions, accounts by provider; tests/tools/stats_vs_sql.py), on
+# a file of 80,000 users with known dates (some days empty, some dates stored as epoch
+# milliseconds), counted without bcadmin's indexes, with its browsing indexes (where the largest
+# value of a field is what the others leave of the table's count), and with the overview summary
+# of `db index` (per-day counts kept by triggers) before and after the app's inserts, updates and
+# deletes; then bad input. usage: stats.sh BCADMIN SOURCE_ROOT
 BCADMIN=$1 SRC=$2
 . "$SRC/tests/cli/lib.sh"
 command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3 shell" >&2; exit 77; }
@@ -41,65 +43,34 @@ INSERT INTO account SELECT 'h' || id, id, 'github', id, NULL, NULL, NULL, NULL, 
   "createdAt", "createdAt" FROM "user" WHERE rowid % 160 = 0;
 SQL
 
-q() { sqlite3 "$DB" "$1"; }
-NOW_ISO=2026-06-01T00:00:00.000Z NOW_MS=1780272000000 SOON_MS=$((1780272000000 + 7 * 86400000))
-# The same numbers by plain SQL (ISO text and epoch-ms dates both handled).
-day_of="CASE typeof(createdAt) WHEN 'integer' THEN date(createdAt / 1000, 'unixepoch') ELSE substr(createdAt, 1, 10) END"
-after_now() { echo "(($1 > '$NOW_ISO' AND typeof($1) = 'text') OR ($1 > $NOW_MS AND typeof($1) = 'integer'))"; }
-in_force="banned = 1 AND (banExpires IS NULL OR $(after_now banExpires))"
-ending="banned = 1 AND ((typeof(banExpires) = 'text' AND banExpires > '$NOW_ISO' AND banExpires <= strftime('%Y-%m-%dT%H:%M:%fZ', $SOON_MS / 1000, 'unixepoch')) OR (typeof(banExpires) = 'integer' AND banExpires > $NOW_MS AND banExpires <= $SOON_MS))"
-expect() {
-    cat >"$TMP/expect.json" <<JSON
-{"users": $(q 'SELECT count(*) FROM "user"'),
- "verified": $(q 'SELECT count(*) FROM "user" WHERE emailVerified = 1'),
- "admins": $(q "SELECT count(*) FROM \"user\" WHERE instr(',' || role || ',', ',admin,') > 0"),
- "banned": $(q "SELECT count(*) FROM \"user\" WHERE $in_force"),
- "ending": $(q "SELECT count(*) FROM \"user\" WHERE $ending"),
- "sessions": $(q 'SELECT count(*) FROM session'),
- "active": $(q "SELECT count(*) FROM session WHERE $(after_now expiresAt)"),
- "impersonating": $(q "SELECT json_group_object(impersonatedBy, n) FROM (SELECT impersonatedBy, count(*) AS n FROM session WHERE $(after_now expiresAt) AND impersonatedBy <> '' GROUP BY 1)"),
- "providers": $(q 'SELECT json_group_object(providerId, n) FROM (SELECT providerId, count(*) AS n FROM account GROUP BY 1)'),
- "signups": $(q "SELECT json_group_object(d, n) FROM (SELECT $day_of AS d, count(*) AS n FROM \"user\" GROUP BY 1)"),
- "new_sessions": $(q "SELECT json_group_object(d, n) FROM (SELECT $day_of AS d, count(*) AS n FROM session GROUP BY 1)")}
-JSON
-}
-
-# check DAYS: stats --json --days DAYS against the SQL answers.
+# check DAYS [WHEN]: stats --json --days DAYS against plain SQL over the same file at the same
+# clock; the sessions list filtered to active or expired counts as many as SQL too.
 check() {
     run 0 "$BCADMIN" --db "$DB" stats --json --days "$1"
-    python3 - "$TMP/out" "$TMP/expect.json" "$1" <<'PY' || fail "stats --days $1 differs from SQL"
-import datetime, json, sys
-got, want, days = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
-def same(what, a, b):
-    if a != b:
-        print(f"{what}: stats says {a}, SQL says {b}", file=sys.stderr)
-        sys.exit(1)
-u = got["users"]
-for k, w in [("total", "users"), ("verified", "verified"), ("admins", "admins"),
-             ("bannedNow", "banned"), ("bansEndingSoon", "ending")]:
-    same(k, u[k], want[w])
-same("activeSessions", got["activeSessions"], want["active"])
-same("sessions.total", got["sessions"]["total"], want["sessions"])
-same("accountsByProvider", got["accountsByProvider"], want["providers"])
-same("impersonatedBy", {p["userId"]: p["sessions"] for p in got["sessions"]["impersonatedBy"]},
-     want["impersonating"] or {})
-same("exact", got["exact"], True)
-end = datetime.date(2026, 6, 1)
-dates = [str(end - datetime.timedelta(days=days - 1 - i)) for i in range(days)]
-for key, w in [("signupsPerDay", "signups"), ("sessionsPerDay", "new_sessions")]:
-    same(key + " dates", [d["date"] for d in got[key]], dates)
-    same(key, [d["count"] for d in got[key]], [want[w].get(d, 0) for d in dates])
+    python3 "$SRC/tests/tools/stats_vs_sql.py" "$DB" "$TMP/out" || fail "stats --days $1 differs from SQL${2:+ ($2)}"
+    cp "$TMP/out.sql.json" "$TMP/sql.json"
+    for status in active expired; do
+        run 0 "$BCADMIN" --db "$DB" sessions list --$status --limit 1 --json
+        python3 - "$TMP/out" "$TMP/sql.json" "$status" <<'PY' || fail "sessions list --$status${2:+ ($2)}"
+import json, sys
+got, want, status = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+n = want["active"] if status == "active" else want["sessions"] - want["active"]
+if got["total"] != n:
+    sys.exit(f"sessions list --{status}: total {got['total']}, SQL says {n}")
+PY
+    done
+}
+check 30
 # the fixture really has what the test is about
+python3 - "$TMP/sql.json" <<'PY' || fail "the fixture lacks what the test is about"
+import json, sys
+want = json.load(open(sys.argv[1]))
 assert want["signups"].get("2026-05-19") and not want["signups"].get("2026-05-20")
 assert 0 < want["ending"] < want["banned"] and want["impersonating"]
 PY
-}
-expect
-check 30
 check 90
-# With bcadmin's browsing indexes (the script `db index` runs first; its search index does not
-# matter here) the same numbers come from other statements: index ranges, and the largest group
-# as the table's count minus the others.
+# With bcadmin's browsing indexes (the script `db index` runs first) the same numbers come from
+# other statements: index ranges, and the largest group as the table's count minus the others.
 sqlite3 "$DB" <"$SRC/assets/browse-indexes.sql"
 check 30
 check 1
@@ -111,6 +82,57 @@ has "$TMP/out" "[every user]"
 has "$TMP/out" "Accounts  84,348 total, credential 79,856, google 3,993, github 499  [every account]"
 has "$TMP/out" "Sign-ups per day (UTC) (busiest 2026-05-31: 144)"
 has "$TMP/out" "  2026-05-31        144 ########################################"
+
+# `db index` adds the overview summary (per-day counts kept by triggers): the same numbers.
+run 0 "$BCADMIN" --db "$DB" db check
+has "$TMP/out" "overview summary: missing"
+run 0 "$BCADMIN" --db "$DB" db index
+run 0 "$BCADMIN" --db "$DB" db check
+has "$TMP/out" "overview summary: present"
+check 30 "from the summary"
+check 90 "from the summary"
+# The app writes (the sqlite3 shell in its place, with foreign keys on as Better Auth has them):
+# users signed up in both date forms, one on the empty day; dates moved to another day or form;
+# users removed with their sessions; sessions refreshed, ended and created, some expiring today
+# after now, some exactly at now (not active).
+sqlite3 "$DB" <<'SQL'
+PRAGMA foreign_keys = ON;
+INSERT INTO "user" (id, name, email, emailVerified, createdAt, updatedAt, role, banned)
+  SELECT 'n' || i, 'New ' || i, 'new' || i || '@example.com', i % 2,
+    CASE WHEN i % 3 = 0 THEN 1780272000000 - i * 3600000
+         ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 1780272000 - i * 3600, 'unixepoch') END,
+    '2026-06-01T00:00:00.000Z', 'user', 0
+  FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) SELECT i FROM n);
+INSERT INTO "user" (id, name, email, emailVerified, createdAt, updatedAt)
+  VALUES ('n-empty-day', 'Empty', 'empty@example.com', 1, '2026-05-20T12:00:00.000Z', '2026-05-20T12:00:00.000Z');
+UPDATE "user" SET createdAt = '2026-05-25T08:00:00.000Z' WHERE id IN ('u00005', 'u00007', 'n3');
+UPDATE "user" SET createdAt = 1780185600000 + 5 WHERE id IN ('u00011', 'n4');
+UPDATE "user" SET name = 'renamed', updatedAt = '2026-06-01T00:00:00.000Z' WHERE id = 'u00013';
+DELETE FROM "user" WHERE id IN ('u00002', 'u00003', 'u01000', 'n5');
+UPDATE session SET expiresAt = strftime('%Y-%m-%dT%H:%M:%fZ', 1780272000 + 7 * 86400, 'unixepoch'),
+  updatedAt = '2026-06-01T00:00:00.000Z' WHERE id IN ('s00010', 's00020', 's00030');
+UPDATE session SET expiresAt = 1780272000000 + 3600000 WHERE id IN ('s00040', 's00041');
+UPDATE session SET createdAt = '2026-05-31T23:59:59.999Z' WHERE id = 's00050';
+DELETE FROM session WHERE id IN ('s00060', 's00061', 's00062');
+INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, userId, impersonatedBy) VALUES
+  ('e1', '2026-06-01T00:00:00.000Z', 'te1', '2026-05-31T10:00:00.000Z', '2026-05-31T10:00:00.000Z', 'u00100', NULL),
+  ('e2', 1780272000000, 'te2', 1780185600000, 1780185600000, 'u00100', NULL),
+  ('e3', 1780272000001, 'te3', '2026-05-31T10:00:00.000Z', '2026-05-31T10:00:00.000Z', 'u00100', 'u00500'),
+  ('e4', '2026-06-01T23:59:59.999Z', 'te4', '2026-05-31T10:00:00.000Z', '2026-05-31T10:00:00.000Z', 'n1', NULL),
+  ('e5', '2026-06-02T00:00:00.000Z', 'te5', '2026-05-31T10:00:00.000Z', '2026-05-31T10:00:00.000Z', 'n1', NULL);
+SQL
+check 30 "after the app's writes"
+check 90 "after the app's writes"
+# The summary is what answers: a count changed behind the triggers' back shows.
+sqlite3 "$DB" "UPDATE bcadmin_stats_day SET n = n + 1 WHERE kind = 'user.createdAt' AND day = '2026-05-31'"
+run 0 "$BCADMIN" --db "$DB" stats --json --days 30
+! python3 "$SRC/tests/tools/stats_vs_sql.py" "$DB" "$TMP/out" 2>"$TMP/diff" || fail "the summary is not read"
+has "$TMP/diff" "signupsPerDay: stats says"
+# Removed by `db index --drop` (triggers too): the range counts answer again, and equal SQL.
+run 0 "$BCADMIN" --db "$DB" db index --drop
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'bcadmin_stats%'")" = 0 ] ||
+    fail "db index --drop left the summary: $(sqlite3 "$DB" "SELECT name FROM sqlite_schema WHERE name LIKE 'bcadmin_stats%'")"
+check 30 "after db index --drop"
 
 # Bad input says what was wrong and where.
 run 2 "$BCADMIN" --db "$DB" stats --days 0

@@ -12,7 +12,10 @@
 #   match ends exact, --all reports what it streamed, JSON says total vs totalAtLeast;
 # - bulk ban of 899 users in concurrent chunks: a 429 in the middle is waited out; a 500 before
 #   one chunk ran leaves an exact audit and "N of 899 users banned; re-run to finish", and the
-#   re-run finishes; a 500 after a chunk ran is verified as applied.
+#   re-run finishes; a 500 after a chunk ran is verified as applied; a bulk killed (kill -9) while
+#   one chunk's update is held at the deployment leaves pending entries that the next process
+#   settles exactly (each member applied or not applied as its user row shows, the bulk entry
+#   partly applied), and processes run while it was alive left them pending.
 # Usage: convex_rounds.sh BCADMIN BC_CONVEX_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -122,6 +125,36 @@ out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
 check "500 after the write: verified, exit 0" "$rc $out" "0 banned 899 users (the acting admin was skipped)"
 check "500 after the write: no new failed entry" "$(banned_count failed)" $((899 - n))
 ctl DELETE /__test/faults >/dev/null
+reset
+# 4. kill -9 while the second chunk's update waits at the deployment (4 s, then a 500 instead of
+#    running): one chunk stands, the other never ran. The next process settles the pending
+#    entries against the deployment: each member says exactly what its user row shows.
+ctl POST /__test/faults '{"kind":"latency","ms":4000,"fn":"auth:updateMany"}' >/dev/null
+ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany"}' >/dev/null
+"$bcadmin" --url "$base" --admin-key "$KEY" users ban --active --reason "killed run" --yes >/dev/null 2>&1 &
+killed=$!
+killed_reason() { bc users list --all --json | js 'v.users.filter(u => u.banReason === "killed run").length'; }
+for _ in $(seq 1 100); do
+    n=$(killed_reason)
+    [ "$n" = 500 ] || [ "$n" = 399 ] && break
+    sleep 0.1
+done
+kill -9 "$killed" 2>/dev/null && ok "kill -9 mid-bulk: the bulk was still running" || bad "kill -9 mid-bulk: it had ended"
+wait "$killed" 2>/dev/null || true
+sleep 4.5 # the held update answers its 500 without running
+group=$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT id FROM audit WHERE group_id IS NULL AND after_json LIKE '%killed run%'")
+check "kill -9 mid-bulk: every entry pending" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE state = 'pending' AND (id = $group OR group_id = $group)")" 900
+out=$(bc audit --json --limit 3 2>"$tmp/cmd.err")
+contains "kill -9 mid-bulk: settled on the next open" "$(cat "$tmp/cmd.err")" "900 audit entries a stopped bcadmin left unfinished were settled against the target: $n applied, $((899 - n)) not applied, 0 unknown"
+check "kill -9 mid-bulk: one chunk stands on the deployment" "$(killed_reason)" "$n"
+check "kill -9 mid-bulk: the bulk entry is partly applied" "$(echo "$out" | js "v.entries.find(e => e.id === $group).state")" "partly applied"
+# exact: the members settled applied are the users the deployment shows banned by this run
+sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT subject FROM audit WHERE group_id = $group AND state = 'applied' ORDER BY subject" >"$tmp/applied"
+bc users list --all --json | js 'v.users.filter(u => u.banReason === "killed run").map(u => u.id).sort().join("\n")' >"$tmp/banned"
+check "kill -9 mid-bulk: applied members = users banned by the run" "$(cmp -s "$tmp/applied" "$tmp/banned" && echo same)" same
+check "kill -9 mid-bulk: the rest not applied" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE group_id = $group AND state = 'not applied'")" $((899 - n))
+ctl DELETE /__test/faults >/dev/null
+reset
 
 echo "# counts past the newest 1,000 rows"
 ctl POST /__test/seed '{"users":1200,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null

@@ -5,7 +5,8 @@
 # get-session keeps working after every rotation, a wrong secret is refused without a change, and
 # the doctor judges a newest row of another type as the line does: up to 1.6 the server fails
 # every get-session on it (and the doctor says so); 1.7 signs with the row's own alg (and the
-# doctor agrees).
+# doctor agrees); a server whose configured algorithm changed after its keys were made is seen
+# through the keys it publishes (BETTER_AUTH_URL).
 # Usage: jwks_sqlite.sh BCADMIN SOURCE_ROOT BC_CRYPTO_TOOL
 set -eu
 . "$2/tests/peers/lib.sh"
@@ -99,13 +100,45 @@ ba_expect 200
 bc_assert_eq "the server signs with the repaired key" "$(echo "$r" | json_get .kid)" "$(token_kid)"
 bc_cli_json jwks doctor --json >/dev/null
 
+# The server's configuration changes after its keys were made (restarted with jwt's
+# keyPairConfig.alg RS256 over its EdDSA keys). The file alone cannot show it; the keys the server
+# publishes can (every row without an alg of its own is published with the configured one):
+# given the server's URL (BETTER_AUTH_URL), the doctor reads it, and a rotation makes a key of
+# that type. Up to 1.6 the server fails every get-session meanwhile; 1.7's rows carry their own
+# alg, so the server keeps signing and its configured algorithm does not show.
+ba_stop
+BA_JWKS_ALG=RS256 ba_start "$db"
+server=${BA_URL%/api/auth}
+out=$(BETTER_AUTH_URL=$server bc_cli jwks doctor --json) || true
+said=$(echo "$out" | json_get 'j.checks.find(c => c.id === "server.alg").message')
+if ba_at_least 1.7; then
+    case $said in *"own alg"*) ;; *) bc_die "server.alg on $BA_VERSION: $said" ;; esac
+    ba_get /get-session "$token" >/dev/null
+    ba_expect 200
+else
+    case $said in *" as RS256: its configured algorithm"*) ;; *) bc_die "server.alg: $said" ;; esac
+    ba_get /get-session "$token" >/dev/null
+    bc_assert_eq "the real server fails get-session after the change" 500 "$(ba_status)"
+    bc_assert_eq "without the server's URL the doctor cannot see it" ok \
+        "$(bc_cli jwks doctor --json | json_get 'j.checks.find(c => c.id === "newest.usable").status')"
+    bc_assert_eq "with it, the doctor says so" fail "$(echo "$out" | json_get 'j.checks.find(c => c.id === "newest.usable").status')"
+    r=$(BETTER_AUTH_URL=$server bc_cli_json jwks rotate --json)
+    bc_assert_eq "rotate takes the server's algorithm" "RS256 published by the app's server" \
+        "$(echo "$r" | json_get 'j.alg + " " + j.algFrom')"
+    ba_get /get-session "$token" >/dev/null
+    ba_expect 200
+    bc_assert_eq "the server signs with it" "$(echo "$r" | json_get .kid)" "$(token_kid)"
+    BETTER_AUTH_URL=$server bc_cli_json jwks doctor --json >/dev/null
+fi
+
 # Every rotation is in the audit log, without key material.
 audit=$(node -e '
 const D = require(process.argv[1] + "/node_modules/better-sqlite3");
 const d = new D(process.argv[2], {readonly: true});
 console.log(JSON.stringify(d.prepare("SELECT action, state, before_json, after_json FROM audit").all()));' \
     "$BC_PEERS_DIR" "$XDG_STATE_HOME/bcadmin/state.db")
-bc_assert_eq "audit entries" "jwks.rotate:done jwks.rotate:failed jwks.rotate:done jwks.rotate:done" \
-    "$(echo "$audit" | json_get 'j.map(e => e.action + ":" + e.state).join(" ")')"
+want="jwks.rotate:done jwks.rotate:failed jwks.rotate:done jwks.rotate:done"
+ba_at_least 1.7 || want="$want jwks.rotate:done"
+bc_assert_eq "audit entries" "$want" "$(echo "$audit" | json_get 'j.map(e => e.action + ":" + e.state).join(" ")')"
 case "$audit" in *privateKey* | *'"d"'*) bc_die "audit log holds key material: $audit" ;; esac
 echo "jwks_sqlite: ok"

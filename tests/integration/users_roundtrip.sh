@@ -2,11 +2,13 @@
 # Users made through the REAL Better Auth 1.4.9 server appear in `bcadmin users list --json` and
 # `users show --json` with exactly the values the server itself reports (list-users,
 # get-session, list-user-sessions, list-accounts), field by field, while the server is running.
-# Then `db index` adds the search index under the running server, whose own writes must keep
-# it exact (and whose migrations must not mind it), and `db index --drop` takes it away.
+# Then `db index` adds the search index and the overview summary under the running server, whose
+# own writes must keep them exact (and whose migrations must not mind them), and `db index --drop`
+# takes them away.
 # Usage: users_roundtrip.sh BCADMIN SOURCE_ROOT
 set -eu
 . "$2/tests/peers/lib.sh"
+export XDG_STATE_HOME="$BC_TMP/state" # its own audit log, never the user's
 bc_require_peers
 bc_require_bcadmin "$1"
 
@@ -160,6 +162,12 @@ bc_assert_eq "doc rows follow the server's writes" \
     "$(bc_sql "$db" 'SELECT count(*) AS n FROM bcadmin_user_search_doc' | json_get '.[0].n')"
 bc_sql "$db" "INSERT INTO bcadmin_user_search (bcadmin_user_search) VALUES ('integrity-check')" >/dev/null ||
     bc_die "the search index fails FTS5's integrity check after the server's writes"
+# The overview summary follows the server's writes too (its sign-ups and sign-ins made users and
+# sessions, the removal took a user and its sessions): `stats --json` equals plain SQL.
+bc_cli_ok db check | grep -q 'overview summary: present' || bc_die "db check does not see the overview summary"
+bc_cli_ok stats --json >"$BC_TMP/stats.json"
+python3 "$2/tests/tools/stats_vs_sql.py" "$db" "$BC_TMP/stats.json" ||
+    bc_die "stats differ from SQL after the server's writes"
 
 # bcadmin's search (email OR name) is the union of the server's two one-field searches.
 server_search() {

@@ -4,7 +4,8 @@
 # time while the screen stays live, then say what they rest on ("newest 2,000 users") and show
 # lower bounds (2,000+); the per-day chart says its early days are incomplete. `bcadmin stats
 # --json` gives the same numbers and says they are not exact, equal to what the seed rule gives
-# for the newest 2,000 users.
+# for the newest 2,000 users. A key rotation started from screen 5 and left at its first operator
+# step is the overview's unfinished run: Enter on that panel opens the run's screen.
 . "$(dirname "$0")/lib.sh"
 BCADMIN=$(cd "$(dirname "$BCADMIN")" && pwd)/$(basename "$BCADMIN")
 KEY='convex-self-hosted|0123456789abcdef'
@@ -60,6 +61,28 @@ expect_screen_has "busiest 2026-03-14: 1,061"
 # the doctor's verdict in one line (the test deployment has no JWKS yet), and the drift
 expect_screen_has "fail: jwks.set: JWKS is not set on the deployment"
 expect_screen_has "1 difference against convex/.env"
+expect_screen_has "no unfinished run"
+
+# A rotation left at its first operator step (Esc on the window's dialog) is an unfinished run.
+keys 5
+wait_for "Checklists  0 runs"
+keys K
+wait_for "Start a key rotation on"
+keys y
+wait_for "Step window: Schedule the window"
+keys Escape
+wait_gone "Step window: Schedule the window"
+[ "$(sqlite3 "$DIR/.local/state/bcadmin/state.db" "SELECT checklist || ' ' || state FROM checklist_run")" = "rotate active" ] ||
+    fail "the rotation is not an unfinished run: $(sqlite3 "$DIR/.local/state/bcadmin/state.db" "SELECT * FROM checklist_run")"
+keys 0
+wait_for "unfinished run #1: rotate at step window"
+keys G
+wait_for "▸ Checklist runs"
+keys Enter
+wait_for "Run #1  JWKS key rotation  active  on self-hosted"
+expect_screen_has "window"
+keys q
+wait_for "Checklists  1 run"
 keys Q
 wait_for "EXITED 0"
 echo "ok overview_convex"

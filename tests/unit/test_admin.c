@@ -20,7 +20,7 @@
 #include "isotime.h"
 #include "password.h"
 #include "sqlite_driver.h"
-#include "state.h"
+#include "state_db.h"
 #include "xalloc.h"
 
 #define NOW "2026-01-01T00:00:00.000Z"
@@ -80,7 +80,7 @@ static void open_driver(fixture *f, bool read_only)
     bc_sqlite_opts o = {.read_only = read_only, .busy_timeout_ms = 2000};
     if (bc_sqlite_open(f->db, &o, &f->d, &err) != BC_OK)
         fail_msg("open: %s", err.msg);
-    bc_admin_init(&f->a, f->d, bc_state_db(f->state), &err);
+    bc_admin_init(&f->a, f->d, f->state, &err);
 }
 
 static int setup(void **state)

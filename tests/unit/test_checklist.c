@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "checklist.h"
-#include "state.h"
+#include "state_db.h"
 #include "xalloc.h"
 
 /* The "deployment": shared with the crashing child. */
@@ -147,7 +147,7 @@ static bc_status advance(fx *f, int64_t run, bc_run_outcome *out, bc_error *err)
 {
     bc_state *s = NULL;
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    bc_status st = bc_checklist_advance(bc_state_db(s), f->cl, run, actions, 4, NULL, &ui, NULL,
+    bc_status st = bc_checklist_advance(s, f->cl, run, actions, 4, NULL, &ui, NULL,
                                         &who, out, err);
     bc_state_close(s);
     return st;
@@ -158,7 +158,7 @@ static int64_t start(fx *f)
     bc_state *s = NULL;
     int64_t id = 0;
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    assert_int_equal(bc_checklist_start(bc_state_db(s), f->cl, &who, &id, NULL), BC_OK);
+    assert_int_equal(bc_checklist_start(s, f->cl, &who, &id, NULL), BC_OK);
     bc_state_close(s);
     return id;
 }
@@ -168,7 +168,7 @@ static bc_checklist_run get(fx *f, int64_t id)
     bc_state *s = NULL;
     bc_checklist_run run;
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    assert_int_equal(bc_checklist_run_get(bc_state_db(s), id, &run, NULL), BC_OK);
+    assert_int_equal(bc_checklist_run_get(s, id, &run, NULL), BC_OK);
     bc_state_close(s);
     return run;
 }
@@ -227,15 +227,15 @@ static void done_once_step_needs_typed_id(void **state)
     assert_int_equal(W->rotate_calls, 1);
     bc_state *s = NULL;
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    assert_int_equal(bc_checklist_redo(bc_state_db(s), run, f->cl, "rotate", "yes", &e),
+    assert_int_equal(bc_checklist_redo(s, run, f->cl, "rotate", "yes", &e),
                      BC_REFUSED);
-    assert_int_equal(bc_checklist_redo(bc_state_db(s), run, f->cl, "rotate", NULL, &e), BC_REFUSED);
-    assert_int_equal(bc_checklist_redo(bc_state_db(s), run, f->cl, "nope", "nope", &e), BC_USAGE);
+    assert_int_equal(bc_checklist_redo(s, run, f->cl, "rotate", NULL, &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_redo(s, run, f->cl, "nope", "nope", &e), BC_USAGE);
     bc_state_close(s);
     assert_int_equal(advance(f, run, &o, &e), BC_OK);
     assert_int_equal(W->rotate_calls, 1);
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    assert_int_equal(bc_checklist_redo(bc_state_db(s), run, f->cl, "rotate", "rotate", &e), BC_OK);
+    assert_int_equal(bc_checklist_redo(s, run, f->cl, "rotate", "rotate", &e), BC_OK);
     bc_state_close(s);
     assert_int_equal(advance(f, run, &o, &e), BC_OK);
     assert_int_equal(o, BC_RUN_DONE);
@@ -281,12 +281,12 @@ static void pauses_and_refusals(void **state)
     int64_t other;
     bc_error e = {0};
     /* one active run per checklist and target */
-    assert_int_equal(bc_checklist_start(bc_state_db(s), f->cl, &who, &other, &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_start(s, f->cl, &who, &other, &e), BC_REFUSED);
     assert_non_null(strstr(e.msg, "checklist resume"));
     bc_checklist_ui no = {.ask = refuse};
     bc_run_outcome o;
     assert_int_equal(
-        bc_checklist_advance(bc_state_db(s), f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e),
+        bc_checklist_advance(s, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e),
         BC_OK);
     assert_int_equal(o, BC_RUN_PAUSED);
     assert_int_equal(W->rotate_calls, 0);
@@ -299,7 +299,7 @@ static void pauses_and_refusals(void **state)
                  " WHEN idx = 2 THEN 'running' ELSE 'pending' END",
                  NULL, NULL, NULL);
     assert_int_equal(
-        bc_checklist_advance(bc_state_db(s), f->cl, run, blind, 4, NULL, &ui, NULL, &who, &o, &e),
+        bc_checklist_advance(s, f->cl, run, blind, 4, NULL, &ui, NULL, &who, &o, &e),
         BC_OK);
     assert_int_equal(o, BC_RUN_STOPPED);
     assert_non_null(strstr(e.msg, "--redo rotate"));
@@ -309,10 +309,10 @@ static void pauses_and_refusals(void **state)
     assert_int_equal(bc_checklist_parse(runbook, strlen(runbook), &prod, NULL), BC_OK);
     prod->steps[2].production_confirm = true;
     bc_checklist_opts opts = {.production = true, .target_name = "prod-deploy"};
-    assert_int_equal(bc_checklist_abandon(bc_state_db(s), run, &e), BC_OK);
-    assert_int_equal(bc_checklist_start(bc_state_db(s), prod, &who, &run, &e), BC_OK);
+    assert_int_equal(bc_checklist_abandon(s, run, &e), BC_OK);
+    assert_int_equal(bc_checklist_start(s, prod, &who, &run, &e), BC_OK);
     assert_int_equal(
-        bc_checklist_advance(bc_state_db(s), prod, run, actions, 4, NULL, &ui, &opts, &who, &o, &e),
+        bc_checklist_advance(s, prod, run, actions, 4, NULL, &ui, &opts, &who, &o, &e),
         BC_OK);
     assert_int_equal(o, BC_RUN_PAUSED); /* "yes" is not the deployment's name */
     assert_non_null(strstr(e.msg, "not the deployment's name"));
@@ -343,26 +343,26 @@ static void refused_precondition_is_not_started(void **state)
     int64_t run = 0, next = 0, active = 0;
     bc_error e = {0};
     bc_run_outcome o;
-    assert_int_equal(bc_checklist_start(bc_state_db(s), cl, &who, &run, &e), BC_OK);
+    assert_int_equal(bc_checklist_start(s, cl, &who, &run, &e), BC_OK);
     assert_int_equal(
-        bc_checklist_advance(bc_state_db(s), cl, run, acts, 4, NULL, &ui, NULL, &who, &o, &e),
+        bc_checklist_advance(s, cl, run, acts, 4, NULL, &ui, NULL, &who, &o, &e),
         BC_OK);
     assert_int_equal(o, BC_RUN_STOPPED);
     assert_non_null(strstr(e.msg, "precondition does not hold"));
     bc_checklist_run r;
-    assert_int_equal(bc_checklist_run_get(bc_state_db(s), run, &r, NULL), BC_OK);
+    assert_int_equal(bc_checklist_run_get(s, run, &r, NULL), BC_OK);
     assert_string_equal(r.state, "not started");
     bc_checklist_run_release(&r);
-    assert_int_equal(bc_checklist_find_active(bc_state_db(s), cl->id, NULL, &active, &e), BC_OK);
+    assert_int_equal(bc_checklist_find_active(s, cl->id, NULL, &active, &e), BC_OK);
     assert_int_equal(active, 0);
-    assert_int_equal(bc_checklist_start(bc_state_db(s), cl, &who, &next, &e), BC_OK);
+    assert_int_equal(bc_checklist_start(s, cl, &who, &next, &e), BC_OK);
     assert_true(next > run);
     /* The same refusal at a step that is not a check: the run stays active (it may resume). */
     cl->steps[0].check = false;
     assert_int_equal(
-        bc_checklist_advance(bc_state_db(s), cl, next, acts, 4, NULL, &ui, NULL, &who, &o, &e),
+        bc_checklist_advance(s, cl, next, acts, 4, NULL, &ui, NULL, &who, &o, &e),
         BC_OK);
-    assert_int_equal(bc_checklist_run_get(bc_state_db(s), next, &r, NULL), BC_OK);
+    assert_int_equal(bc_checklist_run_get(s, next, &r, NULL), BC_OK);
     assert_string_equal(r.state, "active");
     bc_checklist_run_release(&r);
     bc_checklist_free(cl);
@@ -379,20 +379,19 @@ static void skip_needs_typed_next_step(void **state)
     bc_checklist_ui no = {.ask = refuse};
     bc_state *s = NULL;
     assert_int_equal(bc_state_open(f->path, &s, NULL), BC_OK);
-    sqlite3 *db = bc_state_db(s);
     bc_run_outcome o;
     bc_error e = {0};
     /* impact runs, then the run pauses at the notice confirmation */
     assert_int_equal(
-        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+        bc_checklist_advance(s, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
     assert_int_equal(o, BC_RUN_PAUSED);
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", "notic", &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "notice", "notic", &e), BC_REFUSED);
     assert_non_null(strstr(e.msg, "typed exactly"));
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", NULL, &e), BC_REFUSED);
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "rotate", "rotate", &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "notice", NULL, &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "rotate", "rotate", &e), BC_REFUSED);
     assert_non_null(strstr(e.msg, "not the run's next step (notice)"));
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "impact", "impact", &e), BC_REFUSED);
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "notice", "notice", &e), BC_OK);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "impact", "impact", &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "notice", "notice", &e), BC_OK);
     bc_checklist_run r = get(f, run);
     assert_int_equal(r.steps[1].state, BC_SS_SKIPPED);
     assert_non_null(strstr(r.steps[1].note, "skipped by the operator's typed decision"));
@@ -400,21 +399,21 @@ static void skip_needs_typed_next_step(void **state)
     bc_checklist_run_release(&r);
     /* the run goes on after it: rotate, set, then the window input pauses again */
     assert_int_equal(
-        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+        bc_checklist_advance(s, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
     assert_int_equal(o, BC_RUN_PAUSED);
     assert_int_equal(W->rotate_calls, 1);
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "window", "window", &e), BC_OK);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "window", "window", &e), BC_OK);
     assert_int_equal(
-        bc_checklist_advance(db, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
+        bc_checklist_advance(s, f->cl, run, actions, 4, NULL, &no, NULL, &who, &o, &e), BC_OK);
     assert_int_equal(o, BC_RUN_DONE);
     /* nothing is left to skip in a done run, and another runbook's steps are not this run's */
-    assert_int_equal(bc_checklist_skip(db, run, f->cl, "record", "record", &e), BC_REFUSED);
+    assert_int_equal(bc_checklist_skip(s, run, f->cl, "record", "record", &e), BC_REFUSED);
     assert_non_null(strstr(e.msg, "is done: nothing to skip"));
     bc_checklist *other = NULL;
     assert_int_equal(bc_checklist_load("bootstrap", &other, NULL), BC_OK);
-    assert_int_equal(bc_checklist_skip(db, run, other, "record", "record", &e), BC_USAGE);
+    assert_int_equal(bc_checklist_skip(s, run, other, "record", "record", &e), BC_USAGE);
     bc_checklist_free(other);
-    assert_int_equal(bc_checklist_skip(db, 9999, f->cl, "x", "x", &e), BC_NOT_FOUND);
+    assert_int_equal(bc_checklist_skip(s, 9999, f->cl, "x", "x", &e), BC_NOT_FOUND);
     bc_state_close(s);
 }
 

@@ -179,9 +179,21 @@ static void schema_is_exact(void **state)
     for (const char *p = strstr(idx->data, "CREATE INDEX"); p; p = strstr(p + 1, "CREATE INDEX"))
         browse++;
     /* The search index: its doc table, the FTS5 table and its 3 shadow tables (data, idx,
-     * config: contentless and without column sizes), 3 triggers; filled from every user. */
+     * config: contentless and without column sizes), 3 triggers; filled from every user. The
+     * overview summary: its 2 tables, 2 views and 9 triggers (one on a view), filled from every
+     * row. */
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE sql IS NOT NULL"),
-                     5 + 3 + browse + 8);
+                     5 + 3 + browse + 8 + 13);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND name LIKE 'bcadmin_stats_%'"),
+                     9);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM bcadmin_stats_fill"), 0);
+    assert_int_equal(query_int(db, "SELECT sum(n) FROM bcadmin_stats_day WHERE kind = "
+                                   "'user.createdAt'"),
+                     USERS);
+    assert_int_equal(query_int(db, "SELECT sum(n) FROM bcadmin_stats_day WHERE kind = "
+                                   "'session.expiresAt'"),
+                     (int64_t)rep.sessions);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
                                    "AND tbl_name = 'user' AND name LIKE 'bcadmin_user_search_%'"),
                      3);

@@ -463,6 +463,62 @@ static void configured_alg(void **state)
     bc_jwks_row_release(&r[1]);
 }
 
+/* What a server's published keys say of its configured algorithm: the alg published for a row
+ * without one of its own; nothing from rows that carry their own (1.7) or from another database's
+ * keys. The doctor then judges the newest row by it (server.alg before newest.usable). */
+static void published_alg(void **state)
+{
+    (void)state;
+    bc_jwks_row r = make_row(BC_JWK_ED25519, SECRET, NOW - 10);
+    bc_jwks_rows rows = {&r, 1};
+    char buf[16];
+    const char *why = NULL;
+    /* as 1.4.9-1.6 publish an EdDSA key under keyPairConfig.alg RS256 */
+    json_t *key = json_loads(r.public_key, 0, NULL);
+    assert_non_null(key);
+    json_object_set_new(key, "alg", json_string("RS256"));
+    json_object_set_new(key, "kid", json_string(r.id));
+    json_t *set = json_pack("{s:[o]}", "keys", key);
+    char *pub = json_dumps(set, 0);
+    json_decref(set);
+    char *alg_saved = r.alg;
+    r.alg = NULL; /* no alg column */
+    assert_string_equal(bc_jwks_published_alg(pub, &rows, buf, sizeof buf, &why), "RS256");
+    bc_jwks_sqlite_inputs in = {.rows = &rows,
+                                .secrets = BC_SECRETS_LEGACY(SECRET),
+                                .secret_from = "test",
+                                .now_ms = NOW,
+                                .server_url = "http://127.0.0.1:1/api/auth/jwks",
+                                .published = pub,
+                                .published_status = 200};
+    bc_checks c = {0};
+    assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
+    expect(&c, "server.alg", BC_CHECK_OK, NULL);
+    expect(&c, "newest.usable", BC_CHECK_FAIL, NULL);
+    assert_non_null(strstr(bc_checks_find(&c, "newest.usable")->message, "as RS256"));
+    bc_checks_release(&c);
+    /* the server unreachable: said, and the algorithm is inferred */
+    in.published = NULL;
+    in.published_error = "connection refused";
+    assert_int_equal(bc_jwks_doctor_sqlite(&in, &c, NULL), BC_OK);
+    expect(&c, "server.alg", BC_CHECK_WARN, "--site-url");
+    expect(&c, "newest.usable", BC_CHECK_OK, NULL);
+    bc_checks_release(&c);
+    /* a row with its own alg (1.7) shows nothing */
+    r.alg = alg_saved;
+    assert_null(bc_jwks_published_alg(pub, &rows, buf, sizeof buf, &why));
+    assert_non_null(strstr(why, "own alg"));
+    /* keys of another database */
+    r.alg = NULL;
+    free(r.id);
+    r.id = bc_xstrdup("another-kid");
+    assert_null(bc_jwks_published_alg(pub, &rows, buf, sizeof buf, &why));
+    assert_non_null(strstr(why, "another database"));
+    r.alg = alg_saved;
+    bc_jwks_row_release(&r);
+    free(pub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(missing_site_url, setup, teardown),
         cmocka_unit_test(sqlite_states),
         cmocka_unit_test(configured_alg),
+        cmocka_unit_test(published_alg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

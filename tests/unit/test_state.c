@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "paths.h"
-#include "state.h"
+#include "state_db.h"
 
 static const struct bc_embedded one[] = {
     {"0001_first.sql", "CREATE TABLE t1 (x TEXT);", 0},
