@@ -72,7 +72,14 @@ keys Enter Enter
 wait_for "Ban 2 users?"
 text "2"
 keys Tab
-text "happy-cat-123"
+text "happy-cat-12"
+# A terminal too short for the whole dialog cuts its text, never the field being typed into.
+tmux -L "$SOCK" resize-window -t 0 -x 80 -y 11
+wait_for "a taller terminal shows the rest"
+expect_screen_has "Deployment name  happy-cat-12 "
+tmux -L "$SOCK" resize-window -t 0 -x 120 -y 40
+wait_for "Every session of each user is deleted."
+text "3"
 keys Enter
 wait_for "banned 2 users"
 [ "$(banned user00001@example.com)" = true ] || fail "the bulk ban did not reach the deployment"
