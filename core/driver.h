@@ -87,6 +87,11 @@ typedef struct {
 
 void bc_page_release(bc_page *p);
 
+/* Where the rows of a whole query go, in order, a batch at a time (bc_driver_users_each): the
+ * sink may move rows out of *rows (what it leaves is released after it returns). BC_OK goes on;
+ * any other status stops the reading and is returned. */
+typedef bc_status (*bc_rows_sink)(void *ctx, bc_rows *rows, bc_error *err);
+
 /* Rows whose `field` equals one of `values` (n == 1: equality; n > 1: IN). A NULL match means
  * every row of the model (used for the small jwks and verification tables). */
 typedef struct {
@@ -172,6 +177,14 @@ typedef struct {
                              const bc_record *patch, size_t *changed, bc_error *err);
     bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                              bc_error *err);
+    /* Optional: every row a query selects (its cursor, limit, want_total and stream unused), in
+     * its order, to sink a batch at a time, with memory bounded whatever the table's size: where
+     * the store reads faster than page by page (Convex: concurrent _creationTime ranges). NULL:
+     * the wrappers page through users_page / sessions_page. */
+    bc_status (*users_each)(bc_driver *d, const bc_user_query *q, bc_rows_sink sink, void *ctx,
+                            bc_error *err);
+    bc_status (*sessions_each)(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                               void *ctx, bc_error *err);
     /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
      * the wrappers run them one after another through rows_get / rows_update / rows_delete. */
     bc_status (*batch)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
@@ -225,6 +238,15 @@ bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
 bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
                                   bc_error *err);
+/* Every row of the query from q->cursor (NULL: the start) to the end, in order, to sink a batch
+ * at a time (limit, want_total and stream are the wrapper's to set). */
+bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                               void *ctx, bc_error *err);
+bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                                  void *ctx, bc_error *err);
+/* Whether the store reads a whole query faster through the each calls than page by page (a
+ * caller that only counts keeps to pages where the store counts cheaply). */
+bool bc_driver_streams(const bc_driver *d);
 bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
                              bc_rows *out, bc_error *err);
 /* One row by field = value: BC_NOT_FOUND (with a message naming model, field and value) when

@@ -102,9 +102,21 @@ static void busy_text(const tui_app *app, char *out, size_t size)
     int len = snprintf(out, size, "%s %s\u2026", spin[(ms / 100) % 10],
                        app->busy_stopping ? "stopping" : app->busy_doing);
     if (app->busy_found && len > 0 && (size_t)len < size) {
-        char n[32];
-        tui_format_count(n, sizeof n, (int64_t)atomic_load(app->busy_found));
+        /* matches so far, then rows read and the table's share read (a scan on Convex) */
+        char n[32], read[32], all[32];
+        uint64_t scanned = atomic_load(&app->busy_found->scanned);
+        uint64_t estimate = atomic_load(&app->busy_found->table_estimate);
+        tui_format_count(n, sizeof n, (int64_t)atomic_load(&app->busy_found->found));
         len += snprintf(out + len, size - (size_t)len, " %s found so far", n);
+        if (scanned && len > 0 && (size_t)len < size) {
+            tui_format_count(read, sizeof read, (int64_t)scanned);
+            len += snprintf(out + len, size - (size_t)len, ", %s rows read", read);
+        }
+        if (scanned && estimate > scanned && len > 0 && (size_t)len < size) {
+            tui_format_count(all, sizeof all, (int64_t)estimate);
+            len += snprintf(out + len, size - (size_t)len, " of ~%s (%d%%)", all,
+                            (int)(scanned * 100 / estimate));
+        }
     }
     if (ms >= 1000 && len > 0 && (size_t)len < size)
         len += snprintf(out + len, size - (size_t)len, " %.1f s", (double)ms / 1000);
@@ -116,7 +128,7 @@ static void busy_text(const tui_app *app, char *out, size_t size)
 
 static void draw_bottom(tui_app *app, int y, int cols)
 {
-    char busy[128] = "";
+    char busy[256] = "";
     if (app->busy)
         busy_text(app, busy, sizeof busy);
     if (app->prompt_on) {

@@ -5,7 +5,8 @@
 #   all 3 in flight at once) and nothing else (the owner email of the user's own sessions comes
 #   from the user just read);
 # - past 1,000 users the position reads "of 1,000+ so far"; `#` finishes the count (exact), and
-#   on a slow scan shows progress and stops on Esc.
+#   on a slow scan shows progress (matches, rows read, the share of the table read) and stops on
+#   Esc.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0be11e5e'
 start_deployment "$KEY"
@@ -48,5 +49,18 @@ expect_screen_has "0 found so far"
 expect_screen_has "Esc stops"
 keys Escape
 wait_for "count stopped: 0 found so far"
+ctl DELETE /__test/faults >/dev/null
+# past 4,000 rows a count reads ranges after its first round: while the second round hangs, the
+# line shows the matches, the rows read and the share of the table read; Esc stops it
+ctl POST /__test/seed '{"users":2500,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+keys C-r
+wait_for "+ so far"
+ctl POST /__test/faults '{"kind":"latency","fn":"auth:findMany","ms":20000,"persistent":true,"skip":2}' >/dev/null
+keys '#'
+wait_for "rows read of ~"
+expect_screen_has "found so far, 4,000 rows read of ~"
+keys Escape
+wait_for "count stopped:"
+expect_screen_has "found so far in 4,000 rows read"
 ctl DELETE /__test/faults >/dev/null
 keys q
