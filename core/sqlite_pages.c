@@ -270,6 +270,9 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
     return BC_OK;
 }
 
+/* A walk (page_spec.walk) judges whether it is likely to fill its page every this many rows. */
+enum { WALK_JUDGE = 2048 };
+
 /* Whether SQLite reads q's rows in its ORDER BY from an index, without sorting them first. */
 static bool sorts_by_index(sq *s, const qb *q)
 {
@@ -292,8 +295,9 @@ static bool sorts_by_index(sq *s, const qb *q)
 
 /* The rows of one page in read order by one sorted statement (build_page_sql). With p->walk:
  * the sort order is walked for at most s->walk_rows rows, keeping the matching ones; *walked_out
- * is set when that did not answer (the rows ran out of the budget before the page was full, or
- * the walk would have had to sort the table first) and the page is still empty. */
+ * is set when that did not answer (the rows ran out of the budget before the page was full, the
+ * matches among the first rows said they would, or the walk would have had to sort the table
+ * first) and the page is still empty. */
 static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_page *out,
                              page_edges *e, bool *more, bool *walked_out, bc_error *err)
 {
@@ -317,6 +321,13 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
     int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         visited++;
+        /* A walk whose matches so far say the page would take more rows than it may read gives
+         * up early (judged after WALK_JUDGE rows, so a few rows do not decide it). */
+        if (walk && visited % WALK_JUDGE == 0 && visited < walk &&
+            (int64_t)out->rows.n * walk < (int64_t)(p->limit + 1) * visited) {
+            visited = walk;
+            break;
+        }
         if (walk && !sqlite3_column_int(st, (int)t->n))
             continue;
         if (out->rows.n == p->limit) {
