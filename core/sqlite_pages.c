@@ -592,17 +592,42 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     return st;
 }
 
+static const char *const session_sort_columns[] = {
+    [BC_SESSION_SORT_CREATED] = "createdAt",
+    [BC_SESSION_SORT_EXPIRES] = "expiresAt",
+    [BC_SESSION_SORT_UPDATED] = "updatedAt",
+};
+
+/* The search of a sessions query: the IP address or user agent holds the needle, or the owner's
+ * email or name does (the users matching are found once, by a subquery SQLite runs first). */
+static void put_session_search(qb *w, const char *search)
+{
+    size_t n;
+    char *needle = bc_text_fold(search, strlen(search), &n);
+    bc_buf_puts(&w->sql, "(bcadmin_contains(");
+    sq_qb_param(w, bc_value_textn(needle, n));
+    bc_buf_puts(&w->sql, ", \"ipAddress\", \"userAgent\") OR \"userId\" IN (SELECT \"id\" FROM ");
+    sq_put_ident(&w->sql, bc_model_get(BC_MODEL_USER)->name);
+    bc_buf_puts(&w->sql, " WHERE bcadmin_contains(");
+    sq_qb_param(w, bc_value_textn(needle, n));
+    bc_buf_puts(&w->sql, ", \"email\", \"name\")))");
+    free(needle);
+}
+
 bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out, bc_error *err)
 {
     sq *s = (sq *)d;
     if (q->active_only && q->expired_only)
         return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    if ((unsigned)q->sort >= BC_SESSION_SORT_COUNT)
+        return bc_fail(err, BC_USAGE, "unknown session sort key %d", (int)q->sort);
     qb w = {0};
     bc_buf canon = {0};
     size_t terms = 0;
     const char *user = q->user_id ? q->user_id : "";
-    bc_buf_printf(&canon, "S|%zu:%s|%d%d%d", strlen(user), user, q->active_only, q->expired_only,
-                  q->impersonation_only);
+    const char *search = q->search ? q->search : "";
+    bc_buf_printf(&canon, "S|%zu:%s|%d%d%d|%zu:%s", strlen(user), user, q->active_only,
+                  q->expired_only, q->impersonation_only, strlen(search), search);
     if (q->user_id) {
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, "\"userId\" = ");
@@ -628,10 +653,16 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, "\"impersonatedBy\" IS NOT NULL AND \"impersonatedBy\" <> ''");
     }
+    if (*search) {
+        put_and(&w, &terms);
+        put_session_search(&w, search);
+    }
     page_spec p = {
         .model = BC_MODEL_SESSION,
         .kind = 'S',
-        .column = "createdAt",
+        .sort = (uint8_t)q->sort,
+        .column = session_sort_columns[q->sort],
+        .ascending = q->ascending,
         .where = &w,
         .canonical = canon.data,
         .time_dependent = q->active_only || q->expired_only,
