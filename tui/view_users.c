@@ -650,12 +650,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             reload(s, false);
             return true;
         }
-        tui_prompt_spec spec = {.prefix = "/",
-                                .on_change = search_changed,
-                                .on_done = search_done,
-                                .history = TUI_HISTORY_SEARCH,
-                                .ctx = s};
-        tui_app_prompt(app, &spec, s->search);
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     }
     case TUI_ACT_FILTER:
