@@ -36,6 +36,8 @@ void bc_admin_release(bc_admin *a)
 {
     bc_record_release(&a->actor);
     bc_record_release(&a->changed);
+    bc_record_release(&a->ahead);
+    free(a->ahead_name);
     free(a->os_user);
     free(a->actor_label);
     free(a->target);
@@ -50,6 +52,17 @@ const bc_record *bc_admin_changed_user(const bc_admin *a, const char *id)
 
 bc_status bc_admin_find_user(bc_admin *a, const char *user, bc_record *out, bc_error *err)
 {
+    if (a->ahead_name && user && strcmp(a->ahead_name, user) == 0) {
+        /* Read beside the acting admin a moment ago: used once. */
+        bc_status st = a->ahead_status;
+        *out = a->ahead;
+        if (st != BC_OK && err)
+            *err = a->ahead_err;
+        a->ahead = (bc_record){0};
+        free(a->ahead_name);
+        a->ahead_name = NULL;
+        return st;
+    }
     return bc_lookup_user(a->driver, user, out, err);
 }
 
@@ -92,10 +105,11 @@ bool bc_admin_has_actor(const bc_admin *a)
     return a->actor.n > 0;
 }
 
-bc_status bc_admin_check_actor(bc_admin *a, const char *user, bc_record *row, bc_error *err)
+/* The rule for an acting admin, on the row found for user (released when refused). */
+static bc_status actor_rule(bc_admin *a, const char *user, bc_status found, bc_record *row,
+                            bc_error *err)
 {
-    bc_status st = bc_admin_find_user(a, user, row, err);
-    if (st != BC_OK)
+    if (found != BC_OK)
         return bc_error_prefix(err, "acting admin (--as)");
     if (!bc_admin_is_admin_user(a, row)) {
         const char *role = bc_record_text(row, "role");
@@ -105,6 +119,37 @@ bc_status bc_admin_check_actor(bc_admin *a, const char *user, bc_record *row, bc
         return BC_REFUSED;
     }
     return BC_OK;
+}
+
+bc_status bc_admin_check_actor(bc_admin *a, const char *user, bc_record *row, bc_error *err)
+{
+    return actor_rule(a, user, bc_admin_find_user(a, user, row, err), row, err);
+}
+
+bc_status bc_admin_set_actor_for(bc_admin *a, const char *user, const char *target,
+                                 bc_error *err)
+{
+    if (!target || !*target || strcmp(target, user) == 0)
+        return bc_admin_set_actor(a, user, err);
+    const char *names[2] = {user, target};
+    bc_record rows[2];
+    bc_status found[2];
+    bc_error errs[2];
+    bc_status st = bc_lookup_users(a->driver, names, 2, rows, found, errs, err);
+    if (st != BC_OK)
+        return bc_error_prefix(err, "acting admin (--as)");
+    if (found[0] != BC_OK)
+        *err = errs[0];
+    st = actor_rule(a, user, found[0], &rows[0], err);
+    if (st == BC_OK)
+        bc_admin_use_actor(a, &rows[0]);
+    bc_record_release(&a->ahead);
+    free(a->ahead_name);
+    a->ahead_name = bc_xstrdup(target);
+    a->ahead = rows[1];
+    a->ahead_status = found[1];
+    a->ahead_err = errs[1];
+    return st;
 }
 
 bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err)
@@ -991,40 +1036,38 @@ void bc_admin_ids_free(char **ids, size_t n)
     free(ids);
 }
 
+typedef struct {
+    bc_admin *a;
+    char **ids;
+    size_t n, cap;
+} select_sink;
+
+static bc_status select_rows(void *ctx, bc_rows *rows, bc_error *err)
+{
+    select_sink *s = ctx;
+    for (size_t i = 0; i < rows->n; i++) {
+        if (s->n == s->cap)
+            s->ids = bc_xrealloc(s->ids, (s->cap = s->cap ? s->cap * 2 : 256) * sizeof *s->ids);
+        s->ids[s->n++] = bc_xstrdup(bc_record_text(&rows->items[i], "id"));
+    }
+    bc_progress_report(s->a->progress, "selecting users", s->n, 0);
+    return BC_OK;
+}
+
 bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
                           bc_error *err)
 {
-    *ids = NULL;
-    *n = 0;
-    size_t cap = 0;
+    select_sink s = {a, NULL, 0, 0};
     bc_user_query q = *filter;
-    q.limit = BC_PAGE_MAX;
-    q.stream = true; /* every page is read: as large as the store allows */
-    q.want_total = false;
-    char *cursor = NULL;
-    bc_status st;
-    do {
-        bc_page page;
-        q.cursor = cursor;
-        st = bc_driver_users_page(a->driver, &q, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st != BC_OK)
-            break;
-        for (size_t i = 0; i < page.rows.n; i++) {
-            if (*n == cap)
-                *ids = bc_xrealloc(*ids, (cap = cap ? cap * 2 : 256) * sizeof **ids);
-            (*ids)[(*n)++] = bc_xstrdup(bc_record_text(&page.rows.items[i], "id"));
-        }
-        bc_progress_report(a->progress, "selecting users", *n, 0);
-        cursor = bc_xstrdup(page.next_cursor);
-        bc_page_release(&page);
-    } while (cursor);
+    q.cursor = NULL;
+    bc_status st = bc_driver_users_each(a->driver, &q, select_rows, &s, err);
     if (st != BC_OK) {
-        bc_admin_ids_free(*ids, *n);
-        *ids = NULL;
-        *n = 0;
+        bc_admin_ids_free(s.ids, s.n);
+        s.ids = NULL;
+        s.n = 0;
     }
+    *ids = s.ids;
+    *n = s.n;
     return st;
 }
 

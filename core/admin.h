@@ -33,6 +33,12 @@ typedef struct {
     bc_record changed; /* the user row as the last single-user change left it (owned; empty
                         * before one): its answer, so showing the result costs no read */
     const bc_progress *progress; /* bc_admin_select and bc_admin_bulk report here; may be NULL */
+    /* The user a verb will name, read together with the acting admin (bc_admin_set_actor_for)
+     * and handed once to the first bc_admin_find_user of that name (owned). */
+    char *ahead_name;
+    bc_record ahead;
+    bc_status ahead_status;
+    bc_error ahead_err;
 } bc_admin;
 
 bc_status bc_admin_init(bc_admin *a, bc_driver *d, bc_state *state, bc_error *err);
@@ -40,6 +46,10 @@ void bc_admin_release(bc_admin *a);
 
 /* Set the acting admin (--as / BCADMIN_AS): the user must exist and hold an admin role. */
 bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err);
+/* bc_admin_set_actor, with the user the verb is about (`target`, NULL: none) read in the same
+ * round: the first bc_admin_find_user(target) then answers from that read. */
+bc_status bc_admin_set_actor_for(bc_admin *a, const char *user, const char *target,
+                                 bc_error *err);
 /* The two halves of it, for a caller that looks up on another thread: check_actor reads the
  * user and checks the rule without changing a (*row is the caller's on success); use_actor makes
  * *row the acting admin (it takes the row over and zeroes *row). */

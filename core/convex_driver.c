@@ -22,6 +22,7 @@
 #include <unicase.h>
 
 #include "convex_http.h"
+#include "convex_ranges.h"
 #include "convex_value.h"
 #include "cursor.h"
 #include "encoding.h"
@@ -62,6 +63,11 @@ typedef struct {
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
+    /* A sessions search's users (their ids, sorted) for its folded needle: found by one users
+     * scan on the query's first page, kept for its later pages. */
+    char *session_needle;
+    char **session_users;
+    size_t n_session_users;
 } cv;
 
 static const bc_driver_ops convex_ops;
@@ -677,13 +683,20 @@ static bc_status sort_check(const page_spec *sp, const fcall *f, bc_error *err)
 {
     if (!sp->needs_index || !logged(f, "without an index"))
         return BC_OK;
-    /* Suggest the other sorts only: never the one being refused. */
+    /* Suggest the other sorts that have an index in better-convex's schema, never the one being
+     * refused. */
     bc_buf others = {0};
-    static const char *const keys[][2] = {
-        {"createdAt", "created"}, {"email", "email"}, {"name", "name"}};
+    static const struct {
+        bc_model model;
+        const char *field, *name;
+    } keys[] = {{BC_MODEL_USER, "createdAt", "created"},
+                {BC_MODEL_USER, "email", "email"},
+                {BC_MODEL_USER, "name", "name"},
+                {BC_MODEL_SESSION, "createdAt", "created"},
+                {BC_MODEL_SESSION, "expiresAt", "expires"}};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(keys[i][0], sp->sort) != 0)
-            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i][1]);
+        if (keys[i].model == sp->model && strcmp(keys[i].field, sp->sort) != 0)
+            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i].name);
     bc_fail(err, BC_USAGE,
             "the deployment has no index to sort \"%s\" by %s (better-convex warned \"Querying "
             "without an index\" and would return rows unsorted): sort by %s instead, or add an "
@@ -711,6 +724,336 @@ static void count_from(const page_spec *sp, const bc_cv *v, int64_t now, bc_page
     out->total_at_least = !a.done;
 }
 
+/* --- concurrent _creationTime ranges (convex_ranges.h) -------------------------------------- */
+
+enum {
+    RANGE_ROWS = 4000, /* rows one range read reads at most (~2 MiB of typical auth rows) */
+    RANGE_HELD = 2 * IN_FLIGHT * RANGE_ROWS, /* rows held back at most, whatever the table */
+    RANGE_PAGE_ROUNDS = 4, /* rounds of ranges one page (a search) takes before it answers */
+};
+
+/* Whether sp reads better-convex's by_creation_time stream: sorted by createdAt, with only
+ * filters applied after reading (an eq or a bound would pick another index, whose cursors are
+ * not [_creationTime, _id]). */
+static bool rangeable(const page_spec *sp)
+{
+    static const char *const after_read[] = {"ne", "contains", "starts_with", "ends_with",
+                                             "not_in"};
+    if (!sp->sort || strcmp(sp->sort, "createdAt") != 0 || sp->needs_index)
+        return false;
+    for (size_t i = 0; sp->where && i < sp->where->u.arr.n; i++) {
+        const char *op = bc_cv_get_string(sp->where->u.arr.items[i], "operator");
+        bool ok = false;
+        for (size_t k = 0; op && k < sizeof after_read / sizeof *after_read; k++)
+            ok |= strcmp(op, after_read[k]) == 0;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* A document's own cursor in that stream, [_creationTime, _id] (caller's), or NULL. */
+static char *doc_key(const bc_cv *doc)
+{
+    const bc_cv *t = bc_cv_get(doc, "_creationTime");
+    const char *id = bc_cv_get_string(doc, "_id");
+    if (!t || t->kind != BC_CV_FLOAT || !id)
+        return NULL;
+    json_t *j = json_pack("[f,s]", t->u.f, id);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    return text;
+}
+
+/* The rows of an answer's page that pass sp's own test, each with its key (both fresh). */
+static bc_status page_rows(const page_spec *sp, const fm_answer *a, int64_t now, bc_rows *rows,
+                           char ***keys, bc_error *err)
+{
+    size_t n = a->page->u.arr.n;
+    *rows = (bc_rows){0};
+    *keys = bc_xcalloc(n + 1, sizeof **keys);
+    for (size_t i = 0; i < n; i++) {
+        const bc_cv *doc = a->page->u.arr.items[i];
+        bc_record r = {0};
+        bc_status st = bc_cv_doc_to_record(sp->model, doc, &r, err);
+        if (st != BC_OK) {
+            for (size_t k = 0; k < rows->n; k++)
+                free((*keys)[k]);
+            bc_rows_release(rows);
+            free(*keys);
+            *keys = NULL;
+            return st;
+        }
+        if (sp->pred && !sp->pred(&r, sp->pred_ctx, now)) {
+            bc_record_release(&r);
+            continue;
+        }
+        (*keys)[rows->n] = doc_key(doc);
+        bc_rows_push(rows, &r);
+    }
+    return BC_OK;
+}
+
+/* One reading of a query in ranges, and where its rows go: a sink (a stream), else a page. */
+typedef struct {
+    cv *c;
+    const page_spec *sp;
+    const bc_cv *base; /* findMany's arguments without paginationOpts */
+    int64_t now;
+    bc_rows_sink sink;
+    void *ctx;
+    bc_page *out; /* a page: rows go to out->rows, at most limit */
+    size_t limit;
+    char *last_key; /* a page: the cursor of the last row placed (owned) */
+    bool full;      /* a page: a row was left over: more follow */
+    uint64_t read;  /* rows read at least, for progress */
+    uint64_t found; /* rows handed on */
+} ranged;
+
+/* Whether a page holds its limit of rows. */
+static bool page_full(const ranged *g)
+{
+    return g->out && g->out->rows.n == g->limit;
+}
+
+/* Hand rows on in order (rows and keys are used up). */
+static bc_status ranged_put(ranged *g, bc_rows *rows, char **keys, bc_error *err)
+{
+    bc_status st = BC_OK;
+    size_t i = 0;
+    if (g->sink) {
+        g->found += rows->n;
+        if (rows->n)
+            st = g->sink(g->ctx, rows, err);
+    } else {
+        for (; i < rows->n && !g->full; i++) {
+            if (g->out->rows.n == g->limit) {
+                g->full = true;
+                break;
+            }
+            bc_rows_push(&g->out->rows, &rows->items[i]);
+            free(g->last_key);
+            g->last_key = keys[i];
+            keys[i] = NULL;
+            g->found++;
+        }
+    }
+    for (size_t k = 0; keys && k < rows->n; k++)
+        free(keys[k]);
+    free(keys);
+    bc_rows_release(rows);
+    return st;
+}
+
+/* paginationOpts for a range read: from cursor (exclusive) to end (inclusive, NULL: none). */
+static bc_cv *range_pagination(const char *cursor, const char *end, size_t n, size_t reads)
+{
+    bc_cv *p = pagination(cursor, n, reads);
+    if (end)
+        bc_cv_set(p, "endCursor", bc_cv_string(end));
+    return p;
+}
+
+/* One call's findMany answer as rows and keys; on failure err names the function. */
+static bc_status answer_rows(const ranged *g, fcall *f, fm_answer *a, bc_cv **v, bc_rows *rows,
+                             char ***keys, bc_error *err)
+{
+    *rows = (bc_rows){0};
+    *keys = NULL;
+    bc_status st = fcall_value(f, v, err);
+    if (st == BC_OK)
+        st = read_answer(*v, f->path, a, err);
+    if (st == BC_OK)
+        st = page_rows(g->sp, a, g->now, rows, keys, err);
+    return st;
+}
+
+/* Rows read so far, and the table's size as the share of its creation-time span read so far
+ * suggests (an estimate: rows are rarely created evenly; 0 until a twentieth was read). */
+static void report_ranges(ranged *g, const bc_ranges *plan)
+{
+    double share = plan ? bc_ranges_share(plan) : 0;
+    uint64_t total = share >= 0.05 ? (uint64_t)((double)g->read / share) : 0;
+    bc_progress_report(g->c->base.progress, "scanning", g->read,
+                       total > g->read ? total : 0);
+}
+
+/* Read g's query from start (a stream cursor, exclusive; NULL: the top): a first page and the
+ * far end's time in one round (with the page's count when want_count), then the rest cut into
+ * _creationTime ranges read side by side, IN_FLIGHT per round, rows handed on in order. A page
+ * stops at its limit, or after RANGE_PAGE_ROUNDS rounds with *resume (caller's) where to go on. */
+static bc_status read_ranges(ranged *g, const char *start, bool want_count, char **resume,
+                             bc_error *err)
+{
+    const page_spec *sp = g->sp;
+    cv *c = g->c;
+    *resume = NULL;
+    fcall fc[3] = {0};
+    size_t reads = sp->scans ? RANGE_ROWS : 0;
+    bc_cv *args = bc_cv_copy(g->base);
+    bc_cv_set(args, "paginationOpts", pagination(start, g->sink ? RANGE_ROWS : g->limit + 1,
+                                                 reads));
+    fcall_init(c, &fc[0], "findMany", args, true);
+    /* The far end: the oldest row (newest when ascending) of the table, whatever matches. */
+    bc_cv *probe = bc_cv_object();
+    bc_cv_set(probe, "model", bc_cv_string(bc_model_get(sp->model)->name));
+    bc_cv *sort = bc_cv_object();
+    bc_cv_set(sort, "field", bc_cv_string("createdAt"));
+    bc_cv_set(sort, "direction", bc_cv_string(sp->ascending ? "desc" : "asc"));
+    bc_cv_set(probe, "sortBy", sort);
+    bc_cv_set(probe, "paginationOpts", pagination(NULL, 1, 0));
+    fcall_init(c, &fc[1], "findMany", probe, true);
+    size_t n = 2;
+    if (want_count) {
+        bc_cv *cargs = bc_cv_copy(g->base);
+        bc_cv_set(cargs, "paginationOpts",
+                  pagination(NULL, COUNT_LIMIT, sp->scans ? SCAN_READS : 0));
+        fcall_init(c, &fc[n++], "findMany", cargs, true);
+    }
+    bc_convex_call raw[3] = {fc[0].call, fc[1].call, fc[2].call};
+    bc_convex_run(c->cx, raw, n);
+    for (size_t i = 0; i < n; i++)
+        fc[i].call = raw[i];
+    fm_answer a = {0};
+    bc_cv *v = NULL, *pv = NULL, *cv_count = NULL;
+    bc_rows rows;
+    char **keys;
+    bc_status st = answer_rows(g, &fc[0], &a, &v, &rows, &keys, err);
+    if (st == BC_OK && n == 3 && fcall_value(&fc[2], &cv_count, NULL) == BC_OK)
+        count_from(sp, cv_count, g->now, g->out);
+    if (st == BC_OK) {
+        g->read += a.page->u.arr.n;
+        st = ranged_put(g, &rows, keys, err);
+    }
+    double t_end = 0;
+    fm_answer pa = {0};
+    bool probed = st == BC_OK && !a.done && fcall_value(&fc[1], &pv, NULL) == BC_OK &&
+                  read_answer(pv, "findMany", &pa, NULL) == BC_OK && pa.page->u.arr.n == 1 &&
+                  bc_cv_get(pa.page->u.arr.items[0], "_creationTime") &&
+                  bc_cv_get(pa.page->u.arr.items[0], "_creationTime")->kind == BC_CV_FLOAT;
+    if (probed)
+        t_end = bc_cv_get(pa.page->u.arr.items[0], "_creationTime")->u.f;
+    bc_ranges *plan = NULL;
+    char *next = st == BC_OK && !a.done ? bc_xstrdup(a.next) : NULL;
+    if (next && !g->full) {
+        plan = bc_ranges_new(RANGE_ROWS, RANGE_HELD, IN_FLIGHT);
+        if (!probed || !bc_ranges_start(plan, next, t_end)) {
+            bc_ranges_free(plan); /* not a key this can cut: page on from where it stopped */
+            plan = NULL;
+        }
+    }
+    bc_cv_free(v);
+    bc_cv_free(pv);
+    bc_cv_free(cv_count);
+    for (size_t i = 0; i < n; i++)
+        fcall_release(&fc[i]);
+    report_ranges(g, plan);
+    for (int round = 0; st == BC_OK && next && !g->full && !page_full(g); round++) {
+        if (!plan) { /* one page after another */
+            if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
+                *resume = next;
+                next = NULL;
+                break;
+            }
+            fcall f = {0};
+            bc_cv *pargs = bc_cv_copy(g->base);
+            bc_cv_set(pargs, "paginationOpts", pagination(next, RANGE_ROWS, reads));
+            fcall_init(c, &f, "findMany", pargs, true);
+            bc_convex_run(c->cx, &f.call, 1);
+            st = answer_rows(g, &f, &a, &v, &rows, &keys, err);
+            free(next);
+            next = st == BC_OK && !a.done ? bc_xstrdup(a.next) : NULL;
+            if (st == BC_OK) {
+                g->read += a.page->u.arr.n;
+                st = ranged_put(g, &rows, keys, err);
+            }
+            bc_cv_free(v);
+            v = NULL;
+            fcall_release(&f);
+            report_ranges(g, NULL);
+            continue;
+        }
+        rows = (bc_rows){0};
+        keys = NULL;
+        bc_ranges_take(plan, &rows, &keys, 0);
+        st = ranged_put(g, &rows, keys, err);
+        if (st != BC_OK || g->full || bc_ranges_finished(plan))
+            break;
+        if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
+            /* A page that found too little: go on later from the first open range. */
+            const char *at = bc_ranges_position(plan);
+            *resume = bc_xstrdup(at ? at : g->last_key);
+            break;
+        }
+        bc_range_req req[IN_FLIGHT];
+        size_t k = bc_ranges_plan(plan, req, IN_FLIGHT);
+        fcall f[IN_FLIGHT];
+        bc_convex_call rc[IN_FLIGHT];
+        for (size_t i = 0; i < k; i++) {
+            f[i] = (fcall){0};
+            bc_cv *rargs = bc_cv_copy(g->base);
+            bc_cv_set(rargs, "paginationOpts",
+                      range_pagination(req[i].cursor, req[i].end, RANGE_ROWS, 0));
+            fcall_init(c, &f[i], "findMany", rargs, true);
+            rc[i] = f[i].call;
+        }
+        bc_convex_run(c->cx, rc, k);
+        /* Every answer is read before the plan changes (req[] points into it). */
+        bool answered[IN_FLIGHT] = {0};
+        bc_rows got[IN_FLIGHT];
+        char **got_keys[IN_FLIGHT];
+        char *got_next[IN_FLIGHT];
+        for (size_t i = 0; i < k; i++) {
+            f[i].call = rc[i];
+            bc_error e = {0};
+            bc_cv *rv = NULL;
+            fm_answer ra = {0};
+            bc_status cs = answer_rows(g, &f[i], &ra, &rv, &got[i], &got_keys[i], &e);
+            got_next[i] = cs == BC_OK ? bc_xstrdup(ra.next) : NULL;
+            if (cs == BC_OK) {
+                answered[i] = true;
+                /* a range not done read its whole share; a done one at least what matched */
+                g->read += got_next[i] && strcmp(got_next[i], req[i].end) != 0 ? RANGE_ROWS + 1
+                                                                               : got[i].n;
+            } else if (st == BC_OK) {
+                st = cs;
+                *err = e;
+            }
+            bc_cv_free(rv);
+            fcall_release(&f[i]);
+        }
+        size_t ids[IN_FLIGHT];
+        for (size_t i = 0; i < k; i++)
+            ids[i] = req[i].id;
+        for (size_t i = 0; i < k; i++) {
+            /* The plan takes the rows and key strings (or drops them); the arrays stay ours. */
+            if (answered[i] && st == BC_OK &&
+                !bc_ranges_answer(plan, ids[i], &got[i], got_keys[i], got_next[i]))
+                st = bc_fail(err, BC_ERR,
+                             "%sfindMany: a range read came back without a step forward "
+                             "(continueCursor %s)",
+                             c->module, got_next[i] ? got_next[i] : "missing");
+            else if (answered[i] && st != BC_OK) {
+                for (size_t r = 0; r < got[i].n; r++)
+                    free(got_keys[i][r]);
+                bc_rows_release(&got[i]);
+            }
+            if (answered[i])
+                free(got_keys[i]);
+            free(got_next[i]);
+        }
+        report_ranges(g, plan);
+    }
+    if (st == BC_OK && page_full(g) && !g->full &&
+        ((plan && !bc_ranges_finished(plan)) || (!plan && next)))
+        g->full = true; /* the page is full and rows may follow */
+    free(next);
+    bc_ranges_free(plan);
+    return st;
+}
+
+/* --- one page ---------------------------------------------------------------------------- */
+
 static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *err)
 {
     if (sp->limit > BC_PAGE_MAX)
@@ -732,98 +1075,111 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     const char *skip = at.k;
     size_t skip_index = at.ki;
     uint64_t scanned = 0; /* rows read, for a scan's progress */
-    for (int calls = 0; st == BC_OK; calls++) {
-        size_t want = limit - out->rows.n;
-        size_t b = skip ? at.b : sp->batch ? (sp->batch > want + 1 ? sp->batch : want + 1) : want;
-        bc_cv *v = NULL;
-        size_t got_b = b;
-        {
-            fcall fc[2] = {0};
-            bc_cv *args = bc_cv_copy(base);
-            bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? scan_reads : 0));
-            fcall_init(c, &fc[0], "findMany", args, true);
-            size_t n = 1;
-            if (calls == 0 && sp->want_total) {
-                bc_cv *cargs = bc_cv_copy(base);
-                bc_cv_set(cargs, "paginationOpts",
-                          pagination(NULL, COUNT_LIMIT, sp->scans ? SCAN_READS : 0));
-                fcall_init(c, &fc[1], "findMany", cargs, true);
-                n = 2;
+    if (rangeable(sp) && sp->scans && !skip) {
+        /* A filter applied after reading, over the _creationTime order: concurrent ranges. */
+        ranged g = {.c = c, .sp = sp, .base = base, .now = now, .out = out, .limit = limit};
+        char *resume = NULL;
+        st = read_ranges(&g, at.s, sp->want_total, &resume, err);
+        if (st == BC_OK && (g.full || resume)) {
+            next = (position){bc_xstrdup(g.full ? g.last_key : resume), 0, NULL, 0};
+            have_next = true;
+        }
+        free(resume);
+        free(g.last_key);
+    } else {
+        for (int calls = 0; st == BC_OK; calls++) {
+            size_t want = limit - out->rows.n;
+            size_t b = skip ? at.b : sp->batch ? (sp->batch > want + 1 ? sp->batch : want + 1) : want;
+            bc_cv *v = NULL;
+            size_t got_b = b;
+            {
+                fcall fc[2] = {0};
+                bc_cv *args = bc_cv_copy(base);
+                bc_cv_set(args, "paginationOpts", pagination(s, b, sp->scans ? scan_reads : 0));
+                fcall_init(c, &fc[0], "findMany", args, true);
+                size_t n = 1;
+                if (calls == 0 && sp->want_total) {
+                    bc_cv *cargs = bc_cv_copy(base);
+                    bc_cv_set(cargs, "paginationOpts",
+                              pagination(NULL, COUNT_LIMIT, sp->scans ? SCAN_READS : 0));
+                    fcall_init(c, &fc[1], "findMany", cargs, true);
+                    n = 2;
+                }
+                bc_convex_call raw[2] = {fc[0].call, fc[1].call};
+                bc_convex_run(c->cx, raw, n);
+                fc[0].call = raw[0];
+                fc[1].call = raw[1];
+                st = fcall_value(&fc[0], &v, err);
+                if (st == BC_OK)
+                    st = sort_check(sp, &fc[0], err);
+                bc_cv *cv_count = NULL;
+                if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) == BC_OK)
+                    count_from(sp, cv_count, now, out);
+                bc_cv_free(cv_count);
+                fcall_release(&fc[0]);
+                fcall_release(&fc[1]);
             }
-            bc_convex_call raw[2] = {fc[0].call, fc[1].call};
-            bc_convex_run(c->cx, raw, n);
-            fc[0].call = raw[0];
-            fc[1].call = raw[1];
-            st = fcall_value(&fc[0], &v, err);
+            fm_answer a = {0};
             if (st == BC_OK)
-                st = sort_check(sp, &fc[0], err);
-            bc_cv *cv_count = NULL;
-            if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) == BC_OK)
-                count_from(sp, cv_count, now, out);
-            bc_cv_free(cv_count);
-            fcall_release(&fc[0]);
-            fcall_release(&fc[1]);
-        }
-        fm_answer a = {0};
-        if (st == BC_OK)
-            st = read_answer(v, "findMany", &a, err);
-        if (st != BC_OK) {
-            bc_cv_free(v);
-            break;
-        }
-        size_t n = a.page->u.arr.n, from = 0;
-        scanned += n;
-        if (sp->scans)
-            bc_progress_report(c->base.progress, "scanning", scanned, 0);
-        if (skip) {
-            /* Resume after the last row shown; if it is gone, after its old place. */
-            from = skip_index + 1 < n ? skip_index + 1 : n;
-            for (size_t i = 0; i < n; i++) {
-                const char *id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
-                if (id && strcmp(id, skip) == 0) {
-                    from = i + 1;
+                st = read_answer(v, "findMany", &a, err);
+            if (st != BC_OK) {
+                bc_cv_free(v);
+                break;
+            }
+            size_t n = a.page->u.arr.n, from = 0;
+            scanned += n;
+            if (sp->scans)
+                bc_progress_report(c->base.progress, "scanning", scanned, 0);
+            if (skip) {
+                /* Resume after the last row shown; if it is gone, after its old place. */
+                from = skip_index + 1 < n ? skip_index + 1 : n;
+                for (size_t i = 0; i < n; i++) {
+                    const char *id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
+                    if (id && strcmp(id, skip) == 0) {
+                        from = i + 1;
+                        break;
+                    }
+                }
+                skip = NULL;
+            }
+            const char *last_id = NULL;
+            size_t last_i = 0;
+            for (size_t i = from; i < n && st == BC_OK; i++) {
+                bc_record r = {0};
+                st = bc_cv_doc_to_record(sp->model, a.page->u.arr.items[i], &r, err);
+                if (st != BC_OK)
+                    break;
+                if (sp->pred && !sp->pred(&r, sp->pred_ctx, now)) {
+                    bc_record_release(&r);
+                    continue;
+                }
+                if (out->rows.n == limit) {
+                    /* More matches in this batch: the next page re-reads it from its start. */
+                    bc_record_release(&r);
+                    next = (position){bc_xstrdup(s), got_b, bc_xstrdup(last_id), last_i};
+                    have_next = true;
                     break;
                 }
+                bc_rows_push(&out->rows, &r);
+                last_id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
+                last_i = i;
             }
-            skip = NULL;
-        }
-        const char *last_id = NULL;
-        size_t last_i = 0;
-        for (size_t i = from; i < n && st == BC_OK; i++) {
-            bc_record r = {0};
-            st = bc_cv_doc_to_record(sp->model, a.page->u.arr.items[i], &r, err);
-            if (st != BC_OK)
+            bool stop = st != BC_OK || have_next || a.done;
+            if (!stop) {
+                free(s);
+                s = bc_xstrdup(a.next);
+                if (out->rows.n == limit || calls + 1 >= CALL_BUDGET) {
+                    /* Convex cannot tell whether rows follow without reading them: the next page
+                     * may be empty. A spent budget returns a short page ("searching..."). */
+                    next = (position){bc_xstrdup(s), 0, NULL, 0};
+                    have_next = true;
+                    stop = true;
+                }
+            }
+            bc_cv_free(v);
+            if (stop)
                 break;
-            if (sp->pred && !sp->pred(&r, sp->pred_ctx, now)) {
-                bc_record_release(&r);
-                continue;
-            }
-            if (out->rows.n == limit) {
-                /* More matches in this batch: the next page re-reads it from its start. */
-                bc_record_release(&r);
-                next = (position){bc_xstrdup(s), got_b, bc_xstrdup(last_id), last_i};
-                have_next = true;
-                break;
-            }
-            bc_rows_push(&out->rows, &r);
-            last_id = bc_cv_get_string(a.page->u.arr.items[i], "_id");
-            last_i = i;
         }
-        bool stop = st != BC_OK || have_next || a.done;
-        if (!stop) {
-            free(s);
-            s = bc_xstrdup(a.next);
-            if (out->rows.n == limit || calls + 1 >= CALL_BUDGET) {
-                /* Convex cannot tell whether rows follow without reading them: the next page
-                 * may be empty. A spent budget returns a short page ("searching..."). */
-                next = (position){bc_xstrdup(s), 0, NULL, 0};
-                have_next = true;
-                stop = true;
-            }
-        }
-        bc_cv_free(v);
-        if (stop)
-            break;
     }
     if (st == BC_OK) {
         position *h2 = bc_xcalloc(n_hist + 1, sizeof *h2);
@@ -858,6 +1214,43 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     bc_cv_free(base);
     if (st != BC_OK)
         bc_page_release(out);
+    return st;
+}
+
+/* Every row of sp, in order, to sink: in concurrent ranges where the order allows, else page by
+ * page. */
+static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void *ctx,
+                            bc_error *err)
+{
+    if (rangeable(sp)) {
+        bc_cv *base = page_args(sp);
+        ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
+        char *resume = NULL;
+        bc_status st = read_ranges(&g, NULL, false, &resume, err);
+        free(resume);
+        free(g.last_key);
+        bc_cv_free(base);
+        return st;
+    }
+    page_spec ps = *sp;
+    ps.stream = true;
+    ps.want_total = false;
+    ps.limit = BC_PAGE_MAX;
+    char *cursor = NULL;
+    bc_status st;
+    do {
+        bc_page page = {.total = -1};
+        ps.cursor = cursor;
+        st = run_page(c, &ps, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st == BC_OK && page.rows.n)
+            st = sink(ctx, &page.rows, err);
+        if (st == BC_OK)
+            cursor = bc_xstrdup(page.next_cursor);
+        bc_page_release(&page);
+    } while (st == BC_OK && cursor);
+    free(cursor);
     return st;
 }
 
@@ -931,17 +1324,10 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
     return true;
 }
 
-static const char *const sort_fields[] = {
-    [BC_SORT_CREATED] = "createdAt",
-    [BC_SORT_UPDATED] = "updatedAt",
-    [BC_SORT_EMAIL] = "email",
-    [BC_SORT_NAME] = "name",
-};
-
-static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
-                                   bc_error *err)
+/* The page_spec of a users query (sp->where, sp->canonical and pc->needle are the caller's). */
+static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ctx *pc_out,
+                            bc_error *err)
 {
-    cv *c = (cv *)d;
     if ((unsigned)q->sort > BC_SORT_NAME)
         return bc_fail(err, BC_USAGE, "unknown sort key %d", (int)q->sort);
     if ((unsigned)q->ban > BC_BAN_EXPIRED)
@@ -954,11 +1340,10 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
     user_pred_ctx pc = {q, NULL};
     page_spec sp = {.model = BC_MODEL_USER,
                     .where = bc_cv_array(),
-                    .sort = sort_fields[q->sort],
+                    .sort = bc_sort_field(q->sort),
                     .ascending = q->ascending,
                     .needs_index = q->sort != BC_SORT_CREATED,
-                    .pred = user_pred,
-                    .pred_ctx = &pc,
+                    .pred = user_pred, /* pred_ctx: the caller's, once pc is in place */
                     .limit = q->limit,
                     .stream = q->stream,
                     .cursor = q->cursor,
@@ -1005,16 +1390,62 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
     sp.canonical =
         bc_xasprintf("CU|%d|%zu:%s|%zu:%s|%d|%d|%d|%d", (int)q->search_mode, strlen(search), search,
                      strlen(role), role, (int)q->ban, q->verified, (int)q->sort, q->ascending);
-    bc_status st = run_page(c, &sp, out, err);
-    free(sp.canonical);
-    free(pc.needle);
-    bc_cv_free(sp.where);
+    *pc_out = pc;
+    *out = sp;
+    return BC_OK;
+}
+
+static void spec_release(page_spec *sp, user_pred_ctx *pc)
+{
+    free(sp->canonical);
+    bc_cv_free(sp->where);
+    if (pc)
+        free(pc->needle);
+}
+
+static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    page_spec sp;
+    user_pred_ctx pc;
+    bc_status st = users_spec(q, &sp, &pc, err);
+    if (st != BC_OK)
+        return st;
+    sp.pred_ctx = &pc;
+    st = run_page((cv *)d, &sp, out, err);
+    spec_release(&sp, &pc);
     return st;
+}
+
+static bc_status convex_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                                   void *ctx, bc_error *err)
+{
+    page_spec sp;
+    user_pred_ctx pc;
+    bc_status st = users_spec(q, &sp, &pc, err);
+    if (st != BC_OK)
+        return st;
+    sp.pred_ctx = &pc;
+    st = run_stream((cv *)d, &sp, sink, ctx, err);
+    spec_release(&sp, &pc);
+    return st;
+}
+
+typedef struct {
+    const bc_session_query *q;
+    const cv *c;
+    char *needle; /* folded search, or NULL */
+} session_pred_ctx;
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
 {
-    const bc_session_query *q = ctx;
+    const session_pred_ctx *pc = ctx;
+    const bc_session_query *q = pc->q;
     if (q->active_only && !date_after(r, "expiresAt", now))
         return false;
     if (q->expired_only && date_after(r, "expiresAt", now))
@@ -1024,20 +1455,90 @@ static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
         if (!by || !*by)
             return false;
     }
+    if (pc->needle) {
+        /* as on SQLite: the IP address or user agent, or the owner's email or name */
+        size_t nn = strlen(pc->needle);
+        const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
+        const char *user = bc_record_text(r, "userId");
+        if (!(ip && bc_text_contains_folded(ip, strlen(ip), pc->needle, nn)) &&
+            !(ua && bc_text_contains_folded(ua, strlen(ua), pc->needle, nn)) &&
+            !(user && bsearch(&user, pc->c->session_users, pc->c->n_session_users, sizeof(char *),
+                              compare_ids)))
+            return false;
+    }
     return true;
 }
 
-static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
-                                      bc_error *err)
+static void forget_session_users(cv *c)
 {
-    cv *c = (cv *)d;
+    for (size_t i = 0; i < c->n_session_users; i++)
+        free(c->session_users[i]);
+    free(c->session_users);
+    free(c->session_needle);
+    c->session_users = NULL;
+    c->session_needle = NULL;
+    c->n_session_users = 0;
+}
+
+/* The ids of the users whose email or name holds search: one users scan (every page of the
+ * users search), kept in c for the later pages of the same sessions search. */
+static bc_status find_session_users(cv *c, const char *search, const char *needle, bool first,
+                                    bc_error *err)
+{
+    if (!first && c->session_needle && strcmp(c->session_needle, needle) == 0)
+        return BC_OK;
+    forget_session_users(c);
+    size_t cap = 0;
+    char *cursor = NULL;
+    bc_status st = BC_OK;
+    do {
+        bc_user_query uq = {.search = search, .stream = true, .cursor = cursor};
+        bc_page page = {.total = -1};
+        st = convex_users_page(&c->base, &uq, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st != BC_OK)
+            break;
+        for (size_t i = 0; i < page.rows.n; i++) {
+            const char *id = bc_record_text(&page.rows.items[i], "id");
+            if (!id)
+                continue;
+            if (c->n_session_users == cap)
+                c->session_users =
+                    bc_xrealloc(c->session_users, (cap = cap ? cap * 2 : 64) * sizeof(char *));
+            c->session_users[c->n_session_users++] = bc_xstrdup(id);
+        }
+        cursor = page.next_cursor;
+        page.next_cursor = NULL;
+        bc_page_release(&page);
+    } while (cursor);
+    if (st != BC_OK) {
+        forget_session_users(c);
+        return st;
+    }
+    qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
+    c->session_needle = bc_xstrdup(needle);
+    return BC_OK;
+}
+
+/* The page_spec of a sessions query and its predicate's context (release with spec_release and
+ * free pc->needle); sp.pred_ctx is set by the caller to pc, which must outlive the spec. */
+static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
+                               session_pred_ctx *pc, bc_error *err)
+{
     if (q->active_only && q->expired_only)
         return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    if ((unsigned)q->sort >= BC_SESSION_SORT_COUNT)
+        return bc_fail(err, BC_USAGE, "unknown session sort key %d", (int)q->sort);
+    const char *search = q->search ? q->search : "";
+    *pc = (session_pred_ctx){.q = q, .c = c};
     page_spec sp = {.model = BC_MODEL_SESSION,
                     .where = bc_cv_array(),
-                    .sort = "createdAt",
+                    .sort = bc_session_sort_field(q->sort),
+                    .ascending = q->ascending,
+                    /* createdAt is _creationTime's order; the others need an index */
+                    .needs_index = q->sort != BC_SESSION_SORT_CREATED,
                     .pred = session_pred,
-                    .pred_ctx = q,
                     .limit = q->limit,
                     .stream = q->stream,
                     .cursor = q->cursor,
@@ -1049,12 +1550,50 @@ static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, b
         sp.scans = true;
     }
     sp.scans |= q->active_only || q->expired_only;
+    if (*search) {
+        pc->needle = bc_text_fold(search, strlen(search), NULL);
+        sp.batch = SCAN_BATCH;
+        sp.scans = true;
+    }
     const char *user = q->user_id ? q->user_id : "";
-    sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d", strlen(user), user, q->active_only,
-                                q->expired_only, q->impersonation_only);
-    bc_status st = run_page(c, &sp, out, err);
-    free(sp.canonical);
-    bc_cv_free(sp.where);
+    sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d|%zu:%s|%d|%d", strlen(user), user, q->active_only,
+                                q->expired_only, q->impersonation_only, strlen(search), search,
+                                (int)q->sort, q->ascending);
+    *out = sp;
+    return BC_OK;
+}
+
+static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    cv *c = (cv *)d;
+    page_spec sp = {0};
+    session_pred_ctx pc = {0};
+    bc_status st = sessions_spec(c, q, &sp, &pc, err);
+    sp.pred_ctx = &pc;
+    if (st == BC_OK && pc.needle)
+        st = find_session_users(c, q->search, pc.needle, !q->cursor || !*q->cursor, err);
+    if (st == BC_OK)
+        st = run_page(c, &sp, out, err);
+    spec_release(&sp, NULL);
+    free(pc.needle);
+    return st;
+}
+
+static bc_status convex_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                                      void *ctx, bc_error *err)
+{
+    cv *c = (cv *)d;
+    page_spec sp = {0};
+    session_pred_ctx pc = {0};
+    bc_status st = sessions_spec(c, q, &sp, &pc, err);
+    sp.pred_ctx = &pc;
+    if (st == BC_OK && pc.needle)
+        st = find_session_users(c, q->search, pc.needle, true, err);
+    if (st == BC_OK)
+        st = run_stream(c, &sp, sink, ctx, err);
+    spec_release(&sp, NULL);
+    free(pc.needle);
     return st;
 }
 
@@ -1086,6 +1625,7 @@ static void convex_close(bc_driver *d)
     }
     free(c->alias_from);
     free(c->alias_to);
+    forget_session_users(c);
     bc_convex_set_cancel(c->cx, NULL);
     if (c->own_cx)
         bc_convex_free(c->cx);
@@ -1152,6 +1692,19 @@ static bc_status layout_sessions_page(bc_driver *d, const bc_session_query *q, b
     LAYOUT_RETRY(convex_sessions_page(d, q, out, err));
 }
 
+/* A stream is repeated only when "function not found" came first: nothing was handed on. */
+static bc_status layout_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                                   void *ctx, bc_error *err)
+{
+    LAYOUT_RETRY(convex_users_each(d, q, sink, ctx, err));
+}
+
+static bc_status layout_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                                      void *ctx, bc_error *err)
+{
+    LAYOUT_RETRY(convex_sessions_each(d, q, sink, ctx, err));
+}
+
 static bc_status layout_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
                                  bc_rows *out, bc_error *err)
 {
@@ -1202,6 +1755,8 @@ static const bc_driver_ops convex_ops = {
     .close = convex_close,
     .users_page = layout_users_page,
     .sessions_page = layout_sessions_page,
+    .users_each = layout_users_each,
+    .sessions_each = layout_sessions_each,
     .rows_get = layout_rows_get,
     .row_insert = layout_row_insert,
     .rows_update = layout_rows_update,

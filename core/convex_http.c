@@ -1,5 +1,11 @@
 /* convex_http.c - HTTPS requests to a Convex deployment with libcurl (easy handles driven by
- * one multi handle), retries for reads, and the deployment's error shapes turned into messages. */
+ * one multi handle), retries for reads, and the deployment's error shapes turned into messages.
+ *
+ * A bc_convex keeps its multi handle from round to round: the multi handle owns libcurl's
+ * connection cache, so a new round reuses the TCP (and TLS) connections of the last one instead
+ * of paying for new handshakes; over HTTPS the requests of a round share one HTTP/2 connection
+ * where the deployment offers it. Writes are the exception: each goes on a fresh connection (see
+ * make_easy), so libcurl never resends one by itself. */
 #include "convex_http.h"
 
 #include <curl/curl.h>
@@ -20,7 +26,12 @@ struct bc_convex {
     size_t round_trips;
     const atomic_bool *cancel; /* bc_convex_set_cancel; NULL: never stopped */
     char *read_only;           /* bc_convex_set_read_only: the label refusals name; NULL: writable */
+    CURLM *multi;              /* kept between rounds: its connection cache (NULL until used) */
+    atomic_flag multi_busy;    /* set while a round drives multi; another thread's round (if
+                                * ever) then uses a multi of its own instead of waiting */
 };
+
+enum { MAX_CONNECTIONS = 16 }; /* kept open between rounds: twice the requests sent at once */
 
 /* One HTTP exchange. */
 typedef struct {
@@ -84,6 +95,7 @@ bc_status bc_convex_new(const char *url, const char *admin_key, bc_convex **out,
             return bc_fail(err, BC_USAGE, "the admin key holds a control character");
     global_init();
     bc_convex *c = bc_xcalloc(1, sizeof *c);
+    atomic_flag_clear(&c->multi_busy);
     c->url = bc_xstrdup(url);
     size_t n = strlen(c->url);
     while (n > 0 && c->url[n - 1] == '/')
@@ -100,6 +112,8 @@ void bc_convex_free(bc_convex *c)
     if (c->auth_header) /* wipe the key before the memory goes back */
         memset(c->auth_header, 0, strlen(c->auth_header));
     free(c->auth_header);
+    if (c->multi)
+        curl_multi_cleanup(c->multi); /* closes the connections it kept */
     free(c->url);
     free(c->read_only);
     free(c);
@@ -186,6 +200,13 @@ static CURL *make_easy(bc_convex *c, request *r, struct curl_slist **headers)
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "bcadmin/" BCADMIN_VERSION);
+    if (strncmp(r->url, "https://", 8) == 0) /* wait to share an HTTP/2 connection */
+        curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    /* libcurl sends a request again by itself when a kept connection turns out closed before
+     * any answer came: harmless for a read, a second run for a write whose answer was lost. So
+     * a write goes on a connection of its own, where a lost answer is reported, never resent. */
+    if (!r->retry_safe)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     if (strcmp(r->method, "POST") == 0) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
@@ -225,6 +246,34 @@ static void sleep_ms(const bc_convex *c, long ms)
     }
 }
 
+/* The multi handle a round runs on: c's own, kept with its connections from round to round,
+ * unless another round holds it (then a fresh one, *own set: the caller cleans it up). */
+static CURLM *take_multi(bc_convex *c, bool *own)
+{
+    *own = true;
+    if (c && !atomic_flag_test_and_set(&c->multi_busy)) {
+        if (!c->multi) {
+            c->multi = curl_multi_init();
+            if (c->multi)
+                curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)MAX_CONNECTIONS);
+        }
+        if (c->multi) {
+            *own = false;
+            return c->multi;
+        }
+        atomic_flag_clear(&c->multi_busy);
+    }
+    return curl_multi_init();
+}
+
+static void give_multi(bc_convex *c, CURLM *multi, bool own)
+{
+    if (own)
+        curl_multi_cleanup(multi);
+    else
+        atomic_flag_clear(&c->multi_busy);
+}
+
 /* Send every request that still needs sending, concurrently; retry what is safe to retry. */
 static void perform(bc_convex *c, request *reqs, size_t n)
 {
@@ -233,7 +282,8 @@ static void perform(bc_convex *c, request *reqs, size_t n)
     for (size_t i = 0; i < n; i++)
         pending[i] = true;
     for (;;) {
-        CURLM *multi = curl_multi_init();
+        bool own_multi;
+        CURLM *multi = take_multi(c, &own_multi);
         CURL **easy = bc_xcalloc(n, sizeof *easy);
         struct curl_slist **headers = bc_xcalloc(n, sizeof *headers);
         size_t sent = 0;
@@ -288,7 +338,7 @@ static void perform(bc_convex *c, request *reqs, size_t n)
             pending[i] = pending[i] && !stop && should_retry(&reqs[i]);
             again |= pending[i];
         }
-        curl_multi_cleanup(multi);
+        give_multi(c, multi, own_multi);
         free(easy);
         free(headers);
         if (c && sent)

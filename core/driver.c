@@ -149,6 +149,55 @@ bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_pa
     return d->ops->sessions_page(d, q, out, err);
 }
 
+/* Page after page of a stream to the sink: for stores without an each op, and from a cursor. */
+static bc_status each_by_pages(bc_driver *d, const bc_user_query *uq, const bc_session_query *sq,
+                               bc_rows_sink sink, void *ctx, bc_error *err)
+{
+    bc_user_query u = uq ? *uq : (bc_user_query){0};
+    bc_session_query s = sq ? *sq : (bc_session_query){0};
+    u.limit = s.limit = BC_PAGE_MAX;
+    u.stream = s.stream = true;
+    u.want_total = s.want_total = false;
+    char *cursor = bc_xstrdup(uq ? uq->cursor : sq->cursor);
+    bc_status st;
+    do {
+        bc_page page;
+        u.cursor = s.cursor = cursor;
+        st = uq ? bc_driver_users_page(d, &u, &page, err)
+                : bc_driver_sessions_page(d, &s, &page, err);
+        free(cursor);
+        cursor = NULL;
+        if (st == BC_OK && page.rows.n)
+            st = sink(ctx, &page.rows, err);
+        if (st == BC_OK)
+            cursor = bc_xstrdup(page.next_cursor);
+        bc_page_release(&page);
+    } while (st == BC_OK && cursor);
+    free(cursor);
+    return st;
+}
+
+bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                               void *ctx, bc_error *err)
+{
+    if (d->ops->users_each && !q->cursor && !pasted_key(q))
+        return d->ops->users_each(d, q, sink, ctx, err);
+    return each_by_pages(d, q, NULL, sink, ctx, err);
+}
+
+bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                                  void *ctx, bc_error *err)
+{
+    if (d->ops->sessions_each && !q->cursor)
+        return d->ops->sessions_each(d, q, sink, ctx, err);
+    return each_by_pages(d, NULL, q, sink, ctx, err);
+}
+
+bool bc_driver_streams(const bc_driver *d)
+{
+    return d && d->ops->users_each;
+}
+
 bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
                              bc_rows *out, bc_error *err)
 {
@@ -253,11 +302,44 @@ bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size
         w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK;
     if (nw && d->read_only)
         return refuse_write(d, err);
+    /* Emails lowercased here as on every other path: matches and patches alike. */
+    email_match *e = bc_xcalloc(nr + nw + 1, sizeof *e);
+    bc_match *given = bc_xcalloc(nr + nw + 1, sizeof *given);
+    bc_record *patches = bc_xcalloc(nw + 1, sizeof *patches);
+    const bc_record **given_patch = bc_xcalloc(nw + 1, sizeof *given_patch);
+    for (size_t i = 0; i < nr; i++) {
+        given[i] = r[i].match;
+        if (r[i].match.field)
+            r[i].match = *email_match_of(r[i].model, &given[i], &e[i]);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        given[nr + i] = w[i].match;
+        if (w[i].match.field)
+            w[i].match = *email_match_of(w[i].model, &given[nr + i], &e[nr + i]);
+        given_patch[i] = w[i].patch;
+        if (w[i].patch) {
+            patches[i] = email_record(w[i].model, w[i].patch);
+            w[i].patch = &patches[i];
+        }
+    }
     bc_status st = d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err)
                                  : batch_in_turn(d, r, nr, w, nw, err);
-    for (size_t i = 0; i < nr; i++)
+    for (size_t i = 0; i < nr; i++) {
+        r[i].match = given[i];
         if (r[i].status != BC_OK)
             bc_rows_release(&r[i].rows);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        w[i].match = given[nr + i];
+        w[i].patch = given_patch[i];
+        bc_record_release(&patches[i]);
+    }
+    for (size_t i = 0; i < nr + nw; i++)
+        email_match_release(&e[i]);
+    free(e);
+    free(given);
+    free(patches);
+    free(given_patch);
     return st;
 }
 
@@ -342,4 +424,25 @@ bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const 
     *out = (bc_page){.total = -1};
     return d->ops->rows_page ? d->ops->rows_page(d, model, limit, cursor, out, err)
                              : no_op(d, "page through every row", err);
+}
+
+const char *bc_sort_field(bc_sort_key k)
+{
+    static const char *const fields[] = {
+        [BC_SORT_CREATED] = "createdAt",
+        [BC_SORT_UPDATED] = "updatedAt",
+        [BC_SORT_EMAIL] = "email",
+        [BC_SORT_NAME] = "name",
+    };
+    return (unsigned)k < sizeof fields / sizeof *fields ? fields[k] : NULL;
+}
+
+const char *bc_session_sort_field(bc_session_sort k)
+{
+    static const char *const fields[BC_SESSION_SORT_COUNT] = {
+        [BC_SESSION_SORT_CREATED] = "createdAt",
+        [BC_SESSION_SORT_EXPIRES] = "expiresAt",
+        [BC_SESSION_SORT_UPDATED] = "updatedAt",
+    };
+    return (unsigned)k < BC_SESSION_SORT_COUNT ? fields[k] : NULL;
 }

@@ -38,6 +38,10 @@ typedef enum {
     BC_SORT_NAME,
 } bc_sort_key;
 
+/* The field a users sort key orders by, as Better Auth names it ("createdAt"); NULL for an unknown
+ * key. Static strings. */
+const char *bc_sort_field(bc_sort_key k);
+
 typedef enum {
     BC_SEARCH_CONTAINS = 0, /* case-insensitive substring of email or name (scans) */
     BC_SEARCH_PREFIX,       /* email starts with (uses the email index) */
@@ -64,12 +68,28 @@ typedef struct {
 
 enum { BC_VERIFIED_ANY = 0, BC_VERIFIED_YES = 1, BC_VERIFIED_NO = 2 };
 
-/* Sessions, newest first. */
+/* What sessions are sorted by (ties by id). */
+typedef enum {
+    BC_SESSION_SORT_CREATED = 0, /* createdAt */
+    BC_SESSION_SORT_EXPIRES,     /* expiresAt */
+    BC_SESSION_SORT_UPDATED,     /* updatedAt: last active */
+    BC_SESSION_SORT_COUNT
+} bc_session_sort;
+
+/* The field a sessions sort key orders by ("expiresAt"); NULL for an unknown key. Static. */
+const char *bc_session_sort_field(bc_session_sort k);
+
+/* Sessions. Zero-initialised means: every session, newest first. */
 typedef struct {
     const char *user_id;     /* NULL: every user's sessions */
     bool active_only;        /* expiresAt in the future */
     bool expired_only;       /* expiresAt in the past */
     bool impersonation_only; /* impersonatedBy is set */
+    /* NULL or "": none; else a substring, in any alphabet's case (bc_text_fold), of the owner's
+     * email or name, the IP address or the user agent */
+    const char *search;
+    bc_session_sort sort;
+    bool ascending; /* default false: newest / latest first */
     size_t limit;
     const char *cursor;
     bool want_total;
@@ -86,6 +106,11 @@ typedef struct {
 } bc_page;
 
 void bc_page_release(bc_page *p);
+
+/* Where the rows of a whole query go, in order, a batch at a time (bc_driver_users_each): the
+ * sink may move rows out of *rows (what it leaves is released after it returns). BC_OK goes on;
+ * any other status stops the reading and is returned. */
+typedef bc_status (*bc_rows_sink)(void *ctx, bc_rows *rows, bc_error *err);
 
 /* Rows whose `field` equals one of `values` (n == 1: equality; n > 1: IN). A NULL match means
  * every row of the model (used for the small jwks and verification tables). */
@@ -172,6 +197,14 @@ typedef struct {
                              const bc_record *patch, size_t *changed, bc_error *err);
     bc_status (*rows_delete)(bc_driver *d, bc_model model, const bc_match *m, size_t *deleted,
                              bc_error *err);
+    /* Optional: every row a query selects (its cursor, limit, want_total and stream unused), in
+     * its order, to sink a batch at a time, with memory bounded whatever the table's size: where
+     * the store reads faster than page by page (Convex: concurrent _creationTime ranges). NULL:
+     * the wrappers page through users_page / sessions_page. */
+    bc_status (*users_each)(bc_driver *d, const bc_user_query *q, bc_rows_sink sink, void *ctx,
+                            bc_error *err);
+    bc_status (*sessions_each)(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                               void *ctx, bc_error *err);
     /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
      * the wrappers run them one after another through rows_get / rows_update / rows_delete. */
     bc_status (*batch)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
@@ -225,6 +258,15 @@ bc_status bc_driver_writable(const bc_driver *d, const char *what, bc_error *err
 bc_status bc_driver_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, bc_error *err);
 bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
                                   bc_error *err);
+/* Every row of the query from q->cursor (NULL: the start) to the end, in order, to sink a batch
+ * at a time (limit, want_total and stream are the wrapper's to set). */
+bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                               void *ctx, bc_error *err);
+bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
+                                  void *ctx, bc_error *err);
+/* Whether the store reads a whole query faster through the each calls than page by page (a
+ * caller that only counts keeps to pages where the store counts cheaply). */
+bool bc_driver_streams(const bc_driver *d);
 bc_status bc_driver_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
                              bc_rows *out, bc_error *err);
 /* One row by field = value: BC_NOT_FOUND (with a message naming model, field and value) when

@@ -167,7 +167,8 @@ static int spec_score(const json_t *spec, const char *module)
     int score = 0;
     size_t i;
     json_t *entry;
-    json_array_foreach(spec, i, entry) {
+    json_array_foreach(spec, i, entry)
+    {
         char *m = NULL;
         if (spec_action(entry, "getLatestJwks", &m) && strcmp(m, module) == 0)
             score |= 2;
@@ -191,7 +192,8 @@ static char *module_from_spec(const json_t *spec, char **ambiguous)
     bc_buf tie = {0};
     size_t i;
     json_t *entry;
-    json_array_foreach(spec, i, entry) {
+    json_array_foreach(spec, i, entry)
+    {
         char *module = NULL;
         if (!spec_action(entry, "getLatestJwks", &module))
             continue;
@@ -536,10 +538,11 @@ static const bc_jwks_deploy *dep_of(const bc_checklist_ctx *ctx)
     return ctx->target;
 }
 
-/* An audit entry around a change: subject, and the key ids before and after (never keys). */
-static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const char *subject,
-                             const char *kid_before, const char *kid_after, int64_t *id,
-                             bc_error *err)
+/* An audit entry around a change: subject, and one field's value before and after (a key id, a
+ * secret's short hash: never a key or a secret). */
+static bc_status audit_begin_field(bc_checklist_ctx *ctx, const char *action, const char *subject,
+                                   const char *field, const char *before_value,
+                                   const char *after_value, int64_t *id, bc_error *err)
 {
     *id = 0;
     if (!ctx->state)
@@ -547,9 +550,9 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
     bc_record before = {0}, after = {0};
     char run[32];
     snprintf(run, sizeof run, "%lld", (long long)(ctx->run ? ctx->run->id : 0));
-    bc_record_set_text(&before, "kid", kid_before);
-    if (kid_after)
-        bc_record_set_text(&after, "kid", kid_after);
+    bc_record_set_text(&before, field, before_value);
+    if (after_value)
+        bc_record_set_text(&after, field, after_value);
     bc_record_set_text(&after, "checklistRun", run);
     bc_audit_change change = {
         .action = action, .subject = subject, .before = &before, .after = &after};
@@ -558,6 +561,14 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
     bc_record_release(&before);
     bc_record_release(&after);
     return st;
+}
+
+/* The same for the key ids before and after (field "kid"). */
+static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const char *subject,
+                             const char *kid_before, const char *kid_after, int64_t *id,
+                             bc_error *err)
+{
+    return audit_begin_field(ctx, action, subject, "kid", kid_before, kid_after, id, err);
 }
 
 static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
@@ -957,8 +968,15 @@ static bc_status act_replace_secret(bc_checklist_ctx *ctx, char **output, bc_err
     bc_status st = deployed_secret_hash(dep, &old, err);
     set_var(ctx, "secret_hash", hash);
     int64_t aid = 0;
-    if (st == BC_OK)
-        st = audit_begin(ctx, "env.replace_secret", "BETTER_AUTH_SECRET", old, hash, &aid, err);
+    if (st == BC_OK) {
+        /* The secret's short hash, under the variable's name as env.sync records it. */
+        char *was = old ? bc_xasprintf("sha256:%s", old) : NULL;
+        char *now = bc_xasprintf("sha256:%s", hash);
+        st = audit_begin_field(ctx, "env.replace_secret", "BETTER_AUTH_SECRET",
+                               "BETTER_AUTH_SECRET", was, now, &aid, err);
+        free(was);
+        free(now);
+    }
     if (st == BC_OK) {
         json_t *changes = json_pack("[{s:s, s:s}]", "name", "BETTER_AUTH_SECRET", "value",
                                     dep->new_secret);

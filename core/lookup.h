@@ -11,6 +11,13 @@
  * for an empty name. *out is the caller's (bc_record_release). */
 bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_error *err);
 
+/* Several users by name at once (one read of the store: one round trip on Convex), each as
+ * bc_lookup_user finds it: status[i] is BC_OK with out[i] filled (the caller's), or BC_NOT_FOUND /
+ * BC_USAGE with errs[i] saying which. Returns BC_OK unless the read itself failed (then every
+ * out[i] is empty and err says why). */
+bc_status bc_lookup_users(bc_driver *d, const char *const *users, size_t n, bc_record *out,
+                          bc_status *status, bc_error *errs, bc_error *err);
+
 /* The field a name is looked up by: "email" when it contains '@', else "id" (static). */
 const char *bc_lookup_field(const char *user);
 /* The BC_NOT_FOUND error for a user name nothing matched. */

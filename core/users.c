@@ -72,9 +72,46 @@ bc_status bc_users_detail(bc_driver *d, const char *key, bool reveal, bc_user_de
     return BC_OK;
 }
 
-bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
+typedef struct {
+    bc_count_progress *progress;
+    size_t n;
+} count_sink;
+
+static bc_status count_rows(void *ctx, bc_rows *rows, bc_error *err)
+{
+    count_sink *c = ctx;
+    c->n += rows->n;
+    if (c->progress)
+        atomic_store(&c->progress->found, c->n);
+    return BC_OK;
+}
+
+/* The driver's "scanning" reports (rows read, the table's estimated size) into the progress. */
+static void count_scanned(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+    bc_count_progress *p = ctx;
+    if (p && strcmp(what, "scanning") == 0) {
+        atomic_store(&p->scanned, done);
+        atomic_store(&p->table_estimate, total);
+    }
+}
+
+bc_status bc_users_count(bc_driver *d, const bc_user_query *q, bc_count_progress *progress,
                          int64_t *total, bc_error *err)
 {
+    if (bc_driver_streams(d)) { /* no cheap count: every row, read as fast as the store can */
+        bc_user_query all = *q;
+        all.cursor = NULL;
+        count_sink c = {progress, 0};
+        bc_progress report = {count_scanned, progress};
+        const bc_progress *before = d->progress;
+        d->progress = &report;
+        bc_status st = bc_driver_users_each(d, &all, count_rows, &c, err);
+        d->progress = before;
+        if (st == BC_OK)
+            *total = (int64_t)c.n;
+        return st;
+    }
     bc_user_query pq = *q;
     pq.cursor = NULL;
     pq.limit = BC_PAGE_MAX;
@@ -84,7 +121,7 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *fo
     char *cursor = NULL;
     bc_status st;
     atomic_size_t *was = d->found;
-    d->found = found;
+    d->found = progress ? &progress->found : NULL;
     do {
         bc_page page;
         pq.cursor = cursor;
@@ -101,8 +138,8 @@ bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *fo
         }
         pq.want_total = false;
         bc_page_release(&page);
-        if (found)
-            atomic_store(found, n);
+        if (progress)
+            atomic_store(&progress->found, n);
     } while (cursor);
     d->found = was;
     if (st == BC_OK)

@@ -40,13 +40,22 @@ bool bc_users_has_password(const bc_rows *accounts);
 bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_record *known,
                                  bc_error *err);
 
+/* How far a count got, for another thread to show while it runs: matches found, rows read and
+ * the rows the table holds as the share read so far suggests (0 while unknown; an estimate from
+ * the rows' creation times, see convex_ranges.h). Zero-initialise it. */
+typedef struct {
+    atomic_size_t found;
+    atomic_uint_least64_t scanned;
+    atomic_uint_least64_t table_estimate;
+} bc_count_progress;
+
 /* Count every user the query matches (its search and filters; sort, limit, cursor and the
  * want_total flag are ignored): the store's own count when it is exact, else by reading every
- * match, page after page, in the largest pages the store allows. *found (may be NULL) is set
- * after each page, and as it goes where the store counts match by match (d->found), so another
- * thread can show how far the count got. BC_CANCELLED when the driver
- * is interrupted (bc_driver_interrupt); *total is set only on success. */
-bc_status bc_users_count(bc_driver *d, const bc_user_query *q, atomic_size_t *found,
+ * match as fast as the store allows (bc_driver_users_each). *progress (may be NULL) is updated
+ * as the reading goes: after each batch, and match by match where the store counts that way
+ * (d->found). BC_CANCELLED when the driver is interrupted (bc_driver_interrupt); *total is set
+ * only on success. */
+bc_status bc_users_count(bc_driver *d, const bc_user_query *q, bc_count_progress *progress,
                          int64_t *total, bc_error *err);
 
 /* The roles the newest BC_PAGE_MAX users hold (a NULL role counts as "user"), in the order first

@@ -22,6 +22,7 @@
 #include "jwks_doctor.h"
 #include "fields.h"
 #include "keymap.h"
+#include "users.h"
 #include "list.h"
 #include "secretbox.h"
 #include "status.h"
@@ -116,9 +117,10 @@ bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 typedef bc_status (*tui_call_fn)(void *ctx, bc_error *err);
 bc_status tui_app_call(tui_app *app, const char *doing, bool cancellable, tui_call_fn fn, void *ctx,
                        bc_error *err);
-/* For the next tui_app_call only: a count the worker raises as it goes, shown beside the spinner
- * as "N found so far" (borrowed; it must outlive the call). */
-void tui_app_call_progress(tui_app *app, const atomic_size_t *found);
+/* For the next tui_app_call only: a count's progress the worker raises as it goes, shown beside
+ * the spinner as "N found so far, R rows read" and, once the share of the table read is known,
+ * "of ~T (P%)" (borrowed; it must outlive the call). */
+void tui_app_call_progress(tui_app *app, const bc_count_progress *progress);
 /* For the next tui_app_call only (a cancellable read): it runs behind the screen, so keys never
  * wait for it. The line editor edits as with any call; Esc stops it and does nothing else; any
  * other key stops it and then runs. tui_app_call_yielded then says whether a key other than Esc

@@ -66,9 +66,9 @@ void tui_app_cancel(tui_app *app)
     bc_driver_interrupt(app->driver);
 }
 
-void tui_app_call_progress(tui_app *app, const atomic_size_t *found)
+void tui_app_call_progress(tui_app *app, const bc_count_progress *progress)
 {
-    app->busy_found = found;
+    app->busy_found = progress;
 }
 
 void tui_app_call_background(tui_app *app)

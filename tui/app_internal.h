@@ -44,6 +44,9 @@ struct tui_app {
     tui_dialog dialog;
     unsigned dialog_gen;
     bool mouse_off; /* released to the terminal while a dialog shows text to copy */
+    /* The last frame was the "terminal too small" notice: the view, a dialog, the line editor and
+     * menus are hidden, so keys must not reach them (on_key). */
+    bool too_small;
     /* the resume banner: an unfinished checklist run (0: none) */
     int64_t banner_run;
     char banner[600];
@@ -53,7 +56,7 @@ struct tui_app {
     /* the call on the worker thread (tui_app_call), and keys that wait for it */
     bool busy, busy_cancellable, busy_stopping, busy_refused;
     const char *busy_doing;
-    const atomic_size_t *busy_found; /* tui_app_call_progress: shown while the call runs */
+    const bc_count_progress *busy_found; /* tui_app_call_progress: shown while the call runs */
     /* tui_app_call_background: asked for the next call; the running call is one; the last call
      * was stopped by a key other than Esc (tui_app_call_yielded) */
     bool call_background, busy_background, busy_yielded;

@@ -9,6 +9,7 @@
 #ifndef BC_CLI_H
 #define BC_CLI_H
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -103,8 +104,11 @@ bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_er
 
 /* Start (or continue) checklist id on the open Convex target and advance it, printing the run
  * (cli_jwks.c). costly: ask y/N on any target (the name too on production); else only on
- * production. */
-bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err);
+ * production. With --json and run_doc non-NULL the run is not printed: *run_doc gets its
+ * document (the caller's; it stays NULL when the run did not get that far), so a verb that runs a
+ * checklist inside its own work prints one JSON document. */
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, json_t **run_doc,
+                               bc_error *err);
 
 /* Run bcadmin with argv; returns the process exit code (bc_status_exit_code). */
 int bc_cli_main(int argc, char **argv);

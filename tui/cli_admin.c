@@ -96,9 +96,16 @@ typedef struct {
     bool ready;
 } admin_ctx;
 
+/* The user a single-user verb names (its first argument), NULL for a filtered (bulk) form. */
+static const char *user_arg(const bc_cli *c)
+{
+    return !c->filtered && c->nargs >= 1 ? c->args[0] : NULL;
+}
+
 /* Confirm on production (target.h's policy: y/N and the name on a terminal, --yes without one;
- * --read-only was refused by the dispatcher), open the state database, set the acting admin. */
-static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
+ * --read-only was refused by the dispatcher), open the state database, set the acting admin;
+ * user (the user the verb names, or NULL) is read in the same round as the acting admin. */
+static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *user, bc_error *err)
 {
     *x = (admin_ctx){0};
     bc_status st = bc_target_check_write(&c->t, c->verb ? c->verb : "the change", err);
@@ -121,7 +128,7 @@ static bc_status admin_open(bc_cli *c, admin_ctx *x, bc_error *err)
         if (as && !*as)
             as = NULL;
     }
-    return as ? bc_admin_set_actor(&x->admin, as, err) : BC_OK;
+    return as ? bc_admin_set_actor_for(&x->admin, as, user, err) : BC_OK;
 }
 
 static void admin_close(admin_ctx *x)
@@ -380,7 +387,7 @@ bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)
     if (st != BC_OK)
         return bc_error_prefix(err, "--expires");
     admin_ctx x;
-    st = admin_open(c, &x, err);
+    st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_BAN, .reason = c->reason, .expiry = expiry};
         st = run_bulk(c, &x, &a, err);
@@ -405,7 +412,7 @@ bc_status bc_cli_users_unban(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "users unban", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_UNBAN};
         st = run_bulk(c, &x, &a, err);
@@ -439,7 +446,7 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK)
         st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
     if (st == BC_OK && c->filtered) {
@@ -513,7 +520,7 @@ bc_status bc_cli_users_impersonate(bc_cli *c, bc_error *err)
     }
     const char *secret = bc_secrets_current(&secrets);
     admin_ctx x;
-    st = admin_open(c, &x, err);
+    st = admin_open(c, &x, user_arg(c), err);
     bc_record session = {0};
     if (st == BC_OK)
         st = bc_admin_impersonate(&x.admin, c->args[0], duration, c->allow_admin_target, &session,
@@ -537,7 +544,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
                        "`bcadmin users stop-impersonating` needs USER or --all (not both)");
     admin_ctx x;
     size_t n = 0;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, NULL, err);
     if (st == BC_OK)
         st = bc_admin_stop_impersonating(&x.admin, c->every_user ? NULL : c->args[0], &n, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -552,7 +559,7 @@ bc_status bc_cli_users_stop_impersonating(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -582,7 +589,7 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
 bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     bc_record row = {0};
     char *password = NULL;
     if (st == BC_OK)
@@ -611,7 +618,7 @@ bc_status bc_cli_users_create(bc_cli *c, bc_error *err)
     if (!c->email || !c->name)
         return bc_fail(err, BC_USAGE, "`bcadmin users create` needs --email E and --name N");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, NULL, err);
     char *password = NULL;
     if (st == BC_OK)
         st = read_password(c->email, &password, err);
@@ -646,7 +653,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
     else if (c->image)
         bc_record_set_null(&changes, "image");
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     bc_record row = {0};
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
@@ -663,7 +670,7 @@ bc_status bc_cli_users_update(bc_cli *c, bc_error *err)
 bc_status bc_cli_sessions_revoke(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, NULL, err);
     if (st == BC_OK)
         st = bc_admin_revoke_session(&x.admin, c->args[0], err);
     if (st == BC_OK && c->format == BC_OUT_JSON)
@@ -679,7 +686,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
     if (c->filtered == (c->nargs == 1))
         return usage_user_or_filter(c, "sessions revoke-all", err);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK && c->filtered) {
         bc_bulk_action a = {.kind = BC_BULK_REVOKE_SESSIONS};
         st = run_bulk(c, &x, &a, err);
@@ -698,7 +705,7 @@ bc_status bc_cli_sessions_revoke_all(bc_cli *c, bc_error *err)
 bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err)
 {
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK)
         st = bc_admin_unlink_account(&x.admin, c->args[0], c->args[1], err);
     if (st == BC_OK) {
@@ -838,7 +845,7 @@ bc_status bc_cli_audit_undo(bc_cli *c, bc_error *err)
     if (!*c->args[0] || *end || errno || id <= 0)
         return bc_fail(err, BC_USAGE, "audit undo: \"%s\" is not an audit entry id", c->args[0]);
     admin_ctx x;
-    bc_status st = admin_open(c, &x, err);
+    bc_status st = admin_open(c, &x, NULL, err);
     if (st == BC_OK)
         st = bc_admin_undo(&x.admin, id, err);
     if (st == BC_OK && c->format == BC_OUT_JSON)

@@ -205,11 +205,11 @@ static bc_envsync_opts plan_opts(bc_cli *c, const json_t *vars)
 }
 
 /* --replace-secret: the new secret (held in memory only) goes to the replace-secret checklist,
- * which sets it and rotates the key right after. */
-static bc_status replace_secret(bc_cli *c, const char *secret, bc_error *err)
+ * which sets it and rotates the key right after. run_doc: as bc_cli_run_checklist's. */
+static bc_status replace_secret(bc_cli *c, const char *secret, json_t **run_doc, bc_error *err)
 {
     c->t.jwks.new_secret = secret;
-    bc_status st = bc_cli_run_checklist(c, "replace-secret", true, err);
+    bc_status st = bc_cli_run_checklist(c, "replace-secret", true, run_doc, err);
     c->t.jwks.new_secret = NULL;
     return st;
 }
@@ -490,6 +490,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
         goto done;
     bool json = c->format == BC_OUT_JSON;
     json_t *doc = json ? plan_json(c, &p, c->t.label) : NULL;
+    json_t *run = NULL; /* --replace-secret's checklist run, inside doc: one JSON document */
     if (!json)
         print_plan(c, &p, c->t.label);
     if (p.n_refusals) {
@@ -509,7 +510,7 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
                 st = apply_plan(c, &p, "env.sync", offer, doc, err);
         }
         if (st == BC_OK && p.replace_secret)
-            st = replace_secret(c, p.replace_secret, err);
+            st = replace_secret(c, p.replace_secret, json ? &run : NULL, err);
         else if (st == BC_OK && c->replace_secret && !json)
             fputs("--replace-secret: BETTER_AUTH_SECRET does not change under keys: nothing to "
                   "replace\n",
@@ -519,6 +520,8 @@ bc_status bc_cli_env_sync(bc_cli *c, bc_error *err)
         json_object_set_new(doc, "dryRun", json_boolean(c->dry_run));
         if (!json_object_get(doc, "applied"))
             json_object_set_new(doc, "applied", json_false());
+        if (c->replace_secret)
+            json_object_set_new(doc, "run", run ? run : json_null());
         bc_json_print(c->out, doc);
     }
 done:
@@ -581,7 +584,7 @@ static bc_status change_one(bc_cli *c, const bc_envsync_local *l, bc_error *err)
     if (st == BC_OK && it->kind == BC_ENVSYNC_UNCHANGED) {
         bc_cli_line(c->out, "%s already has this value", it->name);
     } else if (st == BC_OK && p.replace_secret) {
-        st = replace_secret(c, p.replace_secret, err);
+        st = replace_secret(c, p.replace_secret, NULL, err);
     } else if (st == BC_OK) {
         char *q = bc_xasprintf("%s %s on %s?", l->remove ? "Remove" : "Set", it->name,
                                c->t.label);

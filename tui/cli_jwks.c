@@ -205,8 +205,10 @@ static void cli_progress(void *ctx, const bc_checklist_step *step, bc_step_state
     bc_cli_line(stderr, "[%s] %s: %s", bc_step_state_name(state), step->id, text ? text : "");
 }
 
-/* Advance run_id of cl on the Convex target and print the run. */
-static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id, bc_error *err)
+/* Advance run_id of cl on the Convex target and print the run; with --json and a non-NULL
+ * run_doc, the run's document goes to *run_doc (the caller's) for the caller's one document. */
+static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t run_id,
+                                   json_t **run_doc, bc_error *err)
 {
     ui_ctx u = {c};
     bc_checklist_ui ui = {.ctx = &u, .ask = cli_ask, .progress = cli_progress};
@@ -229,7 +231,10 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
                             json_string(not_started ? "not started" : names[outcome]));
         json_object_set_new(doc, "message",
                             outcome == BC_RUN_DONE ? json_null() : json_string(why.msg));
-        bc_json_print(c->out, doc);
+        if (run_doc)
+            *run_doc = doc;
+        else
+            bc_json_print(c->out, doc);
     } else {
         print_run_human(c, &run, cl);
     }
@@ -252,10 +257,11 @@ static bc_status advance_and_print(bc_cli *c, const bc_checklist *cl, int64_t ru
  * same checklist (saying so), and advance it. */
 static bc_status start_convex_checklist(bc_cli *c, const char *id, bc_error *err)
 {
-    return bc_cli_run_checklist(c, id, false, err);
+    return bc_cli_run_checklist(c, id, false, NULL, err);
 }
 
-bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error *err)
+bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, json_t **run_doc,
+                               bc_error *err)
 {
     const bc_jwks_deploy *keys;
     bc_status st = bc_target_keys(&c->t, &keys, err);
@@ -276,7 +282,7 @@ bc_status bc_cli_run_checklist(bc_cli *c, const char *id, bool costly, bc_error 
         bc_cli_line(stderr, "bcadmin: continuing the unfinished %s run %lld on %s", cl->id,
                     (long long)run_id, c->t.label);
     if (st == BC_OK)
-        st = advance_and_print(c, cl, run_id, err);
+        st = advance_and_print(c, cl, run_id, run_doc, err);
     bc_checklist_free(cl);
     return st;
 }
@@ -469,7 +475,7 @@ bc_status bc_cli_checklist_resume(bc_cli *c, bc_error *err)
         free(typed);
     }
     if (st == BC_OK)
-        st = advance_and_print(c, cl, id, err);
+        st = advance_and_print(c, cl, id, NULL, err);
     bc_checklist_free(cl);
     bc_checklist_run_release(&run);
     return st;

@@ -299,85 +299,58 @@ static void print_footer(bc_cli *c, size_t shown, int64_t total, bool at_least, 
         fprintf(f, "next cursor: %s\n", next);
 }
 
-/* One page, or every page with --all, through the emitter. */
-static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_error *err)
-{
+/* One listing in progress: the emitter begins with the first batch of rows (checked first). */
+typedef struct {
+    bc_cli *c;
+    const row_kind *kind;
     emitter e;
-    bool begun = false; /* nothing is printed before the first page is in and checked */
-    char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
-    int64_t total = -1;
-    bool at_least = false, first = true;
-    char *prev = NULL; /* the first page's way back (Convex cursors carry their history) */
-    bc_status st;
+    bool begun;
+    bool streaming; /* run_all: batches from the store's whole read */
     bc_meter meter; /* --all: rows so far; a Convex scan: rows read; on a terminal's stderr */
-    bc_meter_start(&meter, kind->key);
-    bc_progress progress = bc_meter_progress(&meter);
-    for (;;) {
-        bc_page page;
-        c->d->progress = &progress;
-        st = fetch(c, cursor, first, &page, err);
-        c->d->progress = NULL;
-        if (st != BC_OK) {
-            bc_page_release(&page);
-            break;
-        }
-        /* Everything a page needs is read before its first byte is printed: a failure on the
-         * first page leaves standard output empty (no header, no half-open JSON). */
-        if (first)
-            st = check_fields(c, kind->model, page.rows.n ? &page.rows.items[0] : NULL, err);
-        if (st == BC_OK && kind == &sessions_kind && c->format == BC_OUT_HUMAN)
-            st = bc_users_attach_emails(c->d, &page.rows, NULL, err);
-        bc_meter_end(&meter); /* the rows print on a clean line */
-        if (st != BC_OK) {
-            bc_page_release(&page);
-            break;
-        }
-        if (first) {
-            emit_begin(&e, c, kind);
-            begun = true;
-            total = page.total;
-            at_least = page.total_at_least;
-            prev = page.prev_cursor;
-            page.prev_cursor = NULL;
-        }
-        first = false;
-        for (size_t i = 0; i < page.rows.n; i++)
-            emit_row(&e, &page.rows.items[i]);
-        emit_page_done(&e);
-        if (c->all)
-            bc_meter_update(&meter, "exporting", e.rows,
-                            total > 0 && !at_least ? (uint64_t)total : 0);
-        free(cursor);
-        cursor = page.next_cursor;
-        page.next_cursor = NULL;
-        bc_page_release(&page);
-        if (!cursor || !c->all)
-            break;
-    }
-    bc_meter_end(&meter);
-    if (!begun) {
-        free(cursor);
+} lister;
+
+/* A batch of rows in order: the first one begins the output. */
+static bc_status list_batch(void *ctx, bc_rows *rows, bc_error *err)
+{
+    lister *l = ctx;
+    bc_cli *c = l->c;
+    /* Everything a batch needs is read before its first byte is printed: a failure on the first
+     * batch leaves standard output empty (no header, no half-open JSON). */
+    bc_status st = BC_OK;
+    if (!l->begun)
+        st = check_fields(c, l->kind->model, rows->n ? &rows->items[0] : NULL, err);
+    if (st == BC_OK && l->kind == &sessions_kind && c->format == BC_OUT_HUMAN)
+        st = bc_users_attach_emails(c->d, rows, NULL, err);
+    bc_meter_end(&l->meter); /* the rows print on a clean line */
+    if (st != BC_OK)
         return st;
+    if (!l->begun) {
+        emit_begin(&l->e, c, l->kind);
+        l->begun = true;
     }
-    if (st == BC_OK && c->all && !c->cursor) {
-        /* Every row from the start was streamed: that is the exact count. */
-        total = (int64_t)e.rows;
-        at_least = false;
-    } else if (at_least && !c->cursor && total < (int64_t)e.rows) {
-        total = (int64_t)e.rows; /* a lower bound never below the rows shown */
-    }
+    for (size_t i = 0; i < rows->n; i++)
+        emit_row(&l->e, &rows->items[i]);
+    emit_page_done(&l->e);
+    if (l->streaming) /* page by page, the loop reports with the total its first page counted */
+        bc_meter_update(&l->meter, "exporting", l->e.rows, 0);
+    return BC_OK;
+}
+
+/* The end of a listing: the JSON tail (total exact or at least, the cursors) and the footer. */
+static void list_end(lister *l, bc_status st, int64_t total, bool at_least, const char *cursor,
+                     const char *prev)
+{
+    bc_cli *c = l->c;
     if (st != BC_OK) {
         /* --all failed part way: the rows before the failure are out; JSON stays unterminated so
          * that no parser takes it for the whole, and no footer claims a count. */
         if (c->format == BC_OUT_HUMAN)
-            bc_table_release(&e.table);
-        for (size_t i = 0; i < e.ncsv; i++)
-            free(e.csv_names[i]);
-        free(e.csv_names);
-        free(prev);
-        free(cursor);
+            bc_table_release(&l->e.table);
+        for (size_t i = 0; i < l->e.ncsv; i++)
+            free(l->e.csv_names[i]);
+        free(l->e.csv_names);
         fflush(c->out);
-        return st;
+        return;
     }
     json_t *tail = json_object();
     /* "total" is exact; a lower bound (Convex cannot count cheaply, and a search has not
@@ -388,17 +361,107 @@ static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, bc_err
     json_object_set_new(tail, "nextCursor", cursor ? json_string(cursor) : json_null());
     if (prev) /* the way back, when this is not the first page */
         json_object_set_new(tail, "prevCursor", json_string(prev));
-    free(prev);
-    emit_end(&e, tail);
+    emit_end(&l->e, tail);
     if (st == BC_OK && c->format == BC_OUT_HUMAN)
-        print_footer(c, e.rows, total, at_least, cursor);
+        print_footer(c, l->e.rows, total, at_least, cursor);
+}
+
+typedef bc_status (*each_fn)(bc_cli *c, bc_rows_sink sink, void *ctx, bc_error *err);
+
+/* --all from the start on a store that streams: every row through its fastest whole read, in
+ * order; the total is the number streamed. */
+static bc_status run_all(bc_cli *c, const row_kind *kind, each_fn each, bc_error *err)
+{
+    lister l = {.c = c, .kind = kind, .streaming = true};
+    bc_meter_start(&l.meter, kind->key);
+    bc_progress progress = bc_meter_progress(&l.meter);
+    c->d->progress = &progress;
+    bc_status st = each(c, list_batch, &l, err);
+    c->d->progress = NULL;
+    bc_meter_end(&l.meter);
+    if (!l.begun && st == BC_OK)
+        st = list_batch(&l, &(bc_rows){0}, err); /* no rows: still a header */
+    if (!l.begun)
+        return st;
+    list_end(&l, st, st == BC_OK ? (int64_t)l.e.rows : -1, false, NULL, NULL);
+    return st;
+}
+
+/* One page, or every page with --all from a cursor, through the emitter. */
+static bc_status run_list(bc_cli *c, const row_kind *kind, page_fn fetch, each_fn each,
+                          bc_error *err)
+{
+    /* A store that reads a whole query faster than page by page (Convex); the others page on,
+     * with the total their first page counts for the meter. */
+    if (c->all && !c->limit && !c->cursor && bc_driver_streams(c->d))
+        return run_all(c, kind, each, err);
+    lister l = {.c = c, .kind = kind};
+    char *cursor = c->cursor ? bc_xstrdup(c->cursor) : NULL;
+    int64_t total = -1;
+    bool at_least = false, first = true;
+    char *prev = NULL; /* the first page's way back (Convex cursors carry their history) */
+    bc_status st;
+    bc_meter_start(&l.meter, kind->key);
+    bc_progress progress = bc_meter_progress(&l.meter);
+    for (;;) {
+        bc_page page;
+        c->d->progress = &progress;
+        st = fetch(c, cursor, first, &page, err);
+        c->d->progress = NULL;
+        if (st == BC_OK)
+            st = list_batch(&l, &page.rows, err);
+        if (st != BC_OK) {
+            bc_page_release(&page);
+            break;
+        }
+        if (first) {
+            total = page.total;
+            at_least = page.total_at_least;
+            prev = page.prev_cursor;
+            page.prev_cursor = NULL;
+        }
+        first = false;
+        if (c->all)
+            bc_meter_update(&l.meter, "exporting", l.e.rows,
+                            total > 0 && !at_least ? (uint64_t)total : 0);
+        free(cursor);
+        cursor = page.next_cursor;
+        page.next_cursor = NULL;
+        bc_page_release(&page);
+        if (!cursor || !c->all)
+            break;
+    }
+    bc_meter_end(&l.meter);
+    if (!l.begun) {
+        free(cursor);
+        return st;
+    }
+    if (st == BC_OK && c->all && !c->cursor) {
+        /* Every row from the start was streamed: that is the exact count. */
+        total = (int64_t)l.e.rows;
+        at_least = false;
+    } else if (at_least && !c->cursor && total < (int64_t)l.e.rows) {
+        total = (int64_t)l.e.rows; /* a lower bound never below the rows shown */
+    }
+    list_end(&l, st, total, at_least, cursor, prev);
+    free(prev);
     free(cursor);
     return st;
 }
 
+static bc_status users_each(bc_cli *c, bc_rows_sink sink, void *ctx, bc_error *err)
+{
+    return bc_driver_users_each(c->d, &c->users, sink, ctx, err);
+}
+
+static bc_status sessions_each(bc_cli *c, bc_rows_sink sink, void *ctx, bc_error *err)
+{
+    return bc_driver_sessions_each(c->d, &c->sessions, sink, ctx, err);
+}
+
 bc_status bc_cli_users_list(bc_cli *c, bc_error *err)
 {
-    return run_list(c, &users_kind, users_page, err);
+    return run_list(c, &users_kind, users_page, users_each, err);
 }
 
 bc_status bc_cli_sessions_list(bc_cli *c, bc_error *err)
@@ -410,7 +473,7 @@ bc_status bc_cli_sessions_list(bc_cli *c, bc_error *err)
             return st;
         c->sessions.user_id = bc_record_text(&user, "id");
     }
-    bc_status st = run_list(c, &sessions_kind, sessions_page, err);
+    bc_status st = run_list(c, &sessions_kind, sessions_page, sessions_each, err);
     bc_record_release(&user);
     return st;
 }

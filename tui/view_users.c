@@ -553,14 +553,14 @@ typedef struct {
     bc_driver *driver;
     char search[256];
     bc_user_query q;
-    atomic_size_t found;
+    bc_count_progress progress;
     int64_t total;
 } count_call;
 
 static bc_status run_count_call(void *ctx, bc_error *err)
 {
     count_call *c = ctx;
-    return bc_users_count(c->driver, &c->q, &c->found, &c->total, err);
+    return bc_users_count(c->driver, &c->q, &c->progress, &c->total, err);
 }
 
 /* Count the search and filters: asked (`#`) finishes a count and says the number (a scan on
@@ -582,8 +582,10 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
     c->q = build_query(s);
     if (c->q.search)
         c->q.search = c->search + (c->search[0] == '^');
-    atomic_init(&c->found, 0);
-    tui_app_call_progress(app, &c->found);
+    atomic_init(&c->progress.found, 0);
+    atomic_init(&c->progress.scanned, 0);
+    atomic_init(&c->progress.table_estimate, 0);
+    tui_app_call_progress(app, &c->progress);
     if (!asked)
         tui_app_call_background(app);
     bc_error err = {0};
@@ -612,12 +614,18 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
         if (s->count_typed_us) /* filled in on the screen in this frame */
             tui_trace_count_since(s->count_typed_us);
     } else if (st == BC_CANCELLED) {
-        int64_t found = (int64_t)atomic_load(&c->found);
+        int64_t found = (int64_t)atomic_load(&c->progress.found);
+        char scanned[32];
         if (s->win.base == 0 && found < (int64_t)s->win.rows.n) /* the rows shown match too */
             found = (int64_t)s->win.rows.n;
         tui_rowwin_set_total(&s->win, found, true);
         tui_format_count(n, sizeof n, found);
-        tui_app_message(app, "count stopped: %s found so far (# counts them all)", n);
+        tui_format_count(scanned, sizeof scanned, (int64_t)atomic_load(&c->progress.scanned));
+        if (atomic_load(&c->progress.scanned))
+            tui_app_message(app, "count stopped: %s found so far in %s rows read (# counts them all)",
+                            n, scanned);
+        else
+            tui_app_message(app, "count stopped: %s found so far (# counts them all)", n);
     } else {
         tui_app_error(app, &err);
     }
@@ -642,12 +650,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             reload(s, false);
             return true;
         }
-        tui_prompt_spec spec = {.prefix = "/",
-                                .on_change = search_changed,
-                                .on_done = search_done,
-                                .history = TUI_HISTORY_SEARCH,
-                                .ctx = s};
-        tui_app_prompt(app, &spec, s->search);
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     }
     case TUI_ACT_FILTER:

@@ -43,25 +43,36 @@ now_ms() { date +%s%3N; }
 export XDG_STATE_HOME="$tmp/state" BCADMIN_AS=user00001@example.com
 bc() { "$bcadmin" --url "$CX" --admin-key "$KEY" "$@"; }
 lat() { ctl POST /__test/latency "{\"ms\":$1}" >/dev/null; }
-# timed MS CMD...: wall ms of CMD with MS of latency per request
+RUNS=${RUNS:-3} # timings per latency: the median is reported (the machine may be shared)
+# timed MS RESET CMD...: the median wall ms of RUNS runs of CMD with MS of latency per request,
+# RESET before each; the deployment's stats of the last run are left in $tmp/stats
 timed() {
-    local ms=$1 t0
-    shift
+    local ms=$1 reset=$2 t0 i all=""
+    shift 2
     lat "$ms"
-    t0=$(now_ms)
-    "$@" >"$tmp/last" 2>&1 || true
-    echo $(($(now_ms) - t0))
+    for i in $(seq 1 "$RUNS"); do
+        $reset
+        ctl POST /__test/stats/reset >/dev/null
+        t0=$(now_ms)
+        "$@" >"$tmp/last" 2>&1 || true
+        all="$all $(($(now_ms) - t0))"
+        ctl GET /__test/stats >"$tmp/stats"
+    done
     lat 0
+    echo $all | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 # rounds T0 T1: rounds to one decimal
 rounds() { awk -v a="$1" -v b="$2" -v l="$latency" 'BEGIN { printf "%.1f", (b - a) / l }'; }
+# stat FIELD: from the last run's deployment stats (rounds: requests that found none in flight)
+stat() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1" <"$tmp/stats"; }
 # measure NAME RESET CMD...: RESET (a shell function, may be :) runs before each timing
+# -> NAME|t_0|t_L|rounds by time|rounds the deployment counted|requests|TCP connections
 measure() {
     local name=$1 reset=$2 a b
     shift 2
-    $reset; a=$(timed 0 "$@")
-    $reset; b=$(timed "$latency" "$@")
-    echo "$name|$a|$b|$(rounds "$a" "$b")"
+    a=$(timed 0 "$reset" "$@")
+    b=$(timed "$latency" "$reset" "$@")
+    echo "$name|$a|$b|$(rounds "$a" "$b")|$(stat rounds)|$(stat requests)|$(( $(stat connections) - 1 ))"
 }
 
 start
@@ -76,7 +87,7 @@ reset_bulk() {
 rows=()
 rows+=("$(measure "users list --limit 1 (a new process, layout cached)" open_ok bc users list --limit 1)")
 rows+=("$(measure "users show EMAIL" open_ok bc users show user00005@example.com)")
-rows+=("$(measure "users ban EMAIL" unban_one bc users ban user00007@example.com)")
+rows+=("$(measure "users ban EMAIL (--as ADMIN by BCADMIN_AS)" unban_one bc users ban user00007@example.com)")
 rows+=("$(measure "jwks doctor" open_ok bc jwks doctor)")
 rows+=("$(measure "bulk ban of 1,000 (users ban --active --yes)" reset_bulk bc --yes users ban --active)")
 bulk_out=$(cat "$tmp/last")
@@ -133,22 +144,25 @@ for n in $sizes; do
     e=$(measure "export" open_ok bc users list --all --json)
     exported=$(tail -c 200 "$tmp/last" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
     s=$(measure "search" open_ok bc users list --search "user0$((n / 20000))999" --all --json)
-    IFS='|' read -r _ ea eb er <<<"$e"
-    IFS='|' read -r _ sa sb sr <<<"$s"
-    big+=("| export, $n users (--all --json: $exported rows) | $er | $((n * 1000 / eb)) | $ea / $eb |")
-    big+=("| substring search over $n users (--search, --all) | $sr | $((n * 1000 / sb)) | $sa / $sb |")
+    IFS='|' read -r _ ea eb er ec eq en <<<"$e"
+    IFS='|' read -r _ sa sb sr sc sq sn <<<"$s"
+    big+=("| export, $n users (--all --json: $exported rows) | $er | $ec | $eq | $en | $((n * 1000 / eb)) | $ea / $eb |")
+    big+=("| substring search over $n users (--search, --all) | $sr | $sc | $sq | $sn | $((n * 1000 / sb)) | $sa / $sb |")
     echo "seeded $n in ${seed_s}s" >&2
 done
 
 cat <<EOF
-Latency added per request: ${latency} ms. bcadmin: the real binary as a whole process, by email;
-rounds = (t_${latency} − t_0) / ${latency}; the function layout is cached in the state database by
+Latency added per request: ${latency} ms; times are medians of ${RUNS} runs; load average at the
+end: $(cut -d' ' -f1-3 /proc/loadavg). bcadmin: the real binary as a whole process, by email;
+rounds = (t_${latency} − t_0) / ${latency}, and beside it the rounds the deployment counted
+(requests that found none in flight), the requests and the TCP connections (the stats read
+left out); the function layout is cached in the state database by
 the first process (issue 10), so these send no probe. The ban and the bulk ban run with
 BCADMIN_AS (one lookup of the acting admin, included). Naive: one function call at a time; its
 rounds are its calls. Bulk output: ${bulk_out}
 
-| operation | goal (issue 11) | bcadmin rounds | naive rounds | t_0 / t_${latency} ms |
-| --- | ---: | ---: | ---: | ---: |
+| operation | goal (issue 11) | bcadmin rounds (Δt) | rounds counted | requests | connections | naive rounds | t_0 / t_${latency} ms |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 EOF
 goal() {
     case $1 in
@@ -164,11 +178,11 @@ naive_of() {
     esac
 }
 for r in "${rows[@]}"; do
-    IFS='|' read -r name a b rd <<<"$r"
-    echo "| $name | $(goal "$name") | $rd | $(naive_of "$name") | $a / $b |"
+    IFS='|' read -r name a b rd rc rq rn <<<"$r"
+    echo "| $name | $(goal "$name") | $rd | $rc | $rq | $rn | $(naive_of "$name") | $a / $b |"
 done
-echo "| console: open a user (bc_users_detail by id, driver's count) | 1 | $console_rounds | 3 | |"
+echo "| console: open a user (bc_users_detail by id, driver's count) | 1 | | $console_rounds | 3 | | 3 | |"
 echo
-echo "| large read | rounds | rows/s at ${latency} ms | t_0 / t_${latency} ms |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| large read | rounds (Δt) | rounds counted | requests | connections | rows/s at ${latency} ms | t_0 / t_${latency} ms |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${big[@]}"

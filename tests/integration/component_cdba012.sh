@@ -26,23 +26,13 @@ PW=password1234
 # cx_start APP_DIR [SERVER OPTIONS]...: a fresh deployment of the app; sets CX, BA_URL and the
 # bcadmin target (the environment, as .env.local would give it).
 cx_start() {
-    local app=$1 out="$BC_TMP/cx.$RANDOM" pid
+    local app=$1
     shift
-    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" --app "$app" --layout component \
-        --env SITE_URL=http://localhost:3000 "$@" >"$out" 2>"$out.err" &
-    pid=$!
-    bc_track_pid "$pid"
-    for _ in $(seq 1 1200); do
-        grep -q '^PORT ' "$out" && break
-        kill -0 "$pid" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
-        sleep 0.1
-    done
-    grep -q '^PORT ' "$out" || bc_die "deployment printed no port within 120 s: $(cat "$out.err")"
-    case $(sed -n 's/^BETTER_AUTH //p' "$out") in
+    bc_cx_start "$KEY" --app "$app" --layout component --env SITE_URL=http://localhost:3000 "$@"
+    case $(sed -n 's/^BETTER_AUTH //p' "$CX_OUT") in
     1.6.*) ;;
-    *) bc_die "the 0.12 app should run Better Auth 1.6, it runs $(sed -n 's/^BETTER_AUTH //p' "$out")" ;;
+    *) bc_die "the 0.12 app should run Better Auth 1.6, it runs $(sed -n 's/^BETTER_AUTH //p' "$CX_OUT")" ;;
     esac
-    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
     BA_URL="$CX/api/auth"
     export CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY CONVEX_SITE_URL=$CX
 }
@@ -141,7 +131,8 @@ ctl DELETE /__test/faults >/dev/null
 mkdir "$BC_TMP/renamed"
 cp -R "$APP/convex" "$BC_TMP/renamed/convex"
 ln -s "$APP/node_modules" "$BC_TMP/renamed/node_modules"
-cp "$BC_PEERS_DIR/auth-tables.mjs" "$BC_TMP/" # the schema's import, at the same relative place
+# what the app imports from beside it (its schema's tables, the shared codegen stand-ins)
+ln -s "$BC_PEERS_DIR/auth-tables.mjs" "$BC_PEERS_DIR/convex-deployment" "$BC_TMP/"
 mv "$BC_TMP/renamed/convex/auth.js" "$BC_TMP/renamed/convex/jwtKeys.js"
 secret=$(sed -n 's/^BETTER_AUTH_SECRET=//p' "$BC_TMP/app.env" | tr -d '"')
 cx_start "$BC_TMP/renamed" --env "BETTER_AUTH_SECRET=$secret"

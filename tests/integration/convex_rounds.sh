@@ -12,7 +12,13 @@
 #   match ends exact, --all reports what it streamed, JSON says total vs totalAtLeast;
 # - bulk ban of 899 users in concurrent chunks: a 429 in the middle is waited out; a 500 before
 #   one chunk ran leaves an exact audit and "N of 899 users banned; re-run to finish", and the
-#   re-run finishes; a 500 after a chunk ran is verified as applied.
+#   re-run finishes; a 500 after a chunk ran is verified as applied; a bulk killed (kill -9) while
+#   one chunk's update is held at the deployment leaves pending entries that the next process
+#   settles exactly (each member applied or not applied as its user row shows, the bulk entry
+#   partly applied), and processes run while it was alive left them pending;
+# - large reads (14,200 users): --all, CSV and a search read concurrent _creationTime ranges in
+#   a few rounds (the deployment's "rounds": requests that found none in flight), rows in order
+#   and counted exactly, on the connections the first round opened.
 # Usage: convex_rounds.sh BCADMIN BC_CONVEX_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,12 +50,15 @@ js() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=
 ctl() { curl -sS -X "$1" "$base$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
 export XDG_STATE_HOME="$tmp/state"
 bc() { "$bcadmin" --url "$base" --admin-key "$KEY" "$@"; }
-# stats CMD...: run it with fresh stats; prints "requests maxInFlight byFunction"
+# stats CMD...: run it with fresh stats; prints "requests maxInFlight byFunction" and keeps the
+# whole answer in $tmp/stats.json (stat FIELD reads one: rounds, connections...)
 stats() {
     ctl POST /__test/stats/reset >/dev/null
     "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err" || true
-    ctl GET /__test/stats | js '[v.requests, v.maxInFlight, JSON.stringify(v.byFunction)].join(" ")'
+    ctl GET /__test/stats >"$tmp/stats.json"
+    js '[v.requests, v.maxInFlight, JSON.stringify(v.byFunction)].join(" ")' <"$tmp/stats.json"
 }
+stat() { js "v.$1" <"$tmp/stats.json"; }
 
 ctl POST /__test/seed '{"users":1000}' >/dev/null # user00001 (admin) .. user01000; every 10th banned
 ctl POST /__test/latency '{"ms":150}' >/dev/null
@@ -72,6 +81,8 @@ contains "users ban EMAIL: reported from the write's answer" "$(cat "$tmp/cmd.ou
 # the acting admin + the lookup, then updateOne and the session delete together; no re-read
 check "users ban EMAIL: requests and what they were" "$s" \
     '4 2 {"auth:findMany":2,"auth:updateOne":1,"auth:deleteMany":1}'
+# the acting admin and the target are looked up together: 2 rounds in all
+check "users ban EMAIL --as ADMIN: 2 rounds" "$(stat rounds)" 2
 check "users ban EMAIL: applied" "$(bc users show user00007@example.com --json | js 'String(v.user.banned)+" "+v.sessions.length')" "true 0"
 ctl POST /__test/stats/reset >/dev/null
 bc jwks doctor --json >/dev/null 2>&1 || true
@@ -92,10 +103,11 @@ ctl POST /__test/faults '{"kind":"status","status":429,"fn":"auth:updateMany","c
 s=$(stats bc users ban --active --yes)
 check "429 mid-chunk: retried, all banned" "$(cat "$tmp/cmd.out")" "banned 899 users (the acting admin was skipped)"
 check "429 mid-chunk: both faults used" "$(ctl GET /__test/faults | js 'v.faults.length')" 0
-# the acting admin, the selection (one read), the rows again (2 chunks), then 2 updates and
-# 4 session deletes (250 users each) together, and the 2 updates turned away with 429 again
+# the acting admin, the selection (one read, with the table's far end for its ranges), the rows
+# again (2 chunks), then 2 updates and 4 session deletes (250 users each) together, and the 2
+# updates turned away with 429 again
 check "bulk requests" "$(echo "$s" | cut -d' ' -f1) $(echo "$s" | cut -d' ' -f3 | js 'Object.entries(v).sort().join(" ")')" \
-    "12 auth:deleteMany,4 auth:findMany,4 auth:updateMany,2"
+    "13 auth:deleteMany,4 auth:findMany,5 auth:updateMany,2"
 check "429: audit exact" "$(banned_count done)" 900 # 899 + user00007 above
 reset
 check "reset: 900 active again" "$(active)" 900
@@ -122,6 +134,36 @@ out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
 check "500 after the write: verified, exit 0" "$rc $out" "0 banned 899 users (the acting admin was skipped)"
 check "500 after the write: no new failed entry" "$(banned_count failed)" $((899 - n))
 ctl DELETE /__test/faults >/dev/null
+reset
+# 4. kill -9 while the second chunk's update waits at the deployment (4 s, then a 500 instead of
+#    running): one chunk stands, the other never ran. The next process settles the pending
+#    entries against the deployment: each member says exactly what its user row shows.
+ctl POST /__test/faults '{"kind":"latency","ms":4000,"fn":"auth:updateMany"}' >/dev/null
+ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany"}' >/dev/null
+"$bcadmin" --url "$base" --admin-key "$KEY" users ban --active --reason "killed run" --yes >/dev/null 2>&1 &
+killed=$!
+killed_reason() { bc users list --all --json | js 'v.users.filter(u => u.banReason === "killed run").length'; }
+for _ in $(seq 1 100); do
+    n=$(killed_reason)
+    [ "$n" = 500 ] || [ "$n" = 399 ] && break
+    sleep 0.1
+done
+kill -9 "$killed" 2>/dev/null && ok "kill -9 mid-bulk: the bulk was still running" || bad "kill -9 mid-bulk: it had ended"
+wait "$killed" 2>/dev/null || true
+sleep 4.5 # the held update answers its 500 without running
+group=$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT id FROM audit WHERE group_id IS NULL AND after_json LIKE '%killed run%'")
+check "kill -9 mid-bulk: every entry pending" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE state = 'pending' AND (id = $group OR group_id = $group)")" 900
+out=$(bc audit --json --limit 3 2>"$tmp/cmd.err")
+contains "kill -9 mid-bulk: settled on the next open" "$(cat "$tmp/cmd.err")" "900 audit entries a stopped bcadmin left unfinished were settled against the target: $n applied, $((899 - n)) not applied, 0 unknown"
+check "kill -9 mid-bulk: one chunk stands on the deployment" "$(killed_reason)" "$n"
+check "kill -9 mid-bulk: the bulk entry is partly applied" "$(echo "$out" | js "v.entries.find(e => e.id === $group).state")" "partly applied"
+# exact: the members settled applied are the users the deployment shows banned by this run
+sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT subject FROM audit WHERE group_id = $group AND state = 'applied' ORDER BY subject" >"$tmp/applied"
+bc users list --all --json | js 'v.users.filter(u => u.banReason === "killed run").map(u => u.id).sort().join("\n")' >"$tmp/banned"
+check "kill -9 mid-bulk: applied members = users banned by the run" "$(cmp -s "$tmp/applied" "$tmp/banned" && echo same)" same
+check "kill -9 mid-bulk: the rest not applied" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE group_id = $group AND state = 'not applied'")" $((899 - n))
+ctl DELETE /__test/faults >/dev/null
+reset
 
 echo "# counts past the newest 1,000 rows"
 ctl POST /__test/seed '{"users":1200,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null
@@ -140,5 +182,41 @@ contains "unindexed sort: refused with the reason" "$out" "no index to sort \"us
 contains "unindexed sort: suggests the others" "$out" "sort by created, email, name instead"
 out=$(bc users list --sort name --limit 2 --json)
 check "--sort name is served" "$(echo "$out" | js 'v.users.length')" 2
+
+echo "# large reads: concurrent _creationTime ranges, in order, few rounds, few connections"
+ctl POST /__test/seed '{"users":12000,"offset":10000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+ctl POST /__test/latency '{"ms":150}' >/dev/null
+# 14,200 users: 1,000 + 1,200 + 12,000 seeded in creation order, so createdAt falls throughout
+s=$(stats bc users list --all --json)
+check "--all 14,200: every row once, newest first, the exact total" "$(js '(() => { const u = v.users;
+    const sorted = u.every((x, i) => i === 0 || u[i - 1].createdAt > x.createdAt);
+    return [u.length, new Set(u.map((x) => x.id)).size, sorted, v.total].join(" "); })()' <"$tmp/cmd.out")" "14200 14200 true 14200"
+# a first page with the table's far end, then ranges 8 at a time (4,000 rows a read): not the
+# 15 rounds of one page after another
+r=$(stat rounds)
+cp "$tmp/cmd.out" "$tmp/all.json"
+if [ "$r" -le 4 ]; then ok "--all 14,200: $r rounds"; else bad "--all 14,200: $r rounds (want <= 4)"; fi
+check "--all: 8 requests at once" "$(stat maxInFlight)" 8
+# every round on the connections of the first (8, and the one that read the stats)
+c=$(stat connections)
+if [ "$c" -le 9 ]; then ok "--all: connections kept between rounds ($c)"; else bad "--all: $c connections (want <= 9)"; fi
+s=$(stats bc users list --all --csv)
+check "CSV export: a header and every row, in the same order" \
+    "$(wc -l <"$tmp/cmd.out") $(sed -n 2p "$tmp/cmd.out" | cut -d, -f1)" "14201 $(bc users list --limit 1 --json | js 'v.users[0].id')"
+# a search over the whole table: the same rows as filtering the export here, in the same order
+s=$(stats bc users list --search 777 --all --json)
+check "search --all: the rows the export holds, in order" "$(js 'v.users.map(u=>u.id).join(",")+" "+v.total' <"$tmp/cmd.out")" \
+    "$(js '(() => { const u = v.users.filter((u) => u.email.includes("777") || u.name.includes("777"));
+    return u.map((u) => u.id).join(",") + " " + u.length; })()' <"$tmp/all.json")"
+r=$(stat rounds)
+if [ "$r" -le 4 ]; then ok "search --all: $r rounds"; else bad "search --all: $r rounds (want <= 4)"; fi
+# one page of a search that finds little: it reads on in ranges, then its cursor goes on
+s=$(stats bc users list --search 9999 --json)
+check "search page: every match, counted exactly" "$(js '[v.users.map(u=>u.email).join(","), v.total].join(" ")' <"$tmp/cmd.out")" \
+    "$(js '(() => { const u = v.users.filter((u) => u.email.includes("9999") || u.name.includes("9999"));
+    return [u.map((u) => u.email).join(","), u.length].join(" "); })()' <"$tmp/all.json")"
+r=$(stat rounds)
+if [ "$r" -le 4 ]; then ok "search page: $r rounds for the whole table"; else bad "search page: $r rounds (want <= 4)"; fi
+ctl POST /__test/latency '{"ms":0}' >/dev/null
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

@@ -216,9 +216,12 @@ bc_assert_eq "env set of the secret is refused too" 4 "$rc"
 run env sync --auth --force --yes
 expect_rc 4 "--force does not replace a secret under keys"
 bc_assert_eq "deployment unchanged after --force" "$before" "$(remote)"
-# --replace-secret: the replace-secret checklist sets the secret, then rotateKeys and JWKS.
-run env sync --auth --replace-secret --yes
+# --replace-secret: the replace-secret checklist sets the secret, then rotateKeys and JWKS. With
+# --json, stdout is one JSON document: the plan, with the checklist run inside it.
+run env sync --auth --replace-secret --yes --json
 expect_rc 0 "secret replaced with its rotation"
+bc_assert_eq "one JSON document: the plan with its run" "BETTER_AUTH_SECRET replace-secret done done" \
+    "$(json_get 'j.items.find(i=>i.name==="BETTER_AUTH_SECRET").name+" "+j.run.checklist+" "+j.run.state+" "+j.run.outcome' <<<"$out")"
 bc_assert_eq "secret changed" "$NEW_SECRET" "$(remote | json_get '.BETTER_AUTH_SECRET')"
 bc_assert_eq "one replace-secret run, done" "replace-secret done" \
     "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].checklist + " " + j.runs[0].state')"
@@ -227,6 +230,20 @@ remote | json_get '.JWKS' >"$BC_TMP/jwks2"
 "$CRYPTO" row-open "$NEW_SECRET" <"$BC_TMP/jwks2" >/dev/null || bc_die "the rotated key does not decrypt with the new secret"
 "$CRYPTO" row-open "$SECRET" <"$BC_TMP/jwks2" >/dev/null 2>&1 && bc_die "the rotated key decrypts with the old secret"
 [ "$(json_get '.[0].id' <"$BC_TMP/jwks2")" != "$kid" ] || bc_die "the key id did not change"
+# Its audit entry keeps the secret's short hashes under the variable's name, as env.sync entries
+# do (never under "kid"); the log prints them so, and the entry cannot be undone.
+short() { printf %s "$1" | sha256sum | cut -c1-8; }
+run audit --json
+entry=$(json_get 'JSON.stringify(j.entries.find(e=>e.action==="env.replace_secret"))' <<<"$out")
+bc_assert_eq "replace-secret audit: the secret's hashes, no kid" \
+    "sha256:$(short "$SECRET") sha256:$(short "$NEW_SECRET") undefined undefined" \
+    "$(json_get 'j.before.BETTER_AUTH_SECRET+" "+j.after.BETTER_AUTH_SECRET+" "+j.before.kid+" "+j.after.kid' <<<"$entry")"
+run audit
+contains "the log shows the hashes by name" "$out" \
+    "BETTER_AUTH_SECRET: \"sha256:$(short "$SECRET")\" -> \"sha256:$(short "$NEW_SECRET")\""
+run audit undo "$(json_get .id <<<"$entry")" --yes
+expect_rc 4 "a replaced secret is not undone from the log"
+contains "says why" "$err" "(env.replace_secret) cannot be undone"
 
 # --- 4. Convex's name and size rules -------------------------------------------------------------
 big=$(head -c 8193 /dev/zero | tr '\0' v)

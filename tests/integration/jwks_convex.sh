@@ -27,17 +27,7 @@ esac
 
 # cx_start [--env N=V]...: a fresh deployment; sets CX (its URL) and the bcadmin target.
 cx_start() {
-    local out="$BC_TMP/cx.$RANDOM" pid
-    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$KEY" "${CX_ARGS[@]}" "$@" >"$out" 2>"$out.err" &
-    pid=$!
-    BC_SERVER_PIDS+=("$pid")
-    for _ in $(seq 1 1200); do
-        grep -q '^PORT ' "$out" && break
-        kill -0 "$pid" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
-        sleep 0.1
-    done
-    grep -q '^PORT ' "$out" || bc_die "deployment printed no port within 120 s: $(cat "$out.err")"
-    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
+    bc_cx_start "$KEY" "${CX_ARGS[@]}" "$@"
     export CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY CONVEX_SITE_URL=$CX
 }
 cx_post() { curl -sS -X POST "$CX$1" -H 'content-type: application/json' -H "Authorization: Convex $KEY" -d "$2"; }

@@ -23,21 +23,7 @@ STATE="$XDG_STATE_HOME/bcadmin/state.db"
 PROD_KEY='prod:happy-cat-123|0123456789abcdef'
 
 # cx_start KEY [SERVER OPTIONS...]: a fresh deployment; sets CX and CXPID.
-cx_start() {
-    local key=$1 out="$BC_TMP/cx.$RANDOM"
-    shift
-    : >"$out"
-    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$out" 2>"$out.err" &
-    CXPID=$!
-    bc_track_pid "$CXPID"
-    for _ in $(seq 1 1200); do
-        grep -q '^PORT ' "$out" && break
-        kill -0 "$CXPID" 2>/dev/null || bc_die "deployment died: $(cat "$out.err")"
-        sleep 0.1
-    done
-    grep -q '^PORT ' "$out" || bc_die "deployment printed no port: $(cat "$out.err")"
-    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$out")"
-}
+cx_start() { bc_cx_start "$@"; }
 cx_stop() { kill "$CXPID" 2>/dev/null || true; wait "$CXPID" 2>/dev/null || true; }
 stats() { curl -sS "$CX/__test/stats" | json_get "$1"; }
 cached() { bc_sql "$STATE" "SELECT functions FROM layout_cache WHERE url = ?" "$CX" | json_get 'j.map(r => r.functions).join()'; }

@@ -243,6 +243,28 @@ ba_sign_in() {
 # ba_try_sign_in EMAIL PASSWORD: sign in without judging; prints the body, status via ba_status.
 ba_try_sign_in() { ba_post /sign-in/email "$(json_obj email "$1" password "$2")"; }
 
+# --- the Convex test deployment ------------------------------------------------------------------
+
+# bc_cx_start KEY [SERVER OPTIONS...]: a fresh Convex test deployment (convex-deployment/server.mjs)
+# with admin key KEY; waits until it listens and sets CX (its URL), CXPID and CX_OUT (its stdout:
+# the BETTER_AUTH and PORT lines). Stopped by the exit trap.
+bc_cx_start() {
+    local key=$1
+    shift
+    CX_OUT="$BC_TMP/cx.$RANDOM"
+    : >"$CX_OUT" # before the loop reads it (see ba_start)
+    node "$BC_PEERS_DIR/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$CX_OUT" 2>"$CX_OUT.err" &
+    CXPID=$!
+    bc_track_pid "$CXPID"
+    for _ in $(seq 1 1200); do # a loaded machine can take a minute to load the app's modules
+        grep -q '^PORT ' "$CX_OUT" && break
+        kill -0 "$CXPID" 2>/dev/null || bc_die "deployment died: $(cat "$CX_OUT.err")"
+        sleep 0.1
+    done
+    grep -q '^PORT ' "$CX_OUT" || bc_die "deployment printed no port within 120 s: $(cat "$CX_OUT.err")"
+    CX="http://127.0.0.1:$(awk '/^PORT /{print $2}' "$CX_OUT")"
+}
+
 # --- JSON (node; the only runtime the peers need anyway) -----------------------------------
 
 # json_get EXPR < JSON: evaluate a JS expression on the parsed input, written as jq-like path

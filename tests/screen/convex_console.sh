@@ -4,8 +4,10 @@
 #   to every request, Enter reads the user, its sessions and its accounts together (3 requests,
 #   all 3 in flight at once) and nothing else (the owner email of the user's own sessions comes
 #   from the user just read);
+# - the sessions screen searches and sorts on Convex, and refuses an unindexed sort with the reason;
 # - past 1,000 users the position reads "of 1,000+ so far"; `#` finishes the count (exact), and
-#   on a slow scan shows progress and stops on Esc.
+#   on a slow scan shows progress (matches, rows read, the share of the table read) and stops on
+#   Esc.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0be11e5e'
 start_deployment "$KEY"
@@ -29,6 +31,32 @@ ctl POST /__test/latency '{"ms":0}' >/dev/null
 keys Escape
 wait_for "row 1 of 30"
 
+# the sessions screen on Convex: a search by the owner's email, a sort by expires (indexed);
+# last active (updatedAt, no index in better-convex's schema) is refused with the reason
+keys 2
+wait_for "Sessions  row 1 of 60"
+keys /
+text "USER00007@"
+keys Enter
+wait_for "Sessions  row 1 of 2   showing: all sessions   search: USER00007@"
+[ "$(screen | grep -c 'user00007@example.com')" = 2 ] || fail "the search did not find user00007's two sessions"
+keys :
+keys C-u
+text "sort expires"
+keys Enter
+wait_for "sort: expires ▼ descending"
+keys :
+keys C-u
+text "sort active"
+keys Enter
+wait_for 'error: the deployment has no index to sort "session" by updatedAt'
+expect_screen_has "sort: expires ▼ descending"
+keys Escape
+wait_for "search cleared"
+wait_for "Sessions  row 1 of 60"
+keys 1
+wait_for "row 1 of 30"
+
 ctl POST /__test/seed '{"users":2500,"offset":1000,"sessionsPerUser":0,"accounts":false}' >/dev/null
 keys C-r
 wait_for "row 1 of 1,000+ so far"
@@ -48,5 +76,18 @@ expect_screen_has "0 found so far"
 expect_screen_has "Esc stops"
 keys Escape
 wait_for "count stopped: 0 found so far"
+ctl DELETE /__test/faults >/dev/null
+# past 4,000 rows a count reads ranges after its first round: while the second round hangs, the
+# line shows the matches, the rows read and the share of the table read; Esc stops it
+ctl POST /__test/seed '{"users":2500,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null
+keys C-r
+wait_for "+ so far"
+ctl POST /__test/faults '{"kind":"latency","fn":"auth:findMany","ms":20000,"persistent":true,"skip":2}' >/dev/null
+keys '#'
+wait_for "rows read of ~"
+expect_screen_has "found so far, 4,000 rows read of ~"
+keys Escape
+wait_for "count stopped:"
+expect_screen_has "found so far in 4,000 rows read"
 ctl DELETE /__test/faults >/dev/null
 keys q

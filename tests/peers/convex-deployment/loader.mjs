@@ -2,7 +2,8 @@
 // on to the app files it imports, so an environment change re-evaluates the whole app (auth
 // config included) with fresh module instances, as a real deployment does. Packages under
 // node_modules are shared between generations. With --app DIR, the server's own bare imports
-// (convex-test, convex/values) resolve from DIR's node_modules, the same copies the app uses.
+// (convex-test, convex/values) resolve from DIR's node_modules, the same copies the app uses, and
+// so do those of convex/_generated/*.js here, the codegen stand-ins every app re-exports.
 //
 // One fidelity fix to convex-test (0.0.70): a deployment sends the arguments of every function
 // call - nested ctx.runQuery/runMutation/runAction included - through convexToJson, which drops
@@ -13,17 +14,22 @@
 let appRoot = null;
 let packagesFrom = null;
 let server = null;
+let stubs = null;
 
 export function initialize(data) {
   appRoot = data.appRoot;
   packagesFrom = data.packagesFrom ?? null;
   server = data.server ?? null;
+  stubs = data.stubs ?? null;
 }
 
 const bare = (s) => !/^(node:|\.{0,2}\/|file:|data:)/.test(s);
 
 export async function resolve(specifier, context, nextResolve) {
-  if (packagesFrom && context.parentURL === server && bare(specifier))
+  // The server's own bare imports, and those of the codegen stand-ins the apps share, resolve
+  // from the app's packages.
+  const parentURL = context.parentURL ?? "";
+  if (packagesFrom && bare(specifier) && (parentURL === server || (stubs && parentURL.startsWith(stubs))))
     return nextResolve(specifier, { ...context, parentURL: packagesFrom });
   const resolved = await nextResolve(specifier, context);
   const parent = context.parentURL;

@@ -21,6 +21,8 @@ const here = appDir ?? dirname(fileURLToPath(import.meta.url));
 register("./loader.mjs", import.meta.url, {
   data: {
     appRoot: pathToFileURL(here + "/").href,
+    // the codegen stand-ins every app re-exports; their imports resolve from the app's packages
+    stubs: new URL("./convex/_generated/", import.meta.url).href,
     ...(appDir ? { packagesFrom: pathToFileURL(appDir + "/").href, server: import.meta.url } : {}),
   },
 });
@@ -129,17 +131,21 @@ function rootModules() {
   return m;
 }
 
+// convex-test finds a component's root by a module under `_generated`; the component's own files
+// import nothing from there, so the app's stand-in is named there.
 function componentModules() {
-  if (appDir) return appModules("betterAuth", join(here, "convex/betterAuth"), null);
-  const m = {};
-  for (const f of ["_generated/server.js", "schema.js", "auth.js", "adapter.js"])
-    m[`./betterAuth/${f}`] = importAt(`component-app/convex/betterAuth/${f}`);
+  const m = appDir ? appModules("betterAuth", join(here, "convex/betterAuth"), null) : {};
+  if (!appDir)
+    for (const f of ["schema.js", "auth.js", "adapter.js"])
+      m[`./betterAuth/${f}`] = importAt(`component-app/convex/betterAuth/${f}`);
+  if (!Object.keys(m).some((k) => k.includes("/_generated/")))
+    m["./betterAuth/_generated/server.js"] = importAt(appPath("component-app/convex/_generated/server.js"));
   return m;
 }
 
+const appPath = (rel) => (appDir ? rel.replace(/^component-app\//, "") : rel);
 const modulesFor = { "": rootModules() };
 if (LAYOUT === "component") modulesFor.betterAuth = componentModules();
-const appPath = (rel) => (appDir ? rel.replace(/^component-app\//, "") : rel);
 const authConfigFile = appPath(
   LAYOUT === "component" ? "component-app/convex/auth.config.js" : "convex/auth.config.js");
 
@@ -224,7 +230,10 @@ for (const [method, level] of [
 
 // --- HTTP helpers -----------------------------------------------------------------------------
 
-const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0 };
+// connections: TCP connections accepted (a client that keeps its connections opens few);
+// rounds: requests that arrived while none was in flight, i.e. rounds of requests sent together
+// by a client that waits for a round's answers before the next (the round trips it waited on).
+const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0 };
 
 function send(res, status, body, headers = {}) {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -512,6 +521,7 @@ function addFault(f) {
     ms: Number(f.ms ?? 1000),
     phase: f.phase ?? DEFAULT_PHASE[f.kind],
     data: f.data ?? { code: "INJECTED" },
+    skip: Number(f.skip ?? 0), // matching requests let through untouched first
   };
   if (!["before", "after"].includes(fault.phase))
     throw new HttpError(400, "BadFault", `phase must be before or after`);
@@ -525,6 +535,10 @@ function takeFaults(path, fnPath) {
     if (f.remaining <= 0) continue;
     if (f.path && !path.startsWith(f.path)) continue;
     if (f.fn && f.fn !== fnPath) continue;
+    if (f.skip > 0) {
+      f.skip--;
+      continue;
+    }
     f.remaining--;
     hit.push(f);
   }
@@ -654,7 +668,7 @@ async function control(req, res, path) {
   }
   if (path === "/__test/stats" && req.method === "GET") return send(res, 200, stats);
   if (path === "/__test/stats/reset" && req.method === "POST") {
-    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight });
+    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0 });
     return send(res, 200, stats);
   }
   if (path === "/__test/seed" && req.method === "POST") return send(res, 200, await seed(await readJson(req)));
@@ -731,6 +745,7 @@ async function handle(req, res) {
 
   stats.requests++;
   stats.byRoute[path] = (stats.byRoute[path] ?? 0) + 1;
+  if (stats.inFlight === 0) stats.rounds++;
   stats.inFlight++;
   stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
   try {
@@ -779,6 +794,7 @@ const server = http.createServer((req, res) => {
     else res.destroy();
   });
 });
+server.on("connection", () => stats.connections++);
 server.keepAliveTimeout = 5000;
 server.listen(Number(opt.port), "127.0.0.1", () => {
   port = server.address().port;

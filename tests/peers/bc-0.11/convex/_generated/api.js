@@ -1,7 +1,3 @@
-// Hand-written stand-in for the generated api: anyApi builds a reference for any path, which is
-// what the generated file does at run time too.
-import { anyApi, componentsGeneric } from "convex/server";
-
-export const api = anyApi;
-export const internal = anyApi;
-export const components = componentsGeneric();
+// The hand-written codegen stand-in every test app shares (convex-deployment/convex/_generated):
+// under --app its `convex` import resolves to this app's own package (loader.mjs).
+export * from "../../../convex-deployment/convex/_generated/api.js";

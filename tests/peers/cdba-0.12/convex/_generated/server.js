@@ -1,11 +1,3 @@
-// Hand-written stand-in for `npx convex codegen`: the generic builders under the names the app
-// code imports, so the app runs under convex-test without a build step.
-export {
-  actionGeneric as action,
-  httpActionGeneric as httpAction,
-  internalActionGeneric as internalAction,
-  internalMutationGeneric as internalMutation,
-  internalQueryGeneric as internalQuery,
-  mutationGeneric as mutation,
-  queryGeneric as query,
-} from "convex/server";
+// The hand-written codegen stand-in every test app shares (convex-deployment/convex/_generated):
+// under --app its `convex` import resolves to this app's own package (loader.mjs).
+export * from "../../../convex-deployment/convex/_generated/server.js";
