@@ -1324,13 +1324,6 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
     return true;
 }
 
-static const char *const sort_fields[] = {
-    [BC_SORT_CREATED] = "createdAt",
-    [BC_SORT_UPDATED] = "updatedAt",
-    [BC_SORT_EMAIL] = "email",
-    [BC_SORT_NAME] = "name",
-};
-
 /* The page_spec of a users query (sp->where, sp->canonical and pc->needle are the caller's). */
 static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ctx *pc_out,
                             bc_error *err)
@@ -1347,7 +1340,7 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     user_pred_ctx pc = {q, NULL};
     page_spec sp = {.model = BC_MODEL_USER,
                     .where = bc_cv_array(),
-                    .sort = sort_fields[q->sort],
+                    .sort = bc_sort_field(q->sort),
                     .ascending = q->ascending,
                     .needs_index = q->sort != BC_SORT_CREATED,
                     .pred = user_pred, /* pred_ctx: the caller's, once pc is in place */
@@ -1528,12 +1521,6 @@ static bc_status find_session_users(cv *c, const char *search, const char *needl
     return BC_OK;
 }
 
-static const char *const session_sort_fields[] = {
-    [BC_SESSION_SORT_CREATED] = "createdAt",
-    [BC_SESSION_SORT_EXPIRES] = "expiresAt",
-    [BC_SESSION_SORT_UPDATED] = "updatedAt",
-};
-
 /* The page_spec of a sessions query and its predicate's context (release with spec_release and
  * free pc->needle); sp.pred_ctx is set by the caller to pc, which must outlive the spec. */
 static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
@@ -1547,7 +1534,7 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
     *pc = (session_pred_ctx){.q = q, .c = c};
     page_spec sp = {.model = BC_MODEL_SESSION,
                     .where = bc_cv_array(),
-                    .sort = session_sort_fields[q->sort],
+                    .sort = bc_session_sort_field(q->sort),
                     .ascending = q->ascending,
                     /* createdAt is _creationTime's order; the others need an index */
                     .needs_index = q->sort != BC_SESSION_SORT_CREATED,

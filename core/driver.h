@@ -38,6 +38,10 @@ typedef enum {
     BC_SORT_NAME,
 } bc_sort_key;
 
+/* The field a users sort key orders by, as Better Auth names it ("createdAt"); NULL for an unknown
+ * key. Static strings. */
+const char *bc_sort_field(bc_sort_key k);
+
 typedef enum {
     BC_SEARCH_CONTAINS = 0, /* case-insensitive substring of email or name (scans) */
     BC_SEARCH_PREFIX,       /* email starts with (uses the email index) */
@@ -71,6 +75,9 @@ typedef enum {
     BC_SESSION_SORT_UPDATED,     /* updatedAt: last active */
     BC_SESSION_SORT_COUNT
 } bc_session_sort;
+
+/* The field a sessions sort key orders by ("expiresAt"); NULL for an unknown key. Static. */
+const char *bc_session_sort_field(bc_session_sort k);
 
 /* Sessions. Zero-initialised means: every session, newest first. */
 typedef struct {

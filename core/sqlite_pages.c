@@ -457,13 +457,6 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     return status;
 }
 
-static const char *const sort_columns[] = {
-    [BC_SORT_CREATED] = "createdAt",
-    [BC_SORT_UPDATED] = "updatedAt",
-    [BC_SORT_EMAIL] = "email",
-    [BC_SORT_NAME] = "name",
-};
-
 /* The WHERE clause of a users query and a canonical description of it for cursors and counts. */
 static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf *canon,
                                    bc_error *err)
@@ -555,7 +548,7 @@ static bc_status user_spec(sq *s, const bc_user_query *q, qb *w, bc_buf *canon, 
         .model = BC_MODEL_USER,
         .kind = 'U',
         .sort = (uint8_t)q->sort,
-        .column = sort_columns[q->sort],
+        .column = bc_sort_field(q->sort),
         .nocase = q->sort == BC_SORT_NAME,
         .ascending = q->ascending,
         .where = w,
@@ -591,12 +584,6 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     bc_buf_release(&canon);
     return st;
 }
-
-static const char *const session_sort_columns[] = {
-    [BC_SESSION_SORT_CREATED] = "createdAt",
-    [BC_SESSION_SORT_EXPIRES] = "expiresAt",
-    [BC_SESSION_SORT_UPDATED] = "updatedAt",
-};
 
 /* The search of a sessions query: the IP address or user agent holds the needle, or the owner's
  * email or name does (the users matching are found once, by a subquery SQLite runs first). */
@@ -661,7 +648,7 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         .model = BC_MODEL_SESSION,
         .kind = 'S',
         .sort = (uint8_t)q->sort,
-        .column = session_sort_columns[q->sort],
+        .column = bc_session_sort_field(q->sort),
         .ascending = q->ascending,
         .where = &w,
         .canonical = canon.data,

@@ -363,13 +363,7 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
             reload(s, false);
             return true;
         }
-        tui_app_prompt(app,
-                       &(tui_prompt_spec){.prefix = "/",
-                                          .on_change = search_changed,
-                                          .on_done = search_done,
-                                          .history = TUI_HISTORY_SEARCH,
-                                          .ctx = s},
-                       s->search);
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     case TUI_ACT_SORT:
         if (!arg)

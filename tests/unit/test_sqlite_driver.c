@@ -1323,8 +1323,8 @@ static void first_page_is_the_counted_ones(bc_driver *d, bc_user_query q, size_t
     bc_page_release(&counted);
 }
 
-/* Every needle, every sort and order, every page size: what SQLite's LIKE answers (fewer page
- * sizes when short). */
+/* Every needle, every sort and order, every page size: what SQLite's LIKE answers (when short:
+ * the first two pages of one size). */
 static void search_agrees_with_like(bc_driver *d, sqlite3 *raw, bool short_run)
 {
     bc_error err = {0};
@@ -1335,14 +1335,14 @@ static void search_agrees_with_like(bc_driver *d, sqlite3 *raw, bool short_run)
                 char *want = like_ids(raw, index_needles[i], (bc_sort_key)key, asc, &n);
                 bc_user_query q = {
                     .search = index_needles[i], .sort = (bc_sort_key)key, .ascending = asc};
-                check_paging(d, q, 3, want);
+                first_page_is_the_counted_ones(d, q, 3, n);
                 if (!short_run) {
                     check_paging(d, q, 1, want);
+                    check_paging(d, q, 3, want);
                     check_paging(d, q, 50, want);
+                    first_page_is_the_counted_ones(d, q, 1, n);
+                    first_page_is_the_counted_ones(d, q, 50, n);
                 }
-                first_page_is_the_counted_ones(d, q, 1, n);
-                first_page_is_the_counted_ones(d, q, 3, n);
-                first_page_is_the_counted_ones(d, q, 50, n);
                 q.limit = 2;
                 q.want_total = true;
                 bc_page pg;
@@ -1413,14 +1413,15 @@ static void a_rare_needle_leaves_the_walk_early(void **state)
          "strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', printf('+%d minutes', i)), "
          "'2025-01-01T00:00:00.000Z' FROM n");
     assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
-    static const char *const needles[] = {"walker", "0042", "er0001@", "7", "zz", "r 12"};
+    static const char *const needles[] = {"walker", "0042", "7", "zz", "r 12"};
     for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
         for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++) {
             int64_t n;
             char *want = like_ids(f->raw, needles[i], (bc_sort_key)key, false, &n);
             bc_user_query q = {.search = needles[i], .sort = (bc_sort_key)key};
             first_page_is_the_counted_ones(f->d, q, 50, n);
-            check_paging(f->d, q, 100, want);
+            if (n < 200) /* every page, for the needles the walk gives up on */
+                check_paging(f->d, q, 50, want);
             free(want);
         }
     }
