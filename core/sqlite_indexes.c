@@ -407,8 +407,8 @@ static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error 
     bc_status st = first_unfilled(s, "user", next, &m, err);
     if (st != BC_OK)
         return st;
-    char *text = bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid,
-                              m.id ? m.id : "");
+    char *text =
+        bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid, m.id ? m.id : "");
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(s->db,
                                 "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", "

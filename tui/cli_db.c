@@ -68,8 +68,8 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
             bc_cli_line(c->out, "%s: %s", c->d->label,
-                    had ? "bcadmin's indexes, search tables and triggers removed"
-                        : "no bcadmin index was present");
+                        had ? "bcadmin's indexes, search tables and triggers removed"
+                            : "no bcadmin index was present");
         return st;
     }
     bool had = bc_target_has_indexes(&c->t);
