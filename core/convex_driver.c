@@ -1205,40 +1205,17 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     return st;
 }
 
-/* Every row of sp, in order, to sink: in concurrent ranges where the order allows, else page by
- * page. */
+/* Every row of sp, in order, to sink, in concurrent ranges (sp must be rangeable). */
 static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void *ctx,
                             bc_error *err)
 {
-    if (rangeable(sp)) {
-        bc_cv *base = page_args(sp);
-        ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
-        char *resume = NULL;
-        bc_status st = read_ranges(&g, NULL, false, &resume, err);
-        free(resume);
-        free(g.last_key);
-        bc_cv_free(base);
-        return st;
-    }
-    page_spec ps = *sp;
-    ps.stream = true;
-    ps.want_total = false;
-    ps.limit = BC_PAGE_MAX;
-    char *cursor = NULL;
-    bc_status st;
-    do {
-        bc_page page = {.total = -1};
-        ps.cursor = cursor;
-        st = run_page(c, &ps, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st == BC_OK && page.rows.n)
-            st = sink(ctx, &page.rows, err);
-        if (st == BC_OK)
-            cursor = bc_xstrdup(page.next_cursor);
-        bc_page_release(&page);
-    } while (st == BC_OK && cursor);
-    free(cursor);
+    bc_cv *base = page_args(sp);
+    ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
+    char *resume = NULL;
+    bc_status st = read_ranges(&g, NULL, false, &resume, err);
+    free(resume);
+    free(g.last_key);
+    bc_cv_free(base);
     return st;
 }
 
@@ -1398,8 +1375,10 @@ static void spec_release(page_spec *sp, user_pred_ctx *pc)
         free(pc->needle);
 }
 
-static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
-                                   bc_error *err)
+/* A users query as one page (into out) or, with a sink, whole: in concurrent ranges where its
+ * order allows, else page by page as the wrappers do for any store. */
+static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
+                             bc_rows_sink sink, void *ctx, bc_error *err)
 {
     page_spec sp;
     user_pred_ctx pc;
@@ -1407,23 +1386,26 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
     if (st != BC_OK)
         return st;
     sp.pred_ctx = &pc;
-    st = run_page((cv *)d, &sp, out, err);
+    if (!sink)
+        st = run_page((cv *)d, &sp, out, err);
+    else if (rangeable(&sp))
+        st = run_stream((cv *)d, &sp, sink, ctx, err);
+    else
+        st = bc_driver_each_by_pages(d, q, NULL, sink, ctx, err);
     spec_release(&sp, &pc);
     return st;
+}
+
+static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    return users_query(d, q, out, NULL, NULL, err);
 }
 
 static bc_status convex_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
                                    void *ctx, bc_error *err)
 {
-    page_spec sp;
-    user_pred_ctx pc;
-    bc_status st = users_spec(q, &sp, &pc, err);
-    if (st != BC_OK)
-        return st;
-    sp.pred_ctx = &pc;
-    st = run_stream((cv *)d, &sp, sink, ctx, err);
-    spec_release(&sp, &pc);
-    return st;
+    return users_query(d, q, NULL, sink, ctx, err);
 }
 
 static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
@@ -1469,27 +1451,32 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
     return BC_OK;
 }
 
-static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
-                                      bc_error *err)
+/* A sessions query as one page or whole, as users_query. */
+static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                bc_rows_sink sink, void *ctx, bc_error *err)
 {
     page_spec sp = {0};
     bc_status st = sessions_spec((cv *)d, q, &sp, err);
-    if (st == BC_OK)
+    if (st == BC_OK && !sink)
         st = run_page((cv *)d, &sp, out, err);
+    else if (st == BC_OK && rangeable(&sp))
+        st = run_stream((cv *)d, &sp, sink, ctx, err);
+    else if (st == BC_OK)
+        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, err);
     spec_release(&sp, NULL);
     return st;
+}
+
+static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    return sessions_query(d, q, out, NULL, NULL, err);
 }
 
 static bc_status convex_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                       void *ctx, bc_error *err)
 {
-    page_spec sp;
-    bc_status st = sessions_spec((cv *)d, q, &sp, err);
-    if (st != BC_OK)
-        return st;
-    st = run_stream((cv *)d, &sp, sink, ctx, err);
-    spec_release(&sp, NULL);
-    return st;
+    return sessions_query(d, q, NULL, sink, ctx, err);
 }
 
 /* Every row of a model, newest first: how core/stats reads what it cannot count here. */
