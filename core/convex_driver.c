@@ -63,6 +63,11 @@ typedef struct {
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
+    /* A sessions search's users (their ids, sorted) for its folded needle: found by one users
+     * scan on the query's first page, kept for its later pages. */
+    char *session_needle;
+    char **session_users;
+    size_t n_session_users;
 } cv;
 
 static const bc_driver_ops convex_ops;
@@ -678,13 +683,20 @@ static bc_status sort_check(const page_spec *sp, const fcall *f, bc_error *err)
 {
     if (!sp->needs_index || !logged(f, "without an index"))
         return BC_OK;
-    /* Suggest the other sorts only: never the one being refused. */
+    /* Suggest the other sorts that have an index in better-convex's schema, never the one being
+     * refused. */
     bc_buf others = {0};
-    static const char *const keys[][2] = {
-        {"createdAt", "created"}, {"email", "email"}, {"name", "name"}};
+    static const struct {
+        bc_model model;
+        const char *field, *name;
+    } keys[] = {{BC_MODEL_USER, "createdAt", "created"},
+                {BC_MODEL_USER, "email", "email"},
+                {BC_MODEL_USER, "name", "name"},
+                {BC_MODEL_SESSION, "createdAt", "created"},
+                {BC_MODEL_SESSION, "expiresAt", "expires"}};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(keys[i][0], sp->sort) != 0)
-            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i][1]);
+        if (keys[i].model == sp->model && strcmp(keys[i].field, sp->sort) != 0)
+            bc_buf_printf(&others, "%s%s", others.len ? ", " : "", keys[i].name);
     bc_fail(err, BC_USAGE,
             "the deployment has no index to sort \"%s\" by %s (better-convex warned \"Querying "
             "without an index\" and would return rows unsorted): sort by %s instead, or add an "
@@ -1289,13 +1301,6 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
     return true;
 }
 
-static const char *const sort_fields[] = {
-    [BC_SORT_CREATED] = "createdAt",
-    [BC_SORT_UPDATED] = "updatedAt",
-    [BC_SORT_EMAIL] = "email",
-    [BC_SORT_NAME] = "name",
-};
-
 /* The page_spec of a users query (sp->where, sp->canonical and pc->needle are the caller's). */
 static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ctx *pc_out,
                             bc_error *err)
@@ -1312,7 +1317,7 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     user_pred_ctx pc = {q, NULL};
     page_spec sp = {.model = BC_MODEL_USER,
                     .where = bc_cv_array(),
-                    .sort = sort_fields[q->sort],
+                    .sort = bc_sort_field(q->sort),
                     .ascending = q->ascending,
                     .needs_index = q->sort != BC_SORT_CREATED,
                     .pred = user_pred, /* pred_ctx: the caller's, once pc is in place */
@@ -1408,9 +1413,21 @@ static bc_status convex_users_each(bc_driver *d, const bc_user_query *q, bc_rows
     return users_query(d, q, NULL, sink, ctx, err);
 }
 
+typedef struct {
+    const bc_session_query *q;
+    const cv *c;
+    char *needle; /* folded search, or NULL */
+} session_pred_ctx;
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
 {
-    const bc_session_query *q = ctx;
+    const session_pred_ctx *pc = ctx;
+    const bc_session_query *q = pc->q;
     if (q->active_only && !date_after(r, "expiresAt", now))
         return false;
     if (q->expired_only && date_after(r, "expiresAt", now))
@@ -1420,19 +1437,91 @@ static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
         if (!by || !*by)
             return false;
     }
+    if (pc->needle) {
+        /* as on SQLite: the IP address or user agent, or the owner's email or name */
+        size_t nn = strlen(pc->needle);
+        const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
+        const char *user = bc_record_text(r, "userId");
+        if (!(ip && bc_text_contains_folded(ip, strlen(ip), pc->needle, nn)) &&
+            !(ua && bc_text_contains_folded(ua, strlen(ua), pc->needle, nn)) &&
+            !(user && bsearch(&user, pc->c->session_users, pc->c->n_session_users, sizeof(char *),
+                              compare_ids)))
+            return false;
+    }
     return true;
 }
 
-/* The page_spec of a sessions query (release with spec_release). */
-static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out, bc_error *err)
+static void forget_session_users(cv *c)
+{
+    for (size_t i = 0; i < c->n_session_users; i++)
+        free(c->session_users[i]);
+    free(c->session_users);
+    free(c->session_needle);
+    c->session_users = NULL;
+    c->session_needle = NULL;
+    c->n_session_users = 0;
+}
+
+/* Keeps the ids of the rows a users scan hands over (find_session_users). */
+typedef struct {
+    cv *c;
+    size_t cap;
+} session_users_sink;
+
+static bc_status keep_session_users(void *ctx, bc_rows *rows, bc_error *err)
+{
+    session_users_sink *k = ctx;
+    cv *c = k->c;
+    for (size_t i = 0; i < rows->n; i++) {
+        const char *id = bc_record_text(&rows->items[i], "id");
+        if (!id)
+            continue;
+        if (c->n_session_users == k->cap)
+            c->session_users = bc_xrealloc(c->session_users,
+                                           (k->cap = k->cap ? k->cap * 2 : 64) * sizeof(char *));
+        c->session_users[c->n_session_users++] = bc_xstrdup(id);
+    }
+    return BC_OK;
+}
+
+/* The ids of the users whose email or name holds search: one users scan (the whole users
+ * search, at the deployment's pace), kept in c for the later pages of the same sessions search. */
+static bc_status find_session_users(cv *c, const char *search, const char *needle, bool first,
+                                    bc_error *err)
+{
+    if (!first && c->session_needle && strcmp(c->session_needle, needle) == 0)
+        return BC_OK;
+    forget_session_users(c);
+    bc_user_query uq = {.search = search};
+    session_users_sink k = {c, 0};
+    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, err);
+    if (st != BC_OK) {
+        forget_session_users(c);
+        return st;
+    }
+    qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
+    c->session_needle = bc_xstrdup(needle);
+    return BC_OK;
+}
+
+/* The page_spec of a sessions query and its predicate's context (release with spec_release and
+ * free pc->needle); sp.pred_ctx is set by the caller to pc, which must outlive the spec. */
+static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
+                               session_pred_ctx *pc, bc_error *err)
 {
     if (q->active_only && q->expired_only)
         return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    if ((unsigned)q->sort >= BC_SESSION_SORT_COUNT)
+        return bc_fail(err, BC_USAGE, "unknown session sort key %d", (int)q->sort);
+    const char *search = q->search ? q->search : "";
+    *pc = (session_pred_ctx){.q = q, .c = c};
     page_spec sp = {.model = BC_MODEL_SESSION,
                     .where = bc_cv_array(),
-                    .sort = "createdAt",
+                    .sort = bc_session_sort_field(q->sort),
+                    .ascending = q->ascending,
+                    /* createdAt is _creationTime's order; the others need an index */
+                    .needs_index = q->sort != BC_SESSION_SORT_CREATED,
                     .pred = session_pred,
-                    .pred_ctx = q,
                     .limit = q->limit,
                     .stream = q->stream,
                     .cursor = q->cursor,
@@ -1444,9 +1533,15 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
         sp.scans = true;
     }
     sp.scans |= q->active_only || q->expired_only;
+    if (*search) {
+        pc->needle = bc_text_fold(search, strlen(search), NULL);
+        sp.batch = SCAN_BATCH;
+        sp.scans = true;
+    }
     const char *user = q->user_id ? q->user_id : "";
-    sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d", strlen(user), user, q->active_only,
-                                q->expired_only, q->impersonation_only);
+    sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d|%zu:%s|%d|%d", strlen(user), user, q->active_only,
+                                q->expired_only, q->impersonation_only, strlen(search), search,
+                                (int)q->sort, q->ascending);
     *out = sp;
     return BC_OK;
 }
@@ -1455,15 +1550,24 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
 static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page *out,
                                 bc_rows_sink sink, void *ctx, bc_error *err)
 {
+    cv *c = (cv *)d;
     page_spec sp = {0};
-    bc_status st = sessions_spec((cv *)d, q, &sp, err);
-    if (st == BC_OK && !sink)
-        st = run_page((cv *)d, &sp, out, err);
-    else if (st == BC_OK && rangeable(&sp))
-        st = run_stream((cv *)d, &sp, sink, ctx, err);
-    else if (st == BC_OK)
-        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, err);
+    session_pred_ctx pc = {0};
+    bc_status st = sessions_spec(c, q, &sp, &pc, err);
+    sp.pred_ctx = &pc;
+    if (st == BC_OK && sink && !rangeable(&sp)) {
+        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, err); /* its pages search */
+    } else if (st == BC_OK) {
+        if (pc.needle) /* the users the search names first (kept for later pages) */
+            st = find_session_users(c, q->search, pc.needle, sink || !q->cursor || !*q->cursor,
+                                    err);
+        if (st == BC_OK && !sink)
+            st = run_page(c, &sp, out, err);
+        else if (st == BC_OK)
+            st = run_stream(c, &sp, sink, ctx, err);
+    }
     spec_release(&sp, NULL);
+    free(pc.needle);
     return st;
 }
 
@@ -1507,6 +1611,7 @@ static void convex_close(bc_driver *d)
     }
     free(c->alias_from);
     free(c->alias_to);
+    forget_session_users(c);
     bc_convex_set_cancel(c->cx, NULL);
     if (c->own_cx)
         bc_convex_free(c->cx);

@@ -425,3 +425,24 @@ bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const 
     return d->ops->rows_page ? d->ops->rows_page(d, model, limit, cursor, out, err)
                              : no_op(d, "page through every row", err);
 }
+
+const char *bc_sort_field(bc_sort_key k)
+{
+    static const char *const fields[] = {
+        [BC_SORT_CREATED] = "createdAt",
+        [BC_SORT_UPDATED] = "updatedAt",
+        [BC_SORT_EMAIL] = "email",
+        [BC_SORT_NAME] = "name",
+    };
+    return (unsigned)k < sizeof fields / sizeof *fields ? fields[k] : NULL;
+}
+
+const char *bc_session_sort_field(bc_session_sort k)
+{
+    static const char *const fields[BC_SESSION_SORT_COUNT] = {
+        [BC_SESSION_SORT_CREATED] = "createdAt",
+        [BC_SESSION_SORT_EXPIRES] = "expiresAt",
+        [BC_SESSION_SORT_UPDATED] = "updatedAt",
+    };
+    return (unsigned)k < BC_SESSION_SORT_COUNT ? fields[k] : NULL;
+}

@@ -38,6 +38,10 @@ typedef enum {
     BC_SORT_NAME,
 } bc_sort_key;
 
+/* The field a users sort key orders by, as Better Auth names it ("createdAt"); NULL for an unknown
+ * key. Static strings. */
+const char *bc_sort_field(bc_sort_key k);
+
 typedef enum {
     BC_SEARCH_CONTAINS = 0, /* case-insensitive substring of email or name (scans) */
     BC_SEARCH_PREFIX,       /* email starts with (uses the email index) */
@@ -64,12 +68,28 @@ typedef struct {
 
 enum { BC_VERIFIED_ANY = 0, BC_VERIFIED_YES = 1, BC_VERIFIED_NO = 2 };
 
-/* Sessions, newest first. */
+/* What sessions are sorted by (ties by id). */
+typedef enum {
+    BC_SESSION_SORT_CREATED = 0, /* createdAt */
+    BC_SESSION_SORT_EXPIRES,     /* expiresAt */
+    BC_SESSION_SORT_UPDATED,     /* updatedAt: last active */
+    BC_SESSION_SORT_COUNT
+} bc_session_sort;
+
+/* The field a sessions sort key orders by ("expiresAt"); NULL for an unknown key. Static. */
+const char *bc_session_sort_field(bc_session_sort k);
+
+/* Sessions. Zero-initialised means: every session, newest first. */
 typedef struct {
     const char *user_id;     /* NULL: every user's sessions */
     bool active_only;        /* expiresAt in the future */
     bool expired_only;       /* expiresAt in the past */
     bool impersonation_only; /* impersonatedBy is set */
+    /* NULL or "": none; else a substring, in any alphabet's case (bc_text_fold), of the owner's
+     * email or name, the IP address or the user agent */
+    const char *search;
+    bc_session_sort sort;
+    bool ascending; /* default false: newest / latest first */
     size_t limit;
     const char *cursor;
     bool want_total;

@@ -167,7 +167,8 @@ static int spec_score(const json_t *spec, const char *module)
     int score = 0;
     size_t i;
     json_t *entry;
-    json_array_foreach(spec, i, entry) {
+    json_array_foreach(spec, i, entry)
+    {
         char *m = NULL;
         if (spec_action(entry, "getLatestJwks", &m) && strcmp(m, module) == 0)
             score |= 2;
@@ -191,7 +192,8 @@ static char *module_from_spec(const json_t *spec, char **ambiguous)
     bc_buf tie = {0};
     size_t i;
     json_t *entry;
-    json_array_foreach(spec, i, entry) {
+    json_array_foreach(spec, i, entry)
+    {
         char *module = NULL;
         if (!spec_action(entry, "getLatestJwks", &module))
             continue;

@@ -69,12 +69,9 @@ static void add(bc_checks *out, const char *id, bc_check_status s, const char *f
             bc_xrealloc(out->items, (out->cap = out->cap ? out->cap * 2 : 16) * sizeof *out->items);
     va_list ap;
     va_start(ap, fmt);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    char *msg = bc_xvasprintf(fmt, ap);
     va_end(ap);
-    out->items[out->n++] = (bc_check){bc_xstrdup(id), s, msg ? msg : bc_xstrdup("(no message)"),
-                                      bc_xstrdup(fix ? fix : "")};
+    out->items[out->n++] = (bc_check){bc_xstrdup(id), s, msg, bc_xstrdup(fix ? fix : "")};
 }
 
 /* ---- shared facts ------------------------------------------------------------------------ */

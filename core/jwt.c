@@ -273,9 +273,15 @@ bc_status bc_jwt_verify_key(const bc_jwt *jwt, const bc_jwk *key, bc_error *err)
     return BC_OK;
 }
 
-static void iso_seconds(int64_t s, char out[BC_ISO_LEN + 1])
+/* A NumericDate for a message: ISO-8601 for years 0000-9999, else the number itself (a claim
+ * may hold any number of seconds up to 9.2e18, whose milliseconds would not fit int64_t). */
+#define CLAIM_TEXT_LEN 48
+static void iso_seconds(int64_t s, char out[CLAIM_TEXT_LEN])
 {
-    bc_iso_format(s * 1000, out);
+    if (s >= -62167219200LL && s <= 253402300799LL)
+        bc_iso_format(s * 1000, out);
+    else
+        snprintf(out, CLAIM_TEXT_LEN, "%lld seconds after 1970", (long long)s);
 }
 
 /* A NumericDate claim: absent is fine, anything but a number is not. */
@@ -301,7 +307,7 @@ bc_status bc_jwt_check_claims(const bc_jwt *jwt, const bc_jwt_checks *checks, bc
         numeric_claim(jwt->payload, "nbf", &has_nbf, &nbf, err) ||
         numeric_claim(jwt->payload, "iat", &has_iat, &iat, err))
         return BC_ERR;
-    char a[BC_ISO_LEN + 1], b[BC_ISO_LEN + 1];
+    char a[CLAIM_TEXT_LEN], b[CLAIM_TEXT_LEN];
     if (now) {
         iso_seconds(now, b);
         if (has_exp && now - leeway >= exp) {

@@ -98,8 +98,9 @@ typedef struct {
     const char *match;
     /* With scan, for a page without its total: first walk the sort index from the cursor,
      * checking each row, and stop at limit + 1 matches (a needle common enough finds its page
-     * in a few hundred rows); only when walk_rows rows did not fill the page (or the file has no
-     * index for the sort) answer by the scan or the candidates. */
+     * in a few hundred rows); only when walk_rows rows did not fill the page, or the first rows'
+     * matches say they would not (or the file has no index for the sort), answer by the scan or
+     * the candidates. */
     bool walk;
     size_t limit;
     const char *cursor;

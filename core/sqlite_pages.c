@@ -270,6 +270,9 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
     return BC_OK;
 }
 
+/* A walk (page_spec.walk) judges whether it is likely to fill its page every this many rows. */
+enum { WALK_JUDGE = 2048 };
+
 /* Whether SQLite reads q's rows in its ORDER BY from an index, without sorting them first. */
 static bool sorts_by_index(sq *s, const qb *q)
 {
@@ -292,8 +295,9 @@ static bool sorts_by_index(sq *s, const qb *q)
 
 /* The rows of one page in read order by one sorted statement (build_page_sql). With p->walk:
  * the sort order is walked for at most s->walk_rows rows, keeping the matching ones; *walked_out
- * is set when that did not answer (the rows ran out of the budget before the page was full, or
- * the walk would have had to sort the table first) and the page is still empty. */
+ * is set when that did not answer (the rows ran out of the budget before the page was full, the
+ * matches among the first rows said they would, or the walk would have had to sort the table
+ * first) and the page is still empty. */
 static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_page *out,
                              page_edges *e, bool *more, bool *walked_out, bc_error *err)
 {
@@ -317,6 +321,13 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
     int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         visited++;
+        /* A walk whose matches so far say the page would take more rows than it may read gives
+         * up early (judged after WALK_JUDGE rows, so a few rows do not decide it). */
+        if (walk && visited % WALK_JUDGE == 0 && visited < walk &&
+            (int64_t)out->rows.n * walk < (int64_t)(p->limit + 1) * visited) {
+            visited = walk;
+            break;
+        }
         if (walk && !sqlite3_column_int(st, (int)t->n))
             continue;
         if (out->rows.n == p->limit) {
@@ -446,13 +457,6 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     return status;
 }
 
-static const char *const sort_columns[] = {
-    [BC_SORT_CREATED] = "createdAt",
-    [BC_SORT_UPDATED] = "updatedAt",
-    [BC_SORT_EMAIL] = "email",
-    [BC_SORT_NAME] = "name",
-};
-
 /* The WHERE clause of a users query and a canonical description of it for cursors and counts. */
 static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf *canon,
                                    bc_error *err)
@@ -544,7 +548,7 @@ static bc_status user_spec(sq *s, const bc_user_query *q, qb *w, bc_buf *canon, 
         .model = BC_MODEL_USER,
         .kind = 'U',
         .sort = (uint8_t)q->sort,
-        .column = sort_columns[q->sort],
+        .column = bc_sort_field(q->sort),
         .nocase = q->sort == BC_SORT_NAME,
         .ascending = q->ascending,
         .where = w,
@@ -581,17 +585,36 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     return st;
 }
 
+/* The search of a sessions query: the IP address or user agent holds the needle, or the owner's
+ * email or name does (the users matching are found once, by a subquery SQLite runs first). */
+static void put_session_search(qb *w, const char *search)
+{
+    size_t n;
+    char *needle = bc_text_fold(search, strlen(search), &n);
+    bc_buf_puts(&w->sql, "(bcadmin_contains(");
+    sq_qb_param(w, bc_value_textn(needle, n));
+    bc_buf_puts(&w->sql, ", \"ipAddress\", \"userAgent\") OR \"userId\" IN (SELECT \"id\" FROM ");
+    sq_put_ident(&w->sql, bc_model_get(BC_MODEL_USER)->name);
+    bc_buf_puts(&w->sql, " WHERE bcadmin_contains(");
+    sq_qb_param(w, bc_value_textn(needle, n));
+    bc_buf_puts(&w->sql, ", \"email\", \"name\")))");
+    free(needle);
+}
+
 bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out, bc_error *err)
 {
     sq *s = (sq *)d;
     if (q->active_only && q->expired_only)
         return bc_fail(err, BC_USAGE, "sessions cannot be both active and expired");
+    if ((unsigned)q->sort >= BC_SESSION_SORT_COUNT)
+        return bc_fail(err, BC_USAGE, "unknown session sort key %d", (int)q->sort);
     qb w = {0};
     bc_buf canon = {0};
     size_t terms = 0;
     const char *user = q->user_id ? q->user_id : "";
-    bc_buf_printf(&canon, "S|%zu:%s|%d%d%d", strlen(user), user, q->active_only, q->expired_only,
-                  q->impersonation_only);
+    const char *search = q->search ? q->search : "";
+    bc_buf_printf(&canon, "S|%zu:%s|%d%d%d|%zu:%s", strlen(user), user, q->active_only,
+                  q->expired_only, q->impersonation_only, strlen(search), search);
     if (q->user_id) {
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, "\"userId\" = ");
@@ -617,10 +640,16 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
         put_and(&w, &terms);
         bc_buf_puts(&w.sql, "\"impersonatedBy\" IS NOT NULL AND \"impersonatedBy\" <> ''");
     }
+    if (*search) {
+        put_and(&w, &terms);
+        put_session_search(&w, search);
+    }
     page_spec p = {
         .model = BC_MODEL_SESSION,
         .kind = 'S',
-        .column = "createdAt",
+        .sort = (uint8_t)q->sort,
+        .column = bc_session_sort_field(q->sort),
+        .ascending = q->ascending,
         .where = &w,
         .canonical = canon.data,
         .time_dependent = q->active_only || q->expired_only,

@@ -50,15 +50,20 @@ char *bc_xmemdup(const void *p, size_t n)
     return out;
 }
 
+char *bc_xvasprintf(const char *fmt, va_list ap)
+{
+    char *out = NULL;
+    if (vasprintf(&out, fmt, ap) < 0)
+        check(NULL);
+    return out;
+}
+
 char *bc_xasprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *out = NULL;
     va_start(ap, fmt);
-    int n = vasprintf(&out, fmt, ap);
+    char *out = bc_xvasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        check(NULL);
     return out;
 }
 

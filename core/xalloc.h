@@ -6,6 +6,7 @@
 #ifndef BC_XALLOC_H
 #define BC_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define BC_NONNULL __attribute__((returns_nonnull))
@@ -18,6 +19,8 @@ BC_NONNULL char *bc_xstrndup(const char *s, size_t n);
 /* A copy of n bytes plus a NUL, NUL bytes included (text that may hold NULs); NULL in, NULL out. */
 char *bc_xmemdup(const void *p, size_t n);
 BC_NONNULL char *bc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* bc_xasprintf with a va_list (the caller's va_start/va_end). */
+BC_NONNULL char *bc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer, always NUL-terminated once anything was appended. Zero-initialise;
  * bc_buf_release frees. */

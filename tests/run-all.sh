@@ -49,7 +49,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 # the same on the driver; demo: the search index built on a thread of its own; rowwin: rows
 # loaded beside the window on screen) and the screen tests that drive the console through its
 # worker thread (tui/app_call.c) with new interplay: busy (latency, typing and Esc during requests),
-# search, deployments (switching on the worker), checklist_resume, overview (panels loaded in
+# search, search_count (a count behind the screen, dropped by a letter, stopped by Esc),
+# deployments (switching on the worker), checklist_resume, overview (panels loaded in
 # steps) and the admin_* screens (writes on the worker). The other unit tests are single-threaded
 # (TSan checks nothing there), and the other screen tests draw the same screens through the same
 # calls: the whole screen suite took twice as long here for no other code path.
@@ -59,7 +60,7 @@ fi
 ninja -C build-tsan
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 meson test -C build-tsan --print-errorlogs --num-processes 2 interrupt sqlite_driver demo rowwin \
-    busy search deployments checklist_resume overview admin_ban admin_detail admin_readonly \
+    busy search search_count deployments checklist_resume overview admin_ban admin_detail admin_readonly \
     admin_bulk admin_audit admin_impersonate admin_forms
 unset TSAN_OPTIONS
 

@@ -58,8 +58,10 @@
       "first")                                                                                     \
     X(DEPLOYMENTS, "deployments", "d", VIEW, NULL,                                                 \
       "Switch target: the Convex deployment and SQLite files the environment and files offer")     \
-    X(SEARCH, "search", "/", LIST, NULL, "Search as you type (users: email or name)")              \
-    X(FILTER, "filter", "f", LIST, NULL, "Filter menu (users: role, status, verified)")            \
+    X(SEARCH, "search", "/", LIST, NULL,                                                           \
+      "Search as you type (users: email, name; sessions: owner, IP, agent)")                       \
+    X(FILTER, "filter", "f", LIST, NULL,                                                           \
+      "Filter menu (users: role, status, verified; sessions: state)")                              \
     X(SORT, "sort", "o", LIST, NULL, "Sort menu: column and direction")                            \
     X(REVERSE, "reverse", "O", LIST, NULL, "Reverse the sort direction")                           \
     X(CLEAR, "clear", "F", LIST, NULL, "Clear the search and every filter")                        \

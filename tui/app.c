@@ -112,6 +112,15 @@ void tui_app_dialog(tui_app *app, const tui_dialog *d)
     app->dialog = *d;
     app->dialog_on = true;
     app->dialog_gen++;
+    /* Keys typed while a call ran were meant for the screen as it was then, not for a question
+     * that opened after them: a queued y or Enter must never answer a confirmation unseen. */
+    if (app->nqueued) {
+        tui_app_message(app,
+                        "%zu key%s typed while bcadmin was busy went unused: answer this dialog "
+                        "with keys typed now",
+                        app->nqueued, app->nqueued == 1 ? "" : "s");
+        app->nqueued = 0;
+    }
 }
 
 size_t tui_app_page_size(tui_app *app)
@@ -261,9 +270,31 @@ static void dialog_key(tui_app *app, int key)
     }
 }
 
+/* Whether key is a control key no text field or dialog uses (C-l...): Enter, Tab, Esc and
+ * Backspace are theirs. */
+static bool plain_control(int key)
+{
+    return key > 0 && key < 0x20 && key != TUI_KEY_ENTER && key != TUI_KEY_TAB &&
+           key != TUI_KEY_ESC && key != TUI_KEY_CTRL('h');
+}
+
 static void on_key(tui_app *app, int key)
 {
     app->last_click_us = 0; /* a double-click is two clicks with no key between them */
+    tui_action global = tui_keymap_lookup(&app->keymap, key);
+    /* A repaint works everywhere, over a dialog and in the line editor too: a screen another
+     * program wrote over must never leave the operator typing into something they cannot see. */
+    if (global == TUI_ACT_REDRAW && plain_control(key)) {
+        tui_draw_invalidate();
+        return;
+    }
+    /* Below the minimum size nothing but the notice is on the screen: a hidden dialog or line
+     * must not take keys (they would be typed blind), and Q quits as the notice says. */
+    if (app->too_small) {
+        if (global == TUI_ACT_QUIT)
+            app->quit = true;
+        return;
+    }
     if (app->dialog_on) {
         dialog_key(app, key);
         return;
@@ -289,7 +320,7 @@ static void on_key(tui_app *app, int key)
 
 static void on_mouse(tui_app *app, const tui_input *in)
 {
-    if (app->prompt_on || app->dialog_on)
+    if (app->prompt_on || app->dialog_on || app->too_small)
         return;
     app->msg[0] = '\0';
     if (in->mouse != TUI_MOUSE_CLICK) {

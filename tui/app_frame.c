@@ -144,16 +144,25 @@ static void draw_bottom(tui_app *app, int y, int cols)
         draw_hints(app, y, cols);
 }
 
-static void draw_too_small(int rows, int cols)
+/* What stands in for the screen below the minimum size. Only Q (quit) and C-l work meanwhile
+ * (on_key): a dialog or the line editor behind it gets no key it could not show. */
+static void draw_too_small(const tui_app *app, int rows, int cols)
 {
     char line[96];
     snprintf(line, sizeof line, "Terminal too small: %dx%d", cols, rows);
-    const char *lines[] = {line, "bcadmin needs at least 60x10", "Enlarge it, or press Q to quit"};
-    for (int i = 0; i < 3 && i < rows; i++) {
+    const char *hidden = app->dialog_on   ? "A dialog waits behind this: enlarge to answer it"
+                         : app->prompt_on ? "The line you are typing waits behind this"
+                                          : NULL;
+    const char *lines[4] = {line, "bcadmin needs at least 60x10"};
+    int n = 2;
+    if (hidden)
+        lines[n++] = hidden;
+    lines[n++] = "Enlarge it, or press Q to quit";
+    int top = rows / 2 - 1 - (n > 3);
+    for (int i = 0; i < n && i < rows; i++) {
         int w = (int)bc_text_width(lines[i]);
         int x = w < cols ? (cols - w) / 2 : 0;
-        tui_draw_text(rows / 2 - 1 + i >= 0 ? rows / 2 - 1 + i : i, x, cols - x, lines[i],
-                      TUI_A_BOLD, false);
+        tui_draw_text(top + i >= 0 ? top + i : i, x, cols - x, lines[i], TUI_A_BOLD, false);
     }
 }
 
@@ -162,9 +171,10 @@ void app_draw_frame(tui_app *app)
     int rows, cols;
     tui_term_size(&rows, &cols);
     tui_draw_clear();
-    if (rows < MIN_ROWS || cols < MIN_COLS) {
+    app->too_small = rows < MIN_ROWS || cols < MIN_COLS;
+    if (app->too_small) {
         tui_draw_cursor(-1, 0);
-        draw_too_small(rows, cols);
+        draw_too_small(app, rows, cols);
         tui_draw_flush();
         return;
     }

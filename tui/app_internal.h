@@ -44,6 +44,9 @@ struct tui_app {
     tui_dialog dialog;
     unsigned dialog_gen;
     bool mouse_off; /* released to the terminal while a dialog shows text to copy */
+    /* The last frame was the "terminal too small" notice: the view, a dialog, the line editor and
+     * menus are hidden, so keys must not reach them (on_key). */
+    bool too_small;
     /* the resume banner: an unfinished checklist run (0: none) */
     int64_t banner_run;
     char banner[600];

@@ -228,7 +228,8 @@ const verb_def bc_cli_verbs[] = {
      "delete every session of USER, or of every user the filters select",
      bc_cli_sessions_revoke_all},
     {"accounts unlink", "USER ACCOUNT", 2, 2, BIT(O_JSON), true,
-     "delete one account of USER (ACCOUNT: its id or provider id); never the last one",
+     "delete one account of USER (ACCOUNT: its id, PROVIDER:ACCOUNT_ID, or the provider id when "
+     "USER has one account of it); never the last one",
      bc_cli_accounts_unlink},
     {"audit", "", 0, 0, BIT(O_LIMIT) | BIT(O_JSON), false,
      "the newest entries of the audit log (default 20)", bc_cli_audit_list},

@@ -42,10 +42,11 @@ static const char notes[] =
     "Target: --db, else --url and --admin-key, else BCADMIN_DB, else a Convex deployment\n"
     "chosen like the Convex CLI: CONVEX_DEPLOY_KEY (or CONVEX_DEPLOYMENT_TOKEN), else\n"
     "CONVEX_SELF_HOSTED_URL with CONVEX_SELF_HOSTED_ADMIN_KEY.\n"
-    "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, CONVEX_*, CONVEX_SITE_URL,\n"
-    "BCADMIN_JWKS_MODULE, BCADMIN_CONVEX_URL_FOR_KEY=1, BCADMIN_START=overview (the console opens on the Overview),\n"
-    "BCADMIN_STATS_SAMPLE=N (rows per table the Overview and `stats` read on Convex, default\n"
-    "10000), XDG_STATE_HOME, XDG_DATA_HOME.\n"
+    "Environment: BCADMIN_DB, BCADMIN_AS, BETTER_AUTH_SECRET, BETTER_AUTH_URL, CONVEX_*,\n"
+    "CONVEX_SITE_URL, BCADMIN_JWKS_MODULE, BCADMIN_CONVEX_URL_FOR_KEY=1,\n"
+    "BCADMIN_START=overview (the console opens on the Overview), BCADMIN_STATS_SAMPLE=N (rows\n"
+    "per table the Overview and `stats` read on Convex, default 10000), XDG_STATE_HOME,\n"
+    "XDG_DATA_HOME.\n"
     "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n";
 
 void bc_cli_usage(FILE *f)

@@ -258,24 +258,36 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
     snprintf(title, sizeof title, " %s ", d->title);
     tui_draw_text(y, x + 2, w - 4, title, (d->danger ? TUI_S_DANGER : 0) | TUI_S_TITLE, false);
     int row = y + 1, last = y + h - 2;
-    for (int i = 0; i < d->nlines && row <= last; i++) {
+    /* A box cut to the terminal's height gives up body lines, never the fields, the error or the
+     * hint: a field that is not drawn would still take every key, typed blind. */
+    int body_last = last - 1 - ((d->nfields ? d->nfields + 1 : 0) + 1);
+    bool cut = false;
+    for (int i = 0; i < d->nlines; i++) {
         if (!d->wrap) {
-            tui_draw_text(row++, x + 2, iw, d->lines[i], 0, false);
+            if (row <= body_last)
+                tui_draw_text(row++, x + 2, iw, d->lines[i], 0, false);
+            else
+                cut = true;
             continue;
         }
         char *parts[WRAP_MAX];
         int n = tui_wrap_text(d->lines[i], iw, parts, WRAP_MAX);
         for (int k = 0; k < n; k++) {
             /* already escaped: tui_draw_text leaves valid, control-free text as it is */
-            if (row <= last)
+            if (row <= body_last)
                 tui_draw_text(row++, x + 2, iw, parts[k], 0, false);
+            else
+                cut = true;
             free(parts[k]);
         }
     }
+    if (cut && body_last > y)
+        tui_draw_text(body_last, x + 2, iw, "\u2026 (a taller terminal shows the rest)", TUI_S_DIM,
+                      true);
     int cursor_y = -1, cursor_x = 0;
     if (d->nfields)
         row++;
-    for (int i = 0; i < d->nfields && row <= last; i++, row++) {
+    for (int i = 0; i < d->nfields && row < last; i++, row++) {
         const tui_dialog_field *f = &d->fields[i];
         bool focused = i == d->focus;
         tui_draw_text(row, x + 2, label_w, f->label, TUI_A_BOLD, true);
@@ -295,7 +307,7 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
             cursor_x = cx < vx + vw ? cx : vx + vw - 1;
         }
     }
-    if (d->error[0] && row <= last)
+    if (d->error[0] && row < last)
         tui_draw_text(row, x + 2, iw, d->error, TUI_S_DANGER, false);
     tui_draw_text(last, x + 2, iw, hint_of(d), TUI_S_DIM, false);
     tui_draw_cursor(cursor_y, cursor_x);

@@ -13,12 +13,9 @@ void tui_fields_title(tui_fields *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *t = NULL;
-    if (vasprintf(&t, fmt, ap) < 0)
-        t = NULL;
-    va_end(ap);
     free(f->title);
-    f->title = t ? t : bc_xstrdup("Record");
+    f->title = bc_xvasprintf(fmt, ap);
+    va_end(ap);
 }
 
 void tui_fields_add(tui_fields *f, const char *name, const char *value)
@@ -32,11 +29,9 @@ void tui_fields_addf(tui_fields *f, const char *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *v = NULL;
-    if (vasprintf(&v, fmt, ap) < 0)
-        v = NULL;
+    char *v = bc_xvasprintf(fmt, ap);
     va_end(ap);
-    tui_fields_add(f, name, v ? v : "?");
+    tui_fields_add(f, name, v);
     free(v);
 }
 

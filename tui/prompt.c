@@ -142,7 +142,8 @@ static void action_cands(tui_prompt *p, const char *partial)
 
 static void arg_cands(tui_prompt *p, tui_app *app, tui_action a, const char *partial)
 {
-    static const char *const sorts[] = {"created", "updated", "email", "name"};
+    /* the users' sort keys, then the sessions' own (each screen refuses the other's by name) */
+    static const char *const sorts[] = {"created", "updated", "email", "name", "expires", "active"};
     switch (a) {
     case TUI_ACT_ACT_AS:
         email_cands(p, app, partial, true);
@@ -151,7 +152,7 @@ static void arg_cands(tui_prompt *p, tui_app *app, tui_action a, const char *par
         email_cands(p, app, partial, false);
         break;
     case TUI_ACT_SORT:
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
             if (strncmp(sorts[i], partial, strlen(partial)) == 0)
                 cand_add(p, sorts[i]);
         break;

@@ -3,6 +3,7 @@
 
 #include "describe.h"
 #include "text.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -109,4 +110,16 @@ void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEX
         tui_time_text(ms, 0, out, TUI_TIME_TEXT);
     else
         snprintf(out, TUI_TIME_TEXT, "-");
+}
+
+char *tui_user_status(const bc_record *user, int64_t now, unsigned flags)
+{
+    int64_t until = 0;
+    if (bc_describe_user_state(user, now, &until) != BC_USER_BANNED_UNTIL)
+        return bc_describe_user_status(user, now);
+    char when[TUI_TIME_TEXT];
+    tui_time_text(until, flags, when, sizeof when);
+    if (tui_time_get_mode() == TUI_TIME_RELATIVE)
+        return bc_xasprintf("banned, ends %s", when);
+    return bc_xasprintf("banned until %s", when);
 }

@@ -32,3 +32,15 @@ void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta
     else if (a == TUI_ACT_LAST && tui_rowwin_more(w))
         tui_app_message(app, "paged forward as far as time allowed: press G again to go on");
 }
+
+void tui_view_search_prompt(
+    tui_app *app, const char *text, void (*on_change)(void *ctx, tui_app *app, const char *text),
+    void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted), void *ctx)
+{
+    tui_prompt_spec spec = {.prefix = "/",
+                            .on_change = on_change,
+                            .on_done = on_done,
+                            .history = TUI_HISTORY_SEARCH,
+                            .ctx = ctx};
+    tui_app_prompt(app, &spec, text);
+}

@@ -16,6 +16,11 @@ bool tui_view_navigate(tui_view *v, tui_app *app, tui_action a);
 /* A click at (y, x): ops->click first (a view with panes focuses the one clicked), then the row
  * drawn at line y of v->list is selected; true when a row was. */
 bool tui_view_click(tui_view *v, tui_app *app, int y, int x);
+/* Open a list's `/` line on text (selected: typing replaces it), with the search history:
+ * on_change after every edit, on_done once (accepted false for Esc); ctx goes to both. */
+void tui_view_search_prompt(
+    tui_app *app, const char *text, void (*on_change)(void *ctx, tui_app *app, const char *text),
+    void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted), void *ctx);
 /* v: open the record view on v's selected row (ops->record); false when v has no records, so
  * the app can say so. Defined in view_record.c. */
 bool tui_view_show_record(tui_view *v, tui_app *app);

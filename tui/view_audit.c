@@ -311,13 +311,7 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             search_changed(s, app, arg);
             return true;
         }
-        tui_app_prompt(app,
-                       &(tui_prompt_spec){.prefix = "/",
-                                          .on_change = search_changed,
-                                          .on_done = search_done,
-                                          .history = TUI_HISTORY_SEARCH,
-                                          .ctx = s},
-                       s->search);
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     case TUI_ACT_BACK:
     case TUI_ACT_CLEAR:

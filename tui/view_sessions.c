@@ -1,4 +1,6 @@
-/* view_sessions.c - every user's sessions, newest first, filterable; Enter opens the owner. */
+/* view_sessions.c - every user's sessions: filter (f), live search of the owner's email or name,
+ * the IP address and the user agent (/), sort by created, expires or last active (o, O, :sort);
+ * Enter opens the owner. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "app.h"
 #include "isotime.h"
 #include "rowwin.h"
+#include "trace.h"
 #include "table.h"
 #include "describe.h"
 #include "users.h"
@@ -17,16 +20,30 @@ enum { SHOW_ALL, SHOW_ACTIVE, SHOW_EXPIRED, SHOW_IMPERSONATION, SHOW_COUNT };
 static const char *const show_labels[] = {"all sessions", "active only", "expired only",
                                           "impersonation only"};
 
+/* Sort keys as the menu and `:sort` name them (bc_session_sort order). */
+static const char *const sort_names[BC_SESSION_SORT_COUNT] = {"created", "expires", "active"};
+static const char *const sort_labels[BC_SESSION_SORT_COUNT] = {"created", "expires", "last active"};
+
+/* A live search waits this long after the last letter before it fetches. */
+#define SEARCH_DELAY_US 150000
+
 typedef struct {
     bc_driver *driver;
     tui_app *app;
     tui_rowwin win;
     int show;
+    char search[256];
+    char search_fetched[256]; /* the search the rows in win are for */
+    bool search_pending;
+    int64_t search_due_us;
+    bc_session_sort sort;
+    bool ascending;
 } sessions_state;
 
 /* One page with its users' emails, as tui_app_call runs it on the worker thread. */
 typedef struct {
     bc_driver *driver;
+    char search[256];
     bc_session_query q;
     bc_page *out;
 } page_call;
@@ -46,28 +63,59 @@ static bc_status run_page_call(void *ctx, bc_error *err)
 static bc_status fetch_sessions(void *ctx, bool flipped, const char *cursor, bool want_total,
                                 size_t limit, bc_page *out, bc_error *err)
 {
-    (void)flipped; /* sessions come newest first only: the window pages forward instead */
     sessions_state *s = ctx;
     page_call c = {.driver = s->driver,
                    .q = {.active_only = s->show == SHOW_ACTIVE,
                          .expired_only = s->show == SHOW_EXPIRED,
                          .impersonation_only = s->show == SHOW_IMPERSONATION,
+                         .sort = s->sort,
+                         .ascending = flipped ? !s->ascending : s->ascending,
                          .limit = limit,
                          .cursor = cursor,
                          .want_total = want_total},
                    .out = out};
-    return tui_app_call(s->app, "reading sessions", true, run_page_call, &c, err);
+    /* the worker reads its own copy: the line editor keeps changing s->search */
+    snprintf(c.search, sizeof c.search, "%s", s->search);
+    c.q.search = c.search[0] ? c.search : NULL;
+    return tui_app_call(s->app, c.search[0] ? "searching sessions" : "reading sessions", true,
+                        run_page_call, &c, err);
+}
+
+static bool filtered(const sessions_state *s)
+{
+    return s->show != SHOW_ALL || s->search[0];
+}
+
+/* Fetch from the first row (or the last) for the filter, search and sort. On failure the rows
+ * there were stay, and so do the search and sort they were read with (a sort the deployment
+ * refuses is said and not kept). */
+static void reload_sorted(sessions_state *s, bool to_end, bc_session_sort sort_was,
+                          bool ascending_was)
+{
+    bc_error err = {0};
+    char wanted[sizeof s->search];
+    snprintf(wanted, sizeof wanted, "%s", s->search);
+    s->search_pending = false;
+    bc_status st = tui_rowwin_reset(&s->win, to_end, &err);
+    if (st == BC_CANCELLED && strcmp(s->search, wanted) != 0)
+        return; /* typing went on: the next search is due */
+    if (st != BC_OK) {
+        snprintf(s->search, sizeof s->search, "%s", s->search_fetched);
+        s->sort = sort_was;
+        s->ascending = ascending_was;
+        tui_app_error(s->app, &err);
+        return;
+    }
+    snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
+    if (to_end && tui_rowwin_more(&s->win))
+        tui_app_message(s->app, "paged forward as far as time allowed: press G again to go on");
+    if (!filtered(s) && s->win.total >= 0)
+        tui_app_set_total(s->app, true, s->win.total, s->win.total_at_least);
 }
 
 static void reload(sessions_state *s, bool to_end)
 {
-    bc_error err = {0};
-    if (tui_rowwin_reset(&s->win, to_end, &err) != BC_OK)
-        tui_app_error(s->app, &err);
-    else if (to_end && s->win.npages && s->win.pages[s->win.npages - 1].after)
-        tui_app_message(s->app, "paged forward as far as time allowed: press G again to go on");
-    if (s->show == SHOW_ALL && s->win.total >= 0)
-        tui_app_set_total(s->app, true, s->win.total, s->win.total_at_least);
+    reload_sorted(s, to_end, s->sort, s->ascending);
 }
 
 /* arg: NULL for every session; "active" or "impersonation" opens the list filtered so. */
@@ -81,7 +129,7 @@ static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_er
         s->show = SHOW_ACTIVE;
     else if (arg && strcmp(arg, "impersonation") == 0)
         s->show = SHOW_IMPERSONATION;
-    tui_rowwin_init(&s->win, fetch_sessions, s, false, tui_app_page_size(app));
+    tui_rowwin_init(&s->win, fetch_sessions, s, true, tui_app_page_size(app));
     v->list = &s->win.pos;
     if (tui_rowwin_reset(&s->win, false, err) != BC_OK)
         return bc_error_prefix(err, "reading sessions");
@@ -107,25 +155,36 @@ static const tui_col columns[] = {
     {"ip", 15, 0, 4, false},
     {"user agent", 12, 2, 2, false},
     {"impersonated by", 16, 2, 1, false},
+    {"last active", 16, 0, 5, true},
 };
+/* The column of each sort key (bc_session_sort order). */
+static const int sort_column[BC_SESSION_SORT_COUNT] = {2, 3, 7};
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
 static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
 {
     (void)app;
     sessions_state *s = v->data;
-    char pos[96], line[256];
+    char pos[96];
     tui_list_position(pos, sizeof pos, tui_rowwin_position(&s->win), s->win.rows.n, s->win.total,
                       s->win.total_at_least);
-    snprintf(line, sizeof line, "Sessions  %s   showing: %s   (f: filter, Enter: owner)", pos,
-             show_labels[s->show]);
-    tui_draw_text(r.y, r.x, r.w, line, TUI_S_TITLE, true);
+    bc_buf b = {0};
+    bc_buf_printf(&b, "Sessions  %s   showing: %s", pos, show_labels[s->show]);
+    if (s->search[0])
+        bc_buf_printf(&b, "   search: %s%s", s->search, s->search_pending ? " \u2026" : "");
+    bc_buf_printf(&b, "   sort: %s %s", sort_labels[s->sort],
+                  s->ascending ? "\u25b2 ascending" : "\u25bc descending");
+    tui_draw_text(r.y, r.x, r.w, b.data, TUI_S_TITLE, true);
+    bc_buf_release(&b);
     int widths[NCOLS];
     tui_table_layout(columns, NCOLS, r.w, widths);
-    tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, 2, false);
+    tui_table_header(r.y + 1, r.x, r.w, columns, widths, NCOLS, sort_column[s->sort], s->ascending);
     tui_list_place(&s->win.pos, r.y + 2, r.h - 2);
     if (s->win.rows.n == 0)
-        tui_draw_text(r.y + 3, r.x + 2, r.w - 2, "No sessions to show.", TUI_S_DIM, false);
+        tui_draw_text(r.y + 3, r.x + 2, r.w - 2,
+                      filtered(s) ? "No session matches. F clears the search and filter."
+                                  : "No sessions to show.",
+                      TUI_S_DIM, false);
     int64_t now = bc_now_ms();
     size_t idx;
     for (int i = 0; tui_list_row(&s->win.pos, i, &idx); i++) {
@@ -134,9 +193,10 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
         const char *imp = bc_record_text(row, "impersonatedBy");
         const char *by = bc_record_text(row, "impersonatorEmail");
         const char *owner = bc_record_text(row, "userEmail");
-        char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
+        char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT], active[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
+        tui_date_field(row, "updatedAt", active);
         char *state = bc_describe_session_status(row, now);
         const char *cells[NCOLS] = {state,
                                     owner ? owner : bc_record_text(row, "userId"),
@@ -144,7 +204,8 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
                                     expires,
                                     bc_record_text(row, "ipAddress"),
                                     bc_record_text(row, "userAgent"),
-                                    by ? by : imp};
+                                    by ? by : imp,
+                                    active};
         tui_style styles[NCOLS] = {expired ? TUI_S_DIM : TUI_S_GOOD};
         if (imp)
             styles[6] = TUI_S_WARN;
@@ -164,6 +225,94 @@ static bool filter_activate(tui_menu *m, tui_app *app, int dir)
         reload(s, false);
     }
     return true;
+}
+
+/* --- search and sort ------------------------------------------------------------------------ */
+
+static void search_changed(void *ctx, tui_app *app, const char *text)
+{
+    sessions_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", text);
+    if (tui_app_busy(app)) /* a fetch for an older text is of no use any more */
+        tui_app_cancel(app);
+    s->search_due_us = tui_trace_now_us() + SEARCH_DELAY_US;
+    s->search_pending = true;
+}
+
+static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)app;
+    sessions_state *s = ctx;
+    snprintf(s->search, sizeof s->search, "%s", accepted ? text : s->search_fetched);
+    s->search_pending = false;
+    if (strcmp(s->search, s->search_fetched) != 0)
+        reload(s, false);
+}
+
+static int sessions_idle_in(tui_view *v, tui_app *app)
+{
+    (void)app;
+    sessions_state *s = v->data;
+    if (!s->search_pending)
+        return -1;
+    int64_t left = s->search_due_us - tui_trace_now_us();
+    return left > 0 ? (int)(left / 1000) : 0;
+}
+
+static void sessions_idle(tui_view *v, tui_app *app)
+{
+    (void)app;
+    sessions_state *s = v->data;
+    if (s->search_pending)
+        reload(s, false);
+}
+
+/* Sort by k: again reverses; a new key starts with the newest / latest first. */
+static void sort_by(sessions_state *s, bc_session_sort k, bool ascending)
+{
+    bc_session_sort was = s->sort;
+    bool was_ascending = s->ascending;
+    s->sort = k;
+    s->ascending = ascending;
+    reload_sorted(s, false, was, was_ascending);
+}
+
+static bool sort_activate(tui_menu *m, tui_app *app, int dir)
+{
+    (void)app;
+    (void)dir;
+    sessions_state *s = m->ctx;
+    bc_session_sort k = (bc_session_sort)m->sel;
+    sort_by(s, k, k == s->sort ? !s->ascending : false);
+    return true;
+}
+
+static void open_sort_menu(sessions_state *s, tui_app *app)
+{
+    tui_menu m = {
+        .n = BC_SESSION_SORT_COUNT, .sel = (int)s->sort, .activate = sort_activate, .ctx = s};
+    snprintf(m.title, sizeof m.title, "Sort sessions by (again: reverse)");
+    for (int i = 0; i < BC_SESSION_SORT_COUNT; i++)
+        snprintf(m.items[i], sizeof m.items[i], "%-12s %s", sort_labels[i],
+                 i == (int)s->sort ? (s->ascending ? "\u25b2 ascending" : "\u25bc descending")
+                                   : "");
+    tui_app_menu(app, &m);
+}
+
+/* `:sort KEY [asc|desc]` */
+static bool parse_sort(sessions_state *s, const char *arg)
+{
+    for (int i = 0; i < BC_SESSION_SORT_COUNT; i++) {
+        size_t n = strlen(sort_names[i]);
+        if (strncmp(arg, sort_names[i], n) == 0 && (arg[n] == '\0' || arg[n] == ' ')) {
+            const char *dir = arg + n;
+            while (*dir == ' ')
+                dir++;
+            sort_by(s, (bc_session_sort)i, *dir && strncmp(dir, "asc", 3) == 0);
+            return true;
+        }
+    }
+    return false;
 }
 
 static void reload_at(void *ctx, bool to_end)
@@ -208,8 +357,34 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         tui_admin_start(app, a, &t);
         return true;
     }
+    case TUI_ACT_SEARCH:
+        if (arg) {
+            snprintf(s->search, sizeof s->search, "%s", arg);
+            reload(s, false);
+            return true;
+        }
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
+        return true;
+    case TUI_ACT_SORT:
+        if (!arg)
+            open_sort_menu(s, app);
+        else if (!parse_sort(s, arg))
+            tui_app_message(app, "sort sessions by created, expires or active [asc|desc]");
+        return true;
+    case TUI_ACT_REVERSE:
+        sort_by(s, s->sort, !s->ascending);
+        return true;
+    case TUI_ACT_BACK:
+        if (!s->search[0])
+            return false;
+        /* Esc drops an accepted search first; the next Esc goes back */
+        s->search[0] = '\0';
+        reload(s, false);
+        tui_app_message(app, "search cleared");
+        return true;
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
+        s->search[0] = '\0';
         reload(s, false);
         return true;
     case TUI_ACT_REFRESH: {
@@ -239,9 +414,9 @@ static bool sessions_record(tui_view *v, tui_app *app, tui_fields *out)
     return true;
 }
 
-static const tui_action sessions_hints[] = {TUI_ACT_OPEN,           TUI_ACT_FILTER,
-                                            TUI_ACT_REVOKE_SESSION, TUI_ACT_REFRESH,
-                                            TUI_ACT_VIEW_USERS,     TUI_ACT_NONE};
+static const tui_action sessions_hints[] = {
+    TUI_ACT_OPEN,           TUI_ACT_SEARCH,  TUI_ACT_FILTER,     TUI_ACT_SORT,
+    TUI_ACT_REVOKE_SESSION, TUI_ACT_REFRESH, TUI_ACT_VIEW_USERS, TUI_ACT_NONE};
 
 const tui_view_ops tui_sessions_view = {
     .name = "sessions",
@@ -250,6 +425,8 @@ const tui_view_ops tui_sessions_view = {
     .handle = sessions_handle,
     .seek = sessions_seek,
     .record = sessions_record,
+    .idle_in = sessions_idle_in,
+    .idle = sessions_idle,
     .hints = sessions_hints,
     .close = sessions_close,
 };

@@ -114,7 +114,7 @@ static void draw_fields(user_state *s, tui_rect r, int y, int h)
         tui_style vstyle = base;
         if (idx == 0) {
             snprintf(label, sizeof label, "status (derived)");
-            value = bc_describe_user_status(&s->d.user, now);
+            value = tui_user_status(&s->d.user, now, TUI_TIME_ZONE);
             bc_user_state state = bc_describe_user_state(&s->d.user, now, NULL);
             if (state != BC_USER_ACTIVE)
                 vstyle |= state == BC_USER_BAN_EXPIRED ? TUI_S_WARN : TUI_S_DANGER;
@@ -219,7 +219,7 @@ static void user_draw(tui_view *v, tui_app *app, tui_rect r)
     (void)app;
     user_state *s = v->data;
     const char *email = bc_record_text(&s->d.user, "email");
-    char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
+    char *status = tui_user_status(&s->d.user, bc_now_ms(), TUI_TIME_ZONE);
     char title[512];
     snprintf(title, sizeof title, "User  %s  \u00b7  %s  \u00b7  Tab: next pane",
              email ? email : "?", status);
@@ -328,7 +328,7 @@ static bool user_record(tui_view *v, tui_app *app, tui_fields *out)
     const pane *p = &s->panes[s->focus];
     if (s->focus == PANE_FIELDS) {
         tui_fields_title(out, "User %s", email);
-        char *status = bc_describe_user_status(&s->d.user, bc_now_ms());
+        char *status = tui_user_status(&s->d.user, bc_now_ms(), TUI_TIME_ZONE);
         tui_fields_add(out, "status (derived)", status);
         free(status);
         tui_fields_add_record(out, &s->d.user);

@@ -289,7 +289,7 @@ static void describe(const users_state *s, char *out, size_t size)
 
 static const tui_col columns[] = {
     {"email", 20, 3, 0, false},  {"name", 12, 2, 0, false},    {"role", 10, 0, 3, false},
-    {"status", 29, 0, 0, false}, {"verified", 8, 0, 2, false}, {"created", 16, 0, 1, true},
+    {"status", 29, 0, 0, true}, {"verified", 8, 0, 2, false}, {"created", 16, 0, 1, true},
 };
 #define NCOLS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -310,7 +310,7 @@ static int sort_column(bc_sort_key k)
 static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_record *u,
                           int64_t now, bool selected, bool marked)
 {
-    char *status = bc_describe_user_status(u, now);
+    char *status = tui_user_status(u, now, 0);
     char created[TUI_TIME_TEXT];
     tui_date_field(u, "createdAt", created);
     const char *cells[NCOLS] = {
@@ -650,12 +650,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             reload(s, false);
             return true;
         }
-        tui_prompt_spec spec = {.prefix = "/",
-                                .on_change = search_changed,
-                                .on_done = search_done,
-                                .history = TUI_HISTORY_SEARCH,
-                                .ctx = s};
-        tui_app_prompt(app, &spec, s->search);
+        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     }
     case TUI_ACT_FILTER:

@@ -123,12 +123,14 @@ for run in $(seq 1 "$runs"); do
         class=${spec%%:*} needle=${spec#*:}
         key /
         key C-u
+        typed=""
         for c in $(printf '%s' "$needle" | python3 -c 'import sys; print(" ".join(sys.stdin.read()))'); do
+            typed="$typed$c"
             before=$(marks rows_ms) before_count=$(marks count_ms)
             key -l "$c"
             ms=$(wait_mark rows_ms "$before")
             [ -n "$ms" ] || { echo "tui_bench: no rows after a letter of $class" >&2; exit 1; }
-            echo "$class $ms" >>"$tmp/letters"
+            echo "$class $ms $typed" >>"$tmp/letters"
             sleep 0.12 # typing
         done
         ms=$(wait_mark count_ms "$before_count")
@@ -193,6 +195,12 @@ awk '{ print $2 }' "$tmp/counts" >"$tmp/counts-all"
 for spec in $needles; do
     class=${spec%%:*}
     awk -v c="$class" '$1 == c { print $2 }' "$tmp/letters" >"$tmp/letters-$class"
+    awk -v c="$class" '$1 == c { print $3 }' "$tmp/letters" | awk '!seen[$0]++' >"$tmp/prefixes-$class"
+    i=0
+    while read -r prefix; do
+        i=$((i + 1))
+        awk -v c="$class" -v p="$prefix" '$1 == c && $3 == p { print $2 }' "$tmp/letters" >"$tmp/prefix-$class-$i"
+    done <"$tmp/prefixes-$class"
 done
 grep -h '^startup_ms=' "$tmp"/trace.* | cut -d= -f2 >"$tmp/startup"
 cut -d= -f2 "$tmp/wall" >"$tmp/wallms"
@@ -221,7 +229,13 @@ section=$(
     row "search: each typed letter (line editor)" typed
     row "search: a letter to its rows on the screen (every needle below)" letters-all
     for spec in $needles; do
-        row "    \"${spec#*:}\" (${spec%%:*}), each of its letters to its rows" "letters-${spec%%:*}"
+        class=${spec%%:*}
+        row "    \"${spec#*:}\" ($class), each of its letters to its rows" "letters-$class"
+        i=0
+        while read -r prefix; do
+            i=$((i + 1))
+            row "        \"$prefix\"" "prefix-$class-$i"
+        done <"$tmp/prefixes-$class"
     done
     row "search: the last letter to the count filled in (one per needle)" counts-all
     row "search: the debounced fetch after a letter (idle frame)" fetch

@@ -130,7 +130,7 @@ if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db check: the path
 has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: Better Auth database OK'
 on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db index
 if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db index: the path reached the terminal raw"; fi
-has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: browsing and search indexes were already present'
+has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: browsing and search indexes'
 unset BETTER_AUTH_SECRET
 # Completion never offers a value holding an escape sequence (the shell would print it raw).
 "$BCADMIN" __complete --db "$DB" users show x >"$TMP/words"

@@ -11,14 +11,6 @@ KEY='convex-self-hosted|0b5e55ed'
 start_deployment "$KEY"
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":30}' \
     >/dev/null || fail "seeding failed"
-fast() { curl -sS -X DELETE "$CX/__test/faults" >/dev/null; }
-# slow MS [FUNCTION]: every request (or only calls of FUNCTION) waits MS more, until fast.
-slow() {
-    fast
-    curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
-        -d "{\"kind\":\"latency\",${2:+\"fn\":\"$2\",}\"ms\":$1,\"persistent\":true}" >/dev/null
-}
-requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
 TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY' \
     BCADMIN_AS=user00001@example.com" start 120 40

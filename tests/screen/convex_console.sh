@@ -4,6 +4,7 @@
 #   to every request, Enter reads the user, its sessions and its accounts together (3 requests,
 #   all 3 in flight at once) and nothing else (the owner email of the user's own sessions comes
 #   from the user just read);
+# - the sessions screen searches and sorts on Convex, and refuses an unindexed sort with the reason;
 # - past 1,000 users the position reads "of 1,000+ so far"; `#` finishes the count (exact), and
 #   on a slow scan shows progress (matches, rows read, the share of the table read) and stops on
 #   Esc.
@@ -28,6 +29,32 @@ in_flight=$(echo "$stats" | sed -n 's/.*"maxInFlight":\([0-9]*\).*/\1/p')
 [ "$requests $in_flight" = "3 3" ] || fail "opening a user sent $requests requests, $in_flight at once: $stats"
 ctl POST /__test/latency '{"ms":0}' >/dev/null
 keys Escape
+wait_for "row 1 of 30"
+
+# the sessions screen on Convex: a search by the owner's email, a sort by expires (indexed);
+# last active (updatedAt, no index in better-convex's schema) is refused with the reason
+keys 2
+wait_for "Sessions  row 1 of 60"
+keys /
+text "USER00007@"
+keys Enter
+wait_for "Sessions  row 1 of 2   showing: all sessions   search: USER00007@"
+[ "$(screen | grep -c 'user00007@example.com')" = 2 ] || fail "the search did not find user00007's two sessions"
+keys :
+keys C-u
+text "sort expires"
+keys Enter
+wait_for "sort: expires ▼ descending"
+keys :
+keys C-u
+text "sort active"
+keys Enter
+wait_for 'error: the deployment has no index to sort "session" by updatedAt'
+expect_screen_has "sort: expires ▼ descending"
+keys Escape
+wait_for "search cleared"
+wait_for "Sessions  row 1 of 60"
+keys 1
 wait_for "row 1 of 30"
 
 ctl POST /__test/seed '{"users":2500,"offset":1000,"sessionsPerUser":0,"accounts":false}' >/dev/null

@@ -26,7 +26,7 @@ keys o
 wait_for "Sort users by"
 keys j j Enter
 wait_for "sort: email ▲ ascending"
-expect_line 3 " email ▲                        name                 role       status                        verified created UTC"
+expect_line 3 " email ▲                        name                 role       status UTC                    verified created UTC"
 expect_line 4 "▸user000@example.com            User 0               admin      banned until 2026-12-01 00:00 yes      2026-01-01 00:00"
 keys O
 wait_for "sort: email ▼ descending"

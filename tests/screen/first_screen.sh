@@ -7,7 +7,7 @@ start 120 40
 wait_for "row 1 of 200"
 expect_line 1 " bcadmin  sqlite │ app.db │ BA 1.4-1.6                                                                200 users │ users"
 expect_line 2 "Users  row 1 of 200   sort: created ▼ descending"
-expect_line 3 " email                          name                 role       status                        verified created UTC ▼"
+expect_line 3 " email                          name                 role       status UTC                    verified created UTC ▼"
 expect_line 4 "▸user199@example.com            User 199             user       active                        no       2026-01-09 07:00"
 expect_line 5 " user198@example.com            User 198             user       active                        yes      2026-01-09 06:00"
 expect_line 16 " user187@example.com            User 187             user       banned                        no       2026-01-08 19:00"

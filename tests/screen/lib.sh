@@ -49,6 +49,16 @@ start_deployment() {
     CX="http://127.0.0.1:$(sed -n 's/^PORT //p' "$DIR/cx.out")"
 }
 
+# On the test deployment: fast clears injected faults; slow MS [FUNCTION] makes every request (or
+# only calls of FUNCTION) wait MS more, until fast; requests counts what it has answered.
+fast() { curl -sS -X DELETE "$CX/__test/faults" >/dev/null; }
+slow() {
+    fast
+    curl -sS -X POST "$CX/__test/faults" -H 'content-type: application/json' \
+        -d "{\"kind\":\"latency\",${2:+\"fn\":\"$2\",}\"ms\":$1,\"persistent\":true}" >/dev/null
+}
+requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
+
 fail() {
     printf 'FAIL (%s): %s\n' "$NAME" "$*" >&2
     echo "--- screen:" >&2

@@ -4,14 +4,15 @@
 # (JWKS), 5 (checklists) and 6 (Env) talk to THAT deployment (counted at the deployment), and
 # every write asks for the name as the operator knows it, shown exactly as it must be typed:
 # a ban (a wrong name is refused in the dialog; Esc gives the keyboard back), a bulk ban, an env
-# apply, the bootstrap (B) and a rotation (K, and its rotateKeys step). Then the same console
-# opened with CONVEX_DEPLOY_KEY and --url.
+# apply, the bootstrap (B) and a rotation (K, and its rotateKeys step). A dialog hidden by a
+# too-small terminal takes no keys (Q quits, C-l repaints); keys typed while a call runs never
+# answer a dialog that opens after them. Then the same console opened with CONVEX_DEPLOY_KEY and
+# --url.
 . "$(dirname "$0")/lib.sh"
 KEY='prod:happy-cat-123|0123456789abcdef'
 SECRET=0123456789abcdef0123456789abcdef0123456789ab
 start_deployment "$KEY" --env SITE_URL=http://localhost:3000 --env BETTER_AUTH_SECRET=$SECRET
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":3}' >/dev/null
-requests() { curl -sS "$CX/__test/stats" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 calls() { curl -sS "$CX/__test/stats" | grep -o "\"$1\":[0-9]*" | sed "s/.*://"; }
 reset() { curl -sS -X POST "$CX/__test/stats/reset" >/dev/null; }
 banned() {
@@ -36,6 +37,16 @@ expect_screen_has "PRODUCTION: type the deployment's name as well: happy-cat-123
 text "prod happy-cat-123"
 keys Enter
 wait_for 'that is not "happy-cat-123"'
+# Too small a terminal hides the dialog: what is typed meanwhile never reaches it (it would be
+# typed blind), and C-l repaints without being taken as a key by the dialog (its error stays).
+tmux -L "$SOCK" resize-window -t 0 -x 50 -y 8
+wait_for "A dialog waits behind this"
+text "j?x"
+keys C-l
+tmux -L "$SOCK" resize-window -t 0 -x 120 -y 40
+wait_for 'that is not "happy-cat-123"'
+expect_screen_has "Deployment name  prod happy-cat-123 "
+expect_screen_lacks "j?x"
 keys Escape
 wait_for "nothing was changed"
 [ "$(banned user00003@example.com)" = false ] || fail "a cancelled ban changed the user"
@@ -61,7 +72,14 @@ keys Enter Enter
 wait_for "Ban 2 users?"
 text "2"
 keys Tab
-text "happy-cat-123"
+text "happy-cat-12"
+# A terminal too short for the whole dialog cuts its text, never the field being typed into.
+tmux -L "$SOCK" resize-window -t 0 -x 80 -y 11
+wait_for "a taller terminal shows the rest"
+expect_screen_has "Deployment name  happy-cat-12 "
+tmux -L "$SOCK" resize-window -t 0 -x 120 -y 40
+wait_for "Every session of each user is deleted."
+text "3"
 keys Enter
 wait_for "banned 2 users"
 [ "$(banned user00001@example.com)" = true ] || fail "the bulk ban did not reach the deployment"
@@ -108,8 +126,15 @@ keys Enter
 wait_for 'that is not "happy-cat-123"'
 keys C-u
 text "happy-cat-123"
+# Keys typed while the run is out never answer the question that opens after them.
+slow 400
 keys Enter
+wait_for "running the checklist"
+text "xyz"
 wait_for "Step window: Schedule the window"
+fast
+expect_screen_has "3 keys typed while bcadmin was busy went unused"
+expect_screen_lacks "xyz"
 text "now"
 keys Enter
 wait_for "Step notice: Tell the users"
@@ -119,8 +144,16 @@ text "happy-cat-123"
 keys Enter
 wait_for "step monitor: "
 [ "$(calls auth:rotateKeys)" = 1 ] || fail "rotateKeys ran $(calls auth:rotateKeys) times"
-keys q q q
+# Q quits from the too-small notice as it says, a dialog behind it or not (nothing is changed).
+keys q q
+wait_for "user00003@example.com"
+keys K
+wait_for "Start a key rotation on"
+tmux -L "$SOCK" resize-window -t 0 -x 50 -y 8
+wait_for "A dialog waits behind this"
+keys Q
 wait_for "EXITED 0"
+[ "$(calls auth:rotateKeys)" = 1 ] || fail "quitting ran rotateKeys"
 
 # --- CONVEX_DEPLOY_KEY with --url: the same deployment, and screen 4 talks to it ----------------
 tmux -L "$SOCK" kill-server

@@ -23,7 +23,9 @@ again() {
 
 EXTRA_ENV=$CET start 120 30
 wait_for "Users  row 1 of 20"
-expect_line 3 " email                          name                 role       status                        verified created CET ▼"
+expect_line 3 " email                          name                 role       status CET                    verified created CET ▼"
+# a ban's end in the same zone as the other times (the fixture's 2026-12-01T00:00:00Z)
+expect_screen_has " user000@example.com            User 0               admin      banned until 2026-12-01 01:00 yes      2026-01-01 01:00"
 keys 2
 wait_for "Sessions  row 1 of 2"
 expect_line 3 " state                   user                     created CET ▼    expires CET      user agent     impersonated by"
@@ -64,6 +66,7 @@ EXTRA_ENV="$CET BCADMIN_TIMES=relative" start 120 30
 wait_for "Users  row 1 of 20"
 expect_line 3 " email                          name                 role       status                        verified created ▼"
 expect_line 4 "▸user019@example.com            User 19              user       active                        no       2 months ago"
+expect_screen_has " user000@example.com            User 0               admin      banned, ends in 8 months      yes      2 months ago"
 again doctor
 # on a terminal (script gives it one), before the console opens
 if script -qec "env -i PATH=/usr/bin:/bin HOME=$DIR BCADMIN_TIMES=zulu $BCADMIN --db $DIR/app.db" \

@@ -8,7 +8,7 @@ wait_for "row 1 of 200"
 before=$(screen)
 tmux -L "$SOCK" resize-window -t 0 -x 70 -y 20
 wait_for "▸user199@example.com"
-expect_line 3 " email                   name           status"
+expect_line 3 " email                   name           status UTC"
 expect_line 4 "▸user199@example.com     User 199       active"
 screen | while IFS= read -r l; do
     [ "$(printf '%s' "$l" | LC_ALL=C.UTF-8 wc -m)" -le 70 ] || fail "wider than 70 columns: $l"

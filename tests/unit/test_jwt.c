@@ -293,6 +293,14 @@ static void malformed_tokens(void **state)
     assert_int_equal(bc_jwt_check_claims(jwt, &checks, &err), BC_ERR);
     expect_msg(&err, "JWT claim exp is not a number");
     bc_jwt_free(jwt);
+    /* {"iat":179576018795761083} (a double: ...088): seconds whose milliseconds overflow
+     * int64_t (found by fuzz_jwt) are said as a number, not formatted as a date */
+    assert_int_equal(
+        bc_jwt_decode("eyJhbGciOiJFUzI1NiJ9.eyJpYXQiOjE3OTU3NjAxODc5NTc2MTA4M30.c2ln", &jwt, &err),
+        BC_OK);
+    assert_int_equal(bc_jwt_check_claims(jwt, &checks, &err), BC_ERR);
+    expect_msg(&err, "JWT was issued in the future, at 179576018795761088 seconds after 1970");
+    bc_jwt_free(jwt);
 }
 
 int main(void)
