@@ -81,8 +81,7 @@ bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audi
 bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *err)
 {
     sqlite3 *db = bc_state_db(state);
-    static const char sql[] =
-        "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
+    static const char sql[] = "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, "cannot finish an entry");
@@ -161,8 +160,8 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
 
 /* Every column, the members of a bulk entry and whether a completed undo of it exists. */
 #define ENTRY_COLUMNS                                                                              \
-    "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"          \
-    " before_json, after_json, state, error, undo_of, group_id, label,"                           \
+    "id, started_at, finished_at, os_user, actor, target_kind, target, action, subject,"           \
+    " before_json, after_json, state, error, undo_of, group_id, label,"                            \
     " (SELECT count(*) FROM audit m WHERE m.group_id = audit.id),"                                 \
     " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done'),"             \
     " writer_pid, writer_start"
@@ -240,9 +239,9 @@ bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_erro
 
 void bc_audit_entry_release(bc_audit_entry *e)
 {
-    char **fields[] = {&e->started_at, &e->finished_at, &e->os_user,     &e->actor,
-                       &e->target_kind, &e->target,     &e->action,      &e->subject,
-                       &e->before_json, &e->after_json, &e->state,       &e->error,
+    char **fields[] = {&e->started_at,  &e->finished_at, &e->os_user, &e->actor,
+                       &e->target_kind, &e->target,      &e->action,  &e->subject,
+                       &e->before_json, &e->after_json,  &e->state,   &e->error,
                        &e->label,       &e->writer_start};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);

@@ -34,8 +34,8 @@ typedef struct {
     const char *subject; /* the row acted on: user id, session id, variable name */
     const bc_record *before;
     const bc_record *after;
-    int64_t undo_of;  /* the entry this change undoes, or 0 */
-    int64_t group_id; /* the bulk entry this change is a member of, or 0 */
+    int64_t undo_of;   /* the entry this change undoes, or 0 */
+    int64_t group_id;  /* the bulk entry this change is a member of, or 0 */
     const char *label; /* the subject as a person reads it (a user's email), or NULL */
 } bc_audit_change;
 
@@ -56,11 +56,11 @@ typedef struct {
     int64_t id;
     char *started_at, *finished_at, *os_user, *actor, *target_kind, *target, *action, *subject;
     char *before_json, *after_json, *state, *error;
-    int64_t undo_of;  /* 0 when not an undo */
-    int64_t group_id; /* the bulk entry it belongs to, or 0 */
-    int64_t members;  /* entries in this bulk entry (0: not a bulk entry) */
-    bool undone;      /* a completed undo of this entry exists */
-    char *label;      /* the subject as recorded for people (an email), or NULL */
+    int64_t undo_of;    /* 0 when not an undo */
+    int64_t group_id;   /* the bulk entry it belongs to, or 0 */
+    int64_t members;    /* entries in this bulk entry (0: not a bulk entry) */
+    bool undone;        /* a completed undo of this entry exists */
+    char *label;        /* the subject as recorded for people (an email), or NULL */
     int64_t writer_pid; /* the process that wrote it (process.h), or 0 when not recorded */
     char *writer_start; /* that process's start "BOOT_ID:TICKS", or NULL */
 } bc_audit_entry;

@@ -130,7 +130,8 @@ static bool writer_running(writer_memo *m, int64_t pid, const char *start)
 {
     if (pid <= 0)
         return false; /* written before 0006 named its writer: that bcadmin is long gone */
-    bool same = m->pid == pid && ((!m->start && !start) || (m->start && start && strcmp(m->start, start) == 0));
+    bool same = m->pid == pid &&
+                ((!m->start && !start) || (m->start && start && strcmp(m->start, start) == 0));
     if (!same) {
         free(m->start);
         m->pid = pid;
@@ -198,9 +199,9 @@ static void read_rows(bc_driver *d, bc_model model, const char *field, const cha
     bc_read *r = bc_xcalloc(nr, sizeof *r);
     for (size_t i = 0; i < nr; i++) {
         size_t from = i * READ_CHUNK;
-        r[i] = (bc_read){.model = model,
-                         .match = {field, values + from,
-                                   n - from < READ_CHUNK ? n - from : READ_CHUNK}};
+        r[i] = (bc_read){
+            .model = model,
+            .match = {field, values + from, n - from < READ_CHUNK ? n - from : READ_CHUNK}};
     }
     bc_error err = {0};
     if (bc_driver_reads(d, r, nr, &err) != BC_OK) {
@@ -242,7 +243,6 @@ static const bc_record *find(const lookup *l, const char *value, size_t *first, 
         *last = end;
     return end > lo ? l->index[lo].row : NULL;
 }
-
 
 static void settle(entry *e, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -329,7 +329,8 @@ static void settle_patches(bc_driver *d, entry *es, size_t n)
             continue;
         size_t old = sessions.failed ? 0 : old_sessions(&sessions, e);
         if (sessions.failed)
-            settle(e, "unknown", "the user shows the ban, but their sessions could not be read (%s)",
+            settle(e, "unknown",
+                   "the user shows the ban, but their sessions could not be read (%s)",
                    sessions.error);
         else if (old)
             settle(e, "unknown",
@@ -436,8 +437,10 @@ static void settle_group(sqlite3 *db, entry *e)
         }
         sqlite3_finalize(st);
     }
-    const char *state = unknown ? "unknown" : yes && no ? "partly applied" : yes ? "applied"
-                                                                                : "not applied";
+    const char *state = unknown     ? "unknown"
+                        : yes && no ? "partly applied"
+                        : yes       ? "applied"
+                                    : "not applied";
     if (yes + no + unknown == 0)
         settle(e, state, "no user had been changed yet");
     else
@@ -459,8 +462,9 @@ bc_status bc_audit_reconcile(bc_state *state, bc_driver *d, const char *target,
     }
     for (size_t i = 0; i < n; i++)
         if (es[i].how == HOW_UNREADABLE)
-            settle(&es[i], "unknown", "bcadmin cannot read a change of this kind (%s) back from "
-                                      "the target",
+            settle(&es[i], "unknown",
+                   "bcadmin cannot read a change of this kind (%s) back from "
+                   "the target",
                    es[i].action);
     settle_patches(d, es, n);
     settle_rows(d, es, n);

@@ -204,8 +204,8 @@ static bool fill_mark_holds(sq *s, const fill_mark *m)
         return true; /* nothing was left to fill when it was recorded */
     sqlite3_stmt *st = NULL;
     bool holds = false;
-    if (sqlite3_prepare_v2(s->db, "SELECT CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid = ?",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, "SELECT CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid = ?", -1,
+                           &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, m->rowid);
         if (sqlite3_step(st) == SQLITE_ROW) {
             const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -399,8 +399,8 @@ static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error 
     bc_status st = first_unfilled(s, next, &m, err);
     if (st != BC_OK)
         return st;
-    char *text = bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid,
-                              m.id ? m.id : "");
+    char *text =
+        bc_xasprintf("%lld %lld %s", (long long)next, (long long)m.rowid, m.id ? m.id : "");
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(s->db,
                                 "INSERT OR REPLACE INTO \"bcadmin_user_search_doc\" (\"docid\", "

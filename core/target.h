@@ -81,8 +81,8 @@ typedef struct {
     /* the state database and the audit identity */
     bc_state *state;
     char *state_path, *state_error;
-    bc_status state_status;        /* why it did not open (with state_error) */
-    bool reconcile_tried;          /* bc_target_reconcile ran for this target */
+    bc_status state_status;         /* why it did not open (with state_error) */
+    bool reconcile_tried;           /* bc_target_reconcile ran for this target */
     bc_reconcile_counts reconciled; /* what it settled */
     char *os_user;
 } bc_target;

@@ -68,8 +68,8 @@ bc_status bc_cli_db_index(bc_cli *c, bc_error *err)
         bc_status st = bc_target_drop_indexes(&c->t, err);
         if (st == BC_OK)
             bc_cli_line(c->out, "%s: %s", c->d->label,
-                    had ? "bcadmin's indexes, search tables and triggers removed"
-                        : "no bcadmin index was present");
+                        had ? "bcadmin's indexes, search tables and triggers removed"
+                            : "no bcadmin index was present");
         return st;
     }
     bool had = bc_target_has_indexes(&c->t);
@@ -139,8 +139,7 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
         fprintf(c->out, "  browsing indexes: %s\n",
                 bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
         fprintf(c->out, "  search index: %s\n",
-                bc_target_has_search_index(&c->t)
-                    ? "present (triggers on \"user\" keep it current)"
+                bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
                 : bc_target_search_index_unfinished(&c->t)
                     ? "unfinished (`bcadmin db index` finishes it; substring search scans until "
                       "then)"
