@@ -604,12 +604,21 @@ static bool summary_next(sq *s, summary_fill *f)
     return found;
 }
 
+/* Whether the fill table has a row, whatever its columns (one a fill state summary_next cannot
+ * read is unfinished too: `db index` then starts the summary over). */
+static bool summary_unfinished(sq *s)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = sqlite3_prepare_v2(s->db, "SELECT 1 FROM \"bcadmin_stats_fill\" LIMIT 1", -1, &st,
+                                    NULL) == SQLITE_OK &&
+                 sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 bool sq_has_summary(sq *s)
 {
-    summary_fill f = {0};
-    bool filling = summary_next(s, &f);
-    summary_fill_release(&f);
-    return has_asset_objects(s, "stats-summary.sql") && !filling;
+    return has_asset_objects(s, "stats-summary.sql") && !summary_unfinished(s);
 }
 
 /* Record table's fill from the row at or after rowid from up to the row at last (its row
@@ -825,10 +834,7 @@ bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d)
     sq *s = (sq *)d;
     if (!has_asset_objects(s, "stats-summary.sql"))
         return BC_SQLITE_SUMMARY_MISSING;
-    summary_fill f = {0};
-    bool filling = summary_next(s, &f);
-    summary_fill_release(&f);
-    return filling ? BC_SQLITE_SUMMARY_UNFINISHED : BC_SQLITE_SUMMARY_PRESENT;
+    return summary_unfinished(s) ? BC_SQLITE_SUMMARY_UNFINISHED : BC_SQLITE_SUMMARY_PRESENT;
 }
 
 bool bc_sqlite_has_search_index(bc_driver *d)
