@@ -39,15 +39,17 @@ static void log_message(tui_app *app)
         free(app->log[0].text);
         memmove(app->log, app->log + 1, (LOG_MAX - 1) * sizeof *app->log);
         app->nlog--;
+        app->log_dropped++;
     }
     app->log = bc_xrealloc(app->log, (app->nlog + 1) * sizeof *app->log);
     app->log[app->nlog++] =
         (tui_logged){.at_ms = bc_now_ms(), .error = app->msg_error, .text = bc_xstrdup(app->msg)};
 }
 
-const tui_logged *tui_app_log(const tui_app *app, size_t *n)
+const tui_logged *tui_app_log(const tui_app *app, size_t *n, size_t *dropped)
 {
     *n = app->nlog;
+    *dropped = app->log_dropped;
     return app->log;
 }
 

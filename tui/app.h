@@ -96,13 +96,13 @@ void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
 void tui_app_message(tui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_app_error(tui_app *app, const bc_error *err);
 /* Every message and error of the session, oldest first (the message log screen, M); owned by
- * the app, valid until the next message. */
+ * the app, valid until the next message. Past 5,000 the oldest go: *dropped counts them. */
 typedef struct {
     int64_t at_ms;
     bool error;
     char *text;
 } tui_logged;
-const tui_logged *tui_app_log(const tui_app *app, size_t *n);
+const tui_logged *tui_app_log(const tui_app *app, size_t *n, size_t *dropped);
 /* Open a view on top of the stack; shows the error and returns false when it cannot open. */
 bool tui_app_push(tui_app *app, const tui_view_ops *ops, const char *arg);
 /* Run fn(ctx, err) on a worker thread while the console stays live, and return its status.

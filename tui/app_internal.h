@@ -29,6 +29,7 @@ struct tui_app {
     bool msg_error;
     tui_logged *log; /* every message of the session */
     size_t nlog;
+    size_t log_dropped; /* the oldest messages let go past LOG_MAX */
     bool quit;
     int64_t total[2];
     bool total_at_least[2];

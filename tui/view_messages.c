@@ -49,10 +49,15 @@ static int pieces_of(const tui_logged *m, int width, char **out)
 static void messages_draw(tui_view *v, tui_app *app, tui_rect r)
 {
     messages_state *s = v->data;
-    size_t n;
-    const tui_logged *log = tui_app_log(app, &n);
-    char title[128];
-    snprintf(title, sizeof title, "Messages  %zu this session, oldest first", n);
+    size_t n, dropped;
+    const tui_logged *log = tui_app_log(app, &n, &dropped);
+    char title[160];
+    if (dropped)
+        snprintf(title, sizeof title,
+                 "Messages  the last %zu of this session's %zu, oldest first (%zu oldest let go)", n,
+                 n + dropped, dropped);
+    else
+        snprintf(title, sizeof title, "Messages  %zu this session, oldest first", n);
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     if (r.h <= 1)
         return;

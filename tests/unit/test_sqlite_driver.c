@@ -1824,9 +1824,89 @@ static void lists_sessions(void **state)
     /* Tokens come back as stored; masking is the caller's choice (bc_record_mask). */
     assert_string_equal(bc_record_text(&p.rows.items[0], "token"), "tok-s4");
     bc_page_release(&p);
+    /* Totals of the status filters (counted apart from the page's filter), also narrowed by a
+     * search (the owner's email: alice owns s2 of the active ones, s1 and s4 of the expired). */
+    static const struct {
+        bc_session_query q;
+        int64_t total;
+    } totals[] = {
+        {{.active_only = true}, 3},
+        {{.expired_only = true}, 2},
+        {{.active_only = true, .search = "alice@"}, 1},
+        {{.expired_only = true, .search = "alice@"}, 2},
+    };
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+        bc_session_query q = totals[i].q;
+        q.want_total = true;
+        q.limit = 1;
+        assert_int_equal(bc_driver_sessions_page(f->d, &q, &p, &err), BC_OK);
+        assert_int_equal(p.total, totals[i].total);
+        bc_page_release(&p);
+    }
     assert_int_equal(
         bc_driver_sessions_page(
             f->d, &(bc_session_query){.active_only = true, .expired_only = true}, &p, &err),
+        BC_USAGE);
+}
+
+/* Sessions searched (owner's email or name, IP address, user agent) and sorted by created,
+ * expires or last active, both ways, paged 7 at a time: the ids in order equal SQL's. */
+static void searches_and_sorts_sessions(void **state)
+{
+    fixture *f = *state;
+    exec(f->raw,
+         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 119) "
+         "INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, ipAddress, "
+         "userAgent, userId, impersonatedBy) SELECT printf('t%03d', i), "
+         "strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d hours', (i * 37) % 120)), "
+         "printf('tok%03d', i), "
+         "strftime('%Y-%m-%dT%H:%M:%fZ', '2025-06-01', printf('+%d hours', i / 2)), "
+         "strftime('%Y-%m-%dT%H:%M:%fZ', '2025-09-01', printf('+%d hours', (i * 53) % 120)), "
+         "printf('10.0.%d.%d', i % 7, i), CASE i % 3 WHEN 0 THEN 'Firefox/120' "
+         "WHEN 1 THEN 'curl/8' ELSE NULL END, printf('u%02d', 1 + i % 10), NULL FROM n");
+    static const char *const needles[] = {NULL,      "alice",       "ALICE",         "10.0.3.",
+                                          "firefox", "example.com", "nothing at all"};
+    static const char *const columns[] = {"createdAt", "expiresAt", "updatedAt"};
+    for (size_t k = 0; k < sizeof needles / sizeof *needles; k++) {
+        for (int sort = 0; sort < BC_SESSION_SORT_COUNT; sort++) {
+            for (int asc = 0; asc < 2; asc++) {
+                const char *n = needles[k];
+                const char *dir = asc ? "ASC" : "DESC";
+                char *where =
+                    n ? bc_xasprintf(
+                            " WHERE instr(lower(ipAddress), lower('%s')) OR "
+                            "instr(lower(userAgent), lower('%s')) OR userId IN (SELECT id FROM "
+                            "user WHERE instr(lower(email), lower('%s')) OR "
+                            "instr(lower(name), lower('%s')))",
+                            n, n, n, n)
+                      : bc_xstrdup("");
+                char *sql = bc_xasprintf("SELECT coalesce(group_concat(id, ' '), '') FROM (SELECT "
+                                         "id FROM session%s ORDER BY %s %s, id %s)",
+                                         where, columns[sort], dir, dir);
+                char *want = raw_text(f->raw, sql);
+                bc_session_query q = {
+                    .search = n, .sort = (bc_session_sort)sort, .ascending = asc, .limit = 7};
+                char *got = session_ids(f->d, q);
+                if (strcmp(got, want) != 0)
+                    fail_msg("search %s, sort %s %s:\n got  %s\n want %s", n ? n : "(none)",
+                             columns[sort], dir, got, want);
+                free(got);
+                free(want);
+                free(sql);
+                free(where);
+            }
+        }
+    }
+    bc_page p;
+    bc_error err = {0};
+    assert_int_equal(
+        bc_driver_sessions_page(
+            f->d, &(bc_session_query){.search = "alice", .want_total = true, .limit = 1}, &p, &err),
+        BC_OK);
+    assert_int_equal(p.total, 24); /* u01 and u09 (alice cooper): 12 sessions each */
+    bc_page_release(&p);
+    assert_int_equal(
+        bc_driver_sessions_page(f->d, &(bc_session_query){.sort = BC_SESSION_SORT_COUNT}, &p, &err),
         BC_USAGE);
 }
 
@@ -2050,7 +2130,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(read_only_wal_leaves_no_files, setup_seeded, teardown),
         cmocka_unit_test_teardown(pages_reach_null_sort_keys, teardown),
         cmocka_unit_test_setup_teardown(search_index_agrees_with_the_scan, setup_seeded, teardown),
-        cmocka_unit_test_setup_teardown(a_rare_needle_leaves_the_walk_early, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(a_rare_needle_leaves_the_walk_early, setup_seeded,
+                                        teardown),
         cmocka_unit_test_setup_teardown(search_index_follows_every_write, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,
                                         teardown),
@@ -2058,9 +2139,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(search_index_build_resumes_after_a_stop, setup_seeded,
                                         teardown),
-        cmocka_unit_test_setup_teardown(search_index_fill_survives_vacuum, setup_seeded,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(search_index_fill_survives_vacuum, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(lists_sessions, setup_seeded, teardown),
+        cmocka_unit_test_setup_teardown(searches_and_sorts_sessions, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(gets_updates_deletes_rows, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(groups_writes_in_transactions, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(reports_a_locked_database, setup_seeded, teardown),
