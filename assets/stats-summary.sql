@@ -21,11 +21,12 @@
 -- triggers), "bcadmin_stats_fill" holds per table the rowids not counted yet, next to last. The
 -- triggers leave those rows alone (the fill counts them as they are when it reaches them), so a
 -- row is counted once whatever the app does meanwhile; rows outside the range (counted, or
--- written since the fill began) are the triggers'. The summary is used only once the fill table
--- is empty. A REPLACE that removes a row without its DELETE trigger (recursive_triggers off)
+-- written since the fill began) are the triggers'. The ids of the rows at both ends tell the fill
+-- whether rowids were renumbered meanwhile (then it starts over). The summary is used only once
+-- the fill table is empty. A REPLACE that removes a row without its DELETE trigger (recursive_triggers off)
 -- would leave it counted: Better Auth never writes with REPLACE.
 CREATE TABLE IF NOT EXISTS "bcadmin_stats_day" ("kind" TEXT NOT NULL, "day" NOT NULL, "n" INTEGER NOT NULL, PRIMARY KEY ("kind", "day")) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS "bcadmin_stats_fill" ("tbl" TEXT PRIMARY KEY, "next" INTEGER NOT NULL, "last" INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS "bcadmin_stats_fill" ("tbl" TEXT PRIMARY KEY, "next" INTEGER NOT NULL, "next_id", "last" INTEGER NOT NULL, "last_id");
 -- Every counted date of every row with its key: the one place the key rule is written. A lookup
 -- by table and rowid reads that row alone (SQLite pushes the terms into each branch).
 CREATE VIEW IF NOT EXISTS "bcadmin_stats_keys" AS

@@ -1040,12 +1040,18 @@ typedef struct {
     bc_admin *a;
     char **ids;
     size_t n, cap;
+    bc_rows *rows; /* bc_admin_select_rows: the rows themselves (else only their ids) */
 } select_sink;
 
 static bc_status select_rows(void *ctx, bc_rows *rows, bc_error *err)
 {
     select_sink *s = ctx;
     for (size_t i = 0; i < rows->n; i++) {
+        if (s->rows) {
+            bc_rows_push(s->rows, &rows->items[i]);
+            s->n++;
+            continue;
+        }
         if (s->n == s->cap)
             s->ids = bc_xrealloc(s->ids, (s->cap = s->cap ? s->cap * 2 : 256) * sizeof *s->ids);
         s->ids[s->n++] = bc_xstrdup(bc_record_text(&rows->items[i], "id"));
@@ -1054,10 +1060,28 @@ static bc_status select_rows(void *ctx, bc_rows *rows, bc_error *err)
     return BC_OK;
 }
 
+bc_status bc_admin_select_rows(bc_admin *a, const bc_user_query *filter, bc_rows *rows,
+                               bc_error *err)
+{
+    *rows = (bc_rows){0};
+    select_sink s = {a, NULL, 0, 0, rows};
+    bc_user_query q = *filter;
+    q.cursor = NULL;
+    bc_status st = bc_driver_users_each(a->driver, &q, select_rows, &s, err);
+    if (st != BC_OK)
+        bc_rows_release(rows);
+    return st;
+}
+
+bool bc_admin_bulk_keeps_selection(const bc_admin *a)
+{
+    return a->driver->ops->txn == NULL;
+}
+
 bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
                           bc_error *err)
 {
-    select_sink s = {a, NULL, 0, 0};
+    select_sink s = {a, NULL, 0, 0, NULL};
     bc_user_query q = *filter;
     q.cursor = NULL;
     bc_status st = bc_driver_users_each(a->driver, &q, select_rows, &s, err);
@@ -1262,8 +1286,10 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
     sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
 }
 
-bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
-                        size_t *affected, size_t *skipped, bc_error *err)
+/* bc_admin_bulk over ids, or over the rows just selected (fresh, in the ids' order: they are the
+ * audit's "before" where the store has no transactions, so no read goes before the writes). */
+static bc_status bulk_run(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
+                          bc_rows *fresh, size_t *affected, size_t *skipped, bc_error *err)
 {
     *affected = 0;
     *skipped = 0;
@@ -1277,15 +1303,18 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
         return st;
     /* The acting admin never bans themself, even inside a filter that matches them. */
     const char **keep = bc_xcalloc(n + 1, sizeof *keep);
+    size_t *kept_row = bc_xcalloc(n + 1, sizeof *kept_row);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (action->kind == BC_BULK_BAN && actor_id(a) && strcmp(ids[i], actor_id(a)) == 0)
             (*skipped)++;
         else
-            keep[k++] = ids[i];
+            kept_row[k] = i, keep[k++] = ids[i];
     }
     bool drop = action->kind == BC_BULK_BAN || action->kind == BC_BULK_REVOKE_SESSIONS;
     bool atomic = a->driver->ops->txn != NULL;
+    if (atomic)
+        fresh = NULL; /* read again inside the transaction */
     size_t np = (k + BULK_CHUNK - 1) / BULK_CHUNK;
     bulk_part *parts = bc_xcalloc(np + 1, sizeof *parts);
     bc_read *reads = bc_xcalloc(np + 1, sizeof *reads);
@@ -1299,15 +1328,21 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
         free(parts);
         free(reads);
         free(keep);
+        free(kept_row);
         bc_record_release(&patch);
         free(roles);
         return st;
     }
-    /* One round: every chunk's rows as they are now (the audit's "before"). Then the audit
-     * entries, then one more: every chunk's patch and session delete together. */
+    /* One round: every chunk's rows as they are now (the audit's "before"), unless they were
+     * selected a moment ago. Then the audit entries, then one more: every chunk's patch and
+     * session delete together. */
     st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
-    if (st == BC_OK)
+    if (st == BC_OK && fresh) {
+        for (size_t i = 0; i < k; i++)
+            bc_rows_push(&reads[i / BULK_CHUNK].rows, &fresh->items[kept_row[i]]);
+    } else if (st == BC_OK) {
         st = bc_driver_reads(a->driver, reads, np, err);
+    }
     bc_write *w = bc_xcalloc(2 * np + 1, sizeof *w);
     size_t nw = 0;
     for (size_t i = 0; st == BC_OK && i < np; i++) {
@@ -1377,8 +1412,26 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     free(reads);
     free(w);
     free(keep);
+    free(kept_row);
     bc_record_release(&patch);
     free(roles);
+    return st;
+}
+
+bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
+                        size_t *affected, size_t *skipped, bc_error *err)
+{
+    return bulk_run(a, action, ids, n, NULL, affected, skipped, err);
+}
+
+bc_status bc_admin_bulk_rows(bc_admin *a, const bc_bulk_action *action, bc_rows *rows,
+                             size_t *affected, size_t *skipped, bc_error *err)
+{
+    char **ids = bc_xcalloc(rows->n + 1, sizeof *ids);
+    for (size_t i = 0; i < rows->n; i++)
+        ids[i] = (char *)bc_record_text(&rows->items[i], "id");
+    bc_status st = bulk_run(a, action, ids, rows->n, rows, affected, skipped, err);
+    free(ids);
     return st;
 }
 

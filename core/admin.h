@@ -143,6 +143,18 @@ void bc_admin_ids_free(char **ids, size_t n);
  * "N users: the first emails") whose members are the entries of each user. */
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
                         size_t *affected, size_t *skipped, bc_error *err);
+/* The same over rows bc_admin_select_rows read a moment ago (nothing asked in between): where
+ * the store has no transactions they are the audit's "before", so the writes go out at once
+ * instead of after a read of their own; elsewhere they are read again inside the transaction.
+ * *rows (the caller's, still to release) is emptied of the rows used. */
+bc_status bc_admin_bulk_rows(bc_admin *a, const bc_bulk_action *action, bc_rows *rows,
+                             size_t *affected, size_t *skipped, bc_error *err);
+/* The rows of every user a filter matches (*rows is the caller's), for bc_admin_bulk_rows. */
+bc_status bc_admin_select_rows(bc_admin *a, const bc_user_query *filter, bc_rows *rows,
+                               bc_error *err);
+/* Whether bc_admin_bulk_rows uses the selected rows as they are (no transactions), so a caller
+ * that asks nothing before the change saves a round trip by selecting rows instead of ids. */
+bool bc_admin_bulk_keeps_selection(const bc_admin *a);
 
 /* --- undo -------------------------------------------------------------------------------- */
 /* Undo a done audit entry of a reversible action (ban, unban, role, field update): writes the

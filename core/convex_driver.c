@@ -1217,40 +1217,17 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
     return st;
 }
 
-/* Every row of sp, in order, to sink: in concurrent ranges where the order allows, else page by
- * page. */
+/* Every row of sp, in order, to sink, in concurrent ranges (sp must be rangeable). */
 static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void *ctx,
                             bc_error *err)
 {
-    if (rangeable(sp)) {
-        bc_cv *base = page_args(sp);
-        ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
-        char *resume = NULL;
-        bc_status st = read_ranges(&g, NULL, false, &resume, err);
-        free(resume);
-        free(g.last_key);
-        bc_cv_free(base);
-        return st;
-    }
-    page_spec ps = *sp;
-    ps.stream = true;
-    ps.want_total = false;
-    ps.limit = BC_PAGE_MAX;
-    char *cursor = NULL;
-    bc_status st;
-    do {
-        bc_page page = {.total = -1};
-        ps.cursor = cursor;
-        st = run_page(c, &ps, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st == BC_OK && page.rows.n)
-            st = sink(ctx, &page.rows, err);
-        if (st == BC_OK)
-            cursor = bc_xstrdup(page.next_cursor);
-        bc_page_release(&page);
-    } while (st == BC_OK && cursor);
-    free(cursor);
+    bc_cv *base = page_args(sp);
+    ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
+    char *resume = NULL;
+    bc_status st = read_ranges(&g, NULL, false, &resume, err);
+    free(resume);
+    free(g.last_key);
+    bc_cv_free(base);
     return st;
 }
 
@@ -1403,8 +1380,10 @@ static void spec_release(page_spec *sp, user_pred_ctx *pc)
         free(pc->needle);
 }
 
-static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
-                                   bc_error *err)
+/* A users query as one page (into out) or, with a sink, whole: in concurrent ranges where its
+ * order allows, else page by page as the wrappers do for any store. */
+static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
+                             bc_rows_sink sink, void *ctx, bc_error *err)
 {
     page_spec sp;
     user_pred_ctx pc;
@@ -1412,23 +1391,26 @@ static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page
     if (st != BC_OK)
         return st;
     sp.pred_ctx = &pc;
-    st = run_page((cv *)d, &sp, out, err);
+    if (!sink)
+        st = run_page((cv *)d, &sp, out, err);
+    else if (rangeable(&sp))
+        st = run_stream((cv *)d, &sp, sink, ctx, err);
+    else
+        st = bc_driver_each_by_pages(d, q, NULL, sink, ctx, err);
     spec_release(&sp, &pc);
     return st;
+}
+
+static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
+                                   bc_error *err)
+{
+    return users_query(d, q, out, NULL, NULL, err);
 }
 
 static bc_status convex_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
                                    void *ctx, bc_error *err)
 {
-    page_spec sp;
-    user_pred_ctx pc;
-    bc_status st = users_spec(q, &sp, &pc, err);
-    if (st != BC_OK)
-        return st;
-    sp.pred_ctx = &pc;
-    st = run_stream((cv *)d, &sp, sink, ctx, err);
-    spec_release(&sp, &pc);
-    return st;
+    return users_query(d, q, NULL, sink, ctx, err);
 }
 
 typedef struct {
@@ -1480,38 +1462,39 @@ static void forget_session_users(cv *c)
     c->n_session_users = 0;
 }
 
-/* The ids of the users whose email or name holds search: one users scan (every page of the
- * users search), kept in c for the later pages of the same sessions search. */
+/* Keeps the ids of the rows a users scan hands over (find_session_users). */
+typedef struct {
+    cv *c;
+    size_t cap;
+} session_users_sink;
+
+static bc_status keep_session_users(void *ctx, bc_rows *rows, bc_error *err)
+{
+    session_users_sink *k = ctx;
+    cv *c = k->c;
+    for (size_t i = 0; i < rows->n; i++) {
+        const char *id = bc_record_text(&rows->items[i], "id");
+        if (!id)
+            continue;
+        if (c->n_session_users == k->cap)
+            c->session_users = bc_xrealloc(c->session_users,
+                                           (k->cap = k->cap ? k->cap * 2 : 64) * sizeof(char *));
+        c->session_users[c->n_session_users++] = bc_xstrdup(id);
+    }
+    return BC_OK;
+}
+
+/* The ids of the users whose email or name holds search: one users scan (the whole users
+ * search, at the deployment's pace), kept in c for the later pages of the same sessions search. */
 static bc_status find_session_users(cv *c, const char *search, const char *needle, bool first,
                                     bc_error *err)
 {
     if (!first && c->session_needle && strcmp(c->session_needle, needle) == 0)
         return BC_OK;
     forget_session_users(c);
-    size_t cap = 0;
-    char *cursor = NULL;
-    bc_status st = BC_OK;
-    do {
-        bc_user_query uq = {.search = search, .stream = true, .cursor = cursor};
-        bc_page page = {.total = -1};
-        st = convex_users_page(&c->base, &uq, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (st != BC_OK)
-            break;
-        for (size_t i = 0; i < page.rows.n; i++) {
-            const char *id = bc_record_text(&page.rows.items[i], "id");
-            if (!id)
-                continue;
-            if (c->n_session_users == cap)
-                c->session_users =
-                    bc_xrealloc(c->session_users, (cap = cap ? cap * 2 : 64) * sizeof(char *));
-            c->session_users[c->n_session_users++] = bc_xstrdup(id);
-        }
-        cursor = page.next_cursor;
-        page.next_cursor = NULL;
-        bc_page_release(&page);
-    } while (cursor);
+    bc_user_query uq = {.search = search};
+    session_users_sink k = {c, 0};
+    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, err);
     if (st != BC_OK) {
         forget_session_users(c);
         return st;
@@ -1563,38 +1546,41 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
     return BC_OK;
 }
 
-static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
-                                      bc_error *err)
+/* A sessions query as one page or whole, as users_query. */
+static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                bc_rows_sink sink, void *ctx, bc_error *err)
 {
     cv *c = (cv *)d;
     page_spec sp = {0};
     session_pred_ctx pc = {0};
     bc_status st = sessions_spec(c, q, &sp, &pc, err);
     sp.pred_ctx = &pc;
-    if (st == BC_OK && pc.needle)
-        st = find_session_users(c, q->search, pc.needle, !q->cursor || !*q->cursor, err);
-    if (st == BC_OK)
-        st = run_page(c, &sp, out, err);
+    if (st == BC_OK && sink && !rangeable(&sp)) {
+        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, err); /* its pages search */
+    } else if (st == BC_OK) {
+        if (pc.needle) /* the users the search names first (kept for later pages) */
+            st = find_session_users(c, q->search, pc.needle, sink || !q->cursor || !*q->cursor,
+                                    err);
+        if (st == BC_OK && !sink)
+            st = run_page(c, &sp, out, err);
+        else if (st == BC_OK)
+            st = run_stream(c, &sp, sink, ctx, err);
+    }
     spec_release(&sp, NULL);
     free(pc.needle);
     return st;
 }
 
+static bc_status convex_sessions_page(bc_driver *d, const bc_session_query *q, bc_page *out,
+                                      bc_error *err)
+{
+    return sessions_query(d, q, out, NULL, NULL, err);
+}
+
 static bc_status convex_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                       void *ctx, bc_error *err)
 {
-    cv *c = (cv *)d;
-    page_spec sp = {0};
-    session_pred_ctx pc = {0};
-    bc_status st = sessions_spec(c, q, &sp, &pc, err);
-    sp.pred_ctx = &pc;
-    if (st == BC_OK && pc.needle)
-        st = find_session_users(c, q->search, pc.needle, true, err);
-    if (st == BC_OK)
-        st = run_stream(c, &sp, sink, ctx, err);
-    spec_release(&sp, NULL);
-    free(pc.needle);
-    return st;
+    return sessions_query(d, q, NULL, sink, ctx, err);
 }
 
 /* Every row of a model, newest first: how core/stats reads what it cannot count here. */

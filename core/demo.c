@@ -27,6 +27,7 @@
 #include "embedded.h"
 #include "isotime.h"
 #include "password.h"
+#include "sqlite_driver.h"
 #include "xalloc.h"
 
 #define MINUTE_MS (60 * 1000LL)
@@ -1011,14 +1012,7 @@ static int run_statement(sqlite3 *db, const char *sql)
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK || st == NULL)
         return rc;
-    for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
-        const char *name = sqlite3_bind_parameter_name(st, i);
-        size_t len = name ? strlen(name) : 0;
-        if (len >= 2 && strcmp(name + len - 2, "lo") == 0)
-            sqlite3_bind_int64(st, i, INT64_MIN);
-        else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
-            sqlite3_bind_int64(st, i, INT64_MAX);
-    }
+    bc_sqlite_bind_range(st, INT64_MIN, INT64_MAX);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     sqlite3_finalize(st);

@@ -149,9 +149,9 @@ bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_pa
     return d->ops->sessions_page(d, q, out, err);
 }
 
-/* Page after page of a stream to the sink: for stores without an each op, and from a cursor. */
-static bc_status each_by_pages(bc_driver *d, const bc_user_query *uq, const bc_session_query *sq,
-                               bc_rows_sink sink, void *ctx, bc_error *err)
+bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
+                                  const bc_session_query *sq, bc_rows_sink sink, void *ctx,
+                                  bc_error *err)
 {
     bc_user_query u = uq ? *uq : (bc_user_query){0};
     bc_session_query s = sq ? *sq : (bc_session_query){0};
@@ -182,7 +182,7 @@ bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sin
 {
     if (d->ops->users_each && !q->cursor && !pasted_key(q))
         return d->ops->users_each(d, q, sink, ctx, err);
-    return each_by_pages(d, q, NULL, sink, ctx, err);
+    return bc_driver_each_by_pages(d, q, NULL, sink, ctx, err);
 }
 
 bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
@@ -190,7 +190,7 @@ bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_ro
 {
     if (d->ops->sessions_each && !q->cursor)
         return d->ops->sessions_each(d, q, sink, ctx, err);
-    return each_by_pages(d, NULL, q, sink, ctx, err);
+    return bc_driver_each_by_pages(d, NULL, q, sink, ctx, err);
 }
 
 bool bc_driver_streams(const bc_driver *d)

@@ -264,6 +264,12 @@ bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sin
                                void *ctx, bc_error *err);
 bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                   void *ctx, bc_error *err);
+/* The each calls page by page through users_page / sessions_page (uq or sq, the other NULL):
+ * what the wrappers do for a store without an each op, and what an each op may hand a query
+ * over to when it cannot read it faster. */
+bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
+                                  const bc_session_query *sq, bc_rows_sink sink, void *ctx,
+                                  bc_error *err);
 /* Whether the store reads a whole query faster through the each calls than page by page (a
  * caller that only counts keeps to pages where the store counts cheaply). */
 bool bc_driver_streams(const bc_driver *d);

@@ -144,21 +144,18 @@ void sq_put_active_sessions(sq *s, qb *q, int64_t now)
     bc_iso_format(now, iso);
     bool summary = sq_has_summary(s);
     int64_t tomorrow = day_start(now) + BC_DAY_MS;
-    bc_buf_puts(&q->sql, "((SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
-    sq_qb_param(q, bc_value_text(iso));
-    bc_buf_puts(&q->sql, " AND \"expiresAt\" < ");
-    if (summary)
-        sq_qb_param(q, day_text(tomorrow));
-    else
-        bc_buf_puts(&q->sql, "X''");
-    bc_buf_puts(&q->sql, ") + (SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
-    sq_qb_param(q, bc_value_int(now));
-    bc_buf_puts(&q->sql, " AND \"expiresAt\" < ");
-    if (summary)
-        sq_qb_param(q, bc_value_int(tomorrow));
-    else
-        bc_buf_puts(&q->sql, "''");
-    bc_buf_puts(&q->sql, ")");
+    /* form 0: ISO text, up to tomorrow's date or the end of text; 1: epoch ms */
+    for (int form = 0; form < 2; form++) {
+        bc_buf_puts(&q->sql, form ? " + (SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > "
+                                  : "((SELECT count(*) FROM \"session\" WHERE \"expiresAt\" > ");
+        sq_qb_param(q, form ? bc_value_int(now) : bc_value_text(iso));
+        bc_buf_puts(&q->sql, " AND \"expiresAt\" < ");
+        if (summary)
+            sq_qb_param(q, form ? bc_value_int(tomorrow) : day_text(tomorrow));
+        else
+            bc_buf_puts(&q->sql, form ? "''" : "X''");
+        bc_buf_puts(&q->sql, ")");
+    }
     if (summary) {
         bc_buf_puts(&q->sql, " + ");
         put_summary_range(q, "session.expiresAt", day_text(tomorrow), NULL);

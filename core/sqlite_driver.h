@@ -45,6 +45,11 @@ bc_status bc_sqlite_add_indexes(bc_driver *d, bc_error *err);
  * of all (progress.h; may be NULL). */
 bc_status bc_sqlite_add_indexes_progress(bc_driver *d, const bc_progress *progress, bc_error *err);
 
+/* Bind the rowid range of a fill statement of bcadmin's index scripts: parameters named ...lo
+ * (:lo, :user_lo) get lo, those named ...hi get hi. (bcadmin demo fills with every row.) */
+typedef struct sqlite3_stmt sqlite3_stmt;
+void bc_sqlite_bind_range(sqlite3_stmt *st, int64_t lo, int64_t hi);
+
 /* Remove everything bc_sqlite_add_indexes adds (indexes, search tables, triggers), in one
  * transaction; nothing else in the file changes. Idempotent. */
 bc_status bc_sqlite_drop_indexes(bc_driver *d, bc_error *err);

@@ -171,15 +171,17 @@ static bool fill_state(sq *s, int64_t *reserved, int64_t *next)
     return fill_state_mark(s, reserved, next, NULL);
 }
 
-/* The first user row at or after rowid from (rowid 0 when there is none). */
-static bc_status first_unfilled(sq *s, int64_t from, fill_mark *m, bc_error *err)
+/* The first row of table (user or session) at or after rowid from (rowid 0 when there is
+ * none). */
+static bc_status first_unfilled(sq *s, const char *tbl, int64_t from, fill_mark *m, bc_error *err)
 {
     *m = (fill_mark){.known = true};
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT rowid, CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid >= ? "
-                                "ORDER BY rowid LIMIT 1",
-                                -1, &st, NULL);
+    char *sql = bc_xasprintf("SELECT rowid, CAST(\"id\" AS TEXT) FROM \"%s\" WHERE rowid >= ? "
+                             "ORDER BY rowid LIMIT 1",
+                             tbl);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    free(sql);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, from);
         rc = sqlite3_step(st);
@@ -191,12 +193,12 @@ static bc_status first_unfilled(sq *s, int64_t from, fill_mark *m, bc_error *err
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? BC_OK : sq_db_fail(s, rc, err, "reading the user table");
+    return rc == SQLITE_DONE ? BC_OK : sq_db_fail(s, rc, err, "reading a table to fill from");
 }
 
-/* Whether the first unfilled row is still where the fill state says: false when the state does
- * not name it (written by an older bcadmin), or the row moved or is gone. */
-static bool fill_mark_holds(sq *s, const fill_mark *m)
+/* Whether a row of table (user or session) is still where a fill state says: false when the
+ * state does not name it (written by an older bcadmin), or the row moved or is gone. */
+static bool fill_mark_holds(sq *s, const char *tbl, const fill_mark *m)
 {
     if (!m->known)
         return false;
@@ -204,8 +206,10 @@ static bool fill_mark_holds(sq *s, const fill_mark *m)
         return true; /* nothing was left to fill when it was recorded */
     sqlite3_stmt *st = NULL;
     bool holds = false;
-    if (sqlite3_prepare_v2(s->db, "SELECT CAST(\"id\" AS TEXT) FROM \"user\" WHERE rowid = ?", -1,
-                           &st, NULL) == SQLITE_OK) {
+    char *sql = bc_xasprintf("SELECT CAST(\"id\" AS TEXT) FROM \"%s\" WHERE rowid = ?", tbl);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    free(sql);
+    if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, m->rowid);
         if (sqlite3_step(st) == SQLITE_ROW) {
             const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -257,10 +261,7 @@ static bc_status drop_asset_objects(sq *s, const char *asset, bc_error *err)
     return st;
 }
 
-/* One statement of an asset (split with SQLite's own tokenizer); parameters named ...lo and
- * ...hi (:lo, :user_lo) get the rowid range. */
-static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
-                           bc_error *err)
+void bc_sqlite_bind_range(sqlite3_stmt *st, int64_t lo, int64_t hi)
 {
     for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
         const char *name = sqlite3_bind_parameter_name(st, i);
@@ -270,6 +271,13 @@ static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, cons
         else if (len >= 2 && strcmp(name + len - 2, "hi") == 0)
             sqlite3_bind_int64(st, i, hi);
     }
+}
+
+/* One statement of an asset (split with SQLite's own tokenizer), its fill range bound. */
+static bc_status run_bound(sq *s, sqlite3_stmt *st, int64_t lo, int64_t hi, const char *what,
+                           bc_error *err)
+{
+    bc_sqlite_bind_range(st, lo, hi);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
@@ -396,7 +404,7 @@ static bc_status add_browse_indexes(sq *s, const bc_progress *pr, bc_error *err)
 static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error *err)
 {
     fill_mark m;
-    bc_status st = first_unfilled(s, next, &m, err);
+    bc_status st = first_unfilled(s, "user", next, &m, err);
     if (st != BC_OK)
         return st;
     char *text =
@@ -418,18 +426,29 @@ static bc_status set_fill_state(sq *s, int64_t reserved, int64_t next, bc_error 
                              : sq_db_fail(s, rc, err, "recording the search index's progress");
 }
 
-/* The search index's tables and triggers, with the fill state, in one transaction (a partial
- * index, an object removed by hand, is removed first). */
-static bc_status start_search_index(sq *s, bc_error *err)
+/* Begin a transaction and make the objects of an asset afresh in it (a partial set, an object
+ * removed by hand, is removed first). BC_OK: the transaction is open (txn_end ends it); else
+ * none is (a failure after BEGIN is ended by the caller's txn_end too). */
+static bc_status begin_asset(sq *s, const char *asset, bool *open, bc_error *err)
 {
     bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
-    if (st != BC_OK)
-        return st;
-    st = drop_asset_objects(s, "search-index.sql", err);
+    *open = st == BC_OK;
+    if (st == BC_OK)
+        st = drop_asset_objects(s, asset, err);
     asset_stmts a = {0};
     if (st == BC_OK)
-        st = asset_prepare(s, "search-index.sql", true, &a, err);
+        st = asset_prepare(s, asset, true, &a, err);
     asset_stmts_release(&a);
+    return st;
+}
+
+/* The search index's tables and triggers, with the fill state, in one transaction. */
+static bc_status start_search_index(sq *s, bc_error *err)
+{
+    bool open;
+    bc_status st = begin_asset(s, "search-index.sql", &open, err);
+    if (!open)
+        return st;
     qb q = {0};
     bc_buf_puts(&q.sql, "SELECT coalesce(max(rowid), 0) FROM \"user\"");
     int64_t max = 0;
@@ -481,7 +500,7 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
         int64_t t0 = sq_mono_ms();
         fill_mark mark = {0};
         bool moved = st == BC_OK && fill_state_mark(s, &reserved, &next, &mark) &&
-                     !fill_mark_holds(s, &mark);
+                     !fill_mark_holds(s, "user", &mark);
         fill_mark_release(&mark);
         if (moved) {
             /* renumbered since the last range: what was filled no longer says which rows are
@@ -529,30 +548,56 @@ static bc_status fill_search_index(sq *s, const bc_progress *pr, bc_error *err)
 /* --- the overview summary (assets/stats-summary.sql) --------------------------------------
  *
  * Its tables and triggers go in one transaction with the fill state: per table ("user",
- * "session"), the rowids the triggers leave to the fill, the table's smallest to its largest
- * when the fill began (rows written later are the triggers'). The fill then counts successive
- * rowid ranges of each table, a transaction of about FILL_MS each, moving the table's "next"
- * past the range in the same transaction and removing its row after the last range. The
- * summary is read only once the fill table is empty (sq_has_summary); the next `db index`
- * resumes an unfinished fill where it was. */
+ * "session"), the rowids the triggers leave to the fill, from the first row not counted yet
+ * ("next") to the table's last row when the fill began ("last"; rows written later are the
+ * triggers'). The fill then counts successive rowid ranges of each table, a transaction of about
+ * FILL_MS each, moving "next" to the first row after the range in the same transaction and
+ * removing the table's row after the last range. The summary is read only once the fill table is
+ * empty (sq_has_summary); the next `db index` resumes an unfinished fill where it was.
+ *
+ * The state also names the rows at "next" and at "last" by id: renumbered rowids (a VACUUM, a
+ * dump and reload between two fill transactions) would move rows into or out of the range the
+ * triggers leave alone, and rows would be counted twice or never. Renumbering keeps the order
+ * of rows, so while those two rows stay where they were, every row stays on its side of both;
+ * each fill transaction checks that first, and when either moved (or the app removed it) the
+ * summary starts over (at most FILL_RESTARTS times in one run). */
 
 static const char *const summary_tables[] = {"user", "session"};
 
-/* The first table whose fill is unfinished, with its range: false when none is (or there is no
- * fill table). */
-static bool summary_next(sq *s, char tbl[16], int64_t *next, int64_t *last)
+/* One table's unfinished fill: rows from next to last, the rows at both ends by id. */
+typedef struct {
+    char tbl[16];
+    fill_mark next, last;
+} summary_fill;
+
+static void summary_fill_release(summary_fill *f)
+{
+    fill_mark_release(&f->next);
+    fill_mark_release(&f->last);
+}
+
+/* The first table whose fill is unfinished: false when none is (or there is no fill table). */
+static bool summary_next(sq *s, summary_fill *f)
 {
     sqlite3_stmt *st = NULL;
     bool found = false;
+    *f = (summary_fill){0};
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT \"tbl\", \"next\", \"last\" FROM \"bcadmin_stats_fill\" "
-                           "ORDER BY \"tbl\" LIMIT 1",
+                           "SELECT \"tbl\", \"next\", CAST(\"next_id\" AS TEXT), \"last\", "
+                           "CAST(\"last_id\" AS TEXT) FROM \"bcadmin_stats_fill\" ORDER BY \"tbl\" "
+                           "LIMIT 1",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *name = sqlite3_column_text(st, 0);
-        snprintf(tbl, 16, "%s", name ? (const char *)name : "");
-        *next = sqlite3_column_int64(st, 1);
-        *last = sqlite3_column_int64(st, 2);
+        snprintf(f->tbl, sizeof f->tbl, "%s", name ? (const char *)name : "");
+        for (int i = 0; i < 2; i++) {
+            const unsigned char *id = sqlite3_column_text(st, 2 + 2 * i);
+            (i ? &f->last : &f->next)[0] = (fill_mark){
+                .known = true,
+                .rowid = sqlite3_column_int64(st, 1 + 2 * i),
+                .id = bc_xstrdup(id ? (const char *)id : ""),
+            };
+        }
         found = true;
     }
     sqlite3_finalize(st);
@@ -561,33 +606,65 @@ static bool summary_next(sq *s, char tbl[16], int64_t *next, int64_t *last)
 
 bool sq_has_summary(sq *s)
 {
-    char tbl[16];
-    int64_t next, last;
-    return has_asset_objects(s, "stats-summary.sql") && !summary_next(s, tbl, &next, &last);
+    summary_fill f = {0};
+    bool filling = summary_next(s, &f);
+    summary_fill_release(&f);
+    return has_asset_objects(s, "stats-summary.sql") && !filling;
 }
 
-/* The summary's tables and triggers, with the fill state, in one transaction (a partial summary,
- * an object removed by hand, is removed first). */
+/* Record table's fill from the row at or after rowid from up to the row at last (its row
+ * removed when no row is left in between). */
+static bc_status set_summary_fill(sq *s, const char *tbl, int64_t from, const fill_mark *last,
+                                  bc_error *err)
+{
+    fill_mark next;
+    bc_status st = first_unfilled(s, tbl, from, &next, err);
+    qb q = {0};
+    if (next.rowid > 0 && next.rowid <= last->rowid) {
+        bc_buf_puts(&q.sql, "INSERT OR REPLACE INTO \"bcadmin_stats_fill\" (\"tbl\", \"next\", "
+                            "\"next_id\", \"last\", \"last_id\") VALUES (");
+        sq_qb_param(&q, bc_value_text(tbl));
+        bc_buf_puts(&q.sql, ", ");
+        sq_qb_param(&q, bc_value_int(next.rowid));
+        bc_buf_puts(&q.sql, ", ");
+        sq_qb_param(&q, bc_value_text(next.id ? next.id : ""));
+        bc_buf_puts(&q.sql, ", ");
+        sq_qb_param(&q, bc_value_int(last->rowid));
+        bc_buf_puts(&q.sql, ", ");
+        sq_qb_param(&q, bc_value_text(last->id ? last->id : ""));
+        bc_buf_puts(&q.sql, ")");
+    } else {
+        bc_buf_puts(&q.sql, "DELETE FROM \"bcadmin_stats_fill\" WHERE \"tbl\" = ");
+        sq_qb_param(&q, bc_value_text(tbl));
+    }
+    if (st == BC_OK)
+        st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+    sq_qb_release(&q);
+    fill_mark_release(&next);
+    return st;
+}
+
+/* The summary's tables and triggers, with the fill state, in one transaction. */
 static bc_status start_summary(sq *s, bc_error *err)
 {
-    bc_status st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
-    if (st != BC_OK)
+    bool open;
+    bc_status st = begin_asset(s, "stats-summary.sql", &open, err);
+    if (!open)
         return st;
-    st = drop_asset_objects(s, "stats-summary.sql", err);
-    asset_stmts a = {0};
-    if (st == BC_OK)
-        st = asset_prepare(s, "stats-summary.sql", true, &a, err);
-    asset_stmts_release(&a);
     for (size_t i = 0; st == BC_OK && i < sizeof summary_tables / sizeof summary_tables[0]; i++) {
+        const char *tbl = summary_tables[i];
         qb q = {0};
-        bc_buf_puts(&q.sql, "INSERT INTO \"bcadmin_stats_fill\" (\"tbl\", \"next\", \"last\") "
-                            "SELECT t, lo, hi FROM (SELECT ");
-        sq_qb_param(&q, bc_value_text(summary_tables[i]));
-        bc_buf_puts(&q.sql, " AS t, min(rowid) AS lo, max(rowid) AS hi FROM ");
-        sq_put_ident(&q.sql, summary_tables[i]);
-        bc_buf_puts(&q.sql, ") WHERE lo IS NOT NULL");
-        st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
+        bc_buf_puts(&q.sql, "SELECT coalesce(max(rowid), 0) FROM ");
+        sq_put_ident(&q.sql, tbl);
+        int64_t max = 0;
+        st = sq_query_int(s, &q, &max, "reading a table to fill from", err);
         sq_qb_release(&q);
+        fill_mark at_last = {0};
+        if (st == BC_OK && max > 0)
+            st = first_unfilled(s, tbl, max, &at_last, err);
+        if (st == BC_OK)
+            st = set_summary_fill(s, tbl, INT64_MIN, &at_last, err);
+        fill_mark_release(&at_last);
     }
     return txn_end(s, st, err);
 }
@@ -601,7 +678,8 @@ static bool fills_table(sqlite3_stmt *st, const char *tbl)
     return name && strncmp(name + 1, tbl, n) == 0 && name[n + 1] == '_';
 }
 
-/* Count the rows of each table's unfinished range, a rowid range per transaction. */
+/* Count the rows of each table's unfinished range, a rowid range per transaction; start over
+ * when rows were renumbered meanwhile. */
 static bc_status fill_summary(sq *s, const bc_progress *pr, bc_error *err)
 {
     asset_stmts a = {0};
@@ -609,44 +687,58 @@ static bc_status fill_summary(sq *s, const bc_progress *pr, bc_error *err)
     qb left = {0};
     bc_buf_puts(&left.sql, "SELECT coalesce(sum(\"last\" - \"next\" + 1), 0) FROM "
                            "\"bcadmin_stats_fill\"");
-    int64_t total = 0, done = 0, batch = next_batch(FILL_FIRST, FILL_MS), next, last;
+    int64_t total = 0, done = 0, batch = next_batch(FILL_FIRST, FILL_MS);
     if (st == BC_OK)
         st = sq_query_int(s, &left, &total, "reading the overview summary's progress", err);
     sq_qb_release(&left);
-    char tbl[16];
-    while (st == BC_OK && summary_next(s, tbl, &next, &last)) {
-        if (strcmp(tbl, summary_tables[0]) != 0 && strcmp(tbl, summary_tables[1]) != 0) {
-            st = bc_fail(err, BC_ERR,
-                         "the overview summary's fill state in %s names no table it counts: run "
-                         "`bcadmin db index --drop`, then `bcadmin db index`",
-                         s->path);
+    int restarts = 0;
+    summary_fill f = {0};
+    while (st == BC_OK) {
+        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
+        if (st != BC_OK || !summary_next(s, &f)) {
+            if (st == BC_OK)
+                st = sqlite_txn(&s->base, BC_TXN_COMMIT, err);
             break;
         }
-        bc_progress_report(pr, index_parts[2], (uint64_t)done, (uint64_t)total);
-        int64_t hi = last - next >= batch ? next + batch - 1 : last;
-        st = sqlite_txn(&s->base, BC_TXN_BEGIN, err);
         int64_t t0 = sq_mono_ms();
-        for (size_t i = 0; st == BC_OK && i < a.n_fill; i++)
-            if (fills_table(a.fill[i], tbl))
-                st = run_bound(s, a.fill[i], next, hi, "filling the overview summary", err);
-        qb q = {0};
-        bc_buf_puts(&q.sql, hi >= last ? "DELETE FROM \"bcadmin_stats_fill\" WHERE \"tbl\" = "
-                                       : "UPDATE \"bcadmin_stats_fill\" SET \"next\" = ");
-        if (hi < last) {
-            sq_qb_param(&q, bc_value_int(hi + 1));
-            bc_buf_puts(&q.sql, " WHERE \"tbl\" = ");
+        bool known = strcmp(f.tbl, summary_tables[0]) == 0 || strcmp(f.tbl, summary_tables[1]) == 0;
+        if (!known) {
+            st = txn_end(s,
+                         bc_fail(err, BC_ERR,
+                                 "the overview summary's fill state in %s names no table it "
+                                 "counts: run `bcadmin db index --drop`, then `bcadmin db index`",
+                                 s->path),
+                         err);
+        } else if (!fill_mark_holds(s, f.tbl, &f.next) || !fill_mark_holds(s, f.tbl, &f.last)) {
+            /* renumbered (or an end row removed): count everything again */
+            sqlite_txn(&s->base, BC_TXN_ROLLBACK, NULL);
+            if (++restarts > FILL_RESTARTS)
+                st = bc_fail(err, BC_ERR,
+                             "the rows of %s moved %d times while the overview summary was "
+                             "filled (VACUUM?): run `bcadmin db index` again when it is quiet",
+                             s->path, restarts);
+            else
+                st = start_summary(s, err);
+            done = 0;
+        } else {
+            bc_progress_report(pr, index_parts[2], (uint64_t)done, (uint64_t)total);
+            int64_t next = f.next.rowid, last = f.last.rowid;
+            int64_t hi = last - next >= batch ? next + batch - 1 : last;
+            for (size_t i = 0; st == BC_OK && i < a.n_fill; i++)
+                if (fills_table(a.fill[i], f.tbl))
+                    st = run_bound(s, a.fill[i], next, hi, "filling the overview summary", err);
+            if (st == BC_OK)
+                st = set_summary_fill(s, f.tbl, hi + 1, &f.last, err);
+            st = txn_end(s, st, err);
+            done += hi - next + 1;
+            int64_t took = sq_mono_ms() - t0;
+            batch = next_batch(batch, took);
+            if (st == BC_OK)
+                st = pause_between(s, took, err);
         }
-        sq_qb_param(&q, bc_value_text(tbl));
-        if (st == BC_OK)
-            st = sq_exec_qb(s, &q, NULL, "recording the overview summary's progress", err);
-        sq_qb_release(&q);
-        st = txn_end(s, st, err);
-        done += hi - next + 1;
-        int64_t took = sq_mono_ms() - t0;
-        batch = next_batch(batch, took);
-        if (st == BC_OK)
-            st = pause_between(s, took, err);
+        summary_fill_release(&f);
     }
+    summary_fill_release(&f);
     asset_stmts_release(&a);
     if (st == BC_OK)
         bc_progress_report(pr, index_parts[2], (uint64_t)total, (uint64_t)total);
@@ -674,10 +766,9 @@ static bc_status add_all_indexes(sq *s, const bc_progress *pr, bc_error *err)
         st = start_and_fill(s, resume, start_search_index, fill_search_index, pr, err);
     }
     if (st == BC_OK && !sq_has_summary(s)) {
-        char tbl[16];
-        int64_t next, last;
-        bool resume =
-            has_asset_objects(s, "stats-summary.sql") && summary_next(s, tbl, &next, &last);
+        summary_fill f = {0};
+        bool resume = has_asset_objects(s, "stats-summary.sql") && summary_next(s, &f);
+        summary_fill_release(&f);
         st = start_and_fill(s, resume, start_summary, fill_summary, pr, err);
     }
     return st;
@@ -732,12 +823,12 @@ bool bc_sqlite_has_indexes(bc_driver *d)
 bc_sqlite_summary bc_sqlite_summary_state(bc_driver *d)
 {
     sq *s = (sq *)d;
-    char tbl[16];
-    int64_t next, last;
     if (!has_asset_objects(s, "stats-summary.sql"))
         return BC_SQLITE_SUMMARY_MISSING;
-    return summary_next(s, tbl, &next, &last) ? BC_SQLITE_SUMMARY_UNFINISHED
-                                              : BC_SQLITE_SUMMARY_PRESENT;
+    summary_fill f = {0};
+    bool filling = summary_next(s, &f);
+    summary_fill_release(&f);
+    return filling ? BC_SQLITE_SUMMARY_UNFINISHED : BC_SQLITE_SUMMARY_PRESENT;
 }
 
 bool bc_sqlite_has_search_index(bc_driver *d)

@@ -631,7 +631,7 @@ bc_status sqlite_sessions_page(bc_driver *d, const bc_session_query *q, bc_page 
      * matching rowid to remove duplicates). Expired = every session - active (the filter says a
      * NULL expiresAt is not active, and NOT of it is true). */
     qb count = {0};
-    if ((q->active_only || q->expired_only) && !q->user_id && !q->impersonation_only) {
+    if ((q->active_only || q->expired_only) && !q->user_id && !q->impersonation_only && !*search) {
         bc_buf_puts(&count.sql,
                     q->active_only ? "SELECT " : "SELECT (SELECT count(*) FROM \"session\") - ");
         sq_put_active_sessions(s, &count, now);

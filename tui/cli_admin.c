@@ -288,10 +288,52 @@ static const char *bulk_done_text(bc_bulk_kind kind)
     return "changed";
 }
 
+/* What a bulk action says when done: nothing matched, or what it changed. */
+static void bulk_report(bc_cli *c, const bc_bulk_action *action, size_t n, size_t affected,
+                        size_t skipped)
+{
+    if (c->format == BC_OUT_JSON) {
+        json_t *j = json_pack("{s:I, s:I, s:I}", "matched", (json_int_t)n, "affected",
+                              (json_int_t)affected, "skipped", (json_int_t)skipped);
+        print_json(c, bc_admin_bulk_action_name(action->kind), j);
+    } else if (n == 0) {
+        say(c, "no user matches the filters: nothing was changed");
+    } else {
+        say(c, "%s %zu user%s%s", bulk_done_text(action->kind), affected, affected == 1 ? "" : "s",
+            skipped ? " (the acting admin was skipped)" : "");
+    }
+}
+
+/* --yes where the selection serves as the audit's "before" (no transactions): the users' rows
+ * are selected and changed with nothing read in between. */
+static bc_status run_bulk_selected(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
+                                   bc_error *err)
+{
+    bc_rows rows;
+    size_t affected = 0, skipped = 0;
+    bc_user_query filter = c->users;
+    bc_meter meter;
+    bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
+    bc_progress progress = bc_meter_progress(&meter);
+    x->admin.progress = &progress;
+    bc_status st = bc_admin_select_rows(&x->admin, &filter, &rows, err);
+    size_t n = st == BC_OK ? rows.n : 0;
+    if (st == BC_OK && n)
+        st = bc_admin_bulk_rows(&x->admin, action, &rows, &affected, &skipped, err);
+    bc_meter_end(&meter);
+    x->admin.progress = NULL;
+    bc_rows_release(&rows);
+    if (st == BC_OK)
+        bulk_report(c, action, n, affected, skipped);
+    return st;
+}
+
 /* Select the users the filters match, confirm with the count (or the email of a lone user), and
  * apply the action to all of them in one transaction. */
 static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action, bc_error *err)
 {
+    if (c->yes && bc_admin_bulk_keeps_selection(&x->admin))
+        return run_bulk_selected(c, x, action, err);
     char **ids = NULL;
     size_t n = 0, affected = 0, skipped = 0;
     bc_user_query filter = c->users;
@@ -306,12 +348,7 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
         return st;
     }
     if (n == 0) {
-        if (c->format == BC_OUT_JSON) {
-            json_t *j = json_pack("{s:i, s:i, s:i}", "matched", 0, "affected", 0, "skipped", 0);
-            print_json(c, bc_admin_bulk_action_name(action->kind), j);
-        } else {
-            say(c, "no user matches the filters: nothing was changed");
-        }
+        bulk_report(c, action, 0, 0, 0);
         return BC_OK;
     }
     char *what = NULL, *expected = NULL;
@@ -339,14 +376,7 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     bc_admin_ids_free(ids, n);
     if (st != BC_OK)
         return st;
-    if (c->format == BC_OUT_JSON) {
-        json_t *j = json_pack("{s:I, s:I, s:I}", "matched", (json_int_t)n, "affected",
-                              (json_int_t)affected, "skipped", (json_int_t)skipped);
-        print_json(c, bc_admin_bulk_action_name(action->kind), j);
-    } else {
-        say(c, "%s %zu user%s%s", bulk_done_text(action->kind), affected, affected == 1 ? "" : "s",
-            skipped ? " (the acting admin was skipped)" : "");
-    }
+    bulk_report(c, action, n, affected, skipped);
     return BC_OK;
 }
 

@@ -138,19 +138,26 @@ bc_status bc_cli_db_check(bc_cli *c, bc_error *err)
     } else {
         fprintf(c->out, "  browsing indexes: %s\n",
                 bc_target_has_indexes(&c->t) ? "present" : "missing (run `bcadmin db index`)");
-        fprintf(c->out, "  search index: %s\n",
-                bc_target_has_search_index(&c->t) ? "present (triggers on \"user\" keep it current)"
-                : bc_target_search_index_unfinished(&c->t)
-                    ? "unfinished (`bcadmin db index` finishes it; substring search scans until "
-                      "then)"
-                    : "missing (substring search scans every user)");
-        fprintf(c->out, "  overview summary: %s\n",
-                bc_target_has_summary(&c->t)
-                    ? "present (triggers on \"user\" and \"session\" keep it current)"
-                : bc_target_summary_unfinished(&c->t)
-                    ? "unfinished (`bcadmin db index` finishes it; the overview counts over the "
-                      "indexes until then)"
-                    : "missing (the overview counts over the createdAt and expiresAt indexes)");
+        static const struct {
+            const char *what, *present, *unfinished, *missing;
+        } parts[] = {
+            {"search index", "present (triggers on \"user\" keep it current)",
+             "unfinished (`bcadmin db index` finishes it; substring search scans until then)",
+             "missing (substring search scans every user)"},
+            {"overview summary", "present (triggers on \"user\" and \"session\" keep it current)",
+             "unfinished (`bcadmin db index` finishes it; the overview counts over the indexes "
+             "until then)",
+             "missing (the overview counts over the createdAt and expiresAt indexes)"},
+        };
+        for (int i = 0; i < 2; i++) {
+            bool present = i ? bc_target_has_summary(&c->t) : bc_target_has_search_index(&c->t);
+            bool unfinished =
+                i ? bc_target_summary_unfinished(&c->t) : bc_target_search_index_unfinished(&c->t);
+            fprintf(c->out, "  %s: %s\n", parts[i].what,
+                    present      ? parts[i].present
+                    : unfinished ? parts[i].unfinished
+                                 : parts[i].missing);
+        }
     }
     bc_state *s = bc_target_state(&c->t, err);
     if (!s)

@@ -172,8 +172,8 @@ goal() {
 }
 naive_of() {
     case $1 in
-    "users list"*) echo 2 ;; "users show"*) nj show ;; "users ban"*) nj ban ;;
-    "jwks"*) nj doctor ;; *6,000*) echo "120 (pages of 50)" ;;
+    *6,000*) echo "120 (pages of 50)" ;; "users list"*) echo 2 ;; "users show"*) nj show ;;
+    "users ban"*) nj ban ;; "jwks"*) nj doctor ;;
     bulk*) echo "≈ 3,000 (3 per user)" ;; *) echo "" ;;
     esac
 }

@@ -1824,6 +1824,25 @@ static void lists_sessions(void **state)
     /* Tokens come back as stored; masking is the caller's choice (bc_record_mask). */
     assert_string_equal(bc_record_text(&p.rows.items[0], "token"), "tok-s4");
     bc_page_release(&p);
+    /* Totals of the status filters (counted apart from the page's filter), also narrowed by a
+     * search (the owner's email: alice owns s2 of the active ones, s1 and s4 of the expired). */
+    static const struct {
+        bc_session_query q;
+        int64_t total;
+    } totals[] = {
+        {{.active_only = true}, 3},
+        {{.expired_only = true}, 2},
+        {{.active_only = true, .search = "alice@"}, 1},
+        {{.expired_only = true, .search = "alice@"}, 2},
+    };
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+        bc_session_query q = totals[i].q;
+        q.want_total = true;
+        q.limit = 1;
+        assert_int_equal(bc_driver_sessions_page(f->d, &q, &p, &err), BC_OK);
+        assert_int_equal(p.total, totals[i].total);
+        bc_page_release(&p);
+    }
     assert_int_equal(
         bc_driver_sessions_page(
             f->d, &(bc_session_query){.active_only = true, .expired_only = true}, &p, &err),
