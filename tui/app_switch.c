@@ -51,7 +51,11 @@ void tui_app_switch(tui_app *app, const bc_target_choice *choice)
         app->msg_error = true;
         return;
     }
-    tui_app_message(app, "switched to %s %s", app->driver->ops->kind, label);
+    char settled[512];
+    if (bc_reconcile_summary(&target->reconciled, settled, sizeof settled))
+        tui_app_message(app, "switched to %s %s; %s", app->driver->ops->kind, label, settled);
+    else
+        tui_app_message(app, "switched to %s %s", app->driver->ops->kind, label);
 }
 
 static bool deployments_activate(tui_menu *m, tui_app *app, int dir)

@@ -1,6 +1,11 @@
 /* view.c - the list position every view shares (view.h). */
 #include "view.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "trace.h"
+
 bool tui_view_navigate(tui_view *v, tui_app *app, tui_action a)
 {
     int64_t delta;
@@ -43,4 +48,28 @@ void tui_view_search_prompt(
                             .history = TUI_HISTORY_SEARCH,
                             .ctx = ctx};
     tui_app_prompt(app, &spec, text);
+}
+
+void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us)
+{
+    snprintf(ls->text, sizeof ls->text, "%s", text);
+    if (tui_app_busy(app)) /* a fetch for an older text is of no use any more */
+        tui_app_cancel(app);
+    ls->due_us = tui_trace_now_us() + delay_us;
+    ls->pending = true;
+}
+
+bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted)
+{
+    snprintf(ls->text, sizeof ls->text, "%s", accepted ? text : ls->fetched);
+    ls->pending = false;
+    return strcmp(ls->text, ls->fetched) != 0;
+}
+
+int tui_live_search_due_in(const tui_live_search *ls)
+{
+    if (!ls->pending)
+        return -1;
+    int64_t left = ls->due_us - tui_trace_now_us();
+    return left > 0 ? (int)(left / 1000) : 0;
 }

@@ -21,6 +21,23 @@ bool tui_view_click(tui_view *v, tui_app *app, int y, int x);
 void tui_view_search_prompt(
     tui_app *app, const char *text, void (*on_change)(void *ctx, tui_app *app, const char *text),
     void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted), void *ctx);
+/* A list's live search: the text as typed, the text the rows are for, and the fetch due after a
+ * pause in the typing (a view's idle_in / idle run it). Zero-initialise. */
+typedef struct {
+    char text[256];
+    char fetched[256]; /* the search the rows on screen were read for */
+    bool pending;      /* a fetch for text is due at due_us */
+    int64_t due_us;
+} tui_live_search;
+/* The line editor changed the text: a fetch for an older text still running stops, the next is
+ * due delay_us from now. */
+void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us);
+/* The line closed (accepted, or Esc back to the rows' own search); true when the rows must be
+ * read again for ls->text. */
+bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted);
+/* Milliseconds until the due fetch (0: now), or -1 when none is due: a view's idle_in. */
+int tui_live_search_due_in(const tui_live_search *ls);
+
 /* v: open the record view on v's selected row (ops->record); false when v has no records, so
  * the app can say so. Defined in view_record.c. */
 bool tui_view_show_record(tui_view *v, tui_app *app);

@@ -9,7 +9,6 @@
 #include "app.h"
 #include "isotime.h"
 #include "rowwin.h"
-#include "trace.h"
 #include "table.h"
 #include "describe.h"
 #include "users.h"
@@ -32,10 +31,7 @@ typedef struct {
     tui_app *app;
     tui_rowwin win;
     int show;
-    char search[256];
-    char search_fetched[256]; /* the search the rows in win are for */
-    bool search_pending;
-    int64_t search_due_us;
+    tui_live_search search;
     bc_session_sort sort;
     bool ascending;
 } sessions_state;
@@ -74,8 +70,8 @@ static bc_status fetch_sessions(void *ctx, bool flipped, const char *cursor, boo
                          .cursor = cursor,
                          .want_total = want_total},
                    .out = out};
-    /* the worker reads its own copy: the line editor keeps changing s->search */
-    snprintf(c.search, sizeof c.search, "%s", s->search);
+    /* the worker reads its own copy: the line editor keeps changing s->search.text */
+    snprintf(c.search, sizeof c.search, "%s", s->search.text);
     c.q.search = c.search[0] ? c.search : NULL;
     return tui_app_call(s->app, c.search[0] ? "searching sessions" : "reading sessions", true,
                         run_page_call, &c, err);
@@ -83,7 +79,7 @@ static bc_status fetch_sessions(void *ctx, bool flipped, const char *cursor, boo
 
 static bool filtered(const sessions_state *s)
 {
-    return s->show != SHOW_ALL || s->search[0];
+    return s->show != SHOW_ALL || s->search.text[0];
 }
 
 /* Fetch from the first row (or the last) for the filter, search and sort. On failure the rows
@@ -93,20 +89,20 @@ static void reload_sorted(sessions_state *s, bool to_end, bc_session_sort sort_w
                           bool ascending_was)
 {
     bc_error err = {0};
-    char wanted[sizeof s->search];
-    snprintf(wanted, sizeof wanted, "%s", s->search);
-    s->search_pending = false;
+    char wanted[sizeof s->search.text];
+    snprintf(wanted, sizeof wanted, "%s", s->search.text);
+    s->search.pending = false;
     bc_status st = tui_rowwin_reset(&s->win, to_end, &err);
-    if (st == BC_CANCELLED && strcmp(s->search, wanted) != 0)
+    if (st == BC_CANCELLED && strcmp(s->search.text, wanted) != 0)
         return; /* typing went on: the next search is due */
     if (st != BC_OK) {
-        snprintf(s->search, sizeof s->search, "%s", s->search_fetched);
+        snprintf(s->search.text, sizeof s->search.text, "%s", s->search.fetched);
         s->sort = sort_was;
         s->ascending = ascending_was;
         tui_app_error(s->app, &err);
         return;
     }
-    snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
+    snprintf(s->search.fetched, sizeof s->search.fetched, "%s", wanted);
     if (to_end && tui_rowwin_more(&s->win))
         tui_app_message(s->app, "paged forward as far as time allowed: press G again to go on");
     if (!filtered(s) && s->win.total >= 0)
@@ -170,8 +166,8 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
                       s->win.total_at_least);
     bc_buf b = {0};
     bc_buf_printf(&b, "Sessions  %s   showing: %s", pos, show_labels[s->show]);
-    if (s->search[0])
-        bc_buf_printf(&b, "   search: %s%s", s->search, s->search_pending ? " \u2026" : "");
+    if (s->search.text[0])
+        bc_buf_printf(&b, "   search: %s%s", s->search.text, s->search.pending ? " \u2026" : "");
     bc_buf_printf(&b, "   sort: %s %s", sort_labels[s->sort],
                   s->ascending ? "\u25b2 ascending" : "\u25bc descending");
     tui_draw_text(r.y, r.x, r.w, b.data, TUI_S_TITLE, true);
@@ -232,38 +228,28 @@ static bool filter_activate(tui_menu *m, tui_app *app, int dir)
 static void search_changed(void *ctx, tui_app *app, const char *text)
 {
     sessions_state *s = ctx;
-    snprintf(s->search, sizeof s->search, "%s", text);
-    if (tui_app_busy(app)) /* a fetch for an older text is of no use any more */
-        tui_app_cancel(app);
-    s->search_due_us = tui_trace_now_us() + SEARCH_DELAY_US;
-    s->search_pending = true;
+    tui_live_search_changed(&s->search, app, text, SEARCH_DELAY_US);
 }
 
 static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
 {
     (void)app;
     sessions_state *s = ctx;
-    snprintf(s->search, sizeof s->search, "%s", accepted ? text : s->search_fetched);
-    s->search_pending = false;
-    if (strcmp(s->search, s->search_fetched) != 0)
+    if (tui_live_search_done(&s->search, text, accepted))
         reload(s, false);
 }
 
 static int sessions_idle_in(tui_view *v, tui_app *app)
 {
     (void)app;
-    sessions_state *s = v->data;
-    if (!s->search_pending)
-        return -1;
-    int64_t left = s->search_due_us - tui_trace_now_us();
-    return left > 0 ? (int)(left / 1000) : 0;
+    return tui_live_search_due_in(&((sessions_state *)v->data)->search);
 }
 
 static void sessions_idle(tui_view *v, tui_app *app)
 {
     (void)app;
     sessions_state *s = v->data;
-    if (s->search_pending)
+    if (s->search.pending)
         reload(s, false);
 }
 
@@ -359,11 +345,11 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
     }
     case TUI_ACT_SEARCH:
         if (arg) {
-            snprintf(s->search, sizeof s->search, "%s", arg);
+            snprintf(s->search.text, sizeof s->search.text, "%s", arg);
             reload(s, false);
             return true;
         }
-        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
+        tui_view_search_prompt(app, s->search.text, search_changed, search_done, s);
         return true;
     case TUI_ACT_SORT:
         if (!arg)
@@ -375,16 +361,16 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         sort_by(s, s->sort, !s->ascending);
         return true;
     case TUI_ACT_BACK:
-        if (!s->search[0])
+        if (!s->search.text[0])
             return false;
         /* Esc drops an accepted search first; the next Esc goes back */
-        s->search[0] = '\0';
+        s->search.text[0] = '\0';
         reload(s, false);
         tui_app_message(app, "search cleared");
         return true;
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
-        s->search[0] = '\0';
+        s->search.text[0] = '\0';
         reload(s, false);
         return true;
     case TUI_ACT_REFRESH: {
