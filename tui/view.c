@@ -50,6 +50,20 @@ void tui_view_search_prompt(
     tui_app_prompt(app, &spec, text);
 }
 
+bool tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg,
+                          void (*on_change)(void *ctx, tui_app *app, const char *text),
+                          void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted),
+                          void *ctx)
+{
+    snprintf(ls->before, sizeof ls->before, "%s", ls->text);
+    if (arg) {
+        snprintf(ls->text, sizeof ls->text, "%s", arg);
+        return true;
+    }
+    tui_view_search_prompt(app, ls->text, on_change, on_done, ctx);
+    return false;
+}
+
 void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us)
 {
     snprintf(ls->text, sizeof ls->text, "%s", text);
@@ -61,7 +75,7 @@ void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text
 
 bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted)
 {
-    snprintf(ls->text, sizeof ls->text, "%s", accepted ? text : ls->fetched);
+    snprintf(ls->text, sizeof ls->text, "%s", accepted ? text : ls->before);
     ls->pending = false;
     return strcmp(ls->text, ls->fetched) != 0;
 }
@@ -71,5 +85,21 @@ int tui_live_search_due_in(const tui_live_search *ls)
     if (!ls->pending)
         return -1;
     int64_t left = ls->due_us - tui_trace_now_us();
-    return left > 0 ? (int)(left / 1000) : 0;
+    return left > 0 ? (int)((left + 999) / 1000) : 0;
+}
+
+bc_status tui_live_search_reload(tui_live_search *ls, tui_rowwin *w, bool to_end, bc_error *err)
+{
+    char wanted[sizeof ls->text];
+    snprintf(wanted, sizeof wanted, "%s", ls->text);
+    ls->pending = false;
+    bc_status st = tui_rowwin_reset(w, to_end, err);
+    if (st == BC_CANCELLED && ls->pending)
+        return st; /* typing went on: the next fetch is due */
+    if (st != BC_OK) {
+        snprintf(ls->text, sizeof ls->text, "%s", ls->fetched);
+        return st;
+    }
+    snprintf(ls->fetched, sizeof ls->fetched, "%s", wanted);
+    return BC_OK;
 }

@@ -25,18 +25,31 @@ void tui_view_search_prompt(
  * pause in the typing (a view's idle_in / idle run it). Zero-initialise. */
 typedef struct {
     char text[256];
+    char before[256];  /* the search when the `/` line opened: Esc goes back to it */
     char fetched[256]; /* the search the rows on screen were read for */
     bool pending;      /* a fetch for text is due at due_us */
     int64_t due_us;
 } tui_live_search;
-/* The line editor changed the text: a fetch for an older text still running stops, the next is
- * due delay_us from now. */
+/* Open the `/` line on ls->text, remembering the search to go back to (the line's on_change /
+ * on_done call the two below); or, given arg (`:search ARG`), make it the text: true then, and
+ * the rows must be read for it. */
+bool tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg,
+                          void (*on_change)(void *ctx, tui_app *app, const char *text),
+                          void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted),
+                          void *ctx);
+/* The line editor changed the text: a fetch or count for an older text still running stops, the
+ * next fetch is due delay_us from now. */
 void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us);
-/* The line closed (accepted, or Esc back to the rows' own search); true when the rows must be
- * read again for ls->text. */
+/* The line closed (accepted, or Esc back to the search before it opened); true when the rows
+ * must be read again for ls->text. */
 bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted);
 /* Milliseconds until the due fetch (0: now), or -1 when none is due: a view's idle_in. */
 int tui_live_search_due_in(const tui_live_search *ls);
+/* Read w's rows again for ls->text (to_end: from its last row). BC_OK: the rows are for it (and
+ * ls->fetched says so). BC_CANCELLED with ls->pending: typing went on and stopped the read, the
+ * next fetch is due (nothing to say). Any other failure: the rows there were stay, and ls->text
+ * is back to the search they were read for. */
+bc_status tui_live_search_reload(tui_live_search *ls, tui_rowwin *w, bool to_end, bc_error *err);
 
 /* v: open the record view on v's selected row (ops->record); false when v has no records, so
  * the app can say so. Defined in view_record.c. */

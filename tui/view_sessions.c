@@ -89,20 +89,15 @@ static void reload_sorted(sessions_state *s, bool to_end, bc_session_sort sort_w
                           bool ascending_was)
 {
     bc_error err = {0};
-    char wanted[sizeof s->search.text];
-    snprintf(wanted, sizeof wanted, "%s", s->search.text);
-    s->search.pending = false;
-    bc_status st = tui_rowwin_reset(&s->win, to_end, &err);
-    if (st == BC_CANCELLED && strcmp(s->search.text, wanted) != 0)
+    bc_status st = tui_live_search_reload(&s->search, &s->win, to_end, &err);
+    if (st == BC_CANCELLED && s->search.pending)
         return; /* typing went on: the next search is due */
     if (st != BC_OK) {
-        snprintf(s->search.text, sizeof s->search.text, "%s", s->search.fetched);
         s->sort = sort_was;
         s->ascending = ascending_was;
         tui_app_error(s->app, &err);
         return;
     }
-    snprintf(s->search.fetched, sizeof s->search.fetched, "%s", wanted);
     if (to_end && tui_rowwin_more(&s->win))
         tui_app_message(s->app, "paged forward as far as time allowed: press G again to go on");
     if (!filtered(s) && s->win.total >= 0)
@@ -344,12 +339,8 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         return true;
     }
     case TUI_ACT_SEARCH:
-        if (arg) {
-            snprintf(s->search.text, sizeof s->search.text, "%s", arg);
+        if (tui_live_search_open(&s->search, app, arg, search_changed, search_done, s))
             reload(s, false);
-            return true;
-        }
-        tui_view_search_prompt(app, s->search.text, search_changed, search_done, s);
         return true;
     case TUI_ACT_SORT:
         if (!arg)

@@ -37,13 +37,9 @@ typedef struct {
     bc_driver *driver;
     tui_app *app;
     tui_rowwin win;
-    char search[256];
-    char search_before[256];
-    /* the search the rows in win were fetched for: accepting or cancelling a live search
-     * refetches only when it differs (a refetch costs ~450 ms at a million users) */
-    char search_fetched[256];
-    bool search_pending;
-    int64_t search_due_us;
+    /* accepting or cancelling a live search refetches only when the rows are not for its text
+     * (a refetch costs ~450 ms at a million users) */
+    tui_live_search search;
     int64_t last_fetch_us;
     int role; /* index into role_values */
     bc_ban_filter ban;
@@ -65,7 +61,7 @@ typedef struct {
 
 static bool filtered(const users_state *s)
 {
-    return s->search[0] || s->role || s->ban || s->verified;
+    return s->search.text[0] || s->role || s->ban || s->verified;
 }
 
 /* Whether the first page comes without its total and the count follows it (see above). */
@@ -74,12 +70,13 @@ static bool counts_after_rows(const users_state *s)
     return filtered(s) && bc_driver_counts(s->driver);
 }
 
-/* The query of the search, filters and sort (search points into s). */
-static bc_user_query build_query(const users_state *s)
+/* The query of search (a `^` in front: email prefix), the filters and the sort; search stays
+ * the caller's. */
+static bc_user_query build_query(const users_state *s, const char *search)
 {
-    bool prefix = s->search[0] == '^';
+    bool prefix = search[0] == '^';
     return (bc_user_query){
-        .search = s->search[0] ? s->search + (prefix ? 1 : 0) : NULL,
+        .search = search[0] ? search + (prefix ? 1 : 0) : NULL,
         .search_mode = prefix ? BC_SEARCH_PREFIX : BC_SEARCH_CONTAINS,
         .role = role_values[s->role],
         .ban = s->ban,
@@ -109,21 +106,14 @@ static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool w
 {
     users_state *s = ctx;
     page_call c = {.driver = s->driver, .out = out};
-    snprintf(c.search, sizeof c.search, "%s", s->search);
-    bool prefix = c.search[0] == '^';
-    c.q = (bc_user_query){
-        .search = c.search[0] ? c.search + (prefix ? 1 : 0) : NULL,
-        .search_mode = prefix ? BC_SEARCH_PREFIX : BC_SEARCH_CONTAINS,
-        .role = role_values[s->role],
-        .ban = s->ban,
-        .verified = s->verified,
-        .sort = s->sort,
-        .ascending = flipped ? !s->ascending : s->ascending,
-        .limit = limit,
-        .cursor = cursor,
-        .want_total = want_total && !counts_after_rows(s),
-    };
+    snprintf(c.search, sizeof c.search, "%s", s->search.text);
+    c.q = build_query(s, c.search);
+    c.q.ascending = flipped ? !s->ascending : s->ascending;
+    c.q.limit = limit;
+    c.q.cursor = cursor;
+    c.q.want_total = want_total && !counts_after_rows(s);
     int64_t t0 = tui_trace_now_us();
+    bool prefix = c.search[0] == '^';
     bc_status st = tui_app_call(s->app, c.search[0] && !prefix ? "searching" : "reading users",
                                 true, run_page_call, &c, err);
     if (st != BC_CANCELLED)
@@ -142,23 +132,17 @@ static void loaded(users_state *s)
 }
 
 /* Fetch the first page for the search and filters. A failed or stopped fetch keeps the rows
- * there were (tui_rowwin_reset), which are still for search_fetched. */
+ * there were, and the search they were read for. */
 static void reload(users_state *s, bool to_end)
 {
     bc_error err = {0};
-    char wanted[sizeof s->search];
-    snprintf(wanted, sizeof wanted, "%s", s->search);
-    s->search_pending = false;
-    bc_status st = tui_rowwin_reset(&s->win, to_end, &err);
-    if (st == BC_CANCELLED && strcmp(s->search, wanted) != 0)
+    bc_status st = tui_live_search_reload(&s->search, &s->win, to_end, &err);
+    if (st == BC_CANCELLED && s->search.pending)
         return; /* typing went on: search_changed has the next fetch due */
     if (st != BC_OK) {
-        if (st == BC_CANCELLED && !s->search_pending) /* the operator stopped it: say so */
-            snprintf(s->search, sizeof s->search, "%s", s->search_fetched);
         tui_app_error(s->app, &err);
         return;
     }
-    snprintf(s->search_fetched, sizeof s->search_fetched, "%s", wanted);
     loaded(s);
     if (s->typed_us) /* a live search's rows: drawn in this frame, the count too when known */
         tui_trace_rows_since(s->typed_us);
@@ -260,10 +244,11 @@ static void describe(const users_state *s, char *out, size_t size)
     bc_buf b = {0};
     bc_buf_printf(&b, "Users  %s%s", range,
                   s->count_pending && s->win.total < 0 && s->win.rows.n ? " (counting)" : "");
-    if (s->search[0])
-        bc_buf_printf(&b, "   search%s: %s", s->search[0] == '^' ? " (email prefix)" : "",
-                      s->search + (s->search[0] == '^'));
-    if (s->search_pending)
+    const char *search = s->search.text;
+    if (search[0])
+        bc_buf_printf(&b, "   search%s: %s", search[0] == '^' ? " (email prefix)" : "",
+                      search + (search[0] == '^'));
+    if (s->search.pending)
         bc_buf_puts(&b, " \u2026");
     if (s->role)
         bc_buf_printf(&b, "   role: %s", role_values[s->role]);
@@ -379,25 +364,19 @@ static void users_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 static void search_changed(void *ctx, tui_app *app, const char *text)
 {
     users_state *s = ctx;
-    snprintf(s->search, sizeof s->search, "%s", text);
-    /* A fetch or count still running for an older text is of no use any more. */
-    if (tui_app_busy(app))
-        tui_app_cancel(app);
-    int64_t now = tui_trace_now_us(), delay = s->last_fetch_us;
-    s->search_due_us = now + (delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
-    s->search_pending = true;
+    int64_t delay = s->last_fetch_us;
+    tui_live_search_changed(&s->search, app, text,
+                            delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
     s->count_pending = false;
-    s->typed_us = now;
+    s->typed_us = tui_trace_now_us();
 }
 
 static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
 {
     (void)app;
     users_state *s = ctx;
-    snprintf(s->search, sizeof s->search, "%s", accepted ? text : s->search_before);
     /* Refetch only when the rows are not for this text (e.g. its live search is still due). */
-    s->search_pending = false;
-    if (strcmp(s->search, s->search_fetched) != 0)
+    if (tui_live_search_done(&s->search, text, accepted))
         reload(s, false);
 }
 
@@ -405,9 +384,9 @@ static int users_idle_in(tui_view *v, tui_app *app)
 {
     (void)app;
     users_state *s = v->data;
-    if (!s->search_pending && !s->count_pending)
-        return -1;
-    int64_t left = (s->search_pending ? s->search_due_us : s->count_due_us) - tui_trace_now_us();
+    if (s->search.pending || !s->count_pending)
+        return tui_live_search_due_in(&s->search);
+    int64_t left = s->count_due_us - tui_trace_now_us();
     return left > 0 ? (int)((left + 999) / 1000) : 0;
 }
 
@@ -416,7 +395,7 @@ static void count_rows(users_state *s, tui_app *app, bool asked);
 static void users_idle(tui_view *v, tui_app *app)
 {
     users_state *s = v->data;
-    if (s->search_pending)
+    if (s->search.pending)
         reload(s, false);
     else if (s->count_pending && s->count_due_us <= tui_trace_now_us())
         count_rows(s, app, false);
@@ -532,7 +511,7 @@ static bool parse_sort(users_state *s, const char *arg)
 static void start_admin(users_state *s, tui_app *app, tui_action a)
 {
     const bc_record *u = tui_rowwin_selected(&s->win);
-    bc_user_query q = build_query(s);
+    bc_user_query q = build_query(s, s->search.text);
     tui_admin_target t = {
         .user = u ? bc_record_text(u, "id") : NULL,
         .email = u ? bc_record_text(u, "email") : NULL,
@@ -578,10 +557,8 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
     }
     count_call *c = bc_xcalloc(1, sizeof *c);
     c->driver = s->driver;
-    snprintf(c->search, sizeof c->search, "%s", s->search);
-    c->q = build_query(s);
-    if (c->q.search)
-        c->q.search = c->search + (c->search[0] == '^');
+    snprintf(c->search, sizeof c->search, "%s", s->search.text);
+    c->q = build_query(s, c->search);
     atomic_init(&c->progress.found, 0);
     atomic_init(&c->progress.scanned, 0);
     atomic_init(&c->progress.table_estimate, 0);
@@ -593,7 +570,7 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
     bc_status st = tui_app_call(app, "counting", true, run_count_call, c, &err);
     /* A changed search has its own rows and count due; a key that stopped the count to run
      * (not Esc) has it counted again once the keys pause. */
-    bool changed = strcmp(c->search, s->search) != 0;
+    bool changed = strcmp(c->search, s->search.text) != 0;
     bool again = !changed && st == BC_CANCELLED && !asked && tui_app_call_yielded(app);
     if (!changed)
         s->count_pending = again;
@@ -644,13 +621,8 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         return true;
     }
     case TUI_ACT_SEARCH: {
-        snprintf(s->search_before, sizeof s->search_before, "%s", s->search);
-        if (arg) {
-            snprintf(s->search, sizeof s->search, "%s", arg);
+        if (tui_live_search_open(&s->search, app, arg, search_changed, search_done, s))
             reload(s, false);
-            return true;
-        }
-        tui_view_search_prompt(app, s->search, search_changed, search_done, s);
         return true;
     }
     case TUI_ACT_FILTER:
@@ -672,15 +644,15 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         reload(s, false);
         return true;
     case TUI_ACT_BACK:
-        if (!s->search[0])
+        if (!s->search.text[0])
             return false;
         /* Esc drops an accepted search first; the next Esc goes back */
-        s->search[0] = '\0';
+        s->search.text[0] = '\0';
         reload(s, false);
         tui_app_message(app, "search cleared");
         return true;
     case TUI_ACT_CLEAR:
-        s->search[0] = '\0';
+        s->search.text[0] = '\0';
         s->role = 0;
         s->ban = BC_BAN_ANY;
         s->verified = BC_VERIFIED_ANY;
