@@ -68,6 +68,10 @@ const opt_def bc_cli_options[] = {
     {O_SORT, "sort", "created|updated|email|name[:asc|desc]",
      "created (default, newest first), updated, email or "
      "name (A to Z first)"},
+    {O_SESSION_SEARCH, "search", "S",
+     "case-insensitive substring of the owner's email or name, the IP address or the user agent"},
+    {O_SESSION_SORT, "sort", "created|expires|lastActive[:asc|desc]",
+     "created (default), expires or lastActive (updatedAt), newest / latest first"},
     {O_ACTIVE_SESSIONS, "active", NULL, "sessions that have not expired"},
     {O_EXPIRED, "expired", NULL, "sessions that have expired"},
     {O_IMPERSONATION, "impersonation", NULL, "impersonation sessions only"},
@@ -146,7 +150,8 @@ const verb_def bc_cli_verbs[] = {
     {"users show", "USER", 1, 1, BIT(O_JSON) | BIT(O_REVEAL), true,
      "every field of one user (USER: id or email), then sessions and accounts", bc_cli_users_show},
     {"sessions list", "[USER]", 0, 1,
-     BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) | BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
+     BIT(O_SESSION_SEARCH) | BIT(O_SESSION_SORT) | BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) |
+         BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
      true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
     {"accounts list", "USER", 1, 1,
      BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
@@ -309,43 +314,61 @@ static bc_status parse_count(const char *opt, const char *s, uint64_t min, uint6
     return BC_OK;
 }
 
-static bc_status parse_sort(const char *s, bc_cli *c, bc_error *err)
+/* A --sort value: KEY or KEY:asc / KEY:desc, KEY one of the n names in keys (the natural
+ * direction first: dates newest first, names A to Z); the key's index and the direction. */
+typedef struct {
+    const char *name;
+    bool ascending;
+} sort_name;
+
+static bc_status parse_sort(const char *s, const sort_name *keys, size_t n, int *key,
+                            bool *ascending, bc_error *err)
 {
-    static const struct {
-        const char *name;
-        bc_sort_key key;
-        bool ascending; /* the natural direction: dates newest first, names A to Z */
-    } keys[] = {
-        {"created", BC_SORT_CREATED, false},
-        {"updated", BC_SORT_UPDATED, false},
-        {"email", BC_SORT_EMAIL, true},
-        {"name", BC_SORT_NAME, true},
-    };
     const char *colon = strchr(s, ':');
-    size_t n = colon ? (size_t)(colon - s) : strlen(s);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strlen(keys[i].name) != n || strncmp(keys[i].name, s, n) != 0)
+    size_t len = colon ? (size_t)(colon - s) : strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(keys[i].name) != len || strncmp(keys[i].name, s, len) != 0)
             continue;
-        c->users.sort = keys[i].key;
-        c->users.ascending = keys[i].ascending;
+        *key = (int)i;
+        *ascending = keys[i].ascending;
         if (!colon)
             return BC_OK;
         if (strcmp(colon + 1, "asc") == 0)
-            c->users.ascending = true;
+            *ascending = true;
         else if (strcmp(colon + 1, "desc") == 0)
-            c->users.ascending = false;
+            *ascending = false;
         else
             return usage(err, "--sort: direction \"%s\" is not asc or desc", colon + 1);
         return BC_OK;
     }
-    return usage(err, "--sort: \"%.*s\" is not a sort field (created, updated, email, name)",
-                 (int)n, s);
+    bc_buf names = {0};
+    for (size_t i = 0; i < n; i++)
+        bc_buf_printf(&names, "%s%s", i ? ", " : "", keys[i].name);
+    bc_status st = usage(err, "--sort: \"%.*s\" is not a sort field (%s)", (int)len, s,
+                         names.data);
+    bc_buf_release(&names);
+    return st;
 }
+
+/* The users list's sort keys, in bc_sort_key order. */
+static const sort_name user_sorts[] = {
+    [BC_SORT_CREATED] = {"created", false},
+    [BC_SORT_UPDATED] = {"updated", false},
+    [BC_SORT_EMAIL] = {"email", true},
+    [BC_SORT_NAME] = {"name", true},
+};
+/* The sessions list's, in bc_session_sort order (lastActive: updatedAt). */
+static const sort_name session_sorts[BC_SESSION_SORT_COUNT] = {
+    [BC_SESSION_SORT_CREATED] = {"created", false},
+    [BC_SESSION_SORT_EXPIRES] = {"expires", false},
+    [BC_SESSION_SORT_UPDATED] = {"lastActive", false},
+};
 
 static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const char *val,
                               bc_error *err)
 {
     uint64_t n = 0;
+    int key = 0;
     bc_status st = BC_OK;
     switch (o->id) {
     case O_DB:
@@ -425,7 +448,17 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
             st = usage(err, "--verified: \"%s\" is not true or false", val);
         break;
     case O_SORT:
-        st = parse_sort(val, c, err);
+        st = parse_sort(val, user_sorts, sizeof user_sorts / sizeof user_sorts[0], &key,
+                        &c->users.ascending, err);
+        c->users.sort = (bc_sort_key)key;
+        break;
+    case O_SESSION_SEARCH:
+        c->sessions.search = val;
+        break;
+    case O_SESSION_SORT:
+        st = parse_sort(val, session_sorts, BC_SESSION_SORT_COUNT, &key, &c->sessions.ascending,
+                        err);
+        c->sessions.sort = (bc_session_sort)key;
         break;
     case O_ACTIVE_SESSIONS:
         c->sessions.active_only = true;

@@ -42,6 +42,8 @@ typedef enum {
     O_VERIFIED,
     O_SORT,
     /* sessions list */
+    O_SESSION_SEARCH,
+    O_SESSION_SORT,
     O_ACTIVE_SESSIONS,
     O_EXPIRED,
     O_IMPERSONATION,

@@ -105,6 +105,12 @@ for layout in root generated component; do
     [ "$layout" = component ] && fn="adapter:findMany" || fn="${fns%\*}findMany"
     check "$layout: show in one round trip" "$(ctl GET /__test/stats | js '[v.requests,v.maxInFlight].join(" ")')" "4 3"
     check "$layout: sessions list" "$(bc sessions list --json --limit 5 | js 'v.sessions.length')" 5
+    check "$layout: sessions list --search (owner's email)" \
+        "$(bc sessions list --json=userId --search USER00117@ | js 'v.sessions.map(s=>s.userId).join(" ")')" "$uid"
+    check "$layout: sessions list --sort expires" "$(bc sessions list --json --sort expires:asc --limit 3 | js 'v.sessions.length')" 3
+    out=$(bc sessions list --sort lastActive 2>&1) && bad "$layout: sessions unindexed sort refused" ||
+        contains "$layout: sessions unindexed sort refused" "$out" "no index to sort \"session\" by updatedAt"
+    contains "$layout: sessions unindexed sort: the sorts that work" "$out" "sort by created, expires instead"
 
     # a 503 on a read is retried and the read succeeds
     ctl POST /__test/faults "{\"kind\":\"status\",\"status\":503,\"fn\":\"$fn\",\"count\":2}" >/dev/null
