@@ -39,6 +39,8 @@ expect "--db --drop" db index --d
 # option values from the placeholders
 expect "email email:asc email:desc" users list --sort em
 expect "email email:asc email:desc" users list --sort = em
+# The same option name takes the verb's own values.
+expect "lastActive lastActive:asc lastActive:desc" sessions list --sort la
 expect "false true" users list --verified ""
 expect "ES256 ES512 EdDSA" jwks rotate --alg E
 expect "bash fish zsh" completion ""
