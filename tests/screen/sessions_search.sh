@@ -39,6 +39,14 @@ first_owner "user005@example.com"
 search "curl" 2
 first_owner "user005@example.com"
 expect_line 5 " expired                 user010@example.com        2026-01-20 00:00 2026-02-01 00:00 10.0.0.2        curl/8"
+# Esc on the `/` line goes back to the search before it, after the live rows of another
+keys /
+keys C-u
+text "192.168"
+wait_for "Sessions  row 1 of 1   showing: all sessions   search: 192.168   sort"
+keys Escape
+wait_for "Sessions  row 1 of 2   showing: all sessions   search: curl   sort"
+first_owner "user005@example.com"
 keys Escape
 wait_for "search cleared"
 wait_for "Sessions  row 1 of 5   showing: all sessions   sort: created ▼ descending"
