@@ -574,7 +574,7 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
 static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
 {
     if (ctx->state && id)
-        bc_audit_finish(ctx->state, id, failure ? failure->msg : NULL, NULL);
+        bc_audit_finish_error(ctx->state, id, failure, NULL);
 }
 
 static const char *var_text(const bc_checklist_ctx *ctx, const char *name)
