@@ -116,6 +116,17 @@ bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void
     return true;
 }
 
+bool tui_view_refresh_rows(tui_app *app, tui_rowwin *w)
+{
+    bc_error err = {0};
+    if (tui_rowwin_refresh(w, "id", &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return false;
+    }
+    tui_app_message(app, "refreshed");
+    return true;
+}
+
 const char *tui_sort_direction(bool ascending)
 {
     return ascending ? "\u25b2 ascending" : "\u25bc descending";

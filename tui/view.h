@@ -65,6 +65,10 @@ void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta
 bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void *ctx, bool to_end),
                           void *ctx);
 
+/* r on a keyset list: read w's rows again where they are (by id); the bottom line says
+ * "refreshed" or the error. true when the rows were read. */
+bool tui_view_refresh_rows(tui_app *app, tui_rowwin *w);
+
 /* A list's sort direction as its title and sort menu say it ("\u25b2 ascending"); static text. */
 const char *tui_sort_direction(bool ascending);
 /* `:sort KEY [asc|desc]`: the index of KEY among the n names, or -1 when arg names none;

@@ -348,14 +348,9 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         s->search.text[0] = '\0';
         reload(s, false);
         return true;
-    case TUI_ACT_REFRESH: {
-        bc_error err = {0};
-        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK)
-            tui_app_error(app, &err);
-        else
-            tui_app_message(app, "refreshed");
+    case TUI_ACT_REFRESH:
+        tui_view_refresh_rows(app, &s->win);
         return true;
-    }
     default:
         return false;
     }

@@ -677,16 +677,10 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_COUNT_ALL:
         count_rows(s, app, true);
         return true;
-    case TUI_ACT_REFRESH: {
-        bc_error err = {0};
-        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK) {
-            tui_app_error(app, &err);
-            return true;
-        }
-        tui_app_message(app, "refreshed");
-        loaded(s);
+    case TUI_ACT_REFRESH:
+        if (tui_view_refresh_rows(app, &s->win))
+            loaded(s);
         return true;
-    }
     default:
         return false;
     }
