@@ -430,7 +430,8 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
                            r->http_status, code ? " " : "", code ? code : "", message ? ": " : "",
                            message ? message : (j ? "" : raw), hint);
     json_decref(j);
-    return mark_uncertain(st, err, r->http_status >= 500 && r->http_status != 503 && !r->retry_safe);
+    return mark_uncertain(st, err,
+                          r->http_status >= 500 && r->http_status != 503 && !r->retry_safe);
 }
 
 static const char *kind_endpoint(bc_call_kind kind)
@@ -454,7 +455,9 @@ static const char *kind_endpoint(bc_call_kind kind)
 static void read_function_answer(bc_convex_call *call, const request *r, const char *what)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, &jerr);
+    /* A string may hold a NUL (a name a sign-up sent): it is data, not a malformed answer. */
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len,
+                           JSON_ALLOW_NUL, &jerr);
     const char *status = json_string_value(json_object_get(j, "status"));
     if (json_is_array(json_object_get(j, "logLines")))
         call->log_lines = json_incref(json_object_get(j, "logLines"));
@@ -489,7 +492,8 @@ static json_t *env_of(const json_t *answer, const char *url, bc_error *err);
 
 static void read_env_answer(bc_convex_call *call, const request *r, const char *url)
 {
-    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, NULL);
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len,
+                           JSON_ALLOW_NUL, NULL);
     call->value = j ? env_of(j, url, &call->err) : NULL;
     call->status = call->value ? BC_OK
                    : j         ? BC_ERR

@@ -227,6 +227,12 @@ contains "malformed: says so" "$(cat "$tmp/fault.err")" "malformed answer"
 fault_case "second write fails (sessions)" '{"kind":"status","status":503,"fn":"auth:deleteMany"}' \
     "the user row was changed (this store has no transactions, so that part stands), but then" "true 2"
 ctl DELETE /__test/faults >/dev/null
+# Hostile data: a name holding a NUL (Better Auth stores whatever string a sign-up sends) is
+# read like any other, not taken for a malformed answer that breaks the whole list.
+n=$((n + 1))
+curl -sS -o /dev/null -X POST "$base/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
+    -d '{"path":"auth:updateOne","args":{"input":{"model":"user","where":[{"field":"email","value":"user0'$n'@example.com"}],"update":{"name":"a\u0000b\u001b[31m"}}}}'
+check "a NUL in a name: the list reads it" "$(bc users list --search "user0$n@" --json | js 'JSON.stringify(v.users[0].name)')" '"a\u0000b\u001b[31m"'
 
 echo "# over a thousand users: the total is what is known, a lower bound"
 ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts":false}' >/dev/null
