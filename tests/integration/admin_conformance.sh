@@ -55,14 +55,25 @@ drv_sqlite_many_setup() {
 
 CONVEX_KEY='convex-self-hosted|bcadmin-conformance-key'
 # BC_CONVEX_APP names a peer line's app (bc-0.11: better-convex 0.11 with Better Auth 1.5, its
-# functions at generated/auth:*); unset, the deployment of tests/peers (better-convex 0.6.4, auth:*).
+# functions at generated/auth:*; cdba-0.12: an @convex-dev/better-auth 0.12 component install with
+# Better Auth 1.6, its data functions adapter:* inside component betterAuth); unset, the
+# deployment of tests/peers (better-convex 0.6.4, auth:*). CVX_COMPONENT is the component path
+# the data functions are called in ("" at the app's root); CVX_LINE the Better Auth line the app
+# must run (so a peer installed at another version fails here instead of testing something else).
+CVX_COMPONENT=
 case ${BC_CONVEX_APP:-} in
-"") CVX_ARGS=(--layout root) CVX_FN=auth ;;
+"") CVX_ARGS=(--layout root) CVX_FN=auth CVX_LINE=1.4 ;;
 bc-0.11)
     [ -d "$BC_PEERS_DIR/bc-0.11/node_modules/better-convex" ] ||
         bc_skip "tests/peers/bc-0.11/node_modules is missing: run 'cd tests/peers/bc-0.11 && npm ci' first"
-    CVX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) CVX_FN=generated/auth ;;
-*) bc_die "BC_CONVEX_APP=$BC_CONVEX_APP: unknown app (bc-0.11)" ;;
+    CVX_ARGS=(--app "$BC_PEERS_DIR/bc-0.11" --layout generated) CVX_FN=generated/auth CVX_LINE=1.5 ;;
+cdba-0.12)
+    [ -d "$BC_PEERS_DIR/cdba-0.12/node_modules/@convex-dev/better-auth" ] ||
+        bc_skip "tests/peers/cdba-0.12/node_modules is missing: run 'cd tests/peers/cdba-0.12 && npm ci' first"
+    # SITE_URL: the app's baseURL (its Better Auth options read it, as the guide writes them)
+    CVX_ARGS=(--app "$BC_PEERS_DIR/cdba-0.12" --layout component --env SITE_URL=http://localhost:3000)
+    CVX_FN=adapter CVX_COMPONENT=betterAuth CVX_LINE=1.6 ;;
+*) bc_die "BC_CONVEX_APP=$BC_CONVEX_APP: unknown app (bc-0.11, cdba-0.12)" ;;
 esac
 
 # cvx_start: start a fresh deployment, set CVX_URL, BA_PID, BA_URL and BA_VERSION.
@@ -83,14 +94,24 @@ cvx_start() {
     CVX_URL="http://127.0.0.1:$port"
     BA_URL="$CVX_URL/api/auth"
     BA_VERSION=$(sed -n 's/^BETTER_AUTH //p' "$log.out")
+    case $BA_VERSION in
+    "$CVX_LINE".*) ;;
+    *) bc_die "the ${BC_CONVEX_APP:-default} app should run Better Auth $CVX_LINE, it runs '$BA_VERSION'" ;;
+    esac
     BC_TARGET_ARGS=(--url "$CVX_URL" --admin-key "$CONVEX_KEY")
 }
 
-# cvx_call FUNCTION ARGS_JSON: call an auth function with the admin key, print its value (dies
-# on any error answer).
+# cvx_call FUNCTION ARGS_JSON: call an auth data function ($CVX_FN:..., in component
+# $CVX_COMPONENT when there is one) with the admin key, print its value (dies on any error answer).
 cvx_call() {
+    cvx_call_in "$CVX_COMPONENT" "$@"
+}
+# cvx_call_in COMPONENT FUNCTION ARGS_JSON: the same in the named component ("": the app's root).
+cvx_call_in() {
+    local component=${1:+,\"componentPath\":\"$1\"}
+    shift
     curl -sS --max-time 60 -H "Authorization: Convex $CONVEX_KEY" -H 'Content-Type: application/json' \
-        --data-binary "{\"path\":\"$1\",\"args\":$2,\"format\":\"convex_encoded_json\"}" \
+        --data-binary "{\"path\":\"$1\",\"args\":$2$component,\"format\":\"convex_encoded_json\"}" \
         "$CVX_URL/api/function" >"$BC_TMP/cvx.body" || bc_die "curl $1 failed"
     json_get 'j.status === "success" ? j.value : (() => { throw new Error(JSON.stringify(j)); })()' \
         <"$BC_TMP/cvx.body" || bc_die "$1 $2: $(cat "$BC_TMP/cvx.body")"
@@ -492,7 +513,7 @@ done
 # writes must reach them (the test app records each in authEvents).
 if [ "${BC_CONVEX_APP:-}" = bc-0.11 ]; then
     bc_log "better-convex 0.11: the app's triggers see bcadmin's create, ban and remove"
-    accounts_made() { cvx_call events:list '{}' | json_get "j.filter(e => e.model === 'account' && e.op === 'create').length"; }
+    accounts_made() { cvx_call_in "" events:list '{}' | json_get "j.filter(e => e.model === 'account' && e.op === 'create').length"; }
     before=$(accounts_made)
     printf 'trigger-password-1' | bc_cli_ok users create --email trig@example.test --name Trig >/dev/null
     T_ID=$(drv user_id trig@example.test)
@@ -500,7 +521,29 @@ if [ "${BC_CONVEX_APP:-}" = bc-0.11 ]; then
     bc_cli_ok users ban trig@example.test >/dev/null
     bc_cli_ok users remove trig@example.test --yes >/dev/null
     bc_assert_eq "trigger events for bcadmin's writes" "user:create user:update user:delete" \
-        "$(cvx_call events:list '{}' | json_get "j.filter(e => e.docId === '$T_ID').map(e => e.model + ':' + e.op).join(' ')")"
+        "$(cvx_call_in "" events:list '{}' | json_get "j.filter(e => e.docId === '$T_ID').map(e => e.model + ':' + e.op).join(' ')")"
+fi
+
+# @convex-dev/better-auth 0.12 keeps the data in component betterAuth, and its `create` validates
+# every document against the schema (strict): the users and accounts bcadmin created above went
+# through that validator there, and nothing at the app's root holds them.
+if [ "${BC_CONVEX_APP:-}" = cdba-0.12 ]; then
+    bc_log "@convex-dev/better-auth 0.12: strict create in the component, no data functions at the root"
+    strict() { # COMPONENT DATA_JSON: the status of a user create there
+        curl -sS --max-time 60 -H "Authorization: Convex $CONVEX_KEY" -H 'Content-Type: application/json' \
+            --data-binary "{\"path\":\"adapter:create\",\"args\":{\"input\":{\"model\":\"user\",\"data\":$2}}${1:+,\"componentPath\":\"$1\"},\"format\":\"convex_encoded_json\"}" \
+            "$CVX_URL/api/function" | json_get .status
+    }
+    now=$(date +%s%3N)
+    doc="{\"name\":\"Strict\",\"email\":\"strict@example.test\",\"emailVerified\":false,\"createdAt\":$now,\"updatedAt\":$now"
+    bc_assert_eq "create with a field the schema lacks" error "$(strict betterAuth "$doc,\"notInSchema\":1}")"
+    iso="{\"name\":\"Strict\",\"email\":\"strict@example.test\",\"emailVerified\":false,\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"updatedAt\":$now}"
+    bc_assert_eq "create with an ISO date where the schema has a number" error "$(strict betterAuth "$iso")"
+    bc_assert_eq "create at the app's root" error "$(strict "" "$doc}")"
+    bc_assert_eq "the created user is the component's" bcadmin.created@example.test \
+        "$(cvx_call adapter:findOne '{"model":"user","where":[{"field":"email","value":"bcadmin.created@example.test"}]}' | json_get .email)"
+    # the validator's own answer to a whole document, so the refusals above are about the fields
+    bc_assert_eq "create of a whole document" success "$(strict betterAuth "$doc}")"
 fi
 
 # --- 3. concurrency: bulk ban of 1,000 users during 200 sign-ups -------------------------------
