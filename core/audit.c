@@ -78,7 +78,24 @@ bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audi
     return BC_OK;
 }
 
+static bc_status finish(bc_state *state, int64_t id, const char *outcome, const char *error,
+                        bc_error *err);
+
 bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *err)
+{
+    return finish(state, id, error ? "failed" : "done", error, err);
+}
+
+bc_status bc_audit_finish_error(bc_state *state, int64_t id, const bc_error *failure,
+                                bc_error *err)
+{
+    if (!failure)
+        return finish(state, id, "done", NULL, err);
+    return finish(state, id, failure->uncertain ? "unknown" : "failed", failure->msg, err);
+}
+
+static bc_status finish(bc_state *state, int64_t id, const char *outcome, const char *error,
+                        bc_error *err)
 {
     sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
@@ -88,7 +105,7 @@ bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_err
     char now[BC_ISO_LEN + 1];
     bc_iso_format(bc_now_ms(), now);
     bind_text(st, 1, now);
-    bind_text(st, 2, error ? "failed" : "done");
+    bind_text(st, 2, outcome);
     bind_text(st, 3, error);
     sqlite3_bind_int64(st, 4, id);
     int rc = sqlite3_step(st);
@@ -166,18 +183,18 @@ static void read_entry(sqlite3_stmt *st, bc_audit_entry *e)
     " EXISTS (SELECT 1 FROM audit u WHERE u.undo_of = audit.id AND u.state = 'done'),"             \
     " writer_pid, writer_start"
 
-bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_audit_entries *out,
-                        bc_error *err)
+/* The entries sql selects (ENTRY_COLUMNS), its parameters the n_args integers of args, into
+ * *out, which the caller releases with bc_audit_entries_release (empty on failure). */
+static bc_status list_entries(bc_state *state, const char *sql, const int64_t *args, int n_args,
+                              bc_audit_entries *out, bc_error *err)
 {
     sqlite3 *db = bc_state_db(state);
-    static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
-                              " AND group_id IS NULL ORDER BY id DESC LIMIT ?2";
     *out = (bc_audit_entries){0};
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, err, "cannot read");
-    sqlite3_bind_int64(st, 1, before_id);
-    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : 50);
+    for (int i = 0; i < n_args; i++)
+        sqlite3_bind_int64(st, i + 1, args[i]);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -194,29 +211,19 @@ bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_aud
     return BC_OK;
 }
 
+bc_status bc_audit_list(bc_state *state, size_t limit, int64_t before_id, bc_audit_entries *out,
+                        bc_error *err)
+{
+    static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE (?1 <= 0 OR id < ?1)"
+                              " AND group_id IS NULL ORDER BY id DESC LIMIT ?2";
+    int64_t args[] = {before_id, limit ? (int64_t)limit : 50};
+    return list_entries(state, sql, args, 2, out, err);
+}
+
 bc_status bc_audit_members(bc_state *state, int64_t id, bc_audit_entries *out, bc_error *err)
 {
-    sqlite3 *db = bc_state_db(state);
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM audit WHERE group_id = ? ORDER BY id";
-    *out = (bc_audit_entries){0};
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, err, "cannot read");
-    sqlite3_bind_int64(st, 1, id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap)
-            out->items = bc_xrealloc(out->items, (cap = cap ? cap * 2 : 32) * sizeof *out->items);
-        out->items[out->n] = (bc_audit_entry){0};
-        read_entry(st, &out->items[out->n++]);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        bc_audit_entries_release(out);
-        return db_fail(db, err, "cannot read");
-    }
-    return BC_OK;
+    return list_entries(state, sql, &id, 1, out, err);
 }
 
 bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_error *err)

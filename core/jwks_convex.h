@@ -45,6 +45,8 @@ typedef struct {
     char *published;
     long published_status;
     char *published_error;
+    bool published_unread; /* not fetched: the deployment had no key, and Better Auth makes one
+                            * on the first read of its keys (a change, not a check) */
 } bc_jwks_gathered;
 
 void bc_jwks_gathered_release(bc_jwks_gathered *g);

@@ -121,18 +121,6 @@ static bc_status check_count(sq *s, const bc_count_query *q, qb *w, bool unindex
     return st;
 }
 
-/* A count walks every entry of an index range: memory-mapped, each page is read in place instead
- * of copied through the page cache (a third of the time for the sessions' ranges at two million
- * rows). The mapping is dropped after the count, so it is resident only while the count runs;
- * not inside a transaction (the mapping size cannot change there). */
-static bool map_file(sq *s, bool on)
-{
-    if (s->in_txn)
-        return false;
-    return sq_run_plain(s, on ? "PRAGMA mmap_size = 1099511627776" : "PRAGMA mmap_size = 0",
-                        on ? "mapping the file" : "unmapping the file", NULL) == BC_OK;
-}
-
 /* (Sessions whose expiresAt is after now), in one expression. Each stored form is a range of
  * the expiresAt index, counted apart and added (they cannot overlap; one range ORed with the
  * other makes SQLite collect every matching rowid to remove duplicates, three times the work).
@@ -180,7 +168,7 @@ bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_err
     sq *s = (sq *)d;
     qb w = {0};
     bc_status st = check_count(s, q, &w, false, err);
-    bool mapped = st == BC_OK && map_file(s, true);
+    bool mapped = st == BC_OK && sq_map_file(s, true);
     if (st == BC_OK && q->kind == BC_COUNT_SESSIONS_ACTIVE) {
         st = count_active_sessions(s, q->now_ms, n, err);
     } else if (st == BC_OK && q->kind == BC_COUNT_USERS_VERIFIED) {
@@ -203,7 +191,7 @@ bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_err
         free(canon);
     }
     if (mapped)
-        map_file(s, false);
+        sq_map_file(s, false);
     sq_qb_release(&w);
     return st;
 }
@@ -238,11 +226,10 @@ static bc_status days_by_scan(sq *s, bc_model model, int64_t day0_ms, int days, 
     sq_qb_param(&q, bc_value_int(day0_ms));
     bc_buf_puts(&q.sql, " AND \"createdAt\" < '')");
     sqlite3_stmt *st;
-    bc_status status = sq_start(s, &q, &st, err);
-    sq_qb_release(&q);
+    int rc;
+    bc_status status = sq_query(s, &q, &st, &rc, err);
     if (status != BC_OK)
         return status;
-    int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         int64_t ms;
         if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
@@ -276,7 +263,7 @@ bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, in
                                  day0_ms, days, counts, err);
     if (st == BC_OK && !has_index_on(s, bc_model_get(model)->name, "createdAt"))
         return days_by_scan(s, model, day0_ms, days, counts, err);
-    bool mapped = st == BC_OK && map_file(s, true);
+    bool mapped = st == BC_OK && sq_map_file(s, true);
     for (int i = 0; i < days && st == BC_OK; i++) {
         int64_t from = day0_ms + (int64_t)i * BC_DAY_MS, to = from + BC_DAY_MS;
         char a[BC_ISO_LEN + 1], b[BC_ISO_LEN + 1];
@@ -297,7 +284,7 @@ bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, in
         sq_qb_release(&q);
     }
     if (mapped)
-        map_file(s, false);
+        sq_map_file(s, false);
     return st;
 }
 
@@ -356,18 +343,31 @@ static bc_status groups_by_statement(sq *s, const bc_count_query *q, const char 
 
 enum { GROUP_CHUNK = 65536, GROUPS_MAX = 256 };
 
-/* Rows of the table in one range of the field's index ("<= ''": numbers and ""), all of them. */
-static bc_status count_range(sq *s, bc_model m, const char *field, const char *op, int64_t *n,
-                             bc_error *err)
+/* SELECT count(*) FROM m's table [where] (" WHERE ..." with its parameters; NULL or empty: every
+ * row) into *n. */
+bc_status sq_count_table(sq *s, bc_model m, const qb *where, int64_t *n, const char *what,
+                         bc_error *err)
 {
     qb q = {0};
     bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
     sq_put_ident(&q.sql, bc_model_get(m)->name);
-    bc_buf_puts(&q.sql, " WHERE ");
-    sq_put_ident(&q.sql, field);
-    bc_buf_printf(&q.sql, " %s", op);
-    bc_status st = sq_query_int(s, &q, n, "counting rows by value", err);
+    if (where)
+        sq_qb_append(&q, where);
+    bc_status st = sq_query_int(s, &q, n, what, err);
     sq_qb_release(&q);
+    return st;
+}
+
+/* Rows of the table in one range of the field's index ("<= ''": numbers and ""), all of them. */
+static bc_status count_range(sq *s, bc_model m, const char *field, const char *op, int64_t *n,
+                             bc_error *err)
+{
+    qb w = {0};
+    bc_buf_puts(&w.sql, " WHERE ");
+    sq_put_ident(&w.sql, field);
+    bc_buf_printf(&w.sql, " %s", op);
+    bc_status st = sq_count_table(s, m, &w, n, "counting rows by value", err);
+    sq_qb_release(&w);
     return st;
 }
 
@@ -413,11 +413,10 @@ static bc_status rowid_at(sq *s, bc_model m, const char *field, const char *valu
     bc_buf_puts(&q.sql, " ORDER BY rowid LIMIT 1 OFFSET ");
     sq_qb_param(&q, bc_value_int(skip));
     sqlite3_stmt *st;
-    bc_status status = sq_start(s, &q, &st, err);
-    sq_qb_release(&q);
+    int rc;
+    bc_status status = sq_query(s, &q, &st, &rc, err);
     if (status != BC_OK)
         return status;
-    int rc = sq_first_step(s, st);
     *found = rc == SQLITE_ROW;
     if (*found)
         *rowid = sqlite3_column_int64(st, 0);
@@ -496,7 +495,7 @@ static bc_status groups_by_index(sq *s, bc_model m, const char *field, bc_group_
                                  bool *done, bc_error *err)
 {
     *done = false;
-    bool mapped = map_file(s, true);
+    bool mapped = sq_map_file(s, true);
     bool own = !s->in_txn && sq_run_plain(s, "BEGIN", "starting a read", err) == BC_OK;
     bc_status st = s->in_txn || own ? BC_OK : BC_ERR;
     bool few = true;
@@ -551,12 +550,8 @@ static bc_status groups_by_index(sq *s, bc_model m, const char *field, bc_group_
     free(first);
     if (st == BC_OK && few && open == 1) {
         /* The one range still going on: what the others leave of the table. */
-        qb t = {0};
-        bc_buf_puts(&t.sql, "SELECT count(*) FROM ");
-        sq_put_ident(&t.sql, bc_model_get(m)->name);
         int64_t total = 0, others = low;
-        st = sq_query_int(s, &t, &total, "counting rows", err);
-        sq_qb_release(&t);
+        st = sq_count_table(s, m, NULL, &total, "counting rows", err);
         size_t big = 0;
         for (size_t i = 0; i < ranges; i++) {
             if (more[i])
@@ -574,7 +569,7 @@ static bc_status groups_by_index(sq *s, bc_model m, const char *field, bc_group_
     if (own)
         sq_run_plain(s, "COMMIT", "ending a read", NULL);
     if (mapped)
-        map_file(s, false);
+        sq_map_file(s, false);
     *done = st == BC_OK && few;
     return st;
 }

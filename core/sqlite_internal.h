@@ -128,6 +128,7 @@ bc_status sq_prepare(sq *s, const char *sql, sqlite3_stmt **out, bc_error *err);
 void sq_bind_value(sqlite3_stmt *st, int i, const bc_value *v);
 bc_status sq_start(sq *s, const qb *q, sqlite3_stmt **out, bc_error *err);
 int sq_first_step(sq *s, sqlite3_stmt *st);
+bc_status sq_query(sq *s, qb *q, sqlite3_stmt **out, int *rc, bc_error *err);
 void sq_finish(sqlite3_stmt *st);
 bc_status sq_exec_qb(sq *s, const qb *q, size_t *changes, const char *what, bc_error *err);
 bc_status sq_query_int(sq *s, const qb *q, int64_t *out, const char *what, bc_error *err);
@@ -147,6 +148,7 @@ bc_status sq_put_match(sq *s, bc_model m, qb *q, const bc_match *match, size_t f
 
 /* sqlite_rows.c */
 bc_status sq_run_plain(sq *s, const char *sql, const char *what, bc_error *err);
+bool sq_map_file(sq *s, bool on);
 bc_status sqlite_txn(bc_driver *d, bc_txn_op op, bc_error *err);
 bc_status sqlite_rows_get(bc_driver *d, bc_model model, const bc_match *m, size_t limit,
                           bc_rows *out, bc_error *err);
@@ -179,6 +181,8 @@ bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_
 
 /* sqlite_counts.c */
 void sq_put_active_sessions(sq *s, qb *q, int64_t now);
+bc_status sq_count_table(sq *s, bc_model m, const qb *where, int64_t *n, const char *what,
+                         bc_error *err);
 bc_status sqlite_count(bc_driver *d, const bc_count_query *q, int64_t *n, bc_error *err);
 bc_status sqlite_count_per_day(bc_driver *d, bc_model model, int64_t day0_ms, int days,
                                int64_t *counts, bc_error *err);

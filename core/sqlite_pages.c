@@ -237,14 +237,6 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
         free(key);
         return BC_OK;
     }
-    qb q = {0};
-    if (p->count) {
-        sq_qb_append(&q, p->count);
-    } else {
-        bc_buf_puts(&q.sql, "SELECT count(*) FROM ");
-        sq_put_ident(&q.sql, bc_model_get(p->model)->name);
-        sq_qb_append(&q, p->where);
-    }
     /* An unfiltered count reads every page of the narrowest index: through the page cache that
      * is one read() and one copy per page, 5 to 20 ms for a million users on a new connection;
      * memory-mapped, about 1 ms. Only for the users table with the ban index of
@@ -253,15 +245,14 @@ bc_status sq_count_rows(sq *s, const page_spec *p, int64_t *total, bc_error *err
      * runs, and the mapping is dropped right after. Without it (another index, 45 MB, or the
      * sessions' expiresAt index, 65 MB for two million) the count reads through the cache;
      * a cheaper count of its own (the active sessions' ranges) is mapped as the overview's are. */
-    bool mapped =
-        !s->in_txn &&
-        (p->count || (!p->where->sql.len && p->model == BC_MODEL_USER &&
-                      sq_has_object(s, "index", "bcadmin_user_banned"))) &&
-        sq_run_plain(s, "PRAGMA mmap_size = 1099511627776", "mapping the file", NULL) == BC_OK;
-    st = sq_query_int(s, &q, total, "counting rows", err);
+    bool mapped = !s->in_txn &&
+                  (p->count || (!p->where->sql.len && p->model == BC_MODEL_USER &&
+                                sq_has_object(s, "index", "bcadmin_user_banned"))) &&
+                  sq_map_file(s, true);
+    st = p->count ? sq_query_int(s, p->count, total, "counting rows", err)
+                  : sq_count_table(s, p->model, p->where, total, "counting rows", err);
     if (mapped)
-        sq_run_plain(s, "PRAGMA mmap_size = 0", "unmapping the file", NULL);
-    sq_qb_release(&q);
+        sq_map_file(s, false);
     if (st != BC_OK) {
         free(key);
         return st;
@@ -314,11 +305,10 @@ static bc_status sorted_page(sq *s, const page_spec *p, const bc_cursor *c, bc_p
         return BC_OK;
     }
     sqlite3_stmt *st;
-    bc_status status = sq_start(s, &q, &st, err);
-    sq_qb_release(&q);
+    int rc;
+    bc_status status = sq_query(s, &q, &st, &rc, err);
     if (status != BC_OK)
         return status;
-    int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         visited++;
         /* A walk whose matches so far say the page would take more rows than it may read gives

@@ -15,6 +15,18 @@ bc_status sq_run_plain(sq *s, const char *sql, const char *what, bc_error *err)
     return st;
 }
 
+/* A count walks every entry of an index range: memory-mapped, each page is read in place instead
+ * of copied through the page cache (a third of the time for the sessions' ranges at two million
+ * rows). The mapping is dropped after the count (on false), so it is resident only while the count
+ * runs; not inside a transaction (the mapping size cannot change there): false then. */
+bool sq_map_file(sq *s, bool on)
+{
+    if (s->in_txn)
+        return false;
+    return sq_run_plain(s, on ? "PRAGMA mmap_size = 1099511627776" : "PRAGMA mmap_size = 0",
+                        on ? "mapping the file" : "unmapping the file", NULL) == BC_OK;
+}
+
 bc_status sqlite_txn(bc_driver *d, bc_txn_op op, bc_error *err)
 {
     sq *s = (sq *)d;

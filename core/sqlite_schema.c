@@ -35,14 +35,13 @@ static bc_status load_table(sq *s, bc_model m, bc_buf *missing, bc_error *err)
     sq_qb_param(&q, bc_value_text(def->name));
     bc_buf_puts(&q.sql, ") ORDER BY cid");
     sqlite3_stmt *st;
-    bc_status status = sq_start(s, &q, &st, err);
-    sq_qb_release(&q);
+    int rc;
+    bc_status status = sq_query(s, &q, &st, &rc, err);
     if (status != BC_OK)
         return status;
 
     size_t found_n = 0, cap = 0;
     column *found = NULL;
-    int rc = sq_first_step(s, st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         if (found_n == cap) {
             cap = cap ? cap * 2 : 16;

@@ -186,6 +186,17 @@ int sq_first_step(sq *s, sqlite3_stmt *st)
     return rc;
 }
 
+/* Start the statement q describes and take its first step (sq_first_step): *rc is that step's
+ * result, *out the statement to step on and hand to sq_finish. q is released either way. */
+bc_status sq_query(sq *s, qb *q, sqlite3_stmt **out, int *rc, bc_error *err)
+{
+    bc_status status = sq_start(s, q, out, err);
+    sq_qb_release(q);
+    if (status == BC_OK)
+        *rc = sq_first_step(s, *out);
+    return status;
+}
+
 /* Reset right away: a statement left mid-iteration would hold a read transaction open. */
 void sq_finish(sqlite3_stmt *st)
 {

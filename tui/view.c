@@ -103,3 +103,53 @@ bc_status tui_live_search_reload(tui_live_search *ls, tui_rowwin *w, bool to_end
     snprintf(ls->fetched, sizeof ls->fetched, "%s", wanted);
     return BC_OK;
 }
+
+bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void *ctx, bool to_end),
+                          void *ctx)
+{
+    if (!ls->text[0])
+        return false;
+    /* Esc drops an accepted search first; the next Esc goes back */
+    ls->text[0] = '\0';
+    reload(ctx, false);
+    tui_app_message(app, "search cleared");
+    return true;
+}
+
+bool tui_view_refresh_rows(tui_app *app, tui_rowwin *w)
+{
+    bc_error err = {0};
+    if (tui_rowwin_refresh(w, "id", &err) != BC_OK) {
+        tui_app_error(app, &err);
+        return false;
+    }
+    tui_app_message(app, "refreshed");
+    return true;
+}
+
+const char *tui_sort_direction(bool ascending)
+{
+    return ascending ? "\u25b2 ascending" : "\u25bc descending";
+}
+
+int tui_sort_arg(const char *arg, const char *const *names, int n, int *ascending)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        if (strncmp(arg, names[i], len) == 0 && (arg[len] == '\0' || arg[len] == ' ')) {
+            const char *dir = arg + len;
+            while (*dir == ' ')
+                dir++;
+            *ascending = *dir ? strncmp(dir, "asc", 3) == 0 : -1;
+            return i;
+        }
+    }
+    return -1;
+}
+
+void tui_sort_menu_items(tui_menu *m, const char *const *labels, int width, bool ascending)
+{
+    for (int i = 0; i < m->n; i++)
+        snprintf(m->items[i], sizeof m->items[i], "%-*s %s", width, labels[i],
+                 i == m->sel ? tui_sort_direction(ascending) : "");
+}

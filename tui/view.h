@@ -59,4 +59,23 @@ bool tui_view_show_record(tui_view *v, tui_app *app);
 void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta,
                         void (*reload)(void *ctx, bool to_end), void *ctx);
 
+/* Esc on a list with an accepted search (ls->text): the search is dropped, reload(ctx, false) reads
+ * the rows again and the bottom line says "search cleared"; true. false when there is no search
+ * (Esc goes back). */
+bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void *ctx, bool to_end),
+                          void *ctx);
+
+/* r on a keyset list: read w's rows again where they are (by id); the bottom line says
+ * "refreshed" or the error. true when the rows were read. */
+bool tui_view_refresh_rows(tui_app *app, tui_rowwin *w);
+
+/* A list's sort direction as its title and sort menu say it ("\u25b2 ascending"); static text. */
+const char *tui_sort_direction(bool ascending);
+/* `:sort KEY [asc|desc]`: the index of KEY among the n names, or -1 when arg names none;
+ * *ascending is 1 for a direction starting "asc", 0 for any other, -1 when arg gives none. */
+int tui_sort_arg(const char *arg, const char *const *names, int n, int *ascending);
+/* A list's sort menu: item i of m->n is labels[i] padded to width, the current key (m->sel) with
+ * its direction. */
+void tui_sort_menu_items(tui_menu *m, const char *const *labels, int width, bool ascending);
+
 #endif

@@ -163,8 +163,7 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
     bc_buf_printf(&b, "Sessions  %s   showing: %s", pos, show_labels[s->show]);
     if (s->search.text[0])
         bc_buf_printf(&b, "   search: %s%s", s->search.text, s->search.pending ? " \u2026" : "");
-    bc_buf_printf(&b, "   sort: %s %s", sort_labels[s->sort],
-                  s->ascending ? "\u25b2 ascending" : "\u25bc descending");
+    bc_buf_printf(&b, "   sort: %s %s", sort_labels[s->sort], tui_sort_direction(s->ascending));
     tui_draw_text(r.y, r.x, r.w, b.data, TUI_S_TITLE, true);
     bc_buf_release(&b);
     int widths[NCOLS];
@@ -273,27 +272,18 @@ static void open_sort_menu(sessions_state *s, tui_app *app)
     tui_menu m = {
         .n = BC_SESSION_SORT_COUNT, .sel = (int)s->sort, .activate = sort_activate, .ctx = s};
     snprintf(m.title, sizeof m.title, "Sort sessions by (again: reverse)");
-    for (int i = 0; i < BC_SESSION_SORT_COUNT; i++)
-        snprintf(m.items[i], sizeof m.items[i], "%-12s %s", sort_labels[i],
-                 i == (int)s->sort ? (s->ascending ? "\u25b2 ascending" : "\u25bc descending")
-                                   : "");
+    tui_sort_menu_items(&m, sort_labels, 12, s->ascending);
     tui_app_menu(app, &m);
 }
 
 /* `:sort KEY [asc|desc]` */
 static bool parse_sort(sessions_state *s, const char *arg)
 {
-    for (int i = 0; i < BC_SESSION_SORT_COUNT; i++) {
-        size_t n = strlen(sort_names[i]);
-        if (strncmp(arg, sort_names[i], n) == 0 && (arg[n] == '\0' || arg[n] == ' ')) {
-            const char *dir = arg + n;
-            while (*dir == ' ')
-                dir++;
-            sort_by(s, (bc_session_sort)i, *dir && strncmp(dir, "asc", 3) == 0);
-            return true;
-        }
-    }
-    return false;
+    int ascending, k = tui_sort_arg(arg, sort_names, BC_SESSION_SORT_COUNT, &ascending);
+    if (k < 0)
+        return false;
+    sort_by(s, (bc_session_sort)k, ascending == 1);
+    return true;
 }
 
 static void reload_at(void *ctx, bool to_end)
@@ -352,26 +342,15 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         sort_by(s, s->sort, !s->ascending);
         return true;
     case TUI_ACT_BACK:
-        if (!s->search.text[0])
-            return false;
-        /* Esc drops an accepted search first; the next Esc goes back */
-        s->search.text[0] = '\0';
-        reload(s, false);
-        tui_app_message(app, "search cleared");
-        return true;
+        return tui_live_search_back(&s->search, app, reload_at, s);
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
         s->search.text[0] = '\0';
         reload(s, false);
         return true;
-    case TUI_ACT_REFRESH: {
-        bc_error err = {0};
-        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK)
-            tui_app_error(app, &err);
-        else
-            tui_app_message(app, "refreshed");
+    case TUI_ACT_REFRESH:
+        tui_view_refresh_rows(app, &s->win);
         return true;
-    }
     default:
         return false;
     }

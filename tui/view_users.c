@@ -256,8 +256,7 @@ static void describe(const users_state *s, char *out, size_t size)
         bc_buf_printf(&b, "   status: %s", ban_labels[s->ban]);
     if (s->verified)
         bc_buf_printf(&b, "   verified: %s", verified_labels[s->verified]);
-    bc_buf_printf(&b, "   sort: %s %s", sort_names[s->sort],
-                  s->ascending ? "\u25b2 ascending" : "\u25bc descending");
+    bc_buf_printf(&b, "   sort: %s %s", sort_names[s->sort], tui_sort_direction(s->ascending));
     if (s->mark_all)
         bc_buf_puts(&b, "   marked: every match");
     else if (s->nmarks)
@@ -481,28 +480,18 @@ static void open_sort_menu(users_state *s, tui_app *app)
 {
     tui_menu m = {.n = 4, .sel = (int)s->sort, .activate = sort_activate, .ctx = s};
     snprintf(m.title, sizeof m.title, "Sort users by (again: reverse)");
-    for (int i = 0; i < 4; i++)
-        snprintf(m.items[i], sizeof m.items[i], "%-8s %s", sort_names[i],
-                 i == (int)s->sort ? (s->ascending ? "\u25b2 ascending" : "\u25bc descending")
-                                   : "");
+    tui_sort_menu_items(&m, sort_names, 8, s->ascending);
     tui_app_menu(app, &m);
 }
 
 static bool parse_sort(users_state *s, const char *arg)
 {
-    for (int i = 0; i < 4; i++) {
-        size_t n = strlen(sort_names[i]);
-        if (strncmp(arg, sort_names[i], n) == 0 && (arg[n] == '\0' || arg[n] == ' ')) {
-            s->sort = (bc_sort_key)i;
-            const char *dir = arg + n;
-            while (*dir == ' ')
-                dir++;
-            s->ascending = *dir ? strncmp(dir, "asc", 3) == 0
-                                : (s->sort == BC_SORT_EMAIL || s->sort == BC_SORT_NAME);
-            return true;
-        }
-    }
-    return false;
+    int ascending, k = tui_sort_arg(arg, sort_names, 4, &ascending);
+    if (k < 0)
+        return false;
+    s->sort = (bc_sort_key)k;
+    s->ascending = ascending >= 0 ? ascending == 1 : (k == BC_SORT_EMAIL || k == BC_SORT_NAME);
+    return true;
 }
 
 /* --- admin actions ------------------------------------------------------------------------- */
@@ -644,13 +633,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         reload(s, false);
         return true;
     case TUI_ACT_BACK:
-        if (!s->search.text[0])
-            return false;
-        /* Esc drops an accepted search first; the next Esc goes back */
-        s->search.text[0] = '\0';
-        reload(s, false);
-        tui_app_message(app, "search cleared");
-        return true;
+        return tui_live_search_back(&s->search, app, reload_at, s);
     case TUI_ACT_CLEAR:
         s->search.text[0] = '\0';
         s->role = 0;
@@ -694,16 +677,10 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_COUNT_ALL:
         count_rows(s, app, true);
         return true;
-    case TUI_ACT_REFRESH: {
-        bc_error err = {0};
-        if (tui_rowwin_refresh(&s->win, "id", &err) != BC_OK) {
-            tui_app_error(app, &err);
-            return true;
-        }
-        tui_app_message(app, "refreshed");
-        loaded(s);
+    case TUI_ACT_REFRESH:
+        if (tui_view_refresh_rows(app, &s->win))
+            loaded(s);
         return true;
-    }
     default:
         return false;
     }

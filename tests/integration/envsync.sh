@@ -304,6 +304,7 @@ run env sync --file "$BC_TMP/f.env" --yes
 expect_rc 1 "sync whose answer was lost"
 contains "says it was applied" "$err" "shows every change applied"
 bc_assert_eq "the change is there" 1 "$(remote | json_get '.FAULTY')"
+bc_assert_eq "audit says done: the change stands" done "$(audit_rows | json_get 'j[j.length-1].state')"
 
 # --- 6. --prune and --dry-run --------------------------------------------------------------------
 printf 'SITE_URL=http://localhost:3000\nKEEP=1\n' >"$BC_TMP/p.env"

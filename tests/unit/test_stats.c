@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "ba_fixture.h"
 #include "driver.h"
 #include "embedded.h"
 #include "isotime.h"
@@ -23,18 +24,6 @@
 #include "xalloc.h"
 
 #define NOW "2026-06-01T12:00:00.000Z"
-
-typedef struct {
-    char path[64];
-    bc_driver *d;
-} fixture;
-
-static void exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-}
 
 /* Days run 2026-05-03 .. 2026-06-01 (30). */
 static const char *const rows_sql =
@@ -68,34 +57,17 @@ static const char *const rows_sql =
 static int setup(void **state)
 {
     setenv("BCADMIN_NOW", NOW, 1);
-    fixture *f = calloc(1, sizeof *f);
-    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(f->path, sizeof f->path, "%s/bc_stats_XXXXXX", dir);
-    int fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
-    exec(raw, bc_embedded_find(bc_assets, "better-auth-schema.sql")->data);
-    exec(raw, rows_sql);
-    sqlite3_close(raw);
-    bc_error err = {0};
-    if (bc_sqlite_open(f->path, NULL, &f->d, &err) != BC_OK)
-        fail_msg("open: %s", err.msg);
-    *state = f;
+    *state = ba_fixture_open(rows_sql);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    bc_driver_close(f->d);
-    unlink(f->path);
-    free(f);
+    ba_fixture_close(*state);
     return 0;
 }
 
-static void add_indexes(fixture *f)
+static void add_indexes(ba_fixture *f)
 {
     bc_error err = {0};
     if (bc_sqlite_add_indexes(f->d, &err) != BC_OK)
@@ -163,7 +135,7 @@ static void run(bc_driver *d, bc_stats *s, size_t sample)
 
 static void counts_at_the_edges(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     for (int indexed = 0; indexed < 2; indexed++) {
         if (indexed)
             add_indexes(f);
@@ -213,7 +185,7 @@ static const bc_driver_ops pager_ops = {
 
 static void reading_every_row_agrees(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     pager p = {.base = {.ops = &pager_ops}, .inner = f->d};
     assert_false(bc_driver_counts(&p.base));
     bc_stats s;
@@ -229,7 +201,7 @@ static void reading_every_row_agrees(void **state)
 
 static void a_bounded_read_says_so(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     pager p = {.base = {.ops = &pager_ops}, .inner = f->d};
     bc_stats s;
     /* the newest three users in the store's order: u8 (tomorrow), u3, u7 (SQLite sorts text

@@ -12,66 +12,40 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "embedded.h"
+#include "ba_fixture.h"
 #include "sqlite_driver.h"
 #include "users.h"
 
-typedef struct {
-    char path[64];
-    bc_driver *d;
-} fixture;
-
-static void exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg);
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/bcadmin-users-XXXXXX");
-    int fd = mkstemp(f->path);
-    close(fd);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    exec(db, bc_embedded_find(bc_assets, "better-auth-schema.sql")->data);
-    exec(db, "ALTER TABLE user ADD COLUMN plan text;"
-             "INSERT INTO user VALUES('u1','Ann','ann@example.com',1,NULL,"
-             "'2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z','user',0,NULL,NULL,'pro');"
-             "INSERT INTO user VALUES('a1','Root','root@example.com',1,NULL,"
-             "'2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z','admin',0,NULL,NULL,NULL);"
-             "INSERT INTO session VALUES('s1','2026-12-01T00:00:00.000Z',"
-             "'tok-aaaaaaaaaaaaaaaaaaaaaaaaaaaa1234','2026-02-01T00:00:00.000Z',"
-             "'2026-02-01T00:00:00.000Z','10.0.0.1','curl','u1',NULL);"
-             "INSERT INTO session VALUES('s2','2026-12-02T00:00:00.000Z','short',"
-             "'2026-02-02T00:00:00.000Z','2026-02-02T00:00:00.000Z',NULL,NULL,'u1','a1');"
-             "INSERT INTO session VALUES('s3','2026-12-02T00:00:00.000Z','other',"
-             "'2026-02-02T00:00:00.000Z','2026-02-02T00:00:00.000Z',NULL,NULL,'gone',NULL);"
-             "INSERT INTO account VALUES('c1','u1','credential','u1',NULL,NULL,NULL,NULL,NULL,"
-             "NULL,'salt:hashhashhashhashhashhashhash','2026-01-01T00:00:00.000Z',"
-             "'2026-01-01T00:00:00.000Z');");
-    sqlite3_close(db);
-    bc_error err = {0};
-    if (bc_sqlite_open(f->path, &(bc_sqlite_opts){0}, &f->d, &err) != BC_OK)
-        fail_msg("%s", err.msg);
-    *state = f;
+    *state = ba_fixture_open(
+        "ALTER TABLE user ADD COLUMN plan text;"
+        "INSERT INTO user VALUES('u1','Ann','ann@example.com',1,NULL,"
+        "'2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z','user',0,NULL,NULL,'pro');"
+        "INSERT INTO user VALUES('a1','Root','root@example.com',1,NULL,"
+        "'2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z','admin',0,NULL,NULL,NULL);"
+        "INSERT INTO session VALUES('s1','2026-12-01T00:00:00.000Z',"
+        "'tok-aaaaaaaaaaaaaaaaaaaaaaaaaaaa1234','2026-02-01T00:00:00.000Z',"
+        "'2026-02-01T00:00:00.000Z','10.0.0.1','curl','u1',NULL);"
+        "INSERT INTO session VALUES('s2','2026-12-02T00:00:00.000Z','short',"
+        "'2026-02-02T00:00:00.000Z','2026-02-02T00:00:00.000Z',NULL,NULL,'u1','a1');"
+        "INSERT INTO session VALUES('s3','2026-12-02T00:00:00.000Z','other',"
+        "'2026-02-02T00:00:00.000Z','2026-02-02T00:00:00.000Z',NULL,NULL,'gone',NULL);"
+        "INSERT INTO account VALUES('c1','u1','credential','u1',NULL,NULL,NULL,NULL,NULL,"
+        "NULL,'salt:hashhashhashhashhashhashhash','2026-01-01T00:00:00.000Z',"
+        "'2026-01-01T00:00:00.000Z');");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    bc_driver_close(f->d);
-    unlink(f->path);
-    free(f);
+    ba_fixture_close(*state);
     return 0;
 }
 
 static void detail_by_email_masks_secrets(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     bc_user_detail d;
     bc_error err = {0};
     assert_int_equal(bc_users_detail(f->d, "ann@example.com", false, &d, &err), BC_OK);
@@ -94,7 +68,7 @@ static void detail_by_email_masks_secrets(void **state)
 
 static void detail_of_missing_user_names_it(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     bc_user_detail d;
     bc_error err = {0};
     assert_int_equal(bc_users_detail(f->d, "nobody@example.com", false, &d, &err), BC_NOT_FOUND);
@@ -104,7 +78,7 @@ static void detail_of_missing_user_names_it(void **state)
 
 static void attaches_owner_and_impersonator_emails(void **state)
 {
-    fixture *f = *state;
+    ba_fixture *f = *state;
     bc_page p;
     bc_error err = {0};
     assert_int_equal(bc_driver_sessions_page(f->d, &(bc_session_query){0}, &p, &err), BC_OK);
