@@ -182,7 +182,9 @@ const verb_def bc_cli_verbs[] = {
      false, "push the .env file to the deployment as ONE atomic change, verified and audited",
      bc_cli_env_sync},
     {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE) | BIT(O_REPLACE_SECRET) | BIT(O_ENV_YES), false,
-     "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
+     "set NAME to standard input's bytes (minus one trailing newline); on a terminal, one line "
+     "typed twice, not shown",
+     bc_cli_env_set},
     {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
      bc_cli_env_unset},
     {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,
