@@ -379,4 +379,10 @@ if command -v script >/dev/null 2>&1; then
     ! grep -q "$(printf '\033')]52" "$BC_TMP/tty.out" || bc_die "env list: an escape sequence reached the terminal"
 fi
 
+# A deployment that is down: the error names the endpoint and what bcadmin was doing.
+down=$("$BCADMIN" --url http://127.0.0.1:9 --admin-key 'down|key' env list 2>&1) || true
+contains "down: names what failed and where" "$down" \
+    "cannot reach http://127.0.0.1:9/api/v1/list_environment_variables ("
+contains "down: says what bcadmin was doing" "$down" "); while listing environment variables"
+
 bc_log "ok"
