@@ -49,8 +49,8 @@ const opt_def bc_cli_options[] = {
      "do not ask for confirmation (scripts; required for writes on production without a "
      "terminal)"},
     {O_SITE_URL, "site-url", "URL",
-     "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment and "
-     ".env.local do not say; on SQLite the app's server (default $BETTER_AUTH_URL), whose "
+     "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment does "
+     "not say (it wins over CONVEX_SITE_URL in the environment or .env.local); on SQLite the app's server (default $BETTER_AUTH_URL), whose "
      "published keys show its configured algorithm"},
     {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
      "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
