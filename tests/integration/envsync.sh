@@ -313,6 +313,10 @@ run env sync --file "$BC_TMP/p.env" --prune --dry-run
 expect_rc 0 "prune dry run"
 bc_assert_eq "dry run changed nothing" "$before" "$(remote)"
 contains "prune plans removals" "$out" "FAULTY"
+printf 'SITE_URL=http://localhost:3000\nBLANK=\n' >"$BC_TMP/blank.env"
+run env diff --file "$BC_TMP/blank.env"
+contains "an empty value is skipped" "$out" " empty: skipped, as better-convex skips empty values"
+[[ "$out" != *"empty: empty:"* ]] || bc_die "the skip note says empty twice: $out"
 run env sync --file "$BC_TMP/p.env" --prune --yes --json
 expect_rc 0 "prune"
 bc_assert_eq "pruned to the file plus the protected" "BETTER_AUTH_SECRET,JWKS,KEEP,SITE_URL" \
