@@ -397,9 +397,10 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         bool lost = !r->retry_safe &&
                     (r->curl_code == CURLE_OPERATION_TIMEDOUT || r->curl_code == CURLE_RECV_ERROR ||
                      r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE);
-        bc_status st = bc_fail(err, BC_ERR, "cannot reach %s (%s)%s; while calling %s", r->url,
+        /* what is a function path (module:name) or an activity ("listing environment ..."). */
+        bc_status st = bc_fail(err, BC_ERR, "cannot reach %s (%s)%s; while %s%s", r->url,
                                r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
-                               lost ? UNCERTAIN : "", what);
+                               lost ? UNCERTAIN : "", strchr(what, ':') ? "calling " : "", what);
         return mark_uncertain(st, err, lost);
     }
     if (r->http_status == 200)

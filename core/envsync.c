@@ -200,7 +200,7 @@ static void plan_local(bc_envsync_plan *p, const bc_envsync_local *l, const json
     }
     if (l->value_len == 0) {
         it->kind = BC_ENVSYNC_EMPTY;
-        it->note = bc_xstrdup("empty: skipped, as better-convex skips empty values");
+        it->note = bc_xstrdup("skipped, as better-convex skips empty values");
         return;
     }
     if (!r)

@@ -430,7 +430,7 @@ char *bc_jwks_site_url(const bc_jwks_deploy *dep, const json_t *env, const char 
         return bc_xstrdup(json_string_value(v));
     }
     if (dep->site_url && *dep->site_url) {
-        *from = "bcadmin's environment";
+        *from = dep->site_url_from ? dep->site_url_from : "bcadmin's environment";
         return bc_xstrdup(dep->site_url);
     }
     const char *url = bc_convex_url(dep->c);

@@ -21,6 +21,7 @@ typedef struct {
     const char *component; /* componentPath of findMany (component installs: "betterAuth"), or
                               NULL; with it findMany is "adapter:findMany" */
     const char *site_url;  /* CONVEX_SITE_URL from bcadmin's environment, or NULL */
+    const char *site_url_from; /* where site_url came from ("--site-url", ".env.local"), or NULL */
     /* The replace-secret checklist's new BETTER_AUTH_SECRET (borrowed, in memory only: never
      * stored in the run), or NULL. */
     const char *new_secret;
