@@ -224,7 +224,10 @@ static bc_status audit_begin(bc_admin *a, const bc_audit_change *change, int64_t
 
 static bc_status audit_end(bc_admin *a, int64_t id, bc_status st, const bc_error *err)
 {
-    bc_audit_finish(a->state, id, st == BC_OK ? NULL : (err ? err->msg : "failed"), NULL);
+    if (st == BC_OK || err)
+        bc_audit_finish_error(a->state, id, st == BC_OK ? NULL : err, NULL);
+    else
+        bc_audit_finish(a->state, id, "failed", NULL);
     return st;
 }
 
@@ -254,9 +257,11 @@ static bc_status partly_done(const bc_admin *a, bc_status st, const char *done, 
         return st;
     char why[sizeof err->msg];
     snprintf(why, sizeof why, "%s", err->msg);
-    return bc_fail(err, st,
-                   "%s (this store has no transactions, so that part stands), but then: %s", done,
-                   why);
+    bool uncertain = err->uncertain;
+    bc_fail(err, st, "%s (this store has no transactions, so that part stands), but then: %s", done,
+            why);
+    err->uncertain = uncertain;
+    return st;
 }
 
 /* Patch one user (and optionally delete their sessions) atomically where the store allows,

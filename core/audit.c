@@ -78,7 +78,24 @@ bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audi
     return BC_OK;
 }
 
+static bc_status finish(bc_state *state, int64_t id, const char *outcome, const char *error,
+                        bc_error *err);
+
 bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *err)
+{
+    return finish(state, id, error ? "failed" : "done", error, err);
+}
+
+bc_status bc_audit_finish_error(bc_state *state, int64_t id, const bc_error *failure,
+                                bc_error *err)
+{
+    if (!failure)
+        return finish(state, id, "done", NULL, err);
+    return finish(state, id, failure->uncertain ? "unknown" : "failed", failure->msg, err);
+}
+
+static bc_status finish(bc_state *state, int64_t id, const char *outcome, const char *error,
+                        bc_error *err)
 {
     sqlite3 *db = bc_state_db(state);
     static const char sql[] = "UPDATE audit SET finished_at = ?, state = ?, error = ? WHERE id = ?";
@@ -88,7 +105,7 @@ bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_err
     char now[BC_ISO_LEN + 1];
     bc_iso_format(bc_now_ms(), now);
     bind_text(st, 1, now);
-    bind_text(st, 2, error ? "failed" : "done");
+    bind_text(st, 2, outcome);
     bind_text(st, 3, error);
     sqlite3_bind_int64(st, 4, id);
     int rc = sqlite3_step(st);

@@ -374,25 +374,34 @@ static void excerpt(const bc_buf *body, char *out, size_t size)
  * deployment but its answer did not come back whole. */
 #define UNCERTAIN " (the change may or may not have been applied: check before repeating it)"
 
+/* Flag err's write as one whose outcome is unknown (after bc_fail, which clears the flag). */
+static bc_status mark_uncertain(bc_status st, bc_error *err, bool uncertain)
+{
+    if (err && uncertain)
+        err->uncertain = true;
+    return st;
+}
+
 /* Turn a transport failure or a non-200 answer into a message; BC_OK for HTTP 200. */
 static bc_status transport_status(const request *r, const char *what, bc_error *err)
 {
     if (r->too_big)
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
-    if (r->cancelled)
-        return bc_fail(err, BC_CANCELLED, "%s at %s%s", what, r->url,
-                       r->retry_safe ? "" : UNCERTAIN);
+    if (r->cancelled) {
+        bc_status st = bc_fail(err, BC_CANCELLED, "%s at %s%s", what, r->url,
+                               r->retry_safe ? "" : UNCERTAIN);
+        return mark_uncertain(st, err, !r->retry_safe);
+    }
     if (r->curl_code != CURLE_OK) {
-        const char *uncertain = r->retry_safe ? "" : UNCERTAIN;
-        return bc_fail(
-            err, BC_ERR, "cannot reach %s (%s)%s; while calling %s", r->url,
-            r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
-            r->curl_code == CURLE_OPERATION_TIMEDOUT || r->curl_code == CURLE_RECV_ERROR ||
-                    r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE
-                ? uncertain
-                : "",
-            what);
+        bool lost = !r->retry_safe &&
+                    (r->curl_code == CURLE_OPERATION_TIMEDOUT || r->curl_code == CURLE_RECV_ERROR ||
+                     r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_PARTIAL_FILE);
+        /* what is a function path (module:name) or an activity ("listing environment ..."). */
+        bc_status st = bc_fail(err, BC_ERR, "cannot reach %s (%s)%s; while %s%s", r->url,
+                               r->curl_msg[0] ? r->curl_msg : curl_easy_strerror(r->curl_code),
+                               lost ? UNCERTAIN : "", strchr(what, ':') ? "calling " : "", what);
+        return mark_uncertain(st, err, lost);
     }
     if (r->http_status == 200)
         return BC_OK;
@@ -422,7 +431,8 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
                            r->http_status, code ? " " : "", code ? code : "", message ? ": " : "",
                            message ? message : (j ? "" : raw), hint);
     json_decref(j);
-    return st;
+    return mark_uncertain(st, err,
+                          r->http_status >= 500 && r->http_status != 503 && !r->retry_safe);
 }
 
 static const char *kind_endpoint(bc_call_kind kind)
@@ -446,7 +456,9 @@ static const char *kind_endpoint(bc_call_kind kind)
 static void read_function_answer(bc_convex_call *call, const request *r, const char *what)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, &jerr);
+    /* A string may hold a NUL (a name a sign-up sent): it is data, not a malformed answer. */
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len,
+                           JSON_ALLOW_NUL, &jerr);
     const char *status = json_string_value(json_object_get(j, "status"));
     if (json_is_array(json_object_get(j, "logLines")))
         call->log_lines = json_incref(json_object_get(j, "logLines"));
@@ -457,6 +469,7 @@ static void read_function_answer(bc_convex_call *call, const request *r, const c
         call->status = bc_fail(&call->err, BC_ERR,
                                "%s: malformed answer from %s (HTTP 200, %zu bytes): \"%s\"%s", what,
                                r->url, r->response.len, raw, r->retry_safe ? "" : UNCERTAIN);
+        mark_uncertain(call->status, &call->err, !r->retry_safe);
     } else if (strcmp(status, "success") == 0 && json_object_get(j, "value")) {
         call->value = json_incref(json_object_get(j, "value"));
         call->status = BC_OK;
@@ -480,7 +493,8 @@ static json_t *env_of(const json_t *answer, const char *url, bc_error *err);
 
 static void read_env_answer(bc_convex_call *call, const request *r, const char *url)
 {
-    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len, 0, NULL);
+    json_t *j = json_loadb(r->response.data ? r->response.data : "", r->response.len,
+                           JSON_ALLOW_NUL, NULL);
     call->value = j ? env_of(j, url, &call->err) : NULL;
     call->status = call->value ? BC_OK
                    : j         ? BC_ERR

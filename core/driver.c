@@ -309,7 +309,7 @@ bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size
     const bc_record **given_patch = bc_xcalloc(nw + 1, sizeof *given_patch);
     for (size_t i = 0; i < nr; i++) {
         given[i] = r[i].match;
-        if (r[i].match.field)
+        if (r[i].match.field && !r[i].as_typed)
             r[i].match = *email_match_of(r[i].model, &given[i], &e[i]);
     }
     for (size_t i = 0; i < nw; i++) {

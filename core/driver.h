@@ -122,11 +122,14 @@ typedef struct {
 
 /* One read of a batch (bc_driver_reads): rows of model matching match (match.field NULL: every
  * row), at most limit (0: no limit), in the store's natural order. rows is filled by the call and
- * is the caller's (bc_rows_release), also when the batch fails. */
+ * is the caller's (bc_rows_release), also when the batch fails. A user.email match is lowercased
+ * (the email rule) unless as_typed: bc_lookup_users' second look for a stored email that is not
+ * lowercase (Better Auth's admin update-user stores an email as given). */
 typedef struct {
     bc_model model;
     bc_match match;
     size_t limit;
+    bool as_typed;
     bc_rows rows;
     bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;

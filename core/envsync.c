@@ -200,7 +200,7 @@ static void plan_local(bc_envsync_plan *p, const bc_envsync_local *l, const json
     }
     if (l->value_len == 0) {
         it->kind = BC_ENVSYNC_EMPTY;
-        it->note = bc_xstrdup("empty: skipped, as better-convex skips empty values");
+        it->note = bc_xstrdup("skipped, as better-convex skips empty values");
         return;
     }
     if (!r)
@@ -770,6 +770,16 @@ static void audit_finish(const bc_envsync_apply_opts *o, int64_t id, const char 
         bc_audit_finish(o->audit, id, error, &ignored);
 }
 
+/* The same for a failed send: done when listing again showed every change applied, failed when
+ * it showed none, else as the failure says (unknown when its answer was lost). */
+static void audit_finish_failed(const bc_envsync_apply_opts *o, int64_t id,
+                                const bc_error *failure, bool applied)
+{
+    bc_error ignored = {0};
+    if (o->audit && id)
+        bc_audit_finish_error(o->audit, id, applied ? NULL : failure, &ignored);
+}
+
 /* Whether vars shows every row as `after` (want_after) or as `before`. */
 static bool rows_match(const json_t *vars, const audit_row *rows, size_t n, bool want_after,
                        const char **bad)
@@ -805,9 +815,9 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
         st = bc_convex_env_update(c, changes, err);
     json_decref(changes);
     if (st != BC_OK) {
-        audit_finish(o, id, err->msg);
         char first[sizeof err->msg];
         memcpy(first, err->msg, sizeof first);
+        bool uncertain = err->uncertain, applied = false;
         json_t *now = NULL;
         bc_error e2 = {0};
         const char *bad = NULL;
@@ -818,6 +828,7 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
                     "%s; listing the deployment again failed too, so whether the change "
                     "was applied is unknown: %s",
                     first, e2.msg);
+            err->uncertain = uncertain;
         } else if (rows_match(now, rows, n, false, &bad)) {
             rep->unchanged_after_failure = true;
             bc_fail(err, st,
@@ -825,6 +836,7 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
                     "change%s was applied)",
                     first, n, n == 1 ? "" : "s");
         } else if (rows_match(now, rows, n, true, &bad)) {
+            applied = true;
             bc_fail(err, st, "%s; yet listing the deployment again shows every change applied",
                     first);
         } else {
@@ -832,7 +844,9 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
                     "%s; listing the deployment again shows %s neither as before nor as "
                     "planned",
                     first, bad);
+            err->uncertain = true;
         }
+        audit_finish_failed(o, id, err, applied);
         json_decref(now);
         return st;
     }

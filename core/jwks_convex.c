@@ -430,7 +430,7 @@ char *bc_jwks_site_url(const bc_jwks_deploy *dep, const json_t *env, const char 
         return bc_xstrdup(json_string_value(v));
     }
     if (dep->site_url && *dep->site_url) {
-        *from = "bcadmin's environment";
+        *from = dep->site_url_from ? dep->site_url_from : "bcadmin's environment";
         return bc_xstrdup(dep->site_url);
     }
     const char *url = bc_convex_url(dep->c);
@@ -490,6 +490,18 @@ void bc_jwks_gather(const bc_jwks_deploy *dep, bc_jwks_gathered *g)
         g->published_error = bc_xstrdup("CONVEX_SITE_URL is unknown");
         return;
     }
+    /* Better Auth answers the first read of its keys, when it has none, by creating one
+     * (encrypted with whatever secret is set now, maybe none, which getLatestJwks then returns
+     * for good): with neither JWKS set nor a key row known, reading them is a change. */
+    const json_t *jwks = g->env ? json_object_get(g->env, "JWKS") : NULL;
+    bool has_key = (json_is_string(jwks) && json_string_length(jwks) > 0) ||
+                   (g->have_rows && g->rows.n > 0);
+    if (!has_key) {
+        g->published_unread = true;
+        g->published_error = bc_xstrdup("not read: the deployment has no key yet, and reading "
+                                        "them would make the site create one");
+        return;
+    }
     size_t n = strlen(g->site_url);
     while (n && g->site_url[n - 1] == '/')
         n--;
@@ -518,6 +530,7 @@ bc_jwks_convex_inputs bc_jwks_gathered_inputs(const bc_jwks_gathered *g)
         .published = g->published,
         .published_status = g->published_status,
         .published_error = g->published_error,
+        .published_unread = g->published_unread,
     };
 }
 
@@ -574,7 +587,7 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
 static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
 {
     if (ctx->state && id)
-        bc_audit_finish(ctx->state, id, failure ? failure->msg : NULL, NULL);
+        bc_audit_finish_error(ctx->state, id, failure, NULL);
 }
 
 static const char *var_text(const bc_checklist_ctx *ctx, const char *name)

@@ -21,6 +21,7 @@ typedef struct {
     const char *component; /* componentPath of findMany (component installs: "betterAuth"), or
                               NULL; with it findMany is "adapter:findMany" */
     const char *site_url;  /* CONVEX_SITE_URL from bcadmin's environment, or NULL */
+    const char *site_url_from; /* where site_url came from ("--site-url", ".env.local"), or NULL */
     /* The replace-secret checklist's new BETTER_AUTH_SECRET (borrowed, in memory only: never
      * stored in the run), or NULL. */
     const char *new_secret;
@@ -45,6 +46,8 @@ typedef struct {
     char *published;
     long published_status;
     char *published_error;
+    bool published_unread; /* not fetched: the deployment had no key, and Better Auth makes one
+                            * on the first read of its keys (a change, not a check) */
 } bc_jwks_gathered;
 
 void bc_jwks_gathered_release(bc_jwks_gathered *g);

@@ -433,6 +433,11 @@ static void check_site_urls(convex_doc *d)
 
 static void check_published(convex_doc *d)
 {
+    if (!d->in->published && d->in->published_unread) {
+        add(d->out, "site.published", BC_CHECK_WARN, fix_bootstrap,
+            "the site's published keys were %s", d->in->published_error);
+        return;
+    }
     if (!d->in->published) {
         add(d->out, "site.published", BC_CHECK_WARN,
             "check that the site's HTTP routes are deployed and reachable from here",

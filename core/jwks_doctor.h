@@ -51,6 +51,7 @@ typedef struct {
     const char *published;       /* body of {site}/api/auth/convex/jwks */
     long published_status;       /* its HTTP status */
     const char *published_error; /* why it could not be fetched */
+    bool published_unread;       /* not fetched on purpose: reading them would make a key */
     int64_t now_ms;              /* 0: the clock */
 } bc_jwks_convex_inputs;
 

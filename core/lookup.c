@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 const char *bc_lookup_field(const char *user)
@@ -19,19 +20,33 @@ bc_status bc_lookup_not_found(const bc_driver *d, const char *user, bc_error *er
 
 bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_error *err)
 {
-    *out = (bc_record){0};
-    if (!user || !*user)
-        return bc_fail(err, BC_USAGE, "no user given: name one by id or email");
-    bc_status st = bc_driver_row_get(d, BC_MODEL_USER, bc_lookup_field(user), user, out, err);
-    if (st == BC_NOT_FOUND)
-        return bc_lookup_not_found(d, user, err);
-    return st;
+    bc_status found;
+    bc_error why = {0};
+    bc_status st = bc_lookup_users(d, &user, 1, out, &found, &why, err);
+    if (st != BC_OK)
+        return st;
+    if (found != BC_OK && err)
+        *err = why;
+    return found;
+}
+
+/* Whether an email name needs a second look as typed: it is not all lowercase. */
+static bool differs_lowered(const char *user)
+{
+    size_t n;
+    char *low = bc_text_lower(user, strlen(user), &n);
+    bool differs = n != strlen(user) || memcmp(low, user, n) != 0;
+    free(low);
+    return differs;
 }
 
 bc_status bc_lookup_users(bc_driver *d, const char *const *users, size_t n, bc_record *out,
                           bc_status *status, bc_error *errs, bc_error *err)
 {
-    bc_read *r = bc_xcalloc(n + 1, sizeof *r);
+    /* Per name one read by the email rule (lowercased, as Better Auth looks a user up), and for an
+     * email that is not lowercase a second read as typed: Better Auth's admin update-user stores
+     * an email as given, and the name printed for such a user must find it. */
+    bc_read *r = bc_xcalloc(2 * n + 1, sizeof *r);
     size_t *slot = bc_xcalloc(n + 1, sizeof *slot), nr = 0;
     for (size_t i = 0; i < n; i++) {
         out[i] = (bc_record){0};
@@ -45,12 +60,19 @@ bc_status bc_lookup_users(bc_driver *d, const char *const *users, size_t n, bc_r
         r[nr++] = (bc_read){.model = BC_MODEL_USER,
                             .match = {bc_lookup_field(users[i]), &users[i], 1},
                             .limit = 1};
+        if (strcmp(bc_lookup_field(users[i]), "email") == 0 && differs_lowered(users[i]))
+            r[nr++] = (bc_read){.model = BC_MODEL_USER,
+                                .match = {"email", &users[i], 1},
+                                .limit = 1,
+                                .as_typed = true};
     }
     bc_status st = bc_driver_reads(d, r, nr, err);
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         if (status[i] != BC_OK)
             continue;
         bc_rows *rows = &r[slot[i]].rows;
+        if (rows->n == 0 && slot[i] + 1 < nr && r[slot[i] + 1].as_typed)
+            rows = &r[slot[i] + 1].rows;
         if (rows->n == 0) {
             status[i] = bc_lookup_not_found(d, users[i], &errs[i]);
             continue;

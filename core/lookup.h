@@ -7,7 +7,8 @@
 #include "driver.h"
 
 /* The user named by `user`: an email when it contains '@' (matched as Better Auth stores emails,
- * lowercased, which the driver does), else an id. BC_NOT_FOUND names what was looked for; BC_USAGE
+ * lowercased, which the driver does; failing that, as typed, for an email stored as given by
+ * Better Auth's admin update-user), else an id. BC_NOT_FOUND names what was looked for; BC_USAGE
  * for an empty name. *out is the caller's (bc_record_release). */
 bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_error *err);
 

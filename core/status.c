@@ -8,6 +8,7 @@ bc_status bc_vfail(bc_error *err, bc_status status, const char *fmt, va_list ap)
 {
     if (err) {
         err->status = status;
+        err->uncertain = false;
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     }
     return status;

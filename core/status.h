@@ -7,6 +7,7 @@
 #define BC_STATUS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 typedef enum {
     BC_OK = 0,
@@ -21,6 +22,10 @@ typedef enum {
 typedef struct {
     bc_status status;
     char msg[1024];
+    /* A write reached the target but its answer was lost or says nothing (a dropped connection,
+     * a timeout, an HTTP 500): it may or may not have been applied. bc_fail clears it; whoever
+     * sets it does so after bc_fail. The audit records such a change as 'unknown'. */
+    bool uncertain;
 } bc_error;
 
 /* Set err (which may be NULL) and return status, so callers can `return bc_fail(...)`. */

@@ -182,6 +182,7 @@ static void set_jwks_place(bc_target *t)
                                .module = t->jwks_module,
                                .component = t->jwks_component,
                                .site_url = t->site_url,
+                               .site_url_from = t->site_url_from,
                                .auth_base_path = t->auth_base_path,
                                .new_secret = t->jwks.new_secret,
                                .key_module = t->key_module,
@@ -214,9 +215,12 @@ bc_status bc_target_open_sqlite(const char *path, const bc_target_opts *o, bc_ta
  * .env.local / .env (as the Convex CLI writes it there). */
 static void set_site_url(const bc_target_opts *o, bc_target *t)
 {
-    const char *site = o->site_url ? o->site_url : bc_env_sources_get(&t->env, "CONVEX_SITE_URL", NULL);
+    const char *where = NULL;
+    const char *site = o->site_url ? o->site_url
+                                   : bc_env_sources_get(&t->env, "CONVEX_SITE_URL", &where);
     free(t->site_url);
     t->site_url = site ? bc_xstrdup(site) : NULL;
+    t->site_url_from = o->site_url ? "--site-url" : where;
     /* --jwks-module, else BCADMIN_JWKS_MODULE from the same places */
     const char *keys = o->jwks_module ? o->jwks_module
                                       : bc_env_sources_get(&t->env, "BCADMIN_JWKS_MODULE", NULL);

@@ -70,6 +70,7 @@ typedef struct {
     bool layout_cached;  /* it came from the state database (no probe was sent) */
     bc_jwks_deploy jwks; /* the key actions' handle (getLatestJwks, rotateKeys, jwks rows) */
     char *jwks_module, *jwks_component, *site_url, *auth_base_path; /* what jwks points at */
+    const char *site_url_from; /* "--site-url" or the env source site_url came from, or NULL */
     char *key_module; /* the operator's module of the key actions, or NULL */
     char *key_found;  /* where a search found them (kept while the layout stays) */
 

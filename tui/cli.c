@@ -49,8 +49,8 @@ const opt_def bc_cli_options[] = {
      "do not ask for confirmation (scripts; required for writes on production without a "
      "terminal)"},
     {O_SITE_URL, "site-url", "URL",
-     "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment and "
-     ".env.local do not say; on SQLite the app's server (default $BETTER_AUTH_URL), whose "
+     "the deployment's site URL (CONVEX_SITE_URL) for the key checks, when the deployment does "
+     "not say (it wins over CONVEX_SITE_URL in the environment or .env.local); on SQLite the app's server (default $BETTER_AUTH_URL), whose "
      "published keys show its configured algorithm"},
     {O_AUTH_BASE_PATH, "auth-base-path", "PATH",
      "Better Auth's basePath where the app serves its routes (default /api/auth): the keys are "
@@ -182,7 +182,9 @@ const verb_def bc_cli_verbs[] = {
      false, "push the .env file to the deployment as ONE atomic change, verified and audited",
      bc_cli_env_sync},
     {"env set", "NAME", 1, 1, BIT(O_ENV_FORCE) | BIT(O_REPLACE_SECRET) | BIT(O_ENV_YES), false,
-     "set NAME to standard input's bytes (minus one trailing newline)", bc_cli_env_set},
+     "set NAME to standard input's bytes (minus one trailing newline); on a terminal, one line "
+     "typed twice, not shown",
+     bc_cli_env_set},
     {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
      bc_cli_env_unset},
     {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,

@@ -164,6 +164,9 @@ bc_status bc_cli_completion(bc_cli *c, bc_error *err);
 
 /* One line from stdin without its line end; NULL at end of input. The caller frees. */
 char *bc_cli_read_line(void);
+/* The same after prompt (on stderr), typed without echo on a terminal (cli_admin.c). The caller
+ * frees. */
+char *bc_cli_read_masked(const char *prompt);
 
 /* Print one formatted line to f (the newline is added) with every character that is not plain
  * text shown visibly (bc_text_escape: escape sequences, controls, bidi and zero-width

@@ -184,7 +184,7 @@ static void restore_echo(int sig)
     raise(sig);
 }
 
-static char *prompt_masked(const char *prompt)
+char *bc_cli_read_masked(const char *prompt)
 {
     put_escaped(stderr, prompt);
     fflush(stderr);
@@ -196,11 +196,12 @@ static char *prompt_masked(const char *prompt)
         sigaction(SIGTERM, &sa, &old_term);
         quiet = saved_termios;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        /* TCSADRAIN, not TCSAFLUSH: lines typed (or piped) ahead are answers, not noise. */
+        echo_off = tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0;
     }
     char *line = bc_cli_read_line();
     if (masked) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
         echo_off = 0;
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
@@ -223,9 +224,9 @@ static bc_status read_password(const char *label, char **out, bc_error *err)
     *out = NULL;
     if (stdin_tty()) {
         char *prompt = bc_xasprintf("New password for %s: ", label);
-        char *first = prompt_masked(prompt);
+        char *first = bc_cli_read_masked(prompt);
         free(prompt);
-        char *again = first ? prompt_masked("Repeat it: ") : NULL;
+        char *again = first ? bc_cli_read_masked("Repeat it: ") : NULL;
         bool same = first && again && strcmp(first, again) == 0;
         password_free(again);
         if (!same) {

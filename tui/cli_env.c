@@ -607,7 +607,25 @@ bc_status bc_cli_env_set(bc_cli *c, bc_error *err)
         return bc_fail(err, BC_USAGE, "%s", check.msg);
     char *value = NULL;
     size_t len = 0;
-    bc_status st = read_stdin(&value, &len, err);
+    bc_status st = BC_OK;
+    if (isatty(STDIN_FILENO) == 1) {
+        /* On a terminal the value is one line typed without echo, twice: reading to the end of
+         * input would take the confirmation that follows as part of the value. */
+        char *prompt = bc_xasprintf("Value for %s (one line, not shown): ", c->args[0]);
+        value = bc_cli_read_masked(prompt);
+        free(prompt);
+        char *again = value ? bc_cli_read_masked("Repeat it: ") : NULL;
+        bool same = value && again && strcmp(value, again) == 0;
+        free(again);
+        if (!same) {
+            free(value);
+            return bc_fail(err, BC_USAGE, "the two values for %s differ: nothing was changed",
+                           c->args[0]);
+        }
+        len = strlen(value);
+    } else {
+        st = read_stdin(&value, &len, err);
+    }
     if (st != BC_OK)
         return st;
     bc_envsync_local l = {c->args[0], value, len, 0, false};

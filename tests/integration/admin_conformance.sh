@@ -210,6 +210,17 @@ bc_log "self-ban is refused"
 bc_cli users ban root@example.test >/dev/null && bc_die "banning oneself succeeded" || rc=$?
 bc_assert_eq "self-ban exit code" 4 "$rc"
 
+bc_log "an email the server stored as given (admin update-user keeps its case) names its user"
+sign_up mixed.case@example.test "Mixed Case"
+MIXED_ID=$ID
+ba_post /admin/update-user "$(json_obj userId "$MIXED_ID" data 'json:{"email":"Mixed.Case@Example.test"}')" "$ADMIN" >/dev/null
+ba_expect 200
+bc_assert_eq "users show by the stored email" "$MIXED_ID" \
+    "$(bc_cli_ok users show Mixed.Case@Example.test --json id | json_get .user.id)"
+bc_cli_ok users ban Mixed.Case@Example.test >/dev/null
+bc_assert_eq "banned by the stored email" true "$(drv user "$MIXED_ID" | json_get 'Boolean(j.banned)')"
+bc_cli_ok users unban Mixed.Case@Example.test >/dev/null
+
 bc_log "unban lets the user in"
 bc_cli_ok users unban "$BAN_ID" >/dev/null
 ba_sign_in ban.me@example.test "$PW" >/dev/null

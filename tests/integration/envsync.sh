@@ -304,6 +304,7 @@ run env sync --file "$BC_TMP/f.env" --yes
 expect_rc 1 "sync whose answer was lost"
 contains "says it was applied" "$err" "shows every change applied"
 bc_assert_eq "the change is there" 1 "$(remote | json_get '.FAULTY')"
+bc_assert_eq "audit says done: the change stands" done "$(audit_rows | json_get 'j[j.length-1].state')"
 
 # --- 6. --prune and --dry-run --------------------------------------------------------------------
 printf 'SITE_URL=http://localhost:3000\nKEEP=1\n' >"$BC_TMP/p.env"
@@ -312,6 +313,10 @@ run env sync --file "$BC_TMP/p.env" --prune --dry-run
 expect_rc 0 "prune dry run"
 bc_assert_eq "dry run changed nothing" "$before" "$(remote)"
 contains "prune plans removals" "$out" "FAULTY"
+printf 'SITE_URL=http://localhost:3000\nBLANK=\n' >"$BC_TMP/blank.env"
+run env diff --file "$BC_TMP/blank.env"
+contains "an empty value is skipped" "$out" " empty: skipped, as better-convex skips empty values"
+[[ "$out" != *"empty: empty:"* ]] || bc_die "the skip note says empty twice: $out"
 run env sync --file "$BC_TMP/p.env" --prune --yes --json
 expect_rc 0 "prune"
 bc_assert_eq "pruned to the file plus the protected" "BETTER_AUTH_SECRET,JWKS,KEEP,SITE_URL" \
@@ -360,6 +365,11 @@ if command -v script >/dev/null 2>&1; then
     bc_assert_eq "a y does not apply on production" 1 "$(remote | json_get '.ASKED')"
     printf 'y\n%s\n' "${DEV#http://}" | script -qec "'$BCADMIN' --prod env sync --file '$BC_TMP/tty.env'" /dev/null >"$BC_TMP/tty.out" 2>&1
     bc_assert_eq "the typed name applies" 2 "$(remote | json_get '.ASKED')"
+    # env set on a terminal: the value is one line typed twice, not all input up to an end of
+    # file, which would swallow the answers to the confirmation after it.
+    printf 'typed value\ntyped value\ny\n%s\n' "${DEV#http://}" |
+        script -qec "'$BCADMIN' --prod env set TYPED" /dev/null >"$BC_TMP/tty.out" 2>&1 || true
+    bc_assert_eq "env set on a terminal: the typed value, confirmed by name" "typed value" "$(remote | json_get '.TYPED')"
     # Hostile values on a terminal: the plan and the list show escape sequences visibly, never
     # raw (an OSC 52 would set the clipboard, BEL rings); --json keeps the value itself.
     printf 'SITE_URL=http://localhost:3000\nKEEP=1\nASKED=2\nHOSTILE="a\033]52;c;aGk=\007b"\n' >"$BC_TMP/tty.env"
@@ -372,5 +382,11 @@ if command -v script >/dev/null 2>&1; then
     contains "env list shows the value escaped" "$(cat "$BC_TMP/tty.out")" 'a\x1b]52;c;aGk=\x07b'
     ! grep -q "$(printf '\033')]52" "$BC_TMP/tty.out" || bc_die "env list: an escape sequence reached the terminal"
 fi
+
+# A deployment that is down: the error names the endpoint and what bcadmin was doing.
+down=$("$BCADMIN" --url http://127.0.0.1:9 --admin-key 'down|key' env list 2>&1) || true
+contains "down: names what failed and where" "$down" \
+    "cannot reach http://127.0.0.1:9/api/v1/list_environment_variables ("
+contains "down: says what bcadmin was doing" "$down" "); while listing environment variables"
 
 bc_log "ok"

@@ -172,6 +172,7 @@ has "with the fix" "$out" "--site-url URL"
 run "${S[@]}" --site-url "$CX" jwks doctor
 expect_rc 0 "the doctor with --site-url"
 lacks "no site warning with --site-url" "$out" "warn  site.urls"
+has "names --site-url as the source" "$out" "CONVEX_SITE_URL $CX (--site-url)"
 # A second rotation while one is unfinished continues it (saying so) instead of refusing.
 run "${S[@]}" jwks rotate
 expect_rc 4 "a rotation waits for the operator without a terminal"
