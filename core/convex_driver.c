@@ -30,9 +30,20 @@
 #include "text.h"
 
 enum {
-    ID_CHUNK = 500,     /* ids per `in` call: well under Convex's per-call read/write limits */
-    VALUE_CHUNK = 250,  /* values per `in` over an index (one merged stream per value) */
-    WRITE_BATCH = 500,  /* rows per updateMany/deleteMany call */
+    /* Values per `in` call. better-convex 0.6.4 and 0.11 and @convex-dev/better-auth 0.12 read
+     * an `in` over _id with one db.get per value and an `in` over another indexed field with one
+     * index range per value (a merged stream of eq queries), so a call of 500 values reads 500
+     * index ranges: under Convex's 4,096 per function, and 500 array elements under its 8,192.
+     * The rows a call reads and writes are bounded by WRITE_BATCH / READ_BATCH, not by this: a
+     * deleteMany of 500 users' sessions deletes up to WRITE_BATCH a call and pages on. So one
+     * bulk chunk of 500 users (admin.c) with up to 4 sessions each is one updateMany and one
+     * deleteMany, sent together. */
+    ID_CHUNK = 500,
+    VALUE_CHUNK = 500,
+    /* Rows per updateMany/deleteMany call: 2,000 documents written of Convex's 16,000 a
+     * function, 2,001 read of its 32,000 (maxScan is numItems + 1), ~2 MiB of session rows of
+     * its 16 MiB. (An `in` over _id is not paged: it writes its ID_CHUNK rows at most.) */
+    WRITE_BATCH = 2000,
     READ_BATCH = 1000,  /* rows per findMany call when reading everything */
     SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
     SCAN_READS = 2000,  /* maximumRowsRead for calls whose filter runs after reading */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: unit, screen and integration tests in the normal build, then the same
 # suite again in an AddressSanitizer + UndefinedBehaviorSanitizer build without the version
-# matrix (suite 'matrix': the same code paths against other peer lines), the unit and screen
+# matrix (suite 'matrix': the same code paths against other peer lines) and without suite
+# 'repeat' (the conformance suite a second time, on the Convex driver), the unit and screen
 # tests that run two threads in a ThreadSanitizer build, and a short run of every fuzz target.
 # Expects .ci/setup to have run (it installs packages and builds ./build). Starts every server
 # it needs itself, on loopback, and stops them on exit.
@@ -42,7 +43,7 @@ if [ ! -f build-asan/build.ninja ]; then
 fi
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite matrix
+    meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite matrix --no-suite repeat
 
 # ThreadSanitizer: it reports races between threads, so it runs what runs two threads: the unit
 # tests that do (interrupt: SQLite and Convex calls stopped from another thread; sqlite_driver:
