@@ -1,74 +1,9 @@
 // The better-convex guide's schema: the Better Auth tables (1.4.9 field names) with the admin
-// plugin's fields and the indexes the guide's generated schema declares.
+// plugin's fields and the indexes the guide's generated schema declares (tests/peers/auth-tables.mjs,
+// shared with the version matrix's apps).
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 
-const optional = (t) => v.optional(v.union(v.null(), t));
+import { authTables } from "../../auth-tables.mjs";
 
-export const tables = {
-  user: defineTable({
-    name: v.string(),
-    email: v.string(),
-    emailVerified: v.boolean(),
-    image: optional(v.string()),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    role: optional(v.string()),
-    banned: optional(v.boolean()),
-    banReason: optional(v.string()),
-    banExpires: optional(v.number()),
-    userId: optional(v.string()),
-  })
-    .index("email_name", ["email", "name"])
-    .index("name", ["name"])
-    .index("userId", ["userId"]),
-  session: defineTable({
-    expiresAt: v.number(),
-    token: v.string(),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    ipAddress: optional(v.string()),
-    userAgent: optional(v.string()),
-    userId: v.string(),
-    impersonatedBy: optional(v.string()),
-  })
-    .index("expiresAt", ["expiresAt"])
-    .index("expiresAt_userId", ["expiresAt", "userId"])
-    .index("token", ["token"])
-    .index("userId", ["userId"]),
-  account: defineTable({
-    accountId: v.string(),
-    providerId: v.string(),
-    userId: v.string(),
-    accessToken: optional(v.string()),
-    refreshToken: optional(v.string()),
-    idToken: optional(v.string()),
-    accessTokenExpiresAt: optional(v.number()),
-    refreshTokenExpiresAt: optional(v.number()),
-    scope: optional(v.string()),
-    password: optional(v.string()),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-  })
-    .index("accountId", ["accountId"])
-    .index("accountId_providerId", ["accountId", "providerId"])
-    .index("providerId_userId", ["providerId", "userId"])
-    .index("userId", ["userId"]),
-  verification: defineTable({
-    identifier: v.string(),
-    value: v.string(),
-    expiresAt: v.number(),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-  })
-    .index("expiresAt", ["expiresAt"])
-    .index("identifier", ["identifier"]),
-  jwks: defineTable({
-    publicKey: v.string(),
-    privateKey: v.string(),
-    createdAt: v.number(),
-    expiresAt: optional(v.number()),
-  }),
-};
-
-export default defineSchema(tables);
+export default defineSchema(authTables({ defineTable, v }));
