@@ -128,6 +128,10 @@ static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *user, bc_error 
         if (as && !*as)
             as = NULL;
     }
+    if (as && c->filtered) { /* a bulk form: looked up in its selection's first round */
+        bc_admin_set_actor_later(&x->admin, as);
+        return BC_OK;
+    }
     return as ? bc_admin_set_actor_for(&x->admin, as, user, err) : BC_OK;
 }
 
@@ -305,25 +309,20 @@ static void bulk_report(bc_cli *c, const bc_bulk_action *action, size_t n, size_
     }
 }
 
-/* --yes where the selection serves as the audit's "before" (no transactions): the users' rows
- * are selected and changed with nothing read in between. */
+/* --yes where the selection serves as the audit's "before" (no transactions): the users are
+ * selected and changed in one go (core/admin.c: bc_admin_bulk_filter). */
 static bc_status run_bulk_selected(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
                                    bc_error *err)
 {
-    bc_rows rows;
-    size_t affected = 0, skipped = 0;
-    bc_user_query filter = c->users;
+    size_t n = 0, affected = 0, skipped = 0;
     bc_meter meter;
     bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
     bc_progress progress = bc_meter_progress(&meter);
     x->admin.progress = &progress;
-    bc_status st = bc_admin_select_rows(&x->admin, &filter, &rows, err);
-    size_t n = st == BC_OK ? rows.n : 0;
-    if (st == BC_OK && n)
-        st = bc_admin_bulk_rows(&x->admin, action, &rows, &affected, &skipped, err);
+    bc_status st =
+        bc_admin_bulk_filter(&x->admin, action, &c->users, &n, &affected, &skipped, err);
     bc_meter_end(&meter);
     x->admin.progress = NULL;
-    bc_rows_release(&rows);
     if (st == BC_OK)
         bulk_report(c, action, n, affected, skipped);
     return st;

@@ -146,6 +146,9 @@ want "removed rows" 0 "$(sql "SELECT count(*) FROM user WHERE email='new@example
 run 4 bc users ban --search example.com </dev/null
 has "$TMP/err" "users.ban would change 5 users: add --yes"
 want "nothing banned" 3 "$(sql "SELECT count(*) FROM user WHERE banned=1")"
+run 4 bc --as eve@example.com users ban --search example.com --reason bulk --yes
+has "$TMP/err" "does not hold an admin role"
+want "a bulk acting as no admin bans nobody" 3 "$(sql "SELECT count(*) FROM user WHERE banned=1")"
 run 0 bc --as alice@example.com users ban --search example.com --reason bulk --yes
 same_out "bulk ban" <<'OUT'
 banned 4 users (the acting admin was skipped)
