@@ -33,8 +33,6 @@
 #include "users.h"
 #include "xalloc.h"
 
-#define AUDIT_DEFAULT_LIMIT 20
-
 /* --- output --------------------------------------------------------------------------------- */
 
 /* Text for a terminal (a prompt naming a user): escaped like every string from the data, the
@@ -595,8 +593,8 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
     if (st == BC_OK) {
         const char *email = text_or(&row, "email", "");
-        char *what = bc_xasprintf("Remove %s with all their sessions and accounts? This cannot be "
-                                  "undone.",
+        char *what = bc_xasprintf("users remove deletes %s with all their sessions and accounts "
+                                  "(this cannot be undone)",
                                   email);
         st = confirm_typed(c, true, what, email, err);
         free(what);
@@ -628,7 +626,7 @@ bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
     if (st == BC_OK)
         st = read_password(email, &password, err);
     if (st == BC_OK) {
-        char *what = bc_xasprintf("Set a new password for %s?", email);
+        char *what = bc_xasprintf("users set-password replaces the password of %s", email);
         st = confirm_typed(c, false, what, email, err);
         free(what);
     }
@@ -828,7 +826,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
     bc_status st = state ? BC_OK : err->status;
     bc_audit_entries list = {0};
     if (st == BC_OK)
-        st = bc_audit_list(state, c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list, err);
+        st = bc_audit_list(state, c->limit ? c->limit : BC_CLI_AUDIT_DEFAULT_LIMIT, 0, &list, err);
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < list.n; i++)
