@@ -179,6 +179,8 @@ bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
         bc_page_release(&page);
     } while (st == BC_OK && cursor);
     free(cursor);
+    if (st == BC_OK && o && o->end)
+        st = o->end(ctx, err);
     return st;
 }
 
