@@ -1259,24 +1259,31 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
 static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *const *parts, size_t n,
                         bool **applied)
 {
+    /* Only the parts in doubt are read (a read with no match would read every user). */
     bc_read *r = bc_xcalloc(n + 1, sizeof *r);
+    size_t *of = bc_xcalloc(n + 1, sizeof *of), nr = 0;
     for (size_t i = 0; i < n; i++) {
         applied[i] = bc_xcalloc(parts[i]->users.rows.n + 1, sizeof **applied);
-        if (parts[i]->written && parts[i]->update.status != BC_OK)
-            r[i] = (bc_read){.model = BC_MODEL_USER,
-                             .match = {"id", parts[i]->ids, parts[i]->users.rows.n}};
-    }
-    bc_driver_reads(a->driver, r, n, NULL);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < r[i].rows.n; k++) {
-            const char *id = bc_record_text(&r[i].rows.items[k], "id");
-            for (size_t j = 0; id && j < parts[i]->users.rows.n; j++)
-                if (strcmp(parts[i]->ids[j], id) == 0)
-                    applied[i][j] = bc_record_holds(&r[i].rows.items[k], patch);
+        if (parts[i]->written && parts[i]->update.status != BC_OK && parts[i]->users.rows.n) {
+            of[nr] = i;
+            r[nr++] = (bc_read){.model = BC_MODEL_USER,
+                                .match = {"id", parts[i]->ids, parts[i]->users.rows.n}};
         }
-        bc_rows_release(&r[i].rows);
+    }
+    if (nr)
+        bc_driver_reads(a->driver, r, nr, NULL);
+    for (size_t q = 0; q < nr; q++) {
+        const bulk_part *p = parts[of[q]];
+        for (size_t k = 0; k < r[q].rows.n; k++) {
+            const char *id = bc_record_text(&r[q].rows.items[k], "id");
+            for (size_t j = 0; id && j < p->users.rows.n; j++)
+                if (strcmp(p->ids[j], id) == 0)
+                    applied[of[q]][j] = bc_record_holds(&r[q].rows.items[k], patch);
+        }
+        bc_rows_release(&r[q].rows);
     }
     free(r);
+    free(of);
 }
 
 static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record *patch,

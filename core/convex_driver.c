@@ -1075,6 +1075,8 @@ static bc_status read_on(ranged *g, live *lv, bc_ranges *plan, char **next, bc_s
     size_t budget = plan ? RANGE_PAGE_ROUNDS * IN_FLIGHT : RANGE_PAGE_ROUNDS, sent = 0;
     bool more = st == BC_OK && !g->full; /* rows are still to be read and handed on */
     for (;;) {
+        if (st != BC_OK || g->full || page_full(g))
+            more = false; /* an answer failed (a write's, say) */
         if (more && plan) {
             bc_rows rows = {0};
             char **keys = NULL;
