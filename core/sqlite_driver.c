@@ -56,6 +56,7 @@ static void remove_sidecars_we_made(const char *path)
 static void sqlite_close(bc_driver *d)
 {
     sq *s = (sq *)d;
+    sq_image_close(s);
     for (size_t i = 0; i < STMT_CACHE; i++) {
         sqlite3_finalize(s->stmts[i].st);
         free(s->stmts[i].sql);
@@ -72,6 +73,11 @@ static void sqlite_close(bc_driver *d)
     free(s);
 }
 
+static void sqlite_prepare_search(bc_driver *d)
+{
+    atomic_store(&((sq *)d)->image_wanted, true);
+}
+
 static const bc_driver_ops sqlite_ops = {
     .kind = "sqlite",
     .close = sqlite_close,
@@ -85,6 +91,7 @@ static const bc_driver_ops sqlite_ops = {
     .count = sqlite_count,
     .count_per_day = sqlite_count_per_day,
     .count_groups = sqlite_count_groups,
+    .prepare_search = sqlite_prepare_search,
 };
 
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,

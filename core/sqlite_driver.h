@@ -68,6 +68,12 @@ bool bc_sqlite_has_search_index(bc_driver *d);
 bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
                                     bc_error *err);
 
+/* Whether the search image that bc_driver_prepare_search asked for (core/sqlite_image.c: every
+ * user's folded email and name in memory, read in the background) is read and matches the file
+ * as it is now, so searches use it; when it does not, a new reading starts (if none runs). On
+ * the thread that makes d's calls. */
+bool bc_sqlite_search_image_ready(bc_driver *d);
+
 /* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
  * finishes it). */
 bool bc_sqlite_search_index_unfinished(bc_driver *d);

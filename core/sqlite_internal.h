@@ -5,6 +5,7 @@
 #ifndef BC_SQLITE_INTERNAL_H
 #define BC_SQLITE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -60,6 +61,10 @@ typedef struct {
     /* BCADMIN_SQLITE_SLOW_US (tests): microseconds slept every thousand VM steps, so a long
      * statement is long enough to watch and stop. 0: none. */
     int slow_us;
+    /* The search image (sqlite_image.c): asked for by bc_driver_prepare_search from any thread,
+     * then made, read and used on the connection's. NULL until then. */
+    atomic_bool image_wanted;
+    struct sq_image *image;
 } sq;
 
 /* A statement under construction: SQL text and its parameters, bound in order. */
@@ -96,6 +101,9 @@ typedef struct {
     /* With scan: the FTS5 query (search_match) whose matches in bcadmin_user_search are the
      * only rows the scan has to look at, or NULL to look at every row. */
     const char *match;
+    /* With scan: a JSON array of the only rowids the scan has to look at (the search image's
+     * matches, sqlite_image.c), or NULL. */
+    const char *rowids;
     /* With scan, for a page without its total: first walk the sort index from the cursor,
      * checking each row, and stop at limit + 1 matches (a needle common enough finds its page
      * in a few hundred rows); only when walk_rows rows did not fill the page, or the first rows'
@@ -178,6 +186,17 @@ bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool desce
 void sq_contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 char *sq_search_match(sq *s, const char *search, int64_t *docs, int64_t *rows);
 bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_t limit);
+
+/* sqlite_image.c */
+/* Make, adopt or renew the search image if it was asked for (see sqlite_image.c). */
+void sq_image_tend(sq *s);
+/* The rowids of the users whose email or name holds search (folded here), as a JSON array the
+ * caller frees, when a search image fresh for the file as it is now holds at most about
+ * sqrt((limit + 1) * users) of them; *found gets their number. NULL with *found > 0: more than
+ * that (*found is a lower bound); NULL with *found < 0: no fresh image. */
+char *sq_image_rowids(sq *s, const char *search, size_t limit, int64_t *found);
+/* Stop a reading in progress and free the image. */
+void sq_image_close(sq *s);
 
 /* sqlite_counts.c */
 void sq_put_active_sessions(sq *s, qb *q, int64_t now);

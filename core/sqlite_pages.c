@@ -558,18 +558,26 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     sq *s = (sq *)d;
     qb w = {0};
     bc_buf canon = {0};
-    page_spec p;
-    char *match = NULL;
+    page_spec p = {0};
+    char *match = NULL, *rowids = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
-    if (st == BC_OK && p.scan) {
+    int64_t found = -1;
+    size_t limit = q->limit ? q->limit : BC_PAGE_DEFAULT;
+    if (st == BC_OK && p.scan)
+        p.rowids = rowids = sq_image_rowids(s, q->search, limit, &found);
+    else
+        sq_image_tend(s); /* the console's first page: start reading the image */
+    if (st == BC_OK && p.scan && !rowids) {
         int64_t docs, rows;
         p.match = match = sq_search_match(s, q->search, &docs, &rows);
+        /* With the image's word that the matches are many, the walk fills its page. */
         p.walk = !q->want_total &&
-                 sq_search_walks(s, match, docs, rows, p.limit ? p.limit : BC_PAGE_DEFAULT);
+                 (found > 0 || sq_search_walks(s, match, docs, rows, limit));
     }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
     free(match);
+    free(rowids);
     sq_qb_release(&w);
     bc_buf_release(&canon);
     return st;

@@ -193,6 +193,12 @@ void sq_build_scan_sql(const page_spec *p, qb *q)
         sq_qb_param(q, bc_value_text(p->match));
         bc_buf_puts(&q->sql, "))");
     }
+    if (p->rowids) {
+        /* The search image's matches; the filter above checks each again. */
+        bc_buf_puts(&q->sql, " AND rowid IN (SELECT value FROM json_each(");
+        sq_qb_param(q, bc_value_text(p->rowids));
+        bc_buf_puts(&q->sql, "))");
+    }
 }
 
 /* The rows of one page by a scan (see above): out->rows in read order, *more when a row follows

@@ -161,6 +161,8 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     s->app = app;
     if (arg && strcmp(arg, "banned") == 0)
         s->ban = BC_BAN_BANNED;
+    /* live search: the store may get ready for it behind the screen (SQLite: the search image) */
+    bc_driver_prepare_search(s->driver);
     tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
     v->list = &s->win.pos;
     bc_status st = tui_rowwin_reset(&s->win, false, err);
