@@ -23,6 +23,9 @@ typedef struct {
     /* Rows a substring search's page walks in the sort order before it answers by a scan
      * instead; 0 means the default (16,384). Tests set a small one to take the scan. */
     int walk_rows;
+    /* Matches of a search the search image (bc_driver_prepare_search) hands on as a set before
+     * the plan for many matches; 0 means the default (32,768). Tests set a small one. */
+    int image_set_max;
 } bc_sqlite_opts;
 
 /* Open path as a driver. Errors: BC_NOT_FOUND when the file does not exist; BC_ERR naming every

@@ -1365,12 +1365,14 @@ static void wait_for_image(bc_driver *d)
     assert_true(bc_sqlite_search_image_ready(d));
 }
 
-/* A driver on f's file whose searches use the search image (sqlite_image.c), read and fresh. */
-static bc_driver *open_with_image(const fixture *f)
+/* A driver on f's file whose searches use the search image (sqlite_image.c), read and fresh;
+ * set_max: its bc_sqlite_opts.image_set_max (0: the default). */
+static bc_driver *open_with_image(const fixture *f, int set_max)
 {
     bc_driver *d = NULL;
     bc_error err = {0};
-    if (bc_sqlite_open(f->path, NULL, &d, &err) != BC_OK)
+    bc_sqlite_opts o = {.image_set_max = set_max};
+    if (bc_sqlite_open(f->path, &o, &d, &err) != BC_OK)
         fail_msg("open: %s", err.msg);
     bc_driver_prepare_search(d);
     wait_for_image(d);
@@ -1383,10 +1385,13 @@ static bc_driver *open_with_image(const fixture *f)
 static void search_agrees_everywhere(fixture *f)
 {
     search_agrees_with_like(f->d, f->raw, false);
-    bc_driver *img = open_with_image(f);
-    search_agrees_with_like(img, f->raw, false);
-    assert_true(bc_sqlite_search_image_ready(img)); /* it answered them all */
-    bc_driver_close(img);
+    /* every plan: few matches read by rowid, some walked over, many walked and counted */
+    for (int set_max = 0; set_max <= 2; set_max += 2) {
+        bc_driver *img = open_with_image(f, set_max);
+        search_agrees_with_like(img, f->raw, true);
+        assert_true(bc_sqlite_search_image_ready(img)); /* it answered them all */
+        bc_driver_close(img);
+    }
     bc_driver *d = NULL;
     bc_error err = {0};
     bc_sqlite_opts o = {.walk_rows = 1};
@@ -1598,17 +1603,43 @@ static void search_image_agrees_with_the_scan(void **state)
                  "('n3', '\xc4\xb0stanbul Qx', 'IST@X.TR', 0, 3, 3),"
                  "('n4', '', 'nobody@q.io', 0, 4, 4),"
                  "('n5', 42, 'answer@x.io', 0, 5, 5)");
-    bc_driver *img = open_with_image(f);
+    bc_driver *img = open_with_image(f, 0), *many = open_with_image(f, 3);
     srand(13);
-    static const char *const fixed[] = {"q",  "qx", "Q", "\xe1\xbb\x85", "nguy\xe1\xbb\x85n",
-                                        "\xe1\xbb\x84n", "i", "\xc4\xb0", "42", "@x", "zz"};
-    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    /* typed letter by letter (a needle holding the one before is looked for among its users),
+     * Backspace, pasted, other alphabets */
+    static const char *const fixed[] = {"q",
+                                        "qx",
+                                        "qxz",
+                                        "qx",
+                                        "Q",
+                                        "n",
+                                        "ng",
+                                        "ngu",
+                                        "nguy",
+                                        "nguy\xe1\xbb\x85",
+                                        "nguy\xe1\xbb\x85n",
+                                        "\xe1\xbb\x85",
+                                        "\xe1\xbb\x84n",
+                                        "e",
+                                        "ex",
+                                        "exa",
+                                        "i",
+                                        "\xc4\xb0",
+                                        "42",
+                                        "@x",
+                                        "zz"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         same_answers(img, f->d, fixed[i]);
+        same_answers(many, f->d, fixed[i]);
+    }
     for (int i = 0; i < 60; i++) {
         char *needle = random_needle(f->raw);
         same_answers(img, f->d, needle);
+        same_answers(many, f->d, needle);
         free(needle);
     }
+    assert_true(bc_sqlite_search_image_ready(many));
+    bc_driver_close(many);
     assert_true(bc_sqlite_search_image_ready(img));
 
     /* Writes by another connection: stale, the image is not used (and is read again). */
