@@ -19,6 +19,9 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +152,10 @@ static image *read_image(struct sq_image *x)
 static void *reader_main(void *arg)
 {
     struct sq_image *x = arg;
+#ifdef __linux__
+    /* behind the console's own thread: a key is never kept waiting by the reading */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
     image *im = read_image(x);
     pthread_mutex_lock(&x->lock);
     if (im) {
@@ -284,8 +291,9 @@ static bytes16 load16(const char *p)
 
 /* The rows holding needle, in rowid order, handed to hit(ctx, row) until it returns false.
  * Every place where the needle's two rarest bytes (by im->freq) stand at their distance is a
- * candidate, 16 places at a time, checked whole by memcmp. */
-static void find_rows(const image *im, const char *needle, size_t nn,
+ * candidate, 16 places at a time, checked whole by memcmp; after a hit the search goes on at the
+ * next user. false when *cancel was set (bc_driver_interrupt) before the end. */
+static bool find_rows(const image *im, const char *needle, size_t nn, const atomic_bool *cancel,
                       bool (*hit)(void *ctx, size_t row), void *ctx)
 {
     const unsigned char *u = (const unsigned char *)needle;
@@ -298,16 +306,17 @@ static void find_rows(const image *im, const char *needle, size_t nn,
             b = i;
     size_t end = im->starts[im->n];
     if (end < nn)
-        return;
+        return true;
     size_t last = end - nn; /* the last place a match can start */
     const char *t = im->text;
     bytes16 ca, cb;
     memset(&ca, u[a], sizeof ca);
     memset(&cb, u[b], sizeof cb);
-    size_t next_row_start = 0; /* places before it are in a row already handed on */
-    size_t row = 0;            /* the user of the last hit (or 0) */
+    size_t row = 0; /* the user of the last hit (or 0) */
     size_t pos = 0;
-    for (;;) {
+    for (unsigned ticks = 1;; ticks++) {
+        if (!(ticks & 0xfff) && atomic_load(cancel)) /* every 64 KiB or 4,096 hits */
+            return false;
         uint32_t mask = 0;
         size_t span = 16;
         if (pos + 16 + nn <= end + 1) {
@@ -327,18 +336,20 @@ static void find_rows(const image *im, const char *needle, size_t nn,
                 if ((unsigned char)t[pos + k + a] == u[a] && (unsigned char)t[pos + k + b] == u[b])
                     mask |= 1u << k;
         } else {
-            return;
+            return true;
         }
+        size_t next = pos + span;
         for (; mask; mask &= mask - 1) {
             size_t at = pos + (size_t)__builtin_ctz(mask);
-            if (at < next_row_start || memcmp(t + at, needle, nn) != 0)
+            if (memcmp(t + at, needle, nn) != 0)
                 continue;
             row = row_at(im, at, row);
             if (!hit(ctx, row))
-                return;
-            next_row_start = im->starts[row + 1];
+                return true;
+            next = im->starts[row + 1]; /* the lowest hit: the rest of this user is done */
+            break;
         }
-        pos += span;
+        pos = next;
     }
 }
 
@@ -388,7 +399,11 @@ sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t 
                 break;
         }
     } else {
-        find_rows(im, needle, nn, add_row, &l);
+        if (!find_rows(im, needle, nn, &s->base.cancel, add_row, &l)) {
+            free(l.rows);
+            free(needle);
+            return SQ_IMAGE_NONE; /* stopped: the other plans stop at once too */
+        }
     }
     *n = l.n;
     if (l.n > cap) {
@@ -422,9 +437,9 @@ bool sq_image_count(sq *s, const char *search, size_t *n)
         return false;
     size_t nn;
     char *needle = bc_text_fold(search, strlen(search), &nn);
-    find_rows(im, needle, nn, count_row, n);
+    bool done = find_rows(im, needle, nn, &s->base.cancel, count_row, n);
     free(needle);
-    return true;
+    return done;
 }
 
 void sq_in_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)

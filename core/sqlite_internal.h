@@ -211,7 +211,7 @@ typedef enum {
 sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t **rowids,
                                size_t *n);
 /* The number of users whose email or name holds search, from a fresh search image; false when
- * there is none. */
+ * there is none, or the call was stopped (bc_driver_interrupt) while it counted. */
 bool sq_image_count(sq *s, const char *search, size_t *n);
 /* bcadmin_in_set(rowid): 1 when rowid is in s->in_set (registered at open, user data s). */
 void sq_in_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
