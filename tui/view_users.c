@@ -24,7 +24,7 @@
 /* Live search waits for a pause in the typing as long as the last fetch took, at most this:
  * a pasted text is one fetch, and every letter's rows are on the screen soon after it (a fetch
  * that a new letter makes useless is stopped at once). */
-#define SEARCH_DELAY_MAX_US 15000
+#define SEARCH_DELAY_MAX_US 5000
 /* A count stopped by a key (not Esc) starts again after the keys pause this long. */
 #define COUNT_RETRY_US 300000
 
