@@ -134,6 +134,14 @@ typedef struct {
     bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;
 
+/* The email rule for what an operator typed as an email, or as the start of one (--prefix): the
+ * forms a stored email is matched in. forms[0] is typed lowercased (bc_text_lower), as Better Auth
+ * stores emails; forms[1] is typed as it is when that is not all lowercase (Better Auth's admin
+ * update-user stores an email as given: "José@Example.COM"), else NULL. Returns how many forms
+ * (1 or 2); both are the caller's (free). The one place that decides; bc_lookup_users' second
+ * read and both drivers' prefix filters follow it. */
+size_t bc_email_forms(const char *typed, char *forms[2]);
+
 /* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
  * delete them when patch is NULL. changed gets the count; after gets the row as written when the
  * write is a patch of exactly one row named by id and the store hands it back (Convex's

@@ -843,7 +843,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             {"action", 0}, {"subject", 0}, {"changes", 60}, {"error", 40},
         };
         bc_table t;
-        bc_table_init(&t, c->out, c->tty, cols, sizeof cols / sizeof cols[0]);
+        bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
             char id[24];
@@ -855,7 +855,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
                                    e->state, e->actor ? e->actor : "-",
                                    action,   e->label ? e->label : e->subject,
                                    changes,  e->error};
-            bc_table_row(&t, cells);
+            bc_table_row(&t, cells, NULL);
             free(changes);
             free(action);
         }
