@@ -840,7 +840,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
     } else if (st == BC_OK) {
         static const bc_print_col cols[] = {
             {"id", 0},     {"time", 0},    {"state", 0},    {"actor", 40},
-            {"action", 0}, {"subject", 0}, {"changes", 60}, {"error", 40},
+            {"action", 0}, {"subject", 40}, {"changes", 60}, {"error", 40},
         };
         bc_table t;
         bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);

@@ -118,25 +118,28 @@ static void print_row(bc_table *t, char *const *cells)
     bc_buf_release(&line);
 }
 
-/* The narrowest a column gets on a small terminal: its header, or a few characters. */
+/* The narrowest a column gets on a small terminal (its header is cut too by then). */
 enum { NARROWEST = 8 };
 
 /* On a terminal, narrow the columns that may be cut (max > 0), the widest first, until a line
- * fits the screen or every such column is as narrow as it goes (its header, or NARROWEST); the
- * columns shown whole keep their width. */
+ * fits the screen; the columns shown whole keep their width. When they alone leave no room for
+ * the others at NARROWEST, nothing is narrowed: the terminal wraps those lines anyway, and the
+ * others keep their limits (an env plan's long notes). */
 static void fit_screen(bc_table *t)
 {
     if (!t->screen)
         return;
-    size_t total = bc_text_width(t->indent) + (t->ncols ? 2 * (t->ncols - 1) : 0);
-    for (size_t c = 0; c < t->ncols; c++)
+    size_t total = bc_text_width(t->indent) + (t->ncols ? 2 * (t->ncols - 1) : 0), least = total;
+    for (size_t c = 0; c < t->ncols; c++) {
         total += t->width[c];
+        least += t->cols[c].max && t->width[c] > NARROWEST ? NARROWEST : t->width[c];
+    }
+    if (least > t->screen)
+        return;
     while (total > t->screen) {
         size_t widest = t->ncols;
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t head = t->cols[c].header ? bc_text_width(t->cols[c].header) : 0;
-            size_t floor = head > NARROWEST ? head : NARROWEST;
-            if (t->cols[c].max && t->width[c] > floor &&
+            if (t->cols[c].max && t->width[c] > NARROWEST &&
                 (widest == t->ncols || t->width[c] > t->width[widest]))
                 widest = c;
         }
