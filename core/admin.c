@@ -370,8 +370,7 @@ bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err)
     return st;
 }
 
-/* Normalise "user, admin" to "user,admin"; refuse empty, malformed or repeated roles. */
-static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
+bc_status bc_admin_normalise_roles(const char *roles, char **out, bc_error *err)
 {
     *out = NULL;
     if (!roles || !*roles)
@@ -412,7 +411,7 @@ static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
 bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err)
 {
     char *role;
-    bc_status st = normalise_roles(roles, &role, err);
+    bc_status st = bc_admin_normalise_roles(roles, &role, err);
     if (st != BC_OK)
         return st;
     bc_record row;
@@ -820,7 +819,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     if (!name)
         return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
     char *roles = NULL;
-    bc_status st = normalise_roles(role ? role : "user", &roles, err);
+    bc_status st = bc_admin_normalise_roles(role ? role : "user", &roles, err);
     if (st == BC_OK)
         st = bc_password_check_length(password, err);
     char *lower = bc_text_lower(email, strlen(email), NULL);
@@ -1244,7 +1243,7 @@ static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record
         unban_patch(patch, now);
         break;
     case BC_BULK_SET_ROLE: {
-        bc_status st = normalise_roles(action->roles, roles, err);
+        bc_status st = bc_admin_normalise_roles(action->roles, roles, err);
         if (st != BC_OK)
             return st;
         bc_record_set_text(patch, "role", *roles);

@@ -37,8 +37,8 @@ unbanned eve@example.com (u5)
 OUT
 want "unban row" "0|NULL|NULL" "$(sql "SELECT banned||'|'||coalesce(banReason,'NULL')||'|'||coalesce(banExpires,'NULL') FROM user WHERE id='u5'")"
 run 0 bc users set-role eve@example.com 'user, editor'
-same_out "set-role" <<'OUT'
-user eve@example.com (u5) now has role user, editor
+same_out "set-role: says the roles as written" <<'OUT'
+user eve@example.com (u5) now has role user,editor
 OUT
 want "role" "user,editor" "$(sql "SELECT role FROM user WHERE id='u5'")"
 # A role nobody holds yet is probably a typo: warned, naming the roles in use; then it is known.
