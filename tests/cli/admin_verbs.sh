@@ -13,7 +13,7 @@ want() { # WHAT EXPECTED ACTUAL
 # ban: exact line, row effects, sessions revoked
 run 0 bc users ban eve@example.com --reason 'spam' --expires 7d
 same_out "ban" <<'OUT'
-banned eve@example.com (u5) until 2026-06-08T00:00:00.000Z, reason "spam"; their sessions are revoked
+banned eve@example.com (u5) until 2026-06-08 00:00 UTC, reason "spam"; their sessions are revoked
 OUT
 want "ban row" "1|spam|2026-06-08T00:00:00.000Z|2026-06-01T00:00:00.000Z" \
     "$(sql "SELECT banned||'|'||banReason||'|'||banExpires||'|'||updatedAt FROM user WHERE id='u5'")"
