@@ -34,8 +34,6 @@
 #include "users.h"
 #include "xalloc.h"
 
-#define AUDIT_DEFAULT_LIMIT 20
-
 /* --- output --------------------------------------------------------------------------------- */
 
 /* Text for a terminal (a prompt naming a user): escaped like every string from the data, the
@@ -128,6 +126,10 @@ static bc_status admin_open(bc_cli *c, admin_ctx *x, const char *user, bc_error 
         as = getenv("BCADMIN_AS");
         if (as && !*as)
             as = NULL;
+    }
+    if (as && c->filtered) { /* a bulk form: looked up in its selection's first round */
+        bc_admin_set_actor_later(&x->admin, as);
+        return BC_OK;
     }
     return as ? bc_admin_set_actor_for(&x->admin, as, user, err) : BC_OK;
 }
@@ -306,25 +308,20 @@ static void bulk_report(bc_cli *c, const bc_bulk_action *action, size_t n, size_
     }
 }
 
-/* --yes where the selection serves as the audit's "before" (no transactions): the users' rows
- * are selected and changed with nothing read in between. */
+/* --yes where the selection serves as the audit's "before" (no transactions): the users are
+ * selected and changed in one go (core/admin.c: bc_admin_bulk_filter). */
 static bc_status run_bulk_selected(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
                                    bc_error *err)
 {
-    bc_rows rows;
-    size_t affected = 0, skipped = 0;
-    bc_user_query filter = c->users;
+    size_t n = 0, affected = 0, skipped = 0;
     bc_meter meter;
     bc_meter_start(&meter, bc_admin_bulk_action_name(action->kind));
     bc_progress progress = bc_meter_progress(&meter);
     x->admin.progress = &progress;
-    bc_status st = bc_admin_select_rows(&x->admin, &filter, &rows, err);
-    size_t n = st == BC_OK ? rows.n : 0;
-    if (st == BC_OK && n)
-        st = bc_admin_bulk_rows(&x->admin, action, &rows, &affected, &skipped, err);
+    bc_status st =
+        bc_admin_bulk_filter(&x->admin, action, &c->users, &n, &affected, &skipped, err);
     bc_meter_end(&meter);
     x->admin.progress = NULL;
-    bc_rows_release(&rows);
     if (st == BC_OK)
         bulk_report(c, action, n, affected, skipped);
     return st;
@@ -598,8 +595,8 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
     if (st == BC_OK) {
         const char *email = text_or(&row, "email", "");
-        char *what = bc_xasprintf("Remove %s with all their sessions and accounts? This cannot be "
-                                  "undone.",
+        char *what = bc_xasprintf("users remove deletes %s with all their sessions and accounts "
+                                  "(this cannot be undone)",
                                   email);
         st = confirm_typed(c, true, what, email, err);
         free(what);
@@ -631,7 +628,7 @@ bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
     if (st == BC_OK)
         st = read_password(email, &password, err);
     if (st == BC_OK) {
-        char *what = bc_xasprintf("Set a new password for %s?", email);
+        char *what = bc_xasprintf("users set-password replaces the password of %s", email);
         st = confirm_typed(c, false, what, email, err);
         free(what);
     }
@@ -831,7 +828,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
     bc_status st = state ? BC_OK : err->status;
     bc_audit_entries list = {0};
     if (st == BC_OK)
-        st = bc_audit_list(state, c->limit ? c->limit : AUDIT_DEFAULT_LIMIT, 0, &list, err);
+        st = bc_audit_list(state, c->limit ? c->limit : BC_CLI_AUDIT_DEFAULT_LIMIT, 0, &list, err);
     if (st == BC_OK && c->format == BC_OUT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < list.n; i++)
