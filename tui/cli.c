@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "isotime.h"
+#include "timefmt.h"
 #include "stats.h"
 #include "paths.h"
 #include "text.h"
@@ -943,6 +944,8 @@ int bc_cli_main(int argc, char **argv)
         st = bc_read_only_refuse(c.db, p.verb->name, &err);
     if (st == BC_OK)
         c.verb = p.verb->name;
+    if (st == BC_OK) /* plain-text times, as the console writes them */
+        st = tui_time_from_env(&err);
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)

@@ -13,7 +13,7 @@ want() { # WHAT EXPECTED ACTUAL
 # ban: exact line, row effects, sessions revoked
 run 0 bc users ban eve@example.com --reason 'spam' --expires 7d
 same_out "ban" <<'OUT'
-banned eve@example.com (u5) until 2026-06-08T00:00:00.000Z, reason "spam"; their sessions are revoked
+banned eve@example.com (u5) until 2026-06-08 00:00 UTC, reason "spam"; their sessions are revoked
 OUT
 want "ban row" "1|spam|2026-06-08T00:00:00.000Z|2026-06-01T00:00:00.000Z" \
     "$(sql "SELECT banned||'|'||banReason||'|'||banExpires||'|'||updatedAt FROM user WHERE id='u5'")"
@@ -151,6 +151,9 @@ want "removed rows" 0 "$(sql "SELECT count(*) FROM user WHERE email='new@example
 run 4 bc users ban --search example.com </dev/null
 has "$TMP/err" "users.ban would change 5 users: add --yes"
 want "nothing banned" 3 "$(sql "SELECT count(*) FROM user WHERE banned=1")"
+run 4 bc --as eve@example.com users ban --search example.com --reason bulk --yes
+has "$TMP/err" "does not hold an admin role"
+want "a bulk acting as no admin bans nobody" 3 "$(sql "SELECT count(*) FROM user WHERE banned=1")"
 run 0 bc --as alice@example.com users ban --search example.com --reason bulk --yes
 same_out "bulk ban" <<'OUT'
 banned 4 users (the acting admin was skipped)
