@@ -32,6 +32,7 @@ typedef struct {
     /* Cells wider than this are cut with "…" (terminal or not), and on a terminal the column may
      * narrow further to fit the line; 0: never cut (values shown whole, like `users show`'s). */
     size_t max;
+    bool time; /* cells are times in the one format (timefmt.h): the header names their zone */
 } bc_print_col;
 
 typedef struct {
