@@ -581,6 +581,13 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
+        /* The sessions' owner and impersonator by email, as in `sessions list` and the console
+         * (the owner is the user read above: only impersonators are looked up). */
+        st = bc_users_attach_emails(c->d, &detail.sessions, user, err);
+        if (st != BC_OK) {
+            bc_users_detail_release(&detail);
+            return st;
+        }
         char *status = tui_user_status(user, c->now, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE);
         fputs("user\n", c->out);
         print_fields(c, user, status);
