@@ -38,6 +38,7 @@ void bc_admin_release(bc_admin *a)
     bc_record_release(&a->changed);
     bc_record_release(&a->ahead);
     free(a->ahead_name);
+    free(a->actor_later);
     free(a->os_user);
     free(a->actor_label);
     free(a->target);
@@ -159,6 +160,12 @@ bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err)
     if (st == BC_OK)
         bc_admin_use_actor(a, &row);
     return st;
+}
+
+void bc_admin_set_actor_later(bc_admin *a, const char *user)
+{
+    free(a->actor_later);
+    a->actor_later = bc_xstrdup(user);
 }
 
 void bc_admin_use_actor(bc_admin *a, bc_record *row)
@@ -1061,41 +1068,78 @@ void bc_admin_ids_free(char **ids, size_t n)
     free(ids);
 }
 
+/* The acting admin named by bc_admin_set_actor_later, looked up in a selection's first round:
+ * settled (the rule checked, the row made the acting admin) before the first selected rows are
+ * used, so a refused admin changes nothing. */
+typedef struct {
+    const char *name;
+    bc_lookup_plan plan;
+    bc_record row;
+    bc_status found;
+    bc_error why;
+    bool settled;
+} actor_lookup;
+
+/* The lookup's reads for o, or nothing when no acting admin waits to be looked up. */
+static void actor_lookup_start(bc_admin *a, actor_lookup *l, bc_each_opts *o)
+{
+    *l = (actor_lookup){.name = a->actor_later, .settled = !a->actor_later};
+    *o = (bc_each_opts){0};
+    if (!l->name)
+        return;
+    bc_lookup_prepare(&l->name, 1, &l->plan, &l->row, &l->found, &l->why);
+    o->reads = l->plan.reads;
+    o->n_reads = l->plan.n_reads;
+}
+
+/* Settle the lookup once its reads are answered (read_status: how they went). */
+static bc_status actor_lookup_settle(bc_admin *a, actor_lookup *l, bc_status read_status,
+                                     bc_error *err)
+{
+    if (l->settled)
+        return BC_OK;
+    l->settled = true;
+    bc_lookup_settle(a->driver, &l->plan, read_status, &l->row, &l->found, &l->why);
+    if (read_status != BC_OK)
+        return read_status;
+    if (l->found != BC_OK)
+        *err = l->why;
+    bc_status st = actor_rule(a, l->name, l->found, &l->row, err);
+    if (st == BC_OK)
+        bc_admin_use_actor(a, &l->row);
+    free(a->actor_later);
+    a->actor_later = NULL;
+    return st;
+}
+
+static void actor_lookup_release(actor_lookup *l)
+{
+    if (!l->settled)
+        bc_lookup_settle(NULL, &l->plan, BC_ERR, &l->row, &l->found, &l->why);
+    bc_record_release(&l->row);
+}
+
 typedef struct {
     bc_admin *a;
     char **ids;
     size_t n, cap;
-    bc_rows *rows; /* bc_admin_select_rows: the rows themselves (else only their ids) */
+    actor_lookup actor;
+    bc_each_opts opts;
 } select_sink;
 
 static bc_status select_rows(void *ctx, bc_rows *rows, bc_error *err)
 {
     select_sink *s = ctx;
+    bc_status st = actor_lookup_settle(s->a, &s->actor, s->opts.reads_status, err);
+    if (st != BC_OK)
+        return st;
     for (size_t i = 0; i < rows->n; i++) {
-        if (s->rows) {
-            bc_rows_push(s->rows, &rows->items[i]);
-            s->n++;
-            continue;
-        }
         if (s->n == s->cap)
             s->ids = bc_xrealloc(s->ids, (s->cap = s->cap ? s->cap * 2 : 256) * sizeof *s->ids);
         s->ids[s->n++] = bc_xstrdup(bc_record_text(&rows->items[i], "id"));
     }
     bc_progress_report(s->a->progress, "selecting users", s->n, 0);
     return BC_OK;
-}
-
-bc_status bc_admin_select_rows(bc_admin *a, const bc_user_query *filter, bc_rows *rows,
-                               bc_error *err)
-{
-    *rows = (bc_rows){0};
-    select_sink s = {a, NULL, 0, 0, rows};
-    bc_user_query q = *filter;
-    q.cursor = NULL;
-    bc_status st = bc_driver_users_each(a->driver, &q, select_rows, &s, err);
-    if (st != BC_OK)
-        bc_rows_release(rows);
-    return st;
 }
 
 bool bc_admin_bulk_keeps_selection(const bc_admin *a)
@@ -1106,10 +1150,14 @@ bool bc_admin_bulk_keeps_selection(const bc_admin *a)
 bc_status bc_admin_select(bc_admin *a, const bc_user_query *filter, char ***ids, size_t *n,
                           bc_error *err)
 {
-    select_sink s = {a, NULL, 0, 0, NULL};
+    select_sink s = {a, NULL, 0, 0, {0}, {0}};
+    actor_lookup_start(a, &s.actor, &s.opts);
     bc_user_query q = *filter;
     q.cursor = NULL;
-    bc_status st = bc_driver_users_each(a->driver, &q, select_rows, &s, err);
+    bc_status st = bc_driver_users_each_with(a->driver, &q, select_rows, &s, &s.opts, err);
+    if (st == BC_OK) /* nothing matched: the lookup is settled here */
+        st = actor_lookup_settle(a, &s.actor, s.opts.reads_status, err);
+    actor_lookup_release(&s.actor);
     if (st != BC_OK) {
         bc_admin_ids_free(s.ids, s.n);
         s.ids = NULL;
@@ -1450,14 +1498,46 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     return bulk_run(a, action, ids, n, NULL, affected, skipped, err);
 }
 
-bc_status bc_admin_bulk_rows(bc_admin *a, const bc_bulk_action *action, bc_rows *rows,
-                             size_t *affected, size_t *skipped, bc_error *err)
+/* The selected rows themselves, for bc_admin_bulk_filter. */
+typedef struct {
+    bc_admin *a;
+    bc_rows rows;
+    actor_lookup actor;
+    bc_each_opts opts;
+} rows_sink;
+
+static bc_status keep_rows(void *ctx, bc_rows *rows, bc_error *err)
 {
-    char **ids = bc_xcalloc(rows->n + 1, sizeof *ids);
-    for (size_t i = 0; i < rows->n; i++)
-        ids[i] = (char *)bc_record_text(&rows->items[i], "id");
-    bc_status st = bulk_run(a, action, ids, rows->n, rows, affected, skipped, err);
-    free(ids);
+    rows_sink *s = ctx;
+    bc_status st = actor_lookup_settle(s->a, &s->actor, s->opts.reads_status, err);
+    for (size_t i = 0; st == BC_OK && i < rows->n; i++)
+        bc_rows_push(&s->rows, &rows->items[i]);
+    bc_progress_report(s->a->progress, "selecting users", s->rows.n, 0);
+    return st;
+}
+
+bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
+                               const bc_user_query *filter, size_t *matched, size_t *affected,
+                               size_t *skipped, bc_error *err)
+{
+    *matched = *affected = *skipped = 0;
+    rows_sink s = {.a = a};
+    actor_lookup_start(a, &s.actor, &s.opts);
+    bc_user_query q = *filter;
+    q.cursor = NULL;
+    bc_status st = bc_driver_users_each_with(a->driver, &q, keep_rows, &s, &s.opts, err);
+    if (st == BC_OK)
+        st = actor_lookup_settle(a, &s.actor, s.opts.reads_status, err);
+    actor_lookup_release(&s.actor);
+    *matched = st == BC_OK ? s.rows.n : 0;
+    if (st == BC_OK && s.rows.n) {
+        char **ids = bc_xcalloc(s.rows.n + 1, sizeof *ids);
+        for (size_t i = 0; i < s.rows.n; i++)
+            ids[i] = (char *)bc_record_text(&s.rows.items[i], "id");
+        st = bulk_run(a, action, ids, s.rows.n, &s.rows, affected, skipped, err);
+        free(ids);
+    }
+    bc_rows_release(&s.rows);
     return st;
 }
 

@@ -21,6 +21,11 @@
 
 typedef enum { BC_OUT_HUMAN, BC_OUT_JSON, BC_OUT_CSV } bc_out_format;
 
+/* How many entries `bcadmin audit` shows without --limit; BC_CLI_STR puts it in the help. */
+#define BC_CLI_AUDIT_DEFAULT_LIMIT 20
+#define BC_CLI_STR_(x) #x
+#define BC_CLI_STR(x) BC_CLI_STR_(x)
+
 /* Everything parsed from the command line, plus the open target while a verb runs. */
 typedef struct {
     /* global options */

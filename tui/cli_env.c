@@ -99,7 +99,7 @@ static void print_plan(const bc_cli *c, const bc_envsync_plan *p, const char *la
 {
     FILE *f = c->out;
     bc_cli_line(f, "%s -> %s", p->path ? p->path : "(no file)", label);
-    static const bc_print_col cols[] = {{"", 0}, {"NAME", 40}, {"VALUE", 60}, {"NOTE", 0}};
+    static const bc_print_col cols[] = {{"", 0, false}, {"NAME", 40, false}, {"VALUE", 60, false}, {"NOTE", 0, false}};
     bc_table t;
     bc_table_init(&t, f, c->tty, cols, 4);
     t.indent = "  ";
@@ -248,7 +248,7 @@ static void print_vars(bc_cli *c, const json_t *vars, const bc_dotenv *file)
         bc_json_print(c->out, doc);
         return;
     }
-    static const bc_print_col cols[] = {{"NAME", 40}, {"VALUE", 80}, {"LINE", 0}};
+    static const bc_print_col cols[] = {{"NAME", 40, false}, {"VALUE", 80, false}, {"LINE", 0, false}};
     bc_table t;
     bc_table_init(&t, c->out, c->tty, cols, file ? 3 : 2);
     const char *name;
@@ -383,7 +383,8 @@ static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
     } else if (st == BC_OK) {
         bc_cli_line(c->out, "here:  %s", here->label);
         bc_cli_line(c->out, "there: %s", there.label);
-        static const bc_print_col cols[] = {{"NAME", 40}, {"STATUS", 0}, {"HERE", 0}, {"THERE", 0}};
+        static const bc_print_col cols[] = {
+            {"NAME", 40, false}, {"STATUS", 0, false}, {"HERE", 0, false}, {"THERE", 0, false}};
         bc_table t;
         bc_table_init(&t, c->out, c->tty, cols, 4);
         size_t differ = 0;

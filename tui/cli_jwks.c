@@ -9,6 +9,7 @@
 #include "checklist.h"
 #include "cli.h"
 #include "isotime.h"
+#include "timefmt.h"
 #include "jwks_convex.h"
 #include "jwks_doctor.h"
 #include "jwks_rotate.h"
@@ -383,8 +384,10 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
             size_t done = 0;
             for (size_t j = 0; j < r->n; j++)
                 done += r->steps[j].state == BC_SS_DONE || r->steps[j].state == BC_SS_SKIPPED;
+            char started[TUI_TIME_TEXT];
+            tui_time_iso(r->started_at, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE, started, sizeof started);
             bc_cli_line(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s", (long long)r->id,
-                        r->checklist, r->state, done, r->n, r->started_at, r->target);
+                        r->checklist, r->state, done, r->n, started, r->target);
         }
     }
     bc_checklist_runs_release(&runs);

@@ -12,6 +12,7 @@
 #include "meter.h"
 #include "print.h"
 #include "record_json.h"
+#include "timefmt.h"
 #include "users.h"
 #include "xalloc.h"
 
@@ -33,18 +34,20 @@ static char *text_of(const bc_record *r, const char *field)
     return v ? bc_print_value(v) : NULL;
 }
 
+/* A date in the one time format (timefmt.h); the column's header names the zone. */
 static char *short_date(const bc_record *r, const char *field)
 {
     int64_t ms;
     if (!bc_record_date(r, field, &ms))
         return NULL;
-    char *out = bc_xmalloc(BC_SHORT_DATE_LEN + 1);
-    bc_describe_date(ms, out);
+    char *out = bc_xmalloc(TUI_TIME_TEXT);
+    tui_time_text(ms, 0, out, TUI_TIME_TEXT);
     return out;
 }
 
 static const bc_print_col user_cols[] = {
-    {"email", 40}, {"name", 30}, {"role", 16}, {"status", 29}, {"verified", 8}, {"created", 16},
+    {"email", 40, false},  {"name", 30, false},    {"role", 16, false},
+    {"status", 29, true}, {"verified", 8, false}, {"created", 16, true},
 };
 
 static void user_cells(const bc_cli *c, const bc_record *u, char **out)
@@ -52,7 +55,7 @@ static void user_cells(const bc_cli *c, const bc_record *u, char **out)
     out[0] = text_of(u, "email");
     out[1] = text_of(u, "name");
     out[2] = text_of(u, "role");
-    out[3] = bc_describe_user_status(u, c->now);
+    out[3] = tui_user_status(u, c->now, 0);
     out[4] = bc_xstrdup(bc_record_bool(u, "emailVerified") ? "yes" : "no");
     out[5] = short_date(u, "createdAt");
 }
@@ -61,8 +64,9 @@ static const row_kind users_kind = {"users", BC_MODEL_USER, user_cols,
                                     sizeof user_cols / sizeof user_cols[0], user_cells};
 
 static const bc_print_col session_cols[] = {
-    {"id", 32}, {"user", 40},       {"status", 23},          {"expires", 16},
-    {"ip", 40}, {"user agent", 40}, {"impersonated by", 40},
+    {"id", 32, false}, {"user", 40, false},       {"status", 23, false},
+    {"expires", 16, true}, {"ip", 40, false}, {"user agent", 40, false},
+    {"impersonated by", 40, false},
 };
 
 static void session_cells(const bc_cli *c, const bc_record *s, char **out)
@@ -81,7 +85,8 @@ static const row_kind sessions_kind = {"sessions", BC_MODEL_SESSION, session_col
                                        sizeof session_cols / sizeof session_cols[0], session_cells};
 
 static const bc_print_col account_cols[] = {
-    {"id", 0}, {"provider", 0}, {"account id", 40}, {"scope", 30}, {"password", 0}, {"created", 0},
+    {"id", 0, false},    {"provider", 0, false}, {"account id", 40, false},
+    {"scope", 30, false}, {"password", 0, false}, {"created", 0, true},
 };
 
 static void account_cells(const bc_cli *c, const bc_record *a, char **out)
@@ -514,7 +519,7 @@ bc_status bc_cli_accounts_list(bc_cli *c, bc_error *err)
 /* Every field of the user, one per line: name, then value ("-" for NULL). */
 static void print_fields(bc_cli *c, const bc_record *r, const char *status)
 {
-    static const bc_print_col cols[] = {{NULL, 0}, {NULL, 0}};
+    static const bc_print_col cols[] = {{NULL, 0, false}, {NULL, 0, false}};
     bc_table t;
     bc_table_init(&t, c->out, c->tty, cols, 2);
     t.indent = "  ";
@@ -570,7 +575,7 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
-        char *status = bc_describe_user_status(user, c->now);
+        char *status = tui_user_status(user, c->now, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE);
         fputs("user\n", c->out);
         print_fields(c, user, status);
         free(status);

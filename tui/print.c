@@ -8,6 +8,7 @@
 #include "encoding.h"
 #include "isotime.h"
 #include "text.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
@@ -100,9 +101,18 @@ void bc_table_flush(bc_table *t)
 {
     bool header = t->ncols > 0 && t->cols[0].header;
     if (!t->flushed) {
+        /* A time column's header names the zone its cells are in (timefmt.h). */
+        const char *zone = tui_time_zone();
+        char **heads = bc_xcalloc(t->ncols, sizeof *heads);
+        for (size_t c = 0; c < t->ncols && header; c++) {
+            char *h = bc_xasprintf("%s%s%s", t->cols[c].header, t->cols[c].time && *zone ? " " : "",
+                                   t->cols[c].time ? zone : "");
+            heads[c] = bc_text_escape(h, strlen(h)); /* TZ names the zone */
+            free(h);
+        }
         for (size_t c = 0; c < t->ncols; c++) {
             if (header)
-                t->width[c] = bc_text_width(t->cols[c].header);
+                t->width[c] = bc_text_width(heads[c]);
             if (t->fixed && t->cols[c].max > t->width[c])
                 t->width[c] = t->cols[c].max;
             for (size_t r = 0; r < t->nrows; r++) {
@@ -111,13 +121,11 @@ void bc_table_flush(bc_table *t)
                     t->width[c] = w;
             }
         }
-        if (header) {
-            char **heads = bc_xcalloc(t->ncols, sizeof *heads);
-            for (size_t c = 0; c < t->ncols; c++)
-                heads[c] = (char *)t->cols[c].header;
+        if (header)
             print_row(t, heads);
-            free(heads);
-        }
+        for (size_t c = 0; c < t->ncols; c++)
+            free(heads[c]);
+        free(heads);
         t->flushed = true;
     }
     for (size_t r = 0; r < t->nrows; r++)

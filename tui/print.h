@@ -26,6 +26,7 @@ char *bc_print_value(const bc_value *v);
 typedef struct {
     const char *header; /* NULL for a table without a header line */
     size_t max;         /* on a terminal, cells wider than this are cut with "…"; 0: no limit */
+    bool time; /* cells are times in the one format (timefmt.h): the header names their zone */
 } bc_print_col;
 
 typedef struct {

@@ -31,7 +31,7 @@ on_tty "$BCADMIN" --db "$DB" users list
 if grep -q "$ESC" "$TMP/raw"; then fail "an escape character reached the terminal"; fi
 if grep -q "$(printf '\007')" "$TMP/raw"; then fail "a BEL reached the terminal"; fi
 same_out "tty table" <<'OUT'
-email                                     name                            role        status                         verified  created
+email                                     name                            role        status UTC                     verified  created UTC
 eve@example.com                           Eve 李小龙                      -           active                         no        2026-05-01 10:00
 dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com                         Carol\nNewline                  user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00

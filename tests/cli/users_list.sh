@@ -8,7 +8,7 @@ BCADMIN=$1 SRC=$2
 # when piped, newest first, then the count.
 run 0 bc users list
 same_out "table" <<'OUT'
-email              name                     role        status                         verified  created
+email              name                     role        status UTC                     verified  created UTC
 eve@example.com    Eve 李小龙               -           active                         no        2026-05-01 10:00
 dave@example.com   Dave \x1b[31mRed\x1b[0m  user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com  Carol\nNewline           user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00
@@ -130,7 +130,7 @@ run 0 bc users list --all --limit 2 --csv
 # the first page on, and a longer value is cut to it (piped or not; --csv/--json keep it whole).
 run 0 bc users list --all --limit 2 --sort email
 same_out "all table" <<'OUT'
-email                                     name                            role              status                         verified  created
+email                                     name                            role              status UTC                     verified  created UTC
 alice@example.com                         Alice Anders                    admin             active                         yes       2026-01-01 10:00
 bob@example.com                           Bob, "the" Builder              user              banned                         no        2026-02-01 10:00
 carol@example.com                         Carol\nNewline                  user              banned until 2026-12-31 00:00  yes       2026-03-01 10:00
