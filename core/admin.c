@@ -394,8 +394,7 @@ bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err)
     return st;
 }
 
-/* Normalise "user, admin" to "user,admin"; refuse empty, malformed or repeated roles. */
-static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
+bc_status bc_admin_normalise_roles(const char *roles, char **out, bc_error *err)
 {
     *out = NULL;
     if (!roles || !*roles)
@@ -436,7 +435,7 @@ static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
 bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err)
 {
     char *role;
-    bc_status st = normalise_roles(roles, &role, err);
+    bc_status st = bc_admin_normalise_roles(roles, &role, err);
     if (st != BC_OK)
         return st;
     bc_record row;
@@ -453,13 +452,16 @@ bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc
     return st;
 }
 
-/* Insert a row with an audit entry (secrets are scrubbed from what the audit keeps). */
+/* Insert a row with an audit entry (secrets are scrubbed from what the audit keeps); label: the
+ * subject as people read it (the user's email), or NULL. */
 static bc_status insert_audited(bc_admin *a, const char *action, const char *subject,
-                                bc_model model, const bc_record *row, bc_error *err)
+                                const char *label, bc_model model, const bc_record *row,
+                                bc_error *err)
 {
     bc_record shown = bc_record_copy(row);
     bc_audit_scrub(model, &shown);
-    bc_audit_change change = {.action = action, .subject = subject, .after = &shown};
+    bc_audit_change change = {
+        .action = action, .subject = subject, .after = &shown, .label = label};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     bc_record_release(&shown);
@@ -512,8 +514,8 @@ bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_m
         bc_record_set_text(s, "userAgent", "bcadmin/" BCADMIN_VERSION);
         bc_record_set_text(s, "userId", bc_record_text(&row, "id"));
         bc_record_set_text(s, "impersonatedBy", actor_id(a));
-        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"), BC_MODEL_SESSION, s,
-                            err);
+        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"),
+                            bc_record_text(&row, "email"), BC_MODEL_SESSION, s, err);
         if (st != BC_OK)
             bc_record_release(session);
     }
@@ -686,15 +688,16 @@ static void credential_account(const char *user_id, const char *hash, int64_t no
 }
 
 /* Store hash on the credential account, or create that account when there is none. */
-static bc_status store_password(bc_admin *a, const char *user_id, const bc_record *credential,
-                                const char *hash, bc_error *err)
+static bc_status store_password(bc_admin *a, const char *user_id, const char *email,
+                                const bc_record *credential, const char *hash, bc_error *err)
 {
     int64_t now = bc_now_ms();
     bc_record patch = {0}, shown = {0};
     bc_record_set_date(&shown, "updatedAt", now);
     if (!credential)
         bc_record_set_text(&shown, "account", "created (providerId credential)");
-    bc_audit_change change = {.action = "users.set-password", .subject = user_id, .after = &shown};
+    bc_audit_change change = {
+        .action = "users.set-password", .subject = user_id, .after = &shown, .label = email};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     if (st == BC_OK && credential) {
@@ -736,7 +739,7 @@ bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *passw
     if (st == BC_OK)
         st = bc_password_hash(password, hash, err);
     if (st == BC_OK)
-        st = store_password(a, id, credential, hash, err);
+        st = store_password(a, id, bc_record_text(&row, "email"), credential, hash, err);
     bc_rows_release(&accounts);
     bc_record_release(&row);
     return st;
@@ -846,7 +849,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     if (!name)
         return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
     char *roles = NULL;
-    bc_status st = normalise_roles(role ? role : "user", &roles, err);
+    bc_status st = bc_admin_normalise_roles(role ? role : "user", &roles, err);
     if (st == BC_OK)
         st = bc_password_check_length(password, err);
     char *lower = bc_text_lower(email, strlen(email), NULL);
@@ -1313,7 +1316,7 @@ static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record
         unban_patch(patch, now);
         break;
     case BC_BULK_SET_ROLE: {
-        bc_status st = normalise_roles(action->roles, roles, err);
+        bc_status st = bc_admin_normalise_roles(action->roles, roles, err);
         if (st != BC_OK)
             return st;
         bc_record_set_text(patch, "role", *roles);

@@ -474,22 +474,28 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                    : bc_fail(err, BC_USAGE,
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
+    /* The roles as they are written ("user, admin" is user,admin), in what is said too. */
+    char *roles = NULL;
+    bc_status st = bc_admin_normalise_roles(c->args[c->filtered ? 0 : 1], &roles, err);
+    if (st != BC_OK)
+        return st;
     admin_ctx x;
-    bc_status st = admin_open(c, &x, user_arg(c), err);
+    st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK)
-        st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
+        st = warn_unknown_roles(c, roles, err);
     if (st == BC_OK && c->filtered) {
-        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
+        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = roles};
         st = run_bulk(c, &x, &a, err);
     } else if (st == BC_OK) {
-        st = bc_admin_set_role(&x.admin, c->args[0], c->args[1], err);
+        st = bc_admin_set_role(&x.admin, c->args[0], roles, err);
         if (st == BC_OK) {
-            char *detail = bc_xasprintf(" now has role %s", c->args[1]);
+            char *detail = bc_xasprintf(" now has role %s", roles);
             report_user(c, &x, "users.set-role", c->args[0], "user", detail);
             free(detail);
         }
     }
     admin_close(&x);
+    free(roles);
     return st;
 }
 

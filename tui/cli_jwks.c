@@ -340,9 +340,10 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
                         res.deleted == 1 ? "" : "s");
         if (res.expired)
             bc_cli_line(c->out,
-                        "  %zu older key%s stop signing now and stay published for the server's "
+                        "  %zu older key%s signing now and stay%s published for the server's "
                         "grace period (30 days by default)",
-                        res.expired, res.expired == 1 ? "" : "s");
+                        res.expired, res.expired == 1 ? " stops" : "s stop",
+                        res.expired == 1 ? "s" : "");
         if (!res.secret_checked)
             bc_cli_line(c->out, "  note: there were no keys to check the secret against");
     }

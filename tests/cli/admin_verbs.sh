@@ -37,8 +37,8 @@ unbanned eve@example.com (u5)
 OUT
 want "unban row" "0|NULL|NULL" "$(sql "SELECT banned||'|'||coalesce(banReason,'NULL')||'|'||coalesce(banExpires,'NULL') FROM user WHERE id='u5'")"
 run 0 bc users set-role eve@example.com 'user, editor'
-same_out "set-role" <<'OUT'
-user eve@example.com (u5) now has role user, editor
+same_out "set-role: says the roles as written" <<'OUT'
+user eve@example.com (u5) now has role user,editor
 OUT
 want "role" "user,editor" "$(sql "SELECT role FROM user WHERE id='u5'")"
 # A role nobody holds yet is probably a typo: warned, naming the roles in use; then it is known.
@@ -107,6 +107,11 @@ printf 'a-new-password\n' | run 0 bc users set-password alice@example.com
 same_out "set-password" <<'OUT'
 set the password of alice@example.com (u1)
 OUT
+# The audit log names the users of an impersonation and a password change by email, as it does
+# every other change of a user (the subject stays the id).
+run 0 bc audit --limit 1000 --json
+want "audit labels" "users.impersonate eve@example.com, users.set-password alice@example.com" \
+    "$(json '", ".join(sorted({e["action"] + " " + str(e["label"]) for e in d["entries"] if e["action"] in ("users.impersonate", "users.set-password")}))')"
 run 2 bc users set-password alice@example.com </dev/null
 has "$TMP/err" "no password on standard input"
 printf 'short\n' | run 2 bc users set-password alice@example.com
