@@ -1750,6 +1750,12 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
         return st;
     if (e.undone)
         st = bc_fail(err, BC_REFUSED, "entry %lld is already undone", (long long)audit_id);
+    else if (strcmp(e.action, "env.replace_secret") == 0)
+        st = bc_fail(err, BC_REFUSED,
+                     "entry %lld (env.replace_secret) cannot be undone: the log keeps only the "
+                     "secrets' short hashes, never a secret; to go back, replace it again with "
+                     "the old secret (`bcadmin env sync --replace-secret`)",
+                     (long long)audit_id);
     else if (!reversible(e.action))
         st = bc_fail(err, BC_REFUSED,
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
