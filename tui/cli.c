@@ -699,6 +699,20 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
     return BC_OK;
 }
 
+/* A word after --json that was no argument either: names, one of them mistyped (`--json
+ * id,emial`), are told as such; anything else keeps parse_word's error. */
+static bc_status json_word(const char *word, bc_error *err)
+{
+    size_t len;
+    const char *bad = bc_cli_unknown_field(word, &len);
+    if (!bad || word[strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")])
+        return BC_USAGE;
+    return usage(err,
+                 "--json %s: \"%.*s\" is not a Better Auth field of users, sessions or accounts "
+                 "(a column of your app's own goes in --json=%s)",
+                 word, (int)len, bad, word);
+}
+
 static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_error *err)
 {
     bool options_done = false;
@@ -722,6 +736,8 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
                        a, p->verb ? " " : "", p->verb ? p->verb->name : "");
         else
             st = parse_word(c, p, a, err);
+        if (st == BC_USAGE && p->seen[O_JSON_FIELDS] && strcmp(argv[i - 1], "--json") == 0)
+            st = json_word(a, err);
         if (st != BC_OK)
             return st;
     }

@@ -122,6 +122,9 @@ int bc_cli_main(int argc, char **argv);
 /* Whether word is a comma list of field names of users, sessions or accounts ("id,email"): the
  * word after --json is then its FIELDS rather than an argument (cli_rows.c). */
 bool bc_cli_looks_like_fields(const char *word);
+/* The first name in the comma list word that is no field of users, sessions or accounts (its
+ * length in *len), or NULL: a pointer into word. */
+const char *bc_cli_unknown_field(const char *word, size_t *len);
 
 /* The verbs (cli_rows.c, cli_db.c). They print to c->out and fail through err. */
 bc_status bc_cli_users_list(bc_cli *c, bc_error *err);

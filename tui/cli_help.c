@@ -47,7 +47,8 @@ static const char notes[] =
     "BCADMIN_START=overview (the console opens on the Overview), BCADMIN_STATS_SAMPLE=N (rows\n"
     "per table the Overview and `stats` read on Convex, default 10000), XDG_STATE_HOME,\n"
     "XDG_DATA_HOME.\n"
-    "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n";
+    "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused, 5 partly applied or\n"
+    "unknown (see the audit log).\n";
 
 void bc_cli_usage(FILE *f)
 {

@@ -114,23 +114,29 @@ static const row_kind accounts_kind = {"accounts", BC_MODEL_ACCOUNT, account_col
 
 /* --- --json FIELDS -------------------------------------------------------------------------- */
 
-bool bc_cli_looks_like_fields(const char *word)
+const char *bc_cli_unknown_field(const char *word, size_t *len)
 {
     static const bc_model models[] = {BC_MODEL_USER, BC_MODEL_SESSION, BC_MODEL_ACCOUNT};
-    if (!*word)
-        return false;
     for (const char *p = word; *p;) {
-        size_t len = strcspn(p, ",");
-        char *name = bc_xstrndup(p, len);
+        size_t n = strcspn(p, ",");
+        char *name = bc_xstrndup(p, n);
         bool known = false;
         for (size_t m = 0; m < sizeof models / sizeof models[0] && !known; m++)
-            known = len && bc_model_field(models[m], name) != NULL;
+            known = n && bc_model_field(models[m], name) != NULL;
         free(name);
-        if (!known)
-            return false;
-        p += len + (p[len] == ',');
+        if (!known) {
+            *len = n;
+            return p;
+        }
+        p += n + (p[n] == ',');
     }
-    return true;
+    return NULL;
+}
+
+bool bc_cli_looks_like_fields(const char *word)
+{
+    size_t len;
+    return *word && !bc_cli_unknown_field(word, &len);
 }
 
 /* Each name of --json FIELDS must be a field of the model or a column of the first row. */
@@ -591,6 +597,13 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
+        /* The sessions' owner and impersonator by email, as in `sessions list` and the console
+         * (the owner is the user read above: only impersonators are looked up). */
+        st = bc_users_attach_emails(c->d, &detail.sessions, user, err);
+        if (st != BC_OK) {
+            bc_users_detail_release(&detail);
+            return st;
+        }
         char *status = tui_user_status(user, c->now, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE);
         fputs("user\n", c->out);
         print_fields(c, user, status);

@@ -312,10 +312,26 @@ contains "audit names the error" "$(audit_rows | json_get 'j[j.length-1].error')
 curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
     -d '{"kind":"drop","phase":"after","path":"/api/update_environment_variables"}' >/dev/null
 run env sync --file "$BC_TMP/f.env" --yes
-expect_rc 1 "sync whose answer was lost"
-contains "says it was applied" "$err" "shows every change applied"
+expect_rc 0 "sync whose answer was lost, listed again: every change applied (exit as the audit: done)"
+contains "says it was applied" "$out" "shows every change applied"
 bc_assert_eq "the change is there" 1 "$(remote | json_get '.FAULTY')"
 bc_assert_eq "audit says done: the change stands" done "$(audit_rows | json_get 'j[j.length-1].state')"
+# The answer lost and the deployment unreadable afterwards: whether it applied is unknown, which
+# the entry says and exit 5 says (not 1: a failure that changed nothing).
+printf 'SITE_URL=http://localhost:3000\nFAULTY=2\nBETTER_AUTH_SECRET=%s\n' "$NEW_SECRET" >"$BC_TMP/f.env"
+curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"drop","phase":"after","path":"/api/update_environment_variables"}' >/dev/null
+curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"status","status":500,"persistent":true,"skip":1,"path":"/api/v1/list_environment_variables"}' >/dev/null
+run env sync --file "$BC_TMP/f.env" --yes
+curl -sS -X DELETE "$DEV/__test/faults" >/dev/null
+expect_rc 5 "sync whose answer was lost and whose re-listing failed"
+contains "says it is unknown" "$err" "listing the deployment again failed too, so whether the change was applied is unknown (run \`bcadmin env diff\` to see, then sync again)"
+bc_assert_eq "audit says unknown" unknown "$(audit_rows | json_get 'j[j.length-1].state')"
+bc_assert_eq "the change is there all the same" 2 "$(remote | json_get '.FAULTY')"
+run env sync --file "$BC_TMP/f.env" --yes
+expect_rc 0 "sync again after the unknown one"
+contains "nothing left to do" "$out" "nothing to do: the deployment already matches"
 
 # --- 6. --prune and --dry-run --------------------------------------------------------------------
 printf 'SITE_URL=http://localhost:3000\nKEEP=1\n' >"$BC_TMP/p.env"
