@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "isotime.h"
@@ -917,10 +918,28 @@ static void report(bc_status st, const bc_error *err, const verb_def *verb)
         fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
 }
 
+/* The width of the terminal standard output is, or 0 when it is not one: the terminal's own size,
+ * else $COLUMNS (a terminal that reports none, like a pty nobody sized), else 80. */
+static size_t terminal_columns(void)
+{
+    if (isatty(STDOUT_FILENO) != 1)
+        return 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    char *end;
+    long n = env && *env ? strtol(env, &end, 10) : 0;
+    return n > 0 && n < 100000 && !*end ? (size_t)n : 80;
+}
+
 int bc_cli_main(int argc, char **argv)
 {
-    bc_cli c = {
-        .out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms(), .email_verified = -1};
+    bc_cli c = {.out = stdout,
+                .tty = isatty(STDOUT_FILENO) == 1,
+                .columns = terminal_columns(),
+                .now = bc_now_ms(),
+                .email_verified = -1};
     /* The shells' completion scripts ask here (cli_complete.c); not a verb of the table. */
     if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
         return bc_cli_complete_main(argc - 2, argv + 2, stdout);

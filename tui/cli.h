@@ -83,7 +83,8 @@ typedef struct {
     /* while running */
     const char *verb; /* the verb's name ("users ban") */
     FILE *out;
-    bool tty;     /* stdout is a terminal: escape and cut human output */
+    bool tty;       /* stdout is a terminal (footers on stdout, prompts) */
+    size_t columns; /* stdout's terminal width (print.h's tables fit it); 0: not a terminal */
     int64_t now;  /* one clock reading for the whole run */
     bc_driver *d; /* the target, opened for verbs that need one (t.d) */
     bc_target t;  /* what bc_cli_open_target opened; closed after the verb */
