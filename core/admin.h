@@ -39,6 +39,9 @@ typedef struct {
     bc_record ahead;
     bc_status ahead_status;
     bc_error ahead_err;
+    /* The acting admin to look up beside the next bulk selection (bc_admin_set_actor_later;
+     * owned, NULL: none or already looked up). */
+    char *actor_later;
 } bc_admin;
 
 bc_status bc_admin_init(bc_admin *a, bc_driver *d, bc_state *state, bc_error *err);
@@ -50,6 +53,10 @@ bc_status bc_admin_set_actor(bc_admin *a, const char *user, bc_error *err);
  * round: the first bc_admin_find_user(target) then answers from that read. */
 bc_status bc_admin_set_actor_for(bc_admin *a, const char *user, const char *target,
                                  bc_error *err);
+/* bc_admin_set_actor for a bulk form: the lookup goes out with the first read of the next
+ * bc_admin_select / bc_admin_bulk_filter, which fails as bc_admin_set_actor would (before anything
+ * is changed) when the user is not an acting admin. */
+void bc_admin_set_actor_later(bc_admin *a, const char *user);
 /* The two halves of it, for a caller that looks up on another thread: check_actor reads the
  * user and checks the rule without changing a (*row is the caller's on success); use_actor makes
  * *row the acting admin (it takes the row over and zeroes *row). */
@@ -82,7 +89,10 @@ bc_status bc_admin_ban(bc_admin *a, const char *user, const char *reason, bc_ban
                        bc_error *err);
 /* banned=0, banReason=NULL, banExpires=NULL, updatedAt=now. */
 bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err);
-/* roles: one or several, comma-separated; each validated (letters, digits, '-', '_'). */
+/* A role list as it is stored: "user, admin" becomes "user,admin" in *out (caller frees);
+ * empty, malformed (letters, digits, '-', '_' only) or repeated roles are refused (BC_USAGE). */
+bc_status bc_admin_normalise_roles(const char *roles, char **out, bc_error *err);
+/* roles: one or several, comma-separated; normalised (bc_admin_normalise_roles) before written. */
 bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err);
 /* A new session for the target with impersonatedBy = the acting admin (required), expiring
  * after duration_ms (0: one hour). Refused for admin targets unless allow_admin, and for a
@@ -143,17 +153,15 @@ void bc_admin_ids_free(char **ids, size_t n);
  * "N users: the first emails") whose members are the entries of each user. */
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
                         size_t *affected, size_t *skipped, bc_error *err);
-/* The same over rows bc_admin_select_rows read a moment ago (nothing asked in between): where
- * the store has no transactions they are the audit's "before", so the writes go out at once
- * instead of after a read of their own; elsewhere they are read again inside the transaction.
- * *rows (the caller's, still to release) is emptied of the rows used. */
-bc_status bc_admin_bulk_rows(bc_admin *a, const bc_bulk_action *action, bc_rows *rows,
-                             size_t *affected, size_t *skipped, bc_error *err);
-/* The rows of every user a filter matches (*rows is the caller's), for bc_admin_bulk_rows. */
-bc_status bc_admin_select_rows(bc_admin *a, const bc_user_query *filter, bc_rows *rows,
-                               bc_error *err);
-/* Whether bc_admin_bulk_rows uses the selected rows as they are (no transactions), so a caller
- * that asks nothing before the change saves a round trip by selecting rows instead of ids. */
+/* Select the users a filter matches and apply the action to them, where the store has no
+ * transactions (bc_admin_bulk_keeps_selection): the selected rows are the audit's "before", so
+ * no read goes between the selection and the writes. *matched gets the users selected. */
+bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
+                               const bc_user_query *filter, size_t *matched, size_t *affected,
+                               size_t *skipped, bc_error *err);
+/* Whether bc_admin_bulk_filter may be used: the store has no transactions, so the rows as
+ * selected serve as the audit's "before" (elsewhere they are read again inside the transaction:
+ * select, confirm, then bc_admin_bulk). */
 bool bc_admin_bulk_keeps_selection(const bc_admin *a);
 
 /* --- undo -------------------------------------------------------------------------------- */

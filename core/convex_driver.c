@@ -280,6 +280,44 @@ static bool update_missed(const job *j, const fcall *f)
            strstr(f->call.err.msg, "Failed to update");
 }
 
+/* The next call of an unfinished job (into *f). */
+static void job_call(cv *c, const job *j, fcall *f)
+{
+    bc_cv *args = bc_cv_copy(j->base);
+    if (!j->after)
+        bc_cv_set(args, "paginationOpts", pagination(j->cursor, j->batch, 0));
+    fcall_init(c, f, j->fn, args, j->rows != NULL);
+}
+
+/* Read a job's answer (f, released here) into it; a failure ends the job and goes to its own
+ * status, and to *st / *err when it is the first. */
+static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
+{
+    bc_error e = {0};
+    bc_cv *v = NULL;
+    bc_status cs;
+    if (update_missed(j, f)) {
+        j->done = true;
+        cs = BC_OK;
+    } else {
+        cs = fcall_value(f, &v, &e);
+        if (cs == BC_OK)
+            cs = job_answer(j, f, v, &e);
+    }
+    if (cs != BC_OK) {
+        j->done = true;
+        if (j->status)
+            *j->status = cs;
+        if (*st == BC_OK) {
+            *st = cs;
+            if (err)
+                *err = e;
+        }
+    }
+    bc_cv_free(v);
+    fcall_release(f);
+}
+
 /* Run jobs in rounds: every unfinished job sends its next call, at most IN_FLIGHT at once (one
  * round trip). Every answer is read, also after a failure, so the counts say what was applied;
  * a failed job stops, the others go on. Returns the first failure. */
@@ -295,10 +333,7 @@ static bc_status run_jobs(cv *c, job *jobs, size_t n, bc_error *err)
             job *j = &jobs[i];
             if (j->done || job_full(j))
                 continue;
-            bc_cv *args = bc_cv_copy(j->base);
-            if (!j->after)
-                bc_cv_set(args, "paginationOpts", pagination(j->cursor, j->batch, 0));
-            fcall_init(c, &calls[k], j->fn, args, j->rows != NULL);
+            job_call(c, j, &calls[k]);
             index[k++] = i;
         }
         if (k == 0)
@@ -308,30 +343,7 @@ static bc_status run_jobs(cv *c, job *jobs, size_t n, bc_error *err)
         bc_convex_run(c->cx, raw, k);
         for (size_t i = 0; i < k; i++) {
             calls[i].call = raw[i];
-            job *j = &jobs[index[i]];
-            bc_error e = {0};
-            bc_cv *v = NULL;
-            bc_status cs;
-            if (update_missed(j, &calls[i])) {
-                j->done = true;
-                cs = BC_OK;
-            } else {
-                cs = fcall_value(&calls[i], &v, &e);
-                if (cs == BC_OK)
-                    cs = job_answer(j, &calls[i], v, &e);
-            }
-            if (cs != BC_OK) {
-                j->done = true;
-                if (j->status)
-                    *j->status = cs;
-                if (st == BC_OK) {
-                    st = cs;
-                    if (err)
-                        *err = e;
-                }
-            }
-            bc_cv_free(v);
-            fcall_release(&calls[i]);
+            job_take(&jobs[index[i]], &calls[i], &st, err);
         }
         if (st == BC_CANCELLED)
             break;
@@ -819,6 +831,7 @@ typedef struct {
     bool full;      /* a page: a row was left over: more follow */
     uint64_t read;  /* rows read at least, for progress */
     uint64_t found; /* rows handed on */
+    bc_each_opts *o; /* a stream's extra reads, sent in its first round (NULL: none) */
 } ranged;
 
 /* Whether a page holds its limit of rows. */
@@ -921,15 +934,51 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
                   pagination(NULL, COUNT_LIMIT, sp->scans ? SCAN_READS : 0));
         fcall_init(c, &fc[n++], "findMany", cargs, true);
     }
-    bc_convex_call raw[3] = {fc[0].call, fc[1].call, fc[2].call};
-    bc_convex_run(c->cx, raw, n);
+    /* The caller's extra reads (the acting admin's lookup) go out in this round too. */
+    job *extra = NULL;
+    size_t n_extra = 0;
+    if (g->o && g->o->n_reads)
+        add_read_jobs(c, g->o->reads, g->o->n_reads, &extra, &n_extra);
+    fcall *xf = bc_xcalloc(n_extra + 1, sizeof *xf);
+    bc_convex_call *raw = bc_xcalloc(n + n_extra, sizeof *raw);
+    for (size_t i = 0; i < n_extra; i++) {
+        job_call(c, &extra[i], &xf[i]);
+        raw[n + i] = xf[i].call;
+    }
+    for (size_t i = 0; i < n; i++)
+        raw[i] = fc[i].call;
+    bc_convex_run(c->cx, raw, n + n_extra);
     for (size_t i = 0; i < n; i++)
         fc[i].call = raw[i];
+    bc_status xst = BC_OK;
+    bc_error xerr = {0};
+    for (size_t i = 0; i < n_extra; i++) {
+        xf[i].call = raw[n + i];
+        job_take(&extra[i], &xf[i], &xst, &xerr);
+    }
+    free(raw);
+    free(xf);
+    if (xst == BC_OK && n_extra) /* a lookup that pages on (never one row by id or email) */
+        xst = run_jobs(c, extra, n_extra, &xerr);
+    jobs_release(extra, n_extra);
+    if (g->o && g->o->n_reads) {
+        g->o->reads_status = xst;
+        for (size_t i = 0; xst != BC_OK && i < g->o->n_reads; i++)
+            bc_rows_release(&g->o->reads[i].rows);
+    }
     fm_answer a = {0};
     bc_cv *v = NULL, *pv = NULL, *cv_count = NULL;
     bc_rows rows;
     char **keys;
     bc_status st = answer_rows(g, &fc[0], &a, &v, &rows, &keys, err);
+    if (st == BC_OK && xst != BC_OK) {
+        st = xst;
+        *err = xerr;
+        for (size_t k = 0; k < rows.n; k++)
+            free(keys[k]);
+        free(keys);
+        bc_rows_release(&rows);
+    }
     if (st == BC_OK && n == 3 && fcall_value(&fc[2], &cv_count, NULL) == BC_OK)
         count_from(sp, cv_count, g->now, g->out);
     if (st == BC_OK) {
@@ -1230,10 +1279,11 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
 
 /* Every row of sp, in order, to sink, in concurrent ranges (sp must be rangeable). */
 static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void *ctx,
-                            bc_error *err)
+                            bc_each_opts *o, bc_error *err)
 {
     bc_cv *base = page_args(sp);
-    ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx};
+    ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx,
+                .o = o};
     char *resume = NULL;
     bc_status st = read_ranges(&g, NULL, false, &resume, err);
     free(resume);
@@ -1246,8 +1296,14 @@ static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void 
 
 typedef struct {
     const bc_user_query *q;
-    char *needle; /* lowercased search */
+    char *needle; /* the search: folded, or a prefix lowercased (the email rule) */
+    char *typed;  /* a prefix as typed too, when that differs (bc_email_forms), else NULL */
 } user_pred_ctx;
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return s && prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
 
 /* Whether the comma-separated list holds item exactly (SQLite: instr(',' || role || ',')). */
 static bool list_has(const char *list, const char *item)
@@ -1276,7 +1332,7 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
     if (u->needle) {
         const char *email = bc_record_text(r, "email"), *name = bc_record_text(r, "name");
         if (q->search_mode == BC_SEARCH_PREFIX) {
-            if (!email || strncmp(email, u->needle, strlen(u->needle)) != 0)
+            if (!starts_with(email, u->needle) && !starts_with(email, u->typed))
                 return false;
         } else {
             size_t nn = strlen(u->needle); /* folded: every alphabet's case, as on SQLite */
@@ -1325,7 +1381,7 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     const char *search = q->search ? q->search : "";
     if (*search && q->search_mode != BC_SEARCH_PREFIX && q->search_mode != BC_SEARCH_CONTAINS)
         return bc_fail(err, BC_USAGE, "unknown search mode %d", (int)q->search_mode);
-    user_pred_ctx pc = {q, NULL};
+    user_pred_ctx pc = {q, NULL, NULL};
     page_spec sp = {.model = BC_MODEL_USER,
                     .where = bc_cv_array(),
                     .sort = bc_sort_field(q->sort),
@@ -1339,8 +1395,17 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     /* Server-side: only after-read operators (they keep the sort's index), each a superset of
      * the exact test user_pred applies. */
     if (*search && q->search_mode == BC_SEARCH_PREFIX) {
-        pc.needle = bc_text_lower(search, strlen(search), NULL);
-        if (q->sort == BC_SORT_EMAIL) {
+        char *forms[2];
+        bc_email_forms(search, forms);
+        pc.needle = forms[0];
+        pc.typed = forms[1];
+        if (pc.typed) {
+            /* A prefix as typed too (the email rule): no one where of better-convex or the
+             * component ORs two prefixes in a page, so this side tests every row, as --search
+             * does. */
+            sp.batch = SCAN_BATCH;
+            sp.scans = true;
+        } else if (q->sort == BC_SORT_EMAIL) {
             /* A range on the email index: [prefix, prefix with its last byte + 1). */
             size_t n = strlen(pc.needle);
             char *hi = bc_xstrdup(pc.needle);
@@ -1387,14 +1452,16 @@ static void spec_release(page_spec *sp, user_pred_ctx *pc)
 {
     free(sp->canonical);
     bc_cv_free(sp->where);
-    if (pc)
+    if (pc) {
         free(pc->needle);
+        free(pc->typed);
+    }
 }
 
 /* A users query as one page (into out) or, with a sink, whole: in concurrent ranges where its
  * order allows, else page by page as the wrappers do for any store. */
 static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
-                             bc_rows_sink sink, void *ctx, bc_error *err)
+                             bc_rows_sink sink, void *ctx, bc_each_opts *o, bc_error *err)
 {
     page_spec sp;
     user_pred_ctx pc;
@@ -1405,9 +1472,9 @@ static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
     if (!sink)
         st = run_page((cv *)d, &sp, out, err);
     else if (rangeable(&sp))
-        st = run_stream((cv *)d, &sp, sink, ctx, err);
+        st = run_stream((cv *)d, &sp, sink, ctx, o, err);
     else
-        st = bc_driver_each_by_pages(d, q, NULL, sink, ctx, err);
+        st = bc_driver_each_by_pages(d, q, NULL, sink, ctx, o, err);
     spec_release(&sp, &pc);
     return st;
 }
@@ -1415,13 +1482,13 @@ static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
 static bc_status convex_users_page(bc_driver *d, const bc_user_query *q, bc_page *out,
                                    bc_error *err)
 {
-    return users_query(d, q, out, NULL, NULL, err);
+    return users_query(d, q, out, NULL, NULL, NULL, err);
 }
 
 static bc_status convex_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
-                                   void *ctx, bc_error *err)
+                                   void *ctx, bc_each_opts *o, bc_error *err)
 {
-    return users_query(d, q, NULL, sink, ctx, err);
+    return users_query(d, q, NULL, sink, ctx, o, err);
 }
 
 typedef struct {
@@ -1505,7 +1572,7 @@ static bc_status find_session_users(cv *c, const char *search, const char *needl
     forget_session_users(c);
     bc_user_query uq = {.search = search};
     session_users_sink k = {c, 0};
-    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, err);
+    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, NULL, err);
     if (st != BC_OK) {
         forget_session_users(c);
         return st;
@@ -1567,7 +1634,7 @@ static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page
     bc_status st = sessions_spec(c, q, &sp, &pc, err);
     sp.pred_ctx = &pc;
     if (st == BC_OK && sink && !rangeable(&sp)) {
-        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, err); /* its pages search */
+        st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, NULL, err); /* its pages search */
     } else if (st == BC_OK) {
         if (pc.needle) /* the users the search names first (kept for later pages) */
             st = find_session_users(c, q->search, pc.needle, sink || !q->cursor || !*q->cursor,
@@ -1575,7 +1642,7 @@ static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page
         if (st == BC_OK && !sink)
             st = run_page(c, &sp, out, err);
         else if (st == BC_OK)
-            st = run_stream(c, &sp, sink, ctx, err);
+            st = run_stream(c, &sp, sink, ctx, NULL, err);
     }
     spec_release(&sp, NULL);
     free(pc.needle);
@@ -1691,9 +1758,9 @@ static bc_status layout_sessions_page(bc_driver *d, const bc_session_query *q, b
 
 /* A stream is repeated only when "function not found" came first: nothing was handed on. */
 static bc_status layout_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
-                                   void *ctx, bc_error *err)
+                                   void *ctx, bc_each_opts *o, bc_error *err)
 {
-    LAYOUT_RETRY(convex_users_each(d, q, sink, ctx, err));
+    LAYOUT_RETRY(convex_users_each(d, q, sink, ctx, o, err));
 }
 
 static bc_status layout_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,

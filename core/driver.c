@@ -18,6 +18,14 @@ static bool user_email(bc_model m, const char *field)
     return m == BC_MODEL_USER && field && strcmp(field, "email") == 0;
 }
 
+size_t bc_email_forms(const char *typed, char *forms[2])
+{
+    size_t n, len = strlen(typed);
+    forms[0] = bc_text_lower(typed, len, &n);
+    forms[1] = n != len || memcmp(forms[0], typed, n) != 0 ? bc_xstrdup(typed) : NULL;
+    return forms[1] ? 2 : 1;
+}
+
 typedef struct {
     bc_match m;
     char **lowered;
@@ -151,8 +159,13 @@ bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_pa
 
 bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
                                   const bc_session_query *sq, bc_rows_sink sink, void *ctx,
-                                  bc_error *err)
+                                  bc_each_opts *o, bc_error *err)
 {
+    if (o && o->n_reads) {
+        o->reads_status = bc_driver_reads(d, o->reads, o->n_reads, err);
+        if (o->reads_status != BC_OK)
+            return o->reads_status;
+    }
     bc_user_query u = uq ? *uq : (bc_user_query){0};
     bc_session_query s = sq ? *sq : (bc_session_query){0};
     u.limit = s.limit = BC_PAGE_MAX;
@@ -177,12 +190,20 @@ bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
     return st;
 }
 
+bc_status bc_driver_users_each_with(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                                    void *ctx, bc_each_opts *o, bc_error *err)
+{
+    if (o)
+        o->reads_status = BC_OK;
+    if (d->ops->users_each && !q->cursor && !pasted_key(q))
+        return d->ops->users_each(d, q, sink, ctx, o, err);
+    return bc_driver_each_by_pages(d, q, NULL, sink, ctx, o, err);
+}
+
 bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
                                void *ctx, bc_error *err)
 {
-    if (d->ops->users_each && !q->cursor && !pasted_key(q))
-        return d->ops->users_each(d, q, sink, ctx, err);
-    return bc_driver_each_by_pages(d, q, NULL, sink, ctx, err);
+    return bc_driver_users_each_with(d, q, sink, ctx, NULL, err);
 }
 
 bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
@@ -190,7 +211,7 @@ bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_ro
 {
     if (d->ops->sessions_each && !q->cursor)
         return d->ops->sessions_each(d, q, sink, ctx, err);
-    return bc_driver_each_by_pages(d, NULL, q, sink, ctx, err);
+    return bc_driver_each_by_pages(d, NULL, q, sink, ctx, NULL, err);
 }
 
 bool bc_driver_streams(const bc_driver *d)

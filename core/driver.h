@@ -134,6 +134,25 @@ typedef struct {
     bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;
 
+/* The email rule for what an operator typed as an email, or as the start of one (--prefix): the
+ * forms a stored email is matched in. forms[0] is typed lowercased (bc_text_lower), as Better Auth
+ * stores emails; forms[1] is typed as it is when that is not all lowercase (Better Auth's admin
+ * update-user stores an email as given: "José@Example.COM"), else NULL. Returns how many forms
+ * (1 or 2); both are the caller's (free). The one place that decides; bc_lookup_users' second
+ * read and both drivers' prefix filters follow it. */
+size_t bc_email_forms(const char *typed, char *forms[2]);
+
+/* What a whole-query read (bc_driver_users_each_with) does beside handing rows to its sink. */
+typedef struct {
+    /* Independent reads sent in the query's first round (the acting admin's lookup beside a
+     * bulk selection, so it costs no round of its own): filled as bc_driver_reads fills them
+     * before the sink's first call (or before the each call returns when nothing matched);
+     * their rows are the caller's, also when the query fails. */
+    bc_read *reads;
+    size_t n_reads;
+    bc_status reads_status; /* how those reads went (BC_OK, or the failure that err got) */
+} bc_each_opts;
+
 /* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
  * delete them when patch is NULL. changed gets the count; after gets the row as written when the
  * write is a patch of exactly one row named by id and the store hands it back (Convex's
@@ -205,7 +224,7 @@ typedef struct {
      * the store reads faster than page by page (Convex: concurrent _creationTime ranges). NULL:
      * the wrappers page through users_page / sessions_page. */
     bc_status (*users_each)(bc_driver *d, const bc_user_query *q, bc_rows_sink sink, void *ctx,
-                            bc_error *err);
+                            bc_each_opts *o, bc_error *err);
     bc_status (*sessions_each)(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                void *ctx, bc_error *err);
     /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
@@ -269,14 +288,17 @@ bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_pa
  * at a time (limit, want_total and stream are the wrapper's to set). */
 bc_status bc_driver_users_each(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
                                void *ctx, bc_error *err);
+/* bc_driver_users_each with what o asks beside the rows (o NULL: nothing). */
+bc_status bc_driver_users_each_with(bc_driver *d, const bc_user_query *q, bc_rows_sink sink,
+                                    void *ctx, bc_each_opts *o, bc_error *err);
 bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                   void *ctx, bc_error *err);
-/* The each calls page by page through users_page / sessions_page (uq or sq, the other NULL):
- * what the wrappers do for a store without an each op, and what an each op may hand a query
- * over to when it cannot read it faster. */
+/* The each calls page by page through users_page / sessions_page (uq or sq, the other NULL),
+ * o's reads first: what the wrappers do for a store without an each op, and what an each op may
+ * hand a query over to when it cannot read it faster. */
 bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
                                   const bc_session_query *sq, bc_rows_sink sink, void *ctx,
-                                  bc_error *err);
+                                  bc_each_opts *o, bc_error *err);
 /* Whether the store reads a whole query faster through the each calls than page by page (a
  * caller that only counts keeps to pages where the store counts cheaply). */
 bool bc_driver_streams(const bc_driver *d);

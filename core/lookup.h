@@ -19,6 +19,24 @@ bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_erro
 bc_status bc_lookup_users(bc_driver *d, const char *const *users, size_t n, bc_record *out,
                           bc_status *status, bc_error *errs, bc_error *err);
 
+/* bc_lookup_users in two steps, for a caller that sends the reads beside others (the acting
+ * admin's lookup in a bulk selection's first round): bc_lookup_prepare makes the reads
+ * (plan->reads, plan->n_reads: send them, e.g. as bc_each_opts.reads) and fills out/status/errs
+ * for names refused before any read; bc_lookup_settle reads the answers (read_status: how the
+ * reads went) into them as bc_lookup_users does and releases the plan. users is borrowed until
+ * bc_lookup_settle. */
+typedef struct {
+    bc_read *reads;
+    size_t n_reads;
+    size_t *slot; /* per name: its first read */
+    const char *const *users;
+    size_t n;
+} bc_lookup_plan;
+void bc_lookup_prepare(const char *const *users, size_t n, bc_lookup_plan *plan, bc_record *out,
+                       bc_status *status, bc_error *errs);
+void bc_lookup_settle(bc_driver *d, bc_lookup_plan *plan, bc_status read_status, bc_record *out,
+                      bc_status *status, bc_error *errs);
+
 /* The field a name is looked up by: "email" when it contains '@', else "id" (static). */
 const char *bc_lookup_field(const char *user);
 /* The BC_NOT_FOUND error for a user name nothing matched. */

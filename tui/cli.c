@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "isotime.h"
+#include "timefmt.h"
 #include "stats.h"
 #include "paths.h"
 #include "text.h"
@@ -76,9 +78,12 @@ const opt_def bc_cli_options[] = {
     {O_EXPIRED, "expired", NULL, "sessions that have expired"},
     {O_IMPERSONATION, "impersonation", NULL, "impersonation sessions only"},
     {O_LIMIT, "limit", "N", "rows per page, 1 to 1000 (default 50)"},
+    {O_AUDIT_LIMIT, "limit", "N",
+     "how many entries, newest first, 1 to 1000 (default " BC_CLI_STR(BC_CLI_AUDIT_DEFAULT_LIMIT) ")"},
     {O_CURSOR, "cursor", "C", "start at the page a previous nextCursor names (same filters)"},
     {O_ALL, "all", NULL, "every page, streamed one page at a time (for export)"},
-    {O_JSON, "json", "[FIELDS]",
+    {O_JSON, "json", NULL, "print the result as JSON (ISO dates, real booleans)"},
+    {O_JSON_FIELDS, "json", "[FIELDS]",
      "print JSON (Better Auth field names, ISO dates, real booleans); FIELDS (id,email,...) "
      "keeps only those fields of each row"},
     {O_CSV, "csv", NULL, "print CSV (RFC 4180): the known fields, then extra columns"},
@@ -138,7 +143,8 @@ const size_t bc_cli_n_options = sizeof bc_cli_options / sizeof bc_cli_options[0]
 
 
 #define LIST_OPTS                                                                                  \
-    (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS))
+    (BIT(O_LIMIT) | BIT(O_CURSOR) | BIT(O_ALL) | BIT(O_JSON_FIELDS) | BIT(O_CSV) |                 \
+     BIT(O_CSV_FORMULAS))
 /* The users-list filters, which the bulk forms of the admin verbs take to select users. */
 #define FILTER_OPTS                                                                                \
     (BIT(O_SEARCH) | BIT(O_PREFIX) | BIT(O_ROLE) | BIT(O_BANNED) | BIT(O_ACTIVE_USERS) |           \
@@ -147,14 +153,14 @@ const size_t bc_cli_n_options = sizeof bc_cli_options / sizeof bc_cli_options[0]
 const verb_def bc_cli_verbs[] = {
     {"users list", "", 0, 0, FILTER_OPTS | BIT(O_SORT) | LIST_OPTS, true,
      "list users a page at a time (newest first)", bc_cli_users_list},
-    {"users show", "USER", 1, 1, BIT(O_JSON) | BIT(O_REVEAL), true,
+    {"users show", "USER", 1, 1, BIT(O_JSON_FIELDS) | BIT(O_REVEAL), true,
      "every field of one user (USER: id or email), then sessions and accounts", bc_cli_users_show},
     {"sessions list", "[USER]", 0, 1,
      BIT(O_SESSION_SEARCH) | BIT(O_SESSION_SORT) | BIT(O_ACTIVE_SESSIONS) | BIT(O_EXPIRED) |
          BIT(O_IMPERSONATION) | BIT(O_REVEAL) | LIST_OPTS,
      true, "sessions of every user, or of USER, newest first", bc_cli_sessions_list},
     {"accounts list", "USER", 1, 1,
-     BIT(O_JSON) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
+     BIT(O_JSON_FIELDS) | BIT(O_CSV) | BIT(O_CSV_FORMULAS) | BIT(O_REVEAL), true,
      "the accounts (credential, social) of USER", bc_cli_accounts_list},
     {"demo", "", 0, 0, BIT(O_USERS) | BIT(O_SEED) | BIT(O_FORCE), false,
      "make a demo Better Auth database (at --db PATH, default "
@@ -185,7 +191,7 @@ const verb_def bc_cli_verbs[] = {
      "set NAME to standard input's bytes (minus one trailing newline); on a terminal, one line "
      "typed twice, not shown",
      bc_cli_env_set},
-    {"env unset", "NAME", 1, 1, BIT(O_ENV_FORCE), false, "remove NAME from the deployment",
+    {"env unset", "NAME", 1, 1, 0, false, "remove NAME from the deployment",
      bc_cli_env_unset},
     {"jwks doctor", "", 0, 0, BIT(O_JSON) | BIT(O_SECRET_FILE) | BIT(O_ALG), false,
      "check the signing keys (Convex: JWKS, secret, database, site; SQLite: --db rows) with a fix "
@@ -238,8 +244,9 @@ const verb_def bc_cli_verbs[] = {
      "delete one account of USER (ACCOUNT: its id, PROVIDER:ACCOUNT_ID, or the provider id when "
      "USER has one account of it); never the last one",
      bc_cli_accounts_unlink},
-    {"audit", "", 0, 0, BIT(O_LIMIT) | BIT(O_JSON), false,
-     "the newest entries of the audit log (default 20)", bc_cli_audit_list},
+    {"audit", "", 0, 0, BIT(O_AUDIT_LIMIT) | BIT(O_JSON), false,
+     "the newest entries of the audit log (default " BC_CLI_STR(BC_CLI_AUDIT_DEFAULT_LIMIT) ")",
+     bc_cli_audit_list},
     {"audit undo", "ID", 1, 1, BIT(O_JSON), true,
      "undo a ban, unban, role change or field update recorded as audit entry ID",
      bc_cli_audit_undo},
@@ -472,6 +479,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         c->sessions.impersonation_only = true;
         break;
     case O_LIMIT:
+    case O_AUDIT_LIMIT:
         st = parse_count(o->name, val, 1, BC_PAGE_MAX, &n, err);
         if (st == BC_OK)
             c->limit = (size_t)n;
@@ -487,6 +495,7 @@ static bc_status apply_option(bc_cli *c, parse_state *p, const opt_def *o, const
         c->all = true;
         break;
     case O_JSON:
+    case O_JSON_FIELDS:
         c->format = BC_OUT_JSON;
         c->json_fields = val;
         break;
@@ -612,7 +621,9 @@ static bc_status parse_long(bc_cli *c, parse_state *p, int argc, char **argv, in
     if (p->seen[o->id])
         return usage(err, "--%s is given twice", o->name);
     const char *val = NULL;
-    if (o->id == O_JSON) { /* an optional value: --json=FIELDS, or a next word made of fields */
+    if (o->id == O_JSON || o->id == O_JSON_FIELDS) {
+        /* an optional value: --json=FIELDS, or a next word made of fields (taken by a verb of
+         * plain --json too, so that check_combination says what FIELDS are for) */
         if (eq)
             val = eq + 1;
         else if (*i + 1 < argc && bc_cli_looks_like_fields(argv[*i + 1]))
@@ -668,14 +679,13 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
         return usage(err, "--banned, --active and --ban-expired exclude each other");
     if (p->seen[O_SEARCH] && p->seen[O_PREFIX])
         return usage(err, "--search and --prefix exclude each other");
-    if (c->json_fields && v->run != bc_cli_users_list && v->run != bc_cli_users_show &&
-        v->run != bc_cli_sessions_list && v->run != bc_cli_accounts_list)
+    if (c->json_fields && !p->seen[O_JSON_FIELDS])
         return usage(err, "--json FIELDS picks fields of rows (users list, users show, sessions "
                           "list, accounts list); `bcadmin %s` takes a plain --json",
                      v->name);
     if (c->json_fields && !*c->json_fields)
         return usage(err, "--json=: name at least one field (id,email...)");
-    if (p->seen[O_JSON] && p->seen[O_CSV])
+    if ((p->seen[O_JSON] || p->seen[O_JSON_FIELDS]) && p->seen[O_CSV])
         return usage(err, "--json and --csv exclude each other");
     if (p->seen[O_ACTIVE_SESSIONS] && p->seen[O_EXPIRED])
         return usage(err, "--active and --expired exclude each other");
@@ -687,6 +697,20 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
     if (c->nargs < v->min_args)
         return usage(err, "`bcadmin %s` needs %s", v->name, v->args);
     return BC_OK;
+}
+
+/* A word after --json that was no argument either: names, one of them mistyped (`--json
+ * id,emial`), are told as such; anything else keeps parse_word's error. */
+static bc_status json_word(const char *word, bc_error *err)
+{
+    size_t len;
+    const char *bad = bc_cli_unknown_field(word, &len);
+    if (!bad || word[strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")])
+        return BC_USAGE;
+    return usage(err,
+                 "--json %s: \"%.*s\" is not a Better Auth field of users, sessions or accounts "
+                 "(a column of your app's own goes in --json=%s)",
+                 word, (int)len, bad, word);
 }
 
 static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_error *err)
@@ -712,6 +736,8 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
                        a, p->verb ? " " : "", p->verb ? p->verb->name : "");
         else
             st = parse_word(c, p, a, err);
+        if (st == BC_USAGE && p->seen[O_JSON_FIELDS] && strcmp(argv[i - 1], "--json") == 0)
+            st = json_word(a, err);
         if (st != BC_OK)
             return st;
     }
@@ -892,10 +918,28 @@ static void report(bc_status st, const bc_error *err, const verb_def *verb)
         fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
 }
 
+/* The width of the terminal standard output is, or 0 when it is not one: the terminal's own size,
+ * else $COLUMNS (a terminal that reports none, like a pty nobody sized), else 80. */
+static size_t terminal_columns(void)
+{
+    if (isatty(STDOUT_FILENO) != 1)
+        return 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    char *end;
+    long n = env && *env ? strtol(env, &end, 10) : 0;
+    return n > 0 && n < 100000 && !*end ? (size_t)n : 80;
+}
+
 int bc_cli_main(int argc, char **argv)
 {
-    bc_cli c = {
-        .out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms(), .email_verified = -1};
+    bc_cli c = {.out = stdout,
+                .tty = isatty(STDOUT_FILENO) == 1,
+                .columns = terminal_columns(),
+                .now = bc_now_ms(),
+                .email_verified = -1};
     /* The shells' completion scripts ask here (cli_complete.c); not a verb of the table. */
     if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
         return bc_cli_complete_main(argc - 2, argv + 2, stdout);
@@ -935,6 +979,8 @@ int bc_cli_main(int argc, char **argv)
         st = bc_read_only_refuse(c.db, p.verb->name, &err);
     if (st == BC_OK)
         c.verb = p.verb->name;
+    if (st == BC_OK) /* plain-text times, as the console writes them */
+        st = tui_time_from_env(&err);
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)

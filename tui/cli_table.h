@@ -49,9 +49,11 @@ typedef enum {
     O_IMPERSONATION,
     /* lists */
     O_LIMIT,
+    O_AUDIT_LIMIT, /* audit: how many entries (its own default) */
     O_CURSOR,
     O_ALL,
-    O_JSON,
+    O_JSON,        /* plain --json: the verb's result as one JSON document */
+    O_JSON_FIELDS, /* --json [FIELDS]: rows, optionally only the named fields */
     O_CSV,
     O_CSV_FORMULAS,
     O_REVEAL,

@@ -155,9 +155,9 @@ const char *tui_sort_direction(bool ascending)
     return ascending ? "\u25b2 ascending" : "\u25bc descending";
 }
 
-int tui_sort_arg(const char *arg, const char *const *names, int n, int *ascending)
+int tui_sort_arg(const char *arg, const char *const *names, int *ascending)
 {
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; names[i]; i++) {
         size_t len = strlen(names[i]);
         if (strncmp(arg, names[i], len) == 0 && (arg[len] == '\0' || arg[len] == ' ')) {
             const char *dir = arg + len;
@@ -168,6 +168,16 @@ int tui_sort_arg(const char *arg, const char *const *names, int n, int *ascendin
         }
     }
     return -1;
+}
+
+void tui_sort_usage(tui_app *app, const char *what, const char *const *names)
+{
+    char keys[200] = "";
+    size_t len = 0;
+    for (int i = 0; names[i] && len < sizeof keys; i++)
+        len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s",
+                                i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    tui_app_message(app, "sort %s by %s [asc|desc]", what, keys);
 }
 
 void tui_sort_menu_items(tui_menu *m, const char *const *labels, int width, bool ascending)

@@ -73,9 +73,13 @@ bool tui_view_refresh_rows(tui_app *app, tui_rowwin *w);
 
 /* A list's sort direction as its title and sort menu say it ("\u25b2 ascending"); static text. */
 const char *tui_sort_direction(bool ascending);
-/* `:sort KEY [asc|desc]`: the index of KEY among the n names, or -1 when arg names none;
- * *ascending is 1 for a direction starting "asc", 0 for any other, -1 when arg gives none. */
-int tui_sort_arg(const char *arg, const char *const *names, int n, int *ascending);
+/* `:sort KEY [asc|desc]`: the index of KEY among names (a view's sort_keys, ending with NULL), or
+ * -1 when arg names none; *ascending is 1 for a direction starting "asc", 0 for any other, -1 when
+ * arg gives none. */
+int tui_sort_arg(const char *arg, const char *const *names, int *ascending);
+/* The bottom line's usage of `:sort` on a list of what ("users"): "sort users by created,
+ * updated, email or name [asc|desc]", from names (ending with NULL). */
+void tui_sort_usage(tui_app *app, const char *what, const char *const *names);
 /* A list's sort menu: item i of m->n is labels[i] padded to width, the current key (m->sel) with
  * its direction. */
 void tui_sort_menu_items(tui_menu *m, const char *const *labels, int width, bool ascending);

@@ -19,8 +19,9 @@ enum { SHOW_ALL, SHOW_ACTIVE, SHOW_EXPIRED, SHOW_IMPERSONATION, SHOW_COUNT };
 static const char *const show_labels[] = {"all sessions", "active only", "expired only",
                                           "impersonation only"};
 
-/* Sort keys as the menu and `:sort` name them (bc_session_sort order). */
-static const char *const sort_names[BC_SESSION_SORT_COUNT] = {"created", "expires", "active"};
+/* Sort keys as `:sort` names them, and as the menu and title do (bc_session_sort order). */
+static const char *const sort_names[BC_SESSION_SORT_COUNT + 1] = {"created", "expires", "active",
+                                                                  NULL};
 static const char *const sort_labels[BC_SESSION_SORT_COUNT] = {"created", "expires", "last active"};
 
 /* A live search waits this long after the last letter before it fetches. */
@@ -269,7 +270,7 @@ static void open_sort_menu(sessions_state *s, tui_app *app)
 /* `:sort KEY [asc|desc]` */
 static bool parse_sort(sessions_state *s, const char *arg)
 {
-    int ascending, k = tui_sort_arg(arg, sort_names, BC_SESSION_SORT_COUNT, &ascending);
+    int ascending, k = tui_sort_arg(arg, sort_names, &ascending);
     if (k < 0)
         return false;
     sort_by(s, (bc_session_sort)k, ascending == 1);
@@ -320,7 +321,7 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         if (!arg)
             open_sort_menu(s, app);
         else if (!parse_sort(s, arg))
-            tui_app_message(app, "sort sessions by created, expires or active [asc|desc]");
+            tui_sort_usage(app, "sessions", sort_names);
         return true;
     case TUI_ACT_REVERSE:
         sort_by(s, s->sort, !s->ascending);
@@ -368,5 +369,6 @@ const tui_view_ops tui_sessions_view = {
     .idle_in = sessions_idle_in,
     .idle = sessions_idle,
     .hints = sessions_hints,
+    .sort_keys = sort_names,
     .close = sessions_close,
 };

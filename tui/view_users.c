@@ -31,7 +31,8 @@
 static const char *const role_values[] = {NULL, "admin", "user"};
 static const char *const ban_labels[] = {"any", "active", "banned", "ban expired"};
 static const char *const verified_labels[] = {"any", "yes", "no"};
-static const char *const sort_names[] = {"created", "updated", "email", "name"};
+/* Sort keys as `:sort` and the title name them (bc_sort_key order). */
+static const char *const sort_names[] = {"created", "updated", "email", "name", NULL};
 
 typedef struct {
     bc_driver *driver;
@@ -481,7 +482,7 @@ static void open_sort_menu(users_state *s, tui_app *app)
 
 static bool parse_sort(users_state *s, const char *arg)
 {
-    int ascending, k = tui_sort_arg(arg, sort_names, 4, &ascending);
+    int ascending, k = tui_sort_arg(arg, sort_names, &ascending);
     if (k < 0)
         return false;
     s->sort = (bc_sort_key)k;
@@ -614,7 +615,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
     case TUI_ACT_SORT:
         if (arg) {
             if (!parse_sort(s, arg)) {
-                tui_app_message(app, "sort by created, updated, email or name [asc|desc]");
+                tui_sort_usage(app, "users", sort_names);
                 return true;
             }
             reload(s, false);
@@ -706,5 +707,6 @@ const tui_view_ops tui_users_view = {
     .idle_in = users_idle_in,
     .idle = users_idle,
     .hints = users_hints,
+    .sort_keys = sort_names,
     .close = users_close,
 };

@@ -131,7 +131,7 @@ for o in --db --state --read-only --help --version --search --prefix --role --ba
     --impersonation --users --seed --force; do
     has "$TMP/out" "      $o"
 done
-has "$TMP/out" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused."
+has "$TMP/out" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused, 5 partly applied or"
 run 0 "$BCADMIN" users show -h
 has "$TMP/out" "bcadmin users show USER"
 run 0 "$BCADMIN" --version

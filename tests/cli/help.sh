@@ -14,6 +14,21 @@ for form in "help users list" "users list --help" "users list -h"; do
     ! grep -q "users show\|sessions list\|--reason" "$TMP/out" || fail "$form: other verbs' help"
     [ "$(wc -l <"$TMP/out")" -lt 25 ] || fail "$form: $(wc -l <"$TMP/out") lines"
 done
+# --json takes FIELDS where it prints rows, and says so nowhere else; env unset has no --force
+# (it would do nothing there).
+run 0 "$BCADMIN" help users show
+has "$TMP/out" "--json [FIELDS]"
+for verb in "users unban" "users ban" "audit" "stats" "env list" "jwks doctor"; do
+    # shellcheck disable=SC2086
+    run 0 "$BCADMIN" help $verb
+    grep -q -- "--json  " "$TMP/out" || fail "help $verb: no plain --json"
+    ! grep -q "FIELDS" "$TMP/out" || fail "help $verb offers --json FIELDS"
+done
+run 0 "$BCADMIN" help env unset
+! grep -q -- "--force" "$TMP/out" || fail "help env unset lists --force"
+run 2 bc env unset FOO --force
+has "$TMP/err" "unknown option --force for \`bcadmin env unset\`"
+
 # A group: its verbs, nothing else.
 run 0 "$BCADMIN" help jwks
 has "$TMP/out" "bcadmin jwks doctor"

@@ -110,7 +110,11 @@ check "bulk requests" "$(echo "$s" | cut -d' ' -f1) $(echo "$s" | cut -d' ' -f3 
     "9 auth:deleteMany,2 auth:findMany,3 auth:updateMany,2"
 check "429: audit exact" "$(banned_count done)" 900 # 899 + user00007 above
 reset
-check "reset: 900 active again" "$(active)" 900
+# a bulk acting as a user who is no admin: the lookup rides with the selection, refused before
+# any write
+out=$(BCADMIN_AS=user00002@example.com bc users ban --active --yes 2>&1) && rc=0 || rc=$?
+check "bulk --as a non-admin: refused" "$rc $(echo "$out" | grep -c 'does not hold an admin role')" "4 1"
+check "reset: 900 active again (the refused bulk changed nothing)" "$(active)" 900
 # 2. a 500 before one chunk ran: exact audit, honest message, the re-run finishes
 done0=$(banned_count done)
 ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany"}' >/dev/null
@@ -124,8 +128,13 @@ check "500 mid-chunk: audit done for exactly those" "$(banned_count done)" $((do
 check "500 mid-chunk: audit failed for the rest" "$(banned_count failed)" $((899 - n))
 check "500 mid-chunk: the bulk's own entry says what stands" \
     "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes(process.argv[1])' "$n of 899 users banned; re-run to finish")" "failed true"
-out=$(bc users ban --active --yes 2>&1)
-check "re-run finishes" "$out" "banned $((899 - n)) users (the acting admin was skipped)"
+ctl POST /__test/latency '{"ms":150}' >/dev/null
+s=$(stats bc users ban --active --yes)
+ctl POST /__test/latency '{"ms":0}' >/dev/null
+check "re-run finishes" "$(cat "$tmp/cmd.out")" "banned $((899 - n)) users (the acting admin was skipped)"
+# the acting admin (--as) is looked up beside the selection's first read: 2 rounds in all
+check "re-run: the acting admin, the selection, one chunk: requests, rounds" \
+    "$(echo "$s" | cut -d' ' -f1) $(stat rounds)" "5 2"
 check "re-run: only the acting admin is active" "$(active)" 1
 reset
 # 3. a 500 after a chunk ran: the rows are read back and hold the ban, so it is done
