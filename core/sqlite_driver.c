@@ -142,11 +142,10 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                     sq_contains_fn, NULL, NULL, NULL);
     bc_status st = rc == SQLITE_OK ? BC_OK : sq_db_fail(s, rc, err, "registering bcadmin_contains");
-    rc = st == BC_OK ? sqlite3_create_function_v2(db, "bcadmin_in_set", 1,
-                                                  SQLITE_UTF8 | SQLITE_INNOCUOUS, s,
-                                                  sq_in_set_fn, NULL, NULL, NULL)
-                     : SQLITE_OK;
-    if (rc != SQLITE_OK)
+    if (st == BC_OK)
+        rc = sqlite3_create_function_v2(db, "bcadmin_in_set", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, s,
+                                        sq_in_set_fn, NULL, NULL, NULL);
+    if (st == BC_OK && rc != SQLITE_OK)
         st = sq_db_fail(s, rc, err, "registering bcadmin_in_set");
     if (st == BC_OK)
         st = sq_run_plain(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);

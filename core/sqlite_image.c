@@ -52,12 +52,12 @@ typedef struct {
 struct sq_image {
     pthread_mutex_t lock;
     pthread_t thread;
-    bool running;       /* a reader thread was started and is not joined yet */
-    atomic_bool stop;   /* the reader gives up at its next chunk */
-    atomic_bool done;   /* the reader finished (ready is set, or it failed) */
-    image *ready;       /* read, not yet taken (under lock) */
-    image *current;     /* the connection's, used while fresh */
-    bool failed;        /* the last reading failed: not tried again until the file changes */
+    bool running;     /* a reader thread was started and is not joined yet */
+    atomic_bool stop; /* the reader gives up at its next chunk */
+    atomic_bool done; /* the reader finished (ready is set, or it failed) */
+    image *ready;     /* read, not yet taken (under lock) */
+    image *current;   /* the connection's, used while fresh */
+    bool failed;      /* the last reading failed: not tried again until the file changes */
     char *path;
     int64_t next_version, next_changes; /* the noted state of the reading in progress */
 };
@@ -192,7 +192,6 @@ static void start_reader(sq *s, struct sq_image *x, int64_t version)
     x->failed = false;
     x->running = pthread_create(&x->thread, NULL, reader_main, x) == 0;
 }
-
 
 void sq_image_close(sq *s)
 {
@@ -376,8 +375,7 @@ static bool add_row(void *ctx, size_t row)
  * - m <= s->image_set_max (32,768): walk the sort index, reading only the rows among the m: about
  *   (limit + 1) n / m index entries (<= 50,000 at the bound above) and limit + 1 rows.
  * - more: walk the sort order checking each row: about (limit + 1) n / m rows (<= 3,100). */
-sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t **rowids,
-                               size_t *n)
+sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t **rowids, size_t *n)
 {
     *rowids = NULL;
     *n = 0;
