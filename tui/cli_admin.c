@@ -844,12 +844,12 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
         bc_json_print(c->out, doc);
     } else if (st == BC_OK) {
         static const bc_print_col cols[] = {
-            {"id", 0, false},     {"time", 0, true},        {"state", 0, false},
-            {"actor", 40, false}, {"action", 0, false},     {"subject", 0, false},
+            {"id", 0, false},       {"time", 0, true},      {"state", 0, false},
+            {"actor", 40, false},   {"action", 0, false},   {"subject", 40, false},
             {"changes", 60, false}, {"error", 40, false},
         };
         bc_table t;
-        bc_table_init(&t, c->out, c->tty, cols, sizeof cols / sizeof cols[0]);
+        bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
             char id[24];
@@ -863,7 +863,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
                                    e->state, e->actor ? e->actor : "-",
                                    action,   e->label ? e->label : e->subject,
                                    changes,  e->error};
-            bc_table_row(&t, cells);
+            bc_table_row(&t, cells, NULL);
             free(changes);
             free(action);
         }

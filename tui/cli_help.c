@@ -57,9 +57,9 @@ void bc_cli_usage(FILE *f)
           f);
     for (size_t i = 0; i < bc_cli_n_verbs; i++)
         print_verb(f, &bc_cli_verbs[i]);
-    fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on --db, "
-          "BCADMIN_DB, or else the demo database (made on first run); `users list` when\n"
-          "      stdout is not a terminal\n"
+    fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on the target "
+          "(--db, --url, BCADMIN_DB, CONVEX_*), or else the demo\n      database (made on first "
+          "run); `users list` when standard input or output is not a terminal\n"
           "\nGlobal options (anywhere on the line; -h is --help, -V is --version):\n",
           f);
     print_options(f, GLOBAL_OPTS);

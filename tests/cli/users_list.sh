@@ -109,7 +109,11 @@ run 0 bc users list --sort email --limit 2 --json=email,username,role
 run 0 bc users show --json email,banned u2
 [ "$(json 'd["user"]')" = "{'email': 'bob@example.com', 'banned': True}" ] || fail "show --json FIELDS: $(cat "$TMP/out")"
 run 2 bc users list --json email,username
-has "$TMP/err" 'unexpected argument "email,username"'
+has "$TMP/err" 'bcadmin: --json email,username: "username" is not a Better Auth field of users, sessions or accounts (a column of your app'"'"'s own goes in --json=email,username)'
+run 2 bc users show u2 --json id,emial
+has "$TMP/err" '"emial" is not a Better Auth field'
+run 2 bc audit --json emial
+has "$TMP/err" 'unexpected argument "emial"'
 run 0 bc users show --json bob@example.com
 [ "$(json 'd["user"]["id"]')" = u2 ] || fail "--json then USER: $(cat "$TMP/out")"
 run 0 bc sessions list --json=id,userId --limit 1

@@ -258,6 +258,19 @@ n=$((n + 1))
 curl -sS -o /dev/null -X POST "$base/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
     -d '{"path":"auth:updateOne","args":{"input":{"model":"user","where":[{"field":"email","value":"user0'$n'@example.com"}],"update":{"name":"a\u0000b\u001b[31m"}}}}'
 check "a NUL in a name: the list reads it" "$(bc users list --search "user0$n@" --json | js 'JSON.stringify(v.users[0].name)')" '"a\u0000b\u001b[31m"'
+# ... and prints it whole: escaped in the table (\x00 like any control byte) and in CSV.
+contains "a NUL in a name: the table shows it escaped" "$(bc users list --search "user0$n@" 2>/dev/null)" 'a\x00b\x1b[31m'
+contains "a NUL in a name: users show" "$(bc users show "user0$n@example.com")" '  name           a\x00b\x1b[31m'
+contains "a NUL in a name: CSV" "$(bc users list --search "user0$n@" --csv)" ',a\x00b\x1b[31m,'
+# An email stored with capitals (Better Auth's admin update-user keeps them): --prefix with the
+# capitals finds it, the lowercase emails it lowers to too, in every sort; the total agrees.
+n=$((n + 1))
+curl -sS -o /dev/null -X POST "$base/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
+    -d '{"path":"auth:updateOne","args":{"input":{"model":"user","where":[{"field":"email","value":"user0'$n'@example.com"}],"update":{"email":"José.'$n'@Example.COM"}}}}'
+check "--prefix with capitals: the email as typed" "$(bc users list --prefix "José.$n@" --json | js 'v.users.map(u=>u.email).join(" ")+" "+v.total')" "José.$n@Example.COM 1"
+check "--prefix with capitals, by email" "$(bc users list --prefix "José.$n" --sort email --json | js 'v.users.map(u=>u.email).join(" ")')" "José.$n@Example.COM"
+check "--prefix with capitals: lowercase emails too" "$(bc users list --prefix "USER0$((n - 1))@" --json | js 'v.users.map(u=>u.email).join(" ")')" "user0$((n - 1))@example.com"
+check "--prefix all lowercase keeps Better Auth's rule" "$(bc users list --prefix "josé.$n@" --json | js 'v.users.length')" 0
 
 echo "# over a thousand users: the total is what is known, a lower bound"
 ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts":false}' >/dev/null

@@ -225,6 +225,17 @@ bc_assert_eq "one JSON document: the plan with its run" "BETTER_AUTH_SECRET repl
 bc_assert_eq "secret changed" "$NEW_SECRET" "$(remote | json_get '.BETTER_AUTH_SECRET')"
 bc_assert_eq "one replace-secret run, done" "replace-secret done" \
     "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].checklist + " " + j.runs[0].state')"
+# On an 80-column terminal the checklist runs and the variables (a JWKS value is long) are tables
+# whose lines fit it, like every table verb's (tests/cli/tables.sh).
+script -qec "stty cols 80 rows 50; '$BCADMIN' checklist list; '$BCADMIN' env list --reveal" /dev/null \
+    </dev/null | tr -d '\r' >"$BC_TMP/tty80"
+contains "checklist list on a terminal" "$(cat "$BC_TMP/tty80")" "replace-secret  done"
+contains "env list on a terminal: the JWKS value is cut" "$(cat "$BC_TMP/tty80")" "JWKS"
+bc_assert_eq "checklist list and env list fit 80 columns" ok "$(python3 -c '
+import sys, unicodedata
+w = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l.rstrip("\n"))
+        for l in open(sys.argv[1], encoding="utf-8"))
+print("ok" if w <= 80 else "a line %d columns wide" % w)' "$BC_TMP/tty80")"
 "$BCADMIN" jwks doctor >"$BC_TMP/doc.txt" 2>&1 || bc_die "doctor after --replace-secret: $(cat "$BC_TMP/doc.txt")"
 remote | json_get '.JWKS' >"$BC_TMP/jwks2"
 "$CRYPTO" row-open "$NEW_SECRET" <"$BC_TMP/jwks2" >/dev/null || bc_die "the rotated key does not decrypt with the new secret"
