@@ -53,6 +53,14 @@ on_tty 200 "$BCADMIN" --db "$DB" users show u6
 has "$TMP/out" '  name           Ann\x00Hidden'
 run 0 bc sessions list ann@example.com
 has "$TMP/out" 'Agent\x00Tail/NNNN'
+# An owner's email holding a NUL, as sessions list shows owners (by email).
+sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u8', 'Nul Mail', 'nul' || char(0) || 'x@example.com', 1, NULL,
+ '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z', 'user', 0, NULL, NULL, NULL);
+INSERT INTO \"session\" VALUES ('s5', '2026-07-01T00:00:00.000Z', 'tok5eeeeeeeeeeeeeeeeeeeeeeeeeeee5',
+ '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z', '10.0.0.5', 'curl/8.0', 'u8', NULL);"
+run 0 bc sessions list u8
+has "$TMP/out" 's5  nul\x00x@example.com'
+sqlite3 "$DB" "DELETE FROM \"session\" WHERE id = 's5'; DELETE FROM \"user\" WHERE id = 'u8'"
 # CSV: escaped like every other control character (the README says so); JSON: the exact string.
 run 0 bc users list --search Ann --csv
 has "$TMP/out" 'u6,Ann\x00Hidden,ann@example.com,true,,2025-01-01T00:00:00.000Z,2025-01-01T00:00:00.000Z,user,false,why\x00not,,'
