@@ -27,9 +27,9 @@ char *bc_describe_user_status(const bc_record *user, int64_t now_ms)
     case BC_USER_BANNED:
         return bc_xstrdup("banned");
     case BC_USER_BANNED_UNTIL: {
-        char date[BC_SHORT_DATE_LEN + 1];
-        bc_describe_date(until, date);
-        return bc_xasprintf("banned until %s", date);
+        char iso[BC_ISO_LEN + 1];
+        bc_iso_format(until, iso);
+        return bc_xasprintf("banned until %.10s %.5s UTC", iso, iso + 11);
     }
     case BC_USER_BAN_EXPIRED:
         break;
@@ -48,13 +48,4 @@ char *bc_describe_session_status(const bc_record *session, int64_t now_ms)
     const char *by = bc_record_text(session, "impersonatedBy");
     return bc_xasprintf("%s%s", bc_describe_session_active(session, now_ms) ? "active" : "expired",
                         by && *by ? " (impersonation)" : "");
-}
-
-void bc_describe_date(int64_t ms, char out[BC_SHORT_DATE_LEN + 1])
-{
-    char iso[BC_ISO_LEN + 1];
-    bc_iso_format(ms, iso);
-    memcpy(out, iso, BC_SHORT_DATE_LEN);
-    out[10] = ' ';
-    out[BC_SHORT_DATE_LEN] = '\0';
 }

@@ -1,6 +1,7 @@
 /* describe.h - the words the TUI and the verbs use for a row's state, so both say the same thing:
  * a user's ban status ("active", "banned", "banned until <date>", "ban expired"), a session's
- * state, and the short date form used in tables. Every char * returned is the caller's to free.
+ * state. Every char * returned is the caller's to free. (Times in a chosen zone and form are the
+ * front end's: tui/timefmt.h.)
  */
 #ifndef BC_DESCRIBE_H
 #define BC_DESCRIBE_H
@@ -21,7 +22,7 @@ typedef enum {
  * (may be NULL) gets banExpires for the two states that have one. */
 bc_user_state bc_describe_user_state(const bc_record *user, int64_t now_ms, int64_t *until);
 
-/* "active", "banned", "banned until 2026-11-27 05:31" or "ban expired". */
+/* "active", "banned", "banned until 2026-11-27 05:31 UTC" or "ban expired". */
 char *bc_describe_user_status(const bc_record *user, int64_t now_ms);
 
 /* A session is active while expiresAt is in the future. */
@@ -29,10 +30,5 @@ bool bc_describe_session_active(const bc_record *session, int64_t now_ms);
 
 /* "active" or "expired", plus " (impersonation)" for impersonation sessions. */
 char *bc_describe_session_status(const bc_record *session, int64_t now_ms);
-
-#define BC_SHORT_DATE_LEN 16 /* "YYYY-MM-DD HH:MM" */
-
-/* ms as "YYYY-MM-DD HH:MM" (UTC) for tables. */
-void bc_describe_date(int64_t ms, char out[BC_SHORT_DATE_LEN + 1]);
 
 #endif

@@ -18,6 +18,14 @@ static bool user_email(bc_model m, const char *field)
     return m == BC_MODEL_USER && field && strcmp(field, "email") == 0;
 }
 
+size_t bc_email_forms(const char *typed, char *forms[2])
+{
+    size_t n, len = strlen(typed);
+    forms[0] = bc_text_lower(typed, len, &n);
+    forms[1] = n != len || memcmp(forms[0], typed, n) != 0 ? bc_xstrdup(typed) : NULL;
+    return forms[1] ? 2 : 1;
+}
+
 typedef struct {
     bc_match m;
     char **lowered;
@@ -411,6 +419,12 @@ bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
     if (d->read_only && op == BC_TXN_BEGIN)
         return refuse_write(d, err);
     return d->ops->txn(d, op, err);
+}
+
+void bc_driver_prepare_search(bc_driver *d)
+{
+    if (d && d->ops->prepare_search)
+        d->ops->prepare_search(d);
 }
 
 void bc_driver_interrupt(bc_driver *d)

@@ -134,6 +134,14 @@ typedef struct {
     bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;
 
+/* The email rule for what an operator typed as an email, or as the start of one (--prefix): the
+ * forms a stored email is matched in. forms[0] is typed lowercased (bc_text_lower), as Better Auth
+ * stores emails; forms[1] is typed as it is when that is not all lowercase (Better Auth's admin
+ * update-user stores an email as given: "José@Example.COM"), else NULL. Returns how many forms
+ * (1 or 2); both are the caller's (free). The one place that decides; bc_lookup_users' second
+ * read and both drivers' prefix filters follow it. */
+size_t bc_email_forms(const char *typed, char *forms[2]);
+
 /* What a whole-query read (bc_driver_users_each_with) does beside handing rows to its sink. */
 typedef struct {
     /* Independent reads sent in the query's first round (the acting admin's lookup beside a
@@ -249,6 +257,10 @@ typedef struct {
      * stores without the counting ops. */
     bc_status (*rows_page)(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                            bc_page *out, bc_error *err);
+    /* Optional: the caller will search users as they type (the console's live search): the
+     * store may prepare for it in the background (SQLite: the search image, sqlite_image.c).
+     * Safe from any thread, also while a call runs. */
+    void (*prepare_search)(bc_driver *d);
 } bc_driver_ops;
 
 struct bc_driver {
@@ -340,6 +352,9 @@ bc_status bc_driver_count_groups(bc_driver *d, const bc_count_query *q, const ch
 /* BC_ERR where the driver has no rows_page. */
 bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                               bc_page *out, bc_error *err);
+
+/* See bc_driver_ops.prepare_search; nothing where the store has no such op. */
+void bc_driver_prepare_search(bc_driver *d);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
  * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any

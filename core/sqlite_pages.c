@@ -130,8 +130,12 @@ static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, int64_
         bc_buf_release(&flag.sql);
         bc_buf_puts(&q->sql, " FROM ");
         sq_put_ident(&q->sql, bc_model_get(p->model)->name);
+        /* Over a set: SQLite tests the rowid from the index entry and reads only the rows in
+         * the set (a deferred seek). */
+        if (p->set)
+            bc_buf_puts(&q->sql, " WHERE bcadmin_in_set(rowid)");
         if (c) {
-            bc_buf_puts(&q->sql, " WHERE ");
+            bc_buf_puts(&q->sql, p->set ? " AND " : " WHERE ");
             put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
         }
         bc_buf_puts(&q->sql, " ORDER BY ");
@@ -447,6 +451,23 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     return status;
 }
 
+/* "email" in [prefix, prefix with its last byte + 1): a range on the unique email index. */
+static void put_prefix_range(qb *w, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    char *hi = bc_xstrndup(prefix, n);
+    bc_buf_puts(&w->sql, "\"email\" >= ");
+    sq_qb_param(w, bc_value_textn(prefix, n));
+    while (n && (unsigned char)hi[n - 1] == 0xff)
+        n--;
+    if (n) {
+        hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+        bc_buf_puts(&w->sql, " AND \"email\" < ");
+        sq_qb_param(w, bc_value_textn(hi, n));
+    }
+    free(hi);
+}
+
 /* The WHERE clause of a users query and a canonical description of it for cursors and counts. */
 static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf *canon,
                                    bc_error *err)
@@ -457,21 +478,19 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
     bc_buf_printf(canon, "U|%d|%zu:%s|%zu:%s|%d|%d", (int)q->search_mode, strlen(search), search,
                   strlen(role), role, (int)q->ban, q->verified);
     if (*search && q->search_mode == BC_SEARCH_PREFIX) {
-        /* A range on the unique email index: [prefix, prefix with its last byte + 1). Emails
-         * are stored lowercased, so lowercase the prefix the same way. */
-        size_t n;
-        char *lo = bc_text_lower(search, strlen(search), &n);
+        /* A range on the unique email index per form of the prefix (the email rule: lowercased,
+         * and as typed when that differs), ORed: SQLite reads each range from the index. */
+        char *forms[2];
+        size_t nf = bc_email_forms(search, forms);
         put_and(w, &terms);
-        bc_buf_puts(&w->sql, "\"email\" >= ");
-        sq_qb_param(w, bc_value_textn(lo, n));
-        while (n && (unsigned char)lo[n - 1] == 0xff)
-            n--;
-        if (n) {
-            lo[n - 1] = (char)((unsigned char)lo[n - 1] + 1);
-            bc_buf_puts(&w->sql, " AND \"email\" < ");
-            sq_qb_param(w, bc_value_textn(lo, n));
+        bc_buf_puts(&w->sql, nf > 1 ? "((" : "(");
+        for (size_t f = 0; f < nf; f++) {
+            if (f)
+                bc_buf_puts(&w->sql, ") OR (");
+            put_prefix_range(w, forms[f]);
+            free(forms[f]);
         }
-        free(lo);
+        bc_buf_puts(&w->sql, nf > 1 ? "))" : ")");
     } else if (*search && q->search_mode == BC_SEARCH_CONTAINS) {
         /* Like Better Auth's list-users "contains" (nothing is special), but letters of every
          * alphabet match either case (bc_text_fold), by bcadmin_contains (registered at open). */
@@ -558,18 +577,45 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     sq *s = (sq *)d;
     qb w = {0};
     bc_buf canon = {0};
-    page_spec p;
+    page_spec p = {0};
     char *match = NULL;
+    int64_t *set = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
-    if (st == BC_OK && p.scan) {
+    size_t limit = q->limit ? q->limit : BC_PAGE_DEFAULT, found = 0;
+    sq_image_plan plan = SQ_IMAGE_NONE;
+    if (st == BC_OK && p.scan)
+        plan = sq_image_matches(s, q->search, limit, &set, &found);
+    else
+        sq_image_tend(s); /* the console's first page: start reading the image */
+    if (plan == SQ_IMAGE_FEW || plan == SQ_IMAGE_SOME) {
+        p.set = set;
+        p.set_n = found;
+        p.walk = plan == SQ_IMAGE_SOME && !q->want_total;
+        s->in_set = set;
+        s->in_set_n = found;
+    } else if (st == BC_OK && p.scan) {
         int64_t docs, rows;
         p.match = match = sq_search_match(s, q->search, &docs, &rows);
+        /* With the image's word that the matches are many, the walk fills its page. */
         p.walk = !q->want_total &&
-                 sq_search_walks(s, match, docs, rows, p.limit ? p.limit : BC_PAGE_DEFAULT);
+                 (plan == SQ_IMAGE_MANY || sq_search_walks(s, match, docs, rows, limit));
+        /* The search the only filter: the image counts its matches (the count kept as the
+         * driver keeps any, sq_count_rows reads it), the walk finds the page. */
+        size_t total;
+        int64_t version;
+        if (plan == SQ_IMAGE_MANY && q->want_total && !(q->role && *q->role) &&
+            q->ban == BC_BAN_ANY && q->verified == BC_VERIFIED_ANY &&
+            sq_image_count(s, q->search, &total) && sq_data_version(s, &version, NULL) == BC_OK) {
+            remember_count(s, sq_count_key(&p), version, (int64_t)total);
+            p.walk = true;
+        }
     }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
+    s->in_set = NULL;
+    s->in_set_n = 0;
     free(match);
+    free(set);
     sq_qb_release(&w);
     bc_buf_release(&canon);
     return st;

@@ -202,6 +202,12 @@ tui_view *app_top_view(tui_app *app)
     return app->depth ? &app->stack[app->depth - 1] : NULL;
 }
 
+const char *const *tui_app_sort_keys(tui_app *app)
+{
+    tui_view *top = app_top_view(app);
+    return top ? top->ops->sort_keys : NULL;
+}
+
 void tui_app_after_write(tui_app *app, bool user_gone)
 {
     tui_view *top = app_top_view(app);

@@ -60,6 +60,9 @@ typedef struct {
     void (*idle)(tui_view *v, tui_app *app);
     /* The actions worth showing in the bottom line, ending with TUI_ACT_NONE. */
     const tui_action *hints;
+    /* The keys `:sort KEY` takes on this view, ending with NULL: the one list its `:sort` parses,
+     * its usage message names and Tab after `:sort` offers. NULL: the view has no sort. */
+    const char *const *sort_keys;
     void (*close)(tui_view *v);
 } tui_view_ops;
 
@@ -90,6 +93,8 @@ bc_driver *tui_app_driver(tui_app *app);
 /* The console's target (core/target.h): every screen works on it, never on one of its own. */
 bc_target *tui_app_target(tui_app *app);
 const tui_keymap *tui_app_keymap(tui_app *app);
+/* The sort keys of the view on top (its ops->sort_keys), NULL when it has none. */
+const char *const *tui_app_sort_keys(tui_app *app);
 /* Run an action as if its key was pressed (arg as from the command line, or NULL). */
 void tui_app_run_action(tui_app *app, tui_action a, const char *arg);
 /* A message in the bottom line until the next key. */

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "isotime.h"
+#include "timefmt.h"
 #include "meter.h"
 #include "paths.h"
 #include "target.h"
@@ -421,9 +422,9 @@ bc_status bc_cli_users_ban(bc_cli *c, bc_error *err)
         st = run_bulk(c, &x, &a, err);
     } else if (st == BC_OK) {
         st = bc_admin_ban(&x.admin, c->args[0], c->reason, expiry, err);
-        char until[BC_ISO_LEN + 1] = "never";
+        char until[TUI_TIME_TEXT] = "never";
         if (!expiry.never)
-            bc_iso_format(expiry.at_ms, until);
+            tui_time_text(expiry.at_ms, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE, until, sizeof until);
         if (st == BC_OK) {
             char *detail = bc_xasprintf(" until %s, reason \"%s\"; their sessions are revoked",
                                         until, c->reason && *c->reason ? c->reason : "No reason");
@@ -473,22 +474,28 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                    : bc_fail(err, BC_USAGE,
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
+    /* The roles as they are written ("user, admin" is user,admin), in what is said too. */
+    char *roles = NULL;
+    bc_status st = bc_admin_normalise_roles(c->args[c->filtered ? 0 : 1], &roles, err);
+    if (st != BC_OK)
+        return st;
     admin_ctx x;
-    bc_status st = admin_open(c, &x, user_arg(c), err);
+    st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK)
-        st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
+        st = warn_unknown_roles(c, roles, err);
     if (st == BC_OK && c->filtered) {
-        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
+        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = roles};
         st = run_bulk(c, &x, &a, err);
     } else if (st == BC_OK) {
-        st = bc_admin_set_role(&x.admin, c->args[0], c->args[1], err);
+        st = bc_admin_set_role(&x.admin, c->args[0], roles, err);
         if (st == BC_OK) {
-            char *detail = bc_xasprintf(" now has role %s", c->args[1]);
+            char *detail = bc_xasprintf(" now has role %s", roles);
             report_user(c, &x, "users.set-role", c->args[0], "user", detail);
             free(detail);
         }
     }
     admin_close(&x);
+    free(roles);
     return st;
 }
 
@@ -497,8 +504,9 @@ static void print_impersonation(bc_cli *c, const char *user, const bc_record *s,
     const char *token = text_or(s, "token", "");
     int64_t expires = 0;
     bc_record_date(s, "expiresAt", &expires);
-    char until[BC_ISO_LEN + 1];
+    char until[BC_ISO_LEN + 1], when[TUI_TIME_TEXT];
     bc_iso_format(expires, until);
+    tui_time_text(expires, TUI_TIME_ZONE | TUI_TIME_SECONDS | TUI_TIME_ABSOLUTE, when, sizeof when);
     if (c->format == BC_OUT_JSON) {
         bc_record shown = bc_record_copy(s);
         json_t *j = json_object();
@@ -523,7 +531,7 @@ static void print_impersonation(bc_cli *c, const char *user, const bc_record *s,
         text_or(s, "userId", "?"), text_or(s, "impersonatedBy", "?"));
     say(c, "  session id: %s", text_or(s, "id", "?"));
     say(c, "  token:      %s", token);
-    say(c, "  expires:    %s", until);
+    say(c, "  expires:    %s", when);
     say(c, "  use it:     curl -H 'Authorization: Bearer %s' <app>/api/auth/get-session", token);
     if (cookie)
         say(c, "  cookie:     %s=%s", BC_SESSION_COOKIE_NAME, cookie);
@@ -836,11 +844,12 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
         bc_json_print(c->out, doc);
     } else if (st == BC_OK) {
         static const bc_print_col cols[] = {
-            {"id", 0},     {"time", 0},    {"state", 0},    {"actor", 40},
-            {"action", 0}, {"subject", 0}, {"changes", 60}, {"error", 40},
+            {"id", 0, false},       {"time", 0, true},      {"state", 0, false},
+            {"actor", 40, false},   {"action", 0, false},   {"subject", 40, false},
+            {"changes", 60, false}, {"error", 40, false},
         };
         bc_table t;
-        bc_table_init(&t, c->out, c->tty, cols, sizeof cols / sizeof cols[0]);
+        bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
             char id[24];
@@ -848,11 +857,13 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             char *changes = changes_text(e);
             char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
                                       : bc_xstrdup(e->action);
-            const char *cells[] = {id,       e->started_at,
+            char when[TUI_TIME_TEXT];
+            tui_time_iso(e->started_at, TUI_TIME_SECONDS, when, sizeof when);
+            const char *cells[] = {id,       when,
                                    e->state, e->actor ? e->actor : "-",
                                    action,   e->label ? e->label : e->subject,
                                    changes,  e->error};
-            bc_table_row(&t, cells);
+            bc_table_row(&t, cells, NULL);
             free(changes);
             free(action);
         }

@@ -140,10 +140,36 @@ static void action_cands(tui_prompt *p, const char *partial)
         cand_add(p, names[i]);
 }
 
+/* `:sort KEY [asc|desc]`: the keys of the screen on top, then a direction. */
+static void sort_cands(tui_prompt *p, tui_app *app, const char *arg)
+{
+    static const char *const directions[] = {"asc", "desc", NULL};
+    const char *const *keys = tui_app_sort_keys(app);
+    size_t key_len = strcspn(arg, " ");
+    if (!keys)
+        return;
+    if (arg[key_len]) {
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)(key_len < 63 ? key_len : 63), arg);
+        const char *dir = arg + key_len;
+        while (*dir == ' ')
+            dir++;
+        bool known = false;
+        for (size_t i = 0; keys[i]; i++)
+            known = known || strcmp(keys[i], key) == 0;
+        if (!known)
+            return;
+        p->cand_base += (size_t)(dir - arg);
+        keys = directions;
+        arg = dir;
+    }
+    for (size_t i = 0; keys[i]; i++)
+        if (strncmp(keys[i], arg, strlen(arg)) == 0)
+            cand_add(p, keys[i]);
+}
+
 static void arg_cands(tui_prompt *p, tui_app *app, tui_action a, const char *partial)
 {
-    /* the users' sort keys, then the sessions' own (each screen refuses the other's by name) */
-    static const char *const sorts[] = {"created", "updated", "email", "name", "expires", "active"};
     switch (a) {
     case TUI_ACT_ACT_AS:
         email_cands(p, app, partial, true);
@@ -152,9 +178,7 @@ static void arg_cands(tui_prompt *p, tui_app *app, tui_action a, const char *par
         email_cands(p, app, partial, false);
         break;
     case TUI_ACT_SORT:
-        for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
-            if (strncmp(sorts[i], partial, strlen(partial)) == 0)
-                cand_add(p, sorts[i]);
+        sort_cands(p, app, partial);
         break;
     default:
         break;
@@ -188,6 +212,7 @@ static void complete(tui_prompt *p, tui_app *app)
     cands_clear(p);
     const char *t = p->text;
     size_t name_len = strcspn(t, " ");
+    tui_action a = TUI_ACT_NONE;
     if (!t[name_len]) {
         p->cand_base = 0;
         action_cands(p, t);
@@ -198,8 +223,12 @@ static void complete(tui_prompt *p, tui_app *app)
         while (*arg == ' ')
             arg++;
         p->cand_base = (size_t)(arg - t);
-        tui_action a = strcmp(name, "q") == 0 ? TUI_ACT_QUIT : tui_action_by_name(name);
+        a = strcmp(name, "q") == 0 ? TUI_ACT_QUIT : tui_action_by_name(name);
         arg_cands(p, app, a, arg);
+    }
+    if (p->ncands == 0 && a == TUI_ACT_SORT && !tui_app_sort_keys(app)) {
+        tui_app_message(app, "this screen has no sort");
+        return;
     }
     if (p->ncands == 0) {
         char *shown = bc_text_escape(t, strlen(t));

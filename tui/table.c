@@ -8,17 +8,31 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A column's width: a time column is at least as wide as its header with the zone and a sort
+ * arrow ("created CET/CEST \u25bc"), so the header is never cut. */
+static int col_width(const tui_col *c, const char *zone)
+{
+    if (!c->time || !*zone)
+        return c->width;
+    int head = (int)(bc_text_width(c->title) + 1 + bc_text_width(zone) + 2);
+    return head > c->width ? head : c->width;
+}
+
 void tui_table_layout(const tui_col *cols, int n, int total, int *widths)
 {
     bool shown[TUI_TABLE_MAX_COLS];
-    for (int i = 0; i < n; i++)
+    int width[TUI_TABLE_MAX_COLS];
+    const char *zone = tui_time_zone();
+    for (int i = 0; i < n; i++) {
         shown[i] = true;
+        width[i] = col_width(&cols[i], zone);
+    }
     for (;;) {
         int need = 1, flex = 0, worst = -1;
         for (int i = 0; i < n; i++) {
             if (!shown[i])
                 continue;
-            need += cols[i].width + 1;
+            need += width[i] + 1;
             flex += cols[i].flex;
             if (cols[i].drop && (worst < 0 || cols[i].drop > cols[worst].drop))
                 worst = i;
@@ -26,7 +40,7 @@ void tui_table_layout(const tui_col *cols, int n, int total, int *widths)
         if (need <= total || worst < 0) {
             int spare = total - need > 0 ? total - need : 0, given = 0, last_flex = -1;
             for (int i = 0; i < n; i++) {
-                widths[i] = shown[i] ? cols[i].width : 0;
+                widths[i] = shown[i] ? width[i] : 0;
                 if (shown[i] && cols[i].flex && flex) {
                     int extra = spare * cols[i].flex / flex;
                     widths[i] += extra;
@@ -101,25 +115,4 @@ void tui_list_position(char *out, size_t size, int64_t pos, size_t rows, int64_t
     else
         snprintf(p, sizeof p, "?");
     snprintf(out, size, "row %s of %s%s", p, t, at_least ? "+ so far" : "");
-}
-
-void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEXT])
-{
-    int64_t ms;
-    if (bc_record_date(r, field, &ms))
-        tui_time_text(ms, 0, out, TUI_TIME_TEXT);
-    else
-        snprintf(out, TUI_TIME_TEXT, "-");
-}
-
-char *tui_user_status(const bc_record *user, int64_t now, unsigned flags)
-{
-    int64_t until = 0;
-    if (bc_describe_user_state(user, now, &until) != BC_USER_BANNED_UNTIL)
-        return bc_describe_user_status(user, now);
-    char when[TUI_TIME_TEXT];
-    tui_time_text(until, flags, when, sizeof when);
-    if (tui_time_get_mode() == TUI_TIME_RELATIVE)
-        return bc_xasprintf("banned, ends %s", when);
-    return bc_xasprintf("banned until %s", when);
 }

@@ -29,14 +29,6 @@ void tui_table_header(int y, int x, int total, const tui_col *cols, const int *w
 void tui_table_row(int y, int x, int total, const int *widths, int n, const char *const *cells,
                    const tui_style *styles, bool selected);
 
-/* A date field as a table cell (tui_time_text: no zone, the header names it), or "-" when the row
- * has none. */
-void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEXT]);
-
-/* A user's status as core describes it (bc_describe_user_state) with a ban's end in the console's
- * time format (timefmt.h flags: TUI_TIME_ZONE outside tables). The caller frees. */
-char *tui_user_status(const bc_record *user, int64_t now, unsigned flags);
-
 /* "1,234,567" into out. */
 void tui_format_count(char *out, size_t size, int64_t n);
 

@@ -2,10 +2,13 @@
 #include "timefmt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "describe.h"
 #include "isotime.h"
+#include "xalloc.h"
 
 static tui_time_mode mode = TUI_TIME_LOCAL;
 static const char *const names[TUI_TIME_MODES] = {"local", "utc", "relative"};
@@ -36,6 +39,18 @@ bc_status tui_time_parse_mode(const char *text, const char *from, tui_time_mode 
                    text);
 }
 
+bc_status tui_time_from_env(bc_error *err)
+{
+    const char *text = getenv("BCADMIN_TIMES");
+    tui_time_mode m;
+    if (!text || !*text)
+        return BC_OK;
+    bc_status st = tui_time_parse_mode(text, "BCADMIN_TIMES", &m, err);
+    if (st == BC_OK)
+        tui_time_set_mode(m);
+    return st;
+}
+
 /* "3 min ago", "in 12 days": the largest unit that is at least one. */
 static void relative(int64_t ms, unsigned flags, char *out, size_t size)
 {
@@ -45,8 +60,9 @@ static void relative(int64_t ms, unsigned flags, char *out, size_t size)
     static const struct {
         int64_t secs;
         const char *unit;
-    } units[] = {{86400 * 365, "year"}, {86400 * 30, "month"}, {86400, "day"},
-                 {3600, "h"},           {60, "min"},           {1, "s"}};
+        bool word; /* a word takes an s in the plural; "h", "min", "s" never */
+    } units[] = {{86400 * 365, "year", true}, {86400 * 30, "month", true}, {86400, "day", true},
+                 {3600, "h", false},          {60, "min", false},          {1, "s", false}};
     if (s < 60 && !(flags & TUI_TIME_SECONDS)) {
         snprintf(out, size, "%s", "just now");
         return;
@@ -55,26 +71,34 @@ static void relative(int64_t ms, unsigned flags, char *out, size_t size)
     while (i + 1 < sizeof units / sizeof *units && s < units[i].secs)
         i++;
     int64_t n = s / units[i].secs;
-    bool word = strlen(units[i].unit) > 3;
     snprintf(out, size, "%s%lld %s%s%s", past ? "" : "in ", (long long)n, units[i].unit,
-             word && n != 1 ? "s" : "", past ? " ago" : "");
+             units[i].word && n != 1 ? "s" : "", past ? " ago" : "");
 }
 
-void tui_time_text(int64_t ms, unsigned flags, char *out, size_t size)
+/* ms in mode m (flags: TUI_TIME_*). */
+static void format(tui_time_mode m, int64_t ms, unsigned flags, char *out, size_t size)
 {
-    if (mode == TUI_TIME_RELATIVE) {
+    if (m == TUI_TIME_RELATIVE && (flags & TUI_TIME_ABSOLUTE)) {
+        char rel[TUI_TIME_TEXT];
+        relative(ms, flags, rel, sizeof rel);
+        format(TUI_TIME_LOCAL, ms, flags | TUI_TIME_ZONE, out, size);
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, " (%s)", rel);
+        return;
+    }
+    if (m == TUI_TIME_RELATIVE) {
         relative(ms, flags, out, size);
         return;
     }
     time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     struct tm tm;
-    if (mode == TUI_TIME_UTC)
+    if (m == TUI_TIME_UTC)
         gmtime_r(&t, &tm);
     else
         localtime_r(&t, &tm);
     char zone[16] = "";
     if (flags & TUI_TIME_ZONE) {
-        if (mode == TUI_TIME_UTC)
+        if (m == TUI_TIME_UTC)
             snprintf(zone, sizeof zone, " UTC");
         else
             strftime(zone, sizeof zone, " %Z", &tm);
@@ -83,6 +107,11 @@ void tui_time_text(int64_t ms, unsigned flags, char *out, size_t size)
     strftime(when, sizeof when, flags & TUI_TIME_SECONDS ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
              &tm);
     snprintf(out, size, "%s%s", when, zone);
+}
+
+void tui_time_text(int64_t ms, unsigned flags, char *out, size_t size)
+{
+    format(mode, ms, flags, out, size);
 }
 
 void tui_time_iso(const char *iso, unsigned flags, char *out, size_t size)
@@ -96,17 +125,58 @@ void tui_time_iso(const char *iso, unsigned flags, char *out, size_t size)
         snprintf(out, size, "%s", iso);
 }
 
+/* The local zone's abbreviation at t into out (size bytes): "" when strftime has none. */
+static void zone_at(time_t t, char *out, size_t size)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    if (!strftime(out, size, "%Z", &tm))
+        out[0] = '\0';
+}
+
 const char *tui_time_zone(void)
 {
-    static char zone[16];
+    static char zone[40];
     if (mode == TUI_TIME_RELATIVE)
         return "";
     if (mode == TUI_TIME_UTC)
         return "UTC";
-    time_t t = (time_t)(bc_now_ms() / 1000);
+    /* Mid-January and mid-July of this year: a zone with summer time names both. */
+    time_t now = (time_t)(bc_now_ms() / 1000);
     struct tm tm;
-    localtime_r(&t, &tm);
-    if (!strftime(zone, sizeof zone, "%Z", &tm))
+    gmtime_r(&now, &tm);
+    int year = tm.tm_year;
+    char a[16], b[16];
+    struct tm jan = {.tm_year = year, .tm_mon = 0, .tm_mday = 15, .tm_hour = 12, .tm_isdst = -1};
+    struct tm jul = {.tm_year = year, .tm_mon = 6, .tm_mday = 15, .tm_hour = 12, .tm_isdst = -1};
+    zone_at(mktime(&jan), a, sizeof a);
+    zone_at(mktime(&jul), b, sizeof b);
+    if (!*a && !*b)
         snprintf(zone, sizeof zone, "local");
+    else if (!*b || strcmp(a, b) == 0)
+        snprintf(zone, sizeof zone, "%s", *a ? a : b);
+    else
+        snprintf(zone, sizeof zone, "%s/%s", a, b);
     return zone;
+}
+
+void tui_date_field(const bc_record *r, const char *field, char out[TUI_TIME_TEXT])
+{
+    int64_t ms;
+    if (bc_record_date(r, field, &ms))
+        tui_time_text(ms, 0, out, TUI_TIME_TEXT);
+    else
+        snprintf(out, TUI_TIME_TEXT, "-");
+}
+
+char *tui_user_status(const bc_record *user, int64_t now, unsigned flags)
+{
+    int64_t until = 0;
+    if (bc_describe_user_state(user, now, &until) != BC_USER_BANNED_UNTIL)
+        return bc_describe_user_status(user, now);
+    char when[TUI_TIME_TEXT];
+    tui_time_text(until, flags, when, sizeof when);
+    if (tui_time_get_mode() == TUI_TIME_RELATIVE && !(flags & TUI_TIME_ABSOLUTE))
+        return bc_xasprintf("banned, ends %s", when);
+    return bc_xasprintf("banned until %s", when);
 }

@@ -137,15 +137,10 @@ int tui_main(const tui_options *opts)
 {
     int64_t started = tui_trace_now_us();
     set_locale();
-    const char *times = env("BCADMIN_TIMES");
-    if (times) {
-        tui_time_mode mode;
-        bc_error terr = {0};
-        if (tui_time_parse_mode(times, "BCADMIN_TIMES", &mode, &terr) != BC_OK) {
-            fprintf(stderr, "bcadmin: %s\n", terr.msg);
-            return bc_status_exit_code(terr.status);
-        }
-        tui_time_set_mode(mode);
+    bc_error terr = {0};
+    if (tui_time_from_env(&terr) != BC_OK) {
+        fprintf(stderr, "bcadmin: %s\n", terr.msg);
+        return bc_status_exit_code(terr.status);
     }
     console con = {.opts = {.db = opts->db_path && *opts->db_path ? opts->db_path : NULL,
                             .url = opts->url,

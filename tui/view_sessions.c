@@ -19,8 +19,9 @@ enum { SHOW_ALL, SHOW_ACTIVE, SHOW_EXPIRED, SHOW_IMPERSONATION, SHOW_COUNT };
 static const char *const show_labels[] = {"all sessions", "active only", "expired only",
                                           "impersonation only"};
 
-/* Sort keys as the menu and `:sort` name them (bc_session_sort order). */
-static const char *const sort_names[BC_SESSION_SORT_COUNT] = {"created", "expires", "active"};
+/* Sort keys as `:sort` names them, and as the menu and title do (bc_session_sort order). */
+static const char *const sort_names[BC_SESSION_SORT_COUNT + 1] = {"created", "expires", "active",
+                                                                  NULL};
 static const char *const sort_labels[BC_SESSION_SORT_COUNT] = {"created", "expires", "last active"};
 
 /* A live search waits this long after the last letter before it fetches. */
@@ -109,6 +110,11 @@ static void reload(sessions_state *s, bool to_end)
     reload_sorted(s, to_end, s->sort, s->ascending);
 }
 
+static void reload_at(void *ctx, bool to_end)
+{
+    reload(ctx, to_end);
+}
+
 /* arg: NULL for every session; "active" or "impersonation" opens the list filtered so. */
 static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
@@ -120,6 +126,7 @@ static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_er
         s->show = SHOW_ACTIVE;
     else if (arg && strcmp(arg, "impersonation") == 0)
         s->show = SHOW_IMPERSONATION;
+    tui_live_search_init(&s->search, reload_at, NULL, s, SEARCH_DELAY_US);
     tui_rowwin_init(&s->win, fetch_sessions, s, true, tui_app_page_size(app));
     v->list = &s->win.pos;
     if (tui_rowwin_reset(&s->win, false, err) != BC_OK)
@@ -219,32 +226,16 @@ static bool filter_activate(tui_menu *m, tui_app *app, int dir)
 
 /* --- search and sort ------------------------------------------------------------------------ */
 
-static void search_changed(void *ctx, tui_app *app, const char *text)
-{
-    sessions_state *s = ctx;
-    tui_live_search_changed(&s->search, app, text, SEARCH_DELAY_US);
-}
-
-static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
-{
-    (void)app;
-    sessions_state *s = ctx;
-    if (tui_live_search_done(&s->search, text, accepted))
-        reload(s, false);
-}
-
 static int sessions_idle_in(tui_view *v, tui_app *app)
 {
     (void)app;
-    return tui_live_search_due_in(&((sessions_state *)v->data)->search);
+    return tui_live_search_idle_in(&((sessions_state *)v->data)->search);
 }
 
 static void sessions_idle(tui_view *v, tui_app *app)
 {
     (void)app;
-    sessions_state *s = v->data;
-    if (s->search.pending)
-        reload(s, false);
+    tui_live_search_idle(&((sessions_state *)v->data)->search);
 }
 
 /* Sort by k: again reverses; a new key starts with the newest / latest first. */
@@ -279,16 +270,11 @@ static void open_sort_menu(sessions_state *s, tui_app *app)
 /* `:sort KEY [asc|desc]` */
 static bool parse_sort(sessions_state *s, const char *arg)
 {
-    int ascending, k = tui_sort_arg(arg, sort_names, BC_SESSION_SORT_COUNT, &ascending);
+    int ascending, k = tui_sort_arg(arg, sort_names, &ascending);
     if (k < 0)
         return false;
     sort_by(s, (bc_session_sort)k, ascending == 1);
     return true;
-}
-
-static void reload_at(void *ctx, bool to_end)
-{
-    reload(ctx, to_end);
 }
 
 static void sessions_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
@@ -329,20 +315,19 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         return true;
     }
     case TUI_ACT_SEARCH:
-        if (tui_live_search_open(&s->search, app, arg, search_changed, search_done, s))
-            reload(s, false);
+        tui_live_search_open(&s->search, app, arg);
         return true;
     case TUI_ACT_SORT:
         if (!arg)
             open_sort_menu(s, app);
         else if (!parse_sort(s, arg))
-            tui_app_message(app, "sort sessions by created, expires or active [asc|desc]");
+            tui_sort_usage(app, "sessions", sort_names);
         return true;
     case TUI_ACT_REVERSE:
         sort_by(s, s->sort, !s->ascending);
         return true;
     case TUI_ACT_BACK:
-        return tui_live_search_back(&s->search, app, reload_at, s);
+        return tui_live_search_back(&s->search, app);
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
         s->search.text[0] = '\0';
@@ -384,5 +369,6 @@ const tui_view_ops tui_sessions_view = {
     .idle_in = sessions_idle_in,
     .idle = sessions_idle,
     .hints = sessions_hints,
+    .sort_keys = sort_names,
     .close = sessions_close,
 };

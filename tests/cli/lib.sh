@@ -5,6 +5,9 @@ set -eu
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bcadmin-cli.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 export XDG_STATE_HOME="$TMP/state" XDG_DATA_HOME="$TMP/data" BCADMIN_NOW=2026-06-01T00:00:00.000Z
+# Plain-text times are local with the zone named (timefmt.h): one zone for every run.
+export TZ=UTC
+unset BCADMIN_TIMES || true
 unset BCADMIN_DB || true
 ESC=$(printf '\033')
 

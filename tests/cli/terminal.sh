@@ -13,9 +13,10 @@ sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u6', 'An Extremely Long Display Nam
  'osc@example.com', 1, NULL, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'user', 0,
  NULL, NULL, NULL);"
 
-# on_tty CMD...: run CMD with stdout and stderr on a pty; the transcript goes to $TMP/out.
+# on_tty CMD...: run CMD with stdout and stderr on a pty $COLS columns wide (200 unless set); the
+# transcript goes to $TMP/out.
 on_tty() {
-    cmd=""
+    cmd="stty cols ${COLS:-200} rows 50;"
     for a in "$@"; do
         cmd="$cmd '$a'"
     done
@@ -31,7 +32,7 @@ on_tty "$BCADMIN" --db "$DB" users list
 if grep -q "$ESC" "$TMP/raw"; then fail "an escape character reached the terminal"; fi
 if grep -q "$(printf '\007')" "$TMP/raw"; then fail "a BEL reached the terminal"; fi
 same_out "tty table" <<'OUT'
-email                                     name                            role        status                         verified  created
+email                                     name                            role        status UTC                     verified  created UTC
 eve@example.com                           Eve 李小龙                      -           active                         no        2026-05-01 10:00
 dave@example.com                          Dave \x1b[31mRed\x1b[0m         user,admin  ban expired                    yes       2026-04-01 10:00
 carol@example.com                         Carol\nNewline                  user        banned until 2026-12-31 00:00  yes       2026-03-01 10:00

@@ -31,3 +31,25 @@ expect_line 4 "▸user000@example.com            User 0               admin     
 keys O
 wait_for "sort: email ▼ descending"
 expect_line 4 "▸user199@example.com            User 199             user       active                        no       2026-01-09 07:00"
+# Tab after `:sort` offers the users' keys only (never the sessions' expires, active)
+keys :
+keys C-u
+text "sort "
+keys Tab
+wait_for " 4: Tab/"
+menu=$(screen | sed -n '/ 4: Tab\//,$p')
+for k in created updated email name; do
+    printf '%s\n' "$menu" | grep -q "│$k *│" || fail "the :sort menu lacks $k"
+done
+for k in expires active; do
+    ! printf '%s\n' "$menu" | grep -q "│$k *│" || fail "the :sort menu offers the sessions' $k"
+done
+keys Escape C-u
+text "sort e"
+keys Tab
+wait_for ":sort email"
+text "a"
+keys Tab
+wait_for ":sort email asc"
+keys Enter
+wait_for "sort: email ▲ ascending"

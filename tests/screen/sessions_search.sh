@@ -79,3 +79,29 @@ keys C-u
 text "sort nosuch"
 keys Enter
 wait_for "sort sessions by created, expires or active [asc|desc]"
+
+# Tab after `:sort` offers the sessions' keys only (never the users' updated, email, name), then
+# a direction
+keys :
+keys C-u
+text "sort "
+keys Tab
+wait_for " 3: Tab/"
+menu=$(screen | sed -n '/ 3: Tab\//,$p')
+for k in created expires active; do
+    printf '%s\n' "$menu" | grep -q "│$k *│" || fail "the :sort menu lacks $k"
+done
+for k in updated email name; do
+    ! printf '%s\n' "$menu" | grep -q "│$k *│" || fail "the :sort menu offers the users' $k"
+done
+keys C-u
+text "sort ex"
+keys Tab
+wait_for ":sort expires" # and a space: Tab again offers a direction
+keys Tab
+wait_for " 2: Tab/"
+keys Tab Tab
+wait_for ":sort expires desc"
+keys Enter
+wait_for "sort: expires ▼ descending"
+first_owner "user004@example.com"
