@@ -13,6 +13,14 @@
  * Cursors wrap Convex's continueCursor; a page that ends inside a batch remembers the batch's
  * start and the last row shown. Going back uses a stack of earlier positions kept in the
  * cursor. Independent calls go out together (bc_convex_run: one round trip).
+ *
+ * A whole query (users_each / sessions_each) reads in _creationTime ranges (read_ranges, then
+ * read_on): one bc_convex_queue carries its range reads, at most IN_FLIGHT at once, the next
+ * ones sent whenever an answer comes in, and the rows are handed to the sink in order. Writes the
+ * sink starts (bc_driver_writes_start: a bulk's 500-user chunks, see core/admin.c
+ * bc_admin_bulk_filter) join that queue as jobs (updateMany / deleteMany paged by their own
+ * answers), so they go out while later ranges are still being read; the read waits for them
+ * before it returns, and a failure stops the reading and sends no further write.
  */
 #include "convex_driver.h"
 
