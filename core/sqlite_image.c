@@ -374,7 +374,8 @@ static bool add_row(void *ctx, size_t row)
  *   keep the page in a heap, count them (the scan of sqlite_search.c over them): <= 5 ms.
  * - m <= s->image_set_max (32,768): walk the sort index, reading only the rows among the m: about
  *   (limit + 1) n / m index entries (<= 50,000 at the bound above) and limit + 1 rows.
- * - more: walk the sort order checking each row: about (limit + 1) n / m rows (<= 3,100). */
+ * - more: walk the sort order checking each row: about (limit + 1) n / m rows (<= 3,100; for a
+ *   larger page the set's bound grows so that this stays within half the walk's budget). */
 sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t **rowids, size_t *n)
 {
     *rowids = NULL;
@@ -385,7 +386,11 @@ sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t 
     size_t few = (size_t)(sqrt((double)(limit + 1) * (double)im->n) / 5);
     if (few < limit + 1)
         few = limit + 1;
-    size_t cap = few > s->image_set_max ? few : s->image_set_max;
+    /* Many: the plain walk meets its limit + 1 matches within half its budget of rows. */
+    size_t cap = few > s->image_set_max ? few : s->image_set_max,
+           walk = (size_t)(2 * (double)(limit + 1) * (double)im->n / (double)s->walk_rows);
+    if (cap < walk)
+        cap = walk;
     row_list l = {.cap = cap, .rows = bc_xmalloc((cap + 1) * sizeof(size_t))};
     size_t nn;
     char *needle = bc_text_fold(search, strlen(search), &nn);
