@@ -587,28 +587,30 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
         plan = sq_image_matches(s, q->search, limit, &set, &found);
     else
         sq_image_tend(s); /* the console's first page: start reading the image */
+    /* The search the only filter: the image's matches are the answer's, so their number is
+     * its count (kept as the driver keeps any count: sq_count_rows reads it) and a page with
+     * its total is found as one without. */
+    bool search_only =
+        !(q->role && *q->role) && q->ban == BC_BAN_ANY && q->verified == BC_VERIFIED_ANY;
+    size_t total = found;
+    int64_t version;
+    bool counted = plan != SQ_IMAGE_NONE && q->want_total && search_only &&
+                   (plan != SQ_IMAGE_MANY || sq_image_count(s, q->search, &total)) &&
+                   sq_data_version(s, &version, NULL) == BC_OK;
+    if (counted)
+        remember_count(s, sq_count_key(&p), version, (int64_t)total);
     if (plan == SQ_IMAGE_FEW || plan == SQ_IMAGE_SOME) {
         p.set = set;
         p.set_n = found;
-        p.walk = plan == SQ_IMAGE_SOME && !q->want_total;
+        p.walk = plan == SQ_IMAGE_SOME && (!q->want_total || counted);
         s->in_set = set;
         s->in_set_n = found;
     } else if (st == BC_OK && p.scan) {
         int64_t docs, rows;
         p.match = match = sq_search_match(s, q->search, &docs, &rows);
         /* With the image's word that the matches are many, the walk fills its page. */
-        p.walk = !q->want_total &&
+        p.walk = (!q->want_total || counted) &&
                  (plan == SQ_IMAGE_MANY || sq_search_walks(s, match, docs, rows, limit));
-        /* The search the only filter: the image counts its matches (the count kept as the
-         * driver keeps any, sq_count_rows reads it), the walk finds the page. */
-        size_t total;
-        int64_t version;
-        if (plan == SQ_IMAGE_MANY && q->want_total && !(q->role && *q->role) &&
-            q->ban == BC_BAN_ANY && q->verified == BC_VERIFIED_ANY &&
-            sq_image_count(s, q->search, &total) && sq_data_version(s, &version, NULL) == BC_OK) {
-            remember_count(s, sq_count_key(&p), version, (int64_t)total);
-            p.walk = true;
-        }
     }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
