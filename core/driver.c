@@ -386,6 +386,12 @@ bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
     return d->ops->txn(d, op, err);
 }
 
+void bc_driver_prepare_search(bc_driver *d)
+{
+    if (d && d->ops->prepare_search)
+        d->ops->prepare_search(d);
+}
+
 void bc_driver_interrupt(bc_driver *d)
 {
     if (d)

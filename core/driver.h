@@ -249,6 +249,10 @@ typedef struct {
      * stores without the counting ops. */
     bc_status (*rows_page)(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                            bc_page *out, bc_error *err);
+    /* Optional: the caller will search users as they type (the console's live search): the
+     * store may prepare for it in the background (SQLite: the search image, sqlite_image.c).
+     * Safe from any thread, also while a call runs. */
+    void (*prepare_search)(bc_driver *d);
 } bc_driver_ops;
 
 struct bc_driver {
@@ -331,6 +335,9 @@ bc_status bc_driver_count_groups(bc_driver *d, const bc_count_query *q, const ch
 /* BC_ERR where the driver has no rows_page. */
 bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                               bc_page *out, bc_error *err);
+
+/* See bc_driver_ops.prepare_search; nothing where the store has no such op. */
+void bc_driver_prepare_search(bc_driver *d);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
  * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any

@@ -380,9 +380,9 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
     } else if (st == BC_OK) {
         if (!runs.n)
             fprintf(c->out, "no checklist runs\n");
-        static const bc_print_col cols[] = {
-            {"run", 0, false},   {"checklist", 0, false}, {"state", 0, false},
-            {"steps", 0, false}, {"started", 0, true},    {"target", 60, false}};
+        static const bc_print_col cols[] = {{"run", 0, false},    {"checklist", 0, false},
+                                            {"state", 0, false},  {"steps", 0, false},
+                                            {"started", 0, true}, {"target", 60, false}};
         bc_table t;
         bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < runs.n; i++) {

@@ -55,7 +55,7 @@ static char *short_date(const bc_record *r, const char *field)
 }
 
 static const bc_print_col user_cols[] = {
-    {"email", 40, false},  {"name", 30, false},   {"role", 16, false},
+    {"email", 40, false}, {"name", 30, false},    {"role", 16, false},
     {"status", 29, true}, {"verified", 0, false}, {"created", 0, true},
 };
 
@@ -73,29 +73,35 @@ static const row_kind users_kind = {"users", BC_MODEL_USER, user_cols,
                                     sizeof user_cols / sizeof user_cols[0], user_cells};
 
 static const bc_print_col session_cols[] = {
-    {"id", 32, false},    {"user", 40, false}, {"status", 23, false},
-    {"expires", 0, true}, {"ip", 40, false},   {"user agent", 40, false},
+    {"id", 32, false},
+    {"user", 40, false},
+    {"status", 23, false},
+    {"expires", 0, true},
+    {"ip", 40, false},
+    {"user agent", 40, false},
     {"impersonated by", 40, false},
 };
 
 static void session_cells(const bc_cli *c, const bc_record *s, char **out, size_t *lens)
 {
     out[0] = text_of(s, "id", &lens[0]);
-    /* Emails where the console shows them (bc_users_attach_emails); the id when the user is gone. */
+    /* Emails where the console shows them (bc_users_attach_emails); the id when the user is gone.
+     */
     out[1] = text_of(s, bc_record_text(s, "userEmail") ? "userEmail" : "userId", &lens[1]);
     out[2] = made(bc_describe_session_status(s, c->now), &lens[2]);
     out[3] = made(short_date(s, "expiresAt"), &lens[3]);
     out[4] = text_of(s, "ipAddress", &lens[4]);
     out[5] = text_of(s, "userAgent", &lens[5]);
-    out[6] = text_of(s, bc_record_text(s, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy",
-                     &lens[6]);
+    out[6] =
+        text_of(s, bc_record_text(s, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy",
+                &lens[6]);
 }
 
 static const row_kind sessions_kind = {"sessions", BC_MODEL_SESSION, session_cols,
                                        sizeof session_cols / sizeof session_cols[0], session_cells};
 
 static const bc_print_col account_cols[] = {
-    {"id", 0, false},    {"provider", 0, false}, {"account id", 40, false},
+    {"id", 0, false},     {"provider", 0, false}, {"account id", 40, false},
     {"scope", 30, false}, {"password", 0, false}, {"created", 0, true},
 };
 

@@ -66,6 +66,19 @@ check_filter "eve dave carol bob alice" --search example
 check_filter "eve" --search 李小
 check_filter "carol" --prefix ca
 check_filter "" --prefix zz
+# --prefix with capitals: lowercased (as Better Auth stores emails) and as typed (as its admin
+# update-user stores one), with and without the indexes of `db index` (on a copy).
+cp "$DB" "$TMP/prefix.db"
+sqlite3 "$TMP/prefix.db" "INSERT INTO \"user\" (id, name, email, emailVerified, createdAt, updatedAt)
+ VALUES ('u9', 'José', 'José@Example.COM', 1, '2026-05-02T10:00:00.000Z', '2026-05-02T10:00:00.000Z')"
+for state in plain indexed; do
+    [ "$state" = indexed ] && run 0 "$BCADMIN" --db "$TMP/prefix.db" db index
+    for p in "José:u9" "José@Example.COM:u9" "CA:u3" "josé:" "Eve@:u5"; do
+        run 0 "$BCADMIN" --db "$TMP/prefix.db" users list --prefix "${p%%:*}" --json id
+        [ "$(json '" ".join(u["id"] for u in d["users"]) + "/" + str(d["total"])')" = "${p#*:}/$(printf %s "${p#*:}" | wc -w)" ] ||
+            fail "$state: --prefix ${p%%:*}: $(cat "$TMP/out")"
+    done
+done
 check_filter "dave alice" --role admin
 check_filter "carol bob" --banned
 check_filter "dave" --ban-expired
