@@ -46,8 +46,24 @@ keys C-u
 text "sort expires"
 keys Enter
 wait_for "sort: expires ▼ descending"
+# keys typed while the sort the : line started runs are the next ones': a : opens the next line
+ctl POST /__test/latency '{"ms":1500}' >/dev/null
 keys :
-wait_for ":sort expires" # the line, opened on the last command (keys typed before it are not its)
+keys C-u
+text "sort created"
+keys Enter
+wait_for "Esc stops" # the sort is being read
+keys :
+ctl POST /__test/latency '{"ms":0}' >/dev/null
+wait_for ":sort created"
+keys Escape
+wait_for "sort: created ▼ descending"
+keys :
+keys C-u
+text "sort expires"
+keys Enter
+wait_for "sort: expires ▼ descending"
+keys :
 keys C-u
 text "sort active"
 keys Enter
