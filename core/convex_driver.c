@@ -13,6 +13,14 @@
  * Cursors wrap Convex's continueCursor; a page that ends inside a batch remembers the batch's
  * start and the last row shown. Going back uses a stack of earlier positions kept in the
  * cursor. Independent calls go out together (bc_convex_run: one round trip).
+ *
+ * A whole query (users_each / sessions_each) reads in _creationTime ranges (read_ranges, then
+ * read_on): one bc_convex_queue carries its range reads, at most IN_FLIGHT at once, the next
+ * ones sent whenever an answer comes in, and the rows are handed to the sink in order. Writes the
+ * sink starts (bc_driver_writes_start: a bulk's 500-user chunks, see core/admin.c
+ * bc_admin_bulk_filter) join that queue as jobs (updateMany / deleteMany paged by their own
+ * answers), so they go out while later ranges are still being read; the read waits for them
+ * before it returns, and a failure stops the reading and sends no further write.
  */
 #include "convex_driver.h"
 
@@ -60,6 +68,8 @@ enum {
 
 typedef enum { LAYOUT_ROOT, LAYOUT_GENERATED, LAYOUT_COMPONENT, LAYOUT_CUSTOM } layout;
 
+typedef struct live live; /* a ranged read's calls in flight (read_on) */
+
 typedef struct {
     bc_driver base;
     bc_convex *cx;
@@ -79,6 +89,8 @@ typedef struct {
     char *session_needle;
     char **session_users;
     size_t n_session_users;
+    /* The ranged read whose sink runs now: writes it starts join its calls (NULL: none). */
+    live *live;
 } cv;
 
 static const bc_driver_ops convex_ops;
@@ -223,6 +235,8 @@ typedef struct {
     size_t *count;  /* a write: where its count is added */
     bc_record *after; /* updateOne: where the row it returns goes */
     bc_status *status; /* where this job's failure goes (NULL: nowhere but the result) */
+    bool *sent;        /* a write: set once a call of it may have run */
+    bool busy;         /* a call of it is in flight */
 } job;
 
 static void job_release(job *j)
@@ -293,6 +307,9 @@ static void job_call(cv *c, const job *j, fcall *f)
  * status, and to *st / *err when it is the first. */
 static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
 {
+    j->busy = false;
+    if (j->sent && f->call.sent)
+        *j->sent = true;
     bc_error e = {0};
     bc_cv *v = NULL;
     bc_status cs;
@@ -318,37 +335,62 @@ static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
     fcall_release(f);
 }
 
-/* Run jobs in rounds: every unfinished job sends its next call, at most IN_FLIGHT at once (one
- * round trip). Every answer is read, also after a failure, so the counts say what was applied;
- * a failed job stops, the others go on. Returns the first failure. */
+/* A call in flight on a queue, and what its answer is for. */
+typedef enum { FLIGHT_JOB, FLIGHT_RANGE, FLIGHT_PAGE } flight_kind;
+
+typedef struct {
+    fcall f;
+    flight_kind kind;
+    size_t job;   /* FLIGHT_JOB: the job's index */
+    size_t range; /* FLIGHT_RANGE: the plan's id for the range */
+    char *end;    /* FLIGHT_RANGE: the range's end (owned) */
+} flight;
+
+static void flight_send(bc_convex_queue *q, flight *fl)
+{
+    fl->f.call.tag = fl;
+    bc_convex_queue_add(q, &fl->f.call);
+}
+
+static void flight_free(flight *fl)
+{
+    fcall_release(&fl->f);
+    free(fl->end);
+    free(fl);
+}
+
+/* Send the next call of jobs[i] on q. */
+static void job_send(cv *c, bc_convex_queue *q, job *jobs, size_t i)
+{
+    flight *fl = bc_xcalloc(1, sizeof *fl);
+    fl->kind = FLIGHT_JOB;
+    fl->job = i;
+    job_call(c, &jobs[i], &fl->f);
+    jobs[i].busy = true;
+    flight_send(q, fl);
+}
+
+/* Run jobs on one queue, IN_FLIGHT calls at once: each job's next call goes out as soon as its
+ * last answer is in. Every answer is read, also after a failure, so the counts say what was
+ * applied; a failed job stops, the others go on (not after a stop request). Returns the first
+ * failure. */
 static bc_status run_jobs(cv *c, job *jobs, size_t n, bc_error *err)
 {
     bc_status st = BC_OK;
-    fcall *calls = bc_xcalloc(IN_FLIGHT, sizeof *calls);
-    size_t index[IN_FLIGHT];
-    bc_convex_call raw[IN_FLIGHT];
-    for (;;) {
-        size_t k = 0;
-        for (size_t i = 0; i < n && k < IN_FLIGHT; i++) {
-            job *j = &jobs[i];
-            if (j->done || job_full(j))
-                continue;
-            job_call(c, j, &calls[k]);
-            index[k++] = i;
-        }
-        if (k == 0)
-            break;
-        for (size_t i = 0; i < k; i++)
-            raw[i] = calls[i].call;
-        bc_convex_run(c->cx, raw, k);
-        for (size_t i = 0; i < k; i++) {
-            calls[i].call = raw[i];
-            job_take(&jobs[index[i]], &calls[i], &st, err);
-        }
-        if (st == BC_CANCELLED)
-            break;
+    bc_convex_queue *q = bc_convex_queue_new(c->cx, IN_FLIGHT);
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].done && !job_full(&jobs[i]))
+            job_send(c, q, jobs, i);
+    bc_convex_call *call;
+    while ((call = bc_convex_queue_next(q))) {
+        flight *fl = call->tag;
+        job *j = &jobs[fl->job];
+        job_take(j, &fl->f, &st, err);
+        if (st != BC_CANCELLED && !j->done && !job_full(j))
+            job_send(c, q, jobs, fl->job);
+        flight_free(fl);
     }
-    free(calls);
+    bc_convex_queue_free(q);
     return st;
 }
 
@@ -507,6 +549,29 @@ static bc_status patch_check(bc_model model, const bc_record *patch, bc_error *e
     return BC_OK;
 }
 
+/* Jobs for writes: a patch of one row by id is updateOne (its answer is the row as written),
+ * other writes updateMany / deleteMany in chunks. Each fills its bc_write's count, status and
+ * sent flag (w must stay where it is until the jobs are done). */
+static void add_write_jobs(cv *c, bc_write *w, size_t nw, job **jobs, size_t *n_jobs)
+{
+    for (size_t i = 0; i < nw; i++) {
+        const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
+        if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
+            continue;
+        job tmpl = {.count = &w[i].changed, .status = &w[i].status, .sent = &w[i].sent};
+        bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
+        bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
+        if (one) {
+            tmpl.after = &w[i].after;
+            add_jobs(c, w[i].model, mt, "updateOne", doc, "update", 0, &tmpl, jobs, n_jobs);
+        } else {
+            add_jobs(c, w[i].model, mt, doc ? "updateMany" : "deleteMany", doc, "update",
+                     WRITE_BATCH, &tmpl, jobs, n_jobs);
+        }
+        bc_cv_free(doc);
+    }
+}
+
 /* Independent reads and writes in one go: a patch of one row by id is updateOne (its answer is
  * the row as written), other writes updateMany / deleteMany in chunks; every chunk of every read
  * and write shares the rounds. */
@@ -523,22 +588,7 @@ static bc_status convex_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, 
     if (st != BC_OK)
         return st;
     add_read_jobs(c, r, nr, &jobs, &n_jobs);
-    for (size_t i = 0; i < nw; i++) {
-        const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
-        if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
-            continue;
-        job tmpl = {.count = &w[i].changed, .status = &w[i].status};
-        bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
-        bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
-        if (one) {
-            tmpl.after = &w[i].after;
-            add_jobs(c, w[i].model, mt, "updateOne", doc, "update", 0, &tmpl, &jobs, &n_jobs);
-        } else {
-            add_jobs(c, w[i].model, mt, doc ? "updateMany" : "deleteMany", doc, "update",
-                     WRITE_BATCH, &tmpl, &jobs, &n_jobs);
-        }
-        bc_cv_free(doc);
-    }
+    add_write_jobs(c, w, nw, &jobs, &n_jobs);
     st = run_jobs(c, jobs, n_jobs, err);
     jobs_release(jobs, n_jobs);
     return st;
@@ -902,10 +952,210 @@ static void report_ranges(ranged *g, const bc_ranges *plan)
                        total > g->read ? total : 0);
 }
 
+/* The calls in flight of one ranged read: its range (or page) reads and the writes its sink
+ * starts (bc_driver_writes_start: c->live while the sink may run), on one queue. */
+struct live {
+    bc_convex_queue *q;
+    job *jobs; /* writes started by the sink, in the order started (owned) */
+    size_t n_jobs;
+    size_t reads_out, writes_out; /* calls in flight */
+    bool stopped;                 /* a failure: writes not yet sent stay unsent */
+};
+
+/* Writes a sink started that wait for a place. */
+static size_t live_waiting(const live *lv)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lv->n_jobs; i++)
+        n += !lv->jobs[i].done && !lv->jobs[i].busy;
+    return n;
+}
+
+/* Send waiting writes while places are free; after a failure, end them unsent instead. */
+static void live_send_writes(cv *c, live *lv)
+{
+    for (size_t i = 0; i < lv->n_jobs; i++) {
+        job *j = &lv->jobs[i];
+        if (j->done || j->busy)
+            continue;
+        if (lv->stopped) {
+            j->done = true;
+            if (j->status && *j->status == BC_OK)
+                *j->status = BC_CANCELLED;
+            continue;
+        }
+        if (lv->reads_out + lv->writes_out >= IN_FLIGHT)
+            break;
+        job_send(c, lv->q, lv->jobs, i);
+        lv->writes_out++;
+    }
+}
+
+/* Send the range reads the plan allows into the places left; while writes wait, reads keep to
+ * half the places so that both move. Returns how many were sent. */
+static size_t live_send_ranges(ranged *g, live *lv, bc_ranges *plan)
+{
+    size_t cap = live_waiting(lv) ? IN_FLIGHT / 2 : IN_FLIGHT;
+    size_t busy = lv->reads_out + lv->writes_out;
+    if (lv->reads_out >= cap || busy >= IN_FLIGHT)
+        return 0;
+    size_t room = cap - lv->reads_out < IN_FLIGHT - busy ? cap - lv->reads_out : IN_FLIGHT - busy;
+    bc_range_req req[IN_FLIGHT];
+    size_t k = bc_ranges_plan(plan, req, room);
+    for (size_t i = 0; i < k; i++) {
+        flight *fl = bc_xcalloc(1, sizeof *fl);
+        fl->kind = FLIGHT_RANGE;
+        fl->range = req[i].id;
+        fl->end = bc_xstrdup(req[i].end);
+        bc_cv *rargs = bc_cv_copy(g->base);
+        bc_cv_set(rargs, "paginationOpts",
+                  range_pagination(req[i].cursor, req[i].end, RANGE_ROWS, 0));
+        fcall_init(g->c, &fl->f, "findMany", rargs, true);
+        flight_send(lv->q, fl);
+        lv->reads_out++;
+    }
+    return k;
+}
+
+/* One page after another (a cursor the plan cannot cut): the next page from cursor. */
+static void live_send_page(ranged *g, live *lv, const char *cursor)
+{
+    flight *fl = bc_xcalloc(1, sizeof *fl);
+    fl->kind = FLIGHT_PAGE;
+    bc_cv *pargs = bc_cv_copy(g->base);
+    bc_cv_set(pargs, "paginationOpts",
+              pagination(cursor, RANGE_ROWS, g->sp->scans ? RANGE_ROWS : 0));
+    fcall_init(g->c, &fl->f, "findMany", pargs, true);
+    flight_send(lv->q, fl);
+    lv->reads_out++;
+}
+
+/* A read's answer: a range's rows into the plan, a page's rows handed on (and *next moved on).
+ * Dropped when want is false (the reading already ended). */
+static bc_status take_read(ranged *g, bc_ranges *plan, flight *fl, char **next, bool want,
+                           bc_error *err)
+{
+    bc_error e = {0};
+    bc_cv *v = NULL;
+    fm_answer a = {0};
+    bc_rows rows;
+    char **keys;
+    bc_status st = answer_rows(g, &fl->f, &a, &v, &rows, &keys, &e);
+    if (st == BC_OK && want && fl->kind == FLIGHT_PAGE) {
+        g->read += a.page->u.arr.n;
+        free(*next);
+        *next = a.done ? NULL : bc_xstrdup(a.next);
+        st = ranged_put(g, &rows, keys, err);
+        keys = NULL;
+    } else if (st == BC_OK && want) {
+        /* a range not done read its whole share; a done one at least what matched */
+        g->read += a.next && strcmp(a.next, fl->end) != 0 ? RANGE_ROWS + 1 : rows.n;
+        /* The plan takes the rows and key strings (or drops them); the array stays ours. */
+        if (!bc_ranges_answer(plan, fl->range, &rows, keys, a.next))
+            st = bc_fail(err, BC_ERR,
+                         "%sfindMany: a range read came back without a step forward "
+                         "(continueCursor %s)",
+                         g->c->module, a.next ? a.next : "missing");
+        free(keys);
+        keys = NULL;
+    } else if (st != BC_OK && want) {
+        *err = e;
+    }
+    for (size_t i = 0; keys && i < rows.n; i++)
+        free(keys[i]);
+    free(keys);
+    if (st != BC_OK || !want)
+        bc_rows_release(&rows);
+    bc_cv_free(v);
+    report_ranges(g, plan);
+    return want ? st : BC_OK;
+}
+
+/* After the first page: the rest of the order, driven by the answers. Whenever one comes in, the
+ * rows ready are handed on in order (the sink may start writes), then the places free are
+ * filled: range reads (at most IN_FLIGHT in flight, half while writes wait) and the writes. Once
+ * every row is handed on the end hook starts the last writes. A failure (a read, a write or the
+ * sink) stops the reading and ends writes not yet sent unsent; writes in flight are always
+ * waited for. Returns the first failure (st: the first page's outcome). */
+static bc_status read_on(ranged *g, live *lv, bc_ranges *plan, char **next, bc_status st,
+                         char **resume, bc_error *err)
+{
+    size_t budget = plan ? RANGE_PAGE_ROUNDS * IN_FLIGHT : RANGE_PAGE_ROUNDS, sent = 0;
+    bool more = st == BC_OK && !g->full; /* rows are still to be read and handed on */
+    for (;;) {
+        if (st != BC_OK || g->full || page_full(g))
+            more = false; /* an answer failed (a write's, say) */
+        if (more && plan) {
+            bc_rows rows = {0};
+            char **keys = NULL;
+            bc_ranges_take(plan, &rows, &keys, 0);
+            st = ranged_put(g, &rows, keys, err);
+        }
+        bool read_all = plan ? bc_ranges_finished(plan) : !*next && lv->reads_out == 0;
+        if (more && st == BC_OK && !g->full && !page_full(g) && read_all) {
+            more = false;
+            if (g->sink && g->o && g->o->end)
+                st = g->o->end(g->ctx, err);
+        }
+        if (st != BC_OK || g->full || page_full(g))
+            more = false;
+        lv->stopped = st != BC_OK;
+        bool spent = !g->sink && sent >= budget;
+        if (more && !spent && plan)
+            sent += live_send_ranges(g, lv, plan);
+        else if (more && !spent && *next && lv->reads_out == 0)
+            live_send_page(g, lv, *next), sent++;
+        live_send_writes(g->c, lv);
+        if (lv->writes_out == 0 && (lv->reads_out == 0 || !more))
+            break; /* reads still out are not wanted: bc_convex_queue_free stops them */
+        bc_convex_call *call = bc_convex_queue_next(lv->q);
+        if (!call)
+            break;
+        flight *fl = call->tag;
+        if (fl->kind == FLIGHT_JOB) {
+            lv->writes_out--;
+            job_take(&lv->jobs[fl->job], &fl->f, &st, err);
+        } else {
+            lv->reads_out--;
+            bc_status rs = take_read(g, plan, fl, next, more, err);
+            if (st == BC_OK)
+                st = rs;
+        }
+        flight_free(fl);
+    }
+    if (st == BC_OK && more && g->sink) /* never an end without every row: say so */
+        st = bc_fail(err, BC_ERR, "%sfindMany: the reading stopped before the end of the order",
+                     g->c->module);
+    if (st == BC_OK && more && !g->sink) {
+        /* A page that found too little: go on later from the first open range. */
+        const char *at = plan ? bc_ranges_position(plan) : *next;
+        *resume = bc_xstrdup(at ? at : g->last_key);
+        if (!plan) {
+            free(*next);
+            *next = NULL;
+        }
+    }
+    return st;
+}
+
+/* Writes a sink starts while its stream reads on: into the stream's queue (sent by read_on), else
+ * at once. */
+static bc_status convex_writes_start(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (!c->live)
+        return convex_batch(d, NULL, 0, w, n, err);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].patch && patch_check(w[i].model, w[i].patch, err) != BC_OK)
+            return BC_USAGE;
+    add_write_jobs(c, w, n, &c->live->jobs, &c->live->n_jobs);
+    return BC_OK;
+}
+
 /* Read g's query from start (a stream cursor, exclusive; NULL: the top): a first page and the
- * far end's time in one round (with the page's count when want_count), then the rest cut into
- * _creationTime ranges read side by side, IN_FLIGHT per round, rows handed on in order. A page
- * stops at its limit, or after RANGE_PAGE_ROUNDS rounds with *resume (caller's) where to go on. */
+ * far end's time in one round (with the page's count when want_count, and the caller's extra
+ * reads), then the rest cut into _creationTime ranges (read_on). A page stops at its limit, or
+ * after RANGE_PAGE_ROUNDS rounds' worth of reads with *resume (caller's) where to go on. */
 static bc_status read_ranges(ranged *g, const char *start, bool want_count, char **resume,
                              bc_error *err)
 {
@@ -950,6 +1200,11 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     bc_convex_run(c->cx, raw, n + n_extra);
     for (size_t i = 0; i < n; i++)
         fc[i].call = raw[i];
+    /* From here on every call goes through one queue; a sink's writes join it (c->live). */
+    live lv = {.q = bc_convex_queue_new(c->cx, IN_FLIGHT)};
+    live *outer = c->live;
+    if (g->sink)
+        c->live = &lv;
     bc_status xst = BC_OK;
     bc_error xerr = {0};
     for (size_t i = 0; i < n_extra; i++) {
@@ -1008,102 +1263,10 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     for (size_t i = 0; i < n; i++)
         fcall_release(&fc[i]);
     report_ranges(g, plan);
-    for (int round = 0; st == BC_OK && next && !g->full && !page_full(g); round++) {
-        if (!plan) { /* one page after another */
-            if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
-                *resume = next;
-                next = NULL;
-                break;
-            }
-            fcall f = {0};
-            bc_cv *pargs = bc_cv_copy(g->base);
-            bc_cv_set(pargs, "paginationOpts", pagination(next, RANGE_ROWS, reads));
-            fcall_init(c, &f, "findMany", pargs, true);
-            bc_convex_run(c->cx, &f.call, 1);
-            st = answer_rows(g, &f, &a, &v, &rows, &keys, err);
-            free(next);
-            next = st == BC_OK && !a.done ? bc_xstrdup(a.next) : NULL;
-            if (st == BC_OK) {
-                g->read += a.page->u.arr.n;
-                st = ranged_put(g, &rows, keys, err);
-            }
-            bc_cv_free(v);
-            v = NULL;
-            fcall_release(&f);
-            report_ranges(g, NULL);
-            continue;
-        }
-        rows = (bc_rows){0};
-        keys = NULL;
-        bc_ranges_take(plan, &rows, &keys, 0);
-        st = ranged_put(g, &rows, keys, err);
-        if (st != BC_OK || g->full || bc_ranges_finished(plan))
-            break;
-        if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
-            /* A page that found too little: go on later from the first open range. */
-            const char *at = bc_ranges_position(plan);
-            *resume = bc_xstrdup(at ? at : g->last_key);
-            break;
-        }
-        bc_range_req req[IN_FLIGHT];
-        size_t k = bc_ranges_plan(plan, req, IN_FLIGHT);
-        fcall f[IN_FLIGHT];
-        bc_convex_call rc[IN_FLIGHT];
-        for (size_t i = 0; i < k; i++) {
-            f[i] = (fcall){0};
-            bc_cv *rargs = bc_cv_copy(g->base);
-            bc_cv_set(rargs, "paginationOpts",
-                      range_pagination(req[i].cursor, req[i].end, RANGE_ROWS, 0));
-            fcall_init(c, &f[i], "findMany", rargs, true);
-            rc[i] = f[i].call;
-        }
-        bc_convex_run(c->cx, rc, k);
-        /* Every answer is read before the plan changes (req[] points into it). */
-        bool answered[IN_FLIGHT] = {0};
-        bc_rows got[IN_FLIGHT];
-        char **got_keys[IN_FLIGHT];
-        char *got_next[IN_FLIGHT];
-        for (size_t i = 0; i < k; i++) {
-            f[i].call = rc[i];
-            bc_error e = {0};
-            bc_cv *rv = NULL;
-            fm_answer ra = {0};
-            bc_status cs = answer_rows(g, &f[i], &ra, &rv, &got[i], &got_keys[i], &e);
-            got_next[i] = cs == BC_OK ? bc_xstrdup(ra.next) : NULL;
-            if (cs == BC_OK) {
-                answered[i] = true;
-                /* a range not done read its whole share; a done one at least what matched */
-                g->read += got_next[i] && strcmp(got_next[i], req[i].end) != 0 ? RANGE_ROWS + 1
-                                                                               : got[i].n;
-            } else if (st == BC_OK) {
-                st = cs;
-                *err = e;
-            }
-            bc_cv_free(rv);
-            fcall_release(&f[i]);
-        }
-        size_t ids[IN_FLIGHT];
-        for (size_t i = 0; i < k; i++)
-            ids[i] = req[i].id;
-        for (size_t i = 0; i < k; i++) {
-            /* The plan takes the rows and key strings (or drops them); the arrays stay ours. */
-            if (answered[i] && st == BC_OK &&
-                !bc_ranges_answer(plan, ids[i], &got[i], got_keys[i], got_next[i]))
-                st = bc_fail(err, BC_ERR,
-                             "%sfindMany: a range read came back without a step forward "
-                             "(continueCursor %s)",
-                             c->module, got_next[i] ? got_next[i] : "missing");
-            else if (answered[i] && st != BC_OK) {
-                for (size_t r = 0; r < got[i].n; r++)
-                    free(got_keys[i][r]);
-                bc_rows_release(&got[i]);
-            }
-            if (answered[i])
-                free(got_keys[i]);
-            free(got_next[i]);
-        }
-        report_ranges(g, plan);
-    }
+    st = read_on(g, &lv, plan, &next, st, resume, err);
+    c->live = outer;
+    bc_convex_queue_free(lv.q);
+    jobs_release(lv.jobs, lv.n_jobs);
     if (st == BC_OK && page_full(g) && !g->full &&
         ((plan && !bc_ranges_finished(plan)) || (!plan && next)))
         g->full = true; /* the page is full and rows may follow */
@@ -1826,6 +1989,7 @@ static const bc_driver_ops convex_ops = {
     .rows_update = layout_rows_update,
     .rows_delete = layout_rows_delete,
     .batch = layout_batch,
+    .writes_start = convex_writes_start,
     .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
     /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
     .rows_page = layout_rows_page,

@@ -4,11 +4,14 @@
  * (a few ms for a million users) instead of a scan of the table (~200 ms) or, for fewer than
  * three characters or a rare trigram, the search index's candidates.
  *
- * The image is asked for by the console (bc_sqlite_search_image) and read in the background, on
- * a connection of its own, in short read transactions by rowid ranges. It answers only while the
- * file is unchanged since the moment its reading began: the data version (which other
- * connections' commits change) and this connection's own changes are the ones noted then.
- * After any change it is dropped and read again in the background; until then searches take the
+ * The image is asked for by the console (bc_driver_prepare_search) and read in the background,
+ * on a connection of its own, in short read transactions by rowid ranges. It answers only while
+ * the users' emails and names are unchanged since the moment its reading began: the file's data
+ * version (which other connections' commits change) and this connection's own changes are
+ * noted then, and where the file has a filled search index (assets/search-index.sql) also the
+ * index's fingerprint (index_fingerprint), which only a change to a user's email, name, id or
+ * row changes: then writes to other tables (sessions on every sign-in) leave the image in use.
+ * After a change it is dropped and read again in the background; until then searches take the
  * other plans. Its matches are therefore exactly the scan's, and the rows shown are still read
  * through the filter (bcadmin_contains), which checks each of them again.
  *
@@ -45,8 +48,10 @@ typedef struct {
     /* the last search whose every match was kept (folded) and its users, ascending */
     char *last_needle;
     size_t *last_rows, last_n;
-    /* the file as it was when the reading began: see the top */
+    /* the file as it was when the reading began: see the top (fp NULL: no search index) */
     int64_t data_version, changes;
+    char *fp;
+    size_t fp_len;
 } image;
 
 struct sq_image {
@@ -60,6 +65,8 @@ struct sq_image {
     bool failed;      /* the last reading failed: not tried again until the file changes */
     char *path;
     int64_t next_version, next_changes; /* the noted state of the reading in progress */
+    char *next_fp;
+    size_t next_fp_len;
 };
 
 static void image_free(image *im)
@@ -69,6 +76,7 @@ static void image_free(image *im)
     free(im->rowids);
     free(im->starts);
     free(im->text);
+    free(im->fp);
     free(im->last_needle);
     free(im->last_rows);
     free(im);
@@ -163,6 +171,8 @@ static void *reader_main(void *arg)
     if (im) {
         im->data_version = x->next_version;
         im->changes = x->next_changes;
+        im->fp = x->next_fp ? bc_xmemdup(x->next_fp, x->next_fp_len) : NULL;
+        im->fp_len = x->next_fp_len;
     }
     image_free(x->ready);
     x->ready = im;
@@ -182,11 +192,56 @@ static void join_reader(struct sq_image *x)
     x->running = false;
 }
 
+/* The search index's fingerprint (see the top), or NULL when the file has no filled index:
+ * the schema's version (its triggers dropped or changed), the doc table's last docid, the user
+ * table's last rowid (one more guard), and FTS5's structure record (id 10: its segments and a
+ * write counter, rewritten at the end of every transaction that wrote to the index, also when a
+ * document was deleted and made again with the same text) and averages (id 1, its document
+ * count), which the index's triggers write on every insert and delete of a user and every
+ * change of a user's email, name or id. Only a transaction that makes a document and deletes it
+ * again leaves them as they were: its user row is gone again too. *len gets its length; the
+ * caller frees it. */
+static char *index_fingerprint(sq *s, size_t *len)
+{
+    *len = 0;
+    if (!sq_has_search_index(s))
+        return NULL;
+    qb q = {0};
+    bc_buf_puts(&q.sql, "SELECT (SELECT \"schema_version\" FROM pragma_schema_version()), "
+                        "(SELECT max(\"docid\") FROM \"bcadmin_user_search_doc\"), "
+                        "(SELECT max(rowid) FROM ");
+    sq_put_ident(&q.sql, bc_model_get(BC_MODEL_USER)->name);
+    bc_buf_puts(&q.sql, "), "
+                        "(SELECT \"block\" FROM \"bcadmin_user_search_data\" WHERE \"id\" = 10), "
+                        "(SELECT \"block\" FROM \"bcadmin_user_search_data\" WHERE \"id\" = 1)");
+    sqlite3_stmt *st;
+    int rc;
+    if (sq_query(s, &q, &st, &rc, NULL) != BC_OK)
+        return NULL;
+    bc_buf b = {0};
+    for (int i = 0; rc == SQLITE_ROW && i < 5; i++) {
+        const void *data = sqlite3_column_blob(st, i);
+        uint64_t n = (uint64_t)sqlite3_column_bytes(st, i);
+        bc_buf_append(&b, &n, sizeof n);
+        if (n)
+            bc_buf_append(&b, data, (size_t)n);
+    }
+    sq_finish(st);
+    if (rc != SQLITE_ROW) {
+        bc_buf_release(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return bc_buf_take(&b);
+}
+
 /* Start reading the image as the file is now (noted first, see the top). */
 static void start_reader(sq *s, struct sq_image *x, int64_t version)
 {
     x->next_version = version;
     x->next_changes = sqlite3_total_changes64(s->db);
+    free(x->next_fp);
+    x->next_fp = index_fingerprint(s, &x->next_fp_len);
     atomic_store(&x->stop, false);
     atomic_store(&x->done, false);
     x->failed = false;
@@ -203,6 +258,7 @@ void sq_image_close(sq *s)
     image_free(x->ready);
     image_free(x->current);
     pthread_mutex_destroy(&x->lock);
+    free(x->next_fp);
     free(x->path);
     free(x);
     s->image = NULL;
@@ -239,8 +295,21 @@ static image *fresh_image(sq *s)
     if (sq_data_version(s, &version, NULL) != BC_OK)
         return NULL;
     image *im = x->current;
-    if (im && im->data_version == version && im->changes == sqlite3_total_changes64(s->db))
+    int64_t changes = sqlite3_total_changes64(s->db);
+    if (im && im->data_version == version && im->changes == changes)
         return im;
+    if (im && im->fp) {
+        /* the file changed: did the users' emails and names? */
+        size_t len;
+        char *fp = index_fingerprint(s, &len);
+        bool same = fp && len == im->fp_len && memcmp(fp, im->fp, len) == 0;
+        free(fp);
+        if (same) {
+            im->data_version = version;
+            im->changes = changes;
+            return im;
+        }
+    }
     bool unchanged =
         version == x->next_version && x->next_changes == sqlite3_total_changes64(s->db);
     if (!x->running && !(x->failed && unchanged)) {

@@ -14,9 +14,8 @@ NOW=2026-03-15T00:00:00Z
 # files, which fail the test: on the console's own screen a report could go unseen.
 TSAN_ENV=${TSAN_OPTIONS:+TSAN_OPTIONS=$TSAN_OPTIONS:log_path=$DIR/tsan}
 
-# cleanup [STATUS]: the test's exit status is STATUS, else the status the test exits with.
 cleanup() {
-    status=${1:-$?}
+    status=$?
     tmux -L "$SOCK" kill-server 2>/dev/null || true
     if [ -n "$TSAN_ENV" ] && ls "$DIR"/tsan.* >/dev/null 2>&1; then
         printf 'FAIL (%s): ThreadSanitizer reported:\n' "$NAME" >&2
@@ -39,9 +38,8 @@ start_deployment() {
     shift
     node "$peers/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$DIR/cx.out" 2>"$DIR/cx.err" &
     CXPID=$!
-    # The status is read first: the kill would otherwise hand cleanup its own 0, and a failing
-    # test would pass.
-    trap 'cleanup_status=$?; kill $CXPID 2>/dev/null || true; cleanup $cleanup_status' EXIT INT TERM
+    # cleanup reads the test's exit status from $?: hand it on past the kill
+    trap 'status=$?; kill $CXPID 2>/dev/null; (exit $status); cleanup' EXIT INT TERM
     i=0
     until grep -qs '^PORT ' "$DIR/cx.out"; do
         i=$((i + 1)) # a loaded machine can take a minute to load the app's modules

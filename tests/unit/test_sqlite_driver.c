@@ -1523,6 +1523,7 @@ static void same_answers(bc_driver *a, bc_driver *b, const char *needle)
             if (strcmp(x, y) != 0)
                 fail_msg("search \"%s\" sort %d%s: \"%s\", the plain scan \"%s\"", needle, key,
                          asc ? " asc" : "", x, y);
+            check_paging(a, q, 2, y); /* forward, then back from the last page */
             free(x);
             free(y);
             q.limit = 2;
@@ -1671,6 +1672,49 @@ static void search_image_agrees_with_the_scan(void **state)
         char *needle = random_needle(f->raw);
         same_answers(img, f->d, needle);
         free(needle);
+    }
+
+    /* With the search index, writes that change no user's email, name, id or row (a session, a
+     * user's other fields, by another connection or the driver) leave the image in use; every
+     * one that does is seen. */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    wait_for_image(img);
+    exec(f->raw, "INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, userId) VALUES "
+                 "('s-img', '2030-01-01T00:00:00.000Z', 'tok-img', 1, 1, 'u02');"
+                 "UPDATE user SET emailVerified = 1 - emailVerified, role = 'x' WHERE id = 'u04';"
+                 "UPDATE user SET name = name WHERE id = 'u05'");
+    bc_record other = {0};
+    bc_record_set_text(&other, "role", "admin");
+    assert_int_equal(bc_driver_rows_update(img, BC_MODEL_USER, &by_id, &other, NULL, &err), BC_OK);
+    bc_record_release(&other);
+    assert_true(bc_sqlite_search_image_ready(img));
+    same_answers(img, f->d, "q");
+    static const char *const writes[] = {
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w2', 'Qz Second', 'qz2@z.io', 0, 7, 7)",
+        "UPDATE user SET name = 'Qz Renamed Again' WHERE id = 'u04'",
+        "UPDATE user SET email = 'QZMAIL@z.io' WHERE id = 'u06'",
+        "DELETE FROM user WHERE id = 'u07'",
+        "INSERT OR REPLACE INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+        "VALUES ('u08', 'Qz Replaced', 'umit@example.com', 0, 8, 8)",
+        "UPDATE user SET id = 'u09b' WHERE id = 'u09'",
+        "BEGIN; UPDATE user SET name = 'Tmp Qz' WHERE id = 't1'; "
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w3', 'Qz Third', 'qz3@z.io', 0, 9, 9); COMMIT",
+        /* the newest document's user deleted and one with the same text inserted */
+        "UPDATE user SET name = 'Qz Fourth' WHERE id = 'u03'",
+        "BEGIN; DELETE FROM user WHERE id = 'u03'; "
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w5', 'Qz Fourth', 'carol@test.org', 0, 10, 10); COMMIT"};
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        exec(f->raw, writes[i]);
+        if (bc_sqlite_search_image_ready(img))
+            fail_msg("the image stayed in use after %s", writes[i]);
+        same_answers(img, f->d, "qz");
+        wait_for_image(img);
+        same_answers(img, f->d, "qz");
+        same_answers(img, f->d, "q");
+        same_answers(img, f->d, "u");
     }
     bc_driver_close(img);
 }
