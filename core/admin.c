@@ -229,13 +229,16 @@ static bc_status audit_begin(bc_admin *a, const bc_audit_change *change, int64_t
     return bc_audit_begin(a->state, &a->who, change, id, err);
 }
 
-static bc_status audit_end(bc_admin *a, int64_t id, bc_status st, const bc_error *err)
+/* Finish entry id as the write ended; the status returned agrees with the entry (a change left
+ * 'partly applied' or 'unknown' ends BC_INCOMPLETE). */
+static bc_status audit_end(bc_admin *a, int64_t id, bc_status st, bc_error *err)
 {
-    if (st == BC_OK || err)
-        bc_audit_finish_error(a->state, id, st == BC_OK ? NULL : err, NULL);
-    else
+    if (st != BC_OK && !err) {
         bc_audit_finish(a->state, id, "failed", NULL);
-    return st;
+        return st;
+    }
+    bc_status ended = bc_audit_finish_error(a->state, id, st == BC_OK ? NULL : err, NULL);
+    return st == BC_OK || ended != BC_INCOMPLETE ? st : ended;
 }
 
 /* The values row holds for each field of patch (NULL where absent): the "before" of a change. */
@@ -256,19 +259,26 @@ static bc_status rollback(bc_admin *a, bc_status st)
 }
 
 /* Where the store has no transactions (Convex), a step that fails after earlier writes leaves
- * those applied: name what was done before what failed, so the operator is never told only that
- * the action failed while part of it stands. */
-static bc_status partly_done(const bc_admin *a, bc_status st, const char *done, bc_error *err)
+ * those applied: the change is partly applied (BC_INCOMPLETE), or may be wholly applied when the
+ * failed step's answer was lost (err->uncertain kept: the audit says 'unknown'). The message
+ * names what stands, what failed and how to finish (finish may be NULL), so the operator is never
+ * told only that the action failed while part of it stands. */
+static bc_status partly_done(const bc_admin *a, bc_status st, const char *done, const char *step,
+                             const char *finish, bc_error *err)
 {
     if (st == BC_OK || a->driver->ops->txn || !err)
         return st;
     char why[sizeof err->msg];
     snprintf(why, sizeof why, "%s", err->msg);
     bool uncertain = err->uncertain;
-    bc_fail(err, st, "%s (this store has no transactions, so that part stands), but then: %s", done,
-            why);
+    bc_fail(err, BC_INCOMPLETE,
+            "%s: %s (this store has no transactions, so that part stands), but %s then %s: "
+            "%s%s%s",
+            uncertain ? "whether the change is wholly applied is unknown" : "partly applied", done,
+            step, uncertain ? "got no usable answer" : "failed", why, finish ? "; " : "",
+            finish ? finish : "");
     err->uncertain = uncertain;
-    return st;
+    return BC_INCOMPLETE;
 }
 
 /* Patch one user (and optionally delete their sessions) atomically where the store allows,
@@ -303,10 +313,17 @@ static bc_status change_user(bc_admin *a, const char *action, const bc_record *u
         st = bc_driver_writes(a->driver, w, drop_sessions ? 2 : 1, err);
     if (st == BC_OK && w[0].changed == 0)
         st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
-    else if (st != BC_OK && w[0].status == BC_OK && w[0].changed)
-        st = partly_done(a, st, "the user row was changed", err);
-    else if (st != BC_OK && drop_sessions && w[1].status == BC_OK && w[1].changed)
-        st = partly_done(a, st, "their sessions were revoked", err);
+    else if (st != BC_OK && drop_sessions) {
+        char *finish = bc_xasprintf("ban them again to finish (`bcadmin users ban %s`)",
+                                    bc_record_text(user, "email"));
+        if (w[0].status == BC_OK && w[0].changed)
+            st = partly_done(a, st, "the user row was changed", "revoking their sessions", finish,
+                             err);
+        else if (w[1].status == BC_OK && w[1].changed)
+            st = partly_done(a, st, "their sessions were revoked", "changing the user row", finish,
+                             err);
+        free(finish);
+    }
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
@@ -377,8 +394,7 @@ bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err)
     return st;
 }
 
-/* Normalise "user, admin" to "user,admin"; refuse empty, malformed or repeated roles. */
-static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
+bc_status bc_admin_normalise_roles(const char *roles, char **out, bc_error *err)
 {
     *out = NULL;
     if (!roles || !*roles)
@@ -419,7 +435,7 @@ static bc_status normalise_roles(const char *roles, char **out, bc_error *err)
 bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err)
 {
     char *role;
-    bc_status st = normalise_roles(roles, &role, err);
+    bc_status st = bc_admin_normalise_roles(roles, &role, err);
     if (st != BC_OK)
         return st;
     bc_record row;
@@ -436,13 +452,16 @@ bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc
     return st;
 }
 
-/* Insert a row with an audit entry (secrets are scrubbed from what the audit keeps). */
+/* Insert a row with an audit entry (secrets are scrubbed from what the audit keeps); label: the
+ * subject as people read it (the user's email), or NULL. */
 static bc_status insert_audited(bc_admin *a, const char *action, const char *subject,
-                                bc_model model, const bc_record *row, bc_error *err)
+                                const char *label, bc_model model, const bc_record *row,
+                                bc_error *err)
 {
     bc_record shown = bc_record_copy(row);
     bc_audit_scrub(model, &shown);
-    bc_audit_change change = {.action = action, .subject = subject, .after = &shown};
+    bc_audit_change change = {
+        .action = action, .subject = subject, .after = &shown, .label = label};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     bc_record_release(&shown);
@@ -495,8 +514,8 @@ bc_status bc_admin_impersonate(bc_admin *a, const char *user, int64_t duration_m
         bc_record_set_text(s, "userAgent", "bcadmin/" BCADMIN_VERSION);
         bc_record_set_text(s, "userId", bc_record_text(&row, "id"));
         bc_record_set_text(s, "impersonatedBy", actor_id(a));
-        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"), BC_MODEL_SESSION, s,
-                            err);
+        st = insert_audited(a, "users.impersonate", bc_record_text(&row, "id"),
+                            bc_record_text(&row, "email"), BC_MODEL_SESSION, s, err);
         if (st != BC_OK)
             bc_record_release(session);
     }
@@ -627,11 +646,13 @@ bc_status bc_admin_remove_user(bc_admin *a, const char *user, bc_error *err)
             st = bc_driver_rows_delete(a->driver, BC_MODEL_SESSION, &by_user, NULL, err);
         if (st == BC_OK) {
             st = bc_driver_rows_delete(a->driver, BC_MODEL_ACCOUNT, &by_user, NULL, err);
-            st = partly_done(a, st, "the user's sessions were deleted", err);
+            st = partly_done(a, st, "the user's sessions were deleted", "deleting their accounts",
+                             "remove the user again to finish", err);
         }
         if (st == BC_OK) {
             st = bc_driver_rows_delete(a->driver, BC_MODEL_USER, &by_id, NULL, err);
-            st = partly_done(a, st, "the user's sessions and accounts were deleted", err);
+            st = partly_done(a, st, "the user's sessions and accounts were deleted",
+                             "deleting the user row", "remove the user again to finish", err);
         }
         if (st == BC_OK)
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
@@ -667,15 +688,16 @@ static void credential_account(const char *user_id, const char *hash, int64_t no
 }
 
 /* Store hash on the credential account, or create that account when there is none. */
-static bc_status store_password(bc_admin *a, const char *user_id, const bc_record *credential,
-                                const char *hash, bc_error *err)
+static bc_status store_password(bc_admin *a, const char *user_id, const char *email,
+                                const bc_record *credential, const char *hash, bc_error *err)
 {
     int64_t now = bc_now_ms();
     bc_record patch = {0}, shown = {0};
     bc_record_set_date(&shown, "updatedAt", now);
     if (!credential)
         bc_record_set_text(&shown, "account", "created (providerId credential)");
-    bc_audit_change change = {.action = "users.set-password", .subject = user_id, .after = &shown};
+    bc_audit_change change = {
+        .action = "users.set-password", .subject = user_id, .after = &shown, .label = email};
     int64_t audit_id;
     bc_status st = audit_begin(a, &change, &audit_id, err);
     if (st == BC_OK && credential) {
@@ -717,7 +739,7 @@ bc_status bc_admin_set_password(bc_admin *a, const char *user, const char *passw
     if (st == BC_OK)
         st = bc_password_hash(password, hash, err);
     if (st == BC_OK)
-        st = store_password(a, id, credential, hash, err);
+        st = store_password(a, id, bc_record_text(&row, "email"), credential, hash, err);
     bc_rows_release(&accounts);
     bc_record_release(&row);
     return st;
@@ -827,7 +849,7 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
     if (!name)
         return bc_fail(err, BC_USAGE, "a new user needs a name (--name)");
     char *roles = NULL;
-    bc_status st = normalise_roles(role ? role : "user", &roles, err);
+    bc_status st = bc_admin_normalise_roles(role ? role : "user", &roles, err);
     if (st == BC_OK)
         st = bc_password_check_length(password, err);
     char *lower = bc_text_lower(email, strlen(email), NULL);
@@ -875,7 +897,8 @@ bc_status bc_admin_create_user(bc_admin *a, const char *email, const char *name,
             st = bc_driver_row_insert(a->driver, BC_MODEL_USER, &user, err);
         if (st == BC_OK) {
             st = bc_driver_row_insert(a->driver, BC_MODEL_ACCOUNT, &account, err);
-            st = partly_done(a, st, "the user row was created without its credential account", err);
+            st = partly_done(a, st, "the user row was created", "adding its password",
+                             "set the password to finish (`bcadmin users set-password`)", err);
         }
         if (st == BC_OK)
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
@@ -1204,7 +1227,8 @@ static void bulk_end(bc_admin *a, bulk_group *g, bc_status st, const bc_error *e
                                n > BULK_LABEL_EMAILS ? ", \u2026" : "");
     bc_audit_set_label(a->state, g->id, label, NULL);
     free(label);
-    audit_end(a, g->id, st, err);
+    bc_error copy = err ? *err : (bc_error){0};
+    audit_end(a, g->id, st, err ? &copy : NULL);
     bc_buf_release(&g->label);
 }
 
@@ -1292,7 +1316,7 @@ static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record
         unban_patch(patch, now);
         break;
     case BC_BULK_SET_ROLE: {
-        bc_status st = normalise_roles(action->roles, roles, err);
+        bc_status st = bc_admin_normalise_roles(action->roles, roles, err);
         if (st != BC_OK)
             return st;
         bc_record_set_text(patch, "role", *roles);
@@ -1540,9 +1564,17 @@ static bool stands(const char *state)
            strcmp(state, "partly applied") == 0;
 }
 
+/* Whether entry e may stand in part or whole: a single change that is 'partly applied' or
+ * 'unknown' too, undone only where its user row holds what it wrote (undo_prepare), which is the
+ * part an undo writes back. A bulk entry undoes its members that stand, so it must stand. */
+static bool may_stand(const bc_audit_entry *e)
+{
+    return stands(e->state) || (e->members == 0 && strcmp(e->state, "unknown") == 0);
+}
+
 bool bc_admin_undoable(const bc_audit_entry *e)
 {
-    return e->action && e->state && reversible(e->action) && stands(e->state) && !e->undone;
+    return e->action && e->state && reversible(e->action) && may_stand(e) && !e->undone;
 }
 
 /* The first field (updatedAt aside) whose current value is not what the entry wrote. */
@@ -1588,7 +1620,16 @@ static bc_status undo_prepare(bc_admin *a, const bc_audit_entry *e, undo_step *o
     if (st == BC_OK)
         st = bc_admin_find_user(a, e->subject, &out->row, err);
     const char *field = st == BC_OK ? changed_since(&out->row, &after) : NULL;
-    if (field)
+    bool whole = strcmp(e->state, "done") == 0 || strcmp(e->state, "applied") == 0;
+    if (field && !whole)
+        st = bc_fail(err, BC_REFUSED,
+                     "entry %lld is %s and user %s does not hold what it wrote (its %s differs): "
+                     "there is nothing to undo%s",
+                     (long long)e->id, e->state, e->label ? e->label : e->subject, field,
+                     strcmp(e->action, "users.ban") == 0
+                         ? " (sessions a ban revoked do not come back)"
+                         : "");
+    else if (field)
         st = bc_fail(err, BC_REFUSED,
                      "user %s changed after entry %lld (its %s is no longer what that change "
                      "wrote): undo refused",
@@ -1614,13 +1655,15 @@ typedef struct {
     int64_t group; /* the entry the ids are members of */
 } audit_list;
 
-static void audit_list_finish(bc_admin *a, audit_list *l, bc_status st, const bc_error *err)
+static bc_status audit_list_finish(bc_admin *a, audit_list *l, bc_status st, bc_error *err)
 {
+    bc_status ended = st;
     sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < l->n; i++)
-        audit_end(a, l->ids[i], st, err);
+        ended = audit_end(a, l->ids[i], st, err);
     sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     l->n = 0;
+    return ended;
 }
 
 /* Write each step's saved values back in one driver transaction (where there is one), each
@@ -1663,8 +1706,7 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
         rollback(a, st);
-    audit_list_finish(a, audits, st, err);
-    return st;
+    return audit_list_finish(a, audits, st, err);
 }
 
 /* A bulk entry: every member checked first, then undone under one undo entry of its own. */
@@ -1688,7 +1730,7 @@ static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
         st = audit_begin(a, &change, &audits.group, err);
     if (st == BC_OK) {
         st = undo_apply(a, steps, n, &audits, err);
-        audit_end(a, audits.group, st, err);
+        st = audit_end(a, audits.group, st, err);
     }
     free(audits.ids);
     free(label);
@@ -1708,12 +1750,18 @@ bc_status bc_admin_undo(bc_admin *a, int64_t audit_id, bc_error *err)
         return st;
     if (e.undone)
         st = bc_fail(err, BC_REFUSED, "entry %lld is already undone", (long long)audit_id);
+    else if (strcmp(e.action, "env.replace_secret") == 0)
+        st = bc_fail(err, BC_REFUSED,
+                     "entry %lld (env.replace_secret) cannot be undone: the log keeps only the "
+                     "secrets' short hashes, never a secret; to go back, replace it again with "
+                     "the old secret (`bcadmin env sync --replace-secret`)",
+                     (long long)audit_id);
     else if (!reversible(e.action))
         st = bc_fail(err, BC_REFUSED,
                      "entry %lld (%s) cannot be undone: only bans, unbans, role changes and "
                      "field updates are reversible",
                      (long long)audit_id, e.action);
-    else if (!stands(e.state))
+    else if (!may_stand(&e))
         st = bc_fail(err, BC_REFUSED, "entry %lld is %s: only a change that was applied can be undone",
                      (long long)audit_id, e.state);
     else if (strcmp(e.target, a->target) != 0)

@@ -89,7 +89,10 @@ bc_status bc_admin_ban(bc_admin *a, const char *user, const char *reason, bc_ban
                        bc_error *err);
 /* banned=0, banReason=NULL, banExpires=NULL, updatedAt=now. */
 bc_status bc_admin_unban(bc_admin *a, const char *user, bc_error *err);
-/* roles: one or several, comma-separated; each validated (letters, digits, '-', '_'). */
+/* A role list as it is stored: "user, admin" becomes "user,admin" in *out (caller frees);
+ * empty, malformed (letters, digits, '-', '_' only) or repeated roles are refused (BC_USAGE). */
+bc_status bc_admin_normalise_roles(const char *roles, char **out, bc_error *err);
+/* roles: one or several, comma-separated; normalised (bc_admin_normalise_roles) before written. */
 bc_status bc_admin_set_role(bc_admin *a, const char *user, const char *roles, bc_error *err);
 /* A new session for the target with impersonatedBy = the acting admin (required), expiring
  * after duration_ms (0: one hour). Refused for admin targets unless allow_admin, and for a

@@ -86,12 +86,19 @@ bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_err
     return finish(state, id, error ? "failed" : "done", error, err);
 }
 
-bc_status bc_audit_finish_error(bc_state *state, int64_t id, const bc_error *failure,
-                                bc_error *err)
+bc_status bc_audit_finish_error(bc_state *state, int64_t id, bc_error *failure, bc_error *err)
 {
-    if (!failure)
-        return finish(state, id, "done", NULL, err);
-    return finish(state, id, failure->uncertain ? "unknown" : "failed", failure->msg, err);
+    if (!failure) {
+        finish(state, id, "done", NULL, err);
+        return BC_OK;
+    }
+    const char *outcome = failure->uncertain                  ? "unknown"
+                          : failure->status == BC_INCOMPLETE ? "partly applied"
+                                                             : "failed";
+    if (strcmp(outcome, "failed") != 0)
+        failure->status = BC_INCOMPLETE;
+    finish(state, id, outcome, failure->msg, err);
+    return failure->status;
 }
 
 static bc_status finish(bc_state *state, int64_t id, const char *outcome, const char *error,

@@ -46,9 +46,11 @@ bc_status bc_audit_begin(bc_state *state, const bc_audit_who *who, const bc_audi
 bc_status bc_audit_finish(bc_state *state, int64_t id, const char *error, bc_error *ignored);
 /* Mark a pending change by how its write ended: done (failure NULL), 'unknown' when
  * failure->uncertain (the request reached the target and its answer was lost: the change may
- * stand), else failed. The entry's error is failure's message. */
-bc_status bc_audit_finish_error(bc_state *state, int64_t id, const bc_error *failure,
-                                bc_error *ignored);
+ * stand), 'partly applied' when failure->status is BC_INCOMPLETE (part of it stands), else
+ * failed. The entry's error is failure's message. Returns the status the write ends with, so
+ * that the exit status agrees with the entry: BC_OK (done), BC_INCOMPLETE (unknown or partly
+ * applied; failure->status is set to it too) or failure's own. */
+bc_status bc_audit_finish_error(bc_state *state, int64_t id, bc_error *failure, bc_error *ignored);
 /* Name the row a change made once it exists: where the store chooses ids (Convex), the subject
  * and the after recorded by bc_audit_begin held the id bcadmin proposed, not the real one. */
 bc_status bc_audit_set_subject(bc_state *state, int64_t id, const char *subject,

@@ -1369,8 +1369,14 @@ static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void 
 
 typedef struct {
     const bc_user_query *q;
-    char *needle; /* lowercased search */
+    char *needle; /* the search: folded, or a prefix lowercased (the email rule) */
+    char *typed;  /* a prefix as typed too, when that differs (bc_email_forms), else NULL */
 } user_pred_ctx;
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return s && prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
 
 /* Whether the comma-separated list holds item exactly (SQLite: instr(',' || role || ',')). */
 static bool list_has(const char *list, const char *item)
@@ -1399,7 +1405,7 @@ static bool user_pred(const bc_record *r, const void *ctx, int64_t now)
     if (u->needle) {
         const char *email = bc_record_text(r, "email"), *name = bc_record_text(r, "name");
         if (q->search_mode == BC_SEARCH_PREFIX) {
-            if (!email || strncmp(email, u->needle, strlen(u->needle)) != 0)
+            if (!starts_with(email, u->needle) && !starts_with(email, u->typed))
                 return false;
         } else {
             size_t nn = strlen(u->needle); /* folded: every alphabet's case, as on SQLite */
@@ -1448,7 +1454,7 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     const char *search = q->search ? q->search : "";
     if (*search && q->search_mode != BC_SEARCH_PREFIX && q->search_mode != BC_SEARCH_CONTAINS)
         return bc_fail(err, BC_USAGE, "unknown search mode %d", (int)q->search_mode);
-    user_pred_ctx pc = {q, NULL};
+    user_pred_ctx pc = {q, NULL, NULL};
     page_spec sp = {.model = BC_MODEL_USER,
                     .where = bc_cv_array(),
                     .sort = bc_sort_field(q->sort),
@@ -1462,8 +1468,17 @@ static bc_status users_spec(const bc_user_query *q, page_spec *out, user_pred_ct
     /* Server-side: only after-read operators (they keep the sort's index), each a superset of
      * the exact test user_pred applies. */
     if (*search && q->search_mode == BC_SEARCH_PREFIX) {
-        pc.needle = bc_text_lower(search, strlen(search), NULL);
-        if (q->sort == BC_SORT_EMAIL) {
+        char *forms[2];
+        bc_email_forms(search, forms);
+        pc.needle = forms[0];
+        pc.typed = forms[1];
+        if (pc.typed) {
+            /* A prefix as typed too (the email rule): no one where of better-convex or the
+             * component ORs two prefixes in a page, so this side tests every row, as --search
+             * does. */
+            sp.batch = SCAN_BATCH;
+            sp.scans = true;
+        } else if (q->sort == BC_SORT_EMAIL) {
             /* A range on the email index: [prefix, prefix with its last byte + 1). */
             size_t n = strlen(pc.needle);
             char *hi = bc_xstrdup(pc.needle);
@@ -1510,8 +1525,10 @@ static void spec_release(page_spec *sp, user_pred_ctx *pc)
 {
     free(sp->canonical);
     bc_cv_free(sp->where);
-    if (pc)
+    if (pc) {
         free(pc->needle);
+        free(pc->typed);
+    }
 }
 
 /* A users query as one page (into out) or, with a sink, whole: in concurrent ranges where its

@@ -18,6 +18,14 @@ static bool user_email(bc_model m, const char *field)
     return m == BC_MODEL_USER && field && strcmp(field, "email") == 0;
 }
 
+size_t bc_email_forms(const char *typed, char *forms[2])
+{
+    size_t n, len = strlen(typed);
+    forms[0] = bc_text_lower(typed, len, &n);
+    forms[1] = n != len || memcmp(forms[0], typed, n) != 0 ? bc_xstrdup(typed) : NULL;
+    return forms[1] ? 2 : 1;
+}
+
 typedef struct {
     bc_match m;
     char **lowered;

@@ -134,6 +134,14 @@ typedef struct {
     bc_status status; /* this read's own outcome (BC_OK until it fails) */
 } bc_read;
 
+/* The email rule for what an operator typed as an email, or as the start of one (--prefix): the
+ * forms a stored email is matched in. forms[0] is typed lowercased (bc_text_lower), as Better Auth
+ * stores emails; forms[1] is typed as it is when that is not all lowercase (Better Auth's admin
+ * update-user stores an email as given: "José@Example.COM"), else NULL. Returns how many forms
+ * (1 or 2); both are the caller's (free). The one place that decides; bc_lookup_users' second
+ * read and both drivers' prefix filters follow it. */
+size_t bc_email_forms(const char *typed, char *forms[2]);
+
 /* What a whole-query read (bc_driver_users_each_with) does beside handing rows to its sink. */
 typedef struct {
     /* Independent reads sent in the query's first round (the acting admin's lookup beside a

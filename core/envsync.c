@@ -763,21 +763,17 @@ static bc_status audit_begin(const bc_envsync_apply_opts *o, const char *action,
     return st;
 }
 
-static void audit_finish(const bc_envsync_apply_opts *o, int64_t id, const char *error)
+/* Finish entry id as the request ended (failure NULL: done); returns the status the request ends
+ * with, which agrees with the entry (bc_audit_finish_error): BC_OK, BC_INCOMPLETE for 'unknown',
+ * or failure's own for 'failed'. */
+static bc_status audit_finish(const bc_envsync_apply_opts *o, int64_t id, bc_error *failure)
 {
     bc_error ignored = {0};
     if (o->audit && id)
-        bc_audit_finish(o->audit, id, error, &ignored);
-}
-
-/* The same for a failed send: done when listing again showed every change applied, failed when
- * it showed none, else as the failure says (unknown when its answer was lost). */
-static void audit_finish_failed(const bc_envsync_apply_opts *o, int64_t id,
-                                const bc_error *failure, bool applied)
-{
-    bc_error ignored = {0};
-    if (o->audit && id)
-        bc_audit_finish_error(o->audit, id, applied ? NULL : failure, &ignored);
+        return bc_audit_finish_error(o->audit, id, failure, &ignored);
+    if (failure && failure->uncertain)
+        failure->status = BC_INCOMPLETE;
+    return failure ? failure->status : BC_OK;
 }
 
 /* Whether vars shows every row as `after` (want_after) or as `before`. */
@@ -817,18 +813,18 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
     if (st != BC_OK) {
         char first[sizeof err->msg];
         memcpy(first, err->msg, sizeof first);
-        bool uncertain = err->uncertain, applied = false;
         json_t *now = NULL;
         bc_error e2 = {0};
         const char *bad = NULL;
         if (!id && o->audit) {
             /* The audit entry could not be written: nothing was sent. */
+            return st;
         } else if (bc_convex_env_list(c, &now, &e2) != BC_OK) {
             bc_fail(err, st,
                     "%s; listing the deployment again failed too, so whether the change "
-                    "was applied is unknown: %s",
+                    "was applied is unknown (run `bcadmin env diff` to see, then sync again): %s",
                     first, e2.msg);
-            err->uncertain = uncertain;
+            err->uncertain = true;
         } else if (rows_match(now, rows, n, false, &bad)) {
             rep->unchanged_after_failure = true;
             bc_fail(err, st,
@@ -836,31 +832,45 @@ static bc_status send_batch(bc_convex *c, const bc_envsync_apply_opts *o, const 
                     "change%s was applied)",
                     first, n, n == 1 ? "" : "s");
         } else if (rows_match(now, rows, n, true, &bad)) {
-            applied = true;
-            bc_fail(err, st, "%s; yet listing the deployment again shows every change applied",
-                    first);
+            /* The request failed after the change was made (its answer lost): it stands. */
+            step(rep, bc_xasprintf("the request ended in an error (%s), but listing the "
+                                   "deployment again shows every change applied",
+                                   first));
+            rep->verified = true;
+            json_decref(now);
+            return audit_finish(o, id, NULL);
         } else {
             bc_fail(err, st,
                     "%s; listing the deployment again shows %s neither as before nor as "
-                    "planned",
+                    "planned, so whether the change was applied is unknown (run `bcadmin env "
+                    "diff` to see, then sync again)",
                     first, bad);
             err->uncertain = true;
         }
-        audit_finish_failed(o, id, err, applied);
         json_decref(now);
-        return st;
+        return audit_finish(o, id, err);
     }
     json_t *now = NULL;
     const char *bad = NULL;
     st = bc_convex_env_list(c, &now, err);
-    if (st == BC_OK && !rows_match(now, rows, n, true, &bad))
-        st = bc_fail(err, BC_ERR,
-                     "the deployment accepted the change, but listing it again shows "
-                     "%s not as sent",
-                     bad);
+    if (st != BC_OK) {
+        /* The deployment answered that it made the change: only the check could not run. */
+        step(rep, bc_xasprintf("the deployment accepted the change; listing it again to check "
+                               "failed: %s",
+                               err->msg));
+        json_decref(now);
+        return audit_finish(o, id, NULL);
+    }
+    if (!rows_match(now, rows, n, true, &bad)) {
+        bc_fail(err, BC_ERR,
+                "the deployment accepted the change, but listing it again shows %s not as "
+                "sent, so whether the change stands is unknown (run `bcadmin env diff` to see)",
+                bad);
+        err->uncertain = true;
+    }
+    rep->verified = !bad;
     json_decref(now);
-    audit_finish(o, id, st == BC_OK ? NULL : err->msg);
-    return st;
+    return audit_finish(o, id, bad ? err : NULL);
 }
 
 /* getLatestJwks or rotateKeys on the deployment: the JWKS value for the key it returns, checked
@@ -1002,11 +1012,13 @@ bc_status bc_envsync_apply(bc_convex *c, bc_envsync_plan *p, const bc_envsync_ap
     if (n) {
         st = send_batch(c, o, o->action ? o->action : "env.sync", rows, n, rep, err);
         if (st == BC_OK) {
-            rep->batch_sent = rep->verified = true;
+            rep->batch_sent = true;
             rep->batch_changes = n;
-            step(rep, bc_xasprintf("sent %zu change%s in one request; listing the deployment "
-                                   "again shows %s",
-                                   n, n == 1 ? "" : "s", n == 1 ? "it" : "all of them"));
+            step(rep, bc_xasprintf("sent %zu change%s in one request%s%s", n, n == 1 ? "" : "s",
+                                   rep->verified ? "; listing the deployment again shows " : "",
+                                   !rep->verified ? ""
+                                   : n == 1       ? "it"
+                                                  : "all of them"));
         }
     }
     free(rows);

@@ -584,10 +584,12 @@ static bc_status audit_begin(bc_checklist_ctx *ctx, const char *action, const ch
     return audit_begin_field(ctx, action, subject, "kid", kid_before, kid_after, id, err);
 }
 
+/* A step's status stays its own: the checklist records how the run stands and resumes it. */
 static void audit_finish(bc_checklist_ctx *ctx, int64_t id, const bc_error *failure)
 {
+    bc_error copy = failure ? *failure : (bc_error){0};
     if (ctx->state && id)
-        bc_audit_finish_error(ctx->state, id, failure, NULL);
+        bc_audit_finish_error(ctx->state, id, failure ? &copy : NULL, NULL);
 }
 
 static const char *var_text(const bc_checklist_ctx *ctx, const char *name)

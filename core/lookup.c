@@ -30,14 +30,14 @@ bc_status bc_lookup_user(bc_driver *d, const char *user, bc_record *out, bc_erro
     return found;
 }
 
-/* Whether an email name needs a second look as typed: it is not all lowercase. */
-static bool differs_lowered(const char *user)
+/* Whether an email name needs a second look as typed (the email rule, bc_email_forms). */
+static bool read_as_typed_too(const char *user)
 {
-    size_t n;
-    char *low = bc_text_lower(user, strlen(user), &n);
-    bool differs = n != strlen(user) || memcmp(low, user, n) != 0;
-    free(low);
-    return differs;
+    char *forms[2];
+    size_t n = bc_email_forms(user, forms);
+    free(forms[0]);
+    free(forms[1]);
+    return n == 2;
 }
 
 void bc_lookup_prepare(const char *const *users, size_t n, bc_lookup_plan *plan, bc_record *out,
@@ -64,7 +64,7 @@ void bc_lookup_prepare(const char *const *users, size_t n, bc_lookup_plan *plan,
         r[nr++] = (bc_read){.model = BC_MODEL_USER,
                             .match = {bc_lookup_field(users[i]), &users[i], 1},
                             .limit = 1};
-        if (strcmp(bc_lookup_field(users[i]), "email") == 0 && differs_lowered(users[i]))
+        if (strcmp(bc_lookup_field(users[i]), "email") == 0 && read_as_typed_too(users[i]))
             r[nr++] = (bc_read){.model = BC_MODEL_USER,
                                 .match = {"email", &users[i], 1},
                                 .limit = 1,

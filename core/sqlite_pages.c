@@ -447,6 +447,23 @@ static bc_status run_page(sq *s, const page_spec *p, bc_page *out, bc_error *err
     return status;
 }
 
+/* "email" in [prefix, prefix with its last byte + 1): a range on the unique email index. */
+static void put_prefix_range(qb *w, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    char *hi = bc_xstrndup(prefix, n);
+    bc_buf_puts(&w->sql, "\"email\" >= ");
+    sq_qb_param(w, bc_value_textn(prefix, n));
+    while (n && (unsigned char)hi[n - 1] == 0xff)
+        n--;
+    if (n) {
+        hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+        bc_buf_puts(&w->sql, " AND \"email\" < ");
+        sq_qb_param(w, bc_value_textn(hi, n));
+    }
+    free(hi);
+}
+
 /* The WHERE clause of a users query and a canonical description of it for cursors and counts. */
 static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf *canon,
                                    bc_error *err)
@@ -457,21 +474,19 @@ static bc_status build_user_filter(sq *s, const bc_user_query *q, qb *w, bc_buf 
     bc_buf_printf(canon, "U|%d|%zu:%s|%zu:%s|%d|%d", (int)q->search_mode, strlen(search), search,
                   strlen(role), role, (int)q->ban, q->verified);
     if (*search && q->search_mode == BC_SEARCH_PREFIX) {
-        /* A range on the unique email index: [prefix, prefix with its last byte + 1). Emails
-         * are stored lowercased, so lowercase the prefix the same way. */
-        size_t n;
-        char *lo = bc_text_lower(search, strlen(search), &n);
+        /* A range on the unique email index per form of the prefix (the email rule: lowercased,
+         * and as typed when that differs), ORed: SQLite reads each range from the index. */
+        char *forms[2];
+        size_t nf = bc_email_forms(search, forms);
         put_and(w, &terms);
-        bc_buf_puts(&w->sql, "\"email\" >= ");
-        sq_qb_param(w, bc_value_textn(lo, n));
-        while (n && (unsigned char)lo[n - 1] == 0xff)
-            n--;
-        if (n) {
-            lo[n - 1] = (char)((unsigned char)lo[n - 1] + 1);
-            bc_buf_puts(&w->sql, " AND \"email\" < ");
-            sq_qb_param(w, bc_value_textn(lo, n));
+        bc_buf_puts(&w->sql, nf > 1 ? "((" : "(");
+        for (size_t f = 0; f < nf; f++) {
+            if (f)
+                bc_buf_puts(&w->sql, ") OR (");
+            put_prefix_range(w, forms[f]);
+            free(forms[f]);
         }
-        free(lo);
+        bc_buf_puts(&w->sql, nf > 1 ? "))" : ")");
     } else if (*search && q->search_mode == BC_SEARCH_CONTAINS) {
         /* Like Better Auth's list-users "contains" (nothing is special), but letters of every
          * alphabet match either case (bc_text_fold), by bcadmin_contains (registered at open). */

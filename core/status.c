@@ -54,6 +54,8 @@ int bc_status_exit_code(bc_status status)
         return 3;
     case BC_REFUSED:
         return 4;
+    case BC_INCOMPLETE:
+        return 5;
     case BC_ERR:
     case BC_CANCELLED:
         break;

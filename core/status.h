@@ -16,6 +16,9 @@ typedef enum {
     BC_NOT_FOUND, /* the named user, session, file... does not exist (exit 3) */
     BC_REFUSED,   /* a rule forbids it: read-only, self-ban, admin target (exit 4) */
     BC_CANCELLED, /* the operator stopped a request while it ran (bc_driver_interrupt; exit 1) */
+    /* A change stands in part, or may stand: its audit entry says 'partly applied' or 'unknown'
+     * and the message what stands and how to finish (exit 5; bc_audit_finish_error sets it). */
+    BC_INCOMPLETE,
 } bc_status;
 
 /* A formatted message owned by the struct itself (no allocation). Zero-initialise it. */
@@ -36,7 +39,7 @@ bc_status bc_vfail(bc_error *err, bc_status status, const char *fmt, va_list ap)
 /* Put context in front of an existing message: "reading users: <old message>". */
 bc_status bc_error_prefix(bc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The process exit code for a status: 0, 1, 2, 3 or 4. */
+/* The process exit code for a status: 0, 1, 2, 3, 4 or 5. */
 int bc_status_exit_code(bc_status status);
 
 #endif

@@ -50,27 +50,33 @@ static void escape_one(bc_buf *out, ucs4_t c)
         bc_buf_printf(out, "\\u%04x", (unsigned)c);
 }
 
+/* The one escaping loop: s[0..len) into out with every byte that could act on a terminal written
+ * visibly (a NUL as \x00 like any C0 control), except newline, CR and tab when keep_lines. */
+static void escape_into(bc_buf *out, const char *s, size_t len, bool keep_lines)
+{
+    size_t i = 0;
+    while (i < len) {
+        ucs4_t c = 0;
+        int n = s[i] == '\0' ? 1 : decode(s + i, len - i, &c);
+        if (n < 0) {
+            bc_buf_printf(out, "\\x%02x", (unsigned char)s[i]);
+            i++;
+            continue;
+        }
+        bool line = c == '\n' || c == '\r' || c == '\t';
+        if (is_dangerous(c) && !(keep_lines && line))
+            escape_one(out, c);
+        else
+            bc_buf_append(out, s + i, (size_t)n);
+        i += (size_t)n;
+    }
+}
+
 char *bc_text_escape(const char *s, size_t len)
 {
     bc_buf out = {0};
     bc_buf_append(&out, "", 0);
-    size_t i = 0;
-    while (i < len) {
-        ucs4_t c;
-        int n = s[i] == '\0' ? 1 : decode(s + i, len - i, &c);
-        if (s[i] == '\0')
-            c = 0;
-        if (n < 0) {
-            bc_buf_printf(&out, "\\x%02x", (unsigned char)s[i]);
-            i++;
-            continue;
-        }
-        if (is_dangerous(c))
-            escape_one(&out, c);
-        else
-            bc_buf_append(&out, s + i, (size_t)n);
-        i += (size_t)n;
-    }
+    escape_into(&out, s, len, false);
     return bc_buf_take(&out);
 }
 
@@ -93,26 +99,13 @@ char *bc_text_json_safe(const char *json)
     return bc_buf_take(&out);
 }
 
-char *bc_text_csv_cell(const char *s, bool neutralise)
+char *bc_text_csv_cell(const char *s, size_t len, bool neutralise)
 {
     bc_buf out = {0};
     bc_buf_append(&out, "", 0);
-    if (neutralise && s[0] && strchr("=+-@\t\r", s[0]))
+    if (neutralise && len && s[0] && strchr("=+-@\t\r", s[0]))
         bc_buf_puts(&out, "'");
-    size_t len = strlen(s), i = 0;
-    while (i < len) {
-        ucs4_t c;
-        int n = decode(s + i, len - i, &c);
-        if (n < 0) {
-            bc_buf_printf(&out, "\\x%02x", (unsigned char)s[i++]);
-            continue;
-        }
-        if (is_dangerous(c) && c != '\n' && c != '\r' && c != '\t')
-            escape_one(&out, c);
-        else
-            bc_buf_append(&out, s + i, (size_t)n);
-        i += (size_t)n;
-    }
+    escape_into(&out, s, len, true);
     return bc_buf_take(&out);
 }
 

@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A copy of s[0..len) in which every byte that could act on a terminal is written visibly:
- * C0 controls and DEL as \xNN (or \n, \r, \t), C1 controls, bidi controls, line/paragraph
- * separators and invisible characters (zero-width space/joiners, word joiner, soft hyphen, BOM) as
- * \uNNNN, bytes that are not valid UTF-8 as \xNN, and a backslash as itself.
- * The result is valid UTF-8 with no control characters. */
+/* A copy of s[0..len) (which may hold NULs) in which every byte that could act on a terminal is
+ * written visibly: C0 controls (a NUL too) and DEL as \xNN (or \n, \r, \t), C1 controls, bidi
+ * controls, line/paragraph separators and invisible characters (zero-width space/joiners, word
+ * joiner, soft hyphen, BOM) as \uNNNN, bytes that are not valid UTF-8 as \xNN, and a backslash as
+ * itself. The result is valid UTF-8 with no control characters. */
 char *bc_text_escape(const char *s, size_t len);
 
 /* Whether what an operator typed to confirm is expected: the same bytes once blanks (spaces,
@@ -32,11 +32,11 @@ bool bc_text_typed_matches(const char *typed, const char *expected);
  * terminal or in an editor. */
 char *bc_text_json_safe(const char *json);
 
-/* One CSV cell's text before quoting: control and invisible characters escaped as in
- * bc_text_escape except newline, CR and tab (kept; the CSV writer quotes them), and when
- * neutralise, a cell starting with = + - @ TAB or CR gets a leading ' so a spreadsheet shows it
- * instead of running it as a formula. */
-char *bc_text_csv_cell(const char *s, bool neutralise);
+/* One CSV cell's text before quoting, from s[0..len) (which may hold NULs): control and invisible
+ * characters escaped as in bc_text_escape (a NUL as \x00) except newline, CR and tab (kept; the
+ * CSV writer quotes them), and when neutralise, a cell starting with = + - @ TAB or CR gets a
+ * leading ' so a spreadsheet shows it instead of running it as a formula. */
+char *bc_text_csv_cell(const char *s, size_t len, bool neutralise);
 
 /* Whether s[0..len) can be printed raw (no byte would be changed by bc_text_escape). */
 bool bc_text_is_safe(const char *s, size_t len);

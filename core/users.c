@@ -179,12 +179,14 @@ static size_t collect_ids(const bc_rows *sessions, const char *skip, const char 
     return n;
 }
 
-static const char *email_of(const bc_rows *users, const char *id)
+/* The email of the user with id among users (a NUL inside kept), or NULL. */
+static const bc_value *email_of(const bc_rows *users, const char *id)
 {
     for (size_t i = 0; id && i < users->n; i++) {
         const char *uid = bc_record_text(&users->items[i], "id");
+        const bc_value *email = bc_record_get(&users->items[i], "email");
         if (uid && strcmp(uid, id) == 0)
-            return bc_record_text(&users->items[i], "email");
+            return email && email->kind == BC_V_TEXT ? email : NULL;
     }
     return NULL;
 }
@@ -211,12 +213,12 @@ bc_status bc_users_attach_emails(bc_driver *d, bc_rows *sessions, const bc_recor
     }
     for (size_t i = 0; i < sessions->n; i++) {
         bc_record *s = &sessions->items[i];
-        const char *email = email_of(&users, bc_record_text(s, "userId"));
+        const bc_value *email = email_of(&users, bc_record_text(s, "userId"));
         if (email)
-            bc_record_set_text(s, "userEmail", email);
+            bc_record_set(s, "userEmail", bc_value_copy(email));
         email = email_of(&users, bc_record_text(s, "impersonatedBy"));
         if (email)
-            bc_record_set_text(s, "impersonatorEmail", email);
+            bc_record_set(s, "impersonatorEmail", bc_value_copy(email));
     }
     bc_rows_release(&users);
     return BC_OK;

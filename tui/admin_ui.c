@@ -550,8 +550,11 @@ static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
         }
         f->reason = bc_xstrdup(d->fields[0].value);
         break;
-    case TUI_ACT_SET_ROLE:
-        f->roles = bc_xstrdup(d->fields[0].value);
+    case TUI_ACT_SET_ROLE: /* what is written ("user,admin"), shown in the dialog that asks */
+        if (bc_admin_normalise_roles(d->fields[0].value, &f->roles, &err) != BC_OK) {
+            tui_dialog_error(d, "%s", err.msg);
+            return false;
+        }
         break;
     case TUI_ACT_IMPERSONATE:
         if (!bc_duration_parse(d->fields[0].value, &f->duration_ms) || f->duration_ms <= 0) {
@@ -572,7 +575,12 @@ static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
         if (f->action == TUI_ACT_CREATE_USER) {
             f->new_email = bc_xstrdup(d->fields[0].value);
             f->name = bc_xstrdup(d->fields[1].value);
-            f->roles = bc_xstrdup(d->fields[2].value[0] ? d->fields[2].value : "user");
+            if (bc_admin_normalise_roles(d->fields[2].value[0] ? d->fields[2].value : "user",
+                                         &f->roles, &err) != BC_OK) {
+                tui_dialog_error(d, "%s", err.msg);
+                d->focus = 2;
+                return false;
+            }
         }
         break;
     }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "isotime.h"
@@ -698,6 +699,20 @@ static bc_status check_combination(bc_cli *c, const parse_state *p, bc_error *er
     return BC_OK;
 }
 
+/* A word after --json that was no argument either: names, one of them mistyped (`--json
+ * id,emial`), are told as such; anything else keeps parse_word's error. */
+static bc_status json_word(const char *word, bc_error *err)
+{
+    size_t len;
+    const char *bad = bc_cli_unknown_field(word, &len);
+    if (!bad || word[strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")])
+        return BC_USAGE;
+    return usage(err,
+                 "--json %s: \"%.*s\" is not a Better Auth field of users, sessions or accounts "
+                 "(a column of your app's own goes in --json=%s)",
+                 word, (int)len, bad, word);
+}
+
 static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_error *err)
 {
     bool options_done = false;
@@ -721,6 +736,8 @@ static bc_status parse(bc_cli *c, parse_state *p, int argc, char **argv, bc_erro
                        a, p->verb ? " " : "", p->verb ? p->verb->name : "");
         else
             st = parse_word(c, p, a, err);
+        if (st == BC_USAGE && p->seen[O_JSON_FIELDS] && strcmp(argv[i - 1], "--json") == 0)
+            st = json_word(a, err);
         if (st != BC_OK)
             return st;
     }
@@ -901,10 +918,28 @@ static void report(bc_status st, const bc_error *err, const verb_def *verb)
         fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
 }
 
+/* The width of the terminal standard output is, or 0 when it is not one: the terminal's own size,
+ * else $COLUMNS (a terminal that reports none, like a pty nobody sized), else 80. */
+static size_t terminal_columns(void)
+{
+    if (isatty(STDOUT_FILENO) != 1)
+        return 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    char *end;
+    long n = env && *env ? strtol(env, &end, 10) : 0;
+    return n > 0 && n < 100000 && !*end ? (size_t)n : 80;
+}
+
 int bc_cli_main(int argc, char **argv)
 {
-    bc_cli c = {
-        .out = stdout, .tty = isatty(STDOUT_FILENO) == 1, .now = bc_now_ms(), .email_verified = -1};
+    bc_cli c = {.out = stdout,
+                .tty = isatty(STDOUT_FILENO) == 1,
+                .columns = terminal_columns(),
+                .now = bc_now_ms(),
+                .email_verified = -1};
     /* The shells' completion scripts ask here (cli_complete.c); not a verb of the table. */
     if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
         return bc_cli_complete_main(argc - 2, argv + 2, stdout);

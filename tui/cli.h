@@ -83,7 +83,8 @@ typedef struct {
     /* while running */
     const char *verb; /* the verb's name ("users ban") */
     FILE *out;
-    bool tty;     /* stdout is a terminal: escape and cut human output */
+    bool tty;       /* stdout is a terminal (footers on stdout, prompts) */
+    size_t columns; /* stdout's terminal width (print.h's tables fit it); 0: not a terminal */
     int64_t now;  /* one clock reading for the whole run */
     bc_driver *d; /* the target, opened for verbs that need one (t.d) */
     bc_target t;  /* what bc_cli_open_target opened; closed after the verb */
@@ -121,6 +122,9 @@ int bc_cli_main(int argc, char **argv);
 /* Whether word is a comma list of field names of users, sessions or accounts ("id,email"): the
  * word after --json is then its FIELDS rather than an argument (cli_rows.c). */
 bool bc_cli_looks_like_fields(const char *word);
+/* The first name in the comma list word that is no field of users, sessions or accounts (its
+ * length in *len), or NULL: a pointer into word. */
+const char *bc_cli_unknown_field(const char *word, size_t *len);
 
 /* The verbs (cli_rows.c, cli_db.c). They print to c->out and fail through err. */
 bc_status bc_cli_users_list(bc_cli *c, bc_error *err);

@@ -474,22 +474,28 @@ bc_status bc_cli_users_set_role(bc_cli *c, bc_error *err)
                    : bc_fail(err, BC_USAGE,
                              "`bcadmin users set-role` needs USER ROLE[,ROLE], or "
                              "filters and ROLE[,ROLE]");
+    /* The roles as they are written ("user, admin" is user,admin), in what is said too. */
+    char *roles = NULL;
+    bc_status st = bc_admin_normalise_roles(c->args[c->filtered ? 0 : 1], &roles, err);
+    if (st != BC_OK)
+        return st;
     admin_ctx x;
-    bc_status st = admin_open(c, &x, user_arg(c), err);
+    st = admin_open(c, &x, user_arg(c), err);
     if (st == BC_OK)
-        st = warn_unknown_roles(c, c->args[c->filtered ? 0 : 1], err);
+        st = warn_unknown_roles(c, roles, err);
     if (st == BC_OK && c->filtered) {
-        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = c->args[0]};
+        bc_bulk_action a = {.kind = BC_BULK_SET_ROLE, .roles = roles};
         st = run_bulk(c, &x, &a, err);
     } else if (st == BC_OK) {
-        st = bc_admin_set_role(&x.admin, c->args[0], c->args[1], err);
+        st = bc_admin_set_role(&x.admin, c->args[0], roles, err);
         if (st == BC_OK) {
-            char *detail = bc_xasprintf(" now has role %s", c->args[1]);
+            char *detail = bc_xasprintf(" now has role %s", roles);
             report_user(c, &x, "users.set-role", c->args[0], "user", detail);
             free(detail);
         }
     }
     admin_close(&x);
+    free(roles);
     return st;
 }
 
@@ -838,12 +844,12 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
         bc_json_print(c->out, doc);
     } else if (st == BC_OK) {
         static const bc_print_col cols[] = {
-            {"id", 0, false},     {"time", 0, true},        {"state", 0, false},
-            {"actor", 40, false}, {"action", 0, false},     {"subject", 0, false},
+            {"id", 0, false},       {"time", 0, true},      {"state", 0, false},
+            {"actor", 40, false},   {"action", 0, false},   {"subject", 40, false},
             {"changes", 60, false}, {"error", 40, false},
         };
         bc_table t;
-        bc_table_init(&t, c->out, c->tty, cols, sizeof cols / sizeof cols[0]);
+        bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < list.n; i++) {
             const bc_audit_entry *e = &list.items[i];
             char id[24];
@@ -857,7 +863,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
                                    e->state, e->actor ? e->actor : "-",
                                    action,   e->label ? e->label : e->subject,
                                    changes,  e->error};
-            bc_table_row(&t, cells);
+            bc_table_row(&t, cells, NULL);
             free(changes);
             free(action);
         }

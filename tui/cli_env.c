@@ -101,7 +101,7 @@ static void print_plan(const bc_cli *c, const bc_envsync_plan *p, const char *la
     bc_cli_line(f, "%s -> %s", p->path ? p->path : "(no file)", label);
     static const bc_print_col cols[] = {{"", 0, false}, {"NAME", 40, false}, {"VALUE", 60, false}, {"NOTE", 0, false}};
     bc_table t;
-    bc_table_init(&t, f, c->tty, cols, 4);
+    bc_table_init(&t, f, c->columns, cols, 4);
     t.indent = "  ";
     static const char marks[] = {
         [BC_ENVSYNC_ADD] = '+',         [BC_ENVSYNC_CHANGE] = '~',  [BC_ENVSYNC_UNCHANGED] = '=',
@@ -121,7 +121,7 @@ static void print_plan(const bc_cli *c, const bc_envsync_plan *p, const char *la
         char *note = it->note ? bc_xasprintf("%s: %s", bc_envsync_kind_name(it->kind), it->note)
                               : bc_xstrdup(bc_envsync_kind_name(it->kind));
         const char *cells[] = {mark, it->name, value, note};
-        bc_table_row(&t, cells);
+        bc_table_row(&t, cells, NULL);
         free(local);
         free(remote);
         free(value);
@@ -250,7 +250,7 @@ static void print_vars(bc_cli *c, const json_t *vars, const bc_dotenv *file)
     }
     static const bc_print_col cols[] = {{"NAME", 40, false}, {"VALUE", 80, false}, {"LINE", 0, false}};
     bc_table t;
-    bc_table_init(&t, c->out, c->tty, cols, file ? 3 : 2);
+    bc_table_init(&t, c->out, c->columns, cols, file ? 3 : 2);
     const char *name;
     json_t *v;
     json_object_foreach((json_t *)vars, name, v)
@@ -261,7 +261,7 @@ static void print_vars(bc_cli *c, const json_t *vars, const bc_dotenv *file)
         if (e)
             snprintf(line, sizeof line, "%u", e->line);
         const char *cells[] = {name, value, line};
-        bc_table_row(&t, cells);
+        bc_table_row(&t, cells, NULL);
         free(value);
     }
     bc_table_flush(&t);
@@ -386,14 +386,14 @@ static bc_status diff_against(bc_cli *c, bc_target *here, bc_error *err)
         static const bc_print_col cols[] = {
             {"NAME", 40, false}, {"STATUS", 0, false}, {"HERE", 0, false}, {"THERE", 0, false}};
         bc_table t;
-        bc_table_init(&t, c->out, c->tty, cols, 4);
+        bc_table_init(&t, c->out, c->columns, cols, 4);
         size_t differ = 0;
         for (size_t i = 0; i < cmp.n; i++) {
             const bc_envsync_cmp_item *it = &cmp.items[i];
             differ += it->kind != BC_ENVSYNC_SAME;
             const char *cells[] = {it->name, bc_envsync_cmp_name(it->kind), it->here_mask,
                                    it->there_mask};
-            bc_table_row(&t, cells);
+            bc_table_row(&t, cells, NULL);
         }
         bc_table_flush(&t);
         bc_table_release(&t);

@@ -47,7 +47,8 @@ static const char notes[] =
     "BCADMIN_START=overview (the console opens on the Overview), BCADMIN_STATS_SAMPLE=N (rows\n"
     "per table the Overview and `stats` read on Convex, default 10000), XDG_STATE_HOME,\n"
     "XDG_DATA_HOME.\n"
-    "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused.\n";
+    "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused, 5 partly applied or\n"
+    "unknown (see the audit log).\n";
 
 void bc_cli_usage(FILE *f)
 {
@@ -56,9 +57,9 @@ void bc_cli_usage(FILE *f)
           f);
     for (size_t i = 0; i < bc_cli_n_verbs; i++)
         print_verb(f, &bc_cli_verbs[i]);
-    fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on --db, "
-          "BCADMIN_DB, or else the demo database (made on first run); `users list` when\n"
-          "      stdout is not a terminal\n"
+    fputs("  bcadmin [GLOBAL OPTIONS]\n      with no verb: the interactive console on the target "
+          "(--db, --url, BCADMIN_DB, CONVEX_*), or else the demo\n      database (made on first "
+          "run); `users list` when standard input or output is not a terminal\n"
           "\nGlobal options (anywhere on the line; -h is --help, -V is --version):\n",
           f);
     print_options(f, GLOBAL_OPTS);

@@ -340,9 +340,10 @@ static bc_status rotate_sqlite(bc_cli *c, const char *path, bc_error *err)
                         res.deleted == 1 ? "" : "s");
         if (res.expired)
             bc_cli_line(c->out,
-                        "  %zu older key%s stop signing now and stay published for the server's "
+                        "  %zu older key%s signing now and stay%s published for the server's "
                         "grace period (30 days by default)",
-                        res.expired, res.expired == 1 ? "" : "s");
+                        res.expired, res.expired == 1 ? " stops" : "s stop",
+                        res.expired == 1 ? "s" : "");
         if (!res.secret_checked)
             bc_cli_line(c->out, "  note: there were no keys to check the secret against");
     }
@@ -379,16 +380,26 @@ bc_status bc_cli_checklist_list(bc_cli *c, bc_error *err)
     } else if (st == BC_OK) {
         if (!runs.n)
             fprintf(c->out, "no checklist runs\n");
+        static const bc_print_col cols[] = {{"run", 0, false},    {"checklist", 0, false},
+                                            {"state", 0, false},  {"steps", 0, false},
+                                            {"started", 0, true}, {"target", 60, false}};
+        bc_table t;
+        bc_table_init(&t, c->out, c->columns, cols, sizeof cols / sizeof cols[0]);
         for (size_t i = 0; i < runs.n; i++) {
             const bc_checklist_run *r = &runs.items[i];
             size_t done = 0;
             for (size_t j = 0; j < r->n; j++)
                 done += r->steps[j].state == BC_SS_DONE || r->steps[j].state == BC_SS_SKIPPED;
-            char started[TUI_TIME_TEXT];
-            tui_time_iso(r->started_at, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE, started, sizeof started);
-            bc_cli_line(c->out, "%4lld  %-9s  %-9s  %zu/%zu steps  %s  %s", (long long)r->id,
-                        r->checklist, r->state, done, r->n, started, r->target);
+            char id[24], steps[48], started[TUI_TIME_TEXT];
+            snprintf(id, sizeof id, "%lld", (long long)r->id);
+            snprintf(steps, sizeof steps, "%zu/%zu", done, r->n);
+            tui_time_iso(r->started_at, TUI_TIME_ABSOLUTE, started, sizeof started);
+            const char *cells[] = {id, r->checklist, r->state, steps, started, r->target};
+            bc_table_row(&t, cells, NULL);
         }
+        if (runs.n)
+            bc_table_flush(&t);
+        bc_table_release(&t);
     }
     bc_checklist_runs_release(&runs);
     return st;

@@ -22,16 +22,25 @@ typedef struct {
     bc_model model;
     const bc_print_col *cols;
     size_t ncols;
-    /* Fill ncols cells (each freed by the caller, NULL allowed) for one row. */
-    void (*cells)(const bc_cli *c, const bc_record *row, char **out);
+    /* Fill ncols cells (each freed by the caller, NULL allowed) and their lengths for one row. */
+    void (*cells)(const bc_cli *c, const bc_record *row, char **out, size_t *lens);
 } row_kind;
 
 /* --- cells ---------------------------------------------------------------------------------- */
 
-static char *text_of(const bc_record *r, const char *field)
+/* A field's text (NULs and all, *len its length), or NULL. */
+static char *text_of(const bc_record *r, const char *field, size_t *len)
 {
     const bc_value *v = bc_record_get(r, field);
-    return v ? bc_print_value(v) : NULL;
+    *len = 0;
+    return v ? bc_print_value(v, len) : NULL;
+}
+
+/* A cell of text made here (NUL-terminated). */
+static char *made(char *s, size_t *len)
+{
+    *len = s ? strlen(s) : 0;
+    return s;
 }
 
 /* A date in the one time format (timefmt.h); the column's header names the zone. */
@@ -46,57 +55,64 @@ static char *short_date(const bc_record *r, const char *field)
 }
 
 static const bc_print_col user_cols[] = {
-    {"email", 40, false},  {"name", 30, false},    {"role", 16, false},
-    {"status", 29, true}, {"verified", 8, false}, {"created", 16, true},
+    {"email", 40, false}, {"name", 30, false},    {"role", 16, false},
+    {"status", 29, true}, {"verified", 0, false}, {"created", 0, true},
 };
 
-static void user_cells(const bc_cli *c, const bc_record *u, char **out)
+static void user_cells(const bc_cli *c, const bc_record *u, char **out, size_t *lens)
 {
-    out[0] = text_of(u, "email");
-    out[1] = text_of(u, "name");
-    out[2] = text_of(u, "role");
-    out[3] = tui_user_status(u, c->now, 0);
-    out[4] = bc_xstrdup(bc_record_bool(u, "emailVerified") ? "yes" : "no");
-    out[5] = short_date(u, "createdAt");
+    out[0] = text_of(u, "email", &lens[0]);
+    out[1] = text_of(u, "name", &lens[1]);
+    out[2] = text_of(u, "role", &lens[2]);
+    out[3] = made(tui_user_status(u, c->now, 0), &lens[3]);
+    out[4] = made(bc_xstrdup(bc_record_bool(u, "emailVerified") ? "yes" : "no"), &lens[4]);
+    out[5] = made(short_date(u, "createdAt"), &lens[5]);
 }
 
 static const row_kind users_kind = {"users", BC_MODEL_USER, user_cols,
                                     sizeof user_cols / sizeof user_cols[0], user_cells};
 
 static const bc_print_col session_cols[] = {
-    {"id", 32, false}, {"user", 40, false},       {"status", 23, false},
-    {"expires", 16, true}, {"ip", 40, false}, {"user agent", 40, false},
+    {"id", 32, false},
+    {"user", 40, false},
+    {"status", 23, false},
+    {"expires", 0, true},
+    {"ip", 40, false},
+    {"user agent", 40, false},
     {"impersonated by", 40, false},
 };
 
-static void session_cells(const bc_cli *c, const bc_record *s, char **out)
+static void session_cells(const bc_cli *c, const bc_record *s, char **out, size_t *lens)
 {
-    out[0] = text_of(s, "id");
-    /* Emails where the console shows them (bc_users_attach_emails); the id when the user is gone. */
-    out[1] = text_of(s, bc_record_text(s, "userEmail") ? "userEmail" : "userId");
-    out[2] = bc_describe_session_status(s, c->now);
-    out[3] = short_date(s, "expiresAt");
-    out[4] = text_of(s, "ipAddress");
-    out[5] = text_of(s, "userAgent");
-    out[6] = text_of(s, bc_record_text(s, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy");
+    out[0] = text_of(s, "id", &lens[0]);
+    /* Emails where the console shows them (bc_users_attach_emails); the id when the user is gone.
+     */
+    out[1] = text_of(s, bc_record_text(s, "userEmail") ? "userEmail" : "userId", &lens[1]);
+    out[2] = made(bc_describe_session_status(s, c->now), &lens[2]);
+    out[3] = made(short_date(s, "expiresAt"), &lens[3]);
+    out[4] = text_of(s, "ipAddress", &lens[4]);
+    out[5] = text_of(s, "userAgent", &lens[5]);
+    out[6] =
+        text_of(s, bc_record_text(s, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy",
+                &lens[6]);
 }
 
 static const row_kind sessions_kind = {"sessions", BC_MODEL_SESSION, session_cols,
                                        sizeof session_cols / sizeof session_cols[0], session_cells};
 
 static const bc_print_col account_cols[] = {
-    {"id", 0, false},    {"provider", 0, false}, {"account id", 40, false},
+    {"id", 0, false},     {"provider", 0, false}, {"account id", 40, false},
     {"scope", 30, false}, {"password", 0, false}, {"created", 0, true},
 };
 
-static void account_cells(const bc_cli *c, const bc_record *a, char **out)
+static void account_cells(const bc_cli *c, const bc_record *a, char **out, size_t *lens)
 {
-    out[0] = text_of(a, "id");
-    out[1] = text_of(a, "providerId");
-    out[2] = text_of(a, "accountId");
-    out[3] = text_of(a, "scope");
-    out[4] = text_of(a, "password"); /* masked unless --reveal */
-    out[5] = short_date(a, "createdAt");
+    out[0] = text_of(a, "id", &lens[0]);
+    out[1] = text_of(a, "providerId", &lens[1]);
+    out[2] = text_of(a, "accountId", &lens[2]);
+    out[3] = text_of(a, "scope", &lens[3]);
+    out[4] = text_of(a, "password", &lens[4]); /* masked unless --reveal */
+    out[5] = made(short_date(a, "createdAt"), &lens[5]);
 }
 
 static const row_kind accounts_kind = {"accounts", BC_MODEL_ACCOUNT, account_cols,
@@ -104,23 +120,29 @@ static const row_kind accounts_kind = {"accounts", BC_MODEL_ACCOUNT, account_col
 
 /* --- --json FIELDS -------------------------------------------------------------------------- */
 
-bool bc_cli_looks_like_fields(const char *word)
+const char *bc_cli_unknown_field(const char *word, size_t *len)
 {
     static const bc_model models[] = {BC_MODEL_USER, BC_MODEL_SESSION, BC_MODEL_ACCOUNT};
-    if (!*word)
-        return false;
     for (const char *p = word; *p;) {
-        size_t len = strcspn(p, ",");
-        char *name = bc_xstrndup(p, len);
+        size_t n = strcspn(p, ",");
+        char *name = bc_xstrndup(p, n);
         bool known = false;
         for (size_t m = 0; m < sizeof models / sizeof models[0] && !known; m++)
-            known = len && bc_model_field(models[m], name) != NULL;
+            known = n && bc_model_field(models[m], name) != NULL;
         free(name);
-        if (!known)
-            return false;
-        p += len + (p[len] == ',');
+        if (!known) {
+            *len = n;
+            return p;
+        }
+        p += n + (p[n] == ',');
     }
-    return true;
+    return NULL;
+}
+
+bool bc_cli_looks_like_fields(const char *word)
+{
+    size_t len;
+    return *word && !bc_cli_unknown_field(word, &len);
 }
 
 /* Each name of --json FIELDS must be a field of the model or a column of the first row. */
@@ -179,7 +201,7 @@ static void emit_begin(emitter *e, bc_cli *c, const row_kind *kind)
     if (c->format == BC_OUT_JSON)
         bc_json_stream_open(&e->json, c->out, kind->key);
     else if (c->format == BC_OUT_HUMAN)
-        bc_table_init(&e->table, c->out, c->tty, kind->cols, kind->ncols);
+        bc_table_init(&e->table, c->out, c->columns, kind->cols, kind->ncols);
     e->table.fixed = c->all && c->format == BC_OUT_HUMAN;
 }
 
@@ -195,7 +217,7 @@ static void csv_header(emitter *e, const bc_record *first)
     for (size_t i = 0; first && i < first->n; i++)
         if (!bc_model_field(e->kind->model, first->fields[i].name))
             e->csv_names[e->ncsv++] = bc_xstrdup(first->fields[i].name);
-    bc_csv_row(e->c->out, (const char *const *)e->csv_names, e->ncsv, !e->c->csv_formulas);
+    bc_csv_row(e->c->out, (const char *const *)e->csv_names, NULL, e->ncsv, !e->c->csv_formulas);
 }
 
 static void emit_csv(emitter *e, const bc_record *r)
@@ -203,12 +225,14 @@ static void emit_csv(emitter *e, const bc_record *r)
     if (!e->csv_names)
         csv_header(e, r);
     char **cells = bc_xcalloc(e->ncsv, sizeof *cells);
+    size_t *lens = bc_xcalloc(e->ncsv, sizeof *lens);
     for (size_t i = 0; i < e->ncsv; i++)
-        cells[i] = text_of(r, e->csv_names[i]);
-    bc_csv_row(e->c->out, (const char *const *)cells, e->ncsv, !e->c->csv_formulas);
+        cells[i] = text_of(r, e->csv_names[i], &lens[i]);
+    bc_csv_row(e->c->out, (const char *const *)cells, lens, e->ncsv, !e->c->csv_formulas);
     for (size_t i = 0; i < e->ncsv; i++)
         free(cells[i]);
     free(cells);
+    free(lens);
 }
 
 static void emit_row(emitter *e, bc_record *r)
@@ -222,11 +246,13 @@ static void emit_row(emitter *e, bc_record *r)
         emit_csv(e, r);
     } else {
         char **cells = bc_xcalloc(e->kind->ncols, sizeof *cells);
-        e->kind->cells(e->c, r, cells);
-        bc_table_row(&e->table, (const char *const *)cells);
+        size_t *lens = bc_xcalloc(e->kind->ncols, sizeof *lens);
+        e->kind->cells(e->c, r, cells, lens);
+        bc_table_row(&e->table, (const char *const *)cells, lens);
         for (size_t i = 0; i < e->kind->ncols; i++)
             free(cells[i]);
         free(cells);
+        free(lens);
     }
 }
 
@@ -521,16 +547,18 @@ static void print_fields(bc_cli *c, const bc_record *r, const char *status)
 {
     static const bc_print_col cols[] = {{NULL, 0, false}, {NULL, 0, false}};
     bc_table t;
-    bc_table_init(&t, c->out, c->tty, cols, 2);
+    bc_table_init(&t, c->out, c->columns, cols, 2);
     t.indent = "  ";
     for (size_t i = 0; i < r->n; i++) {
-        char *v = bc_print_value(&r->fields[i].value);
-        const char *cells[] = {r->fields[i].name, v ? v : "-"};
-        bc_table_row(&t, cells);
+        size_t len;
+        char *v = bc_print_value(&r->fields[i].value, &len);
+        const char *cells[] = {r->fields[i].name, v};
+        const size_t lens[] = {strlen(r->fields[i].name), len};
+        bc_table_row(&t, cells, lens);
         free(v);
     }
     const char *cells[] = {"status", status};
-    bc_table_row(&t, cells);
+    bc_table_row(&t, cells, NULL);
     bc_table_flush(&t);
     bc_table_release(&t);
 }
@@ -575,6 +603,13 @@ bc_status bc_cli_users_show(bc_cli *c, bc_error *err)
         json_object_set_new(doc, "accounts", bc_rows_to_json(accounts));
         bc_json_print(c->out, doc);
     } else {
+        /* The sessions' owner and impersonator by email, as in `sessions list` and the console
+         * (the owner is the user read above: only impersonators are looked up). */
+        st = bc_users_attach_emails(c->d, &detail.sessions, user, err);
+        if (st != BC_OK) {
+            bc_users_detail_release(&detail);
+            return st;
+        }
         char *status = tui_user_status(user, c->now, TUI_TIME_ZONE | TUI_TIME_ABSOLUTE);
         fputs("user\n", c->out);
         print_fields(c, user, status);

@@ -231,6 +231,43 @@ static int content_width(const tui_dialog *d, int label_w)
     return w;
 }
 
+/* The fields drawn in a form too tall for its box: [first, end), and whether a marker row goes
+ * above them (fields hidden above) and below (fields hidden below). The focused field is always
+ * among them, the last one drawn when moving down. */
+typedef struct {
+    int first, end;
+    bool above_row, below_row;
+} field_window;
+
+static field_window window_of(int n, int focus, int rows)
+{
+    if (n <= rows || n == 0)
+        return (field_window){0, n, false, false};
+    if (rows < 3) /* the focused field, and one row saying what is hidden when there is one */
+        return (field_window){focus, focus + 1, rows == 2 && focus > 0, rows == 2 && focus == 0};
+    for (int first = 0;; first++) {
+        int end = first + rows - (first > 0);
+        if (end < n)
+            end--;
+        if (focus < end)
+            return (field_window){first, end, first > 0, end < n};
+    }
+}
+
+/* "↑ 2 more fields above"; also_below: hidden fields below, said on the same row when there is
+ * no room for a row of their own. The hint line says how to move. */
+static void draw_more(int y, int x, int w, int hidden, const char *where, int also_below)
+{
+    char text[120];
+    if (also_below)
+        snprintf(text, sizeof text, "\u2191 %d more above, \u2193 %d below", hidden, also_below);
+    else
+        snprintf(text, sizeof text, "%s %d more field%s %s",
+                 strcmp(where, "above") == 0 ? "\u2191" : "\u2193", hidden, hidden == 1 ? "" : "s",
+                 where);
+    tui_draw_text(y, x, w, text, TUI_S_DIM, true);
+}
+
 void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
 {
     int label_w = 0;
@@ -285,9 +322,16 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
         tui_draw_text(body_last, x + 2, iw, "\u2026 (a taller terminal shows the rest)", TUI_S_DIM,
                       true);
     int cursor_y = -1, cursor_x = 0;
-    if (d->nfields)
+    /* The fields get the rows down to the error row: a blank row first when there is room, and
+     * when even then they do not all fit, a window that holds the focused one. */
+    int avail = last - 1 - row;
+    if (d->nfields && avail > d->nfields)
         row++;
-    for (int i = 0; i < d->nfields && row < last; i++, row++) {
+    field_window win = window_of(d->nfields, d->focus, avail);
+    if (win.above_row)
+        draw_more(row++, x + 2, iw, win.first, "above",
+                  win.end < d->nfields && !win.below_row ? d->nfields - win.end : 0);
+    for (int i = win.first; i < win.end && row < last; i++, row++) {
         const tui_dialog_field *f = &d->fields[i];
         bool focused = i == d->focus;
         tui_draw_text(row, x + 2, label_w, f->label, TUI_A_BOLD, true);
@@ -307,6 +351,8 @@ void tui_dialog_draw(const tui_dialog *d, int y0, int x0, int h0, int w0)
             cursor_x = cx < vx + vw ? cx : vx + vw - 1;
         }
     }
+    if (win.below_row)
+        draw_more(row++, x + 2, iw, d->nfields - win.end, "below", 0);
     if (d->error[0] && row < last)
         tui_draw_text(row, x + 2, iw, d->error, TUI_S_DANGER, false);
     tui_draw_text(last, x + 2, iw, hint_of(d), TUI_S_DIM, false);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -55,8 +56,8 @@ char *tui_value_text(const bc_value *v)
     switch (v->kind) {
     case BC_V_NULL:
         return bc_xstrdup("null");
-    case BC_V_TEXT:
-        return bc_xstrdup(v->u.text);
+    case BC_V_TEXT: /* escaped whole: a NUL inside shows as \x00 instead of ending the value */
+        return bc_text_escape(v->u.text, v->len);
     case BC_V_INT:
         return bc_xasprintf("%" PRId64, v->u.i);
     case BC_V_REAL:

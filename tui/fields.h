@@ -30,8 +30,8 @@ void tui_fields_add_time(tui_fields *f, const char *name, const char *iso);
 void tui_fields_add_ms(tui_fields *f, const char *name, int64_t ms);
 /* Add every field of r in its order (dates with their zone, extra columns too). */
 void tui_fields_add_record(tui_fields *f, const bc_record *r);
-/* A value as text as the console shows it (dates with the zone, blobs by size); the caller frees.
- */
+/* A value as text as the console shows it (dates with the zone, blobs by size, text escaped by
+ * bc_text_escape, NULs and all); the caller frees. */
 char *tui_value_text(const bc_value *v);
 void tui_fields_release(tui_fields *f);
 

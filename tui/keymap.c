@@ -221,6 +221,15 @@ static bc_status parse_line(tui_keymap *km, char *line, const char *where, bc_er
     return BC_OK;
 }
 
+/* An error without its hint in parentheses (and the space before it). */
+static void cut_hint(char *msg)
+{
+    size_t n = strcspn(msg, "(");
+    while (n && msg[n - 1] == ' ')
+        n--;
+    msg[n] = '\0';
+}
+
 bc_status tui_keymap_parse(tui_keymap *km, const char *path, const char *text, bc_error *err)
 {
     size_t lineno = 0, errors = 0;
@@ -241,8 +250,8 @@ bc_status tui_keymap_parse(tui_keymap *km, const char *path, const char *text, b
             char before[sizeof err->msg];
             memcpy(before, err->msg, sizeof before);
             if (errors++) {
-                before[strcspn(before, "(")] = '\0';
-                one.msg[strcspn(one.msg, "(")] = '\0';
+                cut_hint(before);
+                cut_hint(one.msg);
                 bc_fail(err, BC_USAGE, "%.600s; %.400s", before, one.msg);
             } else {
                 bc_fail(err, BC_USAGE, "%s", one.msg);

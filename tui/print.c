@@ -13,13 +13,13 @@
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 
-char *bc_print_value(const bc_value *v)
+/* The text of a value that is not text (NULL for NULL). */
+static char *other_value(const bc_value *v)
 {
     switch (v->kind) {
     case BC_V_NULL:
-        return NULL;
     case BC_V_TEXT:
-        return bc_xstrndup(v->u.text, v->len);
+        return NULL;
     case BC_V_INT:
         return bc_xasprintf("%" PRId64, v->u.i);
     case BC_V_REAL:
@@ -37,26 +37,48 @@ char *bc_print_value(const bc_value *v)
     return NULL;
 }
 
+char *bc_print_value(const bc_value *v, size_t *len)
+{
+    char *s;
+    size_t n;
+    if (v->kind == BC_V_TEXT) { /* as stored: a NUL inside is kept, and counted */
+        s = bc_xmalloc(v->len + 1);
+        memcpy(s, v->u.text, v->len);
+        s[v->len] = '\0';
+        n = v->len;
+    } else {
+        s = other_value(v);
+        n = s ? strlen(s) : 0;
+    }
+    if (len)
+        *len = n;
+    return s;
+}
+
 /* --- tables -------------------------------------------------------------------------------- */
 
-void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, size_t ncols)
+void bc_table_init(bc_table *t, FILE *f, size_t screen, const bc_print_col *cols, size_t ncols)
 {
-    *t = (bc_table){.f = f, .tty = tty, .cols = cols, .ncols = ncols, .indent = ""};
+    *t = (bc_table){.f = f, .screen = screen, .cols = cols, .ncols = ncols, .indent = ""};
     t->width = bc_xcalloc(ncols, sizeof *t->width);
 }
 
 /* The cell as stored: always escaped (piped human output often ends up on a terminal anyway,
- * through cat or less -R), and cut to the column's limit when writing to a terminal. */
-static char *prepare(const bc_table *t, size_t col, const char *raw)
+ * through cat or less -R), and cut to the column's limit, terminal or not. */
+static char *prepare(const bc_table *t, size_t col, const char *raw, size_t len)
 {
     if (!raw) /* NULL (or absent) reads "-" in every human table; JSON says null */
-        raw = "-";
+        raw = "-", len = 1;
+    char *safe = bc_text_escape(raw, len);
     size_t max = t->cols[col].max;
-    return (t->tty || t->fixed) && max ? bc_text_fit(raw, max, NULL)
-                                       : bc_text_escape(raw, strlen(raw));
+    if (!max || bc_text_width(safe) <= max)
+        return safe;
+    char *cut = bc_text_fit(safe, max, NULL); /* safe text escapes to itself */
+    free(safe);
+    return cut;
 }
 
-void bc_table_row(bc_table *t, const char *const *cells)
+void bc_table_row(bc_table *t, const char *const *cells, const size_t *lens)
 {
     if (t->nrows == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -64,7 +86,7 @@ void bc_table_row(bc_table *t, const char *const *cells)
     }
     char **row = t->cells + t->nrows * t->ncols;
     for (size_t c = 0; c < t->ncols; c++)
-        row[c] = prepare(t, c, cells[c]);
+        row[c] = prepare(t, c, cells[c], lens ? lens[c] : cells[c] ? strlen(cells[c]) : 0);
     t->nrows++;
 }
 
@@ -77,13 +99,13 @@ static void print_row(bc_table *t, char *const *cells)
         const char *cell = cells[c];
         size_t w = bc_text_width(cell);
         char *cut = NULL;
-        if ((t->tty || t->fixed) && w > t->width[c]) { /* a later page's longer value */
+        if (t->cols[c].max && w > t->width[c]) { /* narrowed to the terminal, or a later page */
             cut = bc_text_fit(cell, t->width[c], &w);
             cell = cut;
         }
         bc_buf_puts(&line, cell);
         free(cut);
-        /* Pad to the column; a cell that overflows it (piped, widths fixed) keeps a gap. */
+        /* Pad to the column; a cell that overflows it (one never cut) keeps a gap. */
         size_t end = (w > t->width[c] ? w : t->width[c]) + 2;
         if (c + 1 < t->ncols)
             for (size_t pad = w; pad < end; pad++)
@@ -95,6 +117,38 @@ static void print_row(bc_table *t, char *const *cells)
     fputs(line.data, t->f);
     fputc('\n', t->f);
     bc_buf_release(&line);
+}
+
+/* The narrowest a column gets on a small terminal (its header is cut too by then). */
+enum { NARROWEST = 8 };
+
+/* On a terminal, narrow the columns that may be cut (max > 0), the widest first, until a line
+ * fits the screen; the columns shown whole keep their width. When they alone leave no room for
+ * the others at NARROWEST, nothing is narrowed: the terminal wraps those lines anyway, and the
+ * others keep their limits (an env plan's long notes). */
+static void fit_screen(bc_table *t)
+{
+    if (!t->screen)
+        return;
+    size_t total = bc_text_width(t->indent) + (t->ncols ? 2 * (t->ncols - 1) : 0), least = total;
+    for (size_t c = 0; c < t->ncols; c++) {
+        total += t->width[c];
+        least += t->cols[c].max && t->width[c] > NARROWEST ? NARROWEST : t->width[c];
+    }
+    if (least > t->screen)
+        return;
+    while (total > t->screen) {
+        size_t widest = t->ncols;
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (t->cols[c].max && t->width[c] > NARROWEST &&
+                (widest == t->ncols || t->width[c] > t->width[widest]))
+                widest = c;
+        }
+        if (widest == t->ncols)
+            return; /* as narrow as it goes: the terminal wraps the rest */
+        t->width[widest]--;
+        total--;
+    }
 }
 
 void bc_table_flush(bc_table *t)
@@ -121,6 +175,7 @@ void bc_table_flush(bc_table *t)
                     t->width[c] = w;
             }
         }
+        fit_screen(t);
         if (header)
             print_row(t, heads);
         for (size_t c = 0; c < t->ncols; c++)
@@ -146,14 +201,14 @@ void bc_table_release(bc_table *t)
 
 /* --- CSV ------------------------------------------------------------------------------------ */
 
-void bc_csv_row(FILE *f, const char *const *fields, size_t n, bool neutralise)
+void bc_csv_row(FILE *f, const char *const *fields, const size_t *lens, size_t n, bool neutralise)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
         if (!fields[i])
             continue;
-        char *cell = bc_text_csv_cell(fields[i], neutralise);
+        char *cell = bc_text_csv_cell(fields[i], lens ? lens[i] : strlen(fields[i]), neutralise);
         const char *s = cell;
         if (!strpbrk(s, ",\"\r\n")) {
             fputs(s, f);

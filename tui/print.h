@@ -2,10 +2,13 @@
  * for programs.
  *
  * Human output is always escaped (text.h) so nothing from the data can act on a terminal, even
- * through a pipe to cat or less -R, and columns are aligned by display width; on a terminal, long
- * cells are also cut with an ellipsis. JSON is escaped by jansson plus \uNNNN for DEL, C1, bidi
- * and invisible characters; CSV is quoted, control characters escaped and formulas neutralised. Tables can be
- * flushed page by page so an export of every row keeps one page in memory.
+ * through a pipe to cat or less -R, and columns are aligned by display width. The one table rule
+ * of every verb: a column with a limit cuts longer cells with "…", on a terminal and in a pipe
+ * alike (the whole value is in --json, --csv and `users show`), and on a terminal such columns
+ * also narrow, widest first, until a line fits the terminal's width. JSON is escaped by jansson
+ * plus \uNNNN for DEL, C1, bidi and invisible characters; CSV is quoted, control characters
+ * escaped (a NUL as \x00) and formulas neutralised. Values may hold NULs: cells carry their
+ * length. Tables can be flushed page by page so an export of every row keeps one page in memory.
  */
 #ifndef BC_PRINT_H
 #define BC_PRINT_H
@@ -18,45 +21,50 @@
 #include "record.h"
 
 /* The text of a value as the verbs print it: ISO dates, true/false, decimal numbers, base64
- * blobs; NULL for a NULL value. The caller frees it. */
-char *bc_print_value(const bc_value *v);
+ * blobs, text as stored (NULs and all); NULL for a NULL value. *len (may be NULL) gets its length.
+ * The caller frees it. */
+char *bc_print_value(const bc_value *v, size_t *len);
 
 /* --- aligned tables --------------------------------------------------------------------- */
 
 typedef struct {
     const char *header; /* NULL for a table without a header line */
-    size_t max;         /* on a terminal, cells wider than this are cut with "…"; 0: no limit */
+    /* Cells wider than this are cut with "…" (terminal or not), and on a terminal the column may
+     * narrow further to fit the line; 0: never cut (values shown whole, like `users show`'s). */
+    size_t max;
     bool time; /* cells are times in the one format (timefmt.h): the header names their zone */
 } bc_print_col;
 
 typedef struct {
     FILE *f;
-    bool tty; /* cut cells to their column's max */
+    size_t screen; /* the terminal's width when f is one (lines fit it), 0: not a terminal */
     const bc_print_col *cols;
     size_t ncols;
     const char *indent; /* written before every line (default "") */
     size_t *width;      /* columns each column takes */
-    char **cells;       /* nrows * ncols cells, owned */
+    char **cells;       /* nrows * ncols cells, owned, escaped */
     size_t nrows, cap;
     bool flushed; /* after the first flush the widths stay put */
-    bool fixed;   /* a stream of pages (--all): columns with a max are that wide from the start,
-                     and every cell is cut to its column, terminal or not: one layout throughout */
+    bool fixed;   /* a stream of pages (--all): columns with a max are that wide from the start
+                     (then fitted to the terminal): one layout throughout */
 } bc_table;
 
-void bc_table_init(bc_table *t, FILE *f, bool tty, const bc_print_col *cols, size_t ncols);
-/* Add one row of ncols cells (NULL cells print empty); the table copies them. */
-void bc_table_row(bc_table *t, const char *const *cells);
+/* screen: the terminal's width when f is a terminal (bc_cli's columns), else 0. */
+void bc_table_init(bc_table *t, FILE *f, size_t screen, const bc_print_col *cols, size_t ncols);
+/* Add one row of ncols cells (NULL cells print "-"); the table copies them. lens gives each cell's
+ * length (cells may hold NULs), or is NULL for NUL-terminated cells. */
+void bc_table_row(bc_table *t, const char *const *cells, const size_t *lens);
 /* Print the header (on the first flush) and the rows held, then forget the rows. The first
- * flush fixes the column widths; later rows wider than that are cut on a terminal. */
+ * flush fixes the column widths; later rows wider than that are cut. */
 void bc_table_flush(bc_table *t);
 void bc_table_release(bc_table *t);
 
 /* --- CSV ------------------------------------------------------------------------------------ */
 
-/* One RFC 4180 record: each field made safe by bc_text_csv_cell (control characters escaped;
- * with neutralise, a formula-like start gets a leading '), quoted when it holds a comma, quote,
- * CR or LF (quotes doubled), NULL fields empty, CRLF at the end. */
-void bc_csv_row(FILE *f, const char *const *fields, size_t n, bool neutralise);
+/* One RFC 4180 record: each field made safe by bc_text_csv_cell (control characters escaped, a NUL
+ * as \x00; with neutralise, a formula-like start gets a leading '), quoted when it holds a comma,
+ * quote, CR or LF (quotes doubled), NULL fields empty, CRLF at the end. lens as in bc_table_row. */
+void bc_csv_row(FILE *f, const char *const *fields, const size_t *lens, size_t n, bool neutralise);
 
 /* --- JSON ----------------------------------------------------------------------------------- */
 

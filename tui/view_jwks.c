@@ -382,9 +382,10 @@ static bool rotate_done(tui_dialog *d, tui_app *app, bool accepted)
     const bc_jwks_rotate_result res = c.res;
     char msg[512];
     snprintf(msg, sizeof msg,
-             "new key %s (%s) is now the newest row; %zu older key%s stop signing and stay "
+             "new key %s (%s) is now the newest row; %zu older key%s signing and stay%s "
              "published for the grace period",
-             res.kid, res.alg, res.expired, res.expired == 1 ? "" : "s");
+             res.kid, res.alg, res.expired, res.expired == 1 ? " stops" : "s stop",
+             res.expired == 1 ? "s" : "");
     reload(s, app, msg);
     const bc_jwks_row *newest = bc_jwks_rows_newest(&s->rows);
     if (newest) /* select the new key's row */

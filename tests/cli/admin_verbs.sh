@@ -37,8 +37,8 @@ unbanned eve@example.com (u5)
 OUT
 want "unban row" "0|NULL|NULL" "$(sql "SELECT banned||'|'||coalesce(banReason,'NULL')||'|'||coalesce(banExpires,'NULL') FROM user WHERE id='u5'")"
 run 0 bc users set-role eve@example.com 'user, editor'
-same_out "set-role" <<'OUT'
-user eve@example.com (u5) now has role user, editor
+same_out "set-role: says the roles as written" <<'OUT'
+user eve@example.com (u5) now has role user,editor
 OUT
 want "role" "user,editor" "$(sql "SELECT role FROM user WHERE id='u5'")"
 # A role nobody holds yet is probably a typo: warned, naming the roles in use; then it is known.
@@ -107,6 +107,11 @@ printf 'a-new-password\n' | run 0 bc users set-password alice@example.com
 same_out "set-password" <<'OUT'
 set the password of alice@example.com (u1)
 OUT
+# The audit log names the users of an impersonation and a password change by email, as it does
+# every other change of a user (the subject stays the id).
+run 0 bc audit --limit 1000 --json
+want "audit labels" "users.impersonate eve@example.com, users.set-password alice@example.com" \
+    "$(json '", ".join(sorted({e["action"] + " " + str(e["label"]) for e in d["entries"] if e["action"] in ("users.impersonate", "users.set-password")}))')"
 run 2 bc users set-password alice@example.com </dev/null
 has "$TMP/err" "no password on standard input"
 printf 'short\n' | run 2 bc users set-password alice@example.com
@@ -201,3 +206,17 @@ run 0 bc audit --json
 want "audit default limit" 20 "$(json 'len(d["entries"])')"
 run 0 "$BCADMIN" help audit
 want "audit help: the default, twice" 2 "$(grep -c '(default 20)' "$TMP/out")"
+
+# A ban whose session delete fails on SQLite: the row and the delete are one transaction, so
+# nothing stands (no partly applied state here): exit 1, the row unchanged, the entry failed.
+sql "CREATE TRIGGER keep_sessions BEFORE DELETE ON session BEGIN SELECT RAISE(ABORT, 'sessions are kept'); END"
+sql "INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, userId) VALUES ('s-kept', '2027-01-01T00:00:00.000Z', 'kept-token', '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 'u2')"
+sessions_before=$(sql "SELECT count(*) FROM session WHERE userId='u2'")
+run 0 bc users unban u2
+run 1 bc users ban u2
+has "$TMP/err" "sessions are kept"
+want "rolled back ban: row" "0|$sessions_before" "$(sql "SELECT banned||'|'||(SELECT count(*) FROM session WHERE userId='u2') FROM user WHERE id='u2'")"
+want "rolled back ban: entry" "users.ban|failed" "$(sqlite3 "$state_db" "SELECT action||'|'||state FROM audit ORDER BY id DESC LIMIT 1")"
+run 4 bc audit undo "$(sqlite3 "$state_db" "SELECT max(id) FROM audit")"
+has "$TMP/err" "is failed: only a change that was applied can be undone"
+sql "DROP TRIGGER keep_sessions"

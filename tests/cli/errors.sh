@@ -69,6 +69,8 @@ has "$TMP/err" "user"
 run 1 "$BCADMIN" --db "$TMP/other.db" db check
 
 # db check opens the state database (created 0600) and reports both; db index adds indexes.
+# The state database's version is the number of the last migration in migrations/.
+latest_migration=$(ls "$SRC/migrations" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
 run 0 bc db check
 same_out "db check" <<OUT
 $DB: Better Auth database OK (integrity check passed)
@@ -76,7 +78,7 @@ $DB: Better Auth database OK (integrity check passed)
   browsing indexes: missing (run \`bcadmin db index\`)
   search index: missing (substring search scans every user)
   overview summary: missing (the overview counts over the createdAt and expiresAt indexes)
-state database $TMP/state/bcadmin/state.db: schema version 6
+state database $TMP/state/bcadmin/state.db: schema version $latest_migration
 OUT
 [ "$(stat -c %a "$TMP/state/bcadmin/state.db")" = 600 ] || fail "state file mode 0600"
 [ "$(stat -c %a "$TMP/state/bcadmin")" = 700 ] || fail "state directory mode 0700"
@@ -108,11 +110,11 @@ $DB: no bcadmin index was present
 OUT
 run 0 bc db index
 run 0 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version 6"
+has "$TMP/out" "state database $TMP/elsewhere/s.db: schema version $latest_migration"
 # A state database from a newer bcadmin is refused (exit 4), a corrupt one is an error (exit 1).
 sqlite3 "$TMP/elsewhere/s.db" 'PRAGMA user_version = 99;'
 run 4 bc db check --state "$TMP/elsewhere/s.db"
-has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to 6: upgrade bcadmin"
+has "$TMP/err" "bcadmin: state database $TMP/elsewhere/s.db is version 99, this bcadmin knows up to $latest_migration: upgrade bcadmin"
 head -c 4096 /dev/urandom >"$TMP/garbage.db"
 chmod 600 "$TMP/garbage.db"
 run 1 bc --state "$TMP/garbage.db" db check
@@ -131,7 +133,7 @@ for o in --db --state --read-only --help --version --search --prefix --role --ba
     --impersonation --users --seed --force; do
     has "$TMP/out" "      $o"
 done
-has "$TMP/out" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused."
+has "$TMP/out" "Exit codes: 0 ok, 1 failure, 2 usage error, 3 not found, 4 refused, 5 partly applied or"
 run 0 "$BCADMIN" users show -h
 has "$TMP/out" "bcadmin users show USER"
 run 0 "$BCADMIN" --version

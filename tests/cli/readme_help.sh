@@ -6,7 +6,8 @@
 # of its options is in its synopsis (FILTERS stands for the filters of `users list`, as the
 # README says) or in such an example. Global options are
 # named somewhere in the README. The other way round: an option in a verb's synopsis is one of
-# that verb's or a global one.
+# that verb's or a global one. And the console's keys: the README's key tables and the action
+# table (tui/actions.h) name the same default keys.
 # usage: readme_help.sh BCADMIN SOURCE_ROOT
 BCADMIN=$1 SRC=$2
 . "$SRC/tests/cli/lib.sh"
@@ -66,6 +67,35 @@ for o in table["globalOptions"]:
     if not re.search("--" + re.escape(o["name"]) + r"(?![\w-])", readme):
         problems.append(f"global option --{o['name']} is not in the README")
 
+for p in problems:
+    print("README.md:", p)
+sys.exit(1 if problems else 0)
+PY
+# The console's keys: every default key of the action table (tui/actions.h, from which the help
+# screen and the key map are made) is in the README's key tables, in the key column or in the
+# text of the row that explains it; every key in their key column is one of the table's.
+python3 - "$SRC/tui/actions.h" "$SRC/README.md" <<'PY' || fail "README.md's key tables and tui/actions.h disagree (above)"
+import re, sys
+
+actions = re.findall(r'X\((\w+),\s*"([^"]*)",\s*"([^"]*)"', open(sys.argv[1]).read())
+readme = open(sys.argv[2], encoding="utf-8").read()
+console = readme[readme.index("## The console"):readme.index("## Verbs")]
+rows = [l for l in console.split("\n")
+        if l.startswith("| ") and not re.match(r"\| (---|keys? )", l)]
+keys_col = " ".join(l.split("|")[1] for l in rows)
+text = " ".join(rows)
+named = {"Down": "arrows", "Up": "arrows", "Right": "→", "Left": "←"}
+defaults = {k: name for _, name, keys in actions for k in keys.split()}
+problems = []
+for key, name in sorted(defaults.items()):
+    if f"`{key}`" in text or named.get(key, "\0") in text:
+        continue
+    if len(key) > 1 and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", text):
+        continue  # a named key (Enter, PgDn, F5) written without backticks
+    problems.append(f"key {key} ({name}) is in no row of the README's key tables")
+for key in re.findall(r"`([^`]+)`", keys_col):
+    if key not in defaults and not key.startswith(":"):
+        problems.append(f"the README's key column names `{key}`, which no action has")
 for p in problems:
     print("README.md:", p)
 sys.exit(1 if problems else 0)

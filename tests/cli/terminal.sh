@@ -13,9 +13,10 @@ sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u6', 'An Extremely Long Display Nam
  'osc@example.com', 1, NULL, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'user', 0,
  NULL, NULL, NULL);"
 
-# on_tty CMD...: run CMD with stdout and stderr on a pty; the transcript goes to $TMP/out.
+# on_tty CMD...: run CMD with stdout and stderr on a pty $COLS columns wide (200 unless set); the
+# transcript goes to $TMP/out.
 on_tty() {
-    cmd=""
+    cmd="stty cols ${COLS:-200} rows 50;"
     for a in "$@"; do
         cmd="$cmd '$a'"
     done

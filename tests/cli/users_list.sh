@@ -66,6 +66,19 @@ check_filter "eve dave carol bob alice" --search example
 check_filter "eve" --search 李小
 check_filter "carol" --prefix ca
 check_filter "" --prefix zz
+# --prefix with capitals: lowercased (as Better Auth stores emails) and as typed (as its admin
+# update-user stores one), with and without the indexes of `db index` (on a copy).
+cp "$DB" "$TMP/prefix.db"
+sqlite3 "$TMP/prefix.db" "INSERT INTO \"user\" (id, name, email, emailVerified, createdAt, updatedAt)
+ VALUES ('u9', 'José', 'José@Example.COM', 1, '2026-05-02T10:00:00.000Z', '2026-05-02T10:00:00.000Z')"
+for state in plain indexed; do
+    [ "$state" = indexed ] && run 0 "$BCADMIN" --db "$TMP/prefix.db" db index
+    for p in "José:u9" "José@Example.COM:u9" "CA:u3" "josé:" "Eve@:u5"; do
+        run 0 "$BCADMIN" --db "$TMP/prefix.db" users list --prefix "${p%%:*}" --json id
+        [ "$(json '" ".join(u["id"] for u in d["users"]) + "/" + str(d["total"])')" = "${p#*:}/$(printf %s "${p#*:}" | wc -w)" ] ||
+            fail "$state: --prefix ${p%%:*}: $(cat "$TMP/out")"
+    done
+done
 check_filter "dave alice" --role admin
 check_filter "carol bob" --banned
 check_filter "dave" --ban-expired
@@ -109,7 +122,11 @@ run 0 bc users list --sort email --limit 2 --json=email,username,role
 run 0 bc users show --json email,banned u2
 [ "$(json 'd["user"]')" = "{'email': 'bob@example.com', 'banned': True}" ] || fail "show --json FIELDS: $(cat "$TMP/out")"
 run 2 bc users list --json email,username
-has "$TMP/err" 'unexpected argument "email,username"'
+has "$TMP/err" 'bcadmin: --json email,username: "username" is not a Better Auth field of users, sessions or accounts (a column of your app'"'"'s own goes in --json=email,username)'
+run 2 bc users show u2 --json id,emial
+has "$TMP/err" '"emial" is not a Better Auth field'
+run 2 bc audit --json emial
+has "$TMP/err" 'unexpected argument "emial"'
 run 0 bc users show --json bob@example.com
 [ "$(json 'd["user"]["id"]')" = u2 ] || fail "--json then USER: $(cat "$TMP/out")"
 run 0 bc sessions list --json=id,userId --limit 1

@@ -22,9 +22,9 @@ user
   status         active
 
 sessions (2)
-  id  user  status   expires UTC       ip         user agent   impersonated by
-  s1  u1    active   2026-06-05 00:00  127.0.0.1  curl/8.0     -
-  s2  u1    expired  2026-05-01 00:00             Mozilla/5.0  -
+  id  user               status   expires UTC       ip         user agent   impersonated by
+  s1  alice@example.com  active   2026-06-05 00:00  127.0.0.1  curl/8.0     -
+  s2  alice@example.com  expired  2026-05-01 00:00             Mozilla/5.0  -
 
 accounts (1)
   id  provider    account id  scope  password  created UTC
@@ -98,6 +98,10 @@ run 0 bc users show u3
 has "$TMP/out" "  name           Carol\\nNewline"
 has "$TMP/out" "  status         banned until 2026-12-31 00:00"
 has "$TMP/out" "sessions (0)"
+# Eve's session made by alice impersonating her: both by email, as sessions list shows them.
+run 0 bc users show eve@example.com
+grep -q '^  s3  eve@example.com .* alice@example.com$' "$TMP/out" ||
+    fail "users show: session owner and impersonator by email: $(cat "$TMP/out")"
 
 # Not found: exit 3, naming what was looked for.
 run 3 bc users show nobody@example.com

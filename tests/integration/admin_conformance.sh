@@ -241,6 +241,27 @@ bc_assert_eq "users show by the stored email" "$MIXED_ID" \
 bc_cli_ok users ban Mixed.Case@Example.test >/dev/null
 bc_assert_eq "banned by the stored email" true "$(drv user "$MIXED_ID" | json_get 'Boolean(j.banned)')"
 bc_cli_ok users unban Mixed.Case@Example.test >/dev/null
+# --prefix follows the same rule: lowercased, and as typed when that differs (README).
+prefix_ids() { bc_cli_ok users list --prefix "$1" --json id | json_get 'j.users.map(u => u.id).join(" ")'; }
+bc_assert_eq "--prefix as stored finds it" "$MIXED_ID" "$(prefix_ids Mixed.Case@)"
+bc_assert_eq "--prefix with its capitals finds it" "$MIXED_ID" "$(prefix_ids Mixed.C)"
+bc_assert_eq "--prefix all lowercase does not (--search does)" "" "$(prefix_ids mixed.case@)"
+bc_assert_eq "--prefix: the total agrees" 1 "$(bc_cli_ok users list --prefix Mixed.C --json | json_get .total)"
+bc_assert_eq "--prefix --sort email" "$MIXED_ID" \
+    "$(bc_cli_ok users list --prefix Mixed.Case --sort email --json id | json_get 'j.users.map(u => u.id).join(" ")')"
+bc_assert_eq "--prefix --all" "$MIXED_ID" \
+    "$(bc_cli_ok users list --prefix Mixed.C --all --json id | json_get 'j.users.map(u => u.id).join(" ")')"
+# A prefix with capitals still finds the lowercase emails it lowercases to.
+bc_assert_eq "--prefix ROOT@ finds root@" 1 "$(bc_cli_ok users list --prefix ROOT@ --json | json_get .total)"
+if [ "$BC_DRIVER" = sqlite ]; then
+    # The same with the browsing and search indexes of `db index`, on a copy of the file.
+    sqlite3 "$DB" ".backup '$BC_TMP/indexed.db'"
+    "$BCADMIN" --db "$BC_TMP/indexed.db" db index >/dev/null 2>&1 || bc_die "db index on the copy failed"
+    bc_assert_eq "indexed: --prefix with its capitals finds it" "$MIXED_ID" \
+        "$("$BCADMIN" --db "$BC_TMP/indexed.db" users list --prefix Mixed.C --json id | json_get 'j.users.map(u => u.id).join(" ")')"
+    bc_assert_eq "indexed: --prefix ROOT@" 1 \
+        "$("$BCADMIN" --db "$BC_TMP/indexed.db" users list --prefix ROOT@ --json | json_get .total)"
+fi
 
 bc_log "unban lets the user in"
 bc_cli_ok users unban "$BAN_ID" >/dev/null

@@ -175,6 +175,20 @@ check "values round-trip byte for byte" "$(list | js 'JSON.stringify(v.environme
 r=$(curl -sS -w ' %{http_code}' "$base/api/v1/list_environment_variables")
 check "listing needs the key" "${r##* } $(echo "${r% *}" | js 'v.code')" "403 BadDeployKey"
 
+# --- an app that fails on a variable's value ----------------------------------------------------
+# A deployment takes any value; an invalid SITE_URL makes the app's Better Auth throw (and leave a
+# rejected promise nobody awaits). Like a real deployment, only those requests fail: the server
+# answers 500, says on stderr what failed and which variable holds the value, and keeps serving.
+r=$(post /api/update_environment_variables '{"changes":[{"name":"SITE_URL","value":"not a url"}]}')
+check "an invalid SITE_URL is accepted" "$(status_of "$r")" 200
+check "the site's request fails" "$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/auth/convex/jwks")" 500
+check "the deployment still answers" "$(list | js 'v.environmentVariables.SITE_URL')" "not a url"
+check "and the site again (another failure, not a crash)" "$(curl -sS -o /dev/null -w '%{http_code}' "$base/api/auth/convex/jwks")" 500
+grep -q '^server.mjs: GET /api/auth/convex/jwks failed: BetterAuthError: Invalid base URL: not a url.*; that value is the deployment variable SITE_URL$' "$tmp/err" &&
+    ok "stderr names the error and the variable" || bad "stderr names the error and the variable: $(tail -5 "$tmp/err")"
+r=$(post /api/update_environment_variables '{"changes":[{"name":"SITE_URL","value":"http://localhost:3000"}]}')
+check "a valid SITE_URL again: the site answers" "$(status_of "$r") $(curl -sS -o /dev/null -w '%{http_code}' "$base/api/auth/convex/jwks")" "200 200"
+
 # --- faults -----------------------------------------------------------------------------------
 fault() { curl -sS -X POST "$base/__test/faults" -H 'content-type: application/json' -d "$1" >/dev/null; }
 fault '{"kind":"status","status":503}'

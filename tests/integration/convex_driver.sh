@@ -167,9 +167,9 @@ check "insert: account points at the Convex id" \
 check "create bypasses triggers on auth:*" "$(tl which | js v.bypassesTriggers)" true
 
 echo "# every injected fault on a write, through the bcadmin CLI (root layout)"
-# Each case bans a fresh user (2 sessions) with one fault on a write: the operator gets exit 1 and
-# a message saying what happened, nothing is printed as done, and the audit log says failed with
-# that message. The user row and the sessions are written in the same round trip, so a fault on
+# Each case bans a fresh user (2 sessions) with one fault on a write: the operator gets a message
+# saying what happened, nothing is printed as done, and the audit log says failed with that
+# message (exit 1), or unknown / partly applied (exit 5: the exit status agrees with the entry). The user row and the sessions are written in the same round trip, so a fault on
 # the row leaves the sessions revoked (and the message says that part stands); a fault the
 # deployment answers before running the function leaves the row as it was; one after it ran (or
 # an answer cut short) must say the outcome is unknown.
@@ -183,7 +183,7 @@ fault_case() { # NAME FAULT_JSON WANT_TEXT WANT_STATE ("banned sessions" after) 
     ctl DELETE /__test/faults >/dev/null
     ctl POST /__test/faults "$2" >/dev/null
     out=$(BCADMIN_HTTP_TIMEOUT_MS=1500 bc users ban "$email" 2>"$tmp/fault.err") && rc=0 || rc=$?
-    check "$name: exit 1" "$rc" 1
+    check "$name: exit status follows the audit (${5:-failed})" "$rc" "$([ "${5:-failed}" = failed ] && echo 1 || echo 5)"
     check "$name: nothing printed as done" "$out" ""
     contains "$name: the operator is told" "$(cat "$tmp/fault.err")" "$3"
     # 'unknown' where the write's answer was lost: it may stand (drop after, timeout, HTTP 500).
@@ -195,11 +195,18 @@ fault_case() { # NAME FAULT_JSON WANT_TEXT WANT_STATE ("banned sessions" after) 
 }
 fault_case "function error with errorData" \
     '{"kind":"error","fn":"auth:updateOne","data":{"code":"FORBIDDEN","reason":"frozen"}}' \
-    'errorData: {"code":"FORBIDDEN","reason":"frozen"}' "false 0"
+    'errorData: {"code":"FORBIDDEN","reason":"frozen"}' "false 0" "partly applied"
+contains "errorData: the revoked sessions stand" "$(cat "$tmp/fault.err")" "partly applied: their sessions were revoked (this store has no transactions, so that part stands), but changing the user row then failed"
 fault_case "HTTP 500" '{"kind":"status","status":500,"fn":"auth:updateOne"}' \
     "HTTP 500 InternalServerError" "false 0" unknown
 contains "HTTP 500: outcome unknown" "$(cat "$tmp/fault.err")" "not retried; the change may or may not have been applied"
 contains "HTTP 500: what stands" "$(cat "$tmp/fault.err")" "their sessions were revoked (this store has no transactions, so that part stands)"
+# HTTP 500 on the row with the sessions revoked: part stands (the sessions), the row is as it
+# was, so undo has nothing to write back and says so.
+undo_id=$(bc audit --json --limit 1 | js 'v.entries[0].id')
+out=$(bc audit undo "$undo_id" --yes 2>&1) && rc=0 || rc=$?
+check "undo of an entry whose row did not change: refused" "$rc" 4
+contains "undo refusal says why" "$out" "does not hold what it wrote (its banned differs): there is nothing to undo (sessions a ban revoked do not come back)"
 # 429 means the deployment ran nothing: a write is retried with backoff (4 attempts in all), so
 # two queued 429s are waited out and the ban goes through; five are not.
 n=$((n + 1))
@@ -210,7 +217,7 @@ check "HTTP 429 twice: retried, exit 0" "$rc" 0
 contains "HTTP 429 twice: banned" "$out" "banned user0$n@example.com"
 check "HTTP 429 twice: both used" "$(ctl GET /__test/faults | js 'v.faults.length')" 0
 fault_case "HTTP 429 persisting" '{"kind":"status","status":429,"fn":"auth:updateOne","count":5}' \
-    "HTTP 429 TooManyRequests" "false 0"
+    "HTTP 429 TooManyRequests" "false 0" "partly applied"
 contains "HTTP 429: not applied, retried" "$(cat "$tmp/fault.err")" "retried with backoff; the deployment is still rate-limiting, and the change was not applied"
 check "HTTP 429: four attempts" "$(ctl GET /__test/faults | js 'v.faults.map(f => f.remaining).join(" ")')" 1
 fault_case "connection dropped after the mutation ran" \
@@ -223,16 +230,47 @@ contains "slow: says it timed out" "$(cat "$tmp/fault.err")" "timed out"
 fault_case "malformed body" '{"kind":"malformed","fn":"auth:updateOne"}' \
     "the change may or may not have been applied" "true 0" unknown
 contains "malformed: says so" "$(cat "$tmp/fault.err")" "malformed answer"
-# No transactions: the user row is changed by the first call; the session delete fails after it.
-fault_case "second write fails (sessions)" '{"kind":"status","status":503,"fn":"auth:deleteMany"}' \
-    "the user row was changed (this store has no transactions, so that part stands), but then" "true 2"
-ctl DELETE /__test/faults >/dev/null
+# No transactions: the user row is changed by the first call; the session delete fails after it
+# (a 503: the deployment ran nothing) or its answer is lost. The entry says partly applied /
+# unknown, the message what stands and how to finish; undo writes the row back; banning again
+# finishes the ban.
+ban_partly() { # NAME FAULT_JSON AUDIT_STATE WANT_TEXT WANT_STATE
+    fault_case "$1" "$2" "the user row was changed (this store has no transactions, so that part stands), but revoking their sessions then $4" "$5" "$3"
+    contains "$1: says how to finish" "$(cat "$tmp/fault.err")" "; ban them again to finish (\`bcadmin users ban user0$n@example.com\`)"
+    contains "$1: says what it is" "$(cat "$tmp/fault.err")" \
+        "$([ "$3" = unknown ] && echo 'whether the change is wholly applied is unknown: ' || echo 'partly applied: ')"
+    ctl DELETE /__test/faults >/dev/null
+}
+ban_partly "second write fails (sessions)" '{"kind":"status","status":503,"fn":"auth:deleteMany"}' "partly applied" \
+    "failed: auth:deleteMany: $base/api/function answered HTTP 503" "true 2"
+out=$(bc users ban "user0$n@example.com" 2>&1) && rc=0 || rc=$?
+check "partly applied ban: banning again finishes it" "$rc $(bc users show "user0$n@example.com" --json | js 'String(v.user.banned)+" "+v.sessions.length')" "0 true 0"
+ban_partly "second write's answer lost (sessions)" '{"kind":"drop","phase":"after","fn":"auth:deleteMany"}' unknown \
+    "got no usable answer: cannot reach" "true 0"
+unknown_id=$(bc audit --json --limit 1 | js 'v.entries[0].id')
+out=$(bc audit undo "$unknown_id" --yes 2>&1) && rc=0 || rc=$?
+check "unknown ban whose row holds the change: undo exit 0" "$rc" 0
+check "unknown ban: undo restores the row (the delete had run)" "$(bc users show "user0$n@example.com" --json | js 'String(v.user.banned)+" "+v.sessions.length')" "false 0"
+check "unknown ban: the undo is audited" "$(bc audit --json --limit 1 | js '[v.entries[0].action, v.entries[0].state].join(" ")')" "audit.undo done"
 # Hostile data: a name holding a NUL (Better Auth stores whatever string a sign-up sends) is
 # read like any other, not taken for a malformed answer that breaks the whole list.
 n=$((n + 1))
 curl -sS -o /dev/null -X POST "$base/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
     -d '{"path":"auth:updateOne","args":{"input":{"model":"user","where":[{"field":"email","value":"user0'$n'@example.com"}],"update":{"name":"a\u0000b\u001b[31m"}}}}'
 check "a NUL in a name: the list reads it" "$(bc users list --search "user0$n@" --json | js 'JSON.stringify(v.users[0].name)')" '"a\u0000b\u001b[31m"'
+# ... and prints it whole: escaped in the table (\x00 like any control byte) and in CSV.
+contains "a NUL in a name: the table shows it escaped" "$(bc users list --search "user0$n@" 2>/dev/null)" 'a\x00b\x1b[31m'
+contains "a NUL in a name: users show" "$(bc users show "user0$n@example.com")" '  name           a\x00b\x1b[31m'
+contains "a NUL in a name: CSV" "$(bc users list --search "user0$n@" --csv)" ',a\x00b\x1b[31m,'
+# An email stored with capitals (Better Auth's admin update-user keeps them): --prefix with the
+# capitals finds it, the lowercase emails it lowers to too, in every sort; the total agrees.
+n=$((n + 1))
+curl -sS -o /dev/null -X POST "$base/api/function" -H 'content-type: application/json' -H "Authorization: Convex $KEY" \
+    -d '{"path":"auth:updateOne","args":{"input":{"model":"user","where":[{"field":"email","value":"user0'$n'@example.com"}],"update":{"email":"José.'$n'@Example.COM"}}}}'
+check "--prefix with capitals: the email as typed" "$(bc users list --prefix "José.$n@" --json | js 'v.users.map(u=>u.email).join(" ")+" "+v.total')" "José.$n@Example.COM 1"
+check "--prefix with capitals, by email" "$(bc users list --prefix "José.$n" --sort email --json | js 'v.users.map(u=>u.email).join(" ")')" "José.$n@Example.COM"
+check "--prefix with capitals: lowercase emails too" "$(bc users list --prefix "USER0$((n - 1))@" --json | js 'v.users.map(u=>u.email).join(" ")')" "user0$((n - 1))@example.com"
+check "--prefix all lowercase keeps Better Auth's rule" "$(bc users list --prefix "josé.$n@" --json | js 'v.users.length')" 0
 
 echo "# over a thousand users: the total is what is known, a lower bound"
 ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts":false}' >/dev/null

@@ -225,6 +225,17 @@ bc_assert_eq "one JSON document: the plan with its run" "BETTER_AUTH_SECRET repl
 bc_assert_eq "secret changed" "$NEW_SECRET" "$(remote | json_get '.BETTER_AUTH_SECRET')"
 bc_assert_eq "one replace-secret run, done" "replace-secret done" \
     "$("$BCADMIN" checklist list --json | json_get 'j.runs[0].checklist + " " + j.runs[0].state')"
+# On an 80-column terminal the checklist runs and the variables (a JWKS value is long) are tables
+# whose lines fit it, like every table verb's (tests/cli/tables.sh).
+script -qec "stty cols 80 rows 50; '$BCADMIN' checklist list; '$BCADMIN' env list --reveal" /dev/null \
+    </dev/null | tr -d '\r' >"$BC_TMP/tty80"
+contains "checklist list on a terminal" "$(cat "$BC_TMP/tty80")" "replace-secret  done"
+contains "env list on a terminal: the JWKS value is cut" "$(cat "$BC_TMP/tty80")" "JWKS"
+bc_assert_eq "checklist list and env list fit 80 columns" ok "$(python3 -c '
+import sys, unicodedata
+w = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l.rstrip("\n"))
+        for l in open(sys.argv[1], encoding="utf-8"))
+print("ok" if w <= 80 else "a line %d columns wide" % w)' "$BC_TMP/tty80")"
 "$BCADMIN" jwks doctor >"$BC_TMP/doc.txt" 2>&1 || bc_die "doctor after --replace-secret: $(cat "$BC_TMP/doc.txt")"
 remote | json_get '.JWKS' >"$BC_TMP/jwks2"
 "$CRYPTO" row-open "$NEW_SECRET" <"$BC_TMP/jwks2" >/dev/null || bc_die "the rotated key does not decrypt with the new secret"
@@ -301,10 +312,26 @@ contains "audit names the error" "$(audit_rows | json_get 'j[j.length-1].error')
 curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
     -d '{"kind":"drop","phase":"after","path":"/api/update_environment_variables"}' >/dev/null
 run env sync --file "$BC_TMP/f.env" --yes
-expect_rc 1 "sync whose answer was lost"
-contains "says it was applied" "$err" "shows every change applied"
+expect_rc 0 "sync whose answer was lost, listed again: every change applied (exit as the audit: done)"
+contains "says it was applied" "$out" "shows every change applied"
 bc_assert_eq "the change is there" 1 "$(remote | json_get '.FAULTY')"
 bc_assert_eq "audit says done: the change stands" done "$(audit_rows | json_get 'j[j.length-1].state')"
+# The answer lost and the deployment unreadable afterwards: whether it applied is unknown, which
+# the entry says and exit 5 says (not 1: a failure that changed nothing).
+printf 'SITE_URL=http://localhost:3000\nFAULTY=2\nBETTER_AUTH_SECRET=%s\n' "$NEW_SECRET" >"$BC_TMP/f.env"
+curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"drop","phase":"after","path":"/api/update_environment_variables"}' >/dev/null
+curl -sS -X POST "$DEV/__test/faults" -H 'content-type: application/json' \
+    -d '{"kind":"status","status":500,"persistent":true,"skip":1,"path":"/api/v1/list_environment_variables"}' >/dev/null
+run env sync --file "$BC_TMP/f.env" --yes
+curl -sS -X DELETE "$DEV/__test/faults" >/dev/null
+expect_rc 5 "sync whose answer was lost and whose re-listing failed"
+contains "says it is unknown" "$err" "listing the deployment again failed too, so whether the change was applied is unknown (run \`bcadmin env diff\` to see, then sync again)"
+bc_assert_eq "audit says unknown" unknown "$(audit_rows | json_get 'j[j.length-1].state')"
+bc_assert_eq "the change is there all the same" 2 "$(remote | json_get '.FAULTY')"
+run env sync --file "$BC_TMP/f.env" --yes
+expect_rc 0 "sync again after the unknown one"
+contains "nothing left to do" "$out" "nothing to do: the deployment already matches"
 
 # --- 6. --prune and --dry-run --------------------------------------------------------------------
 printf 'SITE_URL=http://localhost:3000\nKEEP=1\n' >"$BC_TMP/p.env"

@@ -54,25 +54,29 @@ expect_line 4 "▸user010@example.com            User 10              user      
 [ "$(db "SELECT banned, banReason IS NULL, banExpires IS NULL FROM user WHERE id = 'u010'")" = "0|1|1" ] ||
     fail "unban row: $(db "SELECT * FROM user WHERE id = 'u010'")"
 
-# set role: the field starts with the current role; core normalises "user, admin"
+# set role: the field starts with the current role; "user, admin" is normalised (by core) before
+# the confirmation, which shows what will be written, as the message after it does
 keys R
 wait_for "Set the role of user010@example.com"
 expect_screen_has "Role(s)  user"
 keys C-u
 text "user, admin"
 keys Enter
-wait_for "New role:  user, admin"
+wait_for "New role:  user,admin"
 keys Enter
-wait_for "user010@example.com now has role user, admin"
+wait_for "user010@example.com now has role user,admin"
 [ "$(db "SELECT role FROM user WHERE id = 'u010'")" = "user,admin" ] || fail "role: $(db "SELECT role FROM user WHERE id = 'u010'")"
 expect_line 4 "▸user010@example.com            User 10              user,admin active                        no       2026-01-01 10:00"
-# an invalid role is refused by core, on the bottom line, and nothing changes
+# an invalid role is refused (by core's rule) in the form itself, and nothing changes
 keys R
 wait_for "Set the role of user010@example.com"
 keys C-u
 text "bad role!"
-keys Enter y
-wait_for 'error: role list "bad role!" has an empty or invalid role'
+keys Enter
+wait_for 'role list "bad role!" has an empty or invalid role'
+expect_screen_has "Role(s)  bad role!"
+keys Escape
+wait_gone "Set the role of user010@example.com"
 [ "$(db "SELECT role FROM user WHERE id = 'u010'")" = "user,admin" ] || fail "an invalid role was written"
 [ "$(sqlite3 "$STATE" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit ORDER BY id)")" = "users.ban users.unban users.set-role" ] ||
     fail "audit: $(sqlite3 "$STATE" "SELECT * FROM audit")"

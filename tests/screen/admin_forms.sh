@@ -86,3 +86,38 @@ wait_for "updated new.person@example.com"
 [ "$(db "SELECT name, emailVerified, image IS NULL FROM user WHERE id = '$id'")" = "Renamed|1|1" ] ||
     fail "edit: $(db "SELECT * FROM user WHERE id = '$id'")"
 expect_line 4 "▸new.person@example.com         Renamed              user       active                        yes      2026-03-15 00:00"
+
+# A form taller than the terminal scrolls: at 10 rows create-user's five fields do not fit, so a
+# window holds the focused field with a marker for the fields above/below; every field can be
+# reached, seen and typed into, and the user is created from the short terminal.
+tmux -L "$SOCK" resize-window -t 0 -x 100 -y 10
+wait_for "row 1 of 11"
+keys c
+wait_for "Create a user"
+wait_for "↓ 2 more fields below"
+expect_screen_has "│ Email "
+expect_screen_lacks "│ Again"
+expect_screen_lacks "more fields above"
+text "short.term@example.com"
+keys Enter
+text "Short Term"
+keys Enter Enter
+wait_for "↑ 2 more fields above"
+expect_screen_lacks "│ Email "
+expect_screen_lacks "more fields below"
+expect_screen_has "│ Password "
+expect_screen_has "│ Again "
+text "tiny screen"
+keys Enter
+text "tiny screen"
+wait_for "│ Again     •••••••••••"
+keys Up Up Up Up
+wait_for "↓ 2 more fields below"
+expect_screen_has "│ Email     short.term@example.com"
+expect_screen_lacks "more fields above"
+keys Down Down Down Down Enter
+wait_for "created short.term@example.com (id "
+sid=$(db "SELECT id FROM user WHERE email = 'short.term@example.com'")
+[ -n "$sid" ] && [ "$(db "SELECT name || '|' || role FROM user WHERE id = '$sid'")" = "Short Term|user" ] ||
+    fail "created from a 10-row terminal: $(db "SELECT * FROM user WHERE email = 'short.term@example.com'")"
+check_password "$sid" "tiny screen"

@@ -41,7 +41,7 @@ wait_for 'that is not "app.db": nothing was changed'
 keys C-u
 text "app.db"
 keys Enter
-wait_for "is now the newest row; 1 older key stop signing"
+wait_for "is now the newest row; 1 older key stops signing and stays"
 [ "$(rows)" = 2 ] || fail "rotation wrote $(rows) rows"
 new=$(sqlite3 "$DIR/app.db" "SELECT id FROM jwks WHERE id != '$kid'")
 wait_for "Key rows (2, newest signs)"

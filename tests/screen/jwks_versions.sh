@@ -29,7 +29,7 @@ keys K
 wait_for "Rotate the signing key of app.db"
 text "app.db"
 keys Enter
-wait_for "is now the newest row; 1 older key stop signing"
+wait_for "is now the newest row; 1 older key stops signing and stays"
 new=$(sqlite3 "$DIR/app.db" "SELECT id FROM jwks WHERE id != '$kid'")
 [ "$(envelope "$new")" = '"$ba$2$ EdDSA Ed25519' ] || fail "the console's key row: $(envelope "$new")"
 wait_for "Key rows (2, newest signs)"

@@ -138,7 +138,7 @@ static void malformed_lines_name_file_and_line(void **state)
     int b;
     tui_key_parse("b", &b);
     assert_int_equal(tui_keymap_lookup(&km, b), TUI_ACT_NONE);
-    assert_non_null(strstr(err.msg, "keys:1: unknown action \"nosuchaction\" ; keys:3: "));
+    assert_non_null(strstr(err.msg, "keys:1: unknown action \"nosuchaction\"; keys:3: "));
     tui_keymap_release(&km);
     check_bad_line("bind j move-down\nbind k fly\n",
                    "/home/op/.config/bcadmin/keys:2: unknown action \"fly\"");

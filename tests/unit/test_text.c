@@ -46,6 +46,21 @@ static void escapes_c1_bidi_and_broken_utf8(void **state)
     check_escape("nul\0byte", 8, "nul\\x00byte");       /* embedded NUL */
 }
 
+/* A CSV cell: the same escaping, a NUL included, but newline, CR and tab kept for the quoting. */
+static void csv_cells_escape_like_tables(void **state)
+{
+    (void)state;
+    char *got = bc_text_csv_cell("a\0b\x1b[1m\nc\td", 11, false);
+    assert_string_equal(got, "a\\x00b\\x1b[1m\nc\td");
+    free(got);
+    got = bc_text_csv_cell("=1+1\0", 5, true); /* a formula neutralised, its NUL escaped */
+    assert_string_equal(got, "'=1+1\\x00");
+    free(got);
+    got = bc_text_csv_cell("\0=x", 3, true); /* a leading NUL is not a formula start */
+    assert_string_equal(got, "\\x00=x");
+    free(got);
+}
+
 static void keeps_safe_text(void **state)
 {
     (void)state;
@@ -170,6 +185,7 @@ int main(void)
         cmocka_unit_test(escapes_terminal_sequences),
         cmocka_unit_test(escapes_c1_bidi_and_broken_utf8),
         cmocka_unit_test(keeps_safe_text),
+        cmocka_unit_test(csv_cells_escape_like_tables),
         cmocka_unit_test(measures_display_width),
         cmocka_unit_test(fits_with_ellipsis_at_character_boundaries),
     };

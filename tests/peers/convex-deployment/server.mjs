@@ -786,13 +786,30 @@ async function handle(req, res) {
   }
 }
 
+// An error from the app's code (or the libraries it runs) as one clear stderr line: its name,
+// message and cause (some, such as BetterAuthError, carry no stack), and which deployment
+// variable holds the value it names, since that is where the operator fixes it.
+function describeFailure(e) {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : formatWithOptions({ depth: 4 }, "%O", e);
+  const cause = e?.cause ? ` (cause: ${e.cause})` : "";
+  const vars = [...deploymentEnv].filter(([, v]) => v.length >= 4 && text.includes(v)).map(([k]) => k);
+  const hint = vars.length ? `; that value is the deployment variable ${vars.join(", ")}` : "";
+  return `${text}${cause}${hint}${e?.stack && !e.stack.startsWith(text) ? `\n${e.stack}` : ""}`;
+}
+
 const server = http.createServer((req, res) => {
   handle(req, res).catch((e) => {
     if (e instanceof HttpError) return fail(res, e.status, e.code, e.message);
-    process.stderr.write(`server.mjs: ${e?.stack ?? e}\n`);
+    process.stderr.write(`server.mjs: ${req.method} ${req.url} failed: ${describeFailure(e)}\n`);
     if (!res.headersSent) fail(res, 500, "InternalServerError", "Your request couldn't be completed. Try again later.");
     else res.destroy();
   });
+});
+// A promise the app's code rejected and never awaited (Better Auth starts its context as one, so
+// an invalid SITE_URL rejects it twice: once in the request, once unawaited). A real deployment
+// fails only the function that made it and keeps serving; so does this one, and says so.
+process.on("unhandledRejection", (e) => {
+  process.stderr.write(`server.mjs: a promise was rejected and never awaited (the request that made it failed; the deployment goes on): ${describeFailure(e)}\n`);
 });
 server.on("connection", () => stats.connections++);
 server.keepAliveTimeout = 5000;
