@@ -1723,7 +1723,7 @@ static bc_status session_resolve(cv *c, const page_spec *sp, const bc_cv *const 
                      .match = {.field = "id", .values = (const char *const *)want, .n = n_want}};
         st = bc_driver_reads(&c->base, &r, 1, err);
         bc_user_query uq = {.search = pc->q->search, .search_mode = BC_SEARCH_CONTAINS};
-        user_pred_ctx upc = {&uq, pc->needle}; /* the users search's own test */
+        user_pred_ctx upc = {&uq, pc->needle, NULL}; /* the users search's own test */
         for (size_t i = 0; st == BC_OK && i < r.rows.n; i++) {
             const char *id = bc_record_text(&r.rows.items[i], "id");
             if (id && user_pred(&r.rows.items[i], &upc, 0))
