@@ -99,7 +99,10 @@ static void queue_key(tui_app *app, int key)
 static void busy_key(tui_app *app, int key)
 {
     bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
-    bool edits = app->prompt_on && !app->dialog_on && !app->nqueued;
+    /* prompt.on, not the prompt_on mirror: a call that the line's own Enter started (its on_done)
+     * runs while the mirror still says open, and a key typed then (the next `:`) must wait for
+     * the call, never go into the line that just closed. */
+    bool edits = app->prompt.on && !app->dialog_on && !app->nqueued;
     if (edits && !tui_prompt_key_waits(&app->prompt, key)) {
         app_prompt_key(app, key);
         return;

@@ -62,7 +62,7 @@ expect_row OLD " [x] OLD change $(mask after) $(mask before) 3"
 expect_row OTHER " [x] OTHER change $(mask new2) $(mask old2) 4"
 expect_row REMOTE_ONLY " REMOTE_ONLY remote-only - $(mask r)"
 expect_row SITE_URL " SITE_URL unchanged $(mask http://localhost:3000) $(mask http://localhost:3000) 1"
-expect_screen_has " BLANK (empty): empty: skipped"
+expect_screen_has " BLANK (empty): skipped, as better-convex skips empty values"
 expect_screen_has " convex/.env:7: ignored: dotenv ignores this line"
 expect_screen_lacks "hello world"
 keys V
