@@ -1280,27 +1280,34 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
 
 /* After a failed update whose outcome is unknown (no transactions): read the part's rows again
  * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
-static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *parts, size_t n,
+static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *const *parts, size_t n,
                         bool **applied)
 {
+    /* Only the parts in doubt are read (a read with no match would read every user). */
     bc_read *r = bc_xcalloc(n + 1, sizeof *r);
+    size_t *of = bc_xcalloc(n + 1, sizeof *of), nr = 0;
     for (size_t i = 0; i < n; i++) {
-        applied[i] = bc_xcalloc(parts[i].users.rows.n + 1, sizeof **applied);
-        if (parts[i].written && parts[i].update.status != BC_OK)
-            r[i] = (bc_read){.model = BC_MODEL_USER,
-                             .match = {"id", parts[i].ids, parts[i].users.rows.n}};
-    }
-    bc_driver_reads(a->driver, r, n, NULL);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < r[i].rows.n; k++) {
-            const char *id = bc_record_text(&r[i].rows.items[k], "id");
-            for (size_t j = 0; id && j < parts[i].users.rows.n; j++)
-                if (strcmp(parts[i].ids[j], id) == 0)
-                    applied[i][j] = bc_record_holds(&r[i].rows.items[k], patch);
+        applied[i] = bc_xcalloc(parts[i]->users.rows.n + 1, sizeof **applied);
+        if (parts[i]->written && parts[i]->update.status != BC_OK && parts[i]->users.rows.n) {
+            of[nr] = i;
+            r[nr++] = (bc_read){.model = BC_MODEL_USER,
+                                .match = {"id", parts[i]->ids, parts[i]->users.rows.n}};
         }
-        bc_rows_release(&r[i].rows);
+    }
+    if (nr)
+        bc_driver_reads(a->driver, r, nr, NULL);
+    for (size_t q = 0; q < nr; q++) {
+        const bulk_part *p = parts[of[q]];
+        for (size_t k = 0; k < r[q].rows.n; k++) {
+            const char *id = bc_record_text(&r[q].rows.items[k], "id");
+            for (size_t j = 0; id && j < p->users.rows.n; j++)
+                if (strcmp(p->ids[j], id) == 0)
+                    applied[of[q]][j] = bc_record_holds(&r[q].rows.items[k], patch);
+        }
+        bc_rows_release(&r[q].rows);
     }
     free(r);
+    free(of);
 }
 
 static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record *patch,
@@ -1331,13 +1338,13 @@ static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record
 
 /* Finish every audit entry with what happened to its user; counts what was applied whole
  * (*applied) and rows changed whose sessions stayed (*partial). */
-static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bool has_patch,
+static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool atomic, bool has_patch,
                         bc_status st, const bc_error *err, bool **verified, size_t *applied,
                         size_t *partial)
 {
     sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < n; i++) {
-        bulk_part *p = &parts[i];
+        bulk_part *p = parts[i];
         bool drop_ok = p->drop.status == BC_OK;
         /* Without a patch (revoking sessions) the delete is the change. */
         bool row_ok = p->written && p->update.status == BC_OK && (has_patch || drop_ok);
@@ -1361,6 +1368,50 @@ static void bulk_finish(bc_admin *a, bulk_part *parts, size_t n, bool atomic, bo
         }
     }
     sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
+}
+
+/* After a bulk's writes where the store has no transactions: the updates whose answer was lost
+ * read back (one round), every member entry finished with what its user now holds, *affected
+ * the users changed whole. k: users the bulk set out to change; selected (NULL: every one of
+ * them was written) says how many were selected before a failure that stopped the selection.
+ * A failure after which every row holds the change is no failure; else err says how much
+ * stands: "N of [the] M users [selected before the failure] banned; re-run to finish". */
+static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
+                             bulk_part *const *parts, size_t np, size_t k,
+                             const size_t *selected, bc_status st, bc_error *err,
+                             size_t *affected)
+{
+    bool **verified = NULL;
+    if (st != BC_OK && patch) {
+        verified = bc_xcalloc(np + 1, sizeof *verified);
+        bulk_verify(a, patch, parts, np, verified);
+    }
+    size_t applied = 0, partial = 0;
+    bulk_finish(a, parts, np, false, patch != NULL, st, err, verified, &applied, &partial);
+    *affected = applied;
+    if (st != BC_OK && !selected && applied == k && partial == 0)
+        st = BC_OK; /* the failed answers came after the writes: every row holds the change */
+    if (st != BC_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        bc_buf more = {0};
+        if (partial)
+            bc_buf_printf(&more, "; %zu more had the change but kept their sessions: run "
+                                 "`bcadmin sessions revoke-all --banned` for them", partial);
+        if (selected)
+            bc_fail(err, st, "%zu of the %zu users selected before the failure %s%s; re-run to "
+                             "finish (what failed: %s)",
+                    applied, *selected, bulk_done_word(action->kind), more.len ? more.data : "",
+                    why);
+        else
+            bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)",
+                    applied, k, bulk_done_word(action->kind), more.len ? more.data : "", why);
+        bc_buf_release(&more);
+    }
+    for (size_t i = 0; verified && i < np; i++)
+        free(verified[i]);
+    free(verified);
+    return st;
 }
 
 /* bc_admin_bulk over ids, or over the rows just selected (fresh, in the ids' order: they are the
@@ -1449,31 +1500,22 @@ static bc_status bulk_run(bc_admin *a, const bc_bulk_action *action, char *const
         if (drop)
             p->drop = w[j++];
     }
-    bool **verified = NULL;
-    if (st != BC_OK && !atomic && patch.n) {
-        verified = bc_xcalloc(np + 1, sizeof *verified);
-        bulk_verify(a, &patch, parts, np, verified);
+    bulk_part **each = bc_xcalloc(np + 1, sizeof *each);
+    for (size_t i = 0; i < np; i++)
+        each[i] = &parts[i];
+    if (atomic) {
+        if (st == BC_OK)
+            st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
+        else
+            rollback(a, st);
+        size_t applied = 0, partial = 0;
+        bulk_finish(a, each, np, true, patch.n > 0, st, err, NULL, &applied, &partial);
+        *affected = st == BC_OK ? applied : 0;
+    } else {
+        st = bulk_settle(a, action, patch.n ? &patch : NULL, each, np, k, NULL, st, err,
+                         affected);
     }
-    if (st == BC_OK)
-        st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
-    else if (atomic)
-        rollback(a, st);
-    size_t applied = 0, partial = 0;
-    bulk_finish(a, parts, np, atomic, patch.n > 0, st, err, verified, &applied, &partial);
-    *affected = st == BC_OK || !atomic ? applied : 0;
-    if (st != BC_OK && !atomic && applied == k && partial == 0)
-        st = BC_OK; /* the failed answers came after the writes: every row holds the change */
-    if (st != BC_OK && !atomic) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        bc_buf more = {0};
-        if (partial)
-            bc_buf_printf(&more, "; %zu more had the change but kept their sessions: run "
-                                 "`bcadmin sessions revoke-all --banned` for them", partial);
-        bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)", applied, k,
-                bulk_done_word(action->kind), more.len ? more.data : "", why);
-        bc_buf_release(&more);
-    }
+    free(each);
     bulk_end(a, &group, st, err);
     for (size_t i = 0; i < np; i++) {
         bc_rows_release(&parts[i].users.rows);
@@ -1481,10 +1523,7 @@ static bc_status bulk_run(bc_admin *a, const bc_bulk_action *action, char *const
         bc_record_release(&parts[i].update.after); /* a one-user chunk's updateOne answer */
         free(parts[i].ids);
         free(parts[i].audit);
-        if (verified)
-            free(verified[i]);
     }
-    free(verified);
     free(parts);
     free(reads);
     free(w);
@@ -1501,22 +1540,98 @@ bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *
     return bulk_run(a, action, ids, n, NULL, affected, skipped, err);
 }
 
-/* The selected rows themselves, for bc_admin_bulk_filter. */
+/* A bulk over a filter where the store has no transactions: each chunk of BULK_CHUNK users is
+ * audited and its writes started (bc_driver_writes_start) as soon as its users are selected,
+ * while later users are still being read; the rows as selected are the audit's "before". */
 typedef struct {
     bc_admin *a;
-    bc_rows rows;
+    const bc_bulk_action *action;
+    const bc_record *patch; /* NULL: no user row change (revoking sessions) */
+    bool drop;              /* the users' sessions are deleted too */
     actor_lookup actor;
     bc_each_opts opts;
-} rows_sink;
+    bulk_group group;
+    bool begun;        /* the bulk's own entry exists (made with the first chunk) */
+    bulk_part **parts; /* chunks written, each where it stays: the driver fills its writes */
+    size_t np, cap;
+    bulk_part *cur;  /* users selected and not yet written */
+    size_t selected; /* users selected to change (the acting admin not counted) */
+    size_t skipped;
+    bool whole; /* every user the filter matches was selected */
+} bulk_stream;
 
-static bc_status keep_rows(void *ctx, bc_rows *rows, bc_error *err)
+/* Audit the chunk selected so far and start its writes. */
+static bc_status bulk_flush(bulk_stream *b, bc_error *err)
 {
-    rows_sink *s = ctx;
-    bc_status st = actor_lookup_settle(s->a, &s->actor, s->opts.reads_status, err);
-    for (size_t i = 0; st == BC_OK && i < rows->n; i++)
-        bc_rows_push(&s->rows, &rows->items[i]);
-    bc_progress_report(s->a->progress, "selecting users", s->rows.n, 0);
+    bulk_part *p = b->cur;
+    if (!p || p->users.rows.n == 0)
+        return BC_OK;
+    bc_admin *a = b->a;
+    b->cur = NULL;
+    if (b->np == b->cap)
+        b->parts = bc_xrealloc(b->parts, (b->cap = b->cap ? 2 * b->cap : 8) * sizeof *b->parts);
+    b->parts[b->np++] = p;
+    if (!b->begun) { /* the count is not known yet: the entry's subject is set at the end */
+        bc_status st = bulk_begin(a, b->action, b->patch, 0, &b->group, err);
+        if (st != BC_OK)
+            return st;
+        b->begun = true;
+    }
+    bc_status st = bulk_audit_begin(a, b->action, b->patch, p, &b->group, err);
+    size_t m = p->users.rows.n;
+    p->update.status = p->drop.status = BC_OK;
+    if (st == BC_OK && b->patch) {
+        p->update = (bc_write){.model = BC_MODEL_USER, .match = {"id", p->ids, m},
+                               .patch = b->patch};
+        st = bc_driver_writes_start(a->driver, &p->update, 1, err);
+    }
+    if (st == BC_OK && b->drop) {
+        p->drop = (bc_write){.model = BC_MODEL_SESSION, .match = {"userId", p->ids, m}};
+        st = bc_driver_writes_start(a->driver, &p->drop, 1, err);
+    }
     return st;
+}
+
+static bc_status bulk_take_rows(void *ctx, bc_rows *rows, bc_error *err)
+{
+    bulk_stream *b = ctx;
+    bc_status st = actor_lookup_settle(b->a, &b->actor, b->opts.reads_status, err);
+    for (size_t i = 0; st == BC_OK && i < rows->n; i++) {
+        const char *id = bc_record_text(&rows->items[i], "id");
+        /* The acting admin never bans themself, even inside a filter that matches them. */
+        if (b->action->kind == BC_BULK_BAN && actor_id(b->a) && id &&
+            strcmp(id, actor_id(b->a)) == 0) {
+            b->skipped++;
+            continue;
+        }
+        if (!b->cur)
+            b->cur = bc_xcalloc(1, sizeof *b->cur);
+        bc_rows_push(&b->cur->users.rows, &rows->items[i]);
+        b->selected++;
+        if (b->cur->users.rows.n == BULK_CHUNK)
+            st = bulk_flush(b, err);
+    }
+    bc_progress_report(b->a->progress, "selecting and applying", b->selected, 0);
+    return st;
+}
+
+/* Every user was selected: the last chunk goes out beside the others. */
+static bc_status bulk_last_chunk(void *ctx, bc_error *err)
+{
+    bulk_stream *b = ctx;
+    b->whole = true;
+    return bulk_flush(b, err);
+}
+
+static void bulk_part_free(bulk_part *p)
+{
+    if (!p)
+        return;
+    bc_rows_release(&p->users.rows);
+    bc_record_release(&p->update.after);
+    free(p->ids);
+    free(p->audit);
+    free(p);
 }
 
 bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
@@ -1524,23 +1639,54 @@ bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
                                size_t *skipped, bc_error *err)
 {
     *matched = *affected = *skipped = 0;
-    rows_sink s = {.a = a};
-    actor_lookup_start(a, &s.actor, &s.opts);
+    if (!a->state)
+        return bc_fail(err, BC_ERR, "no state database is open: bcadmin audits every change");
+    if (!bc_admin_bulk_keeps_selection(a)) { /* select, then one transaction */
+        char **ids = NULL;
+        bc_status st = bc_admin_select(a, filter, &ids, matched, err);
+        if (st == BC_OK && *matched)
+            st = bc_admin_bulk(a, action, ids, *matched, affected, skipped, err);
+        bc_admin_ids_free(ids, *matched);
+        return st;
+    }
+    bc_record patch = {0};
+    char *roles = NULL;
+    bc_status st = bulk_patch(action, bc_now_ms(), &patch, &roles, err);
+    if (st != BC_OK)
+        return st;
+    bulk_stream b = {.a = a,
+                     .action = action,
+                     .patch = patch.n ? &patch : NULL,
+                     .drop = action->kind == BC_BULK_BAN ||
+                             action->kind == BC_BULK_REVOKE_SESSIONS};
+    actor_lookup_start(a, &b.actor, &b.opts);
+    b.opts.end = bulk_last_chunk;
     bc_user_query q = *filter;
     q.cursor = NULL;
-    bc_status st = bc_driver_users_each_with(a->driver, &q, keep_rows, &s, &s.opts, err);
-    if (st == BC_OK)
-        st = actor_lookup_settle(a, &s.actor, s.opts.reads_status, err);
-    actor_lookup_release(&s.actor);
-    *matched = st == BC_OK ? s.rows.n : 0;
-    if (st == BC_OK && s.rows.n) {
-        char **ids = bc_xcalloc(s.rows.n + 1, sizeof *ids);
-        for (size_t i = 0; i < s.rows.n; i++)
-            ids[i] = (char *)bc_record_text(&s.rows.items[i], "id");
-        st = bulk_run(a, action, ids, s.rows.n, &s.rows, affected, skipped, err);
-        free(ids);
+    st = bc_driver_users_each_with(a->driver, &q, bulk_take_rows, &b, &b.opts, err);
+    if (st == BC_OK) /* nothing matched: the lookup is settled here */
+        st = actor_lookup_settle(a, &b.actor, b.opts.reads_status, err);
+    actor_lookup_release(&b.actor);
+    /* Each chunk's outcome is in its writes now: what went out may have been applied. */
+    for (size_t i = 0; i < b.np; i++)
+        b.parts[i]->written = b.parts[i]->update.sent || b.parts[i]->drop.sent;
+    if (b.np)
+        st = bulk_settle(a, action, b.patch, b.parts, b.np, b.selected,
+                         b.whole ? NULL : &b.selected, st, err, affected);
+    if (b.begun) {
+        char *subject = bc_xasprintf("%zu users", b.group.members);
+        bc_audit_set_subject(a->state, b.group.id, subject, b.patch, NULL);
+        free(subject);
+        bulk_end(a, &b.group, st, err);
     }
-    bc_rows_release(&s.rows);
+    *matched = b.selected + b.skipped;
+    *skipped = b.skipped;
+    for (size_t i = 0; i < b.np; i++)
+        bulk_part_free(b.parts[i]);
+    free(b.parts);
+    bulk_part_free(b.cur);
+    bc_record_release(&patch);
+    free(roles);
     return st;
 }
 

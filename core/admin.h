@@ -153,9 +153,16 @@ void bc_admin_ids_free(char **ids, size_t n);
  * "N users: the first emails") whose members are the entries of each user. */
 bc_status bc_admin_bulk(bc_admin *a, const bc_bulk_action *action, char *const *ids, size_t n,
                         size_t *affected, size_t *skipped, bc_error *err);
-/* Select the users a filter matches and apply the action to them, where the store has no
- * transactions (bc_admin_bulk_keeps_selection): the selected rows are the audit's "before", so
- * no read goes between the selection and the writes. *matched gets the users selected. */
+/* Select the users a filter matches and apply the action to them (the CLI's bulk forms with
+ * --yes). Where the store has no transactions (bc_admin_bulk_keeps_selection: Convex) the rows
+ * as selected are the audit's "before", and each chunk of 500 users is audited (pending) and
+ * written (bc_driver_writes_start) as soon as it is selected, while later users are still being
+ * read; the bulk's own entry begins with the first chunk, before the count is known. A failure
+ * stops the selection and the writes not yet sent; the audit says exactly which members were
+ * applied (chunks whose answer was lost are read back) and err says how many: "N of the M users
+ * selected before the failure banned; re-run to finish". Elsewhere: bc_admin_select, then
+ * bc_admin_bulk in one transaction. *matched gets the users selected (the skipped acting admin
+ * included). */
 bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
                                const bc_user_query *filter, size_t *matched, size_t *affected,
                                size_t *skipped, bc_error *err);

@@ -13,6 +13,14 @@
  * Cursors wrap Convex's continueCursor; a page that ends inside a batch remembers the batch's
  * start and the last row shown. Going back uses a stack of earlier positions kept in the
  * cursor. Independent calls go out together (bc_convex_run: one round trip).
+ *
+ * A whole query (users_each / sessions_each) reads in _creationTime ranges (read_ranges, then
+ * read_on): one bc_convex_queue carries its range reads, at most IN_FLIGHT at once, the next
+ * ones sent whenever an answer comes in, and the rows are handed to the sink in order. Writes the
+ * sink starts (bc_driver_writes_start: a bulk's 500-user chunks, see core/admin.c
+ * bc_admin_bulk_filter) join that queue as jobs (updateMany / deleteMany paged by their own
+ * answers), so they go out while later ranges are still being read; the read waits for them
+ * before it returns, and a failure stops the reading and sends no further write.
  */
 #include "convex_driver.h"
 
@@ -56,12 +64,11 @@ enum {
     COUNT_LIMIT = 1000, /* rows read to count; beyond it the total is a lower bound */
     HISTORY_MAX = 32,   /* earlier positions kept in a cursor for going back */
     IN_FLIGHT = 8,      /* calls sent at once: a handful, so a bulk change never floods */
-    /* Owners a sessions search reads by id (two rounds of IN_FLIGHT `in` calls) before it reads
-     * every user once instead: past that, a users scan costs fewer rounds. */
-    OWNER_LOOKUPS = 2 * IN_FLIGHT * ID_CHUNK,
 };
 
 typedef enum { LAYOUT_ROOT, LAYOUT_GENERATED, LAYOUT_COMPONENT, LAYOUT_CUSTOM } layout;
+
+typedef struct live live; /* a ranged read's calls in flight (read_on) */
 
 typedef struct {
     bc_driver base;
@@ -77,17 +84,13 @@ typedef struct {
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
-    /* A sessions search's owners for its folded needle, kept for its later pages: the ids of
-     * those whose email or name holds it, and of every owner looked at (both sorted). Owners
-     * are read by id as sessions come (session_resolve); past OWNER_LOOKUPS, one users scan
-     * finds every match instead (session_all: session_users is then every match). */
+    /* A sessions search's users (their ids, sorted) for its folded needle: found by one users
+     * scan on the query's first page, kept for its later pages. */
     char *session_needle;
     char **session_users;
     size_t n_session_users;
-    char **session_seen;
-    size_t n_session_seen;
-    size_t session_looked;
-    bool session_all;
+    /* The ranged read whose sink runs now: writes it starts join its calls (NULL: none). */
+    live *live;
 } cv;
 
 static const bc_driver_ops convex_ops;
@@ -232,6 +235,8 @@ typedef struct {
     size_t *count;  /* a write: where its count is added */
     bc_record *after; /* updateOne: where the row it returns goes */
     bc_status *status; /* where this job's failure goes (NULL: nowhere but the result) */
+    bool *sent;        /* a write: set once a call of it may have run */
+    bool busy;         /* a call of it is in flight */
 } job;
 
 static void job_release(job *j)
@@ -302,6 +307,9 @@ static void job_call(cv *c, const job *j, fcall *f)
  * status, and to *st / *err when it is the first. */
 static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
 {
+    j->busy = false;
+    if (j->sent && f->call.sent)
+        *j->sent = true;
     bc_error e = {0};
     bc_cv *v = NULL;
     bc_status cs;
@@ -327,37 +335,62 @@ static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
     fcall_release(f);
 }
 
-/* Run jobs in rounds: every unfinished job sends its next call, at most IN_FLIGHT at once (one
- * round trip). Every answer is read, also after a failure, so the counts say what was applied;
- * a failed job stops, the others go on. Returns the first failure. */
+/* A call in flight on a queue, and what its answer is for. */
+typedef enum { FLIGHT_JOB, FLIGHT_RANGE, FLIGHT_PAGE } flight_kind;
+
+typedef struct {
+    fcall f;
+    flight_kind kind;
+    size_t job;   /* FLIGHT_JOB: the job's index */
+    size_t range; /* FLIGHT_RANGE: the plan's id for the range */
+    char *end;    /* FLIGHT_RANGE: the range's end (owned) */
+} flight;
+
+static void flight_send(bc_convex_queue *q, flight *fl)
+{
+    fl->f.call.tag = fl;
+    bc_convex_queue_add(q, &fl->f.call);
+}
+
+static void flight_free(flight *fl)
+{
+    fcall_release(&fl->f);
+    free(fl->end);
+    free(fl);
+}
+
+/* Send the next call of jobs[i] on q. */
+static void job_send(cv *c, bc_convex_queue *q, job *jobs, size_t i)
+{
+    flight *fl = bc_xcalloc(1, sizeof *fl);
+    fl->kind = FLIGHT_JOB;
+    fl->job = i;
+    job_call(c, &jobs[i], &fl->f);
+    jobs[i].busy = true;
+    flight_send(q, fl);
+}
+
+/* Run jobs on one queue, IN_FLIGHT calls at once: each job's next call goes out as soon as its
+ * last answer is in. Every answer is read, also after a failure, so the counts say what was
+ * applied; a failed job stops, the others go on (not after a stop request). Returns the first
+ * failure. */
 static bc_status run_jobs(cv *c, job *jobs, size_t n, bc_error *err)
 {
     bc_status st = BC_OK;
-    fcall *calls = bc_xcalloc(IN_FLIGHT, sizeof *calls);
-    size_t index[IN_FLIGHT];
-    bc_convex_call raw[IN_FLIGHT];
-    for (;;) {
-        size_t k = 0;
-        for (size_t i = 0; i < n && k < IN_FLIGHT; i++) {
-            job *j = &jobs[i];
-            if (j->done || job_full(j))
-                continue;
-            job_call(c, j, &calls[k]);
-            index[k++] = i;
-        }
-        if (k == 0)
-            break;
-        for (size_t i = 0; i < k; i++)
-            raw[i] = calls[i].call;
-        bc_convex_run(c->cx, raw, k);
-        for (size_t i = 0; i < k; i++) {
-            calls[i].call = raw[i];
-            job_take(&jobs[index[i]], &calls[i], &st, err);
-        }
-        if (st == BC_CANCELLED)
-            break;
+    bc_convex_queue *q = bc_convex_queue_new(c->cx, IN_FLIGHT);
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].done && !job_full(&jobs[i]))
+            job_send(c, q, jobs, i);
+    bc_convex_call *call;
+    while ((call = bc_convex_queue_next(q))) {
+        flight *fl = call->tag;
+        job *j = &jobs[fl->job];
+        job_take(j, &fl->f, &st, err);
+        if (st != BC_CANCELLED && !j->done && !job_full(j))
+            job_send(c, q, jobs, fl->job);
+        flight_free(fl);
     }
-    free(calls);
+    bc_convex_queue_free(q);
     return st;
 }
 
@@ -516,6 +549,29 @@ static bc_status patch_check(bc_model model, const bc_record *patch, bc_error *e
     return BC_OK;
 }
 
+/* Jobs for writes: a patch of one row by id is updateOne (its answer is the row as written),
+ * other writes updateMany / deleteMany in chunks. Each fills its bc_write's count, status and
+ * sent flag (w must stay where it is until the jobs are done). */
+static void add_write_jobs(cv *c, bc_write *w, size_t nw, job **jobs, size_t *n_jobs)
+{
+    for (size_t i = 0; i < nw; i++) {
+        const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
+        if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
+            continue;
+        job tmpl = {.count = &w[i].changed, .status = &w[i].status, .sent = &w[i].sent};
+        bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
+        bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
+        if (one) {
+            tmpl.after = &w[i].after;
+            add_jobs(c, w[i].model, mt, "updateOne", doc, "update", 0, &tmpl, jobs, n_jobs);
+        } else {
+            add_jobs(c, w[i].model, mt, doc ? "updateMany" : "deleteMany", doc, "update",
+                     WRITE_BATCH, &tmpl, jobs, n_jobs);
+        }
+        bc_cv_free(doc);
+    }
+}
+
 /* Independent reads and writes in one go: a patch of one row by id is updateOne (its answer is
  * the row as written), other writes updateMany / deleteMany in chunks; every chunk of every read
  * and write shares the rounds. */
@@ -532,22 +588,7 @@ static bc_status convex_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, 
     if (st != BC_OK)
         return st;
     add_read_jobs(c, r, nr, &jobs, &n_jobs);
-    for (size_t i = 0; i < nw; i++) {
-        const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
-        if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
-            continue;
-        job tmpl = {.count = &w[i].changed, .status = &w[i].status};
-        bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
-        bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
-        if (one) {
-            tmpl.after = &w[i].after;
-            add_jobs(c, w[i].model, mt, "updateOne", doc, "update", 0, &tmpl, &jobs, &n_jobs);
-        } else {
-            add_jobs(c, w[i].model, mt, doc ? "updateMany" : "deleteMany", doc, "update",
-                     WRITE_BATCH, &tmpl, &jobs, &n_jobs);
-        }
-        bc_cv_free(doc);
-    }
+    add_write_jobs(c, w, nw, &jobs, &n_jobs);
     st = run_jobs(c, jobs, n_jobs, err);
     jobs_release(jobs, n_jobs);
     return st;
@@ -598,13 +639,8 @@ static void position_release(position *p)
 }
 
 typedef bool (*row_pred)(const bc_record *r, const void *ctx, int64_t now);
-typedef struct page_spec page_spec;
-/* Before pred sees the rows of a round's answers (pages: their findMany page arrays), read what
- * it needs beside them (a sessions search: the owners it has not seen), in one round. */
-typedef bc_status (*rows_resolve)(cv *c, const page_spec *sp, const bc_cv *const *pages, size_t n,
-                                  bc_error *err);
 
-struct page_spec {
+typedef struct {
     bc_model model;
     bc_cv *where;     /* server-side filter (owned), or NULL */
     const char *sort; /* sortBy field or NULL */
@@ -614,24 +650,12 @@ struct page_spec {
     bool scans;       /* filters applied after reading: allow more reads per call */
     row_pred pred;
     const void *pred_ctx;
-    rows_resolve resolve; /* optional: runs before pred on each round's answers */
     char *canonical; /* ties cursors to the query */
     size_t limit;
     bool stream; /* the caller reads every page: STREAM_BATCH rows per page */
     const char *cursor;
     bool want_total;
-};
-
-/* sp's resolve over the pages of one round (NULL pages are skipped). */
-static bc_status resolve_pages(cv *c, const page_spec *sp, const bc_cv **pages, size_t n,
-                               bc_error *err)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (pages[i])
-            pages[k++] = pages[i];
-    return sp->resolve && k ? sp->resolve(c, sp, pages, k, err) : BC_OK;
-}
+} page_spec;
 
 static json_t *position_json(const position *p)
 {
@@ -904,36 +928,18 @@ static bc_cv *range_pagination(const char *cursor, const char *end, size_t n, si
     return p;
 }
 
-/* One call's findMany answer; on failure err names the function. */
-static bc_status answer_value(fcall *f, fm_answer *a, bc_cv **v, bc_error *err)
-{
-    bc_status st = fcall_value(f, v, err);
-    if (st == BC_OK)
-        st = read_answer(*v, f->path, a, err);
-    return st;
-}
-
-/* One call's findMany answer as rows and keys (with what the query resolves beside them, and
- * count, the page of a count call sent with it, or NULL); on failure err names the function. */
-static bc_status answer_rows(const ranged *g, fcall *f, fm_answer *a, bc_cv **v,
-                             const bc_cv *count, bc_rows *rows, char ***keys, bc_error *err)
+/* One call's findMany answer as rows and keys; on failure err names the function. */
+static bc_status answer_rows(const ranged *g, fcall *f, fm_answer *a, bc_cv **v, bc_rows *rows,
+                             char ***keys, bc_error *err)
 {
     *rows = (bc_rows){0};
     *keys = NULL;
-    bc_status st = answer_value(f, a, v, err);
-    const bc_cv *pages[2] = {st == BC_OK ? a->page : NULL, count};
+    bc_status st = fcall_value(f, v, err);
     if (st == BC_OK)
-        st = resolve_pages(g->c, g->sp, pages, 2, err);
+        st = read_answer(*v, f->path, a, err);
     if (st == BC_OK)
         st = page_rows(g->sp, a, g->now, rows, keys, err);
     return st;
-}
-
-/* The page of a count call's answer v, or NULL. */
-static const bc_cv *count_page(const bc_cv *v)
-{
-    fm_answer a = {0};
-    return v && read_answer(v, "count", &a, NULL) == BC_OK ? a.page : NULL;
 }
 
 /* Rows read so far, and the table's size as the share of its creation-time span read so far
@@ -946,10 +952,210 @@ static void report_ranges(ranged *g, const bc_ranges *plan)
                        total > g->read ? total : 0);
 }
 
+/* The calls in flight of one ranged read: its range (or page) reads and the writes its sink
+ * starts (bc_driver_writes_start: c->live while the sink may run), on one queue. */
+struct live {
+    bc_convex_queue *q;
+    job *jobs; /* writes started by the sink, in the order started (owned) */
+    size_t n_jobs;
+    size_t reads_out, writes_out; /* calls in flight */
+    bool stopped;                 /* a failure: writes not yet sent stay unsent */
+};
+
+/* Writes a sink started that wait for a place. */
+static size_t live_waiting(const live *lv)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lv->n_jobs; i++)
+        n += !lv->jobs[i].done && !lv->jobs[i].busy;
+    return n;
+}
+
+/* Send waiting writes while places are free; after a failure, end them unsent instead. */
+static void live_send_writes(cv *c, live *lv)
+{
+    for (size_t i = 0; i < lv->n_jobs; i++) {
+        job *j = &lv->jobs[i];
+        if (j->done || j->busy)
+            continue;
+        if (lv->stopped) {
+            j->done = true;
+            if (j->status && *j->status == BC_OK)
+                *j->status = BC_CANCELLED;
+            continue;
+        }
+        if (lv->reads_out + lv->writes_out >= IN_FLIGHT)
+            break;
+        job_send(c, lv->q, lv->jobs, i);
+        lv->writes_out++;
+    }
+}
+
+/* Send the range reads the plan allows into the places left; while writes wait, reads keep to
+ * half the places so that both move. Returns how many were sent. */
+static size_t live_send_ranges(ranged *g, live *lv, bc_ranges *plan)
+{
+    size_t cap = live_waiting(lv) ? IN_FLIGHT / 2 : IN_FLIGHT;
+    size_t busy = lv->reads_out + lv->writes_out;
+    if (lv->reads_out >= cap || busy >= IN_FLIGHT)
+        return 0;
+    size_t room = cap - lv->reads_out < IN_FLIGHT - busy ? cap - lv->reads_out : IN_FLIGHT - busy;
+    bc_range_req req[IN_FLIGHT];
+    size_t k = bc_ranges_plan(plan, req, room);
+    for (size_t i = 0; i < k; i++) {
+        flight *fl = bc_xcalloc(1, sizeof *fl);
+        fl->kind = FLIGHT_RANGE;
+        fl->range = req[i].id;
+        fl->end = bc_xstrdup(req[i].end);
+        bc_cv *rargs = bc_cv_copy(g->base);
+        bc_cv_set(rargs, "paginationOpts",
+                  range_pagination(req[i].cursor, req[i].end, RANGE_ROWS, 0));
+        fcall_init(g->c, &fl->f, "findMany", rargs, true);
+        flight_send(lv->q, fl);
+        lv->reads_out++;
+    }
+    return k;
+}
+
+/* One page after another (a cursor the plan cannot cut): the next page from cursor. */
+static void live_send_page(ranged *g, live *lv, const char *cursor)
+{
+    flight *fl = bc_xcalloc(1, sizeof *fl);
+    fl->kind = FLIGHT_PAGE;
+    bc_cv *pargs = bc_cv_copy(g->base);
+    bc_cv_set(pargs, "paginationOpts",
+              pagination(cursor, RANGE_ROWS, g->sp->scans ? RANGE_ROWS : 0));
+    fcall_init(g->c, &fl->f, "findMany", pargs, true);
+    flight_send(lv->q, fl);
+    lv->reads_out++;
+}
+
+/* A read's answer: a range's rows into the plan, a page's rows handed on (and *next moved on).
+ * Dropped when want is false (the reading already ended). */
+static bc_status take_read(ranged *g, bc_ranges *plan, flight *fl, char **next, bool want,
+                           bc_error *err)
+{
+    bc_error e = {0};
+    bc_cv *v = NULL;
+    fm_answer a = {0};
+    bc_rows rows;
+    char **keys;
+    bc_status st = answer_rows(g, &fl->f, &a, &v, &rows, &keys, &e);
+    if (st == BC_OK && want && fl->kind == FLIGHT_PAGE) {
+        g->read += a.page->u.arr.n;
+        free(*next);
+        *next = a.done ? NULL : bc_xstrdup(a.next);
+        st = ranged_put(g, &rows, keys, err);
+        keys = NULL;
+    } else if (st == BC_OK && want) {
+        /* a range not done read its whole share; a done one at least what matched */
+        g->read += a.next && strcmp(a.next, fl->end) != 0 ? RANGE_ROWS + 1 : rows.n;
+        /* The plan takes the rows and key strings (or drops them); the array stays ours. */
+        if (!bc_ranges_answer(plan, fl->range, &rows, keys, a.next))
+            st = bc_fail(err, BC_ERR,
+                         "%sfindMany: a range read came back without a step forward "
+                         "(continueCursor %s)",
+                         g->c->module, a.next ? a.next : "missing");
+        free(keys);
+        keys = NULL;
+    } else if (st != BC_OK && want) {
+        *err = e;
+    }
+    for (size_t i = 0; keys && i < rows.n; i++)
+        free(keys[i]);
+    free(keys);
+    if (st != BC_OK || !want)
+        bc_rows_release(&rows);
+    bc_cv_free(v);
+    report_ranges(g, plan);
+    return want ? st : BC_OK;
+}
+
+/* After the first page: the rest of the order, driven by the answers. Whenever one comes in, the
+ * rows ready are handed on in order (the sink may start writes), then the places free are
+ * filled: range reads (at most IN_FLIGHT in flight, half while writes wait) and the writes. Once
+ * every row is handed on the end hook starts the last writes. A failure (a read, a write or the
+ * sink) stops the reading and ends writes not yet sent unsent; writes in flight are always
+ * waited for. Returns the first failure (st: the first page's outcome). */
+static bc_status read_on(ranged *g, live *lv, bc_ranges *plan, char **next, bc_status st,
+                         char **resume, bc_error *err)
+{
+    size_t budget = plan ? RANGE_PAGE_ROUNDS * IN_FLIGHT : RANGE_PAGE_ROUNDS, sent = 0;
+    bool more = st == BC_OK && !g->full; /* rows are still to be read and handed on */
+    for (;;) {
+        if (st != BC_OK || g->full || page_full(g))
+            more = false; /* an answer failed (a write's, say) */
+        if (more && plan) {
+            bc_rows rows = {0};
+            char **keys = NULL;
+            bc_ranges_take(plan, &rows, &keys, 0);
+            st = ranged_put(g, &rows, keys, err);
+        }
+        bool read_all = plan ? bc_ranges_finished(plan) : !*next && lv->reads_out == 0;
+        if (more && st == BC_OK && !g->full && !page_full(g) && read_all) {
+            more = false;
+            if (g->sink && g->o && g->o->end)
+                st = g->o->end(g->ctx, err);
+        }
+        if (st != BC_OK || g->full || page_full(g))
+            more = false;
+        lv->stopped = st != BC_OK;
+        bool spent = !g->sink && sent >= budget;
+        if (more && !spent && plan)
+            sent += live_send_ranges(g, lv, plan);
+        else if (more && !spent && *next && lv->reads_out == 0)
+            live_send_page(g, lv, *next), sent++;
+        live_send_writes(g->c, lv);
+        if (lv->writes_out == 0 && (lv->reads_out == 0 || !more))
+            break; /* reads still out are not wanted: bc_convex_queue_free stops them */
+        bc_convex_call *call = bc_convex_queue_next(lv->q);
+        if (!call)
+            break;
+        flight *fl = call->tag;
+        if (fl->kind == FLIGHT_JOB) {
+            lv->writes_out--;
+            job_take(&lv->jobs[fl->job], &fl->f, &st, err);
+        } else {
+            lv->reads_out--;
+            bc_status rs = take_read(g, plan, fl, next, more, err);
+            if (st == BC_OK)
+                st = rs;
+        }
+        flight_free(fl);
+    }
+    if (st == BC_OK && more && g->sink) /* never an end without every row: say so */
+        st = bc_fail(err, BC_ERR, "%sfindMany: the reading stopped before the end of the order",
+                     g->c->module);
+    if (st == BC_OK && more && !g->sink) {
+        /* A page that found too little: go on later from the first open range. */
+        const char *at = plan ? bc_ranges_position(plan) : *next;
+        *resume = bc_xstrdup(at ? at : g->last_key);
+        if (!plan) {
+            free(*next);
+            *next = NULL;
+        }
+    }
+    return st;
+}
+
+/* Writes a sink starts while its stream reads on: into the stream's queue (sent by read_on), else
+ * at once. */
+static bc_status convex_writes_start(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+{
+    cv *c = (cv *)d;
+    if (!c->live)
+        return convex_batch(d, NULL, 0, w, n, err);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].patch && patch_check(w[i].model, w[i].patch, err) != BC_OK)
+            return BC_USAGE;
+    add_write_jobs(c, w, n, &c->live->jobs, &c->live->n_jobs);
+    return BC_OK;
+}
+
 /* Read g's query from start (a stream cursor, exclusive; NULL: the top): a first page and the
- * far end's time in one round (with the page's count when want_count), then the rest cut into
- * _creationTime ranges read side by side, IN_FLIGHT per round, rows handed on in order. A page
- * stops at its limit, or after RANGE_PAGE_ROUNDS rounds with *resume (caller's) where to go on. */
+ * far end's time in one round (with the page's count when want_count, and the caller's extra
+ * reads), then the rest cut into _creationTime ranges (read_on). A page stops at its limit, or
+ * after RANGE_PAGE_ROUNDS rounds' worth of reads with *resume (caller's) where to go on. */
 static bc_status read_ranges(ranged *g, const char *start, bool want_count, char **resume,
                              bc_error *err)
 {
@@ -994,6 +1200,11 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     bc_convex_run(c->cx, raw, n + n_extra);
     for (size_t i = 0; i < n; i++)
         fc[i].call = raw[i];
+    /* From here on every call goes through one queue; a sink's writes join it (c->live). */
+    live lv = {.q = bc_convex_queue_new(c->cx, IN_FLIGHT)};
+    live *outer = c->live;
+    if (g->sink)
+        c->live = &lv;
     bc_status xst = BC_OK;
     bc_error xerr = {0};
     for (size_t i = 0; i < n_extra; i++) {
@@ -1014,9 +1225,7 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     bc_cv *v = NULL, *pv = NULL, *cv_count = NULL;
     bc_rows rows;
     char **keys;
-    if (n == 3 && fcall_value(&fc[2], &cv_count, NULL) != BC_OK)
-        cv_count = NULL;
-    bc_status st = answer_rows(g, &fc[0], &a, &v, count_page(cv_count), &rows, &keys, err);
+    bc_status st = answer_rows(g, &fc[0], &a, &v, &rows, &keys, err);
     if (st == BC_OK && xst != BC_OK) {
         st = xst;
         *err = xerr;
@@ -1025,7 +1234,7 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
         free(keys);
         bc_rows_release(&rows);
     }
-    if (st == BC_OK && cv_count)
+    if (st == BC_OK && n == 3 && fcall_value(&fc[2], &cv_count, NULL) == BC_OK)
         count_from(sp, cv_count, g->now, g->out);
     if (st == BC_OK) {
         g->read += a.page->u.arr.n;
@@ -1054,121 +1263,10 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     for (size_t i = 0; i < n; i++)
         fcall_release(&fc[i]);
     report_ranges(g, plan);
-    for (int round = 0; st == BC_OK && next && !g->full && !page_full(g); round++) {
-        if (!plan) { /* one page after another */
-            if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
-                *resume = next;
-                next = NULL;
-                break;
-            }
-            fcall f = {0};
-            bc_cv *pargs = bc_cv_copy(g->base);
-            bc_cv_set(pargs, "paginationOpts", pagination(next, RANGE_ROWS, reads));
-            fcall_init(c, &f, "findMany", pargs, true);
-            bc_convex_run(c->cx, &f.call, 1);
-            st = answer_rows(g, &f, &a, &v, NULL, &rows, &keys, err);
-            free(next);
-            next = st == BC_OK && !a.done ? bc_xstrdup(a.next) : NULL;
-            if (st == BC_OK) {
-                g->read += a.page->u.arr.n;
-                st = ranged_put(g, &rows, keys, err);
-            }
-            bc_cv_free(v);
-            v = NULL;
-            fcall_release(&f);
-            report_ranges(g, NULL);
-            continue;
-        }
-        rows = (bc_rows){0};
-        keys = NULL;
-        bc_ranges_take(plan, &rows, &keys, 0);
-        st = ranged_put(g, &rows, keys, err);
-        if (st != BC_OK || g->full || bc_ranges_finished(plan))
-            break;
-        if (!g->sink && round >= RANGE_PAGE_ROUNDS) {
-            /* A page that found too little: go on later from the first open range. */
-            const char *at = bc_ranges_position(plan);
-            *resume = bc_xstrdup(at ? at : g->last_key);
-            break;
-        }
-        bc_range_req req[IN_FLIGHT];
-        size_t k = bc_ranges_plan(plan, req, IN_FLIGHT);
-        fcall f[IN_FLIGHT];
-        bc_convex_call rc[IN_FLIGHT];
-        for (size_t i = 0; i < k; i++) {
-            f[i] = (fcall){0};
-            bc_cv *rargs = bc_cv_copy(g->base);
-            bc_cv_set(rargs, "paginationOpts",
-                      range_pagination(req[i].cursor, req[i].end, RANGE_ROWS, 0));
-            fcall_init(c, &f[i], "findMany", rargs, true);
-            rc[i] = f[i].call;
-        }
-        bc_convex_run(c->cx, rc, k);
-        /* Every answer is read before the plan changes (req[] points into it). */
-        bool answered[IN_FLIGHT] = {0};
-        bc_rows got[IN_FLIGHT];
-        char **got_keys[IN_FLIGHT];
-        char *got_next[IN_FLIGHT];
-        /* The answers first, then what they need resolved (one round for all), then their rows. */
-        bc_cv *rv[IN_FLIGHT] = {0};
-        fm_answer ra[IN_FLIGHT] = {0};
-        bc_status vs[IN_FLIGHT];
-        bc_error ve[IN_FLIGHT];
-        const bc_cv *pages[IN_FLIGHT] = {0};
-        for (size_t i = 0; i < k; i++) {
-            f[i].call = rc[i];
-            ve[i] = (bc_error){0};
-            vs[i] = answer_value(&f[i], &ra[i], &rv[i], &ve[i]);
-            pages[i] = vs[i] == BC_OK ? ra[i].page : NULL;
-        }
-        bc_error re = {0};
-        bc_status rs = resolve_pages(c, sp, pages, k, &re);
-        for (size_t i = 0; i < k; i++) {
-            bc_error e = ve[i];
-            got[i] = (bc_rows){0};
-            got_keys[i] = NULL;
-            bc_status cs = vs[i];
-            if (cs == BC_OK && rs != BC_OK) {
-                cs = rs;
-                e = re;
-            }
-            if (cs == BC_OK)
-                cs = page_rows(sp, &ra[i], g->now, &got[i], &got_keys[i], &e);
-            got_next[i] = cs == BC_OK ? bc_xstrdup(ra[i].next) : NULL;
-            if (cs == BC_OK) {
-                answered[i] = true;
-                /* a range not done read its whole share; a done one at least what matched */
-                g->read += got_next[i] && strcmp(got_next[i], req[i].end) != 0 ? RANGE_ROWS + 1
-                                                                               : got[i].n;
-            } else if (st == BC_OK) {
-                st = cs;
-                *err = e;
-            }
-            bc_cv_free(rv[i]);
-            fcall_release(&f[i]);
-        }
-        size_t ids[IN_FLIGHT];
-        for (size_t i = 0; i < k; i++)
-            ids[i] = req[i].id;
-        for (size_t i = 0; i < k; i++) {
-            /* The plan takes the rows and key strings (or drops them); the arrays stay ours. */
-            if (answered[i] && st == BC_OK &&
-                !bc_ranges_answer(plan, ids[i], &got[i], got_keys[i], got_next[i]))
-                st = bc_fail(err, BC_ERR,
-                             "%sfindMany: a range read came back without a step forward "
-                             "(continueCursor %s)",
-                             c->module, got_next[i] ? got_next[i] : "missing");
-            else if (answered[i] && st != BC_OK) {
-                for (size_t r = 0; r < got[i].n; r++)
-                    free(got_keys[i][r]);
-                bc_rows_release(&got[i]);
-            }
-            if (answered[i])
-                free(got_keys[i]);
-            free(got_next[i]);
-        }
-        report_ranges(g, plan);
-    }
+    st = read_on(g, &lv, plan, &next, st, resume, err);
+    c->live = outer;
+    bc_convex_queue_free(lv.q);
+    jobs_release(lv.jobs, lv.n_jobs);
     if (st == BC_OK && page_full(g) && !g->full &&
         ((plan && !bc_ranges_finished(plan)) || (!plan && next)))
         g->full = true; /* the page is full and rows may follow */
@@ -1238,15 +1336,7 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
                 if (st == BC_OK)
                     st = sort_check(sp, &fc[0], err);
                 bc_cv *cv_count = NULL;
-                if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) != BC_OK)
-                    cv_count = NULL;
-                fm_answer ra = {0};
-                const bc_cv *pages[2] = {
-                    st == BC_OK && read_answer(v, "findMany", &ra, NULL) == BC_OK ? ra.page : NULL,
-                    count_page(cv_count)};
-                if (st == BC_OK)
-                    st = resolve_pages(c, sp, pages, 2, err);
-                if (st == BC_OK && cv_count)
+                if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) == BC_OK)
                     count_from(sp, cv_count, now, out);
                 bc_cv_free(cv_count);
                 fcall_release(&fc[0]);
@@ -1575,20 +1665,6 @@ static int compare_ids(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool sorted_has(char *const *ids, size_t n, const char *id)
-{
-    return n && bsearch(&id, ids, n, sizeof(char *), compare_ids);
-}
-
-/* Whether the session's own text (IP address, user agent) holds the folded needle. */
-static bool session_text_has(const bc_record *r, const char *needle)
-{
-    size_t nn = strlen(needle);
-    const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
-    return (ip && bc_text_contains_folded(ip, strlen(ip), needle, nn)) ||
-           (ua && bc_text_contains_folded(ua, strlen(ua), needle, nn));
-}
-
 static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
 {
     const session_pred_ctx *pc = ctx;
@@ -1602,142 +1678,71 @@ static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
         if (!by || !*by)
             return false;
     }
-    /* as on SQLite: the IP address or user agent, or the owner's email or name (the owners
-     * session_resolve found) */
-    if (pc->needle && !session_text_has(r, pc->needle) &&
-        !sorted_has(pc->c->session_users, pc->c->n_session_users, bc_record_text(r, "userId")))
-        return false;
+    if (pc->needle) {
+        /* as on SQLite: the IP address or user agent, or the owner's email or name */
+        size_t nn = strlen(pc->needle);
+        const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
+        const char *user = bc_record_text(r, "userId");
+        if (!(ip && bc_text_contains_folded(ip, strlen(ip), pc->needle, nn)) &&
+            !(ua && bc_text_contains_folded(ua, strlen(ua), pc->needle, nn)) &&
+            !(user && bsearch(&user, pc->c->session_users, pc->c->n_session_users, sizeof(char *),
+                              compare_ids)))
+            return false;
+    }
     return true;
-}
-
-static void free_ids(char **ids, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
 }
 
 static void forget_session_users(cv *c)
 {
-    free_ids(c->session_users, c->n_session_users);
-    free_ids(c->session_seen, c->n_session_seen);
+    for (size_t i = 0; i < c->n_session_users; i++)
+        free(c->session_users[i]);
+    free(c->session_users);
     free(c->session_needle);
-    c->session_users = c->session_seen = NULL;
+    c->session_users = NULL;
     c->session_needle = NULL;
-    c->n_session_users = c->n_session_seen = c->session_looked = 0;
-    c->session_all = false;
+    c->n_session_users = 0;
 }
 
-static void push_id(char ***ids, size_t *n, const char *id)
-{
-    *ids = bc_xrealloc(*ids, (*n + 1) * sizeof **ids);
-    (*ids)[(*n)++] = bc_xstrdup(id);
-}
+/* Keeps the ids of the rows a users scan hands over (find_session_users). */
+typedef struct {
+    cv *c;
+    size_t cap;
+} session_users_sink;
 
-/* Keeps the ids of the rows a users scan hands over (scan_session_users). */
 static bc_status keep_session_users(void *ctx, bc_rows *rows, bc_error *err)
 {
-    cv *c = ctx;
+    session_users_sink *k = ctx;
+    cv *c = k->c;
     for (size_t i = 0; i < rows->n; i++) {
         const char *id = bc_record_text(&rows->items[i], "id");
-        if (id)
-            push_id(&c->session_users, &c->n_session_users, id);
+        if (!id)
+            continue;
+        if (c->n_session_users == k->cap)
+            c->session_users = bc_xrealloc(c->session_users,
+                                           (k->cap = k->cap ? k->cap * 2 : 64) * sizeof(char *));
+        c->session_users[c->n_session_users++] = bc_xstrdup(id);
     }
     return BC_OK;
 }
 
-/* Its "scanning" reports as the owners' phase, so a sessions count never shows the users read
- * as sessions read. */
-static void owners_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
+/* The ids of the users whose email or name holds search: one users scan (the whole users
+ * search, at the deployment's pace), kept in c for the later pages of the same sessions search. */
+static bc_status find_session_users(cv *c, const char *search, const char *needle, bool first,
+                                    bc_error *err)
 {
-    (void)what;
-    bc_progress_report(ctx, "reading every user for the owners' emails and names", done, total);
-}
-
-/* Every user whose email or name holds the search: one users scan (at the deployment's pace). */
-static bc_status scan_session_users(cv *c, const char *search, bc_error *err)
-{
-    free_ids(c->session_users, c->n_session_users);
-    c->session_users = NULL;
-    c->n_session_users = 0;
-    bc_user_query uq = {.search = search};
-    const bc_progress *before = c->base.progress;
-    bc_progress phase = {owners_progress, (void *)before};
-    c->base.progress = before ? &phase : NULL;
-    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, c, NULL, err);
-    c->base.progress = before;
-    if (st != BC_OK)
-        return st;
-    qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
-    c->session_all = true;
-    return BC_OK;
-}
-
-/* A sessions search on a new needle (or its first page: users may have changed) starts with no
- * owners known; its later pages keep them. */
-static void session_users_begin(cv *c, const char *needle, bool fresh)
-{
-    if (!fresh && c->session_needle && strcmp(c->session_needle, needle) == 0)
-        return;
-    forget_session_users(c);
-    c->session_needle = bc_xstrdup(needle);
-}
-
-/* rows_resolve of a sessions search: the owners of the sessions whose own text does not hold
- * the needle and whose owner was not looked at yet, read by id in one round (`in` over ID_CHUNK
- * ids per call); past OWNER_LOOKUPS owners, every user once instead. */
-static bc_status session_resolve(cv *c, const page_spec *sp, const bc_cv *const *pages, size_t n,
-                                 bc_error *err)
-{
-    const session_pred_ctx *pc = sp->pred_ctx;
-    if (!pc->needle || c->session_all)
+    if (!first && c->session_needle && strcmp(c->session_needle, needle) == 0)
         return BC_OK;
-    char **want = NULL;
-    size_t n_want = 0;
-    for (size_t p = 0; p < n; p++)
-        for (size_t i = 0; i < pages[p]->u.arr.n; i++) {
-            bc_record r = {0};
-            if (bc_cv_doc_to_record(BC_MODEL_SESSION, pages[p]->u.arr.items[i], &r, NULL) ==
-                BC_OK) {
-                const char *user = bc_record_text(&r, "userId");
-                if (user && !session_text_has(&r, pc->needle) &&
-                    !sorted_has(c->session_seen, c->n_session_seen, user))
-                    push_id(&want, &n_want, user);
-            }
-            bc_record_release(&r);
-        }
-    qsort(want, n_want, sizeof *want, compare_ids);
-    size_t k = 0;
-    for (size_t i = 0; i < n_want; i++) {
-        if (k && strcmp(want[k - 1], want[i]) == 0)
-            free(want[i]);
-        else
-            want[k++] = want[i];
+    forget_session_users(c);
+    bc_user_query uq = {.search = search};
+    session_users_sink k = {c, 0};
+    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, NULL, err);
+    if (st != BC_OK) {
+        forget_session_users(c);
+        return st;
     }
-    n_want = k;
-    bc_status st = BC_OK;
-    if (n_want && c->session_looked + n_want > OWNER_LOOKUPS) {
-        st = scan_session_users(c, pc->q->search, err);
-    } else if (n_want) {
-        bc_read r = {.model = BC_MODEL_USER,
-                     .match = {.field = "id", .values = (const char *const *)want, .n = n_want}};
-        st = bc_driver_reads(&c->base, &r, 1, err);
-        bc_user_query uq = {.search = pc->q->search, .search_mode = BC_SEARCH_CONTAINS};
-        user_pred_ctx upc = {&uq, pc->needle, NULL}; /* the users search's own test */
-        for (size_t i = 0; st == BC_OK && i < r.rows.n; i++) {
-            const char *id = bc_record_text(&r.rows.items[i], "id");
-            if (id && user_pred(&r.rows.items[i], &upc, 0))
-                push_id(&c->session_users, &c->n_session_users, id);
-        }
-        bc_rows_release(&r.rows);
-        for (size_t i = 0; st == BC_OK && i < n_want; i++)
-            push_id(&c->session_seen, &c->n_session_seen, want[i]);
-        c->session_looked += n_want;
-        qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
-        qsort(c->session_seen, c->n_session_seen, sizeof(char *), compare_ids);
-    }
-    free_ids(want, n_want);
-    return st;
+    qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
+    c->session_needle = bc_xstrdup(needle);
+    return BC_OK;
 }
 
 /* The page_spec of a sessions query and its predicate's context (release with spec_release and
@@ -1773,7 +1778,6 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
         pc->needle = bc_text_fold(search, strlen(search), NULL);
         sp.batch = SCAN_BATCH;
         sp.scans = true;
-        sp.resolve = session_resolve;
     }
     const char *user = q->user_id ? q->user_id : "";
     sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d|%zu:%s|%d|%d", strlen(user), user, q->active_only,
@@ -1795,12 +1799,9 @@ static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page
     if (st == BC_OK && sink && !rangeable(&sp)) {
         st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, NULL, err); /* its pages search */
     } else if (st == BC_OK) {
-        /* A page finds owners as its sessions come (kept for later pages); a stream reads every
-         * session, whose owners are about every user: one users scan first costs fewer rounds. */
-        if (pc.needle)
-            session_users_begin(c, pc.needle, sink || !q->cursor || !*q->cursor);
-        if (pc.needle && sink)
-            st = scan_session_users(c, q->search, err);
+        if (pc.needle) /* the users the search names first (kept for later pages) */
+            st = find_session_users(c, q->search, pc.needle, sink || !q->cursor || !*q->cursor,
+                                    err);
         if (st == BC_OK && !sink)
             st = run_page(c, &sp, out, err);
         else if (st == BC_OK)
@@ -1988,6 +1989,7 @@ static const bc_driver_ops convex_ops = {
     .rows_update = layout_rows_update,
     .rows_delete = layout_rows_delete,
     .batch = layout_batch,
+    .writes_start = convex_writes_start,
     .txn = NULL, /* Convex gives outside callers no transactions: each call is one */
     /* No count ops: counting is reading every row (core/stats reads rows_page instead). */
     .rows_page = layout_rows_page,

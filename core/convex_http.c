@@ -5,7 +5,8 @@
  * connection cache, so a new round reuses the TCP (and TLS) connections of the last one instead
  * of paying for new handshakes; over HTTPS the requests of a round share one HTTP/2 connection
  * where the deployment offers it. Writes are the exception: each goes on a fresh connection (see
- * make_easy), so libcurl never resends one by itself. */
+ * make_easy), so libcurl never resends one by itself. Every request goes through a queue
+ * (queue_step): bc_convex_run, bc_convex_queue_* and the plain requests (perform) alike. */
 #include "convex_http.h"
 
 #include <curl/curl.h>
@@ -48,6 +49,8 @@ typedef struct {
     bc_buf response;
     bool too_big;
     bool cancelled; /* the operator stopped it before it finished */
+    bool maybe_ran; /* an attempt reached the deployment and was not turned away (429) */
+    bool ran_earlier; /* maybe_ran before the attempt under way */
 } request;
 
 static bool curl_ready;
@@ -234,6 +237,13 @@ static bool stopped(const bc_convex *c)
     return c && c->cancel && atomic_load(c->cancel);
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Sleep ms, in slices so that a stop request ends it early. */
 static void sleep_ms(const bc_convex *c, long ms)
 {
@@ -246,8 +256,8 @@ static void sleep_ms(const bc_convex *c, long ms)
     }
 }
 
-/* The multi handle a round runs on: c's own, kept with its connections from round to round,
- * unless another round holds it (then a fresh one, *own set: the caller cleans it up). */
+/* The multi handle a queue runs on: c's own, kept with its connections from queue to queue,
+ * unless another queue holds it (then a fresh one, *own set: the caller cleans it up). */
 static CURLM *take_multi(bc_convex *c, bool *own)
 {
     *own = true;
@@ -274,89 +284,209 @@ static void give_multi(bc_convex *c, CURLM *multi, bool own)
         atomic_flag_clear(&c->multi_busy);
 }
 
-/* Send every request that still needs sending, concurrently; retry what is safe to retry. */
-static void perform(bc_convex *c, request *reqs, size_t n)
+/* --- the queue: requests sent as places free up, answered one by one ---------------------- */
+
+typedef enum { SLOT_WAITING, SLOT_RUNNING, SLOT_DONE } slot_state;
+
+/* One request in a queue: waiting (first send, or a retry's backoff until due), running, done. */
+typedef struct {
+    request *r;
+    bool own_r;            /* r was made by bc_convex_queue_add (else the caller's) */
+    bc_convex_call *call;  /* the call it carries, or NULL (a plain request) */
+    slot_state state;
+    long long due;         /* waiting: not sent before this (monotonic ms) */
+    CURL *easy;
+    struct curl_slist *headers;
+} slot;
+
+struct bc_convex_queue {
+    bc_convex *c; /* NULL for requests to other hosts (bc_http_get) */
+    CURLM *multi;
+    bool own_multi;
+    size_t in_flight, running;
+    slot **s; /* in the order they were added; a slot leaves once its answer is taken */
+    size_t n, cap;
+};
+
+static bc_convex_queue *queue_new(bc_convex *c, size_t in_flight)
 {
-    long backoff = 200;
-    bool *pending = bc_xcalloc(n, sizeof *pending);
-    for (size_t i = 0; i < n; i++)
-        pending[i] = true;
+    bc_convex_queue *q = bc_xcalloc(1, sizeof *q);
+    q->c = c;
+    q->in_flight = in_flight ? in_flight : 1;
+    q->multi = take_multi(c, &q->own_multi);
+    return q;
+}
+
+static slot *queue_push(bc_convex_queue *q, request *r, bool own_r, bc_convex_call *call)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->s = bc_xrealloc(q->s, q->cap * sizeof *q->s);
+    }
+    slot *sl = bc_xcalloc(1, sizeof *sl);
+    *sl = (slot){.r = r, .own_r = own_r, .call = call, .state = SLOT_WAITING};
+    q->s[q->n++] = sl;
+    return sl;
+}
+
+static void slot_stop_transfer(bc_convex_queue *q, slot *sl)
+{
+    if (!sl->easy)
+        return;
+    curl_multi_remove_handle(q->multi, sl->easy);
+    curl_easy_cleanup(sl->easy);
+    curl_slist_free_all(sl->headers);
+    sl->easy = NULL;
+    sl->headers = NULL;
+    q->running--;
+}
+
+/* Send a waiting request now. A request sent while none of the queue's is running starts a new
+ * round (the round trips the caller waits on one after another). */
+static void slot_start(bc_convex_queue *q, slot *sl)
+{
+    request *r = sl->r;
+    bc_buf_release(&r->response);
+    r->curl_msg[0] = '\0';
+    r->http_status = 0;
+    r->curl_code = CURLE_OK;
+    r->attempts++;
+    sl->easy = q->multi ? make_easy(q->c, r, &sl->headers) : NULL;
+    if (!sl->easy) {
+        r->curl_code = CURLE_FAILED_INIT;
+        sl->state = SLOT_DONE;
+        return;
+    }
+    if (q->c && q->running == 0)
+        q->c->round_trips++;
+    r->ran_earlier = r->maybe_ran;
+    r->maybe_ran = true;
+    curl_multi_add_handle(q->multi, sl->easy);
+    sl->state = SLOT_RUNNING;
+    q->running++;
+}
+
+/* How long a request turned away waits before it is sent again: the deployment's Retry-After
+ * when it gave one (at most 60 s), else 200 ms doubling with each attempt, plus jitter. */
+static long backoff_ms(const request *r, long retry_after_s)
+{
+    if (retry_after_s > 0)
+        return (retry_after_s < 60 ? retry_after_s : 60) * 1000L;
+    return (200L << (r->attempts > 1 ? r->attempts - 1 : 0)) + rand() % 100;
+}
+
+/* A transfer ended: done, or back to waiting for a retry. */
+static void slot_finished(bc_convex_queue *q, slot *sl, CURLcode result)
+{
+    request *r = sl->r;
+    r->curl_code = result;
+    curl_easy_getinfo(sl->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+    curl_off_t retry_after = 0;
+    curl_easy_getinfo(sl->easy, CURLINFO_RETRY_AFTER, &retry_after);
+    slot_stop_transfer(q, sl);
+    if (result == CURLE_OK && r->http_status == 429) /* turned away: this attempt did not run */
+        r->maybe_ran = r->ran_earlier;
+    if (should_retry(r)) {
+        sl->state = SLOT_WAITING;
+        sl->due = now_ms() + backoff_ms(r, (long)retry_after);
+    } else {
+        sl->state = SLOT_DONE;
+    }
+}
+
+/* Stop everything still waiting or running (the operator asked): each ends cancelled. */
+static void queue_cancel(bc_convex_queue *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        slot *sl = q->s[i];
+        if (sl->state == SLOT_DONE)
+            continue;
+        slot_stop_transfer(q, sl);
+        sl->r->cancelled = true;
+        sl->r->curl_code = CURLE_ABORTED_BY_CALLBACK;
+        sl->state = SLOT_DONE;
+    }
+}
+
+/* The next finished slot (taken out of the queue: the caller frees it), or NULL when none is
+ * left. Sends waiting requests as places free up; retries wait out their backoff here. */
+static slot *queue_step(bc_convex_queue *q)
+{
     for (;;) {
-        bool own_multi;
-        CURLM *multi = take_multi(c, &own_multi);
-        CURL **easy = bc_xcalloc(n, sizeof *easy);
-        struct curl_slist **headers = bc_xcalloc(n, sizeof *headers);
-        size_t sent = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!pending[i])
+        for (size_t i = 0; i < q->n; i++) {
+            if (q->s[i]->state != SLOT_DONE)
                 continue;
-            request *r = &reqs[i];
-            bc_buf_release(&r->response);
-            r->curl_msg[0] = '\0';
-            r->http_status = 0;
-            r->curl_code = CURLE_OK;
-            r->attempts++;
-            easy[i] = make_easy(c, r, &headers[i]);
-            if (!easy[i]) {
-                r->curl_code = CURLE_FAILED_INIT;
-                continue;
-            }
-            curl_multi_add_handle(multi, easy[i]);
-            sent++;
+            slot *sl = q->s[i];
+            memmove(&q->s[i], &q->s[i + 1], (q->n - i - 1) * sizeof *q->s);
+            q->n--;
+            return sl;
         }
-        int running = 0;
-        bool stop = false;
-        do {
-            curl_multi_perform(multi, &running);
-            stop = stopped(c);
-            if (running && !stop)
-                curl_multi_poll(multi, NULL, 0, c && c->cancel ? 50 : 1000, NULL);
-        } while (running && !stop);
+        if (q->n == 0)
+            return NULL;
+        if (stopped(q->c)) {
+            queue_cancel(q);
+            continue;
+        }
+        long long now = now_ms(), next_due = -1;
+        for (size_t i = 0; i < q->n && q->running < q->in_flight; i++) {
+            slot *sl = q->s[i];
+            if (sl->state != SLOT_WAITING)
+                continue;
+            if (sl->due <= now)
+                slot_start(q, sl);
+            else if (next_due < 0 || sl->due < next_due)
+                next_due = sl->due;
+        }
+        if (q->running == 0) { /* only retries waiting out their backoff */
+            if (next_due >= 0)
+                sleep_ms(q->c, (long)(next_due - now));
+            continue;
+        }
+        int still = 0;
+        curl_multi_perform(q->multi, &still);
         CURLMsg *msg;
         int left;
-        while ((msg = curl_multi_info_read(multi, &left))) {
+        bool ended = false;
+        while ((msg = curl_multi_info_read(q->multi, &left))) {
             if (msg->msg != CURLMSG_DONE)
                 continue;
-            for (size_t i = 0; i < n; i++) {
-                if (easy[i] == msg->easy_handle) {
-                    reqs[i].curl_code = msg->data.result;
-                    curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &reqs[i].http_status);
+            for (size_t i = 0; i < q->n; i++)
+                if (q->s[i]->easy == msg->easy_handle) {
+                    slot_finished(q, q->s[i], msg->data.result);
+                    ended = true;
+                    break;
                 }
-            }
         }
-        bool again = false;
-        for (size_t i = 0; i < n; i++) {
-            if (stop && easy[i] && reqs[i].curl_code == CURLE_OK && reqs[i].http_status == 0) {
-                reqs[i].cancelled = true; /* still running when the stop came */
-                reqs[i].curl_code = CURLE_ABORTED_BY_CALLBACK;
-            }
-            if (easy[i]) {
-                curl_multi_remove_handle(multi, easy[i]);
-                curl_easy_cleanup(easy[i]);
-                curl_slist_free_all(headers[i]);
-            }
-            pending[i] = pending[i] && !stop && should_retry(&reqs[i]);
-            again |= pending[i];
-        }
-        give_multi(c, multi, own_multi);
-        free(easy);
-        free(headers);
-        if (c && sent)
-            c->round_trips++;
-        if (!again)
-            break;
-        sleep_ms(c, backoff + rand() % 100);
-        if (stopped(c)) {
-            for (size_t i = 0; i < n; i++)
-                if (pending[i]) {
-                    reqs[i].cancelled = true;
-                    reqs[i].curl_code = CURLE_ABORTED_BY_CALLBACK;
-                }
-            break;
-        }
-        backoff *= 2;
+        if (ended)
+            continue;
+        long wait = q->c && q->c->cancel ? 50 : 1000;
+        if (next_due >= 0 && next_due - now < wait)
+            wait = (long)(next_due - now) > 0 ? (long)(next_due - now) : 1;
+        curl_multi_poll(q->multi, NULL, 0, (int)wait, NULL);
     }
-    free(pending);
+}
+
+static void slot_free(slot *sl)
+{
+    if (sl->own_r) {
+        free(sl->r->url);
+        free(sl->r->body);
+        bc_buf_release(&sl->r->response);
+        free(sl->r);
+    }
+    free(sl);
+}
+
+/* Send n requests (at most n at once) and wait for all: the plain form of a queue. */
+static void perform(bc_convex *c, request *reqs, size_t n)
+{
+    bc_convex_queue *q = queue_new(c, n);
+    for (size_t i = 0; i < n; i++)
+        queue_push(q, &reqs[i], false, NULL);
+    slot *sl;
+    while ((sl = queue_step(q)))
+        slot_free(sl);
+    bc_convex_queue_free(q);
 }
 
 /* A short, printable excerpt of a body for error messages. */
@@ -389,9 +519,10 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
         return bc_fail(err, BC_ERR, "%s: the answer from %s is larger than %u MiB", what, r->url,
                        MAX_BODY >> 20);
     if (r->cancelled) {
+        bool lost = !r->retry_safe && r->maybe_ran;
         bc_status st = bc_fail(err, BC_CANCELLED, "%s at %s%s", what, r->url,
-                               r->retry_safe ? "" : UNCERTAIN);
-        return mark_uncertain(st, err, !r->retry_safe);
+                               lost ? UNCERTAIN : r->retry_safe ? "" : " (not sent)");
+        return mark_uncertain(st, err, lost);
     }
     if (r->curl_code != CURLE_OK) {
         bool lost = !r->retry_safe &&
@@ -526,50 +657,116 @@ void bc_convex_answer(bc_convex_call *call, long http_status, const char *body, 
     bc_buf_release(&r.response);
 }
 
+/* The request that carries a call (caller's: free its url, body and response). */
+static request *call_request(const bc_convex *c, bc_convex_call *call)
+{
+    request *r = bc_xcalloc(1, sizeof *r);
+    if (call->kind == BC_CALL_ENV_LIST) {
+        *r = (request){.method = "GET",
+                       .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
+                       .retry_safe = true};
+        return r;
+    }
+    json_t *args = call->args ? json_incref(call->args) : json_object();
+    json_t *body = json_pack("{s:s, s:o, s:s}", "path", call->path, "args", args, "format",
+                             "convex_encoded_json");
+    if (call->component)
+        json_object_set_new(body, "componentPath", json_string(call->component));
+    *r = (request){.method = "POST",
+                   .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
+                   .body = json_dumps(body, JSON_COMPACT),
+                   .retry_safe = call->read_only};
+    json_decref(body);
+    return r;
+}
+
+/* A finished call's outcome from its request. */
+static void call_finish(bc_convex_call *call, const request *r)
+{
+    char what[256];
+    bool env = call->kind == BC_CALL_ENV_LIST;
+    snprintf(what, sizeof what, "%s%s%s", call->component ? call->component : "",
+             call->component ? "/" : "", env ? "listing environment variables" : call->path);
+    read_answer(call, r, what);
+    call->sent = r->maybe_ran;
+}
+
+static void call_reset(bc_convex_call *call)
+{
+    call->value = call->error_data = call->log_lines = NULL;
+    call->err = (bc_error){0};
+    call->status = BC_OK;
+    call->http_status = 0;
+    call->sent = false;
+}
+
+bc_convex_queue *bc_convex_queue_new(bc_convex *c, size_t in_flight)
+{
+    return queue_new(c, in_flight);
+}
+
+void bc_convex_queue_add(bc_convex_queue *q, bc_convex_call *call)
+{
+    call_reset(call);
+    if (q->c->read_only && !call->read_only) {
+        call->status = bc_read_only_refuse(q->c->read_only, call->path, &call->err);
+        request *none = bc_xcalloc(1, sizeof *none);
+        queue_push(q, none, true, call)->state = SLOT_DONE;
+        return;
+    }
+    queue_push(q, call_request(q->c, call), true, call);
+}
+
+bc_convex_call *bc_convex_queue_next(bc_convex_queue *q)
+{
+    slot *sl = queue_step(q);
+    if (!sl)
+        return NULL;
+    bc_convex_call *call = sl->call;
+    if (call->status != BC_REFUSED)
+        call_finish(call, sl->r);
+    slot_free(sl);
+    return call;
+}
+
+size_t bc_convex_queue_busy(const bc_convex_queue *q)
+{
+    return q->n;
+}
+
+size_t bc_convex_queue_running(const bc_convex_queue *q)
+{
+    return q->running;
+}
+
+void bc_convex_queue_free(bc_convex_queue *q)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < q->n; i++) {
+        slot_stop_transfer(q, q->s[i]);
+        slot_free(q->s[i]);
+    }
+    free(q->s);
+    give_multi(q->c, q->multi, q->own_multi);
+    free(q);
+}
+
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        calls[i].value = calls[i].error_data = calls[i].log_lines = NULL;
+        call_reset(&calls[i]);
     if (refuse_writes(c, calls, n) != BC_OK)
         return BC_REFUSED;
-    request *reqs = bc_xcalloc(n, sizeof *reqs);
-    for (size_t i = 0; i < n; i++) {
-        bc_convex_call *call = &calls[i];
-        call->value = call->error_data = call->log_lines = NULL;
-        call->err = (bc_error){0};
-        if (call->kind == BC_CALL_ENV_LIST) {
-            reqs[i] = (request){.method = "GET",
-                                .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
-                                .retry_safe = true};
-            continue;
-        }
-        json_t *args = call->args ? json_incref(call->args) : json_object();
-        json_t *body = json_pack("{s:s, s:o, s:s}", "path", call->path, "args", args, "format",
-                                 "convex_encoded_json");
-        if (call->component)
-            json_object_set_new(body, "componentPath", json_string(call->component));
-        reqs[i] = (request){.method = "POST",
-                            .url = bc_xasprintf("%s%s", c->url, kind_endpoint(call->kind)),
-                            .body = json_dumps(body, JSON_COMPACT),
-                            .retry_safe = call->read_only};
-        json_decref(body);
-    }
-    perform(c, reqs, n);
+    bc_convex_queue *q = bc_convex_queue_new(c, n);
+    for (size_t i = 0; i < n; i++)
+        bc_convex_queue_add(q, &calls[i]);
+    while (bc_convex_queue_next(q))
+        ;
+    bc_convex_queue_free(q);
     bc_status first = BC_OK;
-    for (size_t i = 0; i < n; i++) {
-        bc_convex_call *call = &calls[i];
-        char what[256];
-        bool env = call->kind == BC_CALL_ENV_LIST;
-        snprintf(what, sizeof what, "%s%s%s", call->component ? call->component : "",
-                 call->component ? "/" : "", env ? "listing environment variables" : call->path);
-        read_answer(call, &reqs[i], what);
-        if (first == BC_OK)
-            first = call->status;
-        free(reqs[i].url);
-        free(reqs[i].body);
-        bc_buf_release(&reqs[i].response);
-    }
-    free(reqs);
+    for (size_t i = 0; i < n && first == BC_OK; i++)
+        first = calls[i].status;
     return first;
 }
 

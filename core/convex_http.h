@@ -1,9 +1,13 @@
 /* convex_http.h - calling a Convex deployment over HTTPS (libcurl): functions and env variables.
  *
- * One bc_convex per deployment: URL, admin key (never printed or logged), and counters. Several
- * function calls can run at once through bc_convex_run, which sends them concurrently (libcurl
- * multi) so a screen costs one round trip. Reads are retried with backoff on 429, 503 and
- * network failures; writes are never repeated, and an uncertain write says so.
+ * One bc_convex per deployment: URL, admin key (never printed or logged), and counters. Every
+ * call goes through a bc_convex_queue: calls are added one by one, sent as soon as one of its
+ * places (requests in flight at once) is free, and come back one by one as their answers
+ * arrive, so a caller can send the next call an answer makes possible while others still run.
+ * bc_convex_run is the simple form: send a set at once, wait for all (one round trip). Each call
+ * is retried on its own, after the deployment's Retry-After (else a doubling backoff): reads on
+ * 429, 503 and network failures, writes only on 429 (turned away before running); a write is
+ * otherwise never repeated, and an uncertain write says so.
  *
  * Arguments and results are JSON already in the convex_encoded_json value encoding (see
  * convex_value.h). Every json_t * handed back is the caller's (json_decref).
@@ -55,10 +59,32 @@ typedef struct {
     bc_error err;       /* on failure: what happened, naming the function and deployment */
     long http_status;
     json_t *log_lines; /* the function's logLines when it sent any (caller's; NULL means []) */
+    bool sent; /* a request reached the deployment and was not turned away: it may have run
+                * (false: refused, stopped before sending, or only answered 429: nothing ran) */
+    void *tag; /* the caller's own (a queue's user: what the answer is for); left alone */
 } bc_convex_call;
 
-/* Run n calls concurrently. Returns BC_OK when all succeeded, else the first failure's status
- * (each call has its own status and error). */
+/* Calls sent as places free up and answered one by one. At most in_flight requests at once (a
+ * retry waiting out its backoff holds no place). *out of _new is the caller's: bc_convex_queue_free,
+ * which stops whatever still runs (a write still running must be waited for with _next first).
+ * Only one queue of a bc_convex should run at a time (another uses connections of its own). */
+typedef struct bc_convex_queue bc_convex_queue;
+bc_convex_queue *bc_convex_queue_new(bc_convex *c, size_t in_flight);
+/* Add a call (borrowed until _next hands it back): sent when a place is free. Under --read-only a
+ * write comes back refused without being sent. */
+void bc_convex_queue_add(bc_convex_queue *q, bc_convex_call *call);
+/* Wait for the next call to finish (any order), its results filled as bc_convex_run fills them;
+ * NULL when none is left. A stop request (bc_convex_set_cancel) ends every call still waiting
+ * or running as BC_CANCELLED (sent says whether it may have run). */
+bc_convex_call *bc_convex_queue_next(bc_convex_queue *q);
+/* Calls added and not yet handed back by _next; of them, requests running now. */
+size_t bc_convex_queue_busy(const bc_convex_queue *q);
+size_t bc_convex_queue_running(const bc_convex_queue *q);
+void bc_convex_queue_free(bc_convex_queue *q);
+
+/* Run n calls concurrently (a queue with n places: one round). Returns BC_OK when all
+ * succeeded, else the first failure's status (each call has its own status and error). Under
+ * --read-only a set holding a write is refused whole. */
 bc_status bc_convex_run(bc_convex *c, bc_convex_call *calls, size_t n);
 /* Read one call's HTTP answer (status and body, as received from url) into call exactly as
  * bc_convex_run does: value, function error or HTTP failure. For replaying recorded answers
@@ -81,7 +107,8 @@ bc_status bc_http_get(const char *url, char **body, long *http_status, bc_error 
 bc_status bc_http_post_json(const char *url, const char *bearer, const char *body, char **answer,
                             long *http_status, bc_error *err);
 
-/* Rounds of requests sent so far (a concurrent batch counts once), for benchmarks. */
+/* Rounds of requests sent so far, for benchmarks: requests sent while none of their queue's was
+ * running (a concurrent batch counts once; a queue kept busy counts once). */
 size_t bc_convex_round_trips(const bc_convex *c);
 
 #endif

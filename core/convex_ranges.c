@@ -15,6 +15,7 @@ typedef struct {
     char *cursor, *end;
     double t_from, t_to; /* the times at cursor and end; t_from NAN when cursor has none */
     bool done;
+    bool reading; /* a read of it is in flight: neither read again nor cut until it answers */
     bc_rows rows;
     char **keys; /* one per row (NULL entries allowed) */
     size_t taken;
@@ -102,7 +103,7 @@ bool bc_ranges_start(bc_ranges *r, const char *cursor, double t_end)
 
 static double width(const slice *s)
 {
-    return s->done || isnan(s->t_from) ? 0 : fabs(s->t_from - s->t_to);
+    return s->done || s->reading || isnan(s->t_from) ? 0 : fabs(s->t_from - s->t_to);
 }
 
 /* Cut the widest open range in two at its middle time; false when none can be cut. */
@@ -138,26 +139,42 @@ size_t bc_ranges_held(const bc_ranges *r)
     return held;
 }
 
+size_t bc_ranges_reading(const bc_ranges *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += r->s[i].reading;
+    return n;
+}
+
 size_t bc_ranges_plan(bc_ranges *r, bc_range_req *reqs, size_t max)
 {
-    if (max > r->in_flight)
-        max = r->in_flight;
-    size_t open = 0;
+    size_t reading = bc_ranges_reading(r);
+    if (reading >= r->in_flight)
+        return 0;
+    if (max > r->in_flight - reading)
+        max = r->in_flight - reading;
+    size_t idle = 0;
     for (size_t i = 0; i < r->n; i++)
-        open += !r->s[i].done;
-    while (open < max && split_widest(r))
-        open++;
-    size_t held = bc_ranges_held(r), k = 0;
+        idle += !r->s[i].done && !r->s[i].reading;
+    while (idle < max && split_widest(r))
+        idle++;
+    /* Rows held back and rows the reads in flight may bring count against the buffer. */
+    size_t held = bc_ranges_held(r) + reading * r->per_request, k = 0;
     bool first = true;
     for (size_t i = 0; i < r->n && k < max; i++) {
         slice *s = &r->s[i];
         if (s->done)
             continue;
-        /* The first open range is always read (its rows come next); the others while the rows
-         * held back and those asked for stay within the buffer. */
-        if (!first && held + (k + 1) * r->per_request > r->buffer_max)
-            break;
+        bool next_rows = first; /* the first open range: its rows come next */
         first = false;
+        if (s->reading)
+            continue;
+        /* The first open range is always read; the others while the rows held back and those
+         * asked for stay within the buffer. */
+        if (!next_rows && held + (k + 1) * r->per_request > r->buffer_max)
+            break;
+        s->reading = true;
         reqs[k++] = (bc_range_req){s->id, s->cursor, s->end};
     }
     return k;
@@ -171,6 +188,8 @@ bool bc_ranges_answer(bc_ranges *r, size_t id, bc_rows *rows, char **keys, const
             s = &r->s[i];
     size_t n = rows->n;
     bool ok = s && next && *next && !s->done;
+    if (s)
+        s->reading = false;
     /* No rows and no step forward would read the same range forever. */
     if (ok && n == 0 && strcmp(next, s->cursor) == 0 && strcmp(next, s->end) != 0)
         ok = false;

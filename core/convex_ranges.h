@@ -10,10 +10,13 @@
  * range is done, else the key where it stopped.
  *
  * This module is the plan, not the calls: it keeps the ranges in order, says which to read next
- * (at most `in_flight` per round, splitting the widest range in two while fewer are open), takes
- * the answers and hands the rows back in order. Rows of later ranges wait in memory until every
- * earlier range is done; a range with rows waiting is not read further while the rows held reach
- * `buffer_max`, so memory is bounded whatever the table's size. The driver sends the calls.
+ * (at most `in_flight` at once, splitting the widest range in two while fewer are open), takes
+ * the answers in any order and hands the rows back in order. A range asked for is marked being
+ * read until its answer comes: it is neither asked for again nor cut meanwhile, so the driver may
+ * ask for more reads whenever one answer arrives. Rows of later ranges wait in memory until every
+ * earlier range is done; the rows held plus a full read's worth for each read in flight stay
+ * within `buffer_max` (the first open range is always read), so memory is bounded whatever the
+ * table's size. The driver sends the calls.
  *
  * Ownership: bc_ranges_new's result is the caller's (bc_ranges_free). Strings in a bc_range_req
  * point into the plan and stay valid until the next bc_ranges_answer or bc_ranges_free.
@@ -46,9 +49,12 @@ typedef struct {
     const char *end;
 } bc_range_req;
 
-/* The reads of the next round, at most max (the plan's in_flight at most); 0 when every range
- * is read or the rows held must be taken first. */
+/* The reads to send now, at most max and at most in_flight with those still in flight; each is
+ * marked being read until bc_ranges_answer. 0 when every range is read or being read, or the
+ * rows held must be taken first. */
 size_t bc_ranges_plan(bc_ranges *r, bc_range_req *reqs, size_t max);
+/* Reads in flight (asked for by bc_ranges_plan, not yet answered). */
+size_t bc_ranges_reading(const bc_ranges *r);
 
 /* A read's answer: the rows it matched (taken over: *rows is left empty), each row's own cursor
  * (its index key's JSON, taken over; may be NULL) and the answer's continueCursor. False when the

@@ -187,6 +187,8 @@ bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
         bc_page_release(&page);
     } while (st == BC_OK && cursor);
     free(cursor);
+    if (st == BC_OK && o && o->end)
+        st = o->end(ctx, err);
     return st;
 }
 
@@ -314,13 +316,18 @@ static bc_status batch_in_turn(bc_driver *d, bc_read *r, size_t nr, bc_write *w,
     return first;
 }
 
-bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
-                          bc_error *err)
+typedef bc_status (*batch_fn)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                              bc_error *err);
+
+/* Run fn over reads and writes with the email rule applied to their matches and patches (the
+ * caller's values given back after). */
+static bc_status with_email_rule(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                                 batch_fn fn, bc_error *err)
 {
     for (size_t i = 0; i < nr; i++)
         r[i].rows = (bc_rows){0}, r[i].status = BC_OK;
     for (size_t i = 0; i < nw; i++)
-        w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK;
+        w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK, w[i].sent = false;
     if (nw && d->read_only)
         return refuse_write(d, err);
     /* Emails lowercased here as on every other path: matches and patches alike. */
@@ -343,8 +350,7 @@ bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size
             w[i].patch = &patches[i];
         }
     }
-    bc_status st = d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err)
-                                 : batch_in_turn(d, r, nr, w, nw, err);
+    bc_status st = fn(d, r, nr, w, nw, err);
     for (size_t i = 0; i < nr; i++) {
         r[i].match = given[i];
         if (r[i].status != BC_OK)
@@ -362,6 +368,35 @@ bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size
     free(patches);
     free(given_patch);
     return st;
+}
+
+/* A store without a batch op: one after another, each write counted as sent. */
+static bc_status batch_plain(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                             bc_error *err)
+{
+    bc_status st = d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err)
+                                 : batch_in_turn(d, r, nr, w, nw, err);
+    for (size_t i = 0; !d->ops->batch && i < nw; i++)
+        w[i].sent = true;
+    return st;
+}
+
+bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                          bc_error *err)
+{
+    return with_email_rule(d, r, nr, w, nw, batch_plain, err);
+}
+
+static bc_status writes_started(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
+                                bc_error *err)
+{
+    return d->ops->writes_start(d, w, nw, err);
+}
+
+bc_status bc_driver_writes_start(bc_driver *d, bc_write *w, size_t n, bc_error *err)
+{
+    return with_email_rule(d, NULL, 0, w, n, d->ops->writes_start ? writes_started : batch_plain,
+                           err);
 }
 
 bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err)
@@ -384,6 +419,12 @@ bc_status bc_driver_txn(bc_driver *d, bc_txn_op op, bc_error *err)
     if (d->read_only && op == BC_TXN_BEGIN)
         return refuse_write(d, err);
     return d->ops->txn(d, op, err);
+}
+
+void bc_driver_prepare_search(bc_driver *d)
+{
+    if (d && d->ops->prepare_search)
+        d->ops->prepare_search(d);
 }
 
 void bc_driver_interrupt(bc_driver *d)

@@ -151,6 +151,10 @@ typedef struct {
     bc_read *reads;
     size_t n_reads;
     bc_status reads_status; /* how those reads went (BC_OK, or the failure that err got) */
+    /* Called once after the sink's last batch (not after a failure), with the sink's ctx: a
+     * caller that writes as rows arrive (bc_driver_writes_start) starts its last writes here,
+     * so they go out beside the others. NULL: none. */
+    bc_status (*end)(void *ctx, bc_error *err);
 } bc_each_opts;
 
 /* One write of a batch (bc_driver_writes): set patch on the rows of model matching match, or
@@ -164,6 +168,7 @@ typedef struct {
     size_t changed;
     bc_record after;
     bc_status status; /* this write's own outcome (BC_OK until it fails) */
+    bool sent; /* a request for it may have been applied (false: nothing of it was sent) */
 } bc_write;
 
 /* --- counts (core/stats.h) ---------------------------------------------------------------- */
@@ -227,6 +232,9 @@ typedef struct {
                             bc_each_opts *o, bc_error *err);
     bc_status (*sessions_each)(bc_driver *d, const bc_session_query *q, bc_rows_sink sink,
                                void *ctx, bc_error *err);
+    /* Optional: bc_driver_writes_start's writes sent beside a users_each's reads when called
+     * from its sink (else at once, as batch does). NULL: bc_driver_writes. */
+    bc_status (*writes_start)(bc_driver *d, bc_write *w, size_t n, bc_error *err);
     /* Optional: independent reads and writes sent together (one round trip on Convex). NULL:
      * the wrappers run them one after another through rows_get / rows_update / rows_delete. */
     bc_status (*batch)(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
@@ -249,6 +257,10 @@ typedef struct {
      * stores without the counting ops. */
     bc_status (*rows_page)(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                            bc_page *out, bc_error *err);
+    /* Optional: the caller will search users as they type (the console's live search): the
+     * store may prepare for it in the background (SQLite: the search image, sqlite_image.c).
+     * Safe from any thread, also while a call runs. */
+    void (*prepare_search)(bc_driver *d);
 } bc_driver_ops;
 
 struct bc_driver {
@@ -320,6 +332,15 @@ bc_status bc_driver_batch(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size
 bc_status bc_driver_reads(bc_driver *d, bc_read *r, size_t n, bc_error *err);
 /* bc_driver_batch with writes only. */
 bc_status bc_driver_writes(bc_driver *d, bc_write *w, size_t n, bc_error *err);
+/* Writes started from inside a bc_driver_users_each_with sink (or its end hook): where the store
+ * can (Convex), they go out beside the reads still running, a handful of requests in flight in
+ * all, and the each call waits for them before it returns; until then w (the caller's) must stay
+ * where it is, and each w[i] gets its count, status and sent flag by then. A failed write stops
+ * the reading and is what the each call returns; writes started but not yet sent then stay
+ * unsent (sent false, status BC_CANCELLED). Elsewhere (outside a sink, or a store without the
+ * op) the same as bc_driver_writes: done when this returns. Returns a failure only when the
+ * writes were refused or done at once and failed. */
+bc_status bc_driver_writes_start(bc_driver *d, bc_write *w, size_t n, bc_error *err);
 
 /* Whether the driver counts cheaply (the count ops exist); else the count calls fail (BC_ERR). */
 bool bc_driver_counts(const bc_driver *d);
@@ -331,6 +352,9 @@ bc_status bc_driver_count_groups(bc_driver *d, const bc_count_query *q, const ch
 /* BC_ERR where the driver has no rows_page. */
 bc_status bc_driver_rows_page(bc_driver *d, bc_model model, size_t limit, const char *cursor,
                               bc_page *out, bc_error *err);
+
+/* See bc_driver_ops.prepare_search; nothing where the store has no such op. */
+void bc_driver_prepare_search(bc_driver *d);
 
 /* Stop the call running on d in another thread as soon as it can stop (a SQLite statement
  * between two steps, a Convex request between two reads): it returns BC_CANCELLED. Safe from any

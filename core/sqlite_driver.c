@@ -56,6 +56,7 @@ static void remove_sidecars_we_made(const char *path)
 static void sqlite_close(bc_driver *d)
 {
     sq *s = (sq *)d;
+    sq_image_close(s);
     for (size_t i = 0; i < STMT_CACHE; i++) {
         sqlite3_finalize(s->stmts[i].st);
         free(s->stmts[i].sql);
@@ -72,6 +73,11 @@ static void sqlite_close(bc_driver *d)
     free(s);
 }
 
+static void sqlite_prepare_search(bc_driver *d)
+{
+    atomic_store(&((sq *)d)->image_wanted, true);
+}
+
 static const bc_driver_ops sqlite_ops = {
     .kind = "sqlite",
     .close = sqlite_close,
@@ -85,6 +91,7 @@ static const bc_driver_ops sqlite_ops = {
     .count = sqlite_count,
     .count_per_day = sqlite_count_per_day,
     .count_groups = sqlite_count_groups,
+    .prepare_search = sqlite_prepare_search,
 };
 
 bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver **out,
@@ -121,6 +128,8 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
     s->wal_was_there = wal_was_there;
     s->timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : DEFAULT_BUSY_MS;
     s->walk_rows = opts && opts->walk_rows > 0 ? opts->walk_rows : SQ_WALK_ROWS;
+    s->image_set_max =
+        opts && opts->image_set_max > 0 ? (size_t)opts->image_set_max : SQ_IMAGE_SET_MAX;
     const char *slow = getenv("BCADMIN_SQLITE_SLOW_US");
     s->slow_us = slow ? atoi(slow) : 0;
     sqlite3_busy_handler(db, sq_wait_for_lock, s);
@@ -133,6 +142,11 @@ bc_status bc_sqlite_open(const char *path, const bc_sqlite_opts *opts, bc_driver
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                     sq_contains_fn, NULL, NULL, NULL);
     bc_status st = rc == SQLITE_OK ? BC_OK : sq_db_fail(s, rc, err, "registering bcadmin_contains");
+    if (st == BC_OK)
+        rc = sqlite3_create_function_v2(db, "bcadmin_in_set", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, s,
+                                        sq_in_set_fn, NULL, NULL, NULL);
+    if (st == BC_OK && rc != SQLITE_OK)
+        st = sq_db_fail(s, rc, err, "registering bcadmin_in_set");
     if (st == BC_OK)
         st = sq_run_plain(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
     if (st == BC_OK)

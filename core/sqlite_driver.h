@@ -23,6 +23,9 @@ typedef struct {
     /* Rows a substring search's page walks in the sort order before it answers by a scan
      * instead; 0 means the default (16,384). Tests set a small one to take the scan. */
     int walk_rows;
+    /* Matches of a search the search image (bc_driver_prepare_search) hands on as a set before
+     * the plan for many matches; 0 means the default (32,768). Tests set a small one. */
+    int image_set_max;
 } bc_sqlite_opts;
 
 /* Open path as a driver. Errors: BC_NOT_FOUND when the file does not exist; BC_ERR naming every
@@ -67,6 +70,12 @@ bool bc_sqlite_has_search_index(bc_driver *d);
  * the problems found, one a line (at most 100; the caller frees it). */
 bc_status bc_sqlite_integrity_check(bc_driver *d, const bc_progress *progress, char **problems,
                                     bc_error *err);
+
+/* Whether the search image that bc_driver_prepare_search asked for (core/sqlite_image.c: every
+ * user's folded email and name in memory, read in the background) is read and matches the file
+ * as it is now, so searches use it; when it does not, a new reading starts (if none runs). On
+ * the thread that makes d's calls. */
+bool bc_sqlite_search_image_ready(bc_driver *d);
 
 /* Whether a stopped bc_sqlite_add_indexes left the search index unfinished (the next call
  * finishes it). */

@@ -5,6 +5,7 @@
 #ifndef BC_SQLITE_INTERNAL_H
 #define BC_SQLITE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 
 enum {
     SQ_WALK_ROWS = 16384,
+    SQ_IMAGE_SET_MAX = 32768,
     DEFAULT_BUSY_MS = 5000,
     STMT_CACHE = 48,
     IN_CHUNK = 500, /* values per IN (...) list, well under SQLite's variable limit */
@@ -57,9 +59,18 @@ typedef struct {
     /* A substring search's first look in the sort order visits at most this many rows (see
      * run_page in sqlite_pages.c); bc_sqlite_opts.walk_rows, else SQ_WALK_ROWS. */
     int64_t walk_rows;
+    /* bc_sqlite_opts.image_set_max, else SQ_IMAGE_SET_MAX (see sqlite_image.c). */
+    size_t image_set_max;
     /* BCADMIN_SQLITE_SLOW_US (tests): microseconds slept every thousand VM steps, so a long
      * statement is long enough to watch and stop. 0: none. */
     int slow_us;
+    /* The search image (sqlite_image.c): asked for by bc_driver_prepare_search from any thread,
+     * then made, read and used on the connection's. NULL until then. */
+    atomic_bool image_wanted;
+    struct sq_image *image;
+    /* The rowids bcadmin_in_set() holds, ascending, while a page with page_spec.set is read. */
+    const int64_t *in_set;
+    size_t in_set_n;
 } sq;
 
 /* A statement under construction: SQL text and its parameters, bound in order. */
@@ -96,6 +107,11 @@ typedef struct {
     /* With scan: the FTS5 query (search_match) whose matches in bcadmin_user_search are the
      * only rows the scan has to look at, or NULL to look at every row. */
     const char *match;
+    /* With scan: the only rows the filter can match (their rowids, ascending: the search image's
+     * matches, sqlite_image.c), or NULL. The scan reads only these rows; the walk steps over
+     * the sort index reading only these rows (bcadmin_in_set). */
+    const int64_t *set;
+    size_t set_n;
     /* With scan, for a page without its total: first walk the sort index from the cursor,
      * checking each row, and stop at limit + 1 matches (a needle common enough finds its page
      * in a few hundred rows); only when walk_rows rows did not fill the page, or the first rows'
@@ -178,6 +194,29 @@ bc_status sq_scan_page(sq *s, const page_spec *p, const bc_cursor *c, bool desce
 void sq_contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 char *sq_search_match(sq *s, const char *search, int64_t *docs, int64_t *rows);
 bool sq_search_walks(sq *s, const char *match, int64_t docs, int64_t rows, size_t limit);
+
+/* sqlite_image.c */
+/* Make, adopt or renew the search image if it was asked for (see sqlite_image.c). */
+void sq_image_tend(sq *s);
+/* How a search's page is best read, by the number of its matches (see sqlite_image.c). */
+typedef enum {
+    SQ_IMAGE_NONE, /* no search image fresh for the file as it is now: the other plans */
+    SQ_IMAGE_FEW,  /* read the page from the matches' rows (page_spec.set, walk off) */
+    SQ_IMAGE_SOME, /* walk the sort order over the matches' rows only (page_spec.set, walk) */
+    SQ_IMAGE_MANY, /* walk the sort order checking every row (no set, walk) */
+} sq_image_plan;
+/* The rowids of the users whose email or name holds search (folded here), ascending, from a
+ * fresh search image: for FEW and SOME in *rowids (the caller frees), *n their number; for MANY
+ * *n is a lower bound and *rowids NULL. */
+sq_image_plan sq_image_matches(sq *s, const char *search, size_t limit, int64_t **rowids,
+                               size_t *n);
+/* The number of users whose email or name holds search, from a fresh search image; false when
+ * there is none, or the call was stopped (bc_driver_interrupt) while it counted. */
+bool sq_image_count(sq *s, const char *search, size_t *n);
+/* bcadmin_in_set(rowid): 1 when rowid is in s->in_set (registered at open, user data s). */
+void sq_in_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+/* Stop a reading in progress and free the image. */
+void sq_image_close(sq *s);
 
 /* sqlite_counts.c */
 void sq_put_active_sessions(sq *s, qb *q, int64_t now);

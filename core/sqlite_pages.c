@@ -130,8 +130,12 @@ static void build_page_sql(sq *s, const page_spec *p, const bc_cursor *c, int64_
         bc_buf_release(&flag.sql);
         bc_buf_puts(&q->sql, " FROM ");
         sq_put_ident(&q->sql, bc_model_get(p->model)->name);
+        /* Over a set: SQLite tests the rowid from the index entry and reads only the rows in
+         * the set (a deferred seek). */
+        if (p->set)
+            bc_buf_puts(&q->sql, " WHERE bcadmin_in_set(rowid)");
         if (c) {
-            bc_buf_puts(&q->sql, " WHERE ");
+            bc_buf_puts(&q->sql, p->set ? " AND " : " WHERE ");
             put_past_cursor(q, p, c, descending, column_nullable(t, p->column));
         }
         bc_buf_puts(&q->sql, " ORDER BY ");
@@ -573,18 +577,47 @@ bc_status sqlite_users_page(bc_driver *d, const bc_user_query *q, bc_page *out, 
     sq *s = (sq *)d;
     qb w = {0};
     bc_buf canon = {0};
-    page_spec p;
+    page_spec p = {0};
     char *match = NULL;
+    int64_t *set = NULL;
     bc_status st = user_spec(s, q, &w, &canon, &p, err);
-    if (st == BC_OK && p.scan) {
+    size_t limit = q->limit ? q->limit : BC_PAGE_DEFAULT, found = 0;
+    sq_image_plan plan = SQ_IMAGE_NONE;
+    if (st == BC_OK && p.scan)
+        plan = sq_image_matches(s, q->search, limit, &set, &found);
+    else
+        sq_image_tend(s); /* the console's first page: start reading the image */
+    /* The search the only filter: the image's matches are the answer's, so their number is
+     * its count (kept as the driver keeps any count: sq_count_rows reads it) and a page with
+     * its total is found as one without. */
+    bool search_only =
+        !(q->role && *q->role) && q->ban == BC_BAN_ANY && q->verified == BC_VERIFIED_ANY;
+    size_t total = found;
+    int64_t version;
+    bool counted = plan != SQ_IMAGE_NONE && q->want_total && search_only &&
+                   (plan != SQ_IMAGE_MANY || sq_image_count(s, q->search, &total)) &&
+                   sq_data_version(s, &version, NULL) == BC_OK;
+    if (counted)
+        remember_count(s, sq_count_key(&p), version, (int64_t)total);
+    if (plan == SQ_IMAGE_FEW || plan == SQ_IMAGE_SOME) {
+        p.set = set;
+        p.set_n = found;
+        p.walk = plan == SQ_IMAGE_SOME && (!q->want_total || counted);
+        s->in_set = set;
+        s->in_set_n = found;
+    } else if (st == BC_OK && p.scan) {
         int64_t docs, rows;
         p.match = match = sq_search_match(s, q->search, &docs, &rows);
-        p.walk = !q->want_total &&
-                 sq_search_walks(s, match, docs, rows, p.limit ? p.limit : BC_PAGE_DEFAULT);
+        /* With the image's word that the matches are many, the walk fills its page. */
+        p.walk = (!q->want_total || counted) &&
+                 (plan == SQ_IMAGE_MANY || sq_search_walks(s, match, docs, rows, limit));
     }
     if (st == BC_OK)
         st = run_page(s, &p, out, err);
+    s->in_set = NULL;
+    s->in_set_n = 0;
     free(match);
+    free(set);
     sq_qb_release(&w);
     bc_buf_release(&canon);
     return st;

@@ -193,6 +193,18 @@ void sq_build_scan_sql(const page_spec *p, qb *q)
         sq_qb_param(q, bc_value_text(p->match));
         bc_buf_puts(&q->sql, "))");
     }
+    if (p->set) {
+        /* The search image's matches, as a JSON array; the filter above checks each again. */
+        bc_buf list = {0};
+        bc_buf_puts(&list, "[");
+        for (size_t i = 0; i < p->set_n; i++)
+            bc_buf_printf(&list, "%s%lld", i ? "," : "", (long long)p->set[i]);
+        bc_buf_puts(&list, "]");
+        bc_buf_puts(&q->sql, " AND rowid IN (SELECT value FROM json_each(");
+        sq_qb_param(q, bc_value_text(list.data));
+        bc_buf_release(&list);
+        bc_buf_puts(&q->sql, "))");
+    }
 }
 
 /* The rows of one page by a scan (see above): out->rows in read order, *more when a row follows

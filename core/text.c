@@ -281,6 +281,19 @@ char *bc_text_fold(const char *s, size_t len, size_t *out_len)
     return r;
 }
 
+void bc_text_fold_append(bc_buf *b, const char *hay, size_t hn)
+{
+    const char *nul = memchr(hay, '\0', hn);
+    if (nul)
+        hn = (size_t)(nul - hay);
+    uint8_t stack[1024];
+    size_t fn;
+    uint8_t *folded = fold_into(hay, hn, stack, sizeof stack, &fn);
+    bc_buf_append(b, folded, fn);
+    if (folded != stack)
+        free(folded);
+}
+
 /* Eight bytes at a time: most emails and names are ASCII and need no copy. */
 static bool is_ascii(const char *s, size_t n)
 {

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xalloc.h"
+
 /* A copy of s[0..len) (which may hold NULs) in which every byte that could act on a terminal is
  * written visibly: C0 controls (a NUL too) and DEL as \xNN (or \n, \r, \t), C1 controls, bidi
  * controls, line/paragraph separators and invisible characters (zero-width space/joiners, word
@@ -66,6 +68,11 @@ char *bc_text_fold(const char *s, size_t len, size_t *out_len);
  * a string folded by bc_text_fold, once hay is folded the same way. An empty needle is in every
  * text. ASCII text is compared in place; other text is folded into a stack buffer when it fits. */
 bool bc_text_contains_folded(const char *hay, size_t hn, const char *needle, size_t nn);
+
+/* Append to b the text hay[0..hn) as bc_text_contains_folded reads it (up to its first NUL) and
+ * folded by bc_text_fold: the needle folded by bc_text_fold is in that text exactly when
+ * bc_text_contains_folded(hay, hn, needle) says so (the search image, sqlite_image.c). */
+void bc_text_fold_append(bc_buf *b, const char *hay, size_t hn);
 
 /* n with thousands separators ("1,234,567"; "-12,000") into out (truncated to size). */
 void bc_text_count(char *out, size_t size, int64_t n);

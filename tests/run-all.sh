@@ -47,7 +47,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 
 # ThreadSanitizer: it reports races between threads, so it runs what runs two threads: the unit
 # tests that do (interrupt: SQLite and Convex calls stopped from another thread; sqlite_driver:
-# the same on the driver; demo: the search index built on a thread of its own; rowwin: rows
+# the same on the driver, and the search image read on a thread of its own; demo: the search
+# index built on a thread of its own; rowwin: rows
 # loaded beside the window on screen) and the screen tests that drive the console through its
 # worker thread (tui/app_call.c) with new interplay: busy (latency, typing and Esc during requests),
 # search, search_count (a count behind the screen, dropped by a letter, stopped by Esc),

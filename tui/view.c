@@ -50,42 +50,66 @@ void tui_view_search_prompt(
     tui_app_prompt(app, &spec, text);
 }
 
-bool tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg,
-                          void (*on_change)(void *ctx, tui_app *app, const char *text),
-                          void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted),
-                          void *ctx)
+void tui_live_search_init(tui_live_search *ls, void (*reload)(void *ctx, bool to_end),
+                          void (*typed)(void *ctx), void *ctx, int64_t delay_us)
+{
+    ls->reload = reload;
+    ls->typed = typed;
+    ls->ctx = ctx;
+    ls->delay_us = delay_us;
+}
+
+/* The line editor changed the text: a fetch or count for an older text still running stops, the
+ * next fetch is due delay_us from now. */
+static void search_changed(void *ctx, tui_app *app, const char *text)
+{
+    tui_live_search *ls = ctx;
+    snprintf(ls->text, sizeof ls->text, "%s", text);
+    if (tui_app_busy(app)) /* a fetch for an older text is of no use any more */
+        tui_app_cancel(app);
+    ls->due_us = tui_trace_now_us() + ls->delay_us;
+    ls->pending = true;
+    if (ls->typed)
+        ls->typed(ls->ctx);
+}
+
+/* The line closed (accepted, or Esc back to the search before it opened): read the rows again
+ * unless they are for the text (e.g. its live search is still due). */
+static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
+{
+    (void)app;
+    tui_live_search *ls = ctx;
+    snprintf(ls->text, sizeof ls->text, "%s", accepted ? text : ls->before);
+    ls->pending = false;
+    if (strcmp(ls->text, ls->fetched) != 0)
+        ls->reload(ls->ctx, false);
+}
+
+void tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg)
 {
     snprintf(ls->before, sizeof ls->before, "%s", ls->text);
     if (arg) {
         snprintf(ls->text, sizeof ls->text, "%s", arg);
-        return true;
+        ls->reload(ls->ctx, false);
+        return;
     }
-    tui_view_search_prompt(app, ls->text, on_change, on_done, ctx);
-    return false;
+    tui_view_search_prompt(app, ls->text, search_changed, search_done, ls);
 }
 
-void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us)
-{
-    snprintf(ls->text, sizeof ls->text, "%s", text);
-    if (tui_app_busy(app)) /* a fetch for an older text is of no use any more */
-        tui_app_cancel(app);
-    ls->due_us = tui_trace_now_us() + delay_us;
-    ls->pending = true;
-}
-
-bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted)
-{
-    snprintf(ls->text, sizeof ls->text, "%s", accepted ? text : ls->before);
-    ls->pending = false;
-    return strcmp(ls->text, ls->fetched) != 0;
-}
-
-int tui_live_search_due_in(const tui_live_search *ls)
+int tui_live_search_idle_in(const tui_live_search *ls)
 {
     if (!ls->pending)
         return -1;
     int64_t left = ls->due_us - tui_trace_now_us();
     return left > 0 ? (int)((left + 999) / 1000) : 0;
+}
+
+bool tui_live_search_idle(tui_live_search *ls)
+{
+    if (!ls->pending)
+        return false;
+    ls->reload(ls->ctx, false);
+    return true;
 }
 
 bc_status tui_live_search_reload(tui_live_search *ls, tui_rowwin *w, bool to_end, bc_error *err)
@@ -104,14 +128,13 @@ bc_status tui_live_search_reload(tui_live_search *ls, tui_rowwin *w, bool to_end
     return BC_OK;
 }
 
-bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void *ctx, bool to_end),
-                          void *ctx)
+bool tui_live_search_back(tui_live_search *ls, tui_app *app)
 {
     if (!ls->text[0])
         return false;
     /* Esc drops an accepted search first; the next Esc goes back */
     ls->text[0] = '\0';
-    reload(ctx, false);
+    ls->reload(ls->ctx, false);
     tui_app_message(app, "search cleared");
     return true;
 }

@@ -22,29 +22,32 @@ void tui_view_search_prompt(
     tui_app *app, const char *text, void (*on_change)(void *ctx, tui_app *app, const char *text),
     void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted), void *ctx);
 /* A list's live search: the text as typed, the text the rows are for, and the fetch due after a
- * pause in the typing (a view's idle_in / idle run it). Zero-initialise. */
+ * pause in the typing (the view's idle_in / idle run it through tui_live_search_idle_in /
+ * tui_live_search_idle). Zero-initialise, then tui_live_search_init. */
 typedef struct {
     char text[256];
     char before[256];  /* the search when the `/` line opened: Esc goes back to it */
     char fetched[256]; /* the search the rows on screen were read for */
     bool pending;      /* a fetch for text is due at due_us */
     int64_t due_us;
+    int64_t delay_us; /* the pause after an edit before its fetch; the view may change it */
+    /* the view's: reload(ctx, to_end) reads its rows again for text (tui_live_search_reload);
+     * typed(ctx), if set, runs after every edit, the fetch then due */
+    void (*reload)(void *ctx, bool to_end);
+    void (*typed)(void *ctx);
+    void *ctx;
 } tui_live_search;
-/* Open the `/` line on ls->text, remembering the search to go back to (the line's on_change /
- * on_done call the two below); or, given arg (`:search ARG`), make it the text: true then, and
- * the rows must be read for it. */
-bool tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg,
-                          void (*on_change)(void *ctx, tui_app *app, const char *text),
-                          void (*on_done)(void *ctx, tui_app *app, const char *text, bool accepted),
-                          void *ctx);
-/* The line editor changed the text: a fetch or count for an older text still running stops, the
- * next fetch is due delay_us from now. */
-void tui_live_search_changed(tui_live_search *ls, tui_app *app, const char *text, int64_t delay_us);
-/* The line closed (accepted, or Esc back to the search before it opened); true when the rows
- * must be read again for ls->text. */
-bool tui_live_search_done(tui_live_search *ls, const char *text, bool accepted);
+void tui_live_search_init(tui_live_search *ls, void (*reload)(void *ctx, bool to_end),
+                          void (*typed)(void *ctx), void *ctx, int64_t delay_us);
+/* `/`: open the search line on ls->text (selected: typing replaces it), remembering the search to
+ * go back to: every edit stops a fetch or count for an older text still running and has the
+ * next fetch due delay_us later; Enter keeps the text, Esc goes back, either reloads when the
+ * rows are not for the text. Given arg (`:search ARG`): the text is arg, reloaded now. */
+void tui_live_search_open(tui_live_search *ls, tui_app *app, const char *arg);
 /* Milliseconds until the due fetch (0: now), or -1 when none is due: a view's idle_in. */
-int tui_live_search_due_in(const tui_live_search *ls);
+int tui_live_search_idle_in(const tui_live_search *ls);
+/* A view's idle: the due fetch, when one is due (true then). */
+bool tui_live_search_idle(tui_live_search *ls);
 /* Read w's rows again for ls->text (to_end: from its last row). BC_OK: the rows are for it (and
  * ls->fetched says so). BC_CANCELLED with ls->pending: typing went on and stopped the read, the
  * next fetch is due (nothing to say). Any other failure: the rows there were stay, and ls->text
@@ -59,11 +62,10 @@ bool tui_view_show_record(tui_view *v, tui_app *app);
 void tui_view_seek_rows(tui_app *app, tui_rowwin *w, tui_action a, int64_t delta,
                         void (*reload)(void *ctx, bool to_end), void *ctx);
 
-/* Esc on a list with an accepted search (ls->text): the search is dropped, reload(ctx, false) reads
- * the rows again and the bottom line says "search cleared"; true. false when there is no search
- * (Esc goes back). */
-bool tui_live_search_back(tui_live_search *ls, tui_app *app, void (*reload)(void *ctx, bool to_end),
-                          void *ctx);
+/* Esc on a list with an accepted search (ls->text): the search is dropped, the rows are read
+ * again and the bottom line says "search cleared"; true. false when there is no search (Esc goes
+ * back). */
+bool tui_live_search_back(tui_live_search *ls, tui_app *app);
 
 /* r on a keyset list: read w's rows again where they are (by id); the bottom line says
  * "refreshed" or the error. true when the rows were read. */

@@ -110,6 +110,11 @@ static void reload(sessions_state *s, bool to_end)
     reload_sorted(s, to_end, s->sort, s->ascending);
 }
 
+static void reload_at(void *ctx, bool to_end)
+{
+    reload(ctx, to_end);
+}
+
 /* arg: NULL for every session; "active" or "impersonation" opens the list filtered so. */
 static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
@@ -121,6 +126,7 @@ static bc_status sessions_open(tui_view *v, tui_app *app, const char *arg, bc_er
         s->show = SHOW_ACTIVE;
     else if (arg && strcmp(arg, "impersonation") == 0)
         s->show = SHOW_IMPERSONATION;
+    tui_live_search_init(&s->search, reload_at, NULL, s, SEARCH_DELAY_US);
     tui_rowwin_init(&s->win, fetch_sessions, s, true, tui_app_page_size(app));
     v->list = &s->win.pos;
     if (tui_rowwin_reset(&s->win, false, err) != BC_OK)
@@ -220,32 +226,16 @@ static bool filter_activate(tui_menu *m, tui_app *app, int dir)
 
 /* --- search and sort ------------------------------------------------------------------------ */
 
-static void search_changed(void *ctx, tui_app *app, const char *text)
-{
-    sessions_state *s = ctx;
-    tui_live_search_changed(&s->search, app, text, SEARCH_DELAY_US);
-}
-
-static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
-{
-    (void)app;
-    sessions_state *s = ctx;
-    if (tui_live_search_done(&s->search, text, accepted))
-        reload(s, false);
-}
-
 static int sessions_idle_in(tui_view *v, tui_app *app)
 {
     (void)app;
-    return tui_live_search_due_in(&((sessions_state *)v->data)->search);
+    return tui_live_search_idle_in(&((sessions_state *)v->data)->search);
 }
 
 static void sessions_idle(tui_view *v, tui_app *app)
 {
     (void)app;
-    sessions_state *s = v->data;
-    if (s->search.pending)
-        reload(s, false);
+    tui_live_search_idle(&((sessions_state *)v->data)->search);
 }
 
 /* Sort by k: again reverses; a new key starts with the newest / latest first. */
@@ -287,11 +277,6 @@ static bool parse_sort(sessions_state *s, const char *arg)
     return true;
 }
 
-static void reload_at(void *ctx, bool to_end)
-{
-    reload(ctx, to_end);
-}
-
 static void sessions_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 {
     sessions_state *s = v->data;
@@ -330,8 +315,7 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         return true;
     }
     case TUI_ACT_SEARCH:
-        if (tui_live_search_open(&s->search, app, arg, search_changed, search_done, s))
-            reload(s, false);
+        tui_live_search_open(&s->search, app, arg);
         return true;
     case TUI_ACT_SORT:
         if (!arg)
@@ -343,7 +327,7 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
         sort_by(s, s->sort, !s->ascending);
         return true;
     case TUI_ACT_BACK:
-        return tui_live_search_back(&s->search, app, reload_at, s);
+        return tui_live_search_back(&s->search, app);
     case TUI_ACT_CLEAR:
         s->show = SHOW_ALL;
         s->search.text[0] = '\0';

@@ -24,7 +24,7 @@
 /* Live search waits for a pause in the typing as long as the last fetch took, at most this:
  * a pasted text is one fetch, and every letter's rows are on the screen soon after it (a fetch
  * that a new letter makes useless is stopped at once). */
-#define SEARCH_DELAY_MAX_US 15000
+#define SEARCH_DELAY_MAX_US 5000
 /* A count stopped by a key (not Esc) starts again after the keys pause this long. */
 #define COUNT_RETRY_US 300000
 
@@ -41,7 +41,6 @@ typedef struct {
     /* accepting or cancelling a live search refetches only when the rows are not for its text
      * (a refetch costs ~450 ms at a million users) */
     tui_live_search search;
-    int64_t last_fetch_us;
     int role; /* index into role_values */
     bc_ban_filter ban;
     int verified;
@@ -117,8 +116,11 @@ static bc_status fetch_users(void *ctx, bool flipped, const char *cursor, bool w
     bool prefix = c.search[0] == '^';
     bc_status st = tui_app_call(s->app, c.search[0] && !prefix ? "searching" : "reading users",
                                 true, run_page_call, &c, err);
-    if (st != BC_CANCELLED)
-        s->last_fetch_us = tui_trace_now_us() - t0;
+    if (st != BC_CANCELLED) {
+        /* the next letter's fetch waits as long as this one took, at most SEARCH_DELAY_MAX_US */
+        int64_t took = tui_trace_now_us() - t0;
+        s->search.delay_us = took < SEARCH_DELAY_MAX_US ? took : SEARCH_DELAY_MAX_US;
+    }
     return st;
 }
 
@@ -153,6 +155,13 @@ static void reload(users_state *s, bool to_end)
     s->typed_us = 0;
 }
 
+static void reload_at(void *ctx, bool to_end)
+{
+    reload(ctx, to_end);
+}
+
+static void search_typed(void *ctx);
+
 /* arg: NULL for everyone; "banned" opens the list filtered to bans in force (the overview). */
 static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error *err)
 {
@@ -162,6 +171,9 @@ static bc_status users_open(tui_view *v, tui_app *app, const char *arg, bc_error
     s->app = app;
     if (arg && strcmp(arg, "banned") == 0)
         s->ban = BC_BAN_BANNED;
+    /* live search: the store may get ready for it behind the screen (SQLite: the search image) */
+    bc_driver_prepare_search(s->driver);
+    tui_live_search_init(&s->search, reload_at, search_typed, s, 0);
     tui_rowwin_init(&s->win, fetch_users, s, true, tui_app_page_size(app));
     v->list = &s->win.pos;
     bc_status st = tui_rowwin_reset(&s->win, false, err);
@@ -348,11 +360,6 @@ static void users_draw(tui_view *v, tui_app *app, tui_rect r)
     }
 }
 
-static void reload_at(void *ctx, bool to_end)
-{
-    reload(ctx, to_end);
-}
-
 static void users_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 {
     users_state *s = v->data;
@@ -361,23 +368,12 @@ static void users_seek(tui_view *v, tui_app *app, tui_action a, int64_t delta)
 
 /* --- search --------------------------------------------------------------------------------- */
 
-static void search_changed(void *ctx, tui_app *app, const char *text)
+/* After each letter (tui_live_search.typed): the count of the text before is of no use. */
+static void search_typed(void *ctx)
 {
     users_state *s = ctx;
-    int64_t delay = s->last_fetch_us;
-    tui_live_search_changed(&s->search, app, text,
-                            delay < SEARCH_DELAY_MAX_US ? delay : SEARCH_DELAY_MAX_US);
     s->count_pending = false;
     s->typed_us = tui_trace_now_us();
-}
-
-static void search_done(void *ctx, tui_app *app, const char *text, bool accepted)
-{
-    (void)app;
-    users_state *s = ctx;
-    /* Refetch only when the rows are not for this text (e.g. its live search is still due). */
-    if (tui_live_search_done(&s->search, text, accepted))
-        reload(s, false);
 }
 
 static int users_idle_in(tui_view *v, tui_app *app)
@@ -385,7 +381,7 @@ static int users_idle_in(tui_view *v, tui_app *app)
     (void)app;
     users_state *s = v->data;
     if (s->search.pending || !s->count_pending)
-        return tui_live_search_due_in(&s->search);
+        return tui_live_search_idle_in(&s->search);
     int64_t left = s->count_due_us - tui_trace_now_us();
     return left > 0 ? (int)((left + 999) / 1000) : 0;
 }
@@ -395,9 +391,8 @@ static void count_rows(users_state *s, tui_app *app, bool asked);
 static void users_idle(tui_view *v, tui_app *app)
 {
     users_state *s = v->data;
-    if (s->search.pending)
-        reload(s, false);
-    else if (s->count_pending && s->count_due_us <= tui_trace_now_us())
+    if (!tui_live_search_idle(&s->search) && s->count_pending &&
+        s->count_due_us <= tui_trace_now_us())
         count_rows(s, app, false);
 }
 
@@ -611,8 +606,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         return true;
     }
     case TUI_ACT_SEARCH: {
-        if (tui_live_search_open(&s->search, app, arg, search_changed, search_done, s))
-            reload(s, false);
+        tui_live_search_open(&s->search, app, arg);
         return true;
     }
     case TUI_ACT_FILTER:
@@ -634,7 +628,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         reload(s, false);
         return true;
     case TUI_ACT_BACK:
-        return tui_live_search_back(&s->search, app, reload_at, s);
+        return tui_live_search_back(&s->search, app);
     case TUI_ACT_CLEAR:
         s->search.text[0] = '\0';
         s->role = 0;

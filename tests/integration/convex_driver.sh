@@ -174,7 +174,7 @@ echo "# every injected fault on a write, through the bcadmin CLI (root layout)"
 # deployment answers before running the function leaves the row as it was; one after it ran (or
 # an answer cut short) must say the outcome is unknown.
 export XDG_STATE_HOME="$tmp/state" BCADMIN_AS=user00001@example.com # seeded admin
-ctl POST /__test/seed '{"users":10,"offset":1000,"sessionsPerUser":2}' >/dev/null
+ctl POST /__test/seed '{"users":16,"offset":1000,"sessionsPerUser":2}' >/dev/null # one per case below, and spare
 n=1000
 fault_case() { # NAME FAULT_JSON WANT_TEXT WANT_STATE ("banned sessions" after) [AUDIT_STATE]
     local name=$1 email out rc

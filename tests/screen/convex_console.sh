@@ -77,17 +77,19 @@ expect_screen_has "Esc stops"
 keys Escape
 wait_for "count stopped: 100 found so far" # the first page's 100 rows were found before the count
 ctl DELETE /__test/faults >/dev/null
-# past 4,000 rows a count reads ranges after its first round: while the second round hangs, the
+# past 4,000 rows a count reads ranges after its first round: while the ranges hang, the
 # line shows the matches, the rows read and the share of the table read; Esc stops it
 ctl POST /__test/seed '{"users":2500,"offset":5000,"sessionsPerUser":0,"accounts":false}' >/dev/null
 keys C-r
 wait_for "+ so far"
-ctl POST /__test/faults '{"kind":"latency","fn":"auth:findMany","ms":20000,"persistent":true,"skip":2}' >/dev/null
+ctl POST /__test/faults '{"kind":"latency","fn":"auth:findMany","ms":20000,"persistent":true,"skip":3}' >/dev/null
 keys '#'
+# (the first round's calls answer one by one: how many rows are in when the rest hang varies)
 wait_for "rows read of ~"
-expect_screen_has "found so far, 4,000 rows read of ~"
+screen | grep -Eq "found so far, [0-9,]+ rows read of ~[0-9,]+ \([0-9]+%\)" ||
+    fail "the count's line lacks the matches, the rows read and the share read"
 keys Escape
 wait_for "count stopped:"
-expect_screen_has "found so far in 4,000 rows read"
+screen | grep -Eq "found so far in [0-9,]+ rows read" || fail "Esc did not say how far the count got"
 ctl DELETE /__test/faults >/dev/null
 keys q

@@ -1357,11 +1357,41 @@ static void search_agrees_with_like(bc_driver *d, sqlite3 *raw, bool short_run)
     }
 }
 
+/* Wait until d's search image (bc_driver_prepare_search) is read and fresh. */
+static void wait_for_image(bc_driver *d)
+{
+    for (int i = 0; i < 4000 && !bc_sqlite_search_image_ready(d); i++)
+        usleep(5000);
+    assert_true(bc_sqlite_search_image_ready(d));
+}
+
+/* A driver on f's file whose searches use the search image (sqlite_image.c), read and fresh;
+ * set_max: its bc_sqlite_opts.image_set_max (0: the default). */
+static bc_driver *open_with_image(const fixture *f, int set_max)
+{
+    bc_driver *d = NULL;
+    bc_error err = {0};
+    bc_sqlite_opts o = {.image_set_max = set_max};
+    if (bc_sqlite_open(f->path, &o, &d, &err) != BC_OK)
+        fail_msg("open: %s", err.msg);
+    bc_driver_prepare_search(d);
+    wait_for_image(d);
+    return d;
+}
+
 /* The same through a driver whose walk in the sort order gives up after one row: every page
- * without its total then comes from the scan or the candidates after the walk. */
+ * without its total then comes from the scan or the candidates after the walk. And through a
+ * driver with the search image: its matches' rows, or the walk where they are many. */
 static void search_agrees_everywhere(fixture *f)
 {
     search_agrees_with_like(f->d, f->raw, false);
+    /* every plan: few matches read by rowid, some walked over, many walked and counted */
+    for (int set_max = 0; set_max <= 2; set_max += 2) {
+        bc_driver *img = open_with_image(f, set_max);
+        search_agrees_with_like(img, f->raw, true);
+        assert_true(bc_sqlite_search_image_ready(img)); /* it answered them all */
+        bc_driver_close(img);
+    }
     bc_driver *d = NULL;
     bc_error err = {0};
     bc_sqlite_opts o = {.walk_rows = 1};
@@ -1479,6 +1509,213 @@ static void search_index_agrees_with_the_scan(void **state)
     assert_int_equal(bc_sqlite_drop_indexes(f->d, &err), BC_OK);
     assert_false(plan_uses_index(f->d, "alice"));
     search_agrees_everywhere(f);
+}
+
+/* a and b answer the search for needle alike: every page of every sort and order (page-first and
+ * counted), and the total. */
+static void same_answers(bc_driver *a, bc_driver *b, const char *needle)
+{
+    bc_error err = {0};
+    for (int key = BC_SORT_CREATED; key <= BC_SORT_NAME; key++) {
+        for (int asc = 0; asc <= 1; asc++) {
+            bc_user_query q = {.search = needle, .sort = (bc_sort_key)key, .ascending = asc};
+            char *x = all_ids(a, q, 3), *y = all_ids(b, q, 3);
+            if (strcmp(x, y) != 0)
+                fail_msg("search \"%s\" sort %d%s: \"%s\", the plain scan \"%s\"", needle, key,
+                         asc ? " asc" : "", x, y);
+            free(x);
+            free(y);
+            q.limit = 2;
+            q.want_total = true;
+            bc_page pa, pb;
+            assert_int_equal(bc_driver_users_page(a, &q, &pa, &err), BC_OK);
+            assert_int_equal(bc_driver_users_page(b, &q, &pb, &err), BC_OK);
+            if (pa.total != pb.total)
+                fail_msg("search \"%s\": total %lld, the plain scan %lld", needle,
+                         (long long)pa.total, (long long)pb.total);
+            first_page_is_the_counted_ones(a, q, 3, pb.total);
+            bc_page_release(&pa);
+            bc_page_release(&pb);
+        }
+    }
+}
+
+/* A random needle of 1 to 3 characters: cut from a user's email or name (whole UTF-8
+ * characters, its letters' case changed at random), or from letters of several alphabets. */
+static char *random_needle(sqlite3 *raw)
+{
+    static const char *const letters[] = {"q", "x", "Q", "e", "@", ".", "%", "_", "1",
+                                          "\xc5\x9f", "\xc5\x9e", "\xc3\x89", "\xe1\xbb\x85",
+                                          "\xe1\xbb\x84", "\xce\xb1", "\xce\x91", "\xc4\xb0"};
+    size_t want = 1 + (size_t)rand() % 3;
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    if (rand() % 3 == 0) {
+        for (size_t i = 0; i < want; i++)
+            bc_buf_puts(&b, letters[(size_t)rand() % (sizeof letters / sizeof *letters)]);
+        return bc_buf_take(&b);
+    }
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT CASE WHEN ?1 THEN email ELSE name END FROM user "
+                                        "WHERE typeof(name) = 'text' ORDER BY id LIMIT 1 OFFSET "
+                                        "?2 % (SELECT count(*) FROM user)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int(st, 1, rand() % 2);
+    sqlite3_bind_int(st, 2, rand());
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t n = strlen(t), chars = 0;
+        for (size_t i = 0; i < n; i++)
+            chars += ((unsigned char)t[i] & 0xc0) != 0x80;
+        size_t from = chars > want ? (size_t)rand() % (chars - want + 1) : 0, c = 0;
+        for (size_t i = 0; i < n && c < from + want; i++) {
+            bool starts = ((unsigned char)t[i] & 0xc0) != 0x80;
+            if (starts && c++ < from)
+                continue;
+            if (c <= from)
+                continue;
+            char ch = t[i];
+            if (rand() % 2 && isalpha((unsigned char)ch))
+                ch = (char)(isupper((unsigned char)ch) ? tolower((unsigned char)ch)
+                                                        : toupper((unsigned char)ch));
+            bc_buf_append(&b, &ch, 1);
+        }
+    }
+    sqlite3_finalize(st);
+    if (!b.len || memchr(b.data, '\0', b.len))
+        bc_buf_puts(&b, "q");
+    return bc_buf_take(&b);
+}
+
+/* The search image (sqlite_image.c) answers exactly as the plain scan: random needles of one to
+ * three characters of several alphabets, before and after writes by another connection and by
+ * the driver itself (stale, it is not used; read again, it is). */
+static void search_image_agrees_with_the_scan(void **state)
+{
+    fixture *f = *state;
+    bc_error err = {0};
+    add_tricky_users(f->raw, "t");
+    exec(f->raw, "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+                 "('n1', 'Nguy\xe1\xbb\x85n V\xc4\x83n', 'nguyen@x.vn', 0, 1, 1),"
+                 "('n2', 'NGUY\xe1\xbb\x84N Th\xe1\xbb\x8b', 'thi@x.vn', 0, 2, 2),"
+                 "('n3', '\xc4\xb0stanbul Qx', 'IST@X.TR', 0, 3, 3),"
+                 "('n4', '', 'nobody@q.io', 0, 4, 4),"
+                 "('n5', 42, 'answer@x.io', 0, 5, 5)");
+    bc_driver *img = open_with_image(f, 0), *many = open_with_image(f, 3);
+    srand(13);
+    /* typed letter by letter (a needle holding the one before is looked for among its users),
+     * Backspace, pasted, other alphabets */
+    static const char *const fixed[] = {"q",
+                                        "qx",
+                                        "qxz",
+                                        "qx",
+                                        "Q",
+                                        "n",
+                                        "ng",
+                                        "ngu",
+                                        "nguy",
+                                        "nguy\xe1\xbb\x85",
+                                        "nguy\xe1\xbb\x85n",
+                                        "\xe1\xbb\x85",
+                                        "\xe1\xbb\x84n",
+                                        "e",
+                                        "ex",
+                                        "exa",
+                                        "i",
+                                        "\xc4\xb0",
+                                        "42",
+                                        "@x",
+                                        "zz"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        same_answers(img, f->d, fixed[i]);
+        same_answers(many, f->d, fixed[i]);
+    }
+    for (int i = 0; i < 60; i++) {
+        char *needle = random_needle(f->raw);
+        same_answers(img, f->d, needle);
+        same_answers(many, f->d, needle);
+        free(needle);
+    }
+    assert_true(bc_sqlite_search_image_ready(many));
+    bc_driver_close(many);
+    assert_true(bc_sqlite_search_image_ready(img));
+
+    /* Writes by another connection: stale, the image is not used (and is read again). */
+    exec(f->raw, "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+                 "('w1', 'Qxq Newcomer', 'qxq@z.io', 0, 6, 6);"
+                 "UPDATE user SET name = 'Zq Renamed' WHERE id = 'u02';"
+                 "DELETE FROM user WHERE id = 'u01';");
+    static const char *const changed[] = {"qx", "zq", "q", "alice", "bob", "jones", "w"};
+    assert_false(bc_sqlite_search_image_ready(img));
+    for (size_t i = 0; i < sizeof changed / sizeof *changed; i++)
+        same_answers(img, f->d, changed[i]);
+    wait_for_image(img);
+    for (size_t i = 0; i < sizeof changed / sizeof *changed; i++)
+        same_answers(img, f->d, changed[i]);
+    assert_query(img, (bc_user_query){.search = "zq"}, "u02");
+
+    /* The driver's own write (no data_version change on its own connection). */
+    const char *id = "u03";
+    bc_match by_id = {"id", &id, 1};
+    bc_record patch = {0};
+    bc_record_set_text(&patch, "name", "Carol Qwerty");
+    assert_int_equal(bc_driver_rows_update(img, BC_MODEL_USER, &by_id, &patch, NULL, &err), BC_OK);
+    bc_record_release(&patch);
+    assert_false(bc_sqlite_search_image_ready(img));
+    same_answers(img, f->d, "qw");
+    wait_for_image(img);
+    assert_query(img, (bc_user_query){.search = "qw"}, "u03");
+    for (int i = 0; i < 20; i++) {
+        char *needle = random_needle(f->raw);
+        same_answers(img, f->d, needle);
+        free(needle);
+    }
+
+    /* With the search index, writes that change no user's email, name, id or row (a session, a
+     * user's other fields, by another connection or the driver) leave the image in use; every
+     * one that does is seen. */
+    assert_int_equal(bc_sqlite_add_indexes(f->d, &err), BC_OK);
+    wait_for_image(img);
+    exec(f->raw, "INSERT INTO session (id, expiresAt, token, createdAt, updatedAt, userId) VALUES "
+                 "('s-img', '2030-01-01T00:00:00.000Z', 'tok-img', 1, 1, 'u02');"
+                 "UPDATE user SET emailVerified = 1 - emailVerified, role = 'x' WHERE id = 'u04';"
+                 "UPDATE user SET name = name WHERE id = 'u05'");
+    bc_record other = {0};
+    bc_record_set_text(&other, "role", "admin");
+    assert_int_equal(bc_driver_rows_update(img, BC_MODEL_USER, &by_id, &other, NULL, &err), BC_OK);
+    bc_record_release(&other);
+    assert_true(bc_sqlite_search_image_ready(img));
+    same_answers(img, f->d, "q");
+    static const char *const writes[] = {
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w2', 'Qz Second', 'qz2@z.io', 0, 7, 7)",
+        "UPDATE user SET name = 'Qz Renamed Again' WHERE id = 'u04'",
+        "UPDATE user SET email = 'QZMAIL@z.io' WHERE id = 'u06'",
+        "DELETE FROM user WHERE id = 'u07'",
+        "INSERT OR REPLACE INTO user (id, name, email, emailVerified, createdAt, updatedAt) "
+        "VALUES ('u08', 'Qz Replaced', 'umit@example.com', 0, 8, 8)",
+        "UPDATE user SET id = 'u09b' WHERE id = 'u09'",
+        "BEGIN; UPDATE user SET name = 'Tmp Qz' WHERE id = 't1'; "
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w3', 'Qz Third', 'qz3@z.io', 0, 9, 9); COMMIT",
+        /* the newest document's user deleted and one with the same text inserted */
+        "UPDATE user SET name = 'Qz Fourth' WHERE id = 'u03'",
+        "BEGIN; DELETE FROM user WHERE id = 'u03'; "
+        "INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES "
+        "('w5', 'Qz Fourth', 'carol@test.org', 0, 10, 10); COMMIT"};
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        exec(f->raw, writes[i]);
+        if (bc_sqlite_search_image_ready(img))
+            fail_msg("the image stayed in use after %s", writes[i]);
+        same_answers(img, f->d, "qz");
+        wait_for_image(img);
+        same_answers(img, f->d, "qz");
+        same_answers(img, f->d, "q");
+        same_answers(img, f->d, "u");
+    }
+    bc_driver_close(img);
 }
 
 static void search_index_follows_every_write(void **state)
@@ -2105,10 +2342,9 @@ static void waits_for_a_short_lock(void **state)
 
 int main(void)
 {
-    /* The ThreadSanitizer build runs only the cases that start a thread (tests/meson.build). */
+    /* The ThreadSanitizer build runs only the cases that start a thread (tests/meson.build):
+     * BC_UNIT_FILTER holds their name patterns, separated by commas. */
     const char *only = getenv("BC_UNIT_FILTER");
-    if (only && *only)
-        cmocka_set_test_filter(only);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refuses_missing_file),
         cmocka_unit_test(refuses_non_sqlite_file),
@@ -2136,6 +2372,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_index_agrees_with_the_scan, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(a_rare_needle_leaves_the_walk_early, setup_seeded,
                                         teardown),
+        cmocka_unit_test_setup_teardown(search_image_agrees_with_the_scan, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_follows_every_write, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(search_index_is_added_once_and_dropped, setup_seeded,
                                         teardown),
@@ -2151,5 +2388,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(reports_a_locked_database, setup_seeded, teardown),
         cmocka_unit_test_setup_teardown(waits_for_a_short_lock, setup_seeded, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (!only || !*only)
+        return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = 0;
+    char *patterns = bc_xstrdup(only), *save = NULL;
+    for (char *p = strtok_r(patterns, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        cmocka_set_test_filter(p);
+        failed += cmocka_run_group_tests(tests, NULL, NULL);
+    }
+    free(patterns);
+    return failed;
 }

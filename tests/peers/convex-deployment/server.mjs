@@ -232,8 +232,10 @@ for (const [method, level] of [
 
 // connections: TCP connections accepted (a client that keeps its connections opens few);
 // rounds: requests that arrived while none was in flight, i.e. rounds of requests sent together
-// by a client that waits for a round's answers before the next (the round trips it waited on).
-const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0 };
+// by a client that waits for a round's answers before the next (the round trips it waited on);
+// order: the first 200 functions called, in the order their requests arrived (does a write go
+// out before the last read of a selection?).
+const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0, order: [] };
 
 function send(res, status, body, headers = {}) {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -668,7 +670,7 @@ async function control(req, res, path) {
   }
   if (path === "/__test/stats" && req.method === "GET") return send(res, 200, stats);
   if (path === "/__test/stats/reset" && req.method === "POST") {
-    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0 });
+    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0, order: [] });
     return send(res, 200, stats);
   }
   if (path === "/__test/seed" && req.method === "POST") return send(res, 200, await seed(await readJson(req)));
@@ -756,6 +758,7 @@ async function handle(req, res) {
     } catch {
       /* not JSON: matched by URL path only */
     }
+    if (fnPath && stats.order.length < 200) stats.order.push(fnPath);
     const hit = takeFaults(path, fnPath);
     const latency = baseLatency + hit.filter((f) => f.kind === "latency").reduce((a, f) => a + f.ms, 0);
     if (latency > 0) await sleep(latency);
