@@ -99,10 +99,9 @@ static void queue_key(tui_app *app, int key)
 static void busy_key(tui_app *app, int key)
 {
     bool stop = key == TUI_KEY_ESC || key == TUI_KEY_CTRL('c') || key == TUI_KEY_CTRL('g');
-    /* prompt.on, not the prompt_on mirror: a call that the line's own Enter started (its on_done)
-     * runs while the mirror still says open, and a key typed then (the next `:`) must wait for
-     * the call, never go into the line that just closed. */
-    bool edits = app->prompt.on && !app->dialog_on && !app->nqueued;
+    /* The line still open: a call its Enter started (`:sort ...`) runs after it closed, and
+     * keys typed then are the next ones' (a `:` opens the next line), never its. */
+    bool edits = app->prompt_on && app->prompt.on && !app->dialog_on && !app->nqueued;
     if (edits && !tui_prompt_key_waits(&app->prompt, key)) {
         app_prompt_key(app, key);
         return;

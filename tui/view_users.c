@@ -134,15 +134,19 @@ static void loaded(users_state *s)
     s->count_due_us = tui_trace_now_us();
 }
 
-/* Fetch the first page for the search and filters. A failed or stopped fetch keeps the rows
- * there were, and the search they were read for. */
-static void reload(users_state *s, bool to_end)
+/* Fetch the first page (or the last) for the search, filters and sort. A failed or stopped
+ * fetch keeps the rows there were, the search they were read for and the sort they were read
+ * with (sort_was, ascending_was: a sort the deployment refuses is said and not kept, as on the
+ * sessions screen). */
+static void reload_sorted(users_state *s, bool to_end, bc_sort_key sort_was, bool ascending_was)
 {
     bc_error err = {0};
     bc_status st = tui_live_search_reload(&s->search, &s->win, to_end, &err);
     if (st == BC_CANCELLED && s->search.pending)
         return; /* typing went on: search_changed has the next fetch due */
     if (st != BC_OK) {
+        s->sort = sort_was;
+        s->ascending = ascending_was;
         tui_app_error(s->app, &err);
         return;
     }
@@ -153,6 +157,11 @@ static void reload(users_state *s, bool to_end)
         tui_trace_count_since(s->typed_us);
     s->count_typed_us = s->typed_us;
     s->typed_us = 0;
+}
+
+static void reload(users_state *s, bool to_end)
+{
+    reload_sorted(s, to_end, s->sort, s->ascending);
 }
 
 static void reload_at(void *ctx, bool to_end)
@@ -462,13 +471,14 @@ static bool sort_activate(tui_menu *m, tui_app *app, int dir)
     (void)app;
     (void)dir;
     users_state *s = m->ctx;
-    bc_sort_key k = (bc_sort_key)m->sel;
+    bc_sort_key k = (bc_sort_key)m->sel, was = s->sort;
+    bool was_ascending = s->ascending;
     if (k == s->sort)
         s->ascending = !s->ascending;
     else
         s->ascending = k == BC_SORT_EMAIL || k == BC_SORT_NAME;
     s->sort = k;
-    reload(s, false);
+    reload_sorted(s, false, was, was_ascending);
     return true;
 }
 
@@ -614,18 +624,20 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
         return true;
     case TUI_ACT_SORT:
         if (arg) {
+            bc_sort_key was = s->sort;
+            bool was_ascending = s->ascending;
             if (!parse_sort(s, arg)) {
                 tui_sort_usage(app, "users", sort_names);
                 return true;
             }
-            reload(s, false);
+            reload_sorted(s, false, was, was_ascending);
             return true;
         }
         open_sort_menu(s, app);
         return true;
     case TUI_ACT_REVERSE:
         s->ascending = !s->ascending;
-        reload(s, false);
+        reload_sorted(s, false, s->sort, !s->ascending);
         return true;
     case TUI_ACT_BACK:
         return tui_live_search_back(&s->search, app);

@@ -38,8 +38,8 @@ start_deployment() {
     shift
     node "$peers/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$DIR/cx.out" 2>"$DIR/cx.err" &
     CXPID=$!
-    # cleanup reads the exit status first: keep the test's own, not kill's
-    trap 'status=$?; kill $CXPID 2>/dev/null || true; (exit $status); cleanup' EXIT INT TERM
+    # cleanup reads the test's exit status from $?: hand it on past the kill
+    trap 'status=$?; kill $CXPID 2>/dev/null; (exit $status); cleanup' EXIT INT TERM
     i=0
     until grep -qs '^PORT ' "$DIR/cx.out"; do
         i=$((i + 1)) # a loaded machine can take a minute to load the app's modules

@@ -75,7 +75,7 @@ wait_gone "Step window: Schedule the window"
 [ "$(sqlite3 "$DIR/.local/state/bcadmin/state.db" "SELECT checklist || ' ' || state FROM checklist_run")" = "rotate active" ] ||
     fail "the rotation is not an unfinished run: $(sqlite3 "$DIR/.local/state/bcadmin/state.db" "SELECT * FROM checklist_run")"
 keys 0
-wait_for "unfinished run #1: rotate at step w" # the panel cuts the rest at 120 columns
+wait_for "unfinished run #1: rotate at step w" # "window", cut to the panel's width
 keys G
 wait_for "▸ Checklist runs"
 keys Enter
