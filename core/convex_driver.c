@@ -1110,8 +1110,9 @@ static bc_status take_read(ranged *g, bc_ranges *plan, flight *fl, char **next, 
  * rows ready are handed on in order (the sink may start writes), then the places free are
  * filled: range reads (at most IN_FLIGHT in flight, half while writes wait) and the writes. Once
  * every row is handed on the end hook starts the last writes. A failure (a read, a write or the
- * sink) stops the reading and ends writes not yet sent unsent; writes in flight are always
- * waited for. Returns the first failure (st: the first page's outcome). */
+ * sink) or a full page stops the reading and ends writes not yet sent unsent; calls in flight
+ * are always waited for (a read's rows then dropped). Returns the first failure (st: the first
+ * page's outcome). */
 static bc_status read_on(ranged *g, live *lv, bc_ranges *plan, char **next, bc_status st,
                          char **resume, bc_error *err)
 {
@@ -1141,8 +1142,8 @@ static bc_status read_on(ranged *g, live *lv, bc_ranges *plan, char **next, bc_s
         else if (more && !spent && *next && lv->reads_out == 0)
             live_send_page(g, lv, *next), sent++;
         live_send_writes(g->c, lv);
-        if (lv->writes_out == 0 && (lv->reads_out == 0 || !more))
-            break; /* reads still out are not wanted: bc_convex_queue_free stops them */
+        if (lv->writes_out == 0 && lv->reads_out == 0)
+            break; /* (reads answering after the reading ended are dropped) */
         bc_convex_call *call = bc_convex_queue_next(lv->q);
         if (!call)
             break;
@@ -1248,11 +1249,6 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
         bc_cv_free(v0);
         bc_cv_free(v2);
     }
-    /* From here on every call goes through one queue; a sink's writes join it (c->live). */
-    live lv = {.q = bc_convex_queue_new(c->cx, IN_FLIGHT)};
-    live *outer = c->live;
-    if (g->sink)
-        c->live = &lv;
     bc_status xst = BC_OK;
     bc_error xerr = {0};
     for (size_t i = 0; i < n_extra; i++) {
@@ -1264,6 +1260,11 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     if (xst == BC_OK && n_extra) /* a lookup that pages on (never one row by id or email) */
         xst = run_jobs(c, extra, n_extra, &xerr);
     jobs_release(extra, n_extra);
+    /* From here on every call goes through one queue; a sink's writes join it (c->live). */
+    live lv = {.q = bc_convex_queue_new(c->cx, IN_FLIGHT)};
+    live *outer = c->live;
+    if (g->sink)
+        c->live = &lv;
     if (g->o && g->o->n_reads) {
         g->o->reads_status = xst;
         for (size_t i = 0; xst != BC_OK && i < g->o->n_reads; i++)

@@ -309,8 +309,9 @@ static bc_status run_single(tui_app *app, flow *f, bc_error *err)
     size_t n = c.n;
     bool gone = c.gone;
     bc_record session = c.session;
-    if (st == BC_OK)
-        tui_app_after_write(app, gone);
+    /* A change that stands in part (or may) shows as it is now, with the error saying so. */
+    if (st == BC_OK || st == BC_INCOMPLETE)
+        tui_app_after_write(app, gone && st == BC_OK);
     if (st != BC_OK) {
         free(who);
         return st;

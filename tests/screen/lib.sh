@@ -14,8 +14,9 @@ NOW=2026-03-15T00:00:00Z
 # files, which fail the test: on the console's own screen a report could go unseen.
 TSAN_ENV=${TSAN_OPTIONS:+TSAN_OPTIONS=$TSAN_OPTIONS:log_path=$DIR/tsan}
 
+# cleanup [STATUS]: the test's exit status is STATUS, else the $? it was called with.
 cleanup() {
-    status=$?
+    status=${1:-$?}
     tmux -L "$SOCK" kill-server 2>/dev/null || true
     if [ -n "$TSAN_ENV" ] && ls "$DIR"/tsan.* >/dev/null 2>&1; then
         printf 'FAIL (%s): ThreadSanitizer reported:\n' "$NAME" >&2
@@ -38,8 +39,8 @@ start_deployment() {
     shift
     node "$peers/convex-deployment/server.mjs" --admin-key "$key" "$@" >"$DIR/cx.out" 2>"$DIR/cx.err" &
     CXPID=$!
-    # cleanup reads the test's exit status from $?: hand it on past the kill
-    trap 'status=$?; kill $CXPID 2>/dev/null; (exit $status); cleanup' EXIT INT TERM
+    # the test's exit status, handed on past the kill (cleanup would read the kill's)
+    trap 'status=$?; kill $CXPID 2>/dev/null || true; cleanup $status' EXIT INT TERM
     i=0
     until grep -qs '^PORT ' "$DIR/cx.out"; do
         i=$((i + 1)) # a loaded machine can take a minute to load the app's modules

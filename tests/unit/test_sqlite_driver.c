@@ -1523,6 +1523,7 @@ static void same_answers(bc_driver *a, bc_driver *b, const char *needle)
             if (strcmp(x, y) != 0)
                 fail_msg("search \"%s\" sort %d%s: \"%s\", the plain scan \"%s\"", needle, key,
                          asc ? " asc" : "", x, y);
+            check_paging(a, q, 2, y); /* forward, then back from the last page */
             free(x);
             free(y);
             q.limit = 2;
