@@ -58,4 +58,20 @@ keys Enter Enter
 wait_for 'Ban nul\x00x@example.com?'
 keys y
 wait_for 'banned nul\x00x@example.com permanently'
+# removal wants the email typed as shown: the value cut at the NUL is refused
+keys Enter
+wait_for 'User  nul\x00x@example.com'
+keys D
+wait_for 'Remove nul\x00x@example.com?'
+text 'nul'
+keys Enter
+wait_for 'that is not "nul\x00x@example.com": nothing was changed'
+keys Escape
+wait_for "remove cancelled"
+keys D
+wait_for 'Remove nul\x00x@example.com?'
+text 'nul\x00x@example.com'
+keys Enter
+wait_for 'removed nul\x00x@example.com with their sessions and accounts'
+wait_for "row 1 of 2"
 keys q
