@@ -64,6 +64,9 @@ enum {
     COUNT_LIMIT = 1000, /* rows read to count; beyond it the total is a lower bound */
     HISTORY_MAX = 32,   /* earlier positions kept in a cursor for going back */
     IN_FLIGHT = 8,      /* calls sent at once: a handful, so a bulk change never floods */
+    /* Owners a sessions search reads by id (two rounds of IN_FLIGHT `in` calls) before it reads
+     * every user once instead: past that, a users scan costs fewer rounds. */
+    OWNER_LOOKUPS = 2 * IN_FLIGHT * ID_CHUNK,
 };
 
 typedef enum { LAYOUT_ROOT, LAYOUT_GENERATED, LAYOUT_COMPONENT, LAYOUT_CUSTOM } layout;
@@ -84,11 +87,18 @@ typedef struct {
     /* Ids the caller gave rows it inserted -> the _id Convex gave them (Convex chooses ids). */
     char **alias_from, **alias_to;
     size_t n_alias;
-    /* A sessions search's users (their ids, sorted) for its folded needle: found by one users
-     * scan on the query's first page, kept for its later pages. */
+    /* A sessions search's owners for its folded needle, kept for its later pages: the ids of
+     * those whose email or name holds it, and of every owner looked at (both sorted). A page
+     * reads its first round's owners by id (session_resolve); past that, or past OWNER_LOOKUPS,
+     * and for a stream, one users scan finds every match (session_all: session_users is then
+     * every match). */
     char *session_needle;
     char **session_users;
     size_t n_session_users;
+    char **session_seen;
+    size_t n_session_seen;
+    size_t session_looked;
+    bool session_all;
     /* The ranged read whose sink runs now: writes it starts join its calls (NULL: none). */
     live *live;
 } cv;
@@ -645,8 +655,14 @@ static void position_release(position *p)
 }
 
 typedef bool (*row_pred)(const bc_record *r, const void *ctx, int64_t now);
+typedef struct page_spec page_spec;
+/* Before pred sees the rows of one round's answers (pages: their findMany page arrays), read
+ * what it needs beside them (a sessions search: the owners not seen yet) in one round; n 0:
+ * for every row from here on (the answers then come one by one, while reads are in flight). */
+typedef bc_status (*rows_resolve)(cv *c, const page_spec *sp, const bc_cv *const *pages, size_t n,
+                                  bc_error *err);
 
-typedef struct {
+struct page_spec {
     bc_model model;
     bc_cv *where;     /* server-side filter (owned), or NULL */
     const char *sort; /* sortBy field or NULL */
@@ -661,7 +677,26 @@ typedef struct {
     bool stream; /* the caller reads every page: STREAM_BATCH rows per page */
     const char *cursor;
     bool want_total;
-} page_spec;
+    rows_resolve resolve; /* optional: runs before pred on each round's answers */
+};
+
+/* sp's resolve over the pages of one round (NULL pages are skipped). */
+static bc_status resolve_pages(cv *c, const page_spec *sp, const bc_cv **pages, size_t n,
+                               bc_error *err)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pages[i])
+            pages[k++] = pages[i];
+    return sp->resolve && k ? sp->resolve(c, sp, pages, k, err) : BC_OK;
+}
+
+/* The page of a findMany answer v, or NULL. */
+static const bc_cv *answer_page(const bc_cv *v)
+{
+    fm_answer a = {0};
+    return v && read_answer(v, "findMany", &a, NULL) == BC_OK ? a.page : NULL;
+}
 
 static json_t *position_json(const position *p)
 {
@@ -1207,6 +1242,19 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     bc_convex_run(c->cx, raw, n + n_extra);
     for (size_t i = 0; i < n; i++)
         fc[i].call = raw[i];
+    bc_status rst = BC_OK; /* what pred needs beside the first round's rows (and its count's) */
+    bc_error rerr = {0};
+    if (sp->resolve) {
+        bc_cv *v0 = NULL, *v2 = NULL;
+        if (fcall_value(&fc[0], &v0, NULL) != BC_OK)
+            v0 = NULL;
+        if (n == 3 && fcall_value(&fc[2], &v2, NULL) != BC_OK)
+            v2 = NULL;
+        const bc_cv *pages[2] = {answer_page(v0), answer_page(v2)};
+        rst = resolve_pages(c, sp, pages, 2, &rerr);
+        bc_cv_free(v0);
+        bc_cv_free(v2);
+    }
     bc_status xst = BC_OK;
     bc_error xerr = {0};
     for (size_t i = 0; i < n_extra; i++) {
@@ -1233,6 +1281,10 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     bc_rows rows;
     char **keys;
     bc_status st = answer_rows(g, &fc[0], &a, &v, &rows, &keys, err);
+    if (st == BC_OK && rst != BC_OK) {
+        xst = rst;
+        xerr = rerr;
+    }
     if (st == BC_OK && xst != BC_OK) {
         st = xst;
         *err = xerr;
@@ -1270,6 +1322,9 @@ static bc_status read_ranges(ranged *g, const char *start, bool want_count, char
     for (size_t i = 0; i < n; i++)
         fcall_release(&fc[i]);
     report_ranges(g, plan);
+    /* The answers after the first come one by one: what pred needs for all of them first. */
+    if (st == BC_OK && sp->resolve && next && !g->full && !page_full(g))
+        st = sp->resolve(c, sp, NULL, 0, err);
     st = read_on(g, &lv, plan, &next, st, resume, err);
     c->live = outer;
     bc_convex_queue_free(lv.q);
@@ -1343,7 +1398,13 @@ static bc_status run_page(cv *c, const page_spec *sp, bc_page *out, bc_error *er
                 if (st == BC_OK)
                     st = sort_check(sp, &fc[0], err);
                 bc_cv *cv_count = NULL;
-                if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) == BC_OK)
+                if (st == BC_OK && n == 2 && fcall_value(&fc[1], &cv_count, NULL) != BC_OK)
+                    cv_count = NULL;
+                const bc_cv *pages[2] = {st == BC_OK ? answer_page(v) : NULL,
+                                         answer_page(cv_count)};
+                if (st == BC_OK)
+                    st = resolve_pages(c, sp, pages, 2, err);
+                if (st == BC_OK && cv_count)
                     count_from(sp, cv_count, now, out);
                 bc_cv_free(cv_count);
                 fcall_release(&fc[0]);
@@ -1672,6 +1733,20 @@ static int compare_ids(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool sorted_has(char *const *ids, size_t n, const char *id)
+{
+    return n && bsearch(&id, ids, n, sizeof(char *), compare_ids);
+}
+
+/* Whether the session's own text (IP address, user agent) holds the folded needle. */
+static bool session_text_has(const bc_record *r, const char *needle)
+{
+    size_t nn = strlen(needle);
+    const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
+    return (ip && bc_text_contains_folded(ip, strlen(ip), needle, nn)) ||
+           (ua && bc_text_contains_folded(ua, strlen(ua), needle, nn));
+}
+
 static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
 {
     const session_pred_ctx *pc = ctx;
@@ -1685,71 +1760,145 @@ static bool session_pred(const bc_record *r, const void *ctx, int64_t now)
         if (!by || !*by)
             return false;
     }
-    if (pc->needle) {
-        /* as on SQLite: the IP address or user agent, or the owner's email or name */
-        size_t nn = strlen(pc->needle);
-        const char *ip = bc_record_text(r, "ipAddress"), *ua = bc_record_text(r, "userAgent");
-        const char *user = bc_record_text(r, "userId");
-        if (!(ip && bc_text_contains_folded(ip, strlen(ip), pc->needle, nn)) &&
-            !(ua && bc_text_contains_folded(ua, strlen(ua), pc->needle, nn)) &&
-            !(user && bsearch(&user, pc->c->session_users, pc->c->n_session_users, sizeof(char *),
-                              compare_ids)))
-            return false;
-    }
+    /* as on SQLite: the IP address or user agent, or the owner's email or name (the owners
+     * session_resolve found) */
+    if (pc->needle && !session_text_has(r, pc->needle) &&
+        !sorted_has(pc->c->session_users, pc->c->n_session_users, bc_record_text(r, "userId")))
+        return false;
     return true;
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
 }
 
 static void forget_session_users(cv *c)
 {
-    for (size_t i = 0; i < c->n_session_users; i++)
-        free(c->session_users[i]);
-    free(c->session_users);
+    free_ids(c->session_users, c->n_session_users);
+    free_ids(c->session_seen, c->n_session_seen);
     free(c->session_needle);
-    c->session_users = NULL;
+    c->session_users = c->session_seen = NULL;
     c->session_needle = NULL;
-    c->n_session_users = 0;
+    c->n_session_users = c->n_session_seen = c->session_looked = 0;
+    c->session_all = false;
 }
 
-/* Keeps the ids of the rows a users scan hands over (find_session_users). */
-typedef struct {
-    cv *c;
-    size_t cap;
-} session_users_sink;
+static void push_id(char ***ids, size_t *n, const char *id)
+{
+    *ids = bc_xrealloc(*ids, (*n + 1) * sizeof **ids);
+    (*ids)[(*n)++] = bc_xstrdup(id);
+}
 
+/* Keeps the ids of the rows a users scan hands over (scan_session_users). */
 static bc_status keep_session_users(void *ctx, bc_rows *rows, bc_error *err)
 {
-    session_users_sink *k = ctx;
-    cv *c = k->c;
+    cv *c = ctx;
     for (size_t i = 0; i < rows->n; i++) {
         const char *id = bc_record_text(&rows->items[i], "id");
-        if (!id)
-            continue;
-        if (c->n_session_users == k->cap)
-            c->session_users = bc_xrealloc(c->session_users,
-                                           (k->cap = k->cap ? k->cap * 2 : 64) * sizeof(char *));
-        c->session_users[c->n_session_users++] = bc_xstrdup(id);
+        if (id)
+            push_id(&c->session_users, &c->n_session_users, id);
     }
     return BC_OK;
 }
 
-/* The ids of the users whose email or name holds search: one users scan (the whole users
- * search, at the deployment's pace), kept in c for the later pages of the same sessions search. */
-static bc_status find_session_users(cv *c, const char *search, const char *needle, bool first,
-                                    bc_error *err)
+/* Its "scanning" reports as the owners' phase, so a sessions count never shows the users read
+ * as sessions read. */
+static void owners_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
 {
-    if (!first && c->session_needle && strcmp(c->session_needle, needle) == 0)
-        return BC_OK;
-    forget_session_users(c);
+    (void)what;
+    bc_progress_report(ctx, "reading every user for the owners' emails and names", done, total);
+}
+
+/* Every user whose email or name holds the search: one users scan (at the deployment's pace). */
+static bc_status scan_session_users(cv *c, const char *search, bc_error *err)
+{
+    free_ids(c->session_users, c->n_session_users);
+    c->session_users = NULL;
+    c->n_session_users = 0;
     bc_user_query uq = {.search = search};
-    session_users_sink k = {c, 0};
-    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, &k, NULL, err);
-    if (st != BC_OK) {
-        forget_session_users(c);
+    const bc_progress *before = c->base.progress;
+    bc_progress phase = {owners_progress, (void *)before};
+    c->base.progress = before ? &phase : NULL;
+    bc_status st = users_query(&c->base, &uq, NULL, keep_session_users, c, NULL, err);
+    c->base.progress = before;
+    if (st != BC_OK)
         return st;
-    }
     qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
-    c->session_needle = bc_xstrdup(needle);
+    c->session_all = true;
     return BC_OK;
+}
+
+/* A sessions search on a new needle (or its first page: users may have changed) starts with no
+ * owners known; its later pages keep them. */
+static void session_users_begin(cv *c, const char *needle, bool fresh)
+{
+    if (!fresh && c->session_needle && strcmp(c->session_needle, needle) == 0)
+        return;
+    forget_session_users(c);
+    c->session_needle = bc_xstrdup(needle);
+}
+
+/* rows_resolve of a sessions search: the owners of the sessions whose own text does not hold
+ * the needle and whose owner was not looked at yet, read by id in one round (`in` over ID_CHUNK
+ * ids per call); past OWNER_LOOKUPS owners, or for every row from here on (n 0), every user once
+ * instead. */
+static bc_status session_resolve(cv *c, const page_spec *sp, const bc_cv *const *pages, size_t n,
+                                 bc_error *err)
+{
+    const session_pred_ctx *pc = sp->pred_ctx;
+    if (!pc->needle || c->session_all)
+        return BC_OK;
+    if (n == 0)
+        return scan_session_users(c, pc->q->search, err);
+    char **want = NULL;
+    size_t n_want = 0;
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < pages[p]->u.arr.n; i++) {
+            bc_record r = {0};
+            if (bc_cv_doc_to_record(BC_MODEL_SESSION, pages[p]->u.arr.items[i], &r, NULL) ==
+                BC_OK) {
+                const char *user = bc_record_text(&r, "userId");
+                if (user && !session_text_has(&r, pc->needle) &&
+                    !sorted_has(c->session_seen, c->n_session_seen, user))
+                    push_id(&want, &n_want, user);
+            }
+            bc_record_release(&r);
+        }
+    qsort(want, n_want, sizeof *want, compare_ids);
+    size_t k = 0;
+    for (size_t i = 0; i < n_want; i++) {
+        if (k && strcmp(want[k - 1], want[i]) == 0)
+            free(want[i]);
+        else
+            want[k++] = want[i];
+    }
+    n_want = k;
+    bc_status st = BC_OK;
+    if (n_want && c->session_looked + n_want > OWNER_LOOKUPS) {
+        st = scan_session_users(c, pc->q->search, err);
+    } else if (n_want) {
+        bc_read r = {.model = BC_MODEL_USER,
+                     .match = {.field = "id", .values = (const char *const *)want, .n = n_want}};
+        st = bc_driver_reads(&c->base, &r, 1, err);
+        bc_user_query uq = {.search = pc->q->search, .search_mode = BC_SEARCH_CONTAINS};
+        user_pred_ctx upc = {&uq, pc->needle, NULL}; /* the users search's own test */
+        for (size_t i = 0; st == BC_OK && i < r.rows.n; i++) {
+            const char *id = bc_record_text(&r.rows.items[i], "id");
+            if (id && user_pred(&r.rows.items[i], &upc, 0))
+                push_id(&c->session_users, &c->n_session_users, id);
+        }
+        bc_rows_release(&r.rows);
+        for (size_t i = 0; st == BC_OK && i < n_want; i++)
+            push_id(&c->session_seen, &c->n_session_seen, want[i]);
+        c->session_looked += n_want;
+        qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
+        qsort(c->session_seen, c->n_session_seen, sizeof(char *), compare_ids);
+    }
+    free_ids(want, n_want);
+    return st;
 }
 
 /* The page_spec of a sessions query and its predicate's context (release with spec_release and
@@ -1785,6 +1934,7 @@ static bc_status sessions_spec(cv *c, const bc_session_query *q, page_spec *out,
         pc->needle = bc_text_fold(search, strlen(search), NULL);
         sp.batch = SCAN_BATCH;
         sp.scans = true;
+        sp.resolve = session_resolve;
     }
     const char *user = q->user_id ? q->user_id : "";
     sp.canonical = bc_xasprintf("CS|%zu:%s|%d%d%d|%zu:%s|%d|%d", strlen(user), user, q->active_only,
@@ -1806,9 +1956,12 @@ static bc_status sessions_query(bc_driver *d, const bc_session_query *q, bc_page
     if (st == BC_OK && sink && !rangeable(&sp)) {
         st = bc_driver_each_by_pages(d, NULL, q, sink, ctx, NULL, err); /* its pages search */
     } else if (st == BC_OK) {
-        if (pc.needle) /* the users the search names first (kept for later pages) */
-            st = find_session_users(c, q->search, pc.needle, sink || !q->cursor || !*q->cursor,
-                                    err);
+        /* A page reads its first round's owners by id (kept for its later pages); a stream
+         * reads every session, whose owners are about every user: one users scan first. */
+        if (pc.needle)
+            session_users_begin(c, pc.needle, sink || !q->cursor || !*q->cursor);
+        if (pc.needle && sink)
+            st = scan_session_users(c, q->search, err);
         if (st == BC_OK && !sink)
             st = run_page(c, &sp, out, err);
         else if (st == BC_OK)

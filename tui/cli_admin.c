@@ -20,6 +20,7 @@
 #include "admin.h"
 #include "audit.h"
 #include "cli.h"
+#include "fields.h"
 #include "isotime.h"
 #include "timefmt.h"
 #include "meter.h"
@@ -65,6 +66,14 @@ static const char *text_or(const bc_record *r, const char *field, const char *fa
 {
     const char *s = bc_record_text(r, field);
     return s ? s : fallback;
+}
+
+/* A text field for a line that names a user: escaped whole with its length (tui_record_cell), so
+ * a NUL inside reads \x00 instead of ending the name; fallback when absent. The caller frees. */
+static char *shown_or(const bc_record *r, const char *field, const char *fallback)
+{
+    char *s = tui_record_cell(r, field);
+    return s ? s : bc_xstrdup(fallback);
 }
 
 /* {"action": ..., more members...}: the JSON answer of a write (steals `more`). */
@@ -355,8 +364,10 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     if (n == 1 && bc_admin_find_user(&x->admin, ids[0], &lone, err) == BC_OK &&
         bc_record_text(&lone, "email")) {
         expected = bc_xstrdup(bc_record_text(&lone, "email"));
+        char *shown = shown_or(&lone, "email", "");
         what = bc_xasprintf("%s would change 1 user (%s)", bc_admin_bulk_action_name(action->kind),
-                            expected);
+                            shown);
+        free(shown);
     } else {
         expected = bc_xasprintf("%zu", n);
         what =
@@ -399,8 +410,10 @@ static void report_user(bc_cli *c, admin_ctx *x, const char *action, const char 
         json_object_set_new(j, "user", written ? user_json(written) : json_null());
         print_json(c, action, j);
     } else if (written) {
-        say(c, "%s %s (%s)%s", done, text_or(written, "email", ""), text_or(written, "id", ""),
-            detail ? detail : "");
+        char *who = shown_or(written, "email", ""), *id = shown_or(written, "id", "");
+        say(c, "%s %s (%s)%s", done, who, id, detail ? detail : "");
+        free(who);
+        free(id);
     } else {
         say(c, "%s %s%s", done, user, detail ? detail : "");
     }
@@ -600,12 +613,13 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
     if (st == BC_OK) {
-        const char *email = text_or(&row, "email", "");
+        char *shown = shown_or(&row, "email", "");
         char *what = bc_xasprintf("users remove deletes %s with all their sessions and accounts "
                                   "(this cannot be undone)",
-                                  email);
-        st = confirm_typed(c, true, what, email, err);
+                                  shown);
+        st = confirm_typed(c, true, what, text_or(&row, "email", ""), err);
         free(what);
+        free(shown);
     }
     if (st == BC_OK)
         st = bc_admin_remove_user(&x.admin, bc_record_text(&row, "id"), err);
@@ -614,8 +628,10 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
         json_object_set_new(j, "user", user_json(&row));
         print_json(c, "users.remove", j);
     } else if (st == BC_OK) {
-        say(c, "removed %s (%s) with their sessions and accounts", text_or(&row, "email", ""),
-            text_or(&row, "id", ""));
+        char *email = shown_or(&row, "email", ""), *id = shown_or(&row, "id", "");
+        say(c, "removed %s (%s) with their sessions and accounts", email, id);
+        free(email);
+        free(id);
     }
     bc_record_release(&row);
     admin_close(&x);
@@ -630,14 +646,15 @@ bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
     char *password = NULL;
     if (st == BC_OK)
         st = bc_admin_find_user(&x.admin, c->args[0], &row, err);
-    const char *email = text_or(&row, "email", "");
+    char *shown = shown_or(&row, "email", "");
     if (st == BC_OK)
-        st = read_password(email, &password, err);
+        st = read_password(shown, &password, err);
     if (st == BC_OK) {
-        char *what = bc_xasprintf("users set-password replaces the password of %s", email);
-        st = confirm_typed(c, false, what, email, err);
+        char *what = bc_xasprintf("users set-password replaces the password of %s", shown);
+        st = confirm_typed(c, false, what, text_or(&row, "email", ""), err);
         free(what);
     }
+    free(shown);
     if (st == BC_OK)
         st = bc_admin_set_password(&x.admin, bc_record_text(&row, "id"), password, err);
     password_free(password);

@@ -82,6 +82,12 @@ void tui_fields_add_record(tui_fields *f, const bc_record *r)
     }
 }
 
+char *tui_record_cell(const bc_record *r, const char *name)
+{
+    const bc_value *v = bc_record_get(r, name);
+    return v && v->kind == BC_V_TEXT ? bc_text_escape(v->u.text, v->len) : NULL;
+}
+
 void tui_fields_release(tui_fields *f)
 {
     for (size_t i = 0; i < f->n; i++) {

@@ -33,6 +33,10 @@ void tui_fields_add_record(tui_fields *f, const bc_record *r);
 /* A value as text as the console shows it (dates with the zone, blobs by size, text escaped by
  * bc_text_escape, NULs and all); the caller frees. */
 char *tui_value_text(const bc_value *v);
+/* A text field of r as the console's lists and titles draw it: escaped whole by bc_text_escape (a
+ * NUL inside shows as \x00 instead of ending the value, as the CLI prints it); NULL when r has no
+ * such field or it is null or not text. The caller frees. */
+char *tui_record_cell(const bc_record *r, const char *name);
 void tui_fields_release(tui_fields *f);
 
 #endif

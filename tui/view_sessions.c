@@ -187,28 +187,28 @@ static void sessions_draw(tui_view *v, tui_app *app, tui_rect r)
     for (int i = 0; tui_list_row(&s->win.pos, i, &idx); i++) {
         const bc_record *row = &s->win.rows.items[idx];
         bool expired = !bc_describe_session_active(row, now);
-        const char *imp = bc_record_text(row, "impersonatedBy");
-        const char *by = bc_record_text(row, "impersonatorEmail");
-        const char *owner = bc_record_text(row, "userEmail");
+        bool imp = bc_record_text(row, "impersonatedBy") != NULL;
+        char *by = tui_record_cell(
+            row, bc_record_text(row, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy");
+        char *owner =
+            tui_record_cell(row, bc_record_text(row, "userEmail") ? "userEmail" : "userId");
+        char *ip = tui_record_cell(row, "ipAddress"), *agent = tui_record_cell(row, "userAgent");
         char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT], active[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
         tui_date_field(row, "updatedAt", active);
         char *state = bc_describe_session_status(row, now);
-        const char *cells[NCOLS] = {state,
-                                    owner ? owner : bc_record_text(row, "userId"),
-                                    created,
-                                    expires,
-                                    bc_record_text(row, "ipAddress"),
-                                    bc_record_text(row, "userAgent"),
-                                    by ? by : imp,
-                                    active};
+        const char *cells[NCOLS] = {state, owner, created, expires, ip, agent, by, active};
         tui_style styles[NCOLS] = {expired ? TUI_S_DIM : TUI_S_GOOD};
         if (imp)
             styles[6] = TUI_S_WARN;
         tui_table_row(r.y + 2 + i, r.x, r.w, widths, NCOLS, cells, styles,
                       tui_list_selected(&s->win.pos, idx));
         free(state);
+        free(by);
+        free(owner);
+        free(ip);
+        free(agent);
     }
 }
 
@@ -348,9 +348,11 @@ static bool sessions_record(tui_view *v, tui_app *app, tui_fields *out)
     const bc_record *row = tui_rowwin_selected(&s->win);
     if (!row)
         return false;
-    tui_fields_title(out, "Session %s of %s", bc_record_text(row, "id"),
-                     bc_record_text(row, "userEmail") ? bc_record_text(row, "userEmail")
-                                                      : bc_record_text(row, "userId"));
+    char *owner = tui_record_cell(row, bc_record_text(row, "userEmail") ? "userEmail" : "userId");
+    char *id = tui_record_cell(row, "id");
+    tui_fields_title(out, "Session %s of %s", id ? id : "?", owner ? owner : "?");
+    free(owner);
+    free(id);
     tui_fields_add_record(out, row);
     return true;
 }

@@ -160,25 +160,26 @@ static void draw_sessions(user_state *s, tui_rect r, int y, int h)
     for (int i = 0; tui_list_row(p, i, &idx); i++) {
         const bc_record *row = &s->d.sessions.items[idx];
         bool expired = !bc_describe_session_active(row, now);
-        const char *imp = bc_record_text(row, "impersonatedBy");
+        bool imp = bc_record_text(row, "impersonatedBy") != NULL;
         char created[TUI_TIME_TEXT], expires[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
         tui_date_field(row, "expiresAt", expires);
         char *state = bc_describe_session_status(row, now);
-        const char *by = bc_record_text(row, "impersonatorEmail");
-        const char *cells[NSCOLS] = {state,
-                                     created,
-                                     expires,
-                                     bc_record_text(row, "ipAddress"),
-                                     bc_record_text(row, "userAgent"),
-                                     by ? by : imp,
-                                     bc_record_text(row, "token")};
+        char *by = tui_record_cell(
+            row, bc_record_text(row, "impersonatorEmail") ? "impersonatorEmail" : "impersonatedBy");
+        char *ip = tui_record_cell(row, "ipAddress"), *agent = tui_record_cell(row, "userAgent");
+        char *token = tui_record_cell(row, "token");
+        const char *cells[NSCOLS] = {state, created, expires, ip, agent, by, token};
         tui_style styles[NSCOLS] = {expired ? TUI_S_DIM : TUI_S_GOOD};
         if (imp)
             styles[5] = TUI_S_WARN;
         tui_table_row(p->y + i, r.x, r.w, widths, NSCOLS, cells, styles,
                       s->focus == PANE_SESSIONS && tui_list_selected(p, idx));
         free(state);
+        free(by);
+        free(ip);
+        free(agent);
+        free(token);
     }
 }
 
@@ -205,12 +206,16 @@ static void draw_accounts(user_state *s, tui_rect r, int y, int h)
         const bc_record *row = &s->d.accounts.items[idx];
         char created[TUI_TIME_TEXT];
         tui_date_field(row, "createdAt", created);
-        const char *password = bc_record_text(row, "password");
-        const char *cells[NACOLS] = {bc_record_text(row, "providerId"),
-                                     bc_record_text(row, "accountId"), created,
-                                     bc_record_text(row, "scope"), password ? password : "-"};
+        char *provider = tui_record_cell(row, "providerId");
+        char *account = tui_record_cell(row, "accountId"), *scope = tui_record_cell(row, "scope");
+        char *password = tui_record_cell(row, "password");
+        const char *cells[NACOLS] = {provider, account, created, scope, password ? password : "-"};
         tui_table_row(p->y + i, r.x, r.w, widths, NACOLS, cells, NULL,
                       s->focus == PANE_ACCOUNTS && tui_list_selected(p, idx));
+        free(provider);
+        free(account);
+        free(scope);
+        free(password);
     }
 }
 
@@ -218,12 +223,13 @@ static void user_draw(tui_view *v, tui_app *app, tui_rect r)
 {
     (void)app;
     user_state *s = v->data;
-    const char *email = bc_record_text(&s->d.user, "email");
+    char *email = tui_record_cell(&s->d.user, "email");
     char *status = tui_user_status(&s->d.user, bc_now_ms(), TUI_TIME_ZONE);
     char title[512];
     snprintf(title, sizeof title, "User  %s  \u00b7  %s  \u00b7  Tab: next pane",
              email ? email : "?", status);
     free(status);
+    free(email);
     tui_draw_text(r.y, r.x, r.w, title, TUI_S_TITLE, true);
     int h = r.h - 1, y = r.y + 1;
     int fields_h = (int)s->panes[PANE_FIELDS].n + 1;
@@ -324,10 +330,11 @@ static bool user_record(tui_view *v, tui_app *app, tui_fields *out)
 {
     (void)app;
     user_state *s = v->data;
-    const char *email = bc_record_text(&s->d.user, "email");
+    char *email = tui_record_cell(&s->d.user, "email");
     const pane *p = &s->panes[s->focus];
     if (s->focus == PANE_FIELDS) {
-        tui_fields_title(out, "User %s", email);
+        tui_fields_title(out, "User %s", email ? email : "?");
+        free(email);
         char *status = tui_user_status(&s->d.user, bc_now_ms(), TUI_TIME_ZONE);
         tui_fields_add(out, "status (derived)", status);
         free(status);
@@ -335,11 +342,16 @@ static bool user_record(tui_view *v, tui_app *app, tui_fields *out)
         return true;
     }
     const bc_rows *rows = s->focus == PANE_SESSIONS ? &s->d.sessions : &s->d.accounts;
-    if (p->sel >= rows->n)
+    if (p->sel >= rows->n) {
+        free(email);
         return false;
+    }
     const bc_record *row = &rows->items[p->sel];
+    char *id = tui_record_cell(row, "id");
     tui_fields_title(out, "%s %s of %s", s->focus == PANE_SESSIONS ? "Session" : "Account",
-                     bc_record_text(row, "id"), email);
+                     id ? id : "?", email ? email : "?");
+    free(id);
+    free(email);
     tui_fields_add_record(out, row);
     return true;
 }

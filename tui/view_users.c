@@ -319,20 +319,15 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
     char *status = tui_user_status(u, now, 0);
     char created[TUI_TIME_TEXT];
     tui_date_field(u, "createdAt", created);
-    const char *cells[NCOLS] = {
-        bc_record_text(u, "email"),
-        bc_record_text(u, "name"),
-        bc_record_text(u, "role"),
-        status,
-        bc_record_bool(u, "emailVerified") ? "yes" : "no",
-        created,
-    };
+    char *email = tui_record_cell(u, "email"), *name = tui_record_cell(u, "name");
+    char *role = tui_record_cell(u, "role");
+    const char *verified = bc_record_bool(u, "emailVerified") ? "yes" : "no";
+    const char *cells[NCOLS] = {email, name, role, status, verified, created};
     tui_style styles[NCOLS] = {0};
     bc_user_state state = bc_describe_user_state(u, now, NULL);
     styles[3] = state == BC_USER_ACTIVE        ? 0
                 : state == BC_USER_BAN_EXPIRED ? TUI_S_WARN
                                                : TUI_S_DANGER;
-    const char *role = cells[2];
     if (role && strstr(role, "admin"))
         styles[2] = TUI_A_BOLD;
     tui_table_row(y, r->x, r->w, widths, NCOLS, cells, styles, selected);
@@ -340,6 +335,9 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
     if (marked)
         tui_draw_text(y, r->x, 1, "*", (selected ? TUI_S_SELECTED : 0) | TUI_A_BOLD, false);
     free(status);
+    free(email);
+    free(name);
+    free(role);
 }
 
 static void users_draw(tui_view *v, tui_app *app, tui_rect r)
@@ -700,7 +698,9 @@ static bool users_record(tui_view *v, tui_app *app, tui_fields *out)
     const bc_record *u = tui_rowwin_selected(&s->win);
     if (!u)
         return false;
-    tui_fields_title(out, "User %s", bc_record_text(u, "email"));
+    char *email = tui_record_cell(u, "email");
+    tui_fields_title(out, "User %s", email ? email : "?");
+    free(email);
     tui_fields_add_record(out, u);
     return true;
 }

@@ -60,7 +60,13 @@ INSERT INTO \"session\" VALUES ('s5', '2026-07-01T00:00:00.000Z', 'tok5eeeeeeeee
  '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z', '10.0.0.5', 'curl/8.0', 'u8', NULL);"
 run 0 bc sessions list u8
 has "$TMP/out" 's5  nul\x00x@example.com'
-sqlite3 "$DB" "DELETE FROM \"session\" WHERE id = 's5'; DELETE FROM \"user\" WHERE id = 'u8'"
+# The lines that name a user name it whole too: a bulk form's refusal, ban, remove.
+run 4 bc users ban --search 'Nul Mail'
+has "$TMP/err" 'users.ban would change 1 user (nul\x00x@example.com): add --yes'
+run 0 bc users ban u8 --yes
+has "$TMP/out" 'banned nul\x00x@example.com (u8) until never'
+run 0 bc users remove u8 --yes
+has "$TMP/out" 'removed nul\x00x@example.com (u8) with their sessions and accounts'
 # CSV: escaped like every other control character (the README says so); JSON: the exact string.
 run 0 bc users list --search Ann --csv
 has "$TMP/out" 'u6,Ann\x00Hidden,ann@example.com,true,,2025-01-01T00:00:00.000Z,2025-01-01T00:00:00.000Z,user,false,why\x00not,,'

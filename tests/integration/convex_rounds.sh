@@ -274,4 +274,56 @@ check "429 + 500 mid-bulk: the re-run finishes" "$out $(faulted | wc -l)" "banne
 ctl DELETE /__test/faults >/dev/null
 ctl POST /__test/latency '{"ms":0}' >/dev/null
 
+echo "# sessions search: owners read by id as sessions come, one users scan only past a budget"
+# 9,000 more users with a session each (user40001..user49000): ~10,000 sessions, ~23,000 users
+ctl POST /__test/seed '{"users":9000,"offset":40000,"sessionsPerUser":1,"accounts":false}' >/dev/null
+bc sessions list --all --json >"$tmp/sessions.json"
+# want NEEDLE: the ids of the sessions the search must find, newest first: the IP address or user
+# agent holds it, or the owner is one the users search finds
+want() {
+    bc users list --search "$1" --all --json >"$tmp/owners.json"
+    node -e 'const fs = require("fs"), n = process.argv[1].toLowerCase();
+        const owners = new Set(JSON.parse(fs.readFileSync(process.argv[2])).users.map((u) => u.id));
+        const s = JSON.parse(fs.readFileSync(process.argv[3])).sessions;
+        console.log(s.filter((x) => owners.has(x.userId) || (x.ipAddress || "").toLowerCase().includes(n) ||
+            (x.userAgent || "").toLowerCase().includes(n)).map((x) => x.id).join(","))' \
+        "$1" "$tmp/owners.json" "$tmp/sessions.json"
+}
+# pages NEEDLE LIMIT [MAX]: every page (at most MAX) of the search through its cursors, ids joined
+pages() {
+    local ids="" cursor="" out
+    for _ in $(seq 1 "${3:-50}"); do
+        out=$(bc sessions list --search "$1" --limit "$2" --json ${cursor:+--cursor "$cursor"})
+        ids="$ids${ids:+,}$(echo "$out" | js 'v.sessions.map((s) => s.id).join(",")')"
+        cursor=$(echo "$out" | js 'v.nextCursor || ""')
+        [ -n "$cursor" ] || break
+    done
+    echo "$ids" | sed 's/,,*/,/g; s/^,//; s/,$//'
+}
+w=$(want user4)
+ctl POST /__test/latency '{"ms":150}' >/dev/null
+# a common needle: its first page reads the newest sessions and their owners, never every user
+s=$(stats bc sessions list --search user4 --limit 20 --json)
+check "search page (common needle): the newest matches" "$(js 'v.sessions.map((s) => s.id).join(",")' <"$tmp/cmd.out")" \
+    "$(echo "$w" | cut -d, -f1-20)"
+r=$(stat rounds)
+if [ "$r" -le 3 ]; then ok "search page (common needle): $r rounds"; else bad "search page (common needle): $r rounds (want <= 3: sessions, owners, emails)"; fi
+n=$(stat requests)
+if [ "$n" -le 8 ]; then ok "search page (common needle): $n requests"; else bad "search page (common needle): $n requests (want <= 8: no users scan)"; fi
+# the user agent matches: no owner is read
+s=$(stats bc sessions list --search SEED --limit 20 --json)
+check "search page (user agent): 20 sessions" "$(js 'v.sessions.length' <"$tmp/cmd.out")" 20
+r=$(stat rounds)
+if [ "$r" -le 2 ]; then ok "search page (user agent): $r rounds"; else bad "search page (user agent): $r rounds (want <= 2)"; fi
+ctl POST /__test/latency '{"ms":0}' >/dev/null
+# a rare needle: more owners than the budget, so one users scan; the same rows page by page, in
+# the stream (--all) and as filtered here
+w=$(want user4999)
+check "search --all (rare needle): the matches, in order" \
+    "$(bc sessions list --search user4999 --all --json | js 'v.sessions.map((s) => s.id).join(",")')" "$w"
+check "search pages (rare needle): the matches, in order" "$(pages user4999 3)" "$w"
+w=$(want user4)
+check "search pages (owners read by id, 4 pages of 1,000): the matches, in order" \
+    "$(pages user4 1000 4)" "$(echo "$w" | cut -d, -f1-4000)"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

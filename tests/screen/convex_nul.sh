@@ -1,0 +1,51 @@
+#!/bin/sh
+# Values holding a NUL on the console, on the Convex test deployment: the users list, the user's
+# screen (its title, the sessions and accounts panes), the sessions list and the record view draw
+# them whole, the NUL written \x00 as the CLI prints it (one escaping rule, core/text.c), instead
+# of cutting the value at the NUL.
+. "$(dirname "$0")/lib.sh"
+KEY='convex-self-hosted|0be11e5e'
+start_deployment "$KEY"
+ctl() { curl -sS -X "$1" "$CX$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+ctl POST /__test/seed '{"users":3,"sessionsPerUser":1}' >"$DIR/seed.json" || fail "seeding failed"
+uid=$(sed -n 's/.*"userIds":\["[^"]*","[^"]*","\([^"]*\)".*/\1/p' "$DIR/seed.json")
+[ -n "$uid" ] || fail "the seed named no third user: $(cat "$DIR/seed.json")"
+# update MODEL FIELD VALUE JSON-UPDATE: one row changed through the app's own auth:updateOne
+update() {
+    out=$(curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' \
+        -H "Authorization: Convex $KEY" -d '{"path":"auth:updateOne","args":{"input":{"model":"'"$1"'",
+        "where":[{"field":"'"$2"'","value":"'"$3"'"}],"update":'"$4"'}}}')
+    echo "$out" | grep -q '"status":"success"' || fail "updating $1 failed: $out"
+}
+update session userId "$uid" '{"userAgent":"agent\u0000tail"}'
+update account userId "$uid" '{"scope":"scope\u0000more"}'
+update user email user00003@example.com '{"name":"Ann\u0000Hidden","email":"nul\u0000x@example.com"}'
+
+TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 40
+wait_for "row 1 of 3"
+wait_for 'nul\x00x@example.com'
+expect_screen_has 'Ann\x00Hidden'
+expect_screen_has 'user00002@example.com'
+
+# the record view of the row: its title and the values whole
+keys v
+wait_for 'User nul\x00x@example.com'
+expect_screen_has 'Ann\x00Hidden'
+keys Escape
+wait_for "row 1 of 3"
+
+# the user's screen: the title, the sessions pane, the accounts pane
+keys Enter
+wait_for 'User  nul\x00x@example.com'
+wait_for 'agent\x00tail'
+expect_screen_has 'scope\x00more'
+expect_screen_has 'Ann\x00Hidden'
+keys Escape
+wait_for "row 1 of 3"
+
+# the sessions list: the owner by email and the user agent
+keys 2
+wait_for "Sessions  row 1 of 3"
+wait_for 'nul\x00x@example.com'
+expect_screen_has 'agent\x00tail'
+keys q
