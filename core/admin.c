@@ -1281,7 +1281,7 @@ static bc_status bulk_audit_begin(bc_admin *a, const bc_bulk_action *action,
 /* After a failed update whose outcome is unknown (no transactions): read the part's rows again
  * and keep, in applied[], which of them hold the patch. One round trip for every such part. */
 static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *const *parts, size_t n,
-                        bool **applied)
+                        bool **applied, bool *known)
 {
     /* Only the parts in doubt are read (a read with no match would read every user). */
     bc_read *r = bc_xcalloc(n + 1, sizeof *r);
@@ -1295,9 +1295,10 @@ static void bulk_verify(bc_admin *a, const bc_record *patch, bulk_part *const *p
         }
     }
     if (nr)
-        bc_driver_reads(a->driver, r, nr, NULL);
+        bc_driver_reads(a->driver, r, nr, NULL); /* each read's own status says if it came */
     for (size_t q = 0; q < nr; q++) {
         const bulk_part *p = parts[of[q]];
+        known[of[q]] = r[q].status == BC_OK;
         for (size_t k = 0; k < r[q].rows.n; k++) {
             const char *id = bc_record_text(&r[q].rows.items[k], "id");
             for (size_t j = 0; id && j < p->users.rows.n; j++)
@@ -1338,9 +1339,22 @@ static bc_status bulk_patch(const bc_bulk_action *action, int64_t now, bc_record
 
 /* Finish every audit entry with what happened to its user; counts what was applied whole
  * (*applied) and rows changed whose sessions stayed (*partial). */
+/* A member whose change may or may not stand: recorded 'unknown' with why. */
+static void finish_unknown(bc_admin *a, int64_t id, const char *why)
+{
+    bc_error f = {0};
+    bc_fail(&f, BC_ERR, "%s", why);
+    f.uncertain = true;
+    bc_audit_finish_error(a->state, id, &f, NULL);
+}
+
+/* Finish every audit entry with what happened to its user; counts what was applied whole
+ * (*applied), rows changed whose sessions stayed (*partial) and members whose outcome an answer
+ * lost leaves unknown (*unknown: the update's, when reading the user back failed too, or the
+ * session delete's). */
 static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool atomic, bool has_patch,
-                        bc_status st, const bc_error *err, bool **verified, size_t *applied,
-                        size_t *partial)
+                        bc_status st, const bc_error *err, bool **verified, const bool *known,
+                        size_t *applied, size_t *partial, size_t *unknown)
 {
     sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < n; i++) {
@@ -1348,17 +1362,33 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
         bool drop_ok = p->drop.status == BC_OK;
         /* Without a patch (revoking sessions) the delete is the change. */
         bool row_ok = p->written && p->update.status == BC_OK && (has_patch || drop_ok);
+        bool update_lost = p->written && p->update.status != BC_OK && p->update.uncertain &&
+                           !(known && known[i]);
+        bool drop_lost = !drop_ok && p->drop.uncertain;
         for (size_t j = 0; p->audit && j < p->users.rows.n; j++) {
             bool changed = !atomic && (row_ok || (verified && verified[i][j]));
             if (atomic && st == BC_OK)
                 changed = true;
             const char *why = NULL;
-            char msg[sizeof err->msg + 96];
+            char msg[sizeof err->msg + 128];
+            if (!atomic && ((!changed && update_lost) || (!has_patch && drop_lost))) {
+                snprintf(msg, sizeof msg, "the change may or may not have been applied (its "
+                                          "answer was lost): %s", err->msg);
+                finish_unknown(a, p->audit[j], msg);
+                (*unknown)++;
+                continue;
+            }
             if (!changed) {
                 why = st == BC_OK ? "not applied" : err->msg;
+            } else if (drop_lost) {
+                snprintf(msg, sizeof msg, "the user row was changed; whether their sessions were "
+                                          "revoked is unknown (the answer was lost): %s", err->msg);
+                finish_unknown(a, p->audit[j], msg);
+                (*unknown)++;
+                continue;
             } else if (!drop_ok) {
                 snprintf(msg, sizeof msg, "the user row was changed, but their sessions were not "
-                                          "revoked: %s", p->drop.status != BC_OK ? err->msg : "");
+                                          "revoked: %s", err->msg);
                 why = msg;
                 (*partial)++;
             }
@@ -1382,14 +1412,17 @@ static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc
                              size_t *affected)
 {
     bool **verified = NULL;
+    bool *known = bc_xcalloc(np + 1, sizeof *known);
     if (st != BC_OK && patch) {
         verified = bc_xcalloc(np + 1, sizeof *verified);
-        bulk_verify(a, patch, parts, np, verified);
+        bulk_verify(a, patch, parts, np, verified, known);
     }
-    size_t applied = 0, partial = 0;
-    bulk_finish(a, parts, np, false, patch != NULL, st, err, verified, &applied, &partial);
+    size_t applied = 0, partial = 0, unknown = 0;
+    bulk_finish(a, parts, np, false, patch != NULL, st, err, verified, known, &applied, &partial,
+                &unknown);
+    free(known);
     *affected = applied;
-    if (st != BC_OK && !selected && applied == k && partial == 0)
+    if (st != BC_OK && !selected && applied == k && partial == 0 && unknown == 0)
         st = BC_OK; /* the failed answers came after the writes: every row holds the change */
     if (st != BC_OK) {
         char why[sizeof err->msg];
@@ -1398,6 +1431,9 @@ static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc
         if (partial)
             bc_buf_printf(&more, "; %zu more had the change but kept their sessions: run "
                                  "`bcadmin sessions revoke-all --banned` for them", partial);
+        if (unknown)
+            bc_buf_printf(&more, "; for %zu more an answer was lost, so whether the change "
+                                 "stands is unknown (`bcadmin audit` marks them)", unknown);
         if (selected)
             bc_fail(err, st, "%zu of the %zu users selected before the failure %s%s; re-run to "
                              "finish (what failed: %s)",
@@ -1508,8 +1544,9 @@ static bc_status bulk_run(bc_admin *a, const bc_bulk_action *action, char *const
             st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
         else
             rollback(a, st);
-        size_t applied = 0, partial = 0;
-        bulk_finish(a, each, np, true, patch.n > 0, st, err, NULL, &applied, &partial);
+        size_t applied = 0, partial = 0, unknown = 0;
+        bulk_finish(a, each, np, true, patch.n > 0, st, err, NULL, NULL, &applied, &partial,
+                    &unknown);
         *affected = st == BC_OK ? applied : 0;
     } else {
         st = bulk_settle(a, action, patch.n ? &patch : NULL, each, np, k, NULL, st, err,

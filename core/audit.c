@@ -251,6 +251,48 @@ bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_erro
     return rc == SQLITE_ROW ? BC_OK : db_fail(db, err, "cannot read");
 }
 
+/* A saved before/after (a JSON object, NULs allowed in its strings), or NULL. */
+static json_t *saved_fields(const char *text)
+{
+    json_t *j = text ? json_loads(text, JSON_ALLOW_NUL, NULL) : NULL;
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
+}
+
+/* A saved value for people: compact JSON, "-" for null or absent. The caller frees. */
+static char *change_value(json_t *v)
+{
+    char *s = v && !json_is_null(v) ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    return s ? s : bc_xstrdup("-");
+}
+
+char *bc_audit_changes_text(const bc_audit_entry *e, const char *arrow)
+{
+    json_t *before = saved_fields(e->before_json), *after = saved_fields(e->after_json);
+    json_t *keys = after ? after : before;
+    bc_buf b = {0};
+    bc_buf_puts(&b, "");
+    const char *key;
+    json_t *unused;
+    json_object_foreach(keys, key, unused)
+    {
+        (void)unused;
+        if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
+            continue;
+        char *from = change_value(json_object_get(before, key));
+        char *to = change_value(json_object_get(after, key));
+        bc_buf_printf(&b, "%s%s: %s%s%s", b.len ? ", " : "", key, from, arrow, to);
+        free(from);
+        free(to);
+    }
+    json_decref(before);
+    json_decref(after);
+    return bc_buf_take(&b);
+}
+
 void bc_audit_entry_release(bc_audit_entry *e)
 {
     char **fields[] = {&e->started_at,  &e->finished_at, &e->os_user, &e->actor,

@@ -87,6 +87,15 @@ bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_erro
 void bc_audit_entry_release(bc_audit_entry *e);
 void bc_audit_entries_release(bc_audit_entries *list);
 
+/* What entry e changed, for people: "field: BEFORE<arrow>AFTER" for each field of its after (of
+ * its before when it has no after), joined by ", ", each value as compact JSON (strings quoted, a
+ * NUL inside as \u0000), a null or absent value as "-" as in every human table; updatedAt and
+ * createdAt are left out (every change moves them). arrow is the reader's: " -> " in plain text,
+ * "\u2192" on the console. The one rule of the audit's changes text (the audit verb and the
+ * console's audit screen); not escaped for a terminal (the table or the drawing escapes it). The
+ * caller frees it; "" when the entry recorded no fields. */
+char *bc_audit_changes_text(const bc_audit_entry *e, const char *arrow);
+
 /* Drop every secret field of model m from r (tokens, password hashes, keys). */
 void bc_audit_scrub(bc_model m, bc_record *r);
 

@@ -246,6 +246,7 @@ typedef struct {
     bc_record *after; /* updateOne: where the row it returns goes */
     bc_status *status; /* where this job's failure goes (NULL: nowhere but the result) */
     bool *sent;        /* a write: set once a call of it may have run */
+    bool *uncertain;   /* a write: set when it failed with its outcome unknown */
     bool busy;         /* a call of it is in flight */
 } job;
 
@@ -335,6 +336,8 @@ static void job_take(job *j, fcall *f, bc_status *st, bc_error *err)
         j->done = true;
         if (j->status)
             *j->status = cs;
+        if (j->uncertain && e.uncertain)
+            *j->uncertain = true;
         if (*st == BC_OK) {
             *st = cs;
             if (err)
@@ -568,7 +571,10 @@ static void add_write_jobs(cv *c, bc_write *w, size_t nw, job **jobs, size_t *n_
         const bc_match *mt = w[i].match.field ? &w[i].match : NULL;
         if ((mt && mt->n == 0) || (w[i].patch && w[i].patch->n == 0))
             continue;
-        job tmpl = {.count = &w[i].changed, .status = &w[i].status, .sent = &w[i].sent};
+        job tmpl = {.count = &w[i].changed,
+                    .status = &w[i].status,
+                    .sent = &w[i].sent,
+                    .uncertain = &w[i].uncertain};
         bc_cv *doc = w[i].patch ? to_doc(c, w[i].model, w[i].patch) : NULL;
         bool one = doc && mt && mt->n == 1 && strcmp(wire_field(mt->field), "_id") == 0;
         if (one) {

@@ -327,7 +327,8 @@ static bc_status with_email_rule(bc_driver *d, bc_read *r, size_t nr, bc_write *
     for (size_t i = 0; i < nr; i++)
         r[i].rows = (bc_rows){0}, r[i].status = BC_OK;
     for (size_t i = 0; i < nw; i++)
-        w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK, w[i].sent = false;
+        w[i].changed = 0, w[i].after = (bc_record){0}, w[i].status = BC_OK, w[i].sent = false,
+        w[i].uncertain = false;
     if (nw && d->read_only)
         return refuse_write(d, err);
     /* Emails lowercased here as on every other path: matches and patches alike. */

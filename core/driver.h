@@ -169,6 +169,7 @@ typedef struct {
     bc_record after;
     bc_status status; /* this write's own outcome (BC_OK until it fails) */
     bool sent; /* a request for it may have been applied (false: nothing of it was sent) */
+    bool uncertain; /* it failed with its outcome unknown (an answer lost after it was sent) */
 } bc_write;
 
 /* --- counts (core/stats.h) ---------------------------------------------------------------- */

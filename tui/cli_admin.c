@@ -803,39 +803,6 @@ static json_t *entry_json(const bc_audit_entry *e)
     return j;
 }
 
-/* "banned: false -> true, role: user -> admin" for the table (updatedAt left out). */
-static char *changes_text(const bc_audit_entry *e)
-{
-    json_t *before = saved_json(e->before_json), *after = saved_json(e->after_json);
-    json_t *keys = json_is_object(after) ? after : before;
-    bc_buf b = {0};
-    bc_buf_puts(&b, "");
-    const char *key;
-    json_t *v;
-    json_object_foreach(keys, key, v)
-    {
-        if (strcmp(key, "updatedAt") == 0 || strcmp(key, "createdAt") == 0)
-            continue;
-        json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
-        /* null and absent both read "-", as in every human table */
-        char *o =
-            old && !json_is_null(old) ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        char *n =
-            new && !json_is_null(new) ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        bc_buf_puts(&b, b.len ? ", " : "");
-        bc_buf_puts(&b, key);
-        bc_buf_puts(&b, ": ");
-        bc_buf_puts(&b, o ? o : "-");
-        bc_buf_puts(&b, " -> ");
-        bc_buf_puts(&b, n ? n : "-");
-        free(o);
-        free(n);
-    }
-    json_decref(before);
-    json_decref(after);
-    return bc_buf_take(&b);
-}
-
 bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
 {
     /* The target, when one is given, settles what a stopped bcadmin left pending first; the log
@@ -871,7 +838,7 @@ bc_status bc_cli_audit_list(bc_cli *c, bc_error *err)
             const bc_audit_entry *e = &list.items[i];
             char id[24];
             snprintf(id, sizeof id, "%" PRId64, e->id);
-            char *changes = changes_text(e);
+            char *changes = bc_audit_changes_text(e, " -> ");
             char *action = e->undo_of ? bc_xasprintf("%s of %" PRId64, e->action, e->undo_of)
                                       : bc_xstrdup(e->action);
             char when[TUI_TIME_TEXT];

@@ -1,7 +1,6 @@
 /* view_audit.c - the audit log, newest first: state, action, subject (its email), what changed;
  * `/` filters it; z undoes a reversible entry not undone yet (a bulk entry as one), through
  * core/admin, audited as well. */
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,46 +146,16 @@ static void audit_close(tui_view *v)
 }
 
 /* A JSON value as short text: strings bare, the rest as JSON. The caller frees. */
-static char *json_short(json_t *v)
-{
-    if (!v)
-        return bc_xstrdup("-");
-    if (json_is_string(v))
-        return bc_xstrdup(json_string_value(v));
-    char *dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    char *out = bc_xstrdup(dump ? dump : "?");
-    free(dump);
-    return out;
-}
-
-/* "banned: false→true, banReason: null→spam" from the entry's before and after fields. The
+/* What e changed (core's one rule, bc_audit_changes_text), after "undo of #N: " for an undo. The
  * caller frees. */
 static char *changes_text(const bc_audit_entry *e)
 {
-    json_t *before = e->before_json ? json_loads(e->before_json, 0, NULL) : NULL;
-    json_t *after = e->after_json ? json_loads(e->after_json, 0, NULL) : NULL;
-    json_t *keys = after ? after : before;
-    bc_buf b = {0};
-    bc_buf_append(&b, "", 0);
-    if (e->undo_of)
-        bc_buf_printf(&b, "undo of #%lld: ", (long long)e->undo_of);
-    const char *k;
-    json_t *unused;
-    json_object_foreach(keys, k, unused)
-    {
-        (void)unused;
-        if (strcmp(k, "updatedAt") == 0)
-            continue;
-        char *from = json_short(before ? json_object_get(before, k) : NULL);
-        char *to = json_short(after ? json_object_get(after, k) : NULL);
-        bc_buf_printf(&b, "%s%s: %s\u2192%s", b.len && b.data[b.len - 1] != ' ' ? ", " : "", k,
-                      from, to);
-        free(from);
-        free(to);
-    }
-    json_decref(before);
-    json_decref(after);
-    return bc_buf_take(&b);
+    char *changes = bc_audit_changes_text(e, "\u2192");
+    if (!e->undo_of)
+        return changes;
+    char *text = bc_xasprintf("undo of #%lld: %s", (long long)e->undo_of, changes);
+    free(changes);
+    return text;
 }
 
 static const tui_col columns[] = {

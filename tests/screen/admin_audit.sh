@@ -35,6 +35,17 @@ expect_line 5 " 1     2026-03-15 00:00 done           sessions.revoke-all user02
 expect_screen_has "#2 users.ban done  started 2026-03-15 00:00:00 UTC"
 expect_screen_has "as u000 user000@example.com on sqlite"
 expect_screen_has 'after:  {"banned":true,"banReason":"audit me","banExpires":"2026-03-15T12:00:00.000Z"'
+# the changes whole in the record view, as the audit verb writes them (core's one rule; the
+# console's arrow): values as JSON, a null one as -
+CHANGES='banned: false→true, banReason: -→"audit me", banExpires: -→"2026-03-15T12:00:00.000Z"'
+keys v
+wait_for "$CHANGES"
+keys Escape
+wait_for "Audit log  entry 1 of 2"
+HOME=$DIR TZ=UTC "$BCADMIN" audit >"$DIR/audit.out" 2>&1 || fail "audit: $(cat "$DIR/audit.out")"
+# (its table cuts the column at 60 characters)
+grep -qF 'banned: false -> true, banReason: - -> "audit me", banExpir' "$DIR/audit.out" ||
+    fail "the audit verb's changes differ: $(cat "$DIR/audit.out")"
 
 # the revoke cannot be undone
 keys j z

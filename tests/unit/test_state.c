@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "paths.h"
 #include "state_db.h"
 
@@ -281,6 +282,29 @@ static void xdg_paths(void **state)
     assert_non_null(strstr(err.msg, "XDG_STATE_HOME"));
 }
 
+/* The audit's changes text: every field of after, JSON values, null and absent as "-", the
+ * timestamps left out, a NUL inside a string kept (escaped as JSON does), the reader's arrow. */
+static void audit_changes_text(void **state)
+{
+    (void)state;
+    bc_audit_entry e = {
+        .before_json = "{\"role\":\"user\",\"banReason\":null,\"updatedAt\":1}",
+        .after_json = "{\"role\":\"admin\",\"banReason\":\"a\\u0000b\",\"image\":null,"
+                      "\"createdAt\":2,\"updatedAt\":3}"};
+    char *text = bc_audit_changes_text(&e, " -> ");
+    assert_string_equal(text, "role: \"user\" -> \"admin\", banReason: - -> \"a\\u0000b\", "
+                              "image: - -> -");
+    free(text);
+    e.after_json = NULL; /* a removal: its before's fields */
+    text = bc_audit_changes_text(&e, "\u2192");
+    assert_string_equal(text, "role: \"user\"\u2192-, banReason: -\u2192-");
+    free(text);
+    e.before_json = NULL;
+    text = bc_audit_changes_text(&e, " -> ");
+    assert_string_equal(text, "");
+    free(text);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
@@ -294,6 +318,7 @@ int main(void)
         T(unmakeable_directory_is_named),
         T(migration_names_are_checked),
         cmocka_unit_test(xdg_paths),
+        cmocka_unit_test(audit_changes_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
