@@ -905,16 +905,18 @@ bc_status bc_cli_confirm(bc_cli *c, const char *question, bool ask_anyway, bc_er
     return st;
 }
 
-static void report(bc_status st, const bc_error *err, const verb_def *verb)
+/* report: the error on stderr; a usage error of the command line (hint) adds where to read the
+ * usage: the verb's own help when VERB is set, else the list of verbs. */
+static void report(bc_status st, const bc_error *err, const verb_def *verb, bool hint)
 {
     const char *msg = err->msg[0] ? err->msg : "failed";
     /* Messages can quote data from the target: keep escape sequences off a terminal. */
     char *safe = isatty(STDERR_FILENO) ? bc_text_escape(msg, strlen(msg)) : bc_xstrdup(msg);
     fprintf(stderr, "bcadmin: %s\n", safe);
     free(safe);
-    if (st == BC_USAGE && verb && verb->run != bc_cli_help)
+    if (st == BC_USAGE && hint && verb && verb->run != bc_cli_help)
         fprintf(stderr, "Try `bcadmin help %s` for its arguments and options.\n", verb->name);
-    else if (st == BC_USAGE)
+    else if (st == BC_USAGE && hint)
         fputs("Try `bcadmin --help` for the verbs and options.\n", stderr);
 }
 
@@ -979,8 +981,11 @@ int bc_cli_main(int argc, char **argv)
         st = bc_read_only_refuse(c.db, p.verb->name, &err);
     if (st == BC_OK)
         c.verb = p.verb->name;
-    if (st == BC_OK) /* plain-text times, as the console writes them */
+    bool hint = true;
+    if (st == BC_OK) { /* plain-text times, as the console writes them */
         st = tui_time_from_env(&err);
+        hint = st == BC_OK; /* the error names the variable and its values; --help would not */
+    }
     if (st == BC_OK && p.verb->target)
         st = bc_cli_open_target(&c, false, &err);
     if (st == BC_OK)
@@ -991,6 +996,6 @@ int bc_cli_main(int argc, char **argv)
             st = bc_fail(&err, BC_ERR, "writing to standard output failed: %s", strerror(errno));
     }
     if (st != BC_OK)
-        report(st, &err, parse_error && !p.console ? p.verb : NULL);
+        report(st, &err, parse_error && !p.console ? p.verb : NULL, hint);
     return bc_status_exit_code(st);
 }

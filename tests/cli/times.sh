@@ -36,6 +36,13 @@ TZ=$CET run 0 bc users show carol@example.com
 has "$TMP/out" "banExpires     2026-12-31T00:00:00.000Z"
 has "$TMP/out" "status         banned until 2026-12-31 01:00 CET"
 
+# a bad BCADMIN_TIMES: exit 2, the error names the variable and its values, and no hint to read
+# --help (the command line was right)
+BCADMIN_TIMES=zulu run 2 bc users list
+same_err "bad BCADMIN_TIMES" <<'OUT'
+bcadmin: BCADMIN_TIMES: "zulu" is not a time mode (local, utc or relative)
+OUT
+
 # JSON and CSV: ISO 8601 UTC in every zone and mode
 for mode in local utc relative; do
     TZ=$CET BCADMIN_TIMES=$mode run 0 bc users list --sort created:asc --limit 1 --json
