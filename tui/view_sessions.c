@@ -309,10 +309,12 @@ static bool sessions_handle(tui_view *v, tui_app *app, tui_action a, const char 
             tui_app_message(app, "no session is selected");
             return true;
         }
+        char *email = tui_record_cell(row, "userEmail"); /* as the list shows it */
         tui_admin_target t = {.user = bc_record_text(row, "userId"),
-                              .email = bc_record_text(row, "userEmail"),
+                              .email = email,
                               .session = bc_record_text(row, "id")};
         tui_admin_start(app, a, &t);
+        free(email);
         return true;
     }
     case TUI_ACT_SEARCH:
