@@ -117,8 +117,11 @@ static void name_first(tui_app *app, flow *f)
     bc_buf b = {0};
     bc_buf_puts(&b, "Users: ");
     if (tui_app_call(app, "reading the users", true, run_emails, &c, &err) == BC_OK) {
-        for (size_t i = 0; i < c.rows.n; i++)
-            bc_buf_printf(&b, "%s%s", i ? ", " : "", bc_record_text(&c.rows.items[i], "email"));
+        for (size_t i = 0; i < c.rows.n; i++) {
+            char *email = tui_record_cell(&c.rows.items[i], "email");
+            bc_buf_printf(&b, "%s%s", i ? ", " : "", email ? email : "?");
+            free(email);
+        }
         bc_rows_release(&c.rows);
     } else {
         for (size_t i = 0; i < c.n; i++)
@@ -885,6 +888,7 @@ void tui_admin_act_as(tui_app *app, const char *user)
         return;
     }
     bc_admin_use_actor(admin, &row);
-    tui_app_message(app, "acting as %s: changes are audited under this admin",
-                    bc_record_text(&admin->actor, "email"));
+    char *email = tui_record_cell(&admin->actor, "email");
+    tui_app_message(app, "acting as %s: changes are audited under this admin", email ? email : "?");
+    free(email);
 }

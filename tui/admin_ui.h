@@ -18,7 +18,8 @@
 #include "driver.h"
 
 /* What an action works on, as the view that started it knows it. Borrowed: the flow copies
- * what it keeps. Give one of: user (a user id, with its email for confirmations); ids (marked
+ * what it keeps. Give one of: user (a user id, with its email for confirmations and messages,
+ * escaped as the views draw it: tui_record_cell; the email to type is what is shown); ids (marked
  * users) or filter (every user it matches) for the bulk actions; session; account (with user);
  * audit_id. */
 typedef struct {

@@ -47,7 +47,9 @@ static void draw_top_bar(tui_app *app, int cols)
     const bc_admin *admin = app->cfg->admin;
     if (admin && bc_admin_has_actor(admin)) {
         char as[300];
-        snprintf(as, sizeof as, "as %s", bc_record_text(&admin->actor, "email"));
+        char *email = tui_record_cell(&admin->actor, "email");
+        snprintf(as, sizeof as, "as %s", email ? email : "?");
+        free(email);
         x += 1 + tui_draw_text(0, x + 1, cols - x - 1, as, TUI_S_BAR, false);
     }
     char right[160] = "", buf[64];

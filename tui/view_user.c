@@ -257,14 +257,15 @@ static void focus(user_state *s, int which)
 /* The user's admin actions; a session or an account from the focused pane's selection. */
 static void start_admin(user_state *s, tui_app *app, tui_action a)
 {
-    tui_admin_target t = {.user = bc_record_text(&s->d.user, "id"),
-                          .email = bc_record_text(&s->d.user, "email")};
+    char *email = tui_record_cell(&s->d.user, "email"); /* as the screen shows it */
+    tui_admin_target t = {.user = bc_record_text(&s->d.user, "id"), .email = email};
     pane *ps = &s->panes[PANE_SESSIONS], *pa = &s->panes[PANE_ACCOUNTS];
     if (a == TUI_ACT_REVOKE_SESSION && s->focus == PANE_SESSIONS && ps->sel < s->d.sessions.n)
         t.session = bc_record_text(&s->d.sessions.items[ps->sel], "id");
     if (a == TUI_ACT_UNLINK_ACCOUNT && s->focus == PANE_ACCOUNTS && pa->sel < s->d.accounts.n)
         t.account = bc_record_text(&s->d.accounts.items[pa->sel], "id");
     tui_admin_start(app, a, &t);
+    free(email);
 }
 
 static bool user_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)

@@ -505,9 +505,10 @@ static void start_admin(users_state *s, tui_app *app, tui_action a)
 {
     const bc_record *u = tui_rowwin_selected(&s->win);
     bc_user_query q = build_query(s, s->search.text);
+    char *email = u ? tui_record_cell(u, "email") : NULL; /* as the list shows it */
     tui_admin_target t = {
         .user = u ? bc_record_text(u, "id") : NULL,
-        .email = u ? bc_record_text(u, "email") : NULL,
+        .email = email,
         .ids = s->nmarks && !s->mark_all ? s->marks : NULL,
         .n = s->mark_all ? 0 : s->nmarks,
         .filter = s->mark_all ? &q : NULL,
@@ -516,6 +517,7 @@ static void start_admin(users_state *s, tui_app *app, tui_action a)
     };
     t.hidden = hidden_marks(s, &t.hidden_unknown);
     tui_admin_start(app, a, &t);
+    free(email);
 }
 
 /* --- actions -------------------------------------------------------------------------------- */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Values holding a NUL on the console, on the Convex test deployment: the users list, the user's
-# screen (its title, the sessions and accounts panes), the sessions list and the record view draw
-# them whole, the NUL written \x00 as the CLI prints it (one escaping rule, core/text.c), instead
-# of cutting the value at the NUL.
+# screen (its title, the sessions and accounts panes), the sessions list, the record view and the
+# dialogs and messages of a change draw them whole, the NUL written \x00 as the CLI prints it (one
+# escaping rule, core/text.c), instead of cutting the value at the NUL.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0be11e5e'
 start_deployment "$KEY"
@@ -48,4 +48,30 @@ keys 2
 wait_for "Sessions  row 1 of 3"
 wait_for 'nul\x00x@example.com'
 expect_screen_has 'agent\x00tail'
+
+# a change names the user whole too: the form, the confirmation and the message after it
+keys 1
+wait_for "row 1 of 3"
+keys b
+wait_for 'Ban nul\x00x@example.com'
+keys Enter Enter
+wait_for 'Ban nul\x00x@example.com?'
+keys y
+wait_for 'banned nul\x00x@example.com permanently'
+# removal wants the email typed as shown: the value cut at the NUL is refused
+keys Enter
+wait_for 'User  nul\x00x@example.com'
+keys D
+wait_for 'Remove nul\x00x@example.com?'
+text 'nul'
+keys Enter
+wait_for 'that is not "nul\x00x@example.com": nothing was changed'
+keys Escape
+wait_for "remove cancelled"
+keys D
+wait_for 'Remove nul\x00x@example.com?'
+text 'nul\x00x@example.com'
+keys Enter
+wait_for 'removed nul\x00x@example.com with their sessions and accounts'
+wait_for "row 1 of 2"
 keys q
