@@ -1362,8 +1362,8 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
         bool drop_ok = p->drop.status == BC_OK;
         /* Without a patch (revoking sessions) the delete is the change. */
         bool row_ok = p->written && p->update.status == BC_OK && (has_patch || drop_ok);
-        bool update_lost = p->written && p->update.status != BC_OK && p->update.uncertain &&
-                           !(known && known[i]);
+        bool update_lost =
+            p->written && p->update.status != BC_OK && p->update.uncertain && !(known && known[i]);
         bool drop_lost = !drop_ok && p->drop.uncertain;
         for (size_t j = 0; p->audit && j < p->users.rows.n; j++) {
             bool changed = !atomic && (row_ok || (verified && verified[i][j]));
@@ -1372,8 +1372,10 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
             const char *why = NULL;
             char msg[sizeof err->msg + 128];
             if (!atomic && ((!changed && update_lost) || (!has_patch && drop_lost))) {
-                snprintf(msg, sizeof msg, "the change may or may not have been applied (its "
-                                          "answer was lost): %s", err->msg);
+                snprintf(msg, sizeof msg,
+                         "the change may or may not have been applied (its "
+                         "answer was lost): %s",
+                         err->msg);
                 finish_unknown(a, p->audit[j], msg);
                 (*unknown)++;
                 continue;
@@ -1381,14 +1383,18 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
             if (!changed) {
                 why = st == BC_OK ? "not applied" : err->msg;
             } else if (drop_lost) {
-                snprintf(msg, sizeof msg, "the user row was changed; whether their sessions were "
-                                          "revoked is unknown (the answer was lost): %s", err->msg);
+                snprintf(msg, sizeof msg,
+                         "the user row was changed; whether their sessions were "
+                         "revoked is unknown (the answer was lost): %s",
+                         err->msg);
                 finish_unknown(a, p->audit[j], msg);
                 (*unknown)++;
                 continue;
             } else if (!drop_ok) {
-                snprintf(msg, sizeof msg, "the user row was changed, but their sessions were not "
-                                          "revoked: %s", err->msg);
+                snprintf(msg, sizeof msg,
+                         "the user row was changed, but their sessions were not "
+                         "revoked: %s",
+                         err->msg);
                 why = msg;
                 (*partial)++;
             }
@@ -1407,9 +1413,8 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
  * A failure after which every row holds the change is no failure; else err says how much
  * stands: "N of [the] M users [selected before the failure] banned; re-run to finish". */
 static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc_record *patch,
-                             bulk_part *const *parts, size_t np, size_t k,
-                             const size_t *selected, bc_status st, bc_error *err,
-                             size_t *affected)
+                             bulk_part *const *parts, size_t np, size_t k, const size_t *selected,
+                             bc_status st, bc_error *err, size_t *affected)
 {
     bool **verified = NULL;
     bool *known = bc_xcalloc(np + 1, sizeof *known);
@@ -1429,19 +1434,24 @@ static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc
         snprintf(why, sizeof why, "%s", err->msg);
         bc_buf more = {0};
         if (partial)
-            bc_buf_printf(&more, "; %zu more had the change but kept their sessions: run "
-                                 "`bcadmin sessions revoke-all --banned` for them", partial);
+            bc_buf_printf(&more,
+                          "; %zu more had the change but kept their sessions: run "
+                          "`bcadmin sessions revoke-all --banned` for them",
+                          partial);
         if (unknown)
-            bc_buf_printf(&more, "; for %zu more an answer was lost, so whether the change "
-                                 "stands is unknown (`bcadmin audit` marks them)", unknown);
+            bc_buf_printf(&more,
+                          "; for %zu more an answer was lost, so whether the change "
+                          "stands is unknown (`bcadmin audit` marks them)",
+                          unknown);
         if (selected)
-            bc_fail(err, st, "%zu of the %zu users selected before the failure %s%s; re-run to "
-                             "finish (what failed: %s)",
+            bc_fail(err, st,
+                    "%zu of the %zu users selected before the failure %s%s; re-run to "
+                    "finish (what failed: %s)",
                     applied, *selected, bulk_done_word(action->kind), more.len ? more.data : "",
                     why);
         else
-            bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)",
-                    applied, k, bulk_done_word(action->kind), more.len ? more.data : "", why);
+            bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)", applied,
+                    k, bulk_done_word(action->kind), more.len ? more.data : "", why);
         bc_buf_release(&more);
     }
     for (size_t i = 0; verified && i < np; i++)
@@ -1549,8 +1559,7 @@ static bc_status bulk_run(bc_admin *a, const bc_bulk_action *action, char *const
                     &unknown);
         *affected = st == BC_OK ? applied : 0;
     } else {
-        st = bulk_settle(a, action, patch.n ? &patch : NULL, each, np, k, NULL, st, err,
-                         affected);
+        st = bulk_settle(a, action, patch.n ? &patch : NULL, each, np, k, NULL, st, err, affected);
     }
     free(each);
     bulk_end(a, &group, st, err);
@@ -1618,8 +1627,8 @@ static bc_status bulk_flush(bulk_stream *b, bc_error *err)
     size_t m = p->users.rows.n;
     p->update.status = p->drop.status = BC_OK;
     if (st == BC_OK && b->patch) {
-        p->update = (bc_write){.model = BC_MODEL_USER, .match = {"id", p->ids, m},
-                               .patch = b->patch};
+        p->update =
+            (bc_write){.model = BC_MODEL_USER, .match = {"id", p->ids, m}, .patch = b->patch};
         st = bc_driver_writes_start(a->driver, &p->update, 1, err);
     }
     if (st == BC_OK && b->drop) {
@@ -1694,8 +1703,8 @@ bc_status bc_admin_bulk_filter(bc_admin *a, const bc_bulk_action *action,
     bulk_stream b = {.a = a,
                      .action = action,
                      .patch = patch.n ? &patch : NULL,
-                     .drop = action->kind == BC_BULK_BAN ||
-                             action->kind == BC_BULK_REVOKE_SESSIONS};
+                     .drop =
+                         action->kind == BC_BULK_BAN || action->kind == BC_BULK_REVOKE_SESSIONS};
     actor_lookup_start(a, &b.actor, &b.opts);
     b.opts.end = bulk_last_chunk;
     bc_user_query q = *filter;

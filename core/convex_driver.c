@@ -52,10 +52,10 @@ enum {
      * function, 2,001 read of its 32,000 (maxScan is numItems + 1), ~2 MiB of session rows of
      * its 16 MiB. (An `in` over _id is not paged: it writes its ID_CHUNK rows at most.) */
     WRITE_BATCH = 2000,
-    READ_BATCH = 1000,  /* rows per findMany call when reading everything */
-    SCAN_BATCH = 500,   /* rows per call when this side filters (CONTAINS) */
-    SCAN_READS = 2000,  /* maximumRowsRead for calls whose filter runs after reading */
-    CALL_BUDGET = 20,   /* calls one page may make before it returns what it found */
+    READ_BATCH = 1000, /* rows per findMany call when reading everything */
+    SCAN_BATCH = 500,  /* rows per call when this side filters (CONTAINS) */
+    SCAN_READS = 2000, /* maximumRowsRead for calls whose filter runs after reading */
+    CALL_BUDGET = 20,  /* calls one page may make before it returns what it found */
     /* A streamed page (an export): 8,000 rows is ~4 MiB of typical auth rows, under Convex's
      * per-call read limits (16 MiB, 32,000 documents) with room for rows twice that size; a
      * filter applied after reading may read up to 16,000 documents for it. */
@@ -1513,8 +1513,8 @@ static bc_status run_stream(cv *c, const page_spec *sp, bc_rows_sink sink, void 
                             bc_each_opts *o, bc_error *err)
 {
     bc_cv *base = page_args(sp);
-    ranged g = {.c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx,
-                .o = o};
+    ranged g = {
+        .c = c, .sp = sp, .base = base, .now = bc_now_ms(), .sink = sink, .ctx = ctx, .o = o};
     char *resume = NULL;
     bc_status st = read_ranges(&g, NULL, false, &resume, err);
     free(resume);
@@ -1691,8 +1691,8 @@ static void spec_release(page_spec *sp, user_pred_ctx *pc)
 
 /* A users query as one page (into out) or, with a sink, whole: in concurrent ranges where its
  * order allows, else page by page as the wrappers do for any store. */
-static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out,
-                             bc_rows_sink sink, void *ctx, bc_each_opts *o, bc_error *err)
+static bc_status users_query(bc_driver *d, const bc_user_query *q, bc_page *out, bc_rows_sink sink,
+                             void *ctx, bc_each_opts *o, bc_error *err)
 {
     page_spec sp;
     user_pred_ctx pc;

@@ -291,10 +291,10 @@ typedef enum { SLOT_WAITING, SLOT_RUNNING, SLOT_DONE } slot_state;
 /* One request in a queue: waiting (first send, or a retry's backoff until due), running, done. */
 typedef struct {
     request *r;
-    bool own_r;            /* r was made by bc_convex_queue_add (else the caller's) */
-    bc_convex_call *call;  /* the call it carries, or NULL (a plain request) */
+    bool own_r;           /* r was made by bc_convex_queue_add (else the caller's) */
+    bc_convex_call *call; /* the call it carries, or NULL (a plain request) */
     slot_state state;
-    long long due;         /* waiting: not sent before this (monotonic ms) */
+    long long due; /* waiting: not sent before this (monotonic ms) */
     CURL *easy;
     struct curl_slist *headers;
 } slot;
@@ -521,7 +521,9 @@ static bc_status transport_status(const request *r, const char *what, bc_error *
     if (r->cancelled) {
         bool lost = !r->retry_safe && r->maybe_ran;
         bc_status st = bc_fail(err, BC_CANCELLED, "%s at %s%s", what, r->url,
-                               lost ? UNCERTAIN : r->retry_safe ? "" : " (not sent)");
+                               lost            ? UNCERTAIN
+                               : r->retry_safe ? ""
+                                               : " (not sent)");
         return mark_uncertain(st, err, lost);
     }
     if (r->curl_code != CURLE_OK) {

@@ -59,15 +59,16 @@ typedef struct {
     bc_error err;       /* on failure: what happened, naming the function and deployment */
     long http_status;
     json_t *log_lines; /* the function's logLines when it sent any (caller's; NULL means []) */
-    bool sent; /* a request reached the deployment and was not turned away: it may have run
-                * (false: refused, stopped before sending, or only answered 429: nothing ran) */
-    void *tag; /* the caller's own (a queue's user: what the answer is for); left alone */
+    bool sent;         /* a request reached the deployment and was not turned away: it may have run
+                        * (false: refused, stopped before sending, or only answered 429: nothing ran) */
+    void *tag;         /* the caller's own (a queue's user: what the answer is for); left alone */
 } bc_convex_call;
 
 /* Calls sent as places free up and answered one by one. At most in_flight requests at once (a
- * retry waiting out its backoff holds no place). *out of _new is the caller's: bc_convex_queue_free,
- * which stops whatever still runs (a write still running must be waited for with _next first).
- * Only one queue of a bc_convex should run at a time (another uses connections of its own). */
+ * retry waiting out its backoff holds no place). *out of _new is the caller's:
+ * bc_convex_queue_free, which stops whatever still runs (a write still running must be waited for
+ * with _next first). Only one queue of a bc_convex should run at a time (another uses connections
+ * of its own). */
 typedef struct bc_convex_queue bc_convex_queue;
 bc_convex_queue *bc_convex_queue_new(bc_convex *c, size_t in_flight);
 /* Add a call (borrowed until _next hands it back): sent when a place is free. Under --read-only a

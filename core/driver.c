@@ -157,9 +157,8 @@ bc_status bc_driver_sessions_page(bc_driver *d, const bc_session_query *q, bc_pa
     return d->ops->sessions_page(d, q, out, err);
 }
 
-bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
-                                  const bc_session_query *sq, bc_rows_sink sink, void *ctx,
-                                  bc_each_opts *o, bc_error *err)
+bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq, const bc_session_query *sq,
+                                  bc_rows_sink sink, void *ctx, bc_each_opts *o, bc_error *err)
 {
     if (o && o->n_reads) {
         o->reads_status = bc_driver_reads(d, o->reads, o->n_reads, err);
@@ -375,8 +374,8 @@ static bc_status with_email_rule(bc_driver *d, bc_read *r, size_t nr, bc_write *
 static bc_status batch_plain(bc_driver *d, bc_read *r, size_t nr, bc_write *w, size_t nw,
                              bc_error *err)
 {
-    bc_status st = d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err)
-                                 : batch_in_turn(d, r, nr, w, nw, err);
+    bc_status st =
+        d->ops->batch ? d->ops->batch(d, r, nr, w, nw, err) : batch_in_turn(d, r, nr, w, nw, err);
     for (size_t i = 0; !d->ops->batch && i < nw; i++)
         w[i].sent = true;
     return st;

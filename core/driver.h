@@ -168,8 +168,8 @@ typedef struct {
     size_t changed;
     bc_record after;
     bc_status status; /* this write's own outcome (BC_OK until it fails) */
-    bool sent; /* a request for it may have been applied (false: nothing of it was sent) */
-    bool uncertain; /* it failed with its outcome unknown (an answer lost after it was sent) */
+    bool sent;        /* a request for it may have been applied (false: nothing of it was sent) */
+    bool uncertain;   /* it failed with its outcome unknown (an answer lost after it was sent) */
 } bc_write;
 
 /* --- counts (core/stats.h) ---------------------------------------------------------------- */
@@ -305,9 +305,8 @@ bc_status bc_driver_sessions_each(bc_driver *d, const bc_session_query *q, bc_ro
 /* The each calls page by page through users_page / sessions_page (uq or sq, the other NULL),
  * o's reads first: what the wrappers do for a store without an each op, and what an each op may
  * hand a query over to when it cannot read it faster. */
-bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq,
-                                  const bc_session_query *sq, bc_rows_sink sink, void *ctx,
-                                  bc_each_opts *o, bc_error *err);
+bc_status bc_driver_each_by_pages(bc_driver *d, const bc_user_query *uq, const bc_session_query *sq,
+                                  bc_rows_sink sink, void *ctx, bc_each_opts *o, bc_error *err);
 /* Whether the store reads a whole query faster through the each calls than page by page (a
  * caller that only counts keeps to pages where the store counts cheaply). */
 bool bc_driver_streams(const bc_driver *d);

@@ -157,8 +157,9 @@ static bool stdin_tty(void)
     return isatty(STDIN_FILENO) == 1;
 }
 
-/* Ask the operator to type `expected` (an email, a count) before a costly change. Without a
- * terminal the change needs --yes when required is set, and goes ahead otherwise. */
+/* Ask the operator to type `expected` (an email as shown, escaped by shown_or; a count) before a
+ * costly change. Without a terminal the change needs --yes when required is set, and goes ahead
+ * otherwise. */
 static bc_status confirm_typed(bc_cli *c, bool required, const char *what, const char *expected,
                                bc_error *err)
 {
@@ -363,11 +364,9 @@ static bc_status run_bulk(bc_cli *c, admin_ctx *x, const bc_bulk_action *action,
     bc_record lone = {0};
     if (n == 1 && bc_admin_find_user(&x->admin, ids[0], &lone, err) == BC_OK &&
         bc_record_text(&lone, "email")) {
-        expected = bc_xstrdup(bc_record_text(&lone, "email"));
-        char *shown = shown_or(&lone, "email", "");
+        expected = shown_or(&lone, "email", ""); /* typed as shown */
         what = bc_xasprintf("%s would change 1 user (%s)", bc_admin_bulk_action_name(action->kind),
-                            shown);
-        free(shown);
+                            expected);
     } else {
         expected = bc_xasprintf("%zu", n);
         what =
@@ -617,7 +616,7 @@ bc_status bc_cli_users_remove(bc_cli *c, bc_error *err)
         char *what = bc_xasprintf("users remove deletes %s with all their sessions and accounts "
                                   "(this cannot be undone)",
                                   shown);
-        st = confirm_typed(c, true, what, text_or(&row, "email", ""), err);
+        st = confirm_typed(c, true, what, shown, err);
         free(what);
         free(shown);
     }
@@ -651,7 +650,7 @@ bc_status bc_cli_users_set_password(bc_cli *c, bc_error *err)
         st = read_password(shown, &password, err);
     if (st == BC_OK) {
         char *what = bc_xasprintf("users set-password replaces the password of %s", shown);
-        st = confirm_typed(c, false, what, text_or(&row, "email", ""), err);
+        st = confirm_typed(c, false, what, shown, err);
         free(what);
     }
     free(shown);

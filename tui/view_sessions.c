@@ -8,6 +8,7 @@
 #include "admin_ui.h"
 #include "app.h"
 #include "isotime.h"
+#include "model.h"
 #include "rowwin.h"
 #include "table.h"
 #include "describe.h"
@@ -355,7 +356,12 @@ static bool sessions_record(tui_view *v, tui_app *app, tui_fields *out)
     tui_fields_title(out, "Session %s of %s", id ? id : "?", owner ? owner : "?");
     free(owner);
     free(id);
-    tui_fields_add_record(out, row);
+    /* the list's rows hold the token as stored: masked here as everywhere (the user's sessions
+     * pane gets its rows masked from core) */
+    bc_record copy = bc_record_copy(row);
+    bc_record_mask(BC_MODEL_SESSION, &copy);
+    tui_fields_add_record(out, &copy);
+    bc_record_release(&copy);
     return true;
 }
 

@@ -65,7 +65,14 @@ run 4 bc users ban --search 'Nul Mail'
 has "$TMP/err" 'users.ban would change 1 user (nul\x00x@example.com): add --yes'
 run 0 bc users ban u8 --yes
 has "$TMP/out" 'banned nul\x00x@example.com (u8) until never'
-run 0 bc users remove u8 --yes
+# On a terminal the removal wants the email typed as shown: the value cut at the NUL is refused.
+printf 'nul\n' | script -qec "'$BCADMIN' --db '$DB' users remove u8" /dev/null >"$TMP/raw" 2>&1 || true
+tr -d '\r' <"$TMP/raw" >"$TMP/out"
+has "$TMP/out" 'Type nul\x00x@example.com to confirm'
+has "$TMP/out" 'confirmation did not match: nothing was changed'
+printf 'nul\\x00x@example.com\n' |
+    script -qec "'$BCADMIN' --db '$DB' users remove u8" /dev/null >"$TMP/raw" 2>&1 || true
+tr -d '\r' <"$TMP/raw" >"$TMP/out"
 has "$TMP/out" 'removed nul\x00x@example.com (u8) with their sessions and accounts'
 # CSV: escaped like every other control character (the README says so); JSON: the exact string.
 run 0 bc users list --search Ann --csv

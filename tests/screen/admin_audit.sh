@@ -1,7 +1,8 @@
 #!/bin/sh
 # The Audit screen lists every change newest first (state, action, subject, before→after, an undo
 # marker on reversible entries); z undoes a ban after a yes, and the undo is itself audited; an
-# entry that cannot be undone is refused on the bottom line.
+# entry that cannot be undone is refused on the bottom line; G reaches the true end past the first
+# page of entries.
 . "$(dirname "$0")/lib.sh"
 make_fixture 30
 STATE=$DIR/.local/state/bcadmin/state.db
@@ -66,3 +67,18 @@ expect_line 4 " 3     2026-03-15 00:00 done           audit.undo          user02
 keys 1
 wait_for "Users  row 1 of 30"
 expect_line 4 "▸user029@example.com            User 29              user       active                        no       2026-01-02 05:00"
+
+# G reaches the true end past the screen's first page (200 entries): 250 more revokes, then the
+# oldest entry, #1, is the last row
+sqlite3 "$STATE" "
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 249)
+INSERT INTO audit (started_at, finished_at, os_user, target_kind, target, action, subject, state)
+SELECT started_at, finished_at, os_user, target_kind, target, action, subject, state
+FROM audit, n WHERE id = 1"
+keys 3
+wait_for "Audit log  entry 1 of 200+"
+keys G
+wait_for "Audit log  entry 253 of 253"
+expect_screen_has "▸1     2026-03-15 00:00 done           sessions.revoke-all user029@example.com"
+keys g
+wait_for "Audit log  entry 1 of 253"

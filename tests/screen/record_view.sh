@@ -1,9 +1,9 @@
 #!/bin/sh
-# v shows the selected row whole: a session's 300-character user agent wrapped, nothing cut; a
-# JWKS check's message and fix whole on a narrow terminal; v again goes back. Times say their
-# zone (TZ here: central European time): table headers name it, single values carry it; T
-# switches to UTC, then to relative times ("in 8 months"), then back; BCADMIN_TIMES sets the first
-# mode and a bad value is refused by name.
+# v shows the selected row whole: a session's 300-character user agent wrapped, nothing cut, its
+# token masked; a JWKS check's message and fix whole on a narrow terminal; v again goes back.
+# Times say their zone (TZ here: central European time): table headers name it, single values
+# carry it; T switches to UTC, then to relative times ("in 8 months"), then back; BCADMIN_TIMES
+# sets the first mode and a bad value is refused by name.
 . "$(dirname "$0")/lib.sh"
 make_fixture 20
 # no spaces, so the wrapped value can be joined back by dropping the screen's blanks
@@ -40,6 +40,9 @@ esac
 expect_screen_has " expiresAt          2026-12-01 01:00:00 CET"
 expect_screen_has " createdAt          2026-02-01 01:00:00 CET"
 expect_screen_has " impersonatorEmail  user000@example.com"
+# the token masked, as everywhere
+expect_screen_has " token              ****abcd"
+expect_screen_lacks "secret-token"
 keys v
 wait_for "Sessions  row 1 of 2"
 

@@ -248,9 +248,8 @@ static void run_one_by_one(row *rows, size_t n, size_t per, size_t held, size_t 
             for (size_t j = 0; j < n_out; j++)
                 assert_true(out[j].id != req[i].id);
             out[n_out].id = req[i].id;
-            out[n_out].next =
-                read_range(rows, n, req[i].cursor, req[i].end, per, &out[n_out].rows,
-                           &out[n_out].keys);
+            out[n_out].next = read_range(rows, n, req[i].cursor, req[i].end, per, &out[n_out].rows,
+                                         &out[n_out].keys);
             n_out++;
         }
         assert_true(n_out <= in_flight);
@@ -259,8 +258,8 @@ static void run_one_by_one(row *rows, size_t n, size_t per, size_t held, size_t 
         assert_true(n_out > 0); /* rows taken below, so something is always asked for */
         lcg = lcg * 1103515245u + 12345u;
         size_t pick = (lcg >> 16) % n_out;
-        assert_true(bc_ranges_answer(plan, out[pick].id, &out[pick].rows, out[pick].keys,
-                                     out[pick].next));
+        assert_true(
+            bc_ranges_answer(plan, out[pick].id, &out[pick].rows, out[pick].keys, out[pick].next));
         free(out[pick].keys);
         free(out[pick].next);
         out[pick] = out[--n_out];
@@ -320,10 +319,8 @@ static void refuses_no_progress(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(evenly_spread),
-        cmocka_unit_test(uneven),
-        cmocka_unit_test(one_instant),
-        cmocka_unit_test(refuses_no_progress),
+        cmocka_unit_test(evenly_spread),      cmocka_unit_test(uneven),
+        cmocka_unit_test(one_instant),        cmocka_unit_test(refuses_no_progress),
         cmocka_unit_test(answers_one_by_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
