@@ -52,6 +52,14 @@ keys Tab Tab
 wait_for ":as user050@example.com"
 keys Enter
 wait_for "as user050@example.com"
+# a lone candidate completes with a blank after it; the line still runs
+keys :
+text "as user15"
+keys Tab
+wait_for ":as user150@example.com"
+keys Enter
+wait_for "as user150@example.com"
+expect_screen_lacks "no user with email"
 # `:` history: the last line comes back selected; typing replaces it; Up recalls it
 keys :
 text "sort email"
@@ -64,8 +72,10 @@ wait_for ":rever"
 keys Up
 wait_for ":sort email"
 keys Up
+wait_for ":as user150@example.com"
+keys Up
 wait_for ":as user050@example.com"
-keys Down Down
+keys Down Down Down
 wait_for ":rever"
 keys Tab
 wait_for ":reverse"
