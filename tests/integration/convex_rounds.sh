@@ -220,6 +220,7 @@ check "search --all: the rows the export holds, in order" "$(js 'v.users.map(u=>
     "$(js '(() => { const u = v.users.filter((u) => u.email.includes("777") || u.name.includes("777"));
     return u.map((u) => u.id).join(",") + " " + u.length; })()' <"$tmp/all.json")"
 r=$(stat rounds)
+scan_rounds=$r # a filtered read of the whole table: what a bulk's selection alone takes
 if [ "$r" -le 4 ]; then ok "search --all: $r rounds"; else bad "search --all: $r rounds (want <= 4)"; fi
 # one page of a search that finds little: it reads on in ranges, then its cursor goes on
 s=$(stats bc users list --search 9999 --json)
@@ -231,10 +232,9 @@ if [ "$r" -le 4 ]; then ok "search page: $r rounds for the whole table"; else ba
 
 echo "# a bulk ban overlapped with its selection: 14,200 users read, the 1,000 of user21 banned"
 # user21000..user21999 are among the newest rows: both 500-user chunks are selected from the
-# first read, and their writes go out while the rest of the table is still being read
-s=$(stats bc users list --search user21 --all --json)
-sel=$(stat rounds)
-check "the selection alone: 1,000 users" "$(js v.total <"$tmp/cmd.out")" 1000
+# first read, and their writes go out while the rest of the table is still being read; alone,
+# the selection (a filter over the whole table) takes the rounds of the search --all above
+sel=$scan_rounds
 # the first chunk's update held 3 s at the deployment: the rest goes on around it
 ctl POST /__test/faults '{"kind":"latency","ms":3000,"fn":"auth:updateMany"}' >/dev/null
 s=$(stats bc users ban --search user21 --reason overlap --yes)
