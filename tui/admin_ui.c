@@ -518,6 +518,8 @@ static void ask(tui_app *app, flow *f)
     case TUI_ACT_UNDO:
         snprintf(d.title, sizeof d.title, "Undo audit entry #%lld?", (long long)f->audit_id);
         tui_dialog_line(&d, "Writes back the values the entry saved as \"before\".");
+        /* over whatever came after it, for every user of a bulk entry: y, not Enter */
+        d.danger = true;
         break;
     default: /* set-password and create-user confirmed in their own form */
         free(who);

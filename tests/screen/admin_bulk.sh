@@ -86,7 +86,12 @@ expect_screen_has "users.unban         10 users: user000@example.co… z"
 expect_screen_has "users.ban           9 users: user001@example.com… z"
 keys z
 wait_for "Undo audit entry"
+# an undo writes over what came after it (here: bans 9 users again): Enter alone does not confirm
 keys Enter
+wait_for "(Enter does not confirm)"
+[ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banned = 1")" = 0 ] ||
+    fail "Enter confirmed the undo"
+keys y
 wait_for "undid audit entry"
 [ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banned = 1")" = 9 ] ||
     fail "undoing the bulk unban: $(db "SELECT id, banned, banReason FROM user")"
