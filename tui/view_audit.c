@@ -145,7 +145,6 @@ static void audit_close(tui_view *v)
     free(s);
 }
 
-/* A JSON value as short text: strings bare, the rest as JSON. The caller frees. */
 /* What e changed (core's one rule, bc_audit_changes_text), after "undo of #N: " for an undo. The
  * caller frees. */
 static char *changes_text(const bc_audit_entry *e)
@@ -153,7 +152,8 @@ static char *changes_text(const bc_audit_entry *e)
     char *changes = bc_audit_changes_text(e, "\u2192");
     if (!e->undo_of)
         return changes;
-    char *text = bc_xasprintf("undo of #%lld: %s", (long long)e->undo_of, changes);
+    char *text =
+        bc_xasprintf("undo of #%lld%s%s", (long long)e->undo_of, *changes ? ": " : "", changes);
     free(changes);
     return text;
 }

@@ -100,6 +100,13 @@ wait_for "audit.undo          undo of #"
 expect_screen_has "users.unban         10 users: user000@example.co… done"
 keys z
 wait_for "is already undone"
+# its changes: the value every user was given (each user's before is in its member entry), not
+# "-" for a before that reads "was null"
+keys v
+wait_for "changes       banned: false, banReason: -, banExpires: -"
+expect_screen_lacks "banned: -"
+keys q
+wait_for "of 4   newest first"
 # `/` searches the log
 keys /
 text "user039"
