@@ -108,27 +108,29 @@ static bc_status run_emails(void *ctx, bc_error *err)
 
 enum { FIRST_SHOWN = 5 };
 
-/* "alice@x, bob@y, … (12 users)": the first users of a bulk action by email. */
+/* The first users of a bulk action by email, one a line ("Users: alice@x", "       bob@y", ...,
+ * "       … and 7 more"), the lines joined by '\n': a long email never pushes the rest out. */
 static void name_first(tui_app *app, flow *f)
 {
     emails_call c = {.driver = tui_app_driver(app), .ids = f->ids};
     c.n = f->n < FIRST_SHOWN ? f->n : FIRST_SHOWN;
     bc_error err = {0};
     bc_buf b = {0};
+    const char *indent = "\n       ";
     bc_buf_puts(&b, "Users: ");
     if (tui_app_call(app, "reading the users", true, run_emails, &c, &err) == BC_OK) {
         for (size_t i = 0; i < c.rows.n; i++) {
             char *email = tui_record_cell(&c.rows.items[i], "email");
-            bc_buf_printf(&b, "%s%s", i ? ", " : "", email ? email : "?");
+            bc_buf_printf(&b, "%s%s", i ? indent : "", email ? email : "?");
             free(email);
         }
         bc_rows_release(&c.rows);
     } else {
         for (size_t i = 0; i < c.n; i++)
-            bc_buf_printf(&b, "%s%s", i ? ", " : "", f->ids[i]);
+            bc_buf_printf(&b, "%s%s", i ? indent : "", f->ids[i]);
     }
     if (f->n > c.n)
-        bc_buf_printf(&b, ", \u2026 and %zu more", f->n - c.n);
+        bc_buf_printf(&b, "%s\u2026 and %zu more", indent, f->n - c.n);
     f->first = bc_buf_take(&b);
 }
 
@@ -442,7 +444,11 @@ static void ask(tui_app *app, flow *f)
         typed = count;
         label = "Type the count";
         d.danger = true;
-        tui_dialog_line(&d, "%s", f->first ? f->first : "");
+        for (const char *l = f->first ? f->first : ""; *l;) {
+            size_t len = strcspn(l, "\n");
+            tui_dialog_line(&d, "%.*s", (int)len, l);
+            l += len + (l[len] == '\n');
+        }
         if (f->hidden)
             tui_dialog_line(&d, "%zu of them are marked but outside the current search/filters.",
                             f->hidden);
