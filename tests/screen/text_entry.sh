@@ -1,8 +1,9 @@
 #!/bin/sh
 # One line editor everywhere: a pre-filled field is selected (typing replaces it) and edits with
-# Home/End, C-a, Backspace, Delete; a yes/no field toggles; `:` keeps a history, offers candidates
-# on Tab (admin emails after `as`) and `:q` quits; Enter on a help line runs its action; Esc on a
-# list with an accepted search clears it, and the next Esc goes back.
+# Home/End, C-a/C-e, Left/Right, Backspace, Delete, C-u, C-w, C-k; a yes/no field toggles; `:`
+# keeps a history, offers candidates on Tab (admin emails after `as`) and `:q` quits; Enter on a
+# help line runs its action; Esc on a list with an accepted search clears it, and the next Esc
+# goes back.
 . "$(dirname "$0")/lib.sh"
 make_fixture 200
 start 120 30
@@ -22,6 +23,17 @@ wait_for "Expires  7 "
 keys End C-u
 text 2w
 wait_for "Expires  2w "
+# C-w takes the word before the cursor, C-e goes to the end, Left/Right move, C-k cuts to the end
+text " junk"
+wait_for "Expires  2w junk "
+keys C-w
+text x
+wait_for "Expires  2w x "
+keys C-a Right C-k
+wait_for "Expires  2 "
+keys Left C-e
+text 1d
+wait_for "Expires  21d "
 keys Escape
 wait_gone "Expires"
 # R admin: "admin", not "useradmin"
