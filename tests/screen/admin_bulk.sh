@@ -3,8 +3,8 @@
 # refuses), the dialog naming the first users; the marks are cleared after it; m marks every user
 # the search matches, and the bulk ban skips the acting admin; a bulk unban over the same match.
 # Each bulk action is ONE audit entry (emails shown) that one z undoes; an undone entry offers no
-# z; marks hidden by a search are shown in the header and the dialog. Checked in the database and
-# the audit log.
+# z; marks hidden by a search are shown in the header and the dialog; a mark of every match is
+# dropped when the search changes. Checked in the database and the audit log.
 . "$(dirname "$0")/lib.sh"
 make_fixture 40
 STATE=$DIR/.local/state/bcadmin/state.db
@@ -137,3 +137,19 @@ keys X
 wait_for "Revoke every session of 2 users?"
 expect_screen_has "1 of them are marked but outside the current search/filters."
 keys Escape
+
+# "every match" is the search's of then: another search drops the mark (said), so b then acts on
+# the selected user alone, never on the new search's matches
+keys m
+wait_for "marks cleared"
+keys m
+wait_for "marked: every match"
+keys /
+text "^user01"
+keys Enter
+wait_for "marks cleared: the search or filters changed"
+expect_screen_lacks "marked:"
+keys b
+wait_for "Ban user019@example.com"
+keys Escape
+wait_gone "Ban user019"
