@@ -72,6 +72,27 @@ wait_for ":as user150@example.com"
 keys Enter
 wait_for "as user150@example.com"
 expect_screen_lacks "no user with email"
+# the other pre-filled fields: impersonate's duration, create's role, edit's email (a later field)
+keys i
+wait_for "Lasts  1h "
+text 2h
+wait_for "Lasts  2h "
+keys Escape
+wait_gone "Lasts"
+keys c
+wait_for "Role(s)   user "
+keys Tab Tab
+text admin
+wait_for "Role(s)   admin "
+keys Escape
+wait_gone "Role(s)"
+keys e
+wait_for "Email           user199@example.com "
+keys Tab
+text "new@example.com"
+wait_for "Email           new@example.com "
+keys Escape
+wait_gone "Email verified"
 # `:` history: the last line comes back selected; typing replaces it; Up recalls it
 keys :
 text "sort email"
