@@ -30,6 +30,7 @@ typedef struct {
     void *done_ctx;
     char *session, *account;
     int64_t audit_id;
+    char *entry; /* undo: what the entry did, for the confirmation */
     /* gathered by the dialogs */
     char *reason, *roles, *password;
     bc_ban_expiry expiry;
@@ -48,6 +49,7 @@ static void flow_free(void *p)
     bc_admin_ids_free(f->ids, f->n);
     free(f->first);
     free(f->session);
+    free(f->entry);
     free(f->account);
     free(f->reason);
     free(f->roles);
@@ -523,6 +525,8 @@ static void ask(tui_app *app, flow *f)
         break;
     case TUI_ACT_UNDO:
         snprintf(d.title, sizeof d.title, "Undo audit entry #%lld?", (long long)f->audit_id);
+        if (f->entry)
+            tui_dialog_line(&d, "%s", f->entry);
         tui_dialog_line(&d, "Writes back the values the entry saved as \"before\".");
         /* over whatever came after it, for every user of a bulk entry: y, not Enter */
         d.danger = true;
@@ -851,6 +855,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
         f->session = t->session ? bc_xstrdup(t->session) : NULL;
         f->account = t->account ? bc_xstrdup(t->account) : NULL;
         f->audit_id = t->audit_id;
+        f->entry = t->entry ? bc_xstrdup(t->entry) : NULL;
     }
     if (!f->bulk && !f->user && a != TUI_ACT_CREATE_USER && a != TUI_ACT_UNDO &&
         a != TUI_ACT_REVOKE_SESSION) {

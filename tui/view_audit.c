@@ -312,8 +312,18 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             tui_app_message(app, "entry #%lld is already undone", (long long)id);
             return true;
         }
-        tui_admin_target t = {.audit_id = id};
+        /* what it did, escaped as the list draws it (the selected entry's; none for :undo ID) */
+        const bc_audit_entry *e = arg ? NULL : selected(s);
+        const char *what = e ? (e->label ? e->label : e->subject) : NULL;
+        char *entry = NULL;
+        if (e) {
+            char *raw = bc_xasprintf("%s %s", e->action, what ? what : "");
+            entry = bc_text_escape(raw, strlen(raw));
+            free(raw);
+        }
+        tui_admin_target t = {.audit_id = id, .entry = entry};
         tui_admin_start(app, a, &t);
+        free(entry);
         return true;
     }
     case TUI_ACT_REFRESH: {

@@ -91,6 +91,7 @@ expect_screen_has "users.unban         10 users: user000@example.co… z"
 expect_screen_has "users.ban           9 users: user001@example.com… z"
 keys z
 wait_for "Undo audit entry"
+expect_screen_has "│ users.unban 10 users: user000@example.com, "
 # an undo writes over what came after it (here: bans 9 users again): Enter alone does not confirm
 keys Enter
 wait_for "(Enter does not confirm)"
