@@ -273,6 +273,9 @@ char *bc_audit_changes_text(const bc_audit_entry *e, const char *arrow)
 {
     json_t *before = saved_fields(e->before_json), *after = saved_fields(e->after_json);
     json_t *keys = after ? after : before;
+    /* a bulk entry saves no before of its own (each member holds its user's): not "-" (that
+     * reads "was null"), only the value every user was given */
+    bool bulk = e->members > 0 && !before;
     bc_buf b = {0};
     bc_buf_puts(&b, "");
     const char *key;
@@ -284,7 +287,10 @@ char *bc_audit_changes_text(const bc_audit_entry *e, const char *arrow)
             continue;
         char *from = change_value(json_object_get(before, key));
         char *to = change_value(json_object_get(after, key));
-        bc_buf_printf(&b, "%s%s: %s%s%s", b.len ? ", " : "", key, from, arrow, to);
+        if (bulk)
+            bc_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", key, to);
+        else
+            bc_buf_printf(&b, "%s%s: %s%s%s", b.len ? ", " : "", key, from, arrow, to);
         free(from);
         free(to);
     }

@@ -90,8 +90,9 @@ void bc_audit_entries_release(bc_audit_entries *list);
 /* What entry e changed, for people: "field: BEFORE<arrow>AFTER" for each field of its after (of
  * its before when it has no after), joined by ", ", each value as compact JSON (strings quoted, a
  * NUL inside as \u0000), a null or absent value as "-" as in every human table; updatedAt and
- * createdAt are left out (every change moves them). arrow is the reader's: " -> " in plain text,
- * "\u2192" on the console. The one rule of the audit's changes text (the audit verb and the
+ * createdAt are left out (every change moves them); a bulk entry (its members hold each user's
+ * before) shows "field: AFTER", the value every user was given. arrow is the reader's: " -> " in
+ * plain text, "\u2192" on the console. The one rule of the audit's changes text (the audit verb and the
  * console's audit screen); not escaped for a terminal (the table or the drawing escapes it). The
  * caller frees it; "" when the entry recorded no fields. */
 char *bc_audit_changes_text(const bc_audit_entry *e, const char *arrow);

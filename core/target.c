@@ -537,6 +537,16 @@ bc_status bc_target_checklist_start(bc_target *t, const bc_checklist *cl, int64_
     return bc_checklist_start(s, cl, &who, run_id, err);
 }
 
+bc_status bc_target_checklist_active(bc_target *t, int64_t *run_id, bc_error *err)
+{
+    *run_id = 0;
+    bc_state *s = bc_target_state(t, err);
+    if (!s)
+        return err && err->status ? err->status : BC_ERR;
+    bc_audit_who who = bc_target_who(t, NULL);
+    return bc_checklist_find_active(s, NULL, who.target, run_id, err);
+}
+
 bc_status bc_target_checklist_advance(bc_target *t, const bc_checklist *cl, int64_t run_id,
                                       const bc_checklist_ui *ui, bool no_wait,
                                       bc_run_outcome *outcome, bc_error *err)

@@ -164,6 +164,9 @@ bc_status bc_target_rotate_sqlite(bc_target *t, const bc_jwks_rotate_opts *opts,
  * same target (*continued set; the caller says so). */
 bc_status bc_target_checklist_start(bc_target *t, const bc_checklist *cl, int64_t *run_id,
                                     bool *continued, bc_error *err);
+/* The newest unfinished checklist run (of any checklist) recorded against t; *run_id = 0 when
+ * none. Runs on other targets are theirs: the console's banner and overview name only t's. */
+bc_status bc_target_checklist_active(bc_target *t, int64_t *run_id, bc_error *err);
 /* Advance run_id of cl on t with the JWKS checklist actions, the production typed confirmation
  * included (t->name); see bc_checklist_advance for outcome and err. A run recorded against
  * another target is refused (BC_REFUSED). A run that stopped at its first step before changing

@@ -30,6 +30,7 @@ typedef struct {
     void *done_ctx;
     char *session, *account;
     int64_t audit_id;
+    char *entry; /* undo: what the entry did, for the confirmation */
     /* gathered by the dialogs */
     char *reason, *roles, *password;
     bc_ban_expiry expiry;
@@ -48,6 +49,7 @@ static void flow_free(void *p)
     bc_admin_ids_free(f->ids, f->n);
     free(f->first);
     free(f->session);
+    free(f->entry);
     free(f->account);
     free(f->reason);
     free(f->roles);
@@ -108,27 +110,29 @@ static bc_status run_emails(void *ctx, bc_error *err)
 
 enum { FIRST_SHOWN = 5 };
 
-/* "alice@x, bob@y, … (12 users)": the first users of a bulk action by email. */
+/* The first users of a bulk action by email, one a line ("Users: alice@x", "       bob@y", ...,
+ * "       … and 7 more"), the lines joined by '\n': a long email never pushes the rest out. */
 static void name_first(tui_app *app, flow *f)
 {
     emails_call c = {.driver = tui_app_driver(app), .ids = f->ids};
     c.n = f->n < FIRST_SHOWN ? f->n : FIRST_SHOWN;
     bc_error err = {0};
     bc_buf b = {0};
+    const char *indent = "\n       ";
     bc_buf_puts(&b, "Users: ");
     if (tui_app_call(app, "reading the users", true, run_emails, &c, &err) == BC_OK) {
         for (size_t i = 0; i < c.rows.n; i++) {
             char *email = tui_record_cell(&c.rows.items[i], "email");
-            bc_buf_printf(&b, "%s%s", i ? ", " : "", email ? email : "?");
+            bc_buf_printf(&b, "%s%s", i ? indent : "", email ? email : "?");
             free(email);
         }
         bc_rows_release(&c.rows);
     } else {
         for (size_t i = 0; i < c.n; i++)
-            bc_buf_printf(&b, "%s%s", i ? ", " : "", f->ids[i]);
+            bc_buf_printf(&b, "%s%s", i ? indent : "", f->ids[i]);
     }
     if (f->n > c.n)
-        bc_buf_printf(&b, ", \u2026 and %zu more", f->n - c.n);
+        bc_buf_printf(&b, "%s\u2026 and %zu more", indent, f->n - c.n);
     f->first = bc_buf_take(&b);
 }
 
@@ -442,7 +446,11 @@ static void ask(tui_app *app, flow *f)
         typed = count;
         label = "Type the count";
         d.danger = true;
-        tui_dialog_line(&d, "%s", f->first ? f->first : "");
+        for (const char *l = f->first ? f->first : ""; *l;) {
+            size_t len = strcspn(l, "\n");
+            tui_dialog_line(&d, "%.*s", (int)len, l);
+            l += len + (l[len] == '\n');
+        }
         if (f->hidden)
             tui_dialog_line(&d, "%zu of them are marked but outside the current search/filters.",
                             f->hidden);
@@ -517,7 +525,11 @@ static void ask(tui_app *app, flow *f)
         break;
     case TUI_ACT_UNDO:
         snprintf(d.title, sizeof d.title, "Undo audit entry #%lld?", (long long)f->audit_id);
+        if (f->entry)
+            tui_dialog_line(&d, "%s", f->entry);
         tui_dialog_line(&d, "Writes back the values the entry saved as \"before\".");
+        /* over whatever came after it, for every user of a bulk entry: y, not Enter */
+        d.danger = true;
         break;
     default: /* set-password and create-user confirmed in their own form */
         free(who);
@@ -843,6 +855,7 @@ void tui_admin_start(tui_app *app, tui_action a, const tui_admin_target *t)
         f->session = t->session ? bc_xstrdup(t->session) : NULL;
         f->account = t->account ? bc_xstrdup(t->account) : NULL;
         f->audit_id = t->audit_id;
+        f->entry = t->entry ? bc_xstrdup(t->entry) : NULL;
     }
     if (!f->bulk && !f->user && a != TUI_ACT_CREATE_USER && a != TUI_ACT_UNDO &&
         a != TUI_ACT_REVOKE_SESSION) {

@@ -30,6 +30,7 @@ typedef struct {
     const char *session; /* a session id */
     const char *account; /* an account id */
     int64_t audit_id;
+    const char *entry; /* undo: what the entry did ("users.ban 3 users: a@x, ..."), as drawn */
     /* bulk: marks the view knows are outside its current list (search, filters), said in the
      * confirmation; and what to run once the bulk action succeeded (the view clears its marks) */
     size_t hidden;

@@ -158,7 +158,8 @@ void app_refresh_banner(tui_app *app)
     app->banner[0] = '\0';
     bc_state *state = app->cfg->admin ? app->cfg->admin->state : NULL;
     int64_t id = 0;
-    if (!state || bc_checklist_find_active(state, NULL, NULL, &id, NULL) != BC_OK || !id)
+    if (!state || !app->target || bc_target_checklist_active(app->target, &id, NULL) != BC_OK ||
+        !id)
         return;
     bc_checklist_run run;
     if (bc_checklist_run_get(state, id, &run, NULL) != BC_OK)

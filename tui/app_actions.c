@@ -11,6 +11,7 @@
 #include "text.h"
 #include "timefmt.h"
 #include "view.h"
+#include "xalloc.h"
 
 /* --- actions -------------------------------------------------------------------------------- */
 
@@ -260,11 +261,25 @@ void tui_app_run_action(tui_app *app, tui_action a, const char *arg)
     app_run_action(app, a, arg);
 }
 
+static void run_command(tui_app *app, const char *text);
+
 static void command_done(void *ctx, tui_app *app, const char *text, bool accepted)
 {
     (void)ctx;
     if (!accepted)
         return;
+    /* Blanks after the line are no part of its argument: Tab's lone candidate ends with one. */
+    char *line = bc_xstrdup(text);
+    size_t end = strlen(line);
+    while (end && line[end - 1] == ' ')
+        line[--end] = '\0';
+    run_command(app, line);
+    free(line);
+}
+
+/* Run one `:` line: an action's name (or its CLI verb) and its argument. */
+static void run_command(tui_app *app, const char *text)
+{
     while (*text == ' ')
         text++;
     if (!*text)

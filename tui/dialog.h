@@ -15,7 +15,7 @@
 #include "lineedit.h"
 
 #define TUI_DIALOG_FIELDS 6
-#define TUI_DIALOG_LINES 10
+#define TUI_DIALOG_LINES 16
 #define TUI_DIALOG_TEXT 512
 
 typedef enum {

@@ -145,7 +145,6 @@ static void audit_close(tui_view *v)
     free(s);
 }
 
-/* A JSON value as short text: strings bare, the rest as JSON. The caller frees. */
 /* What e changed (core's one rule, bc_audit_changes_text), after "undo of #N: " for an undo. The
  * caller frees. */
 static char *changes_text(const bc_audit_entry *e)
@@ -153,7 +152,8 @@ static char *changes_text(const bc_audit_entry *e)
     char *changes = bc_audit_changes_text(e, "\u2192");
     if (!e->undo_of)
         return changes;
-    char *text = bc_xasprintf("undo of #%lld: %s", (long long)e->undo_of, changes);
+    char *text =
+        bc_xasprintf("undo of #%lld%s%s", (long long)e->undo_of, *changes ? ": " : "", changes);
     free(changes);
     return text;
 }
@@ -312,8 +312,18 @@ static bool audit_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             tui_app_message(app, "entry #%lld is already undone", (long long)id);
             return true;
         }
-        tui_admin_target t = {.audit_id = id};
+        /* what it did, escaped as the list draws it (the selected entry's; none for :undo ID) */
+        const bc_audit_entry *e = arg ? NULL : selected(s);
+        const char *what = e ? (e->label ? e->label : e->subject) : NULL;
+        char *entry = NULL;
+        if (e) {
+            char *raw = bc_xasprintf("%s %s", e->action, what ? what : "");
+            entry = bc_text_escape(raw, strlen(raw));
+            free(raw);
+        }
+        tui_admin_target t = {.audit_id = id, .entry = entry};
         tui_admin_start(app, a, &t);
+        free(entry);
         return true;
     }
     case TUI_ACT_REFRESH: {

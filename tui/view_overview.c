@@ -347,7 +347,7 @@ static void format_local(overview_state *s)
     s->audit_run = 0;
     int64_t id = 0;
     bc_checklist_run run;
-    if (db && bc_checklist_find_active(db, NULL, NULL, &id, NULL) == BC_OK && id &&
+    if (db && bc_target_checklist_active(tui_app_target(s->app), &id, NULL) == BC_OK && id &&
         bc_checklist_run_get(db, id, &run, NULL) == BC_OK) {
         size_t i = 0;
         while (i < run.n &&

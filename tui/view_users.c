@@ -51,6 +51,7 @@ typedef struct {
     char **marks;
     size_t nmarks, marks_cap;
     bool mark_all;
+    char mark_query[320]; /* the search and filters when m marked every match (query_key) */
     /* The count after the rows: due at count_due_us while count_pending. */
     bool count_pending;
     int64_t count_due_us;
@@ -243,6 +244,27 @@ static size_t hidden_marks(const users_state *s, bool *unknown)
     return 0;
 }
 
+/* The search and filters as one text: what "every match" means. */
+static void query_key(const users_state *s, char *out, size_t size)
+{
+    snprintf(out, size, "%s\n%d\n%d\n%d", s->search.text, s->role, (int)s->ban, s->verified);
+}
+
+/* "Every match" was marked for the search and filters of then: once they change it would mean
+ * other users, so the mark is dropped, and said. */
+static void drop_stale_mark_all(users_state *s, tui_app *app)
+{
+    if (!s->mark_all)
+        return;
+    char now[sizeof s->mark_query];
+    query_key(s, now, sizeof now);
+    if (strcmp(now, s->mark_query) == 0)
+        return;
+    clear_marks(s);
+    tui_app_message(app, "marks cleared: the search or filters changed since m marked every "
+                         "match (m marks the new matches)");
+}
+
 static void marks_done(void *ctx)
 {
     clear_marks(ctx);
@@ -342,8 +364,8 @@ static void draw_user_row(int y, const tui_rect *r, const int *widths, const bc_
 
 static void users_draw(tui_view *v, tui_app *app, tui_rect r)
 {
-    (void)app;
     users_state *s = v->data;
+    drop_stale_mark_all(s, app);
     char line[1024];
     describe(s, line, sizeof line);
     tui_draw_text(r.y, r.x, r.w, line, TUI_S_TITLE, true);
@@ -608,6 +630,7 @@ static void count_rows(users_state *s, tui_app *app, bool asked)
 static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *arg)
 {
     users_state *s = v->data;
+    drop_stale_mark_all(s, app); /* before any action could act on the marks */
     switch (a) {
     case TUI_ACT_OPEN: {
         const bc_record *u = tui_rowwin_selected(&s->win);
@@ -666,6 +689,7 @@ static bool users_handle(tui_view *v, tui_app *app, tui_action a, const char *ar
             tui_app_message(app, "marks cleared");
         } else {
             s->mark_all = true;
+            query_key(s, s->mark_query, sizeof s->mark_query);
             tui_app_message(app, "marked every user the search and filters match: b u R X act "
                                  "on all of them");
         }

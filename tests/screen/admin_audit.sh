@@ -56,6 +56,8 @@ wait_for "error: entry 1 (sessions.revoke-all) cannot be undone"
 # the ban can
 keys k z
 wait_for "Undo audit entry #2?"
+# the confirmation says what the entry did
+expect_screen_has "│ users.ban user029@example.com"
 keys y
 wait_for "undid audit entry #2 (the undo is audited too)"
 wait_for "Audit log  entry 2 of 3"

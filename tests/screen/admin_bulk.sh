@@ -3,8 +3,8 @@
 # refuses), the dialog naming the first users; the marks are cleared after it; m marks every user
 # the search matches, and the bulk ban skips the acting admin; a bulk unban over the same match.
 # Each bulk action is ONE audit entry (emails shown) that one z undoes; an undone entry offers no
-# z; marks hidden by a search are shown in the header and the dialog. Checked in the database and
-# the audit log.
+# z; marks hidden by a search are shown in the header and the dialog; a mark of every match is
+# dropped when the search changes. Checked in the database and the audit log.
 . "$(dirname "$0")/lib.sh"
 make_fixture 40
 STATE=$DIR/.local/state/bcadmin/state.db
@@ -28,7 +28,10 @@ text "bulk"
 keys Enter Enter
 wait_for "Ban 3 users?"
 expect_screen_has "Every session of each user is deleted."
-expect_screen_has "Users: user037@example.com, user038@example.com, user039@example.com"
+# one email a line, so a long one never pushes the others out
+expect_screen_has "│ Users: user037@example.com"
+expect_screen_has "│        user038@example.com"
+expect_screen_has "│        user039@example.com"
 text "4"
 keys Enter
 wait_for 'that is not "3": nothing was changed'
@@ -58,6 +61,8 @@ keys C-u
 text "2w"
 keys Enter
 wait_for "Ban 10 users?"
+# the first five, then how many more
+expect_screen_has "│        … and 5 more"
 text "10"
 keys Enter
 wait_for "banned 9 users (1 skipped: you cannot ban yourself)"
@@ -86,7 +91,13 @@ expect_screen_has "users.unban         10 users: user000@example.co… z"
 expect_screen_has "users.ban           9 users: user001@example.com… z"
 keys z
 wait_for "Undo audit entry"
+expect_screen_has "│ users.unban 10 users: user000@example.com, "
+# an undo writes over what came after it (here: bans 9 users again): Enter alone does not confirm
 keys Enter
+wait_for "(Enter does not confirm)"
+[ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banned = 1")" = 0 ] ||
+    fail "Enter confirmed the undo"
+keys y
 wait_for "undid audit entry"
 [ "$(db "SELECT count(*) FROM user WHERE banReason = 'filter' AND banned = 1")" = 9 ] ||
     fail "undoing the bulk unban: $(db "SELECT id, banned, banReason FROM user")"
@@ -95,6 +106,13 @@ wait_for "audit.undo          undo of #"
 expect_screen_has "users.unban         10 users: user000@example.co… done"
 keys z
 wait_for "is already undone"
+# its changes: the value every user was given (each user's before is in its member entry), not
+# "-" for a before that reads "was null"
+keys v
+wait_for "changes       banned: false, banReason: -, banExpires: -"
+expect_screen_lacks "banned: -"
+keys q
+wait_for "of 4   newest first"
 # `/` searches the log
 keys /
 text "user039"
@@ -120,3 +138,19 @@ keys X
 wait_for "Revoke every session of 2 users?"
 expect_screen_has "1 of them are marked but outside the current search/filters."
 keys Escape
+
+# "every match" is the search's of then: another search drops the mark (said), so b then acts on
+# the selected user alone, never on the new search's matches
+keys m
+wait_for "marks cleared"
+keys m
+wait_for "marked: every match"
+keys /
+text "^user01"
+keys Enter
+wait_for "marks cleared: the search or filters changed"
+expect_screen_lacks "marked:"
+keys b
+wait_for "Ban user019@example.com"
+keys Escape
+wait_gone "Ban user019"

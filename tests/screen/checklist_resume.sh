@@ -50,6 +50,21 @@ wait $BPID 2>/dev/null || true
 curl -sS -X DELETE "$CX/__test/faults" >/dev/null
 [ "$(run_state 1)" = active ] || fail "the killed run is $(run_state 1)"
 
+# The run belongs to the deployment: a console on a SQLite file sharing the state database
+# neither announces it in the banner nor shows it on the overview's checklist panel.
+make_fixture 3
+SOCK_DEPLOYMENT=$SOCK
+SOCK=$SOCK-file
+EXTRA_ENV="BCADMIN_START=overview" start 120 40
+wait_for "Checklist runs"
+wait_for "Latest admin actions"
+expect_screen_lacks "unfinished checklist run"
+expect_screen_lacks "unfinished run #"
+keys Q
+wait_for "EXITED 0"
+tmux -L "$SOCK" kill-server
+SOCK=$SOCK_DEPLOYMENT
+
 TARGET= EXTRA_ENV="$CXENV" start 120 40
 wait_for "row 1 of 3"
 expect_screen_has "▲ 5 opens the unfinished checklist run #1: bootstrap at step latest-jwks (running) on self-hosted ${CX#http://} (key:…"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Search folds the case of every alphabet (`ştefan` finds "Ştefan", `école` finds "ÉCOLE" even
 # written decomposed) on a SQLite file without and with bcadmin's search index and on the Convex
-# test deployment; a pasted user id or session token finds its user.
+# test deployment; a pasted user id or session token finds its user (in both drivers).
 . "$(dirname "$0")/lib.sh"
 make_fixture 20
 ID=Zq8v3Lr0xB1nT5kW7yHc2Jd4Fg6Mp9Qs
@@ -53,13 +53,26 @@ start_deployment "$KEY"
 curl -sS -X POST "$CX/__test/seed" -H 'content-type: application/json' -d '{"users":5}' \
     >/dev/null || fail "seeding failed"
 cx() { HOME=$DIR XDG_STATE_HOME=$DIR/state CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY=$KEY "$BCADMIN" "$@"; }
-printf 'password-1234' | cx users create --email stefan@example.com --name 'Ştefan Pop' >/dev/null \
-    || fail "users create failed"
+printf 'password-1234' | cx users create --email stefan@example.com --name 'Ştefan Pop' \
+    >"$DIR/created" || fail "users create failed"
+# the new user's id, and a seeded session's token with its owner's email
+CXID=$(sed -n 's/.*(id \([^,]*\),.*/\1/p' "$DIR/created")
+cx sessions list --limit 1 --reveal --json token,userId >"$DIR/session.json" || fail "sessions list"
+CXTOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessions"][0]["token"])' \
+    "$DIR/session.json")
+owner=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessions"][0]["userId"])' \
+    "$DIR/session.json")
+cx users show "$owner" --json email >"$DIR/owner.json" || fail "users show $owner"
+CXOWNER=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["user"]["email"])' \
+    "$DIR/owner.json")
+[ -n "$CXID" ] && [ -n "$CXTOKEN" ] && [ -n "$CXOWNER" ] || fail "no id, token or owner to search"
 printf 'password-1234' | cx users create --email ecole@example.com --name "ÉCOLE Normale" \
     >/dev/null || fail "users create failed"
 TARGET="" EXTRA_ENV="CONVEX_SELF_HOSTED_URL=$CX CONVEX_SELF_HOSTED_ADMIN_KEY='$KEY'" start 120 30
 wait_for "stefan@example.com"
 search "ştefan" "stefan@example.com"
 search "école" "ecole@example.com"
+search "$CXID" "stefan@example.com"
+search "$CXTOKEN" "$CXOWNER"
 keys Q
 wait_for "EXITED 0"

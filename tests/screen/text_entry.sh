@@ -1,8 +1,9 @@
 #!/bin/sh
 # One line editor everywhere: a pre-filled field is selected (typing replaces it) and edits with
-# Home/End, C-a, Backspace, Delete; a yes/no field toggles; `:` keeps a history, offers candidates
-# on Tab (admin emails after `as`) and `:q` quits; Enter on a help line runs its action; Esc on a
-# list with an accepted search clears it, and the next Esc goes back.
+# Home/End, C-a/C-e, Left/Right, Backspace, Delete, C-u, C-w, C-k; a yes/no field toggles; `:`
+# keeps a history, offers candidates on Tab (admin emails after `as`) and `:q` quits; Enter on a
+# help line runs its action; Esc on a list with an accepted search clears it, and the next Esc
+# goes back.
 . "$(dirname "$0")/lib.sh"
 make_fixture 200
 start 120 30
@@ -22,6 +23,17 @@ wait_for "Expires  7 "
 keys End C-u
 text 2w
 wait_for "Expires  2w "
+# C-w takes the word before the cursor, C-e goes to the end, Left/Right move, C-k cuts to the end
+text " junk"
+wait_for "Expires  2w junk "
+keys C-w
+text x
+wait_for "Expires  2w x "
+keys C-a Right C-k
+wait_for "Expires  2 "
+keys Left C-e
+text 1d
+wait_for "Expires  21d "
 keys Escape
 wait_gone "Expires"
 # R admin: "admin", not "useradmin"
@@ -52,6 +64,35 @@ keys Tab Tab
 wait_for ":as user050@example.com"
 keys Enter
 wait_for "as user050@example.com"
+# a lone candidate completes with a blank after it; the line still runs
+keys :
+text "as user15"
+keys Tab
+wait_for ":as user150@example.com"
+keys Enter
+wait_for "as user150@example.com"
+expect_screen_lacks "no user with email"
+# the other pre-filled fields: impersonate's duration, create's role, edit's email (a later field)
+keys i
+wait_for "Lasts  1h "
+text 2h
+wait_for "Lasts  2h "
+keys Escape
+wait_gone "Lasts"
+keys c
+wait_for "Role(s)   user "
+keys Tab Tab
+text admin
+wait_for "Role(s)   admin "
+keys Escape
+wait_gone "Role(s)"
+keys e
+wait_for "Email           user199@example.com "
+keys Tab
+text "new@example.com"
+wait_for "Email           new@example.com "
+keys Escape
+wait_gone "Email verified"
 # `:` history: the last line comes back selected; typing replaces it; Up recalls it
 keys :
 text "sort email"
@@ -64,8 +105,10 @@ wait_for ":rever"
 keys Up
 wait_for ":sort email"
 keys Up
+wait_for ":as user150@example.com"
+keys Up
 wait_for ":as user050@example.com"
-keys Down Down
+keys Down Down Down
 wait_for ":rever"
 keys Tab
 wait_for ":reverse"

@@ -283,7 +283,8 @@ static void xdg_paths(void **state)
 }
 
 /* The audit's changes text: every field of after, JSON values, null and absent as "-", the
- * timestamps left out, a NUL inside a string kept (escaped as JSON does), the reader's arrow. */
+ * timestamps left out, a NUL inside a string kept (escaped as JSON does), the reader's arrow; a
+ * bulk entry's new values alone. */
 static void audit_changes_text(void **state)
 {
     (void)state;
@@ -302,6 +303,12 @@ static void audit_changes_text(void **state)
     e.before_json = NULL;
     text = bc_audit_changes_text(&e, " -> ");
     assert_string_equal(text, "");
+    free(text);
+    /* a bulk entry: its members hold each user's before; the value every user was given */
+    e.members = 3;
+    e.after_json = "{\"banned\":true,\"banReason\":\"spam\",\"banExpires\":null}";
+    text = bc_audit_changes_text(&e, " -> ");
+    assert_string_equal(text, "banned: true, banReason: \"spam\", banExpires: -");
     free(text);
 }
 
