@@ -21,10 +21,10 @@
 #   a few rounds (the deployment's "rounds": requests that found none in flight), rows in order
 #   and counted exactly, on the connections the first round opened;
 # - a bulk ban whose chunks are written while its selection still reads (the first write arrives
-#   before the last read; fewer rounds than the selection's plus the writes' own, at most 8 in
-#   flight); a 429 and a 500 on its chunks mid-selection: the audit's applied members are exactly
-#   the users banned, "N of the M users selected before the failure banned", the bulk entry
-#   'partly applied' (exit 5), a re-run finishes.
+#   before the last read, reads and writes in flight together, at most 8 in flight); a 429 and
+#   a 500 on its chunks mid-selection: the audit's applied members are exactly the users
+#   banned, "N of the M users selected before the failure banned", the bulk entry 'partly
+#   applied' (exit 5), a re-run finishes.
 # Usage: convex_rounds.sh BCADMIN BC_CONVEX_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -223,7 +223,6 @@ check "search --all: the rows the export holds, in order" "$(js 'v.users.map(u=>
     "$(js '(() => { const u = v.users.filter((u) => u.email.includes("777") || u.name.includes("777"));
     return u.map((u) => u.id).join(",") + " " + u.length; })()' <"$tmp/all.json")"
 r=$(stat rounds)
-scan_rounds=$r # a filtered read of the whole table: what a bulk's selection alone takes
 if [ "$r" -le 4 ]; then ok "search --all: $r rounds"; else bad "search --all: $r rounds (want <= 4)"; fi
 # one page of a search that finds little: it reads on in ranges, then its cursor goes on
 s=$(stats bc users list --search 9999 --json)
@@ -235,9 +234,7 @@ if [ "$r" -le 4 ]; then ok "search page: $r rounds for the whole table"; else ba
 
 echo "# a bulk ban overlapped with its selection: 14,200 users read, the 1,000 of user21 banned"
 # user21000..user21999 are among the newest rows: both 500-user chunks are selected from the
-# first read, and their writes go out while the rest of the table is still being read; alone,
-# the selection (a filter over the whole table) takes the rounds of the search --all above
-sel=$scan_rounds
+# first read, and their writes go out while the rest of the table is still being read
 # the first chunk's update held 3 s at the deployment: the rest goes on around it
 ctl POST /__test/faults '{"kind":"latency","ms":3000,"fn":"auth:updateMany"}' >/dev/null
 s=$(stats bc users ban --search user21 --reason overlap --yes)
@@ -246,9 +243,11 @@ w=$(js '(v.byFunction["auth:updateMany"] ?? 0) + (v.byFunction["auth:deleteMany"
 check "overlap: one update and one session delete per chunk" "$w" 4
 check "overlap: the first write went out before the last read" \
     "$(js 'v.order.findIndex((f) => f !== "auth:findMany") < v.order.lastIndexOf("auth:findMany")' <"$tmp/stats.json")" true
-r=$(stat rounds)
-if [ "$r" -lt $((sel + (w + 7) / 8)) ]; then ok "overlap: $r rounds < $sel of the selection + $(((w + 7) / 8)) of writes"
-else bad "overlap: $r rounds, not fewer than $sel of the selection + $(((w + 7) / 8)) of writes"; fi
+# writes in flight while reads are (as the deployment saw them arrive: a fact of order that load
+# does not change; a bulk that writes only after its selection was answered has none)
+o=$(stat readsBesideWrites)
+if [ "$o" -gt 0 ]; then ok "overlap: $o reads and writes in flight together"
+else bad "overlap: no read was in flight beside a write (the writes waited for the selection)"; fi
 m=$(stat maxInFlight)
 if [ "$m" -le 8 ]; then ok "overlap: $m requests at once at most"; else bad "overlap: $m requests at once (want <= 8)"; fi
 check "overlap: audit done for each member" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE state = 'done' AND group_id = (SELECT id FROM audit WHERE group_id IS NULL AND after_json LIKE '%\"overlap\"%')")" 1000

@@ -234,8 +234,12 @@ for (const [method, level] of [
 // rounds: requests that arrived while none was in flight, i.e. rounds of requests sent together
 // by a client that waits for a round's answers before the next (the round trips it waited on);
 // order: the first 200 functions called, in the order their requests arrived (does a write go
-// out before the last read of a selection?).
-const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0, order: [] };
+// out before the last read of a selection?); readsBesideWrites: calls of a function that reads
+// that arrived while one that writes was in flight, or the reverse (a client that writes only
+// after its reads were answered has none, however slow it is: a fact of order, not of timing).
+const stats = { requests: 0, byRoute: {}, byFunction: {}, inFlight: 0, maxInFlight: 0, connections: 0, rounds: 0, order: [], readsBesideWrites: 0 };
+const callsInFlight = { read: 0, write: 0 };
+const callKind = (fnPath) => (/:(create|update|delete)/.test(fnPath) ? "write" : "read");
 
 function send(res, status, body, headers = {}) {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -670,7 +674,7 @@ async function control(req, res, path) {
   }
   if (path === "/__test/stats" && req.method === "GET") return send(res, 200, stats);
   if (path === "/__test/stats/reset" && req.method === "POST") {
-    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0, order: [] });
+    Object.assign(stats, { requests: 0, byRoute: {}, byFunction: {}, maxInFlight: stats.inFlight, connections: 0, rounds: 0, order: [], readsBesideWrites: 0 });
     return send(res, 200, stats);
   }
   if (path === "/__test/seed" && req.method === "POST") return send(res, 200, await seed(await readJson(req)));
@@ -750,6 +754,7 @@ async function handle(req, res) {
   if (stats.inFlight === 0) stats.rounds++;
   stats.inFlight++;
   stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+  let kind = null; /* of the function called, while it is in flight */
   try {
     const bodyText = await readBody(req);
     let fnPath = null;
@@ -759,6 +764,11 @@ async function handle(req, res) {
       /* not JSON: matched by URL path only */
     }
     if (fnPath && stats.order.length < 200) stats.order.push(fnPath);
+    if (fnPath) {
+      kind = callKind(fnPath);
+      if (callsInFlight[kind === "read" ? "write" : "read"] > 0) stats.readsBesideWrites++;
+      callsInFlight[kind]++;
+    }
     const hit = takeFaults(path, fnPath);
     const latency = baseLatency + hit.filter((f) => f.kind === "latency").reduce((a, f) => a + f.ms, 0);
     if (latency > 0) await sleep(latency);
@@ -786,6 +796,7 @@ async function handle(req, res) {
     return deliver(res, answer.status, answer.text, answer.headers ?? {}, hit);
   } finally {
     stats.inFlight--;
+    if (kind) callsInFlight[kind]--;
   }
 }
 
