@@ -49,6 +49,43 @@ wait_for "Sessions  row 1 of 3"
 wait_for 'nul\x00x@example.com'
 expect_screen_has 'agent\x00tail'
 
+# the edit form shows the name and email escaped whole; a field left as shown is not written (the
+# NUL-holding value kept, read back from the deployment), one typed over is refused: what it kept
+# of the hidden part cannot be told
+stored() {
+    curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' \
+        -H "Authorization: Convex $KEY" \
+        -d '{"path":"auth:findOne","args":{"model":"user","where":[{"field":"_id","value":"'"$uid"'"}]}}'
+}
+keys 1
+wait_for "row 1 of 3"
+keys e
+wait_for 'Edit nul\x00x@example.com'
+wait_for 'Name            Ann\x00Hidden'
+expect_screen_has 'Email           nul\x00x@example.com'
+expect_screen_has 'The name is shown escaped: it is kept unless changed with bcadmin users update.'
+text Bob
+keys Enter Enter Enter Enter
+wait_for "name holds a NUL byte: not editable here; use bcadmin users update ID --name"
+keys Escape
+wait_for "cancelled: nothing was changed"
+keys e
+wait_for 'Name            Ann\x00Hidden'
+keys Tab Tab Tab
+text 'https://img.example.com/a.png'
+wait_for 'https://img.example.com/a.png'
+keys Enter
+wait_for 'Change nul\x00x@example.com?'
+expect_screen_has 'image          https://img.example.com/a.png'
+expect_screen_lacks '│ name '
+expect_screen_lacks '│ email '
+keys y
+wait_for 'updated nul\x00x@example.com'
+stored >"$DIR/stored.json"
+grep -qF '"image":"https://img.example.com/a.png"' "$DIR/stored.json" || fail "the image was not saved: $(cat "$DIR/stored.json")"
+grep -qF '"name":"Ann\u0000Hidden"' "$DIR/stored.json" || fail "the name changed: $(cat "$DIR/stored.json")"
+grep -qF '"email":"nul\u0000x@example.com"' "$DIR/stored.json" || fail "the email changed: $(cat "$DIR/stored.json")"
+
 # a change names the user whole too: the form, the confirmation and the message after it
 keys 1
 wait_for "row 1 of 3"
