@@ -2,7 +2,9 @@
 # Values holding a NUL on the console, on the Convex test deployment: the users list, the user's
 # screen (its title, the sessions and accounts panes), the sessions list, the record view and the
 # dialogs and messages of a change draw them whole, the NUL written \x00 as the CLI prints it (one
-# escaping rule, core/text.c), instead of cutting the value at the NUL.
+# escaping rule, core/text.c), instead of cutting the value at the NUL. The edit form writes no
+# field left as shown (checked on the deployment), the acting-admin menu picks such an admin, and
+# audit --json prints the saved values whole.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0be11e5e'
 start_deployment "$KEY"
@@ -111,4 +113,25 @@ text 'nul\x00x@example.com'
 keys Enter
 wait_for 'removed nul\x00x@example.com with their sessions and accounts'
 wait_for "row 1 of 2"
+
+# the audit verb's JSON carries the saved values whole: the removal's before keeps the NUL (it was
+# read as not JSON, and printed null)
+HOME=$DIR TZ=UTC "$BCADMIN" audit --json >"$DIR/audit.json" 2>&1 || fail "audit: $(cat "$DIR/audit.json")"
+grep -qF '"name": "Ann\u0000Hidden"' "$DIR/audit.json" ||
+    fail "audit --json lost the saved name: $(cat "$DIR/audit.json")"
+
+# the acting-admin menu shows an admin's email escaped whole, and acts as that admin (picked by
+# id: the email cut at the NUL names nobody)
+update user email user00002@example.com '{"role":"admin","email":"adm\u0000in@example.com"}'
+keys C-r
+wait_for 'adm\x00in@example.com'
+keys i
+wait_for 'needs an acting admin: act as'
+expect_screen_has 'adm\x00in@example.com'
+expect_screen_has 'user00001@example.com'
+keys Enter
+wait_for 'acting as adm\x00in@example.com: changes are audited under this admin'
+wait_for 'Lasts'
+keys Escape
+wait_gone 'Lasts'
 keys q
