@@ -1390,13 +1390,14 @@ static void bulk_finish(bc_admin *a, bulk_part *const *parts, size_t n, bool ato
                 finish_unknown(a, p->audit[j], msg);
                 (*unknown)++;
                 continue;
-            } else if (!drop_ok) {
-                snprintf(msg, sizeof msg,
-                         "the user row was changed, but their sessions were not "
-                         "revoked: %s",
-                         err->msg);
-                why = msg;
+            } else if (!drop_ok) { /* 'partly applied', as the single-user ban */
+                bc_error f = {0};
+                bc_fail(&f, BC_INCOMPLETE,
+                        "the user row was changed, but their sessions were not revoked: %s",
+                        err->msg);
+                bc_audit_finish_error(a->state, p->audit[j], &f, NULL);
                 (*partial)++;
+                continue;
             }
             if (changed && drop_ok)
                 (*applied)++;
@@ -1432,6 +1433,11 @@ static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc
     if (st != BC_OK) {
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
+        /* What stands decides the outcome: some applied, 'partly applied'; none known applied
+         * but some answers lost, 'unknown'; nothing, 'failed'. */
+        if (applied || partial || unknown)
+            st = BC_INCOMPLETE;
+        bool uncertain = !applied && !partial && unknown;
         bc_buf more = {0};
         if (partial)
             bc_buf_printf(&more,
@@ -1452,6 +1458,7 @@ static bc_status bulk_settle(bc_admin *a, const bc_bulk_action *action, const bc
         else
             bc_fail(err, st, "%zu of %zu users %s%s; re-run to finish (what failed: %s)", applied,
                     k, bulk_done_word(action->kind), more.len ? more.data : "", why);
+        err->uncertain = uncertain;
         bc_buf_release(&more);
     }
     for (size_t i = 0; verified && i < np; i++)
@@ -1844,6 +1851,7 @@ typedef struct {
     int64_t *ids;
     size_t n, cap;
     int64_t group; /* the entry the ids are members of */
+    int64_t of;    /* the bulk entry undone */
 } audit_list;
 
 static bc_status audit_list_finish(bc_admin *a, audit_list *l, bc_status st, bc_error *err)
@@ -1855,6 +1863,47 @@ static bc_status audit_list_finish(bc_admin *a, audit_list *l, bc_status st, bc_
     sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
     l->n = 0;
     return ended;
+}
+
+/* An undo of a bulk entry that stopped part way where the store has no transactions: the first
+ * `written` members were written back and stand ('done'), the one whose write failed is 'failed'
+ * (or 'unknown' when its answer was lost), those after it were not tried ('failed'). err says
+ * what stands; the undo entry ends 'partly applied' (BC_INCOMPLETE), or 'unknown' when only the
+ * lost answer may have changed anything. */
+static bc_status undo_settle(bc_admin *a, const undo_step *steps, size_t written,
+                             audit_list *audits, bc_error *err)
+{
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err->msg);
+    bool lost = err->uncertain;
+    sqlite3_exec(bc_state_db(a->state), "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; i < audits->n; i++) {
+        if (i < written) {
+            bc_audit_finish(a->state, audits->ids[i], NULL, NULL);
+        } else if (i == written && lost) {
+            char msg[sizeof err->msg + 64];
+            snprintf(msg, sizeof msg, "the user row may or may not have been written back: %s",
+                     why);
+            finish_unknown(a, audits->ids[i], msg);
+        } else {
+            bc_audit_finish(a->state, audits->ids[i],
+                            i == written ? why : "not tried: an earlier member's write-back failed",
+                            NULL);
+        }
+    }
+    sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
+    size_t n = audits->n;
+    audits->n = 0;
+    const char *failed = written < n ? bc_record_text(&steps[written].row, "email") : NULL;
+    bc_fail(err, BC_INCOMPLETE,
+            "%zu of %zu users written back (this store has no transactions, so they stand); "
+            "then %s for %s: %s%s; re-run `bcadmin audit undo %lld` to finish (it undoes the "
+            "members not yet undone)",
+            written, n, lost ? "the answer was lost" : "the write failed",
+            failed ? failed : "a user", why, written + 1 < n ? "; the rest were not tried" : "",
+            (long long)audits->of);
+    err->uncertain = lost && written == 0;
+    return BC_INCOMPLETE;
 }
 
 /* Write each step's saved values back in one driver transaction (where there is one), each
@@ -1882,8 +1931,10 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
         bc_record_release(&was);
     }
     sqlite3_exec(bc_state_db(a->state), "COMMIT", NULL, NULL, NULL);
-    if (st == BC_OK)
-        st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+    if (st != BC_OK)
+        return audit_list_finish(a, audits, st, err);
+    st = bc_driver_txn(a->driver, BC_TXN_BEGIN, err);
+    size_t written = 0; /* steps whose user row was written back */
     for (size_t i = 0; st == BC_OK && i < n; i++) {
         const char *id = bc_record_text(&steps[i].row, "id");
         bc_match by_id = {"id", &id, 1};
@@ -1892,15 +1943,20 @@ static bc_status undo_apply(bc_admin *a, undo_step *steps, size_t n, audit_list 
                                    err);
         if (st == BC_OK && changed == 0)
             st = bc_fail(err, BC_NOT_FOUND, "user %s disappeared before it could be changed", id);
+        if (st == BC_OK)
+            written++;
     }
     if (st == BC_OK)
         st = bc_driver_txn(a->driver, BC_TXN_COMMIT, err);
     else
         rollback(a, st);
-    return audit_list_finish(a, audits, st, err);
+    if (st == BC_OK || a->driver->ops->txn || (written == 0 && !err->uncertain))
+        return audit_list_finish(a, audits, st, err);
+    return undo_settle(a, steps, written, audits, err);
 }
 
-/* A bulk entry: every member checked first, then undone under one undo entry of its own. */
+/* A bulk entry: every member checked first, then undone under one undo entry of its own; members
+ * an earlier undo that stopped part way already undid are left alone. */
 static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
 {
     bc_audit_entries members;
@@ -1910,13 +1966,13 @@ static bc_status undo_bulk(bc_admin *a, const bc_audit_entry *e, bc_error *err)
     undo_step *steps = bc_xcalloc(members.n + 1, sizeof *steps);
     size_t n = 0;
     for (size_t i = 0; st == BC_OK && i < members.n; i++)
-        if (stands(members.items[i].state))
+        if (stands(members.items[i].state) && !members.items[i].undone) /* undone: by a re-run */
             st = undo_prepare(a, &members.items[i], &steps[n++], err);
     char *label = bc_xasprintf("undo of #%lld: %s", (long long)e->id, e->label ? e->label : "");
     char *subject = bc_xasprintf("%zu users", n);
     bc_audit_change change = {
         .action = "audit.undo", .subject = subject, .undo_of = e->id, .label = label};
-    audit_list audits = {0};
+    audit_list audits = {.of = e->id};
     if (st == BC_OK)
         st = audit_begin(a, &change, &audits.group, err);
     if (st == BC_OK) {

@@ -272,6 +272,44 @@ check "--prefix with capitals, by email" "$(bc users list --prefix "José.$n" --
 check "--prefix with capitals: lowercase emails too" "$(bc users list --prefix "USER0$((n - 1))@" --json | js 'v.users.map(u=>u.email).join(" ")')" "user0$((n - 1))@example.com"
 check "--prefix all lowercase keeps Better Auth's rule" "$(bc users list --prefix "josé.$n@" --json | js 'v.users.length')" 0
 
+echo "# a bulk that stops part way, and its undo (no transactions: what was written stands)"
+# 3 users with a session each: the session delete fails (503), so every row changed and kept its
+# sessions: each member and the bulk entry 'partly applied', exit 5 (as the single-user ban)
+ctl POST /__test/seed '{"users":3,"offset":5000,"sessionsPerUser":1,"accounts":false}' >/dev/null
+# both writes refused (503: nothing ran): nothing stands, the bulk entry 'failed', exit 1
+ctl POST /__test/faults '{"kind":"status","status":503,"fn":"auth:deleteMany"}' >/dev/null
+ctl POST /__test/faults '{"kind":"status","status":503,"fn":"auth:updateMany"}' >/dev/null
+out=$(bc users ban --search user0500 --yes 2>&1) && rc=0 || rc=$?
+check "bulk, nothing applied: exit 1, the bulk entry failed" "$rc $(bc audit --json --limit 1 | js 'v.entries[0].state')" "1 failed"
+contains "bulk, nothing applied: says so" "$out" "0 of 3 users banned; re-run to finish"
+ctl DELETE /__test/faults >/dev/null
+ctl POST /__test/faults '{"kind":"status","status":503,"fn":"auth:deleteMany"}' >/dev/null
+out=$(bc users ban --search user0500 --reason partway --yes 2>&1) && rc=0 || rc=$?
+ctl DELETE /__test/faults >/dev/null
+check "bulk, sessions not revoked: exit 5" "$rc" 5
+contains "bulk, sessions not revoked: says so" "$out" "0 of 3 users banned; 3 more had the change but kept their sessions"
+bulk_id=$(bc audit --json --limit 1 | js 'v.entries[0].id')
+check "bulk, sessions not revoked: the bulk entry and its members partly applied" \
+    "$(bc audit --json --limit 1 | js 'v.entries[0].state') $(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT group_concat(DISTINCT state) || ' ' || count(*) FROM audit WHERE group_id = $bulk_id")" \
+    "partly applied partly applied 3"
+# its undo writes each row back by itself: the second write fails, so the first stands ('done'),
+# the rest 'failed', the undo entry 'partly applied' (exit 5); a re-run undoes the rest
+ctl POST /__test/faults '{"kind":"status","status":503,"fn":"auth:updateOne","skip":1}' >/dev/null
+out=$(bc audit undo "$bulk_id" --yes 2>&1) && rc=0 || rc=$?
+ctl DELETE /__test/faults >/dev/null
+check "bulk undo stopped part way: exit 5" "$rc" 5
+contains "bulk undo stopped part way: says what stands" "$out" "1 of 3 users written back (this store has no transactions, so they stand); then the write failed for"
+contains "bulk undo stopped part way: says how to finish" "$out" "re-run \`bcadmin audit undo $bulk_id\` to finish"
+undo_group=$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT id FROM audit WHERE undo_of = $bulk_id")
+check "bulk undo stopped part way: undo entry / members done / failed" \
+    "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT state FROM audit WHERE id = $undo_group") $(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT sum(state = 'done') || ' ' || sum(state = 'failed') FROM audit WHERE group_id = $undo_group")" \
+    "partly applied 1 2"
+banned_of() { bc users list --search user0500 --json | js 'v.users.filter((u) => u.banned).length'; }
+check "bulk undo stopped part way: the users still banned" "$(banned_of)" 2
+out=$(bc audit undo "$bulk_id" --yes 2>&1) && rc=0 || rc=$?
+check "bulk undo re-run: finishes (exit 0, none banned, the bulk entry undone)" \
+    "$rc $(banned_of) $(bc audit --json --limit 20 | js "String(v.entries.find((e) => e.id === $bulk_id).undone)")" "0 0 true"
+
 echo "# over a thousand users: the total is what is known, a lower bound"
 ctl POST /__test/seed '{"users":1100,"offset":2000,"sessionsPerUser":0,"accounts":false}' >/dev/null
 page=$(bc users list --limit 1 --json)

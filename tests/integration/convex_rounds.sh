@@ -11,9 +11,9 @@
 # - counts past the newest 1,000 rows: a search that finds an old row counts it, a search with no
 #   match ends exact, --all reports what it streamed, JSON says total vs totalAtLeast;
 # - bulk ban of 899 users in concurrent chunks, the acting admin looked up beside the selection:
-#   a 500 before one chunk ran leaves an exact audit and "N of 899 users banned; re-run to
-#   finish", and the re-run finishes; a session delete whose answer was lost leaves its members
-#   'unknown' and says so; a 500 after a chunk ran is verified as applied; a bulk killed (kill -9) while
+#   a 500 before one chunk ran leaves an exact audit, the bulk entry 'partly applied' (exit 5) and
+#   "N of 899 users banned; re-run to finish", and the re-run finishes; a session delete whose
+#   answer was lost leaves its members 'unknown' (the bulk entry 'partly applied') and says so; a 500 after a chunk ran is verified as applied; a bulk killed (kill -9) while
 #   one chunk's update is held at the deployment leaves pending entries that the next process
 #   settles exactly (each member applied or not applied as its user row shows, the bulk entry
 #   partly applied), and processes run while it was alive left them pending;
@@ -23,7 +23,8 @@
 # - a bulk ban whose chunks are written while its selection still reads (the first write arrives
 #   before the last read; fewer rounds than the selection's plus the writes' own, at most 8 in
 #   flight); a 429 and a 500 on its chunks mid-selection: the audit's applied members are exactly
-#   the users banned, "N of the M users selected before the failure banned", a re-run finishes.
+#   the users banned, "N of the M users selected before the failure banned", the bulk entry
+#   'partly applied' (exit 5), a re-run finishes.
 # Usage: convex_rounds.sh BCADMIN BC_CONVEX_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -108,7 +109,7 @@ check "900 active before the bulk" "$(active)" 900
 done0=$(banned_count done)
 ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany"}' >/dev/null
 out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
-check "500 mid-chunk: exit 1" "$rc" 1
+check "500 mid-chunk: exit 5 (partly applied)" "$rc" 5
 n=$(echo "$out" | sed -n 's/.*: \([0-9]*\) of 899 users banned; re-run to finish.*/\1/p')
 if [ "$n" = 500 ] || [ "$n" = 399 ]; then ok "500 mid-chunk: one chunk stands ($n of 899)"; else bad "500 mid-chunk: message [$out]"; n=0; fi
 contains "500 mid-chunk: says what failed" "$out" "HTTP 500"
@@ -116,7 +117,7 @@ check "500 mid-chunk: active users left" "$(active)" $((899 - n + 1))
 check "500 mid-chunk: audit done for exactly those" "$(banned_count done)" $((done0 + n))
 check "500 mid-chunk: audit failed for the rest" "$(banned_count failed)" $((899 - n))
 check "500 mid-chunk: the bulk's own entry says what stands" \
-    "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes(process.argv[1])' "$n of 899 users banned; re-run to finish")" "failed true"
+    "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes(process.argv[1])' "$n of 899 users banned; re-run to finish")" "partly applied true"
 ctl POST /__test/latency '{"ms":150}' >/dev/null
 s=$(stats bc users ban --active --yes)
 ctl POST /__test/latency '{"ms":0}' >/dev/null
@@ -138,11 +139,13 @@ reset
 ctl POST /__test/faults '{"kind":"drop","phase":"after","fn":"auth:deleteMany"}' >/dev/null
 out=$(bc users ban --active --yes 2>&1) && rc=0 || rc=$?
 u=$(echo "$out" | sed -n 's/.*for \([0-9]*\) more an answer was lost, so whether the change stands is unknown.*/\1/p')
-if [ "$rc" = 1 ] && { [ "$u" = 500 ] || [ "$u" = 399 ]; }; then ok "lost session delete: exit 1, $u unknown, said so"
+if [ "$rc" = 5 ] && { [ "$u" = 500 ] || [ "$u" = 399 ]; }; then ok "lost session delete: exit 5, $u unknown, said so"
 else bad "lost session delete: exit $rc [$out]"; u=0; fi
 lost_group=$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT max(id) FROM audit WHERE group_id IS NULL AND action = 'users.ban'")
 check "lost session delete: members unknown / done" \
     "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT sum(state = 'unknown') || ' ' || sum(state = 'done') FROM audit WHERE group_id = $lost_group")" "$u $((899 - u))"
+check "lost session delete: the bulk entry partly applied (the other chunk stands)" \
+    "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT state FROM audit WHERE id = $lost_group")" "partly applied"
 contains "lost session delete: the message counts the users banned whole" "$out" "$((899 - u)) of 899 users banned"
 ctl DELETE /__test/faults >/dev/null
 reset
@@ -257,7 +260,7 @@ check "overlap: audit done for each member" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/
 ctl POST /__test/faults '{"kind":"status","status":429,"fn":"auth:updateMany"}' >/dev/null
 ctl POST /__test/faults '{"kind":"status","status":500,"fn":"auth:updateMany","skip":1}' >/dev/null
 out=$(bc users ban --search user21 --reason faulted --yes 2>&1) && rc=0 || rc=$?
-check "429 + 500 mid-bulk: exit 1" "$rc" 1
+check "429 + 500 mid-bulk: exit 5 (partly applied)" "$rc" 5
 n=$(echo "$out" | sed -n 's/.*: \([0-9]*\) of \(the \)\{0,1\}1000 users\( selected before the failure\)\{0,1\} banned; re-run to finish.*/\1/p')
 check "429 + 500 mid-bulk: one chunk stands, said so" "$n" 500
 contains "429 + 500 mid-bulk: says what failed" "$out" "HTTP 500"
@@ -267,8 +270,8 @@ faulted() { bc users list --search user21 --all --json | js 'v.users.filter(u =>
 faulted >"$tmp/banned"
 check "429 + 500 mid-bulk: applied members = users banned" "$(wc -l <"$tmp/applied") $(cmp -s "$tmp/applied" "$tmp/banned" && echo same)" "500 same"
 check "429 + 500 mid-bulk: the other chunk's members failed" "$(sqlite3 "$XDG_STATE_HOME/bcadmin/state.db" "SELECT count(*) FROM audit WHERE group_id = $group AND state = 'failed'")" 500
-check "429 + 500 mid-bulk: the bulk entry failed, with the message" \
-    "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes("re-run to finish")')" "failed true"
+check "429 + 500 mid-bulk: the bulk entry partly applied, with the message" \
+    "$(bc audit --json --limit 1 | js 'v.entries[0].state + " " + v.entries[0].error.includes("re-run to finish")')" "partly applied true"
 out=$(bc users ban --search user21 --reason faulted --yes 2>&1)
 check "429 + 500 mid-bulk: the re-run finishes" "$out $(faulted | wc -l)" "banned 1000 users 1000"
 ctl DELETE /__test/faults >/dev/null
