@@ -38,7 +38,8 @@ typedef struct {
     int64_t duration_ms;
     char *new_email, *name; /* create-user */
     bc_record changes;      /* edit-user */
-    char *admins[TUI_MENU_MAX]; /* the acting-admin menu's users by id, in its order */
+    /* the acting-admin menu's users by id, in its order */
+    char *admins[TUI_MENU_MAX];
 } flow;
 
 static void flow_free(void *p)
@@ -748,8 +749,10 @@ static void start_form(tui_app *app, flow *f)
         for (int i = 0; i < 3; i++) {
             const bc_value *v = bc_record_get(&u, kept[i]);
             if (v && v->kind == BC_V_TEXT && !bc_text_is_safe(v->u.text, v->len))
-                tui_dialog_line(&d, "The %s is shown escaped: it is kept unless changed with "
-                                    "bcadmin users update.", kept[i]);
+                tui_dialog_line(&d,
+                                "The %s is shown escaped: it is kept unless changed with "
+                                "bcadmin users update.",
+                                kept[i]);
         }
         tui_dialog_field_add(&d, "Name", name, false, NULL);
         tui_dialog_field_add(&d, "Email", email, false, NULL);
