@@ -1793,8 +1793,7 @@ static const char *changed_since(const bc_record *now, const bc_record *after)
 
 static bc_status record_from_text(const char *text, bc_record *out, bc_error *err)
 {
-    json_error_t jerr;
-    json_t *j = text ? json_loads(text, 0, &jerr) : NULL;
+    json_t *j = bc_record_json_parse(text);
     if (!j)
         return bc_fail(err, BC_ERR, "the audit entry's saved values are unreadable");
     bc_status st = bc_record_from_json(BC_MODEL_USER, j, out, err);

@@ -254,7 +254,7 @@ bc_status bc_audit_get(bc_state *state, int64_t id, bc_audit_entry *out, bc_erro
 /* A saved before/after (a JSON object, NULs allowed in its strings), or NULL. */
 static json_t *saved_fields(const char *text)
 {
-    json_t *j = text ? json_loads(text, JSON_ALLOW_NUL, NULL) : NULL;
+    json_t *j = bc_record_json_parse(text);
     if (j && !json_is_object(j)) {
         json_decref(j);
         j = NULL;

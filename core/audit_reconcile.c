@@ -71,7 +71,7 @@ static bool is_patch_action(const char *action)
 
 static bool record_from_text(const char *text, bc_record *out)
 {
-    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *j = bc_record_json_parse(text);
     bc_error ignored = {0};
     bool ok = j && bc_record_from_json(BC_MODEL_USER, j, out, &ignored) == BC_OK;
     json_decref(j);

@@ -8,6 +8,7 @@
 
 #include "embedded.h"
 #include "isotime.h"
+#include "record_json.h"
 #include "state_db.h"
 #include "text.h"
 #include "xalloc.h"
@@ -382,7 +383,7 @@ static void read_run(sqlite3_stmt *st, bc_checklist_run *run)
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         *f[i] = column(st, (int)i + 1);
     const unsigned char *vars = sqlite3_column_text(st, 9);
-    run->vars = vars ? json_loads((const char *)vars, 0, NULL) : NULL;
+    run->vars = bc_record_json_parse((const char *)vars);
     if (!json_is_object(run->vars)) {
         json_decref(run->vars);
         run->vars = json_object();

@@ -231,3 +231,8 @@ bc_status bc_record_from_json(bc_model m, const json_t *obj, bc_record *out, bc_
     }
     return BC_OK;
 }
+
+json_t *bc_record_json_parse(const char *text)
+{
+    return text ? json_loads(text, JSON_ALLOW_NUL, NULL) : NULL;
+}

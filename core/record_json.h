@@ -28,4 +28,10 @@ json_t *bc_rows_to_json(const bc_rows *rows);
  * what was wrong with its value (BC_ERR). */
 bc_status bc_record_from_json(bc_model m, const json_t *obj, bc_record *out, bc_error *err);
 
+/* JSON text bcadmin saved in the state database (an audit entry's before/after, a checklist run's
+ * facts), decoded with NULs allowed in its strings (a record's text may hold them, written
+ * \u0000), or NULL when text is NULL or not JSON. The one reader of saved JSON: a NUL must not
+ * turn a value into null. */
+json_t *bc_record_json_parse(const char *text);
+
 #endif

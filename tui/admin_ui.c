@@ -10,6 +10,7 @@
 #include "target.h"
 #include "describe.h"
 #include "dialog.h"
+#include "fields.h"
 #include "isotime.h"
 #include "session_cookie.h"
 #include "text.h"
@@ -37,6 +38,8 @@ typedef struct {
     int64_t duration_ms;
     char *new_email, *name; /* create-user */
     bc_record changes;      /* edit-user */
+    /* the acting-admin menu's users by id, in its order */
+    char *admins[TUI_MENU_MAX];
 } flow;
 
 static void flow_free(void *p)
@@ -60,6 +63,8 @@ static void flow_free(void *p)
     free(f->new_email);
     free(f->name);
     bc_record_release(&f->changes);
+    for (int i = 0; i < TUI_MENU_MAX; i++)
+        free(f->admins[i]);
     free(f);
 }
 
@@ -548,6 +553,15 @@ static void ask(tui_app *app, flow *f)
 
 /* --- forms ----------------------------------------------------------------------------------- */
 
+/* The edit form shows a value holding a NUL or a control character escaped (\x00): what is typed
+ * over it cannot say what it keeps of it, so such a field is left as shown or changed elsewhere. */
+static void edit_refuse(tui_dialog *d, const char *name, const bc_value *old)
+{
+    bool nul = memchr(old->u.text, '\0', old->len) != NULL;
+    tui_dialog_error(d, "%s holds %s: not editable here; use bcadmin users update ID --%s", name,
+                     nul ? "a NUL byte" : "control characters", name);
+}
+
 /* A form's on_done: read the fields into the flow, then ask. false keeps the form open. */
 static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
 {
@@ -610,10 +624,21 @@ static bool form_done(tui_dialog *d, tui_app *app, bool accepted)
         static const char *const names[] = {"name", "email", "image"};
         static const int slots[] = {0, 1, 3};
         for (int i = 0; i < 3; i++) {
-            const char *old = bc_record_text(&now, names[i]);
+            /* compared with the value as the form showed it: escaped whole, not cut at a NUL */
+            char *shown = tui_record_cell(&now, names[i]);
+            const bc_value *old = bc_record_get(&now, names[i]);
             const char *val = d->fields[slots[i]].value;
-            if (strcmp(old ? old : "", val) == 0)
+            bool same = strcmp(shown ? shown : "", val) == 0;
+            free(shown);
+            if (same)
                 continue;
+            if (old && old->kind == BC_V_TEXT && !bc_text_is_safe(old->u.text, old->len)) {
+                edit_refuse(d, names[i], old);
+                bc_record_release(&f->changes);
+                bc_record_release(&now);
+                d->focus = slots[i];
+                return false;
+            }
             if (i == 2 && !*val)
                 bc_record_set_null(&f->changes, "image");
             else
@@ -716,12 +741,26 @@ static void start_form(tui_app *app, flow *f)
         }
         snprintf(d.title, sizeof d.title, "Edit %s", who);
         tui_dialog_line(&d, "Only the fields you change are written. An empty image clears it.");
-        const char *name = bc_record_text(&u, "name"), *email = bc_record_text(&u, "email");
-        const char *image = bc_record_text(&u, "image");
+        /* each value escaped whole (a NUL as \x00), as the lists draw it; form_done compares
+         * with the same text, so a field left as shown is not written */
+        char *name = tui_record_cell(&u, "name"), *email = tui_record_cell(&u, "email");
+        char *image = tui_record_cell(&u, "image");
+        static const char *const kept[] = {"name", "email", "image"};
+        for (int i = 0; i < 3; i++) {
+            const bc_value *v = bc_record_get(&u, kept[i]);
+            if (v && v->kind == BC_V_TEXT && !bc_text_is_safe(v->u.text, v->len))
+                tui_dialog_line(&d,
+                                "The %s is shown escaped: it is kept unless changed with "
+                                "bcadmin users update.",
+                                kept[i]);
+        }
         tui_dialog_field_add(&d, "Name", name, false, NULL);
         tui_dialog_field_add(&d, "Email", email, false, NULL);
         tui_dialog_field_add_yesno(&d, "Email verified", bc_record_bool(&u, "emailVerified"));
         tui_dialog_field_add(&d, "Image", image, false, NULL);
+        free(name);
+        free(email);
+        free(image);
         bc_record_release(&u);
         break;
     }
@@ -776,7 +815,7 @@ static bool actor_picked(tui_menu *m, tui_app *app, int dir)
     if (dir < 0)
         return false;
     flow *f = m->ctx;
-    tui_admin_act_as(app, m->items[m->sel]);
+    tui_admin_act_as(app, f->admins[m->sel]); /* by id: the item is the email escaped */
     if (!bc_admin_has_actor(tui_app_admin(app)))
         return true; /* refused: the message says why; on_close frees the flow */
     m->ctx = NULL;
@@ -807,9 +846,17 @@ static void pick_actor(tui_app *app, flow *f)
     }
     tui_menu m = {.activate = actor_picked, .on_close = actor_menu_closed, .ctx = f};
     snprintf(m.title, sizeof m.title, "%s needs an acting admin: act as", action_name(f->action));
-    for (size_t i = 0; i < c.page.rows.n && m.n < TUI_MENU_MAX; i++)
-        snprintf(m.items[m.n++], sizeof m.items[0], "%s",
-                 bc_record_text(&c.page.rows.items[i], "email"));
+    for (size_t i = 0; i < c.page.rows.n && m.n < TUI_MENU_MAX; i++) {
+        const bc_record *r = &c.page.rows.items[i];
+        const char *id = bc_record_text(r, "id");
+        if (!id)
+            continue;
+        char *email = tui_record_cell(r, "email");
+        snprintf(m.items[m.n], sizeof m.items[0], "%s", email ? email : id);
+        free(email);
+        free(f->admins[m.n]);
+        f->admins[m.n++] = bc_xstrdup(id);
+    }
     bc_page_release(&c.page);
     if (!m.n) {
         tui_app_message(app, "%s needs an acting admin, and no user holds the admin role",

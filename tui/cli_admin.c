@@ -773,7 +773,7 @@ bc_status bc_cli_accounts_unlink(bc_cli *c, bc_error *err)
 
 static json_t *saved_json(const char *text)
 {
-    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *j = bc_record_json_parse(text);
     return j ? j : json_null();
 }
 

@@ -2,7 +2,9 @@
 # Values holding a NUL on the console, on the Convex test deployment: the users list, the user's
 # screen (its title, the sessions and accounts panes), the sessions list, the record view and the
 # dialogs and messages of a change draw them whole, the NUL written \x00 as the CLI prints it (one
-# escaping rule, core/text.c), instead of cutting the value at the NUL.
+# escaping rule, core/text.c), instead of cutting the value at the NUL. The edit form writes no
+# field left as shown (checked on the deployment), the acting-admin menu picks such an admin, and
+# audit --json prints the saved values whole.
 . "$(dirname "$0")/lib.sh"
 KEY='convex-self-hosted|0be11e5e'
 start_deployment "$KEY"
@@ -49,6 +51,43 @@ wait_for "Sessions  row 1 of 3"
 wait_for 'nul\x00x@example.com'
 expect_screen_has 'agent\x00tail'
 
+# the edit form shows the name and email escaped whole; a field left as shown is not written (the
+# NUL-holding value kept, read back from the deployment), one typed over is refused: what it kept
+# of the hidden part cannot be told
+stored() {
+    curl -sS -X POST "$CX/api/function" -H 'content-type: application/json' \
+        -H "Authorization: Convex $KEY" \
+        -d '{"path":"auth:findOne","args":{"model":"user","where":[{"field":"_id","value":"'"$uid"'"}]}}'
+}
+keys 1
+wait_for "row 1 of 3"
+keys e
+wait_for 'Edit nul\x00x@example.com'
+wait_for 'Name            Ann\x00Hidden'
+expect_screen_has 'Email           nul\x00x@example.com'
+expect_screen_has 'The name is shown escaped: it is kept unless changed with bcadmin users update.'
+text Bob
+keys Enter Enter Enter Enter
+wait_for "name holds a NUL byte: not editable here; use bcadmin users update ID --name"
+keys Escape
+wait_for "cancelled: nothing was changed"
+keys e
+wait_for 'Name            Ann\x00Hidden'
+keys Tab Tab Tab
+text 'https://img.example.com/a.png'
+wait_for 'https://img.example.com/a.png'
+keys Enter
+wait_for 'Change nul\x00x@example.com?'
+expect_screen_has 'image          https://img.example.com/a.png'
+expect_screen_lacks '│ name '
+expect_screen_lacks '│ email '
+keys y
+wait_for 'updated nul\x00x@example.com'
+stored >"$DIR/stored.json"
+grep -qF '"image":"https://img.example.com/a.png"' "$DIR/stored.json" || fail "the image was not saved: $(cat "$DIR/stored.json")"
+grep -qF '"name":"Ann\u0000Hidden"' "$DIR/stored.json" || fail "the name changed: $(cat "$DIR/stored.json")"
+grep -qF '"email":"nul\u0000x@example.com"' "$DIR/stored.json" || fail "the email changed: $(cat "$DIR/stored.json")"
+
 # a change names the user whole too: the form, the confirmation and the message after it
 keys 1
 wait_for "row 1 of 3"
@@ -74,4 +113,25 @@ text 'nul\x00x@example.com'
 keys Enter
 wait_for 'removed nul\x00x@example.com with their sessions and accounts'
 wait_for "row 1 of 2"
+
+# the audit verb's JSON carries the saved values whole: the removal's before keeps the NUL (it was
+# read as not JSON, and printed null)
+HOME=$DIR TZ=UTC "$BCADMIN" audit --json >"$DIR/audit.json" 2>&1 || fail "audit: $(cat "$DIR/audit.json")"
+grep -qF '"name": "Ann\u0000Hidden"' "$DIR/audit.json" ||
+    fail "audit --json lost the saved name: $(cat "$DIR/audit.json")"
+
+# the acting-admin menu shows an admin's email escaped whole, and acts as that admin (picked by
+# id: the email cut at the NUL names nobody)
+update user email user00002@example.com '{"role":"admin","email":"adm\u0000in@example.com"}'
+keys C-r
+wait_for 'adm\x00in@example.com'
+keys i
+wait_for 'needs an acting admin: act as'
+expect_screen_has 'adm\x00in@example.com'
+expect_screen_has 'user00001@example.com'
+keys Enter
+wait_for 'acting as adm\x00in@example.com: changes are audited under this admin'
+wait_for 'Lasts'
+keys Escape
+wait_gone 'Lasts'
 keys q
