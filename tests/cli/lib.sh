@@ -89,3 +89,17 @@ make_fixture "$DB"
 bc() {
     "$BCADMIN" --db "$DB" "$@"
 }
+
+# on_tty COLS CMD...: CMD with stdout and stderr on a pty COLS columns wide; transcript in $TMP/out.
+on_tty() {
+    cmd="stty cols $1 rows 50;"
+    shift
+    for a in "$@"; do
+        cmd="$cmd '$a'"
+    done
+    set +e
+    script -qec "$cmd" /dev/null </dev/null >"$TMP/raw"
+    rc=$?
+    set -e
+    tr -d '\r' <"$TMP/raw" >"$TMP/out" # the pty turns \n into \r\n
+}

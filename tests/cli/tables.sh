@@ -7,19 +7,6 @@ BCADMIN=$1 SRC=$2
 . "$SRC/tests/cli/lib.sh"
 command -v script >/dev/null || fail "script(1) from util-linux is needed"
 
-# on_tty COLS CMD...: CMD with stdout and stderr on a pty COLS columns wide; transcript in $TMP/out.
-on_tty() {
-    cmd="stty cols $1 rows 50;"
-    shift
-    for a in "$@"; do
-        cmd="$cmd '$a'"
-    done
-    set +e
-    script -qec "$cmd" /dev/null </dev/null >"$TMP/raw"
-    rc=$?
-    set -e
-    tr -d '\r' <"$TMP/raw" >"$TMP/out"
-}
 
 # widest FILE: the display width of FILE's widest line (wide characters count 2).
 widest() {

@@ -13,21 +13,7 @@ sqlite3 "$DB" "INSERT INTO \"user\" VALUES ('u6', 'An Extremely Long Display Nam
  'osc@example.com', 1, NULL, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'user', 0,
  NULL, NULL, NULL);"
 
-# on_tty CMD...: run CMD with stdout and stderr on a pty $COLS columns wide (200 unless set); the
-# transcript goes to $TMP/out.
-on_tty() {
-    cmd="stty cols ${COLS:-200} rows 50;"
-    for a in "$@"; do
-        cmd="$cmd '$a'"
-    done
-    set +e
-    script -qec "$cmd" /dev/null </dev/null >"$TMP/raw"
-    rc=$?
-    set -e
-    tr -d '\r' <"$TMP/raw" >"$TMP/out" # the pty turns \n into \r\n
-}
-
-on_tty "$BCADMIN" --db "$DB" users list
+on_tty 200 "$BCADMIN" --db "$DB" users list
 [ "$rc" = 0 ] || fail "users list on a tty: exit $rc"
 if grep -q "$ESC" "$TMP/raw"; then fail "an escape character reached the terminal"; fi
 if grep -q "$(printf '\007')" "$TMP/raw"; then fail "a BEL reached the terminal"; fi
@@ -44,25 +30,25 @@ showing 7 of 7
 OUT
 
 # Every field of a user, escaped.
-on_tty "$BCADMIN" --db "$DB" users show u7
+on_tty 200 "$BCADMIN" --db "$DB" users show u7
 if grep -q "$ESC" "$TMP/raw"; then fail "users show: an escape character reached the terminal"; fi
 has "$TMP/out" '  name           Osc\x1b]52;c;aGVsbG8=\x07Bidi\u202eCr\r'
 
 # --all on a terminal keeps one layout: each column as wide as its limit from the first page on.
-on_tty "$BCADMIN" --db "$DB" users list --all --limit 2 --sort created:asc
+on_tty 200 "$BCADMIN" --db "$DB" users list --all --limit 2 --sort created:asc
 if grep -q "$ESC" "$TMP/raw"; then fail "--all: an escape character reached the terminal"; fi
 has "$TMP/out" 'alice@example.com                         Alice Anders                    admin             active                         yes       2026-01-01 10:00'
 has "$TMP/out" 'carol@example.com                         Carol\nNewline                  user              banned until 2026-12-31 00:00  yes'
 has "$TMP/out" 'a-very-long-mailbox-name-for-testing@su…  An Extremely Long Display Nam…  user '
 
 # An error message quoting hostile input is escaped on a terminal too.
-on_tty "$BCADMIN" --db "$DB" users show "x$(printf '\033')[2J@example.com"
+on_tty 200 "$BCADMIN" --db "$DB" users show "x$(printf '\033')[2J@example.com"
 [ "$rc" = 3 ] || fail "not found on a tty: exit $rc"
 has "$TMP/out" 'bcadmin: no user with email "x\x1b[2J@example.com"'
 if grep -q "$ESC" "$TMP/raw"; then fail "stderr: an escape character reached the terminal"; fi
 
 # JSON on a terminal: the raw text, escaped only as JSON.
-on_tty "$BCADMIN" --db "$DB" users show u4 --json
+on_tty 200 "$BCADMIN" --db "$DB" users show u4 --json
 has "$TMP/out" '"name": "Dave \u001B[31mRed\u001B[0m"'
 if grep -q "$ESC" "$TMP/raw"; then fail "json: an escape character reached the terminal"; fi
 run 0 bc users show u7 --json
@@ -103,7 +89,7 @@ if grep -q "$ESC" "$TMP/raw"; then fail "users create: the --email argument reac
 [ "$rc" != 0 ] || fail "users create accepted an email holding an escape"
 run 0 bc users show u8
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM user WHERE id = 'u8'")" = 1 ] || fail "u8 was removed"
-on_tty "$BCADMIN" --db "$DB" users show u8
+on_tty 200 "$BCADMIN" --db "$DB" users show u8
 has "$TMP/out" 'Zero\u200bWidth'
 
 # Key ids, file paths and checklist text from the target or the state database, on a terminal:
@@ -111,25 +97,25 @@ has "$TMP/out" 'Zero\u200bWidth'
 # progress line's own \r ESC[K may appear on a loaded machine: the checks look for the data's.
 HOSTILE_DB="$TMP/app$(printf '\033')]0;title$(printf '\007').db"
 export BETTER_AUTH_SECRET=0123456789abcdef0123456789abcdef
-on_tty "$BCADMIN" --db "$HOSTILE_DB" demo --users 5
+on_tty 200 "$BCADMIN" --db "$HOSTILE_DB" demo --users 5
 [ "$rc" = 0 ] || fail "demo on a hostile path: exit $rc: $(cat "$TMP/out")"
 if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "demo: the path reached the terminal raw"; fi
 has "$TMP/out" 'made demo database '"$TMP"'/app\x1b]0;title\x07.db'
-on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" jwks rotate --yes
+on_tty 200 "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" jwks rotate --yes
 [ "$rc" = 0 ] || fail "jwks rotate: exit $rc: $(cat "$TMP/out")"
 if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "jwks rotate: the path reached the terminal raw"; fi
 has "$TMP/out" 'is now the newest row of '"$TMP"'/app\x1b]0;title\x07.db'
 sqlite3 "$HOSTILE_DB" "INSERT INTO jwks SELECT 'kid' || char(27) || '[2J' || char(7), publicKey, privateKey,
  '2030-01-01T00:00:00.000Z', NULL FROM jwks LIMIT 1"
-on_tty "$BCADMIN" --db "$HOSTILE_DB" jwks doctor
+on_tty 200 "$BCADMIN" --db "$HOSTILE_DB" jwks doctor
 if grep -q "$ESC]0;\|$ESC\[2J" "$TMP/raw"; then fail "jwks doctor: a key id reached the terminal raw"; fi
 if grep -q "$(printf '\007')" "$TMP/raw"; then fail "jwks doctor: a BEL reached the terminal"; fi
 has "$TMP/out" 'JWKS doctor: '"$TMP"'/app\x1b]0;title\x07.db'
 has "$TMP/out" 'signs with row kid\x1b[2J\x07 ('
-on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db check
+on_tty 200 "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db check
 if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db check: the path reached the terminal raw"; fi
 has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: Better Auth database OK'
-on_tty "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db index
+on_tty 200 "$BCADMIN" --db "$HOSTILE_DB" --state "$TMP/state.db" db index
 if grep -q "$ESC]0;\|$(printf '\007')" "$TMP/raw"; then fail "db index: the path reached the terminal raw"; fi
 has "$TMP/out" "$TMP"'/app\x1b]0;title\x07.db: browsing and search indexes'
 unset BETTER_AUTH_SECRET

@@ -99,6 +99,24 @@ typedef struct {
     size_t rounds, max_held, rows_out;
 } outcome;
 
+/* Take the rows the plan hands on and check they continue rows[*expect..] in order. */
+static void take_in_order(bc_ranges *plan, const row *rows, size_t n, size_t *expect)
+{
+    bc_rows got = {0};
+    char **keys = NULL;
+    size_t moved = bc_ranges_take(plan, &got, &keys, 0);
+    for (size_t i = 0; i < moved; i++) {
+        int64_t v = 0;
+        assert_true(*expect < n && bc_record_date(&got.items[i], "n", &v));
+        if (v != rows[*expect].id)
+            fail_msg("row %zu: got %lld, want %d", *expect, (long long)v, rows[*expect].id);
+        (*expect)++;
+        free(keys[i]);
+    }
+    free(keys);
+    bc_rows_release(&got);
+}
+
 /* Read rows (first page of `per` rows taken as the start) through the plan; check every row comes
  * out once, in order. */
 static outcome run(row *rows, size_t n, size_t per, size_t held, size_t in_flight)
@@ -115,20 +133,7 @@ static outcome run(row *rows, size_t n, size_t per, size_t held, size_t in_fligh
     o.rounds = 1;
     size_t expect = next;
     while (!bc_ranges_finished(plan)) {
-        bc_rows got = {0};
-        char **keys = NULL;
-        size_t moved = bc_ranges_take(plan, &got, &keys, 0);
-        for (size_t i = 0; i < moved; i++) {
-            assert_true(expect < n);
-            int64_t v = 0;
-            assert_true(bc_record_date(&got.items[i], "n", &v));
-            if (v != rows[expect].id)
-                fail_msg("row %zu: got %lld, want %d", expect, (long long)v, rows[expect].id);
-            expect++;
-            free(keys[i]);
-        }
-        free(keys);
-        bc_rows_release(&got);
+        take_in_order(plan, rows, n, &expect);
         if (bc_ranges_finished(plan))
             break;
         bc_range_req req[16];
@@ -263,19 +268,7 @@ static void run_one_by_one(row *rows, size_t n, size_t per, size_t held, size_t 
         free(out[pick].keys);
         free(out[pick].next);
         out[pick] = out[--n_out];
-        bc_rows got = {0};
-        char **keys = NULL;
-        size_t moved = bc_ranges_take(plan, &got, &keys, 0);
-        for (size_t i = 0; i < moved; i++) {
-            int64_t v = 0;
-            assert_true(expect < n && bc_record_date(&got.items[i], "n", &v));
-            if (v != rows[expect].id)
-                fail_msg("row %zu: got %lld, want %d", expect, (long long)v, rows[expect].id);
-            expect++;
-            free(keys[i]);
-        }
-        free(keys);
-        bc_rows_release(&got);
+        take_in_order(plan, rows, n, &expect);
     }
     assert_int_equal(expect, n);
     assert_int_equal(n_out, 0);
