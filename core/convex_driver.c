@@ -1733,6 +1733,13 @@ static int compare_ids(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sort ids in place (an empty list may be NULL, which qsort must not be given). */
+static void sort_ids(char **ids, size_t n)
+{
+    if (n > 1)
+        qsort(ids, n, sizeof *ids, compare_ids);
+}
+
 static bool sorted_has(char *const *ids, size_t n, const char *id)
 {
     return n && bsearch(&id, ids, n, sizeof(char *), compare_ids);
@@ -1826,7 +1833,7 @@ static bc_status scan_session_users(cv *c, const char *search, bc_error *err)
     c->base.progress = before;
     if (st != BC_OK)
         return st;
-    qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
+    sort_ids(c->session_users, c->n_session_users);
     c->session_all = true;
     return BC_OK;
 }
@@ -1867,7 +1874,7 @@ static bc_status session_resolve(cv *c, const page_spec *sp, const bc_cv *const 
             }
             bc_record_release(&r);
         }
-    qsort(want, n_want, sizeof *want, compare_ids);
+    sort_ids(want, n_want);
     size_t k = 0;
     for (size_t i = 0; i < n_want; i++) {
         if (k && strcmp(want[k - 1], want[i]) == 0)
@@ -1894,8 +1901,8 @@ static bc_status session_resolve(cv *c, const page_spec *sp, const bc_cv *const 
         for (size_t i = 0; st == BC_OK && i < n_want; i++)
             push_id(&c->session_seen, &c->n_session_seen, want[i]);
         c->session_looked += n_want;
-        qsort(c->session_users, c->n_session_users, sizeof(char *), compare_ids);
-        qsort(c->session_seen, c->n_session_seen, sizeof(char *), compare_ids);
+        sort_ids(c->session_users, c->n_session_users);
+        sort_ids(c->session_seen, c->n_session_seen);
     }
     free_ids(want, n_want);
     return st;
